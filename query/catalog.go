@@ -1,0 +1,506 @@
+package query
+
+import (
+	"strings"
+)
+
+// Catalog is the table of searchable fields of one kind of record: the single source of truth for which fields
+// exist, their types and operators, their local index field names and their Intercom Search API names. Catalogs
+// are immutable and shared; obtain one with CatalogFor.
+type Catalog struct {
+	kind   Kind
+	fields []Field
+	byName map[string]*Field // normalised name or alias → field
+}
+
+// CatalogFor returns the field catalog of kind, or nil if kind is not a known Kind.
+func CatalogFor(kind Kind) *Catalog {
+	switch kind {
+	case KindConversation:
+		return conversationCatalog
+	case KindContact:
+		return contactCatalog
+	}
+	return nil
+}
+
+// Kind returns the kind of record the catalog describes.
+func (c *Catalog) Kind() Kind { return c.kind }
+
+// Fields returns every field of the catalog in documentation order. Custom attributes are not listed: they are
+// reached through CustomField. The returned fields are shared and must not be modified.
+func (c *Catalog) Fields() []*Field {
+	out := make([]*Field, len(c.fields))
+	for i := range c.fields {
+		out[i] = &c.fields[i]
+	}
+	return out
+}
+
+// Lookup finds a field by its canonical name or an alias, ignoring case and treating "." like "_"
+// (source.author.email and source_author_email are the same field). A custom attribute is named
+// custom_attributes.<name> or ca.<name>, its name optionally double-quoted (ca."Ticket category"); Lookup
+// synthesizes its Field with CustomField. It returns false for an unknown name.
+func (c *Catalog) Lookup(name string) (*Field, bool) {
+	if custom, ok := customAttributeName(name); ok {
+		if custom == "" {
+			return nil, false
+		}
+		return c.CustomField(custom), true
+	}
+	f, ok := c.byName[normalizeFieldName(name)]
+	return f, ok
+}
+
+// CustomField synthesizes the field of the custom attribute called name (case-sensitive, as Intercom stores it).
+// Its type is TypeAny, its index field is CustomIndexField(name), and for contacts its Intercom field is
+// custom_attributes.<name>; Intercom cannot search conversation custom attributes, so for conversations Intercom
+// is "".
+func (c *Catalog) CustomField(name string) *Field {
+	f := &Field{
+		Name:        customPrefix + name,
+		Type:        TypeAny,
+		Ops:         anyOps,
+		Index:       CustomIndexField(name),
+		Path:        "custom_attributes." + name,
+		Custom:      name,
+		Description: "Custom attribute " + quoteIfNeeded(name) + ".",
+	}
+	if c.kind == KindContact {
+		f.Intercom = "custom_attributes." + name
+	}
+	return f
+}
+
+// customPrefix is the canonical DSL prefix of custom attributes; "ca." is accepted as a short alias.
+const customPrefix = "custom_attributes."
+
+// customAttributeName reports whether name addresses a custom attribute (custom_attributes.<name> or ca.<name>,
+// either prefix in any case, the name optionally double-quoted) and returns the attribute's name, which is "" when
+// missing.
+func customAttributeName(name string) (string, bool) {
+	var rest string
+	switch {
+	case len(name) >= len(customPrefix) && strings.EqualFold(name[:len(customPrefix)], customPrefix):
+		rest = name[len(customPrefix):]
+	case len(name) >= 3 && strings.EqualFold(name[:3], "ca."):
+		rest = name[3:]
+	case strings.EqualFold(name, "custom_attributes") || strings.EqualFold(name, "ca"):
+		return "", true
+	default:
+		return "", false
+	}
+	if len(rest) >= 2 && rest[0] == '"' && rest[len(rest)-1] == '"' {
+		if unq, err := unquote(rest); err == nil {
+			rest = unq
+		}
+	}
+	return rest, true
+}
+
+// normalizeFieldName folds case and spells dots as underscores, so every spelling of a field maps to one key.
+func normalizeFieldName(name string) string {
+	// Fast path: most names are already lower-case snake_case.
+	clean := true
+	for i := 0; i < len(name); i++ {
+		if c := name[i]; c == '.' || (c >= 'A' && c <= 'Z') {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return name
+	}
+	return strings.ReplaceAll(strings.ToLower(name), ".", "_")
+}
+
+// CustomIndexField returns the local index field name of the custom attribute called name. The mapping is
+// collision-free and reversible (see ParseCustomIndexField) and produces only ASCII letters, digits and "_", so it
+// is a valid bleve field name for any attribute name, spaces, dots and non-ASCII letters included:
+// "ca_" is followed by name with ASCII letters and digits kept, "_" doubled, and every other byte written as "_"
+// and two lower-case hex digits. "tier" → "ca_tier", "Ticket category" → "ca_Ticket_20category",
+// "plan_v2" → "ca_plan__v2". No catalog field's index name starts with "ca_".
+func CustomIndexField(name string) string {
+	const hex = "0123456789abcdef"
+	var b strings.Builder
+	b.Grow(3 + len(name))
+	b.WriteString("ca_")
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			b.WriteByte(c)
+		case c == '_':
+			b.WriteString("__")
+		default:
+			b.WriteByte('_')
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		}
+	}
+	return b.String()
+}
+
+// ParseCustomIndexField reverses CustomIndexField: it returns the custom attribute name that index field name
+// stands for, or false if s is not a custom attribute's index field.
+func ParseCustomIndexField(s string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, "ca_")
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(rest))
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			b.WriteByte(c)
+		case c != '_':
+			return "", false
+		case i+1 < len(rest) && rest[i+1] == '_':
+			b.WriteByte('_')
+			i++
+		case i+2 < len(rest):
+			hi, lo := unhex(rest[i+1]), unhex(rest[i+2])
+			if hi < 0 || lo < 0 {
+				return "", false
+			}
+			b.WriteByte(byte(hi<<4 | lo))
+			i += 2
+		default:
+			return "", false
+		}
+	}
+	name := b.String()
+	// Only the canonical spelling maps back, so the mapping stays one-to-one.
+	if CustomIndexField(name) != s {
+		return "", false
+	}
+	return name, true
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	}
+	return -1
+}
+
+// Operator sets per type. They are shared by every field of the type and must not be modified.
+var (
+	keywordOps = []Op{OpEq, OpNeq, OpIn, OpNin, OpContains, OpNotContains, OpStartsWith, OpEndsWith, OpExists, OpNotExists}
+	enumOps    = []Op{OpEq, OpNeq, OpIn, OpNin, OpExists, OpNotExists}
+	textOps    = []Op{OpEq, OpContains, OpNotContains, OpExists, OpNotExists}
+	numberOps  = []Op{OpEq, OpNeq, OpGt, OpGte, OpLt, OpLte, OpIn, OpNin, OpExists, OpNotExists}
+	timeOps    = []Op{OpEq, OpGt, OpGte, OpLt, OpLte, OpExists, OpNotExists}
+	boolOps    = []Op{OpEq, OpNeq, OpExists, OpNotExists}
+	anyOps     = []Op{OpEq, OpNeq, OpGt, OpGte, OpLt, OpLte, OpContains, OpNotContains, OpStartsWith, OpEndsWith,
+		OpIn, OpNin, OpExists, OpNotExists}
+)
+
+// opsFor returns the operator set of a field of type t (enum keyword fields take enumOps instead).
+func opsFor(t FieldType) []Op {
+	switch t {
+	case TypeKeyword:
+		return keywordOps
+	case TypeText:
+		return textOps
+	case TypeInt, TypeFloat:
+		return numberOps
+	case TypeTimestamp:
+		return timeOps
+	case TypeBool:
+		return boolOps
+	}
+	return anyOps
+}
+
+// The catalogs are built once from the tables below and never modified afterwards.
+var (
+	conversationCatalog = newCatalog(KindConversation, conversationFields())
+	contactCatalog      = newCatalog(KindContact, contactFields())
+)
+
+// newCatalog completes each field from its type (operators, index name, the dotted Intercom spelling as an alias)
+// and indexes every name and alias.
+func newCatalog(kind Kind, fields []Field) *Catalog {
+	c := &Catalog{kind: kind, fields: fields, byName: make(map[string]*Field, 3*len(fields))}
+	for i := range c.fields {
+		f := &c.fields[i]
+		if f.Ops == nil {
+			if f.Enum != nil {
+				f.Ops = enumOps
+			} else {
+				f.Ops = opsFor(f.Type)
+			}
+		}
+		switch f.Index {
+		case "":
+			f.Index = f.Name
+		case noIndex:
+			f.Index = ""
+		}
+		if f.Intercom != "" && f.Intercom != f.Name && normalizeFieldName(f.Intercom) == f.Name {
+			f.Aliases = append([]string{f.Intercom}, f.Aliases...)
+		}
+		c.byName[f.Name] = f
+		for _, a := range f.Aliases {
+			c.byName[normalizeFieldName(a)] = f
+		}
+	}
+	return c
+}
+
+// noIndex marks, in the tables below, a field the local replica cannot search (the record does not carry it).
+const noIndex = "-"
+
+// conversationFields is the conversation catalog: every field Intercom's conversation search documents (2.16), under
+// its flat snake_case name with Intercom's dotted spelling as an alias, then the fields only the replica can search.
+func conversationFields() []Field {
+	return []Field{
+		{Name: "id", Type: TypeKeyword, Intercom: "id", Path: "id", IDOf: KindConversation,
+			Description: "Conversation id (conversation_123 is accepted too)."},
+		{Name: "created_at", Type: TypeTimestamp, Intercom: "created_at", Path: "created_at",
+			Description: "When the conversation was created."},
+		{Name: "updated_at", Type: TypeTimestamp, Intercom: "updated_at", Path: "updated_at",
+			Description: "When the conversation was last updated."},
+		{Name: "state", Type: TypeKeyword, Enum: []string{"open", "closed", "snoozed"}, Intercom: "state", Path: "state",
+			Description: "Conversation state."},
+		{Name: "open", Type: TypeBool, Intercom: "open", Path: "open",
+			Description: "Whether the conversation is open (snoozed counts as open)."},
+		{Name: "read", Type: TypeBool, Intercom: "read", Path: "read",
+			Description: "Whether the conversation has been read."},
+		{Name: "priority", Type: TypeKeyword, Intercom: "priority", Path: "priority",
+			Description: "Priority: none, low, medium, high or urgent (older workspaces: priority, not_priority)."},
+		{Name: "waiting_since", Type: TypeTimestamp, Intercom: "waiting_since", Path: "waiting_since",
+			Description: "When the contact started waiting for a reply."},
+		{Name: "snoozed_until", Type: TypeTimestamp, Intercom: "snoozed_until", Path: "snoozed_until",
+			Description: "When a snoozed conversation reopens."},
+		{Name: "admin_assignee_id", Type: TypeInt, Intercom: "admin_assignee_id", Path: "admin_assignee_id",
+			Description: "Id of the assigned admin (0 when unassigned)."},
+		{Name: "team_assignee_id", Type: TypeInt, Intercom: "team_assignee_id", Path: "team_assignee_id",
+			Description: "Id of the assigned team (0 when unassigned)."},
+		{Name: "source_type", Type: TypeKeyword, Intercom: "source.type", Path: "source.type",
+			Enum: []string{"conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push",
+				"sms", "twitter", "whatsapp"},
+			Description: "Channel of the opening message (conversation means the Messenger)."},
+		{Name: "source_id", Type: TypeKeyword, Intercom: "source.id", Path: "source.id",
+			Description: "Id of the opening message."},
+		{Name: "source_delivered_as", Type: TypeKeyword, Intercom: "source.delivered_as", Path: "source.delivered_as",
+			Description: "How the opening message was delivered (customer_initiated, admin_initiated, automated, ...)."},
+		{Name: "source_subject", Type: TypeText, Intercom: "source.subject", Path: "source.subject",
+			Description: "Subject of the opening message (email conversations)."},
+		{Name: "source_body", Type: TypeText, Intercom: "source.body", Path: "source.body",
+			Description: "Text of the opening message (HTML removed)."},
+		{Name: "source_url", Type: TypeKeyword, Intercom: "source.url", Path: "source.url",
+			Description: "Page URL where the conversation started."},
+		{Name: "source_author_id", Type: TypeKeyword, Intercom: "source.author.id", Path: "source.author.id",
+			Description: "Id of the opening message's author."},
+		{Name: "source_author_type", Type: TypeKeyword, Intercom: "source.author.type", Path: "source.author.type",
+			Description: "Type of the opening message's author (user, lead, admin, bot, team)."},
+		{Name: "source_author_name", Type: TypeKeyword, Intercom: "source.author.name", Path: "source.author.name",
+			Description: "Name of the opening message's author."},
+		{Name: "source_author_email", Type: TypeKeyword, Intercom: "source.author.email", Path: "source.author.email",
+			Description: "Email of the opening message's author."},
+		{Name: "source_author_email_domain", Type: TypeKeyword,
+			Description: "Domain of the opening message author's email (derived: the part after @)."},
+		{Name: "contact_ids", Type: TypeKeyword, Multi: true, Intercom: "contact_ids", Path: "contacts.contacts[].id",
+			IDOf: KindContact, Aliases: []string{"contact_id"},
+			Description: "Ids of the conversation's contacts (contact_abc is accepted too)."},
+		{Name: "teammate_ids", Type: TypeKeyword, Multi: true, Intercom: "teammate_ids", Path: "teammates.teammates[].id",
+			Aliases:     []string{"teammate_id"},
+			Description: "Ids of the admins who took part."},
+		{Name: "tag_ids", Type: TypeKeyword, Multi: true, Intercom: "tag_ids", Path: "tags.tags[].id",
+			Aliases:     []string{"tag_id"},
+			Description: "Ids of the conversation's tags."},
+		{Name: "tag", Type: TypeKeyword, Multi: true, Path: "tags.tags[].name",
+			Aliases:     []string{"tags", "tag_name", "tag_names"},
+			Description: "Names of the conversation's tags."},
+		{Name: "channel_initiated", Type: TypeKeyword, Intercom: "channel_initiated", Path: "channel.initial",
+			Aliases:     []string{"channel_initial"},
+			Description: "Channel the conversation started on (messenger, email, ...)."},
+		{Name: "title", Type: TypeText, Path: "title",
+			Description: "Conversation title."},
+		{Name: "company", Type: TypeKeyword, Path: "company.name",
+			Aliases:     []string{"company_name"},
+			Description: "Name of the conversation's company."},
+		{Name: "parts_body", Type: TypeText, Path: "conversation_parts.conversation_parts[].body",
+			Aliases:     []string{"part_body", "parts"},
+			Description: "Text of every reply and note of the conversation (HTML removed)."},
+		{Name: "parts_count", Type: TypeInt, Path: "conversation_parts.total_count",
+			Description: "Number of parts (replies, notes, events) the replica holds."},
+		{Name: "statistics_time_to_assignment", Type: TypeInt, Intercom: "statistics.time_to_assignment",
+			Path: "statistics.time_to_assignment", Description: "Seconds until the last assignment before the first admin reply."},
+		{Name: "statistics_time_to_admin_reply", Type: TypeInt, Intercom: "statistics.time_to_admin_reply",
+			Path: "statistics.time_to_admin_reply", Description: "Seconds until the first admin reply (office hours only)."},
+		{Name: "statistics_time_to_first_close", Type: TypeInt, Intercom: "statistics.time_to_first_close",
+			Path: "statistics.time_to_first_close", Description: "Seconds until the first close (office hours only)."},
+		{Name: "statistics_time_to_last_close", Type: TypeInt, Intercom: "statistics.time_to_last_close",
+			Path: "statistics.time_to_last_close", Description: "Seconds until the last close (office hours only)."},
+		{Name: "statistics_median_time_to_reply", Type: TypeInt, Intercom: "statistics.median_time_to_reply",
+			Path: "statistics.median_time_to_reply", Description: "Median seconds of admin replies after a contact reply."},
+		{Name: "statistics_first_contact_reply_at", Type: TypeTimestamp, Intercom: "statistics.first_contact_reply_at",
+			Path: "statistics.first_contact_reply_at", Description: "When the contact first replied."},
+		{Name: "statistics_first_assignment_at", Type: TypeTimestamp, Intercom: "statistics.first_assignment_at",
+			Path: "statistics.first_assignment_at", Description: "When the conversation was first assigned."},
+		{Name: "statistics_first_admin_reply_at", Type: TypeTimestamp, Intercom: "statistics.first_admin_reply_at",
+			Path: "statistics.first_admin_reply_at", Description: "When an admin first replied."},
+		{Name: "statistics_first_close_at", Type: TypeTimestamp, Intercom: "statistics.first_close_at",
+			Path: "statistics.first_close_at", Description: "When the conversation was first closed."},
+		{Name: "statistics_last_assignment_at", Type: TypeTimestamp, Intercom: "statistics.last_assignment_at",
+			Path: "statistics.last_assignment_at", Description: "When the conversation was last assigned."},
+		{Name: "statistics_last_assignment_admin_reply_at", Type: TypeTimestamp,
+			Intercom: "statistics.last_assignment_admin_reply_at", Path: "statistics.last_assignment_admin_reply_at",
+			Description: "When an admin first replied after the last assignment."},
+		{Name: "statistics_last_contact_reply_at", Type: TypeTimestamp, Intercom: "statistics.last_contact_reply_at",
+			Path: "statistics.last_contact_reply_at", Description: "When the contact last replied."},
+		{Name: "statistics_last_admin_reply_at", Type: TypeTimestamp, Intercom: "statistics.last_admin_reply_at",
+			Path: "statistics.last_admin_reply_at", Description: "When an admin last replied."},
+		{Name: "statistics_last_close_at", Type: TypeTimestamp, Intercom: "statistics.last_close_at",
+			Path: "statistics.last_close_at", Description: "When the conversation was last closed."},
+		{Name: "statistics_last_closed_by_id", Type: TypeKeyword, Intercom: "statistics.last_closed_by_id",
+			Path: "statistics.last_closed_by_id", Description: "Id of the admin who last closed the conversation."},
+		{Name: "statistics_count_reopens", Type: TypeInt, Intercom: "statistics.count_reopens",
+			Path: "statistics.count_reopens", Description: "Number of reopens."},
+		{Name: "statistics_count_assignments", Type: TypeInt, Intercom: "statistics.count_assignments",
+			Path: "statistics.count_assignments", Description: "Number of assignments."},
+		{Name: "statistics_count_conversation_parts", Type: TypeInt, Intercom: "statistics.count_conversation_parts",
+			Path: "statistics.count_conversation_parts", Description: "Number of parts, as Intercom counts them."},
+		{Name: "conversation_rating_score", Type: TypeInt, Intercom: "conversation_rating.score",
+			Path: "conversation_rating.rating", Aliases: []string{"rating"},
+			Description: "Rating the contact gave, 1 to 5."},
+		{Name: "conversation_rating_remark", Type: TypeText, Intercom: "conversation_rating.remark",
+			Path: "conversation_rating.remark", Description: "Remark the contact left with the rating."},
+		{Name: "conversation_rating_requested_at", Type: TypeTimestamp, Intercom: "conversation_rating.requested_at",
+			Path: "conversation_rating.created_at", Description: "When the rating was requested."},
+		{Name: "conversation_rating_replied_at", Type: TypeTimestamp, Intercom: "conversation_rating.replied_at",
+			Path: "conversation_rating.updated_at", Description: "When the contact rated."},
+		{Name: "conversation_rating_contact_id", Type: TypeKeyword, Intercom: "conversation_rating.contact_id",
+			Path: "conversation_rating.contact.id", IDOf: KindContact, Description: "Id of the contact who rated."},
+		// Intercom's table spells this field conversation_rating.admin_d, a typo; the API's field is admin_id.
+		{Name: "conversation_rating_admin_id", Type: TypeKeyword, Intercom: "conversation_rating.admin_id",
+			Path: "conversation_rating.teammate.id", Aliases: []string{"conversation_rating.admin_d"},
+			Description: "Id of the admin the rating is about."},
+		{Name: "ai_agent_participated", Type: TypeBool, Intercom: "ai_agent_participated", Path: "ai_agent_participated",
+			Description: "Whether the AI agent (Fin) took part."},
+		{Name: "ai_agent_resolution_state", Type: TypeKeyword, Intercom: "ai_agent.resolution_state",
+			Path:        "ai_agent.resolution_state",
+			Description: "AI agent outcome (assumed_resolution, confirmed_resolution, escalated, negative_feedback, procedure_handoff)."},
+		{Name: "ai_agent_last_answer_type", Type: TypeKeyword, Intercom: "ai_agent.last_answer_type",
+			Path: "ai_agent.last_answer_type", Description: "Type of the AI agent's last answer (ai_answer, custom_answer)."},
+		{Name: "ai_agent_rating", Type: TypeInt, Intercom: "ai_agent.rating", Path: "ai_agent.rating",
+			Description: "Rating the contact gave the AI agent, 1 to 5."},
+		{Name: "ai_agent_rating_remark", Type: TypeText, Intercom: "ai_agent.rating_remark", Path: "ai_agent.rating_remark",
+			Description: "Remark the contact left with the AI agent rating."},
+		{Name: "ai_agent_source_type", Type: TypeKeyword, Intercom: "ai_agent.source_type", Path: "ai_agent.source_type",
+			Description: "What brought the AI agent in (essentials_plan_setup, profile, workflow, workflow_preview, fin_preview)."},
+		{Name: "ai_agent_source_title", Type: TypeKeyword, Intercom: "ai_agent.source_title", Path: "ai_agent.source_title",
+			Description: "Title of what brought the AI agent in."},
+	}
+}
+
+// contactFields is the contact catalog: every field Intercom's contact search documents (2.16), then the fields
+// only the replica can search.
+func contactFields() []Field {
+	return []Field{
+		{Name: "id", Type: TypeKeyword, Intercom: "id", Path: "id", IDOf: KindContact,
+			Description: "Contact id (contact_abc is accepted too)."},
+		{Name: "external_id", Type: TypeKeyword, Intercom: "external_id", Path: "external_id",
+			Description: "Your own id for the contact (user_id)."},
+		{Name: "role", Type: TypeKeyword, Enum: []string{"user", "lead"}, Intercom: "role", Path: "role",
+			Description: "Whether the contact is a user or a lead."},
+		{Name: "name", Type: TypeKeyword, Intercom: "name", Path: "name",
+			Description: "Full name (use contains for part of a name)."},
+		{Name: "email", Type: TypeKeyword, Intercom: "email", Path: "email",
+			Description: "Email address."},
+		{Name: "email_domain", Type: TypeKeyword, Intercom: "email_domain", Path: "email_domain",
+			Description: "Domain of the email address (example.com)."},
+		{Name: "phone", Type: TypeKeyword, Intercom: "phone", Path: "phone",
+			Description: "Phone number as entered."},
+		{Name: "formatted_phone", Type: TypeKeyword, Intercom: "formatted_phone", Path: "formatted_phone",
+			Description: "Phone number in E.164 form."},
+		{Name: "owner_id", Type: TypeKeyword, Intercom: "owner_id", Path: "owner_id",
+			Description: "Id of the admin who owns the contact."},
+		{Name: "avatar", Type: TypeKeyword, Intercom: "avatar", Path: "avatar.image_url",
+			Description: "Avatar image URL."},
+		{Name: "created_at", Type: TypeTimestamp, Intercom: "created_at", Path: "created_at",
+			Description: "When the contact was created."},
+		{Name: "updated_at", Type: TypeTimestamp, Intercom: "updated_at", Path: "updated_at",
+			Description: "When the contact was last updated."},
+		{Name: "signed_up_at", Type: TypeTimestamp, Intercom: "signed_up_at", Path: "signed_up_at",
+			Description: "When the user signed up."},
+		{Name: "last_seen_at", Type: TypeTimestamp, Intercom: "last_seen_at", Path: "last_seen_at",
+			Description: "When the contact was last seen."},
+		{Name: "last_contacted_at", Type: TypeTimestamp, Intercom: "last_contacted_at", Path: "last_contacted_at",
+			Description: "When the contact was last messaged."},
+		{Name: "last_replied_at", Type: TypeTimestamp, Intercom: "last_replied_at", Path: "last_replied_at",
+			Description: "When the contact last messaged in."},
+		{Name: "last_email_opened_at", Type: TypeTimestamp, Intercom: "last_email_opened_at", Path: "last_email_opened_at",
+			Description: "When the contact last opened an email."},
+		{Name: "last_email_clicked_at", Type: TypeTimestamp, Intercom: "last_email_clicked_at",
+			Path: "last_email_clicked_at", Description: "When the contact last clicked a link in an email."},
+		{Name: "language_override", Type: TypeKeyword, Intercom: "language_override", Path: "language_override",
+			Description: "Preferred Messenger language."},
+		{Name: "browser", Type: TypeKeyword, Intercom: "browser", Path: "browser",
+			Description: "Browser name."},
+		{Name: "browser_language", Type: TypeKeyword, Intercom: "browser_language", Path: "browser_language",
+			Description: "Browser language."},
+		{Name: "os", Type: TypeKeyword, Intercom: "os", Path: "os",
+			Description: "Operating system."},
+		{Name: "location_country", Type: TypeKeyword, Intercom: "location.country", Path: "location.country",
+			Aliases: []string{"country"}, Description: "Country."},
+		{Name: "location_region", Type: TypeKeyword, Intercom: "location.region", Path: "location.region",
+			Aliases: []string{"region"}, Description: "Region or state."},
+		{Name: "location_city", Type: TypeKeyword, Intercom: "location.city", Path: "location.city",
+			Aliases: []string{"city"}, Description: "City."},
+		{Name: "unsubscribed_from_emails", Type: TypeBool, Intercom: "unsubscribed_from_emails",
+			Path: "unsubscribed_from_emails", Description: "Whether the contact unsubscribed from emails."},
+		{Name: "marked_email_as_spam", Type: TypeBool, Intercom: "marked_email_as_spam", Path: "marked_email_as_spam",
+			Description: "Whether the contact marked an email as spam."},
+		{Name: "has_hard_bounced", Type: TypeBool, Intercom: "has_hard_bounced", Path: "has_hard_bounced",
+			Description: "Whether an email to the contact hard-bounced."},
+		{Name: "ios_last_seen_at", Type: TypeTimestamp, Intercom: "ios_last_seen_at", Path: "ios_last_seen_at",
+			Description: "When the contact last used the iOS app."},
+		{Name: "ios_app_name", Type: TypeKeyword, Intercom: "ios_app_name", Path: "ios_app_name",
+			Description: "iOS app name."},
+		{Name: "ios_app_version", Type: TypeKeyword, Intercom: "ios_app_version", Path: "ios_app_version",
+			Description: "iOS app version."},
+		{Name: "ios_device", Type: TypeKeyword, Intercom: "ios_device", Path: "ios_device",
+			Description: "iOS device."},
+		{Name: "ios_app_device", Type: TypeKeyword, Intercom: "ios_app_device", Path: "ios_app_device",
+			Description: "iOS app device."},
+		{Name: "ios_os_version", Type: TypeKeyword, Intercom: "ios_os_version", Path: "ios_os_version",
+			Description: "iOS version."},
+		{Name: "ios_sdk_version", Type: TypeKeyword, Intercom: "ios_sdk_version", Path: "ios_sdk_version",
+			Description: "Intercom iOS SDK version."},
+		{Name: "android_last_seen_at", Type: TypeTimestamp, Intercom: "android_last_seen_at", Path: "android_last_seen_at",
+			Description: "When the contact last used the Android app."},
+		{Name: "android_app_name", Type: TypeKeyword, Intercom: "android_app_name", Path: "android_app_name",
+			Description: "Android app name."},
+		{Name: "android_app_version", Type: TypeKeyword, Intercom: "android_app_version", Path: "android_app_version",
+			Description: "Android app version."},
+		{Name: "android_device", Type: TypeKeyword, Intercom: "android_device", Path: "android_device",
+			Description: "Android device."},
+		// Intercom's table spells this field andoid_sdk_version, a typo; the contact's field is android_sdk_version.
+		{Name: "android_sdk_version", Type: TypeKeyword, Intercom: "android_sdk_version", Path: "android_sdk_version",
+			Aliases: []string{"andoid_sdk_version"}, Description: "Intercom Android SDK version."},
+		{Name: "tag_id", Type: TypeKeyword, Multi: true, Intercom: "tag_id", Path: "tags.data[].id",
+			Ops: []Op{OpEq, OpNeq, OpIn, OpNin, OpExists, OpNotExists}, Aliases: []string{"tag_ids"},
+			Description: "Ids of the contact's tags."},
+		{Name: "segment_id", Type: TypeKeyword, Multi: true, Intercom: "segment_id", Index: noIndex,
+			Ops: []Op{OpEq, OpNeq, OpIn, OpNin}, Aliases: []string{"segment_ids"},
+			Description: "Ids of the contact's segments (Intercom live search only: records don't carry segments)."},
+		{Name: "tag", Type: TypeKeyword, Multi: true, Path: "tags.data[].name",
+			Aliases:     []string{"tags", "tag_name", "tag_names"},
+			Description: "Names of the contact's tags."},
+		{Name: "company", Type: TypeKeyword, Multi: true, Path: "companies.data[].name",
+			Aliases:     []string{"companies", "company_name", "company_names"},
+			Description: "Names of the contact's companies."},
+		{Name: "company_id", Type: TypeKeyword, Multi: true, Path: "companies.data[].id",
+			Aliases:     []string{"company_ids"},
+			Description: "Ids of the contact's companies."},
+	}
+}
