@@ -1,0 +1,162 @@
+package intercom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/url"
+)
+
+// Contact is an Intercom contact, a user or a lead (schema "contact" in API 2.16). The typed fields are the ones a
+// replica branches on; Raw holds the whole record exactly as Intercom sent it.
+type Contact struct {
+	ID          string
+	ExternalID  string
+	WorkspaceID string
+	Role        string // "user" or "lead"
+	Email       string
+	EmailDomain string
+	Phone       string
+	Name        string
+	OwnerID     string // admin id of the owner; "" when none (Intercom sends a number, a string or null)
+
+	CreatedAt       int64 // Unix seconds
+	UpdatedAt       int64 // Unix seconds
+	SignedUpAt      int64 // Unix seconds; 0 when unknown
+	LastSeenAt      int64 // Unix seconds; 0 when unknown
+	LastRepliedAt   int64 // Unix seconds; 0 when unknown
+	LastContactedAt int64 // Unix seconds; 0 when unknown
+
+	Location Location
+
+	// Raw is the exact bytes of this contact's JSON object as they appeared in the response.
+	Raw json.RawMessage
+}
+
+// Location is where a contact was last seen (schema "contact_location").
+type Location struct {
+	Country string
+	Region  string
+	City    string
+}
+
+// ContactList is one page of [Client.ListContacts] or [Client.SearchContacts] (schema "contact_list").
+type ContactList struct {
+	Contacts   []Contact
+	TotalCount int
+	Pages      Pages
+}
+
+// ListContacts returns one page of all contacts (GET /contacts; merged contacts are excluded by Intercom). Pass the
+// page's Pages.Next.StartingAfter as opts.StartingAfter for the next page, or use [Client.ContactPages].
+func (c *Client) ListContacts(ctx context.Context, opts ListOptions) (*ContactList, error) {
+	var page ContactList
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/contacts", query: opts.query()}, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
+}
+
+// GetContact returns one contact (GET /contacts/{id}). A missing contact is an error matching [ErrNotFound]; a contact
+// merged into another one is an error matching [ErrMerged] whose [APIError.CanonicalID] names the surviving contact.
+func (c *Client) GetContact(ctx context.Context, id string) (*Contact, error) {
+	if id == "" {
+		return nil, errors.New("intercom: get contact: empty id")
+	}
+	var contact Contact
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/contacts/" + url.PathEscape(id)}, &contact); err != nil {
+		return nil, err
+	}
+	return &contact, nil
+}
+
+// SearchContacts returns one page of contacts matching req.Query (POST /contacts/search), ordered by req.Sort when
+// set. Intercom compares dates by calendar day in contact search and may miss contacts created in the last few
+// minutes; merged contacts never appear. Use [Client.SearchContactPages] to walk every page.
+func (c *Client) SearchContacts(ctx context.Context, req SearchRequest) (*ContactList, error) {
+	body, err := req.body()
+	if err != nil {
+		return nil, err
+	}
+	var page ContactList
+	if err := c.do(ctx, request{method: http.MethodPost, path: "/contacts/search", body: body}, &page); err != nil {
+		return nil, err
+	}
+	return &page, nil
+}
+
+type contactWire struct {
+	ID              flexString `json:"id"`
+	ExternalID      flexString `json:"external_id"`
+	WorkspaceID     flexString `json:"workspace_id"`
+	Role            string     `json:"role"`
+	Email           string     `json:"email"`
+	EmailDomain     string     `json:"email_domain"`
+	Phone           string     `json:"phone"`
+	Name            string     `json:"name"`
+	OwnerID         flexString `json:"owner_id"`
+	CreatedAt       flexInt    `json:"created_at"`
+	UpdatedAt       flexInt    `json:"updated_at"`
+	SignedUpAt      flexInt    `json:"signed_up_at"`
+	LastSeenAt      flexInt    `json:"last_seen_at"`
+	LastRepliedAt   flexInt    `json:"last_replied_at"`
+	LastContactedAt flexInt    `json:"last_contacted_at"`
+	Location        *struct {
+		Country string `json:"country"`
+		Region  string `json:"region"`
+		City    string `json:"city"`
+	} `json:"location"`
+}
+
+// UnmarshalJSON decodes a contact object, tolerating unknown fields and Intercom's type quirks, and keeps a copy of
+// data in Raw.
+func (c *Contact) UnmarshalJSON(data []byte) error {
+	if isNull(data) {
+		*c = Contact{}
+		return nil
+	}
+	var w contactWire
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*c = Contact{
+		ID: string(w.ID), ExternalID: string(w.ExternalID), WorkspaceID: string(w.WorkspaceID), Role: w.Role,
+		Email: w.Email, EmailDomain: w.EmailDomain, Phone: w.Phone, Name: w.Name, OwnerID: string(w.OwnerID),
+		CreatedAt: int64(w.CreatedAt), UpdatedAt: int64(w.UpdatedAt), SignedUpAt: int64(w.SignedUpAt),
+		LastSeenAt: int64(w.LastSeenAt), LastRepliedAt: int64(w.LastRepliedAt), LastContactedAt: int64(w.LastContactedAt),
+		Raw: bytes.Clone(data),
+	}
+	if l := w.Location; l != nil {
+		c.Location = Location{Country: l.Country, Region: l.Region, City: l.City}
+	}
+	return nil
+}
+
+// MarshalJSON returns Raw unchanged, so a contact encodes as what Intercom sent (json.Marshal then compacts it
+// and escapes HTML characters; write Raw itself to keep the bytes). It fails for a Contact that was
+// not decoded from JSON (empty Raw).
+func (c Contact) MarshalJSON() ([]byte, error) {
+	if len(c.Raw) == 0 {
+		return nil, errors.New("intercom: contact has no raw JSON")
+	}
+	return c.Raw, nil
+}
+
+// UnmarshalJSON decodes a contact list page; Intercom names its items "data".
+func (l *ContactList) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Data       []Contact `json:"data"`
+		TotalCount flexInt   `json:"total_count"`
+		Pages      *Pages    `json:"pages"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*l = ContactList{Contacts: w.Data, TotalCount: int(w.TotalCount)}
+	if w.Pages != nil {
+		l.Pages = *w.Pages
+	}
+	return nil
+}

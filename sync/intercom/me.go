@@ -1,0 +1,68 @@
+package intercom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+)
+
+// Me is the admin an access token belongs to, with the workspace ("app") it works in (GET /me, schema
+// "admin_with_app").
+type Me struct {
+	Type          string // "admin"
+	ID            string
+	Name          string
+	Email         string
+	EmailVerified bool
+	App           App
+
+	// Raw is the exact bytes of the response.
+	Raw json.RawMessage
+}
+
+// App is an Intercom workspace (schema "app").
+type App struct {
+	// IDCode is the workspace id: the app id in app URLs, contact.workspace_id and webhook app_id.
+	IDCode    string
+	Name      string
+	Region    string // "US", "EU" or "AU"
+	Timezone  string // IANA name, e.g. "America/Los_Angeles"
+	CreatedAt int64  // Unix seconds
+}
+
+// Me returns the admin and workspace the client's token belongs to (GET /me). It is the cheapest way to check that a
+// token works: a bad one gives an error matching [ErrUnauthorized].
+func (c *Client) Me(ctx context.Context) (*Me, error) {
+	var me Me
+	if err := c.do(ctx, request{method: http.MethodGet, path: "/me"}, &me); err != nil {
+		return nil, err
+	}
+	return &me, nil
+}
+
+// UnmarshalJSON decodes a /me response and keeps a copy of data in Raw.
+func (m *Me) UnmarshalJSON(data []byte) error {
+	var w struct {
+		Type          string     `json:"type"`
+		ID            flexString `json:"id"`
+		Name          string     `json:"name"`
+		Email         string     `json:"email"`
+		EmailVerified bool       `json:"email_verified"`
+		App           *struct {
+			IDCode    flexString `json:"id_code"`
+			Name      string     `json:"name"`
+			Region    string     `json:"region"`
+			Timezone  string     `json:"timezone"`
+			CreatedAt flexInt    `json:"created_at"`
+		} `json:"app"`
+	}
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*m = Me{Type: w.Type, ID: string(w.ID), Name: w.Name, Email: w.Email, EmailVerified: w.EmailVerified, Raw: bytes.Clone(data)}
+	if a := w.App; a != nil {
+		m.App = App{IDCode: string(a.IDCode), Name: a.Name, Region: a.Region, Timezone: a.Timezone, CreatedAt: int64(a.CreatedAt)}
+	}
+	return nil
+}

@@ -1,0 +1,174 @@
+package intercom
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+)
+
+// request describes one API call: what to send, whatever the attempt.
+type request struct {
+	method string
+	path   string // escaped, starting with "/", e.g. "/conversations/123"
+	query  url.Values
+	body   []byte // JSON; nil for GET
+}
+
+// do runs one API call with retries and decodes a 2xx body into out.
+func (c *Client) do(ctx context.Context, rq request, out any) error {
+	c.stats.calls.Add(1)
+	err := c.attempts(ctx, rq, out)
+	if err != nil {
+		c.stats.failures.Add(1)
+	}
+	return err
+}
+
+func (c *Client) attempts(ctx context.Context, rq request, out any) error {
+	for n := 1; ; n++ {
+		if n > 1 {
+			c.stats.retries.Add(1)
+		}
+		if err := c.pacer.Wait(ctx); err != nil {
+			if ctx.Err() != nil {
+				return c.canceled(ctx, rq)
+			}
+			return fmt.Errorf("intercom: %s %s: pacer: %w", rq.method, rq.path, err)
+		}
+		retry, wait, err := c.attempt(ctx, rq, n, out)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return c.canceled(ctx, rq)
+		}
+		if !retry || n >= c.retry.MaxAttempts {
+			if n > 1 {
+				return fmt.Errorf("%w (gave up after %d attempts)", err, n)
+			}
+			return err
+		}
+		c.log.DebugContext(ctx, "intercom retry", "method", rq.method, "path", rq.path, "attempt", n,
+			"wait_ms", wait.Milliseconds(), "error", err.Error())
+		c.stats.backoff.Add(int64(wait))
+		if err := c.sleep(ctx, wait); err != nil {
+			return c.canceled(ctx, rq)
+		}
+	}
+}
+
+// canceled is the error a call returns when its context ends: it wraps ctx.Err(), so errors.Is(err,
+// context.Canceled) and errors.Is(err, context.DeadlineExceeded) work.
+func (c *Client) canceled(ctx context.Context, rq request) error {
+	return fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, ctx.Err())
+}
+
+// attempt sends the request once. It returns nil after decoding a 2xx body into out; otherwise the error, whether
+// another attempt may succeed, and how long to wait before it.
+func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry bool, wait time.Duration, err error) {
+	target := c.base + rq.path
+	if len(rq.query) > 0 {
+		target += "?" + rq.query.Encode()
+	}
+	var body io.Reader
+	if rq.body != nil {
+		body = bytes.NewReader(rq.body)
+	}
+	req, err := http.NewRequestWithContext(ctx, rq.method, target, body)
+	if err != nil {
+		return false, 0, fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, err)
+	}
+	req.Header.Set("Authorization", "Bearer "+c.token)
+	req.Header.Set("Intercom-Version", c.version)
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("User-Agent", c.userAgent)
+	if rq.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+
+	c.stats.requests.Add(1)
+	c.stats.bytesSent.Add(int64(len(rq.body)))
+	start := time.Now()
+	resp, err := c.http.Do(req)
+	if err != nil {
+		c.logAttempt(ctx, rq, n, 0, start, 0, err)
+		err = fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, scrubError(err, c.token))
+		return retryableTransportError(err), c.retry.backoff(n, c.rand), err
+	}
+	data, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	resp.Body.Close()
+	c.stats.bytesReceived.Add(int64(len(data)))
+
+	rl := parseRateLimit(resp.Header)
+	if rl.Known() {
+		c.lastRate.Store(&rl)
+	}
+	c.pacer.Observe(rl)
+	c.logAttempt(ctx, rq, n, resp.StatusCode, start, len(data), readErr)
+
+	if readErr != nil {
+		err := fmt.Errorf("intercom: %s %s: read response: %w", rq.method, rq.path, scrubError(readErr, c.token))
+		return retryableTransportError(readErr), c.retry.backoff(n, c.rand), err
+	}
+	if int64(len(data)) > c.maxBody {
+		return false, 0, fmt.Errorf("intercom: %s %s: response body exceeds %d bytes", rq.method, rq.path, c.maxBody)
+	}
+
+	switch status := resp.StatusCode; {
+	case status >= 200 && status <= 299:
+		if err := json.Unmarshal(data, out); err != nil {
+			// A syntax error means the body was cut off or is not JSON (a proxy page, a dropped connection behind a
+			// terminating proxy): worth another attempt. A body that is valid JSON of the wrong shape will be the same
+			// next time.
+			var syntax *json.SyntaxError
+			return errors.As(err, &syntax), c.retry.backoff(n, c.rand),
+				fmt.Errorf("intercom: %s %s: %w: %w", rq.method, rq.path, ErrMalformedResponse, err)
+		}
+		return false, 0, nil
+	case status == http.StatusTooManyRequests:
+		c.stats.rateLimited.Add(1)
+		c.pacer.Throttled(rl)
+		return true, c.retry.rateLimitWait(n, rl, c.now(), c.rand), newAPIError(rq.method, rq.path, resp, data, rl, c.token)
+	case status >= 500:
+		c.stats.serverErrors.Add(1)
+		return true, c.retry.backoff(n, c.rand), newAPIError(rq.method, rq.path, resp, data, rl, c.token)
+	default:
+		return false, 0, newAPIError(rq.method, rq.path, resp, data, rl, c.token)
+	}
+}
+
+// logAttempt writes the one Debug record of a request attempt. It never logs bodies, headers or the query string.
+func (c *Client) logAttempt(ctx context.Context, rq request, n, status int, start time.Time, size int, err error) {
+	if !c.log.Enabled(ctx, slog.LevelDebug) {
+		return
+	}
+	attrs := []slog.Attr{
+		slog.String("method", rq.method),
+		slog.String("path", rq.path),
+		slog.Int("status", status),
+		slog.Int64("took_ms", time.Since(start).Milliseconds()),
+		slog.Int("attempt", n),
+		slog.Int("bytes", size),
+	}
+	if err != nil {
+		attrs = append(attrs, slog.String("error", scrub(err.Error(), c.token)))
+	}
+	c.log.LogAttrs(ctx, slog.LevelDebug, "intercom request", attrs...)
+}
+
+// scrubError keeps err (for errors.Is/As) unless its text contains the token, which no error from net/http should;
+// then it replaces it with a redacted copy that keeps only the text. Defence in depth, since error strings end up in
+// logs and tool results.
+func scrubError(err error, token string) error {
+	if token == "" || !bytes.Contains([]byte(err.Error()), []byte(token)) {
+		return err
+	}
+	return errors.New(scrub(err.Error(), token))
+}
