@@ -189,6 +189,7 @@ func newAPIError(method, p string, resp *http.Response, body []byte, rl RateLimi
 	e.Message = scrub(e.Message, redact)
 	e.Field = scrub(e.Field, redact)
 	e.RequestID = scrub(e.RequestID, redact)
+	e.CanonicalID = scrub(e.CanonicalID, redact)
 	for i := range e.Errors {
 		e.Errors[i].Message = scrub(e.Errors[i].Message, redact)
 		e.Errors[i].Field = scrub(e.Errors[i].Field, redact)

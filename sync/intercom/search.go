@@ -53,7 +53,7 @@ type Filter struct {
 	// a slice of strings or integers. Nil for a group.
 	Value any
 
-	// Filters are a group's members: all single filters or all groups. Nil for a single filter.
+	// Filters are a group's members, single filters or groups. Nil for a single filter.
 	Filters []Filter
 }
 
@@ -72,8 +72,9 @@ func Or(filters ...Filter) Filter { return Filter{Operator: OpOr, Filters: filte
 func (f Filter) IsGroup() bool { return f.Operator == OpAnd || f.Operator == OpOr }
 
 // Validate reports whether Intercom would accept f's structure: known operators, a field and a value on every single
-// filter (an array for IN and NIN), at least one and at most MaxFiltersPerGroup members in a group, members that are
-// all filters or all groups, and groups nested at most MaxGroupDepth deep. It does not know which fields exist or
+// filter (an array for IN and NIN), at least one and at most MaxFiltersPerGroup members in a group, and groups nested
+// at most MaxGroupDepth deep. A group may mix single filters and groups (updated_at > t AND (state = open OR state =
+// snoozed)): the OpenAPI schema types a group's members as all one or the other, but Intercom's own examples mix them. It does not know which fields exist or
 // which operators a field's type takes; Intercom answers those with a 400 ([ErrInvalidParameter]). The error wraps
 // [ErrInvalidSearch].
 func (f Filter) Validate() error {
@@ -97,9 +98,6 @@ func (f Filter) validate(at string) (int, error) {
 		}
 		depth := 0
 		for i, m := range f.Filters {
-			if m.IsGroup() != f.Filters[0].IsGroup() {
-				return bad("a group's members must be all filters or all groups")
-			}
 			d, err := m.validate(at + "." + strconv.Itoa(i))
 			if err != nil {
 				return 0, err
@@ -146,12 +144,12 @@ func (f Filter) MarshalJSON() ([]byte, error) {
 		if members == nil {
 			members = []Filter{}
 		}
-		return json.Marshal(struct {
+		return marshalPlain(struct {
 			Operator Operator `json:"operator"`
 			Value    []Filter `json:"value"`
 		}{f.Operator, members})
 	}
-	return json.Marshal(struct {
+	return marshalPlain(struct {
 		Field    string   `json:"field"`
 		Operator Operator `json:"operator"`
 		Value    any      `json:"value"`
@@ -238,7 +236,7 @@ func (r SearchRequest) MarshalJSON() ([]byte, error) {
 	if r.Sort != nil {
 		b.Sort = &searchSort{Field: r.Sort.Field, Order: r.Sort.Order}
 	}
-	return json.Marshal(b)
+	return marshalPlain(b)
 }
 
 // body validates the request and encodes it.
@@ -257,5 +255,17 @@ func (r SearchRequest) body() ([]byte, error) {
 			return nil, fmt.Errorf("%w: sort order %q (want ascending or descending)", ErrInvalidSearch, s.Order)
 		}
 	}
-	return json.Marshal(r)
+	return marshalPlain(r)
+}
+
+// marshalPlain encodes v as JSON without escaping <, > and & (which encoding/json turns into \u003c and friends):
+// the operators ">" and "<" then travel as Intercom's documentation writes them. The result has no trailing newline.
+func marshalPlain(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
