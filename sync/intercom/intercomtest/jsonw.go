@@ -88,7 +88,7 @@ func (w *jsonWriter) raw(v []byte) {
 
 // Shorthands for "key": value pairs.
 
-func (w *jsonWriter) kstr(k, v string)  { w.key(k); w.str(v) }
+func (w *jsonWriter) kstr(k, v string) { w.key(k); w.str(v) }
 func (w *jsonWriter) kint(k string, v int64) {
 	w.key(k)
 	w.int(v)

@@ -148,7 +148,7 @@ type assignee struct {
 }
 
 type attachment struct {
-	name, url, contentType string
+	name, url, contentType  string
 	filesize, width, height int64 // width/height 0 = null
 }
 

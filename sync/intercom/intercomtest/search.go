@@ -67,7 +67,7 @@ type filter struct {
 }
 
 func (f *filter) matchConv(ws *Workspace, c *conversation) bool { return f.match(f.field.conv(ws, c)) }
-func (f *filter) matchContact(ws *Workspace, c *contact) bool  { return f.match(f.field.contact(ws, c)) }
+func (f *filter) matchContact(ws *Workspace, c *contact) bool   { return f.match(f.field.contact(ws, c)) }
 
 // match applies the operator to a record's values (several for list fields such as tag_ids or source.body's
 // words). Positive operators match when any value matches; negative ones (!=, NIN, !~) when none does, so a record

@@ -240,7 +240,7 @@ var contactFields = map[string]searchField{
 	"android_device":       deviceField(kindString, false, func(d *device) []any { return str(d.device) }),
 	"android_app_name":     deviceField(kindString, false, func(d *device) []any { return str(d.appName) }),
 	"andoid_sdk_version":   deviceField(kindString, false, func(d *device) []any { return str(d.sdkVersion) }), // sic, as in the 2.16 table
-	"segment_id":           contactField(kindString, func(c *contact) []any { return nil }),                   // the fake has no segments
+	"segment_id":           contactField(kindString, func(c *contact) []any { return nil }),                    // the fake has no segments
 	"tag_id": {kind: kindString, tagID: true, contact: func(ws *Workspace, c *contact) []any {
 		out := make([]any, len(c.tagIdxs))
 		for i, t := range c.tagIdxs {
