@@ -74,16 +74,19 @@ func quote(s string) string {
 	return b.String()
 }
 
-// needsQuote reports whether s must be quoted to be read back as one value: when it is empty or holds white space,
-// a control character, invalid UTF-8, or one of the characters the DSL gives meaning to (" \ , :).
-func needsQuote(s string) bool {
+// needsQuote reports whether s must be quoted to be read back as one value or name: when it is empty or holds white
+// space, a control character, invalid UTF-8, or one of the characters the DSL gives meaning to (" \ , :).
+func needsQuote(s string) bool { return needsQuoteExcept(s, 0) }
+
+// needsQuoteExcept is needsQuote with one of the special characters (other than the quote and backslash) allowed.
+func needsQuoteExcept(s string, allowed byte) bool {
 	if s == "" {
 		return true
 	}
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			if c <= ' ' || c == 0x7f || c == '"' || c == '\\' || c == ',' || c == ':' {
+			if c <= ' ' || c == 0x7f || c == '"' || c == '\\' || ((c == ',' || c == ':') && c != allowed) {
 				return true
 			}
 			i++

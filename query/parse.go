@@ -1,0 +1,417 @@
+package query
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Options tunes Parse and the filter types' Query methods.
+type Options struct {
+	// Now returns the current time, against which relative timestamps (7d, 24h, today) are resolved.
+	// Nil means time.Now.
+	Now func() time.Time
+}
+
+func (o Options) now() func() time.Time {
+	if o.Now != nil {
+		return o.Now
+	}
+	return time.Now
+}
+
+// Parse reads a query written in the DSL and validates it against the catalog of its object type:
+//
+//	object_type:conversations state:open source_type:email created_at:gt:7d q:"double charged" limit:50
+//
+// Terms are separated by white space and ANDed; each is field:value or field:operator:value, where a value is a bare
+// word or a double-quoted string (with \" and \\ escapes), and in and nin take a comma-separated list. object_type is
+// required; limit (1..150, default 20), starting_after (the cursor of the next page) and q (free text: a bare word
+// or a quoted phrase; several q terms must all match) may appear once each, except q. Field names ignore case and
+// may be written dotted (source.author.email) or flat (source_author_email); custom attributes are
+// custom_attributes.<name> or ca.<name>, the name quoted when it holds spaces (ca."Ticket category":billing).
+//
+// Every error is an *Error whose message says what was wrong and what would be right; Parse never panics.
+func Parse(dsl string, opts Options) (Query, error) {
+	var buf [16]rawTerm
+	raws, lerr := lex(dsl, buf[:0])
+	if lerr != nil {
+		return Query{}, lerr
+	}
+	b, err := newDSLBuilder(dsl, raws, opts)
+	if err != nil {
+		return Query{}, err
+	}
+	for i := range raws {
+		if err := b.dslTerm(dsl, &raws[i]); err != nil {
+			return Query{}, err
+		}
+	}
+	return b.q, nil
+}
+
+// builder turns terms into a Query. Parse feeds it the lexer's terms and the filter types feed it their
+// arguments, so both paths share every check and every error message.
+type builder struct {
+	now      func() time.Time
+	cat      *Catalog
+	q        Query
+	sites    []site // where each of q.Terms came from, for conflict errors
+	limitSet bool
+}
+
+// site is where a term or value came from: a byte offset and the text as written in the DSL, or, for a
+// structured filter, Pos -1 and the argument's name.
+type site struct {
+	pos   int
+	token string
+}
+
+func (s site) errorf(format string, args ...any) *Error {
+	return &Error{Pos: s.pos, Token: s.token, Msg: fmt.Sprintf(format, args...)}
+}
+
+// newDSLBuilder finds object_type, wherever it appears, so that every other term can be checked against the
+// right catalog.
+func newDSLBuilder(dsl string, raws []rawTerm, opts Options) (*builder, *Error) {
+	var kind Kind
+	for i := range raws {
+		t := &raws[i]
+		if t.bare || !strings.EqualFold(t.field, "object_type") {
+			continue
+		}
+		s := site{t.pos, t.text}
+		if t.op != "" && !strings.EqualFold(t.op, "eq") {
+			return nil, s.errorf("object_type takes no operator; write object_type:conversations or object_type:contacts")
+		}
+		if len(t.values) != 1 {
+			return nil, s.errorf("object_type takes one value; write object_type:conversations or object_type:contacts")
+		}
+		k, ok := ParseKind(t.values[0].text)
+		if !ok {
+			v := t.values[0]
+			return nil, (site{v.pos, dsl[v.pos:v.end]}).errorf("object_type must be conversations or contacts; got %q", v.text)
+		}
+		if kind != "" && k != kind {
+			return nil, s.errorf("object_type is given twice (%s and %s); a query searches one object type", kind.Plural(), k.Plural())
+		}
+		kind = k
+	}
+	if kind == "" {
+		return nil, &Error{Pos: -1, Msg: "missing object_type: add object_type:conversations or object_type:contacts to the query"}
+	}
+	return newBuilder(kind, opts), nil
+}
+
+func newBuilder(kind Kind, opts Options) *builder {
+	return &builder{now: opts.now(), cat: CatalogFor(kind), q: Query{Kind: kind, Limit: DefaultLimit}}
+}
+
+// dslTerm adds one term of the DSL.
+func (b *builder) dslTerm(dsl string, t *rawTerm) *Error {
+	s := site{t.pos, t.text}
+	if t.bare {
+		return b.bareTerm(s, t.text)
+	}
+	switch normalizeFieldName(t.field) {
+	case "object_type":
+		return nil // read by newDSLBuilder
+	case "q":
+		v := t.values[0]
+		return b.text(site{v.pos, dsl[v.pos:v.end]}, v.text, v.quoted)
+	case "limit", "per_page":
+		if t.op != "" && !strings.EqualFold(t.op, "eq") {
+			return s.errorf("limit takes no operator; write limit:50")
+		}
+		if len(t.values) != 1 {
+			return s.errorf("limit takes one value; write limit:50")
+		}
+		v := t.values[0]
+		n, err := strconv.Atoi(v.text)
+		if err != nil {
+			return (site{v.pos, dsl[v.pos:v.end]}).errorf("limit takes a whole number from 1 to %d; got %q", MaxLimit, v.text)
+		}
+		return b.limit(s, n)
+	case "starting_after":
+		if t.op != "" && !strings.EqualFold(t.op, "eq") {
+			return s.errorf("starting_after takes no operator; write starting_after:<cursor from the previous page>")
+		}
+		if len(t.values) != 1 {
+			return s.errorf("starting_after takes one cursor; write starting_after:<cursor from the previous page>")
+		}
+		return b.cursor(s, t.values[0].text)
+	}
+
+	f, ok := b.cat.Lookup(t.field)
+	if !ok {
+		return b.unknownField(site{t.pos, t.field}, t.field)
+	}
+	op := OpEq
+	opSite := s
+	if t.op != "" {
+		op, _ = ParseOp(t.op)
+		opSite = site{t.opPos, t.op}
+	}
+	vals := make([]valueInput, len(t.values))
+	for i, v := range t.values {
+		vals[i] = valueInput{text: v.text, site: site{v.pos, dsl[v.pos:v.end]}}
+	}
+	return b.term(s, opSite, f, op, t.op == "", vals)
+}
+
+// bareTerm reports a term without a field: the one mistake every model makes is writing free text without q:.
+func (b *builder) bareTerm(s site, text string) *Error {
+	switch text {
+	case "AND", "and", "&&":
+		return nil // terms are ANDed anyway
+	case "OR", "or", "||", "NOT", "not", "(", ")":
+		return s.errorf("%q is not supported: terms are always ANDed; for any of several values of one field write field:in:a,b, and for negation use neq, nin or not_contains", text)
+	}
+	if strings.HasPrefix(text, "\"") {
+		return s.errorf("term %s has no field; for free text write q:%s, or use field:value", text, text)
+	}
+	return s.errorf("term %q has no field; for free text write q:%s (q:\"several words\" for a phrase), or use field:value", text, text)
+}
+
+// text adds free text (q:).
+func (b *builder) text(s site, text string, phrase bool) *Error {
+	if strings.TrimSpace(text) == "" {
+		return s.errorf("empty free text; write q:word or q:\"a phrase\"")
+	}
+	b.q.Text = append(b.q.Text, TextTerm{Text: text, Phrase: phrase})
+	return nil
+}
+
+func (b *builder) limit(s site, n int) *Error {
+	if n < 1 || n > MaxLimit {
+		return s.errorf("limit must be between 1 and %d; got %d", MaxLimit, n)
+	}
+	if b.limitSet && n != b.q.Limit {
+		return s.errorf("limit is given twice (%d and %d); give it once", b.q.Limit, n)
+	}
+	b.q.Limit, b.limitSet = n, true
+	return nil
+}
+
+func (b *builder) cursor(s site, c string) *Error {
+	if c == "" {
+		return s.errorf("empty starting_after; pass the cursor from the previous page, or leave starting_after out for the first page")
+	}
+	if b.q.StartingAfter != "" && c != b.q.StartingAfter {
+		return s.errorf("starting_after is given twice with different cursors; give it once")
+	}
+	b.q.StartingAfter = c
+	return nil
+}
+
+func (b *builder) unknownField(s site, name string) *Error {
+	if custom, ok := customAttributeName(name); ok && custom == "" {
+		return s.errorf("missing custom attribute name; write custom_attributes.<name>:value, e.g. ca.tier:gold (quote a name with spaces: ca.\"Ticket category\":billing)")
+	}
+	sugg := suggest(b.cat, name)
+	e := s.errorf("unknown field %q for %s%s", name, b.cat.Kind().Plural(), didYouMean(sugg))
+	if len(sugg) == 0 {
+		e.Msg += "; see the list of fields in the search tool's description (custom attributes are custom_attributes.<name>)"
+	}
+	e.Suggestions = sugg
+	return e
+}
+
+// valueInput is one value as written, before conversion to the field's type.
+type valueInput struct {
+	text string
+	site site
+}
+
+// term checks op against the field, converts the values and adds the term. implicitOp reports that the DSL term
+// named no operator (so eq was assumed), which changes the advice when several values are given.
+func (b *builder) term(s, opSite site, f *Field, op Op, implicitOp bool, vals []valueInput) *Error {
+	// exists:true and exists:false are accepted as spellings of exists and not_exists.
+	if op.Arity() == 0 && len(vals) > 0 {
+		if len(vals) == 1 {
+			switch strings.ToLower(vals[0].text) {
+			case "true":
+				vals = nil
+			case "false":
+				vals = nil
+				if op == OpExists {
+					op = OpNotExists
+				} else {
+					op = OpExists
+				}
+			}
+		}
+		if vals != nil {
+			return s.errorf("%s takes no value (or true/false); write %s:exists or %s:not_exists", op, f.Name, f.Name)
+		}
+	}
+	if !f.Allows(op) {
+		return opSite.errorf("operator %s does not apply to %s (%s); %s takes %s", op, f.Name, typeLabel(f), f.Name, opList(f.Ops))
+	}
+	switch arity := op.Arity(); {
+	case arity == 1 && len(vals) > 1:
+		switch {
+		case implicitOp || op == OpEq:
+			return s.errorf("%s takes one value with eq; to match any of several, write %s:in:%s", f.Name, f.Name, joinRaw(vals))
+		case op == OpNeq:
+			return s.errorf("%s takes one value with neq; to exclude several, write %s:nin:%s", f.Name, f.Name, joinRaw(vals))
+		default:
+			return s.errorf("%s takes one value with %s; got %d", f.Name, op, len(vals))
+		}
+	case arity != 0 && len(vals) == 0:
+		return s.errorf("%s with %s needs a value", f.Name, op)
+	}
+	t := Term{Field: f, Op: op}
+	if len(vals) > 0 {
+		t.Values = make([]Value, len(vals))
+		for i, in := range vals {
+			v, err := b.value(f, op, in)
+			if err != nil {
+				return err
+			}
+			t.Values[i] = v
+		}
+	}
+	if err := b.conflict(s, t); err != nil {
+		return err
+	}
+	b.q.Terms = append(b.q.Terms, t)
+	b.sites = append(b.sites, s)
+	return nil
+}
+
+// value converts one value to the field's type.
+func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
+	raw := in.text
+	v := Value{Raw: raw}
+	if raw == "" {
+		return v, in.site.errorf("empty value for %s; to find records without %s write %s:not_exists", f.Name, f.Name, f.Name)
+	}
+	switch f.Type {
+	case TypeKeyword:
+		v.Str = raw
+		if f.Enum != nil {
+			canon, ok := enumValue(f.Enum, raw)
+			if !ok {
+				return v, in.site.errorf("%s must be one of %s; got %q%s", f.Name, strings.Join(f.Enum, ", "), raw, didYouMean(closest(f.Enum, raw)))
+			}
+			v.Str = canon
+		}
+		if f.IDOf != "" {
+			id, err := ParseIDFor(f.IDOf, raw)
+			if err != nil {
+				return v, in.site.errorf("%s takes %s ids; %s", f.Name, f.IDOf, err.(*Error).Msg)
+			}
+			v.Str = id
+		}
+	case TypeText:
+		v.Str = raw
+	case TypeInt:
+		n, err := strconv.ParseInt(raw, 10, 64)
+		if err != nil && f.Unit == "seconds" {
+			var ok bool
+			n, ok = relativeSeconds(raw)
+			if ok {
+				err = nil
+			}
+		}
+		if err != nil {
+			if f.Unit == "seconds" {
+				return v, in.site.errorf("%s takes a duration in seconds (3600) or with a unit (90s, 30m, 4h, 2d, 1w); got %q", f.Name, raw)
+			}
+			return v, in.site.errorf("%s takes a whole number, e.g. 42; got %q", f.Name, raw)
+		}
+		v.Int, v.Float, v.Str, v.Parsed = n, float64(n), strconv.FormatInt(n, 10), ParsedInt|ParsedFloat
+	case TypeFloat:
+		x, err := strconv.ParseFloat(raw, 64)
+		if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
+			return v, in.site.errorf("%s takes a number, e.g. 4.5; got %q", f.Name, raw)
+		}
+		v.Float, v.Str, v.Parsed = x, strconv.FormatFloat(x, 'g', -1, 64), ParsedFloat
+	case TypeTimestamp:
+		n, why := parseTimestamp(raw, b.now)
+		if why != "" {
+			return v, in.site.errorf("%s takes a timestamp: %s; got %q (%s)", f.Name, timestampHelp, raw, why)
+		}
+		v.Int, v.Str, v.Parsed = n, formatTimestamp(n), ParsedInt|ParsedTime
+	case TypeBool:
+		switch strings.ToLower(raw) {
+		case "true":
+			v.Bool = true
+		case "false":
+		default:
+			return v, in.site.errorf("%s takes true or false; got %q", f.Name, raw)
+		}
+		v.Str, v.Parsed = strconv.FormatBool(v.Bool), ParsedBool
+	case TypeAny:
+		v.Str = raw
+		if n, err := strconv.ParseInt(raw, 10, 64); err == nil {
+			v.Int, v.Float, v.Parsed = n, float64(n), ParsedInt|ParsedFloat
+		} else if x, err := strconv.ParseFloat(raw, 64); err == nil && !math.IsInf(x, 0) && !math.IsNaN(x) {
+			v.Float, v.Parsed = x, ParsedFloat
+		} else if n, why := parseTimestamp(raw, b.now); why == "" {
+			v.Int, v.Parsed = n, ParsedInt|ParsedTime
+		}
+		switch strings.ToLower(raw) {
+		case "true":
+			v.Bool, v.Parsed = true, v.Parsed|ParsedBool
+		case "false":
+			v.Parsed |= ParsedBool
+		}
+		if isRange(op) && v.Parsed&(ParsedInt|ParsedFloat) == 0 {
+			return v, in.site.errorf("%s with %s needs a number (42, 4.5) or a timestamp (%s); got %q", f.Name, op, timestampHelp, raw)
+		}
+	}
+	return v, nil
+}
+
+func isRange(op Op) bool { return op == OpGt || op == OpGte || op == OpLt || op == OpLte }
+
+// enumValue finds raw among the accepted values, ignoring case, and returns the catalog's spelling.
+func enumValue(enum []string, raw string) (string, bool) {
+	for _, e := range enum {
+		if strings.EqualFold(e, raw) {
+			return e, true
+		}
+	}
+	return "", false
+}
+
+// closest returns the accepted value nearest to raw, if it is within two edits.
+func closest(enum []string, raw string) []string {
+	best, bestD := "", 3
+	for _, e := range enum {
+		if d := distance(strings.ToLower(raw), e, 2); d < bestD {
+			best, bestD = e, d
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	return []string{best}
+}
+
+func typeLabel(f *Field) string {
+	if f.Type == TypeAny {
+		return "a custom attribute"
+	}
+	return "a " + f.Type.String() + " field"
+}
+
+func opList(ops []Op) string {
+	s := make([]string, len(ops))
+	for i, op := range ops {
+		s[i] = string(op)
+	}
+	return strings.Join(s, ", ")
+}
+
+func joinRaw(vals []valueInput) string {
+	s := make([]string, len(vals))
+	for i, v := range vals {
+		s[i] = formatValue(v.text, true)
+	}
+	return strings.Join(s, ",")
+}
