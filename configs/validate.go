@@ -1,0 +1,270 @@
+package configs
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Sentinel errors wrapped by the [*FieldError]s that callers may want to branch on.
+var (
+	// ErrUnknownKey is wrapped by the error for a config file key that Config doesn't have.
+	ErrUnknownKey = errors.New("unknown key")
+	// ErrNoIntercomToken is returned by RequireIntercomToken when no access token is configured.
+	ErrNoIntercomToken = errors.New("no Intercom access token")
+	// ErrNoHTTPAuth is returned by RequireHTTPAuth when the HTTP transport could authenticate nobody.
+	ErrNoHTTPAuth = errors.New("no way to authenticate HTTP clients")
+)
+
+// FieldError is one problem with one configuration key.
+type FieldError struct {
+	// Key is the dotted YAML path of the setting, e.g. "serve.listen".
+	Key string
+	// Source says where the bad value came from: "/path/config.yaml:7", "env INTERCOM_REGION", "flag --listen",
+	// "file /path/token"; "" or "default" when it is not known or the value is the default.
+	Source string
+	// Err says what is wrong. It never contains a secret.
+	Err error
+}
+
+// Error returns "key (source): problem", or "key: problem" when the source is unknown.
+func (e *FieldError) Error() string {
+	if e.Source != "" && e.Source != "default" {
+		return fmt.Sprintf("%s (%s): %v", e.Key, e.Source, e.Err)
+	}
+	return e.Key + ": " + e.Err.Error()
+}
+
+// Unwrap returns Err.
+func (e *FieldError) Unwrap() error { return e.Err }
+
+// Validate checks every value and returns nil, or errors.Join of one [*FieldError] per problem, in key order. It
+// does no I/O and does not require an Intercom token (see [Config.RequireIntercomToken]) nor HTTP credentials (see
+// [Config.RequireHTTPAuth]), which only some commands need. An empty DataDir is valid: Load resolves it.
+func (c *Config) Validate() error { return errors.Join(c.problems()...) }
+
+// problems returns one *FieldError per invalid value, in key order.
+func (c *Config) problems() []error {
+	var errs []error
+	check := func(key string, err error) {
+		if err != nil {
+			errs = append(errs, &FieldError{Key: key, Source: c.Source(key), Err: err})
+		}
+	}
+
+	check("intercom.access_token", notPlaceholder(c.Intercom.AccessToken))
+	if _, ok := RegionBaseURL(c.Intercom.Region); !ok {
+		check("intercom.region", fmt.Errorf("unknown region %q (want us, eu or au)", c.Intercom.Region))
+	}
+	check("intercom.base_url", checkBaseURL(c.Intercom.BaseURL))
+	if !apiVersionPattern().MatchString(c.Intercom.APIVersion) {
+		check("intercom.api_version", fmt.Errorf("not an Intercom API version: %q (want e.g. 2.16)", c.Intercom.APIVersion))
+	}
+	check("intercom.request_timeout", positiveDuration(c.Intercom.RequestTimeout))
+
+	check("sync.incremental_schedule", checkSchedule(c.Sync.IncrementalSchedule))
+	check("sync.reconcile_schedule", checkSchedule(c.Sync.ReconcileSchedule))
+	if c.Sync.Overlap < 0 {
+		check("sync.overlap", fmt.Errorf("must not be negative, got %s", formatDuration(c.Sync.Overlap)))
+	}
+	check("sync.concurrency", inRange(c.Sync.Concurrency, 1, 64, ""))
+	check("sync.page_size", inRange(c.Sync.PageSize, 1, 150, " (Intercom's maximum is 150)"))
+	check("sync.rate_reserve_percent", inRange(c.Sync.RateReservePercent, 0, 99, " (percent of the rate limit)"))
+	if c.Sync.MaxRequestsPerMinute < 0 {
+		check("sync.max_requests_per_minute", fmt.Errorf("must not be negative (0 means no ceiling), got %d", c.Sync.MaxRequestsPerMinute))
+	}
+	check("sync.webhooks.path", checkWebhookPath(c.Sync.Webhooks.Path))
+	check("sync.webhooks.client_secret", notPlaceholder(c.Sync.Webhooks.ClientSecret))
+	if c.Sync.Webhooks.Enabled && c.Sync.Webhooks.ClientSecret.IsZero() {
+		check("sync.webhooks.client_secret", errors.New("webhooks are enabled but no client secret is set: set "+
+			"INTERCOM_CLIENT_SECRET, INTERCOM_CLIENT_SECRET_FILE or sync.webhooks.client_secret_file (Developer Hub: "+
+			"your app, Basic information)"))
+	}
+	check("sync.webhooks.max_body_bytes", positiveSize(c.Sync.Webhooks.MaxBodyBytes))
+
+	if c.Serve.Transport != "stdio" && c.Serve.Transport != "http" {
+		check("serve.transport", fmt.Errorf("unknown transport %q (want stdio or http)", c.Serve.Transport))
+	}
+	host, err := checkListen(c.Serve.Listen)
+	check("serve.listen", err)
+	if c.Serve.NoAuth && err == nil && !isLoopback(host) {
+		check("serve.no_auth", fmt.Errorf("refused on %q, which is not a loopback address: anyone who can reach it "+
+			"could read the replica; listen on 127.0.0.1 or configure serve.tokens", c.Serve.Listen))
+	}
+	for i, t := range c.Serve.Tokens {
+		check("serve.tokens", checkLocalToken(i+1, t.Reveal()))
+	}
+	if ttl := c.Serve.IntercomTokenCacheTTL; ttl <= 0 || ttl > time.Hour {
+		check("serve.intercom_token_cache_ttl", fmt.Errorf("must be positive and at most 1h, got %s", formatDuration(ttl)))
+	}
+	for i, o := range c.Serve.AllowedOrigins {
+		check("serve.allowed_origins", checkOrigin(i+1, o))
+	}
+	check("serve.max_body_bytes", positiveSize(c.Serve.MaxBodyBytes))
+	if c.Serve.MaxStaleness < 0 {
+		check("serve.max_staleness", fmt.Errorf("must not be negative (0 always asks Intercom), got %s", formatDuration(c.Serve.MaxStaleness)))
+	}
+	check("serve.max_parts", inRange(c.Serve.MaxParts, 1, 500, ""))
+
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		check("log.level", fmt.Errorf("unknown level %q (want debug, info, warn or error)", c.Log.Level))
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		check("log.format", fmt.Errorf("unknown format %q (want text or json)", c.Log.Format))
+	}
+	return errs
+}
+
+// RequireIntercomToken returns nil when an Intercom access token is configured, and otherwise a [*FieldError] for
+// intercom.access_token, wrapping [ErrNoIntercomToken], that says every way to provide one. Commands that call
+// Intercom (sync, serve) call it after Load, unless they run on the demo workspace.
+func (c *Config) RequireIntercomToken() error {
+	if !c.Intercom.AccessToken.IsZero() {
+		return nil
+	}
+	return &FieldError{Key: "intercom.access_token", Err: fmt.Errorf("%w: set INTERCOM_ACCESS_TOKEN, or put the "+
+		"token alone in a file (chmod 600) and pass --access-token-file FILE, set INTERCOM_ACCESS_TOKEN_FILE, or "+
+		"set intercom.access_token_file in the config file. Create a token in Intercom's Developer Hub (your app, "+
+		"Authentication). To try intercom-replica without an Intercom account, add --demo", ErrNoIntercomToken)}
+}
+
+// RequireHTTPAuth returns nil unless serve.transport is http with no way to authenticate a client (no local token,
+// Intercom tokens not accepted, auth not explicitly off), in which case every request would get 401: it returns a
+// [*FieldError] for serve.tokens, wrapping [ErrNoHTTPAuth], that says how to configure one. serve calls it after
+// Load (and after adding a generated token, for --demo).
+func (c *Config) RequireHTTPAuth() error {
+	s := c.Serve
+	if s.Transport != "http" || s.NoAuth || len(s.Tokens) > 0 || s.AcceptIntercomTokens {
+		return nil
+	}
+	return &FieldError{Key: "serve.tokens", Err: fmt.Errorf("%w: set INTERCOM_REPLICA_TOKENS (comma-separated), "+
+		"pass --tokens-file FILE or set serve.tokens_file (one token per line), or enable "+
+		"serve.accept_intercom_tokens; openssl rand -hex 32 makes a good token. On a loopback address, --no-auth "+
+		"serves without authentication", ErrNoHTTPAuth)}
+}
+
+// apiVersionPattern matches the values of Intercom's Intercom-Version header: "2.16", and "Preview".
+func apiVersionPattern() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+\.[0-9]+|Preview)$`) }
+
+// checkSchedule parses spec exactly as the scheduler will: cron.New's default parser, cron.ParseStandard.
+func checkSchedule(spec string) error {
+	if _, err := cron.ParseStandard(spec); err != nil {
+		return fmt.Errorf("not a cron spec: %v (want 5 fields, minute hour day-of-month month day-of-week, or a "+
+			"descriptor such as @every 1m or @daily)", err)
+	}
+	return nil
+}
+
+func checkBaseURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err == nil && u.User != nil {
+		return errors.New("must not contain credentials (user:password@); use intercom.access_token")
+	}
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("not an http(s) URL: %q (want e.g. https://api.intercom.io or http://127.0.0.1:8081)", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("must not have a query or a fragment: %q", raw)
+	}
+	return nil
+}
+
+// checkListen checks a host:port and returns the host.
+func checkListen(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("not a host:port address: %q (want e.g. 127.0.0.1:8080)", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return "", fmt.Errorf("port %q is not a number from 0 to 65535", port)
+	}
+	return host, nil
+}
+
+// isLoopback reports whether a listen host only accepts connections from this machine. An empty host listens on
+// every interface; a name other than localhost could resolve anywhere.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+func checkWebhookPath(p string) error {
+	if !strings.HasPrefix(p, "/") || strings.ContainsAny(p, "?# \t") {
+		return fmt.Errorf("not a URL path: %q (want e.g. /webhooks/intercom)", p)
+	}
+	for _, reserved := range []string{"/mcp", "/sse", "/message", "/healthz", "/readyz", "/metrics"} {
+		if p == "/" || p == reserved || strings.HasPrefix(p, reserved+"/") {
+			return fmt.Errorf("%q is taken by the MCP server's own endpoints; use e.g. /webhooks/intercom", p)
+		}
+	}
+	return nil
+}
+
+// checkLocalToken checks the n-th local bearer token without ever repeating it.
+func checkLocalToken(n int, t string) error {
+	switch {
+	case t == Redacted:
+		return fmt.Errorf("token %d is the placeholder %s copied from a printed configuration, not a token", n, Redacted)
+	case len(t) < 16:
+		return fmt.Errorf("token %d is too short (%d characters; want at least 16, e.g. from openssl rand -hex 32)", n, len(t))
+	case strings.ContainsAny(t, ", \t\r\n"):
+		return fmt.Errorf("token %d contains a space or a comma", n)
+	}
+	return nil
+}
+
+// notPlaceholder refuses the word a printed configuration shows in place of a secret.
+func notPlaceholder(s Secret) error {
+	if s.Reveal() == Redacted {
+		return fmt.Errorf("is the placeholder %s copied from a printed configuration, not a secret", Redacted)
+	}
+	return nil
+}
+
+func checkOrigin(n int, o string) error {
+	if o == "*" {
+		return fmt.Errorf(`origin %d is "*", which would let any web page call the server; list the origins instead`, n)
+	}
+	u, err := url.Parse(o)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" ||
+		u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return fmt.Errorf("origin %d is not an origin: %q (want scheme://host[:port], e.g. http://localhost:6274)", n, o)
+	}
+	return nil
+}
+
+func inRange(v, lo, hi int, note string) error {
+	if v < lo || v > hi {
+		return fmt.Errorf("must be from %d to %d%s, got %d", lo, hi, note, v)
+	}
+	return nil
+}
+
+func positiveDuration(d time.Duration) error {
+	if d <= 0 {
+		return fmt.Errorf("must be positive, got %s", formatDuration(d))
+	}
+	return nil
+}
+
+func positiveSize(n int64) error {
+	if n <= 0 {
+		return fmt.Errorf("must be a positive number of bytes, got %d", n)
+	}
+	return nil
+}
