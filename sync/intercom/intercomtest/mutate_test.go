@@ -11,8 +11,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -454,4 +454,3 @@ func TestWebhook_NotificationIsSignedAndShaped(t *testing.T) {
 		t.Error("two notifications share an id")
 	}
 }
-
