@@ -70,6 +70,9 @@ func (b *builder) conflict(s site, t Term) *Error {
 			if f.Type == TypeTimestamp {
 				return s.errorf("%s and %s can't both hold: eq on a timestamp matches one day; for a span write %s:gte:<start> %s:lt:<end>", prev, cur, f.Name, f.Name)
 			}
+			if !f.Allows(OpIn) {
+				return s.errorf("%s and %s can't both hold; to match either, leave %s out", prev, cur, f.Name)
+			}
 			return s.errorf("%s and %s can't both hold: a %s has one %s; to match either, write %s:in:%s,%s",
 				prev, cur, b.cat.Kind(), f.Name, f.Name, formatValue(o.Values[0].Raw, true), formatValue(t.Values[0].Raw, true))
 		}

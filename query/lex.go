@@ -129,7 +129,7 @@ func lexTerm(dsl string, start int) (rawTerm, int, *Error) {
 		}
 		if next == j {
 			if len(t.values) > 0 {
-				return t, 0, &Error{Pos: j, Token: dsl[start:termEnd(dsl, j)],
+				return t, 0, &Error{Pos: start, Token: dsl[start:termEnd(dsl, j)],
 					Msg: "empty value in a list; remove the extra comma or add a value"}
 			}
 			return t, 0, missingValue(dsl, start, j)
@@ -189,7 +189,7 @@ func unterminated(dsl string, at int) *Error {
 // textAfterQuote reports a value followed directly by something other than white space or a comma, such as
 // name:"a"b or name:O"Brien.
 func textAfterQuote(dsl string, start, at int) *Error {
-	return &Error{Pos: at, Token: dsl[start:termEnd(dsl, at)],
+	return &Error{Pos: start, Token: dsl[start:termEnd(dsl, at)],
 		Msg: "unexpected character after a value; quote the whole value (\"...\", with \\\" for a quote inside) and separate terms with spaces"}
 }
 

@@ -213,7 +213,11 @@ func (b *builder) unknownField(s site, name string) *Error {
 	sugg := suggest(b.cat, name)
 	e := s.errorf("unknown field %q for %s%s", name, b.cat.Kind().Plural(), didYouMean(sugg))
 	if len(sugg) == 0 {
-		e.Msg += "; see the list of fields in the search tool's description (custom attributes are custom_attributes.<name>)"
+		common := "state, source_type, source_author_email, created_at, updated_at, tag, admin_assignee_id"
+		if b.cat.Kind() == KindContact {
+			common = "email, name, email_domain, role, created_at, updated_at, tag, company"
+		}
+		e.Msg += "; common fields are " + common + ", q for free text, and custom_attributes.<name>"
 	}
 	e.Suggestions = sugg
 	return e
@@ -361,7 +365,7 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 			v.Parsed |= ParsedBool
 		}
 		if isRange(op) && v.Parsed&(ParsedInt|ParsedFloat) == 0 {
-			return v, in.site.errorf("%s with %s needs a number (42, 4.5) or a timestamp (%s); got %q", f.Name, op, timestampHelp, raw)
+			return v, in.site.errorf("%s with %s needs a number (42, 4.5) or a timestamp (1735689600, 2025-01-31, 7d); got %q", f.Name, op, raw)
 		}
 	}
 	return v, nil

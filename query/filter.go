@@ -1,0 +1,351 @@
+package query
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// ConversationFilter is the argument object of the search_conversations tool, with the parameter names of
+// Intercom's hosted server (ids, source_type, source_author_email, state, team_assignee_id as a string,
+// admin_assignee_id as a number, statistics_* as {operator, value}, per_page, starting_after) plus a few more
+// filters. All set filters are ANDed. Query turns it into the same Query the DSL would, through the same checks.
+//
+// The struct tags describe the JSON schema of the tool's input (mcp-go's WithInputSchema reads json,
+// jsonschema_description and jsonschema:"enum=..." tags).
+type ConversationFilter struct {
+	IDs               []string `json:"ids,omitempty" jsonschema_description:"Conversation ids: raw (123), prefixed (conversation_123) or Intercom app URLs. Matches any of them."`
+	SourceType        string   `json:"source_type,omitempty" jsonschema:"enum=conversation,enum=email,enum=facebook,enum=instagram,enum=phone_call,enum=phone_switch,enum=push,enum=sms,enum=twitter,enum=whatsapp" jsonschema_description:"Channel of the opening message (conversation means the Messenger)."`
+	SourceAuthorName  string   `json:"source_author_name,omitempty" jsonschema_description:"Name of the opening message's author; matches part of the name."`
+	SourceAuthorEmail string   `json:"source_author_email,omitempty" jsonschema_description:"Email of the opening message's author (exact)."`
+	State             string   `json:"state,omitempty" jsonschema:"enum=open,enum=closed,enum=snoozed" jsonschema_description:"Conversation state."`
+	Open              *bool    `json:"open,omitempty" jsonschema_description:"Whether the conversation is open (snoozed counts as open)."`
+	Read              *bool    `json:"read,omitempty" jsonschema_description:"Whether the conversation has been read."`
+	Priority          string   `json:"priority,omitempty" jsonschema_description:"Priority: none, low, medium, high or urgent."`
+	AdminAssigneeID   *int64   `json:"admin_assignee_id,omitempty" jsonschema_description:"Id of the assigned admin (0: unassigned)."`
+	TeamAssigneeID    string   `json:"team_assignee_id,omitempty" jsonschema_description:"Id of the assigned team, as a string (\"0\": unassigned)."`
+	ContactIDs        []string `json:"contact_ids,omitempty" jsonschema_description:"Ids of contacts in the conversation (raw or contact_<id>); matches any of them."`
+	TagIDs            []string `json:"tag_ids,omitempty" jsonschema_description:"Tag ids; matches conversations with any of them."`
+	Tags              []string `json:"tags,omitempty" jsonschema_description:"Tag names; matches conversations with any of them."`
+
+	CreatedAt                    *Range `json:"created_at,omitempty" jsonschema_description:"When the conversation was created: {operator, value} or {gte, lte}. Values: Unix seconds, 2025-01-31, RFC 3339, or before now (7d, 24h)."`
+	UpdatedAt                    *Range `json:"updated_at,omitempty" jsonschema_description:"When the conversation was last updated: {operator, value} or {gte, lte}. Values as for created_at."`
+	StatisticsTimeToAssignment   *Range `json:"statistics_time_to_assignment,omitempty" jsonschema_description:"Seconds until assignment: {operator, value} or {gte, lte}, e.g. {\"operator\": \">\", \"value\": 3600}."`
+	StatisticsTimeToAdminReply   *Range `json:"statistics_time_to_admin_reply,omitempty" jsonschema_description:"Seconds until the first admin reply: {operator, value} or {gte, lte}, e.g. {\"operator\": \">\", \"value\": 3600}."`
+	StatisticsTimeToFirstClose   *Range `json:"statistics_time_to_first_close,omitempty" jsonschema_description:"Seconds until the first close: {operator, value} or {gte, lte}."`
+	StatisticsCountReopens       *Range `json:"statistics_count_reopens,omitempty" jsonschema_description:"Number of reopens: {operator, value} or {gte, lte}."`
+	ConversationRatingScore      *Range `json:"conversation_rating_score,omitempty" jsonschema_description:"Rating the contact gave, 1 to 5: {operator, value} or {gte, lte}."`
+	StatisticsLastAdminReplyAt   *Range `json:"statistics_last_admin_reply_at,omitempty" jsonschema_description:"When an admin last replied: {operator, value} or {gte, lte}. Values as for created_at."`
+	StatisticsLastContactReplyAt *Range `json:"statistics_last_contact_reply_at,omitempty" jsonschema_description:"When the contact last replied: {operator, value} or {gte, lte}. Values as for created_at."`
+
+	PerPage       *int   `json:"per_page,omitempty" jsonschema_description:"Results per page, 1 to 150 (default 20)."`
+	StartingAfter string `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
+}
+
+// ContactFilter is the argument object of the search_contacts tool, with the parameter names of Intercom's hosted
+// server (ids or contact_ids, name, email, email_domain, phone, custom_attributes, per_page, starting_after) plus a
+// few more filters. All set filters are ANDed. Query turns it into the same Query the DSL would, through the same
+// checks.
+type ContactFilter struct {
+	IDs              []string       `json:"ids,omitempty" jsonschema_description:"Contact ids: raw, prefixed (contact_<id>) or Intercom app URLs. Matches any of them."`
+	ContactIDs       []string       `json:"contact_ids,omitempty" jsonschema_description:"Same as ids."`
+	Name             string         `json:"name,omitempty" jsonschema_description:"Name; matches part of the name."`
+	Email            string         `json:"email,omitempty" jsonschema_description:"Email address (exact)."`
+	EmailDomain      string         `json:"email_domain,omitempty" jsonschema_description:"Email domain, e.g. example.com."`
+	Phone            string         `json:"phone,omitempty" jsonschema_description:"Phone number (exact)."`
+	Role             string         `json:"role,omitempty" jsonschema:"enum=user,enum=lead" jsonschema_description:"Whether the contact is a user or a lead."`
+	ExternalID       string         `json:"external_id,omitempty" jsonschema_description:"Your own id for the contact (user_id)."`
+	CustomAttributes map[string]any `json:"custom_attributes,omitempty" jsonschema_description:"Custom attribute values by attribute name, e.g. {\"plan\": \"pro\", \"seats\": 10}; each must equal."`
+	CreatedAt        *Range         `json:"created_at,omitempty" jsonschema_description:"When the contact was created: {operator, value} or {gte, lte}. Values: Unix seconds, 2025-01-31, RFC 3339, or before now (7d, 24h)."`
+	UpdatedAt        *Range         `json:"updated_at,omitempty" jsonschema_description:"When the contact was last updated: {operator, value} or {gte, lte}. Values as for created_at."`
+	LastSeenAt       *Range         `json:"last_seen_at,omitempty" jsonschema_description:"When the contact was last seen: {operator, value} or {gte, lte}. Values as for created_at."`
+	PerPage          *int           `json:"per_page,omitempty" jsonschema_description:"Results per page, 1 to 150 (default 20)."`
+	StartingAfter    string         `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
+}
+
+// Range compares a number or a timestamp, written either as Intercom's hosted tools take it, {"operator": ">",
+// "value": 3600}, or as bounds, {"gte": "2025-01-01", "lt": "2025-02-01"}; both forms may be combined, and every
+// comparison given must hold. Values are numbers or strings: for timestamps, Unix seconds, 2025-01-31 (midnight
+// UTC), RFC 3339 or a time before now (7d, 24h); for durations, seconds or 90s, 30m, 4h, 2d.
+type Range struct {
+	Operator string `json:"operator,omitempty" jsonschema:"enum=>,enum=>=,enum=<,enum=<=,enum==,enum=!=" jsonschema_description:"Comparison of the field with value."`
+	Value    any    `json:"value,omitempty" jsonschema_description:"Number or string compared with operator."`
+	GT       any    `json:"gt,omitempty" jsonschema_description:"Greater than this."`
+	GTE      any    `json:"gte,omitempty" jsonschema_description:"Greater than or equal to this."`
+	LT       any    `json:"lt,omitempty" jsonschema_description:"Less than this."`
+	LTE      any    `json:"lte,omitempty" jsonschema_description:"Less than or equal to this."`
+}
+
+// Query validates f and builds the conversation Query it describes.
+func (f ConversationFilter) Query(opts Options) (Query, error) {
+	b := newFilterBuilder(KindConversation, opts)
+	b.in("ids", "id", f.IDs)
+	b.eq("source_type", "source_type", f.SourceType)
+	b.add("source_author_name", "source_author_name", OpContains, f.SourceAuthorName)
+	b.eq("source_author_email", "source_author_email", f.SourceAuthorEmail)
+	b.eq("state", "state", f.State)
+	b.boolean("open", "open", f.Open)
+	b.boolean("read", "read", f.Read)
+	b.eq("priority", "priority", f.Priority)
+	if f.AdminAssigneeID != nil {
+		b.add("admin_assignee_id", "admin_assignee_id", OpEq, strconv.FormatInt(*f.AdminAssigneeID, 10))
+	}
+	b.eq("team_assignee_id", "team_assignee_id", f.TeamAssigneeID)
+	b.in("contact_ids", "contact_ids", f.ContactIDs)
+	b.in("tag_ids", "tag_ids", f.TagIDs)
+	b.in("tags", "tag", f.Tags)
+	b.rangeOf("created_at", "created_at", f.CreatedAt)
+	b.rangeOf("updated_at", "updated_at", f.UpdatedAt)
+	b.rangeOf("statistics_time_to_assignment", "statistics_time_to_assignment", f.StatisticsTimeToAssignment)
+	b.rangeOf("statistics_time_to_admin_reply", "statistics_time_to_admin_reply", f.StatisticsTimeToAdminReply)
+	b.rangeOf("statistics_time_to_first_close", "statistics_time_to_first_close", f.StatisticsTimeToFirstClose)
+	b.rangeOf("statistics_count_reopens", "statistics_count_reopens", f.StatisticsCountReopens)
+	b.rangeOf("conversation_rating_score", "conversation_rating_score", f.ConversationRatingScore)
+	b.rangeOf("statistics_last_admin_reply_at", "statistics_last_admin_reply_at", f.StatisticsLastAdminReplyAt)
+	b.rangeOf("statistics_last_contact_reply_at", "statistics_last_contact_reply_at", f.StatisticsLastContactReplyAt)
+	b.page(f.PerPage, f.StartingAfter)
+	return b.result()
+}
+
+// Query validates f and builds the contact Query it describes.
+func (f ContactFilter) Query(opts Options) (Query, error) {
+	b := newFilterBuilder(KindContact, opts)
+	b.in("ids", "id", append(append([]string(nil), f.IDs...), f.ContactIDs...))
+	b.add("name", "name", OpContains, f.Name)
+	b.eq("email", "email", f.Email)
+	b.eq("email_domain", "email_domain", f.EmailDomain)
+	b.eq("phone", "phone", f.Phone)
+	b.eq("role", "role", f.Role)
+	b.eq("external_id", "external_id", f.ExternalID)
+	names := make([]string, 0, len(f.CustomAttributes))
+	for name := range f.CustomAttributes {
+		names = append(names, name)
+	}
+	sort.Strings(names) // a stable order of terms, so equal filters give equal queries
+	for _, name := range names {
+		param := "custom_attributes." + name
+		if name == "" {
+			b.fail(param, "custom_attributes has an empty attribute name")
+			continue
+		}
+		s, ok := scalarText(f.CustomAttributes[name])
+		if !ok {
+			b.fail(param, fmt.Sprintf("%s must be a string, number or boolean", param))
+			continue
+		}
+		b.term(param, b.cat.CustomField(name), OpEq, s)
+	}
+	b.rangeOf("created_at", "created_at", f.CreatedAt)
+	b.rangeOf("updated_at", "updated_at", f.UpdatedAt)
+	b.rangeOf("last_seen_at", "last_seen_at", f.LastSeenAt)
+	b.page(f.PerPage, f.StartingAfter)
+	return b.result()
+}
+
+// filterBuilder feeds a filter's arguments to the DSL's builder, keeping the first error.
+type filterBuilder struct {
+	*builder
+	err *Error
+}
+
+func newFilterBuilder(kind Kind, opts Options) *filterBuilder {
+	return &filterBuilder{builder: newBuilder(kind, opts)}
+}
+
+func (b *filterBuilder) result() (Query, error) {
+	if b.err != nil {
+		return Query{}, b.err
+	}
+	return b.q, nil
+}
+
+func (b *filterBuilder) fail(param, msg string) {
+	if b.err == nil {
+		b.err = &Error{Pos: -1, Token: param, Msg: msg}
+	}
+}
+
+// term adds field op value, reporting errors against the argument param.
+func (b *filterBuilder) term(param string, f *Field, op Op, values ...string) {
+	if b.err != nil {
+		return
+	}
+	s := site{pos: -1, token: param}
+	vals := make([]valueInput, len(values))
+	for i, v := range values {
+		vals[i] = valueInput{text: v, site: s}
+	}
+	if err := b.builder.term(s, s, f, op, false, vals); err != nil {
+		b.err = err
+	}
+}
+
+// field looks up a catalog field the filter types name. A miss would be a bug (the tests cover every filter
+// argument), reported as an error rather than a panic.
+func (b *filterBuilder) field(name string) *Field {
+	f, ok := b.cat.Lookup(name)
+	if !ok {
+		b.fail(name, fmt.Sprintf("internal error: no field %q for %s", name, b.cat.Kind().Plural()))
+		return &Field{Name: name}
+	}
+	return f
+}
+
+func (b *filterBuilder) add(param, field string, op Op, value string) {
+	if value != "" {
+		b.term(param, b.field(field), op, value)
+	}
+}
+
+func (b *filterBuilder) eq(param, field, value string) { b.add(param, field, OpEq, value) }
+
+func (b *filterBuilder) boolean(param, field string, v *bool) {
+	if v != nil {
+		b.term(param, b.field(field), OpEq, strconv.FormatBool(*v))
+	}
+}
+
+func (b *filterBuilder) in(param, field string, values []string) {
+	if len(values) == 0 {
+		return
+	}
+	for _, v := range values {
+		if v == "" {
+			b.fail(param, fmt.Sprintf("%s holds an empty string; remove it", param))
+			return
+		}
+	}
+	op := OpIn
+	if len(values) == 1 {
+		op = OpEq
+	}
+	b.term(param, b.field(field), op, values...)
+}
+
+// rangeOf adds one term per comparison of r.
+func (b *filterBuilder) rangeOf(param, field string, r *Range) {
+	if r == nil || b.err != nil {
+		return
+	}
+	f := b.field(field)
+	n := 0
+	if r.Operator != "" || r.Value != nil {
+		n++
+		op, ok := rangeOp(r.Operator)
+		switch {
+		case r.Operator == "":
+			b.fail(param+".operator", fmt.Sprintf("%s has a value but no operator; add \"operator\": one of %s", param, symbolList(f)))
+			return
+		case !ok || !f.Allows(op):
+			b.fail(param+".operator", fmt.Sprintf("%s.operator %q is not supported; use one of %s", param, r.Operator, symbolList(f)))
+			return
+		case r.Value == nil:
+			b.fail(param+".value", fmt.Sprintf("%s has an operator but no value; add \"value\"", param))
+			return
+		}
+		b.bound(param+".value", f, op, r.Value)
+	}
+	for _, c := range []struct {
+		name string
+		op   Op
+		v    any
+	}{{"gt", OpGt, r.GT}, {"gte", OpGte, r.GTE}, {"lt", OpLt, r.LT}, {"lte", OpLte, r.LTE}} {
+		if c.v != nil {
+			n++
+			b.bound(param+"."+c.name, f, c.op, c.v)
+		}
+	}
+	if n == 0 {
+		b.fail(param, fmt.Sprintf("%s is empty; give {\"operator\": \">\", \"value\": ...} or bounds such as {\"gte\": ..., \"lt\": ...}", param))
+	}
+}
+
+func (b *filterBuilder) bound(param string, f *Field, op Op, v any) {
+	s, ok := scalarText(v)
+	if !ok {
+		b.fail(param, fmt.Sprintf("%s must be a number or a string", param))
+		return
+	}
+	b.term(param, f, op, s)
+}
+
+func (b *filterBuilder) page(perPage *int, startingAfter string) {
+	if b.err != nil {
+		return
+	}
+	if perPage != nil {
+		if err := b.limit(site{-1, "per_page"}, *perPage); err != nil {
+			err.Msg = strings.Replace(err.Msg, "limit", "per_page", 1)
+			b.err = err
+			return
+		}
+	}
+	if startingAfter != "" {
+		if err := b.cursor(site{-1, "starting_after"}, startingAfter); err != nil {
+			b.err = err
+		}
+	}
+}
+
+// rangeOp reads an operator of a Range: Intercom's symbols or the DSL's names.
+func rangeOp(s string) (Op, bool) {
+	switch s {
+	case ">":
+		return OpGt, true
+	case ">=":
+		return OpGte, true
+	case "<":
+		return OpLt, true
+	case "<=":
+		return OpLte, true
+	case "=", "==":
+		return OpEq, true
+	case "!=":
+		return OpNeq, true
+	}
+	op, ok := ParseOp(s)
+	return op, ok && op.Arity() == 1
+}
+
+// symbolList lists the comparison symbols field f takes.
+func symbolList(f *Field) string {
+	var out []string
+	for _, c := range []struct {
+		sym string
+		op  Op
+	}{{">", OpGt}, {">=", OpGte}, {"<", OpLt}, {"<=", OpLte}, {"=", OpEq}, {"!=", OpNeq}} {
+		if f.Allows(c.op) {
+			out = append(out, c.sym)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// scalarText writes a JSON scalar as DSL value text: strings as they are, whole numbers without a fraction or
+// exponent, booleans as true/false. It reports false for null, objects, arrays and non-finite numbers.
+func scalarText(v any) (string, bool) {
+	switch x := v.(type) {
+	case string:
+		return x, true
+	case bool:
+		return strconv.FormatBool(x), true
+	case float64:
+		if math.IsInf(x, 0) || math.IsNaN(x) {
+			return "", false
+		}
+		if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+			return strconv.FormatInt(int64(x), 10), true
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64), true
+	case json.Number:
+		return x.String(), true
+	case int:
+		return strconv.Itoa(x), true
+	case int64:
+		return strconv.FormatInt(x, 10), true
+	}
+	return "", false
+}

@@ -1,0 +1,66 @@
+package query
+
+import (
+	"testing"
+)
+
+func TestParseID(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		kind Kind
+		id   string
+		err  string
+	}{
+		{in: "123", id: "123"},
+		{in: " 6762f0d01bb69f9f2193bb7d\n", id: "6762f0d01bb69f9f2193bb7d"},
+		{in: "conversation_123", kind: KindConversation, id: "123"},
+		{in: "Conversation_123", kind: KindConversation, id: "123"},
+		{in: "contact_6762f0d01bb69f9f2193bb7d", kind: KindContact, id: "6762f0d01bb69f9f2193bb7d"},
+		{in: "contact_lead_abc", kind: KindContact, id: "lead_abc"},
+		{in: "https://app.intercom.com/a/inbox/_/inbox/conversation/123", kind: KindConversation, id: "123"},
+		{in: "https://app.intercom.com/a/inbox/abcd1234/inbox/shared/all/conversation/215468#part_id=comment-1", kind: KindConversation, id: "215468"},
+		{in: "https://app.eu.intercom.com/a/apps/abcd1234/conversations/987?view=x", kind: KindConversation, id: "987"},
+		{in: "https://app.intercom.com/a/apps/abcd1234/users/6762f0d01bb69f9f2193bb7d/all-conversations", kind: KindContact, id: "6762f0d01bb69f9f2193bb7d"},
+		{in: "https://app.au.intercom.com/a/apps/abcd1234/leads/6762f0d01bb69f9f2193bb7d", kind: KindContact, id: "6762f0d01bb69f9f2193bb7d"},
+		{in: "", err: "empty id; pass a conversation or contact id such as conversation_123 or contact_6762f0d01bb69f9f2193bb7d, or an Intercom URL"},
+		{in: "conversation_", err: `"conversation_" is not a conversation id (digits, e.g. conversation_123); pass a prefixed id, a raw id or an Intercom URL`},
+		{in: "conversation_abc", err: `"conversation_abc" is not a conversation id (digits, e.g. conversation_123); pass a prefixed id, a raw id or an Intercom URL`},
+		{in: "contact_a b", err: `"contact_a b" is not a contact id (e.g. contact_6762f0d01bb69f9f2193bb7d); pass a prefixed id, a raw id or an Intercom URL`},
+		{in: "12/34", err: `"12/34" is not an id; pass a prefixed id, a raw id or an Intercom URL`},
+		{in: "company_5", err: "company_5 is a company id; the replica holds conversations and contacts only"},
+		{in: "https://example.com/conversation/1", err: `"https://example.com/conversation/1" is not an Intercom app URL (https://app.intercom.com/...); pass a prefixed id such as conversation_123 instead`},
+		{in: "https://app.intercom.com/a/apps/abcd1234/users/segments/active", err: `"https://app.intercom.com/a/apps/abcd1234/users/segments/active" is an Intercom URL but not one of a conversation (.../conversation/<id>) or a contact (.../users/<id>); pass a prefixed id instead`},
+	} {
+		kind, id, err := ParseID(tc.in)
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err {
+				t.Errorf("ParseID(%q) error = %v\nwant %s", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil || kind != tc.kind || id != tc.id {
+			t.Errorf("ParseID(%q) = %q, %q, %v; want %q, %q", tc.in, kind, id, err, tc.kind, tc.id)
+		}
+		if kind != "" {
+			if back := FormatID(kind, id); back != FormatID(tc.kind, tc.id) {
+				t.Errorf("FormatID = %q", back)
+			}
+		}
+	}
+}
+
+func TestParseIDFor(t *testing.T) {
+	if id, err := ParseIDFor(KindConversation, "conversation_5"); err != nil || id != "5" {
+		t.Errorf("ParseIDFor(conversation, conversation_5) = %q, %v", id, err)
+	}
+	if id, err := ParseIDFor(KindContact, "abc"); err != nil || id != "abc" {
+		t.Errorf("ParseIDFor(contact, abc) = %q, %v", id, err)
+	}
+	_, err := ParseIDFor(KindConversation, "contact_abc")
+	if err == nil || err.Error() != "contact_abc is a contact id, not a conversation id" {
+		t.Errorf("ParseIDFor(conversation, contact_abc) error = %v", err)
+	}
+	if got := FormatID(KindConversation, "123"); got != "conversation_123" {
+		t.Errorf("FormatID = %q", got)
+	}
+}
