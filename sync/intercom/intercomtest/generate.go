@@ -229,8 +229,12 @@ func (ws *Workspace) identityOf(idx int) identity {
 	return ws.genIdentity(ws.rng(streamContactBody, idx), idx, h)
 }
 
-// genContact generates contact idx as it was at the epoch.
+// genContact returns contact idx as it was at the epoch, generated or cached.
 func (ws *Workspace) genContact(idx int) *contact {
+	return ws.contactCache.get(idx, ws.generateContact)
+}
+
+func (ws *Workspace) generateContact(idx int) *contact {
 	h := ws.genContactHeader(idx)
 	r := ws.rng(streamContactBody, idx)
 	id := ws.genIdentity(r, idx, h)
@@ -390,8 +394,13 @@ func pickSourceType(r *rand.Rand) (string, string) {
 	return "conversation", "messenger"
 }
 
-// genConversation generates conversation idx as it was at the epoch.
+// genConversation returns conversation idx as it was at the epoch (showing its contact's current name and email),
+// generated or cached.
 func (ws *Workspace) genConversation(idx int) *conversation {
+	return ws.convCache.get(idx, ws.generateConversation)
+}
+
+func (ws *Workspace) generateConversation(idx int) *conversation {
 	h := ws.genConvHeader(idx)
 	r := ws.rng(streamConvBody, idx)
 	c := &conversation{idx: idx, id: conversationID(idx), createdAt: h.createdAt, updatedAt: h.updatedAt, companyIdx: -1}

@@ -81,6 +81,8 @@ type Workspace struct {
 	convAttrs           []attrDef
 	contactAttrs        []attrDef
 	activitySeq, notifs uint64
+	convCache           *recordCache[conversation]
+	contactCache        *recordCache[contact]
 
 	mu sync.RWMutex
 	// The overlay: records created or changed since generation, stored whole and replaced (never modified) on
@@ -139,6 +141,8 @@ func NewWorkspace(opts WorkspaceOptions) (*Workspace, error) {
 		nextContact: opts.Contacts,
 		nextPartID:  mutatedPartBase,
 	}
+	ws.convCache = newRecordCache[conversation](opts.Conversations)
+	ws.contactCache = newRecordCache[contact](opts.Contacts)
 	if ws.now == nil {
 		ws.now = time.Now
 	}
