@@ -1,0 +1,225 @@
+package intercomtest
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestFaults_RateLimitHeadersAnd429(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{}, HandlerOptions{Faults: Faults{RateLimit: 3, RateWindow: 10 * time.Second}})
+	f.clock.mu.Lock()
+	f.clock.t = time.Unix(EpochUnix+day+3, 0) // 3 s into a 10 s window
+	f.clock.mu.Unlock()
+	windowEnd := strconv.FormatInt(EpochUnix+day+10, 10)
+	for i, wantRemaining := range []string{"2", "1", "0"} {
+		r := f.get("/me")
+		mustStatus(t, r, http.StatusOK)
+		if r.header.Get("X-RateLimit-Limit") != "3" || r.header.Get("X-RateLimit-Remaining") != wantRemaining || r.header.Get("X-RateLimit-Reset") != windowEnd {
+			t.Errorf("request %d headers: limit %s remaining %s reset %s", i, r.header.Get("X-RateLimit-Limit"), r.header.Get("X-RateLimit-Remaining"), r.header.Get("X-RateLimit-Reset"))
+		}
+	}
+	r := f.get("/conversations")
+	mustStatus(t, r, http.StatusTooManyRequests)
+	if code, msg := r.errorCode(t); code != "rate_limit_exceeded" || msg != "Exceeded rate limit of 3 in 10_seconds" {
+		t.Errorf("429 body: %s %q", code, msg)
+	}
+	if r.header.Get("X-RateLimit-Remaining") != "0" || r.header.Get("X-RateLimit-Reset") != windowEnd {
+		t.Errorf("429 headers: %v", r.header)
+	}
+	// The next window starts afresh, and Reset moves by one window.
+	f.clock.Advance(7 * time.Second)
+	r = f.get("/me")
+	mustStatus(t, r, http.StatusOK)
+	if r.header.Get("X-RateLimit-Remaining") != "2" || r.header.Get("X-RateLimit-Reset") != strconv.FormatInt(EpochUnix+day+20, 10) {
+		t.Errorf("next window headers: remaining %s reset %s", r.header.Get("X-RateLimit-Remaining"), r.header.Get("X-RateLimit-Reset"))
+	}
+	f.h.ExhaustRateLimit()
+	mustStatus(t, f.get("/me"), http.StatusTooManyRequests)
+	if s := f.h.Stats(); s.RateLimited != 2 || s.Requests[RouteMe] != 5 || s.Requests[RouteListConversations] != 1 || s.Total != 6 {
+		t.Errorf("stats %+v", s)
+	}
+}
+
+func TestFaults_DefaultRateLimitAndDisabled(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
+	if got := f.get("/me").header.Get("X-RateLimit-Limit"); got != "1666" {
+		t.Errorf("default X-RateLimit-Limit %q", got)
+	}
+	f.h.SetFaults(Faults{RateLimit: -1})
+	if got := f.get("/me").header.Get("X-RateLimit-Limit"); got != "" {
+		t.Errorf("rate limiting disabled, yet X-RateLimit-Limit %q", got)
+	}
+}
+
+func TestFaults_ServerErrorBursts(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
+	if err := f.h.FailNext(2, http.StatusServiceUnavailable); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		r := f.get("/conversations")
+		mustStatus(t, r, http.StatusServiceUnavailable)
+		if code, _ := r.errorCode(t); code != "service_unavailable" {
+			t.Errorf("code %q", code)
+		}
+	}
+	mustStatus(t, f.get("/conversations"), http.StatusOK)
+	if err := f.h.FailNext(1, http.StatusNotFound); err == nil {
+		t.Error("FailNext accepted a 404")
+	}
+
+	f.h.SetFaults(Faults{ErrorRate: 1})
+	r := f.get("/me")
+	mustStatus(t, r, http.StatusInternalServerError)
+	if code, _ := r.errorCode(t); code != "server_error" {
+		t.Errorf("code %q", code)
+	}
+	f.h.SetFaults(Faults{ErrorRate: 0.5})
+	failures := 0
+	for range 40 {
+		if f.get("/me").status == http.StatusInternalServerError {
+			failures++
+		}
+	}
+	if failures == 0 || failures == 40 {
+		t.Errorf("ErrorRate 0.5 failed %d of 40", failures)
+	}
+	if got := f.h.Stats().ServerErrors; got != 3+failures {
+		t.Errorf("Stats.ServerErrors %d, want %d", got, 3+failures)
+	}
+}
+
+func TestFaults_TruncatedBody(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
+	f.h.TruncateNext(1)
+	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/conversations?per_page=50", nil)
+	req.Header.Set("Authorization", "Bearer "+f.h.Token())
+	resp, err := f.srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("reading a truncated body: err %v after %d bytes (Content-Length %d)", err, len(body), resp.ContentLength)
+	}
+	if json.Valid(body) {
+		t.Error("the truncated body is valid JSON")
+	}
+	mustStatus(t, f.get("/conversations?per_page=50"), http.StatusOK)
+	if got := f.h.Stats().Truncated; got != 1 {
+		t.Errorf("Stats.Truncated %d", got)
+	}
+}
+
+func TestFaults_SlowBodyIsComplete(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
+	want := f.get("/conversations?per_page=30").body
+	f.h.SetFaults(Faults{SlowBody: 20 * time.Millisecond})
+	if got := f.get("/conversations?per_page=30").body; string(got) != string(want) {
+		t.Error("a slow body differs from the normal one")
+	}
+}
+
+func TestFaults_LatencyHonoursCancellation(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{}, HandlerOptions{Faults: Faults{Latency: time.Hour}})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, f.srv.URL+"/me", nil)
+	req.Header.Set("Authorization", "Bearer "+f.h.Token())
+	_, err := f.srv.Client().Do(req)
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a request against an hour of latency: %v", err)
+	}
+}
+
+func TestDeletedConversations_VersionAndPages(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{Conversations: 1000, Contacts: 50}, HandlerOptions{})
+	for _, version := range []string{"", "2.11", "2.15"} {
+		r := f.do(http.MethodGet, "/conversations/deleted", "", "Intercom-Version", version)
+		mustStatus(t, r, http.StatusBadRequest)
+		if code, msg := r.errorCode(t); code != "intercom_version_invalid" || msg != "Requested resource is not available in current API version." {
+			t.Errorf("version %q: %s %q", version, code, msg)
+		}
+	}
+	mustStatus(t, f.do(http.MethodGet, "/conversations/deleted", "", "Intercom-Version", "Preview"), http.StatusOK)
+
+	want := f.ws.DeletedConversationIDs()
+	if len(want) < 15 {
+		t.Fatalf("only %d deleted conversations", len(want))
+	}
+	var got []string
+	next := "/conversations/deleted?per_page=7"
+	for pageNo := 1; next != ""; pageNo++ {
+		r := f.get(strings.TrimPrefix(next, f.srv.URL))
+		mustStatus(t, r, http.StatusOK)
+		var body struct {
+			Type  string `json:"type"`
+			Total int    `json:"total_count"`
+			Pages struct {
+				Next       *string `json:"next"`
+				Page       int     `json:"page"`
+				PerPage    int     `json:"per_page"`
+				TotalPages int     `json:"total_pages"`
+			} `json:"pages"`
+			Conversations []struct {
+				Type      string `json:"type"`
+				ID        string `json:"id"`
+				DeletedAt int64  `json:"deleted_at"`
+			} `json:"conversations"`
+		}
+		if err := json.Unmarshal(r.body, &body); err != nil {
+			t.Fatal(err)
+		}
+		if body.Type != "conversations.list" || body.Pages.Page != pageNo || body.Pages.PerPage != 7 || body.Total != len(want) || body.Pages.TotalPages != (len(want)+6)/7 {
+			t.Fatalf("page %d: %s", pageNo, r.body)
+		}
+		for _, c := range body.Conversations {
+			got = append(got, c.ID)
+		}
+		next = ""
+		if body.Pages.Next != nil {
+			next = *body.Pages.Next
+			if !strings.HasPrefix(next, f.srv.URL+"/conversations/deleted?") {
+				t.Fatalf("pages.next is not a full URL: %q", next)
+			}
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("walked %d deleted ids, want %d", len(got), len(want))
+	}
+	asc := decodeDeleted(t, f.get("/conversations/deleted?order=asc&per_page=500"))
+	if len(asc) != min(60, len(want)) {
+		t.Errorf("per_page 500 returned %d (max 60)", len(asc))
+	}
+	if asc[0] != want[len(want)-1] {
+		t.Errorf("order=asc starts with %s, want the oldest deletion %s", asc[0], want[len(want)-1])
+	}
+	mustStatus(t, f.get("/conversations/deleted?order=sideways"), http.StatusBadRequest)
+}
+
+func decodeDeleted(t *testing.T, r response) []string {
+	t.Helper()
+	mustStatus(t, r, http.StatusOK)
+	var body struct {
+		Conversations []struct {
+			ID string `json:"id"`
+		} `json:"conversations"`
+	}
+	if err := json.Unmarshal(r.body, &body); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, c := range body.Conversations {
+		ids = append(ids, c.ID)
+	}
+	return ids
+}
