@@ -1,8 +1,10 @@
 package query
 
 import (
+	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,4 +63,112 @@ func checkRoundTrip(t *testing.T, q Query) {
 	if s2 := q2.String(); s2 != s {
 		t.Fatalf("printing is not stable: %q then %q", s, s2)
 	}
+}
+
+// FuzzValidate drives validation directly, below the lexer: any field name, operator and values (text the lexer
+// would never hand over, such as values with quotes and white space) through the builder Parse and the filters
+// share. Accepted terms must survive the round trip through String and Parse, and must translate to an Intercom
+// body within Intercom's limits or fail with an *Error.
+//
+// CI runs it for a bounded time: go test ./query -run '^$' -fuzz '^FuzzValidate$' -fuzztime 30s
+func FuzzValidate(f *testing.F) {
+	f.Add(uint8(0), "state", "in", "open", "snoozed", "refund")
+	f.Add(uint8(0), "created_at", "gte", "2025-01-31", "", "")
+	f.Add(uint8(0), "statistics_time_to_admin_reply", "gt", "4h", "", "")
+	f.Add(uint8(1), `ca."Ticket category"`, "eq", "billing", "", "double charged")
+	f.Add(uint8(1), "custom_attributes.seats", "lte", "10", "", "")
+	f.Add(uint8(1), "tag_id", "nin", "1", "2", "")
+	f.Add(uint8(0), "contact_ids", "eq", "contact_abc", "", "")
+	f.Add(uint8(0), "title", "exists", "false", "", "")
+	f.Add(uint8(1), "email", "contains", `a "b" \ c, d: e`, "", "x y")
+	f.Add(uint8(0), "sate", "eq", "open", "", "")
+	f.Fuzz(func(t *testing.T, kind uint8, field, opName, v1, v2, text string) {
+		k := Kinds()[int(kind)%2]
+		b := newBuilder(k, fuzzNow)
+		nowhere := site{pos: -1, token: field}
+		fld, ok := b.cat.Lookup(field)
+		if !ok {
+			if err := b.unknownField(nowhere, field); err == nil || err.Msg == "" {
+				t.Fatalf("unknown field %q gave no error message", field)
+			}
+			return
+		}
+		op, ok := ParseOp(opName)
+		if !ok {
+			return
+		}
+		var vals []valueInput
+		switch op.Arity() {
+		case -1:
+			vals = []valueInput{{text: v1, site: nowhere}, {text: v2, site: nowhere}}
+		case 1:
+			vals = []valueInput{{text: v1, site: nowhere}}
+		default:
+			if v1 != "" {
+				vals = []valueInput{{text: v1, site: nowhere}}
+			}
+		}
+		if err := b.term(nowhere, nowhere, fld, op, false, vals); err != nil {
+			if err.Msg == "" {
+				t.Fatalf("term %s:%s:%q,%q: error with an empty message", field, op, v1, v2)
+			}
+			return
+		}
+		if text != "" {
+			if err := b.text(nowhere, text, true); err != nil {
+				if strings.TrimSpace(text) != "" {
+					t.Fatalf("phrase %q refused: %v", text, err)
+				}
+			}
+		}
+		q := b.q
+		checkRoundTrip(t, q)
+		body, err := ToIntercomSearch(q)
+		if err != nil {
+			var qe *Error
+			if !errors.As(err, &qe) || qe.Msg == "" {
+				t.Fatalf("ToIntercomSearch error %T %v is not a *query.Error with a message", err, err)
+			}
+			return
+		}
+		if _, err := json.Marshal(body); err != nil {
+			t.Fatalf("marshal search body: %v", err)
+		}
+		checkIntercomLimits(t, body.Query)
+	})
+}
+
+// FuzzFilters decodes arbitrary JSON as search_conversations and search_contacts arguments: Query must never panic,
+// must fail with an *Error naming the argument, or return a query that survives the round trip.
+//
+// CI runs it for a bounded time: go test ./query -run '^$' -fuzz '^FuzzFilters$' -fuzztime 30s
+func FuzzFilters(f *testing.F) {
+	f.Add([]byte(`{"state":"open","per_page":50,"statistics_time_to_admin_reply":{"operator":">","value":3600}}`))
+	f.Add([]byte(`{"created_at":{"gte":"2025-01-01","lt":"7d"},"ids":["conversation_1"],"admin_assignee_id":0}`))
+	f.Add([]byte(`{"name":"Ricky","custom_attributes":{"plan":"pro","seats":10,"ok":true},"contact_ids":["contact_a"]}`))
+	f.Add([]byte(`{"created_at":{"operator":"=","value":1735689600.5}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var cf ConversationFilter
+		if json.Unmarshal(data, &cf) == nil {
+			q, err := cf.Query(fuzzNow)
+			checkFilterResult(t, q, err)
+		}
+		var kf ContactFilter
+		if json.Unmarshal(data, &kf) == nil {
+			q, err := kf.Query(fuzzNow)
+			checkFilterResult(t, q, err)
+		}
+	})
+}
+
+func checkFilterResult(t *testing.T, q Query, err error) {
+	t.Helper()
+	if err != nil {
+		var qe *Error
+		if !errors.As(err, &qe) || qe.Msg == "" || qe.Pos != -1 || qe.Token == "" {
+			t.Fatalf("filter error %#v must be a *query.Error without position, naming the argument", err)
+		}
+		return
+	}
+	checkRoundTrip(t, q)
 }

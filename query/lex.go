@@ -32,7 +32,9 @@ type rawValue struct {
 // lex splits dsl into terms. It knows the grammar but not the catalog: which words are operators, where values
 // start and end, quoting. The only field it treats specially is q, whose value is free text read up to the next
 // white space (or a quoted phrase) without operators or lists.
-func lex(dsl string, terms []rawTerm) ([]rawTerm, *Error) {
+//
+// The values of all terms share one backing array (vals), so a query costs a few allocations, not one per term.
+func lex(dsl string, terms []rawTerm, vals []rawValue) ([]rawTerm, *Error) {
 	if len(dsl) > MaxLength {
 		return nil, &Error{Pos: MaxLength, Token: "", Msg: fmt.Sprintf("query is %d bytes long; the limit is %d", len(dsl), MaxLength)}
 	}
@@ -42,7 +44,7 @@ func lex(dsl string, terms []rawTerm) ([]rawTerm, *Error) {
 		if i >= len(dsl) {
 			return terms, nil
 		}
-		t, next, err := lexTerm(dsl, i)
+		t, next, err := lexTerm(dsl, i, &vals)
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +54,7 @@ func lex(dsl string, terms []rawTerm) ([]rawTerm, *Error) {
 }
 
 // lexTerm reads the term starting at dsl[start] (not white space) and returns it with the offset after it.
-func lexTerm(dsl string, start int) (rawTerm, int, *Error) {
+func lexTerm(dsl string, start int, vals *[]rawValue) (rawTerm, int, *Error) {
 	t := rawTerm{pos: start, opPos: -1}
 	// The field: everything up to the first colon outside quotes. Quotes are allowed in a field only to spell a
 	// custom attribute's name (ca."Ticket category"); a term with no colon is a bare word or phrase.
@@ -96,7 +98,8 @@ func lexTerm(dsl string, start int) (rawTerm, int, *Error) {
 				return t, 0, textAfterQuote(dsl, start, next)
 			}
 		}
-		t.values = []rawValue{v}
+		*vals = append(*vals, v)
+		t.values = (*vals)[len(*vals)-1 : len(*vals) : len(*vals)]
 		t.text = dsl[start:next]
 		return t, next, nil
 	}
@@ -122,6 +125,7 @@ func lexTerm(dsl string, start int) (rawTerm, int, *Error) {
 	}
 
 	// The values: one, or a comma-separated list.
+	first := len(*vals)
 	for {
 		v, next, err := lexValue(dsl, j, false)
 		if err != nil {
@@ -134,7 +138,8 @@ func lexTerm(dsl string, start int) (rawTerm, int, *Error) {
 			}
 			return t, 0, missingValue(dsl, start, j)
 		}
-		t.values = append(t.values, v)
+		*vals = append(*vals, v)
+		t.values = (*vals)[first:len(*vals):len(*vals)]
 		j = next
 		if j < len(dsl) && dsl[j] == ',' {
 			j++

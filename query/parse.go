@@ -35,8 +35,9 @@ func (o Options) now() func() time.Time {
 //
 // Every error is an *Error whose message says what was wrong and what would be right; Parse never panics.
 func Parse(dsl string, opts Options) (Query, error) {
-	var buf [16]rawTerm
-	raws, lerr := lex(dsl, buf[:0])
+	var termBuf [16]rawTerm
+	var valueBuf [24]rawValue
+	raws, lerr := lex(dsl, termBuf[:0], valueBuf[:0])
 	if lerr != nil {
 		return Query{}, lerr
 	}
@@ -49,6 +50,9 @@ func Parse(dsl string, opts Options) (Query, error) {
 			return Query{}, err
 		}
 	}
+	if len(b.q.Terms) == 0 {
+		b.q.Terms = nil // one spelling of "no terms", whichever way the query was built
+	}
 	return b.q, nil
 }
 
@@ -60,6 +64,8 @@ type builder struct {
 	q        Query
 	sites    []site // where each of q.Terms came from, for conflict errors
 	limitSet bool
+	values   []Value      // backing array shared by the terms' Values
+	inputs   []valueInput // scratch space for a term's values as written
 }
 
 // site is where a term or value came from: a byte offset and the text as written in the DSL, or, for a
@@ -102,7 +108,15 @@ func newDSLBuilder(dsl string, raws []rawTerm, opts Options) (*builder, *Error) 
 	if kind == "" {
 		return nil, &Error{Pos: -1, Msg: "missing object_type: add object_type:conversations or object_type:contacts to the query"}
 	}
-	return newBuilder(kind, opts), nil
+	b := newBuilder(kind, opts)
+	n := 0
+	for i := range raws {
+		n += len(raws[i].values)
+	}
+	b.q.Terms = make([]Term, 0, len(raws))
+	b.sites = make([]site, 0, len(raws))
+	b.values = make([]Value, 0, n)
+	return b, nil
 }
 
 func newBuilder(kind Kind, opts Options) *builder {
@@ -154,10 +168,11 @@ func (b *builder) dslTerm(dsl string, t *rawTerm) *Error {
 		op, _ = ParseOp(t.op)
 		opSite = site{t.opPos, t.op}
 	}
-	vals := make([]valueInput, len(t.values))
-	for i, v := range t.values {
-		vals[i] = valueInput{text: v.text, site: site{v.pos, dsl[v.pos:v.end]}}
+	vals := b.inputs[:0]
+	for _, v := range t.values {
+		vals = append(vals, valueInput{text: v.text, site: site{v.pos, dsl[v.pos:v.end]}})
 	}
+	b.inputs = vals
 	return b.term(s, opSite, f, op, t.op == "", vals)
 }
 
@@ -269,14 +284,17 @@ func (b *builder) term(s, opSite site, f *Field, op Op, implicitOp bool, vals []
 	}
 	t := Term{Field: f, Op: op}
 	if len(vals) > 0 {
-		t.Values = make([]Value, len(vals))
-		for i, in := range vals {
+		first := len(b.values)
+		for _, in := range vals {
 			v, err := b.value(f, op, in)
 			if err != nil {
+				b.values = b.values[:first]
 				return err
 			}
-			t.Values[i] = v
+			b.values = append(b.values, v)
 		}
+		// A full slice expression, so that no later append can write into this term's values.
+		t.Values = b.values[first:len(b.values):len(b.values)]
 	}
 	if err := b.conflict(s, t); err != nil {
 		return err

@@ -1,0 +1,188 @@
+package query
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Syntax returns a compact plain-text summary of the DSL, for the search tool's description and --help: the shape
+// of a query, operators, values, and the rules a model most often gets wrong.
+func Syntax() string {
+	return `Query: space-separated terms, all ANDed. object_type:conversations or object_type:contacts is required.
+  field:value (eq) or field:operator:value; in and nin take a comma-separated list (state:in:open,snoozed).
+  Quote values with spaces, commas or quotes: name:"Jane Doe" (\" and \\ escape inside quotes).
+  q:word or q:"a phrase" searches free text (conversations: every message, subject and title; contacts: name, email and other text); several q terms must all match.
+  limit:N (1-150, default 20); starting_after:<cursor> fetches the next page.
+Operators: eq neq gt gte lt lte contains not_contains starts_with ends_with in nin exists not_exists (field:exists, field:not_exists).
+Timestamps: Unix seconds, 2025-01-31 (midnight UTC), RFC 3339, or a time before now: 30m 24h 7d 2w, today, yesterday.
+  eq on a timestamp matches the whole UTC day; gt/gte/lt/lte compare to the second.
+Text fields: eq means every word occurs; contains means the phrase occurs.
+Durations (statistics_time_to_*): seconds, or 90s 30m 4h 2d 1w.
+Custom attributes: custom_attributes.<name> or ca.<name>; quote names with spaces: ca."Ticket category":billing.
+Field names ignore case; dotted Intercom names work too (source.author.email = source_author_email).
+Ids: prefixed ids (conversation_123, contact_abc) and Intercom URLs are accepted wherever an id is.`
+}
+
+// Text renders the catalog compactly, one line per field, for tool descriptions and --help. Each line gives the
+// name, the type (with the accepted values of an enum, and the operators when they differ from the type's usual
+// set) and the description.
+func (c *Catalog) Text() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Fields of object_type:%s (name: type. description):\n", c.kind.Plural())
+	for _, f := range c.Fields() {
+		fmt.Fprintf(&b, "  %s: %s. %s\n", f.Name, typeSummary(f), f.Description)
+	}
+	b.WriteString("  custom_attributes.<name> (also ca.<name>): any type (compared as the stored value's type). A custom attribute.\n")
+	return b.String()
+}
+
+// typeSummary describes a field's type for the compact form: "keyword", "keyword: open|closed|snoozed",
+// "int, seconds", "keyword list", "keyword; ops eq neq in nin".
+func typeSummary(f *Field) string {
+	s := f.Type.String()
+	if f.Multi {
+		s += " list"
+	}
+	if f.Unit != "" {
+		s += ", " + f.Unit
+	}
+	if f.Enum != nil {
+		s += ": " + strings.Join(f.Enum, "|")
+	} else if !sameOps(f.Ops, opsFor(f.Type)) {
+		s += "; ops " + strings.ReplaceAll(opList(f.Ops), ", ", " ")
+	}
+	return s
+}
+
+func sameOps(a, b []Op) bool {
+	return opList(a) == opList(b)
+}
+
+// Markdown renders the catalog as a Markdown table: field, aliases, type, operators, Intercom field, description.
+func (c *Catalog) Markdown() string {
+	var b strings.Builder
+	b.WriteString("| field | type | operators | Intercom search field | description |\n")
+	b.WriteString("| --- | --- | --- | --- | --- |\n")
+	for _, f := range c.Fields() {
+		name := "`" + f.Name + "`"
+		var extra []string
+		for _, a := range f.Aliases {
+			if normalizeFieldName(a) != f.Name {
+				extra = append(extra, "`"+a+"`")
+			}
+		}
+		if len(extra) > 0 {
+			name += " (also " + strings.Join(extra, ", ") + ")"
+		}
+		typ := f.Type.String()
+		if f.Multi {
+			typ += " list"
+		}
+		if f.Unit != "" {
+			typ += " (" + f.Unit + ")"
+		}
+		if f.Enum != nil {
+			typ += ": " + strings.Join(f.Enum, ", ")
+		}
+		intercom := "—"
+		if f.Intercom != "" {
+			intercom = "`" + f.Intercom + "`"
+		}
+		desc := f.Description
+		if f.Index == "" {
+			desc += " Not searchable in the replica."
+		}
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, typ, strings.ReplaceAll(opList(f.Ops), ", ", " "), intercom, escapePipes(desc))
+	}
+	intercom := "—"
+	if c.kind == KindContact {
+		intercom = "`custom_attributes.<name>`"
+	}
+	fmt.Fprintf(&b, "| `custom_attributes.<name>` (also `ca.<name>`) | any | %s | %s | A custom attribute, compared as the stored value's type. |\n",
+		strings.ReplaceAll(opList(anyOps), ", ", " "), intercom)
+	return b.String()
+}
+
+func escapePipes(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+
+// Reference returns the DSL reference in Markdown, as the README shows it: syntax, operators, values, the
+// translation to Intercom's Search API, and the field tables of both catalogs. It is generated from the catalog,
+// so it cannot drift from what Parse accepts.
+func Reference() string {
+	var b strings.Builder
+	b.WriteString(`The ` + "`search`" + ` tool, ` + "`intercom-replica search`" + ` and the structured ` + "`search_conversations`" + ` and
+` + "`search_contacts`" + ` tools share one query language and one validator (package ` + "`query`" + `). A query is
+space-separated terms, all ANDed:
+
+` + "```" + `
+object_type:conversations state:open source_type:email
+object_type:contacts email_domain:"example.com"
+object_type:conversations source_body:contains:"refund" limit:20
+object_type:conversations q:"double charged" created_at:gt:2025-01-01 tag:in:vip,urgent
+object_type:contacts ca."Ticket category":billing last_seen_at:gte:30d
+` + "```" + `
+
+- **Terms** are ` + "`field:value`" + ` (operator ` + "`eq`" + `) or ` + "`field:operator:value`" + `. ` + "`in`" + ` and ` + "`nin`" + ` take a
+  comma-separated list (` + "`state:in:open,snoozed`" + `); ` + "`exists`" + ` and ` + "`not_exists`" + ` take no value
+  (` + "`title:exists`" + `; ` + "`field:exists:false`" + ` means ` + "`not_exists`" + `). There is no OR: use ` + "`in`" + `.
+- **Values** are bare words or double-quoted strings, with ` + "`\\\"`" + ` and ` + "`\\\\`" + ` as escapes inside quotes. Quote a value
+  holding spaces, commas or quotes. Colons need no quotes after an operator (` + "`created_at:gt:2025-01-31T09:30:00Z`" + `).
+- **` + "`object_type`" + `** (` + "`conversations`" + ` or ` + "`contacts`" + `, singular accepted) is required. **` + "`limit`" + `** is 1 to 150
+  (default 20). **` + "`starting_after`" + `** is the cursor a previous page returned.
+- **` + "`q`" + `** is free text: a bare word must occur, a quoted phrase must occur as written; several ` + "`q`" + ` terms must
+  all match. For conversations it searches every message (the opening message, replies and notes), the subject
+  and the title; for contacts, the name, email and other text fields.
+- **Field names** ignore case, and Intercom's dotted names work beside the flat ones (` + "`source.author.email`" + ` is
+  ` + "`source_author_email`" + `). **Custom attributes** are ` + "`custom_attributes.<name>`" + ` or ` + "`ca.<name>`" + `, the name
+  case-sensitive and quoted when it holds spaces: ` + "`ca.\"Ticket category\":billing`" + `.
+- **Ids**: fields holding ids (` + "`id`" + `, ` + "`contact_ids`" + `, ...) also accept prefixed ids (` + "`conversation_123`" + `,
+  ` + "`contact_abc`" + `) and Intercom app URLs.
+
+### Types and operators
+
+| type | values | operators |
+| --- | --- | --- |
+| keyword | the exact value; a list field matches when any element does | ` + ops(keywordOps) + ` |
+| text | words: ` + "`eq`" + ` means every word occurs, ` + "`contains`" + ` that the phrase occurs | ` + ops(textOps) + ` |
+| int | whole numbers; durations also take ` + "`90s`" + `, ` + "`30m`" + `, ` + "`4h`" + `, ` + "`2d`" + `, ` + "`1w`" + ` | ` + ops(numberOps) + ` |
+| timestamp | Unix seconds, ` + "`2025-01-31`" + ` (midnight UTC), RFC 3339 (no offset means UTC), or a time before now: ` + "`30m`" + `, ` + "`24h`" + `, ` + "`7d`" + `, ` + "`2w`" + `, ` + "`now`" + `, ` + "`today`" + `, ` + "`yesterday`" + ` | ` + ops(timeOps) + ` |
+| bool | ` + "`true`" + `, ` + "`false`" + ` | ` + ops(boolOps) + ` |
+| any (custom attributes) | compared as the stored value's type: string, number, boolean or date | ` + ops(anyOps) + ` |
+
+On a timestamp, ` + "`eq`" + ` matches the whole UTC day of its value (` + "`created_at:2025-01-31`" + `); ` + "`gt`" + `, ` + "`gte`" + `, ` + "`lt`" + `
+and ` + "`lte`" + ` compare to the second (` + "`created_at:gte:2025-01-01 created_at:lt:2025-02-01`" + ` is January). On a list
+field, ` + "`eq`" + `/` + "`in`" + ` match when any element matches and ` + "`neq`" + `/` + "`nin`" + ` when none does. Terms that can never hold
+together (` + "`state:open state:closed`" + `, an empty range, ` + "`exists`" + ` with ` + "`not_exists`" + `) are an error rather than an empty
+result.
+
+### Errors
+
+Every error names what was wrong and what would be right, with the byte offset and the offending token:
+` + "`unknown field \"sate\" for conversations; did you mean \"state\"? (at byte 26: sate)`" + `.
+
+### Translation to Intercom's Search API
+
+` + "`query.ToIntercomSearch`" + ` turns a query into the body of Intercom's ` + "`POST /conversations/search`" + ` or
+` + "`POST /contacts/search`" + `, within Intercom's limits (15 filters per group, two levels: longer queries are split into
+AND groups). Where Intercom's documented semantics make an exact translation impossible, it selects a superset and
+lists the term as residual, to be applied to the result: conversation ` + "`>`" + `/` + "`<`" + ` are documented as "greater (or
+equal)"/"lower (or equal)" and have no ` + "`>=`" + `/` + "`<=`" + `; contact dates compare by calendar day in the workspace's time
+zone (bounds are widened by a day); ` + "`exists`" + ` has no equivalent. ` + "`q`" + `, and fields marked — below, cannot be
+searched by Intercom at all: that is an error.
+
+### Conversation fields (` + "`object_type:conversations`" + `)
+
+`)
+	b.WriteString(CatalogFor(KindConversation).Markdown())
+	b.WriteString("\n### Contact fields (`object_type:contacts`)\n\n")
+	b.WriteString(CatalogFor(KindContact).Markdown())
+	return b.String()
+}
+
+func ops(o []Op) string {
+	s := make([]string, len(o))
+	for i, op := range o {
+		s[i] = "`" + string(op) + "`"
+	}
+	return strings.Join(s, " ")
+}
