@@ -72,7 +72,7 @@ type ContactFilter struct {
 // UTC), RFC 3339 or a time before now (7d, 24h); for durations, seconds or 90s, 30m, 4h, 2d.
 type Range struct {
 	Operator string `json:"operator,omitempty" jsonschema:"enum=>,enum=>=,enum=<,enum=<=,enum==,enum=!=" jsonschema_description:"Comparison of the field with value."`
-	Value    any    `json:"value,omitempty" jsonschema_description:"Number or string compared with operator."`
+	Value    any    `json:"value,omitempty" jsonschema_description:"Compared with operator: a number (Unix seconds for timestamps, seconds for durations) or a string (2025-01-31, 2025-01-31T09:30:00Z, 7d, 4h)."`
 	GT       any    `json:"gt,omitempty" jsonschema_description:"Greater than this."`
 	GTE      any    `json:"gte,omitempty" jsonschema_description:"Greater than or equal to this."`
 	LT       any    `json:"lt,omitempty" jsonschema_description:"Less than this."`

@@ -92,9 +92,10 @@ func formatValue(s string, opWritten bool) string {
 	return s
 }
 
-// needsQuoteText reports whether a bare free-text word would not read back as one bare word.
+// needsQuoteText reports whether a bare free-text word would not read back as one bare word: it is empty, holds
+// white space or a quote, or starts with an operator and a colon (q:contains:refund is refused as a likely mistake).
 func needsQuoteText(s string) bool {
-	if s == "" || strings.Contains(s, `"`) {
+	if s == "" || strings.Contains(s, `"`) || opPrefixed(s) {
 		return true
 	}
 	for i := 0; i < len(s); {
@@ -105,4 +106,14 @@ func needsQuoteText(s string) bool {
 		i += n
 	}
 	return false
+}
+
+// opPrefixed reports whether s starts with an operator's name and a colon (contains:refund).
+func opPrefixed(s string) bool {
+	head, _, found := strings.Cut(s, ":")
+	if !found {
+		return false
+	}
+	_, isOp := ParseOp(head)
+	return isOp
 }

@@ -195,6 +195,9 @@ func (b *builder) text(s site, text string, phrase bool) *Error {
 	if strings.TrimSpace(text) == "" {
 		return s.errorf("empty free text; write q:word or q:\"a phrase\"")
 	}
+	if !phrase && opPrefixed(text) {
+		return s.errorf("q takes free text, not an operator; write q:word, or quote text that starts with an operator: q:%s", quote(text))
+	}
 	b.q.Text = append(b.q.Text, TextTerm{Text: text, Phrase: phrase})
 	return nil
 }

@@ -288,6 +288,7 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:contacts ca.seats:gt:many`, `custom_attributes.seats with gt needs a number (42, 4.5) or a timestamp (1735689600, 2025-01-31, 7d); got "many" (at byte 33: many)`},
 		{`object_type:conversations source_author_email:""`, `empty value for source_author_email; to find records without source_author_email write source_author_email:not_exists (at byte 46: "")`},
 		{`object_type:conversations q:""`, `empty free text; write q:word or q:"a phrase" (at byte 28: "")`},
+		{`object_type:conversations q:contains:refund`, `q takes free text, not an operator; write q:word, or quote text that starts with an operator: q:"contains:refund" (at byte 28: contains:refund)`},
 		{`object_type:conversations contact_ids:conversation_123`, `contact_ids takes contact ids; conversation_123 is a conversation id, not a contact id (at byte 38: conversation_123)`},
 		{`object_type:conversations id:contact_abc`, `id takes conversation ids; contact_abc is a contact id, not a conversation id (at byte 29: contact_abc)`},
 		// limit and starting_after
