@@ -95,9 +95,10 @@ func (f Filter) MarshalJSON() ([]byte, error) {
 // Terms Intercom cannot search at all are an error: free text (q), fields with no Intercom name (title,
 // parts_body, tag names, company, derived fields) and conversation custom attributes. q.StartingAfter is passed
 // through as Intercom's cursor. A query with no filter Intercom can apply matches everything (created_at > 0).
+// A hand-built q that fails Validate is refused with Validate's error.
 func ToIntercomSearch(q Query) (SearchBody, error) {
-	if CatalogFor(q.Kind) == nil {
-		return SearchBody{}, &Error{Pos: -1, Msg: fmt.Sprintf("unknown kind %q", q.Kind)}
+	if err := q.Validate(); err != nil {
+		return SearchBody{}, err
 	}
 	if len(q.Text) > 0 {
 		return SearchBody{}, &Error{Pos: -1, Token: "q", Msg: "Intercom's search has no free text (q); " +

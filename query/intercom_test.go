@@ -155,6 +155,11 @@ func TestToIntercomSearch_ErrorsNameTheTerm(t *testing.T) {
 			t.Errorf("ToIntercomSearch(%q) error = %v\nwant %s", dsl, err, want)
 		}
 	}
+	state, _ := CatalogFor(KindConversation).Lookup("state")
+	if _, err := ToIntercomSearch(Query{Kind: KindConversation, Limit: 20, Terms: []Term{{Field: state, Op: OpEq}}}); err == nil ||
+		err.Error() != "eq takes one value; got 0" {
+		t.Errorf("ToIntercomSearch of an invalid hand-built query: error = %v", err)
+	}
 	if !strings.Contains(fmtJSON(t, Filter{Operator: "AND"}), `"value":[]`) {
 		t.Errorf("an empty group must marshal its value as []")
 	}
