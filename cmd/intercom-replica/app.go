@@ -43,6 +43,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"version", "print the version and build information", runVersion},
+		{"fake-intercom", "serve a fake Intercom API over a seeded synthetic workspace", runFakeIntercom},
 	}
 }
 

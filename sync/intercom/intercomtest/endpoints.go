@@ -275,7 +275,7 @@ func (h *Handler) serveGetConversation(r *http.Request, requestID string) reply 
 	if q.Get("include_monitors") == "true" || q.Get("include_scorecards") == "true" {
 		mode |= renderQA
 	}
-	return ok(h.ws.renderConversation(nil, c, mode))
+	return ok(h.ws.renderConversation(make([]byte, 0, 16<<10), c, mode))
 }
 
 func (h *Handler) serveSearchConversations(r *http.Request, requestID string) reply {

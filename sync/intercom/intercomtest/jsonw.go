@@ -19,8 +19,17 @@ func (w *jsonWriter) sep() {
 	}
 }
 
-// key writes an object key; the value must follow.
+// key writes an object key that needs no escaping (the fake's own field names); the value must follow.
 func (w *jsonWriter) key(k string) {
+	w.sep()
+	w.b = append(w.b, '"')
+	w.b = append(w.b, k...)
+	w.b = append(w.b, '"', ':')
+	w.comma = false
+}
+
+// keyEscaped writes an object key from data (a custom attribute name); the value must follow.
+func (w *jsonWriter) keyEscaped(k string) {
 	w.sep()
 	w.b = appendJSONString(w.b, k)
 	w.b = append(w.b, ':')

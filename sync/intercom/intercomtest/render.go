@@ -473,7 +473,7 @@ func renderContactRef(w *jsonWriter, r contactRef) {
 func renderAttrs(w *jsonWriter, attrs []attrValue) {
 	w.openObject()
 	for _, a := range attrs {
-		w.key(a.name)
+		w.keyEscaped(a.name)
 		w.value(a.value)
 	}
 	w.closeObject()

@@ -329,7 +329,7 @@ func (ws *Workspace) ConversationJSON(id string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conversation %s: %w", id, err)
 	}
-	return ws.renderConversation(nil, c, renderFull), nil
+	return ws.renderConversation(make([]byte, 0, 16<<10), c, renderFull), nil
 }
 
 // ConversationListItemJSON returns the exact JSON of a live conversation as GET /conversations and conversation
@@ -440,7 +440,7 @@ func (ws *Workspace) Conversations() iter.Seq2[string, []byte] {
 			if err != nil {
 				continue
 			}
-			if !yield(id, ws.renderConversation(nil, c, renderFull)) {
+			if !yield(id, ws.renderConversation(make([]byte, 0, 16<<10), c, renderFull)) {
 				return
 			}
 		}

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is an io.Writer safe to read while the command writes.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// startFakeIntercom runs `intercom-replica fake-intercom args...` until the test ends and returns the base URL and
+// token it printed.
+func startFakeIntercom(t *testing.T, args ...string) (base, token string, stdout, stderr *syncBuffer) {
+	t.Helper()
+	stdout, stderr = &syncBuffer{}, &syncBuffer{}
+	m := &Main{Stdin: strings.NewReader(""), Stdout: stdout, Stderr: stderr, Getenv: func(string) string { return "" }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- m.Run(ctx, append([]string{"fake-intercom", "--listen", "127.0.0.1:0"}, args...)) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case code := <-done:
+			if code != exitOK {
+				t.Errorf("fake-intercom exited %d after cancellation; stderr:\n%s", code, stderr)
+			}
+		case <-time.After(10 * time.Second):
+			t.Error("fake-intercom did not stop after cancellation")
+		}
+	})
+	example := regexp.MustCompile(`INTERCOM_BASE_URL=(http://\S+) INTERCOM_ACCESS_TOKEN=(\S+)`)
+	waitFor(t, "the base URL on stdout", func() bool {
+		select {
+		case code := <-done:
+			t.Fatalf("fake-intercom exited %d early; stderr:\n%s", code, stderr)
+		default:
+		}
+		return example.MatchString(stdout.String())
+	})
+	mm := example.FindStringSubmatch(stdout.String())
+	return mm[1], mm[2], stdout, stderr
+}
+
+func getJSON(t *testing.T, url, token string) (int, map[string]any) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, url, nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Intercom-Version", "2.16")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatalf("GET %s: %v: %s", url, err, b)
+	}
+	return resp.StatusCode, m
+}
+
+func TestFakeIntercom_ServesThePrintedURLWithThePrintedToken(t *testing.T) {
+	base, token, stdout, _ := startFakeIntercom(t, "--seed", "3", "--conversations", "60", "--contacts", "25", "--rate-limit", "500")
+	if !strings.Contains(stdout.String(), "Access token: "+token) {
+		t.Errorf("stdout does not name the token:\n%s", stdout)
+	}
+	status, list := getJSON(t, base+"/conversations?per_page=5", token)
+	if status != http.StatusOK || list["type"] != "conversation.list" {
+		t.Fatalf("GET /conversations: %d %v", status, list)
+	}
+	// The banner counts live conversations (of 60 generated, a few are already deleted), as total_count does.
+	printed := regexp.MustCompile(`seed 3: (\d+) conversations, \d+ contacts`).FindStringSubmatch(stdout.String())
+	if printed == nil {
+		t.Fatalf("banner does not state the sizes:\n%s", stdout)
+	}
+	if total := strconv.Itoa(int(list["total_count"].(float64))); total != printed[1] || total == "60" || total == "0" {
+		t.Errorf("total_count %s, banner says %s", total, printed[1])
+	}
+	if status, me := getJSON(t, base+"/me", token); status != http.StatusOK || me["type"] != "admin" {
+		t.Errorf("GET /me: %d %v", status, me)
+	}
+	status, body := getJSON(t, base+"/contacts", "wrong")
+	if status != http.StatusUnauthorized || body["type"] != "error.list" {
+		t.Errorf("wrong token: %d %v", status, body)
+	}
+	req, _ := http.NewRequest(http.MethodGet, base+"/me", nil)
+	req.Header.Set("Authorization", "Bearer "+token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("X-RateLimit-Limit"); got != "500" {
+		t.Errorf("--rate-limit 500 gives X-RateLimit-Limit %q", got)
+	}
+}
+
+func TestFakeIntercom_SameSeedSameToken(t *testing.T) {
+	_, a, _, _ := startFakeIntercom(t, "--seed", "5", "--conversations", "1", "--contacts", "1")
+	_, b, _, _ := startFakeIntercom(t, "--seed", "5", "--conversations", "1", "--contacts", "1")
+	_, c, _, _ := startFakeIntercom(t, "--seed", "5", "--conversations", "1", "--contacts", "1", "--token", "mine")
+	if a != b || c != "mine" {
+		t.Errorf("tokens %q %q %q", a, b, c)
+	}
+}
+
+func TestFakeIntercom_ActivityChangesTheWorkspace(t *testing.T) {
+	base, token, _, stderr := startFakeIntercom(t, "--conversations", "30", "--contacts", "10", "--activity", "5ms")
+	waitFor(t, "simulated activity", func() bool {
+		_, list := getJSON(t, base+"/conversations?per_page=1", token)
+		first := list["conversations"].([]any)[0].(map[string]any)
+		// Generated records end at 2026-01-01; activity is stamped with the real clock.
+		return first["updated_at"].(float64) > 1767225600
+	})
+	waitFor(t, "an activity log line", func() bool { return strings.Contains(stderr.String(), "workspace activity") })
+}
+
+func TestFakeIntercom_UsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"--conversations", "-1"},
+		{"--conversations", "5", "--contacts", "0"},
+		{"--timezone", "Mars/Olympus_Mons"},
+		{"--error-rate", "2"},
+		{"--rate-window", "500ms"},
+		{"--no-such-flag"},
+		{"extra-argument"},
+	} {
+		var stderr bytes.Buffer
+		m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }}
+		if code := m.Run(context.Background(), append([]string{"fake-intercom", "--listen", "127.0.0.1:0"}, args...)); code != exitUsage {
+			t.Errorf("%v: exit %d, want %d; stderr: %s", args, code, exitUsage, stderr.String())
+		}
+	}
+	// A listen failure is a runtime error.
+	var stderr bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &stderr, Getenv: func(string) string { return "" }}
+	if code := m.Run(context.Background(), []string{"fake-intercom", "--listen", "256.0.0.1:99999"}); code != exitRuntime {
+		t.Errorf("bad listen address: exit %d, want %d", code, exitRuntime)
+	}
+}
