@@ -7,7 +7,7 @@ import (
 )
 
 func TestConversation_ValidDeterministicJSON(t *testing.T) {
-	g := New(1)
+	g, again := New(1), New(1)
 	var total int
 	for i := 0; i < 500; i++ {
 		rec := g.Conversation(i, nil)
@@ -18,7 +18,7 @@ func TestConversation_ValidDeterministicJSON(t *testing.T) {
 		if v["id"] != rec.ID || int64(v["updated_at"].(float64)) != rec.UpdatedAt {
 			t.Fatalf("conversation %d: id/updated_at disagree with the JSON", i)
 		}
-		if again := New(1).Conversation(i, nil); !bytes.Equal(again.JSON, rec.JSON) {
+		if other := again.Conversation(i, nil); !bytes.Equal(other.JSON, rec.JSON) {
 			t.Fatalf("conversation %d differs between two generators with the same seed", i)
 		}
 		total += len(rec.JSON)

@@ -1,0 +1,222 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime"
+	"sync"
+
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// Apply writes a batch: every record and meta entry in one store transaction (durable when Apply returns), then
+// the column table, then each kind's full-text index with the batch's sequence. A record older than the stored one
+// is skipped (counted in Stale); a tombstone leaves search at once.
+//
+// A batch with an invalid record (error matching ErrInvalidRecord) writes nothing. When the store write succeeds
+// but a full-text index write fails, Apply returns the error: the batch is stored, the index catches up from the
+// change log on the next Apply or Open, and retrying the batch is harmless.
+func (r *Replica) Apply(ctx context.Context, b Batch) (ApplyResult, error) {
+	done, err := r.enter()
+	if err != nil {
+		return ApplyResult{}, err
+	}
+	defer done()
+	if err := ctx.Err(); err != nil {
+		return ApplyResult{}, err
+	}
+	for k := range b.Meta {
+		if k == "" {
+			return ApplyResult{}, fmt.Errorf("apply: empty meta key: %w", ErrInvalidRecord)
+		}
+	}
+	prep, err := r.prepare(ctx, b.Records)
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("apply: %w", err)
+	}
+
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
+	seq, written, res, err := r.store.writeBatch(prep, b.Meta, r.trimMarks(), r.now())
+	if err != nil {
+		return ApplyResult{}, fmt.Errorf("apply: store: %w", err)
+	}
+	var errs []error
+	for _, kind := range query.Kinds() {
+		ks := r.kinds[kind]
+		var docs []*doc
+		var deletes []string
+		for i := range written {
+			p := &written[i]
+			if p.rec.Kind != kind {
+				continue
+			}
+			if p.doc == nil {
+				deletes = append(deletes, p.rec.ID)
+			} else {
+				docs = append(docs, p.doc)
+			}
+		}
+		if len(docs)+len(deletes) == 0 {
+			continue
+		}
+		ks.mu.Lock()
+		for _, id := range deletes {
+			ks.table.Delete(id)
+		}
+		for _, d := range docs {
+			ks.table.Put(tableRow(d, appendSummary(nil, &d.sum)))
+		}
+		ks.mu.Unlock()
+		if err := r.indexBatch(ctx, ks, docs, deletes, seq); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return res, fmt.Errorf("apply: batch %d stored, full-text index behind: %w", seq, errs[0])
+	}
+	return res, nil
+}
+
+// indexBatch writes one batch's documents of a kind to its full-text index. The caller holds writeMu.
+func (r *Replica) indexBatch(ctx context.Context, ks *kindState, docs []*doc, deletes []string, seq uint64) error {
+	ks.tiMu.RLock()
+	ti := ks.ti
+	ks.tiMu.RUnlock()
+	if ti == nil {
+		return nil // a rebuild is creating the index; it catches up from the change log when done
+	}
+	if ks.dirty {
+		// An earlier write failed: the log has that batch and this one.
+		if _, err := r.catchUp(ctx, ks); err != nil {
+			return fmt.Errorf("%s index catch-up: %w", ks.kind, err)
+		}
+		return nil
+	}
+	if err := ti.write(docs, deletes, seq, true, nil); err != nil {
+		ks.dirty = true
+		return fmt.Errorf("%s index: %w", ks.kind, err)
+	}
+	ks.indexed = seq
+	return nil
+}
+
+// trimMarks returns, per kind, the sequence up to which the change log is no longer needed: what the full-text
+// index holds durably, or less while a rebuild still has to catch up. The caller holds writeMu.
+func (r *Replica) trimMarks() map[query.Kind]uint64 {
+	out := make(map[query.Kind]uint64, len(r.kinds))
+	for kind, ks := range r.kinds {
+		m := ks.indexed
+		if ks.rebuilding {
+			m = min(m, ks.rebuildFrom)
+		}
+		out[kind] = m
+	}
+	return out
+}
+
+// prepare validates records and flattens them for indexing. Batches large enough to matter are flattened on every
+// CPU: decoding JSON is most of a write's cost.
+func (r *Replica) prepare(ctx context.Context, recs []Record) ([]prepared, error) {
+	out := make([]prepared, len(recs))
+	prep := func(i int) error {
+		rec := recs[i]
+		ks := r.kinds[rec.Kind]
+		if ks == nil {
+			return fmt.Errorf("record %d: unknown kind %q: %w", i, rec.Kind, ErrInvalidRecord)
+		}
+		if rec.ID == "" {
+			return fmt.Errorf("record %d (%s): no id: %w", i, rec.Kind, ErrInvalidRecord)
+		}
+		if rec.Deleted && len(rec.Raw) == 0 {
+			out[i] = prepared{rec: rec}
+			return nil
+		}
+		if !json.Valid(rec.Raw) || !isObject(rec.Raw) {
+			return fmt.Errorf("%s %s: raw is not a JSON object: %w", rec.Kind, rec.ID, ErrInvalidRecord)
+		}
+		if rec.Deleted {
+			out[i] = prepared{rec: rec}
+			return nil
+		}
+		d, err := extract(rec.Kind, rec.Raw)
+		if err != nil {
+			return fmt.Errorf("%s %s: %v: %w", rec.Kind, rec.ID, err, ErrInvalidRecord)
+		}
+		if d.id != rec.ID {
+			return fmt.Errorf("%s %s: raw JSON has id %q: %w", rec.Kind, rec.ID, d.id, ErrInvalidRecord)
+		}
+		if rec.UpdatedAt == 0 {
+			rec.UpdatedAt = d.updatedAt
+		}
+		d.updatedAt = rec.UpdatedAt
+		out[i] = prepared{rec: rec, doc: &d, row: encodeRow(&d, r.store.fields[rec.Kind])}
+		return nil
+	}
+	// Row encoding numbers new field names in a shared table, so it runs under one lock; JSON decoding, the
+	// expensive part, runs in parallel.
+	if len(recs) < 64 {
+		for i := range recs {
+			if err := prep(i); err != nil {
+				return nil, err
+			}
+		}
+		return out, nil
+	}
+	return out, parallel(ctx, len(recs), prep)
+}
+
+func isObject(raw []byte) bool {
+	for _, c := range raw {
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		return c == '{'
+	}
+	return false
+}
+
+// parallel runs fn(0..n-1) on every CPU and returns the first error.
+func parallel(ctx context.Context, n int, fn func(i int) error) error {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		next int
+		err  error
+	)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				if err != nil || next >= n {
+					mu.Unlock()
+					return
+				}
+				i := next
+				next++
+				mu.Unlock()
+				if e := ctx.Err(); e != nil {
+					mu.Lock()
+					err = e
+					mu.Unlock()
+					return
+				}
+				if e := fn(i); e != nil {
+					mu.Lock()
+					if err == nil {
+						err = e
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return err
+}

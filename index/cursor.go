@@ -1,0 +1,123 @@
+package index
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// A cursor is the sort key of the last hit of a page, so the next page starts strictly after it (search-after, not
+// an offset: page 50 costs what page 1 costs, and records written between pages do not shift the pages of records
+// that stay put). It is opaque to callers: base64url of
+//
+//	version (1 byte) | order (1 byte: 't' recency, 's' relevance) | query fingerprint (8 bytes) |
+//	't': updated_at (varint) | 's': score (float64 bits, 8 bytes) | then the id
+//
+// The fingerprint binds the cursor to its query (kind, filters and free text, not the page size), so a cursor
+// passed with another query is refused with a clear error rather than silently yielding a wrong page.
+
+const cursorVersion = 1
+
+// order is how a result is sorted.
+type order byte
+
+const (
+	byRecency   order = 't' // updated_at descending, then id descending
+	byRelevance order = 's' // score descending, then id descending
+)
+
+type cursor struct {
+	order     order
+	updatedAt int64
+	score     float64
+	id        string
+}
+
+func encodeCursor(fp [8]byte, c cursor) string {
+	b := []byte{cursorVersion, byte(c.order)}
+	b = append(b, fp[:]...)
+	if c.order == byRecency {
+		b = binary.AppendVarint(b, c.updatedAt)
+	} else {
+		b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.score))
+	}
+	b = append(b, c.id...)
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// decodeCursor parses s, checking that it was issued for a query with fingerprint fp sorted by o.
+func decodeCursor(s string, fp [8]byte, o order) (cursor, error) {
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) < 2+8+1 || b[0] != cursorVersion {
+		return cursor{}, fmt.Errorf("starting_after %q is not a cursor from this replica; pass the next cursor of a previous page unchanged: %w", truncate(s, 24), ErrInvalidCursor)
+	}
+	if order(b[1]) != o || [8]byte(b[2:10]) != fp {
+		return cursor{}, fmt.Errorf("starting_after belongs to a different query; a cursor only continues the query that returned it (same filters and free text): %w", ErrInvalidCursor)
+	}
+	c := cursor{order: o}
+	rest := b[10:]
+	if o == byRecency {
+		v, n := binary.Varint(rest)
+		if n <= 0 {
+			return cursor{}, fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
+		}
+		c.updatedAt, rest = v, rest[n:]
+	} else {
+		if len(rest) < 8 {
+			return cursor{}, fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
+		}
+		c.score, rest = math.Float64frombits(binary.BigEndian.Uint64(rest)), rest[8:]
+	}
+	if len(rest) == 0 {
+		return cursor{}, fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
+	}
+	c.id = string(rest)
+	return c, nil
+}
+
+// fingerprint identifies what a query selects: its kind, its terms (in any order, values as written, so a relative
+// time like 7d matches itself on the next page) and its free text.
+func fingerprint(q query.Query) [8]byte {
+	terms := make([]string, 0, len(q.Terms))
+	for _, t := range q.Terms {
+		var sb strings.Builder
+		sb.WriteString(t.Field.Index)
+		sb.WriteByte(0)
+		sb.WriteString(t.Field.Custom)
+		sb.WriteByte(0)
+		sb.WriteString(string(t.Op))
+		for _, v := range t.Values {
+			sb.WriteByte(0)
+			sb.WriteString(v.Raw)
+		}
+		terms = append(terms, sb.String())
+	}
+	slices.Sort(terms)
+	h := sha256.New()
+	h.Write([]byte(q.Kind))
+	for _, t := range terms {
+		h.Write([]byte{1})
+		h.Write([]byte(t))
+	}
+	for _, t := range q.Text {
+		h.Write([]byte{2})
+		if t.Phrase {
+			h.Write([]byte{'"'})
+		}
+		h.Write([]byte(t.Text))
+	}
+	return [8]byte(h.Sum(nil)[:8])
+}
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n] + "…"
+}

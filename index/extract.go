@@ -1,0 +1,502 @@
+package index
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/intercom-replica/intercom-replica/index/internal/plaintext"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// The JSON shapes below declare only what the index reads; everything else in a record is kept verbatim in the
+// store and ignored here. Field names and paths follow the catalog (query.Field.Path) and Intercom's 2.16 API.
+
+type jsonRef struct {
+	ID flexString `json:"id"`
+}
+
+type jsonTag struct {
+	ID   flexString `json:"id"`
+	Name string     `json:"name"`
+}
+
+type jsonAuthor struct {
+	ID    flexString `json:"id"`
+	Type  string     `json:"type"`
+	Name  string     `json:"name"`
+	Email string     `json:"email"`
+}
+
+type jsonConversation struct {
+	ID               flexString `json:"id"`
+	Title            string     `json:"title"`
+	CreatedAt        flexInt    `json:"created_at"`
+	UpdatedAt        flexInt    `json:"updated_at"`
+	WaitingSince     flexInt    `json:"waiting_since"`
+	SnoozedUntil     flexInt    `json:"snoozed_until"`
+	Open             flexBool   `json:"open"`
+	State            string     `json:"state"`
+	Read             flexBool   `json:"read"`
+	Priority         string     `json:"priority"`
+	AdminAssigneeID  flexInt    `json:"admin_assignee_id"`
+	TeamAssigneeID   flexInt    `json:"team_assignee_id"`
+	AIAgentPartipted flexBool   `json:"ai_agent_participated"`
+	Company          *struct {
+		Name string `json:"name"`
+	} `json:"company"`
+	Tags *struct {
+		Tags []jsonTag `json:"tags"`
+	} `json:"tags"`
+	Source *struct {
+		Type        string     `json:"type"`
+		ID          flexString `json:"id"`
+		DeliveredAs string     `json:"delivered_as"`
+		Subject     string     `json:"subject"`
+		Body        string     `json:"body"`
+		URL         string     `json:"url"`
+		Author      jsonAuthor `json:"author"`
+	} `json:"source"`
+	Contacts *struct {
+		Contacts []jsonRef `json:"contacts"`
+	} `json:"contacts"`
+	Teammates *struct {
+		Teammates []jsonRef `json:"teammates"`
+	} `json:"teammates"`
+	Channel *struct {
+		Initial string `json:"initial"`
+	} `json:"channel"`
+	Rating *struct {
+		Rating    flexInt `json:"rating"`
+		Remark    string  `json:"remark"`
+		CreatedAt flexInt `json:"created_at"`
+		UpdatedAt flexInt `json:"updated_at"`
+		Contact   jsonRef `json:"contact"`
+		Teammate  jsonRef `json:"teammate"`
+	} `json:"conversation_rating"`
+	AIAgent *struct {
+		ResolutionState string  `json:"resolution_state"`
+		LastAnswerType  string  `json:"last_answer_type"`
+		Rating          flexInt `json:"rating"`
+		RatingRemark    string  `json:"rating_remark"`
+		SourceType      string  `json:"source_type"`
+		SourceTitle     string  `json:"source_title"`
+	} `json:"ai_agent"`
+	Statistics map[string]json.RawMessage `json:"statistics"`
+	Parts      *struct {
+		Parts []struct {
+			Body string `json:"body"`
+		} `json:"conversation_parts"`
+		TotalCount flexInt `json:"total_count"`
+	} `json:"conversation_parts"`
+	CustomAttributes map[string]json.RawMessage `json:"custom_attributes"`
+}
+
+// statisticsFields are the conversation statistics the catalog exposes: JSON key → whether it is a timestamp.
+// All are whole numbers; last_closed_by_id is an id and handled apart.
+var statisticsFields = [...]string{
+	"time_to_assignment", "time_to_admin_reply", "time_to_first_close", "time_to_last_close",
+	"median_time_to_reply", "first_contact_reply_at", "first_assignment_at", "first_admin_reply_at",
+	"first_close_at", "last_assignment_at", "last_assignment_admin_reply_at", "last_contact_reply_at",
+	"last_admin_reply_at", "last_close_at", "count_reopens", "count_assignments", "count_conversation_parts",
+}
+
+// extract flattens raw, a record of kind as Intercom returned it, into a doc. It fails only when raw is not a JSON
+// object; unexpected shapes of individual fields leave those fields out.
+func extract(kind query.Kind, raw []byte) (doc, error) {
+	switch kind {
+	case query.KindConversation:
+		return extractConversation(raw)
+	case query.KindContact:
+		return extractContact(raw)
+	}
+	return doc{}, fmt.Errorf("extract: unknown kind %q", kind)
+}
+
+func extractConversation(raw []byte) (doc, error) {
+	var c jsonConversation
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return doc{}, fmt.Errorf("decode conversation: %w", err)
+	}
+	d := doc{kind: query.KindConversation, id: string(c.ID), updatedAt: c.UpdatedAt.V, fields: make([]fieldValue, 0, 48)}
+	d.keyword("id", string(c.ID))
+	d.integer("created_at", c.CreatedAt)
+	d.integer("updated_at", c.UpdatedAt)
+	d.keyword("state", c.State)
+	d.boolean("open", c.Open)
+	d.boolean("read", c.Read)
+	d.keyword("priority", c.Priority)
+	d.integer("waiting_since", c.WaitingSince)
+	d.integer("snoozed_until", c.SnoozedUntil)
+	d.integer("admin_assignee_id", c.AdminAssigneeID)
+	d.integer("team_assignee_id", c.TeamAssigneeID)
+	d.boolean("ai_agent_participated", c.AIAgentPartipted)
+	title := plaintext.String(c.Title)
+	d.text("title", title)
+
+	var sourceBody, subject string
+	if s := c.Source; s != nil {
+		d.keyword("source_type", s.Type)
+		d.keyword("source_id", string(s.ID))
+		d.keyword("source_delivered_as", s.DeliveredAs)
+		subject = plaintext.String(s.Subject)
+		d.text("source_subject", subject)
+		sourceBody = plaintext.String(s.Body)
+		d.text("source_body", sourceBody)
+		d.keyword("source_url", s.URL)
+		d.keyword("source_author_id", string(s.Author.ID))
+		d.keyword("source_author_type", s.Author.Type)
+		d.keyword("source_author_name", s.Author.Name)
+		d.keyword("source_author_email", s.Author.Email)
+		d.keyword("source_author_email_domain", emailDomain(s.Author.Email))
+		d.sum.authorName, d.sum.authorEmail, d.sum.sourceType = s.Author.Name, s.Author.Email, s.Type
+	}
+	if c.Contacts != nil {
+		d.keyword("contact_ids", refIDs(c.Contacts.Contacts)...)
+	}
+	if c.Teammates != nil {
+		d.keyword("teammate_ids", refIDs(c.Teammates.Teammates)...)
+	}
+	var tagNames []string
+	if c.Tags != nil {
+		ids := make([]string, 0, len(c.Tags.Tags))
+		for _, t := range c.Tags.Tags {
+			ids = append(ids, string(t.ID))
+			if t.Name != "" {
+				tagNames = append(tagNames, t.Name)
+			}
+		}
+		d.keyword("tag_ids", ids...)
+		d.keyword("tag", tagNames...)
+	}
+	if c.Channel != nil {
+		d.keyword("channel_initiated", c.Channel.Initial)
+	}
+	if c.Company != nil {
+		d.keyword("company", c.Company.Name)
+	}
+	partsCount := flexInt{}
+	if p := c.Parts; p != nil {
+		bodies := make([]string, 0, len(p.Parts))
+		for _, part := range p.Parts {
+			if part.Body != "" {
+				// Keep empty parts out: array positions then count text parts, which is all phrases need.
+				if t := plaintext.String(part.Body); t != "" {
+					bodies = append(bodies, t)
+				}
+			}
+		}
+		d.text("parts_body", bodies...)
+		partsCount = p.TotalCount
+		if !partsCount.Valid {
+			partsCount = flexInt{V: int64(len(p.Parts)), Valid: true}
+		}
+	}
+	d.integer("parts_count", partsCount)
+	for _, name := range statisticsFields {
+		if v, ok := c.Statistics[name]; ok {
+			var n flexInt
+			_ = n.UnmarshalJSON(v)
+			d.integer("statistics_"+name, n)
+		}
+	}
+	if v, ok := c.Statistics["last_closed_by_id"]; ok {
+		var s flexString
+		_ = s.UnmarshalJSON(v)
+		d.keyword("statistics_last_closed_by_id", string(s))
+	}
+	if r := c.Rating; r != nil {
+		d.integer("conversation_rating_score", r.Rating)
+		d.text("conversation_rating_remark", plaintext.String(r.Remark))
+		d.integer("conversation_rating_requested_at", r.CreatedAt)
+		d.integer("conversation_rating_replied_at", r.UpdatedAt)
+		d.keyword("conversation_rating_contact_id", string(r.Contact.ID))
+		d.keyword("conversation_rating_admin_id", string(r.Teammate.ID))
+	}
+	if a := c.AIAgent; a != nil {
+		d.keyword("ai_agent_resolution_state", a.ResolutionState)
+		d.keyword("ai_agent_last_answer_type", a.LastAnswerType)
+		d.integer("ai_agent_rating", a.Rating)
+		d.text("ai_agent_rating_remark", plaintext.String(a.RatingRemark))
+		d.keyword("ai_agent_source_type", a.SourceType)
+		d.keyword("ai_agent_source_title", a.SourceTitle)
+	}
+	customAttributes(&d, c.CustomAttributes)
+
+	s := &d.sum
+	s.title = firstNonEmpty(title, subject)
+	s.createdAt, s.updatedAt = c.CreatedAt.V, c.UpdatedAt.V
+	s.state, s.priority = c.State, c.Priority
+	s.open, s.read = c.Open.V, c.Read.V
+	s.tags = tagNames
+	s.preview = plaintext.Preview(sourceBody, previewBytes)
+	s.partsCount = partsCount.V
+	if c.AdminAssigneeID.Valid && c.AdminAssigneeID.V != 0 {
+		s.adminAssigneeID = strconv.FormatInt(c.AdminAssigneeID.V, 10)
+	}
+	if c.TeamAssigneeID.Valid && c.TeamAssigneeID.V != 0 {
+		s.teamAssigneeID = strconv.FormatInt(c.TeamAssigneeID.V, 10)
+	}
+	if s.title == "" {
+		s.title = plaintext.Preview(sourceBody, titleBytes)
+	}
+	return d, nil
+}
+
+// previewBytes and titleBytes bound the start of the opening message a hit shows, and the title made from it when
+// a conversation has neither title nor subject.
+const (
+	previewBytes = 160
+	titleBytes   = 80
+)
+
+type jsonContact struct {
+	ID               flexString      `json:"id"`
+	ExternalID       flexString      `json:"external_id"`
+	Role             string          `json:"role"`
+	Name             string          `json:"name"`
+	Email            string          `json:"email"`
+	EmailDomain      string          `json:"email_domain"`
+	Phone            string          `json:"phone"`
+	FormattedPhone   string          `json:"formatted_phone"`
+	OwnerID          flexString      `json:"owner_id"`
+	Avatar           json.RawMessage `json:"avatar"`
+	CreatedAt        flexInt         `json:"created_at"`
+	UpdatedAt        flexInt         `json:"updated_at"`
+	SignedUpAt       flexInt         `json:"signed_up_at"`
+	LastSeenAt       flexInt         `json:"last_seen_at"`
+	LastContactedAt  flexInt         `json:"last_contacted_at"`
+	LastRepliedAt    flexInt         `json:"last_replied_at"`
+	LastEmailOpened  flexInt         `json:"last_email_opened_at"`
+	LastEmailClicked flexInt         `json:"last_email_clicked_at"`
+	LanguageOverride string          `json:"language_override"`
+	Browser          string          `json:"browser"`
+	BrowserLanguage  string          `json:"browser_language"`
+	OS               string          `json:"os"`
+	Unsubscribed     flexBool        `json:"unsubscribed_from_emails"`
+	MarkedSpam       flexBool        `json:"marked_email_as_spam"`
+	HardBounced      flexBool        `json:"has_hard_bounced"`
+	IOSLastSeenAt    flexInt         `json:"ios_last_seen_at"`
+	IOSAppName       string          `json:"ios_app_name"`
+	IOSAppVersion    string          `json:"ios_app_version"`
+	IOSDevice        string          `json:"ios_device"`
+	IOSAppDevice     string          `json:"ios_app_device"`
+	IOSOSVersion     string          `json:"ios_os_version"`
+	IOSSDKVersion    string          `json:"ios_sdk_version"`
+	AndroidLastSeen  flexInt         `json:"android_last_seen_at"`
+	AndroidAppName   string          `json:"android_app_name"`
+	AndroidAppVer    string          `json:"android_app_version"`
+	AndroidDevice    string          `json:"android_device"`
+	AndroidSDK       string          `json:"android_sdk_version"`
+	Location         *struct {
+		Country string `json:"country"`
+		Region  string `json:"region"`
+		City    string `json:"city"`
+	} `json:"location"`
+	Tags *struct {
+		Data []jsonTag `json:"data"`
+	} `json:"tags"`
+	Companies *struct {
+		Data []jsonTag `json:"data"`
+	} `json:"companies"`
+	CustomAttributes map[string]json.RawMessage `json:"custom_attributes"`
+}
+
+func extractContact(raw []byte) (doc, error) {
+	var c jsonContact
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return doc{}, fmt.Errorf("decode contact: %w", err)
+	}
+	d := doc{kind: query.KindContact, id: string(c.ID), updatedAt: c.UpdatedAt.V, fields: make([]fieldValue, 0, 40)}
+	d.keyword("id", string(c.ID))
+	d.keyword("external_id", string(c.ExternalID))
+	d.keyword("role", c.Role)
+	d.keyword("name", c.Name)
+	d.keyword("email", c.Email)
+	domain := c.EmailDomain
+	if domain == "" {
+		domain = emailDomain(c.Email)
+	}
+	d.keyword("email_domain", domain)
+	d.keyword("phone", c.Phone)
+	d.keyword("formatted_phone", c.FormattedPhone)
+	d.keyword("owner_id", string(c.OwnerID))
+	d.keyword("avatar", avatarURL(c.Avatar))
+	d.integer("created_at", c.CreatedAt)
+	d.integer("updated_at", c.UpdatedAt)
+	d.integer("signed_up_at", c.SignedUpAt)
+	d.integer("last_seen_at", c.LastSeenAt)
+	d.integer("last_contacted_at", c.LastContactedAt)
+	d.integer("last_replied_at", c.LastRepliedAt)
+	d.integer("last_email_opened_at", c.LastEmailOpened)
+	d.integer("last_email_clicked_at", c.LastEmailClicked)
+	d.keyword("language_override", c.LanguageOverride)
+	d.keyword("browser", c.Browser)
+	d.keyword("browser_language", c.BrowserLanguage)
+	d.keyword("os", c.OS)
+	var country, city string
+	if l := c.Location; l != nil {
+		d.keyword("location_country", l.Country)
+		d.keyword("location_region", l.Region)
+		d.keyword("location_city", l.City)
+		country, city = l.Country, l.City
+	}
+	d.boolean("unsubscribed_from_emails", c.Unsubscribed)
+	d.boolean("marked_email_as_spam", c.MarkedSpam)
+	d.boolean("has_hard_bounced", c.HardBounced)
+	d.integer("ios_last_seen_at", c.IOSLastSeenAt)
+	d.keyword("ios_app_name", c.IOSAppName)
+	d.keyword("ios_app_version", c.IOSAppVersion)
+	d.keyword("ios_device", c.IOSDevice)
+	d.keyword("ios_app_device", c.IOSAppDevice)
+	d.keyword("ios_os_version", c.IOSOSVersion)
+	d.keyword("ios_sdk_version", c.IOSSDKVersion)
+	d.integer("android_last_seen_at", c.AndroidLastSeen)
+	d.keyword("android_app_name", c.AndroidAppName)
+	d.keyword("android_app_version", c.AndroidAppVer)
+	d.keyword("android_device", c.AndroidDevice)
+	d.keyword("android_sdk_version", c.AndroidSDK)
+	var tagNames, companyNames []string
+	if c.Tags != nil {
+		ids := make([]string, 0, len(c.Tags.Data))
+		for _, t := range c.Tags.Data {
+			ids = append(ids, string(t.ID))
+			if t.Name != "" {
+				tagNames = append(tagNames, t.Name)
+			}
+		}
+		d.keyword("tag_id", ids...)
+		d.keyword("tag", tagNames...)
+	}
+	if c.Companies != nil {
+		ids := make([]string, 0, len(c.Companies.Data))
+		for _, co := range c.Companies.Data {
+			ids = append(ids, string(co.ID))
+			if co.Name != "" {
+				companyNames = append(companyNames, co.Name)
+			}
+		}
+		d.keyword("company_id", ids...)
+		d.keyword("company", companyNames...)
+	}
+	customAttributes(&d, c.CustomAttributes)
+
+	// Contacts have no text fields in the catalog; free text (q:) searches this one, made of what a person would
+	// type to find someone: name, email (also split at punctuation), phone, external id, companies, place.
+	d.text(contactTextField, append([]string{c.Name, c.Email, splitEmail(c.Email), c.Phone, string(c.ExternalID),
+		city, country}, companyNames...)...)
+
+	s := &d.sum
+	s.title = firstNonEmpty(c.Name, c.Email, string(c.ExternalID), string(c.ID))
+	s.createdAt, s.updatedAt = c.CreatedAt.V, c.UpdatedAt.V
+	s.name, s.email, s.role, s.phone, s.externalID = c.Name, c.Email, c.Role, c.Phone, string(c.ExternalID)
+	s.lastSeenAt = c.LastSeenAt.V
+	s.location = joinWith(", ", city, country)
+	s.tags = tagNames
+	s.companies = companyNames
+	return d, nil
+}
+
+// contactTextField is the index field free text searches on contacts. It is not a catalog field (a leading "_"
+// keeps it apart from every catalog name).
+const contactTextField = "_text"
+
+// customAttributes adds each custom attribute under its index field for its JSON type. Objects and lists
+// (relationship attributes) are not searchable and left out; so are nulls and empty strings.
+func customAttributes(d *doc, attrs map[string]json.RawMessage) {
+	if len(attrs) == 0 {
+		return
+	}
+	names := make([]string, 0, len(attrs))
+	for name := range attrs {
+		names = append(names, name)
+	}
+	sort.Strings(names) // a deterministic field order keeps rows and documents byte-for-byte reproducible
+	for _, name := range names {
+		v := attrs[name]
+		if len(v) == 0 {
+			continue
+		}
+		str, num, boolean := customFields(query.CustomIndexField(name))
+		switch c := v[0]; {
+		case c == '"':
+			var s string
+			if json.Unmarshal(v, &s) == nil {
+				d.keyword(str, s)
+			}
+		case c == 't' || c == 'f':
+			var b bool
+			if json.Unmarshal(v, &b) == nil {
+				d.fields = append(d.fields, fieldValue{name: boolean, typ: valBool, b: b})
+			}
+		case c == '-' || (c >= '0' && c <= '9'):
+			if f, err := strconv.ParseFloat(string(v), 64); err == nil && !math.IsInf(f, 0) {
+				d.fields = append(d.fields, fieldValue{name: num, typ: valFloat, fnum: f})
+			}
+		}
+	}
+}
+
+func refIDs(refs []jsonRef) []string {
+	out := make([]string, 0, len(refs))
+	for _, r := range refs {
+		out = append(out, string(r.ID))
+	}
+	return out
+}
+
+// avatarURL reads avatar.image_url; Intercom also sends avatar as null, or (older API versions) as a bare string.
+func avatarURL(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var obj struct {
+		ImageURL string `json:"image_url"`
+	}
+	if raw[0] == '{' && json.Unmarshal(raw, &obj) == nil {
+		return obj.ImageURL
+	}
+	var s string
+	if raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return ""
+}
+
+// splitEmail returns the words of an email address ("anna.smith@acme.io" → "anna smith acme io") so that free
+// text finds a contact by any part of it.
+func splitEmail(email string) string {
+	b := []byte(email)
+	for i, c := range b {
+		switch c {
+		case '@', '.', '_', '-', '+':
+			b[i] = ' '
+		}
+	}
+	return string(b)
+}
+
+func firstNonEmpty(vals ...string) string {
+	for _, v := range vals {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func joinWith(sep string, vals ...string) string {
+	out := ""
+	for _, v := range vals {
+		if v == "" {
+			continue
+		}
+		if out != "" {
+			out += sep
+		}
+		out += v
+	}
+	return out
+}

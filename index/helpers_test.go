@@ -1,0 +1,123 @@
+package index
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/index/internal/synth"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// mustOpen opens a replica in dir (a fresh temporary directory when dir is "") and registers a cleanup that checks
+// store ⇄ index consistency, then closes it: every test that writes leaves a replica Check must accept.
+func mustOpen(t testing.TB, dir string) *Replica {
+	t.Helper()
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	r, err := Open(context.Background(), dir, Options{})
+	if err != nil {
+		t.Fatalf("Open(%s): %v", dir, err)
+	}
+	t.Cleanup(func() {
+		if !r.closed.Load() {
+			if err := r.Check(context.Background()); err != nil {
+				t.Errorf("post-test consistency check: %v", err)
+			}
+		}
+		if err := r.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+	})
+	return r
+}
+
+// fixture returns the hand-written workspace of testdata/workspace: six conversations and six contacts whose
+// field values the operator tests reason about.
+func fixture(t testing.TB) []Record {
+	t.Helper()
+	var out []Record
+	for _, f := range []struct {
+		file string
+		kind query.Kind
+	}{{"conversations.json", query.KindConversation}, {"contacts.json", query.KindContact}} {
+		b, err := os.ReadFile(filepath.Join("testdata", "workspace", f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raws []json.RawMessage
+		if err := json.Unmarshal(b, &raws); err != nil {
+			t.Fatalf("%s: %v", f.file, err)
+		}
+		for _, raw := range raws {
+			var head struct {
+				ID        string `json:"id"`
+				UpdatedAt int64  `json:"updated_at"`
+			}
+			if err := json.Unmarshal(raw, &head); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, Record{Kind: f.kind, ID: head.ID, UpdatedAt: head.UpdatedAt, Raw: raw,
+				SyncedAt: time.Date(2025, 3, 11, 0, 0, 0, 0, time.UTC)})
+		}
+	}
+	return out
+}
+
+func mustApply(t testing.TB, r *Replica, b Batch) ApplyResult {
+	t.Helper()
+	res, err := r.Apply(context.Background(), b)
+	if err != nil {
+		t.Fatalf("Apply: %v", err)
+	}
+	return res
+}
+
+func mustParse(t testing.TB, dsl string) query.Query {
+	t.Helper()
+	q, err := query.Parse(dsl, query.Options{Now: func() time.Time { return time.Date(2025, 3, 11, 0, 0, 0, 0, time.UTC) }})
+	if err != nil {
+		t.Fatalf("parse %q: %v", dsl, err)
+	}
+	return q
+}
+
+func mustSearch(t testing.TB, r *Replica, q query.Query) Result {
+	t.Helper()
+	res, err := r.Search(context.Background(), q)
+	if err != nil {
+		t.Fatalf("search %q: %v", q.String(), err)
+	}
+	return res
+}
+
+func hitIDs(res Result) []string {
+	out := make([]string, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		out = append(out, h.ID)
+	}
+	return out
+}
+
+// synthConversations returns conversations from..to-1 of the synthetic generator as records.
+func synthConversations(g *synth.Generator, from, to int) []Record {
+	out := make([]Record, 0, to-from)
+	for i := from; i < to; i++ {
+		rec := g.Conversation(i, nil)
+		out = append(out, Record{Kind: query.KindConversation, ID: rec.ID, UpdatedAt: rec.UpdatedAt, Raw: rec.JSON})
+	}
+	return out
+}
+
+func synthContacts(g *synth.Generator, from, to int) []Record {
+	out := make([]Record, 0, to-from)
+	for i := from; i < to; i++ {
+		rec := g.Contact(i, nil)
+		out = append(out, Record{Kind: query.KindContact, ID: rec.ID, UpdatedAt: rec.UpdatedAt, Raw: rec.JSON})
+	}
+	return out
+}

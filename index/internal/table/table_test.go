@@ -1,0 +1,343 @@
+package table
+
+import (
+	"flag"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+var seedFlag = flag.Uint64("table.seed", 0, "seed for the randomized table tests (0: time-based, printed)")
+
+// model is the obvious implementation the table must agree with: rows in a map, filters checked row by row.
+type model map[string]Row
+
+func (m model) matches(r Row, f Filter) bool {
+	for _, cl := range f {
+		any := false
+		for _, a := range cl.Any {
+			if atomMatches(r, a) {
+				any = true
+				break
+			}
+		}
+		if any == cl.Not {
+			return false
+		}
+	}
+	return true
+}
+
+func atomMatches(r Row, a Atom) bool {
+	for _, v := range r.Values {
+		if v.Col != a.col {
+			continue
+		}
+		if a.kind == Presence {
+			return v.Type != Keyword || len(v.Strs) > 0
+		}
+		if a.kind != v.Type {
+			return false
+		}
+		switch v.Type {
+		case Keyword:
+			for _, s := range v.Strs {
+				for _, want := range a.strs {
+					if keywordMatches(a.kop, string(cleanKeyword(s)), want) {
+						return true
+					}
+				}
+			}
+		case Int:
+			for _, rg := range a.ints {
+				if v.Int >= rg.Lo && v.Int <= rg.Hi {
+					return true
+				}
+			}
+		case Float:
+			for _, rg := range a.flts {
+				if rg.contains(v.Float) {
+					return true
+				}
+			}
+		case Bool:
+			return v.Bool == a.b
+		}
+	}
+	return false
+}
+
+func keywordMatches(op KeywordOp, s, want string) bool {
+	switch op {
+	case Eq:
+		return s == want
+	case Contains:
+		return strings.Contains(s, want)
+	case Prefix:
+		return strings.HasPrefix(s, want)
+	case Suffix:
+		return strings.HasSuffix(s, want)
+	case Less:
+		return s < want
+	case LessEq:
+		return s <= want
+	case Greater:
+		return s > want
+	case GreaterEq:
+		return s >= want
+	}
+	return false
+}
+
+func (m model) search(f Filter, after *Key, limit int) (ids []string, total int) {
+	var all []Row
+	for _, r := range m {
+		if m.matches(r, f) {
+			all = append(all, r)
+		}
+	}
+	slices.SortFunc(all, func(a, b Row) int {
+		if less(a.UpdatedAt, []byte(a.ID), b.UpdatedAt, []byte(b.ID)) {
+			return -1
+		}
+		return 1
+	})
+	for _, r := range all {
+		if after != nil && !less(after.UpdatedAt, []byte(after.ID), r.UpdatedAt, []byte(r.ID)) {
+			continue
+		}
+		if len(ids) < limit {
+			ids = append(ids, r.ID)
+		}
+	}
+	return ids, len(all)
+}
+
+var (
+	words = []string{"alpha", "beta", "gamma", "delta", "alphabet", "bet", "", "a\x00b", "zeta@example.com",
+		"eta@example.org", "ÉCOLE"}
+	cols = []string{"state", "tags", "n", "f", "b", "p", "big", "email"}
+)
+
+func randRow(r *rand.Rand, id string) Row {
+	row := Row{ID: id, UpdatedAt: int64(r.IntN(50)), Summary: []byte("sum-" + id)}
+	if r.IntN(5) > 0 {
+		row.Values = append(row.Values, Value{Col: "state", Type: Keyword, Strs: []string{words[r.IntN(len(words))]}})
+	}
+	if r.IntN(3) > 0 {
+		var tags []string
+		for n := r.IntN(4); n > 0; n-- {
+			tags = append(tags, words[r.IntN(len(words))])
+		}
+		row.Values = append(row.Values, Value{Col: "tags", Type: Keyword, Strs: tags})
+	}
+	if r.IntN(3) > 0 {
+		row.Values = append(row.Values, Value{Col: "n", Type: Int, Int: int64(r.IntN(20) - 5)})
+	}
+	if r.IntN(2) == 0 {
+		row.Values = append(row.Values, Value{Col: "email", Type: Keyword, Strs: []string{fmt.Sprintf("u%d@d%d.com", r.IntN(150), r.IntN(5))}})
+	}
+	if r.IntN(10) == 0 {
+		row.Values = append(row.Values, Value{Col: "big", Type: Int, Int: 1 << 40 * int64(r.IntN(3))})
+	}
+	if r.IntN(3) > 0 {
+		row.Values = append(row.Values, Value{Col: "f", Type: Float, Float: float64(r.IntN(10)) / 2})
+	}
+	if r.IntN(3) > 0 {
+		row.Values = append(row.Values, Value{Col: "b", Type: Bool, Bool: r.IntN(2) == 0})
+	}
+	if r.IntN(2) > 0 {
+		row.Values = append(row.Values, Value{Col: "p", Type: Presence})
+	}
+	return row
+}
+
+func randAtom(r *rand.Rand) Atom {
+	switch r.IntN(9) {
+	case 7:
+		ops := []KeywordOp{Eq, Contains, Prefix, Suffix}
+		vals := []string{"u1", "@d1.com", "1@d", "u12@d3.com", "d4.com", ".com"}
+		return KeywordAtom("email", ops[r.IntN(len(ops))], vals[r.IntN(len(vals))])
+	case 0, 1:
+		col := []string{"state", "tags"}[r.IntN(2)]
+		op := KeywordOp(1 + r.IntN(8))
+		n := 1
+		if op == Eq {
+			n = 1 + r.IntN(3)
+		}
+		vals := make([]string, n)
+		for i := range vals {
+			w := words[r.IntN(len(words))]
+			if op != Eq && len(w) > 2 && r.IntN(2) == 0 {
+				lo := r.IntN(len(w) - 1)
+				w = w[lo : lo+1+r.IntN(len(w)-lo-1)]
+			}
+			vals[i] = w
+		}
+		return KeywordAtom(col, op, vals...)
+	case 2:
+		lo := int64(r.IntN(20) - 8)
+		return IntAtom("n", IntRange{lo, lo + int64(r.IntN(8))}, IntRange{100, 100})
+	case 3:
+		return IntAtom("big", IntRange{1 << 40, 1 << 41})
+	case 4:
+		return FloatAtom("f", FloatRange{Lo: float64(r.IntN(5)), Hi: float64(2 + r.IntN(5)), LoIncl: r.IntN(2) == 0, HiIncl: r.IntN(2) == 0})
+	case 5:
+		return BoolAtom("b", r.IntN(2) == 0)
+	case 6:
+		return PresentAtom(cols[r.IntN(len(cols))])
+	}
+	return KeywordAtom("missing", Eq, "x")
+}
+
+func randFilter(r *rand.Rand) Filter {
+	var f Filter
+	for n := r.IntN(3); n > 0; n-- {
+		cl := Clause{Not: r.IntN(3) == 0}
+		for k := 1 + r.IntN(2); k > 0; k-- {
+			cl.Any = append(cl.Any, randAtom(r))
+		}
+		f = append(f, cl)
+	}
+	return f
+}
+
+// TestTable_AgreesWithModel drives the table and the model with the same random writes and compares every query,
+// walking each result page by page through cursors.
+func TestTable_AgreesWithModel(t *testing.T) {
+	seed := *seedFlag
+	if seed == 0 {
+		seed = uint64(time.Now().UnixNano())
+	}
+	t.Logf("seed %d (rerun with -table.seed=%d)", seed, seed)
+	r := rand.New(rand.NewPCG(seed, 1))
+	for round := 0; round < 4; round++ {
+		tb, m := New(), model{}
+		tb.compactMin = 1 + r.IntN(300) // compact often, so cursors cross sorted slots and tail
+		bulk := round%2 == 1
+		if bulk {
+			tb.Defer()
+		}
+		nIDs := 50 + r.IntN(400)
+		for op := 0; op < 2000; op++ {
+			id := fmt.Sprintf("id%03d", r.IntN(nIDs))
+			if r.IntN(8) == 0 {
+				tb.Delete(id)
+				delete(m, id)
+			} else {
+				row := randRow(r, id)
+				tb.Put(row)
+				m[id] = row
+			}
+			if op == 1000 && bulk {
+				tb.Compact()
+			}
+			if op%100 != 0 {
+				continue
+			}
+			if tb.Len() != len(m) {
+				t.Fatalf("round %d op %d: Len = %d, model has %d", round, op, tb.Len(), len(m))
+			}
+			f := randFilter(r)
+			limit := 1 + r.IntN(7)
+			var after *Key
+			seen := 0
+			for page := 0; ; page++ {
+				got := tb.Search(f, after, limit)
+				want, total := m.search(f, after, limit)
+				var gotIDs []string
+				for _, mt := range got.Matches {
+					gotIDs = append(gotIDs, mt.ID)
+					if string(mt.Summary) != "sum-"+mt.ID || mt.UpdatedAt != m[mt.ID].UpdatedAt {
+						t.Fatalf("round %d op %d: match %s carries summary %q, updated_at %d", round, op, mt.ID, mt.Summary, mt.UpdatedAt)
+					}
+				}
+				if !slices.Equal(gotIDs, want) || got.Total != total {
+					t.Fatalf("round %d op %d page %d filter %+v after %+v:\n got %v total %d\nwant %v total %d",
+						round, op, page, f, after, gotIDs, got.Total, want, total)
+				}
+				seen += len(gotIDs)
+				if !got.More {
+					if seen != total {
+						t.Fatalf("round %d op %d: pages ended after %d of %d rows", round, op, seen, total)
+					}
+					break
+				}
+				last := got.Matches[len(got.Matches)-1]
+				after = &Key{UpdatedAt: last.UpdatedAt, ID: last.ID}
+			}
+		}
+	}
+}
+
+func TestTable_UpdateMovesRowAndKeepsOneVersion(t *testing.T) {
+	tb := New()
+	tb.Put(Row{ID: "1", UpdatedAt: 10, Values: []Value{{Col: "state", Type: Keyword, Strs: []string{"open"}}}})
+	tb.Put(Row{ID: "2", UpdatedAt: 20, Values: []Value{{Col: "state", Type: Keyword, Strs: []string{"open"}}}})
+	tb.Put(Row{ID: "1", UpdatedAt: 30, Values: []Value{{Col: "state", Type: Keyword, Strs: []string{"closed"}}}})
+	res := tb.Search(Filter{{Any: []Atom{KeywordAtom("state", Eq, "open")}}}, nil, 10)
+	if res.Total != 1 || res.Matches[0].ID != "2" {
+		t.Fatalf("open rows = %+v, want only 2 (1 was updated to closed)", res)
+	}
+	res = tb.Search(nil, nil, 10)
+	if res.Total != 2 || res.Matches[0].ID != "1" || res.Matches[1].ID != "2" {
+		t.Fatalf("all rows = %+v, want 1 (updated last) then 2", res)
+	}
+	if u, ok := tb.Has("1"); !ok || u != 30 {
+		t.Fatalf("Has(1) = %d, %v; want 30, true", u, ok)
+	}
+}
+
+func TestTable_CompactionKeepsResults(t *testing.T) {
+	tb := New()
+	for i := 0; i < 20000; i++ {
+		tb.Put(Row{ID: fmt.Sprintf("%06d", i), UpdatedAt: int64(i % 997),
+			Values: []Value{{Col: "n", Type: Int, Int: int64(i % 7)}}})
+	}
+	if st := tb.Stats(); st.Tail >= tb.compactAt(st.Slots) {
+		t.Fatalf("tail %d never compacted", st.Tail)
+	}
+	res := tb.Search(Filter{{Any: []Atom{IntAtom("n", IntRange{3, 3})}}}, nil, 3)
+	if res.Total != 20000/7 || res.Matches[0].UpdatedAt != 996 {
+		t.Fatalf("got %+v", res)
+	}
+}
+
+func TestDict_PatternsFindEachValueOnce(t *testing.T) {
+	d := newDict()
+	for _, v := range []string{"anna@example.com", "bob@example.org", "example", "xexamplex", "ann"} {
+		d.code([]byte(v))
+	}
+	tests := []struct {
+		op   KeywordOp
+		v    string
+		want []string
+	}{
+		{Contains, "example", []string{"anna@example.com", "bob@example.org", "example", "xexamplex"}},
+		{Prefix, "ann", []string{"anna@example.com", "ann"}},
+		{Suffix, "example.com", []string{"anna@example.com"}},
+		{Suffix, "x", []string{"xexamplex"}},
+		{Prefix, "example", []string{"example"}},
+		{Eq, "ann", []string{"ann"}},
+		{Eq, "an", nil},
+		{Less, "b", []string{"anna@example.com", "ann"}},
+	}
+	for _, tc := range tests {
+		set := d.match(tc.op, []string{tc.v})
+		var got []string
+		for c := uint32(1); int(c) <= d.len(); c++ {
+			if set.has(c) {
+				got = append(got, string(d.value(c)))
+			}
+		}
+		slices.Sort(got)
+		want := slices.Clone(tc.want)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("op %d %q: got %v, want %v", tc.op, tc.v, got, want)
+		}
+	}
+}

@@ -1,0 +1,308 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/index/internal/table"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// Options configure a Replica. The zero value is ready to use.
+type Options struct {
+	// Logger receives operational messages (rebuilds, catch-up). Nil discards them.
+	Logger *slog.Logger
+	// MaxConcurrentSearches bounds searches running at once; more wait their turn. Zero means one per CPU:
+	// measured on two cores, a third concurrent search adds no throughput, only latency.
+	MaxConcurrentSearches int
+	// Now is the clock that stamps SyncedAt on records that come without one. Nil means time.Now.
+	Now func() time.Time
+	// Progress, if set, is called while Open rebuilds a full-text index (after a mapping change or when the index
+	// is missing) with the records indexed so far and the total.
+	Progress func(kind query.Kind, done, total int)
+}
+
+// Replica is the local copy of an Intercom workspace: a bbolt store holding every record as Intercom returned it,
+// a column table in memory answering filters, and a bleve index per kind answering free text. All methods are safe
+// for concurrent use. Writes (Apply, Reindex) are serialised; searches run concurrently with them and with each
+// other, up to Options.MaxConcurrentSearches at a time.
+type Replica struct {
+	dir   string
+	log   *slog.Logger
+	now   func() time.Time
+	lock  *dirLock
+	store *store
+	kinds map[query.Kind]*kindState
+
+	writeMu  sync.Mutex    // serialises Apply, Reindex's swap and Close
+	closeMu  sync.RWMutex  // held for reading by every operation, for writing by Close
+	closed   atomic.Bool   //
+	searches chan struct{} // semaphore bounding concurrent searches
+	progress func(kind query.Kind, done, total int)
+
+	forceTextPlan bool // tests: answer filter queries from the full-text index too, to compare the plans
+}
+
+// kindState is the derived state of one kind: its column table and its full-text index.
+type kindState struct {
+	kind   query.Kind
+	schema *schema
+	path   string // the bleve index directory
+
+	mu    sync.RWMutex // guards table; searches read-lock it while they scan
+	table *table.Table
+
+	tiMu sync.RWMutex // guards the ti pointer, swapped by a rebuild; searches read-lock it while they search
+	ti   *textIndex
+
+	// The fields below are guarded by the replica's writeMu (and only touched by Open before it returns).
+
+	// indexed is the store sequence whose changes of this kind the full-text index holds durably.
+	indexed uint64
+	// dirty is set when an index write failed: the next write first catches up from the change log.
+	dirty bool
+	// rebuildFrom, while a Reindex runs, is the sequence its snapshot started from: the change log after it must
+	// survive trimming until the new index has caught up.
+	rebuildFrom uint64
+	rebuilding  bool
+}
+
+const (
+	storeFile = "replica.db"
+	indexDir  = "index"
+)
+
+// Open opens (creating if needed) the replica in dir: <dir>/replica.db and <dir>/index/. Another process holding
+// dir makes Open fail at once with an error matching ErrLocked. Open brings each full-text index up to date with
+// the store: it replays the change log since the index's sequence, or rebuilds the index from the store when its
+// mapping version changed, it is missing, or the log no longer covers the gap. A rebuild takes minutes at a
+// million conversations; Options.Progress reports it.
+func Open(ctx context.Context, dir string, opts Options) (*Replica, error) {
+	if err := os.MkdirAll(filepath.Join(dir, indexDir), 0o700); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	lock, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(filepath.Join(dir, storeFile))
+	if err != nil {
+		_ = lock.release()
+		return nil, err
+	}
+	r := &Replica{dir: dir, log: opts.Logger, now: opts.Now, lock: lock, store: st,
+		kinds: map[query.Kind]*kindState{}, progress: opts.Progress}
+	if r.log == nil {
+		r.log = slog.New(slog.DiscardHandler)
+	}
+	if r.now == nil {
+		r.now = time.Now
+	}
+	n := opts.MaxConcurrentSearches
+	if n <= 0 {
+		n = runtime.GOMAXPROCS(0)
+	}
+	r.searches = make(chan struct{}, n)
+	for _, kind := range query.Kinds() {
+		if err := r.openKind(ctx, kind); err != nil {
+			_ = r.shutdown()
+			return nil, fmt.Errorf("open %s index: %w", kind, err)
+		}
+	}
+	return r, nil
+}
+
+func (r *Replica) openKind(ctx context.Context, kind query.Kind) error {
+	sch, err := newSchema(kind)
+	if err != nil {
+		return err
+	}
+	ks := &kindState{kind: kind, schema: sch, path: filepath.Join(r.dir, indexDir, string(kind))}
+	r.kinds[kind] = ks
+	if err := r.loadTable(ctx, ks); err != nil {
+		return err
+	}
+	finishInterruptedSwap(ks.path)
+	ti, err := openTextIndex(ks.path, sch)
+	switch {
+	case errors.Is(err, errStaleIndex):
+		r.log.Info("rebuilding full-text index", "kind", kind, "reason", "missing or built by another mapping version")
+		return r.rebuild(ctx, ks, r.progressFor(kind))
+	case err != nil:
+		return err
+	}
+	seq, err := ti.seq()
+	if err != nil {
+		_ = ti.close()
+		return err
+	}
+	ks.ti, ks.indexed = ti, seq
+	r.writeMu.Lock()
+	replayable, err := r.catchUp(ctx, ks)
+	r.writeMu.Unlock()
+	if err != nil {
+		return err
+	}
+	if !replayable {
+		r.log.Info("rebuilding full-text index", "kind", kind, "reason", "change log no longer covers the gap",
+			"index_seq", seq)
+		return r.rebuild(ctx, ks, r.progressFor(kind))
+	}
+	return nil
+}
+
+func (r *Replica) progressFor(kind query.Kind) func(done, total int) {
+	if r.progress == nil {
+		return nil
+	}
+	return func(done, total int) { r.progress(kind, done, total) }
+}
+
+// loadTable fills the kind's column table from the rows stored beside the records. Rows written by another
+// version of the row encoding are recomputed from the records first.
+func (r *Replica) loadTable(ctx context.Context, ks *kindState) error {
+	fn := r.store.fields[ks.kind]
+	t := table.New()
+	t.Defer()
+	stale := false
+	err := r.store.scanRows(ks.kind, func(id, row []byte) error {
+		if stale {
+			return nil
+		}
+		tr, err := decodeRow(string(id), row, fn)
+		if errors.Is(err, errRowVersion) {
+			stale = true
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("row %s %s: %w", ks.kind, id, err)
+		}
+		t.Put(tr)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if stale {
+		r.log.Info("recomputing stored rows", "kind", ks.kind, "reason", "row version changed")
+		if err := r.rederiveRows(ctx, ks.kind); err != nil {
+			return err
+		}
+		return r.loadTable(ctx, ks)
+	}
+	t.Compact()
+	ks.table = t
+	return nil
+}
+
+// Close stops the replica: it waits for running operations, then closes the indexes and the store and releases
+// the directory lock. Later calls return nil.
+func (r *Replica) Close() error {
+	if r.closed.Load() {
+		return nil
+	}
+	r.closeMu.Lock()
+	defer r.closeMu.Unlock()
+	if r.closed.Swap(true) {
+		return nil
+	}
+	return r.shutdown()
+}
+
+func (r *Replica) shutdown() error {
+	var errs []error
+	for _, ks := range r.kinds {
+		if err := ks.ti.close(); err != nil {
+			errs = append(errs, fmt.Errorf("close %s index: %w", ks.kind, err))
+		}
+	}
+	if err := r.store.close(); err != nil {
+		errs = append(errs, fmt.Errorf("close store: %w", err))
+	}
+	if err := r.lock.release(); err != nil {
+		errs = append(errs, fmt.Errorf("release lock: %w", err))
+	}
+	return errors.Join(errs...)
+}
+
+// enter marks an operation in progress; it fails once Close has begun. Call the returned function when done.
+func (r *Replica) enter() (func(), error) {
+	r.closeMu.RLock()
+	if r.closed.Load() {
+		r.closeMu.RUnlock()
+		return nil, ErrClosed
+	}
+	return r.closeMu.RUnlock, nil
+}
+
+func (r *Replica) kindState(kind query.Kind) (*kindState, error) {
+	ks := r.kinds[kind]
+	if ks == nil {
+		return nil, fmt.Errorf("unknown kind %q", kind)
+	}
+	return ks, nil
+}
+
+// Get returns the stored record of kind and id, tombstones included (Deleted set), with its freshness: SyncedAt
+// is when the replica last copied it and UpdatedAt is Intercom's updated_at as of that copy. It returns an error
+// matching ErrNotFound when the replica has never held the record. The record's Raw is a copy the caller owns.
+func (r *Replica) Get(ctx context.Context, kind query.Kind, id string) (Record, error) {
+	done, err := r.enter()
+	if err != nil {
+		return Record{}, err
+	}
+	defer done()
+	if _, err := r.kindState(kind); err != nil {
+		return Record{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return Record{}, err
+	}
+	rec, err := r.store.get(kind, id)
+	if err != nil {
+		return Record{}, fmt.Errorf("get %s %s: %w", kind, id, err)
+	}
+	return rec, nil
+}
+
+// Meta returns the value stored under key by a Batch, or nil when there is none.
+func (r *Replica) Meta(key string) ([]byte, error) {
+	done, err := r.enter()
+	if err != nil {
+		return nil, err
+	}
+	defer done()
+	v, err := r.store.meta(key)
+	if err != nil {
+		return nil, fmt.Errorf("meta %q: %w", key, err)
+	}
+	return v, nil
+}
+
+// Scan calls fn with every stored record of kind, tombstones included, in id order, stopping at the first error
+// fn returns (which Scan returns). fn is not called inside a store transaction, so it may be slow and may call
+// other methods of the Replica; records written during a scan may or may not be seen.
+func (r *Replica) Scan(ctx context.Context, kind query.Kind, fn func(Record) error) error {
+	done, err := r.enter()
+	if err != nil {
+		return err
+	}
+	defer done()
+	if _, err := r.kindState(kind); err != nil {
+		return err
+	}
+	return r.store.scan(kind, func(rec Record) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return fn(rec)
+	})
+}

@@ -1,0 +1,170 @@
+package index
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+)
+
+// textIndex is the bleve index of one kind. Every batch written to it carries, in the same bleve batch, the store
+// sequence it brings the index up to (internal key internalSeq): after a crash the index is exactly at some sequence,
+// and catching up means replaying the change log after it.
+type textIndex struct {
+	path   string
+	idx    bleve.Index
+	schema *schema
+}
+
+var (
+	internalSeq     = []byte("replica.seq")
+	internalMapping = []byte("replica.mapping")
+)
+
+// errStaleIndex reports an index that must be rebuilt: built under another mapping version, or never completed.
+var errStaleIndex = errors.New("index needs a rebuild")
+
+// openTextIndex opens the index at path. It returns errStaleIndex when the index is missing, was built under
+// another mapping version, or lacks a sequence; the caller rebuilds it.
+func openTextIndex(path string, s *schema) (*textIndex, error) {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil, errStaleIndex
+	}
+	idx, err := bleve.OpenUsing(path, nil)
+	if err != nil {
+		return nil, fmt.Errorf("open index %s: %w", path, err)
+	}
+	ti := &textIndex{path: path, idx: idx, schema: s}
+	v, err := idx.GetInternal(internalMapping)
+	if err != nil {
+		_ = idx.Close()
+		return nil, fmt.Errorf("read index %s: %w", path, err)
+	}
+	if string(v) != mappingVersion {
+		_ = idx.Close()
+		return nil, errStaleIndex
+	}
+	return ti, nil
+}
+
+// createTextIndex creates an empty index at path (which must not exist). With bulk set, batches are not made
+// durable one by one (scorch's unsafe_batch): only for a rebuild, which is redone from the store if interrupted.
+func createTextIndex(path string, s *schema, bulk bool) (*textIndex, error) {
+	cfg := map[string]interface{}{}
+	if bulk {
+		cfg["unsafe_batch"] = true
+	}
+	idx, err := bleve.NewUsing(path, s.mapping, scorch.Name, scorch.Name, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("create index %s: %w", path, err)
+	}
+	if err := os.Chmod(path, 0o700); err != nil {
+		_ = idx.Close()
+		return nil, err
+	}
+	return &textIndex{path: path, idx: idx, schema: s}, nil
+}
+
+// seq returns the store sequence the index reflects.
+func (ti *textIndex) seq() (uint64, error) {
+	v, err := ti.idx.GetInternal(internalSeq)
+	if err != nil {
+		return 0, fmt.Errorf("read index sequence: %w", err)
+	}
+	if len(v) != 8 {
+		return 0, nil
+	}
+	return binary.BigEndian.Uint64(v), nil
+}
+
+// write indexes docs and deletes ids in one bleve batch (so atomically); with mark it also records that the index
+// now reflects store sequence seq, under the current mapping version.
+func (ti *textIndex) write(docs []*doc, deletes []string, seq uint64, mark bool, persisted func(error)) error {
+	b := ti.idx.NewBatch()
+	for _, d := range docs {
+		if err := b.IndexAdvanced(ti.schema.document(d)); err != nil {
+			return fmt.Errorf("index %s: %w", d.id, err)
+		}
+	}
+	for _, id := range deletes {
+		b.Delete(id)
+	}
+	if mark {
+		b.SetInternal(internalSeq, binary.BigEndian.AppendUint64(nil, seq))
+		b.SetInternal(internalMapping, []byte(mappingVersion))
+	}
+	if persisted != nil {
+		b.SetPersistedCallback(persisted)
+	}
+	if err := ti.idx.Batch(b); err != nil {
+		return fmt.Errorf("write index batch: %w", err)
+	}
+	return nil
+}
+
+func (ti *textIndex) close() error {
+	if ti == nil || ti.idx == nil {
+		return nil
+	}
+	err := ti.idx.Close()
+	ti.idx = nil
+	return err
+}
+
+// dirSize returns the bytes of the files under path.
+func dirSize(path string) int64 {
+	var n int64
+	_ = filepath.WalkDir(path, func(_ string, d os.DirEntry, err error) error {
+		if err != nil {
+			return nil
+		}
+		if !d.IsDir() {
+			if info, err := d.Info(); err == nil {
+				n += info.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// allIDs returns the id of every document in the index (for Check: it reads the whole index).
+func (ti *textIndex) allIDs(ctx context.Context) ([]string, error) {
+	adv, err := ti.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	rd, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer rd.Close()
+	all, err := rd.DocIDReaderAll()
+	if err != nil {
+		return nil, err
+	}
+	defer all.Close()
+	var out []string
+	for {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		iid, err := all.Next()
+		if err != nil {
+			return nil, err
+		}
+		if iid == nil {
+			return out, nil
+		}
+		id, err := rd.ExternalID(iid)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+}
