@@ -241,8 +241,8 @@ type conversationWire struct {
 		} `json:"tags"`
 	} `json:"tags"`
 	Parts *struct {
-		Parts      []ConversationPart `json:"conversation_parts"`
-		TotalCount flexInt            `json:"total_count"`
+		Parts      []partWire `json:"conversation_parts"` // not []ConversationPart: one decoding pass fewer per part
+		TotalCount flexInt    `json:"total_count"`
 	} `json:"conversation_parts"`
 }
 
@@ -334,7 +334,12 @@ func (c *Conversation) UnmarshalJSON(data []byte) error {
 		}
 	}
 	if w.Parts != nil {
-		c.Parts = w.Parts.Parts
+		if len(w.Parts.Parts) > 0 {
+			c.Parts = make([]ConversationPart, len(w.Parts.Parts))
+			for i := range w.Parts.Parts {
+				c.Parts[i] = w.Parts.Parts[i].part()
+			}
+		}
 		c.PartsTotalCount = int(w.Parts.TotalCount)
 	}
 	return nil
@@ -369,12 +374,16 @@ func (p *ConversationPart) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*p = ConversationPart{
+	*p = w.part()
+	return nil
+}
+
+func (w *partWire) part() ConversationPart {
+	return ConversationPart{
 		ID: string(w.ID), PartType: w.PartType, Body: w.Body,
 		CreatedAt: int64(w.CreatedAt), UpdatedAt: int64(w.UpdatedAt), NotifiedAt: int64(w.NotifiedAt),
 		State: w.State, Author: w.Author.author(), Attachments: attachments(w.Attachments), Redacted: w.Redacted,
 	}
-	return nil
 }
 
 // UnmarshalJSON decodes a conversation list page.
