@@ -1,0 +1,97 @@
+package sync
+
+import (
+	"context"
+
+	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
+)
+
+// backfillContacts walks GET /contacts from the checkpointed cursor. Each page's contacts and the cursor after it
+// are written in one batch, so a restart (or a kill) resumes exactly after the last written page.
+func (s *Syncer) backfillContacts(ctx context.Context, kr *kindRun) error {
+	kind := query.KindContact
+	for {
+		st, err := s.state(kind)
+		if err != nil {
+			return err
+		}
+		start := st.Backfill.Cursor
+		list := func(ctx context.Context, cursor string) (*intercom.ContactList, error) {
+			return s.src.ListContacts(ctx, intercom.ListOptions{PerPage: s.pageSize, StartingAfter: cursor})
+		}
+		err = s.walkContacts(ctx, kr, start, list, func(p *contactPage) (bool, error) {
+			cands, err := s.contactCandidates(ctx, p.items, p.at)
+			if err != nil {
+				return false, err
+			}
+			advance := s.advanceBackfill(p.next, len(p.items), p.total)
+			res, err := s.commit(ctx, kind, cands, func(st *KindState) {
+				advance(st)
+				if st.Backfill.Complete {
+					// The baseline the incremental pass compares Intercom's contact count with.
+					st.Sweep = &Sweep{At: s.now(), Listed: p.total, Held: st.Live}
+				}
+			})
+			kr.add(res)
+			if err != nil {
+				return false, err
+			}
+			s.backfillProgress(ctx, kind)
+			return false, nil
+		})
+		if restartable(start, err) && kr.rep.Pages == 0 {
+			if err := s.restartBackfill(ctx, kind, err); err != nil {
+				return err
+			}
+			continue
+		}
+		return err
+	}
+}
+
+// backfillConversations walks GET /conversations from the checkpointed cursor and fetches every conversation
+// whole. A page's conversations and the cursor after it are written in one batch once all of them are fetched.
+func (s *Syncer) backfillConversations(ctx context.Context, kr *kindRun) error {
+	kind := query.KindConversation
+	for {
+		st, err := s.state(kind)
+		if err != nil {
+			return err
+		}
+		start := st.Backfill.Cursor
+		list := func(ctx context.Context, cursor string) (*intercom.ConversationList, error) {
+			return s.src.ListConversations(ctx, intercom.ListOptions{PerPage: s.pageSize, StartingAfter: cursor})
+		}
+		err = s.walkConversations(ctx, kr, start, list, nil, func(ctx context.Context, p *convPage) error {
+			res, err := s.commit(ctx, kind, p.cands, s.advanceBackfill(p.next, len(p.items), p.total))
+			kr.add(res)
+			if err != nil {
+				return err
+			}
+			s.backfillProgress(ctx, kind)
+			return nil
+		})
+		if restartable(start, err) && kr.rep.Pages == 0 {
+			if err := s.restartBackfill(ctx, kind, err); err != nil {
+				return err
+			}
+			continue
+		}
+		return err
+	}
+}
+
+// backfillProgress reports a backfill page to the progress callback and the log.
+func (s *Syncer) backfillProgress(ctx context.Context, kind query.Kind) {
+	st, err := s.state(kind)
+	if err != nil {
+		return
+	}
+	b := st.Backfill
+	s.report(ProgressEvent{Pass: PassBackfill, Kind: kind, Done: b.Done, Total: b.Total, Finished: b.Complete})
+	if s.metrics != nil {
+		s.metrics.backfill(kind, b)
+	}
+	s.log.DebugContext(ctx, "backfill page", "kind", kind, "pages", b.Pages, "done", b.Done, "total", b.Total)
+}

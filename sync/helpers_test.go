@@ -1,0 +1,269 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"slices"
+	gosync "sync"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+)
+
+// clock is a settable clock shared by the fake workspace (which stamps mutations with it) and the syncer (which
+// stamps watermarks and SyncedAt), so tests can put changes in the same second as a pass.
+type clock struct {
+	mu gosync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+// env is a fake Intercom served over real HTTP and a real replica in a temporary directory.
+type env struct {
+	t       testing.TB
+	clock   *clock
+	ws      *intercomtest.Workspace
+	fake    *intercomtest.Handler
+	srv     *httptest.Server
+	dir     string
+	replica *index.Replica
+	budget  *Budget
+	client  *intercom.Client
+	reg     *prometheus.Registry
+	syncer  *Syncer
+}
+
+type envOptions struct {
+	conversations, contacts int
+	seed                    int64
+	faults                  intercomtest.Faults
+	opts                    Options // PageSize, Concurrency, ... (Source, Sink, Now are filled in)
+	budget                  BudgetOptions
+	retry                   intercom.RetryPolicy
+	realClock               bool // the workspace and syncer use time.Now
+}
+
+// newEnv serves a seeded workspace (60 conversations and 40 contacts unless set) and opens a syncer on a fresh
+// replica, with pages of 15 so that every walk spans several pages.
+func newEnv(t testing.TB, o envOptions) *env {
+	t.Helper()
+	e := &env{t: t, clock: &clock{t: time.Unix(intercomtest.EpochUnix, 0).Add(30 * 24 * time.Hour)}}
+	if o.conversations == 0 && o.contacts == 0 {
+		o.conversations, o.contacts = 60, 40
+	}
+	if o.seed == 0 {
+		o.seed = 3
+	}
+	now := e.clock.Now
+	if o.realClock {
+		now = time.Now
+	}
+	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.ws = ws
+	if o.faults.RateLimit == 0 {
+		o.faults.RateLimit = -1 // no rate limit unless a test asks for one
+	}
+	e.fake = intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: o.faults})
+	e.srv = httptest.NewServer(e.fake)
+	t.Cleanup(e.srv.Close)
+	e.dir = t.TempDir()
+	e.open(o)
+	return e
+}
+
+// open opens the replica and a syncer on it (again, after close).
+func (e *env) open(o envOptions) {
+	t := e.t
+	t.Helper()
+	r, err := index.Open(context.Background(), e.dir, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.replica = r
+	t.Cleanup(func() { r.Close() })
+	e.budget = NewBudget(o.budget)
+	retry := o.retry
+	if retry.BaseDelay == 0 {
+		retry.BaseDelay = 5 * time.Millisecond
+		retry.MaxDelay = 50 * time.Millisecond
+	}
+	e.client, err = intercom.New(intercom.Options{
+		Token: intercom.Token(e.fake.Token()), BaseURL: e.srv.URL, Pacer: e.budget.Pacer(PrioritySync), Retry: retry,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := o.opts
+	opts.Source, opts.Sink, opts.Budget = e.client, r, e.budget
+	if opts.PageSize == 0 {
+		opts.PageSize = 15
+	}
+	if opts.Now == nil && !o.realClock {
+		opts.Now = e.clock.Now
+	}
+	if opts.Logger == nil && testing.Verbose() {
+		opts.Logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+	e.reg = prometheus.NewRegistry()
+	opts.Registry = e.reg
+	e.syncer, err = New(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// close closes the replica (to reopen it, or to open it in another process).
+func (e *env) close() {
+	e.t.Helper()
+	if err := e.replica.Close(); err != nil {
+		e.t.Fatal(err)
+	}
+}
+
+// sync runs one pass and fails the test on error.
+func (e *env) sync(mode Mode) []PassReport {
+	e.t.Helper()
+	reps, err := e.syncer.Sync(context.Background(), mode)
+	if err != nil {
+		e.t.Fatalf("sync: %v", err)
+	}
+	return reps
+}
+
+// requests returns the fake's request count by route since the last reset, and resets it.
+func (e *env) requests() map[string]int {
+	st := e.fake.Stats()
+	e.fake.ResetStats()
+	return st.Requests
+}
+
+// mirror checks that the replica holds exactly the fake's workspace: every live conversation and contact with
+// byte-identical JSON, nothing else live, and the syncer's counts agreeing.
+func mirror(t testing.TB, r *index.Replica, ws *intercomtest.Workspace, s *Syncer) {
+	t.Helper()
+	ctx := context.Background()
+	check := func(kind query.Kind, ids []string, raw func(string) ([]byte, error)) {
+		t.Helper()
+		bad := 0
+		for _, id := range ids {
+			want, err := raw(id)
+			if err != nil {
+				t.Fatalf("fake %s %s: %v", kind, id, err)
+			}
+			got, err := r.Get(ctx, kind, id)
+			switch {
+			case err != nil:
+				t.Errorf("%s %s: %v", kind, id, err)
+				bad++
+			case got.Deleted:
+				t.Errorf("%s %s is a tombstone in the replica", kind, id)
+				bad++
+			case !bytes.Equal(got.Raw, want):
+				t.Errorf("%s %s: stored JSON differs from Intercom's (%d vs %d bytes; updated_at %d)", kind, id, len(got.Raw), len(want), got.UpdatedAt)
+				bad++
+			}
+			if bad > 5 {
+				t.Fatalf("too many differences")
+			}
+		}
+		var live []string
+		err := r.Scan(ctx, kind, func(rec index.Record) error {
+			if !rec.Deleted {
+				live = append(live, rec.ID)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := slices.Sorted(slices.Values(ids))
+		slices.Sort(live)
+		if !slices.Equal(live, want) {
+			extra, missing := diff(live, want), diff(want, live)
+			t.Errorf("%s: replica holds %d live, Intercom %d; extra %v, missing %v", kind, len(live), len(want), extra, missing)
+		}
+		if s != nil {
+			st, err := s.state(kind)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Live != len(live) {
+				t.Errorf("%s: state counts %d live, the replica holds %d", kind, st.Live, len(live))
+			}
+		}
+	}
+	check(query.KindConversation, ws.ConversationIDs(), ws.ConversationJSON)
+	check(query.KindContact, ws.ContactIDs(), ws.ContactJSON)
+}
+
+// diff returns the elements of a not in b (both sorted).
+func diff(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); !ok {
+			out = append(out, x)
+		}
+	}
+	if len(out) > 10 {
+		out = append(out[:10], fmt.Sprintf("... (%d more)", len(out)-10))
+	}
+	return out
+}
+
+// must fails the test on a mutation error.
+func must(t testing.TB, _ intercomtest.Change, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t testing.TB, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// stored returns the replica's record, failing on errors other than not found.
+func stored(t testing.TB, r *index.Replica, kind query.Kind, id string) (index.Record, bool) {
+	t.Helper()
+	rec, err := r.Get(context.Background(), kind, id)
+	if errors.Is(err, index.ErrNotFound) {
+		return rec, false
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec, true
+}

@@ -1,0 +1,230 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
+)
+
+// Mode selects what [Syncer.Sync] does.
+type Mode int
+
+const (
+	// ModeIncremental finishes (or starts, or resumes) the backfill of every kind, then runs an incremental pass:
+	// what changed since the watermark, and deletions.
+	ModeIncremental Mode = iota
+	// ModeReconcile finishes the backfill, re-walks every list from the start (refetching whatever is not
+	// current, and marking deleted what Intercom no longer lists and answers 404 or 410 for), then runs an
+	// incremental pass. `intercom-replica sync --full` and the daily schedule use it.
+	ModeReconcile
+)
+
+// kindOrder is the order passes visit kinds: contacts are cheap (whole records in lists), so the replica can
+// answer contact questions early in a long backfill.
+var kindOrder = []query.Kind{query.KindContact, query.KindConversation}
+
+// Sync runs one pass of the given mode and returns a report of each pass type it ran (a backfill, then the
+// incremental or reconcile pass). It waits for a pass already running (Run's, or another Sync's) to finish first:
+// passes never overlap.
+//
+// When ctx is cancelled, Sync stops promptly: what was fetched is written (a backfill page is checkpointed
+// together with its records, so a restart resumes after the last whole page), and it returns an error wrapping
+// ctx.Err(). Any other error stops the pass at that point with nothing lost; the next pass starts from the last
+// checkpoint. The reports are stored in the replica (see [ReadStatus]) even when the pass fails.
+func (s *Syncer) Sync(ctx context.Context, mode Mode) ([]PassReport, error) {
+	select {
+	case s.pass <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("sync: waiting for the running pass: %w", ctx.Err())
+	}
+	defer func() { <-s.pass }()
+	return s.syncLocked(ctx, mode)
+}
+
+func (s *Syncer) syncLocked(ctx context.Context, mode Mode) ([]PassReport, error) {
+	if err := s.checkWorkspace(ctx); err != nil {
+		return nil, err
+	}
+	var reports []PassReport
+	run := func(pass string, fn func(ctx context.Context, kind query.Kind, kr *kindRun) error, kinds ...query.Kind) error {
+		rep, err := s.runPass(ctx, pass, kinds, fn)
+		reports = append(reports, rep)
+		return err
+	}
+	var pending []query.Kind
+	for _, k := range kindOrder {
+		st, err := s.state(k)
+		if err != nil {
+			return reports, err
+		}
+		if !st.Backfill.Complete {
+			pending = append(pending, k)
+		}
+	}
+	if len(pending) > 0 {
+		if err := run(PassBackfill, s.backfill, pending...); err != nil {
+			return reports, err
+		}
+	}
+	if mode == ModeReconcile {
+		if err := run(PassReconcile, s.reconcile, kindOrder...); err != nil {
+			return reports, err
+		}
+	}
+	if err := run(PassIncremental, s.incremental, kindOrder...); err != nil {
+		return reports, err
+	}
+	return reports, nil
+}
+
+// kindRun accumulates one kind's share of a pass.
+type kindRun struct {
+	rep    KindReport
+	start  time.Time
+	stats0 intercom.Stats
+}
+
+func (kr *kindRun) add(res commitResult) {
+	kr.rep.Written += res.written
+	kr.rep.Deleted += res.deleted
+}
+
+// runPass runs fn over kinds in order, stopping at the first error, and records the pass's report and metrics.
+func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, fn func(context.Context, query.Kind, *kindRun) error) (PassReport, error) {
+	rep := PassReport{Pass: pass, StartedAt: s.now()}
+	began := time.Now() // durations by the monotonic clock, timestamps by the syncer's
+	s.log.InfoContext(ctx, "sync pass started", "pass", pass)
+	var err error
+	for _, kind := range kinds {
+		kr := &kindRun{rep: KindReport{Kind: kind}, start: time.Now(), stats0: s.src.Stats()}
+		err = fn(ctx, kind, kr)
+		st := s.src.Stats().Sub(kr.stats0)
+		kr.rep.Requests, kr.rep.RateLimited, kr.rep.Retries = st.Requests, st.RateLimited, st.Retries
+		kr.rep.Seconds = time.Since(kr.start).Seconds()
+		if ks, serr := s.state(kind); serr == nil && ks.Watermark > 0 {
+			kr.rep.LagSeconds = max(0, s.now().Sub(time.Unix(ks.Watermark, 0)).Seconds())
+		}
+		rep.Kinds = append(rep.Kinds, kr.rep)
+		if s.metrics != nil {
+			s.metrics.kindDone(pass, kr.rep)
+		}
+		if err != nil {
+			err = fmt.Errorf("%s %s: %w", pass, kind, err)
+			break
+		}
+	}
+	rep.FinishedAt = s.now()
+	rep.Seconds = time.Since(began).Seconds()
+	result := "ok"
+	if err != nil {
+		rep.Error = err.Error()
+		result = "error"
+		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+			result = "canceled"
+		}
+	}
+	if s.metrics != nil {
+		s.metrics.passDone(pass, result, rep.Seconds)
+	}
+	attrs := []any{"pass", pass, "result", result, "seconds", round(rep.Seconds)}
+	for _, k := range rep.Kinds {
+		attrs = append(attrs, string(k.Kind)+"s", fmt.Sprintf("listed=%d fetched=%d written=%d deleted=%d requests=%d", k.Listed, k.Fetched, k.Written, k.Deleted, k.Requests))
+	}
+	if err != nil {
+		attrs = append(attrs, "error", err.Error())
+	}
+	s.log.InfoContext(ctx, "sync pass finished", attrs...)
+	if werr := s.writeMeta(ctx, passKey(pass), rep); werr != nil && err == nil {
+		err = werr
+	}
+	return rep, err
+}
+
+func round(f float64) float64 { return float64(int64(f*1000)) / 1000 }
+
+// checkWorkspace asks Intercom which workspace the token belongs to (once per Syncer) and compares it with the one
+// the replica holds, recording it on first use.
+func (s *Syncer) checkWorkspace(ctx context.Context) error {
+	if s.workspace != nil {
+		return nil
+	}
+	me, err := s.src.Me(ctx)
+	if err != nil {
+		return fmt.Errorf("sync: identify the workspace: %w", err)
+	}
+	ws := Workspace{ID: me.App.IDCode, Name: me.App.Name, Region: me.App.Region, Timezone: me.App.Timezone}
+	var held Workspace
+	ok, err := readMeta(s.sink, metaWorkspace, &held)
+	if err != nil {
+		return err
+	}
+	if ok && held.ID != ws.ID {
+		return fmt.Errorf("sync: %w: it holds %q (%s) but the access token belongs to %q (%s); use another data directory",
+			ErrWorkspaceMismatch, held.Name, held.ID, ws.Name, ws.ID)
+	}
+	if !ok || held != ws {
+		if err := s.writeMeta(ctx, metaWorkspace, ws); err != nil {
+			return err
+		}
+	}
+	s.workspace = &ws
+	return nil
+}
+
+// backfill copies kind's records page by page from where the last run stopped.
+func (s *Syncer) backfill(ctx context.Context, kind query.Kind, kr *kindRun) error {
+	st, err := s.state(kind)
+	if err != nil {
+		return err
+	}
+	if st.Backfill.Complete {
+		return nil
+	}
+	if st.Backfill.StartedAt == 0 {
+		// The watermark of the first incremental pass: records that change while the backfill walks the lists
+		// may be missed by the walk (they move to the front), and that pass picks them up.
+		started := s.now().Unix()
+		if _, err := s.commit(ctx, kind, nil, func(st *KindState) { st.Backfill.StartedAt = started }); err != nil {
+			return err
+		}
+	}
+	if kind == query.KindContact {
+		return s.backfillContacts(ctx, kr)
+	}
+	return s.backfillConversations(ctx, kr)
+}
+
+// advanceBackfill is the state change of one backfill page.
+func (s *Syncer) advanceBackfill(next string, listed, total int) func(*KindState) {
+	return func(st *KindState) {
+		b := &st.Backfill
+		b.Cursor = next
+		b.Pages++
+		b.Done += listed
+		b.Total = max(total, b.Done)
+		if next == "" {
+			b.Complete = true
+			b.CompletedAt = s.now().Unix()
+			b.Total = b.Done
+			st.Watermark = b.StartedAt
+			st.LastPassAt = s.now()
+		}
+	}
+}
+
+// restartable reports whether a backfill whose resumed cursor failed with err should start over: Intercom refuses
+// a cursor that expired or that it no longer recognises with a 400. Records already copied are current, so a
+// restart only costs list calls.
+func restartable(cursor string, err error) bool {
+	return cursor != "" && errors.Is(err, intercom.ErrInvalidParameter)
+}
+
+func (s *Syncer) restartBackfill(ctx context.Context, kind query.Kind, err error) error {
+	s.log.WarnContext(ctx, "backfill cursor refused, starting the walk again", "kind", kind, "error", err.Error())
+	_, cerr := s.commit(ctx, kind, nil, func(st *KindState) { st.Backfill.Cursor, st.Backfill.Done = "", 0 })
+	return cerr
+}

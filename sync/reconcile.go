@@ -1,0 +1,130 @@
+package sync
+
+import (
+	"context"
+	"sync/atomic"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
+)
+
+// reconcile re-walks kind's list from the start and settles every id the replica holds that Intercom did not list.
+func (s *Syncer) reconcile(ctx context.Context, kind query.Kind, kr *kindRun) error {
+	var err error
+	if kind == query.KindContact {
+		err = s.sweepContacts(ctx, kr)
+	} else {
+		err = s.reconcileConversations(ctx, kr)
+	}
+	if err != nil {
+		return err
+	}
+	_, err = s.commit(ctx, kind, nil, func(st *KindState) { st.LastPassAt = s.now() })
+	return err
+}
+
+// sweepContacts walks GET /contacts (writing what is not current), then asks for each contact the replica holds
+// as live but Intercom did not list: a 404 (deleted, archived) or 410 (merged away) marks it deleted, a 200 (it
+// moved in the list during the walk) refreshes it. It records the counts the incremental pass compares with.
+func (s *Syncer) sweepContacts(ctx context.Context, kr *kindRun) error {
+	kind := query.KindContact
+	seen := map[string]struct{}{}
+	listed, first := 0, true
+	list := func(ctx context.Context, cursor string) (*intercom.ContactList, error) {
+		return s.src.ListContacts(ctx, intercom.ListOptions{PerPage: s.pageSize, StartingAfter: cursor})
+	}
+	err := s.walkContacts(ctx, kr, "", list, func(p *contactPage) (bool, error) {
+		if first {
+			listed, first = p.total, false
+		}
+		for _, c := range p.items {
+			seen[c.ID] = struct{}{}
+		}
+		cands, err := s.contactCandidates(ctx, p.items, p.at)
+		if err != nil {
+			return false, err
+		}
+		res, err := s.commit(ctx, kind, cands, nil)
+		kr.add(res)
+		return false, err
+	})
+	if err != nil {
+		return err
+	}
+	missing, err := s.recount(ctx, kind, seen)
+	if err != nil {
+		return err
+	}
+	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
+		return s.fetchContact(ctx, s.src, id)
+	})
+	kr.rep.Fetched += len(cands)
+	if err != nil {
+		return err
+	}
+	res, err := s.commit(ctx, kind, cands, func(st *KindState) {
+		st.Sweep = &Sweep{At: s.now(), Listed: listed, Held: st.Live}
+	})
+	kr.add(res)
+	return err
+}
+
+// reconcileConversations walks GET /conversations (fetching whole whatever is not current), then asks for each
+// conversation the replica holds as live but Intercom did not list: a 404 marks it deleted.
+func (s *Syncer) reconcileConversations(ctx context.Context, kr *kindRun) error {
+	kind := query.KindConversation
+	seen := map[string]struct{}{}
+	list := func(ctx context.Context, cursor string) (*intercom.ConversationList, error) {
+		return s.src.ListConversations(ctx, intercom.ListOptions{PerPage: s.pageSize, StartingAfter: cursor})
+	}
+	err := s.walkConversations(ctx, kr, "", list, func(id string) { seen[id] = struct{}{} }, func(ctx context.Context, p *convPage) error {
+		res, err := s.commit(ctx, kind, p.cands, nil)
+		kr.add(res)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	missing, err := s.recount(ctx, kind, seen)
+	if err != nil {
+		return err
+	}
+	var parts atomic.Int64
+	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
+		c, n, err := s.fetchConversation(ctx, id)
+		parts.Add(int64(n))
+		return c, err
+	})
+	kr.rep.Fetched += len(cands)
+	kr.rep.Parts += int(parts.Load())
+	if err != nil {
+		return err
+	}
+	res, err := s.commit(ctx, kind, cands, nil)
+	kr.add(res)
+	return err
+}
+
+// recount scans kind's stored records, sets the state's counts to what it finds, and returns the ids held as live
+// that are not in seen.
+func (s *Syncer) recount(ctx context.Context, kind query.Kind, seen map[string]struct{}) ([]string, error) {
+	var missing []string
+	live, deleted := 0, 0
+	err := s.sink.Scan(ctx, kind, func(r index.Record) error {
+		if r.Deleted {
+			deleted++
+			return nil
+		}
+		live++
+		if _, ok := seen[r.ID]; !ok {
+			missing = append(missing, r.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, cancelCause(ctx, err)
+	}
+	_, err = s.commit(ctx, kind, nil, func(st *KindState) { st.Live, st.Deleted = live, deleted })
+	return missing, err
+}

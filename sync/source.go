@@ -1,0 +1,129 @@
+package sync
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
+)
+
+// Source is what the syncer needs from Intercom: the REST client's methods it calls. *intercom.Client implements
+// it. Errors follow the client's contract: *intercom.APIError matching intercom.ErrNotFound, intercom.ErrMerged and
+// the other sentinels; an error wrapping the context's error once ctx is done.
+type Source interface {
+	// Me identifies the workspace the token belongs to.
+	Me(ctx context.Context) (*intercom.Me, error)
+	// ListConversations returns one cursor page of every conversation, without parts.
+	ListConversations(ctx context.Context, opts intercom.ListOptions) (*intercom.ConversationList, error)
+	// GetConversation returns one conversation with its parts; Raw is the whole response body.
+	GetConversation(ctx context.Context, id string) (*intercom.Conversation, error)
+	// SearchConversations returns one page of a conversation search, without parts.
+	SearchConversations(ctx context.Context, req intercom.SearchRequest) (*intercom.ConversationList, error)
+	// ListDeletedConversations returns one numbered page of deleted conversation ids.
+	ListDeletedConversations(ctx context.Context, opts intercom.DeletedListOptions) (*intercom.DeletedConversationList, error)
+	// ListContacts returns one cursor page of every listed contact (whole records).
+	ListContacts(ctx context.Context, opts intercom.ListOptions) (*intercom.ContactList, error)
+	// GetContact returns one contact; a merged one is an error matching intercom.ErrMerged.
+	GetContact(ctx context.Context, id string) (*intercom.Contact, error)
+	// SearchContacts returns one page of a contact search (whole records).
+	SearchContacts(ctx context.Context, req intercom.SearchRequest) (*intercom.ContactList, error)
+	// Stats returns the client's counters; the syncer reports per-pass differences.
+	Stats() intercom.Stats
+}
+
+var _ Source = (*intercom.Client)(nil)
+
+// Sink is what the syncer needs from the replica. *index.Replica implements it. The syncer is the replica's only
+// writer of records: it keeps per-kind counts in the replica's meta on that assumption.
+type Sink interface {
+	// Apply writes records and meta in one transaction; a record older than the stored one is skipped.
+	Apply(ctx context.Context, b index.Batch) (index.ApplyResult, error)
+	// Get returns the stored record, tombstones included, or an error matching index.ErrNotFound.
+	Get(ctx context.Context, kind query.Kind, id string) (index.Record, error)
+	// Meta returns the value stored under key, or nil.
+	Meta(key string) ([]byte, error)
+	// Scan calls fn with every stored record of kind, tombstones included.
+	Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error
+}
+
+// candidate is a record on its way into the replica, with what the write rules need to know about where it came
+// from.
+type candidate struct {
+	rec index.Record // SyncedAt: when the request that produced it was sent (the evidence's time)
+	// eventAt is, for a tombstone, Intercom's time of the deletion when known (deleted_at, a notification's
+	// created_at); 0 when unknown.
+	eventAt int64
+	// byID marks a record fetched by id (GET), which says what Intercom holds now; list and search items, and
+	// tombstones, may lag behind.
+	byID bool
+}
+
+func conversationCandidate(c *intercom.Conversation, at time.Time, byID bool) candidate {
+	return candidate{rec: index.Record{Kind: query.KindConversation, ID: c.ID, UpdatedAt: c.UpdatedAt, SyncedAt: at, Raw: c.Raw}, byID: byID}
+}
+
+func contactCandidate(c *intercom.Contact, at time.Time, byID bool) candidate {
+	return candidate{rec: index.Record{Kind: query.KindContact, ID: c.ID, UpdatedAt: c.UpdatedAt, SyncedAt: at, Raw: c.Raw}, byID: byID}
+}
+
+func tombstone(kind query.Kind, id string, at time.Time, eventAt int64) candidate {
+	return candidate{rec: index.Record{Kind: kind, ID: id, SyncedAt: at, Deleted: true}, eventAt: eventAt}
+}
+
+// gone reports whether err from a GET by id means Intercom no longer has the record: 404 (deleted, archived) or
+// 410 (a contact merged into another).
+func gone(err error) bool {
+	return errors.Is(err, intercom.ErrNotFound) || errors.Is(err, intercom.ErrMerged)
+}
+
+// supersedes decides whether c may replace cur (found says whether the replica holds anything) and returns the
+// record to write. The rules make every order of arrival converge:
+//
+//   - a newer updated_at wins; an equal one is written again (a second change within the same second keeps
+//     updated_at, so the later copy is the better one);
+//   - a tombstone replaces a live copy when its evidence is no older than the copy, or Intercom's time of the
+//     deletion is after the copy's updated_at; it carries the copy's updated_at, so older copies stay refused;
+//   - a live copy replaces a tombstone only when its updated_at is newer (an unarchived contact), or it was fetched
+//     by id after the tombstone's evidence (a GET that answers 200 now outweighs an earlier 404).
+func supersedes(c candidate, cur index.Record, found bool) (index.Record, bool) {
+	r := c.rec
+	if !found {
+		if r.Deleted {
+			r.UpdatedAt = c.eventAt
+		}
+		return r, true
+	}
+	switch {
+	case r.Deleted && cur.Deleted:
+		return r, false
+	case r.Deleted:
+		if !r.SyncedAt.Before(cur.SyncedAt) || c.eventAt > cur.UpdatedAt {
+			r.UpdatedAt = max(cur.UpdatedAt, c.eventAt)
+			return r, true
+		}
+		return r, false
+	case cur.Deleted:
+		return r, r.UpdatedAt > cur.UpdatedAt || (c.byID && r.SyncedAt.After(cur.SyncedAt) && r.UpdatedAt >= cur.UpdatedAt)
+	default:
+		return r, r.UpdatedAt >= cur.UpdatedAt
+	}
+}
+
+// current reports whether the replica's copy (found says whether there is one) makes fetching a record Intercom
+// lists with updatedAt unnecessary: the copy is at least as new and was taken at least settle after that update (a
+// copy taken within the same second as an update may have missed a second change in that second), or it is a
+// tombstone at least as new as the listing (a list or search can lag behind a deletion).
+func current(cur index.Record, found bool, updatedAt int64, settle time.Duration) bool {
+	switch {
+	case !found:
+		return false
+	case cur.Deleted:
+		return cur.UpdatedAt >= updatedAt
+	case cur.UpdatedAt != updatedAt:
+		return cur.UpdatedAt > updatedAt
+	}
+	return !cur.SyncedAt.Before(time.Unix(updatedAt, 0).Add(settle))
+}
