@@ -55,8 +55,8 @@ func (b *builder) conflict(s site, t Term) *Error {
 		if !sameField(o.Field, t.Field) {
 			continue
 		}
-		prev := formatTerm(*o)
-		cur := formatTerm(t)
+		// Formatted only for an error: a long query of terms on one field must stay cheap to check.
+		prev, cur := lazyTerm{o}, lazyTerm{&t}
 		if (o.Op == OpExists && t.Op == OpNotExists) || (o.Op == OpNotExists && t.Op == OpExists) {
 			return s.errorf("%s and %s contradict each other; keep one", prev, cur)
 		}
@@ -87,6 +87,11 @@ func (b *builder) conflict(s site, t Term) *Error {
 	}
 	return nil
 }
+
+// lazyTerm formats a term only when an error message prints it (fmt calls String).
+type lazyTerm struct{ t *Term }
+
+func (l lazyTerm) String() string { return formatTerm(*l.t) }
 
 // contradicts reports whether a requires a value that b excludes: eq v with neq v or nin [..v..], or eq v with
 // an in list that lacks v.

@@ -156,6 +156,9 @@ func newFilterBuilder(kind Kind, opts Options) *filterBuilder {
 }
 
 func (b *filterBuilder) result() (Query, error) {
+	if b.err == nil {
+		b.err = b.finish(-1)
+	}
 	if b.err != nil {
 		return Query{}, b.err
 	}

@@ -121,6 +121,12 @@ func FuzzValidate(f *testing.F) {
 				}
 			}
 		}
+		if err := b.finish(-1); err != nil {
+			if err.Msg == "" {
+				t.Fatalf("finish: error with an empty message")
+			}
+			return
+		}
 		q := b.q
 		checkRoundTrip(t, q)
 		body, err := ToIntercomSearch(q)

@@ -50,8 +50,8 @@ func Parse(dsl string, opts Options) (Query, error) {
 			return Query{}, err
 		}
 	}
-	if len(b.q.Terms) == 0 {
-		b.q.Terms = nil // one spelling of "no terms", whichever way the query was built
+	if err := b.finish(len(dsl)); err != nil {
+		return Query{}, err
 	}
 	return b.q, nil
 }
@@ -174,6 +174,26 @@ func (b *builder) dslTerm(dsl string, t *rawTerm) *Error {
 	}
 	b.inputs = vals
 	return b.term(s, opSite, f, op, t.op == "", vals)
+}
+
+// finish completes the query once every term is in. It checks that the query's canonical DSL fits in MaxLength,
+// so that every query Parse or a filter returns can be printed and parsed again: aliases expand (ca. becomes
+// custom_attributes.) and values may gain quotes and escapes, by less than a factor of eight, so a DSL text of up
+// to MaxLength/8 bytes needs no check (inputLen < 0 means the query did not come from DSL text).
+func (b *builder) finish(inputLen int) *Error {
+	if len(b.q.Terms) == 0 {
+		b.q.Terms = nil // one spelling of "no terms", whichever way the query was built
+	}
+	if inputLen >= 0 && inputLen <= MaxLength/8 {
+		return nil
+	}
+	if n := len(b.q.String()); n > MaxLength {
+		if inputLen < 0 {
+			return &Error{Pos: -1, Token: "arguments", Msg: fmt.Sprintf("the arguments make a query of %d bytes; the limit is %d; pass fewer or shorter values", n, MaxLength)}
+		}
+		return &Error{Pos: -1, Msg: fmt.Sprintf("query is %d bytes long once written out in full (aliases expanded, values quoted); the limit is %d", n, MaxLength)}
+	}
+	return nil
 }
 
 // bareTerm reports a term without a field: the one mistake every model makes is writing free text without q:.

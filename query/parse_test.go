@@ -330,6 +330,26 @@ func TestParse_Errors(t *testing.T) {
 	}
 }
 
+// TestParse_PrintedLengthBounded: a query within MaxLength whose canonical form would not be (aliases expand) is
+// refused, so that every accepted query can be printed and parsed again. FuzzValidate found the case.
+func TestParse_PrintedLengthBounded(t *testing.T) {
+	dsl := "object_type:contacts" + strings.Repeat(" ca.a:1", 1000)
+	_, err := Parse(dsl, fuzzNow)
+	want := "query is 22020 bytes long once written out in full (aliases expanded, values quoted); the limit is 8192"
+	if err == nil || err.Error() != want {
+		t.Errorf("error = %v\nwant %s", err, want)
+	}
+	ids := make([]string, 1000)
+	for i := range ids {
+		ids[i] = fmt.Sprintf("contact_%04d", i)
+	}
+	_, err = ContactFilter{IDs: ids}.Query(fuzzNow)
+	want = "the arguments make a query of 13026 bytes; the limit is 8192; pass fewer or shorter values"
+	if qe, ok := err.(*Error); !ok || qe.Msg != want || qe.Token != "arguments" {
+		t.Errorf("error = %#v\nwant %s", err, want)
+	}
+}
+
 func TestParse_AcceptedTermsCombine(t *testing.T) {
 	// ANDing different values of a list field, a range, and overlapping conditions are all meaningful.
 	for _, dsl := range []string{

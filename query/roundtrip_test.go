@@ -72,6 +72,9 @@ func randomQuery(r *rand.Rand) Query {
 	if r.IntN(3) == 0 {
 		_ = b.cursor(nowhere, randomText(r))
 	}
+	if err := b.finish(-1); err != nil {
+		return Query{Kind: kind, Limit: DefaultLimit}
+	}
 	return b.q
 }
 

@@ -8,8 +8,8 @@ import (
 // Validate checks the structure of a Query built by hand (Parse and the filter types only produce valid ones): a
 // known Kind; Limit within 1..150; every term's field from the kind's catalog (or a custom attribute), with an
 // operator the field allows and as many values as the operator takes; every TextTerm non-empty, and a bare one a
-// single word without quotes. It does not re-check the values' parses. A valid Query survives a round trip
-// through String and Parse.
+// single word without quotes; and its DSL no longer than MaxLength. It does not re-check the values' parses. A
+// valid Query survives a round trip through String and Parse.
 func (q Query) Validate() error {
 	c := CatalogFor(q.Kind)
 	if c == nil {
@@ -22,6 +22,9 @@ func (q Query) Validate() error {
 		if err := t.validate(c); err != nil {
 			return &Error{Pos: -1, Token: fmt.Sprintf("Terms[%d]", i), Msg: err.Error()}
 		}
+	}
+	if n := len(q.String()); n > MaxLength {
+		return &Error{Pos: -1, Msg: fmt.Sprintf("query is %d bytes long as DSL; the limit is %d", n, MaxLength)}
 	}
 	for i, t := range q.Text {
 		switch {
