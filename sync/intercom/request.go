@@ -129,7 +129,7 @@ func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry
 			// next time.
 			var syntax *json.SyntaxError
 			return errors.As(err, &syntax), c.retry.backoff(n, c.rand),
-				fmt.Errorf("intercom: %s %s: %w: %w", rq.method, rq.path, ErrMalformedResponse, err)
+				fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, &malformedError{err})
 		}
 		return false, 0, nil
 	case status == http.StatusTooManyRequests:
@@ -182,3 +182,9 @@ func decode(data []byte, out any) error {
 	}
 	return json.Unmarshal(data, out)
 }
+
+// malformedError is a 2xx body that did not decode; it matches ErrMalformedResponse and wraps the decoding error.
+type malformedError struct{ err error }
+
+func (e *malformedError) Error() string   { return "malformed response: " + e.err.Error() }
+func (e *malformedError) Unwrap() []error { return []error{ErrMalformedResponse, e.err} }

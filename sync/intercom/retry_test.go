@@ -2,6 +2,7 @@ package intercom_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net"
 	"net/http"
@@ -247,6 +248,10 @@ func TestRetry_TruncatedAndMalformedBodies(t *testing.T) {
 		_, err := c.Me(context.Background())
 		if !errors.Is(err, intercom.ErrMalformedResponse) || seq.count() != 2 {
 			t.Errorf("err = %v after %d requests; want ErrMalformedResponse after 2", err, seq.count())
+		}
+		var syntax *json.SyntaxError
+		if !errors.As(err, &syntax) || strings.Count(err.Error(), "intercom:") != 1 || !strings.Contains(err.Error(), "GET /me: malformed response") {
+			t.Errorf("err = %q: want one prefix, the request, and the JSON syntax error underneath", err)
 		}
 	})
 }
