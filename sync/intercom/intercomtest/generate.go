@@ -551,6 +551,7 @@ func (ws *Workspace) generateConversation(idx int) *conversation {
 	}
 	// The header's updated_at is authoritative (lists are sorted by it); the body never moves past it.
 	c.updatedAt = h.updatedAt
+	c.bodyWords = sourceWords(c.source.body)
 	return c
 }
 

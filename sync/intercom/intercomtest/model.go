@@ -72,6 +72,20 @@ type conversation struct {
 	ai                         *aiAgent
 	linked                     []linkedObject
 	channel                    string // "" = null
+
+	// bodyWords are the words of source.body that search matches one by one, computed once per record (the
+	// source never changes after creation).
+	bodyWords []any
+}
+
+// sourceWords returns the lower-cased words of an HTML body, as source.body search sees them.
+func sourceWords(html string) []any {
+	ws := words(htmlToText(html))
+	out := make([]any, len(ws))
+	for i, w := range ws {
+		out[i] = w
+	}
+	return out
 }
 
 type source struct {

@@ -419,6 +419,7 @@ func (ws *Workspace) CreateConversation(nc NewConversation) (Change, error) {
 	if typ == "conversation" {
 		c.source.url = "https://" + ws.domain + "/"
 	}
+	c.bodyWords = sourceWords(c.source.body)
 	st := &c.stats
 	st.timeToAssignment, st.timeToAdminReply, st.timeToFirstClose, st.timeToLastClose, st.medianTimeToReply = -1, -1, -1, -1, -1
 	st.adjustedHandlingTime = -1

@@ -340,10 +340,10 @@ func TestMutations_ConcurrentWithServing(t *testing.T) {
 			}
 		}
 	})
-	for range 5 {
-		f.walkList("/conversations", "conversations", 30)
-		f.walkList("/contacts", "data", 30)
-		f.walkSearch("conversations", updatedSince(0), 100)
+	for range 3 {
+		f.walkList("/conversations", "conversations", 40)
+		f.walkList("/contacts", "data", 40)
+		f.walkSearch("conversations", updatedSince(0), 150)
 	}
 	wg.Wait()
 	close(errs)

@@ -142,7 +142,7 @@ func TestSearchConversations_Operators(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			want := expect(decoded, tc.want)
-			got := f.walkSearch("conversations", body(tc.query), 40)
+			got := f.walkSearch("conversations", body(tc.query), 120)
 			if len(want) == 0 && tc.name != "= date is exact" {
 				t.Fatalf("the expectation matches nothing; the test would prove nothing")
 			}

@@ -94,14 +94,7 @@ var conversationFields = map[string]searchField{
 	"source.id":           convField(kindString, func(c *conversation) []any { return str(c.source.id) }),
 	"source.delivered_as": convField(kindString, func(c *conversation) []any { return str(c.source.deliveredAs) }),
 	"source.subject":      convField(kindString, func(c *conversation) []any { return str(c.source.subject) }),
-	"source.body": {kind: kindString, perWord: true, conv: func(_ *Workspace, c *conversation) []any {
-		ws := words(htmlToText(c.source.body))
-		out := make([]any, len(ws))
-		for i, w := range ws {
-			out[i] = w
-		}
-		return out
-	}},
+	"source.body":         {kind: kindString, perWord: true, conv: func(_ *Workspace, c *conversation) []any { return c.bodyWords }},
 	"source.author.id":    convField(kindString, func(c *conversation) []any { return str(c.source.author.id) }),
 	"source.author.type":  convField(kindString, func(c *conversation) []any { return str(c.source.author.typ) }),
 	"source.author.name":  convField(kindString, func(c *conversation) []any { return str(c.source.author.name) }),

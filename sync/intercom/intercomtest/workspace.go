@@ -47,7 +47,7 @@ type WorkspaceOptions struct {
 	// Companies is the number of companies contacts belong to; zero means Contacts/20 clamped to [5, 2000].
 	Companies int
 	// Now is the workspace clock that stamps mutations (and decides when new contacts become searchable); zero
-	// means time.Now. Tests inject a clock they advance.
+	// means time.Now. Tests inject a clock they advance; it must be safe for concurrent use.
 	Now func() time.Time
 	// Location is the workspace time zone, which decides contact-search day boundaries and /me's app.timezone;
 	// nil means DefaultLocation.
