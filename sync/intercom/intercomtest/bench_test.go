@@ -101,7 +101,7 @@ func BenchmarkWorkspace_ConversationJSON(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		c := ws.generateConversation(i % 1_000_000)
-		bytes += int64(len(ws.renderConversation(make([]byte, 0, 16<<10), c, renderFull)))
+		bytes += int64(len(ws.renderConversation(make([]byte, 0, 8<<10), c, renderFull)))
 		i++
 	}
 	b.SetBytes(bytes / int64(b.N))

@@ -61,8 +61,8 @@
 //     filters in a group get 400 with a message naming the problem.
 //   - Contacts. Contacts created by a mutation are missing from contact search for ContactSearchDelay (default two
 //     minutes; Intercom: "a few minutes"). Merged contacts answer 410 contact_merged with a Link header to the
-//     canonical contact and are excluded from lists and search; deleted and archived contacts answer 404 and are
-//     excluded.
+//     canonical contact and are excluded from lists and search (include_merge_history=true shows them in the
+//     user's merge_history); deleted and archived contacts answer 404 and are excluded.
 //   - Parts. GET /conversations/{id} returns at most the 500 most recent parts; conversation_parts.total_count is
 //     the number returned and statistics.count_conversation_parts the full count.
 //   - Versions. Any Intercom-Version is accepted; a request without one gets DefaultVersion (2.11), and

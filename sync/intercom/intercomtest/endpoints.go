@@ -275,7 +275,7 @@ func (h *Handler) serveGetConversation(r *http.Request, requestID string) reply 
 	if q.Get("include_monitors") == "true" || q.Get("include_scorecards") == "true" {
 		mode |= renderQA
 	}
-	return ok(h.ws.renderConversation(make([]byte, 0, 16<<10), c, mode))
+	return ok(h.ws.renderConversation(make([]byte, 0, 8<<10), c, mode))
 }
 
 func (h *Handler) serveSearchConversations(r *http.Request, requestID string) reply {
@@ -434,7 +434,7 @@ func (h *Handler) serveListContacts(r *http.Request, requestID string) reply {
 	w.openArray()
 	for _, k := range keys {
 		w.sep()
-		w.b = ws.renderContact(w.b, ws.contactAt(int(k.idx)))
+		w.b = ws.renderContact(w.b, ws.contactAt(int(k.idx)), ws.historyFor(r, int(k.idx)))
 		w.comma = true
 	}
 	w.closeArray()
@@ -442,6 +442,15 @@ func (h *Handler) serveListContacts(r *http.Request, requestID string) reply {
 	writePages(&w, p)
 	w.closeObject()
 	return ok(w.b)
+}
+
+// historyFor returns contact idx's merge history when the request asks for it (include_merge_history=true), else
+// nil. The result is non-nil (possibly empty) when asked.
+func (ws *Workspace) historyFor(r *http.Request, idx int) []merge {
+	if r.URL.Query().Get("include_merge_history") != "true" {
+		return nil
+	}
+	return append([]merge{}, ws.mergeHistory(idx)...)
 }
 
 func (h *Handler) serveGetContact(r *http.Request, requestID string) reply {
@@ -460,7 +469,7 @@ func (h *Handler) serveGetContact(r *http.Request, requestID string) reply {
 	if c == nil {
 		c = ws.genContact(idx)
 	}
-	return ok(ws.renderContact(nil, c))
+	return ok(ws.renderContact(nil, c, ws.historyFor(r, idx)))
 }
 
 func (h *Handler) serveSearchContacts(r *http.Request, requestID string) reply {
@@ -523,7 +532,7 @@ func (h *Handler) serveSearchContacts(r *http.Request, requestID string) reply {
 	w.openArray()
 	for _, x := range hits[start:end] {
 		w.sep()
-		w.b = ws.renderContact(w.b, ws.contactAt(x.index))
+		w.b = ws.renderContact(w.b, ws.contactAt(x.index), ws.historyFor(r, x.index))
 		w.comma = true
 	}
 	w.closeArray()

@@ -580,6 +580,7 @@ func genAttachment(r *rand.Rand, idx, k int) attachment {
 // genParts writes the thread after the opening message and derives state, assignment and statistics from it.
 func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVars, owner *admin, cust author, email bool) {
 	n := 1 + min(49, int(r.ExpFloat64()*7))
+	c.parts = make([]part, 0, n)
 	// Times: gaps drawn at random and scaled so that the last part lands on updated_at.
 	times := make([]int64, n)
 	var total float64

@@ -23,7 +23,7 @@ const (
 	RouteListContacts         = "GET /contacts"
 	RouteGetContact           = "GET /contacts/{id}"
 	RouteSearchContacts       = "POST /contacts/search"
-	RouteOther                = "other"
+	RouteOther                = "other" // any other method or path (answered 404 or 405)
 )
 
 // DefaultVersion is the API version a request without an Intercom-Version header gets (the "version set in the app
@@ -148,6 +148,9 @@ type reply struct {
 	header http.Header
 }
 
+// ServeHTTP answers one API request: it counts it, applies latency, checks the bearer token (401 without rate-limit
+// headers), applies the rate limit (headers on every authenticated answer, 429 beyond the budget) and injected
+// server errors, then serves the endpoint, truncating or slowing a successful body when the faults say so.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, serve := h.route(r)
 	h.mu.Lock()

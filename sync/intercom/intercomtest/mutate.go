@@ -710,6 +710,7 @@ func (ws *Workspace) MergeContact(fromID, intoID string) (Change, error) {
 	ws.contactGone[from] = contactFate{mergedInto: into, at: now}
 	if ws.contactOrder != nil {
 		ws.contactOrder.remove(from)
+		ws.mergedFrom[into] = append(ws.mergedFrom[into], merge{from, now})
 	}
 	ws.mu.Unlock()
 	if _, err := ws.mutateContact(intoID, func(*contact, int64) error { return nil }); err != nil {

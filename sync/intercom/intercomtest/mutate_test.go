@@ -325,6 +325,14 @@ func TestMutations_Contacts(t *testing.T) {
 	if u := f.get("/contacts/" + user).json(t); int64(u["updated_at"].(float64)) != f.clock.Now().Unix() {
 		t.Errorf("merge target not updated: %v", u["updated_at"])
 	}
+	if _, ok := f.get("/contacts/" + user).json(t)["merge_history"]; ok {
+		t.Error("merge_history without include_merge_history=true")
+	}
+	history := f.get("/contacts/" + user + "?include_merge_history=true").json(t)["merge_history"].([]any)
+	last := history[len(history)-1].(map[string]any)
+	if last["source_contact_id"] != lead || last["source_contact_role"] != "lead" || int64(last["merged_at"].(float64)) != f.clock.Now().Unix() {
+		t.Errorf("merge_history: %v", history)
+	}
 }
 
 func TestMutations_ConcurrentWithServing(t *testing.T) {

@@ -232,6 +232,14 @@ func TestOpenAPI_EveryEndpointValidates(t *testing.T) {
 			r := f.get("/contacts/" + f.ws.contactID(idx, h.createdAt))
 			mustStatus(t, r, http.StatusGone)
 			spec.check(t, http.MethodGet, "/contacts/{contact_id}", r)
+			canonical, err := f.ws.CanonicalContact(f.ws.contactID(idx, h.createdAt))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r = get("/contacts/{contact_id}", "/contacts/"+canonical+"?include_merge_history=true")
+			if !strings.Contains(string(r.body), `"merge_history":[{"type":"merge_history"`) {
+				t.Errorf("no merge history on the merge target: %.200s", r.body)
+			}
 			break
 		}
 	}

@@ -578,7 +578,8 @@ func (ws *Workspace) renderCompany(w *jsonWriter, co *company) {
 }
 
 // renderContact appends the contact's JSON: the union of the 2.16 schema and the fields the spec's own examples show.
-func (ws *Workspace) renderContact(b []byte, c *contact) []byte {
+// A non-nil history adds merge_history (include_merge_history=true; users only).
+func (ws *Workspace) renderContact(b []byte, c *contact, history []merge) []byte {
 	w := jsonWriter{b: b}
 	w.openObject()
 	w.kstr("type", "contact")
@@ -716,6 +717,19 @@ func (ws *Workspace) renderContact(b []byte, c *contact) []byte {
 		w.null()
 	default:
 		w.bool(c.pushEnabled == 2)
+	}
+	if history != nil && c.role == "user" {
+		w.key("merge_history")
+		w.openArray()
+		for _, m := range history {
+			w.openObject()
+			w.kstr("type", "merge_history")
+			w.kstr("source_contact_id", ws.contactAt(m.from).id)
+			w.kstr("source_contact_role", "lead")
+			w.kint("merged_at", m.at)
+			w.closeObject()
+		}
+		w.closeArray()
 	}
 	w.closeObject()
 	return w.b

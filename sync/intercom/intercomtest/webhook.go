@@ -29,7 +29,7 @@ func (ws *Workspace) Notification(ch Change) ([]byte, error) {
 			if c == nil {
 				c = ws.genContact(idx)
 			}
-			item = ws.renderContact(nil, c)
+			item = ws.renderContact(nil, c, nil)
 		}
 	default:
 		return nil, fmt.Errorf("notification for %s %s: unknown kind: %w", ch.Kind, ch.ID, ErrInvalid)

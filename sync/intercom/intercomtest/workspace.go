@@ -1,6 +1,7 @@
 package intercomtest
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"iter"
@@ -96,7 +97,14 @@ type Workspace struct {
 	nextPartID   int64
 	convOrder    *order // live conversations by updated_at, newest first; built on first use
 	contactOrder *order
-	deleted      []deletion // every deleted conversation (generated and mutated), built with convOrder
+	deleted      []deletion      // every deleted conversation (generated and mutated), built with convOrder
+	mergedFrom   map[int][]merge // merge target -> the leads merged into it, built with contactOrder
+}
+
+// merge is one entry of a user's merge history.
+type merge struct {
+	from int
+	at   int64
 }
 
 type deletion struct {
@@ -329,7 +337,7 @@ func (ws *Workspace) ConversationJSON(id string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("conversation %s: %w", id, err)
 	}
-	return ws.renderConversation(make([]byte, 0, 16<<10), c, renderFull), nil
+	return ws.renderConversation(make([]byte, 0, 8<<10), c, renderFull), nil
 }
 
 // ConversationListItemJSON returns the exact JSON of a live conversation as GET /conversations and conversation
@@ -352,7 +360,7 @@ func (ws *Workspace) ContactJSON(id string) ([]byte, error) {
 	if c == nil {
 		c = ws.genContact(idx)
 	}
-	return ws.renderContact(nil, c), nil
+	return ws.renderContact(nil, c, nil), nil
 }
 
 // CanonicalContact returns the id of the contact a merged contact was merged into (following up to 3 hops), or
@@ -440,7 +448,7 @@ func (ws *Workspace) Conversations() iter.Seq2[string, []byte] {
 			if err != nil {
 				continue
 			}
-			if !yield(id, ws.renderConversation(make([]byte, 0, 16<<10), c, renderFull)) {
+			if !yield(id, ws.renderConversation(make([]byte, 0, 8<<10), c, renderFull)) {
 				return
 			}
 		}
@@ -468,11 +476,21 @@ func (ws *Workspace) Contacts() iter.Seq2[string, []byte] {
 				}
 				c = ws.genContact(idx)
 			}
-			if !yield(c.id, ws.renderContact(nil, c)) {
+			if !yield(c.id, ws.renderContact(nil, c, nil)) {
 				return
 			}
 		}
 	}
+}
+
+// mergeHistory returns the leads merged into contact idx, oldest first, for include_merge_history=true.
+func (ws *Workspace) mergeHistory(idx int) []merge {
+	ws.mu.Lock()
+	ws.ensureContactIndexLocked()
+	m := slices.Clone(ws.mergedFrom[idx])
+	ws.mu.Unlock()
+	slices.SortFunc(m, func(a, b merge) int { return cmp.Compare(a.at, b.at) })
+	return m
 }
 
 // --- ordering -------------------------------------------------------------------------------------------------------
@@ -562,9 +580,13 @@ func (ws *Workspace) ensureContactIndexLocked() {
 	if ws.contactOrder != nil {
 		return
 	}
+	ws.mergedFrom = map[int][]merge{}
 	keys := make([]orderKey, 0, ws.nextContact)
 	for idx := range ws.nextContact {
-		if _, gone := ws.contactGone[idx]; gone {
+		if fate, gone := ws.contactGone[idx]; gone {
+			if fate.mergedInto >= 0 && !fate.deleted && !fate.archived {
+				ws.mergedFrom[fate.mergedInto] = append(ws.mergedFrom[fate.mergedInto], merge{idx, fate.at})
+			}
 			continue
 		}
 		if c := ws.contacts[idx]; c != nil {
@@ -573,6 +595,7 @@ func (ws *Workspace) ensureContactIndexLocked() {
 		}
 		h := ws.genContactHeader(idx)
 		if h.mergedInto >= 0 {
+			ws.mergedFrom[h.mergedInto] = append(ws.mergedFrom[h.mergedInto], merge{idx, h.mergedAt})
 			continue
 		}
 		keys = append(keys, orderKey{h.updatedAt, int32(idx)})
