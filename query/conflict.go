@@ -55,10 +55,10 @@ func (b *builder) conflict(s site, t Term) *Error {
 		if !sameField(o.Field, t.Field) {
 			continue
 		}
-		// Formatted only for an error: a long query of terms on one field must stay cheap to check.
-		prev, cur := lazyTerm{o}, lazyTerm{&t}
+		// Terms are formatted only for an error message: a long query of terms on one field must stay cheap to
+		// check (and nothing here may make t escape to the heap).
 		if (o.Op == OpExists && t.Op == OpNotExists) || (o.Op == OpNotExists && t.Op == OpExists) {
-			return s.errorf("%s and %s contradict each other; keep one", prev, cur)
+			return s.errorf("%s and %s contradict each other; keep one", formatTerm(*o), formatTerm(t))
 		}
 		f := t.Field
 		if f.Multi || f.Type == TypeText || f.Type == TypeAny {
@@ -68,30 +68,25 @@ func (b *builder) conflict(s site, t Term) *Error {
 		}
 		if o.Op == OpEq && t.Op == OpEq && !sameValue(f, o.Values[0], t.Values[0]) {
 			if f.Type == TypeTimestamp {
-				return s.errorf("%s and %s can't both hold: eq on a timestamp matches one day; for a span write %s:gte:<start> %s:lt:<end>", prev, cur, f.Name, f.Name)
+				return s.errorf("%s and %s can't both hold: eq on a timestamp matches one day; for a span write %s:gte:<start> %s:lt:<end>", formatTerm(*o), formatTerm(t), f.Name, f.Name)
 			}
 			if !f.Allows(OpIn) {
-				return s.errorf("%s and %s can't both hold; to match either, leave %s out", prev, cur, f.Name)
+				return s.errorf("%s and %s can't both hold; to match either, leave %s out", formatTerm(*o), formatTerm(t), f.Name)
 			}
 			return s.errorf("%s and %s can't both hold: a %s has one %s; to match either, write %s:in:%s,%s",
-				prev, cur, b.cat.Kind(), f.Name, f.Name, formatValue(o.Values[0].Raw, true), formatValue(t.Values[0].Raw, true))
+				formatTerm(*o), formatTerm(t), b.cat.Kind(), f.Name, f.Name, formatValue(o.Values[0].Raw, true), formatValue(t.Values[0].Raw, true))
 		}
 		if contradicts(f, *o, t) || contradicts(f, t, *o) {
-			return s.errorf("%s and %s contradict each other; keep one", prev, cur)
+			return s.errorf("%s and %s contradict each other; keep one", formatTerm(*o), formatTerm(t))
 		}
 		if lo1, hi1, ok1 := o.Bounds(); ok1 {
 			if lo2, hi2, ok2 := t.Bounds(); ok2 && (max(lo1, lo2) > min(hi1, hi2)) {
-				return s.errorf("%s and %s leave no possible value; check the bounds", prev, cur)
+				return s.errorf("%s and %s leave no possible value; check the bounds", formatTerm(*o), formatTerm(t))
 			}
 		}
 	}
 	return nil
 }
-
-// lazyTerm formats a term only when an error message prints it (fmt calls String).
-type lazyTerm struct{ t *Term }
-
-func (l lazyTerm) String() string { return formatTerm(*l.t) }
 
 // contradicts reports whether a requires a value that b excludes: eq v with neq v or nin [..v..], or eq v with
 // an in list that lacks v.
