@@ -20,6 +20,7 @@ const (
 	streamWorkspace
 	streamActivity
 	streamFaults
+	streamContactCompanies
 )
 
 const (
@@ -315,22 +316,7 @@ func (ws *Workspace) generateContact(idx int) *contact {
 			c.noteIDs = append(c.noteIDs, strconv.Itoa(idx*10+k+1))
 		}
 	}
-	if len(ws.companies) > 0 {
-		if at := strings.IndexByte(c.email, '@'); at >= 0 {
-			domain := c.email[at+1:]
-			for i := range ws.companies {
-				if ws.companies[i].domain == domain {
-					c.companyIdxs = append(c.companyIdxs, i)
-					break
-				}
-			}
-		}
-		if r.IntN(10) == 0 {
-			if k := r.IntN(len(ws.companies)); !slices.Contains(c.companyIdxs, k) {
-				c.companyIdxs = append(c.companyIdxs, k)
-			}
-		}
-	}
+	c.companyIdxs = ws.companiesFor(idx, c.email)
 	if r.IntN(6) == 0 {
 		handle := asciiFold(id.first) + strconv.Itoa(r.IntN(1000))
 		c.social = append(c.social, socialProfile{"Twitter", "https://twitter.com/" + handle})
@@ -868,7 +854,26 @@ func (ws *Workspace) contactCompanies(idx int) []int {
 	if idx >= ws.nContacts {
 		return nil
 	}
-	return ws.genContact(idx).companyIdxs
+	return ws.companiesFor(idx, ws.identityOf(idx).email)
+}
+
+// companiesFor draws the companies of generated contact idx: the company that owns its email domain, and one in
+// ten contacts another company too. It has a stream of its own so conversations can show a contact's company
+// without generating the whole contact.
+func (ws *Workspace) companiesFor(idx int, email string) []int {
+	if len(ws.companies) == 0 {
+		return nil
+	}
+	var out []int
+	if k, ok := ws.companyByDomain[emailDomain(email)]; ok {
+		out = append(out, k)
+	}
+	if r := ws.rng(streamContactCompanies, idx); r.IntN(10) == 0 {
+		if k := r.IntN(len(ws.companies)); !slices.Contains(out, k) {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // genWorkspace draws the workspace-wide entities: the app, admins, teams, tags, companies.
@@ -942,5 +947,11 @@ func (ws *Workspace) genWorkspace(admins, companies int) {
 			co.tagIdxs = []int{r.IntN(len(tagNames))}
 		}
 		ws.companies = append(ws.companies, co)
+	}
+	ws.companyByDomain = make(map[string]int, len(ws.companies))
+	for k, co := range ws.companies {
+		if _, dup := ws.companyByDomain[co.domain]; !dup {
+			ws.companyByDomain[co.domain] = k
+		}
 	}
 }

@@ -452,8 +452,7 @@ func (ws *Workspace) DeleteConversation(id string) (Change, error) {
 		return Change{}, fmt.Errorf("delete conversation %s: %w", id, ErrNotFound)
 	}
 	d := deletion{idx: idx, at: now}
-	ws.convGone[idx] = d
-	delete(ws.convs, idx)
+	ws.convGone[idx] = d // the overlay keeps its record: a page being rendered may still hold the index
 	if ws.convOrder != nil {
 		ws.convOrder.remove(idx)
 		ws.deleted = append(ws.deleted, d)

@@ -79,6 +79,7 @@ type Workspace struct {
 	teams               []team
 	tags                []tagDef
 	companies           []company
+	companyByDomain     map[string]int
 	convAttrs           []attrDef
 	contactAttrs        []attrDef
 	activitySeq, notifs uint64
