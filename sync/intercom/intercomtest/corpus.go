@@ -323,6 +323,12 @@ var (
 		"Could you tell me which browser and operating system you're using?",
 		"I've passed this to our specialist team and they'll get back to you within 24 hours.",
 	}
+	closingLines = []string{
+		"I'm going to close this conversation for now, but just reply here if you need anything else.",
+		"Glad we could sort this out! Closing this one - feel free to write back anytime.",
+		"Since we haven't heard back, I'll close this conversation. Reply here and it will reopen.",
+		"All done on our side. Thanks for your patience, {name}!",
+	}
 	customerThanks = []string{
 		"Thanks!",
 		"thank you so much",

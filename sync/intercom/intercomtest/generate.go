@@ -618,6 +618,8 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 			kind = "bot"
 		case k == 0 && c.source.deliveredAs == "customer_initiated" && r.IntN(2) == 0:
 			kind = "assignment"
+		case last && final == "closed" && state == "closed":
+			kind = "note" // already closed: a teammate's wrap-up note, not a second close
 		case last && final == "closed":
 			kind = "close"
 		case last && final == "snoozed":
@@ -742,7 +744,7 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 			p.partType = "close"
 			p.author = adminAuthor(a)
 			if r.IntN(4) == 0 {
-				p.body = v.message(r, t, msgAgentFollowup, false)
+				p.body = v.message(r, t, msgClosing, false)
 			}
 			state = "closed"
 			if st.firstCloseAt == 0 {

@@ -18,6 +18,24 @@ type textVars struct {
 	city, country, address                         string
 	seats, count, count2                           string
 	sloppy                                         bool // this customer writes with typos
+	used                                           map[string]bool
+}
+
+// fresh picks a template this conversation has not used yet when it can (people rarely send the same message
+// twice), falling back to any.
+func (v *textVars) fresh(r *rand.Rand, list []string) string {
+	s := pick(r, list)
+	for range 3 {
+		if !v.used[s] {
+			break
+		}
+		s = pick(r, list)
+	}
+	if v.used == nil {
+		v.used = map[string]bool{}
+	}
+	v.used[s] = true
+	return s
 }
 
 func newTextVars(r *rand.Rand, customerFirst, customerLast, company, email, agent, wsDomain, wsName string) textVars {
@@ -197,6 +215,7 @@ const (
 	msgAgentFollowup
 	msgNote
 	msgBot
+	msgClosing
 )
 
 // message writes the HTML body of one message of a conversation about t.
@@ -217,33 +236,35 @@ func (v *textVars) message(r *rand.Rand, t *topic, kind int, email bool) string 
 			v.paragraph(r, &b, signoff, true)
 		}
 	case msgFollowup:
-		v.paragraph(r, &b, pick(r, t.followups), true)
+		v.paragraph(r, &b, v.fresh(r, t.followups), true)
 	case msgThanks:
-		v.paragraph(r, &b, pick(r, customerThanks), true)
+		v.paragraph(r, &b, v.fresh(r, customerThanks), true)
 	case msgReply:
 		if r.IntN(2) == 0 {
 			v.paragraph(r, &b, pick(r, greetings), false)
 		}
-		v.paragraph(r, &b, pick(r, t.replies), false)
+		v.paragraph(r, &b, v.fresh(r, t.replies), false)
 		if r.IntN(3) == 0 {
-			v.paragraph(r, &b, pick(r, agentFollowups), false)
+			v.paragraph(r, &b, v.fresh(r, agentFollowups), false)
 		}
 		if email {
 			v.paragraph(r, &b, pick(r, agentSignoffs), false)
 		}
 	case msgAgentFollowup:
-		v.paragraph(r, &b, pick(r, agentFollowups), false)
+		v.paragraph(r, &b, v.fresh(r, agentFollowups), false)
+	case msgClosing:
+		v.paragraph(r, &b, v.fresh(r, closingLines), false)
 	case msgNote:
 		if r.IntN(3) == 0 {
 			b.WriteString("<p>")
 			escapeHTML(&b, "@"+v.agent+" ")
-			v.fill(r, &b, pick(r, t.notes), false)
+			v.fill(r, &b, v.fresh(r, t.notes), false)
 			b.WriteString("</p>")
 		} else {
-			v.paragraph(r, &b, pick(r, t.notes), false)
+			v.paragraph(r, &b, v.fresh(r, t.notes), false)
 		}
 	case msgBot:
-		v.paragraph(r, &b, pick(r, botMessages), false)
+		v.paragraph(r, &b, v.fresh(r, botMessages), false)
 	}
 	return b.String()
 }
