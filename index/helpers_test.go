@@ -121,3 +121,6 @@ func synthContacts(g *synth.Generator, from, to int) []Record {
 	}
 	return out
 }
+
+// newTestGenerator returns the synthetic generator the tests share a seed with.
+func newTestGenerator() *synth.Generator { return synth.New(7) }

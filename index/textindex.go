@@ -35,7 +35,9 @@ func openTextIndex(path string, s *schema) (*textIndex, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 		return nil, errStaleIndex
 	}
-	idx, err := bleve.OpenUsing(path, nil)
+	// A rebuilt index was created with unsafe_batch, and bleve stores creation options in the index: override it,
+	// or every later batch would return before it is durable.
+	idx, err := bleve.OpenUsing(path, map[string]interface{}{"unsafe_batch": false})
 	if err != nil {
 		return nil, fmt.Errorf("open index %s: %w", path, err)
 	}
@@ -54,18 +56,24 @@ func openTextIndex(path string, s *schema) (*textIndex, error) {
 
 // createTextIndex creates an empty index at path (which must not exist). With bulk set, batches are not made
 // durable one by one (scorch's unsafe_batch): only for a rebuild, which is redone from the store if interrupted.
+// The option is given when opening, never at creation: bleve stores creation options in the index, and an index
+// that kept unsafe_batch would lose acknowledged writes in a crash long after its rebuild.
 func createTextIndex(path string, s *schema, bulk bool) (*textIndex, error) {
-	cfg := map[string]interface{}{}
-	if bulk {
-		cfg["unsafe_batch"] = true
-	}
-	idx, err := bleve.NewUsing(path, s.mapping, scorch.Name, scorch.Name, cfg)
+	idx, err := bleve.NewUsing(path, s.mapping, scorch.Name, scorch.Name, nil)
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
 	if err := os.Chmod(path, 0o700); err != nil {
 		_ = idx.Close()
 		return nil, err
+	}
+	if bulk {
+		if err := idx.Close(); err != nil {
+			return nil, err
+		}
+		if idx, err = bleve.OpenUsing(path, map[string]interface{}{"unsafe_batch": true}); err != nil {
+			return nil, fmt.Errorf("open index %s: %w", path, err)
+		}
 	}
 	return &textIndex{path: path, idx: idx, schema: s}, nil
 }

@@ -1,0 +1,142 @@
+package index
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// sampleValue returns a value of the field's type for op, as a user would write it in the DSL.
+func sampleValue(f *query.Field, op query.Op) string {
+	multi := op == query.OpIn || op == query.OpNin
+	switch {
+	case len(f.Enum) > 0:
+		if multi {
+			return f.Enum[0] + "," + f.Enum[len(f.Enum)-1]
+		}
+		return f.Enum[0]
+	case f.Type == query.TypeText:
+		return `"refund request"`
+	case f.Type == query.TypeInt:
+		if multi {
+			return "0,7001"
+		}
+		return "7001"
+	case f.Type == query.TypeFloat:
+		return "4.5"
+	case f.Type == query.TypeTimestamp:
+		return "2025-01-10"
+	case f.Type == query.TypeBool:
+		return "true"
+	case f.Type == query.TypeAny:
+		if op == query.OpGt || op == query.OpGte || op == query.OpLt || op == query.OpLte {
+			return "3"
+		}
+		if multi {
+			return "gold,3"
+		}
+		return "gold"
+	case f.IDOf == query.KindContact:
+		if multi {
+			return "ctc_anna,ctc_bob"
+		}
+		return "ctc_anna"
+	case f.IDOf == query.KindConversation:
+		if multi {
+			return "1001,1002"
+		}
+		return "1001"
+	}
+	if multi {
+		return "acme,example.com"
+	}
+	return "acme"
+}
+
+// TestCatalog_EveryFieldAndOperatorExecutes walks the query catalog: every field the replica can search must be
+// in the bleve mapping with the catalog's type, and every operator the field declares must run on both engines
+// with the same result.
+func TestCatalog_EveryFieldAndOperatorExecutes(t *testing.T) {
+	r := mustOpen(t, "")
+	mustApply(t, r, Batch{Records: fixture(t)})
+	for _, kind := range query.Kinds() {
+		cat := query.CatalogFor(kind)
+		sch := r.kinds[kind].schema
+		fields := cat.Fields()
+		fields = append(fields, cat.CustomField("tier"), cat.CustomField("Ticket category"))
+		ran := 0
+		for _, f := range fields {
+			if f.Index == "" {
+				continue // the catalog marks it as answered by Intercom only
+			}
+			if f.Custom == "" {
+				dm := sch.mapping.DefaultMapping.Properties[f.Index]
+				if dm == nil || len(dm.Fields) != 1 {
+					t.Errorf("%s: catalog field %s (index %s) is not in the mapping", kind, f.Name, f.Index)
+					continue
+				}
+				if got, want := dm.Fields[0].Type, bleveType(f.Type); got != want {
+					t.Errorf("%s: field %s is mapped as %s, want %s for a %s", kind, f.Name, got, want, f.Type)
+				}
+			}
+			name := f.Name
+			if f.Custom != "" {
+				name = `ca."` + f.Custom + `"`
+			}
+			for _, op := range f.Ops {
+				dsl := fmt.Sprintf("object_type:%s %s:%s", kind.Plural(), name, op)
+				if op.Arity() != 0 {
+					dsl += ":" + sampleValue(f, op)
+				}
+				q, err := query.Parse(dsl, query.Options{})
+				if err != nil {
+					t.Errorf("%s: %v", dsl, err)
+					continue
+				}
+				var results [2][]string
+				for i, forceText := range []bool{false, true} {
+					r.forceTextPlan = forceText
+					res, err := r.Search(t.Context(), q)
+					if err != nil {
+						t.Errorf("%s (full-text plan %v): %v", dsl, forceText, err)
+						continue
+					}
+					results[i] = hitIDs(res)
+				}
+				r.forceTextPlan = false
+				if !slices.Equal(results[0], results[1]) {
+					t.Errorf("%s: engines disagree: table %v, full-text %v", dsl, results[0], results[1])
+				}
+				ran++
+			}
+		}
+		t.Logf("%s: %d field/operator pairs executed", kind, ran)
+	}
+}
+
+func bleveType(t query.FieldType) string {
+	switch t {
+	case query.TypeText, query.TypeKeyword:
+		return "text" // keyword fields are text fields with the keyword analyzer
+	case query.TypeInt, query.TypeFloat, query.TypeTimestamp:
+		return "number"
+	case query.TypeBool:
+		return "boolean"
+	}
+	return "?"
+}
+
+// TestCatalog_IndexNamesArePlain guards the assumption the mapping makes: catalog index names are plain bleve field
+// names that cannot collide with the replica's own fields.
+func TestCatalog_IndexNamesArePlain(t *testing.T) {
+	for _, kind := range query.Kinds() {
+		for _, f := range query.CatalogFor(kind).Fields() {
+			if strings.ContainsAny(f.Index, ".@") || strings.HasPrefix(f.Index, "_") || strings.HasPrefix(f.Index, "ca_") {
+				t.Errorf("%s.%s: index name %q", kind, f.Name, f.Index)
+			}
+		}
+	}
+}

@@ -1,0 +1,153 @@
+package index
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// walk pages through q with limit, calling between after each page, and returns every id in the order seen.
+func walk(t *testing.T, r *Replica, q query.Query, limit int, between func(page int)) ([]string, int) {
+	t.Helper()
+	q.Limit = limit
+	var ids []string
+	total := -1
+	for page := 0; ; page++ {
+		res := mustSearch(t, r, q)
+		if total < 0 {
+			total = res.Total
+		}
+		if len(res.Hits) > limit {
+			t.Fatalf("page %d has %d hits, limit %d", page, len(res.Hits), limit)
+		}
+		ids = append(ids, hitIDs(res)...)
+		if res.Next == "" {
+			return ids, total
+		}
+		if len(res.Hits) != limit {
+			t.Fatalf("page %d has %d hits and a next cursor", page, len(res.Hits))
+		}
+		q.StartingAfter = res.Next
+		if between != nil {
+			between(page)
+		}
+		if page > 10000 {
+			t.Fatal("cursor never ends")
+		}
+	}
+}
+
+// TestSearch_CursorWalksWithoutGapsWhileWriting walks a 1,000-hit result in pages on both engines while new
+// records are written between pages: every original record comes exactly once, and no record twice.
+func TestSearch_CursorWalksWithoutGapsWhileWriting(t *testing.T) {
+	r := mustOpen(t, "")
+	g := newTestGenerator()
+	mustApply(t, r, Batch{Records: synthConversations(g, 0, 1000)})
+	q := mustParse(t, "object_type:conversations created_at:exists")
+	next := 100000
+	for _, forceText := range []bool{false, true} {
+		r.forceTextPlan = forceText
+		before := 1000 + next - 100000
+		ids, total := walk(t, r, q, 37, func(page int) {
+			if page%3 == 0 {
+				mustApply(t, r, Batch{Records: synthConversations(g, next, next+5)})
+				next += 5
+			}
+		})
+		if total != before {
+			t.Fatalf("first page total %d, want %d", total, before)
+		}
+		seen := map[string]int{}
+		for _, id := range ids {
+			seen[id]++
+			if seen[id] > 1 {
+				t.Fatalf("full-text plan %v: %s returned twice", forceText, id)
+			}
+		}
+		for _, rec := range synthConversations(g, 0, 1000) {
+			if seen[rec.ID] != 1 {
+				t.Fatalf("full-text plan %v: original record %s seen %d times", forceText, rec.ID, seen[rec.ID])
+			}
+		}
+	}
+	r.forceTextPlan = false
+}
+
+// TestSearch_CursorRelevance pages through a relevance-ranked result.
+func TestSearch_CursorRelevance(t *testing.T) {
+	r := mustOpen(t, "")
+	g := newTestGenerator()
+	mustApply(t, r, Batch{Records: synthConversations(g, 0, 400)})
+	q := mustParse(t, "object_type:conversations q:refund")
+	all := mustSearch(t, r, q)
+	if all.Total < 10 {
+		t.Fatalf("only %d hits for refund: the generator's topics changed?", all.Total)
+	}
+	ids, total := walk(t, r, q, 3, nil)
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Fatalf("%s returned twice", id)
+		}
+		seen[id] = true
+	}
+	if len(ids) != total || total != all.Total {
+		t.Fatalf("walked %d of %d hits", len(ids), total)
+	}
+	// The walk yields the same order as one big page.
+	q.Limit = query.MaxLimit
+	big := hitIDs(mustSearch(t, r, q))
+	for i := range min(len(big), len(ids)) {
+		if big[i] != ids[i] {
+			t.Fatalf("position %d: paged %s, single page %s", i, ids[i], big[i])
+		}
+	}
+}
+
+func TestSearch_CursorBoundToQuery(t *testing.T) {
+	r := mustOpen(t, "")
+	mustApply(t, r, Batch{Records: fixture(t)})
+	q := mustParse(t, "object_type:conversations state:closed limit:1")
+	first := mustSearch(t, r, q)
+	if first.Next == "" {
+		t.Fatal("no cursor")
+	}
+	ctx := context.Background()
+
+	other := mustParse(t, "object_type:conversations state:open limit:1")
+	other.StartingAfter = first.Next
+	_, err := r.Search(ctx, other)
+	if !errors.Is(err, ErrInvalidCursor) || !strings.Contains(err.Error(), "different query") {
+		t.Errorf("cursor of another query: %v", err)
+	}
+	text := mustParse(t, "object_type:conversations state:closed q:refund")
+	text.StartingAfter = first.Next
+	if _, err := r.Search(ctx, text); !errors.Is(err, ErrInvalidCursor) {
+		t.Errorf("cursor of a filter query used with free text: %v", err)
+	}
+	contacts := mustParse(t, "object_type:contacts")
+	contacts.StartingAfter = first.Next
+	if _, err := r.Search(ctx, contacts); !errors.Is(err, ErrInvalidCursor) {
+		t.Errorf("conversation cursor used for contacts: %v", err)
+	}
+	for _, junk := range []string{"nonsense", "AAAA", strings.Repeat("x", 300)} {
+		bad := q
+		bad.StartingAfter = junk
+		if _, err := r.Search(ctx, bad); !errors.Is(err, ErrInvalidCursor) {
+			t.Errorf("cursor %q: %v", junk, err)
+		}
+	}
+	// The same query with its terms in another order and another page size continues fine.
+	same := mustParse(t, "limit:2 state:closed object_type:conversations")
+	same.StartingAfter = first.Next
+	res, err := r.Search(ctx, same)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := hitIDs(res); len(got) != 2 || got[0] != "1004" || got[1] != "1006" {
+		t.Errorf("second page = %v, want [1004 1006]", got)
+	}
+}
