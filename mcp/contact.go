@@ -1,0 +1,210 @@
+package mcp
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// ContactView is a contact as the tools return it in structuredContent: every attribute, sanitized, with the
+// contact's recent conversations from the replica.
+type ContactView struct {
+	ID               string         `json:"id"` // prefixed: contact_abc
+	URL              string         `json:"url"`
+	Role             string         `json:"role,omitempty"` // user or lead
+	Name             string         `json:"name,omitempty"`
+	Email            string         `json:"email,omitempty"`
+	Phone            string         `json:"phone,omitempty"`
+	ExternalID       string         `json:"external_id,omitempty"`
+	OwnerID          string         `json:"owner_id,omitempty"`
+	CreatedAt        string         `json:"created_at,omitempty"`
+	UpdatedAt        string         `json:"updated_at,omitempty"`
+	SignedUpAt       string         `json:"signed_up_at,omitempty"`
+	LastSeenAt       string         `json:"last_seen_at,omitempty"`
+	LastRepliedAt    string         `json:"last_replied_at,omitempty"`
+	LastContactedAt  string         `json:"last_contacted_at,omitempty"`
+	Location         string         `json:"location,omitempty"` // "City, Region, Country"
+	Tags             []string       `json:"tags,omitempty"`
+	Companies        []string       `json:"companies,omitempty"`
+	CustomAttributes map[string]any `json:"custom_attributes,omitempty"`
+	// Attributes holds every other attribute Intercom returned that has a value (browser, os, language,
+	// email_domain, unsubscribed_from_emails, utm_*, ...), keyed by Intercom's name.
+	Attributes map[string]any `json:"attributes,omitempty"`
+	// RecentConversations are the contact's latest conversations in the replica, newest first.
+	RecentConversations []ConversationSummary `json:"recent_conversations"`
+}
+
+// ConversationSummary is one line about a conversation: what search_conversations and a contact's recent
+// conversations show.
+type ConversationSummary struct {
+	ID          string   `json:"id"` // prefixed
+	Title       string   `json:"title,omitempty"`
+	State       string   `json:"state,omitempty"`
+	Priority    string   `json:"priority,omitempty"`
+	SourceType  string   `json:"source_type,omitempty"`
+	AuthorName  string   `json:"author_name,omitempty"`
+	AuthorEmail string   `json:"author_email,omitempty"`
+	Tags        []string `json:"tags,omitempty"`
+	CreatedAt   string   `json:"created_at,omitempty"`
+	UpdatedAt   string   `json:"updated_at,omitempty"`
+	Preview     string   `json:"preview,omitempty"` // start of the opening message, plain text
+	URL         string   `json:"url"`
+}
+
+// contactKnown are the attributes ContactView has a field for (or that are references, not attributes); every
+// other top-level attribute with a value goes to Attributes.
+var contactKnown = []string{
+	"type", "id", "workspace_id", "role", "name", "email", "phone", "external_id", "owner_id", "created_at",
+	"updated_at", "signed_up_at", "last_seen_at", "last_replied_at", "last_contacted_at", "location", "tags",
+	"companies", "custom_attributes", "notes", "social_profiles", "avatar", "opted_out_subscription_types",
+	"opted_in_subscription_types",
+}
+
+// newContactView decodes a contact's raw JSON and builds its view (without recent conversations).
+func newContactView(raw []byte, appID string) (*ContactView, error) {
+	var c jsonContact
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return nil, fmt.Errorf("decode contact: %w", err)
+	}
+	var all map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &all); err != nil {
+		return nil, fmt.Errorf("decode contact: %w", err)
+	}
+	id := string(c.ID)
+	if appID == "" {
+		appID = string(c.WorkspaceID)
+	}
+	v := &ContactView{
+		ID:              query.FormatID(query.KindContact, id),
+		URL:             appURL(appID, query.KindContact, id),
+		Role:            c.Role,
+		Name:            sanitizeLine(c.Name),
+		Email:           sanitizeLine(c.Email),
+		Phone:           sanitizeLine(c.Phone),
+		ExternalID:      sanitizeLine(string(c.ExternalID)),
+		OwnerID:         string(c.OwnerID),
+		CreatedAt:       rfc3339(int64(c.CreatedAt)),
+		UpdatedAt:       rfc3339(int64(c.UpdatedAt)),
+		SignedUpAt:      rfc3339(int64(c.SignedUpAt)),
+		LastSeenAt:      rfc3339(int64(c.LastSeenAt)),
+		LastRepliedAt:   rfc3339(int64(c.LastRepliedAt)),
+		LastContactedAt: rfc3339(int64(c.LastContactedAt)),
+
+		RecentConversations: []ConversationSummary{},
+	}
+	if l := c.Location; l != nil {
+		v.Location = sanitizeLine(joinNonEmpty(", ", l.City, nonRepeat(l.Region, l.City), l.Country))
+	}
+	v.Tags = listNames(c.Tags, "tag")
+	v.Companies = listNames(c.Companies, "company")
+	if len(c.CustomAttributes) > 0 {
+		v.CustomAttributes = make(map[string]any, len(c.CustomAttributes))
+		for k, raw := range c.CustomAttributes {
+			if val := attributeValue(raw); val != nil {
+				v.CustomAttributes[sanitizeLine(k)] = val
+			}
+		}
+	}
+	for k, raw := range all {
+		if slices.Contains(contactKnown, k) {
+			continue
+		}
+		val := attributeValue(raw)
+		switch t := val.(type) {
+		case nil:
+			continue
+		case string:
+			if t == "" {
+				continue
+			}
+		case map[string]any:
+			if len(t) == 0 {
+				continue
+			}
+		case []any:
+			if len(t) == 0 {
+				continue
+			}
+		}
+		if v.Attributes == nil {
+			v.Attributes = map[string]any{}
+		}
+		v.Attributes[sanitizeLine(k)] = val
+	}
+	if sp := c.SocialProfiles; sp != nil {
+		for _, p := range sp.Data {
+			if v.Attributes == nil {
+				v.Attributes = map[string]any{}
+			}
+			v.Attributes["social_profile_"+sanitizeLine(strings.ToLower(p.Name))] = sanitizeLine(p.URL)
+		}
+	}
+	return v, nil
+}
+
+// listNames returns the names of a contact's tags or companies, or "<what> <id>" for items without a name
+// (Intercom's contact lists carry only ids).
+func listNames(l *jsonListRef, what string) []string {
+	if l == nil {
+		return nil
+	}
+	var out []string
+	for _, d := range l.Data {
+		name := sanitizeLine(d.Name)
+		if name == "" {
+			name = what + " " + string(d.ID)
+		}
+		out = append(out, name)
+	}
+	if l.HasMore || int(l.TotalCount) > len(l.Data) {
+		out = append(out, fmt.Sprintf("(%d in all)", int(l.TotalCount)))
+	}
+	return out
+}
+
+// text renders the contact for a model.
+func (v *ContactView) text(fresh Freshness) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %s\n", v.ID, personLabel(v.Name, v.Email, v.Role, ""))
+	b.WriteString(v.URL + "\n")
+	writeField(&b, "Role", joinNonEmpty(" · ", v.Role, prefixed("external id ", v.ExternalID), prefixed("phone ", v.Phone), prefixed("owner admin ", v.OwnerID)))
+	writeField(&b, "Location", v.Location)
+	writeField(&b, "Activity", joinNonEmpty(" · ", prefixed("created ", humanTimeRFC(v.CreatedAt)),
+		prefixed("signed up ", humanTimeRFC(v.SignedUpAt)), prefixed("last seen ", humanTimeRFC(v.LastSeenAt)),
+		prefixed("last replied ", humanTimeRFC(v.LastRepliedAt)), prefixed("last contacted ", humanTimeRFC(v.LastContactedAt)),
+		prefixed("updated ", humanTimeRFC(v.UpdatedAt))))
+	writeField(&b, "Tags", strings.Join(v.Tags, ", "))
+	writeField(&b, "Companies", strings.Join(v.Companies, ", "))
+	writeField(&b, "Custom attributes", attributesLine(v.CustomAttributes))
+	writeField(&b, "Other attributes", attributesLine(v.Attributes))
+	writeField(&b, "Freshness", fresh.line())
+	if len(v.RecentConversations) == 0 {
+		b.WriteString("Recent conversations: none in the replica\n")
+	} else {
+		b.WriteString("Recent conversations (newest first):\n")
+		for _, c := range v.RecentConversations {
+			b.WriteString("  " + c.line() + "\n")
+		}
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// line renders a conversation summary on one line.
+func (c ConversationSummary) line() string {
+	title := c.Title
+	if title == "" {
+		title = truncateRunes(c.Preview, 80)
+	}
+	return joinNonEmpty(" · ", c.ID+" "+quotedLine(title), c.State, c.SourceType, prefixed("updated ", humanTimeRFC(c.UpdatedAt)))
+}
+
+// nonRepeat returns s, or "" when it repeats prev (a city that is its own region: "Berlin, Berlin").
+func nonRepeat(s, prev string) string {
+	if strings.EqualFold(strings.TrimSpace(s), strings.TrimSpace(prev)) {
+		return ""
+	}
+	return s
+}

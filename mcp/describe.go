@@ -1,0 +1,171 @@
+package mcp
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// Tool descriptions teach a model the query language. Everything they say about fields, types, operators and
+// enumerations is generated from the query package's catalogs, so a field added there appears here and a field
+// removed there cannot linger in a description (a test checks every featured name against the catalog).
+
+// featuredFields are the fields a description explains one by one, most useful first; every other searchable
+// field of the catalog is listed by name only.
+var featuredFields = map[query.Kind][]string{
+	query.KindConversation: {
+		"state", "open", "read", "priority", "source_type", "source_author_email", "source_author_name",
+		"source_subject", "source_body", "parts_body", "tag", "admin_assignee_id", "team_assignee_id",
+		"contact_ids", "company", "created_at", "updated_at", "waiting_since", "statistics_time_to_admin_reply",
+		"conversation_rating_score",
+	},
+	query.KindContact: {
+		"role", "name", "email", "email_domain", "phone", "external_id", "tag", "company", "location_country",
+		"created_at", "updated_at", "last_seen_at", "signed_up_at", "last_replied_at", "owner_id",
+	},
+}
+
+// dslExamples are example queries shown to the model; a test parses each one.
+var dslExamples = []string{
+	`object_type:conversations state:open source_type:email`,
+	`object_type:conversations q:"double charged" created_at:gt:30d`,
+	`object_type:conversations tag:billing priority:in:high,urgent updated_at:gte:2025-01-01 limit:50`,
+	`object_type:conversations source_author_email:jane@example.com`,
+	`object_type:conversations parts_body:contains:refund state:closed statistics_time_to_admin_reply:gt:3600`,
+	`object_type:conversations custom_attributes."Ticket category":Billing`,
+	`object_type:contacts email_domain:example.com role:user`,
+	`object_type:contacts name:contains:smith last_seen_at:lt:90d`,
+}
+
+// dslGrammar is the part of the search tool's description that explains the syntax.
+func dslGrammar() string {
+	var b strings.Builder
+	b.WriteString(`Query syntax: space-separated terms, all ANDed (no OR, no parentheses).
+  object_type:conversations | object_type:contacts   required, once
+  field:value                  equals (eq is the default operator)
+  field:operator:value         e.g. created_at:gt:7d, source_body:contains:refund
+  field:in:a,b,c               any of several values (nin: none of them)
+  q:word  q:"exact phrase"     free text, ranked by relevance; matching words come back highlighted as **word**
+  limit:N                      page size `)
+	fmt.Fprintf(&b, "1-%d, default %d\n", query.MaxLimit, query.DefaultLimit)
+	b.WriteString(`  starting_after:<cursor>      the next page: copy the cursor from the previous result
+Values with spaces or colons go in double quotes: source_author_name:"Jane Doe".
+Timestamps take Unix seconds, 2025-01-31, RFC 3339, or a time ago: 30m, 24h, 7d, 2w (also now, today, yesterday).
+Custom attributes: custom_attributes."Attribute name":value, or ca."Attribute name":value.
+Operators by field type:
+`)
+	for _, t := range []query.FieldType{query.TypeKeyword, query.TypeText, query.TypeInt, query.TypeTimestamp, query.TypeBool} {
+		fmt.Fprintf(&b, "  %-10s %s\n", t.String()+":", opsOfType(t))
+	}
+	b.WriteString("  On text fields eq means all the words occur, contains means the phrase occurs. On timestamps eq matches the whole day.\n")
+	return b.String()
+}
+
+// opsOfType returns the operators the catalogs allow on fields of type t (without a closed set of values), in
+// documentation order.
+func opsOfType(t query.FieldType) string {
+	seen := map[query.Op]bool{}
+	for _, k := range query.Kinds() {
+		for _, f := range query.CatalogFor(k).Fields() {
+			if f.Type != t || f.Enum != nil || f.Index == "" {
+				continue
+			}
+			for _, op := range f.Ops {
+				seen[op] = true
+			}
+		}
+	}
+	var ops []string
+	for _, op := range query.AllOps() {
+		if seen[op] {
+			ops = append(ops, string(op))
+		}
+	}
+	return strings.Join(ops, " ")
+}
+
+// fieldGuide lists the featured fields of kind with their types and descriptions, then the names of the other
+// fields the replica can search.
+func fieldGuide(kind query.Kind) string {
+	cat := query.CatalogFor(kind)
+	var b strings.Builder
+	featured := featuredFields[kind]
+	for _, name := range featured {
+		f, ok := cat.Lookup(name)
+		if !ok {
+			continue // TestDescriptions_FeaturedFieldsExist fails instead
+		}
+		fmt.Fprintf(&b, "  %s (%s): %s\n", f.Name, fieldTypeLabel(f), f.Description)
+	}
+	var others []string
+	for _, f := range cat.Fields() {
+		if f.Index == "" || slices.Contains(featured, f.Name) {
+			continue
+		}
+		others = append(others, f.Name)
+	}
+	if len(others) > 0 {
+		b.WriteString("  Also: ")
+		b.WriteString(strings.Join(others, ", "))
+		b.WriteString(", custom_attributes.<name>.\n")
+	}
+	return b.String()
+}
+
+// fieldTypeLabel is a field's type as a description shows it: "keyword", "timestamp", or its values when the set
+// is closed ("open|closed|snoozed"), with "list" for list-valued fields.
+func fieldTypeLabel(f *query.Field) string {
+	label := f.Type.String()
+	if len(f.Enum) > 0 {
+		label = strings.Join(f.Enum, "|")
+	}
+	if f.Multi {
+		label += ", list"
+	}
+	return label
+}
+
+// searchDescription is the search tool's description.
+func searchDescription() string {
+	var b strings.Builder
+	b.WriteString(`Search the Intercom workspace's conversations (with every message of every conversation) or contacts, using Intercom's search query language. Answered from a local replica in milliseconds, at no cost to the Intercom rate limit; results say how fresh the replica is.
+
+Returns up to limit results shaped {id, title, text, url}: id is prefixed (conversation_123, contact_abc) and goes to fetch (or get_conversation/get_contact) for the whole record; text holds the key fields and, with q:, the matching snippets. When more results exist the answer ends with the cursor for the next page.
+
+`)
+	b.WriteString(dslGrammar())
+	b.WriteString("\nConversation fields:\n")
+	b.WriteString(fieldGuide(query.KindConversation))
+	b.WriteString("\nContact fields:\n")
+	b.WriteString(fieldGuide(query.KindContact))
+	b.WriteString("\nExamples:\n")
+	for _, e := range dslExamples {
+		b.WriteString("  ")
+		b.WriteString(e)
+		b.WriteByte('\n')
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// idFormsDoc says which forms an id argument accepts.
+const idFormsDoc = "a prefixed id from search results (conversation_123, contact_6762f0d01bb69f9f2193bb7d), a raw id, or an Intercom app URL (https://app.intercom.com/a/inbox/_/inbox/conversation/123, https://app.intercom.com/a/apps/<app>/users/<id>/all-conversations)"
+
+// enumOf returns the closed set of values of a catalog field, for schemas.
+func enumOf(kind query.Kind, name string) []string {
+	f, ok := query.CatalogFor(kind).Lookup(name)
+	if !ok {
+		return nil
+	}
+	return f.Enum
+}
+
+// descriptionOf returns a catalog field's one-line description, for schemas.
+func descriptionOf(kind query.Kind, name string) string {
+	f, ok := query.CatalogFor(kind).Lookup(name)
+	if !ok {
+		return ""
+	}
+	return f.Description
+}

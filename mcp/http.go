@@ -1,0 +1,285 @@
+package mcp
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/mark3labs/mcp-go/server"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// The paths of the HTTP transport.
+const (
+	PathMCP     = "/mcp"     // Streamable HTTP
+	PathSSE     = "/sse"     // legacy SSE stream (GET)
+	PathMessage = "/message" // legacy SSE message endpoint (POST ?sessionId=...)
+	PathHealth  = "/healthz" // liveness: the process serves HTTP
+	PathReady   = "/readyz"  // readiness: the store is open and the index caught up
+	PathMetrics = "/metrics" // Prometheus text format
+)
+
+// DefaultListen is the address the HTTP transport listens on when none is given: loopback only.
+const DefaultListen = "127.0.0.1:8080"
+
+// HTTPOptions configures the HTTP transport.
+type HTTPOptions struct {
+	// Addr is the host:port to listen on; empty means DefaultListen. Port 0 picks a free port (see Addr).
+	Addr string
+	// Auth configures bearer authentication (see AuthOptions). Running without it needs Auth.NoAuth and a
+	// loopback Addr.
+	Auth AuthOptions
+	// AllowedOrigins lists the browser origins ("https://app.example.com", lower case, no trailing slash) whose
+	// requests are served. A request with any other Origin header gets 403, which defeats DNS rebinding and
+	// cross-site requests; requests without an Origin (every non-browser client) are unaffected.
+	AllowedOrigins []string
+	// MaxBodyBytes bounds a request body; larger requests get 413. Zero means 1 MiB.
+	MaxBodyBytes int64
+	// Registry is served at /metrics; nil serves an empty registry.
+	Registry *prometheus.Registry
+	// Metrics records authentication failures; nil records nothing.
+	Metrics *Metrics
+	// Ready reports whether the server can answer from the replica (store open, index caught up); nil means
+	// always ready. Its error text is shown at /readyz.
+	Ready func(ctx context.Context) error
+	// ShutdownTimeout bounds the graceful shutdown when Run's context ends; zero means 10 seconds. Requests still
+	// running then are cut off.
+	ShutdownTimeout time.Duration
+	// Logger receives the transport's log; nil discards it.
+	Logger *slog.Logger
+}
+
+// HTTPServer serves one MCP server over HTTP: Streamable HTTP at /mcp, the legacy SSE transport at /sse and
+// /message, and /healthz, /readyz and /metrics, behind Origin validation, body limits and bearer authentication.
+type HTTPServer struct {
+	opts       HTTPOptions
+	log        *slog.Logger
+	handler    http.Handler
+	streamable *server.StreamableHTTPServer
+	sse        *server.SSEServer
+	srv        *http.Server
+
+	mu sync.Mutex
+	ln net.Listener
+}
+
+// NewHTTPServer builds the HTTP transport for s. It refuses a configuration that would serve without
+// authentication on a non-loopback address, or that has no way to authenticate at all.
+func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
+	if opts.Addr == "" {
+		opts.Addr = DefaultListen
+	}
+	if opts.MaxBodyBytes <= 0 {
+		opts.MaxBodyBytes = 1 << 20
+	}
+	if opts.ShutdownTimeout <= 0 {
+		opts.ShutdownTimeout = 10 * time.Second
+	}
+	if opts.Registry == nil {
+		opts.Registry = prometheus.NewRegistry()
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	if opts.Auth.NoAuth {
+		loopback, err := isLoopbackAddr(opts.Addr)
+		if err != nil {
+			return nil, err
+		}
+		if !loopback {
+			return nil, fmt.Errorf("refusing to serve without authentication on %s: no auth is only allowed on a loopback address such as 127.0.0.1", opts.Addr)
+		}
+	}
+	auth, err := newAuthenticator(opts.Auth, log, opts.Metrics.authFailure)
+	if err != nil {
+		return nil, err
+	}
+	h := &HTTPServer{opts: opts, log: log}
+	// No WithSessionIdleTTL: it starts a sweeper goroutine at construction that only Shutdown stops, and our
+	// sessions keep no per-session state for it to sweep (no session tools, resources or log levels).
+	h.streamable = server.NewStreamableHTTPServer(s, server.WithStreamableHTTPLogger(log))
+	// The SSE server builds the message endpoint URL it announces from these paths; they must match where the
+	// handler is mounted below (mcp-go cannot know).
+	h.sse = server.NewSSEServer(s,
+		server.WithSSEEndpoint(PathSSE),
+		server.WithMessageEndpoint(PathMessage),
+		server.WithKeepAliveInterval(25*time.Second),
+	)
+
+	mcpMux := http.NewServeMux()
+	mcpMux.Handle(PathMCP, h.streamable)
+	mcpMux.Handle(PathSSE, h.sse)
+	mcpMux.Handle(PathMessage, h.sse)
+
+	mux := http.NewServeMux()
+	mux.Handle(PathMCP, auth.middleware(limitBody(opts.MaxBodyBytes, mcpMux)))
+	mux.Handle(PathSSE, auth.middleware(limitBody(opts.MaxBodyBytes, mcpMux)))
+	mux.Handle(PathMessage, auth.middleware(limitBody(opts.MaxBodyBytes, mcpMux)))
+	mux.HandleFunc(PathHealth, func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	})
+	mux.HandleFunc(PathReady, h.serveReady)
+	mux.Handle(PathMetrics, promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeHTTPError(w, http.StatusNotFound, "not found; the MCP endpoint is "+PathMCP+" (Streamable HTTP) or "+PathSSE+" (legacy SSE)")
+	})
+	h.handler = checkOrigin(opts.AllowedOrigins, mux)
+	h.srv = &http.Server{
+		Handler:           h.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute, // whole request, body included; bodies are small
+		// No WriteTimeout: SSE streams and streamed responses stay open for as long as the session lives.
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
+		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	return h, nil
+}
+
+// Handler returns the whole HTTP handler (all paths, with Origin checks, limits and authentication), for tests
+// and for callers that run their own http.Server.
+func (h *HTTPServer) Handler() http.Handler { return h.handler }
+
+// Listen binds the listening socket, if Run has not already, and returns its address (useful with port 0).
+func (h *HTTPServer) Listen() (net.Addr, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.ln == nil {
+		ln, err := net.Listen("tcp", h.opts.Addr)
+		if err != nil {
+			return nil, fmt.Errorf("listen on %s: %w", h.opts.Addr, err)
+		}
+		h.ln = ln
+	}
+	return h.ln.Addr(), nil
+}
+
+// Run serves until ctx ends, then shuts down gracefully: it stops accepting connections, ends the SSE and
+// Streamable HTTP sessions, and waits up to ShutdownTimeout for requests in flight. It returns nil after a
+// shutdown caused by ctx, and the error otherwise. Run may be called once.
+func (h *HTTPServer) Run(ctx context.Context) error {
+	if _, err := h.Listen(); err != nil {
+		return err
+	}
+	h.log.Info("serving MCP over HTTP", "addr", h.ln.Addr().String(), "streamable", PathMCP, "sse", PathSSE)
+	errc := make(chan error, 1)
+	go func() { errc <- h.srv.Serve(h.ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve http: %w", err)
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), h.opts.ShutdownTimeout)
+	defer cancel()
+	// Long-lived streams never finish by themselves: end the sessions first so Shutdown can drain.
+	h.sse.CloseSessions()
+	h.streamable.CloseSessions(sctx)
+	err := h.srv.Shutdown(sctx)
+	if serr := <-errc; serr != nil && !errors.Is(serr, http.ErrServerClosed) && err == nil {
+		err = serr
+	}
+	if err != nil {
+		h.srv.Close()
+		return fmt.Errorf("shut down http: %w", err)
+	}
+	return nil
+}
+
+func (h *HTTPServer) serveReady(w http.ResponseWriter, r *http.Request) {
+	if h.opts.Ready != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+		defer cancel()
+		if err := h.opts.Ready(ctx); err != nil {
+			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+			return
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+}
+
+// checkOrigin answers 403 to a request whose Origin header is not in allowed. mcp-go checks only the Host header
+// (and only on loopback); a browser on a hostile page sends its own Origin, which is what this catches.
+func checkOrigin(allowed []string, next http.Handler) http.Handler {
+	set := make(map[string]bool, len(allowed))
+	for _, o := range allowed {
+		set[strings.TrimRight(strings.ToLower(strings.TrimSpace(o)), "/")] = true
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		origins := r.Header.Values("Origin")
+		for _, o := range origins {
+			if !set[strings.ToLower(o)] {
+				writeHTTPError(w, http.StatusForbidden, "origin not allowed: add it to the server's allowed origins to serve browser clients from it")
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody answers 413 to a request whose body is larger than max, and otherwise hands next the body read into
+// memory (mcp-go reads it whole anyway, and would otherwise turn a too-large body into a JSON-RPC parse error).
+func limitBody(max int64, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body == nil || r.Body == http.NoBody || r.Method == http.MethodGet || r.Method == http.MethodHead {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > max {
+			writeHTTPError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", max))
+			return
+		}
+		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+		if err != nil {
+			var tooLarge *http.MaxBytesError
+			if errors.As(err, &tooLarge) {
+				writeHTTPError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body larger than %d bytes", max))
+				return
+			}
+			writeHTTPError(w, http.StatusBadRequest, "could not read the request body")
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		r.ContentLength = int64(len(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeHTTPError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// isLoopbackAddr reports whether the host of addr (host:port) is a loopback address or "localhost". An empty
+// host (":8080") listens on every interface and is not loopback.
+func isLoopbackAddr(addr string) (bool, error) {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false, fmt.Errorf("listen address %q: %w", addr, err)
+	}
+	if strings.EqualFold(host, "localhost") {
+		return true, nil
+	}
+	ip, err := netip.ParseAddr(host)
+	if err != nil {
+		return false, nil // a host name: it may resolve to anything
+	}
+	return ip.IsLoopback(), nil
+}

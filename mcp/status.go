@@ -1,0 +1,205 @@
+package mcp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	"golang.org/x/sync/singleflight"
+)
+
+// SyncState is what the syncer has recorded in the replica's metadata, as the tools report it: the workspace the
+// replica copies, when it last completed a sync, and how far the first full copy (backfill) of each kind got.
+type SyncState struct {
+	WorkspaceID string    // Intercom's app id_code; "" while unknown
+	LastSyncAt  time.Time // the last sync that completed; zero when none has
+	Backfill    map[query.Kind]BackfillState
+}
+
+// BackfillState is the progress of the first full copy of one kind.
+type BackfillState struct {
+	Complete bool
+	Done     int // records copied so far
+	Total    int // records Intercom reported, 0 when unknown
+}
+
+// The metadata keys DefaultSyncState reads. The syncer owns the metadata; these are the names the tools expect
+// unless cmd wires another ToolOptions.SyncState.
+const (
+	MetaWorkspaceID  = "workspace.id"      // the app id_code, as text
+	MetaLastSyncAt   = "sync.last_success" // RFC 3339 time of the last completed sync
+	MetaBackfillFmt  = "backfill.%s"       // per kind: JSON {"complete": bool, "done": n, "total": n}
+	metaBackfillDone = "complete"
+)
+
+// DefaultSyncState reads a SyncState from the metadata keys MetaWorkspaceID, MetaLastSyncAt and MetaBackfillFmt.
+// Missing or unreadable keys leave their fields zero.
+func DefaultSyncState(st index.Status) SyncState {
+	s := SyncState{WorkspaceID: strings.TrimSpace(string(st.Meta[MetaWorkspaceID])), Backfill: map[query.Kind]BackfillState{}}
+	if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(st.Meta[MetaLastSyncAt]))); err == nil {
+		s.LastSyncAt = t
+	}
+	for _, k := range query.Kinds() {
+		raw, ok := st.Meta[fmt.Sprintf(MetaBackfillFmt, k)]
+		if !ok {
+			continue
+		}
+		var b struct {
+			Complete bool `json:"complete"`
+			Done     int  `json:"done"`
+			Total    int  `json:"total"`
+		}
+		if json.Unmarshal(raw, &b) == nil {
+			s.Backfill[k] = BackfillState{Complete: b.Complete, Done: b.Done, Total: b.Total}
+		}
+	}
+	return s
+}
+
+// replicaSnapshot is the replica's state as one tool call reports it.
+type replicaSnapshot struct {
+	appID    string
+	lastSync time.Time
+	now      time.Time
+	state    ReplicaState
+}
+
+// freshness is the freshness of a search result: the replica's last sync.
+func (s replicaSnapshot) freshness() Freshness {
+	return newFreshness(SourceReplica, s.lastSync, s.now, s.state)
+}
+
+// replicaInfo reads the replica's status for a result. A failure to read it does not fail the call: the result
+// then says the state is unknown.
+func replicaInfo(ctx context.Context, status StatusSource, o ToolOptions) replicaSnapshot {
+	snap := replicaSnapshot{now: o.Now()}
+	st, err := status.Status(ctx)
+	if err != nil {
+		o.Logger.Warn("replica status unavailable", "err", err)
+		snap.state.Progress = "replica status unavailable"
+		return snap
+	}
+	decode := o.SyncState
+	if decode == nil {
+		decode = DefaultSyncState
+	}
+	ss := decode(st)
+	snap.appID, snap.lastSync = ss.WorkspaceID, ss.LastSyncAt
+	snap.state = replicaStateOf(st, ss)
+	return snap
+}
+
+// replicaStateOf summarizes the replica for results. The replica is complete when every kind's backfill is.
+func replicaStateOf(st index.Status, ss SyncState) ReplicaState {
+	rs := ReplicaState{
+		Conversations: st.Kinds[query.KindConversation].Records,
+		Contacts:      st.Kinds[query.KindContact].Records,
+		Complete:      true,
+	}
+	if !ss.LastSyncAt.IsZero() {
+		rs.LastSyncAt = ss.LastSyncAt.UTC().Format(time.RFC3339)
+	}
+	var progress []string
+	for _, k := range query.Kinds() {
+		b, ok := ss.Backfill[k]
+		if ok && b.Complete {
+			continue
+		}
+		rs.Complete = false
+		switch {
+		case !ok:
+			progress = append(progress, k.Plural()+" not started")
+		case b.Total > 0:
+			progress = append(progress, fmt.Sprintf("%s %s of %s (%d%%)", k.Plural(), formatCount(b.Done), formatCount(b.Total), min(100, b.Done*100/b.Total)))
+		default:
+			progress = append(progress, fmt.Sprintf("%s %s so far", k.Plural(), formatCount(b.Done)))
+		}
+	}
+	rs.Progress = strings.Join(progress, "; ")
+	return rs
+}
+
+// cachedStatus shares one Status call among the tool calls of a short interval: Status walks the store's
+// metadata and the index directories, which is cheap once but not once per call under load.
+type cachedStatus struct {
+	src StatusSource
+	ttl time.Duration
+	now func() time.Time
+
+	group singleflight.Group
+	mu    sync.Mutex
+	st    index.Status
+	at    time.Time
+	ok    bool
+}
+
+func newCachedStatus(src StatusSource, ttl time.Duration, now func() time.Time) StatusSource {
+	if ttl <= 0 {
+		return src
+	}
+	return &cachedStatus{src: src, ttl: ttl, now: now}
+}
+
+// Status implements StatusSource.
+func (c *cachedStatus) Status(ctx context.Context) (index.Status, error) {
+	c.mu.Lock()
+	if c.ok && c.now().Sub(c.at) < c.ttl {
+		st := c.st
+		c.mu.Unlock()
+		return st, nil
+	}
+	c.mu.Unlock()
+	v, err, _ := c.group.Do("status", func() (any, error) {
+		// Shared by every caller waiting: one caller going away must not fail the others.
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		st, err := c.src.Status(sctx)
+		if err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		c.st, c.at, c.ok = st, c.now(), true
+		c.mu.Unlock()
+		return st, nil
+	})
+	if err != nil {
+		return index.Status{}, err
+	}
+	return v.(index.Status), nil
+}
+
+// replicaSyncedAt returns the last completed sync recorded in st.
+func replicaSyncedAt(st index.Status, decode func(index.Status) SyncState) time.Time {
+	if decode == nil {
+		decode = DefaultSyncState
+	}
+	return decode(st).LastSyncAt
+}
+
+// ReplicaReady returns a readiness check for /readyz: the replica's status can be read (the store is open) and
+// every kind's full-text index holds every change in the store and is not being rebuilt.
+func ReplicaReady(status StatusSource) func(context.Context) error {
+	return func(ctx context.Context) error {
+		st, err := status.Status(ctx)
+		if err != nil {
+			return fmt.Errorf("replica status: %w", err)
+		}
+		for _, k := range query.Kinds() {
+			ks, ok := st.Kinds[k]
+			switch {
+			case !ok:
+				return fmt.Errorf("no %s index", k)
+			case ks.Rebuilding:
+				return fmt.Errorf("the %s index is being rebuilt", k)
+			case ks.IndexSeq < st.StoreSeq:
+				return fmt.Errorf("the %s index is catching up (at %d of %d)", k, ks.IndexSeq, st.StoreSeq)
+			}
+		}
+		return nil
+	}
+}

@@ -1,0 +1,99 @@
+package mcp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// SearchContactsResult is the structured result of search_contacts: the hosted server's shape ({total_in_page,
+// data, pages, _note}) with the total, the query as run, and the freshness.
+type SearchContactsResult struct {
+	Data        []ContactSummary `json:"data"`
+	TotalCount  int              `json:"total_count"`
+	TotalInPage int              `json:"total_in_page"`
+	Pages       Pages            `json:"pages"`
+	Note        string           `json:"_note,omitempty"`
+	Query       string           `json:"query"` // the equivalent search DSL
+	Freshness   Freshness        `json:"freshness"`
+}
+
+// ContactSummary is one contact of a structured search.
+type ContactSummary struct {
+	ID         string   `json:"id"` // prefixed: contact_abc
+	Name       string   `json:"name,omitempty"`
+	Email      string   `json:"email,omitempty"`
+	Role       string   `json:"role,omitempty"`
+	Phone      string   `json:"phone,omitempty"`
+	ExternalID string   `json:"external_id,omitempty"`
+	Location   string   `json:"location,omitempty"`
+	Companies  []string `json:"companies,omitempty"`
+	Tags       []string `json:"tags,omitempty"`
+	CreatedAt  string   `json:"created_at,omitempty"`
+	UpdatedAt  string   `json:"updated_at,omitempty"`
+	LastSeenAt string   `json:"last_seen_at,omitempty"`
+	URL        string   `json:"url"`
+}
+
+const searchContactsDescription = `Search contacts (users and leads) with structured filters (the same filters as Intercom's search_contacts tool, plus a few more): ids, name (matches part of the name), email (exact), email_domain, phone, role, external_id, custom_attributes (each must equal), and created/updated/last-seen ranges. All given filters must match. Ranges take {"operator": ">", "value": ...} (operators > >= < <= = !=) or bounds {"gte": ..., "lt": ...}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago (7d, 24h).
+
+Answered from the local replica in milliseconds, with prefixed ids (contact_abc) to pass to get_contact or fetch. When more results exist, the result gives the starting_after cursor of the next page.
+
+Example: {"email_domain": "example.com", "role": "user", "custom_attributes": {"plan": "pro"}}`
+
+// SearchContactsTool is search_contacts: structured filters, through the same query AST as search.
+func SearchContactsTool(s Searcher, status StatusSource, o ToolOptions) server.ServerTool {
+	o = o.withDefaults()
+	tool := newTool[SearchContactsResult]("search_contacts", "Search contacts by filters",
+		searchContactsDescription, filterSchema[query.ContactFilter](query.KindContact), false)
+	return server.ServerTool{Tool: tool, Handler: typedHandler("search_contacts", o, func(ctx context.Context, f query.ContactFilter) (*mcpgo.CallToolResult, error) {
+		q, err := f.Query(query.Options{Now: o.Now})
+		if err != nil {
+			return nil, err
+		}
+		res, err := s.Search(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("search contacts: %w", err)
+		}
+		info := replicaInfo(ctx, status, o)
+		out := &SearchContactsResult{
+			Data:       make([]ContactSummary, 0, len(res.Hits)),
+			TotalCount: res.Total, TotalInPage: len(res.Hits),
+			Pages: pagesOf(q, res), Note: structuredNote(res), Query: withoutCursor(q).String(),
+			Freshness: info.freshness(),
+		}
+		var b strings.Builder
+		writeListHeader(&b, out.TotalCount, out.TotalInPage, query.KindContact, out.Query, q.StartingAfter != "", out.Freshness)
+		for i, h := range res.Hits {
+			c := contactSummary(h, info.appID)
+			out.Data = append(out.Data, c)
+			fmt.Fprintf(&b, "%d. %s\n", i+1, c.line())
+		}
+		if out.Note != "" {
+			b.WriteString("\n" + out.Note + "\n")
+		}
+		return newResult(strings.TrimRight(b.String(), "\n"), out), nil
+	})}
+}
+
+func contactSummary(h index.Hit, appID string) ContactSummary {
+	return ContactSummary{
+		ID: query.FormatID(query.KindContact, h.ID), Name: sanitizeLine(h.Name), Email: sanitizeLine(h.Email),
+		Role: h.Role, Phone: sanitizeLine(h.Phone), ExternalID: sanitizeLine(h.ExternalID),
+		Location: sanitizeLine(h.Location), Companies: sanitizeList(h.Companies), Tags: sanitizeList(h.Tags),
+		CreatedAt: rfc3339(h.CreatedAt), UpdatedAt: rfc3339(h.UpdatedAt), LastSeenAt: rfc3339(h.LastSeenAt),
+		URL: appURL(appID, query.KindContact, h.ID),
+	}
+}
+
+// line renders a contact summary on one line.
+func (c ContactSummary) line() string {
+	return joinNonEmpty(" · ", c.ID+" "+personLabel(c.Name, c.Email, c.Role, ""), c.Role, c.Phone,
+		prefixed("external id ", c.ExternalID), c.Location, prefixed("companies ", strings.Join(c.Companies, ", ")),
+		prefixed("tags ", strings.Join(c.Tags, ", ")), prefixed("last seen ", humanTimeRFC(c.LastSeenAt)))
+}

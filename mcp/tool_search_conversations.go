@@ -1,0 +1,157 @@
+package mcp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+// SearchConversationsResult is the structured result of search_conversations: the hosted server's shape
+// ({total_in_page, conversations, pages, _note}) with summaries instead of whole conversations (get_conversation
+// or fetch has the rest), the total, the query as run, and the freshness.
+type SearchConversationsResult struct {
+	Conversations []ConversationSummary `json:"conversations"`
+	TotalCount    int                   `json:"total_count"`
+	TotalInPage   int                   `json:"total_in_page"`
+	Pages         Pages                 `json:"pages"`
+	Note          string                `json:"_note,omitempty"`
+	Query         string                `json:"query"` // the equivalent search DSL
+	Freshness     Freshness             `json:"freshness"`
+}
+
+const searchConversationsDescription = `Search conversations with structured filters (the same filters as Intercom's search_conversations tool, plus a few more). All given filters must match; list filters (ids, contact_ids, tags, tag_ids) match any of their values. Ranges take {"operator": ">", "value": 3600} (operators > >= < <= = !=) or bounds {"gte": ..., "lt": ...}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago (7d, 24h).
+
+Answered from the local replica in milliseconds; results are newest first, as summaries with prefixed ids (conversation_123) to pass to get_conversation or fetch. When more results exist, the result gives the starting_after cursor of the next page. For free-text search over every message, use the search tool with q:"...".
+
+Example: {"state": "open", "source_type": "email", "statistics_time_to_admin_reply": {"operator": ">", "value": 3600}, "per_page": 20}`
+
+// SearchConversationsTool is search_conversations: structured filters, through the same query AST as search.
+func SearchConversationsTool(s Searcher, status StatusSource, o ToolOptions) server.ServerTool {
+	o = o.withDefaults()
+	tool := newTool[SearchConversationsResult]("search_conversations", "Search conversations by filters",
+		searchConversationsDescription, filterSchema[query.ConversationFilter](query.KindConversation), false)
+	return server.ServerTool{Tool: tool, Handler: typedHandler("search_conversations", o, func(ctx context.Context, f query.ConversationFilter) (*mcpgo.CallToolResult, error) {
+		q, err := f.Query(query.Options{Now: o.Now})
+		if err != nil {
+			return nil, err
+		}
+		res, err := s.Search(ctx, q)
+		if err != nil {
+			return nil, fmt.Errorf("search conversations: %w", err)
+		}
+		info := replicaInfo(ctx, status, o)
+		out := &SearchConversationsResult{
+			Conversations: make([]ConversationSummary, 0, len(res.Hits)),
+			TotalCount:    res.Total, TotalInPage: len(res.Hits),
+			Pages: pagesOf(q, res), Note: structuredNote(res), Query: withoutCursor(q).String(),
+			Freshness: info.freshness(),
+		}
+		var b strings.Builder
+		writeListHeader(&b, out.TotalCount, out.TotalInPage, query.KindConversation, out.Query, q.StartingAfter != "", out.Freshness)
+		for i, h := range res.Hits {
+			c := conversationSummary(h, info.appID)
+			out.Conversations = append(out.Conversations, c)
+			fmt.Fprintf(&b, "%d. %s\n", i+1, c.line())
+			if p := sanitizeLine(h.Preview); p != "" {
+				b.WriteString("   > " + truncateRunes(p, 160) + "\n")
+			}
+		}
+		if out.Note != "" {
+			b.WriteString("\n" + out.Note + "\n")
+		}
+		return newResult(strings.TrimRight(b.String(), "\n"), out), nil
+	})}
+}
+
+// conversationSummary shapes a hit as a conversation summary.
+func conversationSummary(h index.Hit, appID string) ConversationSummary {
+	return ConversationSummary{
+		ID: query.FormatID(query.KindConversation, h.ID), Title: sanitizeLine(h.Title), State: h.State,
+		Priority: h.Priority, SourceType: h.SourceType, AuthorName: sanitizeLine(h.AuthorName),
+		AuthorEmail: sanitizeLine(h.AuthorEmail), Tags: sanitizeList(h.Tags), CreatedAt: rfc3339(h.CreatedAt),
+		UpdatedAt: rfc3339(h.UpdatedAt), Preview: truncateRunes(sanitizeLine(h.Preview), 300),
+		URL: appURL(appID, query.KindConversation, h.ID),
+	}
+}
+
+func sanitizeList(in []string) []string {
+	if len(in) == 0 {
+		return nil
+	}
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = sanitizeLine(s)
+	}
+	return out
+}
+
+// pagesOf describes the paging of a structured search.
+func pagesOf(q query.Query, res index.Result) Pages {
+	p := Pages{Type: "pages", PerPage: q.Limit}
+	if res.Next != "" {
+		p.Next = &NextPage{StartingAfter: res.Next}
+	}
+	return p
+}
+
+// structuredNote is the note of a structured search with more results.
+func structuredNote(res index.Result) string {
+	if res.Next == "" {
+		return ""
+	}
+	return "More results available. To get the next page, call again with the same filters and starting_after: \"" + res.Next + "\""
+}
+
+// writeListHeader writes the first lines of a search's text: how many match, how many are shown, and the
+// freshness.
+func writeListHeader(b *strings.Builder, total, inPage int, kind query.Kind, dsl string, later bool, fresh Freshness) {
+	what, verb := kind.Plural(), "match"
+	if total == 1 {
+		what, verb = string(kind), "matches"
+	}
+	switch {
+	case total == 0:
+		fmt.Fprintf(b, "No %s match %s\n", kind.Plural(), dsl)
+	case later:
+		fmt.Fprintf(b, "%s %s %s %s; this later page shows %d.\n", formatCount(total), what, verb, dsl, inPage)
+	default:
+		fmt.Fprintf(b, "%s %s %s %s; showing %d.\n", formatCount(total), what, verb, dsl, inPage)
+	}
+	writeField(b, "Freshness", fresh.line())
+	if inPage > 0 {
+		b.WriteString("\n")
+	}
+}
+
+// filterSchema is the input schema of a structured search tool: generated from the filter type of package query
+// (the single definition of its parameters), with the closed sets of values taken from the catalog and the page
+// size bounded as the DSL bounds limit.
+func filterSchema[F any](kind query.Kind) map[string]any {
+	raw := mcpgo.NewTool("schema", mcpgo.WithInputSchema[F]()).RawInputSchema
+	var schema map[string]any
+	if err := jsonUnmarshal(raw, &schema); err != nil || schema == nil {
+		panic(fmt.Sprintf("no input schema for %T: %v", *new(F), err)) // a programming error, caught by every test
+	}
+	props, _ := schema["properties"].(map[string]any)
+	cat := query.CatalogFor(kind)
+	for name, p := range props {
+		prop, _ := p.(map[string]any)
+		if prop == nil {
+			continue
+		}
+		if f, ok := cat.Lookup(name); ok && len(f.Enum) > 0 {
+			prop["enum"] = f.Enum
+		}
+	}
+	if p, ok := props["per_page"].(map[string]any); ok {
+		p["minimum"], p["maximum"] = 1, query.MaxLimit
+		p["description"] = fmt.Sprintf("Results per page, 1 to %d (default %d).", query.MaxLimit, query.DefaultLimit)
+	}
+	delete(schema, "$schema")
+	return schema
+}
