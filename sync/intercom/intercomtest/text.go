@@ -2,6 +2,7 @@ package intercomtest
 
 import (
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -17,8 +18,8 @@ type textVars struct {
 	browser, os, version, version2                 string
 	city, country, address                         string
 	seats, count, count2                           string
-	sloppy                                         bool // this customer writes with typos
-	used                                           map[string]bool
+	sloppy                                         bool     // this customer writes with typos
+	used                                           []string // templates this conversation has used
 }
 
 // fresh picks a template this conversation has not used yet when it can (people rarely send the same message
@@ -26,15 +27,12 @@ type textVars struct {
 func (v *textVars) fresh(r *rand.Rand, list []string) string {
 	s := pick(r, list)
 	for range 3 {
-		if !v.used[s] {
+		if !slices.Contains(v.used, s) {
 			break
 		}
 		s = pick(r, list)
 	}
-	if v.used == nil {
-		v.used = map[string]bool{}
-	}
-	v.used[s] = true
+	v.used = append(v.used, s)
 	return s
 }
 
@@ -67,6 +65,7 @@ func newTextVars(r *rand.Rand, customerFirst, customerLast, company, email, agen
 		count:     strconv.Itoa(100 + r.IntN(5000)),
 		count2:    strconv.Itoa(100 + r.IntN(5000)),
 		sloppy:    r.IntN(4) == 0,
+		used:      make([]string, 0, 32),
 	}
 	v.invoice2 = "INV-" + v.invoice[4:8] + "-" + pad(r.IntN(100000), 6)
 	v.version2 = v.version[:strings.LastIndexByte(v.version, '.')] + "." + strconv.Itoa(10+r.IntN(5))
