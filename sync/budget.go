@@ -44,6 +44,10 @@ const (
 	// inflightTTL forgets a request whose answer never came back (a transport error: the client does not call
 	// Observe then), so that it stops counting against the window.
 	inflightTTL = 2 * time.Minute
+
+	// minSkewStep is the first step by which the learned clock skew grows when the local clock turns out to run
+	// ahead of Intercom's.
+	minSkewStep = 50 * time.Millisecond
 )
 
 // BudgetOptions configures a [Budget]. The zero value keeps no reserve and sets no ceiling.
@@ -78,21 +82,29 @@ type Budget struct {
 	mu        gosync.Mutex
 	changed   chan struct{} // closed and replaced whenever an answer arrives
 	windowLen time.Duration
-	answered  bool // any answer observed
-	headers   bool // any answer carried rate-limit headers
-	limit     int  // X-RateLimit-Limit
-	end       time.Time
+	answered  bool          // any answer observed
+	headers   bool          // any answer carried rate-limit headers
+	limit     int           // X-RateLimit-Limit
+	end       time.Time     // the end of the newest window an answer has announced (X-RateLimit-Reset, server clock)
 	skew      time.Duration // how far the local clock runs ahead of the server's (window boundaries + skew = local)
-	confirmed bool          // an answer from the current window has arrived since it began (by the local clock)
-	probes    int           // requests let through in the current window before it was confirmed
-	svrUsed   int           // the most the server reported used in the current window (limit − remaining)
-	granted   int           // requests let through in the current window
+	bump      time.Duration // the next step of skew when the clock turns out to run ahead
+	win       counts        // the window the local clock is in
+	prev      counts        // the window before it, in case the server turns out to be still in it
 	inflight  []time.Time   // send times of requests not answered yet, oldest first
 	blocked   time.Time     // after a 429: nothing goes out before this (local clock)
 	tokens    float64       // ceiling bucket
 	tokensAt  time.Time
 
 	stats BudgetStats
+}
+
+// counts is what the budget knows about one window.
+type counts struct {
+	end       time.Time // the window's end (server clock): announced, or predicted from the last announced one
+	confirmed bool      // an answer announcing this window has arrived
+	probes    int       // requests let through before it was confirmed
+	svrUsed   int       // the most the server reported used in it (limit − remaining)
+	granted   int       // requests let through in it
 }
 
 // BudgetStats counts what a Budget did since it was created.
@@ -122,6 +134,7 @@ func NewBudget(opts BudgetOptions) *Budget {
 		rpm:       max(opts.MaxRequestsPerMinute, 0),
 		changed:   make(chan struct{}),
 		windowLen: DefaultRateWindow,
+		bump:      minSkewStep,
 	}
 	if b.rpm > 0 {
 		b.tokens = b.bucketSize()
@@ -140,8 +153,8 @@ func (b *Budget) State() BudgetState {
 	now := time.Now()
 	b.rollover(now)
 	st := BudgetState{Limit: b.limit, Used: b.used(), SyncCap: b.syncCap(), Window: b.windowLen, Skew: b.skew, Stats: b.stats}
-	if !b.end.IsZero() {
-		st.WindowEnd = b.end.Add(b.skew)
+	if !b.win.end.IsZero() {
+		st.WindowEnd = b.win.end.Add(b.skew)
 	}
 	return st
 }
@@ -216,15 +229,15 @@ func (h *BudgetHandle) Throttled(rl intercom.RateLimit) { h.b.throttled(time.Now
 
 // used is what the current window has spent: our requests, or what the server said plus what it has not yet
 // answered, whichever is more.
-func (b *Budget) used() int { return max(b.granted, b.svrUsed+len(b.inflight)) }
+func (b *Budget) used() int { return max(b.win.granted, b.win.svrUsed+len(b.inflight)) }
 
 // syncCap is how much of a window the sync handle may use: the limit minus the reserve, at least one request.
 func (b *Budget) syncCap() int { return max(1, b.limit*(100-b.reserve)/100) }
 
 func (b *Budget) bucketSize() float64 { return max(1, float64(b.rpm)/6) }
 
-// rollover starts the next window when the local clock has passed the current one's end, and forgets requests
-// that were never answered.
+// rollover moves to the window the local clock is in, predicting its end from the last announced one, and forgets
+// requests that were never answered.
 func (b *Budget) rollover(now time.Time) {
 	for len(b.inflight) > 0 && now.Sub(b.inflight[0]) > inflightTTL {
 		b.inflight = b.inflight[1:]
@@ -232,13 +245,13 @@ func (b *Budget) rollover(now time.Time) {
 	if b.end.IsZero() {
 		return
 	}
-	localEnd := b.end.Add(b.skew)
-	if now.Before(localEnd) {
-		return
+	end := b.end
+	if !now.Before(end.Add(b.skew)) {
+		end = end.Add((now.Sub(end.Add(b.skew))/b.windowLen + 1) * b.windowLen)
 	}
-	n := now.Sub(localEnd)/b.windowLen + 1
-	b.end = b.end.Add(n * b.windowLen)
-	b.granted, b.svrUsed, b.probes, b.confirmed = 0, 0, 0, false
+	if end.After(b.win.end) {
+		b.prev, b.win = b.win, counts{end: end}
+	}
 }
 
 // decide reports whether a request of priority p may go now; if not, wake is when asking again may help (zero:
@@ -267,20 +280,20 @@ func (b *Budget) decide(now time.Time, p Priority) (wake time.Time, ok bool) {
 	}
 	capacity := b.syncCap()
 	if used >= capacity {
-		return b.end.Add(b.skew), false
+		return b.win.end.Add(b.skew), false
 	}
-	start := b.end.Add(b.skew - b.windowLen)
-	if !b.confirmed {
-		// The local clock says a new window began, but no answer from it has confirmed that the server agrees.
-		// Let a few requests through (their answers confirm it); more would risk a 429 if the clock is ahead.
-		if b.probes < max(1, b.limit/50) {
+	start := b.win.end.Add(b.skew - b.windowLen)
+	if !b.win.confirmed {
+		// The local clock says a new window began, but no answer has confirmed that the server agrees (or what its
+		// end is). Let a few requests through: their answers tell; more would risk a 429 if the clock is ahead.
+		if b.win.probes < max(1, b.limit/50) {
 			return time.Time{}, true
 		}
 		if deadline := start.Add(b.windowLen / 5); now.Before(deadline) {
 			return deadline, false
 		}
 		// No answer for a fifth of the window: the server has certainly moved on.
-		b.confirmed = true
+		b.win.confirmed = true
 	}
 	// Spread the window's allowance evenly: a small burst at its start, then a linear ramp.
 	burst := max(1, capacity/10)
@@ -302,9 +315,9 @@ func (b *Budget) refill(now time.Time) {
 }
 
 func (b *Budget) grant(now time.Time, p Priority) {
-	b.granted++
-	if !b.confirmed {
-		b.probes++
+	b.win.granted++
+	if !b.win.confirmed {
+		b.win.probes++
 	}
 	b.inflight = append(b.inflight, now)
 	if p == PrioritySync && b.rpm > 0 {
@@ -346,32 +359,45 @@ func (b *Budget) observe(now time.Time, rl intercom.RateLimit) {
 	}
 	switch {
 	case rl.Reset.IsZero():
-		b.svrUsed = max(b.svrUsed, serverUsed)
+		b.win.svrUsed = max(b.win.svrUsed, serverUsed)
 	case b.end.IsZero() || rl.Reset.After(b.end):
 		if !b.end.IsZero() {
-			if d := rl.Reset.Sub(b.end); d > 0 && d < b.windowLen {
+			d := rl.Reset.Sub(b.end)
+			// Resets are whole windows apart, so the smallest step seen is the window's length.
+			if d < b.windowLen {
 				b.windowLen = d
 			}
-			// The server had entered this window when it answered, which was before now: if the local clock had
-			// not yet reached the previous window's end, it runs behind the server by at least the difference.
-			if d := rl.Reset.Sub(b.end); d == b.windowLen && now.Before(b.end.Add(b.skew)) {
+			// The server had entered this window when it answered, before now: if the local clock had not reached
+			// the previous window's end, it runs behind the server by at least the difference.
+			if d == b.windowLen && now.Before(b.end.Add(b.skew)) {
 				b.skew = max(now.Sub(b.end), -b.windowLen)
+				b.bump = minSkewStep
 			}
 		}
 		b.end = rl.Reset
-		b.svrUsed, b.granted, b.probes = serverUsed, 0, 0
-		b.confirmed = true
-	case rl.Reset.Equal(b.end):
-		b.svrUsed = max(b.svrUsed, serverUsed)
-		b.confirmed = true
-	default:
-		// An answer from a window the local clock has already left: the server was still in it after this request
-		// was sent, so the local clock runs ahead by at least sent − Reset.
-		if !sent.IsZero() {
-			if ahead := sent.Sub(rl.Reset); ahead > b.skew {
-				b.skew = min(ahead, b.windowLen)
-			}
+		if !b.win.end.Equal(rl.Reset) {
+			b.prev, b.win = b.win, counts{end: rl.Reset}
 		}
+		b.win.svrUsed = max(b.win.svrUsed, serverUsed)
+		b.win.confirmed = true
+	case rl.Reset.Equal(b.end) && b.win.end.After(b.end) && !sent.IsZero() && !sent.Before(b.end.Add(b.skew)):
+		// A request sent after the local clock left the announced window was answered within it: the clock runs
+		// ahead by at least sent − end. Go back to that window. (An answer to a request sent before the local end
+		// that arrives after it says nothing: it was just slow.)
+		// The bound is weak when the request left just after the local end, so step beyond it, by more each time.
+		b.skew = min(max(b.skew, sent.Sub(b.end))+b.bump, b.windowLen/2)
+		b.bump = min(2*b.bump, b.windowLen/4)
+		if b.prev.end.Equal(b.end) {
+			b.win = b.prev
+		} else {
+			b.win = counts{end: b.end}
+		}
+		b.prev = counts{}
+		b.win.svrUsed = max(b.win.svrUsed, serverUsed)
+		b.win.confirmed = true
+	case rl.Reset.Equal(b.end):
+		b.win.svrUsed = max(b.win.svrUsed, serverUsed)
+		b.win.confirmed = true
 	}
 }
 
@@ -388,7 +414,7 @@ func (b *Budget) throttled(now time.Time, rl intercom.RateLimit) {
 	if until.After(b.blocked) {
 		b.blocked = until
 	}
-	if !rl.Reset.IsZero() && rl.Reset.Equal(b.end) {
-		b.svrUsed = max(b.svrUsed, b.limit)
+	if !rl.Reset.IsZero() && rl.Reset.Equal(b.win.end) {
+		b.win.svrUsed = max(b.win.svrUsed, b.limit)
 	}
 }

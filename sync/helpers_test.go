@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -62,7 +63,8 @@ type envOptions struct {
 	opts                    Options // PageSize, Concurrency, ... (Source, Sink, Now are filled in)
 	budget                  BudgetOptions
 	retry                   intercom.RetryPolicy
-	realClock               bool // the workspace and syncer use time.Now
+	realClock               bool                            // the workspace and syncer use time.Now
+	wrap                    func(http.Handler) http.Handler // middleware around the fake
 }
 
 // newEnv serves a seeded workspace (60 conversations and 40 contacts unless set) and opens a syncer on a fresh
@@ -89,7 +91,11 @@ func newEnv(t testing.TB, o envOptions) *env {
 		o.faults.RateLimit = -1 // no rate limit unless a test asks for one
 	}
 	e.fake = intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: o.faults})
-	e.srv = httptest.NewServer(e.fake)
+	var h http.Handler = e.fake
+	if o.wrap != nil {
+		h = o.wrap(h)
+	}
+	e.srv = httptest.NewServer(h)
 	t.Cleanup(e.srv.Close)
 	e.dir = t.TempDir()
 	e.open(o)
@@ -235,11 +241,14 @@ func diff(a, b []string) []string {
 	return out
 }
 
-// must fails the test on a mutation error.
-func must(t testing.TB, _ intercomtest.Change, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
+// changes returns a function that fails the test on a mutation error: changes(t)(ws.Reply(...)).
+func changes(t testing.TB) func(intercomtest.Change, error) intercomtest.Change {
+	return func(ch intercomtest.Change, err error) intercomtest.Change {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ch
 	}
 }
 
@@ -266,4 +275,37 @@ func stored(t testing.TB, r *index.Replica, kind query.Kind, id string) (index.R
 		t.Fatal(err)
 	}
 	return rec, true
+}
+
+// metricValue returns the value of the metric name whose labels include the given name/value pairs, or -1.
+func metricValue(t testing.TB, e *env, name string, labels ...string) float64 {
+	t.Helper()
+	families, err := e.reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+	metrics:
+		for _, m := range f.GetMetric() {
+			have := map[string]string{}
+			for _, l := range m.GetLabel() {
+				have[l.GetName()] = l.GetValue()
+			}
+			for i := 0; i+1 < len(labels); i += 2 {
+				if have[labels[i]] != labels[i+1] {
+					continue metrics
+				}
+			}
+			switch {
+			case m.Counter != nil:
+				return m.Counter.GetValue()
+			case m.Gauge != nil:
+				return m.Gauge.GetValue()
+			}
+		}
+	}
+	return -1
 }

@@ -1,9 +1,17 @@
 package sync
 
 import (
+	"context"
+	"encoding/json"
+	"maps"
+	"net/http"
+	"strings"
+	gosync "sync"
 	"testing"
+	"time"
 
 	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 )
 
@@ -38,5 +46,224 @@ func TestSync_BackfillCopiesEveryRecordByteForByte(t *testing.T) {
 			t.Errorf("%s backfill state = %+v", k, b)
 		}
 	}
-	_ = intercomtest.EpochUnix
+}
+
+// contactsByRole returns the ids of the workspace's listed contacts with role ("user" or "lead").
+func contactsByRole(t *testing.T, ws *intercomtest.Workspace, role string) []string {
+	t.Helper()
+	var out []string
+	for _, id := range ws.ContactIDs() {
+		raw, err := ws.ContactJSON(id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var c struct {
+			Role string `json:"role"`
+		}
+		if err := json.Unmarshal(raw, &c); err != nil {
+			t.Fatal(err)
+		}
+		if c.Role == role {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func TestSync_IncrementalPicksUpEveryKindOfChange(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.sync(ModeIncremental)
+	ws := e.ws
+	convs := ws.ConversationIDs() // newest first
+	users, leads := contactsByRole(t, ws, "user"), contactsByRole(t, ws, "lead")
+	if len(users) < 3 || len(leads) < 2 {
+		t.Fatalf("workspace has %d users and %d leads", len(users), len(leads))
+	}
+	// Not the name or email: the fake renders a generated conversation with its contact's current name, so a
+	// rename would change old conversations' JSON without moving their updated_at (Intercom does not rewrite
+	// history; no incremental sync could see that).
+	phone := "+44 20 7946 0000"
+	must := changes(t)
+
+	// A minute later: one of each change.
+	e.clock.Advance(time.Minute)
+	must(ws.CreateConversation(intercomtest.NewConversation{}))
+	old := convs[len(convs)-1] // the least recently updated
+	must(ws.Reply(old, intercomtest.Reply{Author: intercomtest.AuthorUser, Body: "<p>still double charged</p>"}))
+	must(ws.Reply(convs[len(convs)-2], intercomtest.Reply{Note: true}))
+	must(ws.SetState(convs[len(convs)-3], "closed"))
+	must(ws.SetState(convs[len(convs)-4], "snoozed"))
+	must(ws.DeleteConversation(convs[len(convs)-5]))
+	must(ws.UpdateContact(users[0], intercomtest.ContactEdit{Phone: &phone, CustomAttributes: map[string]any{"seats": 12}}))
+	must(ws.DeleteContact(users[1]))
+	must(ws.ArchiveContact(users[2]))
+	must(ws.MergeContact(leads[0], users[0]))
+	must(ws.CreateContact(intercomtest.NewContact{Name: "New Person", Email: "new.person@example.com"}))
+	e.sync(ModeIncremental)
+	mirror(t, e.replica, ws, e.syncer)
+	for _, id := range []string{users[1], users[2], leads[0]} {
+		if rec, ok := stored(t, e.replica, query.KindContact, id); !ok || !rec.Deleted {
+			t.Errorf("contact %s: want a tombstone, got %+v (found %v)", id, rec.Deleted, ok)
+		}
+	}
+	if rec, ok := stored(t, e.replica, query.KindConversation, convs[len(convs)-5]); !ok || !rec.Deleted {
+		t.Errorf("deleted conversation: want a tombstone")
+	}
+
+	// Changes in the same second as that pass, to records it just copied: updated_at does not move, and the
+	// next pass must still see them.
+	must(ws.Reply(old, intercomtest.Reply{Author: intercomtest.AuthorAdmin}))
+	must(ws.UpdateContact(users[0], intercomtest.ContactEdit{CustomAttributes: map[string]any{"plan": "enterprise"}}))
+	e.sync(ModeIncremental)
+	mirror(t, e.replica, ws, e.syncer)
+
+	// Twenty seconds later, within the minute of the last pass.
+	e.clock.Advance(20 * time.Second)
+	must(ws.SetState(old, "closed"))
+	must(ws.Reply(convs[0], intercomtest.Reply{Author: intercomtest.AuthorBot}))
+	e.sync(ModeIncremental)
+	mirror(t, e.replica, ws, e.syncer)
+
+	// An archived contact comes back.
+	e.clock.Advance(time.Minute)
+	must(ws.UnarchiveContact(users[2]))
+	e.sync(ModeIncremental)
+	mirror(t, e.replica, ws, e.syncer)
+}
+
+func TestSync_PassWithoutChangesCostsAHandfulOfCalls(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	e.sync(ModeIncremental)
+	e.clock.Advance(time.Minute)
+	if _, err := e.ws.Simulate(20); err != nil {
+		t.Fatal(err)
+	}
+	e.sync(ModeIncremental)
+	// The next pass may fetch again what the last one copied in the second it changed; the one after must not.
+	e.clock.Advance(time.Minute)
+	e.sync(ModeIncremental)
+	e.clock.Advance(time.Minute)
+	e.requests()
+	reps := e.sync(ModeIncremental)
+	got := e.requests()
+	want := map[string]int{
+		intercomtest.RouteSearchConversations:  1,
+		intercomtest.RouteDeletedConversations: 1,
+		intercomtest.RouteSearchContacts:       1,
+		intercomtest.RouteListContacts:         1, // the contact count
+	}
+	if !maps.Equal(got, want) {
+		t.Errorf("requests of a pass without changes = %v, want %v", got, want)
+	}
+	for _, k := range reps[0].Kinds {
+		if k.Written != 0 || k.Fetched != 0 || k.Requests != 2 {
+			t.Errorf("%s: %+v, want nothing written or fetched, 2 requests", k.Kind, k)
+		}
+	}
+	mirror(t, e.replica, e.ws, e.syncer)
+}
+
+// requestLog records when the fake received each request.
+type requestLog struct {
+	mu        gosync.Mutex
+	times     []time.Time
+	lastFetch time.Time // of the last GET /conversations/{id}
+}
+
+func (l *requestLog) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		l.mu.Lock()
+		now := time.Now()
+		l.times = append(l.times, now)
+		if id, ok := strings.CutPrefix(r.URL.Path, "/conversations/"); ok && id != "search" && id != "deleted" {
+			l.lastFetch = now
+		}
+		l.mu.Unlock()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func TestSync_BackfillUsesTheRateBudgetWithout429(t *testing.T) {
+	// 25 requests per one-second window, 20% reserved: the syncer may send 20 a second.
+	const limit, syncCap = 25, 20
+	var log requestLog
+	e := newEnv(t, envOptions{
+		conversations: 150, contacts: 5,
+		faults: intercomtest.Faults{RateLimit: limit, RateWindow: time.Second},
+		budget: BudgetOptions{ReservePercent: 20},
+		opts:   Options{PageSize: 50},
+		wrap:   log.wrap,
+	})
+	e.sync(ModeIncremental)
+	mirror(t, e.replica, e.ws, e.syncer)
+	if st := e.fake.Stats(); st.RateLimited != 0 {
+		t.Errorf("%d requests got 429", st.RateLimited)
+	}
+
+	// Count requests per whole window of the fake, leaving out the first two (the budget learns the limit and the
+	// window length from the headers) and those from the last conversation fetch on (the work runs out there).
+	log.mu.Lock()
+	defer log.mu.Unlock()
+	perWindow := map[int64]int{}
+	for _, at := range log.times {
+		perWindow[at.Unix()]++
+	}
+	first, last := log.times[0].Unix(), log.lastFetch.Unix()
+	var counts []int
+	sum := 0
+	for w := first + 2; w < last; w++ {
+		if perWindow[w] > limit {
+			t.Errorf("window %d: %d requests, more than the limit", w, perWindow[w])
+		}
+		counts = append(counts, perWindow[w])
+		sum += perWindow[w]
+	}
+	if len(counts) < 4 {
+		t.Fatalf("only %d whole windows measured: %v", len(counts), counts)
+	}
+	if used := float64(sum) / float64(syncCap*len(counts)); used < 0.9 || used > 1 {
+		t.Errorf("used %.0f%% of the sync budget (per window: %v), want 90..100%%", used*100, counts)
+	}
+}
+
+func TestSync_ConvergesThroughServerErrorsAndTruncatedBodies(t *testing.T) {
+	e := newEnv(t, envOptions{
+		faults: intercomtest.Faults{RateLimit: -1, ErrorRate: 0.15, TruncateRate: 0.15},
+		retry:  intercom.RetryPolicy{MaxAttempts: 3},
+	})
+	must := changes(t)
+	// A burst longer than the client's retries fails a pass now and then; the next one resumes.
+	syncUntilClean := func() {
+		t.Helper()
+		for attempt := 1; ; attempt++ {
+			_, err := e.syncer.Sync(context.Background(), ModeIncremental)
+			if err == nil {
+				return
+			}
+			if attempt == 10 {
+				t.Fatalf("still failing after %d passes: %v", attempt, err)
+			}
+			t.Logf("pass %d failed (resumed by the next): %v", attempt, err)
+		}
+	}
+	if err := e.fake.FailNext(4, 503); err != nil {
+		t.Fatal(err)
+	}
+	syncUntilClean()
+	mirror(t, e.replica, e.ws, e.syncer)
+
+	e.clock.Advance(time.Minute)
+	if _, err := e.ws.Simulate(15); err != nil {
+		t.Fatal(err)
+	}
+	must(e.ws.DeleteContact(e.ws.ContactIDs()[2]))
+	if err := e.fake.FailNext(3, 502); err != nil {
+		t.Fatal(err)
+	}
+	e.fake.TruncateNext(3)
+	syncUntilClean()
+	mirror(t, e.replica, e.ws, e.syncer)
+	if st := e.fake.Stats(); st.ServerErrors == 0 || st.Truncated == 0 {
+		t.Errorf("the faults did not fire: %+v", st)
+	}
 }

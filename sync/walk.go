@@ -53,7 +53,9 @@ func (s *Syncer) walkConversations(ctx context.Context, kr *kindRun, start strin
 	defer cancel()
 	g, gctx := errgroup.WithContext(wctx)
 	g.SetLimit(s.concurrency)
-	pages := make(chan *convPage, 1)
+	// A few pages may wait for their commit while the next ones are fetched: a slow write (the full-text index)
+	// then does not stall the fetches.
+	pages := make(chan *convPage, 3)
 	var produced error
 	producerDone := make(chan struct{})
 	go func() {
@@ -85,11 +87,7 @@ func (s *Syncer) walkConversations(ctx context.Context, kr *kindRun, start strin
 		pending = append(pending, p)
 	}
 	<-producerDone
-	gerr := g.Wait()
-	err = errors.Join(err, produced, gerr)
-	if err == nil {
-		err = ctx.Err()
-	}
+	err = firstCause(err, g.Wait(), produced, ctx.Err())
 	// Keep what was fetched: the pages' cursors stay where they were, and a resumed walk skips these as current.
 	var rest []candidate
 	for _, p := range pending {
@@ -105,6 +103,22 @@ func (s *Syncer) walkConversations(ctx context.Context, kr *kindRun, start strin
 		err = errors.Join(err, cerr)
 	}
 	return cancelCause(ctx, err)
+}
+
+// firstCause returns the first error that is not a cancellation (one failure cancels the rest of a walk, whose
+// errors then only say so), or else the first error.
+func firstCause(errs ...error) error {
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+			return err
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // cancelCause prefers the caller's cancellation over the errors it caused (context canceled inside requests), so

@@ -1,0 +1,105 @@
+package sync
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+)
+
+// withLiveClient gives e's syncer a live client paced by the budget's live handle, as serve wires it.
+func withLiveClient(t *testing.T, e *env, o envOptions) {
+	t.Helper()
+	live, err := intercom.New(intercom.Options{
+		Token: intercom.Token(e.fake.Token()), BaseURL: e.srv.URL, Pacer: e.budget.Pacer(PriorityLive),
+		Retry: intercom.RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxRateLimitWait: time.Second},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.opts.Live = live
+	o.opts.Source, o.opts.Sink = e.client, e.replica
+	o.opts.Now = e.clock.Now
+	e.reg = prometheus.NewRegistry()
+	o.opts.Registry, o.opts.Budget = e.reg, e.budget
+	if e.syncer, err = New(o.opts); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLiveFetcher_RefreshesTheReplica(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	withLiveClient(t, e, envOptions{})
+	e.sync(ModeIncremental)
+	live, ws, ctx := e.syncer.LiveFetcher(), e.ws, context.Background()
+	must := changes(t)
+	convs := ws.ConversationIDs()
+
+	e.clock.Advance(time.Minute)
+	must(ws.Reply(convs[5], intercomtest.Reply{Author: intercomtest.AuthorAdmin}))
+	e.fake.ResetStats()
+	rec, err := live.Fetch(ctx, query.KindConversation, convs[5])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, _ := ws.ConversationJSON(convs[5])
+	if !bytes.Equal(rec.Raw, want) || !rec.SyncedAt.Equal(e.clock.Now()) {
+		t.Errorf("Fetch returned the old copy or a wrong SyncedAt (%v)", rec.SyncedAt)
+	}
+	if got, _ := stored(t, e.replica, query.KindConversation, convs[5]); !bytes.Equal(got.Raw, want) {
+		t.Errorf("the replica was not refreshed")
+	}
+	if n := e.fake.Stats().Total; n != 1 {
+		t.Errorf("a live fetch made %d requests, want 1", n)
+	}
+
+	// Deleted in Intercom: a tombstone, and an error that says not found.
+	contact := ws.ContactIDs()[0]
+	must(ws.DeleteContact(contact))
+	if _, err := live.Fetch(ctx, query.KindContact, contact); !errors.Is(err, index.ErrNotFound) {
+		t.Errorf("Fetch of a deleted contact: %v, want ErrNotFound", err)
+	}
+	if rec, _ := stored(t, e.replica, query.KindContact, contact); !rec.Deleted {
+		t.Errorf("no tombstone for the deleted contact")
+	}
+	if _, err := live.Fetch(ctx, query.KindConversation, "999999999999"); !errors.Is(err, index.ErrNotFound) {
+		t.Errorf("Fetch of an unknown conversation: %v, want ErrNotFound", err)
+	}
+	mirror(t, e.replica, ws, e.syncer)
+}
+
+func TestLiveFetcher_NoBudgetFailsAtOnce(t *testing.T) {
+	e := newEnv(t, envOptions{faults: intercomtest.Faults{RateLimit: 4, RateWindow: time.Minute}})
+	withLiveClient(t, e, envOptions{})
+	live, ctx := e.syncer.LiveFetcher(), context.Background()
+	ids := e.ws.ConversationIDs()
+	for i := range 4 {
+		if _, err := live.Fetch(ctx, query.KindConversation, ids[i]); err != nil {
+			t.Fatalf("fetch %d: %v", i, err)
+		}
+	}
+	// The window's four requests are spent: the fifth is refused without asking Intercom.
+	e.fake.ResetStats()
+	start := time.Now()
+	_, err := live.Fetch(ctx, query.KindConversation, ids[4])
+	if !errors.Is(err, ErrNoBudget) {
+		t.Fatalf("fifth fetch: %v, want ErrNoBudget", err)
+	}
+	if waited := time.Since(start); waited > 2*time.Second {
+		t.Errorf("the refused fetch took %v", waited)
+	}
+	if st := e.fake.Stats(); st.Total != 0 {
+		t.Errorf("the refused fetch reached Intercom (%d requests)", st.Total)
+	}
+	if got := metricValue(t, e, "intercom_replica_sync_live_fetches_total", "kind", "conversation", "result", "no_budget"); got != 1 {
+		t.Errorf("no_budget count = %v, want 1", got)
+	}
+}
