@@ -44,8 +44,7 @@ func walk(t *testing.T, r *Replica, q query.Query, limit int, between func(page 
 // records are written between pages: every original record comes exactly once, and no record twice.
 func TestSearch_CursorWalksWithoutGapsWhileWriting(t *testing.T) {
 	r := mustOpen(t, "")
-	g := newTestGenerator()
-	mustApply(t, r, Batch{Records: synthConversations(g, 0, 1000)})
+	mustApply(t, r, Batch{Records: tinyConversations(0, 1000)})
 	q := mustParse(t, "object_type:conversations created_at:exists")
 	next := 100000
 	for _, forceText := range []bool{false, true} {
@@ -53,7 +52,7 @@ func TestSearch_CursorWalksWithoutGapsWhileWriting(t *testing.T) {
 		before := 1000 + next - 100000
 		ids, total := walk(t, r, q, 37, func(page int) {
 			if page%3 == 0 {
-				mustApply(t, r, Batch{Records: synthConversations(g, next, next+5)})
+				mustApply(t, r, Batch{Records: tinyConversations(next, next+5)})
 				next += 5
 			}
 		})
@@ -67,7 +66,7 @@ func TestSearch_CursorWalksWithoutGapsWhileWriting(t *testing.T) {
 				t.Fatalf("full-text plan %v: %s returned twice", forceText, id)
 			}
 		}
-		for _, rec := range synthConversations(g, 0, 1000) {
+		for _, rec := range tinyConversations(0, 1000) {
 			if seen[rec.ID] != 1 {
 				t.Fatalf("full-text plan %v: original record %s seen %d times", forceText, rec.ID, seen[rec.ID])
 			}
@@ -79,14 +78,13 @@ func TestSearch_CursorWalksWithoutGapsWhileWriting(t *testing.T) {
 // TestSearch_CursorRelevance pages through a relevance-ranked result.
 func TestSearch_CursorRelevance(t *testing.T) {
 	r := mustOpen(t, "")
-	g := newTestGenerator()
-	mustApply(t, r, Batch{Records: synthConversations(g, 0, 400)})
+	mustApply(t, r, Batch{Records: tinyConversations(0, 200)})
 	q := mustParse(t, "object_type:conversations q:refund")
 	all := mustSearch(t, r, q)
 	if all.Total < 10 {
 		t.Fatalf("only %d hits for refund: the generator's topics changed?", all.Total)
 	}
-	ids, total := walk(t, r, q, 3, nil)
+	ids, total := walk(t, r, q, 7, nil)
 	seen := map[string]bool{}
 	for _, id := range ids {
 		if seen[id] {

@@ -3,7 +3,10 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"math/rand/v2"
 	"os"
+	"strconv"
 	"path/filepath"
 	"testing"
 	"time"
@@ -124,3 +127,21 @@ func synthContacts(g *synth.Generator, from, to int) []Record {
 
 // newTestGenerator returns the synthetic generator the tests share a seed with.
 func newTestGenerator() *synth.Generator { return synth.New(7) }
+
+// tinyConversations returns small conversations from..to-1: a few fields, a short body, and updated_at drawn from a
+// narrow range so that many share a second (which exercises the id tie-break of the result order). Cheap to index,
+// for tests that need many records rather than realistic ones.
+func tinyConversations(from, to int) []Record {
+	out := make([]Record, 0, to-from)
+	words := []string{"refund", "invoice", "login", "shipping", "refund refund", "password", "billing"}
+	for i := from; i < to; i++ {
+		r := rand.New(rand.NewPCG(uint64(i), 11))
+		id := strconv.Itoa(3000000 + i)
+		updated := 1_700_000_000 + int64(r.IntN(300))
+		raw := fmt.Sprintf(`{"type":"conversation","id":%q,"created_at":%d,"updated_at":%d,"state":%q,`+
+			`"source":{"type":"email","body":"<p>hello %s number %d</p>"}}`,
+			id, updated-1000, updated, []string{"open", "closed"}[r.IntN(2)], words[r.IntN(len(words))], i)
+		out = append(out, Record{Kind: query.KindConversation, ID: id, UpdatedAt: updated, Raw: []byte(raw)})
+	}
+	return out
+}

@@ -24,8 +24,8 @@ func populated(t *testing.T) (string, int) {
 		t.Fatal(err)
 	}
 	g := newTestGenerator()
-	recs := append(fixture(t), synthConversations(g, 0, 150)...)
-	recs = append(recs, synthContacts(g, 0, 50)...)
+	recs := append(fixture(t), synthConversations(g, 0, 40)...)
+	recs = append(recs, synthContacts(g, 0, 20)...)
 	if _, err := r.Apply(context.Background(), Batch{Records: recs}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,11 +66,11 @@ func TestOpen_RebuildsDeletedIndexDirectory(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, reports := reopenWithProgress(t, dir)
-	if got := reports[query.KindConversation]; len(got) == 0 || got[len(got)-1] != 156 {
-		t.Errorf("conversation rebuild progress %v, want to end at 156", got)
+	if got := reports[query.KindConversation]; len(got) == 0 || got[len(got)-1] != 46 {
+		t.Errorf("conversation rebuild progress %v, want to end at 46", got)
 	}
-	if got := reports[query.KindContact]; len(got) == 0 || got[len(got)-1] != 56 {
-		t.Errorf("contact rebuild progress %v, want to end at 56", got)
+	if got := reports[query.KindContact]; len(got) == 0 || got[len(got)-1] != 26 {
+		t.Errorf("contact rebuild progress %v, want to end at 26", got)
 	}
 	if got := hitIDs(mustSearch(t, r, mustParse(t, "object_type:conversations q:\"refund request\" id:1004"))); !slices.Equal(got, []string{"1004"}) {
 		t.Errorf("free text after rebuild: %v", got)
@@ -181,8 +181,8 @@ func TestOpen_RebuildsWhenLogNoLongerCoversTheGap(t *testing.T) {
 		t.Fatal(err)
 	}
 	r2, reports := reopenWithProgress(t, dir)
-	if got := reports[query.KindConversation]; len(got) == 0 || got[len(got)-1] != 186 {
-		t.Errorf("conversation progress %v: want a full rebuild of 186 records", got)
+	if got := reports[query.KindConversation]; len(got) == 0 || got[len(got)-1] != 76 {
+		t.Errorf("conversation progress %v: want a full rebuild of 76 records", got)
 	}
 	_ = r2
 }

@@ -109,6 +109,7 @@ func changeKey(kind query.Kind, seq uint64) []byte {
 type store struct {
 	db     *bolt.DB
 	fields map[query.Kind]*fieldNames // row field-name tables, loaded at open, extended by writes
+	chunk  int                        // records per read transaction of a scan (scanChunk; tests lower it)
 }
 
 func openStore(path string) (*store, error) {
@@ -124,7 +125,7 @@ func openStore(path string) (*store, error) {
 		}
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	s := &store{db: db, fields: map[query.Kind]*fieldNames{}}
+	s := &store{db: db, fields: map[query.Kind]*fieldNames{}, chunk: scanChunk}
 	err = db.Update(func(tx *bolt.Tx) error {
 		names := []string{bucketMeta, bucketChanges, bucketReplica}
 		for _, k := range query.Kinds() {
@@ -438,7 +439,7 @@ func (s *store) scan(kind query.Kind, fn func(Record) error) error {
 					k, v = c.Next()
 				}
 			}
-			for ; k != nil && len(chunk) < scanChunk; k, v = c.Next() {
+			for ; k != nil && len(chunk) < s.chunk; k, v = c.Next() {
 				env, err := decodeEnvelope(v)
 				if err != nil {
 					return fmt.Errorf("%s %s: %w", kind, k, err)

@@ -171,8 +171,8 @@ func TestReplica_Meta_WrittenWithBatch(t *testing.T) {
 
 func TestReplica_Scan_EveryRecordInIDOrder(t *testing.T) {
 	r := mustOpen(t, "")
-	g := newTestGenerator()
-	recs := synthConversations(g, 0, 600) // more than one scan chunk
+	r.store.chunk = 16 // several chunks
+	recs := tinyConversations(0, 100)
 	mustApply(t, r, Batch{Records: recs})
 	mustApply(t, r, Batch{Records: []Record{{Kind: query.KindConversation, ID: recs[5].ID, Deleted: true}}})
 	var got []string
