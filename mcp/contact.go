@@ -33,8 +33,10 @@ type ContactView struct {
 	// Attributes holds every other attribute Intercom returned that has a value (browser, os, language,
 	// email_domain, unsubscribed_from_emails, utm_*, ...), keyed by Intercom's name.
 	Attributes map[string]any `json:"attributes,omitempty"`
-	// RecentConversations are the contact's latest conversations in the replica, newest first.
+	// RecentConversations are the contact's latest conversations in the replica, newest first;
+	// ConversationsTotal is how many the replica holds in all.
 	RecentConversations []ConversationSummary `json:"recent_conversations"`
+	ConversationsTotal  int                   `json:"conversations_total"`
 }
 
 // ConversationSummary is one line about a conversation: what search_conversations and a contact's recent
@@ -184,9 +186,12 @@ func (v *ContactView) text(fresh Freshness) string {
 	if len(v.RecentConversations) == 0 {
 		b.WriteString("Recent conversations: none in the replica\n")
 	} else {
-		b.WriteString("Recent conversations (newest first):\n")
+		fmt.Fprintf(&b, "Recent conversations (%d of %d, newest first):\n", len(v.RecentConversations), v.ConversationsTotal)
 		for _, c := range v.RecentConversations {
 			b.WriteString("  " + c.line() + "\n")
+		}
+		if more := v.ConversationsTotal - len(v.RecentConversations); more > 0 {
+			fmt.Fprintf(&b, "  %d older: search with object_type:conversations contact_ids:%s\n", more, strings.TrimPrefix(v.ID, string(query.KindContact)+"_"))
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")

@@ -203,3 +203,18 @@ func ReplicaReady(status StatusSource) func(context.Context) error {
 		return nil
 	}
 }
+
+// WorkspaceOf returns a function reading the replicated workspace's id from status, for AuthOptions.Workspace:
+// "" while the replica does not know it (or its status cannot be read). decode nil means DefaultSyncState.
+func WorkspaceOf(status StatusSource, decode func(index.Status) SyncState) func(context.Context) string {
+	if decode == nil {
+		decode = DefaultSyncState
+	}
+	return func(ctx context.Context) string {
+		st, err := status.Status(ctx)
+		if err != nil {
+			return ""
+		}
+		return decode(st).WorkspaceID
+	}
+}

@@ -150,6 +150,7 @@ func addRecentConversations(ctx context.Context, s Searcher, v *ContactView, id,
 	for _, h := range res.Hits {
 		v.RecentConversations = append(v.RecentConversations, conversationSummary(h, appID))
 	}
+	v.ConversationsTotal = res.Total
 	return nil
 }
 

@@ -248,7 +248,7 @@ func TestFetch_Contact(t *testing.T) {
 	if !slices.Equal(recent, want) {
 		t.Errorf("recent conversations %v, want %v", recent, want)
 	}
-	if !strings.Contains(textOf(res), "Recent conversations (newest first):") {
+	if !strings.Contains(textOf(res), "Recent conversations (3 of 3, newest first):") {
 		t.Errorf("text:\n%s", textOf(res))
 	}
 }

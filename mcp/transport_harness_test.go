@@ -72,9 +72,9 @@ func startHTTP(t *testing.T, w *world, opts mcp.HTTPOptions) *httpServer {
 func connect(t *testing.T, transport sdk.Transport) *sdk.ClientSession {
 	t.Helper()
 	c := sdk.NewClient(&sdk.Implementation{Name: "e2e-test", Version: "1"}, nil)
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	s, err := c.Connect(ctx, transport, nil)
+	// The SSE client transport ties its event stream to Connect's context, so it must live as long as the
+	// session: the test's own context does.
+	s, err := c.Connect(t.Context(), transport, nil)
 	if err != nil {
 		t.Fatalf("connect: %v", err)
 	}

@@ -1,0 +1,75 @@
+package mcp
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// The descriptions are generated from the catalog; these tests catch a featured name or an example that the
+// catalog or the parser no longer accepts.
+
+func TestDescriptions_FeaturedFieldsExist(t *testing.T) {
+	for kind, names := range featuredFields {
+		for _, name := range names {
+			f, ok := query.CatalogFor(kind).Lookup(name)
+			if !ok {
+				t.Errorf("featured %s field %q is not in the catalog", kind, name)
+				continue
+			}
+			if f.Name != name {
+				t.Errorf("featured %s field %q is an alias of %q; feature the canonical name", kind, name, f.Name)
+			}
+			if f.Index == "" {
+				t.Errorf("featured %s field %q cannot be searched in the replica", kind, name)
+			}
+		}
+	}
+}
+
+func TestDescriptions_ExamplesParse(t *testing.T) {
+	for _, e := range dslExamples {
+		if _, err := query.Parse(e, query.Options{}); err != nil {
+			t.Errorf("example %q: %v", e, err)
+		}
+	}
+}
+
+func TestDescriptions_SearchListsEveryReplicaField(t *testing.T) {
+	d := searchDescription()
+	for _, k := range query.Kinds() {
+		for _, f := range query.CatalogFor(k).Fields() {
+			if f.Index != "" && !strings.Contains(d, f.Name) {
+				t.Errorf("the search description does not mention %s field %s", k, f.Name)
+			}
+			if f.Index == "" && strings.Contains(d, " "+f.Name+",") {
+				t.Errorf("the search description offers %s field %s, which the replica cannot search", k, f.Name)
+			}
+		}
+	}
+}
+
+func TestFilterSchemas_EnumsComeFromTheCatalog(t *testing.T) {
+	for kind, schema := range map[query.Kind]map[string]any{
+		query.KindConversation: filterSchema[query.ConversationFilter](query.KindConversation),
+		query.KindContact:      filterSchema[query.ContactFilter](query.KindContact),
+	} {
+		props := schema["properties"].(map[string]any)
+		for name, p := range props {
+			f, ok := query.CatalogFor(kind).Lookup(name)
+			if !ok || len(f.Enum) == 0 {
+				continue
+			}
+			got, _ := p.(map[string]any)["enum"].([]string)
+			if !slices.Equal(got, f.Enum) {
+				t.Errorf("%s %s enum %v, catalog %v", kind, name, got, f.Enum)
+			}
+		}
+		pp := props["per_page"].(map[string]any)
+		if pp["maximum"] != query.MaxLimit || pp["minimum"] != 1 {
+			t.Errorf("%s per_page bounds %v..%v", kind, pp["minimum"], pp["maximum"])
+		}
+	}
+}

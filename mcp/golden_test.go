@@ -1,0 +1,224 @@
+package mcp_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/query"
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+	"github.com/mark3labs/mcp-go/server"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// What a model sees is an API: each tool's definition (name, description, schemas, annotations) and a rendered
+// result of each tool are pinned in testdata, so a change shows up as a diff in review. Run go test ./mcp -update
+// to accept a change; a missing golden file fails.
+
+func goldenTools(t *testing.T) []server.ServerTool {
+	t.Helper()
+	w := newWorld(t)
+	return mcp.Tools(w.deps(), w.toolOptions())
+}
+
+func TestGolden_ToolDefinitions(t *testing.T) {
+	tools := goldenTools(t)
+	if len(tools) != len(toolNames) {
+		t.Fatalf("%d tools, want %d", len(tools), len(toolNames))
+	}
+	for i, st := range tools {
+		if st.Tool.Name != toolNames[i] {
+			t.Errorf("tool %d is %s, want %s", i, st.Tool.Name, toolNames[i])
+		}
+		b, err := json.Marshal(st.Tool)
+		if err != nil {
+			t.Fatalf("%s: %v", st.Tool.Name, err)
+		}
+		checkGolden(t, filepath.Join("testdata", "toolsnaps", st.Tool.Name+".json"), prettyJSON(t, b))
+	}
+}
+
+// TestGolden_RenderedResults pins one rendered result per tool: the text the model reads and the structured
+// content.
+func TestGolden_RenderedResults(t *testing.T) {
+	w := newWorld(t)
+	tools := map[string]server.ServerTool{}
+	for _, st := range mcp.Tools(w.deps(), w.toolOptions()) {
+		tools[st.Tool.Name] = st
+	}
+	cases := []struct {
+		name, tool string
+		args       map[string]any
+	}{
+		{"search_free_text", "search", map[string]any{"query": `object_type:conversations q:refund`}},
+		{"search_contacts_dsl", "search", map[string]any{"query": `object_type:contacts`}},
+		{"search_error", "search", map[string]any{"query": `object_type:conversations stat:open`}},
+		{"fetch_conversation", "fetch", map[string]any{"id": "conversation_" + convRefund}},
+		{"fetch_contact", "fetch", map[string]any{"id": "contact_" + contactJane}},
+		{"search_conversations", "search_conversations", map[string]any{"state": "open", "per_page": 3}},
+		{"get_conversation_hostile", "get_conversation", map[string]any{"id": convHostile}},
+		{"get_conversation_paged", "get_conversation", map[string]any{"id": convLong, "parts_offset": 10, "max_parts": 3}},
+		{"search_contacts", "search_contacts", map[string]any{"email_domain": "example.com"}},
+		{"get_contact", "get_contact", map[string]any{"id": contactBob}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			req := mcpgo.CallToolRequest{}
+			req.Params.Name = tc.tool
+			req.Params.Arguments = tc.args
+			res, err := tools[tc.tool].Handler(context.Background(), req)
+			if err != nil {
+				t.Fatalf("handler: %v", err)
+			}
+			var text strings.Builder
+			for _, c := range res.Content {
+				if tc, ok := c.(mcpgo.TextContent); ok {
+					text.WriteString(tc.Text)
+				}
+			}
+			fmt.Fprintf(&text, "\n\n--- isError: %v\n", res.IsError)
+			checkGolden(t, filepath.Join("testdata", "rendered", tc.name+".txt"), []byte(text.String()))
+			if res.StructuredContent != nil {
+				b, err := json.Marshal(res.StructuredContent)
+				if err != nil {
+					t.Fatal(err)
+				}
+				checkGolden(t, filepath.Join("testdata", "rendered", tc.name+".json"), prettyJSON(t, b))
+			}
+		})
+	}
+}
+
+// TestSchemas_Compile compiles every input and output schema with the validator mcp-go uses: mcp-go silently
+// skips validation for a schema that does not compile, so a broken schema would go unnoticed.
+func TestSchemas_Compile(t *testing.T) {
+	for _, st := range goldenTools(t) {
+		raw := st.Tool.RawInputSchema
+		if len(raw) == 0 {
+			t.Fatalf("%s has no raw input schema", st.Tool.Name)
+		}
+		out, err := json.Marshal(st.Tool.OutputSchema)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for kind, schema := range map[string][]byte{"input": raw, "output": out} {
+			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))
+			if err != nil {
+				t.Fatalf("%s %s schema: %v", st.Tool.Name, kind, err)
+			}
+			c := jsonschema.NewCompiler()
+			url := fmt.Sprintf("mem:///%s/%s.json", st.Tool.Name, kind)
+			if err := c.AddResource(url, doc); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := c.Compile(url); err != nil {
+				t.Errorf("%s %s schema does not compile: %v", st.Tool.Name, kind, err)
+			}
+		}
+	}
+}
+
+// TestSchemas_MatchArgumentTypes checks that each schema's properties are exactly the JSON fields of the type the
+// handler binds, so no argument is advertised and ignored, or accepted but undocumented.
+func TestSchemas_MatchArgumentTypes(t *testing.T) {
+	argTypes := map[string]reflect.Type{
+		"search":               reflect.TypeFor[mcp.SearchArgs](),
+		"fetch":                reflect.TypeFor[mcp.FetchArgs](),
+		"search_conversations": reflect.TypeFor[query.ConversationFilter](),
+		"get_conversation":     reflect.TypeFor[mcp.GetConversationArgs](),
+		"search_contacts":      reflect.TypeFor[query.ContactFilter](),
+		"get_contact":          reflect.TypeFor[mcp.GetContactArgs](),
+	}
+	for _, st := range goldenTools(t) {
+		var schema struct {
+			Properties           map[string]any `json:"properties"`
+			AdditionalProperties *bool          `json:"additionalProperties"`
+		}
+		if err := json.Unmarshal(st.Tool.RawInputSchema, &schema); err != nil {
+			t.Fatal(err)
+		}
+		var props, fields []string
+		for p := range schema.Properties {
+			props = append(props, p)
+		}
+		typ := argTypes[st.Tool.Name]
+		for i := 0; i < typ.NumField(); i++ {
+			name, _, _ := strings.Cut(typ.Field(i).Tag.Get("json"), ",")
+			fields = append(fields, name)
+		}
+		slices.Sort(props)
+		slices.Sort(fields)
+		if !slices.Equal(props, fields) {
+			t.Errorf("%s: schema properties %v, argument fields %v", st.Tool.Name, props, fields)
+		}
+		if schema.AdditionalProperties == nil || *schema.AdditionalProperties {
+			t.Errorf("%s: the schema accepts unknown arguments", st.Tool.Name)
+		}
+	}
+}
+
+func prettyJSON(t *testing.T, b []byte) []byte {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// checkGolden compares got with the golden file at path, or rewrites the file under -update.
+func checkGolden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("golden file %s missing (run go test ./mcp -update to create it): %v", path, err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s changed (run go test ./mcp -update to accept):\n%s", path, lineDiff(string(want), string(got)))
+	}
+}
+
+// lineDiff shows the lines that differ between want and got, with a little context.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 20; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n  - %s\n  + %s\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	return b.String()
+}
