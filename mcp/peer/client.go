@@ -1,0 +1,218 @@
+package peer
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// Client calls the owner of a replica over its socket. It implements mcp.Replica and mcp.FreshGetter, and Scan
+// for export. It is safe for concurrent use.
+type Client struct {
+	path string
+	http *http.Client
+	now  func() time.Time
+}
+
+var (
+	_ mcp.Replica     = (*Client)(nil)
+	_ mcp.FreshGetter = (*Client)(nil)
+	_ Backend         = (*Client)(nil)
+)
+
+// Dial connects to the owner serving the socket at path and checks that it speaks this protocol. It returns an
+// error matching ErrOwnerGone when nothing serves the socket (no owner, or a stale socket file).
+func Dial(ctx context.Context, path string) (*Client, error) {
+	if err := checkSocketPath(path); err != nil {
+		return nil, err
+	}
+	dialer := &net.Dialer{Timeout: 2 * time.Second}
+	c := &Client{
+		path: path,
+		now:  time.Now,
+		http: &http.Client{Transport: &http.Transport{
+			DialContext: func(ctx context.Context, _, _ string) (net.Conn, error) {
+				return dialer.DialContext(ctx, "unix", path)
+			},
+			MaxIdleConnsPerHost:   64,
+			IdleConnTimeout:       time.Minute,
+			ResponseHeaderTimeout: 0, // a search or a live get may take a while; callers' contexts bound them
+		}},
+	}
+	hctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	h, err := c.Hello(hctx)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	if h.Protocol != ProtocolVersion {
+		c.Close()
+		return nil, fmt.Errorf("owner (pid %d, version %s) speaks protocol %d, this process %d: run the same version", h.PID, h.Version, h.Protocol, ProtocolVersion)
+	}
+	return c, nil
+}
+
+// Close releases the client's idle connections.
+func (c *Client) Close() { c.http.CloseIdleConnections() }
+
+// Hello asks the owner who it is.
+func (c *Client) Hello(ctx context.Context) (Hello, error) {
+	var h Hello
+	err := c.call(ctx, http.MethodGet, pathHello, nil, &h)
+	return h, err
+}
+
+// Search implements mcp.Searcher. The query travels as canonical DSL with this process's clock.
+func (c *Client) Search(ctx context.Context, q query.Query) (index.Result, error) {
+	var res index.Result
+	err := c.call(ctx, http.MethodPost, pathSearch, searchRequest{DSL: q.String(), Now: c.now()}, &res)
+	return res, err
+}
+
+// Get implements mcp.Getter.
+func (c *Client) Get(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
+	var w wireRecord
+	if err := c.call(ctx, http.MethodPost, pathGet, recordRequest{Kind: kind, ID: id}, &w); err != nil {
+		return index.Record{}, err
+	}
+	return w.record(), nil
+}
+
+// GetFresh implements mcp.FreshGetter with the owner's freshness policy (its live fetcher and rate budget).
+func (c *Client) GetFresh(ctx context.Context, kind query.Kind, id string) (mcp.Fresh, error) {
+	var f freshResponse
+	if err := c.call(ctx, http.MethodPost, pathGetFresh, recordRequest{Kind: kind, ID: id}, &f); err != nil {
+		return mcp.Fresh{}, err
+	}
+	return mcp.Fresh{Record: f.Record.record(), Source: f.Source, Stale: f.Stale, Reason: f.Reason}, nil
+}
+
+// Status implements mcp.StatusSource.
+func (c *Client) Status(ctx context.Context) (index.Status, error) {
+	var st index.Status
+	err := c.call(ctx, http.MethodGet, pathStatus, nil, &st)
+	return st, err
+}
+
+// Scan calls fn with every record of kind the owner holds, as it streams them, until fn returns an error (which
+// Scan returns). A stream the owner did not finish is an error matching ErrOwnerGone.
+func (c *Client) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
+	resp, err := c.do(ctx, http.MethodPost, pathScan, scanRequest{Kind: kind})
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return decodeError(resp)
+	}
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 0, 64<<10), 64<<20) // one line holds one record: conversations reach megabytes
+	for sc.Scan() {
+		var line scanLine
+		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
+			return fmt.Errorf("scan %s: malformed line from the owner: %w", kind, err)
+		}
+		switch {
+		case line.Error != nil:
+			return fmt.Errorf("scan %s: %w", kind, line.Error.err())
+		case line.End:
+			return nil
+		case line.Record != nil:
+			if err := fn(line.Record.record()); err != nil {
+				return err
+			}
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("scan %s: %w: %w", kind, ErrOwnerGone, err)
+	}
+	return fmt.Errorf("scan %s: the stream ended before the owner finished it: %w", kind, ErrOwnerGone)
+}
+
+// call makes one request and decodes a successful answer into out.
+func (c *Client) call(ctx context.Context, method, path string, in, out any) error {
+	resp, err := c.do(ctx, method, path, in)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return decodeError(resp)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%s: reading the owner's answer: %w: %w", path, ErrOwnerGone, err)
+	}
+	return nil
+}
+
+func (c *Client) do(ctx context.Context, method, path string, in any) (*http.Response, error) {
+	var body io.Reader
+	if in != nil {
+		b, err := json.Marshal(in)
+		if err != nil {
+			return nil, fmt.Errorf("%s: encode request: %w", path, err)
+		}
+		body = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, "http://owner"+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if in != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.http.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("%s via %s: %w: %w", path, c.path, ErrOwnerGone, err)
+	}
+	return resp, nil
+}
+
+// decodeError reads an error answer and maps it back to the errors callers branch on.
+func decodeError(resp *http.Response) error {
+	var body errorBody
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil || body.Error.Code == "" {
+		return fmt.Errorf("owner answered %s without an error body: %w", resp.Status, ErrOwnerGone)
+	}
+	return body.Error.err()
+}
+
+// err maps a wire error to the error the owner's side had.
+func (e *wireError) err() error {
+	switch e.Code {
+	case codeNotFound:
+		return &mcp.PublicError{Msg: e.Message, Err: index.ErrNotFound}
+	case codeInvalidCursor:
+		return fmt.Errorf("%s: %w", e.Message, index.ErrInvalidCursor)
+	case codeQuery:
+		return &query.Error{Pos: e.Pos, Token: e.Token, Msg: e.Message, Suggestions: e.Suggestions}
+	case codePublic:
+		return &mcp.PublicError{Msg: e.Message}
+	case codeClosing:
+		return fmt.Errorf("%s: %w", e.Message, ErrOwnerGone)
+	case codeInternal:
+		return fmt.Errorf("%s (reference %s in its log)", e.Message, e.Ref)
+	}
+	return errors.New(e.Message)
+}

@@ -1,0 +1,28 @@
+// Package peer lets several processes share one replica. bbolt allows one process per data directory, while MCP
+// clients start stdio servers freely (one per window or chat, often several at once), and the CLI's read commands
+// run beside a serving process. The process that opens the data directory (the owner) serves a small typed
+// JSON-over-HTTP API on a unix socket in that directory, with permissions 0600; any other process (a front end)
+// uses Client, which implements the same interfaces the MCP tools consume (mcp.Replica and mcp.FreshGetter), so a
+// front end serves every tool by forwarding.
+//
+// The protocol, version 1, is HTTP/1.1 over the socket; requests and responses are JSON:
+//
+//	GET  /v1/hello      → Hello{protocol, pid, version}
+//	POST /v1/search     {dsl, now}       → index.Result (the query travels as canonical DSL, parsed by the owner
+//	                                        with the caller's clock, so relative times mean the same)
+//	POST /v1/get        {kind, id}       → a record (tombstones included), or error not_found
+//	POST /v1/get-fresh  {kind, id}       → {record, source, stale, reason} under the owner's freshness policy
+//	                                        (live fall-through to Intercom and the rate budget live there)
+//	GET  /v1/status                      → index.Status
+//	POST /v1/scan       {kind}           → newline-delimited {"record": ...} lines, then {"end": true}; a stream
+//	                                        that ends without the end line was cut off (the owner went away)
+//
+// Errors are {"error": {"code", "message", ...}} with a code the client maps back to the errors callers branch
+// on: not_found (index.ErrNotFound), invalid_cursor (index.ErrInvalidCursor), query (*query.Error), public (a
+// message for the model, mcp.PublicError), closing (the owner is shutting down), bad_request, internal. A client
+// that cannot reach the owner, or whose owner is shutting down, gets an error matching ErrOwnerGone: the caller
+// may then try to become the owner.
+//
+// Taking over ownership when the owner exits is the caller's job (cmd): open the replica when the lock is free,
+// start a Server, and switch the tools to the local replica (mcp.Switch).
+package peer
