@@ -129,6 +129,19 @@ func TestSync_IncrementalPicksUpEveryKindOfChange(t *testing.T) {
 	must(ws.UnarchiveContact(users[2]))
 	e.sync(ModeIncremental)
 	mirror(t, e.replica, ws, e.syncer)
+
+	// A contact created and edited before Intercom's search shows it (the fake hides new contacts from search for
+	// two minutes): the pass right after misses the edit, the first pass after the delay catches it, because the
+	// overlap (five minutes) is longer than the delay.
+	created := must(ws.CreateContact(intercomtest.NewContact{Role: "lead", Name: "Late Lead"}))
+	e.sync(ModeIncremental) // the contact count changed: a sweep copies it
+	e.clock.Advance(30 * time.Second)
+	must(ws.UpdateContact(created.ID, intercomtest.ContactEdit{Phone: &phone}))
+	e.clock.Advance(30 * time.Second)
+	e.sync(ModeIncremental)
+	e.clock.Advance(2 * time.Minute)
+	e.sync(ModeIncremental)
+	mirror(t, e.replica, ws, e.syncer)
 }
 
 func TestSync_PassWithoutChangesCostsAHandfulOfCalls(t *testing.T) {
