@@ -1,0 +1,198 @@
+package sync
+
+import (
+	"context"
+	"maps"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	gosync "sync"
+	"testing"
+	"testing/synctest"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+)
+
+// handlerTransport serves requests with a handler in the calling goroutine: the client and the fake talk without
+// sockets, so both can run inside a synctest bubble.
+type handlerTransport struct{ h http.Handler }
+
+func (t handlerTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	rec := httptest.NewRecorder()
+	t.h.ServeHTTP(rec, r)
+	if err := r.Context().Err(); err != nil {
+		return nil, err
+	}
+	return rec.Result(), nil
+}
+
+// memSink is an in-memory replica for the scheduler test: bleve's shared analysis workers live outside any
+// synctest bubble, so the real replica cannot run inside one. It keeps the replica's write rules that the syncer
+// relies on (older updated_at skipped, tombstones keep the last raw).
+type memSink struct {
+	mu      gosync.Mutex
+	records map[query.Kind]map[string]index.Record
+	meta    map[string][]byte
+}
+
+func newMemSink() *memSink {
+	return &memSink{records: map[query.Kind]map[string]index.Record{query.KindConversation: {}, query.KindContact: {}}, meta: map[string][]byte{}}
+}
+
+func (m *memSink) Apply(ctx context.Context, b index.Batch) (index.ApplyResult, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var res index.ApplyResult
+	for _, r := range b.Records {
+		cur, ok := m.records[r.Kind][r.ID]
+		if ok && r.UpdatedAt != 0 && r.UpdatedAt < cur.UpdatedAt {
+			res.Stale++
+			continue
+		}
+		if r.Deleted && r.Raw == nil {
+			r.Raw = cur.Raw
+		}
+		m.records[r.Kind][r.ID] = r
+		res.Written++
+	}
+	for k, v := range b.Meta {
+		m.meta[k] = v
+	}
+	return res, nil
+}
+
+func (m *memSink) Get(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.records[kind][id]
+	if !ok {
+		return r, index.ErrNotFound
+	}
+	return r, nil
+}
+
+func (m *memSink) Meta(key string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.meta[key], nil
+}
+
+func (m *memSink) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
+	m.mu.Lock()
+	recs := slices.SortedFunc(maps.Values(m.records[kind]), func(a, b index.Record) int { return strings.Compare(a.ID, b.ID) })
+	m.mu.Unlock()
+	for _, r := range recs {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// inflight tracks how many requests the fake is serving at once.
+type inflight struct {
+	mu       gosync.Mutex
+	now, max int
+}
+
+func (f *inflight) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		f.mu.Lock()
+		f.now++
+		f.max = max(f.max, f.now)
+		f.mu.Unlock()
+		defer func() {
+			f.mu.Lock()
+			f.now--
+			f.mu.Unlock()
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (f *inflight) reset() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.max = f.now
+}
+
+func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		// The bubble's clock starts in 2000; the syncer and the workspace see it shifted to after the generated
+		// history.
+		shift := time.Unix(intercomtest.EpochUnix, 0).Add(30 * 24 * time.Hour).Sub(time.Now())
+		now := func() time.Time { return time.Now().Add(shift) }
+		ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 5, Conversations: 6, Contacts: 4, Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every answer takes 25 s, so an incremental pass (four requests in a row) takes 100 s: longer than the
+		// minute between ticks.
+		fake := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: intercomtest.Faults{RateLimit: -1, Latency: 25 * time.Second}})
+		var flight inflight
+		client, err := intercom.New(intercom.Options{
+			Token: intercom.Token(fake.Token()), BaseURL: "http://fake.invalid",
+			HTTPClient: &http.Client{Transport: handlerTransport{flight.wrap(fake)}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := newMemSink()
+		reg := prometheus.NewRegistry()
+		s, err := New(Options{Source: client, Sink: r, Now: now, Registry: reg,
+			IncrementalSchedule: "@every 1m", ReconcileSchedule: "@every 10m"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := &env{reg: reg}
+
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		start := time.Now()
+		go func() { done <- s.Run(ctx) }()
+
+		// The first pass (a backfill, then an incremental pass) starts at once.
+		time.Sleep(time.Second)
+		synctest.Wait()
+		if got := fake.Stats().Requests[intercomtest.RouteMe]; got != 1 {
+			t.Fatalf("no pass at start (%d requests to /me)", got)
+		}
+		time.Sleep(5 * time.Minute)
+		flight.reset() // from here on every pass is incremental or reconcile: one request at a time
+		time.Sleep(25 * time.Minute)
+		synctest.Wait()
+
+		st := fake.Stats()
+		if flight.max > 1 {
+			t.Errorf("%d requests in flight at once: passes overlapped", flight.max)
+		}
+		incremental := metricValue(t, e, "intercom_replica_sync_passes_total", "pass", PassIncremental, "result", "ok")
+		reconcile := metricValue(t, e, "intercom_replica_sync_passes_total", "pass", PassReconcile, "result", "ok")
+		skipped := metricValue(t, e, "intercom_replica_sync_skipped_ticks_total", "schedule", PassIncremental)
+		// 30 minutes: a pass every other minute (each outlasts the next tick), reconciles every 10 minutes.
+		if incremental < 10 || incremental > 16 || reconcile < 2 || reconcile > 3 || skipped < 10 {
+			t.Errorf("in 30 minutes: %v incremental passes, %v reconciles, %v skipped ticks", incremental, reconcile, skipped)
+		}
+		if got := float64(st.Requests[intercomtest.RouteSearchConversations]); got != incremental {
+			t.Errorf("%v conversation searches for %v incremental passes", got, incremental)
+		}
+
+		// Shutdown in the middle of a pass (a request is in flight) returns without waiting for it.
+		cancelled := time.Now()
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		if waited := time.Since(cancelled); waited > 0 {
+			t.Errorf("Run took %v to return after cancel", waited)
+		}
+		t.Logf("%v passes and %v reconciles in %v", incremental, reconcile, time.Since(start))
+	})
+}
