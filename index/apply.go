@@ -38,7 +38,8 @@ func (r *Replica) Apply(ctx context.Context, b Batch) (ApplyResult, error) {
 
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
-	seq, written, res, err := r.store.writeBatch(prep, b.Meta, r.trimMarks(), r.now())
+	nextOrd := r.assignOrds(prep)
+	seq, written, res, err := r.store.writeBatch(prep, b.Meta, r.trimMarks(), nextOrd, r.now())
 	if err != nil {
 		return ApplyResult{}, fmt.Errorf("apply: store: %w", err)
 	}
@@ -100,6 +101,36 @@ func (r *Replica) indexBatch(ctx context.Context, ks *kindState, docs []*doc, de
 	}
 	ks.indexed = seq
 	return nil
+}
+
+// assignOrds gives every record of the batch its ordinal: the one its live row already has, else a new one. It
+// returns the next free ordinal per kind, which the batch's transaction stores. The caller holds writeMu.
+func (r *Replica) assignOrds(prep []prepared) map[query.Kind]uint32 {
+	inBatch := map[string]uint32{}
+	touched := map[query.Kind]uint32{}
+	for i := range prep {
+		p := &prep[i]
+		if p.doc == nil {
+			continue
+		}
+		ks := r.kinds[p.rec.Kind]
+		key := string(p.rec.Kind) + "\x00" + p.rec.ID
+		ord, ok := inBatch[key]
+		if !ok {
+			ks.mu.RLock()
+			ord, ok = ks.table.Ord(p.rec.ID)
+			ks.mu.RUnlock()
+			if !ok {
+				ord = ks.nextOrd
+				ks.nextOrd++
+			}
+			inBatch[key] = ord
+		}
+		p.doc.ord = ord
+		setRowOrd(p.row, ord)
+		touched[p.rec.Kind] = ks.nextOrd
+	}
+	return touched
 }
 
 // trimMarks returns, per kind, the sequence up to which the change log is no longer needed: what the full-text

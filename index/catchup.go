@@ -60,7 +60,8 @@ func (r *Replica) catchUp(ctx context.Context, ks *kindState) (bool, error) {
 		var deletes []string
 		for _, id := range chunk {
 			raw, ok := raws[id]
-			if !ok {
+			ord, live := ks.ordOf(id)
+			if !ok || !live {
 				deletes = append(deletes, id)
 				continue
 			}
@@ -72,6 +73,7 @@ func (r *Replica) catchUp(ctx context.Context, ks *kindState) (bool, error) {
 				deletes = append(deletes, id)
 				continue
 			}
+			d.ord = ord
 			docs = append(docs, &d)
 		}
 		// Only the last batch records the sequence: until it lands, a crash replays the whole gap again.
@@ -278,12 +280,16 @@ func (r *Replica) fill(ctx context.Context, ks *kindState, ti *textIndex, total 
 			for chunk := range recs {
 				out := make([]*doc, 0, len(chunk))
 				for _, rec := range chunk {
+					ord, live := ks.ordOf(rec.ID)
+					if !live {
+						continue // deleted since the scan read it: the catch-up after the rebuild removes it
+					}
 					d, err := extract(ks.kind, rec.Raw)
 					if err != nil {
 						r.log.Warn("stored record cannot be indexed", "kind", ks.kind, "id", rec.ID, "err", err)
 						continue
 					}
-					d.updatedAt = rec.UpdatedAt
+					d.updatedAt, d.ord = rec.UpdatedAt, ord
 					out = append(out, &d)
 				}
 				select {

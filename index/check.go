@@ -84,22 +84,26 @@ func (r *Replica) checkKind(ctx context.Context, ks *kindState) error {
 	} else if persisted != ks.indexed {
 		report("full-text index records sequence %d, the replica believes %d", persisted, ks.indexed)
 	}
-	indexIDs, err := ks.ti.allIDs(ctx)
+	indexOrds, dups, err := ks.ti.allOrds(ctx)
 	if err != nil {
 		return err
 	}
-	seen := map[string]bool{}
-	for _, id := range indexIDs {
-		if seen[id] {
-			report("full-text index holds %s twice", id)
-		}
-		seen[id] = true
+	for _, id := range dups {
+		report("full-text index holds %s twice", id)
+	}
+	ks.mu.RLock()
+	for id, ord := range indexOrds {
 		if _, ok := store[id]; !ok {
 			report("full-text index has %s, which the store does not hold as a live record", id)
+			continue
+		}
+		if want, ok := ks.table.Ord(id); ok && int64(want) != ord {
+			report("record %s has ordinal %d in the full-text index, %d in the column table", id, ord, want)
 		}
 	}
+	ks.mu.RUnlock()
 	for id := range store {
-		if !seen[id] {
+		if _, ok := indexOrds[id]; !ok {
 			report("record %s is stored but not in the full-text index", id)
 		}
 	}

@@ -55,6 +55,7 @@ type doc struct {
 	kind      query.Kind
 	id        string
 	updatedAt int64
+	ord       uint32 // the record's ordinal (table.Row.Ord), assigned when it is written
 	fields    []fieldValue
 	sum       summary
 }

@@ -14,37 +14,35 @@ import (
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
-// The full-text index has one bleve index per kind, with an explicit mapping built from the query catalog:
+// The full-text index has one bleve index per kind, with an explicit mapping built from the query catalog. It
+// answers free text and filters on the words of text fields; every other filter is the column table's job
+// (search.go), so the index holds only what words need and what cheap filters can intersect with:
 //
-//   - keyword fields (ids, enums, emails, tag names): the "keyword" analyzer (the whole lower-cased value is one
-//     term), indexed only: no stored value, no term vectors, no doc values, no norms;
-//   - text fields (title, subject, source body, the parts, rating remarks): the English analyzer, with term
-//     vectors for phrase queries; conversation parts are one array field, so a phrase never straddles two parts;
-//   - numbers and timestamps: numeric fields, with doc values only on updated_at, the one field results sort by;
-//   - booleans: boolean fields.
+//   - text fields (title, subject, source body, the parts, rating remarks): the English analyzer, with term vectors
+//     for phrase queries; conversation parts are one array field, so a phrase never straddles two parts;
+//   - keyword fields (ids, enums, emails, tag names) and booleans: one term per value ("keyword" analyzer, the
+//     whole lower-cased value), no norms, so free text with an eq/in filter intersects postings in bleve;
+//   - numbers and timestamps are declared but not indexed (Index: false). A bleve number is sixteen prefix-coded
+//     terms; conversations have some thirty numeric fields, and indexing them halved build throughput and doubled
+//     the index for ranges the column table answers in a millisecond;
+//   - ordField: the record's ordinal (table.Row.Ord) as one 4-byte term with doc values, which lets a search test
+//     each full-text hit against a filter evaluated by the table, and collect full-text matches as an OrdSet.
 //
 // Nothing is stored (the JSON lives in bbolt and hit summaries in the column table) and nothing goes to a
 // catch-all "_all" field (free text is an explicit query over the text fields). Dynamic mapping is off.
-//
-// Two fields are not in the catalog: presentField lists the fields a document has a value for (exists and
-// not_exists are term queries on it), and contactTextField holds what free text matches on a contact.
-//
-// Custom attributes have names only the data knows, so the mapping cannot list them; each is indexed under
-// query.CustomIndexField(name) with the options of its JSON type's static fields above (see customFields), by the
-// same document builder.
+// Custom attributes have names only the data knows, so the mapping cannot list them; string values are indexed as
+// keywords under query.CustomIndexField(name) by the same document builder, numbers and booleans are left to the
+// table.
 //
 // Documents are built here directly from a doc (Batch.IndexAdvanced) rather than by bleve's reflection over a
 // Go value; TestMapping_DocumentsMatchMapping proves the two produce the same fields.
 
 // mappingVersion identifies the mapping and what extract puts in a document. An index built under another version
 // is rebuilt from the store at open. Bump it with any change to either.
-const mappingVersion = "1"
+const mappingVersion = "2"
 
-// presentField is the keyword field listing the index fields a document has values for.
-const presentField = "_present"
-
-// sortField is the field results without free text sort by, most recent first.
-const sortField = "updated_at"
+// ordField holds each document's record ordinal.
+const ordField = "_ord"
 
 // schema is everything the index package knows about one kind's fields.
 type schema struct {
@@ -81,14 +79,16 @@ func newSchema(kind query.Kind) (*schema, error) {
 			return nil, fmt.Errorf("catalog field %s: index name %q is not a plain bleve field name", f.Name, f.Index)
 		}
 		s.byIndex[f.Index] = f
-		add(f.Index, fieldMapping(valueTypeOf(f.Type), f.Index == sortField))
+		add(f.Index, fieldMapping(valueTypeOf(f.Type)))
 		if f.Type == query.TypeText {
 			s.text = append(s.text, textField{name: f.Index, boost: textBoost(f.Index)})
 		}
 	}
-	add(presentField, fieldMapping(valKeyword, false))
+	ord := fieldMapping(valKeyword)
+	ord.DocValues = true
+	add(ordField, ord)
 	if kind == query.KindContact {
-		add(contactTextField, fieldMapping(valText, false))
+		add(contactTextField, fieldMapping(valText))
 		s.text = []textField{{name: contactTextField, boost: 1}}
 	} else {
 		// Free text on conversations reads what people wrote, not remarks attached to ratings.
@@ -144,42 +144,51 @@ func valueTypeOf(t query.FieldType) valueType {
 }
 
 // fieldMapping returns the bleve mapping of a field of type t.
-func fieldMapping(t valueType, sortable bool) *mapping.FieldMapping {
+func fieldMapping(t valueType) *mapping.FieldMapping {
 	var fm *mapping.FieldMapping
 	switch t {
 	case valText:
 		fm = mapping.NewTextFieldMapping()
 		fm.Analyzer = en.AnalyzerName
 		fm.IncludeTermVectors = true
+		fm.Index = true
 	case valInt, valFloat:
 		fm = mapping.NewNumericFieldMapping()
+		fm.Index = false // the column table answers numeric filters
 	case valBool:
 		fm = mapping.NewBooleanFieldMapping()
+		fm.Index = true
+		fm.SkipFreqNorm = true
 	default:
 		fm = mapping.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
 		fm.IncludeTermVectors = false
+		fm.Index = true
+		fm.SkipFreqNorm = true
 	}
 	fm.Store = false
-	fm.Index = true
 	fm.IncludeInAll = false
-	fm.DocValues = sortable
+	fm.DocValues = false
 	return fm
 }
 
 // indexingOptions are the bleve options of a field of type t, the same as fieldMapping's.
-func indexingOptions(t valueType, sortable bool) bleveindex.FieldIndexingOptions {
-	return fieldMapping(t, sortable).Options()
+func indexingOptions(t valueType) bleveindex.FieldIndexingOptions {
+	return fieldMapping(t).Options()
 }
+
+// inBleve reports whether the full-text index holds fields of type t.
+func inBleve(t valueType) bool { return t == valText || t == valKeyword || t == valBool }
 
 // document builds the bleve document of d.
 func (s *schema) document(d *doc) *document.Document {
 	bd := document.NewDocument(d.id)
-	present := make([]string, 0, len(d.fields))
 	for i := range d.fields {
 		f := &d.fields[i]
-		present = append(present, f.name)
-		opts := indexingOptions(f.typ, f.name == sortField)
+		if !inBleve(f.typ) {
+			continue
+		}
+		opts := indexingOptions(f.typ)
 		switch f.typ {
 		case valKeyword, valText:
 			an := s.kw
@@ -192,19 +201,33 @@ func (s *schema) document(d *doc) *document.Document {
 				}
 				bd.AddField(document.NewTextFieldCustom(f.name, arrayPos(len(f.strs), k), []byte(v), opts, an))
 			}
-		case valInt:
-			bd.AddField(document.NewNumericFieldWithIndexingOptions(f.name, nil, float64(f.num), opts))
-		case valFloat:
-			bd.AddField(document.NewNumericFieldWithIndexingOptions(f.name, nil, f.fnum, opts))
 		case valBool:
 			bd.AddField(document.NewBooleanFieldWithIndexingOptions(f.name, nil, f.b, opts))
 		}
 	}
-	popts := indexingOptions(valKeyword, false)
-	for k, name := range present {
-		bd.AddField(document.NewTextFieldCustom(presentField, arrayPos(len(present), k), []byte(name), popts, s.kw))
-	}
+	bd.AddField(document.NewTextFieldCustom(ordField, nil, ordTerm(d.ord), indexingOptions(valKeyword)|bleveindex.DocValues, s.kw))
 	return bd
+}
+
+// ordTerm is the index term of an ordinal: five bytes of seven bits each, most significant first. Doc values
+// separate terms with 0xff, so no byte of a term may be 0xff (a plain 4-byte ordinal such as 255 broke on this).
+func ordTerm(ord uint32) []byte {
+	return []byte{byte(ord >> 28), byte(ord>>21) & 0x7f, byte(ord>>14) & 0x7f, byte(ord>>7) & 0x7f, byte(ord) & 0x7f}
+}
+
+// parseOrdTerm reverses ordTerm.
+func parseOrdTerm(b []byte) (uint32, bool) {
+	if len(b) != 5 {
+		return 0, false
+	}
+	var ord uint32
+	for _, c := range b {
+		if c > 0x7f {
+			return 0, false
+		}
+		ord = ord<<7 | uint32(c)
+	}
+	return ord, true
 }
 
 // arrayPos returns the array position of element k of an n-element list, as bleve's mapping assigns them: none

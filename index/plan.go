@@ -8,48 +8,53 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/intercom-replica/intercom-replica/index/internal/table"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
-// The planner picks, per query, the engine that answers it fastest with identical results:
+// The planner splits a query by what each term needs:
 //
-//   - filters only, none on a text field's words: the column table. Every term becomes a clause evaluated over
-//     memory, the exact total comes from counting, and the page from the first matches in recency order. This is
-//     the common case (state, assignee, tags, dates, emails...) and costs well under a millisecond at a million
-//     conversations, where the full-text index needs hundreds (it must visit and sort every hit).
-//   - free text (q:), or a filter on the words of a text field (source_body:contains:refund): the full-text index,
-//     with every other filter translated to a bleve query too, so bleve intersects postings instead of scoring
-//     hits it would then drop. With q: results are ranked by relevance; without, sorted by updated_at.
+//   - words of a text field (source_body:contains:refund, title:eq:"...") and free text (q:) need the full-text
+//     index;
+//   - everything else is the column table's: it evaluates any filter over a million rows in about a millisecond,
+//     with exact counts, and holds every non-text field (bleve holds no numbers, see mapping.go).
 //
-// Both translations implement the same semantics, checked by running the same queries through both
-// (TestSearch_PlansAgree): missing values never match a positive term and always match a negated one (neq, nin,
-// not_contains, not_exists); keywords compare case-insensitively; a list field matches eq/in when any element does
-// and neq/nin when none does; a timestamp eq covers its UTC day; a custom attribute compares with each value in the
-// type it was stored with.
+// Three shapes result:
+//
+//   - filters only: the table answers alone, in recency order (updated_at, then id, descending);
+//   - filters with text-field terms, no free text: each text term becomes the set of record ordinals the index
+//     matches for it (collected, not ranked), which the table intersects with the rest, in recency order;
+//   - free text: the index ranks by relevance. Keyword and boolean eq/in/neq/nin filters run inside bleve as term
+//     filters (postings intersect, which is cheap), and the remaining filters as one set of ordinals computed by
+//     the table, tested against each hit's ordinal.
+//
+// Keyword and boolean terms thus have two implementations (table and bleve) that must agree; tests run every
+// operator through both (Replica.forceTextPlan sends them through bleve). The semantics: missing values never
+// match a positive term and always match a negated one (neq, nin, not_contains, not_exists); keywords compare
+// case-insensitively; a list field matches eq/in when any element does and neq/nin when none does; a timestamp
+// eq covers its UTC day; a custom attribute compares with each value in the type it was stored with.
 
-// planKind says which engine answers a query.
-type planKind int
+// termRole is which engine evaluates a term.
+type termRole int
 
 const (
-	planTable planKind = iota + 1
-	planText
+	roleTable termRole = iota // the column table
+	roleIndex                 // a term filter inside bleve when the query ranks by free text, else the table
+	roleText                  // the full-text index: the words of a text field
 )
 
-// choosePlan returns the engine for q, given its free text after analysis (stop words alone don't count).
-func choosePlan(q query.Query, text []analyzedText) planKind {
-	if len(text) > 0 {
-		return planText
+func roleOf(t query.Term) termRole {
+	f := t.Field
+	switch {
+	case f.Type == query.TypeText && t.Op != query.OpExists && t.Op != query.OpNotExists:
+		return roleText
+	case f.Custom == "" && (f.Type == query.TypeKeyword || f.Type == query.TypeBool) &&
+		(t.Op == query.OpEq || t.Op == query.OpNeq || t.Op == query.OpIn || t.Op == query.OpNin):
+		return roleIndex
 	}
-	for _, t := range q.Terms {
-		if t.Field.Type == query.TypeText && t.Op != query.OpExists && t.Op != query.OpNotExists {
-			return planText
-		}
-	}
-	return planTable
+	return roleTable
 }
 
 // termFields returns the index fields a term reads: one, or for a custom attribute one per JSON type.
@@ -197,102 +202,38 @@ func tableClause(t query.Term) (table.Clause, bool) {
 	return cl, true
 }
 
-// bleveTerm translates a term for the full-text index, in its positive form (the caller negates neq, nin,
-// not_contains and not_exists). tbl expands keyword patterns into the exact values they match; the caller holds
-// its read lock.
-func (s *schema) bleveTerm(t query.Term, tbl *table.Table) bquery.Query {
+// bleveTerm translates a text, keyword or boolean term for the full-text index, in its positive form (the caller
+// negates neq, nin and not_contains).
+func bleveTerm(t query.Term) bquery.Query {
 	f := t.Field
-	str, num, boolean := termFields(f)
-	if t.Op == query.OpExists || t.Op == query.OpNotExists {
-		qs := []bquery.Query{termQuery(presentField, str)}
-		if f.Custom != "" {
-			qs = append(qs, termQuery(presentField, num), termQuery(presentField, boolean))
-		}
-		return disjunction(qs)
-	}
 	switch f.Type {
 	case query.TypeText:
 		text := t.Values[0].Str
 		if t.Op == query.OpEq {
 			mq := bquery.NewMatchQuery(text)
-			mq.SetField(str)
+			mq.SetField(f.Index)
 			mq.Analyzer = en.AnalyzerName
 			mq.SetOperator(bquery.MatchQueryOperatorAnd)
 			return mq
 		}
 		pq := bquery.NewMatchPhraseQuery(text)
-		pq.SetField(str)
+		pq.SetField(f.Index)
 		pq.Analyzer = en.AnalyzerName
 		return pq
-	case query.TypeKeyword:
-		return keywordQuery(str, t, tbl)
-	case query.TypeInt, query.TypeTimestamp:
-		var qs []bquery.Query
-		for _, r := range intRanges(t) {
-			qs = append(qs, numericQuery(str, table.FloatRange{Lo: float64(r.Lo), Hi: float64(r.Hi),
-				LoIncl: true, HiIncl: true}))
-		}
-		return disjunction(qs)
-	case query.TypeFloat:
-		var qs []bquery.Query
-		for _, r := range floatRanges(t) {
-			qs = append(qs, numericQuery(str, r))
-		}
-		return disjunction(qs)
 	case query.TypeBool:
 		bq := bquery.NewBoolFieldQuery(t.Values[0].Bool)
-		bq.SetField(str)
+		bq.SetField(f.Index)
 		return bq
-	case query.TypeAny:
-		var qs []bquery.Query
-		switch t.Op {
-		case query.OpGt, query.OpGte, query.OpLt, query.OpLte:
-		default:
-			qs = append(qs, keywordQuery(str, t, tbl))
-		}
-		for _, r := range floatRanges(t) {
-			qs = append(qs, numericQuery(num, r))
-		}
-		if t.Op == query.OpEq || t.Op == query.OpNeq || t.Op == query.OpIn || t.Op == query.OpNin {
-			for _, v := range t.Values {
-				if v.Parsed&query.ParsedBool != 0 {
-					bq := bquery.NewBoolFieldQuery(v.Bool)
-					bq.SetField(boolean)
-					qs = append(qs, bq)
-				}
-			}
-		}
-		return disjunction(qs)
 	}
-	return bquery.NewMatchNoneQuery()
-}
-
-// keywordQuery matches a keyword field: exact terms for eq and in; for the pattern operators, the exact values the
-// column table's dictionary says match (never a leading wildcard: bleve would walk its whole term dictionary).
-func keywordQuery(field string, t query.Term, tbl *table.Table) bquery.Query {
-	op := keywordOp(t.Op)
-	vals := lowerValues(t.Values)
-	if op != table.Eq {
-		vals = tbl.Values(field, op, vals...)
+	qs := make([]bquery.Query, 0, len(t.Values))
+	for _, v := range lowerValues(t.Values) {
+		qs = append(qs, termQuery(f.Index, v))
 	}
-	return &termsQuery{field: field, terms: vals}
+	return disjunction(qs)
 }
 
 func termQuery(field, term string) bquery.Query {
 	q := bquery.NewTermQuery(term)
-	q.SetField(field)
-	return q
-}
-
-func numericQuery(field string, r table.FloatRange) bquery.Query {
-	var lo, hi *float64
-	if !math.IsInf(r.Lo, -1) {
-		lo = &r.Lo
-	}
-	if !math.IsInf(r.Hi, 1) {
-		hi = &r.Hi
-	}
-	q := bquery.NewNumericRangeInclusiveQuery(lo, hi, &r.LoIncl, &r.HiIncl)
 	q.SetField(field)
 	return q
 }
@@ -308,19 +249,99 @@ func disjunction(qs []bquery.Query) bquery.Query {
 	return bquery.NewDisjunctionQuery(qs)
 }
 
-// termsQuery matches documents having any of a list of exact terms in a field: bleve's own multi-term searcher
-// (what its prefix and wildcard queries use once they have found their terms), without the dictionary walk.
-type termsQuery struct {
-	field string
-	terms []string
+func conjunction(qs []bquery.Query) bquery.Query {
+	if len(qs) == 1 {
+		return qs[0]
+	}
+	return bquery.NewConjunctionQuery(qs)
 }
 
-func (q *termsQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	switch len(q.terms) {
-	case 0:
-		return searcher.NewMatchNoneSearcher(i)
-	case 1:
-		return searcher.NewTermSearcher(ctx, i, q.terms[0], q.field, 1, opts)
+// ordQuery wraps a query to connect it with the column table through record ordinals (the ordField doc value):
+// with keep set, only hits whose ordinal is in keep pass (a table filter applied inside a ranked search, counted
+// in its total); with collect set, every hit's ordinal is added to *collect and no hit is returned (the matches of
+// a text term, for the table to intersect).
+type ordQuery struct {
+	inner   bquery.Query
+	keep    table.OrdSet
+	collect *table.OrdSet
+}
+
+func (q *ordQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	child, err := q.inner.Searcher(ctx, i, m, opts)
+	if err != nil {
+		return nil, err
 	}
-	return searcher.NewMultiTermSearcher(ctx, i, q.terms, q.field, 1, opts, false)
+	dvr, err := i.DocValueReader([]string{ordField})
+	if err != nil {
+		_ = child.Close()
+		return nil, err
+	}
+	os := &ordSearcher{Searcher: child, dvr: dvr, q: q}
+	os.visitFn = os.visit // one closure per search, not one per hit
+	return os, nil
+}
+
+// ordSearcher filters or collects its child's hits by ordinal (see ordQuery).
+type ordSearcher struct {
+	search.Searcher
+	dvr     bleveindex.DocValueReader
+	q       *ordQuery
+	ord     uint32
+	ok      bool
+	visitFn bleveindex.DocValueVisitor
+}
+
+func (s *ordSearcher) visit(_ string, term []byte) {
+	if ord, ok := parseOrdTerm(term); ok {
+		s.ord, s.ok = ord, true
+	}
+}
+
+// pass reports whether d goes on to the collector, collecting its ordinal in collect mode.
+func (s *ordSearcher) pass(d *search.DocumentMatch) (bool, error) {
+	s.ok = false
+	if err := s.dvr.VisitDocValues(d.IndexInternalID, s.visitFn); err != nil {
+		return false, err
+	}
+	if !s.ok {
+		return false, nil // a document without an ordinal cannot be in the table
+	}
+	if s.q.collect != nil {
+		*s.q.collect = s.q.collect.Add(s.ord)
+		return false, nil
+	}
+	return s.q.keep.Has(s.ord), nil
+}
+
+func (s *ordSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	for {
+		d, err := s.Searcher.Next(ctx)
+		if d == nil || err != nil {
+			return d, err
+		}
+		ok, err := s.pass(d)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return d, nil
+		}
+		ctx.DocumentMatchPool.Put(d)
+	}
+}
+
+func (s *ordSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	d, err := s.Searcher.Advance(ctx, id)
+	if d == nil || err != nil {
+		return d, err
+	}
+	ok, err := s.pass(d)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		return d, nil
+	}
+	ctx.DocumentMatchPool.Put(d)
+	return s.Next(ctx)
 }

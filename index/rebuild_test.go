@@ -124,7 +124,7 @@ func TestOpen_CatchesUpFromChangeLog(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, _, err := r.store.writeBatch(prep, nil, r.trimMarks(), time.Now()); err != nil {
+	if _, _, _, err := r.store.writeBatch(prep, nil, r.trimMarks(), r.assignOrds(prep), time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := r.Close(); err != nil {

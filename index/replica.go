@@ -73,6 +73,8 @@ type kindState struct {
 	// survive trimming until the new index has caught up.
 	rebuildFrom uint64
 	rebuilding  bool
+	// nextOrd is the ordinal the next new record of this kind gets.
+	nextOrd uint32
 }
 
 const (
@@ -130,6 +132,10 @@ func (r *Replica) openKind(ctx context.Context, kind query.Kind) error {
 	if err := r.loadTable(ctx, ks); err != nil {
 		return err
 	}
+	if ks.nextOrd, err = r.store.nextOrd(kind); err != nil {
+		return err
+	}
+	ks.nextOrd = max(ks.nextOrd, ks.table.MaxOrd()+1)
 	finishInterruptedSwap(ks.path)
 	ti, err := openTextIndex(ks.path, sch)
 	switch {
@@ -157,6 +163,13 @@ func (r *Replica) openKind(ctx context.Context, kind query.Kind) error {
 		return r.rebuild(ctx, ks, r.progressFor(kind))
 	}
 	return nil
+}
+
+// ordOf returns the ordinal of the live record id, from the column table.
+func (ks *kindState) ordOf(id string) (uint32, bool) {
+	ks.mu.RLock()
+	defer ks.mu.RUnlock()
+	return ks.table.Ord(id)
 }
 
 func (r *Replica) progressFor(kind query.Kind) func(done, total int) {

@@ -16,14 +16,21 @@ import (
 // are compared), a presence mark for each text field, and the hit summary. Rows are stored in bbolt beside the
 // records so that opening a replica loads the table in seconds without decoding any record's JSON.
 //
-// Encoding: version byte; varint updated_at; uvarint field count; per field: uvarint field number, type byte, value (keyword:
+// Encoding: version byte; the record's ordinal (4 bytes, big-endian, at a fixed place so the writer can fill it in
+// after encoding); varint updated_at; uvarint field count; per field: uvarint field number, type byte, value (keyword:
 // uvarint count then length-prefixed strings; int: varint; float: 8 bytes IEEE; bool: 1 byte; text: nothing);
 // then the summary (summary.go). Field numbers index a per-kind name table that only grows and is stored in the
 // replica bucket, so a name costs its bytes once per store rather than once per row.
 
 // rowVersion changes whenever what a row holds changes (extraction, summary or this encoding); rows of another
 // version are recomputed from the records at open.
-const rowVersion = 1
+const rowVersion = 2
+
+// rowOrdAt is where a row holds the record's ordinal.
+const rowOrdAt = 1
+
+// setRowOrd fills in a row's ordinal.
+func setRowOrd(row []byte, ord uint32) { binary.BigEndian.PutUint32(row[rowOrdAt:], ord) }
 
 // fieldNames numbers field names for one kind. Names are only ever added; rows written by concurrent batches
 // may add names while another batch commits, hence the lock.
@@ -112,6 +119,7 @@ func (s *store) saveFieldNames(rb *bolt.Bucket) (func(), error) {
 func encodeRow(d *doc, fn *fieldNames) []byte {
 	b := make([]byte, 0, 512)
 	b = append(b, rowVersion)
+	b = binary.BigEndian.AppendUint32(b, d.ord)
 	b = binary.AppendVarint(b, d.updatedAt)
 	b = binary.AppendUvarint(b, uint64(len(d.fields)))
 	for i := range d.fields {
@@ -146,17 +154,18 @@ var errRowVersion = errors.New("row of another version")
 // decodeRow decodes a row for the table. Strings are copied (the table copies them into its arenas anyway, but
 // the row's bytes are bbolt's and die with the transaction). The summary bytes alias b.
 func decodeRow(id string, b []byte, fn *fieldNames) (table.Row, error) {
-	if len(b) == 0 || b[0] != rowVersion {
+	if len(b) < rowOrdAt+4 || b[0] != rowVersion {
 		return table.Row{}, errRowVersion
 	}
-	d := decoder{b: b[1:]}
+	ord := binary.BigEndian.Uint32(b[rowOrdAt:])
+	d := decoder{b: b[rowOrdAt+4:]}
 	updatedAt := d.varint()
 	n := d.uvarint()
 	if n > uint64(len(d.b)) {
 		return table.Row{}, errShort
 	}
 	names := fn.list()
-	row := table.Row{ID: id, UpdatedAt: updatedAt, Values: make([]table.Value, 0, n)}
+	row := table.Row{ID: id, UpdatedAt: updatedAt, Ord: ord, Values: make([]table.Value, 0, n)}
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		num := d.uvarint()
 		typ := valueType(d.byte())
@@ -197,7 +206,8 @@ func decodeRow(id string, b []byte, fn *fieldNames) (table.Row, error) {
 
 // tableRow is the table row of d, built directly (the write path; decodeRow is the load path).
 func tableRow(d *doc, sum []byte) table.Row {
-	row := table.Row{ID: d.id, UpdatedAt: d.updatedAt, Values: make([]table.Value, 0, len(d.fields)), Summary: sum}
+	row := table.Row{ID: d.id, UpdatedAt: d.updatedAt, Ord: d.ord, Values: make([]table.Value, 0, len(d.fields)),
+		Summary: sum}
 	for i := range d.fields {
 		f := &d.fields[i]
 		v := table.Value{Col: f.name}

@@ -2,13 +2,12 @@ package index
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/numeric"
-	"github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/intercom-replica/intercom-replica/index/internal/table"
@@ -45,10 +44,6 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 		}
 	}
 	text := ks.schema.analyzeQueryText(q.Text)
-	plan := choosePlan(q, text)
-	if r.forceTextPlan {
-		plan = planText
-	}
 	ord := byRecency
 	if len(text) > 0 {
 		ord = byRelevance
@@ -73,13 +68,13 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 	var res Result
 	var last cursor
 	var more bool
-	if plan == planTable {
-		res, last, more = r.searchTable(ks, q, limit, after)
+	if ord == byRecency {
+		res, last, more, err = r.searchRecent(ctx, ks, q, limit, after)
 	} else {
-		res, last, more, err = r.searchText(ctx, ks, q, text, limit, ord, after)
-		if err != nil {
-			return Result{}, fmt.Errorf("search %s: %w", q.Kind, err)
-		}
+		res, last, more, err = r.searchRelevant(ctx, ks, q, text, limit, after)
+	}
+	if err != nil {
+		return Result{}, fmt.Errorf("search %s: %w", q.Kind, err)
 	}
 	res.Kind = q.Kind
 	if more {
@@ -93,10 +88,21 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 	return res, nil
 }
 
-func (r *Replica) searchTable(ks *kindState, q query.Query, limit int, after *cursor) (Result, cursor, bool) {
+// searchRecent answers a query without free text, in recency order, from the column table; terms on the words of
+// text fields are first turned into sets of ordinals by the full-text index.
+func (r *Replica) searchRecent(ctx context.Context, ks *kindState, q query.Query, limit int, after *cursor) (Result, cursor, bool, error) {
 	filter := make(table.Filter, 0, len(q.Terms))
 	for _, t := range q.Terms {
-		cl, _ := tableClause(t) // the plan guarantees every term is one the table answers
+		role := roleOf(t)
+		if role == roleText || (role == roleIndex && r.forceTextPlan) {
+			ords, err := r.collectOrds(ctx, ks, bleveTerm(t))
+			if err != nil {
+				return Result{}, cursor{}, false, err
+			}
+			filter = append(filter, table.Clause{Any: []table.Atom{table.OrdAtom(ords)}, Not: negated(t.Op)})
+			continue
+		}
+		cl, _ := tableClause(t)
 		filter = append(filter, cl)
 	}
 	var key *table.Key
@@ -114,8 +120,27 @@ func (r *Replica) searchTable(ks *kindState, q query.Query, limit int, after *cu
 	if n := len(tr.Matches); n > 0 {
 		last = cursor{order: byRecency, updatedAt: tr.Matches[n-1].UpdatedAt, id: tr.Matches[n-1].ID}
 	}
-	return res, last, tr.More
+	return res, last, tr.More, nil
 }
+
+// collectOrds returns the ordinals of the documents bq matches in the kind's full-text index.
+func (r *Replica) collectOrds(ctx context.Context, ks *kindState, bq bquery.Query) (table.OrdSet, error) {
+	var set table.OrdSet
+	req := bleve.NewSearchRequestOptions(&ordQuery{inner: bq, collect: &set}, 0, 0, false)
+	req.Score = "none"
+	ks.tiMu.RLock()
+	defer ks.tiMu.RUnlock()
+	if ks.ti == nil {
+		return nil, errRebuilding
+	}
+	if _, err := ks.ti.idx.SearchInContext(ctx, req); err != nil {
+		return nil, err
+	}
+	return set, nil
+}
+
+// errRebuilding is returned by searches that need a full-text index while it is being created.
+var errRebuilding = errors.New("the full-text index is being rebuilt; try again when it is done")
 
 // summaryHit decodes a stored summary into a Hit. A summary that fails to decode (it cannot, short of memory
 // corruption) still yields a hit with its id.
@@ -129,63 +154,63 @@ func summaryHit(kind query.Kind, id string, updatedAt int64, sum []byte) Hit {
 	return h
 }
 
-func (r *Replica) searchText(ctx context.Context, ks *kindState, q query.Query, text []analyzedText, limit int, ord order, after *cursor) (Result, cursor, bool, error) {
-	var positives, negatives []bquery.Query
-	ks.mu.RLock()
+// searchRelevant ranks the matches of free text by relevance in the full-text index; keyword and boolean eq/in
+// filters run there as term filters, the others as a set of ordinals from the column table.
+func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Query, text []analyzedText, limit int, after *cursor) (Result, cursor, bool, error) {
+	must := []bquery.Query{ks.schema.freeTextQuery(text)}
+	var filters, negatives []bquery.Query
+	var tableFilter table.Filter
 	for _, t := range q.Terms {
-		bq := ks.schema.bleveTerm(t, ks.table)
-		if negated(t.Op) {
-			negatives = append(negatives, bq)
-		} else {
-			positives = append(positives, bq)
+		switch roleOf(t) {
+		case roleText:
+			if negated(t.Op) {
+				negatives = append(negatives, bleveTerm(t))
+			} else {
+				must = append(must, bleveTerm(t))
+			}
+		case roleIndex:
+			if negated(t.Op) {
+				negatives = append(negatives, bleveTerm(t))
+			} else {
+				filters = append(filters, bleveTerm(t))
+			}
+		default:
+			cl, _ := tableClause(t)
+			tableFilter = append(tableFilter, cl)
 		}
 	}
-	ks.mu.RUnlock()
-
 	bq := bquery.NewBooleanQuery(nil, nil, nil)
+	bq.AddMust(conjunction(must))
+	if len(filters) > 0 {
+		bq.AddFilter(conjunction(filters))
+	}
 	if len(negatives) > 0 {
 		bq.AddMustNot(disjunction(negatives))
 	}
-	var req *bleve.SearchRequest
-	if ord == byRelevance {
-		bq.AddMust(ks.schema.freeTextQuery(text))
-		if len(positives) > 0 {
-			bq.AddFilter(conjunction(positives))
-		}
-		req = bleve.NewSearchRequestOptions(bq, limit+1, 0, false)
-		req.SortBy([]string{"-_score", "-_id"})
-		if after != nil {
-			req.SearchAfter = []string{strconv.FormatFloat(after.score, 'g', -1, 64), after.id}
-		}
-	} else {
-		if len(positives) > 0 {
-			bq.AddMust(conjunction(positives))
-		} else {
-			bq.AddMust(bquery.NewMatchAllQuery())
-		}
-		req = bleve.NewSearchRequestOptions(bq, limit+1, 0, false)
-		req.SortByCustom(search.SortOrder{
-			&search.SortField{Field: sortField, Type: search.SortFieldAsNumber, Desc: true},
-			&search.SortDocID{Desc: true},
-		})
-		req.Score = "none"
-		if after != nil {
-			req.SearchAfter = []string{strconv.FormatInt(after.updatedAt, 10), after.id}
-		}
+	var top bquery.Query = bq
+	if len(tableFilter) > 0 {
+		ks.mu.RLock()
+		keep := ks.table.Ords(tableFilter)
+		ks.mu.RUnlock()
+		top = &ordQuery{inner: bq, keep: keep}
+	}
+	req := bleve.NewSearchRequestOptions(top, limit+1, 0, false)
+	req.SortBy([]string{"-_score", "-_id"})
+	if after != nil {
+		req.SearchAfter = []string{strconv.FormatFloat(after.score, 'g', -1, 64), after.id}
 	}
 
 	ks.tiMu.RLock()
 	ti := ks.ti
 	if ti == nil {
 		ks.tiMu.RUnlock()
-		return Result{}, cursor{}, false, fmt.Errorf("full-text index is being rebuilt")
+		return Result{}, cursor{}, false, errRebuilding
 	}
 	sr, err := ti.idx.SearchInContext(ctx, req)
 	ks.tiMu.RUnlock()
 	if err != nil {
 		return Result{}, cursor{}, false, err
 	}
-
 	more := len(sr.Hits) > limit
 	if more {
 		sr.Hits = sr.Hits[:limit]
@@ -194,38 +219,17 @@ func (r *Replica) searchText(ctx context.Context, ks *kindState, q query.Query, 
 	var last cursor
 	ks.mu.RLock()
 	for _, dm := range sr.Hits {
-		var h Hit
-		sum, ok := ks.table.Summary(dm.ID)
-		if ok {
-			h = summaryHit(ks.kind, dm.ID, 0, sum)
-		} else {
-			// Deleted between the two reads: the index has not caught up with the table yet.
-			h = Hit{Kind: ks.kind, ID: dm.ID}
-		}
-		last = cursor{order: ord, id: dm.ID}
-		if ord == byRelevance {
-			h.Score = dm.Score
-			last.score = dm.Score
-		} else if len(dm.Sort) > 0 {
-			if i64, err := numeric.PrefixCoded(dm.Sort[0]).Int64(); err == nil {
-				last.updatedAt = int64(numeric.Int64ToFloat64(i64))
-			}
-		}
-		if ok {
+		h := Hit{Kind: ks.kind, ID: dm.ID}
+		if sum, ok := ks.table.Summary(dm.ID); ok {
 			u, _ := ks.table.Has(dm.ID)
-			h.UpdatedAt = u
-		}
+			h = summaryHit(ks.kind, dm.ID, u, sum)
+		} // else deleted between the two reads: the index has not caught up with the table yet
+		h.Score = dm.Score
+		last = cursor{order: byRelevance, score: dm.Score, id: dm.ID}
 		res.Hits = append(res.Hits, h)
 	}
 	ks.mu.RUnlock()
 	return res, last, more, nil
-}
-
-func conjunction(qs []bquery.Query) bquery.Query {
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return bquery.NewConjunctionQuery(qs)
 }
 
 // analyzedText is one free-text term after the English analyzer: its terms and their positions (stop words

@@ -22,8 +22,8 @@ import (
 //	changes                 kind byte + sequence (8 bytes, big-endian) → the ids of that kind written by that
 //	                        batch, for the kind's full-text index to catch up from after a crash; trimmed once the
 //	                        index has them durably (the kind's trim mark then records how far, so a gap is known)
-//	replica                 the store's own state: schema version, last sequence, per-kind counts and trim marks,
-//	                        row field names
+//	replica                 the store's own state: schema version, last sequence, per-kind counts, trim marks and
+//	                        next ordinals, row field names
 //
 // An envelope is a 18-byte header then the raw JSON: version (1 byte), flags (1 byte; bit 0 = deleted),
 // Intercom's updated_at (int64, big-endian), synced_at (Unix nanoseconds, int64, big-endian). Kind and id are
@@ -55,6 +55,9 @@ func countKey(kind query.Kind, deleted bool) []byte {
 func fieldNamesKey(kind query.Kind) []byte { return []byte("fields." + string(kind)) }
 
 func trimmedKey(kind query.Kind) []byte { return []byte("trimmed." + string(kind)) }
+
+// nextOrdKey holds the next ordinal to give a new record of kind (see table.Row.Ord).
+func nextOrdKey(kind query.Kind) []byte { return []byte("next_ord." + string(kind)) }
 
 const (
 	envelopeVersion = 1
@@ -189,7 +192,7 @@ type prepared struct {
 // writeBatch stores recs and meta in one transaction and returns the batch's sequence and the records actually
 // written (stale ones dropped). Each kind's change-log entries up to trimTo[kind] are deleted in the same
 // transaction.
-func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[query.Kind]uint64, now time.Time) (uint64, []prepared, ApplyResult, error) {
+func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[query.Kind]uint64, nextOrd map[query.Kind]uint32, now time.Time) (uint64, []prepared, ApplyResult, error) {
 	var res ApplyResult
 	var written []prepared
 	var seq uint64
@@ -283,6 +286,13 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 				return err
 			}
 		}
+		for kind, n := range nextOrd {
+			if uint64(n) > getUint64(rb, nextOrdKey(kind)) {
+				if err := putUint64(rb, nextOrdKey(kind), uint64(n)); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	})
 	if err == nil && namesSaved != nil {
@@ -363,6 +373,16 @@ func (s *store) changesAfter(kind query.Kind, seq uint64) ([]string, bool, error
 		return nil
 	})
 	return out, replayable, err
+}
+
+// nextOrd returns the next ordinal to give a new record of kind.
+func (s *store) nextOrd(kind query.Kind) (uint32, error) {
+	var n uint64
+	err := s.db.View(func(tx *bolt.Tx) error {
+		n = getUint64(tx.Bucket([]byte(bucketReplica)), nextOrdKey(kind))
+		return nil
+	})
+	return uint32(n), err
 }
 
 // seq returns the store's last sequence.

@@ -141,38 +141,56 @@ func dirSize(path string) int64 {
 	return n
 }
 
-// allIDs returns the id of every document in the index (for Check: it reads the whole index).
-func (ti *textIndex) allIDs(ctx context.Context) ([]string, error) {
+// allOrds returns the ordinal of every document in the index by id (for Check: it reads the whole index). A
+// document without an ordinal maps to -1; an id seen twice is reported in dups.
+func (ti *textIndex) allOrds(ctx context.Context) (map[string]int64, []string, error) {
 	adv, err := ti.idx.Advanced()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	rd, err := adv.Reader()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer rd.Close()
 	all, err := rd.DocIDReaderAll()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer all.Close()
-	var out []string
+	dvr, err := rd.DocValueReader([]string{ordField})
+	if err != nil {
+		return nil, nil, err
+	}
+	out := map[string]int64{}
+	var dups []string
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		iid, err := all.Next()
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if iid == nil {
-			return out, nil
+			return out, dups, nil
 		}
 		id, err := rd.ExternalID(iid)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
-		out = append(out, id)
+		ord := int64(-1)
+		err = dvr.VisitDocValues(iid, func(_ string, term []byte) {
+			if o, ok := parseOrdTerm(term); ok {
+				ord = int64(o)
+			}
+		})
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, seen := out[id]; seen {
+			dups = append(dups, id)
+		}
+		out[id] = ord
 	}
 }

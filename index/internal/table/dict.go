@@ -139,12 +139,3 @@ func (d *dict) scan(op KeywordOp, v string, set bitset) {
 		}
 	}
 }
-
-// values returns the dictionary values satisfying op against any of vals.
-func (d *dict) values(op KeywordOp, vals []string) []string {
-	var out []string
-	for _, c := range d.match(op, vals).codes() {
-		out = append(out, string(d.value(c)))
-	}
-	return out
-}

@@ -2,6 +2,7 @@ package table
 
 import (
 	"math"
+	"math/bits"
 	"strings"
 )
 
@@ -29,6 +30,7 @@ type Atom struct {
 	ints []IntRange
 	flts []FloatRange
 	b    bool
+	ords OrdSet
 }
 
 // KeywordOp is the comparison a keyword atom makes.
@@ -82,12 +84,44 @@ func BoolAtom(col string, v bool) Atom { return Atom{col: col, kind: Bool, b: v}
 // PresentAtom matches rows that have a value in column col, whatever its type.
 func PresentAtom(col string) Atom { return Atom{col: col, kind: Presence} }
 
+// OrdSet is a set of row ordinals (see Row.Ord): how other structures hand the table a set of rows, and how the
+// table hands one back.
+type OrdSet []uint64
+
+// Add puts ord in the set, growing it as needed, and returns the set.
+func (s OrdSet) Add(ord uint32) OrdSet {
+	w := int(ord >> 6)
+	for len(s) <= w {
+		s = append(s, 0)
+	}
+	s[w] |= 1 << (ord & 63)
+	return s
+}
+
+// Has reports whether ord is in the set.
+func (s OrdSet) Has(ord uint32) bool {
+	w := int(ord >> 6)
+	return w < len(s) && s[w]&(1<<(ord&63)) != 0
+}
+
+// Len returns the size of the set.
+func (s OrdSet) Len() int { return bitset(s).count() }
+
+// OrdAtom matches the rows whose ordinal is in set.
+func OrdAtom(set OrdSet) Atom { return Atom{kind: ordKind, ords: set} }
+
+// ordKind marks an OrdAtom; it is no column type.
+const ordKind Type = 0xff
+
 // wordFunc returns the atom's result for the 64 slots of word w.
 type wordFunc func(w int) uint64
 
 // bind resolves the atom against the table's current columns, doing per-query work (such as matching a pattern
 // against a dictionary) once.
 func (a *Atom) bind(t *Table) wordFunc {
+	if a.kind == ordKind {
+		return ordWords(t, a.ords)
+	}
 	c := t.cols[a.col]
 	if c == nil {
 		return nil // no row has this column: the atom matches nothing
@@ -123,6 +157,28 @@ func (a *Atom) bind(t *Table) wordFunc {
 		}
 	}
 	return nil
+}
+
+// ordWords maps an ordinal set to the slots of its live rows, once, so the clause is a bitset AND.
+func ordWords(t *Table, ords OrdSet) wordFunc {
+	slots := newBitset(len(t.updated))
+	for w, word := range ords {
+		for word != 0 {
+			ord := uint32(w*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			if int(ord) < len(t.ordSlot) {
+				if s := t.ordSlot[ord]; s != 0 {
+					slots.set(s - 1)
+				}
+			}
+		}
+	}
+	return func(w int) uint64 {
+		if w < len(slots) {
+			return slots[w]
+		}
+		return 0
+	}
 }
 
 // span returns the slots of word w that lie below n.
@@ -402,4 +458,19 @@ func (t *Table) scratch() bitset {
 
 func (t *Table) release(b bitset) {
 	t.sets.Put(&b)
+}
+
+// Ords returns the ordinals of the live rows matching f.
+func (t *Table) Ords(f Filter) OrdSet {
+	set := t.eval(f)
+	defer t.release(set)
+	out := make(OrdSet, (len(t.ordSlot)+63)/64)
+	for w, word := range set {
+		for word != 0 {
+			s := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			out = out.Add(t.slotOrd[s])
+		}
+	}
+	return out
 }

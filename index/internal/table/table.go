@@ -42,8 +42,12 @@ type Value struct {
 type Row struct {
 	ID        string
 	UpdatedAt int64
-	Values    []Value
-	Summary   []byte // opaque to the table; returned with matches
+	// Ord is the row's ordinal: a small number, unique among live rows, that stays with the record across updates
+	// and compactions (slots do not). Other structures name rows by it; the full-text index stores it in every
+	// document, so a full-text hit can be tested against a filter of the table.
+	Ord     uint32
+	Values  []Value
+	Summary []byte // opaque to the table; returned with matches
 }
 
 // Table is a column store of rows keyed by ID.
@@ -55,6 +59,8 @@ type Table struct {
 	nLive     int
 	summaries arena
 	cols      map[string]*column
+	slotOrd   []uint32 // slot → ordinal
+	ordSlot   []uint32 // ordinal → slot+1 of its live row, 0 for none
 
 	sortedEnd uint32   // slots [0, sortedEnd) are in key order
 	tail      []uint32 // the slots at and above sortedEnd, in key order (unused while deferred)
@@ -93,6 +99,9 @@ func (t *Table) Put(row Row) {
 	t.live.set(slot)
 	t.nLive++
 	t.summaries.add(row.Summary)
+	t.slotOrd = append(t.slotOrd, row.Ord)
+	t.ordSlot = growTo(t.ordSlot, int(row.Ord)+1)
+	t.ordSlot[row.Ord] = slot + 1
 	for _, v := range row.Values {
 		c := t.cols[v.Col]
 		if c == nil {
@@ -161,6 +170,26 @@ func (t *Table) IDs(fn func(id []byte)) {
 func (t *Table) kill(s uint32) {
 	t.live.clear(s)
 	t.nLive--
+	if o := t.slotOrd[s]; int(o) < len(t.ordSlot) && t.ordSlot[o] == s+1 {
+		t.ordSlot[o] = 0
+	}
+}
+
+// MaxOrd returns the largest ordinal a live row has had since the last compaction (0 for an empty table).
+func (t *Table) MaxOrd() uint32 {
+	if len(t.ordSlot) == 0 {
+		return 0
+	}
+	return uint32(len(t.ordSlot) - 1)
+}
+
+// Ord returns the ordinal of the live row with id.
+func (t *Table) Ord(id string) (uint32, bool) {
+	s, ok := t.byID.lookup([]byte(id), t.keyOfSlot)
+	if !ok || !t.live.has(s) {
+		return 0, false
+	}
+	return t.slotOrd[s], true
 }
 
 // less reports whether key (u1, id1) sorts before (u2, id2): more recent first, then higher id first.
@@ -223,13 +252,18 @@ func (t *Table) Compact() {
 
 	ids, summaries := newArena(), newArena()
 	updated := make([]int64, len(perm))
+	slotOrd := make([]uint32, len(perm))
+	ordSlot := make([]uint32, len(t.ordSlot))
 	byID := newHashIndex()
 	byID.seed = t.byID.seed
 	for n, s := range perm {
 		ids.add(t.ids.get(s))
 		summaries.add(t.summaries.get(s))
 		updated[n] = t.updated[s]
+		slotOrd[n] = t.slotOrd[s]
+		ordSlot[t.slotOrd[s]] = uint32(n) + 1
 	}
+	t.slotOrd, t.ordSlot = slotOrd, ordSlot
 	for name, c := range t.cols {
 		t.cols[name] = c.permute(perm)
 	}
@@ -261,21 +295,9 @@ type Stats struct {
 func (t *Table) Stats() Stats {
 	st := Stats{Rows: t.nLive, Slots: len(t.updated), Tail: len(t.updated) - int(t.sortedEnd), Columns: len(t.cols)}
 	st.Bytes = len(t.ids.data) + 4*len(t.ids.offs) + 4*len(t.byID.slots) + 8*len(t.updated) + 8*len(t.live) +
-		len(t.summaries.data) + 4*len(t.summaries.offs) + 4*len(t.tail)
+		len(t.summaries.data) + 4*len(t.summaries.offs) + 4*len(t.tail) + 4*len(t.slotOrd) + 4*len(t.ordSlot)
 	for _, c := range t.cols {
 		st.Bytes += c.bytes()
 	}
 	return st
-}
-
-// Values returns the distinct values of keyword column col that satisfy op against any of vals (lower-cased by
-// the caller like the stored values), whether or not a live row still holds them. The full-text index uses it to
-// turn contains, starts_with and ends_with on keywords into a list of exact terms, instead of a wildcard that
-// would scan its whole term dictionary.
-func (t *Table) Values(col string, op KeywordOp, vals ...string) []string {
-	c := t.cols[col]
-	if c == nil || c.typ != Keyword {
-		return nil
-	}
-	return c.dict.values(op, KeywordAtom(col, op, vals...).strs)
 }

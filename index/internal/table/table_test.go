@@ -32,6 +32,9 @@ func (m model) matches(r Row, f Filter) bool {
 }
 
 func atomMatches(r Row, a Atom) bool {
+	if a.kind == ordKind {
+		return a.ords.Has(r.Ord)
+	}
 	for _, v := range r.Values {
 		if v.Col != a.col {
 			continue
@@ -193,11 +196,21 @@ func randAtom(r *rand.Rand) Atom {
 	return KeywordAtom("missing", Eq, "x")
 }
 
-func randFilter(r *rand.Rand) Filter {
+func randFilter(r *rand.Rand, maxOrd int) Filter {
 	var f Filter
 	for n := r.IntN(3); n > 0; n-- {
 		cl := Clause{Not: r.IntN(3) == 0}
 		for k := 1 + r.IntN(2); k > 0; k-- {
+			if r.IntN(8) == 0 {
+				var set OrdSet
+				for o := 0; o < maxOrd; o++ {
+					if r.IntN(3) == 0 {
+						set = set.Add(uint32(o))
+					}
+				}
+				cl.Any = append(cl.Any, OrdAtom(set))
+				continue
+			}
 			cl.Any = append(cl.Any, randAtom(r))
 		}
 		f = append(f, cl)
@@ -222,6 +235,7 @@ func TestTable_AgreesWithModel(t *testing.T) {
 			tb.Defer()
 		}
 		nIDs := 50 + r.IntN(400)
+		nextOrd := uint32(0)
 		for op := 0; op < 2000; op++ {
 			id := fmt.Sprintf("id%03d", r.IntN(nIDs))
 			if r.IntN(8) == 0 {
@@ -229,6 +243,15 @@ func TestTable_AgreesWithModel(t *testing.T) {
 				delete(m, id)
 			} else {
 				row := randRow(r, id)
+				if old, ok := m[id]; ok {
+					row.Ord = old.Ord // ordinals stay with a live record
+				} else {
+					row.Ord = nextOrd
+					nextOrd++
+				}
+				if got, ok := tb.Ord(id); ok != (m[id].ID != "") || (ok && got != row.Ord) {
+					t.Fatalf("Ord(%s) = %d, %v before the update; want %d", id, got, ok, row.Ord)
+				}
 				tb.Put(row)
 				m[id] = row
 			}
@@ -241,7 +264,22 @@ func TestTable_AgreesWithModel(t *testing.T) {
 			if tb.Len() != len(m) {
 				t.Fatalf("round %d op %d: Len = %d, model has %d", round, op, tb.Len(), len(m))
 			}
-			f := randFilter(r)
+			f := randFilter(r, int(nextOrd))
+			var wantOrds []uint32
+			for _, row := range m {
+				if m.matches(row, f) {
+					wantOrds = append(wantOrds, row.Ord)
+				}
+			}
+			gotOrds := tb.Ords(f)
+			if gotOrds.Len() != len(wantOrds) {
+				t.Fatalf("round %d op %d: Ords has %d members, model %d", round, op, gotOrds.Len(), len(wantOrds))
+			}
+			for _, o := range wantOrds {
+				if !gotOrds.Has(o) {
+					t.Fatalf("round %d op %d: Ords lacks %d", round, op, o)
+				}
+			}
 			limit := 1 + r.IntN(7)
 			var after *Key
 			seen := 0
