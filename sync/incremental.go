@@ -81,13 +81,13 @@ func (s *Syncer) deletedConversations(ctx context.Context, kr *kindRun, from int
 			return cancelCause(ctx, fmt.Errorf("list deleted conversations: %w", err))
 		}
 		kr.rep.Pages++
-		kr.rep.Listed += len(l.Conversations)
 		older := false
 		for _, d := range l.Conversations {
 			if d.DeletedAt < from {
 				older = true
 				break
 			}
+			kr.rep.Listed++
 			cands = append(cands, tombstone(query.KindConversation, d.ID, at, d.DeletedAt))
 		}
 		next := l.NextPage()

@@ -44,6 +44,7 @@ func commands() []command {
 	return []command{
 		{"version", "print the version and build information", runVersion},
 		{"fake-intercom", "serve a fake Intercom API over a seeded synthetic workspace", runFakeIntercom},
+		{"sync", "copy the workspace into the replica: backfill, then what changed", runSync},
 	}
 }
 

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/intercom-replica/intercom-replica/configs"
+	"github.com/intercom-replica/intercom-replica/index"
+	replsync "github.com/intercom-replica/intercom-replica/sync"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/progress"
+)
+
+const syncExamples = `  intercom-replica sync                       # copy everything (resumable), then what changed since the last sync
+  intercom-replica sync --full                # also re-walk every list: finds deletions and merges at once
+  intercom-replica sync --demo                # sync the built-in demo workspace (no Intercom account needed)
+  INTERCOM_ACCESS_TOKEN=... intercom-replica sync --region eu --data-dir ./replica
+`
+
+// Demo workspace: small enough to sync in seconds, big enough to search.
+const (
+	demoSeed          = 1
+	demoConversations = 300
+	demoContacts      = 150
+)
+
+func runSync(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("sync", "sync [--full] [--demo] [flags]", syncExamples)
+	cf := configs.RegisterFlags(fs, append(configs.ReplicaFlags(), configs.IntercomFlags()...)...)
+	full := fs.Bool("full", false, "re-walk every list from the start, refetching what is not current and marking what Intercom "+
+		"no longer has (the daily reconcile, now)")
+	demo := fs.Bool("demo", false, "sync the built-in demo workspace (a fake Intercom served in-process) into the data directory")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("sync takes no arguments, got %q", fs.Args())
+	}
+	cfg, err := configs.Load(m.Getenv, cf)
+	if err != nil {
+		return usageError{err}
+	}
+
+	// On a terminal, progress bars; log lines print above them. Otherwise, log lines only.
+	var bars *progress.Bars
+	logOut := m.Stderr
+	if f, ok := m.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		bars = progress.NewBars(f)
+		logOut = bars
+	}
+	log := newLogger(logOut, cfg.Log)
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
+
+	baseURL, token := cfg.Intercom.APIBaseURL(), cfg.Intercom.AccessToken.Reveal()
+	if *demo {
+		d, err := startDemoIntercom(log)
+		if err != nil {
+			return err
+		}
+		defer d.close()
+		baseURL, token = d.baseURL, d.token
+	} else if err := cfg.RequireIntercomToken(); err != nil {
+		return usageError{err}
+	}
+
+	replica, err := index.Open(ctx, cfg.DataDir, index.Options{Logger: log})
+	if err != nil {
+		return fmt.Errorf("open the replica in %s: %w", cfg.DataDir, err)
+	}
+	defer replica.Close()
+
+	budget := replsync.NewBudget(replsync.BudgetOptions{
+		ReservePercent:       cfg.Sync.RateReservePercent,
+		MaxRequestsPerMinute: cfg.Sync.MaxRequestsPerMinute,
+	})
+	client, err := intercom.New(intercom.Options{
+		Token:      intercom.Token(token),
+		BaseURL:    baseURL,
+		Version:    cfg.Intercom.APIVersion,
+		HTTPClient: &http.Client{Timeout: cfg.Intercom.RequestTimeout},
+		Logger:     log,
+		Pacer:      budget.Pacer(replsync.PrioritySync),
+	})
+	if err != nil {
+		return usageError{err}
+	}
+	var report func(replsync.ProgressEvent)
+	if bars != nil {
+		report = bars.Event
+	} else {
+		report = progress.NewLog(log, 10*time.Second).Event
+	}
+	s, err := replsync.New(replsync.Options{
+		Source:      client,
+		Sink:        replica,
+		Logger:      log,
+		Budget:      budget,
+		Progress:    report,
+		Overlap:     cfg.Sync.Overlap,
+		Concurrency: cfg.Sync.Concurrency,
+		PageSize:    cfg.Sync.PageSize,
+	})
+	if err != nil {
+		return err
+	}
+	mode := replsync.ModeIncremental
+	if *full {
+		mode = replsync.ModeReconcile
+	}
+	reports, err := s.Sync(ctx, mode)
+	if bars != nil {
+		bars.Close()
+	}
+	printSyncReports(m.Stdout, reports)
+	switch {
+	case err != nil && ctx.Err() != nil:
+		return fmt.Errorf("interrupted; the next sync resumes after the last page written: %w", err)
+	case err != nil:
+		return err
+	}
+	st, err := s.Status()
+	if err != nil {
+		return err
+	}
+	ws := "an Intercom workspace"
+	if st.Workspace != nil {
+		ws = fmt.Sprintf("workspace %q (%s)", st.Workspace.Name, st.Workspace.ID)
+	}
+	fmt.Fprintf(m.Stdout, "Replica of %s in %s: %d conversations, %d contacts.\n", ws, cfg.DataDir,
+		st.Kinds["conversation"].Live, st.Kinds["contact"].Live)
+	return nil
+}
+
+// printSyncReports writes one line per pass and kind.
+func printSyncReports(w io.Writer, reports []replsync.PassReport) {
+	for _, r := range reports {
+		for _, k := range r.Kinds {
+			var b strings.Builder
+			fmt.Fprintf(&b, "%-12s %-13s %d listed, %d fetched", r.Pass, string(k.Kind)+"s", k.Listed, k.Fetched)
+			if k.Parts > 0 {
+				fmt.Fprintf(&b, " (%d parts)", k.Parts)
+			}
+			fmt.Fprintf(&b, ", %d written, %d deleted; %d requests", k.Written, k.Deleted, k.Requests)
+			if k.RateLimited > 0 || k.Retries > 0 {
+				fmt.Fprintf(&b, " (%d retried, %d rate-limited)", k.Retries, k.RateLimited)
+			}
+			fmt.Fprintf(&b, " in %.1fs\n", k.Seconds)
+			io.WriteString(w, b.String())
+		}
+		if r.Error != "" {
+			fmt.Fprintf(w, "%-12s stopped: %s\n", r.Pass, r.Error)
+		}
+	}
+}
+
+// newLogger returns the operator log on w in the configured format.
+func newLogger(w io.Writer, c configs.Log) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.SlogLevel()}
+	if c.Format == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// demoIntercom is the built-in demo workspace served by the fake Intercom on a loopback port, for --demo.
+type demoIntercom struct {
+	baseURL, token string
+	srv            *http.Server
+	done           chan struct{}
+}
+
+// startDemoIntercom serves the demo workspace until close. The workspace is the same on every run (a fixed seed),
+// so a demo replica stays in step with it.
+func startDemoIntercom(log *slog.Logger) (*demoIntercom, error) {
+	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: demoSeed, Conversations: demoConversations, Contacts: demoContacts})
+	if err != nil {
+		return nil, fmt.Errorf("demo workspace: %w", err)
+	}
+	h := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Logger: log})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("demo: listen on a loopback port: %w", err)
+	}
+	d := &demoIntercom{baseURL: "http://" + ln.Addr().String(), token: h.Token(), done: make(chan struct{}),
+		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
+	go func() {
+		defer close(d.done)
+		if err := d.srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			log.Error("demo intercom stopped", "error", err.Error())
+		}
+	}()
+	log.Info("serving the demo workspace", "url", d.baseURL, "conversations", demoConversations, "contacts", demoContacts)
+	return d, nil
+}
+
+// close stops the demo server and waits for it.
+func (d *demoIntercom) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	d.srv.Shutdown(ctx)
+	<-d.done
+}
