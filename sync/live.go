@@ -10,8 +10,7 @@ import (
 )
 
 // LiveFetcher fetches single records from Intercom for interactive lookups (get_conversation, get_contact on a
-// stale or missing copy) and writes them into the replica. It implements the LiveFetcher interface package mcp
-// declares.
+// stale or missing copy) and writes them into the replica. It implements mcp.LiveFetcher.
 type LiveFetcher struct {
 	s *Syncer
 }
@@ -20,13 +19,13 @@ type LiveFetcher struct {
 // budget's live handle), and writes through the syncer, so a live copy and a sync pass never undo each other.
 func (s *Syncer) LiveFetcher() *LiveFetcher { return &LiveFetcher{s: s} }
 
-// Fetch makes one GET for the record of kind and id, bounded by Options.LiveTimeout. On success the fresh record is
+// FetchLive makes one GET for the record of kind and id, bounded by Options.LiveTimeout. On success the fresh record is
 // written to the replica and returned (if the replica already held a newer copy, that copy is returned). When
 // Intercom answers 404 (deleted, archived) or 410 (a merged contact), the replica gets a tombstone and the error
 // matches [index.ErrNotFound]. When the rate budget has no room right now, Fetch returns at once with an error
 // matching [ErrNoBudget]; the caller should serve its cached copy, marked stale. Other failures (Intercom
 // unreachable, 5xx after retries) are returned as they are.
-func (l *LiveFetcher) Fetch(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
+func (l *LiveFetcher) FetchLive(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
 	s := l.s
 	if id == "" || !kind.Valid() {
 		return index.Record{}, fmt.Errorf("live %s %q: invalid kind or id", kind, id)
@@ -50,11 +49,11 @@ func (l *LiveFetcher) Fetch(ctx context.Context, kind query.Kind, id string) (in
 		c, err = s.fetchContact(ctx, s.live, id)
 	}
 	if err != nil {
-		result := "error"
 		if errors.Is(err, ErrNoBudget) {
-			result = "no_budget"
+			s.liveResult(kind, "no_budget")
+			return index.Record{}, fmt.Errorf("live %s %s: %w", kind, id, ErrNoBudget)
 		}
-		s.liveResult(kind, result)
+		s.liveResult(kind, "error")
 		return index.Record{}, fmt.Errorf("live %s %s: %w", kind, id, err)
 	}
 	if _, err := s.commit(ctx, kind, []candidate{c}, nil); err != nil {

@@ -46,7 +46,7 @@ func TestLiveFetcher_RefreshesTheReplica(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	must(ws.Reply(convs[5], intercomtest.Reply{Author: intercomtest.AuthorAdmin}))
 	e.fake.ResetStats()
-	rec, err := live.Fetch(ctx, query.KindConversation, convs[5])
+	rec, err := live.FetchLive(ctx, query.KindConversation, convs[5])
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -64,13 +64,13 @@ func TestLiveFetcher_RefreshesTheReplica(t *testing.T) {
 	// Deleted in Intercom: a tombstone, and an error that says not found.
 	contact := ws.ContactIDs()[0]
 	must(ws.DeleteContact(contact))
-	if _, err := live.Fetch(ctx, query.KindContact, contact); !errors.Is(err, index.ErrNotFound) {
+	if _, err := live.FetchLive(ctx, query.KindContact, contact); !errors.Is(err, index.ErrNotFound) {
 		t.Errorf("Fetch of a deleted contact: %v, want ErrNotFound", err)
 	}
 	if rec, _ := stored(t, e.replica, query.KindContact, contact); !rec.Deleted {
 		t.Errorf("no tombstone for the deleted contact")
 	}
-	if _, err := live.Fetch(ctx, query.KindConversation, "999999999999"); !errors.Is(err, index.ErrNotFound) {
+	if _, err := live.FetchLive(ctx, query.KindConversation, "999999999999"); !errors.Is(err, index.ErrNotFound) {
 		t.Errorf("Fetch of an unknown conversation: %v, want ErrNotFound", err)
 	}
 	mirror(t, e.replica, ws, e.syncer)
@@ -82,14 +82,14 @@ func TestLiveFetcher_NoBudgetFailsAtOnce(t *testing.T) {
 	live, ctx := e.syncer.LiveFetcher(), context.Background()
 	ids := e.ws.ConversationIDs()
 	for i := range 4 {
-		if _, err := live.Fetch(ctx, query.KindConversation, ids[i]); err != nil {
+		if _, err := live.FetchLive(ctx, query.KindConversation, ids[i]); err != nil {
 			t.Fatalf("fetch %d: %v", i, err)
 		}
 	}
 	// The window's four requests are spent: the fifth is refused without asking Intercom.
 	e.fake.ResetStats()
 	start := time.Now()
-	_, err := live.Fetch(ctx, query.KindConversation, ids[4])
+	_, err := live.FetchLive(ctx, query.KindConversation, ids[4])
 	if !errors.Is(err, ErrNoBudget) {
 		t.Fatalf("fifth fetch: %v, want ErrNoBudget", err)
 	}
