@@ -221,25 +221,22 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
-// BenchmarkSearchPage compares the first page of a broad filter with page 50 reached through cursors, on both
-// engines (the full-text index answers it when free text is present; forcing it shows search-after's cost there).
+// BenchmarkSearchPage compares the first page of a broad filter, and of a relevance-ranked search, with page 50
+// reached through cursors.
 func BenchmarkSearchPage(b *testing.B) {
 	r := benchReplica(b)
 	for _, tc := range []struct {
 		name string
 		dsl  string
-		text bool
 	}{
-		{"table", "object_type:conversations state:closed", false},
-		{"fulltext", "object_type:conversations state:closed", true},
-		{"relevance", "object_type:conversations q:refund", false},
+		{"filter", "object_type:conversations state:closed"},
+		{"relevance", "object_type:conversations q:refund"},
 	} {
 		q, err := query.Parse(tc.dsl, query.Options{Now: benchNow})
 		if err != nil {
 			b.Fatal(err)
 		}
 		ctx := context.Background()
-		r.forceTextPlan = tc.text
 		// Walk to page 50 once to get its cursor.
 		page50 := q
 		for range 49 {
@@ -254,7 +251,6 @@ func BenchmarkSearchPage(b *testing.B) {
 			q    query.Query
 		}{{"page1", q}, {"page50", page50}} {
 			b.Run(tc.name+"-"+p.name, func(b *testing.B) {
-				r.forceTextPlan = tc.text
 				var lat latencies
 				for b.Loop() {
 					t0 := time.Now()
@@ -266,7 +262,6 @@ func BenchmarkSearchPage(b *testing.B) {
 				lat.report(b)
 			})
 		}
-		r.forceTextPlan = false
 	}
 }
 

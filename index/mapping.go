@@ -15,31 +15,31 @@ import (
 )
 
 // The full-text index has one bleve index per kind, with an explicit mapping built from the query catalog. It
-// answers free text and filters on the words of text fields; every other filter is the column table's job
-// (search.go), so the index holds only what words need and what cheap filters can intersect with:
+// answers free text and filters on the words of text fields, and nothing else: every other filter is the column
+// table's (search.go), which answers any of them over a million records in about a millisecond. So the index holds
+// only what words need:
 //
 //   - text fields (title, subject, source body, the parts, rating remarks): the English analyzer, with term vectors
 //     for phrase queries; conversation parts are one array field, so a phrase never straddles two parts;
-//   - keyword fields (ids, enums, emails, tag names) and booleans: one term per value ("keyword" analyzer, the
-//     whole lower-cased value), no norms, so free text with an eq/in filter intersects postings in bleve;
-//   - numbers and timestamps are declared but not indexed (Index: false). A bleve number is sixteen prefix-coded
-//     terms; conversations have some thirty numeric fields, and indexing them halved build throughput and doubled
-//     the index for ranges the column table answers in a millisecond;
-//   - ordField: the record's ordinal (table.Row.Ord) as one 4-byte term with doc values, which lets a search test
-//     each full-text hit against a filter evaluated by the table, and collect full-text matches as an OrdSet.
+//   - ordField: the record's ordinal (table.Row.Ord) as one term with doc values, which connects a hit with the
+//     column table: a search tests each hit against a table filter by its ordinal, or, when the filter is
+//     selective, intersects the words with the filter's ordinals as terms; text-field filters collect the
+//     ordinals they match for the table to intersect.
+//
+// Every other catalog field is declared with its type and analyzer (keyword, number, boolean) and Index: false.
+// Indexing them was measured at 20k conversations: a bleve number is sixteen prefix-coded terms, and with thirty
+// numeric fields per conversation they halved build throughput (747 vs 1,513 records per CPU second) and doubled
+// the index (5.0 vs 2.4 KB per record); the keyword and boolean terms cost another quarter (2,006 vs 2,664).
 //
 // Nothing is stored (the JSON lives in bbolt and hit summaries in the column table) and nothing goes to a
 // catch-all "_all" field (free text is an explicit query over the text fields). Dynamic mapping is off.
-// Custom attributes have names only the data knows, so the mapping cannot list them; string values are indexed as
-// keywords under query.CustomIndexField(name) by the same document builder, numbers and booleans are left to the
-// table.
 //
 // Documents are built here directly from a doc (Batch.IndexAdvanced) rather than by bleve's reflection over a
 // Go value; TestMapping_DocumentsMatchMapping proves the two produce the same fields.
 
 // mappingVersion identifies the mapping and what extract puts in a document. An index built under another version
 // is rebuilt from the store at open. Bump it with any change to either.
-const mappingVersion = "2"
+const mappingVersion = "3"
 
 // ordField holds each document's record ordinal.
 const ordField = "_ord"
@@ -85,7 +85,7 @@ func newSchema(kind query.Kind) (*schema, error) {
 		}
 	}
 	ord := fieldMapping(valKeyword)
-	ord.DocValues = true
+	ord.Index, ord.DocValues = true, true
 	add(ordField, ord)
 	if kind == query.KindContact {
 		add(contactTextField, fieldMapping(valText))
@@ -143,7 +143,7 @@ func valueTypeOf(t query.FieldType) valueType {
 	return valKeyword
 }
 
-// fieldMapping returns the bleve mapping of a field of type t.
+// fieldMapping returns the bleve mapping of a field of type t: indexed only for text.
 func fieldMapping(t valueType) *mapping.FieldMapping {
 	var fm *mapping.FieldMapping
 	switch t {
@@ -151,63 +151,43 @@ func fieldMapping(t valueType) *mapping.FieldMapping {
 		fm = mapping.NewTextFieldMapping()
 		fm.Analyzer = en.AnalyzerName
 		fm.IncludeTermVectors = true
-		fm.Index = true
 	case valInt, valFloat:
 		fm = mapping.NewNumericFieldMapping()
-		fm.Index = false // the column table answers numeric filters
 	case valBool:
 		fm = mapping.NewBooleanFieldMapping()
-		fm.Index = true
-		fm.SkipFreqNorm = true
 	default:
 		fm = mapping.NewKeywordFieldMapping()
 		fm.Analyzer = keyword.Name
 		fm.IncludeTermVectors = false
-		fm.Index = true
 		fm.SkipFreqNorm = true
 	}
+	fm.Index = t == valText // the column table answers every other filter
 	fm.Store = false
 	fm.IncludeInAll = false
 	fm.DocValues = false
 	return fm
 }
 
-// indexingOptions are the bleve options of a field of type t, the same as fieldMapping's.
-func indexingOptions(t valueType) bleveindex.FieldIndexingOptions {
-	return fieldMapping(t).Options()
-}
-
-// inBleve reports whether the full-text index holds fields of type t.
-func inBleve(t valueType) bool { return t == valText || t == valKeyword || t == valBool }
-
-// document builds the bleve document of d.
+// document builds the bleve document of d: its text fields and its ordinal.
 func (s *schema) document(d *doc) *document.Document {
 	bd := document.NewDocument(d.id)
+	opts := fieldMapping(valText).Options()
 	for i := range d.fields {
 		f := &d.fields[i]
-		if !inBleve(f.typ) {
+		if f.typ != valText {
 			continue
 		}
-		opts := indexingOptions(f.typ)
-		switch f.typ {
-		case valKeyword, valText:
-			an := s.kw
-			if f.typ == valText {
-				an = s.en
-			}
-			for k, v := range f.strs {
-				if f.typ == valKeyword {
-					v = lowerKeyword(v)
-				}
-				bd.AddField(document.NewTextFieldCustom(f.name, arrayPos(len(f.strs), k), []byte(v), opts, an))
-			}
-		case valBool:
-			bd.AddField(document.NewBooleanFieldWithIndexingOptions(f.name, nil, f.b, opts))
+		for k, v := range f.strs {
+			bd.AddField(document.NewTextFieldCustom(f.name, arrayPos(len(f.strs), k), []byte(v), opts, s.en))
 		}
 	}
-	bd.AddField(document.NewTextFieldCustom(ordField, nil, ordTerm(d.ord), indexingOptions(valKeyword)|bleveindex.DocValues, s.kw))
+	bd.AddField(document.NewTextFieldCustom(ordField, nil, ordTerm(d.ord), ordOptions, s.kw))
 	return bd
 }
+
+// ordOptions are the bleve options of ordField: indexed (bleve builds doc values of merged segments from the
+// terms) with doc values, no norms.
+const ordOptions = bleveindex.IndexField | bleveindex.DocValues | bleveindex.SkipFreqNorm
 
 // ordTerm is the index term of an ordinal: five bytes of seven bits each, most significant first. Doc values
 // separate terms with 0xff, so no byte of a term may be 0xff (a plain 4-byte ordinal such as 255 broke on this).

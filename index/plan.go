@@ -8,54 +8,41 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/blevesearch/bleve/v2/search"
 	bquery "github.com/blevesearch/bleve/v2/search/query"
+	"github.com/blevesearch/bleve/v2/search/searcher"
 	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/intercom-replica/intercom-replica/index/internal/table"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
-// The planner splits a query by what each term needs:
+// The planner splits a query by what each term needs: the words of a text field (source_body:contains:refund,
+// title:eq:"...") and free text (q:) need the full-text index; every other term is the column table's, the one
+// implementation of filter semantics. Three shapes result:
 //
-//   - words of a text field (source_body:contains:refund, title:eq:"...") and free text (q:) need the full-text
-//     index;
-//   - everything else is the column table's: it evaluates any filter over a million rows in about a millisecond,
-//     with exact counts, and holds every non-text field (bleve holds no numbers, see mapping.go).
-//
-// Three shapes result:
-//
-//   - filters only: the table answers alone, in recency order (updated_at, then id, descending);
+//   - filters only: the table answers alone, in recency order (updated_at, then id, descending), with an exact
+//     total from counting;
 //   - filters with text-field terms, no free text: each text term becomes the set of record ordinals the index
-//     matches for it (collected, not ranked), which the table intersects with the rest, in recency order;
-//   - free text: the index ranks by relevance. Keyword and boolean eq/in/neq/nin filters run inside bleve as term
-//     filters (postings intersect, which is cheap), and the remaining filters as one set of ordinals computed by
-//     the table, tested against each hit's ordinal.
+//     matches for it (collected, not scored), which the table intersects with the other terms like any filter;
+//     recency order, as above;
+//   - free text: the index ranks by relevance, text-field terms joining the words as must / must-not clauses. The
+//     other terms become one table filter, turned into the set of ordinals it keeps: when that set is small
+//     (ordTermsMax) it joins the bleve query as ordinal terms, so postings intersect and cost follows the smaller
+//     side; when it is large, each hit's ordinal is tested against it, which costs a doc-value read per hit but
+//     drops few.
 //
-// Keyword and boolean terms thus have two implementations (table and bleve) that must agree; tests run every
-// operator through both (Replica.forceTextPlan sends them through bleve). The semantics: missing values never
-// match a positive term and always match a negated one (neq, nin, not_contains, not_exists); keywords compare
-// case-insensitively; a list field matches eq/in when any element does and neq/nin when none does; a timestamp
-// eq covers its UTC day; a custom attribute compares with each value in the type it was stored with.
+// The semantics the table implements: missing values never match a positive term and always match a negated one
+// (neq, nin, not_contains, not_exists); keywords compare case-insensitively; a list field matches eq/in when any
+// element does and neq/nin when none does; a timestamp eq covers its UTC day; a custom attribute compares with each
+// value in the type it was stored with.
 
-// termRole is which engine evaluates a term.
-type termRole int
-
-const (
-	roleTable termRole = iota // the column table
-	roleIndex                 // a term filter inside bleve when the query ranks by free text, else the table
-	roleText                  // the full-text index: the words of a text field
-)
-
-func roleOf(t query.Term) termRole {
-	f := t.Field
-	switch {
-	case f.Type == query.TypeText && t.Op != query.OpExists && t.Op != query.OpNotExists:
-		return roleText
-	case f.Custom == "" && (f.Type == query.TypeKeyword || f.Type == query.TypeBool) &&
-		(t.Op == query.OpEq || t.Op == query.OpNeq || t.Op == query.OpIn || t.Op == query.OpNin):
-		return roleIndex
-	}
-	return roleTable
+// isTextTerm reports whether t is about the words of a text field, which only the full-text index knows.
+func isTextTerm(t query.Term) bool {
+	return t.Field.Type == query.TypeText && t.Op != query.OpExists && t.Op != query.OpNotExists
 }
+
+// defaultOrdTermsMax is the largest table filter (in records) that joins a ranked search as ordinal terms rather
+// than as a per-hit test.
+const defaultOrdTermsMax = 4096
 
 // termFields returns the index fields a term reads: one, or for a custom attribute one per JSON type.
 func termFields(f *query.Field) (str, num, boolean string) {
@@ -202,40 +189,33 @@ func tableClause(t query.Term) (table.Clause, bool) {
 	return cl, true
 }
 
-// bleveTerm translates a text, keyword or boolean term for the full-text index, in its positive form (the caller
-// negates neq, nin and not_contains).
+// bleveTerm translates a text-field term for the full-text index, in its positive form (the caller negates
+// not_contains): eq is every word in any order, contains a phrase.
 func bleveTerm(t query.Term) bquery.Query {
-	f := t.Field
-	switch f.Type {
-	case query.TypeText:
-		text := t.Values[0].Str
-		if t.Op == query.OpEq {
-			mq := bquery.NewMatchQuery(text)
-			mq.SetField(f.Index)
-			mq.Analyzer = en.AnalyzerName
-			mq.SetOperator(bquery.MatchQueryOperatorAnd)
-			return mq
-		}
-		pq := bquery.NewMatchPhraseQuery(text)
-		pq.SetField(f.Index)
-		pq.Analyzer = en.AnalyzerName
-		return pq
-	case query.TypeBool:
-		bq := bquery.NewBoolFieldQuery(t.Values[0].Bool)
-		bq.SetField(f.Index)
-		return bq
+	text := t.Values[0].Str
+	if t.Op == query.OpEq {
+		mq := bquery.NewMatchQuery(text)
+		mq.SetField(t.Field.Index)
+		mq.Analyzer = en.AnalyzerName
+		mq.SetOperator(bquery.MatchQueryOperatorAnd)
+		return mq
 	}
-	qs := make([]bquery.Query, 0, len(t.Values))
-	for _, v := range lowerValues(t.Values) {
-		qs = append(qs, termQuery(f.Index, v))
-	}
-	return disjunction(qs)
+	pq := bquery.NewMatchPhraseQuery(text)
+	pq.SetField(t.Field.Index)
+	pq.Analyzer = en.AnalyzerName
+	return pq
 }
 
-func termQuery(field, term string) bquery.Query {
-	q := bquery.NewTermQuery(term)
-	q.SetField(field)
-	return q
+// ordTermsQuery matches the documents whose ordinal is in a (small) set, by their ordField terms.
+type ordTermsQuery struct{ ords table.OrdSet }
+
+func (q *ordTermsQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	terms := make([][]byte, 0, q.ords.Len())
+	q.ords.Each(func(ord uint32) { terms = append(terms, ordTerm(ord)) })
+	if len(terms) == 0 {
+		return searcher.NewMatchNoneSearcher(i)
+	}
+	return searcher.NewMultiTermSearcherBytes(ctx, i, terms, ordField, 1, opts, false)
 }
 
 // disjunction returns the query matching any of qs (none: nothing).

@@ -48,7 +48,9 @@ type Replica struct {
 	searches chan struct{} // semaphore bounding concurrent searches
 	progress func(kind query.Kind, done, total int)
 
-	forceTextPlan bool // tests: answer filter queries from the full-text index too, to compare the plans
+	// ordTermsMax is the largest table filter that joins a ranked search as ordinal terms (defaultOrdTermsMax;
+	// tests move it to exercise both ways).
+	ordTermsMax int
 }
 
 // kindState is the derived state of one kind: its column table and its full-text index.
@@ -113,6 +115,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Replica, error) {
 		n = runtime.GOMAXPROCS(0)
 	}
 	r.searches = make(chan struct{}, n)
+	r.ordTermsMax = defaultOrdTermsMax
 	for _, kind := range query.Kinds() {
 		if err := r.openKind(ctx, kind); err != nil {
 			_ = r.shutdown()

@@ -93,8 +93,7 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 func (r *Replica) searchRecent(ctx context.Context, ks *kindState, q query.Query, limit int, after *cursor) (Result, cursor, bool, error) {
 	filter := make(table.Filter, 0, len(q.Terms))
 	for _, t := range q.Terms {
-		role := roleOf(t)
-		if role == roleText || (role == roleIndex && r.forceTextPlan) {
+		if isTextTerm(t) {
 			ords, err := r.collectOrds(ctx, ks, bleveTerm(t))
 			if err != nil {
 				return Result{}, cursor{}, false, err
@@ -154,26 +153,18 @@ func summaryHit(kind query.Kind, id string, updatedAt int64, sum []byte) Hit {
 	return h
 }
 
-// searchRelevant ranks the matches of free text by relevance in the full-text index; keyword and boolean eq/in
-// filters run there as term filters, the others as a set of ordinals from the column table.
+// searchRelevant ranks the matches of free text by relevance in the full-text index, filtered by the ordinals
+// the column table keeps for the other terms.
 func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Query, text []analyzedText, limit int, after *cursor) (Result, cursor, bool, error) {
 	must := []bquery.Query{ks.schema.freeTextQuery(text)}
-	var filters, negatives []bquery.Query
+	var negatives []bquery.Query
 	var tableFilter table.Filter
 	for _, t := range q.Terms {
-		switch roleOf(t) {
-		case roleText:
-			if negated(t.Op) {
-				negatives = append(negatives, bleveTerm(t))
-			} else {
-				must = append(must, bleveTerm(t))
-			}
-		case roleIndex:
-			if negated(t.Op) {
-				negatives = append(negatives, bleveTerm(t))
-			} else {
-				filters = append(filters, bleveTerm(t))
-			}
+		switch {
+		case isTextTerm(t) && negated(t.Op):
+			negatives = append(negatives, bleveTerm(t))
+		case isTextTerm(t):
+			must = append(must, bleveTerm(t))
 		default:
 			cl, _ := tableClause(t)
 			tableFilter = append(tableFilter, cl)
@@ -181,9 +172,6 @@ func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Que
 	}
 	bq := bquery.NewBooleanQuery(nil, nil, nil)
 	bq.AddMust(conjunction(must))
-	if len(filters) > 0 {
-		bq.AddFilter(conjunction(filters))
-	}
 	if len(negatives) > 0 {
 		bq.AddMustNot(disjunction(negatives))
 	}
@@ -192,7 +180,11 @@ func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Que
 		ks.mu.RLock()
 		keep := ks.table.Ords(tableFilter)
 		ks.mu.RUnlock()
-		top = &ordQuery{inner: bq, keep: keep}
+		if keep.Len() <= r.ordTermsMax {
+			bq.AddFilter(&ordTermsQuery{ords: keep})
+		} else {
+			top = &ordQuery{inner: bq, keep: keep}
+		}
 	}
 	req := bleve.NewSearchRequestOptions(top, limit+1, 0, false)
 	req.SortBy([]string{"-_score", "-_id"})

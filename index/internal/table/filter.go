@@ -107,6 +107,16 @@ func (s OrdSet) Has(ord uint32) bool {
 // Len returns the size of the set.
 func (s OrdSet) Len() int { return bitset(s).count() }
 
+// Each calls fn with every member of the set in increasing order.
+func (s OrdSet) Each(fn func(ord uint32)) {
+	for w, word := range s {
+		for word != 0 {
+			fn(uint32(w*64 + bits.TrailingZeros64(word)))
+			word &= word - 1
+		}
+	}
+}
+
 // OrdAtom matches the rows whose ordinal is in set.
 func OrdAtom(set OrdSet) Atom { return Atom{kind: ordKind, ords: set} }
 
