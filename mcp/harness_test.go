@@ -1,6 +1,7 @@
 package mcp_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -140,11 +141,11 @@ func newWorld(t *testing.T) *world {
 		t.Fatalf("open replica: %v", err)
 	}
 	t.Cleanup(func() {
-		if err := r.Close(); err != nil {
+		if err := r.Close(); err != nil && !errors.Is(err, index.ErrClosed) {
 			t.Errorf("close replica: %v", err)
 		}
 	})
-	w := &world{replica: r, clock: c, dir: dir, log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	w := &world{replica: r, clock: c, dir: dir, log: newQuietLogger()}
 	w.live = &fakeIntercom{t: t, replica: r, clock: c, records: map[string]json.RawMessage{}}
 
 	synced := testNow.Add(-time.Minute)
@@ -339,4 +340,27 @@ var errUpstream = errors.New("Intercom answered 503 Service Unavailable")
 
 func readTestdata(elem ...string) ([]byte, error) {
 	return os.ReadFile(filepath.Join(append([]string{"testdata"}, elem...)...))
+}
+
+// newQuietLogger logs warnings and errors to stderr (tests' output), never to stdout.
+func newQuietLogger() *slog.Logger {
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

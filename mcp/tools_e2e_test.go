@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"testing"
@@ -505,3 +506,20 @@ func readFixture(t *testing.T, name string) []byte {
 
 var _ = index.ErrNotFound
 var _ = sdk.TextContent{}
+
+func TestTools_InternalErrorsAreNotShown(t *testing.T) {
+	w := newWorld(t)
+	var logBuf syncBuffer
+	w.log = slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	if err := w.replica.Close(); err != nil {
+		t.Fatal(err)
+	}
+	text := mustToolError(t, s, "search", map[string]any{"query": "object_type:contacts"}, "Internal error (reference ")
+	if strings.Contains(text, "closed") {
+		t.Errorf("internal detail shown to the model: %q", text)
+	}
+	if !strings.Contains(logBuf.String(), "replica closed") {
+		t.Errorf("the log lacks the detail:\n%s", logBuf.String())
+	}
+}

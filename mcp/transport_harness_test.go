@@ -25,8 +25,13 @@ type httpServer struct {
 // the server when the test ends, checking that it shut down cleanly.
 func startHTTP(t *testing.T, w *world, opts mcp.HTTPOptions) *httpServer {
 	t.Helper()
+	return startHTTPWith(t, w, w.toolOptions(), opts)
+}
+
+// startHTTPWith is startHTTP with the given tool options.
+func startHTTPWith(t *testing.T, w *world, to mcp.ToolOptions, opts mcp.HTTPOptions) *httpServer {
+	t.Helper()
 	reg := prometheus.NewRegistry()
-	to := w.toolOptions()
 	m, err := mcp.NewMetrics(reg, w.replica, to)
 	if err != nil {
 		t.Fatal(err)
