@@ -3,6 +3,7 @@ package mcp_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -504,7 +505,6 @@ func readFixture(t *testing.T, name string) []byte {
 	return b
 }
 
-var _ = index.ErrNotFound
 var _ = sdk.TextContent{}
 
 func TestTools_InternalErrorsAreNotShown(t *testing.T) {
@@ -521,5 +521,39 @@ func TestTools_InternalErrorsAreNotShown(t *testing.T) {
 	}
 	if !strings.Contains(logBuf.String(), "replica closed") {
 		t.Errorf("the log lacks the detail:\n%s", logBuf.String())
+	}
+}
+
+func TestFreshness_ReportsBackfillProgress(t *testing.T) {
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	if _, err := w.replica.Apply(t.Context(), index.Batch{Meta: map[string][]byte{
+		"backfill.conversation": []byte(`{"complete":false,"done":12000,"total":48000}`),
+		"backfill.contact":      nil, // not started
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	res := mustOK(t, s, "search", map[string]any{"query": "object_type:conversations state:open"})
+	var out mcp.SearchResult
+	structured(t, res, &out)
+	want := "conversations 12,000 of 48,000 (25%); contacts not started"
+	if out.Freshness.Replica.Complete || out.Freshness.Replica.Progress != want {
+		t.Errorf("replica state %+v, want incomplete with %q", out.Freshness.Replica, want)
+	}
+	if !strings.Contains(textOf(res), "the replica is still being filled, so results may be incomplete ("+want+")") {
+		t.Errorf("text:\n%s", textOf(res))
+	}
+}
+
+func TestPolicy_OfflineServesTheReplicaMarkedStale(t *testing.T) {
+	w := newWorld(t)
+	p := &mcp.Policy{Replica: w.replica, Now: w.clock.Now} // no LiveFetcher: offline
+	w.clock.Advance(time.Hour)
+	f, err := p.GetFresh(t.Context(), query.KindConversation, convRefund)
+	if err != nil || !f.Stale || f.Source != mcp.SourceReplica || !strings.Contains(f.Reason, "turned off") {
+		t.Errorf("old copy offline: %+v, %v", f, err)
+	}
+	if _, err := p.GetFresh(t.Context(), query.KindConversation, "424242"); !errors.Is(err, mcp.ErrNotFound) {
+		t.Errorf("unknown record offline: %v", err)
 	}
 }
