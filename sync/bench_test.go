@@ -20,9 +20,9 @@ import (
 //	go test ./sync -run '^$' -bench BenchmarkBackfill_RealisticLatency -benchtime 1x -timeout 30m
 func BenchmarkBackfill_RealisticLatency(b *testing.B) {
 	const (
-		latency       = 150 * time.Millisecond
-		callsPerMin   = 10000
-		reserve       = 20
+		latency     = 150 * time.Millisecond
+		callsPerMin = 10000
+		reserve     = 20
 	)
 	budgetLimit := float64(callsPerMin) * (100 - reserve) / 100 / (1 + 1.0/150)
 	// Enough conversations for a minute or more of fetching: the budget is per 10-second window, so a shorter run
