@@ -20,6 +20,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
+	isync "github.com/intercom-replica/intercom-replica/sync"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -172,12 +173,10 @@ func newWorld(t *testing.T) *world {
 		id := fmt.Sprint(bulkFirstID + i)
 		recs = append(recs, index.Record{Kind: query.KindConversation, ID: id, SyncedAt: synced, Raw: bulkConversation(id, i)})
 	}
-	meta := map[string][]byte{
-		mcp.MetaWorkspaceID:     []byte(testWorkspace),
-		mcp.MetaLastSyncAt:      []byte(synced.Format(time.RFC3339)),
-		"backfill.conversation": []byte(`{"complete":true,"done":51,"total":51}`),
-		"backfill.contact":      []byte(`{"complete":true,"done":2,"total":2}`),
-	}
+	meta := syncMeta(testWorkspace, synced, map[query.Kind]isync.Backfill{
+		query.KindConversation: {Done: 51, Total: 51, Complete: true},
+		query.KindContact:      {Done: 2, Total: 2, Complete: true},
+	})
 	if _, err := r.Apply(context.Background(), index.Batch{Records: recs, Meta: meta}); err != nil {
 		t.Fatalf("load fixtures: %v", err)
 	}
@@ -363,4 +362,18 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// syncMeta is the metadata the syncer writes after a pass that completed at synced, built with package sync's
+// own types so the tests notice if the documents mcp reads drift from what sync writes.
+func syncMeta(workspace string, synced time.Time, backfill map[query.Kind]isync.Backfill) map[string][]byte {
+	meta := map[string][]byte{mcp.MetaWorkspace: mustJSON(isync.Workspace{ID: workspace, Name: "Umbrella Support"})}
+	for kind, b := range backfill {
+		ks := isync.KindState{Backfill: b, Live: b.Done}
+		if b.Complete {
+			ks.LastPassAt = synced
+		}
+		meta[mcp.MetaStatePrefix+string(kind)] = mustJSON(ks)
+	}
+	return meta
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
+	isync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
@@ -178,12 +179,10 @@ func loadReplica(t *testing.T, dir string, n int) (*index.Replica, []string) {
 			}
 		}
 	}
-	meta := map[string][]byte{
-		mcp.MetaWorkspaceID:     []byte(ws.App().IDCode),
-		mcp.MetaLastSyncAt:      []byte(time.Now().UTC().Format(time.RFC3339)),
-		"backfill.conversation": []byte(`{"complete":true}`),
-		"backfill.contact":      []byte(`{"complete":true}`),
-	}
+	meta := syncMeta(ws.App().IDCode, time.Now(), map[query.Kind]isync.Backfill{
+		query.KindConversation: {Done: len(ids), Total: len(ids), Complete: true},
+		query.KindContact:      {Complete: true},
+	})
 	if _, err := r.Apply(ctx, index.Batch{Records: batch, Meta: meta}); err != nil {
 		t.Fatal(err)
 	}

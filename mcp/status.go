@@ -28,35 +28,50 @@ type BackfillState struct {
 	Total    int // records Intercom reported, 0 when unknown
 }
 
-// The metadata keys DefaultSyncState reads. The syncer owns the metadata; these are the names the tools expect
-// unless cmd wires another ToolOptions.SyncState.
+// The metadata DefaultSyncState reads: the JSON documents package sync keeps in the replica (sync/state.go there).
+// mcp does not import sync; TestDefaultSyncState_ReadsWhatSyncWrites keeps the two in step.
 const (
-	MetaWorkspaceID  = "workspace.id"      // the app id_code, as text
-	MetaLastSyncAt   = "sync.last_success" // RFC 3339 time of the last completed sync
-	MetaBackfillFmt  = "backfill.%s"       // per kind: JSON {"complete": bool, "done": n, "total": n}
-	metaBackfillDone = "complete"
+	MetaWorkspace   = "sync/workspace" // {"id": app id_code, ...}
+	MetaStatePrefix = "sync/state/"    // + kind: {"backfill": {"done", "total", "complete"}, "last_pass_at", ...}
 )
 
-// DefaultSyncState reads a SyncState from the metadata keys MetaWorkspaceID, MetaLastSyncAt and MetaBackfillFmt.
-// Missing or unreadable keys leave their fields zero.
+// DefaultSyncState reads a SyncState from the syncer's metadata (MetaWorkspace, MetaStatePrefix+kind). LastSyncAt
+// is the earliest of the kinds' last completed passes, zero while some kind has none. Missing or unreadable
+// documents leave their fields zero.
 func DefaultSyncState(st index.Status) SyncState {
-	s := SyncState{WorkspaceID: strings.TrimSpace(string(st.Meta[MetaWorkspaceID])), Backfill: map[query.Kind]BackfillState{}}
-	if t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(string(st.Meta[MetaLastSyncAt]))); err == nil {
-		s.LastSyncAt = t
+	s := SyncState{Backfill: map[query.Kind]BackfillState{}}
+	var ws struct {
+		ID string `json:"id"`
 	}
-	for _, k := range query.Kinds() {
-		raw, ok := st.Meta[fmt.Sprintf(MetaBackfillFmt, k)]
-		if !ok {
+	if json.Unmarshal(st.Meta[MetaWorkspace], &ws) == nil {
+		s.WorkspaceID = ws.ID
+	}
+	var last time.Time
+	lastKnown := true
+	for i, k := range query.Kinds() {
+		raw, ok := st.Meta[MetaStatePrefix+string(k)]
+		var ks struct {
+			Backfill struct {
+				Done     int  `json:"done"`
+				Total    int  `json:"total"`
+				Complete bool `json:"complete"`
+			} `json:"backfill"`
+			LastPassAt time.Time `json:"last_pass_at"`
+		}
+		if !ok || json.Unmarshal(raw, &ks) != nil {
+			lastKnown = false
 			continue
 		}
-		var b struct {
-			Complete bool `json:"complete"`
-			Done     int  `json:"done"`
-			Total    int  `json:"total"`
+		s.Backfill[k] = BackfillState{Complete: ks.Backfill.Complete, Done: ks.Backfill.Done, Total: ks.Backfill.Total}
+		switch {
+		case ks.LastPassAt.IsZero():
+			lastKnown = false
+		case i == 0 || last.IsZero() || ks.LastPassAt.Before(last):
+			last = ks.LastPassAt
 		}
-		if json.Unmarshal(raw, &b) == nil {
-			s.Backfill[k] = BackfillState{Complete: b.Complete, Done: b.Done, Total: b.Total}
-		}
+	}
+	if lastKnown {
+		s.LastSyncAt = last
 	}
 	return s
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
+	isync "github.com/intercom-replica/intercom-replica/sync"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -527,10 +528,9 @@ func TestTools_InternalErrorsAreNotShown(t *testing.T) {
 func TestFreshness_ReportsBackfillProgress(t *testing.T) {
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
-	if _, err := w.replica.Apply(t.Context(), index.Batch{Meta: map[string][]byte{
-		"backfill.conversation": []byte(`{"complete":false,"done":12000,"total":48000}`),
-		"backfill.contact":      nil, // not started
-	}}); err != nil {
+	meta := syncMeta(testWorkspace, testNow, map[query.Kind]isync.Backfill{query.KindConversation: {Done: 12000, Total: 48000}})
+	meta[mcp.MetaStatePrefix+string(query.KindContact)] = nil // not started
+	if _, err := w.replica.Apply(t.Context(), index.Batch{Meta: meta}); err != nil {
 		t.Fatal(err)
 	}
 	res := mustOK(t, s, "search", map[string]any{"query": "object_type:conversations state:open"})
@@ -555,5 +555,39 @@ func TestPolicy_OfflineServesTheReplicaMarkedStale(t *testing.T) {
 	}
 	if _, err := p.GetFresh(t.Context(), query.KindConversation, "424242"); !errors.Is(err, mcp.ErrNotFound) {
 		t.Errorf("unknown record offline: %v", err)
+	}
+}
+
+// TestDefaultSyncState_ReadsWhatSyncWrites builds the syncer's documents with package sync's own types: if sync
+// renames a key or a field, this fails rather than the tools quietly reporting an unknown state.
+func TestDefaultSyncState_ReadsWhatSyncWrites(t *testing.T) {
+	synced := testNow.Add(-3 * time.Minute)
+	meta := syncMeta("abc123", synced, map[query.Kind]isync.Backfill{
+		query.KindConversation: {Done: 12000, Total: 48000},
+		query.KindContact:      {Done: 500, Total: 500, Complete: true},
+	})
+	got := mcp.DefaultSyncState(index.Status{Meta: meta})
+	if got.WorkspaceID != "abc123" || !got.LastSyncAt.IsZero() ||
+		got.Backfill[query.KindConversation] != (mcp.BackfillState{Done: 12000, Total: 48000}) ||
+		got.Backfill[query.KindContact] != (mcp.BackfillState{Done: 500, Total: 500, Complete: true}) {
+		t.Errorf("during the backfill: %+v", got)
+	}
+	st := isync.Status{Kinds: map[query.Kind]isync.KindState{}}
+	for _, k := range query.Kinds() {
+		var ks isync.KindState
+		if err := json.Unmarshal(meta[mcp.MetaStatePrefix+string(k)], &ks); err != nil {
+			t.Fatal(err)
+		}
+		st.Kinds[k] = ks
+	}
+	if !got.LastSyncAt.Equal(st.LastSyncAt()) {
+		t.Errorf("last sync %v, sync says %v", got.LastSyncAt, st.LastSyncAt())
+	}
+	meta = syncMeta("abc123", synced, map[query.Kind]isync.Backfill{
+		query.KindConversation: {Done: 48000, Total: 48000, Complete: true},
+		query.KindContact:      {Done: 500, Total: 500, Complete: true},
+	})
+	if got := mcp.DefaultSyncState(index.Status{Meta: meta}); !got.LastSyncAt.Equal(synced) {
+		t.Errorf("after the backfill: last sync %v, want %v", got.LastSyncAt, synced)
 	}
 }

@@ -62,7 +62,7 @@ func openReplica(t *testing.T, dir string) *index.Replica {
 		recs = append(recs, index.Record{Kind: query.KindConversation, ID: id, SyncedAt: synced, Raw: raw})
 	}
 	recs = append(recs, index.Record{Kind: query.KindConversation, ID: "4999", Deleted: true, SyncedAt: synced})
-	meta := map[string][]byte{mcp.MetaWorkspaceID: []byte("abc123"), mcp.MetaLastSyncAt: []byte(synced.Format(time.RFC3339))}
+	meta := map[string][]byte{mcp.MetaWorkspace: mustJSON(map[string]string{"id": "abc123"})}
 	if _, err := r.Apply(context.Background(), index.Batch{Records: recs, Meta: meta}); err != nil {
 		t.Fatalf("load: %v", err)
 	}
@@ -211,7 +211,7 @@ func TestClient_AnswersLikeTheReplica(t *testing.T) {
 	st, err := c.Status(ctx)
 	local, _ := r.Status(ctx)
 	if err != nil || st.Kinds[query.KindConversation].Records != nConversations || st.StoreSeq != local.StoreSeq ||
-		string(st.Meta[mcp.MetaWorkspaceID]) != "abc123" {
+		!strings.Contains(string(st.Meta[mcp.MetaWorkspace]), "abc123") {
 		t.Errorf("status: %+v, %v", st, err)
 	}
 	h, err := c.Hello(ctx)
