@@ -77,6 +77,12 @@ func (s *Syncer) deletedConversations(ctx context.Context, kr *kindRun, from int
 	var cands []candidate
 	for page := 1; ; {
 		l, err := s.src.ListDeletedConversations(ctx, intercom.DeletedListOptions{Page: page, PerPage: deletedPageSize, Order: "desc"})
+		if errors.Is(err, intercom.ErrInvalidParameter) && page == 1 {
+			// The endpoint needs Intercom-Version 2.16 or later; without it deletions are found by the reconcile
+			// pass (and webhooks) instead of the next incremental one.
+			s.log.WarnContext(ctx, "GET /conversations/deleted refused (an API version before 2.16?): deleted conversations will be found by the reconcile pass", "error", err.Error())
+			return nil
+		}
 		if err != nil {
 			return cancelCause(ctx, fmt.Errorf("list deleted conversations: %w", err))
 		}

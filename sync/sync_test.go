@@ -280,3 +280,24 @@ func TestSync_ConvergesThroughServerErrorsAndTruncatedBodies(t *testing.T) {
 		t.Errorf("the faults did not fire: %+v", st)
 	}
 }
+
+func TestSync_OlderAPIVersionFindsDeletionsByReconcile(t *testing.T) {
+	e := newEnv(t, envOptions{})
+	client, err := intercom.New(intercom.Options{Token: intercom.Token(e.fake.Token()), BaseURL: e.srv.URL, Version: "2.11"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.syncer, err = New(Options{Source: client, Sink: e.replica, Now: e.clock.Now, PageSize: 15}); err != nil {
+		t.Fatal(err)
+	}
+	e.sync(ModeIncremental)
+	e.clock.Advance(time.Minute)
+	id := e.ws.ConversationIDs()[3]
+	changes(t)(e.ws.DeleteConversation(id))
+	e.sync(ModeIncremental) // GET /conversations/deleted answers 400 before 2.16: the pass still completes
+	if rec, _ := stored(t, e.replica, query.KindConversation, id); rec.Deleted {
+		t.Fatalf("deleted without the deleted list?")
+	}
+	e.sync(ModeReconcile)
+	mirror(t, e.replica, e.ws, e.syncer)
+}
