@@ -8,9 +8,10 @@ import (
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
-// Tool descriptions teach a model the query language. Everything they say about fields, types, operators and
-// enumerations is generated from the query package's catalogs, so a field added there appears here and a field
-// removed there cannot linger in a description (a test checks every featured name against the catalog).
+// Tool descriptions teach a model the query language. The syntax comes from the query package (query.Syntax), and
+// everything they say about fields, types and enumerations is generated from its catalogs, so a field added there
+// appears here and a field removed there cannot linger in a description (a test checks every featured name against
+// the catalog).
 
 // featuredFields are the fields a description explains one by one, most useful first; every other searchable
 // field of the catalog is listed by name only.
@@ -37,53 +38,6 @@ var dslExamples = []string{
 	`object_type:conversations custom_attributes."Ticket category":Billing`,
 	`object_type:contacts email_domain:example.com role:user`,
 	`object_type:contacts name:contains:smith last_seen_at:lt:90d`,
-}
-
-// dslGrammar is the part of the search tool's description that explains the syntax.
-func dslGrammar() string {
-	var b strings.Builder
-	b.WriteString(`Query syntax: space-separated terms, all ANDed (no OR, no parentheses).
-  object_type:conversations | object_type:contacts   required, once
-  field:value                  equals (eq is the default operator)
-  field:operator:value         e.g. created_at:gt:7d, source_body:contains:refund
-  field:in:a,b,c               any of several values (nin: none of them)
-  q:word  q:"exact phrase"     free text, ranked by relevance; matching words come back highlighted as **word**
-  limit:N                      page size `)
-	fmt.Fprintf(&b, "1-%d, default %d\n", query.MaxLimit, query.DefaultLimit)
-	b.WriteString(`  starting_after:<cursor>      the next page: copy the cursor from the previous result
-Values with spaces or colons go in double quotes: source_author_name:"Jane Doe".
-Timestamps take Unix seconds, 2025-01-31, RFC 3339, or a time ago: 30m, 24h, 7d, 2w (also now, today, yesterday).
-Custom attributes: custom_attributes."Attribute name":value, or ca."Attribute name":value.
-Operators by field type:
-`)
-	for _, t := range []query.FieldType{query.TypeKeyword, query.TypeText, query.TypeInt, query.TypeTimestamp, query.TypeBool} {
-		fmt.Fprintf(&b, "  %-10s %s\n", t.String()+":", opsOfType(t))
-	}
-	b.WriteString("  On text fields eq means all the words occur, contains means the phrase occurs. On timestamps eq matches the whole day.\n")
-	return b.String()
-}
-
-// opsOfType returns the operators the catalogs allow on fields of type t (without a closed set of values), in
-// documentation order.
-func opsOfType(t query.FieldType) string {
-	seen := map[query.Op]bool{}
-	for _, k := range query.Kinds() {
-		for _, f := range query.CatalogFor(k).Fields() {
-			if f.Type != t || f.Enum != nil || f.Index == "" {
-				continue
-			}
-			for _, op := range f.Ops {
-				seen[op] = true
-			}
-		}
-	}
-	var ops []string
-	for _, op := range query.AllOps() {
-		if seen[op] {
-			ops = append(ops, string(op))
-		}
-	}
-	return strings.Join(ops, " ")
 }
 
 // fieldGuide lists the featured fields of kind with their types and descriptions, then the names of the other
@@ -124,6 +78,9 @@ func fieldTypeLabel(f *query.Field) string {
 	if f.Multi {
 		label += ", list"
 	}
+	if f.Unit != "" {
+		label += ", " + f.Unit
+	}
 	return label
 }
 
@@ -135,7 +92,8 @@ func searchDescription() string {
 Returns up to limit results shaped {id, title, text, url}: id is prefixed (conversation_123, contact_abc) and goes to fetch (or get_conversation/get_contact) for the whole record; text holds the key fields and, with q:, the matching snippets. When more results exist the answer ends with the cursor for the next page.
 
 `)
-	b.WriteString(dslGrammar())
+	b.WriteString(query.Syntax())
+	b.WriteString("\n")
 	b.WriteString("\nConversation fields:\n")
 	b.WriteString(fieldGuide(query.KindConversation))
 	b.WriteString("\nContact fields:\n")
@@ -151,21 +109,3 @@ Returns up to limit results shaped {id, title, text, url}: id is prefixed (conve
 
 // idFormsDoc says which forms an id argument accepts.
 const idFormsDoc = "a prefixed id from search results (conversation_123, contact_6762f0d01bb69f9f2193bb7d), a raw id, or an Intercom app URL (https://app.intercom.com/a/inbox/_/inbox/conversation/123, https://app.intercom.com/a/apps/<app>/users/<id>/all-conversations)"
-
-// enumOf returns the closed set of values of a catalog field, for schemas.
-func enumOf(kind query.Kind, name string) []string {
-	f, ok := query.CatalogFor(kind).Lookup(name)
-	if !ok {
-		return nil
-	}
-	return f.Enum
-}
-
-// descriptionOf returns a catalog field's one-line description, for schemas.
-func descriptionOf(kind query.Kind, name string) string {
-	f, ok := query.CatalogFor(kind).Lookup(name)
-	if !ok {
-		return ""
-	}
-	return f.Description
-}
