@@ -58,6 +58,10 @@ type HTTPOptions struct {
 	ShutdownTimeout time.Duration
 	// Logger receives the transport's log; nil discards it.
 	Logger *slog.Logger
+	// Routes are more handlers served on the same listener, by path (http.ServeMux patterns), behind the Origin
+	// check but not bearer authentication or the body limit: each authenticates and bounds its own requests (the
+	// webhook receiver checks Intercom's signature). A path the server serves itself panics, as ServeMux does.
+	Routes map[string]http.Handler
 }
 
 // HTTPServer serves one MCP server over HTTP: Streamable HTTP at /mcp, the legacy SSE transport at /sse and
@@ -132,6 +136,9 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 	})
 	mux.HandleFunc(PathReady, h.serveReady)
 	mux.Handle(PathMetrics, promhttp.HandlerFor(opts.Registry, promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}))
+	for path, handler := range opts.Routes {
+		mux.Handle(path, handler)
+	}
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTTPError(w, http.StatusNotFound, "not found; the MCP endpoint is "+PathMCP+" (Streamable HTTP) or "+PathSSE+" (legacy SSE)")
 	})
