@@ -164,13 +164,14 @@ func (r *Replica) prepare(ctx context.Context, recs []Record) ([]prepared, error
 			out[i] = prepared{rec: rec}
 			return nil
 		}
-		if !json.Valid(rec.Raw) || !isObject(rec.Raw) {
+		if !isObject(rec.Raw) || (rec.Deleted && !json.Valid(rec.Raw)) {
 			return fmt.Errorf("%s %s: raw is not a JSON object: %w", rec.Kind, rec.ID, ErrInvalidRecord)
 		}
 		if rec.Deleted {
 			out[i] = prepared{rec: rec}
 			return nil
 		}
+		// Decoding validates the JSON (extract fails on anything malformed): no separate json.Valid pass.
 		d, err := extract(rec.Kind, rec.Raw)
 		if err != nil {
 			return fmt.Errorf("%s %s: %v: %w", rec.Kind, rec.ID, err, ErrInvalidRecord)

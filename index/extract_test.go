@@ -194,3 +194,22 @@ func TestExtract_LooseJSONTypes(t *testing.T) {
 		t.Error("a JSON array extracted without error")
 	}
 }
+
+// TestExtractText_SameTextAsExtract: snippets must see exactly the text the index analysed.
+func TestExtractText_SameTextAsExtract(t *testing.T) {
+	for _, rec := range fixture(t) {
+		full, err := extract(rec.Kind, rec.Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		text, err := extractText(rec.Kind, rec.Raw)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range snippetFields {
+			if got, want := actual(text.field(name)), actual(full.field(name)); !slices.Equal(got, want) {
+				t.Errorf("%s %s field %s: extractText %q, extract %q", rec.Kind, rec.ID, name, got, want)
+			}
+		}
+	}
+}

@@ -191,7 +191,7 @@ func tableClause(t query.Term) (table.Clause, bool) {
 
 // bleveTerm translates a text-field term for the full-text index, in its positive form (the caller negates
 // not_contains): eq is every word in any order, contains a phrase.
-func bleveTerm(t query.Term) bquery.Query {
+func (s *schema) bleveTerm(t query.Term) bquery.Query {
 	text := t.Values[0].Str
 	if t.Op == query.OpEq {
 		mq := bquery.NewMatchQuery(text)
@@ -200,13 +200,54 @@ func bleveTerm(t query.Term) bquery.Query {
 		mq.SetOperator(bquery.MatchQueryOperatorAnd)
 		return mq
 	}
-	pq := bquery.NewMatchPhraseQuery(text)
-	pq.SetField(t.Field.Index)
-	pq.Analyzer = en.AnalyzerName
-	return pq
+	a := s.analyze(text, true)
+	if len(a.terms) == 0 {
+		return bquery.NewMatchNoneQuery()
+	}
+	return phraseQuery(t.Field.Index, a, 1)
 }
 
-// ordTermsQuery matches the documents whose ordinal is in a (small) set, by their ordField terms.
+// phraseQuery matches the analysed phrase a within one value of field. Adjacent words are looked up as the word
+// pairs the text analyzer indexed ("refund request"), a stop word between two words as the pairs around its gap
+// ("refund _", "_ request"); a two-word phrase without a gap is exactly its pair. Longer phrases, and phrases with
+// gaps, intersect their pairs first (cheap postings) and verify positions with bleve's phrase search only on the
+// documents that have them all.
+func phraseQuery(field string, a analyzedText, boost float64) bquery.Query {
+	if len(a.terms) == 1 {
+		q := bquery.NewTermQuery(a.terms[0])
+		q.SetField(field)
+		q.SetBoost(boost)
+		return q
+	}
+	var pairs []bquery.Query
+	pair := func(term string) {
+		q := bquery.NewTermQuery(term)
+		q.SetField(field)
+		q.SetBoost(boost)
+		pairs = append(pairs, q)
+	}
+	gapless := true
+	for i := 1; i < len(a.terms); i++ {
+		if a.pos[i]-a.pos[i-1] == 1 {
+			pair(a.terms[i-1] + " " + a.terms[i])
+		} else {
+			gapless = false
+			pair(a.terms[i-1] + " " + pairFiller)
+			pair(pairFiller + " " + a.terms[i])
+		}
+	}
+	if gapless && len(a.terms) == 2 {
+		return pairs[0]
+	}
+	pq := bquery.NewMatchPhraseQuery(a.text)
+	pq.SetField(field)
+	pq.Analyzer = en.AnalyzerName
+	pq.SetBoost(0) // the pairs score the match
+	return bquery.NewConjunctionQuery(append(pairs, pq))
+}
+
+// ordTermsQuery matches the documents whose ordinal is in a (small) set, by their ordField terms. It scores zero:
+// it only restricts a ranked search.
 type ordTermsQuery struct{ ords table.OrdSet }
 
 func (q *ordTermsQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
@@ -215,7 +256,7 @@ func (q *ordTermsQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, 
 	if len(terms) == 0 {
 		return searcher.NewMatchNoneSearcher(i)
 	}
-	return searcher.NewMultiTermSearcherBytes(ctx, i, terms, ordField, 1, opts, false)
+	return searcher.NewMultiTermSearcherBytes(ctx, i, terms, ordField, 0, opts, false)
 }
 
 // disjunction returns the query matching any of qs (none: nothing).

@@ -94,7 +94,7 @@ func (r *Replica) searchRecent(ctx context.Context, ks *kindState, q query.Query
 	filter := make(table.Filter, 0, len(q.Terms))
 	for _, t := range q.Terms {
 		if isTextTerm(t) {
-			ords, err := r.collectOrds(ctx, ks, bleveTerm(t))
+			ords, err := r.collectOrds(ctx, ks, ks.schema.bleveTerm(t))
 			if err != nil {
 				return Result{}, cursor{}, false, err
 			}
@@ -162,9 +162,9 @@ func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Que
 	for _, t := range q.Terms {
 		switch {
 		case isTextTerm(t) && negated(t.Op):
-			negatives = append(negatives, bleveTerm(t))
+			negatives = append(negatives, ks.schema.bleveTerm(t))
 		case isTextTerm(t):
-			must = append(must, bleveTerm(t))
+			must = append(must, ks.schema.bleveTerm(t))
 		default:
 			cl, _ := tableClause(t)
 			tableFilter = append(tableFilter, cl)
@@ -181,7 +181,9 @@ func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Que
 		keep := ks.table.Ords(tableFilter)
 		ks.mu.RUnlock()
 		if keep.Len() <= r.ordTermsMax {
-			bq.AddFilter(&ordTermsQuery{ords: keep})
+			// A conjunction, not a filter clause: bleve evaluates a filter only on the words' matches, after
+			// their (for phrases, expensive) verification; a conjunction lets the few ordinals skip ahead.
+			bq.Must = conjunction(append(must, &ordTermsQuery{ords: keep}))
 		} else {
 			top = &ordQuery{inner: bq, keep: keep}
 		}
@@ -238,16 +240,20 @@ type analyzedText struct {
 func (s *schema) analyzeQueryText(text []query.TextTerm) []analyzedText {
 	var out []analyzedText
 	for _, t := range text {
-		a := analyzedText{text: t.Text, phrase: t.Phrase}
-		for _, tok := range s.en.Analyze([]byte(t.Text)) {
-			a.terms = append(a.terms, string(tok.Term))
-			a.pos = append(a.pos, tok.Position)
-		}
-		if len(a.terms) > 0 {
+		if a := s.analyze(t.Text, t.Phrase); len(a.terms) > 0 {
 			out = append(out, a)
 		}
 	}
 	return out
+}
+
+func (s *schema) analyze(text string, phrase bool) analyzedText {
+	a := analyzedText{text: text, phrase: phrase}
+	for _, tok := range s.en.Analyze([]byte(text)) {
+		a.terms = append(a.terms, string(tok.Term))
+		a.pos = append(a.pos, tok.Position)
+	}
+	return a
 }
 
 // freeTextQuery matches every free-text term (all must match), each in any of the kind's text fields: a bare
@@ -258,11 +264,7 @@ func (s *schema) freeTextQuery(text []analyzedText) bquery.Query {
 		per := make([]bquery.Query, 0, len(s.text))
 		for _, tf := range s.text {
 			if t.phrase && len(t.terms) > 1 {
-				pq := bquery.NewMatchPhraseQuery(t.text)
-				pq.SetField(tf.name)
-				pq.Analyzer = en.AnalyzerName
-				pq.SetBoost(tf.boost)
-				per = append(per, pq)
+				per = append(per, phraseQuery(tf.name, t, tf.boost))
 				continue
 			}
 			mq := bquery.NewMatchQuery(t.text)
