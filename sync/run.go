@@ -56,14 +56,14 @@ func (s *Syncer) Run(ctx context.Context) error {
 	g.Go(func() error {
 		mode := ModeIncremental
 		for {
-			_, err := s.Sync(ctx, mode)
+			reports, err := s.Sync(ctx, mode)
 			switch {
 			case ctx.Err() != nil:
 				return nil
 			case errors.Is(err, ErrWorkspaceMismatch):
 				return err
-			case err != nil:
-				s.log.WarnContext(ctx, "sync pass failed; retrying at the next tick", "error", err.Error())
+			case err != nil && len(reports) == 0: // a failed pass has logged its error already
+				s.log.WarnContext(ctx, "sync could not start; retrying at the next tick", "error", err.Error())
 			}
 			select {
 			case <-recTick: // a reconcile that came during the pass goes first
