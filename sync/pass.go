@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/query"
@@ -137,7 +138,11 @@ func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, f
 	if err != nil {
 		attrs = append(attrs, "error", err.Error())
 	}
-	s.log.InfoContext(ctx, "sync pass finished", attrs...)
+	level := slog.LevelInfo
+	if result == "error" {
+		level = slog.LevelWarn
+	}
+	s.log.Log(ctx, level, "sync pass finished", attrs...)
 	if werr := s.writeMeta(ctx, passKey(pass), rep); werr != nil && err == nil {
 		err = werr
 	}
