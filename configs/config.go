@@ -128,7 +128,7 @@ func Default() Config {
 			IncrementalSchedule:  "@every 1m",
 			ReconcileSchedule:    "@daily",
 			Overlap:              5 * time.Minute,
-			Concurrency:          8,
+			Concurrency:          32,
 			PageSize:             150,
 			RateReservePercent:   20,
 			MaxRequestsPerMinute: 0,

@@ -130,7 +130,9 @@ func settings() []setting {
 		},
 		{
 			key: "sync.concurrency",
-			doc: "How many whole conversations (every part) are fetched at once, from 1 to 64.",
+			doc: "How many whole conversations (every part) are fetched at once, from 1 to 64. At Intercom's " +
+				"typical latency, 32 lets a backfill use the whole sync budget (the live reserve stays free); lower " +
+				"it to leave headroom for other apps sharing the workspace's limit.",
 		},
 		{
 			key: "sync.page_size",
