@@ -63,6 +63,11 @@
 //     minutes; Intercom: "a few minutes"). Merged contacts answer 410 contact_merged with a Link header to the
 //     canonical contact and are excluded from lists and search (include_merge_history=true shows them in the
 //     user's merge_history); deleted and archived contacts answer 404 and are excluded.
+//   - History. A conversation's content is fixed when it is generated or created: renaming a contact, changing its
+//     email or merging a lead into it changes the contact, never what its existing conversations serve (source and
+//     part authors, names in bodies, search on source.author.*), because Intercom does not rewrite a conversation's
+//     past and a syncer could not see it if it did (updated_at would not move). Parts added later (Reply, AddParts)
+//     and new conversations show the contact as it is at that moment.
 //   - Parts. GET /conversations/{id} returns at most the 500 most recent parts; conversation_parts.total_count is
 //     the number returned and statistics.count_conversation_parts the full count.
 //   - Versions. Any Intercom-Version is accepted; a request without one gets DefaultVersion (2.11), and

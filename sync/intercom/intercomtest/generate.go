@@ -217,12 +217,21 @@ var foldReplacer = strings.NewReplacer("é", "e", "è", "e", "ü", "u", "ö", "o
 
 func asciiFold(s string) string { return strings.ToLower(foldReplacer.Replace(s)) }
 
-// identityOf returns the identity of contact idx as it is now (an edited contact shows its new name and email).
+// identityOf returns the identity of contact idx as it is now (an edited contact shows its new name and email). Only
+// content written now (a new conversation, a new part) may use it; generated content uses generatedIdentity.
 func (ws *Workspace) identityOf(idx int) identity {
 	if c := ws.overlayContact(idx); c != nil {
 		first, last, _ := strings.Cut(c.name, " ")
 		return identity{first: first, last: last, name: c.name, email: c.email, role: c.role, externalID: c.externalID, id: c.id}
 	}
+	return ws.generatedIdentity(idx)
+}
+
+// generatedIdentity returns the identity of generated contact idx as it was generated, whatever mutations have done
+// to the contact since. Generated conversations are written with it, so their content is fixed at generation: Intercom
+// never rewrites a conversation's past when a contact is renamed, and a syncer could not see it if it did (updated_at
+// does not move).
+func (ws *Workspace) generatedIdentity(idx int) identity {
 	if idx >= ws.nContacts {
 		return identity{}
 	}
@@ -380,8 +389,8 @@ func pickSourceType(r *rand.Rand) (string, string) {
 	return "conversation", "messenger"
 }
 
-// genConversation returns conversation idx as it was at the epoch (showing its contact's current name and email),
-// generated or cached.
+// genConversation returns conversation idx as it was at the epoch, generated or cached. It depends on the seed
+// alone: its contacts appear as they were generated, not as mutations have edited them since.
 func (ws *Workspace) genConversation(idx int) *conversation {
 	return ws.convCache.get(idx, ws.generateConversation)
 }
@@ -399,7 +408,7 @@ func (ws *Workspace) generateConversation(idx int) *conversation {
 		if ch := ws.genContactHeader(custIdx); ch.mergedInto >= 0 {
 			custIdx = ch.mergedInto
 		}
-		cust = ws.identityOf(custIdx)
+		cust = ws.generatedIdentity(custIdx)
 	} else {
 		r.IntN(2) // keep the stream aligned with the contact-bearing case
 	}
@@ -407,7 +416,7 @@ func (ws *Workspace) generateConversation(idx int) *conversation {
 	if ws.nContacts > 1 && r.IntN(40) == 0 {
 		j := r.IntN(ws.nContacts)
 		if j != custIdx && ws.genContactHeader(j).mergedInto < 0 {
-			other := ws.identityOf(j)
+			other := ws.generatedIdentity(j)
 			c.contacts = append(c.contacts, contactRef{id: other.id, externalID: other.externalID})
 		}
 	}
@@ -420,7 +429,7 @@ func (ws *Workspace) generateConversation(idx int) *conversation {
 	owner := &ws.admins[r.IntN(len(ws.admins))]
 	var companyName string
 	if custIdx >= 0 && r.IntN(5) < 2 {
-		if cc := ws.contactCompanies(custIdx); len(cc) > 0 {
+		if cc := ws.companiesFor(custIdx, cust.email); len(cc) > 0 {
 			c.companyIdx = cc[0]
 			companyName = ws.companies[cc[0]].name
 		}
@@ -846,17 +855,6 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 			c.ai.sources = append(c.ai.sources, r.IntN(len(articleTitles)))
 		}
 	}
-}
-
-// contactCompanies returns the company indices of contact idx.
-func (ws *Workspace) contactCompanies(idx int) []int {
-	if c := ws.overlayContact(idx); c != nil {
-		return c.companyIdxs
-	}
-	if idx >= ws.nContacts {
-		return nil
-	}
-	return ws.companiesFor(idx, ws.identityOf(idx).email)
 }
 
 // companiesFor draws the companies of generated contact idx: the company that owns its email domain, and one in

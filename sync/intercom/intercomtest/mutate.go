@@ -600,7 +600,6 @@ func (ws *Workspace) mutateContact(id string, edit func(c *contact, now int64) e
 			ws.contactOrder.put(idx, now)
 		}
 		ws.mu.Unlock()
-		ws.convCache.invalidate() // conversations show their contact's current name and email
 		return c, nil
 	}
 }
