@@ -17,7 +17,8 @@ const DefaultRateWindow = 10 * time.Second
 // with Intercom's default rate limit. Randomised faults draw from a generator seeded by the workspace seed, so a
 // test run is repeatable for a given order of requests.
 type Faults struct {
-	// Latency delays every answer; Jitter adds a random extra delay up to its value.
+	// Latency delays every answer; Jitter adds a random extra delay up to its value. The delay starts once the
+	// request body has been read, and ends early when the client cancels the request.
 	Latency, Jitter time.Duration
 	// RateLimit is the number of requests allowed per window (zero means DefaultRateLimit; negative disables rate
 	// limiting and its headers). Authenticated answers carry X-RateLimit-Limit, X-RateLimit-Remaining and
@@ -31,7 +32,8 @@ type Faults struct {
 	ErrorRate float64
 	// TruncateRate is the probability (0..1) that a 200 answer's body is cut in half and the connection dropped.
 	TruncateRate float64
-	// SlowBody makes 200 answers trickle out in ten chunks spread over this duration.
+	// SlowBody makes 200 answers trickle out in ten chunks spread over this duration (stopping when the client
+	// cancels the request).
 	SlowBody time.Duration
 }
 

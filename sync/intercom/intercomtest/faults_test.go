@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
@@ -222,4 +223,57 @@ func decodeDeleted(t *testing.T, r response) []string {
 		ids = append(ids, c.ID)
 	}
 	return ids
+}
+
+// waitFor polls cond until it holds or the deadline passes.
+func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("still waiting after %v for %s", within, what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// TestFaults_CancelledPostDuringLatencyFreesTheHandler checks that a client giving up on a POST while the latency
+// fault holds it frees the handler: net/http only notices a client hanging up once the request body has been read,
+// so a handler that sleeps before reading it would sleep on, and httptest.Server.Close would block behind it.
+func TestFaults_CancelledPostDuringLatencyFreesTheHandler(t *testing.T) {
+	ws := mustWorkspace(t, WorkspaceOptions{Seed: 7, Conversations: 20, Contacts: 10})
+	h := NewHandler(ws, HandlerOptions{Faults: Faults{Latency: time.Hour}})
+	srv := httptest.NewServer(h) // closed below, not in a cleanup: a stuck handler would hold Close for the hour
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, srv.URL+"/conversations/search",
+		strings.NewReader(`{"query":{"field":"updated_at","operator":">","value":0}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+h.Token())
+	req.Header.Set("Content-Type", "application/json")
+	errc := make(chan error, 1)
+	go func() {
+		resp, err := srv.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+		}
+		errc <- err
+	}()
+	waitFor(t, 10*time.Second, "the search to reach the handler", func() bool { return h.Stats().Total == 1 })
+	cancel()
+	if err := <-errc; !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled search against an hour of latency: %v", err)
+	}
+	closed := make(chan struct{})
+	go func() {
+		srv.Close()
+		close(closed)
+	}()
+	select {
+	case <-closed:
+	case <-time.After(30 * time.Second):
+		t.Fatal("httptest.Server.Close still blocked 30 s after the client cancelled: the handler sleeps on")
+	}
 }

@@ -1,6 +1,8 @@
 package intercomtest
 
 import (
+	"bytes"
+	"context"
 	"crypto/subtle"
 	"encoding/base64"
 	"io"
@@ -148,7 +150,8 @@ type reply struct {
 	header http.Header
 }
 
-// ServeHTTP answers one API request: it counts it, applies latency, checks the bearer token (401 without rate-limit
+// ServeHTTP answers one API request: it counts it, reads the request body (at most 1 MiB; a larger one gets 413),
+// applies latency (ending early if the client goes away), checks the bearer token (401 without rate-limit
 // headers), applies the rate limit (headers on every authenticated answer, 429 beyond the budget) and injected
 // server errors, then serves the endpoint, truncating or slowing a successful body when the faults say so.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -165,10 +168,21 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.mu.Unlock()
 
-	if delay > 0 && !sleepCtx(r, delay) {
+	// Read the (bounded) body before any wait: net/http watches for the client hanging up only once the body has
+	// been read, so a wait in front of an unread body would outlast a cancelled request, and Server.Close with it.
+	r, tooLarge, err := bufferBody(r)
+	w.Header().Set("X-Request-Id", requestID)
+	switch {
+	case tooLarge:
+		h.write(w, r, route, errorReply(http.StatusRequestEntityTooLarge, requestID, "request_too_large", "The request body is larger than "+strconv.Itoa(maxRequestBody)+" bytes"), false)
+		return
+	case err != nil:
+		h.write(w, r, route, errorReply(http.StatusBadRequest, requestID, "bad_request", "could not read the request body"), false)
 		return
 	}
-	w.Header().Set("X-Request-Id", requestID)
+	if delay > 0 && !sleep(r.Context(), delay) {
+		return
+	}
 	if !h.authorized(r) {
 		h.mu.Lock()
 		h.stats.Unauthorized++
@@ -336,7 +350,7 @@ func (h *Handler) write(w http.ResponseWriter, r *http.Request, route string, re
 			if f, ok := w.(http.Flusher); ok {
 				f.Flush()
 			}
-			if len(body) > 0 && !sleepCtx(r, slow/chunks) {
+			if len(body) > 0 && !sleep(r.Context(), slow/chunks) {
 				return
 			}
 		}
@@ -353,13 +367,14 @@ func (h *Handler) write(w http.ResponseWriter, r *http.Request, route string, re
 	}
 }
 
-func sleepCtx(r *http.Request, d time.Duration) bool {
+// sleep waits for d and reports true, or reports false as soon as ctx is done (the client went away).
+func sleep(ctx context.Context, d time.Duration) bool {
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
 	case <-t.C:
 		return true
-	case <-r.Context().Done():
+	case <-ctx.Done():
 		return false
 	}
 }
@@ -389,7 +404,29 @@ func ok(body []byte) reply { return reply{status: http.StatusOK, body: body} }
 
 func (h *Handler) serveMe(r *http.Request, _ string) reply { return ok(h.ws.renderMe(nil)) }
 
-// readBody reads a request body with a bound (search bodies are small).
+// maxRequestBody bounds the request bodies the fake reads (search bodies are small); a larger body gets 413.
+const maxRequestBody = 1 << 20
+
+// bufferBody reads r's body (at most maxRequestBody bytes) to its end and returns a shallow copy of r that reads the
+// same bytes from memory, so the endpoints find the body they expect and net/http can notice the client hanging up
+// while the fake waits. tooLarge reports a body over the bound, which is left unread.
+func bufferBody(r *http.Request) (_ *http.Request, tooLarge bool, _ error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return r, false, nil
+	}
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxRequestBody+1))
+	if err != nil {
+		return r, false, err
+	}
+	if len(b) > maxRequestBody {
+		return r, true, nil
+	}
+	cp := r.WithContext(r.Context())
+	cp.Body = io.NopCloser(bytes.NewReader(b))
+	return cp, false, nil
+}
+
+// readBody returns a request body that ServeHTTP has already buffered.
 func readBody(r *http.Request) ([]byte, error) {
-	return io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	return io.ReadAll(r.Body)
 }

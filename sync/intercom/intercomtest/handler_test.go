@@ -246,3 +246,18 @@ func TestHandler_UnknownRoutes(t *testing.T) {
 		t.Errorf("Requests[other] = %d", got)
 	}
 }
+
+func TestHandler_OversizedBodyIs413(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
+	big := `{"query":{"field":"id","operator":"=","value":"` + strings.Repeat("9", maxRequestBody) + `"}}`
+	r := f.do(http.MethodPost, "/conversations/search", big)
+	mustStatus(t, r, http.StatusRequestEntityTooLarge)
+	if code, _ := r.errorCode(t); code != "request_too_large" {
+		t.Errorf("code %q", code)
+	}
+	// A body within the bound is read whole and searched.
+	within := `{"query":{"field":"id","operator":"=","value":"` + strings.Repeat("9", maxRequestBody-100) + `"}}`
+	if p := decodePage(t, f.do(http.MethodPost, "/conversations/search", within), "conversations"); p.totalCount != 0 || len(p.ids) != 0 {
+		t.Errorf("a search for an id no conversation has found %d", p.totalCount)
+	}
+}
