@@ -34,6 +34,26 @@
 // DeleteContact, ArchiveContact, MergeContact, Simulate) are stamped with the workspace clock and are visible to
 // every endpoint at once (except contact search, see below).
 //
+// # Faults
+//
+// Handler.SetFaults (or HandlerOptions.Faults) sets knobs that make the fake misbehave the ways the real API and the
+// network between do; Handler.FailNext, TruncateNext, ResetNext, BadGatewayNext and ExhaustRateLimit inject bursts:
+//
+//   - Latency and Jitter delay every answer, once the request body has been read; a client that cancels during
+//     the delay frees the handler at once.
+//   - RateLimit and RateWindow set the budget behind the X-RateLimit-* headers and 429 rate_limit_exceeded.
+//   - ErrorRate and FailNext answer 5xx with Intercom's error.list body.
+//   - TruncateRate and TruncateNext cut a 200 body short and drop the connection; SlowBody trickles it out.
+//   - ResetRate and ResetNext reset the connection before any response (TCP RST over HTTP/1, a stream reset over
+//     HTTP/2). Go's http.Transport retries a GET by itself when a kept-alive connection is reset, so a client sees
+//     the error only for a POST or on a fresh connection.
+//   - BadGatewayRate and BadGatewayNext answer as a proxy in front of Intercom: 502 with an HTML page, no
+//     X-Request-Id and no rate-limit headers.
+//
+// Resets and proxy 502s happen in front of the API: they strike whatever the token and count against no rate limit.
+// Randomised faults draw from a generator seeded by the workspace seed, so a run is repeatable for a given order of
+// requests.
+//
 // # Documented choices
 //
 // Where Intercom's documentation is silent the fake picks one behaviour and states it here:

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -275,5 +276,105 @@ func TestFaults_CancelledPostDuringLatencyFreesTheHandler(t *testing.T) {
 	case <-closed:
 	case <-time.After(30 * time.Second):
 		t.Fatal("httptest.Server.Close still blocked 30 s after the client cancelled: the handler sleeps on")
+	}
+}
+
+func TestFaults_ConnectionResetBeforeAnyResponse(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
+	search := func(c *http.Client) (*http.Response, error) {
+		req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/conversations/search", strings.NewReader(`{"query":{"field":"updated_at","operator":">","value":0}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+f.h.Token())
+		req.Header.Set("Content-Type", "application/json")
+		return c.Do(req)
+	}
+	f.h.ResetNext(1)
+	resp, err := search(f.srv.Client())
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("a reset connection answered %d", resp.StatusCode)
+	}
+	if !errors.Is(err, syscall.ECONNRESET) {
+		t.Errorf("want connection reset by peer, got %v", err)
+	}
+	resp, err = search(f.srv.Client())
+	if err != nil {
+		t.Fatalf("the request after a burst of one reset: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("the request after the reset: status %d", resp.StatusCode)
+	}
+
+	// Go's transport retries a GET by itself when a kept-alive connection is reset before any response (the
+	// request is idempotent and the server may have closed an idle connection): the client sees the answer, and
+	// the fake sees two requests.
+	mustStatus(t, f.get("/me"), http.StatusOK) // read whole, so its connection goes back to the pool
+	f.h.ResetStats()
+	f.h.ResetNext(1)
+	mustStatus(t, f.get("/me"), http.StatusOK)
+	if s := f.h.Stats(); s.Resets != 1 || s.Requests[RouteMe] != 2 {
+		t.Errorf("a reset GET on a reused connection: stats %+v", s)
+	}
+
+	// On a fresh connection nothing is retried: ResetRate 1 resets every request, whatever its token.
+	f.h.SetFaults(Faults{ResetRate: 1})
+	fresh := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/me", nil)
+	if resp, err := fresh.Do(req); err == nil {
+		resp.Body.Close()
+		t.Errorf("ResetRate 1 answered %d", resp.StatusCode)
+	}
+	if s := f.h.Stats(); s.Resets != 2 || s.Unauthorized != 0 {
+		t.Errorf("stats %+v", s)
+	}
+
+	// Over TLS the TCP connection under it is reset; over HTTP/2 (no hijacking) the stream is.
+	for _, h2 := range []bool{false, true} {
+		srv := httptest.NewUnstartedServer(f.h)
+		srv.EnableHTTP2 = h2
+		srv.StartTLS()
+		req, _ := http.NewRequest(http.MethodGet, srv.URL+"/me", nil)
+		resp, err := srv.Client().Do(req)
+		if err == nil {
+			resp.Body.Close()
+			t.Errorf("HTTP/2 %v: a reset request answered %d", h2, resp.StatusCode)
+		} else if !h2 && !errors.Is(err, syscall.ECONNRESET) {
+			t.Errorf("TLS: want connection reset by peer, got %v", err)
+		}
+		srv.Close()
+	}
+}
+
+func TestFaults_ProxyBadGatewayIsHTML(t *testing.T) {
+	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
+	f.h.BadGatewayNext(1)
+	r := f.get("/conversations")
+	mustStatus(t, r, http.StatusBadGateway)
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+		t.Errorf("Content-Type %q, want text/html", ct)
+	}
+	if json.Valid(r.body) || !strings.Contains(string(r.body), "<title>502 Bad Gateway</title>") {
+		t.Errorf("body %q", r.body)
+	}
+	// A proxy answered, not Intercom: no request id, no rate-limit headers, nothing counted against the budget.
+	for _, k := range []string{"X-Request-Id", "X-RateLimit-Limit", "X-RateLimit-Remaining"} {
+		if v := r.header.Get(k); v != "" {
+			t.Errorf("%s: %q on a proxy's 502", k, v)
+		}
+	}
+	ok := f.get("/me")
+	mustStatus(t, ok, http.StatusOK)
+	if ok.header.Get("X-RateLimit-Remaining") != strconv.Itoa(DefaultRateLimit-1) {
+		t.Errorf("the proxy's 502 counted against the rate limit: remaining %s", ok.header.Get("X-RateLimit-Remaining"))
+	}
+
+	// BadGatewayRate 1 answers every request so, before the token is looked at.
+	f.h.SetFaults(Faults{BadGatewayRate: 1})
+	mustStatus(t, f.do(http.MethodGet, "/me", "", "Authorization", "Bearer wrong"), http.StatusBadGateway)
+	if s := f.h.Stats(); s.BadGateways != 2 || s.Unauthorized != 0 {
+		t.Errorf("stats %+v", s)
 	}
 }

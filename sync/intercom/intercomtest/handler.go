@@ -52,21 +52,23 @@ type HandlerOptions struct {
 // Handler serves a Workspace as Intercom's REST API 2.16 does, for the endpoints a read replica uses. It is safe
 // for concurrent use; its knobs can be changed while it serves.
 type Handler struct {
-	ws         *Workspace
-	now        func() time.Time
-	version    string
-	log        *slog.Logger
-	mu         sync.Mutex
-	token      string
-	faults     Faults
-	rnd        *rand.Rand
-	failNext   int
-	failStatus int
-	truncNext  int
-	window     int64 // start of the current rate-limit window, Unix seconds
-	used       int   // requests counted in the current window
-	stats      Stats
-	requestSeq uint64
+	ws             *Workspace
+	now            func() time.Time
+	version        string
+	log            *slog.Logger
+	mu             sync.Mutex
+	token          string
+	faults         Faults
+	rnd            *rand.Rand
+	failNext       int
+	failStatus     int
+	truncNext      int
+	resetNext      int
+	badGatewayNext int
+	window         int64 // start of the current rate-limit window, Unix seconds
+	used           int   // requests counted in the current window
+	stats          Stats
+	requestSeq     uint64
 }
 
 // Stats counts what a Handler has served since it was created or last reset.
@@ -78,6 +80,8 @@ type Stats struct {
 	// Unauthorized, RateLimited and ServerErrors count 401, 429 and injected 5xx answers; Truncated counts bodies
 	// cut short.
 	Unauthorized, RateLimited, ServerErrors, Truncated int
+	// Resets counts connections reset before any response; BadGateways counts a proxy's HTML 502 answers.
+	Resets, BadGateways int
 }
 
 // NewHandler returns a handler serving ws.
@@ -151,7 +155,8 @@ type reply struct {
 }
 
 // ServeHTTP answers one API request: it counts it, reads the request body (at most 1 MiB; a larger one gets 413),
-// applies latency (ending early if the client goes away), checks the bearer token (401 without rate-limit
+// applies latency (ending early if the client goes away), then the faults in front of the API (a connection reset, a
+// proxy's HTML 502), checks the bearer token (401 without rate-limit
 // headers), applies the rate limit (headers on every authenticated answer, 429 beyond the budget) and injected
 // server errors, then serves the endpoint, truncating or slowing a successful body when the faults say so.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -171,18 +176,28 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Read the (bounded) body before any wait: net/http watches for the client hanging up only once the body has
 	// been read, so a wait in front of an unread body would outlast a cancelled request, and Server.Close with it.
 	r, tooLarge, err := bufferBody(r)
-	w.Header().Set("X-Request-Id", requestID)
 	switch {
 	case tooLarge:
+		w.Header().Set("X-Request-Id", requestID)
 		h.write(w, r, route, errorReply(http.StatusRequestEntityTooLarge, requestID, "request_too_large", "The request body is larger than "+strconv.Itoa(maxRequestBody)+" bytes"), false)
 		return
 	case err != nil:
+		w.Header().Set("X-Request-Id", requestID)
 		h.write(w, r, route, errorReply(http.StatusBadRequest, requestID, "bad_request", "could not read the request body"), false)
 		return
 	}
 	if delay > 0 && !sleep(r.Context(), delay) {
 		return
 	}
+	switch h.edgeFault(f) {
+	case edgeReset:
+		h.resetConnection(w, r, route)
+		return
+	case edgeBadGateway:
+		h.writeBadGateway(w, r, route)
+		return
+	}
+	w.Header().Set("X-Request-Id", requestID)
 	if !h.authorized(r) {
 		h.mu.Lock()
 		h.stats.Unauthorized++
