@@ -78,7 +78,8 @@
 //     lower-cased): = "support" matches a body containing the word, = "need support" matches nothing.
 //   - Strictness. Search bodies with unknown keys (including sort on conversation search), unknown fields,
 //     operators outside a field's table, values of the wrong type, more than 2 nesting levels or more than 15
-//     filters in a group get 400 with a message naming the problem.
+//     filters in a group get 400 with a message naming the problem. A request body over 1 MiB gets 413
+//     request_too_large.
 //   - Contacts. Contacts created by a mutation are missing from contact search for ContactSearchDelay (default two
 //     minutes; Intercom: "a few minutes"). Merged contacts answer 410 contact_merged with a Link header to the
 //     canonical contact and are excluded from lists and search (include_merge_history=true shows them in the

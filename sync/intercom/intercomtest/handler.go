@@ -155,10 +155,10 @@ type reply struct {
 }
 
 // ServeHTTP answers one API request: it counts it, reads the request body (at most 1 MiB; a larger one gets 413),
-// applies latency (ending early if the client goes away), then the faults in front of the API (a connection reset, a
-// proxy's HTML 502), checks the bearer token (401 without rate-limit
-// headers), applies the rate limit (headers on every authenticated answer, 429 beyond the budget) and injected
-// server errors, then serves the endpoint, truncating or slowing a successful body when the faults say so.
+// applies latency (ending early if the client goes away) and the faults in front of the API (a connection reset, a
+// proxy's HTML 502), checks the bearer token (401 without rate-limit headers), applies the rate limit (headers on
+// every authenticated answer, 429 beyond the budget) and injected server errors, then serves the endpoint,
+// truncating or slowing a successful body when the faults say so.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	route, serve := h.route(r)
 	h.mu.Lock()
