@@ -6,9 +6,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/intercom-replica/intercom-replica/configs"
 )
 
 // Exit codes, as documented in the README.
@@ -42,9 +49,15 @@ type command struct {
 // commands lists every subcommand; the order here is the order of the top-level help.
 func commands() []command {
 	return []command{
-		{"version", "print the version and build information", runVersion},
-		{"fake-intercom", "serve a fake Intercom API over a seeded synthetic workspace", runFakeIntercom},
+		{"serve", "serve the replica to MCP clients (stdio or HTTP), keeping it in sync", runServe},
 		{"sync", "copy the workspace into the replica: backfill, then what changed", runSync},
+		{"search", "search the replica with the query language", runSearch},
+		{"get", "show one conversation (a transcript) or contact (a card)", runGet},
+		{"status", "what the replica holds, how fresh it is, and how healthy", runStatus},
+		{"export", "write every record, or a query's matches, as JSON lines or CSV", runExport},
+		{"reindex", "rebuild the full-text index from the stored records", runReindex},
+		{"fake-intercom", "serve a fake Intercom API over a seeded synthetic workspace", runFakeIntercom},
+		{"version", "print the version and build information", runVersion},
 	}
 }
 
@@ -136,4 +149,63 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 // logger returns the operator log: text on stderr (stdout belongs to the protocol and to command output).
 func (m *Main) logger(level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// replicaFlags are the flags of every command that works on the replica: where the configuration and the data
+// are, how to log, and --demo.
+type replicaFlags struct {
+	config *configs.Flags
+	demo   *bool
+}
+
+// addReplicaFlags defines the replica flags on fs, plus the configuration flags named by extra.
+func addReplicaFlags(fs *flag.FlagSet, extra ...string) *replicaFlags {
+	return &replicaFlags{
+		config: configs.RegisterFlags(fs, append(configs.ReplicaFlags(), extra...)...),
+		demo: fs.Bool("demo", false, "use the built-in demo workspace (a fake Intercom served in-process, synced into "+
+			"<data dir>/demo unless --data-dir is given): no Intercom account needed"),
+	}
+}
+
+// load reads the configuration, a usage error when it is wrong, and returns it with the data directory the
+// command works on (with --demo, the demo data directory) and the operator log.
+func (rf *replicaFlags) load(m *Main) (*configs.Config, string, *slog.Logger, error) {
+	cfg, err := configs.Load(m.Getenv, rf.config)
+	if err != nil {
+		return nil, "", nil, usageError{err}
+	}
+	log := newLogger(m.Stderr, cfg.Log)
+	for _, w := range cfg.Warnings() {
+		log.Warn(w)
+	}
+	dir := cfg.DataDir
+	if *rf.demo {
+		dir = demoDataDir(cfg)
+	}
+	return cfg, dir, log, nil
+}
+
+// stdinIsTerminal reports whether a person is typing at the program's standard input, rather than a pipe from an
+// MCP client or a file.
+func (m *Main) stdinIsTerminal() bool {
+	f, ok := m.Stdin.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// openForReading reaches the replica a read command works on, whoever holds it: it opens it, or forwards to the
+// process that has it open (a serve), and returns it with the configuration and the data directory. With --demo,
+// an empty demo replica is synced first.
+func openForReading(ctx context.Context, m *Main, rf *replicaFlags) (*replicaAccess, *configs.Config, string, error) {
+	cfg, dir, log, err := rf.load(m)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	opts := accessOptions{Logger: log, Version: versionString(), Patience: 10 * time.Second, IndexProgress: indexProgressLog(log)}
+	if *rf.demo {
+		opts.Own = syncDemoIfEmpty(cfg, log)
+	} else if _, err := os.Stat(filepath.Join(dir, "replica.db")); errors.Is(err, fs.ErrNotExist) {
+		return nil, nil, "", fmt.Errorf("no replica in %s: run 'intercom-replica sync' first, or add --demo to try the demo workspace", dir)
+	}
+	acc, err := openReplicaAccess(ctx, dir, opts)
+	return acc, cfg, dir, err
 }

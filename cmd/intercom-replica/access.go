@@ -1,0 +1,471 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// A data directory has one owner: the process that opened the replica (bbolt and bleve lock their files). The
+// owner serves the replica to every other process on a unix socket in the directory (package mcp/peer). Any other
+// process, a second `serve` started by another MCP client window or a `search` run beside it, forwards to the
+// owner; when the owner exits, one of them opens the replica and becomes the next owner, and the rest forward to
+// it. replicaAccess is that arrangement, seen from one process.
+
+// backend is what a process reads the replica through: the replica it opened, or the client of the owner.
+type backend interface {
+	peer.Backend // Search, Get, Status, Scan
+	mcp.FreshGetter
+}
+
+// ownedReplica is the backend of the owner: its replica, and its freshness policy for get_*.
+type ownedReplica struct {
+	*index.Replica
+	mcp.FreshGetter
+}
+
+// ownerRole is what a process runs while it owns the data directory, besides the replica and the socket.
+type ownerRole struct {
+	// Fresh answers get_conversation and get_contact, locally and for the other processes; nil means the
+	// replica's copy, never a live lookup.
+	Fresh mcp.FreshGetter
+	// Run are services that run until their context ends (the syncer).
+	Run []func(ctx context.Context) error
+	// Close runs, in order, after the services have stopped and before the replica closes (the demo's fake
+	// Intercom).
+	Close []func()
+}
+
+// accessOptions configure a replicaAccess.
+type accessOptions struct {
+	// Logger receives the log; nil discards it.
+	Logger *slog.Logger
+	// Version is what the owner's socket reports to other processes.
+	Version string
+	// Own is called when this process becomes the owner, with the replica it opened, and says what the owner
+	// runs. nil means the replica and the socket only. An error gives the replica up.
+	Own func(ctx context.Context, r *index.Replica) (ownerRole, error)
+	// Patience bounds how long to wait for a process that holds the data directory but does not answer on the
+	// socket (it is starting or stopping, or it is a `sync`, which serves no one). Zero waits as long as the
+	// context allows.
+	Patience time.Duration
+	// IndexProgress, if set, reports a rebuild of a full-text index while the replica opens.
+	IndexProgress func(kind query.Kind, done, total int)
+}
+
+// holding is how this process reaches the replica at one point in time.
+type holding struct {
+	b      backend
+	owner  bool         // this process opened the replica
+	pid    int          // the owner's process id
+	client *peer.Client // the owner's client, when forwarding
+}
+
+// replicaAccess gives a process the replica in a data directory whoever holds it. It implements mcp.Replica,
+// mcp.FreshGetter and peer.Backend by calling the current backend: the replica when this process owns the
+// directory, the owner over the socket otherwise. A call the owner could not answer because it went away is
+// retried after taking the directory over (or reaching its next owner). Run, for long-lived processes, takes
+// over as soon as the owner exits, so the syncer carries on even when no call comes.
+//
+// Once this process owns the directory it keeps it until Close: it serves the replica on the socket and runs
+// what accessOptions.Own returned, on goroutines that Close stops and waits for.
+type replicaAccess struct {
+	dir    string
+	socket string
+	opts   accessOptions
+	log    *slog.Logger
+
+	cur atomic.Pointer[holding]
+
+	// turn lets one goroutine at a time change the holding (take over, or reach a new owner).
+	turn chan struct{}
+
+	life    context.Context // the owner's services run until Close cancels it
+	stop    context.CancelFunc
+	running sync.WaitGroup
+	failed  chan error // the first service that failed
+
+	// Set when this process becomes the owner, under turn.
+	replica *index.Replica
+	closers []func()
+}
+
+var (
+	_ mcp.Replica     = (*replicaAccess)(nil)
+	_ mcp.FreshGetter = (*replicaAccess)(nil)
+	_ peer.Backend    = (*replicaAccess)(nil)
+)
+
+// errAccessClosed is returned by a takeover attempted after Close.
+var errAccessClosed = errors.New("the process is shutting down")
+
+// openReplicaAccess reaches the replica in dir: it opens it when no other process has it (and then serves it on
+// the socket), or connects to the process that has it. While the holder does not answer on the socket yet, it
+// waits, up to opts.Patience.
+func openReplicaAccess(ctx context.Context, dir string, opts accessOptions) (*replicaAccess, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	a := &replicaAccess{
+		dir:    dir,
+		socket: peer.SocketPath(dir),
+		opts:   opts,
+		log:    opts.Logger,
+		turn:   make(chan struct{}, 1),
+		failed: make(chan error, 1),
+	}
+	a.life, a.stop = context.WithCancel(context.Background())
+	h, err := a.acquire(ctx)
+	if err != nil {
+		a.stop()
+		return nil, err
+	}
+	a.cur.Store(h)
+	return a, nil
+}
+
+// Owner reports whether this process owns the data directory, and the owner's process id.
+func (a *replicaAccess) Owner() (self bool, pid int) {
+	h := a.cur.Load()
+	return h.owner, h.pid
+}
+
+// acquire opens the replica, or connects to its owner, retrying while the directory is held by a process that
+// does not serve the socket.
+func (a *replicaAccess) acquire(ctx context.Context) (*holding, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	defer context.AfterFunc(a.life, cancel)()
+
+	const firstDelay, maxDelay = 20 * time.Millisecond, 500 * time.Millisecond
+	delay := firstDelay
+	var waitingSince time.Time
+	logged := false
+	for {
+		r, err := index.Open(ctx, a.dir, index.Options{Logger: a.log, Progress: a.opts.IndexProgress})
+		if err == nil {
+			return a.own(ctx, r)
+		}
+		if !errors.Is(err, index.ErrLocked) {
+			if a.life.Err() != nil {
+				return nil, errAccessClosed
+			}
+			return nil, fmt.Errorf("open the replica: %w", err)
+		}
+		c, derr := peer.Dial(ctx, a.socket)
+		if derr == nil {
+			hello, herr := c.Hello(ctx)
+			if herr == nil {
+				a.log.Debug("forwarding to the process that owns the data directory", "pid", hello.PID, "dir", a.dir)
+				return &holding{b: c, pid: hello.PID, client: c}, nil
+			}
+			c.Close()
+			derr = herr
+		}
+		if !errors.Is(derr, peer.ErrOwnerGone) {
+			return nil, fmt.Errorf("%w; reaching it on its socket: %w", err, derr)
+		}
+
+		// The holder does not answer on the socket: it is opening the replica (an index rebuild takes a while),
+		// or closing it, or it serves no one (a sync). Wait for one or the other.
+		now := time.Now()
+		if waitingSince.IsZero() {
+			waitingSince = now
+		}
+		waited := now.Sub(waitingSince)
+		if a.opts.Patience > 0 && waited >= a.opts.Patience {
+			return nil, fmt.Errorf("%w, which does not answer on %s (a sync running?); try again when it has finished", err, a.socket)
+		}
+		if !logged && waited >= 2*time.Second {
+			a.log.Info("waiting for the process holding the data directory", "reason", err.Error())
+			logged = true
+		}
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			if a.life.Err() != nil {
+				return nil, errAccessClosed
+			}
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+		delay = min(2*delay, maxDelay)
+	}
+}
+
+// own makes this process the owner of the replica r it opened: it starts what the owner runs and serves r on the
+// socket.
+func (a *replicaAccess) own(ctx context.Context, r *index.Replica) (*holding, error) {
+	var role ownerRole
+	if a.opts.Own != nil {
+		var err error
+		if role, err = a.opts.Own(ctx, r); err != nil {
+			r.Close()
+			return nil, err
+		}
+	}
+	if role.Fresh == nil {
+		role.Fresh = &mcp.Policy{Replica: r, Logger: a.log}
+	}
+	srv := peer.NewServer(a.socket, r, peer.ServerOptions{Fresh: role.Fresh, Version: a.opts.Version, Logger: a.log})
+	if err := srv.Listen(); err != nil {
+		if !errors.Is(err, peer.ErrSocketPathTooLong) {
+			for _, c := range role.Close {
+				c()
+			}
+			r.Close()
+			return nil, fmt.Errorf("serve the replica to other processes: %w", err)
+		}
+		// The replica still works for this process; others will find it locked.
+		a.log.Warn("other processes cannot share this replica", "reason", err.Error())
+		srv = nil
+	}
+	a.replica, a.closers = r, role.Close
+	if srv != nil {
+		a.start(srv.Run)
+	}
+	for _, run := range role.Run {
+		a.start(run)
+	}
+	return &holding{b: ownedReplica{r, role.Fresh}, owner: true, pid: os.Getpid()}, nil
+}
+
+// start runs a service of the owner until Close.
+func (a *replicaAccess) start(run func(context.Context) error) {
+	a.running.Add(1)
+	go func() {
+		defer a.running.Done()
+		if err := run(a.life); err != nil {
+			select {
+			case a.failed <- err:
+			default:
+			}
+		}
+	}()
+}
+
+// reacquire replaces the holding seen, whose owner went away: by becoming the owner, or by reaching the process
+// that became it. When another goroutine has already replaced seen, it returns at once.
+func (a *replicaAccess) reacquire(ctx context.Context, seen *holding) error {
+	select {
+	case a.turn <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-a.turn }()
+	if a.cur.Load() != seen {
+		return nil
+	}
+	if a.life.Err() != nil {
+		return errAccessClosed
+	}
+	h, err := a.acquire(ctx)
+	if err != nil {
+		return err
+	}
+	a.cur.Store(h)
+	if seen.client != nil {
+		seen.client.Close()
+	}
+	if h.owner {
+		a.log.Info("took over the data directory from the process that owned it", "dir", a.dir, "previous_pid", seen.pid)
+	} else {
+		a.log.Info("forwarding to the new owner of the data directory", "dir", a.dir, "pid", h.pid)
+	}
+	return nil
+}
+
+// Run keeps this process's access to the replica until ctx ends. A process forwarding to the owner takes the data
+// directory over as soon as the owner exits (and then forwards to whoever became the owner, if not itself); the
+// owner runs its services. Run returns nil when ctx ends, or the error of a service that failed (the syncer
+// finding another workspace's records, say), which should end the process.
+func (a *replicaAccess) Run(ctx context.Context) error {
+	for {
+		h := a.cur.Load()
+		if h.owner {
+			select {
+			case <-ctx.Done():
+				return nil
+			case err := <-a.failed:
+				return err
+			}
+		}
+		if err := waitOwnerGone(ctx, a.socket); err != nil {
+			return nil // ctx ended
+		}
+		if err := a.reacquire(ctx, h); err != nil {
+			if ctx.Err() != nil || errors.Is(err, errAccessClosed) {
+				return nil
+			}
+			return fmt.Errorf("take over the replica: %w", err)
+		}
+	}
+}
+
+// Close gives the replica up: it stops the owner's services (the socket first, so no process is left forwarding
+// to a replica about to close), then closes the replica, whose lock the next owner then takes.
+func (a *replicaAccess) Close() error {
+	a.stop()
+	a.turn <- struct{}{} // wait for a takeover in flight to finish (or give up, as life has ended)
+	defer func() { <-a.turn }()
+	a.running.Wait()
+	for _, c := range a.closers {
+		c()
+	}
+	if h := a.cur.Load(); h != nil && h.client != nil {
+		h.client.Close()
+	}
+	if a.replica != nil {
+		return a.replica.Close()
+	}
+	return nil
+}
+
+// do calls the current backend, and when the owner it forwarded to went away, takes over (or reaches the next
+// owner) and calls again.
+func (a *replicaAccess) do(ctx context.Context, call func(b backend) error) error {
+	for attempt := 1; ; attempt++ {
+		h := a.cur.Load()
+		err := call(h.b)
+		if err == nil || h.owner || !errors.Is(err, peer.ErrOwnerGone) || attempt == 3 {
+			return err
+		}
+		if rerr := a.reacquire(ctx, h); rerr != nil {
+			return fmt.Errorf("%w; taking over: %w", err, rerr)
+		}
+	}
+}
+
+// Search implements mcp.Searcher.
+func (a *replicaAccess) Search(ctx context.Context, q query.Query) (index.Result, error) {
+	var res index.Result
+	err := a.do(ctx, func(b backend) (err error) {
+		res, err = b.Search(ctx, q)
+		return err
+	})
+	return res, err
+}
+
+// Get implements mcp.Getter.
+func (a *replicaAccess) Get(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
+	var rec index.Record
+	err := a.do(ctx, func(b backend) (err error) {
+		rec, err = b.Get(ctx, kind, id)
+		return err
+	})
+	return rec, err
+}
+
+// Status implements mcp.StatusSource.
+func (a *replicaAccess) Status(ctx context.Context) (index.Status, error) {
+	var st index.Status
+	err := a.do(ctx, func(b backend) (err error) {
+		st, err = b.Status(ctx)
+		return err
+	})
+	return st, err
+}
+
+// GetFresh implements mcp.FreshGetter.
+func (a *replicaAccess) GetFresh(ctx context.Context, kind query.Kind, id string) (mcp.Fresh, error) {
+	var f mcp.Fresh
+	err := a.do(ctx, func(b backend) (err error) {
+		f, err = b.GetFresh(ctx, kind, id)
+		return err
+	})
+	return f, err
+}
+
+// Scan implements peer.Backend. A scan cut off by the owner's exit is started again after the takeover only if it
+// had not delivered a record yet: fn never sees a record twice.
+func (a *replicaAccess) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
+	delivered := false
+	return a.do(ctx, func(b backend) error {
+		err := b.Scan(ctx, kind, func(r index.Record) error {
+			delivered = true
+			return fn(r)
+		})
+		if err != nil && delivered && errors.Is(err, peer.ErrOwnerGone) {
+			return fmt.Errorf("the process serving the replica exited during the scan; run it again: %w", errScanCut)
+		}
+		return err
+	})
+}
+
+// errScanCut marks a scan that cannot be resumed.
+var errScanCut = errors.New("scan cut off")
+
+// waitOwnerGone returns nil once the owner serving the socket at path has gone, or ctx's error when ctx ends first.
+//
+// It keeps a connection to the owner: the kernel closes it the moment the owner exits, however it exits (kill -9
+// included), and the owner closes it when it shuts down or after its idle timeout, after which it is asked again.
+// The connection first makes one request (GET /v1/hello, protocol version 1), so that the owner counts it as idle:
+// a graceful shutdown closes idle connections at once instead of waiting for them.
+func waitOwnerGone(ctx context.Context, path string) error {
+	var d net.Dialer
+	for {
+		conn, err := d.DialContext(ctx, "unix", path)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return nil // nothing listens any more
+		}
+		stop := context.AfterFunc(ctx, func() { conn.Close() })
+		since := time.Now()
+		alive := helloThenIdle(conn)
+		stop()
+		conn.Close()
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !alive {
+			return nil
+		}
+		if time.Since(since) < 100*time.Millisecond {
+			// Closed right after answering: the owner is on its way out. Don't spin while it goes.
+			t := time.NewTimer(100 * time.Millisecond)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return ctx.Err()
+			case <-t.C:
+			}
+		}
+	}
+}
+
+// helloThenIdle asks the owner on conn who it is, then blocks until the connection closes. It reports whether the
+// owner answered.
+func helloThenIdle(conn net.Conn) bool {
+	if _, err := io.WriteString(conn, "GET /v1/hello HTTP/1.1\r\nHost: owner\r\n\r\n"); err != nil {
+		return false
+	}
+	br := bufio.NewReader(conn)
+	resp, err := http.ReadResponse(br, nil)
+	if err != nil {
+		return false
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return false // it is shutting down
+	}
+	_, _ = io.Copy(io.Discard, br)
+	return true
+}

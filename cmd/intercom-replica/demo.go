@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/intercom-replica/intercom-replica/configs"
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	replsync "github.com/intercom-replica/intercom-replica/sync"
+)
+
+// --demo runs every command on the built-in demo workspace: the fake Intercom (package intercomtest) serves a
+// seeded workspace in-process on a loopback port, and the syncer copies it into the demo data directory the first
+// time a command needs it. The fake is the same on every run, so a demo replica stays in step with it.
+
+// demoDataDir is the data directory of --demo: <data dir>/demo, so that the demo workspace never mixes with a real
+// one, unless --data-dir names a directory on the command line.
+func demoDataDir(cfg *configs.Config) string {
+	if cfg.Source("data_dir") == "flag --"+configs.FlagDataDir {
+		return cfg.DataDir
+	}
+	return filepath.Join(cfg.DataDir, "demo")
+}
+
+// syncDemoIfEmpty is the owner role of a command run with --demo: a replica that does not hold the whole demo
+// workspace yet gets it first.
+func syncDemoIfEmpty(cfg *configs.Config, log *slog.Logger) func(context.Context, *index.Replica) (ownerRole, error) {
+	return func(ctx context.Context, r *index.Replica) (ownerRole, error) {
+		return ownerRole{}, syncDemo(ctx, cfg, r, log)
+	}
+}
+
+// syncDemo copies the demo workspace into r from the embedded fake Intercom, unless r holds a complete copy of a
+// workspace already.
+func syncDemo(ctx context.Context, cfg *configs.Config, r *index.Replica, log *slog.Logger) error {
+	if replicaComplete(r) {
+		return nil
+	}
+	u, closeUpstream, err := demoUpstream(cfg, log)
+	if err != nil {
+		return err
+	}
+	defer closeUpstream()
+	s, err := replsync.New(syncerOptions(cfg, u, r, log, nil))
+	if err != nil {
+		return err
+	}
+	return firstDemoSync(ctx, s)
+}
+
+// replicaComplete reports whether the replica holds a complete copy of a workspace (its backfill has finished).
+func replicaComplete(r replsync.MetaReader) bool {
+	st, err := replsync.ReadStatus(r)
+	return err == nil && st.Complete()
+}
+
+// firstDemoSync copies the demo workspace with s, so that it is whole before the first command reads it.
+func firstDemoSync(ctx context.Context, s *replsync.Syncer) error {
+	if _, err := s.Sync(ctx, replsync.ModeIncremental); err != nil {
+		return fmt.Errorf("sync the demo workspace: %w", err)
+	}
+	return nil
+}
+
+// demoUpstream serves the demo workspace on a loopback port and returns the clients that reach it, with the
+// function that stops both (the clients' connections first: the fake waits for them).
+func demoUpstream(cfg *configs.Config, log *slog.Logger) (*upstream, func(), error) {
+	d, err := startDemoIntercom(log)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := newUpstream(cfg, d.baseURL, d.token, log)
+	if err != nil {
+		d.close()
+		return nil, nil, err
+	}
+	return u, func() { u.close(); d.close() }, nil
+}
+
+// demoTokenFile holds the demo's local bearer token, in the demo data directory.
+const demoTokenFile = "demo-token"
+
+// demoToken returns the bearer token of the demo's HTTP transport. It is random, made once and kept in the demo
+// data directory (mode 0600), so that a client configured with it keeps working across restarts.
+func demoToken(dir string) (string, error) {
+	path := filepath.Join(dir, demoTokenFile)
+	for range 2 {
+		if b, err := os.ReadFile(path); err == nil {
+			if t := strings.TrimSpace(string(b)); len(t) >= 16 {
+				return t, nil
+			}
+		}
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", fmt.Errorf("demo token: %w", err)
+		}
+		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if errors.Is(err, fs.ErrExist) {
+			continue // another process made it first (or left it empty): read it
+		}
+		if err != nil {
+			return "", fmt.Errorf("demo token: %w", err)
+		}
+		t := rand.Text()
+		_, werr := io.WriteString(f, t+"\n")
+		if cerr := f.Close(); werr == nil {
+			werr = cerr
+		}
+		if werr != nil {
+			return "", fmt.Errorf("demo token: %w", werr)
+		}
+		return t, nil
+	}
+	return "", fmt.Errorf("demo token: %s is not a token; delete it to make a new one", path)
+}
+
+// demoSummary describes the demo replica in one line.
+func demoSummary(ctx context.Context, r interface {
+	Status(context.Context) (index.Status, error)
+}, dir string) string {
+	st, err := r.Status(ctx)
+	if err != nil {
+		return fmt.Sprintf("Demo workspace in %s.", dir)
+	}
+	name := "the demo workspace"
+	if ss, err := syncStatusOf(st); err == nil && ss.Workspace != nil {
+		name = fmt.Sprintf("demo workspace %q", ss.Workspace.Name)
+	}
+	return fmt.Sprintf("Serving the %s (%d conversations, %d contacts) from %s.", name,
+		st.Kinds[query.KindConversation].Records, st.Kinds[query.KindContact].Records, dir)
+}
+
+// printDemoHTTP tells a person how to connect an MCP client to the demo over HTTP.
+func printDemoHTTP(w io.Writer, summary, baseURL, token string) {
+	endpoint := baseURL + "/mcp"
+	fmt.Fprintf(w, `%s
+
+MCP endpoint:  %s  (Streamable HTTP; legacy SSE at %s/sse)
+Bearer token:  %s
+
+Connect a client:
+  Claude Code:  claude mcp add --transport http --header "Authorization: Bearer %s" -- intercom-demo %s
+  mcp-remote:   npx -y mcp-remote %s --header "Authorization: Bearer %s"
+  JSON config:  {"mcpServers":{"intercom-demo":{"command":"npx","args":["-y","mcp-remote","%s","--header","Authorization:${AUTH_HEADER}"],"env":{"AUTH_HEADER":"Bearer %s"}}}}
+
+Serving until interrupted (Ctrl-C).
+`, summary, endpoint, baseURL, token, token, endpoint, endpoint, token, endpoint, token)
+}
+
+// printDemoStdio tells a person how an MCP client starts the demo over stdio.
+func printDemoStdio(w io.Writer, summary, command string) {
+	fmt.Fprintf(w, `%s
+Serving MCP over stdio: an MCP client starts this command and speaks JSON-RPC on its stdin and stdout. Add it to
+a client (see configs/clients/), or run it on a terminal without --transport to serve over HTTP:
+  Claude Code:  claude mcp add intercom-demo -- %s serve --demo
+  JSON config:  {"mcpServers":{"intercom-demo":{"command":"%s","args":["serve","--demo"]}}}
+`, summary, command, command)
+}
+
+// selfCommand is how a client configuration should name this program: its absolute path, or plain
+// "intercom-replica" when it runs from `go run`'s temporary build directory (install it with go install).
+func selfCommand() string {
+	exe, err := os.Executable()
+	if err != nil || strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		return "intercom-replica"
+	}
+	return exe
+}

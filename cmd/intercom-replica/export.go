@@ -1,0 +1,372 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+const exportExamples = `  intercom-replica export --type conversations > conversations.jsonl
+  intercom-replica export --type contacts --format csv --out contacts.csv
+  intercom-replica export --type conversations --format csv --query 'object_type:conversations tag:billing created_at:gt:90d' --out billing.csv
+  intercom-replica export --demo --type conversations --format csv | duckdb -c "select state, count(*) from read_csv('/dev/stdin') group by 1"
+
+JSON lines hold each record exactly as Intercom returned it (a conversation with every part), one per line. CSV has
+one row per record and a fixed set of columns, the fields of the query language in its order, then one column per
+custom attribute (custom_attributes.<name>, sorted); lists are JSON arrays and times RFC 3339 in UTC. Deleted
+records are left out. Memory stays constant whatever the replica's size.
+`
+
+func runExport(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("export", "export --type conversations|contacts [--format jsonl|csv] [--query 'QUERY'] [--out FILE] [flags]", exportExamples)
+	rf := addReplicaFlags(fs)
+	typ := fs.String("type", "", "what to export: conversations or contacts (required)")
+	format := fs.String("format", "jsonl", "jsonl (records as Intercom returned them, one per line) or csv (one row per record)")
+	dsl := fs.String("query", "", "export only the records matching this `query`, in its order (its limit is ignored: every match is exported)")
+	out := fs.String("out", "", "write to this `file` (mode 0600, complete or not at all) instead of standard output")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("export takes no arguments, got %q (the query goes in --query)", fs.Args())
+	}
+	var kind query.Kind
+	switch strings.ToLower(*typ) {
+	case "conversations", "conversation":
+		kind = query.KindConversation
+	case "contacts", "contact":
+		kind = query.KindContact
+	case "":
+		return usagef("--type is required: conversations or contacts")
+	default:
+		return usagef("--type %q: want conversations or contacts", *typ)
+	}
+	if *format != "jsonl" && *format != "csv" {
+		return usagef("--format %q: want jsonl or csv", *format)
+	}
+	var q *query.Query
+	if *dsl != "" {
+		text := *dsl
+		if !strings.Contains(strings.ToLower(text), "object_type:") {
+			text = "object_type:" + string(kind) + "s " + text
+		}
+		parsed, err := query.Parse(text, query.Options{})
+		if err != nil {
+			var qe *query.Error
+			if errors.As(err, &qe) {
+				return usageError{fmt.Errorf("--query: %s", qe.Caret(text))}
+			}
+			return usageError{fmt.Errorf("--query: %w", err)}
+		}
+		if parsed.Kind != kind {
+			return usagef("--query is about %ss but --type is %ss", parsed.Kind, kind)
+		}
+		parsed.Limit = query.MaxLimit
+		q = &parsed
+	}
+
+	acc, _, _, err := openForReading(ctx, m, rf)
+	if err != nil {
+		return err
+	}
+	defer acc.Close()
+	each := func(ctx context.Context, fn func(index.Record) error) error {
+		return exportRecords(ctx, acc, kind, q, fn)
+	}
+
+	w, commit, discard, err := exportOutput(m.Stdout, *out)
+	if err != nil {
+		return err
+	}
+	var n int
+	if *format == "csv" {
+		n, err = writeCSV(ctx, w, kind, each)
+	} else {
+		n, err = writeJSONL(ctx, w, each)
+	}
+	if err != nil {
+		discard()
+		return err
+	}
+	if err := commit(); err != nil {
+		return err
+	}
+	where := "standard output"
+	if *out != "" {
+		where = *out
+	}
+	fmt.Fprintf(m.Stderr, "Exported %d %ss (%s) to %s.\n", n, kind, *format, where)
+	return nil
+}
+
+// exportRecords calls fn with every live record of kind, or with every record matching q, in q's order.
+func exportRecords(ctx context.Context, r *replicaAccess, kind query.Kind, q *query.Query, fn func(index.Record) error) error {
+	if q == nil {
+		return r.Scan(ctx, kind, func(rec index.Record) error {
+			if rec.Deleted {
+				return nil
+			}
+			return fn(rec)
+		})
+	}
+	page := *q
+	for {
+		res, err := r.Search(ctx, page)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		for _, h := range res.Hits {
+			rec, err := r.Get(ctx, h.Kind, h.ID)
+			if errors.Is(err, index.ErrNotFound) {
+				continue // deleted since the page was read
+			}
+			if err != nil {
+				return err
+			}
+			if rec.Deleted {
+				continue
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		if res.Next == "" {
+			return nil
+		}
+		page.StartingAfter = res.Next
+	}
+}
+
+// exportOutput returns where the export goes: standard output, or a temporary file next to path that commit
+// renames into place (so a failed export leaves no half-written file), and discard removes.
+func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func() error, discard func(), err error) {
+	if path == "" {
+		w = bufio.NewWriterSize(stdout, 1<<16)
+		return w, w.Flush, func() { _ = w.Flush() }, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
+	}
+	w = bufio.NewWriterSize(f, 1<<16)
+	discard = func() {
+		f.Close()
+		os.Remove(f.Name())
+	}
+	commit = func() error {
+		err := w.Flush()
+		if err == nil {
+			err = f.Sync()
+		}
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+		if err == nil {
+			err = os.Rename(f.Name(), path)
+		}
+		if err != nil {
+			os.Remove(f.Name())
+			return fmt.Errorf("export to %s: %w", path, err)
+		}
+		return nil
+	}
+	return w, commit, discard, nil
+}
+
+// writeJSONL writes each record's raw JSON on one line.
+func writeJSONL(ctx context.Context, w io.Writer, each func(context.Context, func(index.Record) error) error) (int, error) {
+	n := 0
+	var buf bytes.Buffer
+	err := each(ctx, func(rec index.Record) error {
+		raw := rec.Raw
+		if bytes.ContainsAny(raw, "\r\n") {
+			buf.Reset()
+			if err := json.Compact(&buf, raw); err != nil {
+				return fmt.Errorf("%s: stored record is not JSON: %w", query.FormatID(rec.Kind, rec.ID), err)
+			}
+			raw = buf.Bytes()
+		}
+		if _, err := w.Write(raw); err != nil {
+			return err
+		}
+		if _, err := w.Write([]byte{'\n'}); err != nil {
+			return err
+		}
+		n++
+		return nil
+	})
+	return n, err
+}
+
+// csvColumn is one column of the CSV export: a field of the query language, read from the record's JSON.
+type csvColumn struct {
+	name      string
+	path      []string // the field's Path, split at dots; a segment ending in [] is a list
+	multi     bool
+	timestamp bool
+}
+
+// csvColumns are the fixed columns of kind: every field of its catalog found in the record's JSON, in catalog
+// order, except the text of every part (the JSON lines export has it).
+func csvColumns(kind query.Kind) []csvColumn {
+	var cols []csvColumn
+	for _, f := range query.CatalogFor(kind).Fields() {
+		if f.Path == "" || f.Custom != "" || f.Name == "parts_body" {
+			continue
+		}
+		cols = append(cols, csvColumn{name: f.Name, path: strings.Split(f.Path, "."), multi: f.Multi, timestamp: f.Type == query.TypeTimestamp})
+	}
+	return cols
+}
+
+// writeCSV writes a header and one row per record: the fixed columns, then one column per custom attribute found
+// in any record. It reads the records twice, once for the attributes' names and once for the rows, so memory
+// does not grow with their number.
+func writeCSV(ctx context.Context, w io.Writer, kind query.Kind, each func(context.Context, func(index.Record) error) error) (int, error) {
+	names := map[string]bool{}
+	err := each(ctx, func(rec index.Record) error {
+		var ca struct {
+			CustomAttributes map[string]json.RawMessage `json:"custom_attributes"`
+		}
+		if err := json.Unmarshal(rec.Raw, &ca); err != nil {
+			return fmt.Errorf("%s: stored record is not JSON: %w", query.FormatID(rec.Kind, rec.ID), err)
+		}
+		for name := range ca.CustomAttributes {
+			names[name] = true
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	custom := slices.Sorted(func(yield func(string) bool) {
+		for n := range names {
+			if !yield(n) {
+				return
+			}
+		}
+	})
+	cols := csvColumns(kind)
+	cw := csv.NewWriter(w)
+	header := make([]string, 0, len(cols)+len(custom))
+	for _, c := range cols {
+		header = append(header, c.name)
+	}
+	for _, n := range custom {
+		header = append(header, "custom_attributes."+n)
+	}
+	if err := cw.Write(header); err != nil {
+		return 0, err
+	}
+	n := 0
+	row := make([]string, len(header))
+	err = each(ctx, func(rec index.Record) error {
+		dec := json.NewDecoder(bytes.NewReader(rec.Raw))
+		dec.UseNumber()
+		var doc map[string]any
+		if err := dec.Decode(&doc); err != nil {
+			return fmt.Errorf("%s: stored record is not JSON: %w", query.FormatID(rec.Kind, rec.ID), err)
+		}
+		for i, c := range cols {
+			row[i] = c.value(doc)
+		}
+		ca, _ := doc["custom_attributes"].(map[string]any)
+		for i, name := range custom {
+			row[len(cols)+i] = csvScalar(ca[name])
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, err
+	}
+	cw.Flush()
+	return n, cw.Error()
+}
+
+// value reads the column from a decoded record.
+func (c csvColumn) value(doc map[string]any) string {
+	vals := walkPath(doc, c.path, nil)
+	if c.timestamp {
+		for i, v := range vals {
+			if num, ok := v.(json.Number); ok {
+				if sec, err := num.Int64(); err == nil && sec > 0 {
+					vals[i] = time.Unix(sec, 0).UTC().Format(time.RFC3339)
+				}
+			}
+		}
+	}
+	if c.multi {
+		strs := make([]string, 0, len(vals))
+		for _, v := range vals {
+			if v != nil {
+				strs = append(strs, csvScalar(v))
+			}
+		}
+		b, _ := json.Marshal(strs)
+		return string(b)
+	}
+	if len(vals) == 0 {
+		return ""
+	}
+	return csvScalar(vals[0])
+}
+
+// walkPath collects the values at path in v; a segment ending in "[]" descends into every element of a list.
+func walkPath(v any, path []string, acc []any) []any {
+	if len(path) == 0 {
+		return append(acc, v)
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return acc
+	}
+	seg, list := strings.CutSuffix(path[0], "[]")
+	next, ok := obj[seg]
+	if !ok || next == nil {
+		return acc
+	}
+	if !list {
+		return walkPath(next, path[1:], acc)
+	}
+	items, _ := next.([]any)
+	for _, it := range items {
+		acc = walkPath(it, path[1:], acc)
+	}
+	return acc
+}
+
+// csvScalar writes a JSON value as a cell: strings, numbers and booleans as they are, null as empty, objects and
+// lists as JSON.
+func csvScalar(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case json.Number:
+		return x.String()
+	case bool:
+		return strconv.FormatBool(x)
+	default:
+		b, _ := json.Marshal(x)
+		return string(b)
+	}
+}

@@ -1,0 +1,92 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+const getExamples = `  intercom-replica get conversation_215470000000125     # a transcript: every part in order
+  intercom-replica get contact_66cce401a7c06fe039a32733  # a contact card with their recent conversations
+  intercom-replica get https://app.intercom.com/a/inbox/_/inbox/conversation/215470000000125
+  intercom-replica get --json conversation_215470000000125 | jq '.conversation_parts.total_count'
+  intercom-replica get --demo conversation_215470000000125
+
+The id is a prefixed id (conversation_123, contact_abc) or a link into the Intercom app. It is read from the
+replica only; the MCP tools get_conversation and get_contact are the ones that ask Intercom when it is stale.
+`
+
+func runGet(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("get", "get [--json] [flags] ID", getExamples)
+	rf := addReplicaFlags(fs)
+	asJSON := fs.Bool("json", false, "print the record exactly as Intercom returned it (JSON) instead of a transcript or card")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("get takes one argument, a record's id (conversation_123, contact_abc or an Intercom link); got %d", fs.NArg())
+	}
+	kind, id, err := query.ParseID(fs.Arg(0))
+	if err != nil {
+		return usageError{err}
+	}
+	if kind == "" {
+		return usagef("%q: say which kind of record it is: conversation_%s or contact_%s", fs.Arg(0), id, id)
+	}
+	acc, _, _, err := openForReading(ctx, m, rf)
+	if err != nil {
+		return err
+	}
+	defer acc.Close()
+
+	if *asJSON {
+		rec, err := acc.Get(ctx, kind, id)
+		if errors.Is(err, index.ErrNotFound) {
+			return fmt.Errorf("%s is not in the replica", query.FormatID(kind, id))
+		}
+		if err != nil {
+			return err
+		}
+		if rec.Deleted {
+			fmt.Fprintf(m.Stderr, "%s was deleted in Intercom; this is the last copy the replica saw.\n", query.FormatID(kind, id))
+		}
+		var b bytes.Buffer
+		if err := json.Indent(&b, rec.Raw, "", "  "); err != nil {
+			return fmt.Errorf("%s: the stored record is not JSON: %w", query.FormatID(kind, id), err)
+		}
+		b.WriteByte('\n')
+		_, err = m.Stdout.Write(b.Bytes())
+		return err
+	}
+
+	// The transcript and the card are what the fetch tool shows a model: one rendering, sanitized, every part.
+	tool := mcp.FetchTool(acc, mcp.ToolOptions{SyncState: syncStateOf, MaxParts: mcp.MaxPartsLimit, StatusTTL: -1})
+	var req mcpgo.CallToolRequest
+	req.Params.Name = tool.Tool.Name
+	req.Params.Arguments = map[string]any{"id": query.FormatID(kind, id), "max_parts": mcp.MaxPartsLimit}
+	res, err := tool.Handler(ctx, req)
+	if err != nil {
+		return err
+	}
+	var text strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(mcpgo.TextContent); ok {
+			text.WriteString(tc.Text)
+		}
+	}
+	if res.IsError {
+		return errors.New(strings.TrimSpace(text.String()))
+	}
+	out := strings.TrimRight(text.String(), "\n") + "\n"
+	_, err = fmt.Fprint(m.Stdout, out)
+	return err
+}

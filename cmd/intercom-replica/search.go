@@ -1,0 +1,201 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+const searchExamples = `  intercom-replica search 'object_type:conversations state:open source_type:email'
+  intercom-replica search 'object_type:conversations q:"double charged" created_at:gt:30d limit:50'
+  intercom-replica search --json 'object_type:contacts email_domain:example.com' | jq .email
+  intercom-replica search --demo 'object_type:conversations q:refund'
+
+The query language is the search tool's (README, "The query language"). A page holds limit results (default
+20, at most 150); the line after the table gives the query of the next page.
+`
+
+func runSearch(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("search", "search [--json] [flags] 'QUERY'", searchExamples)
+	rf := addReplicaFlags(fs)
+	asJSON := fs.Bool("json", false, "print one JSON object per result (JSON lines) instead of a table")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("search takes one argument, the query in quotes, e.g. 'object_type:conversations q:refund'; got %d", fs.NArg())
+	}
+	dsl := fs.Arg(0)
+	q, err := query.Parse(dsl, query.Options{})
+	if err != nil {
+		var qe *query.Error
+		if errors.As(err, &qe) {
+			return usageError{errors.New(qe.Caret(dsl))}
+		}
+		return usageError{err}
+	}
+	acc, _, _, err := openForReading(ctx, m, rf)
+	if err != nil {
+		return err
+	}
+	defer acc.Close()
+	res, err := acc.Search(ctx, q)
+	if errors.Is(err, index.ErrInvalidCursor) {
+		return usageError{fmt.Errorf("starting_after: %w: pass the cursor printed for this same query", err)}
+	}
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	if *asJSON {
+		if res.Next != "" { // stdout holds results only; the way on goes to stderr
+			next := q
+			next.StartingAfter = res.Next
+			fmt.Fprintf(m.Stderr, "%d of %d; next page: intercom-replica search --json %s\n", len(res.Hits), res.Total, shellQuote(next.String()))
+		}
+		return writeHitsJSON(m.Stdout, res)
+	}
+	writeHitsTable(m.Stdout, q, res)
+	return nil
+}
+
+// writeHitsTable prints a page of results as a table, then how many there are and the query of the next page.
+func writeHitsTable(w io.Writer, q query.Query, res index.Result) {
+	noun := string(res.Kind) + "s"
+	if res.Total == 1 {
+		noun = string(res.Kind)
+	}
+	if len(res.Hits) == 0 {
+		fmt.Fprintf(w, "No %ss match.\n", res.Kind)
+		return
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	freeText := len(q.Text) > 0 // contacts have no message to preview: a snippet only when free text matched
+	if res.Kind == query.KindContact {
+		fmt.Fprint(tw, "ID\tROLE\tUPDATED\tNAME\tEMAIL")
+		if freeText {
+			fmt.Fprint(tw, "\tSNIPPET")
+		}
+		fmt.Fprintln(tw)
+	} else {
+		fmt.Fprintln(tw, "ID\tSTATE\tUPDATED\tSUBJECT\tSNIPPET")
+	}
+	for _, h := range res.Hits {
+		snippet := h.Preview
+		if len(h.Snippets) > 0 {
+			snippet = h.Snippets[0]
+		}
+		id := query.FormatID(h.Kind, h.ID)
+		updated := time.Unix(h.UpdatedAt, 0).UTC().Format("2006-01-02 15:04")
+		if h.Kind == query.KindContact {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s", id, cell(h.Role, 8), updated, cell(snippetOrDash(h.Name), 28), cell(snippetOrDash(h.Email), 40))
+			if freeText {
+				fmt.Fprintf(tw, "\t%s", cell(snippetOrDash(snippet), 60))
+			}
+			fmt.Fprintln(tw)
+		} else {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, cell(h.State, 8), updated, cell(h.Title, 40), cell(snippetOrDash(snippet), 70))
+		}
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\n%d of %d %s.", len(res.Hits), res.Total, noun)
+	if res.Next != "" {
+		next := q
+		next.StartingAfter = res.Next
+		fmt.Fprintf(w, " Next page:\n  intercom-replica search %s", shellQuote(next.String()))
+	}
+	fmt.Fprintln(w)
+}
+
+// cell makes s fit one table cell: on one line, at most n runes.
+func cell(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
+
+func snippetOrDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}
+
+// shellQuote quotes s for a POSIX shell, so a printed command can be pasted as is.
+func shellQuote(s string) string {
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// hitLine is one search result of `search --json`.
+type hitLine struct {
+	ID        string   `json:"id"` // prefixed: conversation_123, contact_abc
+	Kind      string   `json:"kind"`
+	Title     string   `json:"title"`
+	CreatedAt string   `json:"created_at,omitempty"`
+	UpdatedAt string   `json:"updated_at,omitempty"`
+	Score     float64  `json:"score,omitempty"`
+	Snippets  []string `json:"snippets,omitempty"`
+	Tags      []string `json:"tags,omitempty"`
+
+	State           string `json:"state,omitempty"`
+	Open            *bool  `json:"open,omitempty"`
+	Read            *bool  `json:"read,omitempty"`
+	Priority        string `json:"priority,omitempty"`
+	SourceType      string `json:"source_type,omitempty"`
+	AuthorName      string `json:"author_name,omitempty"`
+	AuthorEmail     string `json:"author_email,omitempty"`
+	Preview         string `json:"preview,omitempty"`
+	PartsCount      int    `json:"parts_count,omitempty"`
+	AdminAssigneeID string `json:"admin_assignee_id,omitempty"`
+	TeamAssigneeID  string `json:"team_assignee_id,omitempty"`
+
+	Name       string   `json:"name,omitempty"`
+	Email      string   `json:"email,omitempty"`
+	Role       string   `json:"role,omitempty"`
+	Phone      string   `json:"phone,omitempty"`
+	ExternalID string   `json:"external_id,omitempty"`
+	LastSeenAt string   `json:"last_seen_at,omitempty"`
+	Location   string   `json:"location,omitempty"`
+	Companies  []string `json:"companies,omitempty"`
+}
+
+// writeHitsJSON prints a page of results as JSON lines, one result per line.
+func writeHitsJSON(w io.Writer, res index.Result) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, h := range res.Hits {
+		l := hitLine{
+			ID: query.FormatID(h.Kind, h.ID), Kind: string(h.Kind), Title: h.Title,
+			CreatedAt: rfc3339(h.CreatedAt), UpdatedAt: rfc3339(h.UpdatedAt), Score: h.Score, Snippets: h.Snippets, Tags: h.Tags,
+			Name: h.Name, Email: h.Email, Role: h.Role, Phone: h.Phone, ExternalID: h.ExternalID,
+			LastSeenAt: rfc3339(h.LastSeenAt), Location: h.Location, Companies: h.Companies,
+		}
+		if h.Kind == query.KindConversation {
+			open, read := h.Open, h.Read
+			l.State, l.Open, l.Read, l.Priority, l.SourceType = h.State, &open, &read, h.Priority, h.SourceType
+			l.AuthorName, l.AuthorEmail, l.Preview, l.PartsCount = h.AuthorName, h.AuthorEmail, h.Preview, h.PartsCount
+			l.AdminAssigneeID, l.TeamAssigneeID = h.AdminAssigneeID, h.TeamAssigneeID
+		}
+		if err := enc.Encode(l); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// rfc3339 formats Unix seconds as RFC 3339 in UTC, "" for zero.
+func rfc3339(unix int64) string {
+	if unix == 0 {
+		return ""
+	}
+	return time.Unix(unix, 0).UTC().Format(time.RFC3339)
+}

@@ -1,0 +1,255 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/intercom-replica/intercom-replica/configs"
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/query"
+	replsync "github.com/intercom-replica/intercom-replica/sync"
+)
+
+const serveExamples = `  intercom-replica serve --demo      # the demo workspace; on a terminal over HTTP, printing the URL and a token
+  intercom-replica serve             # stdio: how an MCP client starts it (configs/clients/ has each client's entry)
+  intercom-replica serve --transport http --tokens-file ~/.config/intercom-replica/local_tokens
+  intercom-replica serve --demo --transport http --listen 127.0.0.1:0   # any free port
+
+Several serve processes may share one data directory (one per MCP client window): the first owns the replica and
+runs the syncer, the others forward to it over a socket in the directory, and one takes over when it exits.
+`
+
+// serve is one run of `intercom-replica serve`: what it was configured with, and what it shares between the
+// MCP server it runs and the owner role it takes on.
+type serve struct {
+	cfg      *configs.Config
+	dir      string
+	demo     bool
+	log      *slog.Logger
+	registry *prometheus.Registry
+	metrics  *mcp.Metrics
+	webhooks webhookRoute
+}
+
+func runServe(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("serve", "serve [--transport stdio|http] [--listen ADDR] [--demo] [flags]", serveExamples)
+	rf := addReplicaFlags(fs, append(configs.IntercomFlags(), configs.ServeFlags()...)...)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("serve takes no arguments, got %q", fs.Args())
+	}
+	cfg, dir, log, err := rf.load(m)
+	if err != nil {
+		return err
+	}
+	s := &serve{cfg: cfg, dir: dir, demo: *rf.demo, log: log, registry: prometheus.NewRegistry()}
+
+	// A person at a terminal has no MCP client attached to stdin: the demo then serves HTTP, so that it can be
+	// connected to at once, unless a transport was chosen.
+	transport := cfg.Serve.Transport
+	if s.demo && cfg.Source("serve.transport") == "default" && m.stdinIsTerminal() {
+		transport = "http"
+	}
+	if !s.demo && cfg.Sync.Enabled {
+		if err := cfg.RequireIntercomToken(); err != nil {
+			return usageError{err}
+		}
+	}
+	var tokens []string
+	for _, t := range cfg.Serve.Tokens {
+		tokens = append(tokens, t.Reveal())
+	}
+	if transport == "http" {
+		if s.demo && len(tokens) == 0 && !cfg.Serve.NoAuth {
+			t, err := demoToken(dir)
+			if err != nil {
+				return err
+			}
+			tokens = []string{t}
+		} else if err := cfg.RequireHTTPAuth(); err != nil {
+			return usageError{err}
+		}
+	}
+
+	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	var acc *replicaAccess // set below; the metrics read the replica's status only when scraped
+	toolOpts := mcp.ToolOptions{Logger: log, MaxParts: cfg.Serve.MaxParts, SyncState: syncStateOf}
+	if s.metrics, err = mcp.NewMetrics(s.registry, statusFunc(func(ctx context.Context) (index.Status, error) { return acc.Status(ctx) }), toolOpts); err != nil {
+		return err
+	}
+	toolOpts.Metrics = s.metrics
+
+	acc, err = openReplicaAccess(ctx, dir, accessOptions{Logger: log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(log)})
+	if err != nil {
+		return err
+	}
+	if self, pid := acc.Owner(); !self {
+		log.Info("the data directory is owned by another process: forwarding to it", "dir", dir, "pid", pid)
+	}
+	srv := mcp.NewServer(mcp.Deps{Replica: acc, Fresh: acc}, mcp.Options{Version: moduleVersion(), Tools: toolOpts})
+
+	var serveTransport func(ctx context.Context) error
+	switch transport {
+	case "http":
+		var verifier mcp.TokenVerifier
+		if cfg.Serve.AcceptIntercomTokens && !s.demo {
+			verifier = tokenVerifier{baseURL: cfg.Intercom.APIBaseURL(), version: cfg.Intercom.APIVersion, http: &http.Client{Timeout: cfg.Intercom.RequestTimeout}}
+		}
+		routes := map[string]http.Handler{}
+		if cfg.Sync.Webhooks.Enabled {
+			routes[cfg.Sync.Webhooks.Path] = &s.webhooks
+		}
+		hs, err := mcp.NewHTTPServer(srv, mcp.HTTPOptions{
+			Addr: cfg.Serve.Listen,
+			Auth: mcp.AuthOptions{
+				Tokens:    tokens,
+				NoAuth:    cfg.Serve.NoAuth,
+				Intercom:  verifier,
+				Workspace: mcp.WorkspaceOf(acc, syncStateOf),
+				CacheTTL:  cfg.Serve.IntercomTokenCacheTTL,
+			},
+			AllowedOrigins: cfg.Serve.AllowedOrigins,
+			MaxBodyBytes:   cfg.Serve.MaxBodyBytes,
+			Registry:       s.registry,
+			Metrics:        s.metrics,
+			Ready:          mcp.ReplicaReady(acc),
+			Logger:         log,
+			Routes:         routes,
+		})
+		if err == nil {
+			var addr fmt.Stringer
+			if addr, err = hs.Listen(); err == nil && s.demo {
+				printDemoHTTP(m.Stdout, demoSummary(ctx, acc, dir), "http://"+addr.String(), tokens[0])
+			}
+		}
+		if err != nil {
+			acc.Close()
+			return usageError{err}
+		}
+		serveTransport = hs.Run
+	default:
+		if s.demo {
+			printDemoStdio(m.Stderr, demoSummary(ctx, acc, dir), selfCommand())
+		} else if m.stdinIsTerminal() {
+			log.Info("serving MCP over stdio: an MCP client normally starts this command itself (see configs/clients/); " +
+				"--transport http serves it over HTTP")
+		}
+		serveTransport = func(ctx context.Context) error { return mcp.ServeStdio(ctx, srv, m.Stdin, m.Stdout, log) }
+	}
+
+	// One group for the whole process: the transport, and the replica's owner role (or the watch for the owner's
+	// exit). Any failure, the end of stdin, or a signal stops everything.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return acc.Run(gctx) })
+	g.Go(func() error {
+		defer cancel()
+		return serveTransport(gctx)
+	})
+	err = g.Wait()
+	if cerr := acc.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// own is serve's owner role: the scheduled syncer (for the demo, on the embedded fake Intercom, after a first
+// sync), live lookups for get_*, and the webhook receiver.
+func (s *serve) own(ctx context.Context, r *index.Replica) (role ownerRole, err error) {
+	policy := &mcp.Policy{Replica: r, MaxStaleness: staleness(s.cfg.Serve.MaxStaleness), Logger: s.log, Metrics: s.metrics}
+	role.Fresh = policy
+	if !s.cfg.Sync.Enabled {
+		s.log.Info("sync.enabled is false: serving the replica as it is, without live lookups")
+		return role, nil
+	}
+	defer func() {
+		if err != nil {
+			for _, c := range role.Close {
+				c()
+			}
+		}
+	}()
+	var u *upstream
+	if s.demo {
+		var closeUpstream func()
+		if u, closeUpstream, err = demoUpstream(s.cfg, s.log); err != nil {
+			return role, err
+		}
+		role.Close = append(role.Close, closeUpstream)
+	} else {
+		if u, err = newUpstream(s.cfg, s.cfg.Intercom.APIBaseURL(), s.cfg.Intercom.AccessToken.Reveal(), s.log); err != nil {
+			return role, err
+		}
+		role.Close = append(role.Close, u.close)
+	}
+	syncer, err := replsync.New(syncerOptions(s.cfg, u, r, s.log, s.registry))
+	if err != nil {
+		return role, err
+	}
+	if s.demo && !replicaComplete(r) {
+		if err := firstDemoSync(ctx, syncer); err != nil {
+			return role, err
+		}
+	}
+	policy.Live = syncer.LiveFetcher()
+	role.Run = append(role.Run, syncer.Run)
+	if s.cfg.Sync.Webhooks.Enabled {
+		hooks, err := syncer.Webhooks(replsync.WebhookOptions{
+			ClientSecret: s.cfg.Sync.Webhooks.ClientSecret.Reveal(),
+			MaxBodyBytes: s.cfg.Sync.Webhooks.MaxBodyBytes,
+		})
+		if err != nil {
+			return role, err
+		}
+		s.webhooks.h.Store(hooks)
+	}
+	return role, nil
+}
+
+// webhookRoute is the webhook path of serve's HTTP listener: the syncer's receiver once this process owns the
+// replica, and 503 before (Intercom delivers the notification again later).
+type webhookRoute struct {
+	h atomic.Pointer[replsync.Webhooks]
+}
+
+func (w *webhookRoute) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
+	if h := w.h.Load(); h != nil {
+		h.ServeHTTP(rw, r)
+		return
+	}
+	http.Error(rw, "this process forwards to the process that owns the replica; it does not sync", http.StatusServiceUnavailable)
+}
+
+// statusFunc adapts a function to mcp.StatusSource.
+type statusFunc func(ctx context.Context) (index.Status, error)
+
+func (f statusFunc) Status(ctx context.Context) (index.Status, error) { return f(ctx) }
+
+// indexProgressLog logs the progress of a full-text index rebuild while the replica opens.
+func indexProgressLog(log *slog.Logger) func(kind query.Kind, done, total int) {
+	return func(kind query.Kind, done, total int) {
+		if total > 0 && (done == total || done%10000 == 0) {
+			log.Info("rebuilding the full-text index", "kind", string(kind), "done", done, "total", total)
+		}
+	}
+}
+
+// moduleVersion is the module version the binary was built from, "(devel)" for a build in the source tree.
+func moduleVersion() string {
+	if info, ok := debug.ReadBuildInfo(); ok && info.Main.Version != "" {
+		return info.Main.Version
+	}
+	return "(devel)"
+}

@@ -1,0 +1,294 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/configs"
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+	replsync "github.com/intercom-replica/intercom-replica/sync"
+)
+
+const statusExamples = `  intercom-replica status
+  intercom-replica status --json | jq '.kinds.conversation.lag_seconds'
+  intercom-replica status --demo
+
+It works beside a running serve: the numbers come from the process that has the replica open.
+`
+
+func runStatus(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("status", "status [--json] [flags]", statusExamples)
+	rf := addReplicaFlags(fs)
+	asJSON := fs.Bool("json", false, "print the status as one JSON object")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("status takes no arguments, got %q", fs.Args())
+	}
+	acc, cfg, dir, err := openForReading(ctx, m, rf)
+	if err != nil {
+		return err
+	}
+	defer acc.Close()
+	st, err := acc.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("status: %w", err)
+	}
+	ss, err := syncStatusOf(st)
+	if err != nil {
+		return fmt.Errorf("status: the syncer's state: %w", err)
+	}
+	self, pid := acc.Owner()
+	rep := newStatusReport(dir, self, pid, st, ss, cfg, time.Now())
+	if *asJSON {
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(rep)
+	}
+	rep.write(m.Stdout)
+	return nil
+}
+
+// statusReport is what `status` shows, and `status --json` prints.
+type statusReport struct {
+	DataDir   string                `json:"data_dir"`
+	Owner     statusOwner           `json:"owner"`
+	Workspace *replsync.Workspace   `json:"workspace"` // null before the first sync
+	Complete  bool                  `json:"complete"`  // every kind's backfill has finished
+	LastSync  string                `json:"last_sync_at,omitempty"`
+	Kinds     map[string]statusKind `json:"kinds"`
+	Passes    []replsync.PassReport `json:"passes"`
+	Store     statusStore           `json:"store"`
+	Budget    statusBudget          `json:"rate_budget"`
+	Schedule  map[string]string     `json:"schedule"`
+	Config    map[string]any        `json:"config"` // the effective configuration, secrets redacted
+	now       time.Time             // for ages
+}
+
+type statusOwner struct {
+	PID  int  `json:"pid"`
+	Self bool `json:"self"` // this command opened the replica itself (no serve had it)
+}
+
+type statusKind struct {
+	Live       int     `json:"live"`
+	Deleted    int     `json:"deleted"`
+	Backfill   string  `json:"backfill"` // "complete", "12,000 of 48,000 (25%)", "not started"
+	LastPassAt string  `json:"last_pass_at,omitempty"`
+	LagSeconds float64 `json:"lag_seconds,omitempty"` // now − the watermark: how far behind Intercom the kind may be
+	IndexSeq   uint64  `json:"index_seq"`
+	Rebuilding bool    `json:"rebuilding"`
+	IndexBytes int64   `json:"index_bytes"`
+}
+
+type statusStore struct {
+	Seq        uint64 `json:"seq"`
+	Bytes      int64  `json:"bytes"`
+	IndexBytes int64  `json:"index_bytes"`
+	ChangeLog  int    `json:"change_log"`
+	Healthy    bool   `json:"index_healthy"` // every full-text index holds every stored change and none is rebuilding
+}
+
+type statusBudget struct {
+	ReservePercent       int   `json:"reserve_percent"`
+	MaxRequestsPerMinute int   `json:"max_requests_per_minute"`
+	Requests             int64 `json:"requests"`     // by the last pass of each type
+	RateLimited          int64 `json:"rate_limited"` // 429 answers among them
+	Retries              int64 `json:"retries"`
+}
+
+func newStatusReport(dir string, self bool, pid int, st index.Status, ss replsync.Status, cfg *configs.Config, now time.Time) statusReport {
+	r := statusReport{
+		DataDir:   dir,
+		Owner:     statusOwner{PID: pid, Self: self},
+		Workspace: ss.Workspace,
+		Complete:  ss.Complete(),
+		Kinds:     map[string]statusKind{},
+		Store:     statusStore{Seq: st.StoreSeq, Bytes: st.StoreBytes, IndexBytes: st.IndexBytes, ChangeLog: st.ChangeLog, Healthy: true},
+		Budget:    statusBudget{ReservePercent: cfg.Sync.RateReservePercent, MaxRequestsPerMinute: cfg.Sync.MaxRequestsPerMinute},
+		Schedule: map[string]string{
+			"incremental": cfg.Sync.IncrementalSchedule,
+			"reconcile":   cfg.Sync.ReconcileSchedule,
+		},
+		Config: cfg.EffectiveMap(),
+		now:    now,
+	}
+	if t := ss.LastSyncAt(); !t.IsZero() {
+		r.LastSync = t.UTC().Format(time.RFC3339)
+	}
+	for _, kind := range query.Kinds() {
+		ks, is := ss.Kinds[kind], st.Kinds[kind]
+		k := statusKind{
+			Live: is.Records, Deleted: is.Deleted, IndexSeq: is.IndexSeq, Rebuilding: is.Rebuilding, IndexBytes: is.IndexBytes,
+			Backfill: backfillText(ks.Backfill),
+		}
+		if !ks.LastPassAt.IsZero() {
+			k.LastPassAt = ks.LastPassAt.UTC().Format(time.RFC3339)
+		}
+		if ks.Watermark > 0 {
+			k.LagSeconds = max(0, now.Sub(time.Unix(ks.Watermark, 0)).Seconds())
+		}
+		if is.Rebuilding || is.IndexSeq < st.StoreSeq {
+			r.Store.Healthy = false
+		}
+		r.Kinds[string(kind)] = k
+	}
+	for _, pass := range []string{replsync.PassBackfill, replsync.PassIncremental, replsync.PassReconcile} {
+		p, ok := ss.Passes[pass]
+		if !ok {
+			continue
+		}
+		r.Passes = append(r.Passes, p)
+		for _, k := range p.Kinds {
+			r.Budget.Requests += k.Requests
+			r.Budget.RateLimited += k.RateLimited
+			r.Budget.Retries += k.Retries
+		}
+	}
+	return r
+}
+
+func backfillText(b replsync.Backfill) string {
+	switch {
+	case b.Complete:
+		return "complete"
+	case b.Done == 0 && b.Pages == 0:
+		return "not started"
+	case b.Total > 0:
+		return fmt.Sprintf("%d of %d (%d%%)", b.Done, b.Total, 100*b.Done/b.Total)
+	default:
+		return fmt.Sprintf("%d so far", b.Done)
+	}
+}
+
+// write prints the report for a person, in one screen.
+func (r statusReport) write(w io.Writer) {
+	switch {
+	case r.Workspace != nil:
+		fmt.Fprintf(w, "Replica of %q (app %s", r.Workspace.Name, r.Workspace.ID)
+		if r.Workspace.Region != "" {
+			fmt.Fprintf(w, ", %s", r.Workspace.Region)
+		}
+		fmt.Fprintf(w, ") in %s\n", r.DataDir)
+	default:
+		fmt.Fprintf(w, "Replica in %s: nothing synced yet (run 'intercom-replica sync')\n", r.DataDir)
+	}
+	if r.Owner.Self {
+		fmt.Fprintf(w, "Open in this process (pid %d): no serve is running on it.\n", r.Owner.PID)
+	} else {
+		fmt.Fprintf(w, "Served by pid %d; these numbers come from it.\n", r.Owner.PID)
+	}
+
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tlive\tdeleted\tbackfill\tlast pass\tlag\t")
+	for _, kind := range query.Kinds() {
+		k := r.Kinds[string(kind)]
+		lag := "-"
+		if k.LagSeconds > 0 || k.LastPassAt != "" {
+			lag = ageText(time.Duration(k.LagSeconds * float64(time.Second)))
+		}
+		fmt.Fprintf(tw, "%ss\t%d\t%d\t%s\t%s\t%s\t\n", kind, k.Live, k.Deleted, k.Backfill, shortTime(k.LastPassAt), lag)
+	}
+	tw.Flush()
+
+	fmt.Fprintln(w, "\nLast passes:")
+	if len(r.Passes) == 0 {
+		fmt.Fprintln(w, "  none yet")
+	}
+	for _, p := range r.Passes {
+		var listed, fetched, written, deleted int
+		var requests, limited, retries int64
+		for _, k := range p.Kinds {
+			listed, fetched, written, deleted = listed+k.Listed, fetched+k.Fetched, written+k.Written, deleted+k.Deleted
+			requests, limited, retries = requests+k.Requests, limited+k.RateLimited, retries+k.Retries
+		}
+		outcome := "ok"
+		if p.Error != "" {
+			outcome = "stopped: " + p.Error
+		}
+		fmt.Fprintf(w, "  %-12s %s  %s in %.1fs: %d listed, %d fetched, %d written, %d deleted; %d requests, %d rate-limited, %d retried\n",
+			p.Pass, p.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC"), outcome, p.Seconds, listed, fetched, written, deleted, requests, limited, retries)
+	}
+
+	fmt.Fprintln(w)
+	if r.LastSync != "" {
+		t, _ := time.Parse(time.RFC3339, r.LastSync)
+		fmt.Fprintf(w, "Freshness:   last complete sync %s (%s ago)\n", shortTime(r.LastSync), ageText(r.now.Sub(t)))
+	} else {
+		fmt.Fprintf(w, "Freshness:   no complete sync yet; results may be partial\n")
+	}
+	ceiling := "no ceiling but Intercom's X-RateLimit headers"
+	if r.Budget.MaxRequestsPerMinute > 0 {
+		ceiling = fmt.Sprintf("at most %d requests a minute", r.Budget.MaxRequestsPerMinute)
+	}
+	fmt.Fprintf(w, "Rate budget: the syncer leaves %d%% of Intercom's limit to live lookups, %s; its last passes made %d requests, %d answered 429\n",
+		r.Budget.ReservePercent, ceiling, r.Budget.Requests, r.Budget.RateLimited)
+	fmt.Fprintf(w, "Schedule:    incremental %s, reconcile %s (while a serve runs)\n", r.Schedule["incremental"], r.Schedule["reconcile"])
+	fmt.Fprintf(w, "Storage:     replica.db %s, full-text index %s, change log %d batches, store sequence %d\n",
+		sizeText(r.Store.Bytes), sizeText(r.Store.IndexBytes), r.Store.ChangeLog, r.Store.Seq)
+	fmt.Fprintf(w, "Index:       %s\n", r.indexHealth())
+}
+
+// indexHealth says whether the full-text indexes hold every stored change.
+func (r statusReport) indexHealth() string {
+	if r.Store.Healthy {
+		return fmt.Sprintf("healthy: every kind holds every stored change (sequence %d)", r.Store.Seq)
+	}
+	var parts []string
+	for _, kind := range query.Kinds() {
+		k := r.Kinds[string(kind)]
+		switch {
+		case k.Rebuilding:
+			parts = append(parts, string(kind)+"s rebuilding")
+		case k.IndexSeq < r.Store.Seq:
+			parts = append(parts, fmt.Sprintf("%ss at sequence %d of %d (catching up)", kind, k.IndexSeq, r.Store.Seq))
+		}
+	}
+	return strings.Join(parts, "; ") + "; 'intercom-replica reindex' rebuilds it if it stays behind"
+}
+
+// shortTime formats an RFC 3339 time for a table, "-" when empty.
+func shortTime(s string) string {
+	t, err := time.Parse(time.RFC3339, s)
+	if s == "" || err != nil {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+// ageText formats a duration the way a person reads an age: 45s, 12m, 3h10m, 2d4h.
+func ageText(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	default:
+		return fmt.Sprintf("%dd%dh", int(d.Hours())/24, int(d.Hours())%24)
+	}
+}
+
+// sizeText formats a byte count with a binary unit.
+func sizeText(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, u := float64(n), -1
+	for v >= unit && u < 3 {
+		v /= unit
+		u++
+	}
+	return fmt.Sprintf("%.1f %ciB", v, "KMGT"[u])
+}
