@@ -127,15 +127,21 @@ func (r *Replica) Reindex(ctx context.Context, progress func(done, total int)) e
 func rebuildPath(path string) string { return path + ".rebuild" }
 
 // finishInterruptedSwap repairs what a crash during a rebuild left behind: a completed new index whose rename
-// never happened is moved into place (openTextIndex then checks that it is whole), and a partial one is removed.
-func finishInterruptedSwap(path string) {
+// never happened is moved into place, and anything else (a partial or torn one) is removed.
+func finishInterruptedSwap(path string, s *schema) {
 	tmp := rebuildPath(path)
 	if _, err := os.Stat(tmp); err != nil {
 		return
 	}
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		if os.Rename(tmp, path) == nil {
-			return
+		// Complete means it opens, has the current mapping version, and recorded the sequence it reflects (the
+		// last batch of a rebuild sets both).
+		if ti, err := openTextIndex(tmp, s); err == nil {
+			seq, serr := ti.idx.GetInternal(internalSeq)
+			cerr := ti.close()
+			if serr == nil && cerr == nil && len(seq) == 8 && os.Rename(tmp, path) == nil {
+				return
+			}
 		}
 	}
 	_ = os.RemoveAll(tmp)

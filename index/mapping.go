@@ -5,13 +5,8 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/token/porter"
-	"github.com/blevesearch/bleve/v2/analysis/token/shingle"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/document"
 	"github.com/blevesearch/bleve/v2/mapping"
 	bleveindex "github.com/blevesearch/bleve_index_api"
@@ -44,23 +39,10 @@ import (
 
 // mappingVersion identifies the mapping and what extract puts in a document. An index built under another version
 // is rebuilt from the store at open. Bump it with any change to either.
-const mappingVersion = "4"
+const mappingVersion = "5"
 
 // ordField holds each document's record ordinal.
 const ordField = "_ord"
-
-// textAnalyzer is the analyzer of text fields: bleve's English analyzer (unicode tokenizer, possessives, lower
-// case, English stop words, Porter stemmer) followed by word pairs. Every two adjacent words are also indexed as one
-// term ("refund request"), at the position of the first, beside the words themselves; a stop word between two
-// words leaves a gap that the pair filter fills with "_", so pairs never join words that were not adjacent. A
-// two-word phrase is then a single term lookup instead of bleve's phrase search (which reads the positions of both
-// words in every document that has both: 20 ms at 100k conversations, growing with the corpus). Free text is
-// analysed with plain "en" at query time, so single words and phrase verification are unchanged.
-const (
-	textAnalyzer = "en_pairs"
-	pairFilter   = "word_pairs"
-	pairFiller   = "_"
-)
 
 // schema is everything the index package knows about one kind's fields.
 type schema struct {
@@ -69,8 +51,7 @@ type schema struct {
 	byIndex map[string]*query.Field // catalog fields by index field name
 	text    []textField             // fields free text searches, with their boosts
 	mapping *mapping.IndexMappingImpl
-	// en analyses query text and snippets; pairs analyses text fields at index time; kw the ordinal.
-	en, kw, pairs analysis.Analyzer
+	en, kw  analysis.Analyzer // text fields (and free text, and snippets); the ordinal
 }
 
 // textField is a field free text (q:) searches, and how much a match there counts.
@@ -121,14 +102,6 @@ func newSchema(kind query.Kind) (*schema, error) {
 	}
 
 	im := mapping.NewIndexMapping()
-	if err := im.AddCustomTokenFilter(pairFilter, map[string]interface{}{"type": shingle.Name, "min": 2.0, "max": 2.0,
-		"output_original": true, "separator": " ", "filler": pairFiller}); err != nil {
-		return nil, err
-	}
-	if err := im.AddCustomAnalyzer(textAnalyzer, map[string]interface{}{"type": custom.Name, "tokenizer": unicode.Name,
-		"token_filters": []string{en.PossessiveName, lowercase.Name, en.StopName, porter.Name, pairFilter}}); err != nil {
-		return nil, err
-	}
 	im.DefaultMapping = dm
 	im.DefaultAnalyzer = keyword.Name
 	im.StoreDynamic, im.IndexDynamic, im.DocValuesDynamic = false, false, false
@@ -139,9 +112,8 @@ func newSchema(kind query.Kind) (*schema, error) {
 	s.mapping = im
 	s.en = im.AnalyzerNamed(en.AnalyzerName)
 	s.kw = im.AnalyzerNamed(keyword.Name)
-	s.pairs = im.AnalyzerNamed(textAnalyzer)
-	if s.en == nil || s.kw == nil || s.pairs == nil {
-		return nil, fmt.Errorf("%s mapping: analyzers %q, %q or %q are not available", kind, en.AnalyzerName, keyword.Name, textAnalyzer)
+	if s.en == nil || s.kw == nil {
+		return nil, fmt.Errorf("%s mapping: analyzers %q and %q are not registered", kind, en.AnalyzerName, keyword.Name)
 	}
 	return s, nil
 }
@@ -177,7 +149,7 @@ func fieldMapping(t valueType) *mapping.FieldMapping {
 	switch t {
 	case valText:
 		fm = mapping.NewTextFieldMapping()
-		fm.Analyzer = textAnalyzer
+		fm.Analyzer = en.AnalyzerName
 		fm.IncludeTermVectors = true
 	case valInt, valFloat:
 		fm = mapping.NewNumericFieldMapping()
@@ -206,7 +178,7 @@ func (s *schema) document(d *doc) *document.Document {
 			continue
 		}
 		for k, v := range f.strs {
-			bd.AddField(document.NewTextFieldCustom(f.name, arrayPos(len(f.strs), k), []byte(v), opts, s.pairs))
+			bd.AddField(document.NewTextFieldCustom(f.name, arrayPos(len(f.strs), k), []byte(v), opts, s.en))
 		}
 	}
 	bd.AddField(document.NewTextFieldCustom(ordField, nil, ordTerm(d.ord), ordOptions, s.kw))

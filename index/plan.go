@@ -207,11 +207,8 @@ func (s *schema) bleveTerm(t query.Term) bquery.Query {
 	return phraseQuery(t.Field.Index, a, 1)
 }
 
-// phraseQuery matches the analysed phrase a within one value of field. Adjacent words are looked up as the word
-// pairs the text analyzer indexed ("refund request"), a stop word between two words as the pairs around its gap
-// ("refund _", "_ request"); a two-word phrase without a gap is exactly its pair. Longer phrases, and phrases with
-// gaps, intersect their pairs first (cheap postings) and verify positions with bleve's phrase search only on the
-// documents that have them all.
+// phraseQuery matches the analysed phrase a as consecutive words within one value of field (bleve's phrase
+// search, which checks the positions of the words in every document that has them all).
 func phraseQuery(field string, a analyzedText, boost float64) bquery.Query {
 	if len(a.terms) == 1 {
 		q := bquery.NewTermQuery(a.terms[0])
@@ -219,31 +216,11 @@ func phraseQuery(field string, a analyzedText, boost float64) bquery.Query {
 		q.SetBoost(boost)
 		return q
 	}
-	var pairs []bquery.Query
-	pair := func(term string) {
-		q := bquery.NewTermQuery(term)
-		q.SetField(field)
-		q.SetBoost(boost)
-		pairs = append(pairs, q)
-	}
-	gapless := true
-	for i := 1; i < len(a.terms); i++ {
-		if a.pos[i]-a.pos[i-1] == 1 {
-			pair(a.terms[i-1] + " " + a.terms[i])
-		} else {
-			gapless = false
-			pair(a.terms[i-1] + " " + pairFiller)
-			pair(pairFiller + " " + a.terms[i])
-		}
-	}
-	if gapless && len(a.terms) == 2 {
-		return pairs[0]
-	}
 	pq := bquery.NewMatchPhraseQuery(a.text)
 	pq.SetField(field)
 	pq.Analyzer = en.AnalyzerName
-	pq.SetBoost(0) // the pairs score the match
-	return bquery.NewConjunctionQuery(append(pairs, pq))
+	pq.SetBoost(boost)
+	return pq
 }
 
 // ordTermsQuery matches the documents whose ordinal is in a (small) set, by their ordField terms. It scores zero:

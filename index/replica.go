@@ -139,11 +139,14 @@ func (r *Replica) openKind(ctx context.Context, kind query.Kind) error {
 		return err
 	}
 	ks.nextOrd = max(ks.nextOrd, ks.table.MaxOrd()+1)
-	finishInterruptedSwap(ks.path)
+	finishInterruptedSwap(ks.path, sch)
 	ti, err := openTextIndex(ks.path, sch)
 	switch {
 	case errors.Is(err, errStaleIndex):
-		r.log.Info("rebuilding full-text index", "kind", kind, "reason", "missing or built by another mapping version")
+		r.log.Info("rebuilding full-text index", "kind", kind, "reason", err.Error())
+		if err := os.RemoveAll(ks.path); err != nil {
+			return fmt.Errorf("remove unusable index: %w", err)
+		}
 		return r.rebuild(ctx, ks, r.progressFor(kind))
 	case err != nil:
 		return err

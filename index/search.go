@@ -31,6 +31,9 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if err := ctx.Err(); err != nil {
+		return Result{}, err
+	}
 	limit := q.Limit
 	switch {
 	case limit == 0:

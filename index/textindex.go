@@ -26,20 +26,22 @@ var (
 	internalMapping = []byte("replica.mapping")
 )
 
-// errStaleIndex reports an index that must be rebuilt: built under another mapping version, or never completed.
+// errStaleIndex reports an index that must be rebuilt: missing, unreadable, built under another mapping version,
+// or never completed.
 var errStaleIndex = errors.New("index needs a rebuild")
 
-// openTextIndex opens the index at path. It returns errStaleIndex when the index is missing, was built under
-// another mapping version, or lacks a sequence; the caller rebuilds it.
+// openTextIndex opens the index at path. It returns an error matching errStaleIndex when the index is missing,
+// cannot be opened (a kill -9 while bleve created it leaves a torn index_meta.json), was built under another
+// mapping version, or lacks a sequence: the index is derived data, and the caller rebuilds it from the store.
 func openTextIndex(path string, s *schema) (*textIndex, error) {
 	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil, errStaleIndex
+		return nil, fmt.Errorf("%s is missing: %w", path, errStaleIndex)
 	}
-	// A rebuilt index was created with unsafe_batch, and bleve stores creation options in the index: override it,
-	// or every later batch would return before it is durable.
+	// Never unsafe_batch here: should an index ever carry it in its stored options, acknowledged batches would
+	// return before they are durable.
 	idx, err := bleve.OpenUsing(path, map[string]interface{}{"unsafe_batch": false})
 	if err != nil {
-		return nil, fmt.Errorf("open index %s: %w", path, err)
+		return nil, fmt.Errorf("open %s: %v: %w", path, err, errStaleIndex)
 	}
 	ti := &textIndex{path: path, idx: idx, schema: s}
 	v, err := idx.GetInternal(internalMapping)
@@ -49,7 +51,7 @@ func openTextIndex(path string, s *schema) (*textIndex, error) {
 	}
 	if string(v) != mappingVersion {
 		_ = idx.Close()
-		return nil, errStaleIndex
+		return nil, fmt.Errorf("%s has mapping version %q, want %q: %w", path, v, mappingVersion, errStaleIndex)
 	}
 	return ti, nil
 }
