@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -135,15 +136,29 @@ func (m *Main) newFlagSet(name, synopsis, examples string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning flag errors into usage errors. Help (-h) is returned as flag.ErrHelp.
+// parseFlags parses args, turning flag errors into usage errors. Help (-h) is returned as flag.ErrHelp. Flags may
+// come after the arguments too (search 'QUERY' --json), as people type them; after "--" everything is an argument.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		dashes := slices.Index(args, "--")
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError{err}
 		}
-		return usageError{err}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if dashes >= 0 && len(args)-dashes-1 == len(rest) { // the parse stopped at "--"
+			positional = append(positional, rest...)
+			break
+		}
+		positional, args = append(positional, rest[0]), rest[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, positional...)) // leaves them as fs.Args()
 }
 
 // logger returns the operator log: text on stderr (stdout belongs to the protocol and to command output).

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -175,7 +176,7 @@ func writeHitsJSON(w io.Writer, res index.Result) error {
 	for _, h := range res.Hits {
 		l := hitLine{
 			ID: query.FormatID(h.Kind, h.ID), Kind: string(h.Kind), Title: h.Title,
-			CreatedAt: rfc3339(h.CreatedAt), UpdatedAt: rfc3339(h.UpdatedAt), Score: h.Score, Snippets: h.Snippets, Tags: h.Tags,
+			CreatedAt: rfc3339(h.CreatedAt), UpdatedAt: rfc3339(h.UpdatedAt), Score: finite(h.Score), Snippets: h.Snippets, Tags: h.Tags,
 			Name: h.Name, Email: h.Email, Role: h.Role, Phone: h.Phone, ExternalID: h.ExternalID,
 			LastSeenAt: rfc3339(h.LastSeenAt), Location: h.Location, Companies: h.Companies,
 		}
@@ -198,4 +199,12 @@ func rfc3339(unix int64) string {
 		return ""
 	}
 	return time.Unix(unix, 0).UTC().Format(time.RFC3339)
+}
+
+// finite returns f, or 0 when it is not a finite number (which JSON cannot carry).
+func finite(f float64) float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	return f
 }

@@ -188,14 +188,15 @@ func (r statusReport) write(w io.Writer) {
 
 	fmt.Fprintln(w)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "\tlive\tdeleted\tbackfill\tlast pass\tlag\t")
+	// "Caught up to" is the watermark: what changed in Intercom after it may not be here yet.
+	fmt.Fprintln(tw, "\tlive\tdeleted\tbackfill\tlast pass\tcaught up to")
 	for _, kind := range query.Kinds() {
 		k := r.Kinds[string(kind)]
 		lag := "-"
 		if k.LagSeconds > 0 || k.LastPassAt != "" {
-			lag = ageText(time.Duration(k.LagSeconds * float64(time.Second)))
+			lag = ageText(time.Duration(k.LagSeconds*float64(time.Second))) + " ago"
 		}
-		fmt.Fprintf(tw, "%ss\t%d\t%d\t%s\t%s\t%s\t\n", kind, k.Live, k.Deleted, k.Backfill, shortTime(k.LastPassAt), lag)
+		fmt.Fprintf(tw, "%ss\t%d\t%d\t%s\t%s\t%s\n", kind, k.Live, k.Deleted, k.Backfill, shortTime(k.LastPassAt), lag)
 	}
 	tw.Flush()
 

@@ -1,0 +1,264 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// The CLI is tested as a user runs it: TestMain builds the binary once, and the tests start it with arguments and
+// an environment of their own (a temporary home, no Intercom credentials) and read what it prints.
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/ (and the README's tour) with the current output")
+
+// binary is the path of the intercom-replica binary TestMain built.
+var binary string
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	dir, err := os.MkdirTemp("", "intercom-replica-cli-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "intercom-replica")
+	// Built the way this test binary was (with -race when it was), so the build reuses the packages the test
+	// build just compiled, and the end-to-end tests run the race detector over the program too.
+	args := []string{"build", "-o", binary}
+	if raceEnabled {
+		args = append(args, "-race")
+	}
+	cmd := exec.Command(goTool(), append(args, ".")...)
+	cmd.Stderr = os.Stderr
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintln(os.Stderr, "build the binary:", err)
+		os.RemoveAll(dir)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// goTool is the go command that runs these tests.
+func goTool() string {
+	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	return "go"
+}
+
+// userEnv is the environment of a user on a fresh machine: a home of their own, no configuration, no Intercom
+// credentials.
+type userEnv struct {
+	home string
+	vars []string
+}
+
+func newUserEnv(t *testing.T, extra ...string) *userEnv {
+	t.Helper()
+	home := t.TempDir()
+	return &userEnv{home: home, vars: append([]string{
+		"PATH=" + os.Getenv("PATH"),
+		"HOME=" + home,
+		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
+		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
+		"TZ=UTC",
+	}, extra...)}
+}
+
+// dataDir is the default data directory in this environment.
+func (e *userEnv) dataDir() string { return filepath.Join(e.home, "data", "intercom-replica") }
+
+// command returns the binary with args, ready to start, in this environment.
+func (e *userEnv) command(args ...string) *exec.Cmd {
+	cmd := exec.Command(binary, args...)
+	cmd.Env = e.vars
+	cmd.Dir = e.home
+	return cmd
+}
+
+// run runs the binary to completion and returns its exit code and what it printed.
+func (e *userEnv) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	cmd := e.command(args...)
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+	case errors.As(err, &exit):
+		code = exit.ExitCode()
+	default:
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return code, out.String(), errOut.String()
+}
+
+// mustRun runs the binary and fails the test unless it exits 0.
+func (e *userEnv) mustRun(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := e.run(t, args...)
+	if code != 0 {
+		t.Fatalf("intercom-replica %s: exit %d\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), code, stdout, stderr)
+	}
+	return stdout, stderr
+}
+
+var (
+	demoOnce     sync.Once
+	demoTemplate string
+	demoErr      error
+)
+
+// demoCopy returns a data directory holding the synced demo workspace, a copy of one synced once per test run
+// (with a read command's --demo, which syncs an empty demo replica first).
+func demoCopy(t *testing.T) string {
+	t.Helper()
+	demoOnce.Do(func() {
+		demoTemplate = filepath.Join(filepath.Dir(binary), "demo")
+		cmd := exec.Command(binary, "status", "--demo", "--config", "", "--data-dir", demoTemplate)
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Dir(binary), "TZ=UTC"}
+		if out, err := cmd.CombinedOutput(); err != nil {
+			demoErr = fmt.Errorf("sync the demo template: %v\n%s", err, out)
+		}
+	})
+	if demoErr != nil {
+		t.Fatal(demoErr)
+	}
+	// A short path: the owner's socket lives in the data directory, and unix socket paths are short.
+	dst, err := os.MkdirTemp("", "ir-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dst) })
+	if err := copyTree(demoTemplate, dst); err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+// copyTree copies the regular files and directories under src into dst.
+func copyTree(src, dst string) error {
+	return filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(target, 0o700)
+		case !d.Type().IsRegular():
+			return nil // the owner's socket, if one was left
+		}
+		in, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.OpenFile(target, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	})
+}
+
+// normalize replaces what changes from run to run in the output of a command on the demo workspace (when it was
+// synced, how long ago, how long things took, sizes, process ids, the data directory) with placeholders. The
+// demo workspace's own timestamps all fall before 2026, so later ones are the sync's.
+func normalize(s, dataDir string) string {
+	if dataDir != "" {
+		s = strings.ReplaceAll(s, dataDir, "<DATA_DIR>")
+	}
+	for _, r := range normalizers {
+		s = r.re.ReplaceAllString(s, r.with)
+	}
+	return s
+}
+
+var normalizers = []struct {
+	re   *regexp.Regexp
+	with string
+}{
+	{regexp.MustCompile(`20(2[6-9]|[3-9]\d)-\d\d-\d\d[T ]\d\d:\d\d(:\d\d)?(Z| UTC)?`), "<NOW>"},
+	{regexp.MustCompile(`\b\d+(s|m|h\d\dm|d\d+h) ago\b`), "<AGE> ago"},
+	{regexp.MustCompile(`\d+\.\d+s\b`), "<SECONDS>"},
+	{regexp.MustCompile(`\d+(\.\d+)? (B|KiB|MiB|GiB)\b`), "<SIZE>"},
+	{regexp.MustCompile(`pid \d+`), "pid <PID>"},
+}
+
+// golden compares got with testdata/<name>, or rewrites it under -update.
+func golden(t *testing.T, name, got string) {
+	t.Helper()
+	path := filepath.Join("testdata", filepath.FromSlash(name))
+	if *update {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (go test ./cmd/intercom-replica -run %s -update writes it)", err, t.Name())
+	}
+	if got != string(want) {
+		t.Errorf("output differs from %s (go test ./cmd/intercom-replica -run '%s' -update accepts it):\n%s", path, t.Name(), lineDiff(string(want), got))
+	}
+}
+
+// lineDiff shows the first lines where want and got differ.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 8; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			fmt.Fprintf(&b, "line %d:\n  want: %q\n  got:  %q\n", i+1, wl, gl)
+			shown++
+		}
+	}
+	return b.String()
+}
+
+// waitUntil polls cond until it holds or the deadline passes.
+func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out after %v waiting for %s", d, what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"reflect"
+	"testing"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// Records of the demo workspace (seed 1): the same on every run.
+const (
+	demoConversation = "conversation_215470000000125"
+	demoContact      = "contact_66cce401a7c06fe039a32733"
+)
+
+func TestGet_DemoGolden(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for _, tc := range []struct{ name, id string }{
+		{"conversation", demoConversation},
+		{"contact", demoContact},
+		{"app-url", "https://app.intercom.com/a/inbox/_/inbox/conversation/215470000000125"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _ := e.mustRun(t, "get", "--config", "", "--data-dir", dir, tc.id)
+			golden(t, "get/"+tc.name+"/stdout", normalize(out, dir))
+		})
+	}
+}
+
+// TestGet_JSONIsTheStoredRecord checks that --json prints the record exactly as Intercom returned it.
+func TestGet_JSONIsTheStoredRecord(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for _, id := range []string{demoConversation, demoContact} {
+		out, _ := e.mustRun(t, "get", "--json", "--config", "", "--data-dir", dir, id)
+		kind, raw, _ := query.ParseID(id)
+		rec := storedRecord(t, dir, kind, raw)
+		var got, want any
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("get --json %s: %v", id, err)
+		}
+		if err := json.Unmarshal(rec.Raw, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("get --json %s differs from the stored record", id)
+		}
+	}
+}
+
+// storedRecord reads a record straight from the replica in dir (no process may hold it).
+func storedRecord(t *testing.T, dir string, kind query.Kind, id string) index.Record {
+	t.Helper()
+	r, err := index.Open(context.Background(), dir, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	rec, err := r.Get(context.Background(), kind, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}

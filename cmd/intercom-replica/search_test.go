@@ -1,0 +1,73 @@
+package main
+
+import (
+	"encoding/json"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+func TestSearch_DemoGolden(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"free-text", []string{`object_type:conversations q:"double charged" limit:5`}},
+		{"filters", []string{"object_type:conversations state:open source_type:email limit:5"}},
+		{"contacts", []string{"object_type:contacts email_domain:gmail.com limit:5"}},
+		{"no-match", []string{"object_type:conversations q:zebra"}},
+		{"json", []string{"--json", "object_type:conversations q:refund tag:billing limit:3"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _ := e.mustRun(t, append([]string{"search", "--config", "", "--data-dir", dir}, tc.args...)...)
+			golden(t, "search/"+tc.name+"/stdout", normalize(out, dir))
+		})
+	}
+}
+
+// TestSearch_PrintedNextPageWalksEveryMatch follows the command printed under each page to the end: the pages
+// hold every match once, in the order of one big page.
+func TestSearch_PrintedNextPageWalksEveryMatch(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	base := []string{"search", "--config", "", "--data-dir", dir}
+	all, _ := e.mustRun(t, append(base, "--json", "object_type:conversations state:snoozed limit:150")...)
+	var want []string
+	for _, line := range strings.Split(strings.TrimSpace(all), "\n") {
+		var hit struct{ ID string }
+		if err := json.Unmarshal([]byte(line), &hit); err != nil {
+			t.Fatalf("not a JSON line: %q: %v", line, err)
+		}
+		want = append(want, hit.ID)
+	}
+	if len(want) < 20 || len(want) >= 150 {
+		t.Fatalf("%d snoozed conversations: the demo should have more than a page of 7 and less than 150", len(want))
+	}
+
+	next := regexp.MustCompile(`(?m)^  intercom-replica search '(.*)'$`)
+	row := regexp.MustCompile(`(?m)^(conversation_\d+) `)
+	dsl := "object_type:conversations state:snoozed limit:7"
+	var got []string
+	for pages := 0; ; pages++ {
+		if pages > 30 {
+			t.Fatal("paging does not end")
+		}
+		out, _ := e.mustRun(t, append(base, dsl)...)
+		for _, m := range row.FindAllStringSubmatch(out, -1) {
+			got = append(got, m[1])
+		}
+		m := next.FindStringSubmatch(out)
+		if m == nil {
+			if !strings.Contains(out, " of ") {
+				t.Fatalf("last page has no count:\n%s", out)
+			}
+			break
+		}
+		dsl = strings.ReplaceAll(m[1], `'\''`, `'`)
+	}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("paged ids differ from one big page:\n got %v\nwant %v", got, want)
+	}
+}

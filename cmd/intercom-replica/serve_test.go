@@ -1,0 +1,441 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+)
+
+// stdioServer is `intercom-replica serve` started the way an MCP client starts it, with a session of the
+// independent go-sdk client on its stdin and stdout.
+type stdioServer struct {
+	cmd     *exec.Cmd
+	session *sdk.ClientSession
+	stdout  *lineRecorder
+	stderr  *lockedBuffer
+	exited  chan struct{}
+	exitErr error
+}
+
+// startStdio starts serve with args and connects to it. The server is stopped at the end of the test.
+func startStdio(t *testing.T, e *userEnv, args ...string) *stdioServer {
+	t.Helper()
+	inR, inW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &stdioServer{cmd: e.command(append([]string{"serve"}, args...)...), stdout: &lineRecorder{}, stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	s.cmd.Stdin, s.cmd.Stdout, s.cmd.Stderr = inR, outW, s.stderr
+	if err := s.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	inR.Close()
+	outW.Close()
+	go func() {
+		s.exitErr = s.cmd.Wait()
+		close(s.exited)
+	}()
+	t.Cleanup(func() {
+		inW.Close()
+		outR.Close()
+		s.stop(t)
+	})
+	client := sdk.NewClient(&sdk.Implementation{Name: "cli-e2e", Version: "1"}, nil)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	s.session, err = client.Connect(ctx, &sdk.IOTransport{Reader: io.NopCloser(io.TeeReader(outR, s.stdout)), Writer: inW}, nil)
+	if err != nil {
+		t.Fatalf("connect to serve %v: %v\nstderr:\n%s", args, err, s.stderr)
+	}
+	return s
+}
+
+// stop ends the session (closing the server's stdin, which ends a stdio server) and waits for the process.
+func (s *stdioServer) stop(t *testing.T) {
+	t.Helper()
+	s.session.Close()
+	select {
+	case <-s.exited:
+	case <-time.After(20 * time.Second):
+		s.cmd.Process.Kill()
+		<-s.exited
+		t.Errorf("serve did not exit after its stdin closed; stderr:\n%s", s.stderr)
+	}
+}
+
+// kill ends the server with SIGKILL, as an operating system or a user's kill -9 does.
+func (s *stdioServer) kill(t *testing.T) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	<-s.exited
+}
+
+// lineRecorder keeps every byte a server wrote to stdout.
+type lineRecorder struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (r *lineRecorder) Write(p []byte) (int, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.b.Write(p)
+}
+
+// checkJSONRPC fails the test unless every line is one JSON-RPC 2.0 message: stdout carries the protocol only.
+func (r *lineRecorder) checkJSONRPC(t *testing.T) {
+	t.Helper()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	lines := 0
+	sc := bufio.NewScanner(bytes.NewReader(r.b.Bytes()))
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		lines++
+		var msg struct {
+			JSONRPC string           `json:"jsonrpc"`
+			ID      *json.RawMessage `json:"id"`
+			Method  string           `json:"method"`
+			Result  *json.RawMessage `json:"result"`
+			Error   *json.RawMessage `json:"error"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &msg); err != nil || msg.JSONRPC != "2.0" ||
+			(msg.Method == "" && (msg.ID == nil || (msg.Result == nil) == (msg.Error == nil))) {
+			t.Errorf("stdout line %d is not a JSON-RPC 2.0 message: %.200q", lines, sc.Text())
+		}
+	}
+	if lines == 0 {
+		t.Error("the server wrote nothing to stdout")
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a process to write while the test reads it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// toolCall is one call of each tool on the demo workspace, with what its text must hold.
+type toolCall struct {
+	tool string
+	args map[string]any
+	want string
+}
+
+var demoCalls = []toolCall{
+	{"search", map[string]any{"query": `object_type:conversations q:"double charged" limit:3`}, "**double charge"},
+	{"fetch", map[string]any{"id": demoConversation}, "Double charged this month"},
+	{"search_conversations", map[string]any{"state": "snoozed", "per_page": 2}, "conversation_"},
+	{"get_conversation", map[string]any{"id": "215470000000125"}, "Double charged this month"},
+	{"search_contacts", map[string]any{"email": "fatima+support@gmail.com"}, demoContact},
+	{"get_contact", map[string]any{"id": demoContact}, "Fatima Johnson"},
+}
+
+// callEach calls every tool and returns the text of each answer, with what changes from moment to moment (how
+// long ago the record was synced, and whether get_* asked Intercom) left out.
+func callEach(t *testing.T, s *sdk.ClientSession, who string) map[string]string {
+	t.Helper()
+	got := map[string]string{}
+	for _, c := range demoCalls {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		res, err := s.CallTool(ctx, &sdk.CallToolParams{Name: c.tool, Arguments: c.args})
+		cancel()
+		if err != nil {
+			t.Fatalf("%s: %s: %v", who, c.tool, err)
+		}
+		text := toolText(res)
+		if res.IsError || !strings.Contains(text, c.want) {
+			t.Errorf("%s: %s %v (error %v) lacks %q:\n%.1500s", who, c.tool, c.args, res.IsError, c.want, text)
+		}
+		var kept []string
+		for _, line := range strings.Split(text, "\n") {
+			if !strings.HasPrefix(line, "Freshness:") {
+				kept = append(kept, line)
+			}
+		}
+		got[c.tool] = normalize(strings.Join(kept, "\n"), "")
+	}
+	return got
+}
+
+func toolText(res *sdk.CallToolResult) string {
+	var b strings.Builder
+	for _, c := range res.Content {
+		if tc, ok := c.(*sdk.TextContent); ok {
+			b.WriteString(tc.Text)
+		}
+	}
+	return b.String()
+}
+
+func TestServe_StdioEndToEnd(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	s := startStdio(t, e, "--demo", "--config", "", "--data-dir", dir)
+
+	tools, err := s.session.ListTools(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, tool := range tools.Tools {
+		names = append(names, tool.Name)
+		if tool.Annotations == nil || !tool.Annotations.ReadOnlyHint {
+			t.Errorf("tool %s is not annotated read-only", tool.Name)
+		}
+		if tool.InputSchema == nil {
+			t.Errorf("tool %s has no input schema", tool.Name)
+		}
+	}
+	slices.Sort(names)
+	if got := strings.Join(names, " "); got != "fetch get_contact get_conversation search search_contacts search_conversations" {
+		t.Errorf("tools: %s", got)
+	}
+	callEach(t, s.session, "serve")
+
+	// A bad query is a tool error the model can act on, not a protocol error.
+	res, err := s.session.CallTool(context.Background(), &sdk.CallToolParams{Name: "search", Arguments: map[string]any{"query": "object_type:conversations stat:open"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := toolText(res); !res.IsError || !strings.Contains(text, `did you mean "state"`) {
+		t.Errorf("bad query: error %v: %s", res.IsError, text)
+	}
+
+	// How to connect goes to stderr; stdout carries the protocol and nothing else.
+	if !strings.Contains(s.stderr.String(), `"args":["serve","--demo"]`) {
+		t.Errorf("stderr does not say how to configure a client:\n%s", s.stderr)
+	}
+	s.stop(t)
+	if s.exitErr != nil {
+		t.Errorf("serve exited with %v after its stdin closed; stderr:\n%s", s.exitErr, s.stderr)
+	}
+	s.stdout.checkJSONRPC(t)
+	if _, err := os.Stat(dir + "/owner.sock"); !os.IsNotExist(err) {
+		t.Errorf("the owner's socket outlived it: %v", err)
+	}
+}
+
+// TestServe_TwoStdioServersShareOneDataDir is what MCP clients do: start a server per window on one data
+// directory. The second forwards to the first; killed with SIGKILL, the first leaves the second answering every
+// tool the same way, now as the owner (it opened the replica and runs the syncer).
+func TestServe_TwoStdioServersShareOneDataDir(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	args := []string{"--demo", "--config", "", "--data-dir", dir}
+	first := startStdio(t, e, args...)
+	second := startStdio(t, e, args...)
+
+	fromFirst := callEach(t, first.session, "first")
+	before := callEach(t, second.session, "second, forwarding")
+	for tool, text := range fromFirst {
+		if before[tool] != text {
+			t.Errorf("%s: the forwarding server answers differently from the owner:\n%s", tool, lineDiff(text, before[tool]))
+		}
+	}
+	if st := statusJSON(t, e, dir); st.Owner.PID != first.cmd.Process.Pid || st.Owner.Self {
+		t.Fatalf("owner %+v, want the first server (pid %d)", st.Owner, first.cmd.Process.Pid)
+	}
+
+	first.kill(t)
+	after := callEach(t, second.session, "second, after the first was killed")
+	for tool, text := range before {
+		if after[tool] != text {
+			t.Errorf("%s: answers changed when the owner was killed:\n%s", tool, lineDiff(text, after[tool]))
+		}
+	}
+	waitUntil(t, "the second server to take the data directory over", 30*time.Second, func() bool {
+		return strings.Contains(second.stderr.String(), "took over the data directory")
+	})
+	st := statusJSON(t, e, dir)
+	if st.Owner.PID != second.cmd.Process.Pid || st.Owner.Self {
+		t.Errorf("owner %+v after the takeover, want the second server (pid %d)", st.Owner, second.cmd.Process.Pid)
+	}
+	if st.Kinds["conversation"].Live != 294 || st.Kinds["contact"].Live != 149 || !st.Store.Healthy {
+		t.Errorf("after the takeover: %+v", st)
+	}
+	// The new owner runs the syncer: its first pass comes at once.
+	waitUntil(t, "the new owner's first sync pass", 30*time.Second, func() bool {
+		return strings.Contains(second.stderr.String(), "sync pass finished")
+	})
+	second.stop(t)
+	second.stdout.checkJSONRPC(t)
+	first.stdout.checkJSONRPC(t)
+}
+
+type statusDoc struct {
+	Owner struct {
+		PID  int  `json:"pid"`
+		Self bool `json:"self"`
+	} `json:"owner"`
+	Kinds map[string]struct {
+		Live int `json:"live"`
+	} `json:"kinds"`
+	Store struct {
+		Healthy bool `json:"index_healthy"`
+	} `json:"store"`
+}
+
+// statusJSON runs `status --json` on dir.
+func statusJSON(t *testing.T, e *userEnv, dir string) statusDoc {
+	t.Helper()
+	out, _ := e.mustRun(t, "status", "--json", "--config", "", "--data-dir", dir)
+	var st statusDoc
+	if err := json.Unmarshal([]byte(out), &st); err != nil {
+		t.Fatalf("status --json: %v\n%s", err, out)
+	}
+	return st
+}
+
+// TestServe_DemoOverHTTP starts the demo as a person would with --transport http, connects with the URL and the
+// token it printed, and runs the read commands beside it: they go through the serving process.
+func TestServe_DemoOverHTTP(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	cmd := e.command("serve", "--demo", "--transport", "http", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir)
+	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	cmd.Stdout, cmd.Stderr = stdout, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		<-exited
+	})
+	printed := regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp[\s\S]*Bearer token:  (\S+)`)
+	waitUntil(t, "the endpoint and token on stdout", 60*time.Second, func() bool { return printed.MatchString(stdout.String()) })
+	m := printed.FindStringSubmatch(stdout.String())
+	base, token := m[1], m[2]
+	if !strings.Contains(stdout.String(), `claude mcp add --transport http --header "Authorization: Bearer `+token+`" -- intercom-demo `+base+"/mcp") {
+		t.Errorf("no ready client command:\n%s", stdout)
+	}
+
+	client := sdk.NewClient(&sdk.Implementation{Name: "cli-e2e", Version: "1"}, nil)
+	session, err := client.Connect(t.Context(), &sdk.StreamableClientTransport{Endpoint: base + "/mcp", HTTPClient: bearer(token), MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatalf("connect with the printed token: %v", err)
+	}
+	defer session.Close()
+	callEach(t, session, "http")
+
+	for _, tc := range []struct {
+		path, token string
+		status      int
+		want        string
+	}{
+		{"/mcp", "", http.StatusUnauthorized, ""},
+		{"/mcp", "wrong-token-wrong-token", http.StatusUnauthorized, ""},
+		{"/healthz", "", http.StatusOK, "ok"},
+		{"/readyz", "", http.StatusOK, "ready"},
+		{"/metrics", "", http.StatusOK, "intercom_replica_sync_"},
+	} {
+		req, _ := http.NewRequest(http.MethodPost, base+tc.path, strings.NewReader(`{}`))
+		if tc.path != "/mcp" {
+			req.Method = http.MethodGet
+		}
+		if tc.token != "" {
+			req.Header.Set("Authorization", "Bearer "+tc.token)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != tc.status || !strings.Contains(string(body), tc.want) {
+			t.Errorf("%s %s: %d %.300s", req.Method, tc.path, resp.StatusCode, body)
+		}
+		if tc.status == http.StatusUnauthorized && !strings.HasPrefix(resp.Header.Get("WWW-Authenticate"), "Bearer") {
+			t.Errorf("%s without a valid token: WWW-Authenticate %q", tc.path, resp.Header.Get("WWW-Authenticate"))
+		}
+	}
+
+	// The read commands work beside the server, through it.
+	out, _ := e.mustRun(t, "status", "--config", "", "--data-dir", dir)
+	if !strings.Contains(out, fmt.Sprintf("Served by pid %d", cmd.Process.Pid)) {
+		t.Errorf("status beside serve:\n%s", out)
+	}
+	out, _ = e.mustRun(t, "search", "--config", "", "--data-dir", dir, "object_type:conversations q:refund limit:2")
+	if !strings.Contains(out, "2 of ") {
+		t.Errorf("search beside serve:\n%s", out)
+	}
+	out, _ = e.mustRun(t, "get", "--config", "", "--data-dir", dir, demoContact)
+	if !strings.Contains(out, "Fatima Johnson") {
+		t.Errorf("get beside serve:\n%s", out)
+	}
+	out, _ = e.mustRun(t, "export", "--type", "contacts", "--config", "", "--data-dir", dir)
+	if n := strings.Count(out, "\n"); n != 149 {
+		t.Errorf("export beside serve: %d lines", n)
+	}
+	code, _, errOut := e.run(t, "reindex", "--config", "", "--data-dir", dir)
+	if code != exitRuntime || !strings.Contains(errOut, fmt.Sprintf("in use by pid %d (a serve?); reindex needs it to itself", cmd.Process.Pid)) {
+		t.Errorf("reindex beside serve: exit %d\n%s", code, errOut)
+	}
+
+	// Ctrl-C: a graceful shutdown, exit 0, the socket gone.
+	session.Close()
+	cmd.Process.Signal(os.Interrupt)
+	select {
+	case err := <-exited:
+		exited <- err
+		if err != nil {
+			t.Errorf("serve after SIGINT: %v\nstderr:\n%s", err, stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop after SIGINT; stderr:\n%s", stderr)
+	}
+	if _, err := os.Stat(dir + "/owner.sock"); !os.IsNotExist(err) {
+		t.Errorf("the owner's socket outlived it: %v", err)
+	}
+	if strings.Contains(stderr.String(), token) {
+		t.Error("the bearer token was logged")
+	}
+}
+
+// bearer returns an HTTP client that sends token as a bearer token.
+func bearer(token string) *http.Client {
+	return &http.Client{Transport: roundTripper(func(r *http.Request) (*http.Response, error) {
+		r = r.Clone(r.Context())
+		r.Header.Set("Authorization", "Bearer "+token)
+		return http.DefaultTransport.RoundTrip(r)
+	})}
+}
+
+type roundTripper func(*http.Request) (*http.Response, error)
+
+func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
