@@ -188,7 +188,7 @@ func (r *Replica) progressFor(kind query.Kind) func(done, total int) {
 // loadTable fills the kind's column table from the rows stored beside the records. Rows written by another
 // version of the row encoding are recomputed from the records first.
 func (r *Replica) loadTable(ctx context.Context, ks *kindState) error {
-	fn := r.store.fields[ks.kind]
+	rd := newRowDecoder(r.store.fields[ks.kind])
 	t := table.New()
 	t.Defer()
 	stale := false
@@ -196,7 +196,7 @@ func (r *Replica) loadTable(ctx context.Context, ks *kindState) error {
 		if stale {
 			return nil
 		}
-		tr, err := decodeRow(string(id), row, fn)
+		tr, err := rd.decode(id, row)
 		if errors.Is(err, errRowVersion) {
 			stale = true
 			return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"sync"
+	"unsafe"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -151,9 +152,20 @@ func encodeRow(d *doc, fn *fieldNames) []byte {
 
 var errRowVersion = errors.New("row of another version")
 
-// decodeRow decodes a row for the table. Strings are copied (the table copies them into its arenas anyway, but
-// the row's bytes are bbolt's and die with the transaction). The summary bytes alias b.
-func decodeRow(id string, b []byte, fn *fieldNames) (table.Row, error) {
+// rowDecoder decodes stored rows for the column table, reusing its buffers from row to row: loading a million rows
+// at Open must not allocate a million slices.
+type rowDecoder struct {
+	names  []string
+	values []table.Value
+	strs   []string
+}
+
+func newRowDecoder(fn *fieldNames) *rowDecoder { return &rowDecoder{names: fn.list()} }
+
+// decode decodes row b of record id. The Row's strings are views of id and b (no copies) and its slices are the
+// decoder's: the Row is valid until the next call and while id and b are, which is exactly what table.Put needs
+// (it copies what it keeps).
+func (rd *rowDecoder) decode(id, b []byte) (table.Row, error) {
 	if len(b) < rowOrdAt+4 || b[0] != rowVersion {
 		return table.Row{}, errRowVersion
 	}
@@ -164,19 +176,27 @@ func decodeRow(id string, b []byte, fn *fieldNames) (table.Row, error) {
 	if n > uint64(len(d.b)) {
 		return table.Row{}, errShort
 	}
-	names := fn.list()
-	row := table.Row{ID: id, UpdatedAt: updatedAt, Ord: ord, Values: make([]table.Value, 0, n)}
+	rd.values, rd.strs = rd.values[:0], rd.strs[:0]
+	row := table.Row{ID: view(id), UpdatedAt: updatedAt, Ord: ord}
 	for i := uint64(0); i < n && d.err == nil; i++ {
 		num := d.uvarint()
 		typ := valueType(d.byte())
-		if num >= uint64(len(names)) {
+		if num >= uint64(len(rd.names)) {
 			return table.Row{}, fmt.Errorf("row field %d: no such field name", num)
 		}
-		v := table.Value{Col: names[num]}
+		v := table.Value{Col: rd.names[num]}
 		switch typ {
 		case valKeyword:
 			v.Type = table.Keyword
-			v.Strs = d.list()
+			k := d.uvarint()
+			if k > uint64(len(d.b)) {
+				return table.Row{}, errShort
+			}
+			start := len(rd.strs)
+			for j := uint64(0); j < k && d.err == nil; j++ {
+				rd.strs = append(rd.strs, view(d.bytes()))
+			}
+			v.Strs = rd.strs[start:len(rd.strs):len(rd.strs)]
 		case valText:
 			v.Type = table.Presence
 		case valInt:
@@ -195,13 +215,22 @@ func decodeRow(id string, b []byte, fn *fieldNames) (table.Row, error) {
 		default:
 			return table.Row{}, fmt.Errorf("row field %s: unknown type %d", v.Col, typ)
 		}
-		row.Values = append(row.Values, v)
+		rd.values = append(rd.values, v)
 	}
 	if d.err != nil {
 		return table.Row{}, d.err
 	}
+	row.Values = rd.values
 	row.Summary = d.b
 	return row, nil
+}
+
+// view returns b as a string without copying; see rowDecoder.decode for when that is safe.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }
 
 // tableRow is the table row of d, built directly (the write path; decodeRow is the load path).

@@ -47,10 +47,11 @@ func newHashIndex() hashIndex {
 }
 
 // find returns the slot index holding key and whether it was found; when not found, the returned index is where
-// key would be inserted.
-func (h *hashIndex) find(key []byte, keyOf func(uint32) []byte) (int, bool) {
+// key would be inserted. Keys are strings so that callers holding strings look up without converting (and
+// allocating); comparing string(keyOf(...)) with key does not allocate either.
+func (h *hashIndex) find(key string, keyOf func(uint32) []byte) (int, bool) {
 	mask := len(h.slots) - 1
-	i := int(maphash.Bytes(h.seed, key)) & mask
+	i := int(maphash.String(h.seed, key)) & mask
 	for {
 		s := h.slots[i]
 		if s == 0 {
@@ -63,7 +64,7 @@ func (h *hashIndex) find(key []byte, keyOf func(uint32) []byte) (int, bool) {
 	}
 }
 
-func (h *hashIndex) lookup(key []byte, keyOf func(uint32) []byte) (uint32, bool) {
+func (h *hashIndex) lookup(key string, keyOf func(uint32) []byte) (uint32, bool) {
 	i, ok := h.find(key, keyOf)
 	if !ok {
 		return 0, false
@@ -72,7 +73,7 @@ func (h *hashIndex) lookup(key []byte, keyOf func(uint32) []byte) (uint32, bool)
 }
 
 // set maps key to v, inserting or replacing.
-func (h *hashIndex) set(key []byte, v uint32, keyOf func(uint32) []byte) {
+func (h *hashIndex) set(key string, v uint32, keyOf func(uint32) []byte) {
 	i, ok := h.find(key, keyOf)
 	if ok {
 		h.slots[i] = v + 1

@@ -1,8 +1,8 @@
 package table
 
 import (
-	"bytes"
 	"math"
+	"strings"
 )
 
 // Type is the type of a column.
@@ -295,10 +295,9 @@ func growTo[T any](s []T, n int) []T {
 
 // cleanKeyword returns v as the dictionary stores it: NUL bytes (which the dictionary uses as separators) are
 // replaced by U+FFFD.
-func cleanKeyword(v string) []byte {
-	b := []byte(v)
-	if bytes.IndexByte(b, 0) < 0 {
-		return b
+func cleanKeyword(v string) string {
+	if strings.IndexByte(v, 0) < 0 {
+		return v
 	}
-	return bytes.ReplaceAll(b, []byte{0}, []byte("\uFFFD"))
+	return strings.ReplaceAll(v, "\x00", "\uFFFD")
 }

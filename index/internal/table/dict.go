@@ -3,6 +3,7 @@ package table
 import (
 	"bytes"
 	"sort"
+	"strings"
 )
 
 // dict encodes a keyword column's distinct values as small integer codes (1, 2, ...; 0 means "no value"). It also
@@ -40,7 +41,7 @@ func (d *dict) value(code uint32) []byte {
 func (d *dict) keyOf(v uint32) []byte { return d.value(v) }
 
 // code returns the code of v, adding v when it is new.
-func (d *dict) code(v []byte) uint32 {
+func (d *dict) code(v string) uint32 {
 	if c, ok := d.index.lookup(v, d.keyOf); ok {
 		return c
 	}
@@ -53,7 +54,7 @@ func (d *dict) code(v []byte) uint32 {
 }
 
 // lookup returns the code of v, or 0 when v is not in the dictionary.
-func (d *dict) lookup(v []byte) uint32 {
+func (d *dict) lookup(v string) uint32 {
 	c, _ := d.index.lookup(v, d.keyOf)
 	return c
 }
@@ -74,7 +75,7 @@ func (d *dict) match(op KeywordOp, vals []string) bitset {
 	switch op {
 	case Eq:
 		for _, v := range vals {
-			if c := d.lookup([]byte(v)); c != 0 {
+			if c := d.lookup(v); c != 0 {
 				set.set(c)
 			}
 		}
@@ -85,7 +86,7 @@ func (d *dict) match(op KeywordOp, vals []string) bitset {
 	case Less, LessEq, Greater, GreaterEq:
 		for _, v := range vals {
 			for c := uint32(1); int(c) <= d.len(); c++ {
-				cmp := bytes.Compare(d.value(c), []byte(v))
+				cmp := strings.Compare(string(d.value(c)), v)
 				if (op == Less && cmp < 0) || (op == LessEq && cmp <= 0) || (op == Greater && cmp > 0) ||
 					(op == GreaterEq && cmp >= 0) {
 					set.set(c)

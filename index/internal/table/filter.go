@@ -278,7 +278,7 @@ func keywordWords(c *column, op KeywordOp, vals []string) wordFunc {
 		}
 	}
 	if op == Eq && len(vals) == 1 {
-		code := c.dict.lookup([]byte(vals[0]))
+		code := c.dict.lookup(vals[0])
 		if code == 0 {
 			return nil
 		}

@@ -26,6 +26,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"unsafe"
 )
 
 // Value is one field of a row.
@@ -89,11 +90,11 @@ func (t *Table) keyOfSlot(s uint32) []byte { return t.ids.get(s) }
 // Put inserts row, or replaces the row with the same ID. Values whose column already exists with another type are
 // ignored.
 func (t *Table) Put(row Row) {
-	id := []byte(row.ID)
+	id := row.ID
 	if old, ok := t.byID.lookup(id, t.keyOfSlot); ok && t.live.has(old) {
 		t.kill(old)
 	}
-	slot := t.ids.add(id)
+	slot := t.ids.addString(id)
 	t.updated = append(t.updated, row.UpdatedAt)
 	t.live = t.live.grow(int(slot) + 1)
 	t.live.set(slot)
@@ -128,14 +129,14 @@ func (t *Table) Put(row Row) {
 	if t.deferred {
 		return
 	}
-	i := t.tailPos(row.UpdatedAt, id)
+	i := t.tailPos(row.UpdatedAt, t.ids.get(slot))
 	t.tail = slices.Insert(t.tail, i, slot)
 	t.maybeCompact()
 }
 
 // Delete removes the row with id, if there is one.
 func (t *Table) Delete(id string) {
-	if old, ok := t.byID.lookup([]byte(id), t.keyOfSlot); ok && t.live.has(old) {
+	if old, ok := t.byID.lookup(id, t.keyOfSlot); ok && t.live.has(old) {
 		t.kill(old)
 		if !t.deferred {
 			t.maybeCompact()
@@ -145,7 +146,7 @@ func (t *Table) Delete(id string) {
 
 // Has reports whether a live row with id exists, and its updated_at.
 func (t *Table) Has(id string) (int64, bool) {
-	s, ok := t.byID.lookup([]byte(id), t.keyOfSlot)
+	s, ok := t.byID.lookup(id, t.keyOfSlot)
 	if !ok || !t.live.has(s) {
 		return 0, false
 	}
@@ -155,7 +156,7 @@ func (t *Table) Has(id string) (int64, bool) {
 // Summary returns the summary of the live row with id. The bytes belong to the table: use them before the next
 // write.
 func (t *Table) Summary(id string) ([]byte, bool) {
-	s, ok := t.byID.lookup([]byte(id), t.keyOfSlot)
+	s, ok := t.byID.lookup(id, t.keyOfSlot)
 	if !ok || !t.live.has(s) {
 		return nil, false
 	}
@@ -185,7 +186,7 @@ func (t *Table) MaxOrd() uint32 {
 
 // Ord returns the ordinal of the live row with id.
 func (t *Table) Ord(id string) (uint32, bool) {
-	s, ok := t.byID.lookup([]byte(id), t.keyOfSlot)
+	s, ok := t.byID.lookup(id, t.keyOfSlot)
 	if !ok || !t.live.has(s) {
 		return 0, false
 	}
@@ -269,7 +270,7 @@ func (t *Table) Compact() {
 	}
 	t.ids, t.summaries, t.updated = ids, summaries, updated
 	for n := range perm {
-		byID.set(ids.get(uint32(n)), uint32(n), t.keyOfSlot)
+		byID.set(view(ids.get(uint32(n))), uint32(n), t.keyOfSlot)
 	}
 	t.byID = byID
 	t.live = newBitset(len(perm))
@@ -300,4 +301,13 @@ func (t *Table) Stats() Stats {
 		st.Bytes += c.bytes()
 	}
 	return st
+}
+
+// view returns b as a string without copying. The string must not outlive b or see it change: use it only for a
+// lookup.
+func view(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
 }

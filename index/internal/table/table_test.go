@@ -347,7 +347,7 @@ func TestTable_CompactionKeepsResults(t *testing.T) {
 func TestDict_PatternsFindEachValueOnce(t *testing.T) {
 	d := newDict()
 	for _, v := range []string{"anna@example.com", "bob@example.org", "example", "xexamplex", "ann"} {
-		d.code([]byte(v))
+		d.code(v)
 	}
 	tests := []struct {
 		op   KeywordOp
