@@ -1,0 +1,222 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// storedRecords reads every live record of kind straight from the replica in dir (no process may hold it).
+func storedRecords(t *testing.T, dir string, kind query.Kind) map[string]index.Record {
+	t.Helper()
+	r, err := index.Open(context.Background(), dir, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	recs := map[string]index.Record{}
+	err = r.Scan(context.Background(), kind, func(rec index.Record) error {
+		if !rec.Deleted {
+			recs[rec.ID] = rec
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
+func TestExport_JSONLinesRoundTripToTheStoredRecords(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for _, kind := range query.Kinds() {
+		t.Run(string(kind), func(t *testing.T) {
+			stored := storedRecords(t, dir, kind)
+			out := filepath.Join(t.TempDir(), string(kind)+"s.jsonl")
+			_, errOut := e.mustRun(t, "export", "--type", string(kind)+"s", "--out", out, "--config", "", "--data-dir", dir)
+			if want := fmt.Sprintf("Exported %d %ss (jsonl) to %s.", len(stored), kind, out); !strings.Contains(errOut, want) {
+				t.Errorf("stderr lacks %q:\n%s", want, errOut)
+			}
+			if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+				t.Errorf("export file: %v, mode %v", err, fi.Mode())
+			}
+			f, err := os.Open(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			sc := bufio.NewScanner(f)
+			sc.Buffer(nil, 16<<20)
+			seen := map[string]bool{}
+			for sc.Scan() {
+				var got map[string]any
+				if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
+					t.Fatalf("line %d: %v", len(seen)+1, err)
+				}
+				id := fmt.Sprint(got["id"])
+				rec, ok := stored[id]
+				if !ok || seen[id] {
+					t.Fatalf("line %d: %s %s is not a live stored record, or came twice", len(seen)+1, kind, id)
+				}
+				seen[id] = true
+				var want map[string]any
+				if err := json.Unmarshal(rec.Raw, &want); err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Fatalf("%s %s: the exported line differs from the stored record", kind, id)
+				}
+			}
+			if len(seen) != len(stored) || len(stored) < 100 {
+				t.Errorf("exported %d of %d %ss", len(seen), len(stored), kind)
+			}
+		})
+	}
+}
+
+func TestExport_CSVHasTheStableColumnsAndOneRowPerRecord(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for _, kind := range query.Kinds() {
+		t.Run(string(kind), func(t *testing.T) {
+			stored := storedRecords(t, dir, kind)
+			out, _ := e.mustRun(t, "export", "--type", string(kind)+"s", "--format", "csv", "--config", "", "--data-dir", dir)
+			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			header := rows[0]
+			golden(t, "export/"+string(kind)+"/header.csv", strings.Join(header, "\n")+"\n")
+			if len(rows)-1 != len(stored) {
+				t.Fatalf("%d rows for %d records", len(rows)-1, len(stored))
+			}
+			col := func(name string) int {
+				i := slices.Index(header, name)
+				if i < 0 {
+					t.Fatalf("no column %s", name)
+				}
+				return i
+			}
+			// Each row agrees with its record: a plain field, a list (JSON), a time (RFC 3339), custom attributes.
+			for _, row := range rows[1:] {
+				rec, ok := stored[row[col("id")]]
+				if !ok {
+					t.Fatalf("row for unknown id %s", row[0])
+				}
+				var doc struct {
+					UpdatedAt        int64          `json:"updated_at"`
+					State            string         `json:"state"`
+					CustomAttributes map[string]any `json:"custom_attributes"`
+					Tags             struct {
+						Tags []struct{ Name string } `json:"tags"`
+					} `json:"tags"`
+				}
+				if err := json.Unmarshal(rec.Raw, &doc); err != nil {
+					t.Fatal(err)
+				}
+				if got, want := row[col("updated_at")], rfc3339(doc.UpdatedAt); got != want {
+					t.Fatalf("%s updated_at %q, want %q", rec.ID, got, want)
+				}
+				for name, v := range doc.CustomAttributes {
+					if got, want := row[col("custom_attributes."+name)], csvScalar(v); got != want && fmt.Sprint(v) != got {
+						t.Fatalf("%s custom attribute %q: %q, want %q", rec.ID, name, got, want)
+					}
+				}
+				if kind == query.KindConversation {
+					if row[col("state")] != doc.State {
+						t.Fatalf("%s state %q, want %q", rec.ID, row[col("state")], doc.State)
+					}
+					var tags []string
+					if err := json.Unmarshal([]byte(row[col("tag")]), &tags); err != nil {
+						t.Fatalf("%s tag column %q is not a JSON list: %v", rec.ID, row[col("tag")], err)
+					}
+					for i, tg := range doc.Tags.Tags {
+						if i >= len(tags) || tags[i] != tg.Name {
+							t.Fatalf("%s tags %v, record has %v", rec.ID, tags, doc.Tags.Tags)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestExport_QueryExportsItsMatches checks that --query exports what search finds, in its order.
+func TestExport_QueryExportsItsMatches(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	found, _ := e.mustRun(t, "search", "--json", "--config", "", "--data-dir", dir, "object_type:conversations tag:billing limit:150")
+	var want []string
+	for _, line := range strings.Split(strings.TrimSpace(found), "\n") {
+		var h struct{ ID string }
+		json.Unmarshal([]byte(line), &h)
+		want = append(want, h.ID)
+	}
+	out, _ := e.mustRun(t, "export", "--type", "conversations", "--query", "tag:billing limit:5", "--config", "", "--data-dir", dir)
+	var got []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var rec struct{ ID string }
+		if err := json.Unmarshal([]byte(line), &rec); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, query.FormatID(query.KindConversation, rec.ID))
+	}
+	if len(want) < 6 || !slices.Equal(got, want) {
+		t.Errorf("export --query exported %d records, search found %d:\n got %v\nwant %v", len(got), len(want), got, want)
+	}
+}
+
+// TestExportOutput_CompleteOrNothing checks that --out gets the whole export or nothing: a failed export
+// leaves no file (nor its temporary), a finished one appears at once, mode 0600.
+func TestExportOutput_CompleteOrNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.csv")
+	w, _, discard, err := exportOutput(nil, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteString("half an export")
+	discard()
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("a failed export left %v", entries)
+	}
+
+	w, commit, _, err := exportOutput(nil, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.WriteString("id\n1\n")
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("the file appeared before the export finished: %v", err)
+	}
+	if err := commit(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	fi, _ := os.Stat(path)
+	if err != nil || string(b) != "id\n1\n" || fi.Mode().Perm() != 0o600 {
+		t.Errorf("%q %v, mode %v", b, err, fi.Mode())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("left beside it: %v", entries)
+	}
+
+	// The export of a replica that does not exist fails before any output.
+	e := newUserEnv(t)
+	code, _, errOut := e.run(t, "export", "--type", "contacts", "--out", filepath.Join(dir, "x.jsonl"), "--config", "", "--data-dir", filepath.Join(dir, "none"))
+	if code != exitRuntime || !strings.Contains(errOut, "no replica in ") {
+		t.Errorf("exit %d:\n%s", code, errOut)
+	}
+}
