@@ -33,6 +33,9 @@ type Main struct {
 	Stderr io.Writer
 	// Getenv looks up environment variables; tests replace it instead of mutating the process environment.
 	Getenv func(string) string
+
+	// stdinTerminal, when set, replaces the check whether a person types at Stdin (for tests).
+	stdinTerminal func() bool
 }
 
 // NewMain returns a Main wired to the process's standard streams and environment.
@@ -203,6 +206,9 @@ func (rf *replicaFlags) load(m *Main) (*configs.Config, string, *slog.Logger, er
 // stdinIsTerminal reports whether a person is typing at the program's standard input, rather than a pipe from an
 // MCP client or a file.
 func (m *Main) stdinIsTerminal() bool {
+	if m.stdinTerminal != nil {
+		return m.stdinTerminal()
+	}
 	f, ok := m.Stdin.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -127,15 +127,17 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			Logger:         log,
 			Routes:         routes,
 		})
-		if err == nil {
-			var addr fmt.Stringer
-			if addr, err = hs.Listen(); err == nil && s.demo {
-				printDemoHTTP(m.Stdout, demoSummary(ctx, acc, dir), "http://"+addr.String(), tokens[0])
-			}
-		}
 		if err != nil {
 			acc.Close()
 			return usageError{err}
+		}
+		addr, err := hs.Listen()
+		if err != nil {
+			acc.Close()
+			return fmt.Errorf("%w (another program uses it? choose another address with --listen 127.0.0.1:PORT)", err)
+		}
+		if s.demo {
+			printDemoHTTP(m.Stdout, demoSummary(ctx, acc, dir), "http://"+addr.String(), tokens[0])
 		}
 		serveTransport = hs.Run
 	default:

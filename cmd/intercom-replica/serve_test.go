@@ -439,3 +439,41 @@ func bearer(token string) *http.Client {
 type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// TestServe_DemoOnATerminalServesHTTP: a person who types `serve --demo` at a terminal has no MCP client on
+// stdin, so the demo serves HTTP and says how to connect, unless a transport was chosen.
+func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
+	dir := demoCopy(t)
+	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	stdin, typing := io.Pipe()
+	defer typing.Close()
+	m := &Main{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: func(string) string { return "" }, stdinTerminal: func() bool { return true }}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan int, 1)
+	go func() { done <- m.Run(ctx, []string{"serve", "--demo", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir}) }()
+	printed := regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp`)
+	waitUntil(t, "the endpoint on stdout", 60*time.Second, func() bool {
+		select {
+		case code := <-done:
+			t.Fatalf("serve exited %d:\n%s", code, stderr)
+		default:
+		}
+		return printed.MatchString(stdout.String())
+	})
+	resp, err := http.Get(printed.FindStringSubmatch(stdout.String())[1] + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("/readyz: %d", resp.StatusCode)
+	}
+	token, err := os.ReadFile(dir + "/" + demoTokenFile)
+	if err != nil || !strings.Contains(stdout.String(), "Bearer token:  "+strings.TrimSpace(string(token))) {
+		t.Errorf("the printed token is not the demo's (%v):\n%s", err, stdout)
+	}
+	cancel()
+	if code := <-done; code != exitOK {
+		t.Errorf("serve after cancellation: exit %d\n%s", code, stderr)
+	}
+}
