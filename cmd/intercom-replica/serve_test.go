@@ -450,7 +450,9 @@ func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
 	m := &Main{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: func(string) string { return "" }, stdinTerminal: func() bool { return true }}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan int, 1)
-	go func() { done <- m.Run(ctx, []string{"serve", "--demo", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir}) }()
+	go func() {
+		done <- m.Run(ctx, []string{"serve", "--demo", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir})
+	}()
 	printed := regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp`)
 	waitUntil(t, "the endpoint on stdout", 60*time.Second, func() bool {
 		select {
