@@ -76,9 +76,13 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 		return usageError{err}
 	}
 
-	replica, err := index.Open(ctx, cfg.DataDir, index.Options{Logger: log})
+	dir := cfg.DataDir
+	if *demo {
+		dir = demoDataDir(cfg) // the demo workspace never mixes with a real one
+	}
+	replica, err := index.Open(ctx, dir, index.Options{Logger: log})
 	if err != nil {
-		return fmt.Errorf("open the replica in %s: %w", cfg.DataDir, err)
+		return fmt.Errorf("open the replica in %s: %w", dir, err)
 	}
 	defer replica.Close()
 
@@ -86,11 +90,15 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 		ReservePercent:       cfg.Sync.RateReservePercent,
 		MaxRequestsPerMinute: cfg.Sync.MaxRequestsPerMinute,
 	})
+	// Idle connections are closed before the demo's fake shuts down (deferred earlier, so it runs later): it waits
+	// for its clients' connections.
+	httpClient := &http.Client{Timeout: cfg.Intercom.RequestTimeout}
+	defer httpClient.CloseIdleConnections()
 	client, err := intercom.New(intercom.Options{
 		Token:      intercom.Token(token),
 		BaseURL:    baseURL,
 		Version:    cfg.Intercom.APIVersion,
-		HTTPClient: &http.Client{Timeout: cfg.Intercom.RequestTimeout},
+		HTTPClient: httpClient,
 		Logger:     log,
 		Pacer:      budget.Pacer(replsync.PrioritySync),
 	})
@@ -139,7 +147,7 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	if st.Workspace != nil {
 		ws = fmt.Sprintf("workspace %q (%s)", st.Workspace.Name, st.Workspace.ID)
 	}
-	fmt.Fprintf(m.Stdout, "Replica of %s in %s: %d conversations, %d contacts.\n", ws, cfg.DataDir,
+	fmt.Fprintf(m.Stdout, "Replica of %s in %s: %d conversations, %d contacts.\n", ws, dir,
 		st.Kinds["conversation"].Live, st.Kinds["contact"].Live)
 	return nil
 }
