@@ -385,7 +385,7 @@ func extractContact(raw []byte) (doc, error) {
 
 	// Contacts have no text fields in the catalog; free text (q:) searches this one, made of what a person would
 	// type to find someone: name, email (also split at punctuation), phone, external id, companies, place.
-	d.text(contactTextField, append([]string{c.Name, c.Email, splitEmail(c.Email), c.Phone, string(c.ExternalID),
+	d.text(textField, append([]string{c.Name, c.Email, splitEmail(c.Email), c.Phone, string(c.ExternalID),
 		city, country}, companyNames...)...)
 
 	s := &d.sum
@@ -399,9 +399,11 @@ func extractContact(raw []byte) (doc, error) {
 	return d, nil
 }
 
-// contactTextField is the index field free text searches on contacts. It is not a catalog field (a leading "_"
-// keeps it apart from every catalog name).
-const contactTextField = "_text"
+// textField is the index field free text searches: for contacts, made of name, email, phone, companies and place
+// (contacts have no text fields in the catalog); for conversations, the title, subject, opening message and parts
+// at fixed array slots (see textSlots). It is not a catalog field (a leading "_" keeps it apart from every catalog
+// name).
+const textField = "_text"
 
 // customAttributes adds each custom attribute under its index field for its JSON type. Objects and lists
 // (relationship attributes) are not searchable and left out; so are nulls and empty strings.

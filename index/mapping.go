@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -19,27 +20,43 @@ import (
 // table's (search.go), which answers any of them over a million records in about a millisecond. So the index holds
 // only what words need:
 //
-//   - text fields (title, subject, source body, the parts, rating remarks): the English analyzer, with term vectors
-//     for phrase queries; conversation parts are one array field, so a phrase never straddles two parts;
+//   - textField: everything free text searches, in one field analysed by bleve's English analyzer, with term
+//     vectors (positions) for phrases. For conversations it is an array with fixed slots (textSlots): the title
+//     at 0, the subject at 1, the opening message at 2, each part from 3 on. A phrase cannot straddle two slots,
+//     so never two parts; q: is one term or phrase search on one field (measured at 1M conversations, a
+//     disjunction over four fields cost twice as much: 20 ms for a common word); and a filter on one text field
+//     (source_body:contains:refund) searches textField and keeps the matches whose positions lie in that field's
+//     slots. The catalog's title, source_subject, source_body and parts_body are therefore declared unindexed.
+//   - the other text fields (rating remarks) on their own, English-analysed, with term vectors;
 //   - ordField: the record's ordinal (table.Row.Ord) as one term with doc values, which connects a hit with the
-//     column table: a search tests each hit against a table filter by its ordinal, or, when the filter is
-//     selective, intersects the words with the filter's ordinals as terms; text-field filters collect the
-//     ordinals they match for the table to intersect.
+//     column table: a search tests each hit against a table filter by its ordinal, or, when the filter is tiny,
+//     intersects the words with the filter's ordinals as terms; text-field filters collect the ordinals they
+//     match for the table to intersect.
 //
 // Every other catalog field is declared with its type and analyzer (keyword, number, boolean) and Index: false.
 // Indexing them was measured at 20k conversations: a bleve number is sixteen prefix-coded terms, and with thirty
 // numeric fields per conversation they halved build throughput (747 vs 1,513 records per CPU second) and doubled
 // the index (5.0 vs 2.4 KB per record); the keyword and boolean terms cost another quarter (2,006 vs 2,664).
+// Indexing word pairs as well (to make two-word phrases a term lookup) made the 1M index 3.8 GB instead of 1.0 GB.
 //
 // Nothing is stored (the JSON lives in bbolt and hit summaries in the column table) and nothing goes to a
-// catch-all "_all" field (free text is an explicit query over the text fields). Dynamic mapping is off.
+// catch-all "_all" field (free text is an explicit query). Dynamic mapping is off.
 //
 // Documents are built here directly from a doc (Batch.IndexAdvanced) rather than by bleve's reflection over a
 // Go value; TestMapping_DocumentsMatchMapping proves the two produce the same fields.
 
+// textSlots are the array positions of the conversation text fields inside textField: the field's values occupy
+// slots first..last (inclusive). parts_body's values are the parts, in order.
+var textSlots = map[string][2]uint64{
+	"title":          {0, 0},
+	"source_subject": {1, 1},
+	"source_body":    {2, 2},
+	"parts_body":     {3, math.MaxUint32},
+}
+
 // mappingVersion identifies the mapping and what extract puts in a document. An index built under another version
 // is rebuilt from the store at open. Bump it with any change to either.
-const mappingVersion = "5"
+const mappingVersion = "6"
 
 // ordField holds each document's record ordinal.
 const ordField = "_ord"
@@ -49,15 +66,8 @@ type schema struct {
 	kind    query.Kind
 	catalog *query.Catalog
 	byIndex map[string]*query.Field // catalog fields by index field name
-	text    []textField             // fields free text searches, with their boosts
 	mapping *mapping.IndexMappingImpl
 	en, kw  analysis.Analyzer // text fields (and free text, and snippets); the ordinal
-}
-
-// textField is a field free text (q:) searches, and how much a match there counts.
-type textField struct {
-	name  string
-	boost float64
 }
 
 func newSchema(kind query.Kind) (*schema, error) {
@@ -79,27 +89,16 @@ func newSchema(kind query.Kind) (*schema, error) {
 			return nil, fmt.Errorf("catalog field %s: index name %q is not a plain bleve field name", f.Name, f.Index)
 		}
 		s.byIndex[f.Index] = f
-		add(f.Index, fieldMapping(valueTypeOf(f.Type)))
-		if f.Type == query.TypeText {
-			s.text = append(s.text, textField{name: f.Index, boost: textBoost(f.Index)})
+		fm := fieldMapping(valueTypeOf(f.Type))
+		if _, inText := textSlots[f.Index]; inText && kind == query.KindConversation {
+			fm.Index = false // indexed in textField's slots
 		}
+		add(f.Index, fm)
 	}
 	ord := fieldMapping(valKeyword)
 	ord.Index, ord.DocValues = true, true
 	add(ordField, ord)
-	if kind == query.KindContact {
-		add(contactTextField, fieldMapping(valText))
-		s.text = []textField{{name: contactTextField, boost: 1}}
-	} else {
-		// Free text on conversations reads what people wrote, not remarks attached to ratings.
-		keep := s.text[:0]
-		for _, tf := range s.text {
-			if tf.name == "title" || tf.name == "source_subject" || tf.name == "source_body" || tf.name == "parts_body" {
-				keep = append(keep, tf)
-			}
-		}
-		s.text = keep
-	}
+	add(textField, fieldMapping(valText))
 
 	im := mapping.NewIndexMapping()
 	im.DefaultMapping = dm
@@ -116,15 +115,6 @@ func newSchema(kind query.Kind) (*schema, error) {
 		return nil, fmt.Errorf("%s mapping: analyzers %q and %q are not registered", kind, en.AnalyzerName, keyword.Name)
 	}
 	return s, nil
-}
-
-// textBoost weighs a free-text match by where it is: a title or subject says what a conversation is about.
-func textBoost(field string) float64 {
-	switch field {
-	case "title", "source_subject":
-		return 2
-	}
-	return 1
 }
 
 func valueTypeOf(t query.FieldType) valueType {
@@ -168,13 +158,35 @@ func fieldMapping(t valueType) *mapping.FieldMapping {
 	return fm
 }
 
-// document builds the bleve document of d: its text fields and its ordinal.
+// document builds the bleve document of d: its text, in textField (and, for the few text fields outside it, in
+// their own fields), and its ordinal.
 func (s *schema) document(d *doc) *document.Document {
 	bd := document.NewDocument(d.id)
 	opts := fieldMapping(valText).Options()
+	add := func(name string, pos uint64, v string) {
+		bd.AddField(document.NewTextFieldCustom(name, []uint64{pos}, []byte(v), opts, s.en))
+	}
+	if s.kind == query.KindConversation {
+		// Every slot, empty or not, so positions are those bleve's mapping gives the same array.
+		for _, name := range [...]string{"title", "source_subject", "source_body"} {
+			v := ""
+			if f := d.field(name); f != nil {
+				v = f.strs[0]
+			}
+			add(textField, textSlots[name][0], v)
+		}
+		if f := d.field("parts_body"); f != nil {
+			for k, v := range f.strs {
+				add(textField, textSlots["parts_body"][0]+uint64(k), v)
+			}
+		}
+	}
 	for i := range d.fields {
 		f := &d.fields[i]
 		if f.typ != valText {
+			continue
+		}
+		if _, inText := textSlots[f.name]; inText && s.kind == query.KindConversation {
 			continue
 		}
 		for k, v := range f.strs {

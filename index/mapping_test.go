@@ -9,6 +9,8 @@ import (
 
 	"github.com/blevesearch/bleve/v2/document"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+
+	"github.com/intercom-replica/intercom-replica/query"
 )
 
 // describe renders a bleve document's fields after analysis: name, array positions, options and terms with their
@@ -87,6 +89,20 @@ func TestMapping_DocumentsMatchMapping(t *testing.T) {
 			case valBool:
 				values[f.name] = f.b
 			}
+		}
+		if rec.Kind == query.KindConversation {
+			var text []string // the slots of textField: title, subject, opening message, then the parts
+			for _, name := range []string{"title", "source_subject", "source_body"} {
+				v := ""
+				if f := static.field(name); f != nil {
+					v = f.strs[0]
+				}
+				text = append(text, v)
+			}
+			if f := static.field("parts_body"); f != nil {
+				text = append(text, f.strs...)
+			}
+			values[textField] = text
 		}
 		mapped := document.NewDocument(rec.ID)
 		if err := s.mapping.MapDocument(mapped, values); err != nil {

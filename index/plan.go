@@ -190,25 +190,117 @@ func tableClause(t query.Term) (table.Clause, bool) {
 }
 
 // bleveTerm translates a text-field term for the full-text index, in its positive form (the caller negates
-// not_contains): eq is every word in any order, contains a phrase.
+// not_contains): eq is every word in any order, contains a phrase. A conversation field kept in textField's slots
+// searches textField and keeps the matches inside its slots.
 func (s *schema) bleveTerm(t query.Term) bquery.Query {
-	text := t.Values[0].Str
-	if t.Op == query.OpEq {
-		mq := bquery.NewMatchQuery(text)
-		mq.SetField(t.Field.Index)
-		mq.Analyzer = en.AnalyzerName
-		mq.SetOperator(bquery.MatchQueryOperatorAnd)
-		return mq
+	field := t.Field.Index
+	slots, inText := textSlots[field]
+	inText = inText && s.kind == query.KindConversation
+	if inText {
+		field = textField
 	}
-	a := s.analyze(text, true)
+	a := s.analyze(t.Values[0].Str, t.Op != query.OpEq)
 	if len(a.terms) == 0 {
 		return bquery.NewMatchNoneQuery()
 	}
-	return phraseQuery(t.Field.Index, a, 1)
+	var q bquery.Query
+	if t.Op == query.OpEq {
+		mq := bquery.NewMatchQuery(a.text)
+		mq.SetField(field)
+		mq.Analyzer = en.AnalyzerName
+		mq.SetOperator(bquery.MatchQueryOperatorAnd)
+		q = mq
+	} else {
+		q = phraseQuery(field, a, 1)
+	}
+	if !inText {
+		return q
+	}
+	sq := &slotQuery{inner: q, lo: slots[0], hi: slots[1]}
+	if t.Op == query.OpEq {
+		sq.terms = a.terms
+	}
+	return sq
 }
 
-// phraseQuery matches the analysed phrase a as consecutive words within one value of field (bleve's phrase
-// search, which checks the positions of the words in every document that has them all).
+// slotQuery keeps the matches of a query on textField that lie within array slots lo..hi: with terms set, every
+// term must occur there (a field's eq); otherwise one matched location there is enough (a phrase, whose matched
+// locations are those of its occurrences, each within one slot).
+type slotQuery struct {
+	inner  bquery.Query
+	lo, hi uint64
+	terms  []string
+}
+
+func (q *slotQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	opts.IncludeTermVectors = true // the locations say which slot matched
+	child, err := q.inner.Searcher(ctx, i, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &slotSearcher{Searcher: child, q: q}, nil
+}
+
+type slotSearcher struct {
+	search.Searcher
+	q    *slotQuery
+	seen map[string]bool
+}
+
+func (s *slotSearcher) pass(d *search.DocumentMatch) bool {
+	if s.q.terms != nil {
+		if s.seen == nil {
+			s.seen = make(map[string]bool, len(s.q.terms))
+		}
+		clear(s.seen)
+	}
+	for _, ftl := range d.FieldTermLocations {
+		ap := ftl.Location.ArrayPositions
+		if ftl.Field != textField || len(ap) == 0 || ap[0] < s.q.lo || ap[0] > s.q.hi {
+			continue
+		}
+		if s.q.terms == nil {
+			return true
+		}
+		s.seen[ftl.Term] = true
+	}
+	if s.q.terms == nil {
+		return false
+	}
+	for _, t := range s.q.terms {
+		if !s.seen[t] {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *slotSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	for {
+		d, err := s.Searcher.Next(ctx)
+		if d == nil || err != nil {
+			return d, err
+		}
+		if s.pass(d) {
+			return d, nil
+		}
+		ctx.DocumentMatchPool.Put(d)
+	}
+}
+
+func (s *slotSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	d, err := s.Searcher.Advance(ctx, id)
+	if d == nil || err != nil {
+		return d, err
+	}
+	if s.pass(d) {
+		return d, nil
+	}
+	ctx.DocumentMatchPool.Put(d)
+	return s.Next(ctx)
+}
+
+// phraseQuery matches the analysed phrase a as consecutive words (stop-word gaps kept) within one value of field.
 func phraseQuery(field string, a analyzedText, boost float64) bquery.Query {
 	if len(a.terms) == 1 {
 		q := bquery.NewTermQuery(a.terms[0])
@@ -216,11 +308,11 @@ func phraseQuery(field string, a analyzedText, boost float64) bquery.Query {
 		q.SetBoost(boost)
 		return q
 	}
-	pq := bquery.NewMatchPhraseQuery(a.text)
-	pq.SetField(field)
-	pq.Analyzer = en.AnalyzerName
-	pq.SetBoost(boost)
-	return pq
+	offsets := make([]uint64, len(a.pos))
+	for i := range a.pos {
+		offsets[i] = uint64(a.pos[i] - a.pos[0])
+	}
+	return &phraseTermsQuery{field: field, terms: a.terms, offsets: offsets, boost: boost}
 }
 
 // ordTermsQuery matches the documents whose ordinal is in a (small) set, by their ordField terms. It scores zero:

@@ -259,25 +259,20 @@ func (s *schema) analyze(text string, phrase bool) analyzedText {
 	return a
 }
 
-// freeTextQuery matches every free-text term (all must match), each in any of the kind's text fields: a bare
-// word as a word, a quoted phrase as consecutive words within one field value (one conversation part).
+// freeTextQuery matches every free-text term (all must match) in textField: a bare word as a word, a quoted
+// phrase as consecutive words within one slot (one part).
 func (s *schema) freeTextQuery(text []analyzedText) bquery.Query {
 	all := make([]bquery.Query, 0, len(text))
 	for _, t := range text {
-		per := make([]bquery.Query, 0, len(s.text))
-		for _, tf := range s.text {
-			if t.phrase && len(t.terms) > 1 {
-				per = append(per, phraseQuery(tf.name, t, tf.boost))
-				continue
-			}
-			mq := bquery.NewMatchQuery(t.text)
-			mq.SetField(tf.name)
-			mq.Analyzer = en.AnalyzerName
-			mq.SetOperator(bquery.MatchQueryOperatorAnd)
-			mq.SetBoost(tf.boost)
-			per = append(per, mq)
+		if t.phrase && len(t.terms) > 1 {
+			all = append(all, phraseQuery(textField, t, 1))
+			continue
 		}
-		all = append(all, disjunction(per))
+		mq := bquery.NewMatchQuery(t.text)
+		mq.SetField(textField)
+		mq.Analyzer = en.AnalyzerName
+		mq.SetOperator(bquery.MatchQueryOperatorAnd)
+		all = append(all, mq)
 	}
 	return conjunction(all)
 }

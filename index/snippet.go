@@ -25,7 +25,7 @@ const (
 )
 
 // snippetFields are the fields snippets come from, in order of preference among equally good passages.
-var snippetFields = [...]string{"parts_body", "source_body", contactTextField, "title", "source_subject"}
+var snippetFields = [...]string{"parts_body", "source_body", textField, "title", "source_subject"}
 
 // addSnippets fills the Snippets of hits for the free text.
 func (r *Replica) addSnippets(ks *kindState, hits []Hit, text []analyzedText) error {
@@ -145,7 +145,7 @@ func (s *schema) snippets(d *doc, m *matcher) []string {
 			}
 		}
 		// Title and subject only speak when nothing in the body did.
-		if len(found) >= maxSnippets || (len(found) > 0 && (name == "source_body" || name == contactTextField)) {
+		if len(found) >= maxSnippets || (len(found) > 0 && (name == "source_body" || name == textField)) {
 			break
 		}
 	}
