@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // dict encodes a keyword column's distinct values as small integer codes (1, 2, ...; 0 means "no value"). It also
@@ -19,11 +20,34 @@ import (
 //
 // and a hit's value is found by binary search over the value starts. Values cannot contain NUL: the table replaces
 // it with U+FFFD on the way in, and patterns the same way.
+//
+// A scan reads every distinct value: about 30 MB for the authors' emails of a million conversations, 10 to 20 ms.
+// So starts_with and ends_with use sorted views instead (codes in value order and in reversed-value order: a binary
+// search finds the range), kept up to date lazily by merging in the codes added since; and contains keeps the sets
+// it computed, extending them over new values only, so the pages of one query (and repeated queries) scan once.
 type dict struct {
 	data   []byte   // "\x00" + v1 + "\x00" + v2 + "\x00" ...
 	starts []uint32 // starts[k] = offset of value code k+1
 	index  hashIndex
+
+	// Searches run under the table's read lock, concurrently; mu guards what they build. Views are never modified
+	// once built (a rebuild makes new slices), so a search may use the ones it got after unlocking.
+	mu      sync.Mutex
+	byValue []uint32 // codes 1..sorted in value order
+	byRev   []uint32 // the same codes in reversed-value order
+	sorted  int
+	cache   map[string]*containsSet
+	fifo    []string // cache keys, oldest first
 }
+
+// containsSet is the codes whose value contains a pattern, among codes 1..upTo.
+type containsSet struct {
+	set  bitset
+	upTo int
+}
+
+// maxCachedPatterns bounds the contains sets a dictionary keeps (each is a bit per distinct value).
+const maxCachedPatterns = 16
 
 func newDict() *dict {
 	return &dict{data: []byte{0}, index: newHashIndex()}
@@ -79,9 +103,13 @@ func (d *dict) match(op KeywordOp, vals []string) bitset {
 				set.set(c)
 			}
 		}
-	case Contains, Prefix, Suffix:
+	case Contains:
 		for _, v := range vals {
-			d.scan(op, v, set)
+			d.contains(v, set)
+		}
+	case Prefix, Suffix:
+		for _, v := range vals {
+			d.affix(op, v, set)
 		}
 	case Less, LessEq, Greater, GreaterEq:
 		for _, v := range vals {
@@ -97,7 +125,8 @@ func (d *dict) match(op KeywordOp, vals []string) bitset {
 	return set
 }
 
-func (d *dict) scan(op KeywordOp, v string, set bitset) {
+// scan adds to set the codes from code from on whose value satisfies op against v, by substring search.
+func (d *dict) scan(op KeywordOp, v string, set bitset, from int) {
 	var pat []byte
 	switch op {
 	case Contains:
@@ -114,11 +143,17 @@ func (d *dict) scan(op KeywordOp, v string, set bitset) {
 	case Suffix:
 		pat = append([]byte(v), 0)
 	}
-	from := 0
-	if op != Prefix {
-		from = 1 // skip the leading NUL so a hit always lies inside a value
+	if from > len(d.starts) {
+		return
 	}
-	for from < len(d.data) {
+	pos := 0
+	if from > 0 {
+		pos = int(d.starts[from-1]) - 1 // the NUL before value from
+	}
+	if op != Prefix {
+		pos++ // skip the NUL so a hit always lies inside a value
+	}
+	for from := pos; from < len(d.data); {
 		i := bytes.Index(d.data[from:], pat)
 		if i < 0 {
 			return
@@ -139,4 +174,110 @@ func (d *dict) scan(op KeywordOp, v string, set bitset) {
 			return
 		}
 	}
+}
+
+// contains adds to set the codes whose value contains v, from the cached set for v extended over new values.
+func (d *dict) contains(v string, set bitset) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	cs := d.cache[v]
+	if cs == nil {
+		if d.cache == nil {
+			d.cache = map[string]*containsSet{}
+		}
+		if len(d.fifo) >= maxCachedPatterns {
+			delete(d.cache, d.fifo[0])
+			d.fifo = d.fifo[1:]
+		}
+		cs = &containsSet{}
+		d.cache[v] = cs
+		d.fifo = append(d.fifo, v)
+	}
+	if cs.upTo < d.len() {
+		cs.set = cs.set.grow(d.len() + 1)
+		d.scan(Contains, v, cs.set, cs.upTo+1)
+		cs.upTo = d.len()
+	}
+	for w, word := range cs.set {
+		if w < len(set) {
+			set[w] |= word
+		}
+	}
+}
+
+// affix adds to set the codes whose value starts (Prefix) or ends (Suffix) with v: a range of a sorted view, plus
+// the codes added since the view was built.
+func (d *dict) affix(op KeywordOp, v string, set bitset) {
+	d.mu.Lock()
+	d.refreshViews()
+	byValue, byRev, sorted := d.byValue, d.byRev, d.sorted
+	d.mu.Unlock()
+	if op == Prefix {
+		i := sort.Search(len(byValue), func(i int) bool { return string(d.value(byValue[i])) >= v })
+		for ; i < len(byValue) && strings.HasPrefix(string(d.value(byValue[i])), v); i++ {
+			set.set(byValue[i])
+		}
+	} else {
+		i := sort.Search(len(byRev), func(i int) bool { return compareReversed(d.value(byRev[i]), v) >= 0 })
+		for ; i < len(byRev) && strings.HasSuffix(string(d.value(byRev[i])), v); i++ {
+			set.set(byRev[i])
+		}
+	}
+	d.scan(op, v, set, sorted+1)
+}
+
+// refreshViews merges the codes added since the sorted views were built, once they are more than an eighth of the
+// dictionary (at least 1,024): the unsorted tail is scanned by each search until then. The caller holds mu.
+func (d *dict) refreshViews() {
+	n := d.len()
+	if n-d.sorted <= max(1024, n/8) {
+		return
+	}
+	tail := make([]uint32, 0, n-d.sorted)
+	for c := d.sorted + 1; c <= n; c++ {
+		tail = append(tail, uint32(c))
+	}
+	byValueLess := func(a, b uint32) bool { return bytes.Compare(d.value(a), d.value(b)) < 0 }
+	byRevLess := func(a, b uint32) bool { return compareReversed(d.value(a), string(d.value(b))) < 0 }
+	d.byValue = mergeSorted(d.byValue, tail, byValueLess)
+	tailRev := append([]uint32(nil), tail...)
+	d.byRev = mergeSorted(d.byRev, tailRev, byRevLess)
+	d.sorted = n
+}
+
+// mergeSorted sorts tail and merges it with sorted (already in order) into a new slice.
+func mergeSorted(sorted, tail []uint32, less func(a, b uint32) bool) []uint32 {
+	sort.Slice(tail, func(i, j int) bool { return less(tail[i], tail[j]) })
+	out := make([]uint32, 0, len(sorted)+len(tail))
+	i, j := 0, 0
+	for i < len(sorted) || j < len(tail) {
+		if j >= len(tail) || (i < len(sorted) && !less(tail[j], sorted[i])) {
+			out = append(out, sorted[i])
+			i++
+		} else {
+			out = append(out, tail[j])
+			j++
+		}
+	}
+	return out
+}
+
+// compareReversed compares a and b as if both were written backwards.
+func compareReversed(a []byte, b string) int {
+	i, j := len(a)-1, len(b)-1
+	for ; i >= 0 && j >= 0; i, j = i-1, j-1 {
+		if a[i] != b[j] {
+			if a[i] < b[j] {
+				return -1
+			}
+			return 1
+		}
+	}
+	switch {
+	case i < 0 && j < 0:
+		return 0
+	case i < 0:
+		return -1
+	}
+	return 1
 }

@@ -379,3 +379,42 @@ func TestDict_PatternsFindEachValueOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestDict_SortedViewsAndCacheAgreeWithScan grows a dictionary past the size where starts_with and ends_with use
+// sorted views and contains uses cached sets, querying between growth steps, and compares every answer with the
+// plain string functions.
+func TestDict_SortedViewsAndCacheAgreeWithScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	d := newDict()
+	var vals []string
+	pats := []string{"u1", "u12", "@d3.com", ".com", "3@d", "7", "", "x", "u99@d9.org"}
+	for round := 0; round < 6; round++ {
+		for i := 0; i < 900; i++ {
+			v := fmt.Sprintf("u%d@d%d.%s", r.IntN(3000), r.IntN(20), []string{"com", "org"}[r.IntN(2)])
+			if d.lookup(v) == 0 {
+				vals = append(vals, v)
+			}
+			d.code(v)
+		}
+		for _, op := range []KeywordOp{Prefix, Suffix, Contains} {
+			for _, p := range pats {
+				got := d.match(op, []string{p})
+				n := 0
+				for _, v := range vals {
+					if keywordMatches(op, v, p) != got.has(d.lookup(v)) {
+						t.Fatalf("round %d op %d %q: value %q disagrees", round, op, p, v)
+					}
+					if keywordMatches(op, v, p) {
+						n++
+					}
+				}
+				if got.count() != n {
+					t.Fatalf("round %d op %d %q: %d codes, want %d", round, op, p, got.count(), n)
+				}
+			}
+		}
+	}
+	if d.sorted == 0 || len(d.cache) == 0 {
+		t.Fatalf("views (%d sorted) or cache (%d patterns) never used", d.sorted, len(d.cache))
+	}
+}
