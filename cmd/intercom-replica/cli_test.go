@@ -78,6 +78,7 @@ func newUserEnv(t *testing.T, extra ...string) *userEnv {
 		"XDG_DATA_HOME=" + filepath.Join(home, "data"),
 		"XDG_CONFIG_HOME=" + filepath.Join(home, "config"),
 		"TZ=UTC",
+		raceExitEnv,
 	}, extra...)}
 }
 
@@ -133,7 +134,7 @@ func demoCopy(t *testing.T) string {
 	demoOnce.Do(func() {
 		demoTemplate = filepath.Join(filepath.Dir(binary), "demo")
 		cmd := exec.Command(binary, "status", "--demo", "--config", "", "--data-dir", demoTemplate)
-		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Dir(binary), "TZ=UTC"}
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH"), "HOME=" + filepath.Dir(binary), "TZ=UTC", raceExitEnv}
 		if out, err := cmd.CombinedOutput(); err != nil {
 			demoErr = fmt.Errorf("sync the demo template: %v\n%s", err, out)
 		}
@@ -262,3 +263,7 @@ func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// raceExitEnv stops a race-enabled binary from waiting a second at exit (the race detector's default, to let
+// goroutines report), which would add a second to every command the tests run.
+const raceExitEnv = "GORACE=atexit_sleep_ms=0"

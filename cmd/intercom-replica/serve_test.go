@@ -474,6 +474,19 @@ func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
 	if err != nil || !strings.Contains(stdout.String(), "Bearer token:  "+strings.TrimSpace(string(token))) {
 		t.Errorf("the printed token is not the demo's (%v):\n%s", err, stdout)
 	}
+
+	// The README shows what a new user sees, with its own port, token and directory.
+	want := readmeBlockAfter(t, "printing what to connect to:")
+	readmeToken := regexp.MustCompile(`Bearer token:  (\S+)`).FindStringSubmatch(want)
+	if readmeToken == nil {
+		t.Fatalf("README's output has no token:\n%s", want)
+	}
+	got := strings.ReplaceAll(stdout.String(), printed.FindStringSubmatch(stdout.String())[1], "http://127.0.0.1:8080")
+	got = strings.ReplaceAll(got, strings.TrimSpace(string(token)), readmeToken[1])
+	got = strings.ReplaceAll(got, dir, "~/.local/share/intercom-replica/demo")
+	if got != want {
+		t.Errorf("serve --demo on a terminal prints other than the README shows:\n%s", lineDiff(want, got))
+	}
 	cancel()
 	if code := <-done; code != exitOK {
 		t.Errorf("serve after cancellation: exit %d\n%s", code, stderr)
