@@ -92,6 +92,9 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 
 	acc, err = openReplicaAccess(ctx, dir, accessOptions{Logger: log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(log)})
 	if err != nil {
+		if ctx.Err() != nil {
+			return nil // interrupted while waiting for the replica
+		}
 		return err
 	}
 	if self, pid := acc.Owner(); !self {
@@ -174,6 +177,9 @@ func (s *serve) own(ctx context.Context, r *index.Replica) (role ownerRole, err 
 	role.Fresh = policy
 	if !s.cfg.Sync.Enabled {
 		s.log.Info("sync.enabled is false: serving the replica as it is, without live lookups")
+		if s.demo {
+			return role, syncDemo(ctx, s.cfg, r, s.log) // but the demo workspace is there to be served
+		}
 		return role, nil
 	}
 	defer func() {

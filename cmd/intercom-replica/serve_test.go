@@ -4,12 +4,16 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/hmac"
+	"crypto/sha1"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -325,7 +329,17 @@ func statusJSON(t *testing.T, e *userEnv, dir string) statusDoc {
 func TestServe_DemoOverHTTP(t *testing.T) {
 	dir := demoCopy(t)
 	e := newUserEnv(t)
-	cmd := e.command("serve", "--demo", "--transport", "http", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir)
+	// Webhooks on: the syncer's receiver is mounted on the same listener.
+	const secret = "demo-webhook-client-secret"
+	secretFile := filepath.Join(e.home, "client_secret")
+	config := filepath.Join(e.home, "config.yaml")
+	if err := os.WriteFile(secretFile, []byte(secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(config, []byte("sync:\n  webhooks:\n    enabled: true\n    client_secret_file: "+secretFile+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cmd := e.command("serve", "--demo", "--transport", "http", "--listen", "127.0.0.1:0", "--config", config, "--data-dir", dir)
 	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
@@ -385,8 +399,35 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 		}
 	}
 
+	// A signed notification is the syncer's (no bearer token: Intercom signs instead); an unsigned one is refused.
+	body := []byte(`{"type":"notification_event","id":"notif_1","topic":"conversation.deleted","created_at":1767225600,` +
+		`"data":{"item":{"type":"conversation","id":"215470000000187"}}}`)
+	mac := hmac.New(sha1.New, []byte(secret))
+	mac.Write(body)
+	for _, sig := range []string{"", "sha1=" + hex.EncodeToString(mac.Sum(nil))} {
+		resp, err := http.Post(base+"/webhooks/intercom", "application/json", bytes.NewReader(body))
+		if sig != "" {
+			req, _ := http.NewRequest(http.MethodPost, base+"/webhooks/intercom", bytes.NewReader(body))
+			req.Header.Set("X-Hub-Signature", sig)
+			resp.Body.Close()
+			resp, err = http.DefaultClient.Do(req)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if want := map[bool]int{false: http.StatusUnauthorized, true: http.StatusOK}[sig != ""]; resp.StatusCode != want {
+			t.Errorf("webhook signed %v: %d, want %d", sig != "", resp.StatusCode, want)
+		}
+	}
+	// The signed conversation.deleted reached the replica: the record is a tombstone now.
+	code, out, errOut := e.run(t, "get", "--config", "", "--data-dir", dir, "conversation_215470000000187")
+	if code != exitRuntime || !strings.Contains(errOut, "conversation 215470000000187 was deleted in Intercom") {
+		t.Errorf("get after a signed conversation.deleted: exit %d\n%s%s", code, out, errOut)
+	}
+
 	// The read commands work beside the server, through it.
-	out, _ := e.mustRun(t, "status", "--config", "", "--data-dir", dir)
+	out, _ = e.mustRun(t, "status", "--config", "", "--data-dir", dir)
 	if !strings.Contains(out, fmt.Sprintf("Served by pid %d", cmd.Process.Pid)) {
 		t.Errorf("status beside serve:\n%s", out)
 	}
@@ -402,7 +443,7 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 	if n := strings.Count(out, "\n"); n != 149 {
 		t.Errorf("export beside serve: %d lines", n)
 	}
-	code, _, errOut := e.run(t, "reindex", "--config", "", "--data-dir", dir)
+	code, _, errOut = e.run(t, "reindex", "--config", "", "--data-dir", dir)
 	if code != exitRuntime || !strings.Contains(errOut, fmt.Sprintf("in use by pid %d (a serve?); reindex needs it to itself", cmd.Process.Pid)) {
 		t.Errorf("reindex beside serve: exit %d\n%s", code, errOut)
 	}
