@@ -318,7 +318,8 @@ func (a *replicaAccess) Run(ctx context.Context) error {
 }
 
 // Close gives the replica up: it stops the owner's services (the socket first, so no process is left forwarding
-// to a replica about to close), then closes the replica, whose lock the next owner then takes.
+// to a replica about to close), then closes the replica, whose lock the next owner then takes. Later calls do
+// nothing.
 func (a *replicaAccess) Close() error {
 	a.stop()
 	a.turn <- struct{}{} // wait for a takeover in flight to finish (or give up, as life has ended)
@@ -327,11 +328,13 @@ func (a *replicaAccess) Close() error {
 	for _, c := range a.closers {
 		c()
 	}
+	a.closers = nil
 	if h := a.cur.Load(); h != nil && h.client != nil {
 		h.client.Close()
 	}
-	if a.replica != nil {
-		return a.replica.Close()
+	if r := a.replica; r != nil {
+		a.replica = nil
+		return r.Close()
 	}
 	return nil
 }
