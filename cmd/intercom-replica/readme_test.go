@@ -244,7 +244,7 @@ func (w *readmeWorld) run(name, cmdline string, args []string) string {
 	// exec, so that a signal reaches the program itself; through env when the line sets variables first.
 	cmd := exec.Command("sh", "-c", "exec env "+cmdline)
 	cmd.Env, cmd.Dir = w.env, w.home
-	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	cmd.Stderr = stderr
 	switch {
 	case sub == "serve" && !httpServe:
@@ -287,7 +287,7 @@ func (w *readmeWorld) run(name, cmdline string, args []string) string {
 }
 
 // stdioSession starts a stdio serve the way an MCP client does and checks it serves the six tools.
-func (w *readmeWorld) stdioSession(name string, cmd *exec.Cmd, stderr *lockedBuffer) {
+func (w *readmeWorld) stdioSession(name string, cmd *exec.Cmd, stderr *syncBuffer) {
 	t := w.t
 	stdin, err := cmd.StdinPipe()
 	if err != nil {

@@ -31,7 +31,7 @@ type stdioServer struct {
 	cmd     *exec.Cmd
 	session *sdk.ClientSession
 	stdout  *lineRecorder
-	stderr  *lockedBuffer
+	stderr  *syncBuffer
 	exited  chan struct{}
 	exitErr error
 }
@@ -47,7 +47,7 @@ func startStdio(t *testing.T, e *userEnv, args ...string) *stdioServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &stdioServer{cmd: e.command(append([]string{"serve"}, args...)...), stdout: &lineRecorder{}, stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	s := &stdioServer{cmd: e.command(append([]string{"serve"}, args...)...), stdout: &lineRecorder{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
 	s.cmd.Stdin, s.cmd.Stdout, s.cmd.Stderr = inR, outW, s.stderr
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -132,24 +132,6 @@ func (r *lineRecorder) checkJSONRPC(t *testing.T) {
 	if lines == 0 {
 		t.Error("the server wrote nothing to stdout")
 	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for a process to write while the test reads it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
 
 // toolCall is one call of each tool on the demo workspace, with what its text must hold.
@@ -340,7 +322,7 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 		t.Fatal(err)
 	}
 	cmd := e.command("serve", "--demo", "--transport", "http", "--listen", "127.0.0.1:0", "--config", config, "--data-dir", dir)
-	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = stdout, stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -485,7 +467,7 @@ func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { retur
 // stdin, so the demo serves HTTP and says how to connect, unless a transport was chosen.
 func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
 	dir := demoCopy(t)
-	stdout, stderr := &lockedBuffer{}, &lockedBuffer{}
+	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	stdin, typing := io.Pipe()
 	defer typing.Close()
 	m := &Main{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: func(string) string { return "" }, stdinTerminal: func() bool { return true }}
