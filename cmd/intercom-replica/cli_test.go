@@ -11,7 +11,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -52,12 +51,10 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// goTool is the go command that runs these tests.
+// goTool is the go command that runs these tests: go test puts its GOROOT/bin first on the PATH of the tests.
 func goTool() string {
-	if p := filepath.Join(runtime.GOROOT(), "bin", "go"); runtime.GOROOT() != "" {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
+	if p, err := exec.LookPath("go"); err == nil {
+		return p
 	}
 	return "go"
 }
