@@ -18,7 +18,7 @@ func TestSearch_DemoGolden(t *testing.T) {
 		{"filters", []string{"object_type:conversations state:open source_type:email limit:5"}},
 		{"contacts", []string{"object_type:contacts email_domain:gmail.com limit:5"}},
 		{"no-match", []string{"object_type:conversations q:zebra"}},
-		{"json", []string{"--json", "object_type:conversations q:refund tag:billing limit:3"}},
+		{"json", []string{"--json", "object_type:conversations state:snoozed tag:billing limit:3"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _ := e.mustRun(t, append([]string{"search", "--config", "", "--data-dir", dir}, tc.args...)...)
