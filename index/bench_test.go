@@ -221,6 +221,35 @@ func BenchmarkSearch(b *testing.B) {
 	}
 }
 
+// BenchmarkSearchUncached measures keyword patterns that the dictionary has not seen before (BenchmarkSearch repeats
+// one query, whose contains set the dictionary caches): each iteration asks for a different substring.
+func BenchmarkSearchUncached(b *testing.B) {
+	r := benchReplica(b)
+	ctx := context.Background()
+	for _, tc := range []struct{ name, format string }{
+		{"keyword-contains", "object_type:conversations source_author_email:contains:%03d@"},
+		{"keyword-ends-with", "object_type:conversations source_author_email:ends_with:%d.com"},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			var lat latencies
+			i := 0
+			for b.Loop() {
+				q, err := query.Parse(fmt.Sprintf(tc.format, i%1000), query.Options{Now: benchNow})
+				if err != nil {
+					b.Fatal(err)
+				}
+				i++
+				t0 := time.Now()
+				if _, err := r.Search(ctx, q); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			lat.report(b)
+		})
+	}
+}
+
 // BenchmarkSearchPage compares the first page of a broad filter, and of a relevance-ranked search, with page 50
 // reached through cursors.
 func BenchmarkSearchPage(b *testing.B) {
@@ -337,13 +366,15 @@ func BenchmarkReindex(b *testing.B) {
 	}
 }
 
-// BenchmarkOpen measures opening the benchmark dataset: loading the column table from the stored rows.
+// BenchmarkOpen measures opening the benchmark dataset (loading the column table from the stored rows) and the
+// memory the open replica holds: the Go heap after a collection, and the column tables' own estimate.
 func BenchmarkOpen(b *testing.B) {
 	r := benchReplica(b)
 	dir := r.dir
 	if err := r.Close(); err != nil {
 		b.Fatal(err)
 	}
+	benchRep = nil
 	defer func() {
 		benchRep, benchErr = Open(context.Background(), dir, Options{})
 	}()
@@ -352,11 +383,25 @@ func BenchmarkOpen(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		b.StopTimer()
+		runtime.GC()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
 		b.ReportMetric(float64(ms.HeapAlloc)/(1<<20), "heap-MiB")
+		st, err := r.Status(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		tableBytes := 0
+		for _, k := range st.Kinds {
+			tableBytes += k.TableBytes
+		}
+		b.ReportMetric(float64(tableBytes)/(1<<20), "table-MiB")
 		if err := r.Close(); err != nil {
 			b.Fatal(err)
 		}
+		r = nil
+		runtime.GC()
+		b.StartTimer()
 	}
 }

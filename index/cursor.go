@@ -17,12 +17,19 @@ import (
 // that stay put). It is opaque to callers: base64url of
 //
 //	version (1 byte) | order (1 byte: 't' recency, 's' relevance) | query fingerprint (8 bytes) |
-//	't': updated_at (varint) | 's': score (float64 bits, 8 bytes) | then the id
+//	't': updated_at (varint), then the id |
+//	's': score (float64 bits, 8 bytes), then the ids of the hits returned so far with exactly that score
+//	     (uvarint count, then each length-prefixed)
+//
+// Relevance results are sorted by score alone: a tie-break key would have bleve load it for every hit, not just
+// the page's (measured at 1M conversations: ids cost 45% of a free-text search, an ordinal doc value as much). So
+// the next page asks for everything scoring at most the cursor's score and drops the ids the cursor lists: ties
+// at the boundary are neither skipped nor repeated, whatever order bleve gives them.
 //
 // The fingerprint binds the cursor to its query (kind, filters and free text, not the page size), so a cursor
 // passed with another query is refused with a clear error rather than silently yielding a wrong page.
 
-const cursorVersion = 1
+const cursorVersion = 3
 
 // order is how a result is sorted.
 type order byte
@@ -36,18 +43,33 @@ type cursor struct {
 	order     order
 	updatedAt int64
 	score     float64
-	id        string
+	id        string   // recency
+	seen      []string // relevance: the hits returned so far with exactly score
 }
+
+// maxSeen bounds the ids a relevance cursor carries. More hits than this with one identical score is a degenerate
+// result (a word in every document of a template); the cursor then lists none, which makes the next page start
+// below that score, skipping the rest of the tie rather than repeating part of it.
+const maxSeen = 256
 
 func encodeCursor(fp [8]byte, c cursor) string {
 	b := []byte{cursorVersion, byte(c.order)}
 	b = append(b, fp[:]...)
 	if c.order == byRecency {
 		b = binary.AppendVarint(b, c.updatedAt)
+		b = append(b, c.id...)
 	} else {
 		b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.score))
+		seen := c.seen
+		if len(seen) > maxSeen {
+			seen = nil // too many ties to list: the next page starts below this score
+		}
+		b = binary.AppendUvarint(b, uint64(len(seen)))
+		for _, id := range seen {
+			b = binary.AppendUvarint(b, uint64(len(id)))
+			b = append(b, id...)
+		}
 	}
-	b = append(b, c.id...)
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
@@ -60,24 +82,26 @@ func decodeCursor(s string, fp [8]byte, o order) (cursor, error) {
 	if order(b[1]) != o || [8]byte(b[2:10]) != fp {
 		return cursor{}, fmt.Errorf("starting_after belongs to a different query; a cursor only continues the query that returned it (same filters and free text): %w", ErrInvalidCursor)
 	}
+	corrupt := fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
 	c := cursor{order: o}
 	rest := b[10:]
 	if o == byRecency {
 		v, n := binary.Varint(rest)
-		if n <= 0 {
-			return cursor{}, fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
+		if n <= 0 || n == len(rest) {
+			return cursor{}, corrupt
 		}
-		c.updatedAt, rest = v, rest[n:]
-	} else {
-		if len(rest) < 8 {
-			return cursor{}, fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
-		}
-		c.score, rest = math.Float64frombits(binary.BigEndian.Uint64(rest)), rest[8:]
+		c.updatedAt, c.id = v, string(rest[n:])
+		return c, nil
 	}
-	if len(rest) == 0 {
-		return cursor{}, fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
+	if len(rest) < 9 {
+		return cursor{}, corrupt
 	}
-	c.id = string(rest)
+	c.score = math.Float64frombits(binary.BigEndian.Uint64(rest))
+	d := decoder{b: rest[8:]}
+	c.seen = d.list()
+	if d.err != nil || len(d.b) != 0 || len(c.seen) > maxSeen {
+		return cursor{}, corrupt
+	}
 	return c, nil
 }
 

@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -149,5 +150,32 @@ func TestSearch_CursorBoundToQuery(t *testing.T) {
 	}
 	if got := hitIDs(res); len(got) != 2 || got[0] != "1004" || got[1] != "1006" {
 		t.Errorf("second page = %v, want [1004 1006]", got)
+	}
+}
+
+// TestSearch_CursorRelevanceTies pages through a result where every hit has the same score, with pages smaller
+// than the tie: no hit is skipped or repeated although bleve orders ties as it likes.
+func TestSearch_CursorRelevanceTies(t *testing.T) {
+	r := mustOpen(t, "")
+	var recs []Record
+	for i := 0; i < 60; i++ {
+		recs = append(recs, Record{Kind: query.KindConversation, ID: fmt.Sprint(5000 + i), Raw: []byte(fmt.Sprintf(
+			`{"type":"conversation","id":"%d","updated_at":%d,"source":{"body":"identical words here"}}`, 5000+i, 1000+i%3))})
+	}
+	mustApply(t, r, Batch{Records: recs})
+	q := mustParse(t, "object_type:conversations q:identical")
+	if res := mustSearch(t, r, q); res.Hits[0].Score != res.Hits[len(res.Hits)-1].Score {
+		t.Fatalf("scores differ: %v .. %v; the test needs a tie", res.Hits[0].Score, res.Hits[len(res.Hits)-1].Score)
+	}
+	ids, total := walk(t, r, q, 7, nil)
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if seen[id] {
+			t.Fatalf("%s returned twice", id)
+		}
+		seen[id] = true
+	}
+	if len(ids) != 60 || total != 60 {
+		t.Fatalf("walked %d of %d", len(ids), total)
 	}
 }

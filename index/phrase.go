@@ -107,19 +107,16 @@ func (s *phraseSearcher) align(ctx *search.SearchContext, id bleveindex.IndexInt
 }
 
 // occurs reports whether the words stand at their offsets somewhere in the current document, collecting the
-// locations where the phrase starts.
+// locations where the phrase starts. Every location is in s.field (each word's searcher reads that field only).
 func (s *phraseSearcher) occurs() bool {
 	s.firsts = s.firsts[:0]
 	for _, a := range s.cur[0].FieldTermLocations {
-		if a.Field != s.field {
-			continue
-		}
 		ok := true
 		for k := 1; k < len(s.cur) && ok; k++ {
 			ok = false
 			want := a.Location.Pos + s.offsets[k]
 			for _, b := range s.cur[k].FieldTermLocations {
-				if b.Field == s.field && b.Location.Pos == want && samePositions(a.Location.ArrayPositions, b.Location.ArrayPositions) {
+				if b.Location.Pos == want && samePositions(a.Location.ArrayPositions, b.Location.ArrayPositions) {
 					ok = true
 					break
 				}

@@ -15,8 +15,9 @@ type Result struct {
 // Hit is one record of a result with what a tool shows about it, taken from the index without reading the stored
 // record (snippets excepted, see Snippets). Fields that do not apply to the hit's kind are zero.
 //
-// Order: with free text (q:) hits are ranked by relevance (Score, highest first); without, by UpdatedAt, most
-// recent first. Ties are broken by ID, highest first, so the order is total and cursors are stable.
+// Order: with free text (q:) hits are ranked by relevance (Score, highest first; ties in an internal order that
+// stays put); without, by UpdatedAt, most recent first, ties by ID, highest first. The order is total, so cursors
+// neither skip nor repeat.
 type Hit struct {
 	Kind query.Kind
 	ID   string

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 
 	"github.com/blevesearch/bleve/v2"
@@ -191,10 +192,23 @@ func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Que
 			top = &ordQuery{inner: bq, keep: keep}
 		}
 	}
-	req := bleve.NewSearchRequestOptions(top, limit+1, 0, false)
-	req.SortBy([]string{"-_score", "-_id"})
+	// Sorted by score alone (see cursor.go): after a cursor, ask for everything scoring at most its score (bleve's
+	// search-after is strict, so the bound is the next float up) and drop the ties the cursor already returned.
+	size := limit + 1
+	var seen map[string]bool
+	req := bleve.NewSearchRequestOptions(top, size, 0, false)
 	if after != nil {
-		req.SearchAfter = []string{strconv.FormatFloat(after.score, 'g', -1, 64), after.id}
+		seen = make(map[string]bool, len(after.seen))
+		for _, id := range after.seen {
+			seen[id] = true
+		}
+		req.Size += len(seen)
+		req.SortBy([]string{"-_score"})
+		bound := after.score
+		if len(seen) > 0 {
+			bound = math.Nextafter(bound, math.Inf(1))
+		}
+		req.SearchAfter = []string{strconv.FormatFloat(bound, 'g', -1, 64)}
 	}
 
 	ks.tiMu.RLock()
@@ -208,21 +222,33 @@ func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Que
 	if err != nil {
 		return Result{}, cursor{}, false, err
 	}
-	more := len(sr.Hits) > limit
-	if more {
-		sr.Hits = sr.Hits[:limit]
+	hits := sr.Hits[:0]
+	for _, dm := range sr.Hits {
+		if !seen[dm.ID] {
+			hits = append(hits, dm)
+		}
 	}
-	res := Result{Total: int(sr.Total), Hits: make([]Hit, 0, len(sr.Hits))}
+	more := len(hits) > limit
+	if more {
+		hits = hits[:limit]
+	}
+	res := Result{Total: int(sr.Total), Hits: make([]Hit, 0, len(hits))}
 	var last cursor
 	ks.mu.RLock()
-	for _, dm := range sr.Hits {
+	for _, dm := range hits {
 		h := Hit{Kind: ks.kind, ID: dm.ID}
 		if sum, ok := ks.table.Summary(dm.ID); ok {
 			u, _ := ks.table.Has(dm.ID)
 			h = summaryHit(ks.kind, dm.ID, u, sum)
 		} // else deleted between the two reads: the index has not caught up with the table yet
 		h.Score = dm.Score
-		last = cursor{order: byRelevance, score: dm.Score, id: dm.ID}
+		if dm.Score != last.score || len(res.Hits) == 0 {
+			last = cursor{order: byRelevance, score: dm.Score}
+			if after != nil && dm.Score == after.score {
+				last.seen = append(last.seen, after.seen...) // still in the cursor's tie
+			}
+		}
+		last.seen = append(last.seen, dm.ID)
 		res.Hits = append(res.Hits, h)
 	}
 	ks.mu.RUnlock()
