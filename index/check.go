@@ -84,12 +84,15 @@ func (r *Replica) checkKind(ctx context.Context, ks *kindState) error {
 	} else if persisted != ks.indexed {
 		report("full-text index records sequence %d, the replica believes %d", persisted, ks.indexed)
 	}
-	indexOrds, dups, err := ks.ti.allOrds(ctx)
+	indexOrds, dups, stale, err := ks.ti.allOrds(ctx, ks.ords)
 	if err != nil {
 		return err
 	}
 	for _, id := range dups {
 		report("full-text index holds %s twice", id)
+	}
+	for _, id := range stale {
+		report("the ordinal cache disagrees with the doc values of %s", id)
 	}
 	ks.mu.RLock()
 	for id, ord := range indexOrds {

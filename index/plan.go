@@ -346,12 +346,13 @@ func conjunction(qs []bquery.Query) bquery.Query {
 	return bquery.NewConjunctionQuery(qs)
 }
 
-// ordQuery wraps a query to connect it with the column table through record ordinals (the ordField doc value):
-// with keep set, only hits whose ordinal is in keep pass (a table filter applied inside a ranked search, counted
-// in its total); with collect set, every hit's ordinal is added to *collect and no hit is returned (the matches of
-// a text term, for the table to intersect).
+// ordQuery wraps a query to connect it with the column table through record ordinals: with keep set, only hits
+// whose ordinal is in keep pass (a table filter applied inside a ranked search, counted in its total); with collect
+// set, every hit's ordinal is added to *collect and no hit is returned (the matches of a text term, for the table
+// to intersect). Ordinals come from the cache of per-segment arrays (ordcache.go), else from doc values.
 type ordQuery struct {
 	inner   bquery.Query
+	cache   *ordCache
 	keep    table.OrdSet
 	collect *table.OrdSet
 }
@@ -361,21 +362,30 @@ func (q *ordQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, m map
 	if err != nil {
 		return nil, err
 	}
-	dvr, err := i.DocValueReader([]string{ordField})
-	if err != nil {
-		_ = child.Close()
-		return nil, err
+	os := &ordSearcher{Searcher: child, q: q}
+	if q.cache != nil {
+		os.view, _, err = q.cache.view(i)
+		if err != nil {
+			_ = child.Close()
+			return nil, err
+		}
 	}
-	os := &ordSearcher{Searcher: child, dvr: dvr, q: q}
-	os.visitFn = os.visit // one closure per search, not one per hit
+	if os.view == nil {
+		if os.dvr, err = i.DocValueReader([]string{ordField}); err != nil {
+			_ = child.Close()
+			return nil, err
+		}
+		os.visitFn = os.visit // one closure per search, not one per hit
+	}
 	return os, nil
 }
 
 // ordSearcher filters or collects its child's hits by ordinal (see ordQuery).
 type ordSearcher struct {
 	search.Searcher
-	dvr     bleveindex.DocValueReader
 	q       *ordQuery
+	view    *ordView
+	dvr     bleveindex.DocValueReader
 	ord     uint32
 	ok      bool
 	visitFn bleveindex.DocValueVisitor
@@ -389,9 +399,13 @@ func (s *ordSearcher) visit(_ string, term []byte) {
 
 // pass reports whether d goes on to the collector, collecting its ordinal in collect mode.
 func (s *ordSearcher) pass(d *search.DocumentMatch) (bool, error) {
-	s.ok = false
-	if err := s.dvr.VisitDocValues(d.IndexInternalID, s.visitFn); err != nil {
-		return false, err
+	if s.view != nil {
+		s.ord, s.ok = s.view.ord(d.IndexInternalID)
+	} else {
+		s.ok = false
+		if err := s.dvr.VisitDocValues(d.IndexInternalID, s.visitFn); err != nil {
+			return false, err
+		}
 	}
 	if !s.ok {
 		return false, nil // a document without an ordinal cannot be in the table

@@ -64,6 +64,7 @@ type kindState struct {
 
 	tiMu sync.RWMutex // guards the ti pointer, swapped by a rebuild; searches read-lock it while they search
 	ti   *textIndex
+	ords *ordCache // ordinals of the index's segments, shared by searches
 
 	// The fields below are guarded by the replica's writeMu (and only touched by Open before it returns).
 
@@ -130,7 +131,7 @@ func (r *Replica) openKind(ctx context.Context, kind query.Kind) error {
 	if err != nil {
 		return err
 	}
-	ks := &kindState{kind: kind, schema: sch, path: filepath.Join(r.dir, indexDir, string(kind))}
+	ks := &kindState{kind: kind, schema: sch, path: filepath.Join(r.dir, indexDir, string(kind)), ords: &ordCache{}}
 	r.kinds[kind] = ks
 	if err := r.loadTable(ctx, ks); err != nil {
 		return err

@@ -129,7 +129,7 @@ func (r *Replica) searchRecent(ctx context.Context, ks *kindState, q query.Query
 // collectOrds returns the ordinals of the documents bq matches in the kind's full-text index.
 func (r *Replica) collectOrds(ctx context.Context, ks *kindState, bq bquery.Query) (table.OrdSet, error) {
 	var set table.OrdSet
-	req := bleve.NewSearchRequestOptions(&ordQuery{inner: bq, collect: &set}, 0, 0, false)
+	req := bleve.NewSearchRequestOptions(&ordQuery{inner: bq, cache: ks.ords, collect: &set}, 0, 0, false)
 	req.Score = "none"
 	ks.tiMu.RLock()
 	defer ks.tiMu.RUnlock()
@@ -189,7 +189,7 @@ func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Que
 			// their (for phrases, expensive) verification; a conjunction lets the few ordinals skip ahead.
 			bq.Must = conjunction(append(must, &ordTermsQuery{ords: keep}))
 		} else {
-			top = &ordQuery{inner: bq, keep: keep}
+			top = &ordQuery{inner: bq, cache: ks.ords, keep: keep}
 		}
 	}
 	// Sorted by score alone (see cursor.go): after a cursor, ask for everything scoring at most its score (bleve's

@@ -143,43 +143,47 @@ func dirSize(path string) int64 {
 	return n
 }
 
-// allOrds returns the ordinal of every document in the index by id (for Check: it reads the whole index). A
-// document without an ordinal maps to -1; an id seen twice is reported in dups.
-func (ti *textIndex) allOrds(ctx context.Context) (map[string]int64, []string, error) {
+// allOrds returns the ordinal of every document in the index by id, read from doc values (for Check: it reads the
+// whole index). A document without an ordinal maps to -1; an id seen twice is reported in dups; a document whose
+// ordinal in cache differs from its doc value is reported in stale.
+func (ti *textIndex) allOrds(ctx context.Context, cache *ordCache) (ords map[string]int64, dups, stale []string, err error) {
 	adv, err := ti.idx.Advanced()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	rd, err := adv.Reader()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer rd.Close()
 	all, err := rd.DocIDReaderAll()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer all.Close()
 	dvr, err := rd.DocValueReader([]string{ordField})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
-	out := map[string]int64{}
-	var dups []string
+	view, _, err := cache.view(rd)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ords = map[string]int64{}
 	for {
 		if err := ctx.Err(); err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		iid, err := all.Next()
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		if iid == nil {
-			return out, dups, nil
+			return ords, dups, stale, nil
 		}
 		id, err := rd.ExternalID(iid)
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
 		ord := int64(-1)
 		err = dvr.VisitDocValues(iid, func(_ string, term []byte) {
@@ -188,11 +192,16 @@ func (ti *textIndex) allOrds(ctx context.Context) (map[string]int64, []string, e
 			}
 		})
 		if err != nil {
-			return nil, nil, err
+			return nil, nil, nil, err
 		}
-		if _, seen := out[id]; seen {
+		if _, seen := ords[id]; seen {
 			dups = append(dups, id)
 		}
-		out[id] = ord
+		ords[id] = ord
+		if view != nil {
+			if got, ok := view.ord(iid); !ok || int64(got) != ord {
+				stale = append(stale, id)
+			}
+		}
 	}
 }
