@@ -5,8 +5,8 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	segment "github.com/blevesearch/scorch_segment_api/v2"
 	bleveindex "github.com/blevesearch/bleve_index_api"
+	segment "github.com/blevesearch/scorch_segment_api/v2"
 )
 
 // Filtering full-text hits by a table filter needs each hit's record ordinal. Reading it as a doc value costs
