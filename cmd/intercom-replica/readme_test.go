@@ -272,6 +272,9 @@ func (w *readmeWorld) run(name, cmdline string, args []string) string {
 				t.Fatalf("%s: not serving after a minute\nstderr:\n%s", name, stderr)
 			}
 		}
+		if sub == "serve" {
+			w.waitForFirstPass(name, stderr)
+		}
 		cmd.Process.Signal(os.Interrupt)
 		if err := <-exited; err != nil {
 			t.Errorf("%s: after Ctrl-C: %v\nstderr:\n%s", name, err, stderr)
@@ -313,6 +316,7 @@ func (w *readmeWorld) stdioSession(name string, cmd *exec.Cmd, stderr *syncBuffe
 	if err != nil || len(tools.Tools) != 6 {
 		t.Errorf("%s: list tools: %v %v", name, err, tools)
 	}
+	w.waitForFirstPass(name, stderr)
 	session.Close()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
@@ -325,6 +329,21 @@ func (w *readmeWorld) stdioSession(name string, cmd *exec.Cmd, stderr *syncBuffe
 		cmd.Process.Signal(syscall.SIGKILL)
 		<-done
 		t.Errorf("%s: still running after its stdin closed", name)
+	}
+}
+
+// waitForFirstPass waits for the sync pass a serve starts with to finish, as a person trying the README would have
+// given it the second it takes: stopped earlier, the pass is recorded as stopped, and the status the tour shows
+// next would say so.
+func (w *readmeWorld) waitForFirstPass(name string, stderr *syncBuffer) {
+	w.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !strings.Contains(stderr.String(), `msg="sync pass finished"`) {
+		if time.Now().After(deadline) {
+			w.t.Errorf("%s: no sync pass finished within a minute\nstderr:\n%s", name, stderr)
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 

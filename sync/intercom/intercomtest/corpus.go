@@ -15,6 +15,7 @@ type topic struct {
 	followups []string // later customer messages
 	replies   []string // agent replies
 	notes     []string // internal notes between teammates
+	outreach  []string // a teammate writing first (admin_initiated): news or a question, not an answer
 	titles    []string // conversation titles (most conversations have none)
 }
 
@@ -58,6 +59,11 @@ var topics = []topic{
 			"Customer is on legacy pricing - don't move them to the new {plan} plan without approval from finance.",
 			"Escalated to billing team, see {ticket}.",
 		},
+		outreach: []string{
+			"We noticed that the payment for invoice {invoice} ({amount}) didn't go through. Could you check the card ending in {card}, or add another one under Settings > Billing?",
+			"Your {plan} subscription renews on {date}. Since you have {seats} seats, the renewal will be {amount}; reply here if you'd like to change anything before then.",
+			"A heads-up from our billing team: from next month invoices will include your VAT number, so please make sure it's up to date in your account.",
+		},
 		titles: []string{"Double charged for {plan}", "Invoice {invoice} copy", "Duplicate credit card charge"},
 	},
 	{
@@ -95,6 +101,10 @@ var topics = []topic{
 			"Refund approved by {agent}, {amount} back to card.",
 			"Second refund request from this customer this quarter - check for abuse before approving.",
 			"Warehouse confirmed return of {order}, ok to refund.",
+		},
+		outreach: []string{
+			"We're writing about order {order}: the courier returned the {product} to our warehouse as undeliverable. Would you like us to ship it again or refund the {amount}?",
+			"Your return for order {order} has arrived at our warehouse. We'll check it over and let you know about the refund of {amount} within {days} business days.",
 		},
 		titles: []string{"Refund request {order}", "Refund for damaged {product}"},
 	},
@@ -134,6 +144,10 @@ var topics = []topic{
 			"Password reset emails bouncing for {domain} - possibly their mail filter. Asked customer to whitelist us.",
 			"Known issue with Safari ITP, linked to {ticket}.",
 		},
+		outreach: []string{
+			"We noticed several failed sign-in attempts on your account from a new device. If that wasn't you, please reset your password here: {link}.",
+			"We're turning on two-factor authentication for every account on {date}. Here's how to set it up in a couple of minutes: {link}.",
+		},
 		titles: []string{"Can't log in", "Password reset not arriving", "Locked out (2FA)"},
 	},
 	{
@@ -172,6 +186,10 @@ var topics = []topic{
 			"Same stack trace as last week's incident, engineering is on it.",
 			"Customer is on the beta channel, that's why they have version {version}.",
 		},
+		outreach: []string{
+			"We found and fixed a bug that caused exports to fail with {error}. Your scheduled export should work again - could you give it a try?",
+			"You reported a problem with the {product} dashboard a while back. Version {version2} includes a fix; let us know if you still see it after updating.",
+		},
 		titles: []string{"Export fails with {error}", "Dashboard blank page", "iOS crash on startup"},
 	},
 	{
@@ -204,6 +222,10 @@ var topics = []topic{
 		notes: []string{
 			"Logged in productboard under Reporting.",
 			"Enterprise prospect, PM asked to be looped in on this one.",
+		},
+		outreach: []string{
+			"Good news: dark mode, which you asked us about, is now live for everyone. You can switch it on under Settings > Appearance.",
+			"Scheduled reports are in beta now. Since you asked for them, would you like us to enable them on your account?",
 		},
 		titles: []string{"Feature request: dark mode", "Scheduled reports", "Slack integration"},
 	},
@@ -240,6 +262,10 @@ var topics = []topic{
 			"Courier claim opened, reference {ticket}.",
 			"Address change done in Shopify before fulfilment.",
 		},
+		outreach: []string{
+			"Your order {order} has shipped! Tracking number {tracking}; it should arrive within {days} business days.",
+			"We're sorry, but the {product} in your order {order} is on back order. We expect it to ship on {date} - or we can cancel that item and refund {amount}, just reply and let us know.",
+		},
 		titles: []string{"Where is order {order}?", "Wrong item received", "Package missing"},
 	},
 	{
@@ -274,6 +300,10 @@ var topics = []topic{
 			"Identity verified, deletion scheduled.",
 			"Ownership transfer approved by their CTO over email.",
 		},
+		outreach: []string{
+			"We're reaching out because your account has been inactive for a while. Would you like us to keep it open, or should we delete it and your data?",
+			"As requested by your admin, ownership of the workspace is being transferred to you on {date}. No action is needed unless this is a mistake.",
+		},
 		titles: []string{"Account deletion", "Ownership transfer", "GDPR export"},
 	},
 	{
@@ -305,6 +335,10 @@ var topics = []topic{
 			"Warm lead, handing over to sales.",
 			"Nonprofit discount approved.",
 		},
+		outreach: []string{
+			"Thanks for trying {workspace}! Your free trial ends on {date}. Would you like a quick call to find the right plan for your team of {seats}?",
+			"We saw you were looking at the {plan} plan. Annual billing saves 20% - happy to answer any questions before you decide.",
+		},
 		titles: []string{"Pricing question", "Nonprofit discount", "Annual plan"},
 	},
 }
@@ -328,6 +362,13 @@ var (
 		"Glad we could sort this out! Closing this one - feel free to write back anytime.",
 		"Since we haven't heard back, I'll close this conversation. Reply here and it will reopen.",
 		"All done on our side. Thanks for your patience, {name}!",
+	}
+	automatedMessages = []string{
+		"Welcome to {workspace}, {name}! Here's a short guide to getting started: {link}",
+		"How was your experience with our support team? Reply to this message to let us know.",
+		"Your {plan} trial ends in 3 days. Upgrade any time from Settings > Billing to keep your data.",
+		"We've published a new help article that may interest you: {link}",
+		"Reminder: your invoice {invoice} for {amount} is due on {date}.",
 	}
 	customerThanks = []string{
 		"Thanks!",

@@ -89,6 +89,12 @@
 //     part authors, names in bodies, search on source.author.*), because Intercom does not rewrite a conversation's
 //     past and a syncer could not see it if it did (updated_at would not move). Parts added later (Reply, AddParts)
 //     and new conversations show the contact as it is at that moment.
+//   - Statistics. statistics, first_contact_reply, waiting_since, snoozed_until and conversation_rating are derived
+//     from the conversation's own parts, after generation and after every mutation: the first_* fields after
+//     first_contact_reply_at count only later parts (as Intercom's definitions say), every time is the time of a
+//     part, durations are never negative, time_to_* have no business hours, handling_time runs from the first
+//     assignment (else creation) to the last close, and a rating is requested at a close. A conversation a teammate
+//     starts (admin_initiated, automated) opens with news or a question, not a reply.
 //   - Parts. GET /conversations/{id} returns at most the 500 most recent parts; conversation_parts.total_count is
 //     the number returned and statistics.count_conversation_parts the full count.
 //   - Versions. Any Intercom-Version is accepted; a request without one gets DefaultVersion (2.11), and

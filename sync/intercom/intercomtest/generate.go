@@ -453,13 +453,14 @@ func (ws *Workspace) generateConversation(idx int) *conversation {
 		src.author = custAuthor
 		src.body = v.message(r, t, msgOpener, email)
 	case x < 92:
+		// A teammate writes first: news or a question for the contact, not an answer to a message there isn't.
 		src.deliveredAs = "admin_initiated"
 		src.author = author{typ: "admin", id: owner.id, name: owner.name, email: owner.email}
-		src.body = v.message(r, t, msgReply, email)
+		src.body = v.message(r, t, msgOutreach, email)
 	case x < 97:
 		src.deliveredAs = "automated"
 		src.author = author{typ: "admin", id: owner.id, name: owner.name, email: owner.email}
-		src.body = v.message(r, t, msgAgentFollowup, email)
+		src.body = v.message(r, t, msgAutomated, email)
 	default:
 		src.deliveredAs = "operator_initiated"
 		src.author = ws.botAuthor(true)
@@ -475,10 +476,6 @@ func (ws *Workspace) generateConversation(idx int) *conversation {
 	}
 	if src.deliveredAs == "customer_initiated" && r.IntN(15) == 0 {
 		src.attachments = append(src.attachments, genAttachment(r, idx, 0))
-	}
-	customerInitiated := src.deliveredAs == "customer_initiated"
-	if customerInitiated {
-		c.firstContactReply = c.createdAt
 	}
 	if r.IntN(100) < 15 {
 		c.title = v.title(r, t)
@@ -526,16 +523,12 @@ func (ws *Workspace) generateConversation(idx int) *conversation {
 	// Rating, SLA, priority, links.
 	if c.state == "closed" && r.IntN(10) < 3 {
 		score := int64(pick(r, []int{1, 2, 3, 4, 4, 5, 5, 5, 5}))
-		at := c.stats.lastCloseAt
-		if at == 0 {
-			at = c.updatedAt
-		}
+		at := c.stats.lastCloseAt // closed: there is a close part
 		var tb strings.Builder
 		v.fill(r, &tb, pick(r, remarks), true)
-		c.rating = &rating{rating: score, remark: unescapeHTML(tb.String()), createdAt: at, updatedAt: at + r.Int64N(3600), contact: c.contacts[0], teammate: owner.id}
-		if c.rating.updatedAt > c.updatedAt {
-			c.updatedAt = c.rating.updatedAt
-		}
+		// Requested when the conversation was last closed, answered within the hour, and never after the
+		// conversation's own updated_at (which every change to it moves).
+		c.rating = &rating{rating: score, remark: unescapeHTML(tb.String()), createdAt: at, updatedAt: min(at+r.Int64N(3600), c.updatedAt), contact: c.contacts[0], teammate: ratedTeammate(c)}
 	}
 	if r.IntN(5) == 0 {
 		c.sla = &sla{name: pick(r, slaNames), status: pick(r, []string{"hit", "hit", "missed", "active", "cancelled"})}
@@ -548,6 +541,14 @@ func (ws *Workspace) generateConversation(idx int) *conversation {
 	c.updatedAt = h.updatedAt
 	c.bodyWords = sourceWords(c.source.body)
 	return c
+}
+
+// ratedTeammate is the teammate a rating is about: the assigned admin, else the one who closed the conversation.
+func ratedTeammate(c *conversation) string {
+	if c.adminAssignee != 0 {
+		return strconv.FormatInt(c.adminAssignee, 10)
+	}
+	return c.stats.lastClosedByID
 }
 
 func (ws *Workspace) botAuthor(aiAnswer bool) author {
@@ -604,17 +605,6 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 		return owner
 	}
 	adminAuthor := func(a *admin) author { return author{typ: "admin", id: a.id, name: a.name, email: a.email} }
-	st := &c.stats
-	st.timeToAssignment, st.timeToAdminReply, st.timeToFirstClose, st.timeToLastClose, st.medianTimeToReply = -1, -1, -1, -1, -1
-	st.adjustedHandlingTime = -1
-	lastFromCustomer := c.source.deliveredAs == "customer_initiated"
-	lastCustomerAt := int64(0)
-	if lastFromCustomer {
-		lastCustomerAt = c.createdAt
-		st.firstContactReplyAt = c.createdAt
-		st.lastContactReplyAt = c.createdAt
-	}
-	var replyDelays []int64
 	partBase := int64(partIDBase) + int64(c.idx)*1000
 	aiUsed := false
 
@@ -680,10 +670,7 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 		case "customer":
 			p.partType = "comment"
 			p.author = cust
-			if state == "closed" {
-				state = "open"
-				st.countReopens++
-			}
+			state = "open" // a contact's reply reopens a closed conversation
 			switch {
 			case r.IntN(3) == 0:
 				p.body = v.message(r, t, msgThanks, false)
@@ -694,31 +681,12 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 				p.attachments = append(p.attachments, genAttachment(r, c.idx, k+1))
 			}
 			p.email = email
-			if !lastFromCustomer {
-				lastCustomerAt = p.createdAt
-			}
-			lastFromCustomer = true
-			if st.firstContactReplyAt == 0 {
-				st.firstContactReplyAt = p.createdAt
-			}
-			st.lastContactReplyAt = p.createdAt
 		case "admin":
 			a := adminID()
 			p.partType = "comment"
 			p.author = adminAuthor(a)
 			p.body = v.message(r, t, msgReply, email)
 			p.email = email
-			if lastFromCustomer && lastCustomerAt > 0 {
-				replyDelays = append(replyDelays, p.createdAt-lastCustomerAt)
-			}
-			lastFromCustomer = false
-			if st.firstContactReplyAt != 0 && st.firstAdminReplyAt == 0 {
-				st.firstAdminReplyAt = p.createdAt
-			}
-			if st.lastAssignmentAt != 0 && st.lastAssignmentAdminReplyAt < st.lastAssignmentAt {
-				st.lastAssignmentAdminReplyAt = p.createdAt
-			}
-			st.lastAdminReplyAt = p.createdAt
 		case "note":
 			p.partType = "note"
 			p.author = adminAuthor(adminID())
@@ -741,13 +709,7 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 			}
 			if kind == "assign_and_reopen" {
 				state = "open"
-				st.countReopens++
 			}
-			st.countAssignments++
-			if st.firstAssignmentAt == 0 {
-				st.firstAssignmentAt = p.createdAt
-			}
-			st.lastAssignmentAt = p.createdAt
 		case "close":
 			a := adminID()
 			p.partType = "close"
@@ -756,21 +718,15 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 				p.body = v.message(r, t, msgClosing, false)
 			}
 			state = "closed"
-			if st.firstCloseAt == 0 {
-				st.firstCloseAt = p.createdAt
-			}
-			st.lastCloseAt = p.createdAt
-			st.lastClosedByID = a.id
 		case "open":
 			p.partType = "open"
 			p.author = adminAuthor(adminID())
 			state = "open"
-			st.countReopens++
 		case "snoozed":
 			p.partType = "snoozed"
 			p.author = adminAuthor(adminID())
 			state = "snoozed"
-			c.snoozedUntil = p.createdAt + int64(1+r.IntN(7))*day
+			p.snoozedUntil = p.createdAt + int64(1+r.IntN(7))*day
 		case "attribute":
 			p.partType = "conversation_attribute_updated_by_admin"
 			p.author = adminAuthor(adminID())
@@ -785,9 +741,6 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 				p.event = &eventDetails{kind: "action_finished", name: "Jira Create Issue", result: pick(r, []string{"success", "success", "failed"})}
 			}
 		}
-		if state != "snoozed" {
-			c.snoozedUntil = 0
-		}
 		p.state = state
 		if p.body != "" && r.IntN(25) == 0 {
 			p.tagIdxs = []int{r.IntN(len(ws.tags))}
@@ -798,45 +751,15 @@ func (ws *Workspace) genParts(r *rand.Rand, c *conversation, t *topic, v *textVa
 		c.parts = append(c.parts, p)
 	}
 
-	c.state = state
 	c.adminAssignee = assignedAdmin
 	c.teamAssignee = assignedTeam
-	if state == "open" && lastFromCustomer {
-		c.waitingSince = lastCustomerAt
-	}
 	c.read = state == "closed" && r.IntN(10) < 9 || state != "closed" && r.IntN(2) == 0
-	if c.firstContactReply == 0 && st.firstContactReplyAt != 0 {
-		c.firstContactReply = st.firstContactReplyAt
-	}
-	st.countParts = int64(len(c.parts))
-	if st.firstContactReplyAt != 0 {
-		if st.firstAssignmentAt >= st.firstContactReplyAt {
-			st.timeToAssignment = st.firstAssignmentAt - st.firstContactReplyAt
-		}
-		if st.firstAdminReplyAt != 0 {
-			st.timeToAdminReply = st.firstAdminReplyAt - st.firstContactReplyAt
-		}
-		if st.firstCloseAt != 0 {
-			st.timeToFirstClose = st.firstCloseAt - st.firstContactReplyAt
-			st.timeToLastClose = st.lastCloseAt - st.firstContactReplyAt
-		}
-	}
-	if len(replyDelays) > 0 {
-		slices.Sort(replyDelays)
-		st.medianTimeToReply = replyDelays[len(replyDelays)/2]
-	}
-	if st.lastCloseAt != 0 {
-		st.handlingTime = st.lastCloseAt - max(st.firstAssignmentAt, c.createdAt)
-		if r.IntN(2) == 0 {
-			st.adjustedHandlingTime = st.handlingTime / int64(2+r.IntN(4))
-		}
-	}
-	if assignedTeam != 0 && st.firstAdminReplyAt != 0 {
-		for i, tm := range ws.teams {
-			if tm.id == assignedTeam {
-				st.teamResponse = []teamResponse{{teamIdx: i, responseTime: st.firstAdminReplyAt - st.firstContactReplyAt}}
-			}
-		}
+	// Statistics, state, waiting_since and snoozed_until follow from the parts (stats.go); only the share of the
+	// handling time that was active is drawn.
+	ws.derive(c)
+	if c.stats.lastCloseAt != 0 && r.IntN(2) == 0 {
+		c.stats.adjustedDivisor = int64(2 + r.IntN(4))
+		ws.derive(c)
 	}
 	if aiUsed {
 		c.ai = &aiAgent{

@@ -133,6 +133,7 @@ type stats struct {
 	teamResponse                                                                             []teamResponse
 	handlingTime                                                                             int64
 	adjustedHandlingTime                                                                     int64 // -1 = null
+	adjustedDivisor                                                                          int64 // adjusted = handling / this; 0 = none
 }
 
 type teamResponse struct {
@@ -155,6 +156,7 @@ type part struct {
 	subject              string // for email_message_metadata
 	quickReplies         []string
 	quickReplyUUIDSource uint64
+	snoozedUntil         int64 // snoozed parts: when the conversation wakes up
 }
 
 type assignee struct {

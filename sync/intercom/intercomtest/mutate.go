@@ -84,6 +84,7 @@ func (ws *Workspace) mutateConversation(id string, edit func(c *conversation, no
 			return nil, fmt.Errorf("conversation %s: %w", id, err)
 		}
 		c.updatedAt = now
+		ws.derive(c) // statistics, waiting_since, snoozed_until follow the new parts
 		ws.mu.Lock()
 		_, gone := ws.convGone[idx]
 		if ws.convs[idx] != orig || gone {
@@ -182,7 +183,6 @@ func (ws *Workspace) Reply(conversationID string, rp Reply) (Change, error) {
 			}
 			return &ws.admins[0], nil
 		}
-		st := &c.stats
 		who := rp.Author
 		if rp.Note {
 			who = AuthorAdmin
@@ -194,19 +194,7 @@ func (ws *Workspace) Reply(conversationID string, rp Reply) (Change, error) {
 			}
 			p.author = ws.contactAuthor(c.contacts[0])
 			p.body = orGenerated(rp.Body, func() string { return v.message(r, t, msgFollowup, false) })
-			if c.state == "closed" {
-				st.countReopens++
-			}
-			c.state = "open"
-			c.snoozedUntil = 0
-			if c.waitingSince == 0 {
-				c.waitingSince = now
-			}
-			if st.firstContactReplyAt == 0 {
-				st.firstContactReplyAt = now
-				c.firstContactReply = now
-			}
-			st.lastContactReplyAt = now
+			c.state = "open" // a contact's reply reopens the conversation, or wakes it
 			topicName = "conversation.user.replied"
 		case AuthorAdmin:
 			a, err := adminFor()
@@ -222,12 +210,6 @@ func (ws *Workspace) Reply(conversationID string, rp Reply) (Change, error) {
 				break
 			}
 			p.body = orGenerated(rp.Body, func() string { return v.message(r, t, msgReply, p.email) })
-			c.waitingSince = 0
-			if st.firstAdminReplyAt == 0 && st.firstContactReplyAt != 0 {
-				st.firstAdminReplyAt = now
-				st.timeToAdminReply = now - st.firstContactReplyAt
-			}
-			st.lastAdminReplyAt = now
 			topicName = "conversation.admin.replied"
 		case AuthorBot:
 			p.author = ws.botAuthor(true)
@@ -243,7 +225,6 @@ func (ws *Workspace) Reply(conversationID string, rp Reply) (Change, error) {
 		}
 		p.state = c.state
 		c.parts = append(c.parts, p)
-		st.countParts = int64(len(c.parts))
 		return nil
 	}, ws.assignPartIDsLocked)
 	if err != nil {
@@ -305,7 +286,6 @@ func (ws *Workspace) AddParts(conversationID string, n int) (Change, error) {
 			}
 			c.parts = append(c.parts, p)
 		}
-		c.stats.countParts = int64(len(c.parts))
 		return nil
 	}, ws.assignPartIDsLocked)
 	if err != nil {
@@ -335,27 +315,12 @@ func (ws *Workspace) SetState(conversationID, state string) (Change, error) {
 				a = x
 			}
 		}
-		st := &c.stats
-		switch state {
-		case "open":
-			if c.state == "closed" {
-				st.countReopens++
-			}
-			c.snoozedUntil = 0
-		case "closed":
-			if st.firstCloseAt == 0 {
-				st.firstCloseAt = now
-			}
-			st.lastCloseAt = now
-			st.lastClosedByID = a.id
-			c.waitingSince, c.snoozedUntil = 0, 0
-		case "snoozed":
-			c.snoozedUntil = now + day
+		p := part{partType: partType, createdAt: now, updatedAt: now, notified: now, state: state,
+			author: author{typ: "admin", id: a.id, name: a.name, email: a.email}}
+		if state == "snoozed" {
+			p.snoozedUntil = now + day
 		}
-		c.state = state
-		c.parts = append(c.parts, part{partType: partType, createdAt: now, updatedAt: now, notified: now, state: state,
-			author: author{typ: "admin", id: a.id, name: a.name, email: a.email}})
-		st.countParts = int64(len(c.parts))
+		c.parts = append(c.parts, p)
 		return nil
 	}, ws.assignPartIDsLocked)
 	if err != nil {
@@ -398,10 +363,9 @@ func (ws *Workspace) CreateConversation(nc NewConversation) (Change, error) {
 	v := newTextVars(r, first, id.last, "", id.email, ws.admins[0].name, ws.domain, ws.appName)
 	t := &topics[r.IntN(len(topics))]
 	c := &conversation{
-		createdAt: now, updatedAt: now, waitingSince: now, state: "open", priority: "none", companyIdx: -1,
-		contacts:          []contactRef{{id: id.id, externalID: id.externalID}},
-		firstContactReply: now,
-		channel:           channel,
+		createdAt: now, updatedAt: now, priority: "none", companyIdx: -1,
+		contacts: []contactRef{{id: id.id, externalID: id.externalID}},
+		channel:  channel,
 		source: source{
 			typ: typ, deliveredAs: "customer_initiated",
 			author:  author{typ: id.role, id: id.id, name: id.name, email: id.email},
@@ -420,10 +384,7 @@ func (ws *Workspace) CreateConversation(nc NewConversation) (Change, error) {
 		c.source.url = "https://" + ws.domain + "/"
 	}
 	c.bodyWords = sourceWords(c.source.body)
-	st := &c.stats
-	st.timeToAssignment, st.timeToAdminReply, st.timeToFirstClose, st.timeToLastClose, st.medianTimeToReply = -1, -1, -1, -1, -1
-	st.adjustedHandlingTime = -1
-	st.firstContactReplyAt, st.lastContactReplyAt = now, now
+	ws.derive(c)
 
 	ws.mu.Lock()
 	c.idx = ws.nextConv

@@ -211,10 +211,11 @@ const (
 	msgFollowup
 	msgThanks
 	msgReply
-	msgAgentFollowup
 	msgNote
 	msgBot
 	msgClosing
+	msgOutreach  // a teammate's first message of an admin_initiated conversation
+	msgAutomated // an automated (series or campaign) first message
 )
 
 // message writes the HTML body of one message of a conversation about t.
@@ -249,8 +250,14 @@ func (v *textVars) message(r *rand.Rand, t *topic, kind int, email bool) string 
 		if email {
 			v.paragraph(r, &b, pick(r, agentSignoffs), false)
 		}
-	case msgAgentFollowup:
-		v.paragraph(r, &b, v.fresh(r, agentFollowups), false)
+	case msgOutreach:
+		v.paragraph(r, &b, pick(r, []string{"Hi {name},", "Hello {name},", "Hi there,", "Hey {name}!"}), false)
+		v.paragraph(r, &b, pick(r, t.outreach), false)
+		if email {
+			v.paragraph(r, &b, pick(r, agentSignoffs), false)
+		}
+	case msgAutomated:
+		v.paragraph(r, &b, pick(r, automatedMessages), false)
 	case msgClosing:
 		v.paragraph(r, &b, v.fresh(r, closingLines), false)
 	case msgNote:
