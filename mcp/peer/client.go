@@ -17,8 +17,9 @@ import (
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
-// Client calls the owner of a replica over its socket. It implements mcp.Replica and mcp.FreshGetter, and Scan
-// for export. It is safe for concurrent use.
+// Client calls the owner of a replica over its socket. It implements mcp.Replica and mcp.FreshGetter, Scan and
+// ScanQuery for export, and asks the owner to sync, reindex and report its rate budget. It is safe for concurrent
+// use.
 type Client struct {
 	path string
 	http *http.Client
@@ -106,42 +107,106 @@ func (c *Client) Status(ctx context.Context) (index.Status, error) {
 	return st, err
 }
 
-// Scan calls fn with every record of kind the owner holds, as it streams them, until fn returns an error (which
-// Scan returns). A stream the owner did not finish is an error matching ErrOwnerGone.
+// Scan calls fn with every record of kind the owner holds, tombstones included, as it streams them, until fn
+// returns an error (which Scan returns). A stream the owner did not finish is an error matching ErrOwnerGone.
 func (c *Client) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
-	resp, err := c.do(ctx, http.MethodPost, pathScan, scanRequest{Kind: kind})
+	_, err := c.stream(ctx, pathScan, scanRequest{Kind: kind}, "scan "+string(kind)+"s", records(fn))
+	return err
+}
+
+// ScanQuery calls fn with every live record matching q, in q's order, as the owner streams them (it pages
+// through its search q.Limit hits at a time, see EachMatch), until fn returns an error (which ScanQuery returns).
+// One request carries the whole result, however many pages it has.
+func (c *Client) ScanQuery(ctx context.Context, q query.Query, fn func(index.Record) error) error {
+	_, err := c.stream(ctx, pathScan, scanRequest{Kind: q.Kind, DSL: q.String(), Now: c.now()}, "scan "+string(q.Kind)+"s matching the query", records(fn))
+	return err
+}
+
+// records adapts fn to the lines of a scan.
+func records(fn func(index.Record) error) func(streamLine) error {
+	return func(l streamLine) error {
+		if l.Record == nil {
+			return nil
+		}
+		return fn(l.Record.record())
+	}
+}
+
+// Sync asks the owner's syncer to run one pass of mode (after a pass it is running, if any), calls progress with
+// its progress as it goes, and returns the pass reports as the syncer writes them (JSON), with the pass's error
+// if it failed. It returns an error matching ErrUnavailable when the owner does not sync.
+func (c *Client) Sync(ctx context.Context, mode SyncMode, progress func(Progress)) (json.RawMessage, error) {
+	return c.stream(ctx, pathSync, syncRequest{Mode: mode}, "sync", func(l streamLine) error {
+		if l.Progress != nil && progress != nil {
+			progress(*l.Progress)
+		}
+		return nil
+	})
+}
+
+// Reindex asks the owner to rebuild its full-text index (searches go on meanwhile), calling progress with the
+// records done and the total as it goes, and returns how many records it indexed. It returns an error matching
+// ErrUnavailable when the owner's replica cannot.
+func (c *Client) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
+	raw, err := c.stream(ctx, pathReindex, struct{}{}, "reindex", func(l streamLine) error {
+		if l.Progress != nil && progress != nil {
+			progress(l.Progress.Done, l.Progress.Total)
+		}
+		return nil
+	})
+	var res reindexResult
+	if len(raw) > 0 {
+		if jerr := json.Unmarshal(raw, &res); jerr != nil && err == nil {
+			err = fmt.Errorf("reindex: malformed result from the owner: %w", jerr)
+		}
+	}
+	return res.Records, err
+}
+
+// Budget returns the owner's rate budget as it is now. It returns an error matching ErrUnavailable when the
+// owner makes no requests to Intercom (it does not sync).
+func (c *Client) Budget(ctx context.Context) (Budget, error) {
+	var b Budget
+	err := c.call(ctx, http.MethodGet, pathBudget, nil, &b)
+	return b, err
+}
+
+// stream makes a request whose answer is streamed, calls fn with each line before the last, and returns the
+// result the last line carries, with the error that ended the operation if one did. A stream that ends without
+// its last line was cut off: an error matching ErrOwnerGone.
+func (c *Client) stream(ctx context.Context, path string, in any, what string, fn func(streamLine) error) (json.RawMessage, error) {
+	resp, err := c.do(ctx, http.MethodPost, path, in)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return decodeError(resp)
+		return nil, decodeError(resp)
 	}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 0, 64<<10), 64<<20) // one line holds one record: conversations reach megabytes
 	for sc.Scan() {
-		var line scanLine
+		var line streamLine
 		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-			return fmt.Errorf("scan %s: malformed line from the owner: %w", kind, err)
+			return nil, fmt.Errorf("%s: malformed line from the owner: %w", what, err)
 		}
 		switch {
 		case line.Error != nil:
-			return fmt.Errorf("scan %s: %w", kind, line.Error.err())
+			return line.Result, fmt.Errorf("%s: %w", what, line.Error.err())
 		case line.End:
-			return nil
-		case line.Record != nil:
-			if err := fn(line.Record.record()); err != nil {
-				return err
-			}
+			return line.Result, nil
+		}
+		if err := fn(line); err != nil {
+			return nil, err
 		}
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := sc.Err(); err != nil {
-		return fmt.Errorf("scan %s: %w: %w", kind, ErrOwnerGone, err)
+		return nil, fmt.Errorf("%s: %w: %w", what, ErrOwnerGone, err)
 	}
-	return fmt.Errorf("scan %s: the stream ended before the owner finished it: %w", kind, ErrOwnerGone)
+	return nil, fmt.Errorf("%s: the stream ended before the owner finished it: %w", what, ErrOwnerGone)
 }
 
 // call makes one request and decodes a successful answer into out.
@@ -189,10 +254,15 @@ func (c *Client) do(ctx context.Context, method, path string, in any) (*http.Res
 	return resp, nil
 }
 
-// decodeError reads an error answer and maps it back to the errors callers branch on.
+// decodeError reads an error answer and maps it back to the errors callers branch on. A path the owner does not
+// serve (an owner of an older version, for a call added since) is an error matching errors.ErrUnsupported.
 func decodeError(resp *http.Response) error {
 	var body errorBody
 	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil || body.Error.Code == "" {
+		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed {
+			return fmt.Errorf("the process owning the replica does not know %s %s (an older version? restart it): %w",
+				resp.Request.Method, resp.Request.URL.Path, errors.ErrUnsupported)
+		}
 		return fmt.Errorf("owner answered %s without an error body: %w", resp.Status, ErrOwnerGone)
 	}
 	return body.Error.err()
@@ -211,6 +281,8 @@ func (e *wireError) err() error {
 		return &mcp.PublicError{Msg: e.Message}
 	case codeClosing:
 		return fmt.Errorf("%s: %w", e.Message, ErrOwnerGone)
+	case codeUnavailable:
+		return fmt.Errorf("%s: %w", e.Message, ErrUnavailable)
 	case codeInternal:
 		return fmt.Errorf("%s (reference %s in its log)", e.Message, e.Ref)
 	}

@@ -16,12 +16,25 @@
 //	GET  /v1/status                      → index.Status
 //	POST /v1/scan       {kind}           → newline-delimited {"record": ...} lines, then {"end": true}; a stream
 //	                                        that ends without the end line was cut off (the owner went away)
+//	POST /v1/scan       {kind, dsl, now} → the same stream of the live records matching the query, in its order
+//	                                        (the owner pages through its search: one request for any number of
+//	                                        pages)
+//	POST /v1/sync       {mode}           → {"progress": ...} lines as the owner's syncer runs one pass
+//	                                        (incremental or full), then {"end": true, "result": reports}, or
+//	                                        {"error": ..., "result": reports} when the pass failed
+//	POST /v1/reindex    {}               → {"progress": {done, total}} lines as the owner rebuilds its
+//	                                        full-text index (searches go on), then {"end": true, "result":
+//	                                        {records}}
+//	GET  /v1/budget                      → Budget: the live rate budget of the owner's Intercom clients
 //
 // Errors are {"error": {"code", "message", ...}} with a code the client maps back to the errors callers branch
 // on: not_found (index.ErrNotFound), invalid_cursor (index.ErrInvalidCursor), query (*query.Error), public (a
-// message for the model, mcp.PublicError), closing (the owner is shutting down), bad_request, internal. A client
-// that cannot reach the owner, or whose owner is shutting down, gets an error matching ErrOwnerGone: the caller
-// may then try to become the owner.
+// message for the model, mcp.PublicError), closing (the owner is shutting down), unavailable (ErrUnavailable:
+// the owner does not sync, so it has no passes to run and no budget), failed (an operation asked for failed; the
+// message says why), bad_request, internal. A client that cannot reach the owner, or whose owner is shutting
+// down, gets an error matching ErrOwnerGone: the caller may then try to become the owner. Calls added after the
+// first release (query scans, sync, reindex, budget) answer errors.ErrUnsupported from an owner that predates
+// them.
 //
 // Taking over ownership when the owner exits is the caller's job (cmd): open the replica when the lock is free,
 // start a Server, and switch the tools to the local replica (mcp.Switch).

@@ -28,6 +28,10 @@ func SocketPath(dir string) string { return filepath.Join(dir, SocketName) }
 // or went away during a call.
 var ErrOwnerGone = errors.New("the process owning the replica is not serving")
 
+// ErrUnavailable is matched by a client's errors when the owner does not do what was asked: it does not sync (a
+// read command owns the replica, or sync is disabled), or its replica cannot rebuild its index.
+var ErrUnavailable = errors.New("the process owning the replica does not do this")
+
 // ErrSocketPathTooLong is returned by Server.Listen and Dial for a socket path longer than unix sockets allow.
 var ErrSocketPathTooLong = errors.New("socket path too long")
 
@@ -53,7 +57,50 @@ const (
 	pathGetFresh = "/v1/get-fresh"
 	pathStatus   = "/v1/status"
 	pathScan     = "/v1/scan"
+	pathSync     = "/v1/sync"
+	pathReindex  = "/v1/reindex"
+	pathBudget   = "/v1/budget"
 )
+
+// SyncMode is the pass a front end asks the owner's syncer to run.
+type SyncMode string
+
+// The sync modes.
+const (
+	// SyncIncremental finishes (or resumes) the backfill, then fetches what changed since the last pass.
+	SyncIncremental SyncMode = "incremental"
+	// SyncFull also re-walks every list from the start, finding deletions and merges at once.
+	SyncFull SyncMode = "full"
+)
+
+// Progress is how far a long operation on the owner has got: a sync pass over one kind, or an index rebuild
+// (Pass and Kind empty, Done and Total across kinds).
+type Progress struct {
+	Pass     string     `json:"pass,omitempty"`
+	Kind     query.Kind `json:"kind,omitempty"`
+	Done     int        `json:"done"`
+	Total    int        `json:"total"` // 0 when unknown
+	Finished bool       `json:"finished,omitempty"`
+}
+
+// Budget is the live state of the owner's share of Intercom's rate limit, which only the process making the
+// requests knows (the stored pass reports count only what passes did).
+type Budget struct {
+	Limit          int       `json:"limit"`           // X-RateLimit-Limit of the current window; 0 until Intercom has answered
+	Remaining      int       `json:"remaining"`       // what is left of the current window, others' requests included
+	ResetAt        time.Time `json:"reset_at"`        // when the current window ends; zero when unknown
+	WindowSeconds  float64   `json:"window_seconds"`  // the window's length
+	ReservePercent int       `json:"reserve_percent"` // the share of every window the syncer leaves to live lookups
+	SyncCap        int       `json:"sync_cap"`        // what the syncer may use of the current window
+	Requests       int64     `json:"requests"`        // requests let through since Since, syncer and live lookups
+	RateLimited    int64     `json:"rate_limited"`    // 429 answers since Since
+	LiveDenied     int64     `json:"live_denied"`     // live lookups refused since Since for lack of room
+	Since          time.Time `json:"since"`           // when the owner started counting
+}
+
+type syncRequest struct {
+	Mode SyncMode `json:"mode"`
+}
 
 type searchRequest struct {
 	DSL string    `json:"dsl"`
@@ -65,8 +112,12 @@ type recordRequest struct {
 	ID   string     `json:"id"`
 }
 
+// scanRequest asks for every stored record of Kind or, with DSL, every live record matching that query in its
+// order (parsed by the owner with the caller's clock, Now).
 type scanRequest struct {
 	Kind query.Kind `json:"kind"`
+	DSL  string     `json:"dsl,omitempty"`
+	Now  time.Time  `json:"now,omitzero"`
 }
 
 // wireRecord is index.Record on the wire; Raw is left out (not "null") for a tombstone without one.
@@ -94,11 +145,15 @@ type freshResponse struct {
 	Reason string     `json:"reason,omitempty"`
 }
 
-// scanLine is one line of a scan stream: a record, the end marker, or an error that ended the scan.
-type scanLine struct {
-	Record *wireRecord `json:"record,omitempty"`
-	End    bool        `json:"end,omitempty"`
-	Error  *wireError  `json:"error,omitempty"`
+// streamLine is one line of a streamed answer (scan, sync, reindex): a record or progress, then exactly one of
+// the end marker or an error that ended the operation, either with the operation's result. A stream without
+// either was cut off: the owner went away.
+type streamLine struct {
+	Record   *wireRecord     `json:"record,omitempty"`
+	Progress *Progress       `json:"progress,omitempty"`
+	End      bool            `json:"end,omitempty"`
+	Error    *wireError      `json:"error,omitempty"`
+	Result   json.RawMessage `json:"result,omitempty"`
 }
 
 // Error codes on the wire.
@@ -108,6 +163,8 @@ const (
 	codeQuery         = "query"
 	codePublic        = "public"
 	codeClosing       = "closing"
+	codeUnavailable   = "unavailable"
+	codeFailed        = "failed" // an operation the caller asked for failed; the message says why
 	codeBadRequest    = "bad_request"
 	codeInternal      = "internal"
 )

@@ -28,10 +28,29 @@ type Backend interface {
 	Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error
 }
 
+// Reindexer is a backend that can rebuild its full-text index while it serves searches (*index.Replica is one).
+// A Server whose backend is a Reindexer answers POST /v1/reindex.
+type Reindexer interface {
+	// Reindex rebuilds the index from the stored records, calling progress with the records done and the total.
+	Reindex(ctx context.Context, progress func(done, total int)) error
+}
+
+// SyncRunner runs sync passes on the owner's syncer for front ends (POST /v1/sync).
+type SyncRunner interface {
+	// Sync runs one pass of mode, after any pass already running, calling progress as it goes. It returns the
+	// pass reports as JSON (the syncer's own format, which this package carries without reading), even when the
+	// pass failed.
+	Sync(ctx context.Context, mode SyncMode, progress func(Progress)) (json.RawMessage, error)
+}
+
 // ServerOptions configure a Server.
 type ServerOptions struct {
 	// Fresh answers get-fresh; nil means an mcp.Policy over the backend without live lookups.
 	Fresh mcp.FreshGetter
+	// Sync runs the sync passes front ends ask for; nil answers them ErrUnavailable (this owner does not sync).
+	Sync SyncRunner
+	// Budget reports the rate budget as it is now; nil answers ErrUnavailable.
+	Budget func() Budget
 	// Version is reported by hello.
 	Version string
 	// Logger receives the detail of internal errors; nil discards it.
@@ -71,6 +90,9 @@ func NewServer(path string, b Backend, opts ServerOptions) *Server {
 	mux.HandleFunc("POST "+pathGetFresh, s.getFresh)
 	mux.HandleFunc("GET "+pathStatus, s.status)
 	mux.HandleFunc("POST "+pathScan, s.scan)
+	mux.HandleFunc("POST "+pathSync, s.sync)
+	mux.HandleFunc("POST "+pathReindex, s.reindex)
+	mux.HandleFunc("GET "+pathBudget, s.budget)
 	s.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -195,8 +217,9 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, st)
 }
 
-// scan streams records as they are read; a failure after the first line is reported in the stream, and the end
-// line is written only when the scan completed.
+// scan streams every stored record of a kind, or every live record matching a query in its order, as it is read;
+// a failure after the first line is reported in the stream, and the end line is written only when the scan
+// completed.
 func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 	var req scanRequest
 	if !readJSON(w, r, &req) {
@@ -206,21 +229,165 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, wireError{Code: codeBadRequest, Message: fmt.Sprintf("unknown kind %q", req.Kind)})
 		return
 	}
+	var q *query.Query
+	if req.DSL != "" {
+		parsed, err := query.Parse(req.DSL, query.Options{Now: func() time.Time { return req.Now }})
+		if err != nil {
+			s.fail(w, "scan", err)
+			return
+		}
+		if parsed.Kind != req.Kind {
+			writeError(w, http.StatusBadRequest, wireError{Code: codeBadRequest, Message: fmt.Sprintf("a scan of %ss with a query about %ss", req.Kind, parsed.Kind)})
+			return
+		}
+		q = &parsed
+	}
+	st := startStream(w)
+	send := func(rec index.Record) error {
+		wr := toWire(rec)
+		return st.send(streamLine{Record: &wr}, false)
+	}
+	var err error
+	if q != nil {
+		err = EachMatch(r.Context(), s.b, *q, send)
+	} else {
+		err = s.b.Scan(r.Context(), req.Kind, send)
+	}
+	st.finish(nil, s.streamError("scan", err))
+}
+
+// EachMatch calls fn with every live record matching q, in q's order, until fn returns an error (which it
+// returns): it pages through r's search, q.Limit records a page, and reads each hit. A record deleted since its
+// page was read is skipped. It is what a query scan runs on the owner, and what the owner itself exports with.
+func EachMatch(ctx context.Context, r mcp.Replica, q query.Query, fn func(index.Record) error) error {
+	for {
+		res, err := r.Search(ctx, q)
+		if err != nil {
+			return fmt.Errorf("search: %w", err)
+		}
+		for _, h := range res.Hits {
+			rec, err := r.Get(ctx, h.Kind, h.ID)
+			if errors.Is(err, index.ErrNotFound) || err == nil && rec.Deleted {
+				continue // deleted since the page was read
+			}
+			if err != nil {
+				return err
+			}
+			if err := fn(rec); err != nil {
+				return err
+			}
+		}
+		if res.Next == "" {
+			return nil
+		}
+		q.StartingAfter = res.Next
+	}
+}
+
+// sync runs a pass on the owner's syncer, streaming its progress, and ends with the pass reports.
+func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
+	var req syncRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	if req.Mode != SyncIncremental && req.Mode != SyncFull {
+		writeError(w, http.StatusBadRequest, wireError{Code: codeBadRequest, Message: fmt.Sprintf("unknown sync mode %q", req.Mode)})
+		return
+	}
+	if s.opts.Sync == nil {
+		writeError(w, http.StatusConflict, wireError{Code: codeUnavailable, Message: "the process owning the replica does not sync (a read command, or sync.enabled is false)"})
+		return
+	}
+	st := startStream(w)
+	reports, err := s.opts.Sync.Sync(r.Context(), req.Mode, func(p Progress) { _ = st.send(streamLine{Progress: &p}, true) })
+	st.finish(reports, s.streamError("sync", err))
+}
+
+// reindex rebuilds the backend's full-text index while it goes on serving, streaming the progress (at most ten
+// lines a second) and ending with the number of records indexed.
+func (s *Server) reindex(w http.ResponseWriter, r *http.Request) {
+	ri, ok := s.b.(Reindexer)
+	if !ok {
+		writeError(w, http.StatusConflict, wireError{Code: codeUnavailable, Message: "the replica of the owning process cannot rebuild its index"})
+		return
+	}
+	st := startStream(w)
+	var last time.Time
+	total := 0
+	err := ri.Reindex(r.Context(), func(done, n int) {
+		total = n
+		if now := time.Now(); done == n || now.Sub(last) >= 100*time.Millisecond {
+			last = now
+			_ = st.send(streamLine{Progress: &Progress{Done: done, Total: n}}, true)
+		}
+	})
+	result, _ := json.Marshal(reindexResult{Records: total})
+	st.finish(result, s.streamError("reindex", err))
+}
+
+type reindexResult struct {
+	Records int `json:"records"`
+}
+
+func (s *Server) budget(w http.ResponseWriter, r *http.Request) {
+	if s.opts.Budget == nil {
+		writeError(w, http.StatusConflict, wireError{Code: codeUnavailable, Message: "the process owning the replica makes no requests to Intercom"})
+		return
+	}
+	writeJSON(w, http.StatusOK, s.opts.Budget())
+}
+
+// stream writes a streamed answer as JSON lines. It is safe for concurrent use: progress comes from the
+// goroutines of the operation.
+type stream struct {
+	mu  sync.Mutex
+	w   http.ResponseWriter
+	bw  *bufio.Writer
+	enc *json.Encoder
+	err error // the first failed write: the caller went away
+}
+
+func startStream(w http.ResponseWriter) *stream {
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	err := s.b.Scan(r.Context(), req.Kind, func(rec index.Record) error {
-		wr := toWire(rec)
-		return enc.Encode(scanLine{Record: &wr})
-	})
-	if err != nil {
-		we, _ := s.wireErrorOf("scan", err)
-		_ = enc.Encode(scanLine{Error: &we})
-	} else {
-		_ = enc.Encode(scanLine{End: true})
+	return &stream{w: w, bw: bw, enc: json.NewEncoder(bw)}
+}
+
+// send writes one line; flush sends it to the caller at once (progress) rather than when the buffer fills
+// (records). It returns the error of a write that failed, now or before.
+func (st *stream) send(l streamLine, flush bool) error {
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.err != nil {
+		return st.err
 	}
-	_ = bw.Flush()
+	if st.err = st.enc.Encode(l); st.err == nil && flush {
+		if st.err = st.bw.Flush(); st.err == nil {
+			http.NewResponseController(st.w).Flush()
+		}
+	}
+	return st.err
+}
+
+// finish writes the last line: the error that ended the operation, or the end marker, with its result.
+func (st *stream) finish(result json.RawMessage, we *wireError) {
+	l := streamLine{End: we == nil, Error: we, Result: result}
+	_ = st.send(l, true)
+}
+
+// streamError is the wire form of the error that ended a streamed operation, nil for none. An operation's own
+// failure (a sync pass Intercom refused) reaches the caller with its message: it asked for the operation and
+// must know why it failed.
+func (s *Server) streamError(op string, err error) *wireError {
+	if err == nil {
+		return nil
+	}
+	if we, _, known := classify(err); known {
+		return &we
+	}
+	s.log.Warn("peer operation failed", "op", op, "err", err)
+	return &wireError{Code: codeFailed, Message: err.Error()}
 }
 
 // fail answers with the wire form of err.
@@ -231,29 +398,37 @@ func (s *Server) fail(w http.ResponseWriter, op string, err error) {
 
 // wireErrorOf maps err to its wire code, logging internal errors with a reference.
 func (s *Server) wireErrorOf(op string, err error) (wireError, int) {
+	if we, status, known := classify(err); known {
+		return we, status
+	}
+	ref := newRef()
+	s.log.Error("peer call failed", "op", op, "ref", ref, "err", err)
+	return wireError{Code: codeInternal, Message: "internal error in the owning process", Ref: ref}, http.StatusInternalServerError
+}
+
+// classify maps the errors callers branch on to their wire code and HTTP status.
+func classify(err error) (we wireError, status int, known bool) {
 	var (
 		qerr *query.Error
 		pub  *mcp.PublicError
 	)
 	switch {
 	case errors.As(err, &qerr):
-		return wireError{Code: codeQuery, Message: qerr.Msg, Pos: qerr.Pos, Token: qerr.Token, Suggestions: qerr.Suggestions}, http.StatusBadRequest
+		return wireError{Code: codeQuery, Message: qerr.Msg, Pos: qerr.Pos, Token: qerr.Token, Suggestions: qerr.Suggestions}, http.StatusBadRequest, true
 	case errors.Is(err, index.ErrNotFound):
 		msg := err.Error()
 		if errors.As(err, &pub) {
 			msg = pub.Msg
 		}
-		return wireError{Code: codeNotFound, Message: msg}, http.StatusNotFound
+		return wireError{Code: codeNotFound, Message: msg}, http.StatusNotFound, true
 	case errors.As(err, &pub):
-		return wireError{Code: codePublic, Message: pub.Msg}, http.StatusUnprocessableEntity
+		return wireError{Code: codePublic, Message: pub.Msg}, http.StatusUnprocessableEntity, true
 	case errors.Is(err, index.ErrInvalidCursor):
-		return wireError{Code: codeInvalidCursor, Message: err.Error()}, http.StatusBadRequest
+		return wireError{Code: codeInvalidCursor, Message: err.Error()}, http.StatusBadRequest, true
 	case errors.Is(err, index.ErrClosed):
-		return wireError{Code: codeClosing, Message: "the owner is shutting down"}, http.StatusServiceUnavailable
+		return wireError{Code: codeClosing, Message: "the owner is shutting down"}, http.StatusServiceUnavailable, true
 	}
-	ref := newRef()
-	s.log.Error("peer call failed", "op", op, "ref", ref, "err", err)
-	return wireError{Code: codeInternal, Message: "internal error in the owning process", Ref: ref}, http.StatusInternalServerError
+	return wireError{}, 0, false
 }
 
 // maxRequestBytes bounds a request body: requests carry a query or an id.
