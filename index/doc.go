@@ -22,7 +22,8 @@
 // loaded at Open from the compact rows stored beside the records. A filter-only query scans columns into a bitset,
 // counts it for the exact total, and takes the first matches after the cursor: well under a millisecond at a
 // million conversations. Free text (q:) and filters on the words of text fields go to bleve, which holds only text
-// and each record's ordinal; the two meet through ordinals (plan.go).
+// and each record's ordinal; the two meet through ordinals (plan.go). Free text is ranked by score; filters without
+// it are sorted by updated_at, most recent first. Cursors are search-after keys bound to their query (cursor.go).
 //
 // # Durability
 //
@@ -35,8 +36,9 @@
 // # Caveats
 //
 //   - One process per data directory: a second Open fails with ErrLocked instead of waiting.
-//   - Memory: the column table holds a few hundred bytes per record (columns plus hit summaries), about half a
-//     gigabyte at a million conversations; Status reports it.
+//   - Memory: the column table holds a few hundred bytes per record (columns plus hit summaries): 727 MiB for a
+//     million conversations and 100,000 contacts (measured); Status reports it.
+//   - Opening loads the column table from the stored rows: about 10 s at a million conversations.
 //   - Relevance cursors are stable while the index is unchanged. Writes between pages change term statistics and
 //     so scores; a record whose score moves across the cursor may be skipped or repeated. Recency cursors do not
 //     have this problem: a record keeps its place unless it is updated.
