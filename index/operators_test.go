@@ -1,6 +1,7 @@
 package index
 
 import (
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -262,8 +263,10 @@ func TestSearch_FreeText(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.dsl, func(t *testing.T) {
-			// Both ways a table filter joins a ranked search: as ordinal terms and as a per-hit test.
+			// Both ways a table filter joins a ranked search: as ordinal terms and as a per-hit test. A filter
+			// only restricts: the scores must be the same either way, and the same as without the filter.
 			var res Result
+			scores := map[int]map[string]float64{}
 			for _, max := range []int{1 << 30, 0} {
 				r.ordTermsMax = max
 				res = mustSearch(t, r, mustParse(t, tc.dsl))
@@ -272,10 +275,19 @@ func TestSearch_FreeText(t *testing.T) {
 				if !slices.Equal(got, tc.want) || res.Total != len(tc.want) {
 					t.Fatalf("ordTermsMax %d: got %v (total %d), want %v", max, got, res.Total, tc.want)
 				}
+				scores[max] = map[string]float64{}
+				for _, h := range res.Hits {
+					scores[max][h.ID] = h.Score
+				}
 			}
 			r.ordTermsMax = defaultOrdTermsMax
+			for id, s := range scores[0] {
+				if math.IsNaN(s) || s <= 0 || math.Abs(s-scores[1<<30][id]) > 1e-9*s {
+					t.Errorf("hit %s scores %v with ordinal terms and %v with the per-hit test", id, scores[1<<30][id], s)
+				}
+			}
 			for i, h := range res.Hits {
-				if h.Score <= 0 {
+				if !(h.Score > 0) { // NaN included
 					t.Errorf("hit %s has score %v", h.ID, h.Score)
 				}
 				if i > 0 && h.Score > res.Hits[i-1].Score {

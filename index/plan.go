@@ -315,8 +315,9 @@ func phraseQuery(field string, a analyzedText, boost float64) bquery.Query {
 	return &phraseTermsQuery{field: field, terms: a.terms, offsets: offsets, boost: boost}
 }
 
-// ordTermsQuery matches the documents whose ordinal is in a (small) set, by their ordField terms. It scores zero:
-// it only restricts a ranked search.
+// ordTermsQuery matches the documents whose ordinal is in a (small) set, by their ordField terms. It scores zero
+// and weighs nothing: it only restricts a ranked search. (A zero boost does not do that: bleve normalises the
+// disjunction of terms by 1/√(sum of squared weights), which is infinite, and every score becomes NaN.)
 type ordTermsQuery struct{ ords table.OrdSet }
 
 func (q *ordTermsQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
@@ -325,7 +326,33 @@ func (q *ordTermsQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, 
 	if len(terms) == 0 {
 		return searcher.NewMatchNoneSearcher(i)
 	}
-	return searcher.NewMultiTermSearcherBytes(ctx, i, terms, ordField, 0, opts, false)
+	s, err := searcher.NewMultiTermSearcherBytes(ctx, i, terms, ordField, 1, opts, false)
+	if err != nil {
+		return nil, err
+	}
+	return &unscoredSearcher{Searcher: s}, nil
+}
+
+// unscoredSearcher passes its child's matches on with score zero and no weight in the query's normalisation.
+type unscoredSearcher struct{ search.Searcher }
+
+func (s *unscoredSearcher) Weight() float64     { return 0 }
+func (s *unscoredSearcher) SetQueryNorm(float64) {}
+
+func (s *unscoredSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	d, err := s.Searcher.Next(ctx)
+	if d != nil {
+		d.Score, d.Expl = 0, nil
+	}
+	return d, err
+}
+
+func (s *unscoredSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
+	d, err := s.Searcher.Advance(ctx, id)
+	if d != nil {
+		d.Score, d.Expl = 0, nil
+	}
+	return d, err
 }
 
 // disjunction returns the query matching any of qs (none: nothing).
