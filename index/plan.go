@@ -336,7 +336,7 @@ func (q *ordTermsQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, 
 // unscoredSearcher passes its child's matches on with score zero and no weight in the query's normalisation.
 type unscoredSearcher struct{ search.Searcher }
 
-func (s *unscoredSearcher) Weight() float64     { return 0 }
+func (s *unscoredSearcher) Weight() float64      { return 0 }
 func (s *unscoredSearcher) SetQueryNorm(float64) {}
 
 func (s *unscoredSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
