@@ -30,6 +30,7 @@ var (
 	_ mcp.Replica     = (*Client)(nil)
 	_ mcp.FreshGetter = (*Client)(nil)
 	_ Backend         = (*Client)(nil)
+	_ Reindexer       = (*Client)(nil)
 )
 
 // Dial connects to the owner serving the socket at path and checks that it speaks this protocol. It returns an
@@ -110,7 +111,11 @@ func (c *Client) Status(ctx context.Context) (index.Status, error) {
 // Scan calls fn with every record of kind the owner holds, tombstones included, as it streams them, until fn
 // returns an error (which Scan returns). A stream the owner did not finish is an error matching ErrOwnerGone.
 func (c *Client) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
-	_, err := c.stream(ctx, pathScan, scanRequest{Kind: kind}, "scan "+string(kind)+"s", records(fn))
+	what := "scan " + string(kind) + "s"
+	_, err := c.stream(ctx, pathRecords, scanRequest{Kind: kind}, what, records(fn))
+	if errors.Is(err, errors.ErrUnsupported) { // an owner of the first release: JSON lines
+		_, err = c.stream(ctx, pathScan, scanRequest{Kind: kind}, what, records(fn))
+	}
 	return err
 }
 
@@ -118,7 +123,7 @@ func (c *Client) Scan(ctx context.Context, kind query.Kind, fn func(index.Record
 // through its search q.Limit hits at a time, see EachMatch), until fn returns an error (which ScanQuery returns).
 // One request carries the whole result, however many pages it has.
 func (c *Client) ScanQuery(ctx context.Context, q query.Query, fn func(index.Record) error) error {
-	_, err := c.stream(ctx, pathScan, scanRequest{Kind: q.Kind, DSL: q.String(), Now: c.now()}, "scan "+string(q.Kind)+"s matching the query", records(fn))
+	_, err := c.stream(ctx, pathRecords, scanRequest{Kind: q.Kind, DSL: q.String(), Now: c.now()}, "scan "+string(q.Kind)+"s matching the query", records(fn))
 	return err
 }
 
@@ -145,22 +150,16 @@ func (c *Client) Sync(ctx context.Context, mode SyncMode, progress func(Progress
 }
 
 // Reindex asks the owner to rebuild its full-text index (searches go on meanwhile), calling progress with the
-// records done and the total as it goes, and returns how many records it indexed. It returns an error matching
-// ErrUnavailable when the owner's replica cannot.
-func (c *Client) Reindex(ctx context.Context, progress func(done, total int)) (int, error) {
-	raw, err := c.stream(ctx, pathReindex, struct{}{}, "reindex", func(l streamLine) error {
+// records done and the total as it goes (the last call has done equal to total). It returns an error matching
+// ErrUnavailable when the owner's replica cannot rebuild.
+func (c *Client) Reindex(ctx context.Context, progress func(done, total int)) error {
+	_, err := c.stream(ctx, pathReindex, struct{}{}, "reindex", func(l streamLine) error {
 		if l.Progress != nil && progress != nil {
 			progress(l.Progress.Done, l.Progress.Total)
 		}
 		return nil
 	})
-	var res reindexResult
-	if len(raw) > 0 {
-		if jerr := json.Unmarshal(raw, &res); jerr != nil && err == nil {
-			err = fmt.Errorf("reindex: malformed result from the owner: %w", jerr)
-		}
-	}
-	return res.Records, err
+	return err
 }
 
 // Budget returns the owner's rate budget as it is now. It returns an error matching ErrUnavailable when the
@@ -183,12 +182,17 @@ func (c *Client) stream(ctx context.Context, path string, in any, what string, f
 	if resp.StatusCode != http.StatusOK {
 		return nil, decodeError(resp)
 	}
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 0, 64<<10), 64<<20) // one line holds one record: conversations reach megabytes
-	for sc.Scan() {
-		var line streamLine
-		if err := json.Unmarshal(sc.Bytes(), &line); err != nil {
-			return nil, fmt.Errorf("%s: malformed line from the owner: %w", what, err)
+	br := bufio.NewReaderSize(resp.Body, 64<<10)
+	for {
+		line, err := readStreamLine(br)
+		if err != nil {
+			if cerr := ctx.Err(); cerr != nil {
+				return nil, cerr
+			}
+			if errors.Is(err, io.EOF) {
+				return nil, fmt.Errorf("%s: the stream ended before the owner finished it: %w", what, ErrOwnerGone)
+			}
+			return nil, fmt.Errorf("%s: %w: %w", what, ErrOwnerGone, err)
 		}
 		switch {
 		case line.Error != nil:
@@ -200,13 +204,43 @@ func (c *Client) stream(ctx context.Context, path string, in any, what string, f
 			return nil, err
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+}
+
+// readStreamLine reads one line of a stream, and the raw JSON that follows it when it is a framed record.
+func readStreamLine(br *bufio.Reader) (streamLine, error) {
+	var line streamLine
+	b, err := br.ReadSlice('\n')
+	if errors.Is(err, bufio.ErrBufferFull) { // a record as a JSON line: longer than the buffer
+		long := append([]byte(nil), b...)
+		for errors.Is(err, bufio.ErrBufferFull) && len(long) <= maxFrame {
+			b, err = br.ReadSlice('\n')
+			long = append(long, b...)
+		}
+		b = long
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w: %w", what, ErrOwnerGone, err)
+	if err != nil {
+		if errors.Is(err, io.EOF) && len(b) > 0 {
+			err = io.ErrUnexpectedEOF
+		}
+		return line, err
 	}
-	return nil, fmt.Errorf("%s: the stream ended before the owner finished it: %w", what, ErrOwnerGone)
+	if err := json.Unmarshal(b, &line); err != nil {
+		return line, fmt.Errorf("malformed line from the owner: %w", err)
+	}
+	if r := line.Record; r != nil && r.RawBytes > 0 {
+		if r.RawBytes > maxFrame {
+			return line, fmt.Errorf("a record of %d bytes from the owner: more than %d", r.RawBytes, maxFrame)
+		}
+		raw := make([]byte, r.RawBytes+1)
+		if _, err := io.ReadFull(br, raw); err != nil {
+			return line, fmt.Errorf("a record cut short: %w", err)
+		}
+		if raw[r.RawBytes] != '\n' {
+			return line, fmt.Errorf("a record of %s not followed by a newline: the stream is out of step", r.ID)
+		}
+		r.Raw, r.RawBytes = raw[:r.RawBytes], 0
+	}
+	return line, nil
 }
 
 // call makes one request and decodes a successful answer into out.

@@ -14,17 +14,21 @@
 //	POST /v1/get-fresh  {kind, id}       → {record, source, stale, reason} under the owner's freshness policy
 //	                                        (live fall-through to Intercom and the rate budget live there)
 //	GET  /v1/status                      → index.Status
-//	POST /v1/scan       {kind}           → newline-delimited {"record": ...} lines, then {"end": true}; a stream
-//	                                        that ends without the end line was cut off (the owner went away)
-//	POST /v1/scan       {kind, dsl, now} → the same stream of the live records matching the query, in its order
+//	POST /v1/records    {kind}           → every stored record, framed: a {"record": {..., "raw_bytes": n}} line
+//	                                        followed by the n bytes of its raw JSON as stored and a newline (so
+//	                                        neither side encodes or parses records of kilobytes again), then
+//	                                        {"end": true}; a stream that ends without the end line was cut off
+//	                                        (the owner went away)
+//	POST /v1/records    {kind, dsl, now} → the same stream of the live records matching the query, in its order
 //	                                        (the owner pages through its search: one request for any number of
 //	                                        pages)
+//	POST /v1/scan       {kind}           → the records as {"record": {..., "raw": ...}} JSON lines, then the end
+//	                                        line: the first release's form, still served for its front ends
 //	POST /v1/sync       {mode}           → {"progress": ...} lines as the owner's syncer runs one pass
 //	                                        (incremental or full), then {"end": true, "result": reports}, or
 //	                                        {"error": ..., "result": reports} when the pass failed
 //	POST /v1/reindex    {}               → {"progress": {done, total}} lines as the owner rebuilds its
-//	                                        full-text index (searches go on), then {"end": true, "result":
-//	                                        {records}}
+//	                                        full-text index (searches go on), then {"end": true}
 //	GET  /v1/budget                      → Budget: the live rate budget of the owner's Intercom clients
 //
 // Errors are {"error": {"code", "message", ...}} with a code the client maps back to the errors callers branch
@@ -33,8 +37,8 @@
 // the owner does not sync, so it has no passes to run and no budget), failed (an operation asked for failed; the
 // message says why), bad_request, internal. A client that cannot reach the owner, or whose owner is shutting
 // down, gets an error matching ErrOwnerGone: the caller may then try to become the owner. Calls added after the
-// first release (query scans, sync, reindex, budget) answer errors.ErrUnsupported from an owner that predates
-// them.
+// first release (records, sync, reindex, budget) answer errors.ErrUnsupported from an owner that predates them;
+// Client.Scan then falls back to /v1/scan.
 //
 // Taking over ownership when the owner exits is the caller's job (cmd): open the replica when the lock is free,
 // start a Server, and switch the tools to the local replica (mcp.Switch).

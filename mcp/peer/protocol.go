@@ -56,7 +56,8 @@ const (
 	pathGet      = "/v1/get"
 	pathGetFresh = "/v1/get-fresh"
 	pathStatus   = "/v1/status"
-	pathScan     = "/v1/scan"
+	pathScan     = "/v1/scan"    // records as JSON lines, as the first release streamed them
+	pathRecords  = "/v1/records" // records framed: a header line, then the raw JSON as stored
 	pathSync     = "/v1/sync"
 	pathReindex  = "/v1/reindex"
 	pathBudget   = "/v1/budget"
@@ -120,7 +121,8 @@ type scanRequest struct {
 	Now  time.Time  `json:"now,omitzero"`
 }
 
-// wireRecord is index.Record on the wire; Raw is left out (not "null") for a tombstone without one.
+// wireRecord is index.Record on the wire; Raw is left out (not "null") for a tombstone without one. In a framed
+// stream Raw is left out too and RawBytes says how many bytes of it follow the line (then a newline).
 type wireRecord struct {
 	Kind      query.Kind      `json:"kind"`
 	ID        string          `json:"id"`
@@ -128,7 +130,12 @@ type wireRecord struct {
 	SyncedAt  time.Time       `json:"synced_at"`
 	Deleted   bool            `json:"deleted,omitempty"`
 	Raw       json.RawMessage `json:"raw,omitempty"`
+	RawBytes  int             `json:"raw_bytes,omitempty"`
 }
+
+// maxFrame bounds one record's raw JSON in a framed stream, and one line of a stream: conversations reach
+// megabytes, never this.
+const maxFrame = 64 << 20
 
 func toWire(r index.Record) wireRecord {
 	return wireRecord{Kind: r.Kind, ID: r.ID, UpdatedAt: r.UpdatedAt, SyncedAt: r.SyncedAt, Deleted: r.Deleted, Raw: r.Raw}

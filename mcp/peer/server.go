@@ -28,8 +28,8 @@ type Backend interface {
 	Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error
 }
 
-// Reindexer is a backend that can rebuild its full-text index while it serves searches (*index.Replica is one).
-// A Server whose backend is a Reindexer answers POST /v1/reindex.
+// Reindexer is a backend that can rebuild its full-text index while it serves searches (*index.Replica is one,
+// and so is Client, which asks its owner). A Server whose backend is a Reindexer answers POST /v1/reindex.
 type Reindexer interface {
 	// Reindex rebuilds the index from the stored records, calling progress with the records done and the total.
 	Reindex(ctx context.Context, progress func(done, total int)) error
@@ -89,7 +89,8 @@ func NewServer(path string, b Backend, opts ServerOptions) *Server {
 	mux.HandleFunc("POST "+pathGet, s.get)
 	mux.HandleFunc("POST "+pathGetFresh, s.getFresh)
 	mux.HandleFunc("GET "+pathStatus, s.status)
-	mux.HandleFunc("POST "+pathScan, s.scan)
+	mux.HandleFunc("POST "+pathScan, func(w http.ResponseWriter, r *http.Request) { s.scan(w, r, false) })
+	mux.HandleFunc("POST "+pathRecords, func(w http.ResponseWriter, r *http.Request) { s.scan(w, r, true) })
 	mux.HandleFunc("POST "+pathSync, s.sync)
 	mux.HandleFunc("POST "+pathReindex, s.reindex)
 	mux.HandleFunc("GET "+pathBudget, s.budget)
@@ -219,8 +220,9 @@ func (s *Server) status(w http.ResponseWriter, r *http.Request) {
 
 // scan streams every stored record of a kind, or every live record matching a query in its order, as it is read;
 // a failure after the first line is reported in the stream, and the end line is written only when the scan
-// completed.
-func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
+// completed. Framed, each record's raw JSON follows its line as stored: neither side encodes or parses it again,
+// which is most of the cost of a JSON line (records are kilobytes).
+func (s *Server) scan(w http.ResponseWriter, r *http.Request, framed bool) {
 	var req scanRequest
 	if !readJSON(w, r, &req) {
 		return
@@ -243,10 +245,7 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request) {
 		q = &parsed
 	}
 	st := startStream(w)
-	send := func(rec index.Record) error {
-		wr := toWire(rec)
-		return st.send(streamLine{Record: &wr}, false)
-	}
+	send := func(rec index.Record) error { return st.sendRecord(rec, framed) }
 	var err error
 	if q != nil {
 		err = EachMatch(r.Context(), s.b, *q, send)
@@ -303,8 +302,8 @@ func (s *Server) sync(w http.ResponseWriter, r *http.Request) {
 	st.finish(reports, s.streamError("sync", err))
 }
 
-// reindex rebuilds the backend's full-text index while it goes on serving, streaming the progress (at most ten
-// lines a second) and ending with the number of records indexed.
+// reindex rebuilds the backend's full-text index while it goes on serving, streaming the progress: at most ten
+// lines a second, and always the last (done equal to total).
 func (s *Server) reindex(w http.ResponseWriter, r *http.Request) {
 	ri, ok := s.b.(Reindexer)
 	if !ok {
@@ -313,20 +312,13 @@ func (s *Server) reindex(w http.ResponseWriter, r *http.Request) {
 	}
 	st := startStream(w)
 	var last time.Time
-	total := 0
-	err := ri.Reindex(r.Context(), func(done, n int) {
-		total = n
-		if now := time.Now(); done == n || now.Sub(last) >= 100*time.Millisecond {
+	err := ri.Reindex(r.Context(), func(done, total int) {
+		if now := time.Now(); done == total || now.Sub(last) >= 100*time.Millisecond {
 			last = now
-			_ = st.send(streamLine{Progress: &Progress{Done: done, Total: n}}, true)
+			_ = st.send(streamLine{Progress: &Progress{Done: done, Total: total}}, true)
 		}
 	})
-	result, _ := json.Marshal(reindexResult{Records: total})
-	st.finish(result, s.streamError("reindex", err))
-}
-
-type reindexResult struct {
-	Records int `json:"records"`
+	st.finish(nil, s.streamError("reindex", err))
 }
 
 func (s *Server) budget(w http.ResponseWriter, r *http.Request) {
@@ -351,7 +343,9 @@ func startStream(w http.ResponseWriter) *stream {
 	w.Header().Set("Content-Type", "application/x-ndjson")
 	w.WriteHeader(http.StatusOK)
 	bw := bufio.NewWriterSize(w, 64<<10)
-	return &stream{w: w, bw: bw, enc: json.NewEncoder(bw)}
+	enc := json.NewEncoder(bw)
+	enc.SetEscapeHTML(false)
+	return &stream{w: w, bw: bw, enc: enc}
 }
 
 // send writes one line; flush sends it to the caller at once (progress) rather than when the buffer fills
@@ -370,11 +364,39 @@ func (st *stream) send(l streamLine, flush bool) error {
 	return st.err
 }
 
-// finish writes the last line: the error that ended the operation, or the end marker, with its result.
-func (st *stream) finish(result json.RawMessage, we *wireError) {
-	l := streamLine{End: we == nil, Error: we, Result: result}
-	_ = st.send(l, true)
+// sendRecord writes one record: as a JSON line, or framed (a line, then the raw JSON and a newline).
+func (st *stream) sendRecord(rec index.Record, framed bool) error {
+	wr := toWire(rec)
+	if !framed {
+		return st.send(streamLine{Record: &wr}, false)
+	}
+	wr.Raw, wr.RawBytes = nil, len(rec.Raw)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.err != nil {
+		return st.err
+	}
+	if st.err = st.enc.Encode(streamLine{Record: &wr}); st.err == nil && len(rec.Raw) > 0 {
+		if _, st.err = st.bw.Write(rec.Raw); st.err == nil {
+			st.err = st.bw.WriteByte('\n')
+		}
+	}
+	return st.err
 }
+
+// finish writes the last line: the error that ended the operation, or the end marker, with its result. Nothing
+// is written after it.
+func (st *stream) finish(result json.RawMessage, we *wireError) {
+	_ = st.send(streamLine{End: we == nil, Error: we, Result: result}, true)
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	if st.err == nil {
+		st.err = errStreamEnded
+	}
+}
+
+// errStreamEnded refuses a line after the last.
+var errStreamEnded = errors.New("the stream has ended")
 
 // streamError is the wire form of the error that ended a streamed operation, nil for none. An operation's own
 // failure (a sync pass Intercom refused) reaches the caller with its message: it asked for the operation and
