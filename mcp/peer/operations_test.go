@@ -1,9 +1,11 @@
 package peer_test
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"reflect"
@@ -245,16 +247,54 @@ func TestClient_CallsAnOlderOwnerDoesNotKnow(t *testing.T) {
 	mux.HandleFunc("GET /v1/hello", func(w http.ResponseWriter, _ *http.Request) {
 		json.NewEncoder(w).Encode(peer.Hello{Protocol: peer.ProtocolVersion, PID: 1, Version: "old"})
 	})
+	// The first release streamed records as JSON lines on /v1/scan.
+	mux.HandleFunc("POST /v1/scan", func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, `{"record":{"kind":"contact","id":"a","updated_at":1,"synced_at":"2025-06-01T12:00:00Z","raw":{"id":"a","name":"Ann"}}}`+"\n")
+		io.WriteString(w, `{"record":{"kind":"contact","id":"b","updated_at":2,"synced_at":"2025-06-01T12:00:00Z","deleted":true}}`+"\n")
+		io.WriteString(w, `{"end":true}`+"\n")
+	})
 	srv := &http.Server{Handler: mux}
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	c := dial(t, path)
+	var got []string
+	if err := c.Scan(context.Background(), query.KindContact, func(rec index.Record) error {
+		got = append(got, rec.ID+":"+string(rec.Raw))
+		return nil
+	}); err != nil || !reflect.DeepEqual(got, []string{`a:{"id":"a","name":"Ann"}`, "b:"}) {
+		t.Errorf("scan from an older owner: %q, %v", got, err)
+	}
 	_, err = c.Budget(context.Background())
 	if !errors.Is(err, errors.ErrUnsupported) || errors.Is(err, peer.ErrOwnerGone) {
 		t.Errorf("budget from an older owner: %v", err)
 	}
 	if _, err := c.Sync(context.Background(), peer.SyncIncremental, nil); !errors.Is(err, errors.ErrUnsupported) {
 		t.Errorf("sync from an older owner: %v", err)
+	}
+}
+
+// TestClient_ScanCarriesRecordsByteForByte: a framed record arrives exactly as stored, however it is laid out
+// (newlines inside its JSON, HTML characters that a JSON encoder would escape).
+func TestClient_ScanCarriesRecordsByteForByte(t *testing.T) {
+	r := openReplica(t, t.TempDir())
+	closeReplica(t, r)
+	raw := []byte("{\n  \"type\": \"contact\",\n  \"id\": \"odd\",\n  \"name\": \"<b>A & B</b>\",\n  \"updated_at\": 1700000000\n}")
+	if _, err := r.Apply(context.Background(), index.Batch{Records: []index.Record{{Kind: query.KindContact, ID: "odd", UpdatedAt: 1700000000, Raw: raw}}}); err != nil {
+		t.Fatal(err)
+	}
+	path := socketPath(t)
+	startOwner(t, path, r, nil)
+	c := dial(t, path)
+	seen := 0
+	if err := c.Scan(context.Background(), query.KindContact, func(rec index.Record) error {
+		want, err := r.Get(context.Background(), rec.Kind, rec.ID)
+		if err != nil || !bytes.Equal(rec.Raw, want.Raw) || rec.UpdatedAt != want.UpdatedAt || !rec.SyncedAt.Equal(want.SyncedAt) {
+			t.Errorf("%s: got %q, stored %q (%v)", rec.ID, rec.Raw, want.Raw, err)
+		}
+		seen++
+		return nil
+	}); err != nil || seen != nContacts+1 {
+		t.Errorf("scan: %d records, %v", seen, err)
 	}
 }
 
