@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -26,16 +28,64 @@ import (
 // owner; when the owner exits, one of them opens the replica and becomes the next owner, and the rest forward to
 // it. replicaAccess is that arrangement, seen from one process.
 
-// backend is what a process reads the replica through: the replica it opened, or the client of the owner.
+// backend is what a process reaches the replica through: the replica it opened, or the client of the owner.
 type backend interface {
 	peer.Backend // Search, Get, Status, Scan
 	mcp.FreshGetter
+	peer.Reindexer
+	// ScanQuery calls fn with every live record matching q, in q's order.
+	ScanQuery(ctx context.Context, q query.Query, fn func(index.Record) error) error
+	// Sync runs one pass on the owner's syncer (peer.SyncRunner); peer.ErrUnavailable when the owner does not sync.
+	Sync(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error)
+	// Budget is the owner's rate budget now; peer.ErrUnavailable when the owner does not sync.
+	Budget(ctx context.Context) (peer.Budget, error)
 }
 
-// ownedReplica is the backend of the owner: its replica, and its freshness policy for get_*.
+// ownedReplica is the backend of the owner: its replica, its freshness policy for get_*, and its syncer when it
+// has one. The owner's socket serves it too, so a call from another process and one from this process take the
+// same path.
 type ownedReplica struct {
 	*index.Replica
 	mcp.FreshGetter
+	syncer  peer.SyncRunner    // nil: this process does not sync
+	budget  func() peer.Budget // nil with syncer
+	rebuild *sync.Mutex        // one index rebuild at a time (two would build into the same directory)
+}
+
+var (
+	_ backend        = (*ownedReplica)(nil)
+	_ peer.Reindexer = (*ownedReplica)(nil)
+)
+
+// errNoSyncer answers what only a syncing owner can do.
+var errNoSyncer = fmt.Errorf("this process does not sync: %w", peer.ErrUnavailable)
+
+// ScanQuery implements backend with the replica's own search.
+func (o *ownedReplica) ScanQuery(ctx context.Context, q query.Query, fn func(index.Record) error) error {
+	return peer.EachMatch(ctx, o.Replica, q, fn)
+}
+
+// Sync implements backend.
+func (o *ownedReplica) Sync(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error) {
+	if o.syncer == nil {
+		return nil, errNoSyncer
+	}
+	return o.syncer.Sync(ctx, mode, progress)
+}
+
+// Budget implements backend.
+func (o *ownedReplica) Budget(context.Context) (peer.Budget, error) {
+	if o.budget == nil {
+		return peer.Budget{}, errNoSyncer
+	}
+	return o.budget(), nil
+}
+
+// Reindex implements peer.Reindexer: the replica's rebuild, one at a time.
+func (o *ownedReplica) Reindex(ctx context.Context, progress func(done, total int)) error {
+	o.rebuild.Lock()
+	defer o.rebuild.Unlock()
+	return o.Replica.Reindex(ctx, progress)
 }
 
 // ownerRole is what a process runs while it owns the data directory, besides the replica and the socket.
@@ -45,6 +95,11 @@ type ownerRole struct {
 	Fresh mcp.FreshGetter
 	// Run are services that run until their context ends (the syncer).
 	Run []func(ctx context.Context) error
+	// Sync runs the sync passes asked for, by this process or by others over the socket; nil when the owner does
+	// not sync.
+	Sync peer.SyncRunner
+	// Budget reports the syncer's rate budget now; set with Sync.
+	Budget func() peer.Budget
 	// Close runs, in order, after the services have stopped and before the replica closes (the demo's fake
 	// Intercom).
 	Close []func()
@@ -60,9 +115,11 @@ type accessOptions struct {
 	// runs. nil means the replica and the socket only. An error gives the replica up.
 	Own func(ctx context.Context, r *index.Replica) (ownerRole, error)
 	// Patience bounds how long to wait for a process that holds the data directory but does not answer on the
-	// socket (it is starting or stopping, or it is a `sync`, which serves no one). Zero waits as long as the
-	// context allows.
+	// socket (it is opening the replica, rebuilding its index, or stopping). Zero waits as long as the context
+	// allows.
 	Patience time.Duration
+	// SyncPatience bounds how long Sync waits for an owner that does not sync to exit; zero means 10 seconds.
+	SyncPatience time.Duration
 	// IndexProgress, if set, reports a rebuild of a full-text index while the replica opens.
 	IndexProgress func(kind query.Kind, done, total int)
 }
@@ -181,14 +238,14 @@ func (a *replicaAccess) acquire(ctx context.Context) (*holding, error) {
 		}
 
 		// The holder does not answer on the socket: it is opening the replica (an index rebuild takes a while),
-		// or closing it, or it serves no one (a sync). Wait for one or the other.
+		// or closing it (or it is an older version's sync, which served no one). Wait for one or the other.
 		now := time.Now()
 		if waitingSince.IsZero() {
 			waitingSince = now
 		}
 		waited := now.Sub(waitingSince)
 		if a.opts.Patience > 0 && waited >= a.opts.Patience {
-			return nil, fmt.Errorf("%w, which does not answer on %s (a sync running?); try again when it has finished", err, a.socket)
+			return nil, fmt.Errorf("%w, which does not answer on %s (still opening the replica, or closing it?); try again when it has finished", err, a.socket)
 		}
 		if !logged && waited >= 2*time.Second {
 			a.log.Info("waiting for the process holding the data directory", "reason", err.Error())
@@ -222,7 +279,10 @@ func (a *replicaAccess) own(ctx context.Context, r *index.Replica) (*holding, er
 	if role.Fresh == nil {
 		role.Fresh = &mcp.Policy{Replica: r, Logger: a.log}
 	}
-	srv := peer.NewServer(a.socket, r, peer.ServerOptions{Fresh: role.Fresh, Version: a.opts.Version, Logger: a.log})
+	owned := &ownedReplica{Replica: r, FreshGetter: role.Fresh, syncer: role.Sync, budget: role.Budget, rebuild: new(sync.Mutex)}
+	srv := peer.NewServer(a.socket, owned, peer.ServerOptions{
+		Fresh: role.Fresh, Sync: role.Sync, Budget: role.Budget, Version: a.opts.Version, Logger: a.log,
+	})
 	if err := srv.Listen(); err != nil {
 		if !errors.Is(err, peer.ErrSocketPathTooLong) {
 			for _, c := range role.Close {
@@ -242,7 +302,7 @@ func (a *replicaAccess) own(ctx context.Context, r *index.Replica) (*holding, er
 	for _, run := range role.Run {
 		a.start(run)
 	}
-	return &holding{b: ownedReplica{r, role.Fresh}, owner: true, pid: os.Getpid()}, nil
+	return &holding{b: owned, owner: true, pid: os.Getpid()}, nil
 }
 
 // start runs a service of the owner until Close.
@@ -397,9 +457,21 @@ func (a *replicaAccess) GetFresh(ctx context.Context, kind query.Kind, id string
 // Scan implements peer.Backend. A scan cut off by the owner's exit is started again after the takeover only if it
 // had not delivered a record yet: fn never sees a record twice.
 func (a *replicaAccess) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
+	return a.scanOnce(ctx, fn, func(b backend, fn func(index.Record) error) error { return b.Scan(ctx, kind, fn) })
+}
+
+// ScanQuery calls fn with every live record matching q, in q's order: through the replica's search in the
+// owner, in one streamed call from any other process. Like Scan, it never delivers a record twice.
+func (a *replicaAccess) ScanQuery(ctx context.Context, q query.Query, fn func(index.Record) error) error {
+	return a.scanOnce(ctx, fn, func(b backend, fn func(index.Record) error) error { return b.ScanQuery(ctx, q, fn) })
+}
+
+// scanOnce runs scan on the current backend, starting it again after a takeover only while it has delivered
+// nothing to fn.
+func (a *replicaAccess) scanOnce(ctx context.Context, fn func(index.Record) error, scan func(backend, func(index.Record) error) error) error {
 	delivered := false
 	return a.do(ctx, func(b backend) error {
-		err := b.Scan(ctx, kind, func(r index.Record) error {
+		err := scan(b, func(r index.Record) error {
 			delivered = true
 			return fn(r)
 		})
@@ -408,6 +480,58 @@ func (a *replicaAccess) Scan(ctx context.Context, kind query.Kind, fn func(index
 		}
 		return err
 	})
+}
+
+// Reindex rebuilds the full-text index where the replica is open: here, or in the owner (searches go on
+// meanwhile), with its progress streamed back. A rebuild cut off by the owner's exit starts again after the
+// takeover.
+func (a *replicaAccess) Reindex(ctx context.Context, progress func(done, total int)) error {
+	return a.do(ctx, func(b backend) error { return b.Reindex(ctx, progress) })
+}
+
+// Budget returns the rate budget of the owner's syncer as it is now; an error matching peer.ErrUnavailable when
+// the owner does not sync (this process, when it opened the replica itself to read it).
+func (a *replicaAccess) Budget(ctx context.Context) (peer.Budget, error) {
+	var b peer.Budget
+	err := a.do(ctx, func(be backend) (err error) {
+		b, err = be.Budget(ctx)
+		return err
+	})
+	return b, err
+}
+
+// Sync runs one sync pass on the owner's syncer, this process's or the owner's over the socket, so that a pass
+// never has to wait for the replica to be free; the owner reports the pass's progress to progress as it goes, and
+// the pass reports come back as the syncer writes them. An owner that does not sync (a read command, which exits
+// soon, or a serve with sync disabled) is waited for, up to accessOptions.SyncPatience; once it has gone, this
+// process takes over or forwards to whoever did.
+func (a *replicaAccess) Sync(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error) {
+	for {
+		var reports json.RawMessage
+		err := a.do(ctx, func(b backend) (err error) {
+			reports, err = b.Sync(ctx, mode, progress)
+			return err
+		})
+		h := a.cur.Load()
+		if !errors.Is(err, peer.ErrUnavailable) || h.owner {
+			return reports, err
+		}
+		a.log.Info("the process owning the data directory does not sync: waiting for it to exit", "pid", h.pid, "reason", err.Error())
+		patience := cmp.Or(a.opts.SyncPatience, 10*time.Second)
+		wctx, cancel := context.WithTimeout(ctx, patience)
+		werr := waitOwnerGone(wctx, a.socket)
+		cancel()
+		switch {
+		case ctx.Err() != nil:
+			return nil, ctx.Err()
+		case werr != nil:
+			return nil, fmt.Errorf("pid %d owns the replica in %s but does not sync (a read command, or a serve with sync.enabled false), and is still running after %v: let it finish, or stop it, then sync again: %w",
+				h.pid, a.dir, patience, peer.ErrUnavailable)
+		}
+		if err := a.reacquire(ctx, h); err != nil {
+			return nil, fmt.Errorf("take over the replica: %w", err)
+		}
+	}
 }
 
 // errScanCut marks a scan that cannot be resumed.

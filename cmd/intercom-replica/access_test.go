@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
@@ -143,7 +146,7 @@ func TestReplicaAccess_CallRetriedAfterTheOwnerLeft(t *testing.T) {
 }
 
 // TestReplicaAccess_WaitsForAHolderThatServesNoOne: a process holding the directory without serving the socket
-// (a sync) is waited for, up to the patience, with a message that says why.
+// (opening the replica, closing it) is waited for, up to the patience, with a message that says why.
 func TestReplicaAccess_WaitsForAHolderThatServesNoOne(t *testing.T) {
 	dir := shortDir(t)
 	seedReplica(t, dir, 2)
@@ -152,7 +155,7 @@ func TestReplicaAccess_WaitsForAHolderThatServesNoOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = openReplicaAccess(context.Background(), dir, accessOptions{Patience: 100 * time.Millisecond})
-	if !errors.Is(err, index.ErrLocked) || !strings.Contains(err.Error(), "does not answer on "+dir+"/owner.sock (a sync running?)") {
+	if !errors.Is(err, index.ErrLocked) || !strings.Contains(err.Error(), "does not answer on "+dir+"/owner.sock (still opening the replica, or closing it?)") {
 		t.Errorf("impatient open: %v", err)
 	}
 
@@ -218,5 +221,49 @@ func TestReplicaAccess_ServiceFailureEndsRun(t *testing.T) {
 	case <-stopped:
 	default:
 		t.Error("Close returned before the services stopped")
+	}
+}
+
+// syncRunnerFunc adapts a function to peer.SyncRunner.
+type syncRunnerFunc func(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error)
+
+func (f syncRunnerFunc) Sync(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error) {
+	return f(ctx, mode, progress)
+}
+
+// TestReplicaAccess_SyncWaitsForAnOwnerThatDoesNotSync: a sync finding the replica held by a process that does not
+// sync (a read command) waits for it to exit and then runs the pass itself; one that stays gets a message saying
+// what to do.
+func TestReplicaAccess_SyncWaitsForAnOwnerThatDoesNotSync(t *testing.T) {
+	dir := shortDir(t)
+	seedReplica(t, dir, 3)
+	reader := mustOpenAccess(t, dir, accessOptions{})
+	var ran []peer.SyncMode
+	syncing := accessOptions{SyncPatience: 100 * time.Millisecond, Own: func(context.Context, *index.Replica) (ownerRole, error) {
+		return ownerRole{Sync: syncRunnerFunc(func(_ context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error) {
+			ran = append(ran, mode)
+			progress(peer.Progress{Pass: "incremental", Kind: query.KindConversation, Done: 3, Total: 3, Finished: true})
+			return json.RawMessage(`[]`), nil
+		})}, nil
+	}}
+	front := mustOpenAccess(t, dir, syncing)
+	defer front.Close()
+
+	// The reader stays: the sync gives up after its patience, saying who holds the replica.
+	_, err := front.Sync(context.Background(), peer.SyncIncremental, nil)
+	if !errors.Is(err, peer.ErrUnavailable) || !strings.Contains(err.Error(), fmt.Sprintf("pid %d owns the replica in %s but does not sync", os.Getpid(), dir)) {
+		t.Errorf("sync beside a reader that stays: %v", err)
+	}
+
+	// The reader exits (before or while the sync waits for it): the sync takes the replica over and runs the pass.
+	front.opts.SyncPatience = 30 * time.Second
+	go reader.Close()
+	var progressed []peer.Progress
+	reports, err := front.Sync(context.Background(), peer.SyncFull, func(p peer.Progress) { progressed = append(progressed, p) })
+	if err != nil || string(reports) != "[]" || !slices.Equal(ran, []peer.SyncMode{peer.SyncFull}) || len(progressed) != 1 {
+		t.Fatalf("sync after the reader exited: %s, %v; ran %v, progress %v", reports, err, ran, progressed)
+	}
+	if self, _ := front.Owner(); !self {
+		t.Error("the pass ran without the sync owning the replica")
 	}
 }

@@ -186,13 +186,18 @@ func addReplicaFlags(fs *flag.FlagSet, extra ...string) *replicaFlags {
 }
 
 // load reads the configuration, a usage error when it is wrong, and returns it with the data directory the
-// command works on (with --demo, the demo data directory) and the operator log.
+// command works on (with --demo, the demo data directory) and the operator log, on stderr.
 func (rf *replicaFlags) load(m *Main) (*configs.Config, string, *slog.Logger, error) {
+	return rf.loadTo(m, m.Stderr)
+}
+
+// loadTo is load with the operator log on w.
+func (rf *replicaFlags) loadTo(m *Main, w io.Writer) (*configs.Config, string, *slog.Logger, error) {
 	cfg, err := configs.Load(m.Getenv, rf.config)
 	if err != nil {
 		return nil, "", nil, usageError{err}
 	}
-	log := newLogger(m.Stderr, cfg.Log)
+	log := newLogger(w, cfg.Log)
 	for _, w := range cfg.Warnings() {
 		log.Warn(w)
 	}

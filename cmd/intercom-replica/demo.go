@@ -11,11 +11,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
+	"github.com/intercom-replica/intercom-replica/sync/progress"
 )
 
 // --demo runs every command on the built-in demo workspace: the fake Intercom (package intercomtest) serves a
@@ -45,16 +47,12 @@ func syncDemo(ctx context.Context, cfg *configs.Config, r *index.Replica, log *s
 	if replicaComplete(r) {
 		return nil
 	}
-	u, closeUpstream, err := demoUpstream(cfg, log)
+	syncer, release, err := startOwnerSyncer(cfg, true, r, log, nil, progress.NewLog(log, 10*time.Second).Event)
 	if err != nil {
 		return err
 	}
-	defer closeUpstream()
-	s, err := replsync.New(syncerOptions(cfg, u, r, log, nil))
-	if err != nil {
-		return err
-	}
-	return firstDemoSync(ctx, s)
+	defer release()
+	return firstDemoSync(ctx, syncer.Syncer)
 }
 
 // replicaComplete reports whether the replica holds a complete copy of a workspace (its backfill has finished).

@@ -15,9 +15,10 @@ const reindexExamples = `  intercom-replica reindex
   intercom-replica reindex --data-dir ./replica
 
 The full-text index is derived from the stored records; reindex rebuilds it from them (the records stay as they
-are). Searches keep answering from the old index until the new one is complete. A replica rebuilds its index by
-itself when it finds it missing or built by another version, so this is for an index you suspect is damaged
-(status says it stays behind). It needs the replica to itself: stop a serve using it first.
+are). Searches keep answering from the old index until the new one is complete, and the syncer keeps writing. A
+replica rebuilds its index by itself when it finds it missing or built by another version, so this is for an
+index you suspect is damaged (status says it stays behind). Beside a running serve (or sync), that process
+rebuilds it and this command shows the progress.
 `
 
 func runReindex(ctx context.Context, m *Main, args []string) error {
@@ -34,17 +35,18 @@ func runReindex(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	defer acc.Close()
+	where := "."
 	if self, pid := acc.Owner(); !self {
-		return fmt.Errorf("the replica in %s is in use by pid %d (a serve?); reindex needs it to itself: stop that process and run it again", dir, pid)
+		where = fmt.Sprintf(", in pid %d, which has the replica in %s open.", pid, dir)
 	}
 	p := newProgressLine(m.Stderr, "reindex")
 	start := time.Now()
-	err = acc.replica.Reindex(ctx, p.update)
+	err = acc.Reindex(ctx, p.update)
 	p.done()
 	if err != nil {
 		return fmt.Errorf("reindex: %w", err)
 	}
-	fmt.Fprintf(m.Stdout, "Rebuilt the full-text index of %d records in %.1fs.\n", p.total, time.Since(start).Seconds())
+	fmt.Fprintf(m.Stdout, "Rebuilt the full-text index of %d records in %.1fs%s\n", p.total, time.Since(start).Seconds(), where)
 	return nil
 }
 

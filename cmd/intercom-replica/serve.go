@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"runtime/debug"
 	"sync/atomic"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
@@ -17,6 +18,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
+	"github.com/intercom-replica/intercom-replica/sync/progress"
 )
 
 const serveExamples = `  intercom-replica serve --demo      # the demo workspace; on a terminal over HTTP, printing the URL and a token
@@ -171,47 +173,31 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 }
 
 // own is serve's owner role: the scheduled syncer (for the demo, on the embedded fake Intercom, after a first
-// sync), live lookups for get_*, and the webhook receiver.
-func (s *serve) own(ctx context.Context, r *index.Replica) (role ownerRole, err error) {
-	policy := &mcp.Policy{Replica: r, MaxStaleness: staleness(s.cfg.Serve.MaxStaleness), Logger: s.log, Metrics: s.metrics}
-	role.Fresh = policy
+// sync), which also runs the passes `sync` asks for, live lookups for get_*, and the webhook receiver.
+func (s *serve) own(ctx context.Context, r *index.Replica) (ownerRole, error) {
 	if !s.cfg.Sync.Enabled {
 		s.log.Info("sync.enabled is false: serving the replica as it is, without live lookups")
+		role := ownerRole{Fresh: &mcp.Policy{Replica: r, MaxStaleness: staleness(s.cfg.Serve.MaxStaleness), Logger: s.log, Metrics: s.metrics}}
 		if s.demo {
 			return role, syncDemo(ctx, s.cfg, r, s.log) // but the demo workspace is there to be served
 		}
 		return role, nil
 	}
-	defer func() {
-		if err != nil {
-			for _, c := range role.Close {
-				c()
-			}
-		}
-	}()
-	var u *upstream
-	if s.demo {
-		var closeUpstream func()
-		if u, closeUpstream, err = demoUpstream(s.cfg, s.log); err != nil {
-			return role, err
-		}
-		role.Close = append(role.Close, closeUpstream)
-	} else {
-		if u, err = newUpstream(s.cfg, s.cfg.Intercom.APIBaseURL(), s.cfg.Intercom.AccessToken.Reveal(), s.log); err != nil {
-			return role, err
-		}
-		role.Close = append(role.Close, u.close)
-	}
-	syncer, err := replsync.New(syncerOptions(s.cfg, u, r, s.log, s.registry))
+	role, syncer, err := syncingRole(s.cfg, s.demo, r, s.log, s.registry, s.metrics, progress.NewLog(s.log, 10*time.Second).Event)
 	if err != nil {
 		return role, err
 	}
+	fail := func(err error) (ownerRole, error) {
+		for _, c := range role.Close {
+			c()
+		}
+		return ownerRole{}, err
+	}
 	if s.demo && !replicaComplete(r) {
-		if err := firstDemoSync(ctx, syncer); err != nil {
-			return role, err
+		if err := firstDemoSync(ctx, syncer.Syncer); err != nil {
+			return fail(err)
 		}
 	}
-	policy.Live = syncer.LiveFetcher()
 	role.Run = append(role.Run, syncer.Run)
 	if s.cfg.Sync.Webhooks.Enabled {
 		hooks, err := syncer.Webhooks(replsync.WebhookOptions{
@@ -219,7 +205,7 @@ func (s *serve) own(ctx context.Context, r *index.Replica) (role ownerRole, err 
 			MaxBodyBytes: s.cfg.Sync.Webhooks.MaxBodyBytes,
 		})
 		if err != nil {
-			return role, err
+			return fail(err)
 		}
 		s.webhooks.h.Store(hooks)
 	}

@@ -410,7 +410,7 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 
 	// The read commands work beside the server, through it.
 	out, _ = e.mustRun(t, "status", "--config", "", "--data-dir", dir)
-	if !strings.Contains(out, fmt.Sprintf("Served by pid %d", cmd.Process.Pid)) {
+	if !strings.Contains(out, fmt.Sprintf("Served by pid %d", cmd.Process.Pid)) || !strings.Contains(out, fmt.Sprintf("Live budget: pid %d: ", cmd.Process.Pid)) {
 		t.Errorf("status beside serve:\n%s", out)
 	}
 	out, _ = e.mustRun(t, "search", "--config", "", "--data-dir", dir, "object_type:conversations q:refund limit:2")
@@ -425,9 +425,29 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 	if n := strings.Count(out, "\n"); n != 149 {
 		t.Errorf("export beside serve: %d lines", n)
 	}
-	code, _, errOut = e.run(t, "reindex", "--config", "", "--data-dir", dir)
-	if code != exitRuntime || !strings.Contains(errOut, fmt.Sprintf("in use by pid %d (a serve?); reindex needs it to itself", cmd.Process.Pid)) {
-		t.Errorf("reindex beside serve: exit %d\n%s", code, errOut)
+	// reindex: the serve rebuilds its index (searches go on), and the command shows the progress.
+	out, errOut = e.mustRun(t, "reindex", "--config", "", "--data-dir", dir)
+	if !strings.Contains(out, "Rebuilt the full-text index of 442 records in ") || !strings.Contains(out, fmt.Sprintf("in pid %d, which has the replica", cmd.Process.Pid)) ||
+		!strings.Contains(errOut, "reindex: 442 of 442 records (100%)") {
+		t.Errorf("reindex beside serve:\n%s%s", out, errOut)
+	}
+	if !strings.Contains(stderr.String(), `msg="rebuilt full-text index" kind=conversation`) {
+		t.Errorf("the serve did not rebuild its index:\n%s", stderr)
+	}
+
+	// sync: the serve's syncer runs the pass (here a full one) and the command prints its report.
+	passes := func() int { return strings.Count(stderr.String(), `msg="sync pass finished" pass=reconcile`) }
+	before := passes()
+	out, errOut = e.mustRun(t, "sync", "--full", "--demo", "--config", "", "--data-dir", dir)
+	if !regexp.MustCompile(`(?m)^reconcile +conversations +\d+ listed`).MatchString(out) || !strings.Contains(out, `Replica of workspace "Umbrella Support"`) {
+		t.Errorf("sync beside serve printed:\n%s", out)
+	}
+	if !strings.Contains(errOut, fmt.Sprintf("it runs the pass\" pid=%d", cmd.Process.Pid)) || passes() != before+1 {
+		t.Errorf("the pass did not run in the serve (%d reconcile passes logged, %d before); sync's stderr:\n%s", passes(), before, errOut)
+	}
+	out, _ = e.mustRun(t, "status", "--config", "", "--data-dir", dir)
+	if !regexp.MustCompile(fmt.Sprintf(`Live budget: pid %d: \d+ of \d+ requests left in Intercom's 10s window`, cmd.Process.Pid)).MatchString(out) {
+		t.Errorf("status after a pass beside serve:\n%s", out)
 	}
 
 	// Ctrl-C: a graceful shutdown, exit 0, the socket gone.

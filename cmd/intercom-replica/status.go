@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
 )
@@ -19,7 +21,8 @@ const statusExamples = `  intercom-replica status
   intercom-replica status --json | jq '.kinds.conversation.lag_seconds'
   intercom-replica status --demo
 
-It works beside a running serve: the numbers come from the process that has the replica open.
+It works beside a running serve: the numbers come from the process that has the replica open, and so does the
+live state of its rate budget (what is left of Intercom's current window, and the 429s since it started).
 `
 
 func runStatus(ctx context.Context, m *Main, args []string) error {
@@ -47,6 +50,12 @@ func runStatus(ctx context.Context, m *Main, args []string) error {
 	}
 	self, pid := acc.Owner()
 	rep := newStatusReport(dir, self, pid, st, ss, cfg, time.Now())
+	switch live, err := acc.Budget(ctx); {
+	case err == nil:
+		rep.Budget.Live = newLiveBudget(live, rep.now)
+	case !errors.Is(err, peer.ErrUnavailable) && !errors.Is(err, errors.ErrUnsupported):
+		return fmt.Errorf("status: the owner's rate budget: %w", err)
+	}
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
@@ -97,11 +106,50 @@ type statusStore struct {
 }
 
 type statusBudget struct {
-	ReservePercent       int   `json:"reserve_percent"`
-	MaxRequestsPerMinute int   `json:"max_requests_per_minute"`
-	Requests             int64 `json:"requests"`     // by the last pass of each type
-	RateLimited          int64 `json:"rate_limited"` // 429 answers among them
-	Retries              int64 `json:"retries"`
+	ReservePercent       int         `json:"reserve_percent"`
+	MaxRequestsPerMinute int         `json:"max_requests_per_minute"`
+	Requests             int64       `json:"requests"`     // by the last pass of each type
+	RateLimited          int64       `json:"rate_limited"` // 429 answers among them
+	Retries              int64       `json:"retries"`
+	Live                 *liveBudget `json:"live,omitempty"` // from the syncing process that owns the replica; absent when none does
+}
+
+// liveBudget is the rate budget of the process that owns the replica and syncs, as it is now.
+type liveBudget struct {
+	Limit          int     `json:"limit"`     // X-RateLimit-Limit of the current window; 0 until Intercom has answered
+	Remaining      int     `json:"remaining"` // left in the current window, other apps' requests counted
+	ResetsIn       float64 `json:"resets_in_seconds"`
+	WindowSeconds  float64 `json:"window_seconds"`
+	SyncCap        int     `json:"sync_cap"` // what the syncer may use of the window; the rest is the live lookups' reserve
+	ReservePercent int     `json:"reserve_percent"`
+	Requests       int64   `json:"requests"`     // since the owner started
+	RateLimited    int64   `json:"rate_limited"` // 429 answers since the owner started
+	LiveDenied     int64   `json:"live_denied"`  // live lookups refused for lack of room since the owner started
+	Since          string  `json:"since"`        // when the owner started, RFC 3339
+	sinceAge       time.Duration
+}
+
+func newLiveBudget(b peer.Budget, now time.Time) *liveBudget {
+	l := &liveBudget{
+		Limit: b.Limit, Remaining: b.Remaining, WindowSeconds: b.WindowSeconds, SyncCap: b.SyncCap, ReservePercent: b.ReservePercent,
+		Requests: b.Requests, RateLimited: b.RateLimited, LiveDenied: b.LiveDenied,
+		Since: b.Since.UTC().Format(time.RFC3339), sinceAge: now.Sub(b.Since),
+	}
+	if !b.ResetAt.IsZero() {
+		l.ResetsIn = max(0, b.ResetAt.Sub(now).Seconds())
+	}
+	return l
+}
+
+// text says what the budget is now, for a person.
+func (l *liveBudget) text(pid int) string {
+	window := "Intercom has not answered it yet"
+	if l.Limit > 0 {
+		window = fmt.Sprintf("%d of %d requests left in Intercom's %s window (resets in %s); the syncer may use %d of them",
+			l.Remaining, l.Limit, ageText(time.Duration(l.WindowSeconds*float64(time.Second))), ageText(time.Duration(l.ResetsIn*float64(time.Second))), l.SyncCap)
+	}
+	return fmt.Sprintf("pid %d: %s; since it started %s ago, %d requests, %d answered 429, %d live lookups refused for lack of room",
+		pid, window, ageText(l.sinceAge), l.Requests, l.RateLimited, l.LiveDenied)
 }
 
 func newStatusReport(dir string, self bool, pid int, st index.Status, ss replsync.Status, cfg *configs.Config, now time.Time) statusReport {
@@ -232,6 +280,9 @@ func (r statusReport) write(w io.Writer) {
 	}
 	fmt.Fprintf(w, "Rate budget: the syncer leaves %d%% of Intercom's limit to live lookups, %s; its last passes made %d requests, %d answered 429\n",
 		r.Budget.ReservePercent, ceiling, r.Budget.Requests, r.Budget.RateLimited)
+	if l := r.Budget.Live; l != nil {
+		fmt.Fprintf(w, "Live budget: %s\n", l.text(r.Owner.PID))
+	}
 	fmt.Fprintf(w, "Schedule:    incremental %s, reconcile %s (while a serve runs)\n", r.Schedule["incremental"], r.Schedule["reconcile"])
 	fmt.Fprintf(w, "Storage:     replica.db %s, full-text index %s, change log %d batches, store sequence %d\n",
 		sizeText(r.Store.Bytes), sizeText(r.Store.IndexBytes), r.Store.ChangeLog, r.Store.Seq)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -16,8 +17,9 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
+	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
-	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 	"github.com/intercom-replica/intercom-replica/sync/progress"
 )
@@ -26,6 +28,9 @@ const syncExamples = `  intercom-replica sync                       # copy every
   intercom-replica sync --full                # also re-walk every list: finds deletions and merges at once
   intercom-replica sync --demo                # sync the built-in demo workspace (no Intercom account needed)
   INTERCOM_ACCESS_TOKEN=... intercom-replica sync --region eu --data-dir ./replica
+
+Beside a running serve, the serve's syncer runs the pass (with the serve's configuration) and this command prints
+its report. While a sync runs, the other commands and serve go through it.
 `
 
 // Demo workspace: small enough to sync in seconds, big enough to search.
@@ -37,21 +42,15 @@ const (
 
 func runSync(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("sync", "sync [--full] [--demo] [flags]", syncExamples)
-	cf := configs.RegisterFlags(fs, append(configs.ReplicaFlags(), configs.IntercomFlags()...)...)
+	rf := addReplicaFlags(fs, configs.IntercomFlags()...)
 	full := fs.Bool("full", false, "re-walk every list from the start, refetching what is not current and marking what Intercom "+
 		"no longer has (the daily reconcile, now)")
-	demo := fs.Bool("demo", false, "sync the built-in demo workspace (a fake Intercom served in-process) into the data directory")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("sync takes no arguments, got %q", fs.Args())
 	}
-	cfg, err := configs.Load(m.Getenv, cf)
-	if err != nil {
-		return usageError{err}
-	}
-
 	// On a terminal, progress bars; log lines print above them. Otherwise, log lines only.
 	var bars *progress.Bars
 	logOut := m.Stderr
@@ -59,78 +58,54 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 		bars = progress.NewBars(f)
 		logOut = bars
 	}
-	log := newLogger(logOut, cfg.Log)
-	for _, w := range cfg.Warnings() {
-		log.Warn(w)
-	}
-
-	baseURL, token := cfg.Intercom.APIBaseURL(), cfg.Intercom.AccessToken.Reveal()
-	if *demo {
-		d, err := startDemoIntercom(log)
-		if err != nil {
-			return err
-		}
-		defer d.close()
-		baseURL, token = d.baseURL, d.token
-	} else if err := cfg.RequireIntercomToken(); err != nil {
-		return usageError{err}
-	}
-
-	dir := cfg.DataDir
-	if *demo {
-		dir = demoDataDir(cfg) // the demo workspace never mixes with a real one
-	}
-	replica, err := index.Open(ctx, dir, index.Options{Logger: log})
-	if err != nil {
-		return fmt.Errorf("open the replica in %s: %w", dir, err)
-	}
-	defer replica.Close()
-
-	budget := replsync.NewBudget(replsync.BudgetOptions{
-		ReservePercent:       cfg.Sync.RateReservePercent,
-		MaxRequestsPerMinute: cfg.Sync.MaxRequestsPerMinute,
-	})
-	// Idle connections are closed before the demo's fake shuts down (deferred earlier, so it runs later): it waits
-	// for its clients' connections.
-	httpClient := &http.Client{Timeout: cfg.Intercom.RequestTimeout}
-	defer httpClient.CloseIdleConnections()
-	client, err := intercom.New(intercom.Options{
-		Token:      intercom.Token(token),
-		BaseURL:    baseURL,
-		Version:    cfg.Intercom.APIVersion,
-		HTTPClient: httpClient,
-		Logger:     log,
-		Pacer:      budget.Pacer(replsync.PrioritySync),
-	})
-	if err != nil {
-		return usageError{err}
-	}
-	var report func(replsync.ProgressEvent)
-	if bars != nil {
-		report = bars.Event
-	} else {
-		report = progress.NewLog(log, 10*time.Second).Event
-	}
-	s, err := replsync.New(replsync.Options{
-		Source:      client,
-		Sink:        replica,
-		Logger:      log,
-		Budget:      budget,
-		Progress:    report,
-		Overlap:     cfg.Sync.Overlap,
-		Concurrency: cfg.Sync.Concurrency,
-		PageSize:    cfg.Sync.PageSize,
-	})
+	cfg, dir, log, err := rf.loadTo(m, logOut)
 	if err != nil {
 		return err
 	}
-	mode := replsync.ModeIncremental
-	if *full {
-		mode = replsync.ModeReconcile
+	if !*rf.demo {
+		if err := cfg.RequireIntercomToken(); err != nil {
+			return usageError{err}
+		}
 	}
-	reports, err := s.Sync(ctx, mode)
+	report := progress.NewLog(log, 10*time.Second).Event
+	if bars != nil {
+		report = bars.Event
+	}
+
+	// The pass runs in the process that owns the replica: this one, which then serves the replica to the others
+	// (search, get, status, export and serve forward to it meanwhile), or a serve that has it open, whose
+	// syncer runs it.
+	own := func(ctx context.Context, r *index.Replica) (ownerRole, error) {
+		role, _, err := syncingRole(cfg, *rf.demo, r, log, nil, nil, nil)
+		return role, err
+	}
+	acc, err := openReplicaAccess(ctx, dir, accessOptions{Logger: log, Version: versionString(), Own: own, IndexProgress: indexProgressLog(log)})
+	if err != nil {
+		if bars != nil {
+			bars.Close()
+		}
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted while waiting for the replica in %s: %w", dir, ctx.Err())
+		}
+		return fmt.Errorf("open the replica in %s: %w", dir, err)
+	}
+	defer acc.Close()
+	if self, pid := acc.Owner(); !self {
+		log.Info("the replica is open in another process: it runs the pass", "pid", pid, "dir", dir)
+	}
+	mode := peer.SyncIncremental
+	if *full {
+		mode = peer.SyncFull
+	}
+	raw, err := acc.Sync(ctx, mode, func(p peer.Progress) { report(fromPeerProgress(p)) })
 	if bars != nil {
 		bars.Close()
+	}
+	var reports []replsync.PassReport
+	if len(raw) > 0 {
+		if jerr := json.Unmarshal(raw, &reports); jerr != nil && err == nil {
+			err = fmt.Errorf("the pass reports: %w", jerr)
+		}
 	}
 	printSyncReports(m.Stdout, reports)
 	switch {
@@ -139,16 +114,20 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	case err != nil:
 		return err
 	}
-	st, err := s.Status()
+	st, err := acc.Status(ctx)
+	if err != nil {
+		return err
+	}
+	ss, err := syncStatusOf(st)
 	if err != nil {
 		return err
 	}
 	ws := "an Intercom workspace"
-	if st.Workspace != nil {
-		ws = fmt.Sprintf("workspace %q (%s)", st.Workspace.Name, st.Workspace.ID)
+	if ss.Workspace != nil {
+		ws = fmt.Sprintf("workspace %q (%s)", ss.Workspace.Name, ss.Workspace.ID)
 	}
 	fmt.Fprintf(m.Stdout, "Replica of %s in %s: %d conversations, %d contacts.\n", ws, dir,
-		st.Kinds["conversation"].Live, st.Kinds["contact"].Live)
+		ss.Kinds[query.KindConversation].Live, ss.Kinds[query.KindContact].Live)
 	return nil
 }
 

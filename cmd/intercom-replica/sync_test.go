@@ -2,10 +2,16 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 )
 
 // runCmd runs the program with args and an environment, returning the exit code and what it printed.
@@ -85,5 +91,65 @@ func TestSync_UsageErrors(t *testing.T) {
 				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 mentioning %q", code, errOut, tc.want)
 			}
 		})
+	}
+}
+
+// TestSync_ServesTheReplicaWhileItRuns: a sync owns the replica the way a serve does, so the read commands forward
+// to it while it runs instead of waiting for it to finish.
+func TestSync_ServesTheReplicaWhileItRuns(t *testing.T) {
+	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 3, Conversations: 30, Contacts: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Token: "sync-test-token"})
+	// Whole-conversation fetches wait at the gate: the sync is then mid-backfill, holding the replica.
+	gate, fetching := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && strings.HasPrefix(r.URL.Path, "/conversations/") && r.URL.Path != "/conversations/deleted" {
+			once.Do(func() { close(fetching) })
+			select {
+			case <-gate:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		fake.ServeHTTP(w, r)
+	}))
+	defer srv.Close()
+	dir := shortDir(t)
+	env := map[string]string{"INTERCOM_BASE_URL": srv.URL, "INTERCOM_ACCESS_TOKEN": "sync-test-token", "INTERCOM_REPLICA_DATA_DIR": dir}
+
+	type result struct {
+		code        int
+		out, errOut string
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, out, errOut := runCmd(t, env, "sync", "--config", "")
+		done <- result{code, out, errOut}
+	}()
+	select {
+	case <-fetching:
+	case r := <-done:
+		t.Fatalf("sync ended before fetching a conversation: exit %d\n%s%s", r.code, r.out, r.errOut)
+	case <-time.After(30 * time.Second):
+		t.Fatal("sync fetched no conversation")
+	}
+
+	code, out, errOut := runCmd(t, env, "status", "--config", "")
+	if code != exitOK || !strings.Contains(out, "Served by pid") || !strings.Contains(out, "Live budget: pid") || !strings.Contains(out, "backfill") {
+		t.Errorf("status while sync runs: exit %d\n%s%s", code, out, errOut)
+	}
+	if code, out, errOut := runCmd(t, env, "search", "--config", "", "object_type:contacts limit:150"); code != exitOK {
+		t.Errorf("search while sync runs: exit %d\n%s%s", code, out, errOut)
+	}
+	close(gate)
+	r := <-done
+	if r.code != exitOK || !regexp.MustCompile(`(?m)^backfill +conversations +\d+ listed, \d+ fetched`).MatchString(r.out) {
+		t.Fatalf("sync: exit %d\n%s%s", r.code, r.out, r.errOut)
+	}
+	if code, out, _ := runCmd(t, env, "status", "--config", ""); code != exitOK || !strings.Contains(out, "Open in this process") {
+		t.Errorf("status after sync: the replica is still held by someone\n%s", out)
 	}
 }

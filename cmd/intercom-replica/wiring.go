@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -13,10 +15,10 @@ import (
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/progress"
 )
 
 // upstream is one Intercom API as the syncer and live lookups reach it: two clients sharing one rate budget, the
@@ -71,13 +73,142 @@ func syncerOptions(cfg *configs.Config, u *upstream, r replsync.Sink, log *slog.
 		Logger:              log,
 		Registry:            reg,
 		Budget:              u.budget,
-		Progress:            progress.NewLog(log, 10*time.Second).Event,
 		IncrementalSchedule: cfg.Sync.IncrementalSchedule,
 		ReconcileSchedule:   cfg.Sync.ReconcileSchedule,
 		Overlap:             cfg.Sync.Overlap,
 		Concurrency:         cfg.Sync.Concurrency,
 		PageSize:            cfg.Sync.PageSize,
 	}
+}
+
+// ownerSyncer is the syncer of the process that owns the replica, as its owner role exposes it: it runs the passes
+// asked for by this process or by others over the socket (peer.SyncRunner), tells each caller how its pass
+// advances, and reports its rate budget as it is now.
+type ownerSyncer struct {
+	*replsync.Syncer
+	budget  *replsync.Budget
+	reserve int
+	since   time.Time
+	events  *progressFanout
+}
+
+var _ peer.SyncRunner = (*ownerSyncer)(nil)
+
+// startOwnerSyncer connects to the workspace's Intercom (with demo, the embedded fake, which it starts; else the
+// configured API) and returns a syncer writing into r, with the function that releases the clients and stops the
+// fake. progress, when set, hears about every pass, besides the callers of Sync.
+func startOwnerSyncer(cfg *configs.Config, demo bool, r replsync.Sink, log *slog.Logger, reg prometheus.Registerer, progress func(replsync.ProgressEvent)) (*ownerSyncer, func(), error) {
+	var (
+		u       *upstream
+		release func()
+		err     error
+	)
+	if demo {
+		u, release, err = demoUpstream(cfg, log)
+	} else if u, err = newUpstream(cfg, cfg.Intercom.APIBaseURL(), cfg.Intercom.AccessToken.Reveal(), log); err == nil {
+		release = u.close
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	o := &ownerSyncer{budget: u.budget, reserve: cfg.Sync.RateReservePercent, since: time.Now(), events: &progressFanout{base: progress}}
+	opts := syncerOptions(cfg, u, r, log, reg)
+	opts.Progress = o.events.emit
+	if o.Syncer, err = replsync.New(opts); err != nil {
+		release()
+		return nil, nil, err
+	}
+	return o, release, nil
+}
+
+// syncingRole is the owner role of a process that syncs (serve, sync): a syncer on the workspace's Intercom that
+// runs the passes asked for, and get_* falling through to Intercom for stale records with the syncer's live
+// client. Its Close releases the clients.
+func syncingRole(cfg *configs.Config, demo bool, r *index.Replica, log *slog.Logger, reg prometheus.Registerer, metrics *mcp.Metrics, progress func(replsync.ProgressEvent)) (ownerRole, *ownerSyncer, error) {
+	syncer, release, err := startOwnerSyncer(cfg, demo, r, log, reg, progress)
+	if err != nil {
+		return ownerRole{}, nil, err
+	}
+	return ownerRole{
+		Fresh:  &mcp.Policy{Replica: r, MaxStaleness: staleness(cfg.Serve.MaxStaleness), Logger: log, Metrics: metrics, Live: syncer.LiveFetcher()},
+		Sync:   syncer,
+		Budget: syncer.Budget,
+		Close:  []func(){release},
+	}, syncer, nil
+}
+
+// Sync implements peer.SyncRunner: one pass of mode after the pass running, if any. progress hears about the
+// passes that run meanwhile (a scheduled pass it waits for, then its own).
+func (o *ownerSyncer) Sync(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error) {
+	m := replsync.ModeIncremental
+	if mode == peer.SyncFull {
+		m = replsync.ModeReconcile
+	}
+	if progress != nil {
+		defer o.events.add(func(e replsync.ProgressEvent) { progress(toPeerProgress(e)) })()
+	}
+	reports, err := o.Syncer.Sync(ctx, m)
+	raw, merr := json.Marshal(reports)
+	if merr != nil {
+		return nil, errors.Join(err, merr)
+	}
+	return raw, err
+}
+
+// Budget reports the rate budget as it is now, for peer.ServerOptions.Budget.
+func (o *ownerSyncer) Budget() peer.Budget {
+	st := o.budget.State()
+	return peer.Budget{
+		Limit: st.Limit, Remaining: max(0, st.Limit-st.Used), ResetAt: st.WindowEnd, WindowSeconds: st.Window.Seconds(),
+		ReservePercent: o.reserve, SyncCap: st.SyncCap,
+		Requests:    st.Stats.Granted[replsync.PrioritySync] + st.Stats.Granted[replsync.PriorityLive],
+		RateLimited: st.Stats.Throttled, LiveDenied: st.Stats.Denied, Since: o.since,
+	}
+}
+
+// progressFanout passes a syncer's progress to a fixed reporter and to the callers of the passes in flight.
+type progressFanout struct {
+	base func(replsync.ProgressEvent) // nil: none
+
+	mu   sync.Mutex // held while calling: a caller removed hears nothing more
+	next int
+	subs map[int]func(replsync.ProgressEvent)
+}
+
+func (f *progressFanout) emit(e replsync.ProgressEvent) {
+	if f.base != nil {
+		f.base(e)
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for _, fn := range f.subs {
+		fn(e)
+	}
+}
+
+// add makes fn hear every event until the function it returns is called.
+func (f *progressFanout) add(fn func(replsync.ProgressEvent)) (remove func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.subs == nil {
+		f.subs = map[int]func(replsync.ProgressEvent){}
+	}
+	id := f.next
+	f.next++
+	f.subs[id] = fn
+	return func() {
+		f.mu.Lock()
+		defer f.mu.Unlock()
+		delete(f.subs, id)
+	}
+}
+
+func toPeerProgress(e replsync.ProgressEvent) peer.Progress {
+	return peer.Progress{Pass: e.Pass, Kind: e.Kind, Done: e.Done, Total: e.Total, Finished: e.Finished}
+}
+
+func fromPeerProgress(p peer.Progress) replsync.ProgressEvent {
+	return replsync.ProgressEvent{Pass: p.Pass, Kind: p.Kind, Done: p.Done, Total: p.Total, Finished: p.Finished}
 }
 
 // metaMap serves the metadata of an index.Status as a replsync.MetaReader, so the syncer's state can be read from
