@@ -113,42 +113,18 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-// exportRecords calls fn with every live record of kind, or with every record matching q, in q's order.
+// exportRecords calls fn with every live record of kind, or with every record matching q, in q's order. Beside a
+// running serve both come in one stream from it.
 func exportRecords(ctx context.Context, r *replicaAccess, kind query.Kind, q *query.Query, fn func(index.Record) error) error {
-	if q == nil {
-		return r.Scan(ctx, kind, func(rec index.Record) error {
-			if rec.Deleted {
-				return nil
-			}
-			return fn(rec)
-		})
+	if q != nil {
+		return r.ScanQuery(ctx, *q, fn)
 	}
-	page := *q
-	for {
-		res, err := r.Search(ctx, page)
-		if err != nil {
-			return fmt.Errorf("search: %w", err)
-		}
-		for _, h := range res.Hits {
-			rec, err := r.Get(ctx, h.Kind, h.ID)
-			if errors.Is(err, index.ErrNotFound) {
-				continue // deleted since the page was read
-			}
-			if err != nil {
-				return err
-			}
-			if rec.Deleted {
-				continue
-			}
-			if err := fn(rec); err != nil {
-				return err
-			}
-		}
-		if res.Next == "" {
+	return r.Scan(ctx, kind, func(rec index.Record) error {
+		if rec.Deleted {
 			return nil
 		}
-		page.StartingAfter = res.Next
-	}
+		return fn(rec)
+	})
 }
 
 // exportOutput returns where the export goes: standard output, or a temporary file next to path that commit

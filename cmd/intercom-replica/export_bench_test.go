@@ -77,6 +77,67 @@ func BenchmarkExport(b *testing.B) {
 	}
 }
 
+// BenchmarkExportQuery exports the matches of a query (every closed conversation, whole) as JSON lines, from the
+// process that owns the replica (local) and from one that forwards to it over the socket (remote), as
+// `export --query` does beside a running serve.
+//
+//	go test ./cmd/intercom-replica -run '^$' -bench BenchmarkExportQuery -benchtime 3x -export.dir /tmp/export20k
+func BenchmarkExportQuery(b *testing.B) {
+	dir := *exportBenchDir
+	if dir == "" {
+		dir = shortBenchDir(b)
+	}
+	buildExportReplica(b, dir, *exportBenchRecords)
+	owner, err := openReplicaAccess(context.Background(), dir, accessOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer owner.Close()
+	front, err := openReplicaAccess(context.Background(), dir, accessOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer front.Close()
+	if self, _ := front.Owner(); self {
+		b.Fatal("the second access owns the replica: the socket is not served (data directory path too long?)")
+	}
+	q, err := query.Parse("object_type:conversations state:closed", query.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	q.Limit = query.MaxLimit
+	for _, side := range []struct {
+		name string
+		acc  *replicaAccess
+	}{{"local", owner}, {"remote", front}} {
+		b.Run(side.name, func(b *testing.B) {
+			each := func(ctx context.Context, fn func(index.Record) error) error {
+				return exportRecords(ctx, side.acc, query.KindConversation, &q, fn)
+			}
+			var n int
+			start := time.Now()
+			for b.Loop() {
+				if n, err = writeJSONL(context.Background(), io.Discard, each); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/time.Since(start).Seconds(), "records/s")
+			b.ReportMetric(float64(n), "records")
+		})
+	}
+}
+
+// shortBenchDir returns a temporary data directory with a path short enough for the owner's socket.
+func shortBenchDir(b *testing.B) string {
+	b.Helper()
+	dir, err := os.MkdirTemp("", "ira-bench-")
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
 // buildExportReplica fills dir with n conversations of the fake Intercom's workspace, unless it holds them already.
 func buildExportReplica(b *testing.B, dir string, n int) {
 	b.Helper()

@@ -425,6 +425,14 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 	if n := strings.Count(out, "\n"); n != 149 {
 		t.Errorf("export beside serve: %d lines", n)
 	}
+	// export --query streams the matches from the serve in one call, in the query's order.
+	out, _ = e.mustRun(t, "search", "--config", "", "--data-dir", dir, "object_type:conversations state:closed limit:1")
+	closed := regexp.MustCompile(`1 of (\d+) conversations`).FindStringSubmatch(out)
+	out, errOut = e.mustRun(t, "export", "--type", "conversations", "--query", "state:closed", "--config", "", "--data-dir", dir)
+	if closed == nil || fmt.Sprint(strings.Count(out, "\n")) != closed[1] || !strings.Contains(errOut, "Exported "+closed[1]+" conversations") {
+		t.Errorf("export --query beside serve: %d lines, search says %v\n%s", strings.Count(out, "\n"), closed, errOut)
+	}
+
 	// reindex: the serve rebuilds its index (searches go on), and the command shows the progress.
 	out, errOut = e.mustRun(t, "reindex", "--config", "", "--data-dir", dir)
 	if !strings.Contains(out, "Rebuilt the full-text index of 442 records in ") || !strings.Contains(out, fmt.Sprintf("in pid %d, which has the replica", cmd.Process.Pid)) ||
