@@ -17,6 +17,7 @@ import (
 const fakeIntercomExamples = `  intercom-replica fake-intercom
   intercom-replica fake-intercom --listen 127.0.0.1:8089 --seed 1 --conversations 2000 --contacts 1000
   intercom-replica fake-intercom --latency 50ms --jitter 50ms --rate-limit 100 --error-rate 0.02
+  intercom-replica fake-intercom --reset-rate 0.01 --bad-gateway-rate 0.01 --truncate-rate 0.01   # a flaky network
   intercom-replica fake-intercom --activity 2s     # new replies, state changes and records every 2 seconds
 `
 
@@ -32,6 +33,12 @@ func runFakeIntercom(ctx context.Context, m *Main, args []string) error {
 	rateLimit := fs.Int("rate-limit", intercomtest.DefaultRateLimit, "requests allowed per rate-limit window (429 beyond it); 0 disables rate limiting")
 	rateWindow := fs.Duration("rate-window", intercomtest.DefaultRateWindow, "rate-limit window, whole seconds")
 	errorRate := fs.Float64("error-rate", 0, "probability (0..1) that a request is answered 500")
+	truncateRate := fs.Float64("truncate-rate", 0, "probability (0..1) that a 200 answer's body is cut in half and the connection dropped")
+	resetRate := fs.Float64("reset-rate", 0, "probability (0..1) that a request's connection is reset (TCP RST) before any answer, "+
+		"whatever the token (Go's http.Transport retries a GET on a kept-alive connection by itself)")
+	badGatewayRate := fs.Float64("bad-gateway-rate", 0, "probability (0..1) that a request is answered by a proxy in front of Intercom: "+
+		"502 with an HTML page, no X-Request-Id and no rate-limit headers")
+	slowBody := fs.Duration("slow-body", 0, "trickle every 200 answer's body out in ten chunks over this long")
 	activity := fs.Duration("activity", 0, "simulate workspace activity (replies, state changes, new conversations and contacts) every interval; 0 keeps the workspace still")
 	timezone := fs.String("timezone", "Asia/Kolkata", "workspace time zone (IANA name), which decides contact-search day boundaries")
 	searchDelay := fs.Duration("contact-search-delay", intercomtest.DefaultContactSearchDelay, "how long new contacts stay out of contact search; 0 for none")
@@ -46,10 +53,16 @@ func runFakeIntercom(ctx context.Context, m *Main, args []string) error {
 		return usagef("--rate-limit must not be negative, got %d", *rateLimit)
 	case *rateWindow < time.Second:
 		return usagef("--rate-window must be at least 1s, got %v", *rateWindow)
-	case *errorRate < 0 || *errorRate > 1:
-		return usagef("--error-rate must be between 0 and 1, got %v", *errorRate)
-	case *latency < 0 || *jitter < 0 || *activity < 0 || *searchDelay < 0:
+	case *latency < 0 || *jitter < 0 || *activity < 0 || *searchDelay < 0 || *slowBody < 0:
 		return usagef("durations must not be negative")
+	}
+	for _, p := range []struct {
+		flag string
+		v    float64
+	}{{"error-rate", *errorRate}, {"truncate-rate", *truncateRate}, {"reset-rate", *resetRate}, {"bad-gateway-rate", *badGatewayRate}} {
+		if p.v < 0 || p.v > 1 {
+			return usagef("--%s must be between 0 and 1, got %v", p.flag, p.v)
+		}
 	}
 	loc := intercomtest.DefaultLocation()
 	if *timezone != loc.String() {
@@ -78,8 +91,11 @@ func runFakeIntercom(ctx context.Context, m *Main, args []string) error {
 	}
 	log := m.logger(level)
 	h := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{
-		Token:  *token,
-		Faults: intercomtest.Faults{Latency: *latency, Jitter: *jitter, RateLimit: limit, RateWindow: *rateWindow, ErrorRate: *errorRate},
+		Token: *token,
+		Faults: intercomtest.Faults{
+			Latency: *latency, Jitter: *jitter, RateLimit: limit, RateWindow: *rateWindow, ErrorRate: *errorRate,
+			TruncateRate: *truncateRate, ResetRate: *resetRate, BadGatewayRate: *badGatewayRate, SlowBody: *slowBody,
+		},
 		Logger: log,
 	})
 

@@ -154,12 +154,59 @@ func TestFakeIntercom_ActivityChangesTheWorkspace(t *testing.T) {
 	waitFor(t, "an activity log line", func() bool { return strings.Contains(stderr.String(), "workspace activity") })
 }
 
+// TestFakeIntercom_NetworkFaultFlags: each fault knob of the fake is reachable from the command line and does what
+// its help says, at rate 1.
+func TestFakeIntercom_NetworkFaultFlags(t *testing.T) {
+	get := func(base, token string) (*http.Response, []byte, error) {
+		// A fresh connection per request: Go's transport would retry a GET on a reset kept-alive one by itself.
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		req, _ := http.NewRequest(http.MethodGet, base+"/conversations?per_page=5", nil)
+		req.Header.Set("Authorization", "Bearer "+token)
+		resp, err := client.Do(req)
+		if err != nil {
+			return nil, nil, err
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		return resp, body, err
+	}
+	small := []string{"--conversations", "20", "--contacts", "5"}
+
+	base, token, _, _ := startFakeIntercom(t, append(small, "--reset-rate", "1")...)
+	if _, _, err := get(base, token); err == nil || !strings.Contains(err.Error(), "reset") && !strings.Contains(err.Error(), "EOF") {
+		t.Errorf("--reset-rate 1: %v, want a reset connection", err)
+	}
+
+	base, token, _, _ = startFakeIntercom(t, append(small, "--bad-gateway-rate", "1")...)
+	resp, body, err := get(base, token)
+	if err != nil || resp.StatusCode != http.StatusBadGateway || resp.Header.Get("Content-Type") != "text/html" || !strings.Contains(string(body), "502 Bad Gateway") ||
+		resp.Header.Get("X-RateLimit-Limit") != "" {
+		t.Errorf("--bad-gateway-rate 1: %v %v %q", err, resp, body)
+	}
+
+	base, token, _, _ = startFakeIntercom(t, append(small, "--truncate-rate", "1")...)
+	resp, body, err = get(base, token)
+	if err == nil && json.Valid(body) {
+		t.Errorf("--truncate-rate 1: a whole body (%d bytes, status %d)", len(body), resp.StatusCode)
+	}
+
+	base, token, _, _ = startFakeIntercom(t, append(small, "--slow-body", "50ms")...)
+	resp, body, err = get(base, token)
+	if err != nil || resp.StatusCode != http.StatusOK || !json.Valid(body) {
+		t.Errorf("--slow-body: %v, %d bytes", err, len(body))
+	}
+}
+
 func TestFakeIntercom_UsageErrors(t *testing.T) {
 	for _, args := range [][]string{
 		{"--conversations", "-1"},
 		{"--conversations", "5", "--contacts", "0"},
 		{"--timezone", "Mars/Olympus_Mons"},
 		{"--error-rate", "2"},
+		{"--truncate-rate", "-0.1"},
+		{"--reset-rate", "1.5"},
+		{"--bad-gateway-rate", "2"},
+		{"--slow-body", "-1s"},
 		{"--rate-window", "500ms"},
 		{"--no-such-flag"},
 		{"extra-argument"},
