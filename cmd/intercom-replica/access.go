@@ -414,44 +414,34 @@ func (a *replicaAccess) do(ctx context.Context, call func(b backend) error) erro
 	}
 }
 
-// Search implements mcp.Searcher.
-func (a *replicaAccess) Search(ctx context.Context, q query.Query) (index.Result, error) {
-	var res index.Result
+// ask is do for a call that answers a value.
+func ask[T any](ctx context.Context, a *replicaAccess, call func(b backend) (T, error)) (T, error) {
+	var v T
 	err := a.do(ctx, func(b backend) (err error) {
-		res, err = b.Search(ctx, q)
+		v, err = call(b)
 		return err
 	})
-	return res, err
+	return v, err
+}
+
+// Search implements mcp.Searcher.
+func (a *replicaAccess) Search(ctx context.Context, q query.Query) (index.Result, error) {
+	return ask(ctx, a, func(b backend) (index.Result, error) { return b.Search(ctx, q) })
 }
 
 // Get implements mcp.Getter.
 func (a *replicaAccess) Get(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
-	var rec index.Record
-	err := a.do(ctx, func(b backend) (err error) {
-		rec, err = b.Get(ctx, kind, id)
-		return err
-	})
-	return rec, err
+	return ask(ctx, a, func(b backend) (index.Record, error) { return b.Get(ctx, kind, id) })
 }
 
 // Status implements mcp.StatusSource.
 func (a *replicaAccess) Status(ctx context.Context) (index.Status, error) {
-	var st index.Status
-	err := a.do(ctx, func(b backend) (err error) {
-		st, err = b.Status(ctx)
-		return err
-	})
-	return st, err
+	return ask(ctx, a, func(b backend) (index.Status, error) { return b.Status(ctx) })
 }
 
 // GetFresh implements mcp.FreshGetter.
 func (a *replicaAccess) GetFresh(ctx context.Context, kind query.Kind, id string) (mcp.Fresh, error) {
-	var f mcp.Fresh
-	err := a.do(ctx, func(b backend) (err error) {
-		f, err = b.GetFresh(ctx, kind, id)
-		return err
-	})
-	return f, err
+	return ask(ctx, a, func(b backend) (mcp.Fresh, error) { return b.GetFresh(ctx, kind, id) })
 }
 
 // Scan implements peer.Backend. A scan cut off by the owner's exit is started again after the takeover only if it
@@ -492,12 +482,7 @@ func (a *replicaAccess) Reindex(ctx context.Context, progress func(done, total i
 // Budget returns the rate budget of the owner's syncer as it is now; an error matching peer.ErrUnavailable when
 // the owner does not sync (this process, when it opened the replica itself to read it).
 func (a *replicaAccess) Budget(ctx context.Context) (peer.Budget, error) {
-	var b peer.Budget
-	err := a.do(ctx, func(be backend) (err error) {
-		b, err = be.Budget(ctx)
-		return err
-	})
-	return b, err
+	return ask(ctx, a, func(b backend) (peer.Budget, error) { return b.Budget(ctx) })
 }
 
 // Sync runs one sync pass on the owner's syncer, this process's or the owner's over the socket, so that a pass
@@ -507,11 +492,7 @@ func (a *replicaAccess) Budget(ctx context.Context) (peer.Budget, error) {
 // process takes over or forwards to whoever did.
 func (a *replicaAccess) Sync(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error) {
 	for {
-		var reports json.RawMessage
-		err := a.do(ctx, func(b backend) (err error) {
-			reports, err = b.Sync(ctx, mode, progress)
-			return err
-		})
+		reports, err := ask(ctx, a, func(b backend) (json.RawMessage, error) { return b.Sync(ctx, mode, progress) })
 		h := a.cur.Load()
 		if !errors.Is(err, peer.ErrUnavailable) || h.owner {
 			return reports, err

@@ -20,7 +20,7 @@ import (
 // replicaAccess values in one test behave as two processes would (the owner's pid is the same, that is all).
 
 // shortDir returns a new data directory with a path short enough for the owner's socket.
-func shortDir(t *testing.T) string {
+func shortDir(t testing.TB) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "ira-")
 	if err != nil {

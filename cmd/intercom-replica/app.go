@@ -164,6 +164,21 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return fs.Parse(append([]string{"--"}, positional...)) // leaves them as fs.Args()
 }
 
+// parseFlagsOnly parses args for a command that takes flags and no argument: an argument is a usage error, with
+// hint (if any) saying where it belongs.
+func parseFlagsOnly(fs *flag.FlagSet, args []string, hint string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return nil
+	}
+	if hint != "" {
+		return usagef("%s takes no arguments, got %q (%s)", fs.Name(), fs.Args(), hint)
+	}
+	return usagef("%s takes no arguments, got %q", fs.Name(), fs.Args())
+}
+
 // logger returns the operator log: text on stderr (stdout belongs to the protocol and to command output).
 func (m *Main) logger(level slog.Level) *slog.Logger {
 	return slog.New(slog.NewTextHandler(m.Stderr, &slog.HandlerOptions{Level: level}))

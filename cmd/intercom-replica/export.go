@@ -38,11 +38,8 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	format := fs.String("format", "jsonl", "jsonl (records as Intercom returned them, one per line) or csv (one row per record)")
 	dsl := fs.String("query", "", "export only the records matching this `query`, in its order (its limit is ignored: every match is exported)")
 	out := fs.String("out", "", "write to this `file` (mode 0600, complete or not at all) instead of standard output")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args, "the query goes in --query"); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("export takes no arguments, got %q (the query goes in --query)", fs.Args())
 	}
 	var kind query.Kind
 	switch strings.ToLower(*typ) {

@@ -85,7 +85,7 @@ func BenchmarkExport(b *testing.B) {
 func BenchmarkExportQuery(b *testing.B) {
 	dir := *exportBenchDir
 	if dir == "" {
-		dir = shortBenchDir(b)
+		dir = shortDir(b)
 	}
 	buildExportReplica(b, dir, *exportBenchRecords)
 	owner, err := openReplicaAccess(context.Background(), dir, accessOptions{})
@@ -125,17 +125,6 @@ func BenchmarkExportQuery(b *testing.B) {
 			b.ReportMetric(float64(n), "records")
 		})
 	}
-}
-
-// shortBenchDir returns a temporary data directory with a path short enough for the owner's socket.
-func shortBenchDir(b *testing.B) string {
-	b.Helper()
-	dir, err := os.MkdirTemp("", "ira-bench-")
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
 }
 
 // buildExportReplica fills dir with n conversations of the fake Intercom's workspace, unless it holds them already.

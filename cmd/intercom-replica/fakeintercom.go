@@ -43,12 +43,10 @@ func runFakeIntercom(ctx context.Context, m *Main, args []string) error {
 	timezone := fs.String("timezone", "Asia/Kolkata", "workspace time zone (IANA name), which decides contact-search day boundaries")
 	searchDelay := fs.Duration("contact-search-delay", intercomtest.DefaultContactSearchDelay, "how long new contacts stay out of contact search; 0 for none")
 	verbose := fs.Bool("v", false, "log every request to stderr")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args, ""); err != nil {
 		return err
 	}
 	switch {
-	case fs.NArg() > 0:
-		return usagef("fake-intercom takes no arguments, got %q", fs.Args())
 	case *rateLimit < 0:
 		return usagef("--rate-limit must not be negative, got %d", *rateLimit)
 	case *rateWindow < time.Second:

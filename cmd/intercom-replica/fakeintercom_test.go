@@ -32,18 +32,6 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // startFakeIntercom runs `intercom-replica fake-intercom args...` until the test ends and returns the base URL and
 // token it printed.
 func startFakeIntercom(t *testing.T, args ...string) (base, token string, stdout, stderr *syncBuffer) {
@@ -65,7 +53,7 @@ func startFakeIntercom(t *testing.T, args ...string) (base, token string, stdout
 		}
 	})
 	example := regexp.MustCompile(`INTERCOM_BASE_URL=(http://\S+) INTERCOM_ACCESS_TOKEN=(\S+)`)
-	waitFor(t, "the base URL on stdout", func() bool {
+	waitUntil(t, "the base URL on stdout", 10*time.Second, func() bool {
 		select {
 		case code := <-done:
 			t.Fatalf("fake-intercom exited %d early; stderr:\n%s", code, stderr)
@@ -145,13 +133,13 @@ func TestFakeIntercom_SameSeedSameToken(t *testing.T) {
 
 func TestFakeIntercom_ActivityChangesTheWorkspace(t *testing.T) {
 	base, token, _, stderr := startFakeIntercom(t, "--conversations", "30", "--contacts", "10", "--activity", "5ms")
-	waitFor(t, "simulated activity", func() bool {
+	waitUntil(t, "simulated activity", 10*time.Second, func() bool {
 		_, list := getJSON(t, base+"/conversations?per_page=1", token)
 		first := list["conversations"].([]any)[0].(map[string]any)
 		// Generated records end at 2026-01-01; activity is stamped with the real clock.
 		return first["updated_at"].(float64) > 1767225600
 	})
-	waitFor(t, "an activity log line", func() bool { return strings.Contains(stderr.String(), "workspace activity") })
+	waitUntil(t, "an activity log line", 10*time.Second, func() bool { return strings.Contains(stderr.String(), "workspace activity") })
 }
 
 // TestFakeIntercom_NetworkFaultFlags: each fault knob of the fake is reachable from the command line and does what

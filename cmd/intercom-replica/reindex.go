@@ -24,11 +24,8 @@ rebuilds it and this command shows the progress.
 func runReindex(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("reindex", "reindex [flags]", reindexExamples)
 	rf := addReplicaFlags(fs)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("reindex takes no arguments, got %q", fs.Args())
 	}
 	acc, _, dir, err := openForReading(ctx, m, rf)
 	if err != nil {

@@ -45,11 +45,8 @@ type serve struct {
 func runServe(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("serve", "serve [--transport stdio|http] [--listen ADDR] [--demo] [flags]", serveExamples)
 	rf := addReplicaFlags(fs, append(configs.IntercomFlags(), configs.ServeFlags()...)...)
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("serve takes no arguments, got %q", fs.Args())
 	}
 	cfg, dir, log, err := rf.load(m)
 	if err != nil {

@@ -17,7 +17,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -96,24 +95,13 @@ func (s *stdioServer) kill(t *testing.T) {
 }
 
 // lineRecorder keeps every byte a server wrote to stdout.
-type lineRecorder struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (r *lineRecorder) Write(p []byte) (int, error) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	return r.b.Write(p)
-}
+type lineRecorder struct{ syncBuffer }
 
 // checkJSONRPC fails the test unless every line is one JSON-RPC 2.0 message: stdout carries the protocol only.
 func (r *lineRecorder) checkJSONRPC(t *testing.T) {
 	t.Helper()
-	r.mu.Lock()
-	defer r.mu.Unlock()
 	lines := 0
-	sc := bufio.NewScanner(bytes.NewReader(r.b.Bytes()))
+	sc := bufio.NewScanner(strings.NewReader(r.String()))
 	sc.Buffer(nil, 16<<20)
 	for sc.Scan() {
 		lines++

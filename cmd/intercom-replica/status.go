@@ -29,11 +29,8 @@ func runStatus(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("status", "status [--json] [flags]", statusExamples)
 	rf := addReplicaFlags(fs)
 	asJSON := fs.Bool("json", false, "print the status as one JSON object")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("status takes no arguments, got %q", fs.Args())
 	}
 	acc, cfg, dir, err := openForReading(ctx, m, rf)
 	if err != nil {

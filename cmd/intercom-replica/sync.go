@@ -45,11 +45,8 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	rf := addReplicaFlags(fs, configs.IntercomFlags()...)
 	full := fs.Bool("full", false, "re-walk every list from the start, refetching what is not current and marking what Intercom "+
 		"no longer has (the daily reconcile, now)")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("sync takes no arguments, got %q", fs.Args())
 	}
 	// On a terminal, progress bars; log lines print above them. Otherwise, log lines only.
 	var bars *progress.Bars

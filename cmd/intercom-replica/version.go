@@ -8,11 +8,8 @@ import (
 
 func runVersion(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("version", "version", "  intercom-replica version\n")
-	if err := parseFlags(fs, args); err != nil {
+	if err := parseFlagsOnly(fs, args, ""); err != nil {
 		return err
-	}
-	if fs.NArg() > 0 {
-		return usagef("version takes no arguments, got %q", fs.Args())
 	}
 	fmt.Fprintln(m.Stdout, versionString())
 	return nil

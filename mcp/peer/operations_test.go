@@ -20,30 +20,8 @@ import (
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
-// startOwnerWith runs a peer server with opts for r on path until the test ends.
-func startOwnerWith(t *testing.T, path string, b peer.Backend, opts peer.ServerOptions) {
-	t.Helper()
-	s := peer.NewServer(path, b, opts)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	if err := s.Listen(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { done <- s.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("owner Run: %v", err)
-		}
-	})
-}
-
 func TestClient_ScanQueryStreamsTheMatchesInOrder(t *testing.T) {
-	r := openReplica(t, t.TempDir())
-	closeReplica(t, r)
-	path := socketPath(t)
-	startOwner(t, path, r, nil)
-	c := dial(t, path)
+	r, c := servedReplica(t, nil)
 	ctx := context.Background()
 
 	// A page of 4 makes the owner walk eight pages; the client sees one stream, in the order of the pages.
@@ -123,12 +101,8 @@ func (s *syncStub) Sync(ctx context.Context, mode peer.SyncMode, progress func(p
 }
 
 func TestClient_SyncRunsAPassOnTheOwner(t *testing.T) {
-	r := openReplica(t, t.TempDir())
-	closeReplica(t, r)
-	path := socketPath(t)
 	stub := &syncStub{}
-	startOwnerWith(t, path, r, peer.ServerOptions{Sync: stub})
-	c := dial(t, path)
+	_, c := servedReplicaWith(t, func(*index.Replica) peer.ServerOptions { return peer.ServerOptions{Sync: stub} })
 	ctx := context.Background()
 
 	var events []peer.Progress
@@ -177,11 +151,7 @@ func TestClient_SyncRunsAPassOnTheOwner(t *testing.T) {
 }
 
 func TestClient_OwnerWithoutSyncer(t *testing.T) {
-	r := openReplica(t, t.TempDir())
-	closeReplica(t, r)
-	path := socketPath(t)
-	startOwner(t, path, r, nil)
-	c := dial(t, path)
+	_, c := servedReplica(t, nil)
 	if _, err := c.Sync(context.Background(), peer.SyncIncremental, nil); !errors.Is(err, peer.ErrUnavailable) {
 		t.Errorf("sync on an owner that does not sync: %v", err)
 	}
@@ -191,19 +161,16 @@ func TestClient_OwnerWithoutSyncer(t *testing.T) {
 }
 
 func TestClient_BudgetIsTheOwnersLiveOne(t *testing.T) {
-	r := openReplica(t, t.TempDir())
-	closeReplica(t, r)
-	path := socketPath(t)
 	reset := time.Date(2025, 6, 1, 12, 0, 10, 0, time.UTC)
 	var mu sync.Mutex
 	remaining := 1200
-	startOwnerWith(t, path, r, peer.ServerOptions{Budget: func() peer.Budget {
+	budget := func() peer.Budget {
 		mu.Lock()
 		defer mu.Unlock()
 		remaining--
 		return peer.Budget{Limit: 1666, Remaining: remaining, ResetAt: reset, WindowSeconds: 10, ReservePercent: 20, SyncCap: 1332, RateLimited: 2}
-	}})
-	c := dial(t, path)
+	}
+	_, c := servedReplicaWith(t, func(*index.Replica) peer.ServerOptions { return peer.ServerOptions{Budget: budget} })
 	first, err := c.Budget(context.Background())
 	if err != nil || first.Limit != 1666 || first.Remaining != 1199 || !first.ResetAt.Equal(reset) || first.RateLimited != 2 {
 		t.Fatalf("budget: %+v, %v", first, err)
@@ -214,11 +181,7 @@ func TestClient_BudgetIsTheOwnersLiveOne(t *testing.T) {
 }
 
 func TestClient_ReindexRebuildsOnTheOwnerWhileItServes(t *testing.T) {
-	r := openReplica(t, t.TempDir())
-	closeReplica(t, r)
-	path := socketPath(t)
-	startOwner(t, path, r, nil)
-	c := dial(t, path)
+	_, c := servedReplica(t, nil)
 	ctx := context.Background()
 	var last [2]int
 	calls := 0

@@ -109,10 +109,13 @@ type owner struct {
 
 func startOwner(t *testing.T, path string, r *index.Replica, now func() time.Time) *owner {
 	t.Helper()
-	s := peer.NewServer(path, r, peer.ServerOptions{
-		Version: "test",
-		Fresh:   &mcp.Policy{Replica: r, Live: liveStub{}, Now: now},
-	})
+	return startOwnerWith(t, path, r, peer.ServerOptions{Version: "test", Fresh: &mcp.Policy{Replica: r, Live: liveStub{}, Now: now}})
+}
+
+// startOwnerWith runs a peer server for b with opts on path, as startOwner does.
+func startOwnerWith(t *testing.T, path string, b peer.Backend, opts peer.ServerOptions) *owner {
+	t.Helper()
+	s := peer.NewServer(path, b, opts)
 	if err := s.Listen(); err != nil {
 		t.Fatalf("listen: %v", err)
 	}
@@ -124,6 +127,25 @@ func startOwner(t *testing.T, path string, r *index.Replica, now func() time.Tim
 		o.wait(t)
 	})
 	return o
+}
+
+// servedReplica opens a loaded replica in a new directory, serves it as startOwner does (with the clock now), and
+// returns it with a client of the owner.
+func servedReplica(t *testing.T, now func() time.Time) (*index.Replica, *peer.Client) {
+	t.Helper()
+	return servedReplicaWith(t, func(r *index.Replica) peer.ServerOptions {
+		return peer.ServerOptions{Version: "test", Fresh: &mcp.Policy{Replica: r, Live: liveStub{}, Now: now}}
+	})
+}
+
+// servedReplicaWith is servedReplica with the server options opts gives for the replica.
+func servedReplicaWith(t *testing.T, opts func(*index.Replica) peer.ServerOptions) (*index.Replica, *peer.Client) {
+	t.Helper()
+	r := openReplica(t, t.TempDir())
+	closeReplica(t, r)
+	path := socketPath(t)
+	startOwnerWith(t, path, r, opts(r))
+	return r, dial(t, path)
 }
 
 func (o *owner) wait(t *testing.T) {
@@ -160,11 +182,7 @@ func closeReplica(t *testing.T, r *index.Replica) {
 }
 
 func TestClient_AnswersLikeTheReplica(t *testing.T) {
-	r := openReplica(t, t.TempDir())
-	closeReplica(t, r)
-	path := socketPath(t)
-	startOwner(t, path, r, func() time.Time { return testNow })
-	c := dial(t, path)
+	r, c := servedReplica(t, func() time.Time { return testNow })
 	ctx := context.Background()
 
 	for _, dsl := range []string{
@@ -221,11 +239,7 @@ func TestClient_AnswersLikeTheReplica(t *testing.T) {
 }
 
 func TestClient_ErrorsKeepTheirMeaning(t *testing.T) {
-	r := openReplica(t, t.TempDir())
-	closeReplica(t, r)
-	path := socketPath(t)
-	startOwner(t, path, r, func() time.Time { return testNow.Add(time.Hour) })
-	c := dial(t, path)
+	_, c := servedReplica(t, func() time.Time { return testNow.Add(time.Hour) })
 	ctx := context.Background()
 
 	if _, err := c.Get(ctx, query.KindContact, "nope"); !errors.Is(err, index.ErrNotFound) {
@@ -252,11 +266,7 @@ func TestClient_ErrorsKeepTheirMeaning(t *testing.T) {
 }
 
 func TestClient_ScanStreamsEveryRecord(t *testing.T) {
-	r := openReplica(t, t.TempDir())
-	closeReplica(t, r)
-	path := socketPath(t)
-	startOwner(t, path, r, nil)
-	c := dial(t, path)
+	_, c := servedReplica(t, nil)
 	var ids []string
 	deleted := 0
 	if err := c.Scan(context.Background(), query.KindConversation, func(rec index.Record) error {
