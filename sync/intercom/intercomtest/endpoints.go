@@ -188,8 +188,84 @@ func perPageParam(r *http.Request, requestID string, def, maximum int) (int, *re
 	return min(n, maximum), nil
 }
 
-func badCursorReply(requestID string) reply {
-	return errorReply(http.StatusBadRequest, requestID, "parameter_invalid", "starting_after is not a cursor of this list (pass pages.next.starting_after of the previous page unchanged)")
+// afterCursor decodes a starting_after of list (for the query with fingerprint fp): nil for the first page, a 400
+// reply when s is not a cursor of this list and query.
+func afterCursor(s, list, fp, requestID string) (*cursor, *reply) {
+	if s == "" {
+		return nil, nil
+	}
+	c, err := decodeCursor(s, list, fp)
+	if err != nil {
+		rep := errorReply(http.StatusBadRequest, requestID, "parameter_invalid", "starting_after is not a cursor of this list (pass pages.next.starting_after of the previous page unchanged)")
+		return nil, &rep
+	}
+	return &c, nil
+}
+
+// listParams reads the per_page and starting_after query parameters of the cursor list named list.
+func listParams(r *http.Request, requestID string, defaultPerPage int, list string) (int, *cursor, *reply) {
+	perPage, bad := perPageParam(r, requestID, defaultPerPage, maxPerPage)
+	if bad != nil {
+		return 0, nil, bad
+	}
+	after, bad := afterCursor(r.URL.Query().Get("starting_after"), list, "", requestID)
+	return perPage, after, bad
+}
+
+// searchParams reads a search request's body and the starting_after cursor in it, of the search named list.
+func (h *Handler) searchParams(r *http.Request, requestID string, contacts bool, defaultPerPage int, list string) (*searchBody, *cursor, *reply) {
+	body, err := readBody(r)
+	if err != nil {
+		rep := errorReply(http.StatusBadRequest, requestID, "bad_request", "could not read the request body")
+		return nil, nil, &rep
+	}
+	sb, err := h.ws.parseSearchBody(body, contacts, defaultPerPage)
+	if err != nil {
+		rep := searchErrorReply(requestID, err)
+		return nil, nil, &rep
+	}
+	after, bad := afterCursor(sb.startingAfter, list, sb.fingerprint, requestID)
+	return sb, after, bad
+}
+
+// renderConversationPage appends a page of conversations (schema conversation_list): its pages, the total and the
+// conversations at keys.
+func (ws *Workspace) renderConversationPage(keys []orderKey, p pageInfo, mode int) []byte {
+	w := jsonWriter{b: make([]byte, 0, 4096*len(keys)+256)}
+	w.openObject()
+	w.kstr("type", "conversation.list")
+	writePages(&w, p)
+	w.kint("total_count", int64(p.total))
+	w.key("conversations")
+	w.openArray()
+	for _, k := range keys {
+		w.sep()
+		w.b = ws.renderConversation(w.b, ws.conversationAt(int(k.idx)), mode)
+		w.comma = true
+	}
+	w.closeArray()
+	w.closeObject()
+	return w.b
+}
+
+// renderContactPage appends a page of contacts (schema contact_list): the contacts at idxs, the total and its
+// pages.
+func (ws *Workspace) renderContactPage(r *http.Request, idxs []int, p pageInfo) []byte {
+	w := jsonWriter{}
+	w.openObject()
+	w.kstr("type", "list")
+	w.key("data")
+	w.openArray()
+	for _, idx := range idxs {
+		w.sep()
+		w.b = ws.renderContact(w.b, ws.contactAt(idx), ws.historyFor(r, idx))
+		w.comma = true
+	}
+	w.closeArray()
+	w.kint("total_count", int64(p.total))
+	writePages(&w, p)
+	w.closeObject()
+	return w.b
 }
 
 // listPage cuts one page out of an ordered list of keys after a cursor.
@@ -224,17 +300,9 @@ func keysAfter(keys []orderKey, k orderKey) int {
 }
 
 func (h *Handler) serveListConversations(r *http.Request, requestID string) reply {
-	perPage, bad := perPageParam(r, requestID, defaultConversationsPage, maxPerPage)
+	perPage, after, bad := listParams(r, requestID, defaultConversationsPage, cursorListConversations)
 	if bad != nil {
 		return *bad
-	}
-	var after *cursor
-	if s := r.URL.Query().Get("starting_after"); s != "" {
-		c, err := decodeCursor(s, cursorListConversations, "")
-		if err != nil {
-			return badCursorReply(requestID)
-		}
-		after = &c
 	}
 	ws := h.ws
 	ws.mu.Lock()
@@ -242,23 +310,7 @@ func (h *Handler) serveListConversations(r *http.Request, requestID string) repl
 	keys, p := listPage(ws.convOrder.keys, after, perPage, cursorListConversations, "")
 	keys = slices.Clone(keys)
 	ws.mu.Unlock()
-
-	w := jsonWriter{b: make([]byte, 0, 4096*len(keys)+256)}
-	w.openObject()
-	w.kstr("type", "conversation.list")
-	writePages(&w, p)
-	w.kint("total_count", int64(p.total))
-	w.key("conversations")
-	w.openArray()
-	for _, k := range keys {
-		c := ws.conversationAt(int(k.idx))
-		w.sep()
-		w.b = ws.renderConversation(w.b, c, renderListItem)
-		w.comma = true
-	}
-	w.closeArray()
-	w.closeObject()
-	return ok(w.b)
+	return ok(ws.renderConversationPage(keys, p, renderListItem))
 }
 
 func (h *Handler) serveGetConversation(r *http.Request, requestID string) reply {
@@ -279,23 +331,11 @@ func (h *Handler) serveGetConversation(r *http.Request, requestID string) reply 
 }
 
 func (h *Handler) serveSearchConversations(r *http.Request, requestID string) reply {
-	body, err := readBody(r)
-	if err != nil {
-		return errorReply(http.StatusBadRequest, requestID, "bad_request", "could not read the request body")
+	sb, after, bad := h.searchParams(r, requestID, false, defaultConversationsPage, cursorSearchConversations)
+	if bad != nil {
+		return *bad
 	}
 	ws := h.ws
-	sb, err := ws.parseSearchBody(body, false, defaultConversationsPage)
-	if err != nil {
-		return searchErrorReply(requestID, err)
-	}
-	var after *cursor
-	if sb.startingAfter != "" {
-		c, err := decodeCursor(sb.startingAfter, cursorSearchConversations, sb.fingerprint)
-		if err != nil {
-			return badCursorReply(requestID)
-		}
-		after = &c
-	}
 	ws.mu.Lock()
 	ws.ensureConvIndexLocked()
 	keys := slices.Clone(ws.convOrder.keys)
@@ -313,21 +353,7 @@ func (h *Handler) serveSearchConversations(r *http.Request, requestID string) re
 	if q := r.URL.Query(); q.Get("include_monitors") == "true" || q.Get("include_scorecards") == "true" {
 		mode |= renderQA
 	}
-	w := jsonWriter{}
-	w.openObject()
-	w.kstr("type", "conversation.list")
-	writePages(&w, p)
-	w.kint("total_count", int64(p.total))
-	w.key("conversations")
-	w.openArray()
-	for _, k := range page {
-		w.sep()
-		w.b = ws.renderConversation(w.b, ws.conversationAt(int(k.idx)), mode)
-		w.comma = true
-	}
-	w.closeArray()
-	w.closeObject()
-	return ok(w.b)
+	return ok(ws.renderConversationPage(page, p, mode))
 }
 
 func searchErrorReply(requestID string, err error) reply {
@@ -408,40 +434,20 @@ func (h *Handler) serveDeletedConversations(r *http.Request, requestID string) r
 }
 
 func (h *Handler) serveListContacts(r *http.Request, requestID string) reply {
-	perPage, bad := perPageParam(r, requestID, defaultContactsPage, maxPerPage)
+	perPage, after, bad := listParams(r, requestID, defaultContactsPage, cursorListContacts)
 	if bad != nil {
 		return *bad
-	}
-	var after *cursor
-	if s := r.URL.Query().Get("starting_after"); s != "" {
-		c, err := decodeCursor(s, cursorListContacts, "")
-		if err != nil {
-			return badCursorReply(requestID)
-		}
-		after = &c
 	}
 	ws := h.ws
 	ws.mu.Lock()
 	ws.ensureContactIndexLocked()
 	keys, p := listPage(ws.contactOrder.keys, after, perPage, cursorListContacts, "")
-	keys = slices.Clone(keys)
-	ws.mu.Unlock()
-
-	w := jsonWriter{}
-	w.openObject()
-	w.kstr("type", "list")
-	w.key("data")
-	w.openArray()
-	for _, k := range keys {
-		w.sep()
-		w.b = ws.renderContact(w.b, ws.contactAt(int(k.idx)), ws.historyFor(r, int(k.idx)))
-		w.comma = true
+	idxs := make([]int, len(keys))
+	for i, k := range keys {
+		idxs[i] = int(k.idx)
 	}
-	w.closeArray()
-	w.kint("total_count", int64(p.total))
-	writePages(&w, p)
-	w.closeObject()
-	return ok(w.b)
+	ws.mu.Unlock()
+	return ok(ws.renderContactPage(r, idxs, p))
 }
 
 // historyFor returns contact idx's merge history when the request asks for it (include_merge_history=true), else
@@ -473,23 +479,11 @@ func (h *Handler) serveGetContact(r *http.Request, requestID string) reply {
 }
 
 func (h *Handler) serveSearchContacts(r *http.Request, requestID string) reply {
-	body, err := readBody(r)
-	if err != nil {
-		return errorReply(http.StatusBadRequest, requestID, "bad_request", "could not read the request body")
+	sb, after, bad := h.searchParams(r, requestID, true, defaultContactSearchPage, cursorSearchContacts)
+	if bad != nil {
+		return *bad
 	}
 	ws := h.ws
-	sb, err := ws.parseSearchBody(body, true, defaultContactSearchPage)
-	if err != nil {
-		return searchErrorReply(requestID, err)
-	}
-	var after *cursor
-	if sb.startingAfter != "" {
-		c, err := decodeCursor(sb.startingAfter, cursorSearchContacts, sb.fingerprint)
-		if err != nil {
-			return badCursorReply(requestID)
-		}
-		after = &c
-	}
 	sortField, _ := ws.lookupField(true, sb.sortField)
 	ws.mu.Lock()
 	ws.ensureContactIndexLocked()
@@ -525,19 +519,9 @@ func (h *Handler) serveSearchContacts(r *http.Request, requestID string) reply {
 		last := hits[end-1]
 		p.next = cursor{list: cursorSearchContacts, fp: sb.fingerprint, page: page + 1, key: last.key, index: last.index}.encode()
 	}
-	w := jsonWriter{}
-	w.openObject()
-	w.kstr("type", "list")
-	w.key("data")
-	w.openArray()
+	idxs := make([]int, 0, end-start)
 	for _, x := range hits[start:end] {
-		w.sep()
-		w.b = ws.renderContact(w.b, ws.contactAt(x.index), ws.historyFor(r, x.index))
-		w.comma = true
+		idxs = append(idxs, x.index)
 	}
-	w.closeArray()
-	w.kint("total_count", int64(p.total))
-	writePages(&w, p)
-	w.closeObject()
-	return ok(w.b)
+	return ok(ws.renderContactPage(r, idxs, p))
 }

@@ -105,6 +105,27 @@ func (w *jsonWriter) kint(k string, v int64) {
 func (w *jsonWriter) kbool(k string, v bool) { w.key(k); w.bool(v) }
 func (w *jsonWriter) knull(k string)         { w.key(k); w.null() }
 
+// ref writes {"type": typ, "id": id}, Intercom's reference to another object (an admin, a contact, ...).
+func (w *jsonWriter) ref(typ, id string) {
+	w.openObject()
+	w.kstr("type", typ)
+	w.kstr("id", id)
+	w.closeObject()
+}
+
+// kwrappedList writes "k": {"type": typ, "k": [...]}, the wrapper Intercom puts around a list embedded in a record
+// (contact.list, tag.list, admin.list, segment.list); items writes the elements.
+func (w *jsonWriter) kwrappedList(k, typ string, items func()) {
+	w.key(k)
+	w.openObject()
+	w.kstr("type", typ)
+	w.key(k)
+	w.openArray()
+	items()
+	w.closeArray()
+	w.closeObject()
+}
+
 // kstrOrNull writes the string, or null when it is empty.
 func (w *jsonWriter) kstrOrNull(k, v string) {
 	w.key(k)

@@ -96,16 +96,11 @@ func (ws *Workspace) renderConversation(b []byte, c *conversation, mode int) []b
 	}
 	w.closeObject()
 
-	w.key("contacts")
-	w.openObject()
-	w.kstr("type", "contact.list")
-	w.key("contacts")
-	w.openArray()
-	for _, r := range c.contacts {
-		renderContactRef(&w, r)
-	}
-	w.closeArray()
-	w.closeObject()
+	w.kwrappedList("contacts", "contact.list", func() {
+		for _, r := range c.contacts {
+			renderContactRef(&w, r)
+		}
+	})
 
 	w.key("first_contact_reply")
 	if c.firstContactReply == 0 {
@@ -129,26 +124,16 @@ func (ws *Workspace) renderConversation(b []byte, c *conversation, mode int) []b
 	w.kstr("state", c.state)
 	w.kbool("read", c.read)
 
-	w.key("tags")
-	w.openObject()
-	w.kstr("type", "tag.list")
-	w.key("tags")
-	w.openArray()
-	for _, t := range c.tags {
-		w.openObject()
-		w.kstr("type", "tag")
-		w.kstr("id", ws.tags[t.tag].id)
-		w.kstr("name", ws.tags[t.tag].name)
-		w.kint("applied_at", t.appliedAt)
-		w.key("applied_by")
-		w.openObject()
-		w.kstr("type", "admin")
-		w.kstr("id", t.by)
-		w.closeObject()
-		w.closeObject()
-	}
-	w.closeArray()
-	w.closeObject()
+	w.kwrappedList("tags", "tag.list", func() {
+		for _, t := range c.tags {
+			w.openObject()
+			ws.tagFields(&w, t.tag)
+			w.kint("applied_at", t.appliedAt)
+			w.key("applied_by")
+			w.ref("admin", t.by)
+			w.closeObject()
+		}
+	})
 
 	w.kstr("priority", c.priority)
 	w.key("sla_applied")
@@ -176,26 +161,15 @@ func (ws *Workspace) renderConversation(b []byte, c *conversation, mode int) []b
 		w.key("contact")
 		renderContactRef(&w, c.rating.contact)
 		w.key("teammate")
-		w.openObject()
-		w.kstr("type", "admin")
-		w.kstr("id", c.rating.teammate)
-		w.closeObject()
+		w.ref("admin", c.rating.teammate)
 		w.closeObject()
 	}
 
-	w.key("teammates")
-	w.openObject()
-	w.kstr("type", "admin.list")
-	w.key("teammates")
-	w.openArray()
-	for _, id := range teammateIDs(c) {
-		w.openObject()
-		w.kstr("type", "admin")
-		w.kstr("id", id)
-		w.closeObject()
-	}
-	w.closeArray()
-	w.closeObject()
+	w.kwrappedList("teammates", "admin.list", func() {
+		for _, id := range teammateIDs(c) {
+			w.ref("admin", id)
+		}
+	})
 
 	w.kstrOrNull("title", c.title)
 	w.key("custom_attributes")
@@ -336,10 +310,7 @@ func (ws *Workspace) renderPart(w *jsonWriter, p *part, body func(k, html string
 	if p.assignedTo == nil {
 		w.null()
 	} else {
-		w.openObject()
-		w.kstr("type", p.assignedTo.typ)
-		w.kstr("id", p.assignedTo.id)
-		w.closeObject()
+		w.ref(p.assignedTo.typ, p.assignedTo.id)
 	}
 	w.key("author")
 	w.openObject()
@@ -383,13 +354,7 @@ func (ws *Workspace) renderPart(w *jsonWriter, p *part, body func(k, html string
 	w.kstr("state", p.state)
 	w.key("tags")
 	w.openArray()
-	for _, t := range p.tagIdxs {
-		w.openObject()
-		w.kstr("type", "tag")
-		w.kstr("id", ws.tags[t].id)
-		w.kstr("name", ws.tags[t].name)
-		w.closeObject()
-	}
+	ws.renderTags(w, p.tagIdxs)
 	w.closeArray()
 	w.key("event_details")
 	if p.event == nil {
@@ -421,6 +386,22 @@ func (ws *Workspace) renderPart(w *jsonWriter, p *part, body func(k, html string
 	}
 	w.kstrOrNull("app_package_code", p.appPackageCode)
 	w.closeObject()
+}
+
+// tagFields writes the fields that name tag t (an index into ws.tags) inside an open object.
+func (ws *Workspace) tagFields(w *jsonWriter, t int) {
+	w.kstr("type", "tag")
+	w.kstr("id", ws.tags[t].id)
+	w.kstr("name", ws.tags[t].name)
+}
+
+// renderTags writes the tags as {"type":"tag","id":...,"name":...} elements of an open array.
+func (ws *Workspace) renderTags(w *jsonWriter, tagIdxs []int) {
+	for _, t := range tagIdxs {
+		w.openObject()
+		ws.tagFields(w, t)
+		w.closeObject()
+	}
 }
 
 func renderEmailHeaders(w *jsonWriter, from author, inbox string) {
@@ -547,27 +528,8 @@ func (ws *Workspace) renderCompany(w *jsonWriter, co *company) {
 	w.openObject()
 	w.kstr("creation_source", "api")
 	w.closeObject()
-	w.key("tags")
-	w.openObject()
-	w.kstr("type", "tag.list")
-	w.key("tags")
-	w.openArray()
-	for _, t := range co.tagIdxs {
-		w.openObject()
-		w.kstr("type", "tag")
-		w.kstr("id", ws.tags[t].id)
-		w.kstr("name", ws.tags[t].name)
-		w.closeObject()
-	}
-	w.closeArray()
-	w.closeObject()
-	w.key("segments")
-	w.openObject()
-	w.kstr("type", "segment.list")
-	w.key("segments")
-	w.openArray()
-	w.closeArray()
-	w.closeObject()
+	w.kwrappedList("tags", "tag.list", func() { ws.renderTags(w, co.tagIdxs) })
+	w.kwrappedList("segments", "segment.list", func() {})
 	w.key("plan")
 	w.openObject()
 	w.kstr("type", "plan")
@@ -655,7 +617,8 @@ func (ws *Workspace) renderContact(b []byte, c *contact, history []merge) []byte
 	dev("ios", c.ios)
 	w.key("custom_attributes")
 	renderAttrs(&w, c.attrs)
-	list := func(k, typ string, ids []string, urlPrefix string) {
+	// list writes a contact's list of related objects: up to 10 references, and the URL and count of them all.
+	list := func(k, typ string, ids []string, urlPrefix, url string) {
 		w.key(k)
 		w.openObject()
 		w.kstr("type", "list")
@@ -677,7 +640,7 @@ func (ws *Workspace) renderContact(b []byte, c *contact, history []merge) []byte
 			w.closeObject()
 		}
 		w.closeArray()
-		w.kstr("url", "/contacts/"+c.id+"/"+k)
+		w.kstr("url", url)
 		w.kint("total_count", int64(len(ids)))
 		w.kbool("has_more", len(ids) > 10)
 		w.closeObject()
@@ -686,24 +649,15 @@ func (ws *Workspace) renderContact(b []byte, c *contact, history []merge) []byte
 	for i, t := range c.tagIdxs {
 		tagIDs[i] = ws.tags[t].id
 	}
-	list("tags", "tag", tagIDs, "/tags/")
-	list("notes", "note", c.noteIDs, "/notes/")
+	list("tags", "tag", tagIDs, "/tags/", "/contacts/"+c.id+"/tags")
+	list("notes", "note", c.noteIDs, "/notes/", "/contacts/"+c.id+"/notes")
 	companyIDs := make([]string, len(c.companyIdxs))
 	for i, k := range c.companyIdxs {
 		companyIDs[i] = ws.companies[k].id
 	}
-	list("companies", "company", companyIDs, "/companies/")
+	list("companies", "company", companyIDs, "/companies/", "/contacts/"+c.id+"/companies")
 	for _, k := range []string{"opted_out_subscription_types", "opted_in_subscription_types"} {
-		w.key(k)
-		w.openObject()
-		w.kstr("type", "list")
-		w.key("data")
-		w.openArray()
-		w.closeArray()
-		w.kstr("url", "/contacts/"+c.id+"/subscriptions")
-		w.kint("total_count", 0)
-		w.kbool("has_more", false)
-		w.closeObject()
+		list(k, "", nil, "", "/contacts/"+c.id+"/subscriptions")
 	}
 	w.kstrOrNull("utm_campaign", c.utmCampaign)
 	w.kstrOrNull("utm_content", c.utmContent)

@@ -77,23 +77,23 @@ func (f *filter) match(have []any) bool {
 	case "!=":
 		return !f.any(have, "=", f.values[0])
 	case "NIN":
-		for _, v := range f.values {
-			if f.any(have, "=", v) {
-				return false
-			}
-		}
-		return true
+		return !f.anyIn(have)
 	case "!~":
 		return !f.any(have, "~", f.values[0])
 	case "IN":
-		for _, v := range f.values {
-			if f.any(have, "=", v) {
-				return true
-			}
-		}
-		return false
+		return f.anyIn(have)
 	}
 	return f.any(have, f.op, f.values[0])
+}
+
+// anyIn reports whether one of a record's values equals one of the filter's (IN).
+func (f *filter) anyIn(have []any) bool {
+	for _, v := range f.values {
+		if f.any(have, "=", v) {
+			return true
+		}
+	}
+	return false
 }
 
 func (f *filter) any(have []any, op string, want any) bool {
@@ -127,34 +127,9 @@ func (f *filter) compare(have any, op string, want any) bool {
 	case kindBool:
 		return have.(bool) == want.(bool)
 	case kindFloat:
-		h := toFloat(have)
-		w := want.(float64)
-		switch op {
-		case "=":
-			return h == w
-		case ">":
-			return h > w || !f.contacts && h == w
-		case "<":
-			return h < w || !f.contacts && h == w
-		case ">=":
-			return h >= w
-		case "<=":
-			return h <= w
-		}
+		return compareNumbers(toFloat(have), want.(float64), op, !f.contacts)
 	case kindInt:
-		h, w := have.(int64), want.(int64)
-		switch op {
-		case "=":
-			return h == w
-		case ">": // conversations: "Greater (or equal) than"; contacts: "Greater than"
-			return h > w || !f.contacts && h == w
-		case "<":
-			return h < w || !f.contacts && h == w
-		case ">=":
-			return h >= w
-		case "<=":
-			return h <= w
-		}
+		return compareNumbers(have.(int64), want.(int64), op, !f.contacts)
 	case kindDate:
 		h, w := have.(int64), want.(int64)
 		if f.contacts {
@@ -170,14 +145,26 @@ func (f *filter) compare(have any, op string, want any) bool {
 			}
 			return false
 		}
-		switch op {
-		case "=":
-			return h == w
-		case ">":
-			return h >= w
-		case "<":
-			return h <= w
-		}
+		return compareNumbers(h, w, op, true)
+	}
+	return false
+}
+
+// compareNumbers applies a comparison operator to a record's number and the query's. With orEqual, > and < also
+// match equal values, as conversation search documents them ("Greater (or equal) than"); contact search's are
+// strict.
+func compareNumbers[T int64 | float64](have, want T, op string, orEqual bool) bool {
+	switch op {
+	case "=":
+		return have == want
+	case ">":
+		return have > want || orEqual && have == want
+	case "<":
+		return have < want || orEqual && have == want
+	case ">=":
+		return have >= want
+	case "<=":
+		return have <= want
 	}
 	return false
 }

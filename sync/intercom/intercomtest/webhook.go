@@ -36,10 +36,7 @@ func (ws *Workspace) Notification(ch Change) ([]byte, error) {
 	}
 	if item == nil {
 		w := jsonWriter{}
-		w.openObject()
-		w.kstr("type", ch.Kind)
-		w.kstr("id", ch.ID)
-		w.closeObject()
+		w.ref(ch.Kind, ch.ID)
 		item = w.b
 	}
 	ws.mu.Lock()
