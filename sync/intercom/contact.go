@@ -52,11 +52,7 @@ type ContactList struct {
 // ListContacts returns one page of all contacts (GET /contacts; merged contacts are excluded by Intercom). Pass the
 // page's Pages.Next.StartingAfter as opts.StartingAfter for the next page, or use [Client.ContactPages].
 func (c *Client) ListContacts(ctx context.Context, opts ListOptions) (*ContactList, error) {
-	var page ContactList
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/contacts", query: opts.query()}, &page); err != nil {
-		return nil, err
-	}
-	return &page, nil
+	return call[ContactList](ctx, c, request{method: http.MethodGet, path: "/contacts", query: opts.query()})
 }
 
 // GetContact returns one contact (GET /contacts/{id}). A missing contact is an error matching [ErrNotFound]; a contact
@@ -65,11 +61,7 @@ func (c *Client) GetContact(ctx context.Context, id string) (*Contact, error) {
 	if id == "" {
 		return nil, errors.New("intercom: get contact: empty id")
 	}
-	var contact Contact
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/contacts/" + url.PathEscape(id)}, &contact); err != nil {
-		return nil, err
-	}
-	return &contact, nil
+	return call[Contact](ctx, c, request{method: http.MethodGet, path: "/contacts/" + url.PathEscape(id)})
 }
 
 // SearchContacts returns one page of contacts matching req.Query (POST /contacts/search), ordered by req.Sort when
@@ -80,11 +72,7 @@ func (c *Client) SearchContacts(ctx context.Context, req SearchRequest) (*Contac
 	if err != nil {
 		return nil, err
 	}
-	var page ContactList
-	if err := c.do(ctx, request{method: http.MethodPost, path: "/contacts/search", body: body}, &page); err != nil {
-		return nil, err
-	}
-	return &page, nil
+	return call[ContactList](ctx, c, request{method: http.MethodPost, path: "/contacts/search", body: body})
 }
 
 type contactWire struct {
@@ -147,16 +135,12 @@ func (c Contact) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes a contact list page; Intercom names its items "data".
 func (l *ContactList) UnmarshalJSON(data []byte) error {
 	var w struct {
-		Data       []Contact `json:"data"`
-		TotalCount flexInt   `json:"total_count"`
-		Pages      *Pages    `json:"pages"`
+		Data []Contact `json:"data"`
+		listWire[Pages]
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*l = ContactList{Contacts: w.Data, TotalCount: int(w.TotalCount)}
-	if w.Pages != nil {
-		l.Pages = *w.Pages
-	}
+	*l = ContactList{Contacts: w.Data, TotalCount: int(w.TotalCount), Pages: w.pages()}
 	return nil
 }

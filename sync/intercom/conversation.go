@@ -154,11 +154,7 @@ type DeletedListOptions struct {
 // order. Pass the page's Pages.Next.StartingAfter as opts.StartingAfter for the next page, or use
 // [Client.ConversationPages].
 func (c *Client) ListConversations(ctx context.Context, opts ListOptions) (*ConversationList, error) {
-	var page ConversationList
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/conversations", query: opts.query()}, &page); err != nil {
-		return nil, err
-	}
-	return &page, nil
+	return call[ConversationList](ctx, c, request{method: http.MethodGet, path: "/conversations", query: opts.query()})
 }
 
 // GetConversation returns one conversation with its parts (GET /conversations/{id}), as HTML bodies (no
@@ -168,11 +164,7 @@ func (c *Client) GetConversation(ctx context.Context, id string) (*Conversation,
 	if id == "" {
 		return nil, errors.New("intercom: get conversation: empty id")
 	}
-	var conv Conversation
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/conversations/" + url.PathEscape(id)}, &conv); err != nil {
-		return nil, err
-	}
-	return &conv, nil
+	return call[Conversation](ctx, c, request{method: http.MethodGet, path: "/conversations/" + url.PathEscape(id)})
 }
 
 // SearchConversations returns one page of conversations matching req.Query (POST /conversations/search), without
@@ -186,11 +178,7 @@ func (c *Client) SearchConversations(ctx context.Context, req SearchRequest) (*C
 	if err != nil {
 		return nil, err
 	}
-	var page ConversationList
-	if err := c.do(ctx, request{method: http.MethodPost, path: "/conversations/search", body: body}, &page); err != nil {
-		return nil, err
-	}
-	return &page, nil
+	return call[ConversationList](ctx, c, request{method: http.MethodPost, path: "/conversations/search", body: body})
 }
 
 // ListDeletedConversations returns one page of deleted conversation ids (GET /conversations/deleted, API 2.16 and
@@ -207,11 +195,7 @@ func (c *Client) ListDeletedConversations(ctx context.Context, opts DeletedListO
 	if opts.Order != "" {
 		q.Set("order", opts.Order)
 	}
-	var page DeletedConversationList
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/conversations/deleted", query: q}, &page); err != nil {
-		return nil, err
-	}
-	return &page, nil
+	return call[DeletedConversationList](ctx, c, request{method: http.MethodGet, path: "/conversations/deleted", query: q})
 }
 
 // conversationWire is the JSON shape decoded into a Conversation.
@@ -390,16 +374,12 @@ func (w *partWire) part() ConversationPart {
 func (l *ConversationList) UnmarshalJSON(data []byte) error {
 	var w struct {
 		Conversations []Conversation `json:"conversations"`
-		TotalCount    flexInt        `json:"total_count"`
-		Pages         *Pages         `json:"pages"`
+		listWire[Pages]
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*l = ConversationList{Conversations: w.Conversations, TotalCount: int(w.TotalCount)}
-	if w.Pages != nil {
-		l.Pages = *w.Pages
-	}
+	*l = ConversationList{Conversations: w.Conversations, TotalCount: int(w.TotalCount), Pages: w.pages()}
 	return nil
 }
 
@@ -411,16 +391,12 @@ func (l *DeletedConversationList) UnmarshalJSON(data []byte) error {
 			DeletedAt       flexInt    `json:"deleted_at"`
 			MetricsRetained bool       `json:"metrics_retained"`
 		} `json:"conversations"`
-		TotalCount flexInt    `json:"total_count"`
-		Pages      *PageLinks `json:"pages"`
+		listWire[PageLinks]
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*l = DeletedConversationList{TotalCount: int(w.TotalCount)}
-	if w.Pages != nil {
-		l.Pages = *w.Pages
-	}
+	*l = DeletedConversationList{TotalCount: int(w.TotalCount), Pages: w.pages()}
 	for _, d := range w.Conversations {
 		l.Conversations = append(l.Conversations, DeletedConversation{ID: string(d.ID), DeletedAt: int64(d.DeletedAt), MetricsRetained: d.MetricsRetained})
 	}

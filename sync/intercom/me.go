@@ -34,11 +34,7 @@ type App struct {
 // Me returns the admin and workspace the client's token belongs to (GET /me). It is the cheapest way to check that a
 // token works: a bad one gives an error matching [ErrUnauthorized].
 func (c *Client) Me(ctx context.Context) (*Me, error) {
-	var me Me
-	if err := c.do(ctx, request{method: http.MethodGet, path: "/me"}, &me); err != nil {
-		return nil, err
-	}
-	return &me, nil
+	return call[Me](ctx, c, request{method: http.MethodGet, path: "/me"})
 }
 
 // UnmarshalJSON decodes a /me response and keeps a copy of data in Raw.

@@ -50,6 +50,22 @@ func (p *Pages) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// listWire is what the JSON of every list page has besides its items: total_count and a pagination block P
+// ([Pages] or [PageLinks]). List wires embed it beside their items field, whose name varies.
+type listWire[P any] struct {
+	TotalCount flexInt `json:"total_count"`
+	Pages      *P      `json:"pages"`
+}
+
+// pages returns the pagination block, or its zero value when the page had none.
+func (w *listWire[P]) pages() P {
+	if w.Pages == nil {
+		var zero P
+		return zero
+	}
+	return *w.Pages
+}
+
 // PageLinks is the page-number pagination block of [DeletedConversationList] (schema "pages_link").
 type PageLinks struct {
 	Page       int

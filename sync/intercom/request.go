@@ -31,6 +31,15 @@ func (c *Client) do(ctx context.Context, rq request, out any) error {
 	return err
 }
 
+// call runs one API call with retries and returns its 2xx body decoded into a new T.
+func call[T any](ctx context.Context, c *Client, rq request) (*T, error) {
+	var v T
+	if err := c.do(ctx, rq, &v); err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
 func (c *Client) attempts(ctx context.Context, rq request, out any) error {
 	for n := 1; ; n++ {
 		if n > 1 {
