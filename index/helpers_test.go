@@ -19,10 +19,16 @@ import (
 // store ⇄ index consistency, then closes it: every test that writes leaves a replica Check must accept.
 func mustOpen(t testing.TB, dir string) *Replica {
 	t.Helper()
+	return mustOpenWith(t, dir, Options{})
+}
+
+// mustOpenWith is mustOpen with options.
+func mustOpenWith(t testing.TB, dir string, opts Options) *Replica {
+	t.Helper()
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	r, err := Open(context.Background(), dir, Options{})
+	r, err := Open(context.Background(), dir, opts)
 	if err != nil {
 		t.Fatalf("Open(%s): %v", dir, err)
 	}

@@ -68,6 +68,8 @@ type schema struct {
 	byIndex map[string]*query.Field // catalog fields by index field name
 	mapping *mapping.IndexMappingImpl
 	en, kw  analysis.Analyzer // text fields (and free text, and snippets); the ordinal
+	// scorch holds extra runtime options for the kind's bleve index (tests: neverMerge), nil for none.
+	scorch map[string]interface{}
 }
 
 func newSchema(kind query.Kind) (*schema, error) {

@@ -28,6 +28,9 @@ type Options struct {
 	// Progress, if set, is called while Open rebuilds a full-text index (after a mapping change or when the index
 	// is missing) with the records indexed so far and the total.
 	Progress func(kind query.Kind, done, total int)
+
+	// neverMerge keeps every segment of the full-text indexes apart, deleted documents included (tests).
+	neverMerge bool
 }
 
 // Replica is the local copy of an Intercom workspace: a bbolt store holding every record as Intercom returned it,
@@ -51,6 +54,7 @@ type Replica struct {
 	// ordTermsMax is the largest table filter that joins a ranked search as ordinal terms (defaultOrdTermsMax;
 	// tests move it to exercise both ways).
 	ordTermsMax int
+	neverMerge  bool // Options.neverMerge
 }
 
 // kindState is the derived state of one kind: its column table and its full-text index.
@@ -104,7 +108,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Replica, error) {
 		return nil, err
 	}
 	r := &Replica{dir: dir, log: opts.Logger, now: opts.Now, lock: lock, store: st,
-		kinds: map[query.Kind]*kindState{}, progress: opts.Progress}
+		kinds: map[query.Kind]*kindState{}, progress: opts.Progress, neverMerge: opts.neverMerge}
 	if r.log == nil {
 		r.log = slog.New(slog.DiscardHandler)
 	}
@@ -130,6 +134,9 @@ func (r *Replica) openKind(ctx context.Context, kind query.Kind) error {
 	sch, err := newSchema(kind)
 	if err != nil {
 		return err
+	}
+	if r.neverMerge {
+		sch.scorch = neverMerge()
 	}
 	ks := &kindState{kind: kind, schema: sch, path: filepath.Join(r.dir, indexDir, string(kind)), ords: &ordCache{}}
 	r.kinds[kind] = ks

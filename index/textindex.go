@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 
@@ -39,7 +40,7 @@ func openTextIndex(path string, s *schema) (*textIndex, error) {
 	}
 	// Never unsafe_batch here: should an index ever carry it in its stored options, acknowledged batches would
 	// return before they are durable.
-	idx, err := bleve.OpenUsing(path, map[string]interface{}{"unsafe_batch": false})
+	idx, err := bleve.OpenUsing(path, s.runtimeConfig(false))
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %v: %w", path, err, errStaleIndex)
 	}
@@ -61,7 +62,7 @@ func openTextIndex(path string, s *schema) (*textIndex, error) {
 // The option is given when opening, never at creation: bleve stores creation options in the index, and an index
 // that kept unsafe_batch would lose acknowledged writes in a crash long after its rebuild.
 func createTextIndex(path string, s *schema, bulk bool) (*textIndex, error) {
-	idx, err := bleve.NewUsing(path, s.mapping, scorch.Name, scorch.Name, nil)
+	idx, err := bleve.NewUsing(path, s.mapping, scorch.Name, scorch.Name, maps.Clone(s.scorch)) // bleve adds to it
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
@@ -73,11 +74,25 @@ func createTextIndex(path string, s *schema, bulk bool) (*textIndex, error) {
 		if err := idx.Close(); err != nil {
 			return nil, err
 		}
-		if idx, err = bleve.OpenUsing(path, map[string]interface{}{"unsafe_batch": true}); err != nil {
+		if idx, err = bleve.OpenUsing(path, s.runtimeConfig(true)); err != nil {
 			return nil, fmt.Errorf("open index %s: %w", path, err)
 		}
 	}
 	return &textIndex{path: path, idx: idx, schema: s}, nil
+}
+
+// runtimeConfig returns the options a kind's index is opened with.
+func (s *schema) runtimeConfig(unsafeBatch bool) map[string]interface{} {
+	cfg := map[string]interface{}{"unsafe_batch": unsafeBatch}
+	maps.Copy(cfg, s.scorch)
+	return cfg
+}
+
+// neverMerge are scorch options under which segments are never merged (nor their deleted documents dropped): for
+// tests of searches over many segments holding deleted documents.
+func neverMerge() map[string]interface{} {
+	return map[string]interface{}{"scorchMergePlanOptions": map[string]interface{}{
+		"MaxSegmentsPerTier": 1 << 20, "SegmentsPerTier": 1 << 20, "FloorSegmentSize": 1}}
 }
 
 // seq returns the store sequence the index reflects.
