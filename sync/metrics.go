@@ -30,65 +30,44 @@ type metrics struct {
 // newMetrics creates the instruments and registers them on reg, with gauges that read the syncer's state (lag,
 // counts) and the budget's window at scrape time.
 func newMetrics(reg prometheus.Registerer, s *Syncer, b *Budget) (*metrics, error) {
-	kindPass := []string{"pass", "kind"}
+	counterVec := func(name, help string, labels ...string) *prometheus.CounterVec {
+		return prometheus.NewCounterVec(prometheus.CounterOpts{Name: name, Help: help}, labels)
+	}
+	gaugeVec := func(name, help string, labels ...string) *prometheus.GaugeVec {
+		return prometheus.NewGaugeVec(prometheus.GaugeOpts{Name: name, Help: help}, labels)
+	}
 	m := &metrics{
-		passes: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_passes_total",
-			Help: "Sync passes by type (backfill, incremental, reconcile) and result (ok, error, canceled).",
-		}, []string{"pass", "result"}),
+		passes: counterVec("intercom_replica_sync_passes_total",
+			"Sync passes by type (backfill, incremental, reconcile) and result (ok, error, canceled).", "pass", "result"),
 		passSeconds: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "intercom_replica_sync_pass_duration_seconds",
 			Help:    "Duration of sync passes, by type.",
 			Buckets: prometheus.ExponentialBuckets(0.1, 4, 10),
 		}, []string{"pass"}),
-		pages: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_pages_total",
-			Help: "List and search pages read from Intercom, by pass and kind.",
-		}, kindPass),
-		fetched: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_fetched_total",
-			Help: "Records fetched by id (whole conversations, contacts checked by id), by pass and kind.",
-		}, kindPass),
-		records: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_records_written_total",
-			Help: "Records written to the replica by kind and op (upsert, delete), from passes, webhooks and live lookups.",
-		}, []string{"kind", "op"}),
-		parts: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_conversation_parts_total",
-			Help: "Conversation parts in the conversations fetched, by pass.",
-		}, []string{"pass"}),
-		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_api_requests_total",
-			Help: "Requests sent to Intercom by sync passes (retries included), by pass and kind.",
-		}, kindPass),
-		rateLimited: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_rate_limited_total",
-			Help: "429 answers sync passes received, by pass and kind.",
-		}, kindPass),
-		retries: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_retries_total",
-			Help: "Requests sync passes repeated after a failure, by pass and kind.",
-		}, kindPass),
-		skippedTicks: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_skipped_ticks_total",
-			Help: "Scheduled passes skipped because another pass was still running, by schedule.",
-		}, []string{"schedule"}),
-		webhooks: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_webhooks_total",
-			Help: "Webhook notifications by result (queued, deleted, duplicate, ignored, dropped, bad_signature, too_large, bad_request).",
-		}, []string{"result"}),
-		live: prometheus.NewCounterVec(prometheus.CounterOpts{
-			Name: "intercom_replica_sync_live_fetches_total",
-			Help: "Live lookups by kind and result (ok, not_found, no_budget, error).",
-		}, []string{"kind", "result"}),
-		backfillDone: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "intercom_replica_sync_backfill_done",
-			Help: "Records the backfill has listed so far, by kind.",
-		}, []string{"kind"}),
-		backfillAll: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "intercom_replica_sync_backfill_total",
-			Help: "Records Intercom reported to the backfill (total_count), by kind.",
-		}, []string{"kind"}),
+		pages: counterVec("intercom_replica_sync_pages_total",
+			"List and search pages read from Intercom, by pass and kind.", "pass", "kind"),
+		fetched: counterVec("intercom_replica_sync_fetched_total",
+			"Records fetched by id (whole conversations, contacts checked by id), by pass and kind.", "pass", "kind"),
+		records: counterVec("intercom_replica_sync_records_written_total",
+			"Records written to the replica by kind and op (upsert, delete), from passes, webhooks and live lookups.", "kind", "op"),
+		parts: counterVec("intercom_replica_sync_conversation_parts_total",
+			"Conversation parts in the conversations fetched, by pass.", "pass"),
+		requests: counterVec("intercom_replica_sync_api_requests_total",
+			"Requests sent to Intercom by sync passes (retries included), by pass and kind.", "pass", "kind"),
+		rateLimited: counterVec("intercom_replica_sync_rate_limited_total",
+			"429 answers sync passes received, by pass and kind.", "pass", "kind"),
+		retries: counterVec("intercom_replica_sync_retries_total",
+			"Requests sync passes repeated after a failure, by pass and kind.", "pass", "kind"),
+		skippedTicks: counterVec("intercom_replica_sync_skipped_ticks_total",
+			"Scheduled passes skipped because another pass was still running, by schedule.", "schedule"),
+		webhooks: counterVec("intercom_replica_sync_webhooks_total",
+			"Webhook notifications by result (queued, deleted, duplicate, ignored, dropped, bad_signature, too_large, bad_request).", "result"),
+		live: counterVec("intercom_replica_sync_live_fetches_total",
+			"Live lookups by kind and result (ok, not_found, no_budget, error).", "kind", "result"),
+		backfillDone: gaugeVec("intercom_replica_sync_backfill_done",
+			"Records the backfill has listed so far, by kind.", "kind"),
+		backfillAll: gaugeVec("intercom_replica_sync_backfill_total",
+			"Records Intercom reported to the backfill (total_count), by kind.", "kind"),
 	}
 	cs := []prometheus.Collector{m.passes, m.passSeconds, m.pages, m.fetched, m.records, m.parts, m.requests,
 		m.rateLimited, m.retries, m.skippedTicks, m.webhooks, m.live, m.backfillDone, m.backfillAll}
@@ -104,24 +83,23 @@ func newMetrics(reg prometheus.Registerer, s *Syncer, b *Budget) (*metrics, erro
 					return -1
 				}
 				return s.now().Sub(time.Unix(st.Watermark, 0)).Seconds()
-			}),
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			}))
+		for _, r := range []struct {
+			state string
+			count func(KindState) int
+		}{
+			{"live", func(st KindState) int { return st.Live }},
+			{"deleted", func(st KindState) int { return st.Deleted }},
+		} {
+			cs = append(cs, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name:        "intercom_replica_sync_records",
 				Help:        "Records the replica holds, by kind and state (live, deleted).",
-				ConstLabels: prometheus.Labels{"kind": string(k), "state": "live"},
+				ConstLabels: prometheus.Labels{"kind": string(k), "state": r.state},
 			}, func() float64 {
 				st, _ := s.state(k)
-				return float64(st.Live)
-			}),
-			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-				Name:        "intercom_replica_sync_records",
-				Help:        "Records the replica holds, by kind and state (live, deleted).",
-				ConstLabels: prometheus.Labels{"kind": string(k), "state": "deleted"},
-			}, func() float64 {
-				st, _ := s.state(k)
-				return float64(st.Deleted)
-			}),
-		)
+				return float64(r.count(st))
+			}))
+		}
 	}
 	if b != nil {
 		gauge := func(name, help string, f func(BudgetState) float64) prometheus.Collector {
