@@ -112,15 +112,15 @@ func TestCatalog_EveryFieldAndOperatorExecutes(t *testing.T) {
 				}
 				slices.Sort(want)
 				withText := mustParse(t, dsl+" q:"+word[kind]+" limit:150")
-				for _, max := range []int{1 << 30, 0} {
-					r.ordTermsMax = max
+				for _, sp := range textSplits {
+					r.workers, r.unitMin = sp.workers, sp.unitMin
 					got := hitIDs(mustSearch(t, r, withText))
 					slices.Sort(got)
 					if !slices.Equal(got, want) {
-						t.Errorf("%s q:%s (ordTermsMax %d): got %v, want %v", dsl, word[kind], max, got, want)
+						t.Errorf("%s q:%s (split %v): got %v, want %v", dsl, word[kind], sp, got, want)
 					}
 				}
-				r.ordTermsMax = defaultOrdTermsMax
+				r.workers, r.unitMin = defaultWorkers(), defaultUnitMin
 				ran++
 			}
 		}

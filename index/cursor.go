@@ -18,25 +18,25 @@ import (
 //
 //	version (1 byte) | order (1 byte: 't' recency, 's' relevance) | query fingerprint (8 bytes) |
 //	't': updated_at (varint), then the id |
-//	's': score (float64 bits, 8 bytes), then the ids of the hits returned so far with exactly that score
-//	     (uvarint count, then each length-prefixed)
+//	's': score (float64 bits, 8 bytes), the record's ordinal (uvarint), then the scoring statistics of the first
+//	     page (uvarint count, then each uvarint: the number of documents, then each word's document count)
 //
-// Relevance results are sorted by score alone: a tie-break key would have bleve load it for every hit, not just
-// the page's (measured at 1M conversations: ids cost 45% of a free-text search, an ordinal doc value as much). So
-// the next page asks for everything scoring at most the cursor's score and drops the ids the cursor lists: ties
-// at the boundary are neither skipped nor repeated, whatever order bleve gives them.
+// Relevance results are sorted by score, then by record ordinal (the text engine has every candidate's ordinal at
+// hand, textsearch.go): a total order, so ties at a page boundary are neither skipped nor repeated, however many.
+// Scores depend on statistics of the whole index, which every write moves; the cursor carries those the first page
+// used, so later pages score every unchanged record exactly as the first did and none crosses the cursor.
 //
 // The fingerprint binds the cursor to its query (kind, filters and free text, not the page size), so a cursor
 // passed with another query is refused with a clear error rather than silently yielding a wrong page.
 
-const cursorVersion = 3
+const cursorVersion = 4
 
 // order is how a result is sorted.
 type order byte
 
 const (
 	byRecency   order = 't' // updated_at descending, then id descending
-	byRelevance order = 's' // score descending, then id descending
+	byRelevance order = 's' // score descending, then ordinal ascending
 )
 
 type cursor struct {
@@ -44,13 +44,12 @@ type cursor struct {
 	updatedAt int64
 	score     float64
 	id        string   // recency
-	seen      []string // relevance: the hits returned so far with exactly score
+	ord       uint32   // relevance
+	stats     []uint64 // relevance: scoring statistics (textSearch.stats)
 }
 
-// maxSeen bounds the ids a relevance cursor carries. More hits than this with one identical score is a degenerate
-// result (a word in every document of a template); the cursor then lists none, which makes the next page start
-// below that score, skipping the rest of the tie rather than repeating part of it.
-const maxSeen = 256
+// maxStats bounds the statistics a cursor may carry (a query's words, plus one): far more than a query has.
+const maxStats = 1024
 
 func encodeCursor(fp [8]byte, c cursor) string {
 	b := []byte{cursorVersion, byte(c.order)}
@@ -60,14 +59,10 @@ func encodeCursor(fp [8]byte, c cursor) string {
 		b = append(b, c.id...)
 	} else {
 		b = binary.BigEndian.AppendUint64(b, math.Float64bits(c.score))
-		seen := c.seen
-		if len(seen) > maxSeen {
-			seen = nil // too many ties to list: the next page starts below this score
-		}
-		b = binary.AppendUvarint(b, uint64(len(seen)))
-		for _, id := range seen {
-			b = binary.AppendUvarint(b, uint64(len(id)))
-			b = append(b, id...)
+		b = binary.AppendUvarint(b, uint64(c.ord))
+		b = binary.AppendUvarint(b, uint64(len(c.stats)))
+		for _, v := range c.stats {
+			b = binary.AppendUvarint(b, v)
 		}
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
@@ -97,9 +92,25 @@ func decodeCursor(s string, fp [8]byte, o order) (cursor, error) {
 		return cursor{}, corrupt
 	}
 	c.score = math.Float64frombits(binary.BigEndian.Uint64(rest))
-	d := decoder{b: rest[8:]}
-	c.seen = d.list()
-	if d.err != nil || len(d.b) != 0 || len(c.seen) > maxSeen {
+	ord, n := binary.Uvarint(rest[8:])
+	if n <= 0 || ord > math.MaxUint32 || math.IsNaN(c.score) {
+		return cursor{}, corrupt
+	}
+	c.ord = uint32(ord)
+	rest = rest[8+n:]
+	count, n := binary.Uvarint(rest)
+	if n <= 0 || count == 0 || count > maxStats {
+		return cursor{}, corrupt
+	}
+	rest = rest[n:]
+	c.stats = make([]uint64, count)
+	for i := range c.stats {
+		if c.stats[i], n = binary.Uvarint(rest); n <= 0 {
+			return cursor{}, corrupt
+		}
+		rest = rest[n:]
+	}
+	if len(rest) != 0 || c.stats[0] == 0 {
 		return cursor{}, corrupt
 	}
 	return c, nil

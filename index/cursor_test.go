@@ -179,3 +179,58 @@ func TestSearch_CursorRelevanceTies(t *testing.T) {
 		t.Fatalf("walked %d of %d", len(ids), total)
 	}
 }
+
+// TestSearch_CursorRelevanceWalksWhileWriting walks a ranked result of more than 1,000 hits, most of them tied, in
+// pages while records are added and deleted between pages (which moves every word's statistics, so every score):
+// every original record that is not deleted comes exactly once, no record comes twice, and a deleted record never
+// comes after its deletion.
+func TestSearch_CursorRelevanceWalksWhileWriting(t *testing.T) {
+	r := mustOpen(t, "")
+	mustApply(t, r, Batch{Records: tinyConversations(0, 1100)})
+	q := mustParse(t, "object_type:conversations q:hello")
+	next := 200000
+	deleted := map[string]bool{}
+	var afterDelete []string // ids returned after their deletion
+	q.Limit = 37
+	var ids []string
+	for page := 0; ; page++ {
+		res := mustSearch(t, r, q)
+		if page == 0 && res.Total != 1100 {
+			t.Fatalf("total %d, want 1100", res.Total)
+		}
+		for _, h := range res.Hits {
+			if deleted[h.ID] {
+				afterDelete = append(afterDelete, h.ID)
+			}
+			ids = append(ids, h.ID)
+		}
+		if res.Next == "" {
+			break
+		}
+		q.StartingAfter = res.Next
+		// New records (more hits, so other statistics) and a tombstone for one original not yet seen or seen.
+		recs := tinyConversations(next, next+4)
+		next += 4
+		victim := tinyConversations(page*29%1100, page*29%1100+1)[0]
+		victim.Deleted, victim.UpdatedAt, victim.Raw = true, victim.UpdatedAt+1, nil
+		deleted[victim.ID] = true
+		mustApply(t, r, Batch{Records: append(recs, victim)})
+		if page > 1000 {
+			t.Fatal("cursor never ends")
+		}
+	}
+	if len(afterDelete) > 0 {
+		t.Fatalf("deleted records returned after their deletion: %v", afterDelete)
+	}
+	seen := map[string]int{}
+	for _, id := range ids {
+		if seen[id]++; seen[id] > 1 {
+			t.Fatalf("%s returned twice", id)
+		}
+	}
+	for _, rec := range tinyConversations(0, 1100) {
+		if !deleted[rec.ID] && seen[rec.ID] != 1 {
+			t.Fatalf("original record %s seen %d times (walked %d ids)", rec.ID, seen[rec.ID], len(ids))
+		}
+	}
+}

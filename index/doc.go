@@ -21,9 +21,12 @@
 // Filters are the column table's: every non-text field of every record, held column by column in recency order,
 // loaded at Open from the compact rows stored beside the records. A filter-only query scans columns into a bitset,
 // counts it for the exact total, and takes the first matches after the cursor: well under a millisecond at a
-// million conversations. Free text (q:) and filters on the words of text fields go to bleve, which holds only text
-// and each record's ordinal; the two meet through ordinals (plan.go). Free text is ranked by score; filters without
-// it are sorted by updated_at, most recent first. Cursors are search-after keys bound to their query (cursor.go).
+// million conversations. Free text (q:) and filters on the words of text fields go to the full-text index, which
+// holds only text and each record's ordinal: a small engine (textsearch.go) evaluates the words on its segments'
+// postings directly, intersecting the words' bitmaps, testing the table's filter on each candidate's ordinal first,
+// and reading positions (phrases) and scoring only for the survivors. The two meet through ordinals (plan.go).
+// Free text is ranked by score, then ordinal; filters without it are sorted by updated_at, most recent first.
+// Cursors are search-after keys bound to their query (cursor.go).
 //
 // # Durability
 //
@@ -39,9 +42,9 @@
 //   - Memory: the column table holds a few hundred bytes per record (columns plus hit summaries): 727 MiB for a
 //     million conversations and 100,000 contacts (measured); Status reports it.
 //   - Opening loads the column table from the stored rows: about 10 s at a million conversations.
-//   - Relevance cursors are stable while the index is unchanged. Writes between pages change term statistics and
-//     so scores; a record whose score moves across the cursor may be skipped or repeated. Recency cursors do not
-//     have this problem: a record keeps its place unless it is updated.
+//   - A record updated between two pages may move across the cursor, so be skipped or come twice (for relevance,
+//     when its new text scores differently; for recency, it moves to the front). Every other record comes exactly
+//     once: relevance cursors carry the term statistics of the first page, so writes elsewhere do not move scores.
 //   - Opening a replica whose full-text index must be rebuilt takes minutes at a million conversations
 //     (Options.Progress reports it).
 package index

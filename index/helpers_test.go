@@ -151,3 +151,7 @@ func tinyConversations(from, to int) []Record {
 	}
 	return out
 }
+
+// textSplits are the ways the text engine may run a search: one goroutine over whole segments, and three
+// goroutines over ranges of every segment's candidates, however few.
+var textSplits = []struct{ workers, unitMin int }{{1, defaultUnitMin}, {3, 1}}

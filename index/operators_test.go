@@ -263,27 +263,27 @@ func TestSearch_FreeText(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.dsl, func(t *testing.T) {
-			// Both ways a table filter joins a ranked search: as ordinal terms and as a per-hit test. A filter
-			// only restricts: the scores must be the same either way, and the same as without the filter.
+			// Both ways the engine runs: one goroutine over whole segments, several over ranges of candidates.
+			// The split changes nothing: same hits, same scores.
 			var res Result
-			scores := map[int]map[string]float64{}
-			for _, max := range []int{1 << 30, 0} {
-				r.ordTermsMax = max
+			scores := make([]map[string]float64, len(textSplits))
+			for i, sp := range textSplits {
+				r.workers, r.unitMin = sp.workers, sp.unitMin
 				res = mustSearch(t, r, mustParse(t, tc.dsl))
 				got := hitIDs(res)
 				slices.Sort(got)
 				if !slices.Equal(got, tc.want) || res.Total != len(tc.want) {
-					t.Fatalf("ordTermsMax %d: got %v (total %d), want %v", max, got, res.Total, tc.want)
+					t.Fatalf("split %v: got %v (total %d), want %v", sp, got, res.Total, tc.want)
 				}
-				scores[max] = map[string]float64{}
+				scores[i] = map[string]float64{}
 				for _, h := range res.Hits {
-					scores[max][h.ID] = h.Score
+					scores[i][h.ID] = h.Score
 				}
 			}
-			r.ordTermsMax = defaultOrdTermsMax
-			for id, s := range scores[0] {
-				if math.IsNaN(s) || s <= 0 || math.Abs(s-scores[1<<30][id]) > 1e-9*s {
-					t.Errorf("hit %s scores %v with ordinal terms and %v with the per-hit test", id, scores[1<<30][id], s)
+			r.workers, r.unitMin = defaultWorkers(), defaultUnitMin
+			for id, s := range scores[1] {
+				if math.IsNaN(s) || s <= 0 || s != scores[0][id] {
+					t.Errorf("hit %s scores %v in one goroutine and %v split", id, scores[0][id], s)
 				}
 			}
 			for i, h := range res.Hits {

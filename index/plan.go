@@ -1,15 +1,7 @@
 package index
 
 import (
-	"context"
 	"math"
-
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search"
-	bquery "github.com/blevesearch/bleve/v2/search/query"
-	"github.com/blevesearch/bleve/v2/search/searcher"
-	bleveindex "github.com/blevesearch/bleve_index_api"
 
 	"github.com/intercom-replica/intercom-replica/index/internal/table"
 	"github.com/intercom-replica/intercom-replica/query"
@@ -21,13 +13,12 @@ import (
 //
 //   - filters only: the table answers alone, in recency order (updated_at, then id, descending), with an exact
 //     total from counting;
-//   - filters with text-field terms, no free text: each text term becomes the set of record ordinals the index
-//     matches for it (collected, not scored), which the table intersects with the other terms like any filter;
-//     recency order, as above;
-//   - free text: the index ranks by relevance, text-field terms joining the words as must / must-not clauses. The
-//     other terms become one table filter, turned into the set of ordinals it keeps: when that set is tiny
-//     (ordTermsMax) it joins the bleve query as ordinal terms, so postings intersect and the words are only looked
-//     at in those few documents; otherwise each hit's ordinal is tested against it, a doc-value read per hit.
+//   - filters with text-field terms, no free text: the text engine (textsearch.go) turns each text term into the
+//     set of record ordinals it matches (collected, not scored), which the table intersects with the other terms
+//     like any filter; recency order, as above;
+//   - free text: the text engine ranks by relevance, text-field terms joining the words as clauses that must (or
+//     must not) hold. The other terms become one table filter, turned into the set of ordinals it keeps, which
+//     the engine tests each candidate against before it reads positions or scores (filter first).
 //
 // The semantics the table implements: missing values never match a positive term and always match a negated one
 // (neq, nin, not_contains, not_exists); keywords compare case-insensitively; a list field matches eq/in when any
@@ -38,11 +29,6 @@ import (
 func isTextTerm(t query.Term) bool {
 	return t.Field.Type == query.TypeText && t.Op != query.OpExists && t.Op != query.OpNotExists
 }
-
-// defaultOrdTermsMax is the largest table filter (in records) that joins a ranked search as ordinal terms rather
-// than as a per-hit test. Each ordinal term is a dictionary lookup in every segment; measured at 100k, 2,000 of
-// them cost more (23 ms) than testing the ordinal of every hit of a phrase (about 0.3 µs a hit).
-const defaultOrdTermsMax = 64
 
 // termFields returns the index fields a term reads: one, or for a custom attribute one per JSON type.
 func termFields(f *query.Field) (str, num, boolean string) {
@@ -189,290 +175,44 @@ func tableClause(t query.Term) (table.Clause, bool) {
 	return cl, true
 }
 
-// bleveTerm translates a text-field term for the full-text index, in its positive form (the caller negates
-// not_contains): eq is every word in any order, contains a phrase. A conversation field kept in textField's slots
-// searches textField and keeps the matches inside its slots.
-func (s *schema) bleveTerm(t query.Term) bquery.Query {
-	field := t.Field.Index
-	slots, inText := textSlots[field]
-	inText = inText && s.kind == query.KindConversation
-	if inText {
-		field = textField
-	}
+// textClause translates a term on the words of a text field for the text engine, in its positive form (the
+// caller negates not_contains): eq is every word anywhere in the field, contains a phrase (or one word). A
+// conversation field kept in textField's slots searches textField and counts only occurrences inside its slots.
+// ok is false when the value has no words left after analysis (only stop words): the term matches nothing.
+func (s *schema) textClause(t query.Term) (textClause, bool) {
 	a := s.analyze(t.Values[0].Str, t.Op != query.OpEq)
 	if len(a.terms) == 0 {
-		return bquery.NewMatchNoneQuery()
+		return textClause{}, false
 	}
-	var q bquery.Query
-	if t.Op == query.OpEq {
-		mq := bquery.NewMatchQuery(a.text)
-		mq.SetField(field)
-		mq.Analyzer = en.AnalyzerName
-		mq.SetOperator(bquery.MatchQueryOperatorAnd)
-		q = mq
-	} else {
-		q = phraseQuery(field, a, 1)
+	c := textClause{field: t.Field.Index, terms: a.terms}
+	if slots, ok := textSlots[c.field]; ok && s.kind == query.KindConversation {
+		c.field, c.slotted, c.lo, c.hi = textField, true, slots[0], slots[1]
 	}
-	if !inText {
-		return q
+	if t.Op != query.OpEq && len(a.terms) > 1 {
+		c.phrase, c.offsets = true, a.offsets()
 	}
-	sq := &slotQuery{inner: q, lo: slots[0], hi: slots[1]}
-	if t.Op == query.OpEq {
-		sq.terms = a.terms
-	}
-	return sq
+	return c, true
 }
 
-// slotQuery keeps the matches of a query on textField that lie within array slots lo..hi: with terms set, every
-// term must occur there (a field's eq); otherwise one matched location there is enough (a phrase, whose matched
-// locations are those of its occurrences, each within one slot).
-type slotQuery struct {
-	inner  bquery.Query
-	lo, hi uint64
-	terms  []string
-}
-
-func (q *slotQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	opts.IncludeTermVectors = true // the locations say which slot matched
-	child, err := q.inner.Searcher(ctx, i, m, opts)
-	if err != nil {
-		return nil, err
-	}
-	return &slotSearcher{Searcher: child, q: q}, nil
-}
-
-type slotSearcher struct {
-	search.Searcher
-	q    *slotQuery
-	seen map[string]bool
-}
-
-func (s *slotSearcher) pass(d *search.DocumentMatch) bool {
-	if s.q.terms != nil {
-		if s.seen == nil {
-			s.seen = make(map[string]bool, len(s.q.terms))
+// freeTextClauses translates free text: every term must match in textField, a bare word as a word, a quoted
+// phrase as consecutive words within one value (one part of a conversation).
+func (s *schema) freeTextClauses(text []analyzedText) []textClause {
+	out := make([]textClause, 0, len(text))
+	for _, t := range text {
+		c := textClause{field: textField, terms: t.terms}
+		if t.phrase && len(t.terms) > 1 {
+			c.phrase, c.offsets = true, t.offsets()
 		}
-		clear(s.seen)
+		out = append(out, c)
 	}
-	for _, ftl := range d.FieldTermLocations {
-		ap := ftl.Location.ArrayPositions
-		if ftl.Field != textField || len(ap) == 0 || ap[0] < s.q.lo || ap[0] > s.q.hi {
-			continue
-		}
-		if s.q.terms == nil {
-			return true
-		}
-		s.seen[ftl.Term] = true
-	}
-	if s.q.terms == nil {
-		return false
-	}
-	for _, t := range s.q.terms {
-		if !s.seen[t] {
-			return false
-		}
-	}
-	return true
+	return out
 }
 
-func (s *slotSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	for {
-		d, err := s.Searcher.Next(ctx)
-		if d == nil || err != nil {
-			return d, err
-		}
-		if s.pass(d) {
-			return d, nil
-		}
-		ctx.DocumentMatchPool.Put(d)
-	}
-}
-
-func (s *slotSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
-	d, err := s.Searcher.Advance(ctx, id)
-	if d == nil || err != nil {
-		return d, err
-	}
-	if s.pass(d) {
-		return d, nil
-	}
-	ctx.DocumentMatchPool.Put(d)
-	return s.Next(ctx)
-}
-
-// phraseQuery matches the analysed phrase a as consecutive words (stop-word gaps kept) within one value of field.
-func phraseQuery(field string, a analyzedText, boost float64) bquery.Query {
-	if len(a.terms) == 1 {
-		q := bquery.NewTermQuery(a.terms[0])
-		q.SetField(field)
-		q.SetBoost(boost)
-		return q
-	}
-	offsets := make([]uint64, len(a.pos))
+// offsets returns the position of each term relative to the first (stop words leave gaps).
+func (a analyzedText) offsets() []uint64 {
+	out := make([]uint64, len(a.pos))
 	for i := range a.pos {
-		offsets[i] = uint64(a.pos[i] - a.pos[0])
+		out[i] = uint64(a.pos[i] - a.pos[0])
 	}
-	return &phraseTermsQuery{field: field, terms: a.terms, offsets: offsets, boost: boost}
-}
-
-// ordTermsQuery matches the documents whose ordinal is in a (small) set, by their ordField terms. It scores zero
-// and weighs nothing: it only restricts a ranked search. (A zero boost does not do that: bleve normalises the
-// disjunction of terms by 1/√(sum of squared weights), which is infinite, and every score becomes NaN.)
-type ordTermsQuery struct{ ords table.OrdSet }
-
-func (q *ordTermsQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, _ mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	terms := make([][]byte, 0, q.ords.Len())
-	q.ords.Each(func(ord uint32) { terms = append(terms, ordTerm(ord)) })
-	if len(terms) == 0 {
-		return searcher.NewMatchNoneSearcher(i)
-	}
-	s, err := searcher.NewMultiTermSearcherBytes(ctx, i, terms, ordField, 1, opts, false)
-	if err != nil {
-		return nil, err
-	}
-	return &unscoredSearcher{Searcher: s}, nil
-}
-
-// unscoredSearcher passes its child's matches on with score zero and no weight in the query's normalisation.
-type unscoredSearcher struct{ search.Searcher }
-
-func (s *unscoredSearcher) Weight() float64      { return 0 }
-func (s *unscoredSearcher) SetQueryNorm(float64) {}
-
-func (s *unscoredSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	d, err := s.Searcher.Next(ctx)
-	if d != nil {
-		d.Score, d.Expl = 0, nil
-	}
-	return d, err
-}
-
-func (s *unscoredSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
-	d, err := s.Searcher.Advance(ctx, id)
-	if d != nil {
-		d.Score, d.Expl = 0, nil
-	}
-	return d, err
-}
-
-// disjunction returns the query matching any of qs (none: nothing).
-func disjunction(qs []bquery.Query) bquery.Query {
-	switch len(qs) {
-	case 0:
-		return bquery.NewMatchNoneQuery()
-	case 1:
-		return qs[0]
-	}
-	return bquery.NewDisjunctionQuery(qs)
-}
-
-func conjunction(qs []bquery.Query) bquery.Query {
-	if len(qs) == 1 {
-		return qs[0]
-	}
-	return bquery.NewConjunctionQuery(qs)
-}
-
-// ordQuery wraps a query to connect it with the column table through record ordinals: with keep set, only hits
-// whose ordinal is in keep pass (a table filter applied inside a ranked search, counted in its total); with collect
-// set, every hit's ordinal is added to *collect and no hit is returned (the matches of a text term, for the table
-// to intersect). Ordinals come from the cache of per-segment arrays (ordcache.go), else from doc values.
-type ordQuery struct {
-	inner   bquery.Query
-	cache   *ordCache
-	keep    table.OrdSet
-	collect *table.OrdSet
-}
-
-func (q *ordQuery) Searcher(ctx context.Context, i bleveindex.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	child, err := q.inner.Searcher(ctx, i, m, opts)
-	if err != nil {
-		return nil, err
-	}
-	os := &ordSearcher{Searcher: child, q: q}
-	if q.cache != nil {
-		os.view, _, err = q.cache.view(i)
-		if err != nil {
-			_ = child.Close()
-			return nil, err
-		}
-	}
-	if os.view == nil {
-		if os.dvr, err = i.DocValueReader([]string{ordField}); err != nil {
-			_ = child.Close()
-			return nil, err
-		}
-		os.visitFn = os.visit // one closure per search, not one per hit
-	}
-	return os, nil
-}
-
-// ordSearcher filters or collects its child's hits by ordinal (see ordQuery).
-type ordSearcher struct {
-	search.Searcher
-	q       *ordQuery
-	view    *ordView
-	dvr     bleveindex.DocValueReader
-	ord     uint32
-	ok      bool
-	visitFn bleveindex.DocValueVisitor
-}
-
-func (s *ordSearcher) visit(_ string, term []byte) {
-	if ord, ok := parseOrdTerm(term); ok {
-		s.ord, s.ok = ord, true
-	}
-}
-
-// pass reports whether d goes on to the collector, collecting its ordinal in collect mode.
-func (s *ordSearcher) pass(d *search.DocumentMatch) (bool, error) {
-	if s.view != nil {
-		s.ord, s.ok = s.view.ord(d.IndexInternalID)
-	} else {
-		s.ok = false
-		if err := s.dvr.VisitDocValues(d.IndexInternalID, s.visitFn); err != nil {
-			return false, err
-		}
-	}
-	if !s.ok {
-		return false, nil // a document without an ordinal cannot be in the table
-	}
-	if s.q.collect != nil {
-		*s.q.collect = s.q.collect.Add(s.ord)
-		return false, nil
-	}
-	return s.q.keep.Has(s.ord), nil
-}
-
-func (s *ordSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
-	for {
-		d, err := s.Searcher.Next(ctx)
-		if d == nil || err != nil {
-			return d, err
-		}
-		ok, err := s.pass(d)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			return d, nil
-		}
-		ctx.DocumentMatchPool.Put(d)
-	}
-}
-
-func (s *ordSearcher) Advance(ctx *search.SearchContext, id bleveindex.IndexInternalID) (*search.DocumentMatch, error) {
-	d, err := s.Searcher.Advance(ctx, id)
-	if d == nil || err != nil {
-		return d, err
-	}
-	ok, err := s.pass(d)
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		return d, nil
-	}
-	ctx.DocumentMatchPool.Put(d)
-	return s.Next(ctx)
+	return out
 }

@@ -51,10 +51,10 @@ type Replica struct {
 	searches chan struct{} // semaphore bounding concurrent searches
 	progress func(kind query.Kind, done, total int)
 
-	// ordTermsMax is the largest table filter that joins a ranked search as ordinal terms (defaultOrdTermsMax;
-	// tests move it to exercise both ways).
-	ordTermsMax int
-	neverMerge  bool // Options.neverMerge
+	// workers is how many goroutines one text search uses (defaultWorkers), unitMin the fewest candidates it
+	// gives one goroutine (defaultUnitMin); tests move them to exercise the split.
+	workers, unitMin int
+	neverMerge       bool // Options.neverMerge
 }
 
 // kindState is the derived state of one kind: its column table and its full-text index.
@@ -120,7 +120,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Replica, error) {
 		n = runtime.GOMAXPROCS(0)
 	}
 	r.searches = make(chan struct{}, n)
-	r.ordTermsMax = defaultOrdTermsMax
+	r.workers, r.unitMin = defaultWorkers(), defaultUnitMin
 	for _, kind := range query.Kinds() {
 		if err := r.openKind(ctx, kind); err != nil {
 			_ = r.shutdown()

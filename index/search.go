@@ -4,12 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	bquery "github.com/blevesearch/bleve/v2/search/query"
 
 	"github.com/intercom-replica/intercom-replica/index/internal/table"
 	"github.com/intercom-replica/intercom-replica/query"
@@ -98,9 +92,12 @@ func (r *Replica) searchRecent(ctx context.Context, ks *kindState, q query.Query
 	filter := make(table.Filter, 0, len(q.Terms))
 	for _, t := range q.Terms {
 		if isTextTerm(t) {
-			ords, err := r.collectOrds(ctx, ks, ks.schema.bleveTerm(t))
-			if err != nil {
-				return Result{}, cursor{}, false, err
+			var ords table.OrdSet
+			if c, ok := ks.schema.textClause(t); ok {
+				var err error
+				if ords, err = r.collectOrds(ctx, ks, c); err != nil {
+					return Result{}, cursor{}, false, err
+				}
 			}
 			filter = append(filter, table.Clause{Any: []table.Atom{table.OrdAtom(ords)}, Not: negated(t.Op)})
 			continue
@@ -126,20 +123,37 @@ func (r *Replica) searchRecent(ctx context.Context, ks *kindState, q query.Query
 	return res, last, tr.More, nil
 }
 
-// collectOrds returns the ordinals of the documents bq matches in the kind's full-text index.
-func (r *Replica) collectOrds(ctx context.Context, ks *kindState, bq bquery.Query) (table.OrdSet, error) {
+// collectOrds returns the ordinals of the records whose text satisfies c.
+func (r *Replica) collectOrds(ctx context.Context, ks *kindState, c textClause) (table.OrdSet, error) {
 	var set table.OrdSet
-	req := bleve.NewSearchRequestOptions(&ordQuery{inner: bq, cache: ks.ords, collect: &set}, 0, 0, false)
-	req.Score = "none"
+	err := r.withText(ks, func(ts *textSearch) error {
+		ts.q = &textQuery{must: []textClause{c}}
+		ts.collect = true
+		var err error
+		_, _, set, err = ts.run(ctx)
+		return err
+	})
+	return set, err
+}
+
+// withText calls fn with a text search over the current snapshot of the kind's full-text index, its ordinals at
+// hand; fn fills in the query and runs it. The snapshot is released when fn returns.
+func (r *Replica) withText(ks *kindState, fn func(*textSearch) error) error {
 	ks.tiMu.RLock()
 	defer ks.tiMu.RUnlock()
 	if ks.ti == nil {
-		return nil, errRebuilding
+		return errRebuilding
 	}
-	if _, err := ks.ti.idx.SearchInContext(ctx, req); err != nil {
-		return nil, err
+	snap, err := ks.ti.snapshot()
+	if err != nil {
+		return err
 	}
-	return set, nil
+	defer snap.Close()
+	view, _, err := ks.ords.view(snap)
+	if err != nil {
+		return err
+	}
+	return fn(&textSearch{snap: snap, segs: snap.Segments(), view: view, workers: r.workers, unitMin: r.unitMin})
 }
 
 // errRebuilding is returned by searches that need a full-text index while it is being created.
@@ -157,98 +171,89 @@ func summaryHit(kind query.Kind, id string, updatedAt int64, sum []byte) Hit {
 	return h
 }
 
-// searchRelevant ranks the matches of free text by relevance in the full-text index, filtered by the ordinals
-// the column table keeps for the other terms.
+// searchRelevant ranks the matches of free text by relevance with the text engine, keeping only the records the
+// column table's filter (the other terms) keeps.
 func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Query, text []analyzedText, limit int, after *cursor) (Result, cursor, bool, error) {
-	must := []bquery.Query{ks.schema.freeTextQuery(text)}
-	var negatives []bquery.Query
+	tq := &textQuery{must: ks.schema.freeTextClauses(text)}
 	var tableFilter table.Filter
 	for _, t := range q.Terms {
-		switch {
-		case isTextTerm(t) && negated(t.Op):
-			negatives = append(negatives, ks.schema.bleveTerm(t))
-		case isTextTerm(t):
-			must = append(must, ks.schema.bleveTerm(t))
-		default:
+		if !isTextTerm(t) {
 			cl, _ := tableClause(t)
 			tableFilter = append(tableFilter, cl)
+			continue
+		}
+		c, ok := ks.schema.textClause(t)
+		switch {
+		case negated(t.Op) && ok:
+			tq.not = append(tq.not, c)
+		case !negated(t.Op) && !ok:
+			tq.none = true // a positive term without words matches nothing
+		case !negated(t.Op):
+			tq.must = append(tq.must, c)
 		}
 	}
-	bq := bquery.NewBooleanQuery(nil, nil, nil)
-	bq.AddMust(conjunction(must))
-	if len(negatives) > 0 {
-		bq.AddMustNot(disjunction(negatives))
-	}
-	var top bquery.Query = bq
+	var keep table.OrdSet
 	if len(tableFilter) > 0 {
 		ks.mu.RLock()
-		keep := ks.table.Ords(tableFilter)
+		keep = ks.table.Ords(tableFilter)
 		ks.mu.RUnlock()
-		if keep.Len() <= r.ordTermsMax {
-			// A conjunction, not a filter clause: bleve evaluates a filter only on the words' matches, after
-			// their (for phrases, expensive) verification; a conjunction lets the few ordinals skip ahead.
-			bq.Must = conjunction(append(must, &ordTermsQuery{ords: keep}))
-		} else {
-			top = &ordQuery{inner: bq, cache: ks.ords, keep: keep}
+		if keep == nil {
+			keep = table.OrdSet{} // filters nothing passes: an empty set, not "no filter"
 		}
 	}
-	// Sorted by score alone (see cursor.go): after a cursor, ask for everything scoring at most its score (bleve's
-	// search-after is strict, so the bound is the next float up) and drop the ties the cursor already returned.
-	size := limit + 1
-	var seen map[string]bool
-	req := bleve.NewSearchRequestOptions(top, size, 0, false)
+	var (
+		from  *relKey
+		stats []uint64
+	)
 	if after != nil {
-		seen = make(map[string]bool, len(after.seen))
-		for _, id := range after.seen {
-			seen[id] = true
+		from, stats = &relKey{score: after.score, ord: after.ord}, after.stats
+		if len(stats) != 1+len(tq.words()) {
+			return Result{}, cursor{}, false, fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
 		}
-		req.Size += len(seen)
-		req.SortBy([]string{"-_score"})
-		bound := after.score
-		if len(seen) > 0 {
-			bound = math.Nextafter(bound, math.Inf(1))
+	}
+	var (
+		total int
+		docs  []rankedDoc
+		ids   []string
+	)
+	err := r.withText(ks, func(ts *textSearch) error {
+		ts.q, ts.rank, ts.keep, ts.want, ts.after, ts.stats = tq, true, keep, limit+1, from, stats
+		var err error
+		if total, docs, _, err = ts.run(ctx); err != nil {
+			return err
 		}
-		req.SearchAfter = []string{strconv.FormatFloat(bound, 'g', -1, 64)}
-	}
-
-	ks.tiMu.RLock()
-	ti := ks.ti
-	if ti == nil {
-		ks.tiMu.RUnlock()
-		return Result{}, cursor{}, false, errRebuilding
-	}
-	sr, err := ti.idx.SearchInContext(ctx, req)
-	ks.tiMu.RUnlock()
+		stats = ts.stats
+		ids = make([]string, len(docs))
+		for i, d := range docs {
+			id, err := ts.segs[d.seg].DocID(d.local)
+			if err != nil {
+				return fmt.Errorf("id of a hit: %w", err)
+			}
+			ids[i] = string(id)
+		}
+		return nil
+	})
 	if err != nil {
 		return Result{}, cursor{}, false, err
 	}
-	hits := sr.Hits[:0]
-	for _, dm := range sr.Hits {
-		if !seen[dm.ID] {
-			hits = append(hits, dm)
-		}
-	}
-	more := len(hits) > limit
+	more := len(docs) > limit
 	if more {
-		hits = hits[:limit]
+		docs, ids = docs[:limit], ids[:limit]
 	}
-	res := Result{Total: int(sr.Total), Hits: make([]Hit, 0, len(hits))}
+	res := Result{Total: total, Hits: make([]Hit, 0, len(docs))}
 	var last cursor
 	ks.mu.RLock()
-	for _, dm := range hits {
-		h := Hit{Kind: ks.kind, ID: dm.ID}
-		if sum, ok := ks.table.Summary(dm.ID); ok {
-			u, _ := ks.table.Has(dm.ID)
-			h = summaryHit(ks.kind, dm.ID, u, sum)
-		} // else deleted between the two reads: the index has not caught up with the table yet
-		h.Score = dm.Score
-		if dm.Score != last.score || len(res.Hits) == 0 {
-			last = cursor{order: byRelevance, score: dm.Score}
-			if after != nil && dm.Score == after.score {
-				last.seen = append(last.seen, after.seen...) // still in the cursor's tie
-			}
+	for i, d := range docs {
+		last = cursor{order: byRelevance, score: d.score, ord: d.ord, stats: stats}
+		sum, ok := ks.table.Summary(ids[i])
+		if !ok {
+			// Deleted after the snapshot was taken (Apply writes the table, then the index): never returned. The
+			// page is one short, and the cursor moves past it.
+			continue
 		}
-		last.seen = append(last.seen, dm.ID)
+		u, _ := ks.table.Has(ids[i])
+		h := summaryHit(ks.kind, ids[i], u, sum)
+		h.Score = d.score
 		res.Hits = append(res.Hits, h)
 	}
 	ks.mu.RUnlock()
@@ -283,22 +288,4 @@ func (s *schema) analyze(text string, phrase bool) analyzedText {
 		a.pos = append(a.pos, tok.Position)
 	}
 	return a
-}
-
-// freeTextQuery matches every free-text term (all must match) in textField: a bare word as a word, a quoted
-// phrase as consecutive words within one slot (one part).
-func (s *schema) freeTextQuery(text []analyzedText) bquery.Query {
-	all := make([]bquery.Query, 0, len(text))
-	for _, t := range text {
-		if t.phrase && len(t.terms) > 1 {
-			all = append(all, phraseQuery(textField, t, 1))
-			continue
-		}
-		mq := bquery.NewMatchQuery(t.text)
-		mq.SetField(textField)
-		mq.Analyzer = en.AnalyzerName
-		mq.SetOperator(bquery.MatchQueryOperatorAnd)
-		all = append(all, mq)
-	}
-	return conjunction(all)
 }

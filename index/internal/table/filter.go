@@ -107,6 +107,17 @@ func (s OrdSet) Has(ord uint32) bool {
 // Len returns the size of the set.
 func (s OrdSet) Len() int { return bitset(s).count() }
 
+// Or adds every member of o to the set and returns the set.
+func (s OrdSet) Or(o OrdSet) OrdSet {
+	for len(s) < len(o) {
+		s = append(s, 0)
+	}
+	for w, word := range o {
+		s[w] |= word
+	}
+	return s
+}
+
 // Each calls fn with every member of the set in increasing order.
 func (s OrdSet) Each(fn func(ord uint32)) {
 	for w, word := range s {
