@@ -52,32 +52,17 @@ func SearchContactsTool(s Searcher, status StatusSource, o ToolOptions) server.S
 	tool := newTool[SearchContactsResult]("search_contacts", "Search contacts by filters",
 		searchContactsDescription, filterSchema[query.ContactFilter](query.KindContact), false)
 	return server.ServerTool{Tool: tool, Handler: typedHandler("search_contacts", o, func(ctx context.Context, f query.ContactFilter) (*mcpgo.CallToolResult, error) {
-		q, err := f.Query(query.Options{Now: o.Now})
+		p, err := structuredSearch(ctx, f, s, status, o, contactSummary,
+			func(b *strings.Builder, n int, _ index.Hit, c ContactSummary) {
+				fmt.Fprintf(b, "%d. %s\n", n, c.line())
+			})
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.Search(ctx, q)
-		if err != nil {
-			return nil, fmt.Errorf("search contacts: %w", err)
-		}
-		info := replicaInfo(ctx, status, o)
-		out := &SearchContactsResult{
-			Data:       make([]ContactSummary, 0, len(res.Hits)),
-			TotalCount: res.Total, TotalInPage: len(res.Hits),
-			Pages: pagesOf(q, res), Note: structuredNote(res), Query: withoutCursor(q).String(),
-			Freshness: info.freshness(),
-		}
-		var b strings.Builder
-		writeListHeader(&b, out.TotalCount, out.TotalInPage, query.KindContact, out.Query, q.StartingAfter != "", out.Freshness)
-		for i, h := range res.Hits {
-			c := contactSummary(h, info.appID)
-			out.Data = append(out.Data, c)
-			fmt.Fprintf(&b, "%d. %s\n", i+1, c.line())
-		}
-		if out.Note != "" {
-			b.WriteString("\n" + out.Note + "\n")
-		}
-		return newResult(strings.TrimRight(b.String(), "\n"), out), nil
+		return newResult(p.text, &SearchContactsResult{
+			Data: p.items, TotalCount: p.total, TotalInPage: len(p.items),
+			Pages: p.pages, Note: p.note, Query: p.dsl, Freshness: p.fresh,
+		}), nil
 	})}
 }
 

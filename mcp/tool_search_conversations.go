@@ -36,36 +36,67 @@ func SearchConversationsTool(s Searcher, status StatusSource, o ToolOptions) ser
 	tool := newTool[SearchConversationsResult]("search_conversations", "Search conversations by filters",
 		searchConversationsDescription, filterSchema[query.ConversationFilter](query.KindConversation), false)
 	return server.ServerTool{Tool: tool, Handler: typedHandler("search_conversations", o, func(ctx context.Context, f query.ConversationFilter) (*mcpgo.CallToolResult, error) {
-		q, err := f.Query(query.Options{Now: o.Now})
+		p, err := structuredSearch(ctx, f, s, status, o, conversationSummary,
+			func(b *strings.Builder, n int, h index.Hit, c ConversationSummary) {
+				fmt.Fprintf(b, "%d. %s\n", n, c.line())
+				if p := sanitizeLine(h.Preview); p != "" {
+					b.WriteString("   > " + truncateRunes(p, 160) + "\n")
+				}
+			})
 		if err != nil {
 			return nil, err
 		}
-		res, err := s.Search(ctx, q)
-		if err != nil {
-			return nil, fmt.Errorf("search conversations: %w", err)
-		}
-		info := replicaInfo(ctx, status, o)
-		out := &SearchConversationsResult{
-			Conversations: make([]ConversationSummary, 0, len(res.Hits)),
-			TotalCount:    res.Total, TotalInPage: len(res.Hits),
-			Pages: pagesOf(q, res), Note: structuredNote(res), Query: withoutCursor(q).String(),
-			Freshness: info.freshness(),
-		}
-		var b strings.Builder
-		writeListHeader(&b, out.TotalCount, out.TotalInPage, query.KindConversation, out.Query, q.StartingAfter != "", out.Freshness)
-		for i, h := range res.Hits {
-			c := conversationSummary(h, info.appID)
-			out.Conversations = append(out.Conversations, c)
-			fmt.Fprintf(&b, "%d. %s\n", i+1, c.line())
-			if p := sanitizeLine(h.Preview); p != "" {
-				b.WriteString("   > " + truncateRunes(p, 160) + "\n")
-			}
-		}
-		if out.Note != "" {
-			b.WriteString("\n" + out.Note + "\n")
-		}
-		return newResult(strings.TrimRight(b.String(), "\n"), out), nil
+		return newResult(p.text, &SearchConversationsResult{
+			Conversations: p.items, TotalCount: p.total, TotalInPage: len(p.items),
+			Pages: p.pages, Note: p.note, Query: p.dsl, Freshness: p.fresh,
+		}), nil
 	})}
+}
+
+// structuredPage is one page of a structured search (search_conversations, search_contacts): the hits' summaries,
+// what the result says about them, and its text.
+type structuredPage[S any] struct {
+	items []S // never nil, so an empty page encodes as []
+	total int
+	pages Pages
+	note  string
+	dsl   string // the query as run, without its cursor
+	fresh Freshness
+	text  string
+}
+
+// structuredSearch runs the query a structured search's filter describes and shapes its page: summarize makes
+// each hit's summary, and entry writes the hit's numbered entry (n from 1) in the text, between the header and
+// the note.
+func structuredSearch[F interface {
+	Query(query.Options) (query.Query, error)
+}, S any](ctx context.Context, f F, s Searcher, status StatusSource, o ToolOptions, summarize func(index.Hit, string) S,
+	entry func(b *strings.Builder, n int, h index.Hit, item S)) (structuredPage[S], error) {
+	q, err := f.Query(query.Options{Now: o.Now})
+	if err != nil {
+		return structuredPage[S]{}, err
+	}
+	res, err := s.Search(ctx, q)
+	if err != nil {
+		return structuredPage[S]{}, fmt.Errorf("search %s: %w", q.Kind.Plural(), err)
+	}
+	info := replicaInfo(ctx, status, o)
+	p := structuredPage[S]{
+		items: make([]S, 0, len(res.Hits)), total: res.Total, pages: pagesOf(q, res), note: structuredNote(res),
+		dsl: withoutCursor(q).String(), fresh: info.freshness(),
+	}
+	var b strings.Builder
+	writeListHeader(&b, p.total, len(res.Hits), q.Kind, p.dsl, q.StartingAfter != "", p.fresh)
+	for i, h := range res.Hits {
+		item := summarize(h, info.appID)
+		p.items = append(p.items, item)
+		entry(&b, i+1, h, item)
+	}
+	if p.note != "" {
+		b.WriteString("\n" + p.note + "\n")
+	}
+	p.text = strings.TrimRight(b.String(), "\n")
+	return p, nil
 }
 
 // conversationSummary shapes a hit as a conversation summary.
