@@ -34,23 +34,7 @@ func TestConversationFilter_SameQueryAsDSL(t *testing.T) {
 			`object_type:conversations statistics_count_reopens:gt:1 conversation_rating_score:lte:2`},
 		{`{}`, `object_type:conversations`},
 	} {
-		t.Run(tc.args, func(t *testing.T) {
-			var f ConversationFilter
-			dec := json.NewDecoder(strings.NewReader(tc.args))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&f); err != nil {
-				t.Fatalf("decode: %v", err)
-			}
-			got, err := f.Query(fuzzNow)
-			if err != nil {
-				t.Fatalf("Query: %v", err)
-			}
-			want := mustParse(t, tc.dsl)
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("filter query %s\nwant (from DSL) %s", got, want)
-			}
-			checkRoundTrip(t, got)
-		})
+		t.Run(tc.args, func(t *testing.T) { checkFilterLikeDSL[ConversationFilter](t, tc.args, tc.dsl) })
 	}
 }
 
@@ -65,24 +49,46 @@ func TestContactFilter_SameQueryAsDSL(t *testing.T) {
 		{`{"created_at":{"operator":">","value":"2025-01-01"},"last_seen_at":{"gte":"30d"},"per_page":5}`,
 			`object_type:contacts created_at:gt:2025-01-01 last_seen_at:gte:30d limit:5`},
 	} {
-		t.Run(tc.args, func(t *testing.T) {
-			var f ContactFilter
-			dec := json.NewDecoder(strings.NewReader(tc.args))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&f); err != nil {
-				t.Fatalf("decode: %v", err)
-			}
-			got, err := f.Query(fuzzNow)
-			if err != nil {
-				t.Fatalf("Query: %v", err)
-			}
-			want := mustParse(t, tc.dsl)
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("filter query %s\nwant (from DSL) %s", got, want)
-			}
-			checkRoundTrip(t, got)
-		})
+		t.Run(tc.args, func(t *testing.T) { checkFilterLikeDSL[ContactFilter](t, tc.args, tc.dsl) })
 	}
+}
+
+// filter is what ConversationFilter and ContactFilter have in common, for the tests that treat them alike.
+type filter interface {
+	ConversationFilter | ContactFilter
+	Query(Options) (Query, error)
+}
+
+// checkFilterLikeDSL decodes args strictly, as a client sends them, and checks that the filter builds exactly the
+// Query dsl parses to.
+func checkFilterLikeDSL[F filter](t *testing.T, args, dsl string) {
+	t.Helper()
+	var f F
+	dec := json.NewDecoder(strings.NewReader(args))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&f); err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	got, err := f.Query(fuzzNow)
+	if err != nil {
+		t.Fatalf("Query: %v", err)
+	}
+	want := mustParse(t, dsl)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("filter query %s\nwant (from DSL) %s", got, want)
+	}
+	checkRoundTrip(t, got)
+}
+
+// filterError decodes args and returns the error of building its Query.
+func filterError[F filter](t *testing.T, args string) error {
+	t.Helper()
+	var f F
+	if err := json.Unmarshal([]byte(args), &f); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.Query(fuzzNow)
+	return err
 }
 
 // TestFilters_Errors asserts the exact message of each way a structured argument can be wrong. Errors carry no
@@ -118,17 +124,9 @@ func TestFilters_Errors(t *testing.T) {
 		t.Run(tc.args, func(t *testing.T) {
 			var err error
 			if tc.contact {
-				var f ContactFilter
-				if derr := json.Unmarshal([]byte(tc.args), &f); derr != nil {
-					t.Fatal(derr)
-				}
-				_, err = f.Query(fuzzNow)
+				err = filterError[ContactFilter](t, tc.args)
 			} else {
-				var f ConversationFilter
-				if derr := json.Unmarshal([]byte(tc.args), &f); derr != nil {
-					t.Fatal(derr)
-				}
-				_, err = f.Query(fuzzNow)
+				err = filterError[ConversationFilter](t, tc.args)
 			}
 			qe, ok := err.(*Error)
 			if !ok {
