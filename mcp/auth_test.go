@@ -12,6 +12,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 )
 
 // fakeVerifier is a hand-written TokenVerifier: the real one calls Intercom's GET /me.
@@ -42,24 +44,6 @@ func (f *fakeVerifier) TokenWorkspace(ctx context.Context, token string) (string
 		return "", fmt.Errorf("GET /me: %w", ErrTokenRejected)
 	}
 	return ws, nil
-}
-
-// fakeClock is a clock tests advance by hand.
-type fakeClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
 }
 
 func newTestAuth(t *testing.T, opts AuthOptions) (http.Handler, *atomic.Int32) {
@@ -119,7 +103,7 @@ func TestAuth_LocalTokens(t *testing.T) {
 }
 
 func TestAuth_IntercomTokens(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_750_000_000, 0)}
+	clock := intercomtest.NewClock(time.Unix(1_750_000_000, 0))
 	v := &fakeVerifier{workspaces: map[string]string{"ic-ours": "abc123", "ic-theirs": "zzz999"}}
 	h, served := newTestAuth(t, AuthOptions{
 		Tokens:    []string{"local-token"},
@@ -231,7 +215,7 @@ func TestAuth_ConcurrentVerificationsShareOneCall(t *testing.T) {
 }
 
 func TestAuth_CacheIsBounded(t *testing.T) {
-	clock := &fakeClock{now: time.Unix(1_750_000_000, 0)}
+	clock := intercomtest.NewClock(time.Unix(1_750_000_000, 0))
 	ws := map[string]string{}
 	for i := 0; i < 50; i++ {
 		ws[fmt.Sprintf("tok-%d", i)] = "abc123"

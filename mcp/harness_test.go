@@ -21,6 +21,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
 	isync "github.com/intercom-replica/intercom-replica/sync"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -34,32 +35,15 @@ const (
 	testWorkspace = "abc123"
 )
 
-// clock is a test clock, advanced by hand.
-type clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func newClock() *clock { return &clock{now: testNow} }
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+// newClock returns a test clock, advanced by hand, that starts at testNow.
+func newClock() *intercomtest.Clock { return intercomtest.NewClock(testNow) }
 
 // fakeIntercom is a hand-written LiveFetcher standing in for the syncer's live lookups: it holds Intercom's
 // current copy of some records and, like the real one, writes what it fetches to the replica.
 type fakeIntercom struct {
 	t       *testing.T
 	replica *index.Replica
-	clock   *clock
+	clock   *intercomtest.Clock
 
 	mu      sync.Mutex
 	records map[string]json.RawMessage // kind/id → Intercom's current JSON
@@ -114,7 +98,7 @@ func (f *fakeIntercom) FetchLive(ctx context.Context, kind query.Kind, id string
 type world struct {
 	replica *index.Replica
 	live    *fakeIntercom
-	clock   *clock
+	clock   *intercomtest.Clock
 	log     *slog.Logger
 	dir     string
 }

@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
-	gosync "sync"
 	"testing"
 	"time"
 
@@ -22,29 +21,10 @@ import (
 	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 )
 
-// clock is a settable clock shared by the fake workspace (which stamps mutations with it) and the syncer (which
-// stamps watermarks and SyncedAt), so tests can put changes in the same second as a pass.
-type clock struct {
-	mu gosync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
 // env is a fake Intercom served over real HTTP and a real replica in a temporary directory.
 type env struct {
 	t       testing.TB
-	clock   *clock
+	clock   *intercomtest.Clock // shared by the fake workspace (which stamps mutations with it) and the syncer (which stamps watermarks and SyncedAt), so tests can put changes in the same second as a pass
 	ws      *intercomtest.Workspace
 	fake    *intercomtest.Handler
 	srv     *httptest.Server
@@ -71,7 +51,7 @@ type envOptions struct {
 // replica, with pages of 15 so that every walk spans several pages.
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
-	e := &env{t: t, clock: &clock{t: time.Unix(intercomtest.EpochUnix, 0).Add(30 * 24 * time.Hour)}}
+	e := &env{t: t, clock: intercomtest.NewClock(time.Unix(intercomtest.EpochUnix, 0).Add(30 * 24 * time.Hour))}
 	if o.conversations == 0 && o.contacts == 0 {
 		o.conversations, o.contacts = 60, 40
 	}

@@ -32,7 +32,8 @@
 //
 // Mutations (Workspace.CreateConversation, Reply, SetState, DeleteConversation, CreateContact, UpdateContact,
 // DeleteContact, ArchiveContact, MergeContact, Simulate) are stamped with the workspace clock and are visible to
-// every endpoint at once (except contact search, see below).
+// every endpoint at once (except contact search, see below). A Clock, moved by hand, makes that clock (and the
+// rate-limit windows') a test's to drive.
 //
 // # Faults
 //

@@ -17,9 +17,7 @@ import (
 
 func TestFaults_RateLimitHeadersAnd429(t *testing.T) {
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{Faults: Faults{RateLimit: 3, RateWindow: 10 * time.Second}})
-	f.clock.mu.Lock()
-	f.clock.t = time.Unix(EpochUnix+day+3, 0) // 3 s into a 10 s window
-	f.clock.mu.Unlock()
+	f.clock.Set(time.Unix(EpochUnix+day+3, 0)) // 3 s into a 10 s window
 	windowEnd := strconv.FormatInt(EpochUnix+day+10, 10)
 	for i, wantRemaining := range []string{"2", "1", "0"} {
 		r := f.get("/me")

@@ -9,30 +9,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
-
-// fakeClock is a settable clock for the workspace and the rate-limit windows.
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newClock(t time.Time) *fakeClock { return &fakeClock{t: t} }
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
 
 // fake is a served workspace for tests.
 type fake struct {
@@ -40,13 +19,13 @@ type fake struct {
 	ws    *Workspace
 	h     *Handler
 	srv   *httptest.Server
-	clock *fakeClock
+	clock *Clock
 }
 
 // newFake serves a small workspace (seed 7) whose clock starts one day after the epoch.
 func newFake(t *testing.T, opts WorkspaceOptions, hopts HandlerOptions) *fake {
 	t.Helper()
-	clock := newClock(time.Unix(EpochUnix+day, 0))
+	clock := NewClock(time.Unix(EpochUnix+day, 0))
 	if opts.Seed == 0 {
 		opts.Seed = 7
 	}

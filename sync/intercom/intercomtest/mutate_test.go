@@ -366,7 +366,7 @@ func TestMutations_ConcurrentWithServing(t *testing.T) {
 
 func TestSimulate_IsDeterministic(t *testing.T) {
 	run := func() []Change {
-		clock := newClock(time.Unix(EpochUnix+day, 0))
+		clock := NewClock(time.Unix(EpochUnix+day, 0))
 		ws := mustWorkspace(t, WorkspaceOptions{Seed: 9, Conversations: 80, Contacts: 40, Now: clock.Now})
 		var all []Change
 		for range 30 {

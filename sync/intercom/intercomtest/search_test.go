@@ -299,9 +299,7 @@ func TestSearchContacts_DatesAreCalendarDaysInTheWorkspaceZone(t *testing.T) {
 			// 2026-01-10 23:59 and 2026-01-11 00:01 in Kolkata are 18:29 and 18:31 UTC on 2026-01-10.
 			aAt := time.Date(2026, 1, 10, 23, 59, 0, 0, kolkata)
 			bAt := time.Date(2026, 1, 11, 0, 1, 0, 0, kolkata)
-			f.clock.mu.Lock()
-			f.clock.t = aAt
-			f.clock.mu.Unlock()
+			f.clock.Set(aAt)
 			a, err := f.ws.CreateContact(NewContact{Email: "a@zone.test"})
 			if err != nil {
 				t.Fatal(err)

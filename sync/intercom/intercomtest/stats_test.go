@@ -268,7 +268,7 @@ func checkWorkspaceReporting(t *testing.T, ws *Workspace, when string) (checked 
 
 func TestStatistics_AgreeWithTheThread(t *testing.T) {
 	for _, seed := range []int64{1, 2} {
-		clock := newClock(time.Unix(EpochUnix, 0))
+		clock := NewClock(time.Unix(EpochUnix, 0))
 		ws := mustWorkspace(t, WorkspaceOptions{Seed: seed, Conversations: 300, Contacts: 100, Now: clock.Now})
 		if n := checkWorkspaceReporting(t, ws, fmt.Sprintf("seed %d", seed)); n < 280 {
 			t.Fatalf("seed %d: checked only %d conversations", seed, n)
@@ -285,7 +285,7 @@ func TestStatistics_AgreeWithTheThread(t *testing.T) {
 }
 
 func TestStatistics_FollowEachMutation(t *testing.T) {
-	clock := newClock(time.Unix(EpochUnix, 0))
+	clock := NewClock(time.Unix(EpochUnix, 0))
 	ws := mustWorkspace(t, WorkspaceOptions{Seed: 5, Conversations: 60, Contacts: 30, Now: clock.Now})
 	ch, err := ws.CreateConversation(NewConversation{})
 	if err != nil {
