@@ -358,37 +358,30 @@ func convertValue(raw json.RawMessage, kind fieldKind, nullOK bool) (any, error)
 		}
 		return nil, fmt.Errorf("value %s is not a boolean", raw)
 	case kindInt, kindDate:
-		var s string
-		switch v := v.(type) {
-		case json.Number:
-			s = v.String()
-		case string:
-			s = v
-		default:
-			return nil, fmt.Errorf("value %s is not %s", raw, map[fieldKind]string{kindInt: "an integer", kindDate: "a date (UNIX timestamp)"}[kind])
-		}
-		n, err := strconv.ParseInt(s, 10, 64)
+		n, err := strconv.ParseInt(numberText(v), 10, 64)
 		if err != nil {
 			return nil, fmt.Errorf("value %s is not %s", raw, map[fieldKind]string{kindInt: "an integer", kindDate: "a date (UNIX timestamp)"}[kind])
 		}
 		return n, nil
 	case kindFloat:
-		var s string
-		switch v := v.(type) {
-		case json.Number:
-			s = v.String()
-		case string:
-			s = v
-		default:
-			return nil, fmt.Errorf("value %s is not a number", raw)
-		}
-		f, err := strconv.ParseFloat(s, 64)
+		f, err := strconv.ParseFloat(numberText(v), 64)
 		if err != nil {
 			return nil, fmt.Errorf("value %s is not a number", raw)
 		}
 		return f, nil
 	}
 	return nil, fmt.Errorf("unsupported field type")
+}
+
+// numberText returns a JSON number or a string as written, and "" (which parses as no number) for anything else.
+func numberText(v any) string {
+	switch v := v.(type) {
+	case json.Number:
+		return v.String()
+	case string:
+		return v
+	}
+	return ""
 }
 
 // searchBody is a parsed search request.
