@@ -719,14 +719,7 @@ func TestFake_CancelMidRequest(t *testing.T) {
 			go func() { done <- tc.call(ctx, c) }()
 			waitFor(t, func() bool { return f.h.Stats().Total > 0 }) // the request is at the fake
 			cancel()
-			select {
-			case err := <-done:
-				if !errors.Is(err, context.Canceled) {
-					t.Errorf("err = %v, want context.Canceled", err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("the call did not return after cancellation")
-			}
+			expectCanceled(t, done)
 			if st := c.Stats(); st.Requests != 1 || st.Retries != 0 {
 				t.Errorf("Stats = %+v: a cancelled call must not retry", st)
 			}

@@ -3,6 +3,7 @@ package intercom_test
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -111,4 +112,18 @@ func serveJSON(status int, body []byte) http.HandlerFunc {
 // errorBody is an Intercom error.list body.
 func errorBody(code, message string) []byte {
 	return []byte(`{"type":"error.list","request_id":"req-` + code + `","errors":[{"code":"` + code + `","message":"` + message + `"}]}`)
+}
+
+// expectCanceled waits for the error of a call whose context was just cancelled: it must come back promptly, as
+// context.Canceled.
+func expectCanceled(t *testing.T, done <-chan error) {
+	t.Helper()
+	select {
+	case err := <-done:
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("err = %v, want context.Canceled", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the call did not return after its context was cancelled")
+	}
 }

@@ -349,14 +349,7 @@ func TestCancel_Prompt(t *testing.T) {
 			}()
 			<-started
 			cancel()
-			select {
-			case err := <-done:
-				if !errors.Is(err, context.Canceled) {
-					t.Errorf("err = %v, want context.Canceled", err)
-				}
-			case <-time.After(10 * time.Second):
-				t.Fatal("the call did not return after its context was cancelled")
-			}
+			expectCanceled(t, done)
 		})
 	}
 }

@@ -9,25 +9,23 @@ import (
 	"time"
 )
 
+// authorJSON is a message's author as the history test reads it.
+type authorJSON struct {
+	Type  string `json:"type"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
 // convAuthors is what the history test reads of a conversation: who wrote its opening message and its parts.
 type convAuthors struct {
 	UpdatedAt int64 `json:"updated_at"`
 	Source    struct {
-		Author struct {
-			Type  string `json:"type"`
-			ID    string `json:"id"`
-			Name  string `json:"name"`
-			Email string `json:"email"`
-		} `json:"author"`
+		Author authorJSON `json:"author"`
 	} `json:"source"`
 	Parts struct {
 		Parts []struct {
-			Author struct {
-				Type  string `json:"type"`
-				ID    string `json:"id"`
-				Name  string `json:"name"`
-				Email string `json:"email"`
-			} `json:"author"`
+			Author authorJSON `json:"author"`
 		} `json:"conversation_parts"`
 	} `json:"conversation_parts"`
 }
