@@ -177,7 +177,8 @@ func tableClause(t query.Term) (table.Clause, bool) {
 
 // textClause translates a term on the words of a text field for the text engine, in its positive form (the
 // caller negates not_contains): eq is every word anywhere in the field, contains a phrase (or one word). A
-// conversation field kept in textField's slots searches textField and counts only occurrences inside its slots.
+// conversation field kept only in textField's slots (parts_body) searches textField and counts only occurrences
+// inside its slots.
 // ok is false when the value has no words left after analysis (only stop words): the term matches nothing.
 func (s *schema) textClause(t query.Term) (textClause, bool) {
 	a := s.analyze(t.Values[0].Str, t.Op != query.OpEq)
@@ -185,7 +186,8 @@ func (s *schema) textClause(t query.Term) (textClause, bool) {
 		return textClause{}, false
 	}
 	c := textClause{field: t.Field.Index, terms: a.terms}
-	if slots, ok := textSlots[c.field]; ok && s.kind == query.KindConversation {
+	if s.inSlotsOnly(c.field) {
+		slots := textSlots[c.field]
 		c.field, c.slotted, c.lo, c.hi = textField, true, slots[0], slots[1]
 	}
 	if t.Op != query.OpEq && len(a.terms) > 1 {
