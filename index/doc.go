@@ -41,7 +41,8 @@
 //   - One process per data directory: a second Open fails with ErrLocked instead of waiting.
 //   - Memory: the column table holds a few hundred bytes per record (columns plus hit summaries): 727 MiB for a
 //     million conversations and 100,000 contacts (measured); Status reports it.
-//   - Opening loads the column table from the stored rows: about 10 s at a million conversations.
+//   - Opening loads the column table from the stored rows: about 10 s at a million conversations with the store in
+//     the page cache, 27–62 s measured when it is not.
 //   - A record updated between two pages may move across the cursor, so be skipped or come twice (for relevance,
 //     when its new text scores differently; for recency, it moves to the front). Every other record comes exactly
 //     once: relevance cursors carry the term statistics of the first page, so writes elsewhere do not move scores.
