@@ -2,6 +2,7 @@ package table
 
 import (
 	"bytes"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -24,7 +25,9 @@ import (
 // A scan reads every distinct value: about 30 MB for the authors' emails of a million conversations, 10 to 20 ms.
 // So starts_with and ends_with use sorted views instead (codes in value order and in reversed-value order: a binary
 // search finds the range), kept up to date lazily by merging in the codes added since; and contains keeps the sets
-// it computed, extending them over new values only, so the pages of one query (and repeated queries) scan once.
+// it computed, extending them over new values only, so the pages of one query (and repeated queries) scan once. A
+// pattern never seen scans the values in as many ranges as there are CPUs at once (measured at 1M conversations: a
+// new substring of the authors' emails, 8.2 ms p50 and 10.3 p99 on one core).
 type dict struct {
 	data   []byte   // "\x00" + v1 + "\x00" + v2 + "\x00" ...
 	starts []uint32 // starts[k] = offset of value code k+1
@@ -38,7 +41,15 @@ type dict struct {
 	sorted  int
 	cache   map[string]*containsSet
 	fifo    []string // cache keys, oldest first
+
+	// A contains scan over at least parMin bytes of values is split into parts ranges scanned at once (parts 0:
+	// one per CPU). Tests move both.
+	parMin, parts int
 }
+
+// defaultParMin is the fewest bytes of values worth splitting a scan for: below it, starting goroutines costs
+// about what it saves.
+const defaultParMin = 1 << 20
 
 // containsSet is the codes whose value contains a pattern, among codes 1..upTo.
 type containsSet struct {
@@ -50,7 +61,7 @@ type containsSet struct {
 const maxCachedPatterns = 16
 
 func newDict() *dict {
-	return &dict{data: []byte{0}, index: newHashIndex()}
+	return &dict{data: []byte{0}, index: newHashIndex(), parMin: defaultParMin}
 }
 
 func (d *dict) value(code uint32) []byte {
@@ -195,13 +206,68 @@ func (d *dict) contains(v string, set bitset) {
 	}
 	if cs.upTo < d.len() {
 		cs.set = cs.set.grow(d.len() + 1)
-		d.scan(Contains, v, cs.set, cs.upTo+1)
+		d.scanContains(v, cs.set, cs.upTo+1)
 		cs.upTo = d.len()
 	}
 	for w, word := range cs.set {
 		if w < len(set) {
 			set[w] |= word
 		}
+	}
+}
+
+// scanContains adds to set the codes from code from on whose value contains v, splitting a long scan into ranges
+// scanned concurrently. Range bounds are codes that are multiples of 64, so each range sets its own words of set.
+func (d *dict) scanContains(v string, set bitset, from int) {
+	n := d.len()
+	if v == "" || from > n {
+		d.scan(Contains, v, set, from)
+		return
+	}
+	parts := d.parts
+	if parts <= 0 {
+		parts = runtime.GOMAXPROCS(0)
+	}
+	lo, hi := int(d.starts[from-1]), len(d.data)
+	bounds := []int{from}
+	if parts > 1 && hi-lo >= d.parMin {
+		for p := 1; p < parts; p++ {
+			c := (int(d.codeAt(lo+(hi-lo)*p/parts)) + 63) &^ 63
+			if c > bounds[len(bounds)-1] && c <= n {
+				bounds = append(bounds, c)
+			}
+		}
+	}
+	bounds = append(bounds, n+1)
+	pat := []byte(v)
+	if len(bounds) == 2 {
+		d.containsRange(pat, set, from, n+1)
+		return
+	}
+	var wg sync.WaitGroup
+	for i := 0; i+1 < len(bounds); i++ {
+		wg.Go(func() { d.containsRange(pat, set, bounds[i], bounds[i+1]) })
+	}
+	wg.Wait()
+}
+
+// containsRange sets the codes from..to-1 whose value contains pat (not empty, no NUL).
+func (d *dict) containsRange(pat []byte, set bitset, from, to int) {
+	pos, end := int(d.starts[from-1]), len(d.data)
+	if to <= len(d.starts) {
+		end = int(d.starts[to-1]) - 1 // the NUL before value to
+	}
+	for pos < end {
+		i := bytes.Index(d.data[pos:end], pat)
+		if i < 0 {
+			return
+		}
+		c := d.codeAt(pos + i)
+		set.set(c)
+		if int(c) >= len(d.starts) {
+			return
+		}
+		pos = int(d.starts[c]) // one hit per value is enough: go on from the next one
 	}
 }
 

@@ -87,3 +87,25 @@ func BenchmarkTable_Search1M(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTable_ContainsNew1M measures a keyword contains whose pattern the dictionary has not seen (a new one each
+// run, so the distinct values are scanned every time), scanned in one range and in one range per CPU.
+func BenchmarkTable_ContainsNew1M(b *testing.B) {
+	tb := loadBenchTable(b)
+	d := tb.cols["email"].dict
+	defer func() { d.parts = 0 }()
+	for _, parts := range []int{1, 0} {
+		name := "one-range"
+		if parts == 0 {
+			name = "range-per-cpu"
+		}
+		b.Run(name, func(b *testing.B) {
+			d.parts = parts
+			i := 0
+			for b.Loop() {
+				tb.Search(Filter{{Any: []Atom{KeywordAtom("email", Contains, fmt.Sprintf("%03d@%s", i%1000, name))}}}, nil, 20)
+				i++
+			}
+		})
+	}
+}

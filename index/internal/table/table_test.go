@@ -384,8 +384,18 @@ func TestDict_PatternsFindEachValueOnce(t *testing.T) {
 // sorted views and contains uses cached sets, querying between growth steps, and compares every answer with the
 // plain string functions.
 func TestDict_SortedViewsAndCacheAgreeWithScan(t *testing.T) {
+	// One scan on one goroutine, and every contains scan split into three ranges however short.
+	for _, split := range []struct{ parMin, parts int }{{defaultParMin, 1}, {1, 3}} {
+		t.Run(fmt.Sprintf("parts-%d", split.parts), func(t *testing.T) {
+			testDictAgainstScan(t, split.parMin, split.parts)
+		})
+	}
+}
+
+func testDictAgainstScan(t *testing.T, parMin, parts int) {
 	r := rand.New(rand.NewPCG(9, 9))
 	d := newDict()
+	d.parMin, d.parts = parMin, parts
 	var vals []string
 	pats := []string{"u1", "u12", "@d3.com", ".com", "3@d", "7", "", "x", "u99@d9.org"}
 	for round := 0; round < 6; round++ {
