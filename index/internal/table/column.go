@@ -18,6 +18,7 @@ const (
 	Presence
 )
 
+// String returns the type's name: keyword, int, float, bool or presence.
 func (t Type) String() string {
 	switch t {
 	case Keyword:
