@@ -122,7 +122,17 @@ type accessOptions struct {
 	SyncPatience time.Duration
 	// IndexProgress, if set, reports a rebuild of a full-text index while the replica opens.
 	IndexProgress func(kind query.Kind, done, total int)
+	// OpenWait bounds how long a call waits for a replica that startReplicaAccess is still acquiring before it
+	// fails with an error saying so; zero means 15 seconds.
+	OpenWait time.Duration
+
+	// open opens the replica; nil means index.Open (tests hold it to keep the replica opening).
+	open func(ctx context.Context, dir string, opts index.Options) (*index.Replica, error)
 }
+
+// defaultOpenWait is how long a call waits for the replica to open by default: well within the time MCP clients
+// give a tool call, and long enough for a replica that opens in seconds to answer the calls made meanwhile.
+const defaultOpenWait = 15 * time.Second
 
 // holding is how this process reaches the replica at one point in time.
 type holding struct {
@@ -130,6 +140,48 @@ type holding struct {
 	owner  bool         // this process opened the replica
 	pid    int          // the owner's process id
 	client *peer.Client // the owner's client, when forwarding
+
+	// opening, when set, makes this holding the placeholder of a replica that startReplicaAccess is still
+	// acquiring; b is nil.
+	opening *opening
+}
+
+// opening is an acquisition running in the background (startReplicaAccess), as the calls waiting for it see it.
+type opening struct {
+	since   time.Time
+	done    chan struct{}          // closed when the acquisition has ended: cur holds its result, or err says why not
+	err     error                  // set before done closes
+	phase   atomic.Pointer[string] // what the acquisition is doing now
+	waiting atomic.Int64           // calls waiting for it
+}
+
+// set records what the acquisition is doing now. A nil opening (a synchronous acquisition) records nothing.
+func (op *opening) set(phase string) {
+	if op != nil {
+		op.phase.Store(&phase)
+	}
+}
+
+// state says what the acquisition is doing, for a log line or a message.
+func (op *opening) state() string {
+	if p := op.phase.Load(); p != nil {
+		return *p
+	}
+	return "opening the replica"
+}
+
+// errStillOpening marks a call that gave up waiting for the replica to open.
+var errStillOpening = errors.New("the replica is still opening")
+
+// stillOpening is the error of a call that waited for the replica as long as it may: a message the model (or a
+// person) can act on.
+func (op *opening) stillOpening() error {
+	return &mcp.PublicError{
+		Msg: fmt.Sprintf("The replica is still opening (%s; %s so far). Large replicas take a minute or more to open, "+
+			"and several minutes when the full-text index must be rebuilt; try again shortly.",
+			op.state(), time.Since(op.since).Round(time.Second)),
+		Err: errStillOpening,
+	}
 }
 
 // replicaAccess gives a process the replica in a data directory whoever holds it. It implements mcp.Replica,
@@ -174,8 +226,22 @@ var errAccessClosed = errors.New("the process is shutting down")
 // the socket), or connects to the process that has it. While the holder does not answer on the socket yet, it
 // waits, up to opts.Patience.
 func openReplicaAccess(ctx context.Context, dir string, opts accessOptions) (*replicaAccess, error) {
+	a := newReplicaAccess(dir, opts)
+	h, err := a.acquire(ctx, nil)
+	if err != nil {
+		a.stop()
+		return nil, err
+	}
+	a.cur.Store(h)
+	return a, nil
+}
+
+func newReplicaAccess(dir string, opts accessOptions) *replicaAccess {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.open == nil {
+		opts.open = index.Open
 	}
 	a := &replicaAccess{
 		dir:    dir,
@@ -186,34 +252,133 @@ func openReplicaAccess(ctx context.Context, dir string, opts accessOptions) (*re
 		failed: make(chan error, 1),
 	}
 	a.life, a.stop = context.WithCancel(context.Background())
-	h, err := a.acquire(ctx)
-	if err != nil {
-		a.stop()
-		return nil, err
-	}
-	a.cur.Store(h)
-	return a, nil
+	return a
 }
 
-// Owner reports whether this process owns the data directory, and the owner's process id.
+// startReplicaAccess is openReplicaAccess for a server, which must answer its clients at once: it returns
+// straight away and acquires the replica in the background, until ctx ends or Close. Calls made meanwhile wait for
+// it, up to opts.OpenWait, and then fail with an error saying the replica is still opening and what it is doing.
+// Run waits for the acquisition and returns its error if it fails.
+func startReplicaAccess(ctx context.Context, dir string, opts accessOptions) *replicaAccess {
+	a := newReplicaAccess(dir, opts)
+	op := &opening{since: time.Now(), done: make(chan struct{})}
+	a.cur.Store(&holding{opening: op})
+	a.turn <- struct{}{} // the acquisition has the turn: a takeover or Close waits for it to end
+	go func() {
+		defer func() { <-a.turn }()
+		slow := time.AfterFunc(5*time.Second, func() {
+			a.log.Info("still opening the replica: tool calls wait for it, then say it is still opening",
+				"dir", a.dir, "state", op.state(), "calls_waiting", op.waiting.Load(), "max_wait", a.openWait())
+		})
+		h, err := a.acquire(ctx, op)
+		slow.Stop()
+		took := time.Since(op.since).Round(time.Millisecond)
+		switch {
+		case err != nil:
+			op.err = err
+		case h.owner:
+			a.cur.Store(h)
+			a.log.Info("opened the replica", "dir", a.dir, "took", took)
+		default:
+			a.cur.Store(h)
+			a.log.Info("the data directory is owned by another process: forwarding to it", "dir", a.dir, "pid", h.pid, "took", took)
+		}
+		close(op.done)
+	}()
+	return a
+}
+
+func (a *replicaAccess) openWait() time.Duration { return cmp.Or(a.opts.OpenWait, defaultOpenWait) }
+
+// Owner reports whether this process owns the data directory, and the owner's process id: (false, 0) while the
+// replica is still being acquired, or could not be.
 func (a *replicaAccess) Owner() (self bool, pid int) {
 	h := a.cur.Load()
 	return h.owner, h.pid
 }
 
+// opened returns nil once the replica is reachable, an error saying what the acquisition is doing while it runs
+// (matching errStillOpening), or the error it failed with. It never waits.
+func (a *replicaAccess) opened() error {
+	op := a.cur.Load().opening
+	if op == nil {
+		return nil
+	}
+	select {
+	case <-op.done:
+		return a.openFailed(op)
+	default:
+		return fmt.Errorf("%w: %s", errStillOpening, op.state())
+	}
+}
+
+// openFailed is the error of a call made after the acquisition op ended; nil when it succeeded.
+func (a *replicaAccess) openFailed(op *opening) error {
+	if op.err == nil {
+		return nil
+	}
+	if a.life.Err() != nil {
+		return errAccessClosed
+	}
+	return fmt.Errorf("the replica could not be opened: %w", op.err)
+}
+
+// ready returns the holding to call, waiting for an acquisition in the background to end, up to OpenWait.
+func (a *replicaAccess) ready(ctx context.Context) (*holding, error) {
+	h := a.cur.Load()
+	op := h.opening
+	if op == nil {
+		return h, nil
+	}
+	op.waiting.Add(1)
+	defer op.waiting.Add(-1)
+	t := time.NewTimer(a.openWait())
+	defer t.Stop()
+	select {
+	case <-op.done:
+	case <-t.C:
+		return nil, op.stillOpening()
+	case <-ctx.Done():
+		return nil, fmt.Errorf("waiting for the replica to open: %w", ctx.Err())
+	}
+	if err := a.openFailed(op); err != nil {
+		return nil, err
+	}
+	return a.cur.Load(), nil
+}
+
 // acquire opens the replica, or connects to its owner, retrying while the directory is held by a process that
-// does not serve the socket.
-func (a *replicaAccess) acquire(ctx context.Context) (*holding, error) {
+// does not serve the socket. It records what it is doing in op, when set.
+func (a *replicaAccess) acquire(ctx context.Context, op *opening) (*holding, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(a.life, cancel)()
 
+	progress := a.opts.IndexProgress
+	if op != nil {
+		progress = func(kind query.Kind, done, total int) {
+			if total > 0 && done < total {
+				op.set(fmt.Sprintf("rebuilding the full-text index of %s: %d%%, %d of %d records", kind.Plural(), done*100/total, done, total))
+			} else {
+				op.set("opening the replica")
+			}
+			if a.opts.IndexProgress != nil {
+				a.opts.IndexProgress(kind, done, total)
+			}
+		}
+	}
 	const firstDelay, maxDelay = 20 * time.Millisecond, 500 * time.Millisecond
 	delay := firstDelay
 	var waitingSince time.Time
 	logged := false
 	for {
-		r, err := index.Open(ctx, a.dir, index.Options{Logger: a.log, Progress: a.opts.IndexProgress})
+		op.set("opening the replica")
+		r, err := a.opts.open(ctx, a.dir, index.Options{Logger: a.log, Progress: progress})
+		if err == nil && ctx.Err() != nil {
+			// Opened just as it was cancelled: the process is on its way out, so it does not become the owner.
+			r.Close()
+			err = ctx.Err()
+		}
 		if err == nil {
 			return a.own(ctx, r)
 		}
@@ -239,6 +404,7 @@ func (a *replicaAccess) acquire(ctx context.Context) (*holding, error) {
 
 		// The holder does not answer on the socket: it is opening the replica (an index rebuild takes a while),
 		// or closing it (or it is an older version's sync, which served no one). Wait for one or the other.
+		op.set(fmt.Sprintf("another process holds the data directory and is still opening or closing the replica: %v", err))
 		now := time.Now()
 		if waitingSince.IsZero() {
 			waitingSince = now
@@ -334,7 +500,7 @@ func (a *replicaAccess) reacquire(ctx context.Context, seen *holding) error {
 	if a.life.Err() != nil {
 		return errAccessClosed
 	}
-	h, err := a.acquire(ctx)
+	h, err := a.acquire(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -352,15 +518,33 @@ func (a *replicaAccess) reacquire(ctx context.Context, seen *holding) error {
 
 // Run keeps this process's access to the replica until ctx ends. A process forwarding to the owner takes the data
 // directory over as soon as the owner exits (and then forwards to whoever became the owner, if not itself); the
-// owner runs its services. Run returns nil when ctx ends, or the error of a service that failed (the syncer
-// finding another workspace's records, say), which should end the process.
+// owner runs its services. While startReplicaAccess is still acquiring the replica, Run waits for it first. Run
+// returns nil when ctx ends, or the error that should end the process: the acquisition's, when it failed (another
+// process's replica that will not open, a damaged store), or that of a service that failed (the syncer finding
+// another workspace's records, say).
 func (a *replicaAccess) Run(ctx context.Context) error {
 	for {
 		h := a.cur.Load()
+		if op := h.opening; op != nil {
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-op.done:
+			}
+			if ctx.Err() != nil || a.life.Err() != nil {
+				return nil
+			}
+			if op.err != nil {
+				return op.err
+			}
+			continue
+		}
 		if h.owner {
 			select {
 			case <-ctx.Done():
 				return nil
+			case <-a.life.Done():
+				return nil // closed
 			case err := <-a.failed:
 				return err
 			}
@@ -378,11 +562,11 @@ func (a *replicaAccess) Run(ctx context.Context) error {
 }
 
 // Close gives the replica up: it stops the owner's services (the socket first, so no process is left forwarding
-// to a replica about to close), then closes the replica, whose lock the next owner then takes. Later calls do
-// nothing.
+// to a replica about to close), then closes the replica, whose lock the next owner then takes. An acquisition
+// still running in the background is cancelled and waited for. Later calls do nothing.
 func (a *replicaAccess) Close() error {
 	a.stop()
-	a.turn <- struct{}{} // wait for a takeover in flight to finish (or give up, as life has ended)
+	a.turn <- struct{}{} // wait for an acquisition or a takeover in flight to finish (or give up, as life has ended)
 	defer func() { <-a.turn }()
 	a.running.Wait()
 	for _, c := range a.closers {
@@ -399,12 +583,15 @@ func (a *replicaAccess) Close() error {
 	return nil
 }
 
-// do calls the current backend, and when the owner it forwarded to went away, takes over (or reaches the next
-// owner) and calls again.
+// do calls the current backend (once the replica is open, when it is still opening), and when the owner it
+// forwarded to went away, takes over (or reaches the next owner) and calls again.
 func (a *replicaAccess) do(ctx context.Context, call func(b backend) error) error {
 	for attempt := 1; ; attempt++ {
-		h := a.cur.Load()
-		err := call(h.b)
+		h, err := a.ready(ctx)
+		if err != nil {
+			return err
+		}
+		err = call(h.b)
 		if err == nil || h.owner || !errors.Is(err, peer.ErrOwnerGone) || attempt == 3 {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -265,5 +266,192 @@ func TestReplicaAccess_SyncWaitsForAnOwnerThatDoesNotSync(t *testing.T) {
 	}
 	if self, _ := front.Owner(); !self {
 		t.Error("the pass ran without the sync owning the replica")
+	}
+}
+
+// heldOpen is an open hook for accessOptions.open that keeps the replica opening: it reports a rebuild at 42%,
+// says it was entered, and opens the replica once released. Cancelled first, it gives up as index.Open does.
+type heldOpen struct {
+	entered chan struct{}
+	release chan struct{}
+}
+
+func newHeldOpen() *heldOpen {
+	return &heldOpen{entered: make(chan struct{}, 8), release: make(chan struct{})}
+}
+
+func (h *heldOpen) open(ctx context.Context, dir string, opts index.Options) (*index.Replica, error) {
+	if opts.Progress != nil {
+		opts.Progress(query.KindConversation, 42, 100)
+	}
+	h.entered <- struct{}{}
+	select {
+	case <-h.release:
+		return index.Open(ctx, dir, opts)
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+// TestReplicaAccess_CallsWaitForTheReplicaOpeningInTheBackground: startReplicaAccess returns before the replica
+// is open; a call made meanwhile waits and is answered once it opens.
+func TestReplicaAccess_CallsWaitForTheReplicaOpeningInTheBackground(t *testing.T) {
+	dir := shortDir(t)
+	seedReplica(t, dir, 30)
+	held := newHeldOpen()
+	a := startReplicaAccess(context.Background(), dir, accessOptions{open: held.open, OpenWait: time.Minute})
+	defer a.Close()
+	<-held.entered
+	if self, pid := a.Owner(); self || pid != 0 {
+		t.Errorf("while opening: owner %v pid %d", self, pid)
+	}
+	if err := a.opened(); !errors.Is(err, errStillOpening) || !strings.Contains(err.Error(), "rebuilding the full-text index of conversations: 42%") {
+		t.Errorf("opened while opening: %v", err)
+	}
+	ran := make(chan error, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() { ran <- a.Run(ctx) }()
+
+	searched := make(chan error, 1)
+	var res index.Result
+	go func() {
+		q, _ := query.Parse("object_type:conversations q:refund", query.Options{})
+		var err error
+		res, err = a.Search(context.Background(), q)
+		searched <- err
+	}()
+	op := a.cur.Load().opening
+	waitUntil(t, "the search to wait for the replica", 10*time.Second, func() bool { return op.waiting.Load() == 1 })
+	close(held.release)
+	if err := <-searched; err != nil || res.Total != 30 {
+		t.Fatalf("search made while opening: %d matches, %v", res.Total, err)
+	}
+	if self, pid := a.Owner(); !self || pid != os.Getpid() || a.opened() != nil {
+		t.Errorf("once open: owner %v pid %d, opened %v", self, pid, a.opened())
+	}
+	cancel()
+	if err := <-ran; err != nil {
+		t.Errorf("Run: %v", err)
+	}
+}
+
+// TestReplicaAccess_CallOutlastingTheOpenWaitSaysSo: a call that waits longer than OpenWait fails with a message
+// for the model saying what the replica is doing, not an internal error.
+func TestReplicaAccess_CallOutlastingTheOpenWaitSaysSo(t *testing.T) {
+	dir := shortDir(t)
+	seedReplica(t, dir, 3)
+	held := newHeldOpen()
+	a := startReplicaAccess(context.Background(), dir, accessOptions{open: held.open, OpenWait: time.Millisecond})
+	defer a.Close()
+	<-held.entered
+	_, err := a.Get(context.Background(), query.KindConversation, "2")
+	var pub *mcp.PublicError
+	if !errors.As(err, &pub) || !errors.Is(err, errStillOpening) ||
+		!strings.HasPrefix(pub.Msg, "The replica is still opening (rebuilding the full-text index of conversations: 42%, 42 of 100 records; ") ||
+		!strings.Contains(pub.Msg, "try again shortly") {
+		t.Fatalf("get while opening: %v", err)
+	}
+	// A call whose context ends first says so.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := a.Status(ctx); !errors.Is(err, context.Canceled) {
+		t.Errorf("status with a cancelled context: %v", err)
+	}
+}
+
+// TestReplicaAccess_StartWhileAnotherProcessOpensTheReplica: the acquisition in the background waits for a
+// process that holds the directory without serving it (it is opening the replica); calls meanwhile say so, and
+// once the holder lets go, this process owns the replica.
+func TestReplicaAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
+	dir := shortDir(t)
+	seedReplica(t, dir, 4)
+	holder, err := index.Open(context.Background(), dir, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := startReplicaAccess(context.Background(), dir, accessOptions{OpenWait: time.Millisecond})
+	defer a.Close()
+	waitUntil(t, "the acquisition to find the directory held", 10*time.Second, func() bool {
+		return strings.Contains(fmt.Sprint(a.opened()), "another process holds the data directory")
+	})
+	_, err = a.Search(context.Background(), query.Query{Kind: query.KindConversation, Limit: 1})
+	if !errors.Is(err, errStillOpening) || !strings.Contains(err.Error(), fmt.Sprintf("still opening or closing the replica: data directory %s is in use by pid %d", dir, os.Getpid())) {
+		t.Errorf("search while another process holds the directory: %v", err)
+	}
+	holder.Close()
+	waitUntil(t, "the acquisition to end", 10*time.Second, func() bool { return a.opened() == nil })
+	if self, _ := a.Owner(); !self {
+		t.Error("not the owner once the holder let go")
+	}
+	if res := mustSearch(t, a, "object_type:conversations q:refund"); res.Total != 4 {
+		t.Errorf("search once open: %d matches", res.Total)
+	}
+}
+
+// TestReplicaAccess_CloseWhileOpening: Close cancels the acquisition and waits for it, and the directory is free
+// afterwards, whether the open gave up or finished just as it was cancelled.
+func TestReplicaAccess_CloseWhileOpening(t *testing.T) {
+	for _, finishes := range []bool{false, true} {
+		t.Run(fmt.Sprintf("open finishes %v", finishes), func(t *testing.T) {
+			dir := shortDir(t)
+			seedReplica(t, dir, 3)
+			entered := make(chan struct{})
+			owned := false
+			a := startReplicaAccess(context.Background(), dir, accessOptions{
+				Own: func(context.Context, *index.Replica) (ownerRole, error) { owned = true; return ownerRole{}, nil },
+				open: func(ctx context.Context, dir string, opts index.Options) (*index.Replica, error) {
+					r, err := index.Open(ctx, dir, opts) // the lock is held from here on, as in a rebuild
+					if err != nil {
+						return nil, err
+					}
+					close(entered)
+					<-ctx.Done()
+					if finishes {
+						return r, nil
+					}
+					r.Close()
+					return nil, ctx.Err()
+				},
+			})
+			<-entered
+			if err := a.Close(); err != nil {
+				t.Fatalf("Close while opening: %v", err)
+			}
+			if err := a.Run(context.Background()); err != nil {
+				t.Errorf("Run after Close: %v", err)
+			}
+			if _, err := a.Search(context.Background(), query.Query{Kind: query.KindConversation, Limit: 1}); !errors.Is(err, errAccessClosed) {
+				t.Errorf("search after Close: %v", err)
+			}
+			if owned {
+				t.Error("the owner role started in a process closing")
+			}
+			b := mustOpenAccess(t, dir, accessOptions{})
+			defer b.Close()
+			if self, _ := b.Owner(); !self {
+				t.Error("the directory stayed locked after Close while opening")
+			}
+		})
+	}
+}
+
+// TestReplicaAccess_FailedOpenEndsRun: an acquisition that fails in the background ends Run with its error (as
+// openReplicaAccess would have returned it), and calls say the replica could not be opened.
+func TestReplicaAccess_FailedOpenEndsRun(t *testing.T) {
+	dir := shortDir(t)
+	corrupt := errors.New("invalid database")
+	a := startReplicaAccess(context.Background(), dir, accessOptions{open: func(context.Context, string, index.Options) (*index.Replica, error) {
+		return nil, corrupt
+	}})
+	defer a.Close()
+	if err := a.Run(context.Background()); !errors.Is(err, corrupt) || !strings.HasPrefix(err.Error(), "open the replica: ") {
+		t.Errorf("Run: %v", err)
+	}
+	if _, err := a.Status(context.Background()); !errors.Is(err, corrupt) || !strings.Contains(err.Error(), "the replica could not be opened") {
+		t.Errorf("status after the failed open: %v", err)
+	}
+	if err := a.opened(); !errors.Is(err, corrupt) {
+		t.Errorf("opened after the failed open: %v", err)
 	}
 }

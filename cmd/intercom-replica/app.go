@@ -17,6 +17,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/intercom-replica/intercom-replica/configs"
+	"github.com/intercom-replica/intercom-replica/index"
 )
 
 // Exit codes, as documented in the README.
@@ -36,6 +37,10 @@ type Main struct {
 
 	// stdinTerminal, when set, replaces the check whether a person types at Stdin (for tests).
 	stdinTerminal func() bool
+	// openReplica, when set, replaces index.Open in serve (tests hold it to keep the replica opening).
+	openReplica func(ctx context.Context, dir string, opts index.Options) (*index.Replica, error)
+	// openWait, when set, replaces how long serve's tool calls wait for the replica to open (tests).
+	openWait time.Duration
 }
 
 // NewMain returns a Main wired to the process's standard streams and environment.

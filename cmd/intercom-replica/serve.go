@@ -84,20 +84,35 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	var acc *replicaAccess // set below; the metrics read the replica's status only when scraped
 	toolOpts := mcp.ToolOptions{Logger: log, MaxParts: cfg.Serve.MaxParts, SyncState: syncStateOf}
-	if s.metrics, err = mcp.NewMetrics(s.registry, statusFunc(func(ctx context.Context) (index.Status, error) { return acc.Status(ctx) }), toolOpts); err != nil {
+	// A scrape while the replica opens must not wait for it.
+	if s.metrics, err = mcp.NewMetrics(s.registry, statusFunc(func(ctx context.Context) (index.Status, error) {
+		if err := acc.opened(); err != nil {
+			return index.Status{}, err
+		}
+		return acc.Status(ctx)
+	}), toolOpts); err != nil {
 		return err
 	}
 	toolOpts.Metrics = s.metrics
 
-	acc, err = openReplicaAccess(ctx, dir, accessOptions{Logger: log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(log)})
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil // interrupted while waiting for the replica
+	opts := accessOptions{Logger: log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(log), OpenWait: m.openWait, open: m.openReplica}
+	if s.demo {
+		// The demo's replica is small, and what it prints needs it open.
+		acc, err = openReplicaAccess(ctx, dir, opts)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil // interrupted while waiting for the replica
+			}
+			return err
 		}
-		return err
-	}
-	if self, pid := acc.Owner(); !self {
-		log.Info("the data directory is owned by another process: forwarding to it", "dir", dir, "pid", pid)
+		if self, pid := acc.Owner(); !self {
+			log.Info("the data directory is owned by another process: forwarding to it", "dir", dir, "pid", pid)
+		}
+	} else {
+		// A large replica takes a minute to open, and minutes when its index must be rebuilt (or the process that
+		// holds it is doing so), but an MCP client gives up on a server that does not answer within a minute or
+		// less: the transport starts at once, and tool calls wait for the replica, for a while.
+		acc = startReplicaAccess(ctx, dir, opts)
 	}
 	srv := mcp.NewServer(mcp.Deps{Replica: acc, Fresh: acc}, mcp.Options{Version: moduleVersion(), Tools: toolOpts})
 
@@ -125,7 +140,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			MaxBodyBytes:   cfg.Serve.MaxBodyBytes,
 			Registry:       s.registry,
 			Metrics:        s.metrics,
-			Ready:          mcp.ReplicaReady(acc),
+			Ready:          replicaReady(acc),
 			Logger:         log,
 			Routes:         routes,
 		})
@@ -221,6 +236,18 @@ func (w *webhookRoute) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Error(rw, "this process forwards to the process that owns the replica; it does not sync", http.StatusServiceUnavailable)
+}
+
+// replicaReady is the readiness check of serve's /readyz: not ready while the replica opens (saying what it is
+// doing), then mcp.ReplicaReady.
+func replicaReady(acc *replicaAccess) func(context.Context) error {
+	ready := mcp.ReplicaReady(acc)
+	return func(ctx context.Context) error {
+		if err := acc.opened(); err != nil {
+			return err
+		}
+		return ready(ctx)
+	}
 }
 
 // statusFunc adapts a function to mcp.StatusSource.

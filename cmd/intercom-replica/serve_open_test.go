@@ -1,0 +1,189 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/intercom-replica/intercom-replica/index"
+)
+
+// offlineConfig writes a configuration that serves the replica without syncing (no Intercom token needed).
+func offlineConfig(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(path, []byte("sync:\n  enabled: false\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// inProcessServe is `serve --transport http` running in this process on a free loopback port.
+type inProcessServe struct {
+	base   string
+	stderr *syncBuffer
+	exited chan struct{} // closed when it has returned, with code
+	code   int
+}
+
+// serveHTTPInProcess starts serve on the replica in dir, stopped at the end of the test.
+func serveHTTPInProcess(t *testing.T, m *Main, dir string) *inProcessServe {
+	t.Helper()
+	s := &inProcessServe{stderr: &syncBuffer{}, exited: make(chan struct{})}
+	m.Stdin, m.Stdout, m.Stderr, m.Getenv = strings.NewReader(""), io.Discard, s.stderr, func(string) string { return "" }
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() {
+		defer close(s.exited)
+		s.code = m.Run(ctx, []string{"serve", "--transport", "http", "--listen", "127.0.0.1:0", "--no-auth", "--config", offlineConfig(t), "--data-dir", dir})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-s.exited:
+		case <-time.After(30 * time.Second):
+			t.Error("serve did not stop")
+		}
+	})
+	return s
+}
+
+// url waits for the server to listen and returns its base URL.
+func (s *inProcessServe) url(t *testing.T) string {
+	t.Helper()
+	listening := regexp.MustCompile(`msg="serving MCP over HTTP" addr=(127\.0\.0\.1:\d+)`)
+	waitUntil(t, "serve to listen", 30*time.Second, func() bool { return listening.MatchString(s.stderr.String()) })
+	return "http://" + listening.FindStringSubmatch(s.stderr.String())[1]
+}
+
+// get returns the status and body of GET url.
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(body)
+}
+
+// TestServe_AnswersWhileTheReplicaOpens: a serve whose replica takes long to open (here held by the test) listens
+// and answers initialize, tools/list, /healthz and /readyz at once; a tool call that outlasts the wait gets a tool
+// error saying the replica is opening; once it has opened, everything answers from it.
+func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
+	dir := shortDir(t)
+	seedReplica(t, dir, 30)
+	held := newHeldOpen()
+	m := &Main{openReplica: held.open, openWait: time.Millisecond}
+	srv := serveHTTPInProcess(t, m, dir)
+	base, stderr := srv.url(t), srv.stderr
+	<-held.entered
+
+	if code, body := get(t, base+"/healthz"); code != http.StatusOK {
+		t.Errorf("/healthz while opening: %d %s", code, body)
+	}
+	if code, body := get(t, base+"/readyz"); code != http.StatusServiceUnavailable ||
+		!strings.Contains(body, "the replica is still opening: rebuilding the full-text index of conversations: 42%") {
+		t.Errorf("/readyz while opening: %d %s", code, body)
+	}
+	client := sdk.NewClient(&sdk.Implementation{Name: "opening-test", Version: "1"}, nil)
+	session, err := client.Connect(t.Context(), &sdk.StreamableClientTransport{Endpoint: base + "/mcp", MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatalf("initialize while opening: %v", err)
+	}
+	defer session.Close()
+	tools, err := session.ListTools(t.Context(), nil)
+	if err != nil || len(tools.Tools) != 6 {
+		t.Fatalf("tools/list while opening: %v", err)
+	}
+	search := &sdk.CallToolParams{Name: "search", Arguments: map[string]any{"query": "object_type:conversations q:refund limit:2"}}
+	res, err := session.CallTool(t.Context(), search)
+	if err != nil {
+		t.Fatalf("search while opening: a protocol error: %v", err)
+	}
+	if text := toolText(res); !res.IsError || !strings.HasPrefix(text, "The replica is still opening (rebuilding the full-text index of conversations: 42%") ||
+		!strings.Contains(text, "try again shortly") {
+		t.Errorf("search while opening: error %v: %s", res.IsError, text)
+	}
+
+	close(held.release)
+	waitUntil(t, "/readyz once open", 30*time.Second, func() bool { code, _ := get(t, base+"/readyz"); return code == http.StatusOK })
+	res, err = session.CallTool(t.Context(), search)
+	if err != nil || res.IsError || !strings.Contains(toolText(res), "30 conversations match") {
+		t.Errorf("search once open: %v %+v", err, res)
+	}
+	if !strings.Contains(stderr.String(), `msg="opened the replica"`) {
+		t.Errorf("no log line saying the replica opened:\n%s", stderr)
+	}
+	select {
+	case <-srv.exited:
+		t.Fatalf("serve exited %d:\n%s", srv.code, stderr)
+	default:
+	}
+}
+
+// TestServe_FailedOpenEndsServe: a replica that cannot be opened ends serve with the error, exit 1, as before the
+// transport started first.
+func TestServe_FailedOpenEndsServe(t *testing.T) {
+	dir := shortDir(t)
+	if err := os.WriteFile(filepath.Join(dir, "replica.db"), []byte(strings.Repeat("not a bbolt file\n", 1000)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	srv := serveHTTPInProcess(t, &Main{}, dir)
+	select {
+	case <-srv.exited:
+		if srv.code != exitRuntime || !strings.Contains(srv.stderr.String(), "intercom-replica serve: open the replica: ") {
+			t.Errorf("serve on a damaged replica: exit %d\n%s", srv.code, srv.stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve on a damaged replica did not exit:\n%s", srv.stderr)
+	}
+}
+
+// TestServe_StdioAnswersWhileAnotherProcessHoldsTheReplica is the front end's side: a stdio serve started while
+// another process holds the data directory without serving it yet (it is opening the replica) answers its
+// client at once, and a tool call made meanwhile is answered once the holder lets go.
+func TestServe_StdioAnswersWhileAnotherProcessHoldsTheReplica(t *testing.T) {
+	dir := shortDir(t)
+	seedReplica(t, dir, 30)
+	holder, err := index.Open(context.Background(), dir, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Close()
+	s := startStdio(t, newUserEnv(t), "--config", offlineConfig(t), "--data-dir", dir)
+	tools, err := s.session.ListTools(t.Context(), nil)
+	if err != nil || len(tools.Tools) != 6 {
+		t.Fatalf("tools/list while the replica is held: %v", err)
+	}
+	type answer struct {
+		res *sdk.CallToolResult
+		err error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		res, err := s.session.CallTool(context.Background(), &sdk.CallToolParams{Name: "search", Arguments: map[string]any{"query": "object_type:conversations q:refund limit:2"}})
+		answered <- answer{res, err}
+	}()
+	holder.Close()
+	a := <-answered
+	if a.err != nil || a.res.IsError || !strings.Contains(toolText(a.res), "30 conversations match") {
+		t.Errorf("search made while the replica was held: %v %+v\nstderr:\n%s", a.err, a.res, s.stderr)
+	}
+	if st := statusJSON(t, newUserEnv(t), dir); st.Owner.PID != s.cmd.Process.Pid {
+		t.Errorf("owner %+v, want the serve (pid %d)", st.Owner, s.cmd.Process.Pid)
+	}
+	s.stop(t)
+	if s.exitErr != nil {
+		t.Errorf("serve exited with %v; stderr:\n%s", s.exitErr, s.stderr)
+	}
+	s.stdout.checkJSONRPC(t)
+}
