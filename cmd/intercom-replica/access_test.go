@@ -75,6 +75,47 @@ func mustSearch(t *testing.T, a *replicaAccess, dsl string) index.Result {
 	return res
 }
 
+// heldDir returns a data directory with n conversations, held by "another process" that does not serve it on
+// the socket, as one still opening the replica does; closing the holder lets it go (it is closed at the end of
+// the test in any case).
+func heldDir(t *testing.T, n int) (dir string, holder *index.Replica) {
+	t.Helper()
+	dir = shortDir(t)
+	seedReplica(t, dir, n)
+	holder, err := index.Open(context.Background(), dir, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Close() })
+	return dir, holder
+}
+
+// mustBeFree fails the test unless a new access to dir owns it: nothing kept the directory's lock.
+func mustBeFree(t *testing.T, dir, after string) {
+	t.Helper()
+	a := mustOpenAccess(t, dir, accessOptions{})
+	defer a.Close()
+	if self, _ := a.Owner(); !self {
+		t.Errorf("the directory stayed locked after %s", after)
+	}
+}
+
+// runAccess runs a.Run in the background until the function it returns, which fails the test unless Run then
+// returns nil.
+func runAccess(t *testing.T, a *replicaAccess) (stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ran := make(chan error, 1)
+	go func() { ran <- a.Run(ctx) }()
+	return func() {
+		t.Helper()
+		cancel()
+		if err := <-ran; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}
+}
+
 func TestReplicaAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
 	dir := shortDir(t)
 	seedReplica(t, dir, 30)
@@ -96,9 +137,7 @@ func TestReplicaAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
 		t.Fatalf("forwarded search: %d matches", res.Total)
 	}
 
-	ctx, cancel := context.WithCancel(context.Background())
-	ran := make(chan error, 1)
-	go func() { ran <- front.Run(ctx) }()
+	stopRun := runAccess(t, front)
 	if err := owner.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -118,10 +157,7 @@ func TestReplicaAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
 		t.Errorf("get through the new owner: %v", err)
 	}
 	third.Close()
-	cancel()
-	if err := <-ran; err != nil {
-		t.Errorf("Run: %v", err)
-	}
+	stopRun()
 }
 
 // TestReplicaAccess_CallRetriedAfterTheOwnerLeft checks a call that finds the owner gone: it takes the directory
@@ -149,13 +185,8 @@ func TestReplicaAccess_CallRetriedAfterTheOwnerLeft(t *testing.T) {
 // TestReplicaAccess_WaitsForAHolderThatServesNoOne: a process holding the directory without serving the socket
 // (opening the replica, closing it) is waited for, up to the patience, with a message that says why.
 func TestReplicaAccess_WaitsForAHolderThatServesNoOne(t *testing.T) {
-	dir := shortDir(t)
-	seedReplica(t, dir, 2)
-	holder, err := index.Open(context.Background(), dir, index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = openReplicaAccess(context.Background(), dir, accessOptions{Patience: 100 * time.Millisecond})
+	dir, holder := heldDir(t, 2)
+	_, err := openReplicaAccess(context.Background(), dir, accessOptions{Patience: 100 * time.Millisecond})
 	if !errors.Is(err, index.ErrLocked) || !strings.Contains(err.Error(), "does not answer on "+dir+"/owner.sock (still opening the replica, or closing it?)") {
 		t.Errorf("impatient open: %v", err)
 	}
@@ -192,11 +223,7 @@ func TestReplicaAccess_OwnFailureGivesTheReplicaUp(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("open: %v", err)
 	}
-	a := mustOpenAccess(t, dir, accessOptions{})
-	defer a.Close()
-	if self, _ := a.Owner(); !self {
-		t.Error("the directory stayed locked after a failed owner role")
-	}
+	mustBeFree(t, dir, "a failed owner role")
 }
 
 // TestReplicaAccess_ServiceFailureEndsRun checks that an owner service that fails ends Run with its error, and
@@ -293,25 +320,30 @@ func (h *heldOpen) open(ctx context.Context, dir string, opts index.Options) (*i
 	}
 }
 
+// startHeld starts an access to a replica of n conversations whose open is held (heldOpen) until released; calls
+// wait for it up to wait. It returns once the open has started; the access is closed at the end of the test.
+func startHeld(t *testing.T, n int, wait time.Duration) (*replicaAccess, *heldOpen) {
+	t.Helper()
+	dir := shortDir(t)
+	seedReplica(t, dir, n)
+	held := newHeldOpen()
+	a := startReplicaAccess(context.Background(), dir, accessOptions{open: held.open, OpenWait: wait})
+	t.Cleanup(func() { a.Close() })
+	<-held.entered
+	return a, held
+}
+
 // TestReplicaAccess_CallsWaitForTheReplicaOpeningInTheBackground: startReplicaAccess returns before the replica
 // is open; a call made meanwhile waits and is answered once it opens.
 func TestReplicaAccess_CallsWaitForTheReplicaOpeningInTheBackground(t *testing.T) {
-	dir := shortDir(t)
-	seedReplica(t, dir, 30)
-	held := newHeldOpen()
-	a := startReplicaAccess(context.Background(), dir, accessOptions{open: held.open, OpenWait: time.Minute})
-	defer a.Close()
-	<-held.entered
+	a, held := startHeld(t, 30, time.Minute)
 	if self, pid := a.Owner(); self || pid != 0 {
 		t.Errorf("while opening: owner %v pid %d", self, pid)
 	}
 	if err := a.opened(); !errors.Is(err, errStillOpening) || !strings.Contains(err.Error(), "rebuilding the full-text index of conversations: 42%") {
 		t.Errorf("opened while opening: %v", err)
 	}
-	ran := make(chan error, 1)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go func() { ran <- a.Run(ctx) }()
+	stopRun := runAccess(t, a)
 
 	searched := make(chan error, 1)
 	var res index.Result
@@ -330,21 +362,13 @@ func TestReplicaAccess_CallsWaitForTheReplicaOpeningInTheBackground(t *testing.T
 	if self, pid := a.Owner(); !self || pid != os.Getpid() || a.opened() != nil {
 		t.Errorf("once open: owner %v pid %d, opened %v", self, pid, a.opened())
 	}
-	cancel()
-	if err := <-ran; err != nil {
-		t.Errorf("Run: %v", err)
-	}
+	stopRun()
 }
 
 // TestReplicaAccess_CallOutlastingTheOpenWaitSaysSo: a call that waits longer than OpenWait fails with a message
 // for the model saying what the replica is doing, not an internal error.
 func TestReplicaAccess_CallOutlastingTheOpenWaitSaysSo(t *testing.T) {
-	dir := shortDir(t)
-	seedReplica(t, dir, 3)
-	held := newHeldOpen()
-	a := startReplicaAccess(context.Background(), dir, accessOptions{open: held.open, OpenWait: time.Millisecond})
-	defer a.Close()
-	<-held.entered
+	a, _ := startHeld(t, 3, time.Millisecond)
 	_, err := a.Get(context.Background(), query.KindConversation, "2")
 	var pub *mcp.PublicError
 	if !errors.As(err, &pub) || !errors.Is(err, errStillOpening) ||
@@ -364,18 +388,13 @@ func TestReplicaAccess_CallOutlastingTheOpenWaitSaysSo(t *testing.T) {
 // process that holds the directory without serving it (it is opening the replica); calls meanwhile say so, and
 // once the holder lets go, this process owns the replica.
 func TestReplicaAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
-	dir := shortDir(t)
-	seedReplica(t, dir, 4)
-	holder, err := index.Open(context.Background(), dir, index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, holder := heldDir(t, 4)
 	a := startReplicaAccess(context.Background(), dir, accessOptions{OpenWait: time.Millisecond})
 	defer a.Close()
 	waitUntil(t, "the acquisition to find the directory held", 10*time.Second, func() bool {
 		return strings.Contains(fmt.Sprint(a.opened()), "another process holds the data directory")
 	})
-	_, err = a.Search(context.Background(), query.Query{Kind: query.KindConversation, Limit: 1})
+	_, err := a.Search(context.Background(), query.Query{Kind: query.KindConversation, Limit: 1})
 	if !errors.Is(err, errStillOpening) || !strings.Contains(err.Error(), fmt.Sprintf("still opening or closing the replica: data directory %s is in use by pid %d", dir, os.Getpid())) {
 		t.Errorf("search while another process holds the directory: %v", err)
 	}
@@ -427,11 +446,7 @@ func TestReplicaAccess_CloseWhileOpening(t *testing.T) {
 			if owned {
 				t.Error("the owner role started in a process closing")
 			}
-			b := mustOpenAccess(t, dir, accessOptions{})
-			defer b.Close()
-			if self, _ := b.Owner(); !self {
-				t.Error("the directory stayed locked after Close while opening")
-			}
+			mustBeFree(t, dir, "Close while opening")
 		})
 	}
 }

@@ -12,8 +12,6 @@ import (
 	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
-
-	"github.com/intercom-replica/intercom-replica/index"
 )
 
 // offlineConfig writes a configuration that serves the replica without syncing (no Intercom token needed).
@@ -152,13 +150,7 @@ func TestServe_FailedOpenEndsServe(t *testing.T) {
 // another process holds the data directory without serving it yet (it is opening the replica) answers its
 // client at once, and a tool call made meanwhile is answered once the holder lets go.
 func TestServe_StdioAnswersWhileAnotherProcessHoldsTheReplica(t *testing.T) {
-	dir := shortDir(t)
-	seedReplica(t, dir, 30)
-	holder, err := index.Open(context.Background(), dir, index.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer holder.Close()
+	dir, holder := heldDir(t, 30)
 	s := startStdio(t, newUserEnv(t), "--config", offlineConfig(t), "--data-dir", dir)
 	tools, err := s.session.ListTools(t.Context(), nil)
 	if err != nil || len(tools.Tools) != 6 {
