@@ -2,6 +2,7 @@ package index
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -271,5 +272,31 @@ func TestOpen_RebuildsTornIndex(t *testing.T) {
 	}
 	if res := mustSearch(t, r, mustParse(t, "object_type:contacts q:smith")); res.Total == 0 {
 		t.Error("contacts not searchable after the rebuild")
+	}
+}
+
+// A cancelled open gives up while loading the column table (a cold load of a large replica takes tens of seconds,
+// and a serve whose client went away must not wait for it), releases the directory, and loses nothing.
+func TestOpen_CancelledWhileLoadingRows(t *testing.T) {
+	dir := t.TempDir()
+	r := mustOpenWith(t, dir, Options{})
+	const n = 5000 // more than one cancellation check's worth of rows
+	mustApply(t, r, Batch{Records: tinyConversations(0, n)})
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if got, err := Open(ctx, dir, Options{}); !errors.Is(err, context.Canceled) {
+		if got != nil {
+			got.Close()
+		}
+		t.Fatalf("Open with a cancelled context = %v, want context.Canceled", err)
+	}
+
+	r = mustOpen(t, dir) // the lock was released
+	if got := mustSearch(t, r, mustParse(t, "object_type:conversations limit:1")).Total; got != n {
+		t.Errorf("after the cancelled open: %d conversations, want %d", got, n)
 	}
 }

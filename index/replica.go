@@ -200,9 +200,15 @@ func (r *Replica) loadTable(ctx context.Context, ks *kindState) error {
 	t := table.New()
 	t.Defer()
 	stale := false
+	n := 0
 	err := r.store.scanRows(ks.kind, func(id, row []byte) error {
 		if stale {
 			return nil
+		}
+		if n++; n%4096 == 0 {
+			if err := ctx.Err(); err != nil { // a cold load of a million rows takes a while: stay cancellable
+				return err
+			}
 		}
 		tr, err := rd.decode(id, row)
 		if errors.Is(err, errRowVersion) {
