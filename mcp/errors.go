@@ -24,7 +24,10 @@ type PublicError struct {
 	Err error
 }
 
+// Error returns the message written for the model.
 func (e *PublicError) Error() string { return e.Msg }
+
+// Unwrap returns the underlying cause, for errors.Is and errors.As.
 func (e *PublicError) Unwrap() error { return e.Err }
 
 // dslError is a query error with the DSL it came from, so the message can point at the offending term.
