@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"math"
@@ -11,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -55,20 +57,40 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
+	place := placeArgs(fs)
 	if *asJSON {
 		if res.Next != "" { // stdout holds results only; the way on goes to stderr
 			next := q
 			next.StartingAfter = res.Next
-			fmt.Fprintf(m.Stderr, "%d of %d; next page: intercom-replica search --json %s\n", len(res.Hits), res.Total, shellQuote(next.String()))
+			fmt.Fprintf(m.Stderr, "%d of %d; next page: intercom-replica search --json %s%s\n", len(res.Hits), res.Total, place, shellQuote(next.String()))
 		}
 		return writeHitsJSON(m.Stdout, res)
 	}
-	writeHitsTable(m.Stdout, q, res)
+	writeHitsTable(m.Stdout, q, res, place)
 	return nil
 }
 
-// writeHitsTable prints a page of results as a table, then how many there are and the query of the next page.
-func writeHitsTable(w io.Writer, q query.Query, res index.Result) {
+// placeArgs returns the flags given on the command line that decide which replica a command reads (--demo,
+// --data-dir, --config), as shell words each followed by a space, so that a printed follow-up command (the next
+// page) reads the same replica when pasted.
+func placeArgs(fs *flag.FlagSet) string {
+	var b strings.Builder
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "demo":
+			if f.Value.String() == "true" {
+				b.WriteString("--demo ")
+			}
+		case configs.FlagDataDir, configs.FlagConfig:
+			fmt.Fprintf(&b, "--%s %s ", f.Name, shellWord(f.Value.String()))
+		}
+	})
+	return b.String()
+}
+
+// writeHitsTable prints a page of results as a table, then how many there are and the command for the next page,
+// with place (the flags choosing the replica, see placeArgs) before its query.
+func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) {
 	noun := string(res.Kind) + "s"
 	if res.Total == 1 {
 		noun = string(res.Kind)
@@ -110,7 +132,7 @@ func writeHitsTable(w io.Writer, q query.Query, res index.Result) {
 	if res.Next != "" {
 		next := q
 		next.StartingAfter = res.Next
-		fmt.Fprintf(w, " Next page:\n  intercom-replica search %s", shellQuote(next.String()))
+		fmt.Fprintf(w, " Next page:\n  intercom-replica search %s%s", place, shellQuote(next.String()))
 	}
 	fmt.Fprintln(w)
 }
@@ -134,6 +156,15 @@ func snippetOrDash(s string) string {
 // shellQuote quotes s for a POSIX shell, so a printed command can be pasted as is.
 func shellQuote(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellWord returns s as one shell word: as it is when it holds nothing a POSIX shell would interpret, quoted
+// otherwise.
+func shellWord(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:,+=@%") == "" {
+		return s
+	}
+	return shellQuote(s)
 }
 
 // hitLine is one search result of `search --json`.

@@ -46,15 +46,16 @@ func TestSearch_PrintedNextPageWalksEveryMatch(t *testing.T) {
 		t.Fatalf("%d snoozed conversations: the demo should have more than a page of 7 and less than 150", len(want))
 	}
 
-	next := regexp.MustCompile(`(?m)^  intercom-replica search '(.*)'$`)
+	// The printed command is run as printed: it names the same replica (--config '' --data-dir DIR) by itself.
+	next := regexp.MustCompile(`(?m)^  intercom-replica (search .*)$`)
 	row := regexp.MustCompile(`(?m)^(conversation_\d+) `)
-	dsl := "object_type:conversations state:snoozed limit:7"
+	args := append(base, "object_type:conversations state:snoozed limit:7")
 	var got []string
 	for pages := 0; ; pages++ {
 		if pages > 30 {
 			t.Fatal("paging does not end")
 		}
-		out, _ := e.mustRun(t, append(base, dsl)...)
+		out, _ := e.mustRun(t, args...)
 		for _, m := range row.FindAllStringSubmatch(out, -1) {
 			got = append(got, m[1])
 		}
@@ -65,7 +66,10 @@ func TestSearch_PrintedNextPageWalksEveryMatch(t *testing.T) {
 			}
 			break
 		}
-		dsl = strings.ReplaceAll(m[1], `'\''`, `'`)
+		args = shellWords(m[1])
+		if !slicesContains(args, "--data-dir") || !slicesContains(args, dir) {
+			t.Fatalf("the printed command does not name the replica it paged: %s", m[1])
+		}
 	}
 	if strings.Join(got, " ") != strings.Join(want, " ") {
 		t.Errorf("paged ids differ from one big page:\n got %v\nwant %v", got, want)
