@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime"
 	"sync/atomic"
@@ -236,7 +237,11 @@ func (r *Replica) rebuild(ctx context.Context, ks *kindState, progress func(done
 	if !replayable {
 		return fmt.Errorf("change log trimmed during the rebuild of %s (a bug)", ks.kind)
 	}
-	r.log.Info("rebuilt full-text index", "kind", ks.kind, "records", total, "seq", ks.indexed)
+	level := slog.LevelInfo
+	if total == 0 {
+		level = slog.LevelDebug // an empty index created, as for a new replica
+	}
+	r.log.Log(ctx, level, "rebuilt full-text index", "kind", ks.kind, "records", total, "seq", ks.indexed)
 	return nil
 }
 

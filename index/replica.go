@@ -151,7 +151,12 @@ func (r *Replica) openKind(ctx context.Context, kind query.Kind) error {
 	ti, err := openTextIndex(ks.path, sch)
 	switch {
 	case errors.Is(err, errStaleIndex):
-		r.log.Info("rebuilding full-text index", "kind", kind, "reason", err.Error())
+		if ks.table.Len() == 0 {
+			// Nothing live to index (a new replica, say): an empty index to create, nothing to announce.
+			r.log.Debug("creating full-text index", "kind", kind, "reason", err.Error())
+		} else {
+			r.log.Info("rebuilding full-text index", "kind", kind, "reason", err.Error())
+		}
 		if err := os.RemoveAll(ks.path); err != nil {
 			return fmt.Errorf("remove unusable index: %w", err)
 		}
