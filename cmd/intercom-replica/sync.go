@@ -59,10 +59,19 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	if !*rf.demo {
+	// A token is needed by the process that runs the pass: this one, unless a serve (or another sync) owns the
+	// replica, whose syncer then runs it with its own configuration.
+	needToken := func() error {
+		if *rf.demo {
+			return nil
+		}
 		if err := cfg.RequireIntercomToken(); err != nil {
 			return usageError{err}
 		}
+		return nil
+	}
+	if err := needToken(); err != nil && !ownerAnswers(ctx, dir) {
+		return err
 	}
 	report := progress.NewLog(log, 10*time.Second).Event
 	if bars != nil {
@@ -73,6 +82,9 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	// (search, get, status, export and serve forward to it meanwhile), or a serve that has it open, whose
 	// syncer runs it.
 	own := func(ctx context.Context, r *index.Replica) (ownerRole, error) {
+		if err := needToken(); err != nil {
+			return ownerRole{}, err
+		}
 		role, _, err := syncingRole(cfg, *rf.demo, r, log, nil, nil, nil)
 		return role, err
 	}
@@ -80,6 +92,9 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		if bars != nil {
 			bars.Close()
+		}
+		if errors.As(err, new(usageError)) {
+			return err // the owner went away, and this process has no token to sync with
 		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("interrupted while waiting for the replica in %s: %w", dir, ctx.Err())
@@ -197,4 +212,15 @@ func (d *demoIntercom) close() {
 	defer cancel()
 	d.srv.Shutdown(ctx)
 	<-d.done
+}
+
+// ownerAnswers reports whether a process serves the replica in dir on its socket (a serve, or a sync), which would
+// run a pass asked of it.
+func ownerAnswers(ctx context.Context, dir string) bool {
+	c, err := peer.Dial(ctx, peer.SocketPath(dir))
+	if err != nil {
+		return false
+	}
+	c.Close()
+	return true
 }

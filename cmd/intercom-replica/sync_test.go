@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -151,5 +153,45 @@ func TestSync_ServesTheReplicaWhileItRuns(t *testing.T) {
 	}
 	if code, out, _ := runCmd(t, env, "status", "--config", ""); code != exitOK || !strings.Contains(out, "Open in this process") {
 		t.Errorf("status after sync: the replica is still held by someone\n%s", out)
+	}
+}
+
+// TestSync_WithoutATokenBesideAServe: the serve that owns the replica runs the pass with its own token, so a sync
+// asked for beside it needs none (a client-launched serve reads its token from a file the shell may not have).
+func TestSync_WithoutATokenBesideAServe(t *testing.T) {
+	base, token, _, _ := startFakeIntercom(t, "--conversations", "20", "--contacts", "10", "--seed", "5")
+	dir := shortDir(t)
+	withToken := map[string]string{"INTERCOM_BASE_URL": base, "INTERCOM_ACCESS_TOKEN": token, "INTERCOM_REPLICA_DATA_DIR": dir}
+	noToken := map[string]string{"INTERCOM_BASE_URL": base, "INTERCOM_REPLICA_DATA_DIR": dir}
+
+	stdin, closeStdin := io.Pipe()
+	serveErr := &syncBuffer{}
+	serve := &Main{Stdin: stdin, Stdout: io.Discard, Stderr: serveErr, Getenv: func(k string) string { return withToken[k] }}
+	served := make(chan int, 1)
+	go func() { served <- serve.Run(context.Background(), []string{"serve", "--config", ""}) }()
+	defer func() {
+		closeStdin.Close() // the end of stdin ends a stdio serve
+		if code := <-served; code != exitOK {
+			t.Errorf("serve: exit %d\n%s", code, serveErr)
+		}
+	}()
+	waitUntil(t, "the serve's first pass", 30*time.Second, func() bool {
+		return strings.Contains(serveErr.String(), `msg="sync pass finished"`)
+	})
+
+	code, out, errOut := runCmd(t, noToken, "sync", "--config", "")
+	if code != exitOK || !regexp.MustCompile(`(?m)^incremental +conversations `).MatchString(out) ||
+		!strings.Contains(errOut, "the replica is open in another process: it runs the pass") {
+		t.Errorf("sync without a token beside a serve: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// Without the serve, the same command is refused before it touches the directory.
+	other := t.TempDir()
+	code, _, errOut = runCmd(t, map[string]string{"INTERCOM_BASE_URL": base, "INTERCOM_REPLICA_DATA_DIR": other}, "sync", "--config", "")
+	if code != exitUsage || !strings.Contains(errOut, "INTERCOM_ACCESS_TOKEN") {
+		t.Errorf("sync without a token or a serve: exit %d\n%s", code, errOut)
+	}
+	if entries, _ := os.ReadDir(other); len(entries) != 0 {
+		t.Errorf("the refused sync wrote %d entries into its data directory", len(entries))
 	}
 }
