@@ -41,6 +41,18 @@ func walk(t *testing.T, r *Replica, q query.Query, limit int, between func(page 
 	}
 }
 
+// seenOnce counts the ids a walk returned, failing on the first one returned twice; what names the walk.
+func seenOnce(t *testing.T, what string, ids []string) map[string]int {
+	t.Helper()
+	seen := make(map[string]int, len(ids))
+	for _, id := range ids {
+		if seen[id]++; seen[id] > 1 {
+			t.Fatalf("%s: %s returned twice", what, id)
+		}
+	}
+	return seen
+}
+
 // TestSearch_CursorWalksWithoutGapsWhileWriting walks a 1,000-hit result in pages while new records are written
 // between pages: every original record comes exactly once, and no record twice. The second query has a text-field
 // term, so its matches come through the full-text index.
@@ -63,13 +75,7 @@ func TestSearch_CursorWalksWithoutGapsWhileWriting(t *testing.T) {
 		if total != before {
 			t.Fatalf("first page total %d, want %d", total, before)
 		}
-		seen := map[string]int{}
-		for _, id := range ids {
-			seen[id]++
-			if seen[id] > 1 {
-				t.Fatalf("%s: %s returned twice", dsl, id)
-			}
-		}
+		seen := seenOnce(t, dsl, ids)
 		for _, rec := range tinyConversations(0, 1000) {
 			if seen[rec.ID] != 1 {
 				t.Fatalf("%s: original record %s seen %d times", dsl, rec.ID, seen[rec.ID])
@@ -88,13 +94,7 @@ func TestSearch_CursorRelevance(t *testing.T) {
 		t.Fatalf("only %d hits for refund: the generator's topics changed?", all.Total)
 	}
 	ids, total := walk(t, r, q, 7, nil)
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			t.Fatalf("%s returned twice", id)
-		}
-		seen[id] = true
-	}
+	seenOnce(t, q.String(), ids)
 	if len(ids) != total || total != all.Total {
 		t.Fatalf("walked %d of %d hits", len(ids), total)
 	}
@@ -168,13 +168,7 @@ func TestSearch_CursorRelevanceTies(t *testing.T) {
 		t.Fatalf("scores differ: %v .. %v; the test needs a tie", res.Hits[0].Score, res.Hits[len(res.Hits)-1].Score)
 	}
 	ids, total := walk(t, r, q, 7, nil)
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if seen[id] {
-			t.Fatalf("%s returned twice", id)
-		}
-		seen[id] = true
-	}
+	seenOnce(t, q.String(), ids)
 	if len(ids) != 60 || total != 60 {
 		t.Fatalf("walked %d of %d", len(ids), total)
 	}
@@ -222,12 +216,7 @@ func TestSearch_CursorRelevanceWalksWhileWriting(t *testing.T) {
 	if len(afterDelete) > 0 {
 		t.Fatalf("deleted records returned after their deletion: %v", afterDelete)
 	}
-	seen := map[string]int{}
-	for _, id := range ids {
-		if seen[id]++; seen[id] > 1 {
-			t.Fatalf("%s returned twice", id)
-		}
-	}
+	seen := seenOnce(t, "walk with deletions", ids)
 	for _, rec := range tinyConversations(0, 1100) {
 		if !deleted[rec.ID] && seen[rec.ID] != 1 {
 			t.Fatalf("original record %s seen %d times (walked %d ids)", rec.ID, seen[rec.ID], len(ids))
