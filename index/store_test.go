@@ -118,6 +118,61 @@ func TestReplica_Apply_TombstonesLeaveSearch(t *testing.T) {
 	}
 }
 
+// TestReplica_Apply_DeletionOfAnIDNeverHeldWritesNothing: Intercom's 404 for an id the replica never held (a
+// made-up id looked up live, a deletion listed for a record never synced) is not a deletion the replica saw: it
+// leaves no tombstone (which get_* would report as "deleted in Intercom"), no change-log entry and no count.
+func TestReplica_Apply_DeletionOfAnIDNeverHeldWritesNothing(t *testing.T) {
+	r := mustOpen(t, "")
+	ctx := context.Background()
+	mustApply(t, r, Batch{Records: fixture(t)})
+	before, err := r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustApply(t, r, Batch{Records: []Record{
+		{Kind: query.KindConversation, ID: "123456789", Deleted: true},
+		{Kind: query.KindContact, ID: "ctc_nobody", UpdatedAt: 1740830400, Deleted: true},
+	}})
+	if res.Written != 0 || res.Deleted != 0 || res.Seq != before.StoreSeq {
+		t.Errorf("ApplyResult = %+v, want nothing written at sequence %d", res, before.StoreSeq)
+	}
+	for _, k := range []struct {
+		kind query.Kind
+		id   string
+	}{{query.KindConversation, "123456789"}, {query.KindContact, "ctc_nobody"}} {
+		if rec, err := r.Get(ctx, k.kind, k.id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Get(%s %s) = deleted %v, err %v; want ErrNotFound", k.kind, k.id, rec.Deleted, err)
+		}
+	}
+	after, err := r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.StoreSeq != before.StoreSeq { // change-log entries are written under a new sequence
+		t.Errorf("store sequence %d, want %d as before", after.StoreSeq, before.StoreSeq)
+	}
+	for _, kind := range query.Kinds() {
+		if a, b := after.Kinds[kind], before.Kinds[kind]; a.Records != b.Records || a.Deleted != b.Deleted {
+			t.Errorf("%s counts %d live, %d deleted; want %d and %d as before", kind, a.Records, a.Deleted, b.Records, b.Deleted)
+		}
+	}
+
+	// In one batch with a record that is held, only that one becomes a tombstone.
+	res = mustApply(t, r, Batch{Records: []Record{
+		{Kind: query.KindConversation, ID: "123456789", Deleted: true},
+		{Kind: query.KindConversation, ID: "1001", Deleted: true},
+	}})
+	if res.Written != 1 || res.Deleted != 1 {
+		t.Errorf("ApplyResult = %+v, want the held record's tombstone alone", res)
+	}
+	if rec, err := r.Get(ctx, query.KindConversation, "1001"); err != nil || !rec.Deleted {
+		t.Errorf("held record: deleted %v, err %v; want a tombstone", rec.Deleted, err)
+	}
+	if _, err := r.Get(ctx, query.KindConversation, "123456789"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("never-held id: %v, want ErrNotFound", err)
+	}
+}
+
 func TestReplica_Apply_InvalidRecordWritesNothing(t *testing.T) {
 	r := mustOpen(t, "")
 	good := Record{Kind: query.KindConversation, ID: "1", Raw: conversationJSON("1", 5, "open", "x")}
