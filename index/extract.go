@@ -7,7 +7,7 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/intercom-replica/intercom-replica/index/internal/plaintext"
+	"github.com/intercom-replica/intercom-replica/index/plaintext"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 

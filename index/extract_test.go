@@ -10,7 +10,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/intercom-replica/intercom-replica/index/internal/plaintext"
+	"github.com/intercom-replica/intercom-replica/index/plaintext"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 

@@ -69,7 +69,7 @@ var textSlots = map[string][2]uint64{
 
 // mappingVersion identifies the mapping and what extract puts in a document. An index built under another version
 // is rebuilt from the store at open. Bump it with any change to either.
-const mappingVersion = "7"
+const mappingVersion = "8"
 
 // ordField holds each document's record ordinal.
 const ordField = "_ord"

@@ -38,7 +38,8 @@ type Record struct {
 	SyncedAt time.Time
 	// Deleted marks a tombstone: the record no longer exists in Intercom. It stays in the store (Get returns it,
 	// with the last Raw seen when the tombstone carries none) and leaves search. A tombstone with UpdatedAt zero
-	// applies whatever the stored record's updated_at; one with a non-zero UpdatedAt obeys the staleness rule.
+	// applies whatever the stored record's updated_at; one with a non-zero UpdatedAt obeys the staleness rule. A
+	// tombstone for an id the store does not hold writes nothing.
 	Deleted bool
 	// Raw is the record's JSON exactly as Intercom sent it. Required unless Deleted.
 	Raw json.RawMessage
@@ -56,7 +57,7 @@ type Batch struct {
 // ApplyResult reports what Apply did.
 type ApplyResult struct {
 	Seq     uint64 // the store sequence of this batch (unchanged from the previous batch when nothing was written)
-	Written int    // records stored (new or newer versions, tombstones included)
+	Written int    // records stored (new or newer versions, tombstones included; not tombstones of ids never held)
 	Deleted int    // of Written, tombstones
 	Stale   int    // records skipped because the store already held a newer version
 }

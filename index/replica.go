@@ -98,20 +98,22 @@ func Open(ctx context.Context, dir string, opts Options) (*Replica, error) {
 	if err := os.MkdirAll(filepath.Join(dir, indexDir), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
 	lock, err := lockDir(dir)
 	if err != nil {
 		return nil, err
 	}
+	makePrivate(dir, log)
 	st, err := openStore(filepath.Join(dir, storeFile))
 	if err != nil {
 		_ = lock.release()
 		return nil, err
 	}
-	r := &Replica{dir: dir, log: opts.Logger, now: opts.Now, lock: lock, store: st,
+	r := &Replica{dir: dir, log: log, now: opts.Now, lock: lock, store: st,
 		kinds: map[query.Kind]*kindState{}, progress: opts.Progress, neverMerge: opts.neverMerge}
-	if r.log == nil {
-		r.log = slog.New(slog.DiscardHandler)
-	}
 	if r.now == nil {
 		r.now = time.Now
 	}

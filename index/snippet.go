@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/intercom-replica/intercom-replica/index/internal/plaintext"
+	"github.com/intercom-replica/intercom-replica/index/plaintext"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 

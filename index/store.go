@@ -206,6 +206,12 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 			p := recs[i]
 			b := tx.Bucket(recordsBucket(p.rec.Kind))
 			old := b.Get([]byte(p.rec.ID))
+			if old == nil && p.rec.Deleted {
+				// The deletion of a record the store never held (Intercom's 404 for a made-up id, a deletion listed
+				// for a record never synced) is no change to the replica: no tombstone, which get_* would report as
+				// deleted in Intercom, no change-log entry, no count.
+				continue
+			}
 			var prev envelope
 			if old != nil {
 				var err error

@@ -5,10 +5,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -118,6 +121,61 @@ func TestReplica_Apply_TombstonesLeaveSearch(t *testing.T) {
 	}
 }
 
+// TestReplica_Apply_DeletionOfAnIDNeverHeldWritesNothing: Intercom's 404 for an id the replica never held (a
+// made-up id looked up live, a deletion listed for a record never synced) is not a deletion the replica saw: it
+// leaves no tombstone (which get_* would report as "deleted in Intercom"), no change-log entry and no count.
+func TestReplica_Apply_DeletionOfAnIDNeverHeldWritesNothing(t *testing.T) {
+	r := mustOpen(t, "")
+	ctx := context.Background()
+	mustApply(t, r, Batch{Records: fixture(t)})
+	before, err := r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := mustApply(t, r, Batch{Records: []Record{
+		{Kind: query.KindConversation, ID: "123456789", Deleted: true},
+		{Kind: query.KindContact, ID: "ctc_nobody", UpdatedAt: 1740830400, Deleted: true},
+	}})
+	if res.Written != 0 || res.Deleted != 0 || res.Seq != before.StoreSeq {
+		t.Errorf("ApplyResult = %+v, want nothing written at sequence %d", res, before.StoreSeq)
+	}
+	for _, k := range []struct {
+		kind query.Kind
+		id   string
+	}{{query.KindConversation, "123456789"}, {query.KindContact, "ctc_nobody"}} {
+		if rec, err := r.Get(ctx, k.kind, k.id); !errors.Is(err, ErrNotFound) {
+			t.Errorf("Get(%s %s) = deleted %v, err %v; want ErrNotFound", k.kind, k.id, rec.Deleted, err)
+		}
+	}
+	after, err := r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.StoreSeq != before.StoreSeq { // change-log entries are written under a new sequence
+		t.Errorf("store sequence %d, want %d as before", after.StoreSeq, before.StoreSeq)
+	}
+	for _, kind := range query.Kinds() {
+		if a, b := after.Kinds[kind], before.Kinds[kind]; a.Records != b.Records || a.Deleted != b.Deleted {
+			t.Errorf("%s counts %d live, %d deleted; want %d and %d as before", kind, a.Records, a.Deleted, b.Records, b.Deleted)
+		}
+	}
+
+	// In one batch with a record that is held, only that one becomes a tombstone.
+	res = mustApply(t, r, Batch{Records: []Record{
+		{Kind: query.KindConversation, ID: "123456789", Deleted: true},
+		{Kind: query.KindConversation, ID: "1001", Deleted: true},
+	}})
+	if res.Written != 1 || res.Deleted != 1 {
+		t.Errorf("ApplyResult = %+v, want the held record's tombstone alone", res)
+	}
+	if rec, err := r.Get(ctx, query.KindConversation, "1001"); err != nil || !rec.Deleted {
+		t.Errorf("held record: deleted %v, err %v; want a tombstone", rec.Deleted, err)
+	}
+	if _, err := r.Get(ctx, query.KindConversation, "123456789"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("never-held id: %v, want ErrNotFound", err)
+	}
+}
+
 func TestReplica_Apply_InvalidRecordWritesNothing(t *testing.T) {
 	r := mustOpen(t, "")
 	good := Record{Kind: query.KindConversation, ID: "1", Raw: conversationJSON("1", 5, "open", "x")}
@@ -202,28 +260,107 @@ func TestReplica_Scan_EveryRecordInIDOrder(t *testing.T) {
 	}
 }
 
+// TestOpen_FilesArePrivate: every file the replica writes is 0600 and every directory 0700, bleve's own files
+// included (it creates index_meta.json 0666 less the umask).
 func TestOpen_FilesArePrivate(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
 	r := mustOpen(t, dir)
 	mustApply(t, r, Batch{Records: fixture(t)})
-	for _, p := range []string{storeFile, lockFile} {
-		info, err := os.Stat(filepath.Join(dir, p))
+	if err := r.Reindex(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	checkPrivate(t, dir)
+}
+
+// checkPrivate fails the test unless every file under dir is 0600 and every directory 0700.
+func checkPrivate(t *testing.T, dir string) {
+	t.Helper()
+	files := 0
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
+			return err
+		}
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		want := fs.FileMode(0o600)
+		if d.IsDir() {
+			want = 0o700
+		} else {
+			files++
+		}
+		if got := info.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %04o, want %04o", path, got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files < 4 {
+		t.Errorf("only %d files under %s", files, dir)
+	}
+}
+
+// TestOpen_MakesADataDirectoryOthersCouldReadPrivate: a data directory that exists with mode 0777 (made by hand,
+// or under umask 000) kept it, and so did an index_meta.json an older version left 0644. Open tightens what the
+// replica owns and says what it changed.
+func TestOpen_MakesADataDirectoryOthersCouldReadPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "data")
+	r := mustOpen(t, dir)
+	mustApply(t, r, Batch{Records: fixture(t)})
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	meta := filepath.Join(dir, indexDir, "conversation", "index_meta.json")
+	for path, mode := range map[string]fs.FileMode{dir: 0o777, filepath.Join(dir, indexDir): 0o755, meta: 0o644} {
+		if err := os.Chmod(path, mode); err != nil {
 			t.Fatal(err)
 		}
-		if mode := info.Mode().Perm(); mode != 0o600 {
-			t.Errorf("%s mode %o, want 600", p, mode)
+	}
+	var logs lockedBuffer
+	r = mustOpenWith(t, dir, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	checkPrivate(t, dir)
+	got := logs.String()
+	for _, want := range []string{"level=WARN", "made it private", "the directory itself 0777 → 0700", "index 0755 → 0700", "index/conversation/index_meta.json 0644 → 0600"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the log does not say %q:\n%s", want, got)
 		}
 	}
-	for _, p := range []string{".", indexDir, filepath.Join(indexDir, "conversation")} {
-		info, err := os.Stat(filepath.Join(dir, p))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if mode := info.Mode().Perm(); mode&0o077 != 0 {
-			t.Errorf("%s mode %o, want no access for group and others", p, mode)
-		}
+	// Nothing to change: nothing said.
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
 	}
+	logs.Reset()
+	mustOpenWith(t, dir, Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if strings.Contains(logs.String(), "private") {
+		t.Errorf("a private data directory was reported:\n%s", logs.String())
+	}
+}
+
+// lockedBuffer is a bytes.Buffer safe for a logger writing from several goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+func (l *lockedBuffer) Reset() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.b.Reset()
 }
 
 func TestOpen_SecondOpenIsLocked(t *testing.T) {

@@ -66,9 +66,13 @@ func createTextIndex(path string, s *schema, bulk bool) (*textIndex, error) {
 	if err != nil {
 		return nil, fmt.Errorf("create index %s: %w", path, err)
 	}
-	if err := os.Chmod(path, 0o700); err != nil {
-		_ = idx.Close()
-		return nil, err
+	// bleve creates the directory 0700 but its index_meta.json 0666 less the umask: every file of the replica is
+	// 0600. Scorch's own files (root.bolt, segments) are created 0600.
+	for p, mode := range map[string]os.FileMode{path: 0o700, filepath.Join(path, "index_meta.json"): 0o600} {
+		if err := os.Chmod(p, mode); err != nil {
+			_ = idx.Close()
+			return nil, fmt.Errorf("create index %s: %w", path, err)
+		}
 	}
 	if bulk {
 		if err := idx.Close(); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/intercom-replica/intercom-replica/index/plaintext"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
@@ -141,8 +142,8 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 	}
 	if s := c.Source; s != nil {
 		v.Source = &MessageView{
-			Type: s.Type, DeliveredAs: s.DeliveredAs, Subject: sanitizeLine(htmlToText(s.Subject)),
-			Author: personView(s.Author), Body: Sanitize(htmlToText(s.Body)), URL: Sanitize(s.URL),
+			Type: s.Type, DeliveredAs: s.DeliveredAs, Subject: sanitizeLine(plaintext.Readable(s.Subject)),
+			Author: personView(s.Author), Body: Sanitize(plaintext.Readable(s.Body)), URL: Sanitize(s.URL),
 			Attachments: attachmentViews(s.Attachments), Redacted: bool(s.Redacted),
 		}
 	}
@@ -254,7 +255,7 @@ func pageParts(parts []jsonPart, w partsWindow) ([]PartView, PartsPage) {
 			Author: personView(p.Author), Attachments: attachmentViews(p.Attachments), Redacted: bool(p.Redacted),
 		}
 		if p.Body != nil {
-			pv.Body = Sanitize(htmlToText(*p.Body))
+			pv.Body = Sanitize(plaintext.Readable(*p.Body))
 		}
 		if p.AssignedTo != nil && (p.AssignedTo.ID != "" || p.AssignedTo.Name != "") {
 			a := personView(*p.AssignedTo)

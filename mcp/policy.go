@@ -47,8 +47,8 @@ type FreshGetter interface {
 // sync, which owns the Intercom client and the rate budget; cmd wires it.
 type LiveFetcher interface {
 	// FetchLive makes one GET to Intercom for the record, applies the result to the replica, and returns the
-	// record as stored. When Intercom answers 404 it removes the record from the replica (a tombstone) and
-	// returns an error matching index.ErrNotFound. Any other error means no fresh copy could be had (Intercom
+	// record as stored. When Intercom answers 404 it removes the record from the replica (a tombstone, when the
+	// replica held it) and returns an error matching index.ErrNotFound. Any other error means no fresh copy could be had (Intercom
 	// unreachable, a 5xx, no room in the rate budget): its text is shown to the model as the reason a cached
 	// copy is stale, so it must be short and must not contain secrets.
 	FetchLive(ctx context.Context, kind query.Kind, id string) (index.Record, error)

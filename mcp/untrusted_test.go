@@ -45,32 +45,3 @@ func TestFence_BodyCannotCloseIt(t *testing.T) {
 		t.Errorf("body contains the closing fence:\n%s", got)
 	}
 }
-
-func TestHTMLToText(t *testing.T) {
-	tests := []struct {
-		name, in, want string
-	}{
-		{"plain text", "  Hello   there \n\n\n\n again ", "Hello there\n\nagain"},
-		{"paragraphs and breaks", "<p>Hi team,</p><p>The app crashes.<br>Every time.</p>", "Hi team,\n\nThe app crashes.\nEvery time."},
-		{"entities", "<p>Tom &amp; Jerry &lt;3 &quot;cheese&quot; &#8364;5&nbsp;off</p>", "Tom & Jerry <3 \"cheese\" €5 off"},
-		{"link with label", `<p>See <a href="https://example.com/help?a=1&amp;b=2">the help page</a> now.</p>`, "See the help page (https://example.com/help?a=1&b=2) now."},
-		{"link whose label is the URL", `<a href="https://x.io">https://x.io</a>`, "https://x.io"},
-		{"mailto link", `write to <a href="mailto:a@b.com">a@b.com</a>`, "write to a@b.com"},
-		{"empty link label", `<a href="https://x.io/file.pdf"></a>`, "https://x.io/file.pdf"},
-		{"javascript link dropped", `<a href="javascript:alert(1)">click</a>`, "click"},
-		{"image", `<img src="https://cdn/x.png" alt="screenshot">`, "[image: screenshot] (https://cdn/x.png)"},
-		{"list", "<p>Steps:</p><ul><li>one</li><li> two</li></ul>", "Steps:\n\n- one\n- two"},
-		{"script and style dropped", "<style>p{}</style><p>text</p><script>alert('x')</script>", "text"},
-		{"comment dropped", "a<!-- hidden -->b", "ab"},
-		{"stray less-than is text", "if a < b then <b>bold</b>", "if a < b then bold"},
-		{"unterminated tag keeps text", "price <5 dollars", "price <5 dollars"},
-		{"attribute with > inside quotes", `<a title="a>b" href="https://q">q</a>`, "q (https://q)"},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			if got := htmlToText(tc.in); got != tc.want {
-				t.Errorf("htmlToText(%q)\n got %q\nwant %q", tc.in, got, tc.want)
-			}
-		})
-	}
-}

@@ -116,10 +116,10 @@ space-separated terms, all ANDed:
 
 ` + "```" + `
 object_type:conversations state:open source_type:email
-object_type:contacts email_domain:"example.com"
+object_type:contacts email_domain:"acmeinc.co.uk"
 object_type:conversations source_body:contains:"refund" limit:20
 object_type:conversations q:"double charged" created_at:gt:2025-01-01 tag:in:vip,urgent
-object_type:contacts ca."Ticket category":billing last_seen_at:gte:30d
+object_type:conversations ca."Ticket category":billing created_at:gte:2025-06-01
 ` + "```" + `
 
 - **Terms** are ` + "`field:value`" + ` (operator ` + "`eq`" + `) or ` + "`field:operator:value`" + `. ` + "`in`" + ` and ` + "`nin`" + ` take a

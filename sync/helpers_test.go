@@ -178,9 +178,12 @@ func mirror(t testing.TB, r *index.Replica, ws *intercomtest.Workspace, s *Synce
 			}
 		}
 		var live []string
+		tombstones := 0
 		err := r.Scan(ctx, kind, func(rec index.Record) error {
 			if !rec.Deleted {
 				live = append(live, rec.ID)
+			} else {
+				tombstones++
 			}
 			return nil
 		})
@@ -198,8 +201,8 @@ func mirror(t testing.TB, r *index.Replica, ws *intercomtest.Workspace, s *Synce
 			if err != nil {
 				t.Fatal(err)
 			}
-			if st.Live != len(live) {
-				t.Errorf("%s: state counts %d live, the replica holds %d", kind, st.Live, len(live))
+			if st.Live != len(live) || st.Deleted != tombstones {
+				t.Errorf("%s: state counts %d live and %d deleted, the replica holds %d and %d", kind, st.Live, st.Deleted, len(live), tombstones)
 			}
 		}
 	}

@@ -21,10 +21,10 @@ func (s *Syncer) LiveFetcher() *LiveFetcher { return &LiveFetcher{s: s} }
 
 // FetchLive makes one GET for the record of kind and id, bounded by Options.LiveTimeout. On success the fresh record is
 // written to the replica and returned (if the replica already held a newer copy, that copy is returned). When
-// Intercom answers 404 (deleted, archived) or 410 (a merged contact), the replica gets a tombstone and the error
-// matches [index.ErrNotFound]. When the rate budget has no room right now, Fetch returns at once with an error
-// matching [ErrNoBudget]; the caller should serve its cached copy, marked stale. Other failures (Intercom
-// unreachable, 5xx after retries) are returned as they are.
+// Intercom answers 404 (deleted, archived) or 410 (a merged contact), a record the replica held becomes a tombstone
+// (one it never held, a made-up id say, leaves nothing) and the error matches [index.ErrNotFound]. When the rate
+// budget has no room right now, Fetch returns at once with an error matching [ErrNoBudget]; the caller should serve
+// its cached copy, marked stale. Other failures (Intercom unreachable, 5xx after retries) are returned as they are.
 func (l *LiveFetcher) FetchLive(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
 	s := l.s
 	if id == "" || !kind.Valid() {

@@ -73,6 +73,10 @@ func TestLiveFetcher_RefreshesTheReplica(t *testing.T) {
 	if _, err := live.FetchLive(ctx, query.KindConversation, "999999999999"); !errors.Is(err, index.ErrNotFound) {
 		t.Errorf("Fetch of an unknown conversation: %v, want ErrNotFound", err)
 	}
+	// An id the replica never held leaves nothing behind: no tombstone, no count (mirror checks the counts).
+	if rec, err := e.replica.Get(ctx, query.KindConversation, "999999999999"); !errors.Is(err, index.ErrNotFound) {
+		t.Errorf("after a 404 for an id never held: deleted %v, err %v; want ErrNotFound", rec.Deleted, err)
+	}
 	mirror(t, e.replica, ws, e.syncer)
 }
 

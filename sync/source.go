@@ -82,6 +82,8 @@ func gone(err error) bool {
 // supersedes decides whether c may replace cur (found says whether the replica holds anything) and returns the
 // record to write. The rules make every order of arrival converge:
 //
+//   - a tombstone for a record the replica does not hold is not written: Intercom's 404 for an id never synced
+//     (a made-up one, say) is "not found", not a deletion;
 //   - a newer updated_at wins; an equal one is written again (a second change within the same second keeps
 //     updated_at, so the later copy is the better one);
 //   - a tombstone replaces a live copy when its evidence is no older than the copy, or Intercom's time of the
@@ -91,10 +93,8 @@ func gone(err error) bool {
 func supersedes(c candidate, cur index.Record, found bool) (index.Record, bool) {
 	r := c.rec
 	if !found {
-		if r.Deleted {
-			r.UpdatedAt = c.eventAt
-		}
-		return r, true
+		// A deletion of a record the replica never held is no change (the replica writes nothing for it either).
+		return r, !r.Deleted
 	}
 	switch {
 	case r.Deleted && cur.Deleted:

@@ -31,7 +31,7 @@ func TestSupersedes_OrdersEvidence(t *testing.T) {
 		{"tombstone after the copy", tombstone(query.KindContact, "c", t0.Add(time.Second), 0), live(100, t0), true, true, 100},
 		{"tombstone whose evidence predates the copy", tombstone(query.KindContact, "c", t0, 0), live(100, t0.Add(time.Second)), true, false, 0},
 		{"tombstone with a deletion time after the copy's update", tombstone(query.KindContact, "c", t0, 150), live(100, t0.Add(time.Second)), true, true, 150},
-		{"tombstone of an unknown record", tombstone(query.KindContact, "c", t0, 150), index.Record{}, false, true, 150},
+		{"tombstone of a record never held (a 404 for a made-up id)", tombstone(query.KindContact, "c", t0, 150), index.Record{}, false, false, 0},
 		{"tombstone over a tombstone", tombstone(query.KindContact, "c", t0.Add(time.Hour), 0), tomb(100, t0), true, false, 0},
 		{"listed copy as old as the tombstone", candidate{rec: live(100, t0.Add(time.Hour))}, tomb(100, t0), true, false, 0},
 		{"listed copy newer than the tombstone (unarchived)", candidate{rec: live(101, t0.Add(time.Hour))}, tomb(100, t0), true, true, 101},

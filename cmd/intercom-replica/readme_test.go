@@ -158,6 +158,110 @@ func TestREADME_ExamplesRun(t *testing.T) {
 	}
 }
 
+// readmeQueriesWithoutResults are the README's example queries that are meant to show no result, with why. Every
+// other example query must find something in the demo workspace.
+var readmeQueriesWithoutResults = map[string]string{
+	"object_type:conversations stat:open": "the example of an invalid query's error, in The MCP server",
+}
+
+// TestREADME_ExampleQueriesFindSomething runs every example query of the README against the demo workspace: an
+// example that answers nothing teaches nothing (email_domain:"example.com" found no contact in the demo).
+func TestREADME_ExampleQueriesFindSomething(t *testing.T) {
+	raw, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queries := readmeQueries(t, string(raw))
+	if len(queries) < 8 {
+		t.Fatalf("only %d example queries found in the README: %v", len(queries), queries)
+	}
+	w := newReadmeWorld(t)
+	for _, q := range queries {
+		cmd := exec.Command(binary, "search", "--demo", "--json", q.query)
+		cmd.Env, cmd.Dir = w.env, w.home
+		var stdout, stderr strings.Builder
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		results := 0
+		for _, l := range strings.Split(stdout.String(), "\n") {
+			if strings.HasPrefix(l, "{") {
+				results++
+			}
+		}
+		why, meant := readmeQueriesWithoutResults[q.query]
+		switch {
+		case meant && err == nil && results > 0:
+			t.Errorf("README line %d: %s found %d results, but readmeQueriesWithoutResults says it is %s", q.line, q.query, results, why)
+		case meant:
+		case err != nil:
+			t.Errorf("README line %d: %s: %v\n%s", q.line, q.query, err, stderr.String())
+		case results == 0:
+			t.Errorf("README line %d: %s finds nothing in the demo workspace: show a query that does", q.line, q.query)
+		}
+	}
+}
+
+// readmeQuery is a query the README shows as an example.
+type readmeQuery struct {
+	line  int
+	query string
+}
+
+// readmeQueries returns every example query of the README: the lines of plain fenced blocks that are queries, what
+// shell examples pass to search (and export's --type and --query, as one query), and inline code that is a whole
+// query. The benchmark sections' queries are left out: they were measured on the synthetic benchmark data.
+func readmeQueries(t *testing.T, doc string) []readmeQuery {
+	t.Helper()
+	inBench := func(pos int) bool {
+		return strings.LastIndex(doc[:pos], "<!-- BEGIN bench-") > strings.LastIndex(doc[:pos], "<!-- END bench-")
+	}
+	var out []readmeQuery
+	add := func(pos int, q string) {
+		if !inBench(pos) {
+			out = append(out, readmeQuery{line: strings.Count(doc[:pos], "\n") + 1, query: q})
+		}
+	}
+	prose := doc
+	for _, b := range readmeBlocks(t, doc) {
+		prose = prose[:b.start] + strings.Repeat(" ", b.end-b.start) + prose[b.end:] // inline code outside blocks only
+		switch b.info {
+		case "", "text":
+			pos := b.start
+			for _, l := range strings.SplitAfter(b.body, "\n") {
+				if q := strings.TrimSpace(l); strings.HasPrefix(q, "object_type:") {
+					add(pos, q)
+				}
+				pos += len(l)
+			}
+		case "sh":
+			for _, line := range shellLines(b.body) {
+				words := shellWords(line)
+				kind, query := "", ""
+				for i, word := range words {
+					switch {
+					case slicesContains(words, "search") && strings.HasPrefix(word, "object_type:"):
+						query = word
+					case i > 0 && words[i-1] == "--type":
+						kind = word
+					case i > 0 && words[i-1] == "--query":
+						query = word
+					}
+				}
+				if query != "" && kind != "" && !strings.HasPrefix(query, "object_type:") {
+					query = "object_type:" + kind + " " + query
+				}
+				if query != "" {
+					add(b.start, query)
+				}
+			}
+		}
+	}
+	for _, m := range regexp.MustCompile("`(object_type:[^`\n]* [^`\n]*)`").FindAllStringSubmatchIndex(prose, -1) {
+		add(m[2], prose[m[2]:m[3]])
+	}
+	return out
+}
+
 // shellLines returns the commands of a shell block: comments and blank lines dropped, continuations joined.
 func shellLines(body string) []string {
 	var lines []string

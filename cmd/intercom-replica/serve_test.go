@@ -276,7 +276,8 @@ type statusDoc struct {
 		Self bool `json:"self"`
 	} `json:"owner"`
 	Kinds map[string]struct {
-		Live int `json:"live"`
+		Live    int `json:"live"`
+		Deleted int `json:"deleted"`
 	} `json:"kinds"`
 	Store struct {
 		Healthy bool `json:"index_healthy"`

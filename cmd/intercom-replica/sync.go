@@ -202,7 +202,9 @@ func startDemoIntercom(log *slog.Logger) (*demoIntercom, error) {
 		}
 	}()
 	n := ws.Counts() // what the fake lists: a few generated records are deleted or merged away
-	log.Info("serving the demo workspace", "url", d.baseURL, "conversations", n.Conversations, "contacts", n.Contacts)
+	// Nothing here is for the user to connect to: the fake's loopback port is for this process's own syncer.
+	log.Info("using the built-in demo workspace, a fake Intercom inside this process", "conversations", n.Conversations, "contacts", n.Contacts)
+	log.Debug("demo workspace's API, for this process's syncer only", "base_url", d.baseURL)
 	return d, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
+	"strings"
 )
 
 func runVersion(ctx context.Context, m *Main, args []string) error {
@@ -15,18 +16,28 @@ func runVersion(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-// versionString describes the running binary from its embedded build information: module version, VCS revision
-// and time, whether the tree was modified, and the Go version.
+// versionString describes the running binary: formatVersion of its embedded build information.
 func versionString() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
-		return "intercom-replica (unknown version: no build information)"
+		info = nil
+	}
+	return formatVersion(info)
+}
+
+// formatVersion describes a binary from its build information (nil when it has none): the module version, the
+// VCS revision and commit time, whether the tree was modified, and the Go version. go build and go install in a
+// clone of the repository record the VCS settings; go run and -buildvcs=false do not.
+func formatVersion(info *debug.BuildInfo) string {
+	if info == nil {
+		return "intercom-replica (unknown version: the binary has no build information)"
 	}
 	version := info.Main.Version
 	if version == "" {
 		version = "(devel)"
 	}
-	var rev, when, dirty string
+	var rev, when string
+	modified := false
 	for _, s := range info.Settings {
 		switch s.Key {
 		case "vcs.revision":
@@ -34,20 +45,22 @@ func versionString() string {
 		case "vcs.time":
 			when = s.Value
 		case "vcs.modified":
-			if s.Value == "true" {
-				dirty = " (modified)"
-			}
+			modified = s.Value == "true"
 		}
 	}
-	out := "intercom-replica " + version
-	if rev != "" {
-		if len(rev) > 12 {
-			rev = rev[:12]
+	var b strings.Builder
+	b.WriteString("intercom-replica " + version + ", ")
+	if rev == "" {
+		b.WriteString("(no version control information)")
+	} else {
+		b.WriteString("commit " + rev[:min(len(rev), 12)])
+		if modified {
+			b.WriteString(" (modified: uncommitted changes)")
 		}
-		out += fmt.Sprintf(" commit %s%s", rev, dirty)
+		if when != "" {
+			b.WriteString(" of " + when)
+		}
 	}
-	if when != "" {
-		out += " built from a tree of " + when
-	}
-	return out + " " + info.GoVersion
+	b.WriteString(", built with " + info.GoVersion)
+	return b.String()
 }
