@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -60,8 +62,9 @@ type HTTPOptions struct {
 	// Logger receives the transport's log; nil discards it.
 	Logger *slog.Logger
 	// Routes are more handlers served on the same listener, by path (http.ServeMux patterns), behind the Origin
-	// check but not bearer authentication or the body limit: each authenticates and bounds its own requests (the
-	// webhook receiver checks Intercom's signature). A path the server serves itself panics, as ServeMux does.
+	// check but not bearer authentication, the body limit or the Host check: each authenticates every request
+	// itself, by a proof a web page cannot make (the webhook receiver checks Intercom's signature), and bounds it.
+	// A path the server serves itself panics, as ServeMux does.
 	Routes map[string]http.Handler
 	// SessionIdleTTL is how long a Streamable HTTP session may stay idle before the server ends it; zero means
 	// DefaultSessionIdleTTL. Its client does not notice (see sessionTable).
@@ -167,7 +170,7 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTTPError(w, http.StatusNotFound, "not found; the MCP endpoint is "+PathMCP+" (Streamable HTTP) or "+PathSSE+" (legacy SSE)")
 	})
-	h.handler = newOriginPolicy(opts.AllowedOrigins, opts.Addr).middleware(mux)
+	h.handler = newOriginPolicy(opts.AllowedOrigins, opts.Addr, slices.Collect(maps.Keys(opts.Routes))).middleware(mux)
 	h.srv = &http.Server{
 		Handler:           h.handler,
 		ReadHeaderTimeout: 10 * time.Second,

@@ -20,27 +20,43 @@ type originPolicy struct {
 	// loopbackListener tells whether the server listens on a loopback address; used for a request whose
 	// connection's local address is unknown (a handler called in-process).
 	loopbackListener bool
+	// signed are the ServeMux patterns of the paths whose every request carries its own proof (the webhook's
+	// signature, made with a secret only Intercom holds), exempt from the Host rule: a rebound page cannot sign, and
+	// the tunnel or reverse proxy that Intercom's HTTPS needs in front of a loopback listener passes on the public
+	// Host.
+	signed map[string]bool
 }
 
-func newOriginPolicy(allowed []string, listen string) originPolicy {
-	p := originPolicy{allowed: make(map[string]bool, len(allowed))}
+func newOriginPolicy(allowed []string, listen string, signed []string) originPolicy {
+	p := originPolicy{allowed: make(map[string]bool, len(allowed)), signed: make(map[string]bool, len(signed))}
 	for _, o := range allowed {
 		p.allowed[normalizeOrigin(o)] = true
+	}
+	for _, pattern := range signed {
+		p.signed[pattern] = true
 	}
 	p.loopbackListener, _ = isLoopbackAddr(listen)
 	return p
 }
 
-// check returns "" when a request may be served, and otherwise why it may not, for the 403 answer. loopback tells
-// whether the request reached the server on a loopback address. The rules:
+// originRequest is what the policy looks at in a request.
+type originRequest struct {
+	loopback bool     // it reached the server on a loopback address
+	signed   bool     // its path is one whose requests carry their own proof (originPolicy.signed)
+	host     string   // its Host header
+	origins  []string // its Origin headers
+}
+
+// check returns "" when a request may be served, and otherwise why it may not, for the 403 answer. The rules:
 //   - On loopback, the Host must name this machine (localhost, 127.0.0.0/8 or [::1], any port): any other name
-//     is a page's own domain rebound to 127.0.0.1.
+//     is a page's own domain rebound to 127.0.0.1. Signed paths are exempt.
 //   - A request without an Origin header does not come from a web page (MCP clients, curl): it is served.
 //   - Every Origin must be listed in allowed or, on loopback, be a page of this machine (http or https, on
 //     localhost, 127.0.0.0/8 or [::1], any port): a page served from the same loopback origin may call the
 //     server. Anything else ("null" included) is refused.
-func (p originPolicy) check(loopback bool, host string, origins []string) string {
-	if loopback && !isLoopbackHost(host) {
+func (p originPolicy) check(r originRequest) string {
+	loopback, host, origins := r.loopback, r.host, r.origins
+	if loopback && !r.signed && !isLoopbackHost(host) {
 		return fmt.Sprintf("Host %q does not name this machine: a server listening on a loopback address answers "+
 			"only requests addressed to localhost, 127.0.0.1 or [::1] (another name is how a web page reaches it by "+
 			"DNS rebinding)", host)
@@ -57,14 +73,16 @@ func (p originPolicy) check(loopback bool, host string, origins []string) string
 	return ""
 }
 
-// middleware answers 403 to a request the policy refuses, on every path it wraps.
-func (p originPolicy) middleware(next http.Handler) http.Handler {
+// middleware answers 403 to a request the policy refuses, on every path of mux, and hands the others to mux.
+func (p originPolicy) middleware(mux *http.ServeMux) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if reason := p.check(p.arrivedOnLoopback(r.Context()), r.Host, r.Header.Values("Origin")); reason != "" {
+		_, pattern := mux.Handler(r)
+		req := originRequest{loopback: p.arrivedOnLoopback(r.Context()), signed: p.signed[pattern], host: r.Host, origins: r.Header.Values("Origin")}
+		if reason := p.check(req); reason != "" {
 			writeHTTPError(w, http.StatusForbidden, reason)
 			return
 		}
-		next.ServeHTTP(w, r)
+		mux.ServeHTTP(w, r)
 	})
 }
 
