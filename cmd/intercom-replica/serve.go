@@ -125,7 +125,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			verifier      mcp.TokenVerifier
 			intercomToken string // the demo Intercom's, when its tokens are accepted
 		)
-		if cfg.Serve.AcceptIntercomTokens {
+		if cfg.Serve.AcceptIntercomTokens && !cfg.Serve.NoAuth { // without auth, every request is served anyway
 			baseURL := cfg.Intercom.APIBaseURL()
 			if s.demo {
 				// The demo's Intercom is the fake: one of its own proves the tokens, as GET /me does for Intercom.
