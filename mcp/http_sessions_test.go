@@ -1,6 +1,7 @@
 package mcp_test
 
 import (
+	"bufio"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -142,20 +143,55 @@ func TestHTTP_SSESessionsCountTowardsTheBound(t *testing.T) {
 	w := newWorld(t)
 	clock := newClock()
 	hs := startHTTP(t, w, mcp.HTTPOptions{MaxSessions: 2, Now: clock.Now})
+
+	// The first session, raw: its stream announces the session's message endpoint, then stays open.
+	req, err := http.NewRequestWithContext(t.Context(), http.MethodGet, hs.url+mcp.PathSSE, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+testToken)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	stream := bufio.NewScanner(resp.Body)
+	var endpoint string
+	for endpoint == "" && stream.Scan() {
+		if data, ok := strings.CutPrefix(stream.Text(), "data: "); ok {
+			endpoint = data
+		}
+	}
+	if !strings.Contains(endpoint, "sessionId=") {
+		t.Fatalf("no endpoint announced: %q (%v)", endpoint, stream.Err())
+	}
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		for stream.Scan() { // keep-alive pings, until the server closes the stream
+		}
+	}()
+
 	var sessions []*sdk.ClientSession
-	for range 3 {
+	for range 2 {
+		clock.Advance(time.Second)
 		s := connectSSE(t, hs, testToken)
 		mustOK(t, s, "search", map[string]any{"query": "object_type:contacts"})
 		sessions = append(sessions, s)
-		clock.Advance(time.Second)
+	}
+	select {
+	case <-ended:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the least recently active SSE stream is still open")
 	}
 	if n := metricValue(t, hs.reg, "intercom_replica_mcp_sessions", "transport=sse"); n != 2 {
 		t.Errorf("%v live SSE sessions, want 2", n)
 	}
-	if _, err := sessions[0].CallTool(t.Context(), &sdk.CallToolParams{Name: "search", Arguments: map[string]any{"query": "object_type:contacts"}}); err == nil {
-		t.Error("the oldest SSE session still answers")
+	if resp, body := httpDo(t, http.MethodPost, hs.url+endpoint, http.Header{"Authorization": {"Bearer " + testToken}},
+		`{"jsonrpc":"2.0","id":1,"method":"ping"}`); resp.StatusCode != http.StatusBadRequest {
+		t.Errorf("a message to the ended session: %d %s", resp.StatusCode, body)
 	}
-	for _, s := range sessions[1:] {
+	for _, s := range sessions {
 		mustOK(t, s, "search", map[string]any{"query": "object_type:contacts"})
 	}
 }
