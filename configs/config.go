@@ -98,6 +98,10 @@ type Serve struct {
 	AllowedOrigins []string `yaml:"allowed_origins"`
 	// MaxBodyBytes is the largest HTTP request body accepted.
 	MaxBodyBytes int64 `yaml:"max_body_bytes"`
+	// SessionIdleTTL is how long an MCP session over Streamable HTTP may stay idle before the server ends it.
+	SessionIdleTTL time.Duration `yaml:"session_idle_ttl"`
+	// MaxSessions bounds the live MCP sessions on HTTP (Streamable HTTP and SSE together).
+	MaxSessions int `yaml:"max_sessions"`
 	// NoAuth serves HTTP without authentication; Validate refuses it on a non-loopback Listen.
 	NoAuth bool `yaml:"no_auth"`
 	// MaxStaleness is how old a replica copy may be for get_* to answer from it.
@@ -145,6 +149,8 @@ func Default() Config {
 			IntercomTokenCacheTTL: 5 * time.Minute,
 			AllowedOrigins:        []string{},
 			MaxBodyBytes:          1 << 20,
+			SessionIdleTTL:        10 * time.Minute,
+			MaxSessions:           1000,
 			MaxStaleness:          5 * time.Minute,
 			MaxParts:              50,
 		},

@@ -223,13 +223,26 @@ func settings() []setting {
 		},
 		{
 			key: "serve.allowed_origins",
-			doc: "Browser origins (scheme://host[:port]) allowed to call the HTTP endpoints. A request whose " +
-				"Origin header is not listed gets 403, which defeats DNS rebinding; requests without an Origin " +
-				"(MCP clients, curl) are unaffected.",
+			doc: "Browser origins (scheme://host[:port]) allowed to call the HTTP endpoints, besides the pages " +
+				"of this machine (localhost, 127.0.0.1 or [::1], any port) when listen is a loopback address. A " +
+				"request with any other Origin header gets 403, on every path, which keeps hostile web pages out; " +
+				"requests without an Origin (MCP clients, curl) are unaffected.",
 		},
 		{
 			key: "serve.max_body_bytes",
 			doc: "Largest HTTP request body accepted, in bytes; larger ones get 413.",
+		},
+		{
+			key: "serve.session_idle_ttl",
+			doc: "How long an MCP session over Streamable HTTP may stay idle before the server ends it and frees " +
+				"its memory (about 10 KB), from 1s to 24h. Its client does not notice: its next request is served " +
+				"all the same. Legacy SSE sessions last as long as their stream.",
+		},
+		{
+			key: "serve.max_sessions",
+			doc: "Most MCP sessions alive at once on HTTP, Streamable HTTP and SSE together, from 1 to 1000000; to " +
+				"admit another, the server ends the least recently active idle one (an SSE session's stream is " +
+				"closed). The default holds about 10 MB, far more sessions than a replica's few agents open.",
 		},
 		{
 			key: "serve.no_auth", flag: FlagNoAuth,

@@ -108,6 +108,10 @@ func (c *Config) problems() []error {
 		check("serve.allowed_origins", checkOrigin(i+1, o))
 	}
 	check("serve.max_body_bytes", positiveSize(c.Serve.MaxBodyBytes))
+	if ttl := c.Serve.SessionIdleTTL; ttl < time.Second || ttl > 24*time.Hour {
+		check("serve.session_idle_ttl", fmt.Errorf("must be from 1s to 24h, got %s", formatDuration(ttl)))
+	}
+	check("serve.max_sessions", inRange(c.Serve.MaxSessions, 1, 1_000_000, ""))
 	if c.Serve.MaxStaleness < 0 {
 		check("serve.max_staleness", fmt.Errorf("must not be negative (0 always asks Intercom), got %s", formatDuration(c.Serve.MaxStaleness)))
 	}

@@ -193,6 +193,21 @@ func TestValidate(t *testing.T) {
 			want:   `serve.max_body_bytes: must be a positive number of bytes, got -1`,
 		},
 		{
+			name:   "session TTL zero",
+			change: func(c *Config) { c.Serve.SessionIdleTTL = 0 },
+			want:   `serve.session_idle_ttl: must be from 1s to 24h, got 0s`,
+		},
+		{
+			name:   "session TTL of days",
+			change: func(c *Config) { c.Serve.SessionIdleTTL = 48 * time.Hour },
+			want:   `serve.session_idle_ttl: must be from 1s to 24h, got 48h`,
+		},
+		{
+			name:   "no sessions",
+			change: func(c *Config) { c.Serve.MaxSessions = 0 },
+			want:   `serve.max_sessions: must be from 1 to 1000000, got 0`,
+		},
+		{
 			name:   "negative staleness",
 			change: func(c *Config) { c.Serve.MaxStaleness = -time.Second },
 			want:   `serve.max_staleness: must not be negative (0 always asks Intercom), got -1s`,

@@ -51,6 +51,10 @@ type AuthOptions struct {
 	VerifyTimeout time.Duration
 	// Now is the clock of the cache; nil means time.Now.
 	Now func() time.Time
+	// TokenHint says where a client gets its token, completing the sentence "The token is ...", in what the
+	// server answers a request without an acceptable token and on the OAuth paths (a client that gets 401 tries
+	// OAuth, and prints what those answer). Empty means the local tokens of the configuration.
+	TokenHint string
 }
 
 // Principal is who an authenticated HTTP request acts for. It never holds the token itself.
@@ -104,6 +108,12 @@ func newAuthenticator(opts AuthOptions, log *slog.Logger, counts func(string)) (
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
+	if opts.TokenHint == "" {
+		opts.TokenHint = "one of the server's local tokens (serve.tokens, serve.tokens_file or INTERCOM_REPLICA_TOKENS)"
+	}
+	if opts.Intercom != nil {
+		opts.TokenHint += ", or an Intercom access token of the replicated workspace"
+	}
 	a := &authenticator{opts: opts, log: log, counts: counts, cache: make(map[[sha256.Size]byte]verdict)}
 	for i, t := range opts.Tokens {
 		if t == "" {
@@ -125,7 +135,7 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		token, ok := bearerToken(r.Header.Get("Authorization"))
 		if !ok {
 			a.counts("missing")
-			unauthorized(w, "", "a bearer token is required: send Authorization: Bearer <token>")
+			a.unauthorized(w, "", "this server needs a bearer token")
 			return
 		}
 		p, status, reason := a.check(r.Context(), token)
@@ -138,7 +148,7 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			writeHTTPError(w, http.StatusServiceUnavailable, reason)
 		default:
 			a.counts(reason)
-			unauthorized(w, "invalid_token", "the bearer token is not accepted")
+			a.unauthorized(w, "invalid_token", "the bearer token sent is not one this server accepts")
 		}
 	})
 }
@@ -262,12 +272,20 @@ func bearerToken(h string) (string, bool) {
 	return token, token != ""
 }
 
-// unauthorized answers 401 with the challenge RFC 6750 asks for; errCode is "" when no token was sent.
-func unauthorized(w http.ResponseWriter, errCode, msg string) {
+// unauthorized answers 401 with the challenge RFC 6750 asks for (errCode is "" when no token was sent: the
+// challenge then carries no error) and a body that says how to send the token and where it comes from, which
+// clients print.
+func (a *authenticator) unauthorized(w http.ResponseWriter, errCode, what string) {
 	challenge := `Bearer realm="intercom-replica"`
 	if errCode != "" {
 		challenge += `, error="` + errCode + `"`
 	}
 	w.Header().Set("WWW-Authenticate", challenge)
-	writeHTTPError(w, http.StatusUnauthorized, msg)
+	code := errCode
+	if code == "" {
+		code = "invalid_request"
+	}
+	writeJSON(w, http.StatusUnauthorized, oauthError{Error: code, Description: what + `: send the header ` +
+		`"Authorization: Bearer <token>" (mcp-remote: --header "Authorization: Bearer <token>"). The token is ` +
+		a.opts.TokenHint + "."})
 }

@@ -8,9 +8,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,9 +42,10 @@ type HTTPOptions struct {
 	// Auth configures bearer authentication (see AuthOptions). Running without it needs Auth.NoAuth and a
 	// loopback Addr.
 	Auth AuthOptions
-	// AllowedOrigins lists the browser origins ("https://app.example.com", lower case, no trailing slash) whose
-	// requests are served. A request with any other Origin header gets 403, which defeats DNS rebinding and
-	// cross-site requests; requests without an Origin (every non-browser client) are unaffected.
+	// AllowedOrigins lists the browser origins ("https://app.example.com") whose requests are served, besides the
+	// pages of this machine when the server is reached on a loopback address. A request with any other Origin
+	// header gets 403, which defeats DNS rebinding and cross-site requests; requests without an Origin (every
+	// non-browser client) are unaffected. See originPolicy for the whole rule, Host included.
 	AllowedOrigins []string
 	// MaxBodyBytes bounds a request body; larger requests get 413. Zero means 1 MiB.
 	MaxBodyBytes int64
@@ -59,9 +62,18 @@ type HTTPOptions struct {
 	// Logger receives the transport's log; nil discards it.
 	Logger *slog.Logger
 	// Routes are more handlers served on the same listener, by path (http.ServeMux patterns), behind the Origin
-	// check but not bearer authentication or the body limit: each authenticates and bounds its own requests (the
-	// webhook receiver checks Intercom's signature). A path the server serves itself panics, as ServeMux does.
+	// check but not bearer authentication, the body limit or the Host check: each authenticates every request
+	// itself, by a proof a web page cannot make (the webhook receiver checks Intercom's signature), and bounds it.
+	// A path the server serves itself panics, as ServeMux does.
 	Routes map[string]http.Handler
+	// SessionIdleTTL is how long a Streamable HTTP session may stay idle before the server ends it; zero means
+	// DefaultSessionIdleTTL. Its client does not notice (see sessionTable).
+	SessionIdleTTL time.Duration
+	// MaxSessions bounds the live MCP sessions, Streamable HTTP and SSE together; the least recently active idle
+	// one is ended to admit another. Zero means DefaultMaxSessions.
+	MaxSessions int
+	// Now is the clock of session expiry; nil means time.Now.
+	Now func() time.Time
 }
 
 // HTTPServer serves one MCP server over HTTP: Streamable HTTP at /mcp, the legacy SSE transport at /sse and
@@ -72,6 +84,7 @@ type HTTPServer struct {
 	handler    http.Handler
 	streamable *server.StreamableHTTPServer
 	sse        *server.SSEServer
+	sessions   *sessionTable
 	srv        *http.Server
 
 	mu sync.Mutex
@@ -89,6 +102,15 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 	}
 	if opts.ShutdownTimeout <= 0 {
 		opts.ShutdownTimeout = 10 * time.Second
+	}
+	if opts.SessionIdleTTL <= 0 {
+		opts.SessionIdleTTL = DefaultSessionIdleTTL
+	}
+	if opts.MaxSessions <= 0 {
+		opts.MaxSessions = DefaultMaxSessions
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
 	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
@@ -111,26 +133,32 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 		return nil, err
 	}
 	h := &HTTPServer{opts: opts, log: log}
-	// No WithSessionIdleTTL: it starts a sweeper goroutine at construction that only Shutdown stops, and our
-	// sessions keep no per-session state for it to sweep (no session tools, resources or log levels).
+	// Sessions are bounded by h.sessions (sessions.go), not mcp-go's WithSessionIdleTTL.
 	h.streamable = server.NewStreamableHTTPServer(s, server.WithStreamableHTTPLogger(log))
+	h.sessions = newSessionTable(opts.SessionIdleTTL, opts.MaxSessions, opts.Now, log,
+		func(id string) { endStreamableSession(h.streamable, id) })
+	for _, c := range h.sessions.collectors() {
+		if err := opts.Registry.Register(c); err != nil {
+			return nil, fmt.Errorf("register session metrics: %w", err)
+		}
+	}
 	// The SSE server builds the message endpoint URL it announces from these paths; they must match where the
 	// handler is mounted below (mcp-go cannot know).
 	h.sse = server.NewSSEServer(s,
 		server.WithSSEEndpoint(PathSSE),
 		server.WithMessageEndpoint(PathMessage),
 		server.WithKeepAliveInterval(25*time.Second),
+		server.WithSessionIDGenerator(h.sessions.sseSessionID),
 	)
 
-	mcpMux := http.NewServeMux()
-	mcpMux.Handle(PathMCP, h.streamable)
-	mcpMux.Handle(PathSSE, h.sse)
-	mcpMux.Handle(PathMessage, h.sse)
-
 	mux := http.NewServeMux()
-	mux.Handle(PathMCP, auth.middleware(limitBody(opts.MaxBodyBytes, mcpMux)))
-	mux.Handle(PathSSE, auth.middleware(limitBody(opts.MaxBodyBytes, mcpMux)))
-	mux.Handle(PathMessage, auth.middleware(limitBody(opts.MaxBodyBytes, mcpMux)))
+	mux.Handle(PathMCP, auth.middleware(limitBody(opts.MaxBodyBytes, h.sessions.streamable(h.streamable))))
+	mux.Handle(PathSSE, auth.middleware(h.sessions.sseStream(h.sse)))
+	mux.Handle(PathMessage, auth.middleware(limitBody(opts.MaxBodyBytes, h.sessions.sseMessage(h.sse))))
+	oauth := noOAuth{hint: auth.opts.TokenHint}
+	for _, path := range append(oauthMetadataPaths(), oauthEndpointPaths()...) {
+		mux.Handle(path, oauth)
+	}
 	mux.HandleFunc(PathHealth, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
 	})
@@ -142,7 +170,7 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTTPError(w, http.StatusNotFound, "not found; the MCP endpoint is "+PathMCP+" (Streamable HTTP) or "+PathSSE+" (legacy SSE)")
 	})
-	h.handler = checkOrigin(opts.AllowedOrigins, mux)
+	h.handler = newOriginPolicy(opts.AllowedOrigins, opts.Addr, slices.Collect(maps.Keys(opts.Routes))).middleware(mux)
 	h.srv = &http.Server{
 		Handler:           h.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -183,6 +211,9 @@ func (h *HTTPServer) Run(ctx context.Context) error {
 	h.log.Info("serving MCP over HTTP", "addr", h.ln.Addr().String(), "streamable", PathMCP, "sse", PathSSE)
 	errc := make(chan error, 1)
 	go func() { errc <- h.srv.Serve(h.ln) }()
+	sweepCtx, stopSweep := context.WithCancel(ctx)
+	defer stopSweep()
+	go h.sessions.run(sweepCtx)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve http: %w", err)
@@ -216,27 +247,9 @@ func (h *HTTPServer) serveReady(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 }
 
-// checkOrigin answers 403 to a request whose Origin header is not in allowed. mcp-go checks only the Host header
-// (and only on loopback); a browser on a hostile page sends its own Origin, which is what this catches.
-func checkOrigin(allowed []string, next http.Handler) http.Handler {
-	set := make(map[string]bool, len(allowed))
-	for _, o := range allowed {
-		set[strings.TrimRight(strings.ToLower(strings.TrimSpace(o)), "/")] = true
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		origins := r.Header.Values("Origin")
-		for _, o := range origins {
-			if !set[strings.ToLower(o)] {
-				writeHTTPError(w, http.StatusForbidden, "origin not allowed: add it to the server's allowed origins to serve browser clients from it")
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
 // limitBody answers 413 to a request whose body is larger than max, and otherwise hands next the body read into
-// memory (mcp-go reads it whole anyway, and would otherwise turn a too-large body into a JSON-RPC parse error).
+// memory (mcp-go reads it whole anyway, and would otherwise turn a too-large body into a JSON-RPC parse error). A
+// JSON-RPC batch gets its own answer (see batchRefusal), which mcp-go would call invalid JSON.
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody || r.Method == http.MethodGet || r.Method == http.MethodHead {
@@ -257,6 +270,10 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			writeHTTPError(w, http.StatusBadRequest, "could not read the request body")
 			return
 		}
+		if isBatch(body) {
+			writeJSON(w, http.StatusBadRequest, batchRefusal())
+			return
+		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		next.ServeHTTP(w, r)
@@ -267,11 +284,15 @@ func writeHTTPError(w http.ResponseWriter, status int, msg string) {
 	writeJSON(w, status, map[string]string{"error": msg})
 }
 
+// writeJSON answers v as JSON. Messages are written as they read ("<token>", not "\u003ctoken\u003e"): clients
+// print the raw body, and nosniff keeps a browser from taking it for HTML.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
 }
 
 // isLoopbackAddr reports whether the host of addr (host:port) is a loopback address or "localhost". An empty

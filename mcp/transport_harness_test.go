@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,6 +32,32 @@ func startHTTP(t *testing.T, w *world, opts mcp.HTTPOptions) *httpServer {
 // startHTTPWith is startHTTP with the given tool options.
 func startHTTPWith(t *testing.T, w *world, to mcp.ToolOptions, opts mcp.HTTPOptions) *httpServer {
 	t.Helper()
+	h, reg := newHTTP(t, w, to, opts)
+	addr, err := h.Listen()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	hs := &httpServer{url: "http://" + addr.String(), srv: h, stop: cancel, done: make(chan error, 1), reg: reg}
+	go func() { hs.done <- h.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-hs.done:
+			if err != nil {
+				t.Errorf("http server shut down with %v", err)
+			}
+		case <-time.After(15 * time.Second):
+			t.Error("http server did not shut down")
+		}
+	})
+	return hs
+}
+
+// newHTTP builds the real HTTP transport over the world's tools as startHTTPWith does, without serving it: its
+// Handler serves requests in-process.
+func newHTTP(t *testing.T, w *world, to mcp.ToolOptions, opts mcp.HTTPOptions) (*mcp.HTTPServer, *prometheus.Registry) {
+	t.Helper()
 	reg := prometheus.NewRegistry()
 	m, err := mcp.NewMetrics(reg, w.replica, to)
 	if err != nil {
@@ -52,25 +79,7 @@ func startHTTPWith(t *testing.T, w *world, to mcp.ToolOptions, opts mcp.HTTPOpti
 	if err != nil {
 		t.Fatalf("NewHTTPServer: %v", err)
 	}
-	addr, err := h.Listen()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	hs := &httpServer{url: "http://" + addr.String(), srv: h, stop: cancel, done: make(chan error, 1), reg: reg}
-	go func() { hs.done <- h.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-hs.done:
-			if err != nil {
-				t.Errorf("http server shut down with %v", err)
-			}
-		case <-time.After(15 * time.Second):
-			t.Error("http server did not shut down")
-		}
-	})
-	return hs
+	return h, reg
 }
 
 // connect opens a client session with the independent go-sdk client over transport, closed at the end of the test.
@@ -148,18 +157,37 @@ func (p *protocolOnly) Write(b []byte) (int, error) {
 
 func httpGet(t *testing.T, url string, header http.Header) (*http.Response, string) {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodGet, url, nil)
+	return httpDo(t, http.MethodGet, url, header, "")
+}
+
+// httpDo sends one request and returns the response with its body, read whole (for a stream, what arrives within a
+// second: the body of an event stream never ends). A "Host" in header becomes the request's Host.
+func httpDo(t *testing.T, method, url string, header http.Header, body string) (*http.Response, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, method, url, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for k, v := range header {
 		req.Header[k] = v
 	}
+	if h := header.Get("Host"); h != "" {
+		req.Host = h
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Accept", "application/json, text/event-stream")
+	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "text/event-stream") {
+		time.AfterFunc(time.Second, cancel)
+	}
 	b, _ := io.ReadAll(resp.Body)
 	return resp, string(b)
 }

@@ -1,9 +1,12 @@
 package mcp_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -254,6 +257,8 @@ func TestHTTP_HealthReadinessMetrics(t *testing.T) {
 		`intercom_replica_mcp_tool_call_duration_seconds_count{tool="search"} 2`,
 		`intercom_replica_http_auth_failures_total{reason="unknown_token"} 1`,
 		`intercom_replica_replica_lag_seconds 60`,
+		`intercom_replica_mcp_sessions{transport="sse"} 0`,
+		`intercom_replica_mcp_sessions_ended_total{reason="limit"} 0`,
 	} {
 		if !strings.Contains(metrics, want) {
 			t.Errorf("metrics lack %q:\n%s", want, metrics)
@@ -285,5 +290,204 @@ func TestHTTP_ShutdownEndsOpenSessions(t *testing.T) {
 	hs.done <- nil // the cleanup registered by startHTTP waits for Run's result too
 	if _, err := http.Get(hs.url + mcp.PathHealth); err == nil {
 		t.Error("still serving after shutdown")
+	}
+}
+
+// everyPath is one request to each path the HTTP listener serves, and what a request that passes the Host and
+// Origin checks gets there (with testToken where a token is needed).
+var everyPath = []struct {
+	method, path, body string
+	status             int
+	signed             bool // a route that checks its own proof (a webhook): exempt from the Host rule
+}{
+	{http.MethodPost, mcp.PathMCP, initializeBody, http.StatusOK, false},
+	{http.MethodGet, mcp.PathSSE, "", http.StatusOK, false},
+	{http.MethodPost, mcp.PathMessage + "?sessionId=none", `{"jsonrpc":"2.0","id":1,"method":"ping"}`, http.StatusBadRequest, false},
+	{http.MethodGet, mcp.PathHealth, "", http.StatusOK, false},
+	{http.MethodGet, mcp.PathReady, "", http.StatusOK, false},
+	{http.MethodGet, mcp.PathMetrics, "", http.StatusOK, false},
+	{http.MethodGet, "/.well-known/oauth-protected-resource/mcp", "", http.StatusNotFound, false},
+	{http.MethodPost, "/register", `{"redirect_uris":["http://localhost:1/cb"]}`, http.StatusBadRequest, false},
+	{http.MethodGet, "/hooks/test", "", http.StatusTeapot, true},
+	{http.MethodGet, "/nothing-here", "", http.StatusNotFound, false},
+}
+
+const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}`
+
+// TestHTTP_HostAndOriginOnEveryPath: on a loopback listener every path applies the same rules: a Host that does not
+// name this machine (DNS rebinding) and a foreign page's Origin get 403; pages of this machine are served. A signed
+// route (the webhook) is exempt from the Host rule: a rebound page cannot sign, and the tunnel in front of it passes
+// the public Host.
+func TestHTTP_HostAndOriginOnEveryPath(t *testing.T) {
+	w := newWorld(t)
+	hs := startHTTP(t, w, mcp.HTTPOptions{Routes: map[string]http.Handler{"/hooks/test": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+	})}})
+	port := hs.url[strings.LastIndex(hs.url, ":")+1:]
+	cases := []struct {
+		name, host, origin string
+		refused            bool
+		hostOnly           bool // refused for the Host alone
+	}{
+		{"no Origin", "", "", false, false},
+		{"page on localhost, Host localhost (the conformance check)", "localhost:" + port, "http://localhost:" + port, false, false},
+		{"page on 127.0.0.1", "", "http://127.0.0.1:" + port, false, false},
+		{"page on [::1]", "[::1]:" + port, "http://[::1]:" + port, false, false},
+		{"page on another local port", "", "http://localhost:5173", false, false},
+		{"rebound name (DNS rebinding)", "evil.example.com:" + port, "http://evil.example.com:" + port, true, false},
+		{"rebound name, no Origin", "evil.example.com", "", true, true},
+		{"foreign page", "", "https://evil.example.net", true, false},
+		{"opaque page", "", "null", true, false},
+	}
+	for _, p := range everyPath {
+		for _, c := range cases {
+			h := http.Header{"Authorization": {"Bearer " + testToken}}
+			if c.host != "" {
+				h.Set("Host", c.host)
+			}
+			if c.origin != "" {
+				h.Set("Origin", c.origin)
+			}
+			resp, body := httpDo(t, p.method, hs.url+p.path, h, p.body)
+			refused := c.refused && !(c.hostOnly && p.signed)
+			switch {
+			case refused && resp.StatusCode != http.StatusForbidden:
+				t.Errorf("%s %s, %s: %d, want 403", p.method, p.path, c.name, resp.StatusCode)
+			case refused && !strings.Contains(body, "serve.allowed_origins") && !strings.Contains(body, "DNS rebinding"):
+				t.Errorf("%s %s, %s: the 403 does not say why: %s", p.method, p.path, c.name, body)
+			case !refused && resp.StatusCode != p.status:
+				t.Errorf("%s %s, %s: %d, want %d: %.300s", p.method, p.path, c.name, resp.StatusCode, p.status, body)
+			}
+		}
+	}
+}
+
+// TestHTTP_UnauthorizedSaysHowToPassTheToken: the 401 keeps its challenge and tells a person reading a client's
+// error how to send the token and where it comes from.
+func TestHTTP_UnauthorizedSaysHowToPassTheToken(t *testing.T) {
+	w := newWorld(t)
+	const hint = "printed by serve --demo when it started"
+	hs := startHTTP(t, w, mcp.HTTPOptions{Auth: mcp.AuthOptions{Tokens: []string{testToken}, TokenHint: hint}})
+	for _, tc := range []struct {
+		name, method, path, auth, challenge, code string
+	}{
+		{"no token", http.MethodPost, mcp.PathMCP, "", `Bearer realm="intercom-replica"`, "invalid_request"},
+		{"wrong token", http.MethodPost, mcp.PathMCP, "Bearer wrong-token", `Bearer realm="intercom-replica", error="invalid_token"`, "invalid_token"},
+		{"SSE, no token", http.MethodGet, mcp.PathSSE, "", `Bearer realm="intercom-replica"`, "invalid_request"},
+	} {
+		h := http.Header{}
+		if tc.auth != "" {
+			h.Set("Authorization", tc.auth)
+		}
+		body := initializeBody
+		if tc.method == http.MethodGet {
+			body = ""
+		}
+		resp, got := httpDo(t, tc.method, hs.url+tc.path, h, body)
+		e := oauthErrorOf(t, got)
+		if resp.StatusCode != http.StatusUnauthorized || resp.Header.Get("WWW-Authenticate") != tc.challenge || e.Error != tc.code ||
+			!strings.Contains(e.Description, `--header "Authorization: Bearer <token>"`) || !strings.Contains(e.Description, "The token is "+hint+".") {
+			t.Errorf("%s: %d %q %s", tc.name, resp.StatusCode, resp.Header.Get("WWW-Authenticate"), got)
+		}
+	}
+}
+
+// TestHTTP_OAuthPathsSayHowToPassTheToken: a client that gets 401 tries OAuth (metadata discovery, then dynamic
+// client registration) and prints what the server answered when that fails; every OAuth path answers an OAuth
+// error that says how to connect with a token instead.
+func TestHTTP_OAuthPathsSayHowToPassTheToken(t *testing.T) {
+	w := newWorld(t)
+	hs := startHTTP(t, w, mcp.HTTPOptions{Auth: mcp.AuthOptions{Tokens: []string{testToken}, TokenHint: "in the file demo-token"}})
+	for _, tc := range []struct {
+		method, path, body string
+		status             int
+	}{
+		{http.MethodGet, "/.well-known/oauth-protected-resource/mcp", "", http.StatusNotFound},
+		{http.MethodGet, "/.well-known/oauth-protected-resource", "", http.StatusNotFound},
+		{http.MethodGet, "/.well-known/oauth-authorization-server", "", http.StatusNotFound},
+		{http.MethodGet, "/.well-known/oauth-authorization-server/mcp", "", http.StatusNotFound},
+		{http.MethodGet, "/.well-known/openid-configuration", "", http.StatusNotFound},
+		{http.MethodGet, "/.well-known/openid-configuration/mcp", "", http.StatusNotFound},
+		{http.MethodGet, "/mcp/.well-known/openid-configuration", "", http.StatusNotFound},
+		{http.MethodPost, "/register", `{"redirect_uris":["http://localhost:1/oauth/callback"],"client_name":"MCP CLI Proxy"}`, http.StatusBadRequest},
+		{http.MethodGet, "/authorize?response_type=code&client_id=x", "", http.StatusBadRequest},
+		{http.MethodPost, "/token", `{}`, http.StatusBadRequest},
+	} {
+		resp, got := httpDo(t, tc.method, hs.url+tc.path, nil, tc.body)
+		e := oauthErrorOf(t, got)
+		if resp.StatusCode != tc.status || e.Error != "access_denied" ||
+			!strings.Contains(e.Description, `npx -y mcp-remote `+hs.url+`/mcp --header "Authorization: Bearer <token>"`) ||
+			!strings.Contains(e.Description, "The token is in the file demo-token.") {
+			t.Errorf("%s %s: %d %s", tc.method, tc.path, resp.StatusCode, got)
+		}
+	}
+}
+
+// oauthErrorOf decodes an OAuth error response (RFC 6749 section 5.2). Clients print the body as it is, so what it
+// says must be readable there too: not escaped for HTML.
+func oauthErrorOf(t *testing.T, body string) (e struct {
+	Error       string `json:"error"`
+	Description string `json:"error_description"`
+}) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(body), &e); err != nil {
+		t.Fatalf("not an OAuth error: %v: %s", err, body)
+	}
+	if !strings.Contains(body, "<token>") {
+		t.Errorf("the body does not read <token> as it is: %s", body)
+	}
+	return e
+}
+
+// TestHTTP_BatchRefused: a JSON-RPC batch is answered with an error saying batches are not supported, on both
+// HTTP message endpoints.
+func TestHTTP_BatchRefused(t *testing.T) {
+	w := newWorld(t)
+	hs := startHTTP(t, w, mcp.HTTPOptions{})
+	batch := ` [{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"ping"}]`
+	for _, path := range []string{mcp.PathMCP, mcp.PathMessage + "?sessionId=x"} {
+		resp, got := httpDo(t, http.MethodPost, hs.url+path, http.Header{"Authorization": {"Bearer " + testToken}}, batch)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(got, `"code":-32600`) || !strings.Contains(got, `"id":null`) ||
+			!strings.Contains(got, "JSON-RPC batches are not supported") {
+			t.Errorf("batch to %s: %d %s", path, resp.StatusCode, got)
+		}
+	}
+}
+
+// TestStdio_BatchRefused: over stdio too, and the session goes on.
+func TestStdio_BatchRefused(t *testing.T) {
+	w := newWorld(t)
+	s := mcp.NewServer(w.deps(), mcp.Options{Version: "test", Tools: w.toolOptions()})
+	clientR, serverW := io.Pipe()
+	serverR, clientW := io.Pipe()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- mcp.ServeStdio(ctx, s, serverR, &protocolOnly{t: t, w: serverW}, w.log) }()
+	defer func() {
+		cancel()
+		clientW.Close()
+		if err := <-done; err != nil {
+			t.Errorf("ServeStdio: %v", err)
+		}
+		serverW.Close()
+	}()
+	lines := bufio.NewScanner(clientR)
+	exchange := func(line string) string {
+		t.Helper()
+		if _, err := io.WriteString(clientW, line+"\n"); err != nil {
+			t.Fatal(err)
+		}
+		if !lines.Scan() {
+			t.Fatalf("no answer to %s: %v", line, lines.Err())
+		}
+		return lines.Text()
+	}
+	exchange(initializeBody)
+	got := exchange(`[{"jsonrpc":"2.0","id":2,"method":"ping"},{"jsonrpc":"2.0","id":3,"method":"ping"}]`)
+	if !strings.Contains(got, `"code":-32600`) || !strings.Contains(got, `"id":null`) || !strings.Contains(got, "JSON-RPC batches are not supported") {
+		t.Errorf("batch: %s", got)
+	}
+	if got := exchange(`{"jsonrpc":"2.0","id":4,"method":"ping"}`); got != `{"jsonrpc":"2.0","id":4,"result":{}}` {
+		t.Errorf("ping after the batch: %s", got)
 	}
 }

@@ -136,31 +136,56 @@ func demoSummary(ctx context.Context, r interface {
 		st.Kinds[query.KindConversation].Records, st.Kinds[query.KindContact].Records, dir)
 }
 
-// printDemoHTTP tells a person how to connect an MCP client to the demo over HTTP.
-func printDemoHTTP(w io.Writer, summary, baseURL, token string) {
-	endpoint := baseURL + "/mcp"
+// demoHTTPBanner tells a person how to connect an MCP client to the demo over HTTP.
+type demoHTTPBanner struct {
+	summary, baseURL string
+	token            string // the bearer token; empty without authentication (--no-auth)
+	intercomToken    string // the demo Intercom's access token, when serve.accept_intercom_tokens is on
+}
+
+func (b demoHTTPBanner) print(w io.Writer) {
+	endpoint := b.baseURL + "/mcp"
+	var auth, claude, remote, config string
+	if b.token == "" {
+		auth = "Authentication: none (--no-auth): any program on this machine can read the demo workspace\n"
+		claude = "claude mcp add --transport http intercom-demo " + endpoint
+		remote = "npx -y mcp-remote " + endpoint
+		config = `{"mcpServers":{"intercom-demo":{"command":"npx","args":["-y","mcp-remote","` + endpoint + `"]}}}`
+	} else {
+		header := `"Authorization: Bearer ` + b.token + `"`
+		auth = "Bearer token:  " + b.token + "\n"
+		claude = "claude mcp add --transport http --header " + header + " -- intercom-demo " + endpoint
+		remote = "npx -y mcp-remote " + endpoint + " --header " + header
+		config = `{"mcpServers":{"intercom-demo":{"command":"npx","args":["-y","mcp-remote","` + endpoint +
+			`","--header","Authorization:${AUTH_HEADER}"],"env":{"AUTH_HEADER":"Bearer ` + b.token + `"}}}}`
+	}
+	if b.intercomToken != "" {
+		auth += "Intercom token: " + b.intercomToken + "  (the demo Intercom's access token, accepted too: serve.accept_intercom_tokens is on)\n"
+	}
 	fmt.Fprintf(w, `%s
 
 MCP endpoint:  %s  (Streamable HTTP; legacy SSE at %s/sse)
-Bearer token:  %s
-
+%s
 Connect a client:
-  Claude Code:  claude mcp add --transport http --header "Authorization: Bearer %s" -- intercom-demo %s
-  mcp-remote:   npx -y mcp-remote %s --header "Authorization: Bearer %s"
-  JSON config:  {"mcpServers":{"intercom-demo":{"command":"npx","args":["-y","mcp-remote","%s","--header","Authorization:${AUTH_HEADER}"],"env":{"AUTH_HEADER":"Bearer %s"}}}}
+  Claude Code:  %s
+  mcp-remote:   %s
+  JSON config:  %s
 
 Serving until interrupted (Ctrl-C).
-`, summary, endpoint, baseURL, token, token, endpoint, endpoint, token, endpoint, token)
+`, b.summary, endpoint, b.baseURL, auth, claude, remote, config)
 }
 
-// printDemoStdio tells a person how an MCP client starts the demo over stdio.
-func printDemoStdio(w io.Writer, summary, command string) {
+// printDemoStdio tells a person how an MCP client starts the demo over stdio, why it serves stdio (why), and how to
+// serve HTTP instead: started from a script, nohup or CI, it would otherwise serve stdio and stop at the end of its
+// input without a word.
+func printDemoStdio(w io.Writer, summary, why, command string) {
 	fmt.Fprintf(w, `%s
-Serving MCP over stdio: an MCP client starts this command and speaks JSON-RPC on its stdin and stdout. Add it to
-a client (see configs/clients/), or run it on a terminal without --transport to serve over HTTP:
+Serving MCP over stdio (%s): JSON-RPC on stdin and stdout; it stops at the end of its input.
+To serve over HTTP instead (from a script, nohup or CI), add --transport http.
+To add it to an MCP client (see configs/clients/):
   Claude Code:  claude mcp add intercom-demo -- %s serve --demo
   JSON config:  {"mcpServers":{"intercom-demo":{"command":"%s","args":["serve","--demo"]}}}
-`, summary, command, command)
+`, summary, why, command, command)
 }
 
 // selfCommand is how a client configuration should name this program: its absolute path, or plain

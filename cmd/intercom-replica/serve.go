@@ -69,6 +69,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	for _, t := range cfg.Serve.Tokens {
 		tokens = append(tokens, t.Reveal())
 	}
+	var tokenHint string // where a client's token comes from, for the server's answers without one; "" the default
 	if transport == "http" {
 		if s.demo && len(tokens) == 0 && !cfg.Serve.NoAuth {
 			t, err := demoToken(dir)
@@ -76,6 +77,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 				return err
 			}
 			tokens = []string{t}
+			tokenHint = "the one serve --demo printed when it started, kept in the file " + demoTokenFile + " of the demo data directory"
 		} else if err := cfg.RequireHTTPAuth(); err != nil {
 			return usageError{err}
 		}
@@ -119,9 +121,23 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	var serveTransport func(ctx context.Context) error
 	switch transport {
 	case "http":
-		var verifier mcp.TokenVerifier
-		if cfg.Serve.AcceptIntercomTokens && !s.demo {
-			verifier = tokenVerifier{baseURL: cfg.Intercom.APIBaseURL(), version: cfg.Intercom.APIVersion, http: &http.Client{Timeout: cfg.Intercom.RequestTimeout}}
+		var (
+			verifier      mcp.TokenVerifier
+			intercomToken string // the demo Intercom's, when its tokens are accepted
+		)
+		if cfg.Serve.AcceptIntercomTokens && !cfg.Serve.NoAuth { // without auth, every request is served anyway
+			baseURL := cfg.Intercom.APIBaseURL()
+			if s.demo {
+				// The demo's Intercom is the fake: one of its own proves the tokens, as GET /me does for Intercom.
+				d, err := startDemoIntercom(log.With("for", "verifying Intercom tokens (serve.accept_intercom_tokens)"))
+				if err != nil {
+					acc.Close()
+					return err
+				}
+				defer d.close()
+				baseURL, intercomToken = d.baseURL, d.token
+			}
+			verifier = tokenVerifier{baseURL: baseURL, version: cfg.Intercom.APIVersion, http: &http.Client{Timeout: cfg.Intercom.RequestTimeout}}
 		}
 		routes := map[string]http.Handler{}
 		if cfg.Sync.Webhooks.Enabled {
@@ -135,9 +151,12 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 				Intercom:  verifier,
 				Workspace: mcp.WorkspaceOf(acc, syncStateOf),
 				CacheTTL:  cfg.Serve.IntercomTokenCacheTTL,
+				TokenHint: tokenHint,
 			},
 			AllowedOrigins: cfg.Serve.AllowedOrigins,
 			MaxBodyBytes:   cfg.Serve.MaxBodyBytes,
+			SessionIdleTTL: cfg.Serve.SessionIdleTTL,
+			MaxSessions:    cfg.Serve.MaxSessions,
 			Registry:       s.registry,
 			Metrics:        s.metrics,
 			Ready:          replicaReady(acc),
@@ -154,17 +173,31 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			return fmt.Errorf("%w (another program uses it? choose another address with --listen 127.0.0.1:PORT)", err)
 		}
 		if s.demo {
-			printDemoHTTP(m.Stdout, demoSummary(ctx, acc, dir), "http://"+addr.String(), tokens[0])
+			banner := demoHTTPBanner{summary: demoSummary(ctx, acc, dir), baseURL: "http://" + addr.String(), intercomToken: intercomToken}
+			if len(tokens) > 0 {
+				banner.token = tokens[0]
+			}
+			banner.print(m.Stdout)
 		}
 		serveTransport = hs.Run
 	default:
 		if s.demo {
-			printDemoStdio(m.Stderr, demoSummary(ctx, acc, dir), selfCommand())
+			why := "stdin is not a terminal, as when an MCP client starts it"
+			if src := cfg.Source("serve.transport"); src != "default" {
+				why = "serve.transport is stdio, from " + src
+			}
+			printDemoStdio(m.Stderr, demoSummary(ctx, acc, dir), why, selfCommand())
 		} else if m.stdinIsTerminal() {
 			log.Info("serving MCP over stdio: an MCP client normally starts this command itself (see configs/clients/); " +
 				"--transport http serves it over HTTP")
 		}
-		serveTransport = func(ctx context.Context) error { return mcp.ServeStdio(ctx, srv, m.Stdin, m.Stdout, log) }
+		serveTransport = func(ctx context.Context) error {
+			err := mcp.ServeStdio(ctx, srv, m.Stdin, m.Stdout, log)
+			if err == nil && ctx.Err() == nil {
+				log.Info("stdin reached its end: the MCP client has gone, so serve stops (--transport http serves HTTP instead)")
+			}
+			return err
+		}
 	}
 
 	// One group for the whole process: the transport, and the replica's owner role (or the watch for the owner's

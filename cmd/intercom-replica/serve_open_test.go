@@ -24,23 +24,36 @@ func offlineConfig(t *testing.T) string {
 	return path
 }
 
-// inProcessServe is `serve --transport http` running in this process on a free loopback port.
+// inProcessServe is `intercom-replica serve` running in this process (Main.Run), as a person starts it at a
+// terminal or a script starts it without one.
 type inProcessServe struct {
-	base   string
-	stderr *syncBuffer
-	exited chan struct{} // closed when it has returned, with code
-	code   int
+	stdout, stderr *syncBuffer
+	cancel         context.CancelFunc
+	exited         chan struct{} // closed when it has returned, with code
+	code           int
 }
 
-// serveHTTPInProcess starts serve on the replica in dir, stopped at the end of the test.
+// serveHTTPInProcess starts serve --transport http on a free loopback port on the replica in dir, without auth
+// or syncing, stopped at the end of the test.
 func serveHTTPInProcess(t *testing.T, m *Main, dir string) *inProcessServe {
 	t.Helper()
-	s := &inProcessServe{stderr: &syncBuffer{}, exited: make(chan struct{})}
-	m.Stdin, m.Stdout, m.Stderr, m.Getenv = strings.NewReader(""), io.Discard, s.stderr, func(string) string { return "" }
+	return startServe(t, m, "--transport", "http", "--listen", "127.0.0.1:0", "--no-auth", "--config", offlineConfig(t), "--data-dir", dir)
+}
+
+// startServe runs serve with args through m, whose Stdin (empty when nil), terminal check and other test hooks are
+// the caller's and whose Stdout and Stderr are the returned server's. It is stopped at the end of the test.
+func startServe(t *testing.T, m *Main, args ...string) *inProcessServe {
+	t.Helper()
+	s := &inProcessServe{stdout: &syncBuffer{}, stderr: &syncBuffer{}, exited: make(chan struct{})}
+	if m.Stdin == nil {
+		m.Stdin = strings.NewReader("")
+	}
+	m.Stdout, m.Stderr, m.Getenv = s.stdout, s.stderr, func(string) string { return "" }
 	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
 	go func() {
 		defer close(s.exited)
-		s.code = m.Run(ctx, []string{"serve", "--transport", "http", "--listen", "127.0.0.1:0", "--no-auth", "--config", offlineConfig(t), "--data-dir", dir})
+		s.code = m.Run(ctx, append([]string{"serve"}, args...))
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -59,6 +72,39 @@ func (s *inProcessServe) url(t *testing.T) string {
 	listening := regexp.MustCompile(`msg="serving MCP over HTTP" addr=(127\.0\.0\.1:\d+)`)
 	waitUntil(t, "serve to listen", 30*time.Second, func() bool { return listening.MatchString(s.stderr.String()) })
 	return "http://" + listening.FindStringSubmatch(s.stderr.String())[1]
+}
+
+// waitPrinted waits for re on stdout and returns its submatches, failing if serve exits first.
+func (s *inProcessServe) waitPrinted(t *testing.T, re *regexp.Regexp) []string {
+	t.Helper()
+	waitUntil(t, re.String()+" on stdout", 60*time.Second, func() bool {
+		select {
+		case <-s.exited:
+			t.Fatalf("serve exited %d:\n%s%s", s.code, s.stdout, s.stderr)
+		default:
+		}
+		return re.MatchString(s.stdout.String())
+	})
+	return re.FindStringSubmatch(s.stdout.String())
+}
+
+// wait waits for serve to return by itself, up to d, and returns its exit code.
+func (s *inProcessServe) wait(t *testing.T, d time.Duration) int {
+	t.Helper()
+	select {
+	case <-s.exited:
+		return s.code
+	case <-time.After(d):
+		t.Fatalf("serve did not stop within %s; stderr:\n%s", d, s.stderr)
+		return 0
+	}
+}
+
+// stop interrupts serve, as Ctrl-C does, and returns its exit code.
+func (s *inProcessServe) stop(t *testing.T) int {
+	t.Helper()
+	s.cancel()
+	return s.wait(t, 30*time.Second)
 }
 
 // get returns the status and body of GET url.

@@ -22,6 +22,8 @@ import (
 	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 )
 
 // stdioServer is `intercom-replica serve` started the way an MCP client starts it, with a session of the
@@ -480,29 +482,18 @@ type roundTripper func(*http.Request) (*http.Response, error)
 
 func (f roundTripper) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
 
+// printedEndpoint is the MCP endpoint the demo prints.
+var printedEndpoint = regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp`)
+
 // TestServe_DemoOnATerminalServesHTTP: a person who types `serve --demo` at a terminal has no MCP client on
 // stdin, so the demo serves HTTP and says how to connect, unless a transport was chosen.
 func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
 	dir := demoCopy(t)
-	stdout, stderr := &syncBuffer{}, &syncBuffer{}
 	stdin, typing := io.Pipe()
 	defer typing.Close()
-	m := &Main{Stdin: stdin, Stdout: stdout, Stderr: stderr, Getenv: func(string) string { return "" }, stdinTerminal: func() bool { return true }}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan int, 1)
-	go func() {
-		done <- m.Run(ctx, []string{"serve", "--demo", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir})
-	}()
-	printed := regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp`)
-	waitUntil(t, "the endpoint on stdout", 60*time.Second, func() bool {
-		select {
-		case code := <-done:
-			t.Fatalf("serve exited %d:\n%s", code, stderr)
-		default:
-		}
-		return printed.MatchString(stdout.String())
-	})
-	resp, err := http.Get(printed.FindStringSubmatch(stdout.String())[1] + "/readyz")
+	s := startServe(t, &Main{Stdin: stdin, stdinTerminal: func() bool { return true }}, "--demo", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir)
+	base := s.waitPrinted(t, printedEndpoint)[1]
+	resp, err := http.Get(base + "/readyz")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,8 +502,8 @@ func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
 		t.Errorf("/readyz: %d", resp.StatusCode)
 	}
 	token, err := os.ReadFile(dir + "/" + demoTokenFile)
-	if err != nil || !strings.Contains(stdout.String(), "Bearer token:  "+strings.TrimSpace(string(token))) {
-		t.Errorf("the printed token is not the demo's (%v):\n%s", err, stdout)
+	if err != nil || !strings.Contains(s.stdout.String(), "Bearer token:  "+strings.TrimSpace(string(token))) {
+		t.Errorf("the printed token is not the demo's (%v):\n%s", err, s.stdout)
 	}
 
 	// The README shows what a new user sees, with its own port, token and directory.
@@ -521,14 +512,106 @@ func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
 	if readmeToken == nil {
 		t.Fatalf("README's output has no token:\n%s", want)
 	}
-	got := strings.ReplaceAll(stdout.String(), printed.FindStringSubmatch(stdout.String())[1], "http://127.0.0.1:8080")
+	got := strings.ReplaceAll(s.stdout.String(), base, "http://127.0.0.1:8080")
 	got = strings.ReplaceAll(got, strings.TrimSpace(string(token)), readmeToken[1])
 	got = strings.ReplaceAll(got, dir, "~/.local/share/intercom-replica/demo")
 	if got != want {
 		t.Errorf("serve --demo on a terminal prints other than the README shows:\n%s", lineDiff(want, got))
 	}
-	cancel()
-	if code := <-done; code != exitOK {
-		t.Errorf("serve after cancellation: exit %d\n%s", code, stderr)
+	if code := s.stop(t); code != exitOK {
+		t.Errorf("serve after cancellation: exit %d\n%s", code, s.stderr)
+	}
+}
+
+// TestServe_DemoWithoutAuth: --no-auth on the demo prints how to connect without a token (it panicked printing the
+// token), and serves without one.
+func TestServe_DemoWithoutAuth(t *testing.T) {
+	dir := demoCopy(t)
+	s := startServe(t, &Main{}, "--demo", "--transport", "http", "--no-auth", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir)
+	base := s.waitPrinted(t, regexp.MustCompile(`(?s)MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp.*Serving until interrupted`))[1]
+	out := s.stdout.String()
+	for _, want := range []string{
+		"Authentication: none (--no-auth)",
+		"claude mcp add --transport http intercom-demo " + base + "/mcp\n",
+		"npx -y mcp-remote " + base + "/mcp\n",
+		`"args":["-y","mcp-remote","` + base + `/mcp"]`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the banner lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Bearer") {
+		t.Errorf("the banner speaks of a token:\n%s", out)
+	}
+	client := sdk.NewClient(&sdk.Implementation{Name: "cli-e2e", Version: "1"}, nil)
+	session, err := client.Connect(t.Context(), &sdk.StreamableClientTransport{Endpoint: base + "/mcp", MaxRetries: -1}, nil)
+	if err != nil {
+		t.Fatalf("connect without a token: %v", err)
+	}
+	defer session.Close()
+	callEach(t, session, "no auth")
+}
+
+// TestServe_DemoWithoutATerminalSaysItServesStdio: started from a script, nohup or CI (stdin not a terminal), the
+// demo serves stdio, says so and how to serve HTTP instead, and says why it stops at the end of its input.
+func TestServe_DemoWithoutATerminalSaysItServesStdio(t *testing.T) {
+	dir := demoCopy(t)
+	s := startServe(t, &Main{}, "--demo", "--config", "", "--data-dir", dir)
+	if code := s.wait(t, 60*time.Second); code != exitOK {
+		t.Errorf("exit %d at the end of its input; stderr:\n%s", code, s.stderr)
+	}
+	for _, want := range []string{"Serving MCP over stdio", "stdin is not a terminal", "add --transport http", "stops at the end of its input",
+		`msg="stdin reached its end`} {
+		if !strings.Contains(s.stderr.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, s.stderr)
+		}
+	}
+	if s.stdout.String() != "" {
+		t.Errorf("stdout is the protocol's, yet:\n%s", s.stdout)
+	}
+}
+
+// TestServe_DemoAcceptsItsIntercomToken: serve.accept_intercom_tokens works on the demo too: the demo's fake
+// Intercom proves its own access token (GET /me), which the banner prints, and refuses any other.
+func TestServe_DemoAcceptsItsIntercomToken(t *testing.T) {
+	dir := demoCopy(t)
+	config := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(config, []byte("serve:\n  accept_intercom_tokens: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, &Main{}, "--demo", "--transport", "http", "--listen", "127.0.0.1:0", "--config", config, "--data-dir", dir)
+	m := s.waitPrinted(t, regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp[\s\S]*Bearer token:  (\S+)\nIntercom token: (\S+) `))
+	base, local, intercomToken := m[1], m[2], m[3]
+	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: demoSeed, Conversations: demoConversations, Contacts: demoContacts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{}).Token(); intercomToken != want {
+		t.Fatalf("the banner's Intercom token %q is not the demo Intercom's %q", intercomToken, want)
+	}
+	for _, token := range []string{intercomToken, local} {
+		client := sdk.NewClient(&sdk.Implementation{Name: "cli-e2e", Version: "1"}, nil)
+		session, err := client.Connect(t.Context(), &sdk.StreamableClientTransport{Endpoint: base + "/mcp", HTTPClient: bearer(token), MaxRetries: -1}, nil)
+		if err != nil {
+			t.Fatalf("connect with %s: %v", token, err)
+		}
+		res, err := session.CallTool(t.Context(), &sdk.CallToolParams{Name: "get_contact", Arguments: map[string]any{"id": demoContact}})
+		if err != nil || res.IsError || !strings.Contains(toolText(res), "Fatima Johnson") {
+			t.Errorf("get_contact with %s: %v %+v", token, err, res)
+		}
+		session.Close()
+	}
+	req, _ := http.NewRequest(http.MethodPost, base+"/mcp", strings.NewReader(`{}`))
+	req.Header.Set("Authorization", "Bearer "+strings.ToUpper(intercomToken))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("another Intercom token: %d, want 401", resp.StatusCode)
+	}
+	if strings.Contains(s.stderr.String(), intercomToken) || strings.Contains(s.stderr.String(), local) {
+		t.Errorf("a token was logged:\n%s", s.stderr)
 	}
 }

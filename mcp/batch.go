@@ -1,0 +1,77 @@
+package mcp
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"sync"
+
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
+)
+
+// JSON-RPC batches (an array of requests in one message) were part of MCP protocol version 2025-03-26 only; 2025-06-18
+// removed them, and mcp-go answers one with a parse error ("not valid json", "Failed to parse message"), which
+// sends a client looking for a bug in its JSON. Both transports answer a batch with this error instead.
+
+// isBatch reports whether a JSON-RPC message is a batch: a JSON array.
+func isBatch(msg []byte) bool {
+	msg = bytes.TrimLeft(msg, " \t\r\n")
+	return len(msg) > 0 && msg[0] == '['
+}
+
+// batchRefusal is the JSON-RPC error answering a batch.
+func batchRefusal() mcpgo.JSONRPCError {
+	return mcpgo.NewJSONRPCError(mcpgo.NewRequestId(nil), mcpgo.INVALID_REQUEST,
+		"JSON-RPC batches are not supported: MCP protocol version 2025-06-18 removed them; send each request as its own message", nil)
+}
+
+// batchFilter is stdio's input with batches taken out: it answers each batch line on out itself and passes every
+// other line on. out must be the writer the stdio server writes to, so that the answers and the server's own
+// messages are written whole, one at a time.
+type batchFilter struct {
+	in      *bufio.Reader
+	out     io.Writer
+	pending []byte // the rest of the line being passed on
+	err     error  // the error that ended in
+}
+
+func newBatchFilter(in io.Reader, out io.Writer) *batchFilter {
+	return &batchFilter{in: bufio.NewReader(in), out: out}
+}
+
+func (f *batchFilter) Read(p []byte) (int, error) {
+	for len(f.pending) == 0 {
+		if f.err != nil {
+			return 0, f.err
+		}
+		line, err := f.in.ReadBytes('\n')
+		f.err = err
+		if isBatch(line) {
+			msg, merr := json.Marshal(batchRefusal())
+			if merr != nil {
+				return 0, merr
+			}
+			if _, werr := f.out.Write(append(msg, '\n')); werr != nil {
+				return 0, werr
+			}
+			continue
+		}
+		f.pending = line
+	}
+	n := copy(p, f.pending)
+	f.pending = f.pending[n:]
+	return n, nil
+}
+
+// lockedWriter serialises writes to w: each Write reaches w whole, never interleaved with another.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

@@ -1,0 +1,124 @@
+package mcp
+
+import (
+	"fmt"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+)
+
+// testTable is a session table on a clock the test moves, recording which sessions it ended.
+type testTable struct {
+	*sessionTable
+	clock *intercomtest.Clock
+	ended []string // in the order they were ended
+}
+
+func newTestTable(ttl time.Duration, maxSessions int) *testTable {
+	tt := &testTable{clock: intercomtest.NewClock(time.Unix(1_750_000_000, 0))}
+	tt.sessionTable = newSessionTable(ttl, maxSessions, tt.clock.Now, slog.New(slog.DiscardHandler),
+		func(id string) { tt.ended = append(tt.ended, id) })
+	return tt
+}
+
+// addSSE admits an SSE session whose stream records its end the way the table's end does for Streamable HTTP.
+func (tt *testTable) addSSE(id string) {
+	tt.add(id, true, func() { tt.ended = append(tt.ended, id) })
+}
+
+func (tt *testTable) wantEnded(t *testing.T, want ...string) {
+	t.Helper()
+	if !slices.Equal(tt.ended, want) {
+		t.Fatalf("ended %v, want %v", tt.ended, want)
+	}
+}
+
+func (tt *testTable) wantLive(t *testing.T, n int) {
+	t.Helper()
+	if got := tt.len(); got != n {
+		t.Fatalf("%d live sessions, want %d", got, n)
+	}
+}
+
+func TestSessionTable_IdleStreamableSessionsExpire(t *testing.T) {
+	tt := newTestTable(10*time.Minute, 100)
+	tt.add("a", false, nil)
+	tt.add("b", false, nil)
+	tt.addSSE("s") // an SSE session lives as long as its stream
+	tt.clock.Advance(9 * time.Minute)
+	tt.begin("b") // a request of b, still running
+	tt.sweep()
+	tt.wantEnded(t)
+
+	tt.clock.Advance(time.Minute) // a idle for 10 minutes, b busy, s idle but SSE
+	tt.sweep()
+	tt.wantEnded(t, "a")
+	tt.wantLive(t, 2)
+
+	tt.done("b") // b's request ends: idle from now on
+	tt.clock.Advance(10*time.Minute - time.Second)
+	tt.sweep()
+	tt.wantEnded(t, "a")
+	tt.clock.Advance(time.Second)
+	tt.add("c", false, nil) // admitting a session sweeps too
+	tt.wantEnded(t, "a", "b")
+	tt.wantLive(t, 2) // s and c
+}
+
+func TestSessionTable_BoundEndsTheLeastRecentlyActiveIdleSession(t *testing.T) {
+	tt := newTestTable(time.Hour, 3)
+	for _, id := range []string{"a", "b", "c"} {
+		tt.add(id, false, nil)
+		tt.clock.Advance(time.Second)
+	}
+	tt.begin("a") // a is used again: b is now the least recently active
+	tt.done("a")
+	tt.add("d", false, nil)
+	tt.wantEnded(t, "b")
+	tt.wantLive(t, 3)
+
+	tt.begin("c") // c has a request in flight: the oldest idle one goes, a
+	tt.addSSE("e")
+	tt.wantEnded(t, "b", "a")
+
+	tt.begin("d") // every session busy: the least recently active goes all the same
+	tt.begin("e")
+	tt.clock.Advance(time.Second)
+	tt.add("f", false, nil)
+	tt.wantEnded(t, "b", "a", "c")
+	tt.wantLive(t, 3)
+
+	tt.forget("f") // its client's DELETE
+	tt.wantLive(t, 2)
+	tt.done("f") // its request ending after the DELETE changes nothing
+	tt.done("c") // nor one of a session already ended
+	tt.wantLive(t, 2)
+	tt.add("g", false, nil)
+	tt.wantEnded(t, "b", "a", "c")
+	tt.wantLive(t, 3)
+}
+
+func TestSessionTable_NeverAboveTheBound(t *testing.T) {
+	tt := newTestTable(time.Minute, 10)
+	for i := range 1000 {
+		id := fmt.Sprint("session-", i)
+		if i%3 == 0 {
+			tt.addSSE(id)
+		} else {
+			tt.add(id, false, nil)
+		}
+		if i%7 == 0 {
+			tt.begin(id)
+		}
+		if n := tt.len(); n > 10 {
+			t.Fatalf("after %d sessions, %d live", i+1, n)
+		}
+		tt.clock.Advance(time.Second)
+	}
+	if len(tt.ended) != 990 {
+		t.Errorf("%d sessions ended, want 990", len(tt.ended))
+	}
+}
