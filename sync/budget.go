@@ -41,8 +41,8 @@ const (
 	// one: Intercom documents 10-second windows.
 	DefaultRateWindow = 10 * time.Second
 
-	// inflightTTL forgets a request whose answer never came back (a transport error: the client does not call
-	// Observe then), so that it stops counting against the window.
+	// inflightTTL forgets a request that was let through but neither answered (Observe) nor reported unanswered
+	// (Unanswered), so that a pacer user that reports neither cannot hold the window forever.
 	inflightTTL = 2 * time.Minute
 
 	// minSkewStep is the first step by which the learned clock skew grows when the local clock turns out to run
@@ -225,6 +225,10 @@ func (h *BudgetHandle) Observe(rl intercom.RateLimit) { h.b.observe(time.Now(), 
 // Throttled tells the budget an answer was a 429: every handle holds off until the window resets.
 func (h *BudgetHandle) Throttled(rl intercom.RateLimit) { h.b.throttled(time.Now(), rl) }
 
+// Unanswered tells the budget a request it let through got no answer (a transport error): it no longer counts as
+// in flight, and whoever waits for room is woken.
+func (h *BudgetHandle) Unanswered() { h.b.unanswered() }
+
 // --- the model, under b.mu --------------------------------------------------------------------------------------
 
 // used is what the current window has spent: our requests, or what the server said plus what it has not yet
@@ -269,10 +273,12 @@ func (b *Budget) decide(now time.Time, p Priority) (wake time.Time, ok bool) {
 		}
 	}
 	if !b.headers {
-		if b.answered || p == PriorityLive {
-			return time.Time{}, true // no rate-limit headers: nothing to go by but the ceiling
+		if b.answered || p == PriorityLive || len(b.inflight) == 0 {
+			return time.Time{}, true // no rate-limit headers (yet): nothing to go by but the ceiling
 		}
-		return time.Time{}, len(b.inflight) == 0 // learn the limit from the first answer
+		// Learn the limit from the first answer. A request that gets none is reported (Unanswered), which wakes
+		// this wait; the TTL is the bound should that never come.
+		return b.inflight[0].Add(inflightTTL), false
 	}
 	used := b.used()
 	if p == PriorityLive {
@@ -324,6 +330,17 @@ func (b *Budget) grant(now time.Time, p Priority) {
 		b.tokens--
 	}
 	b.stats.Granted[p]++
+}
+
+// unanswered takes in a request that got no answer. It forgets the newest send time: the oldest left is then
+// still no later than any request in flight, which is what observe relies on.
+func (b *Budget) unanswered() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	defer b.broadcast()
+	if n := len(b.inflight); n > 0 {
+		b.inflight = b.inflight[:n-1]
+	}
 }
 
 func (b *Budget) broadcast() {

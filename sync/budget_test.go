@@ -3,7 +3,11 @@ package sync
 import (
 	"context"
 	"errors"
+	"net"
+	"net/http"
+	"os"
 	gosync "sync"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -295,6 +299,49 @@ func TestBudget_WaitReturnsWhenContextEnds(t *testing.T) {
 		defer cancel()
 		if err := h.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Wait = %v, want DeadlineExceeded", err)
+		}
+	})
+}
+
+// refusingTransport fails every request the way a closed port does, without a network.
+type refusingTransport struct{ sent *int }
+
+func (t refusingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	*t.sent++
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+}
+
+// The first request through a fresh budget is the only one until an answer arrives. When it gets none (a
+// connection refused), the retry must still go out: the failed request is no longer in flight.
+func TestBudget_RequestWithoutAnAnswerIsNoLongerInFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b := NewBudget(BudgetOptions{ReservePercent: 20})
+		sent := 0
+		c, err := intercom.New(intercom.Options{
+			Token: "budget-test-token", BaseURL: "http://127.0.0.1:1", Pacer: b.Pacer(PrioritySync),
+			HTTPClient: &http.Client{Transport: refusingTransport{&sent}},
+			Retry:      intercom.RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A minute of the bubble's clock: the retries need well under a second.
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		_, err = c.Me(ctx)
+		if !errors.Is(err, syscall.ECONNREFUSED) || sent != 3 {
+			t.Fatalf("Me = %v after %d attempts; want connection refused after 3", err, sent)
+		}
+		if st := b.State(); st.Used != 3 || st.Stats.Granted[PrioritySync] != 3 {
+			t.Errorf("state = %+v, want 3 granted", st)
+		}
+		// Nothing is in flight any more: the next call's first attempt goes at once.
+		start := time.Now()
+		if _, err := c.Me(ctx); !errors.Is(err, syscall.ECONNREFUSED) || sent != 6 {
+			t.Fatalf("second Me = %v after %d attempts", err, sent)
+		}
+		if waited := b.State().Stats.Waited; waited != 0 || time.Since(start) > time.Second {
+			t.Errorf("the budget held requests back for %v", waited)
 		}
 	})
 }

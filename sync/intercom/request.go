@@ -92,6 +92,7 @@ func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry
 	}
 	req, err := http.NewRequestWithContext(ctx, rq.method, target, body)
 	if err != nil {
+		c.pacer.Unanswered()
 		return false, 0, fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
@@ -107,6 +108,7 @@ func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
+		c.pacer.Unanswered()
 		c.logAttempt(ctx, rq, n, 0, start, 0, err)
 		err = fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, scrubError(err, c.token))
 		return retryableTransportError(err), c.retry.backoff(n, c.rand), err
