@@ -36,6 +36,7 @@ func newUpstream(cfg *configs.Config, baseURL, token string, log *slog.Logger) (
 		budget: replsync.NewBudget(replsync.BudgetOptions{
 			ReservePercent:       cfg.Sync.RateReservePercent,
 			MaxRequestsPerMinute: cfg.Sync.MaxRequestsPerMinute,
+			Logger:               log,
 		}),
 		http: &http.Client{Timeout: cfg.Intercom.RequestTimeout},
 	}
