@@ -7,8 +7,8 @@ import (
 	"net"
 	"net/http"
 	"os"
-	gosync "sync"
 	"strings"
+	gosync "sync"
 	"syscall"
 	"testing"
 	"testing/synctest"
@@ -20,11 +20,11 @@ import (
 // simServer is Intercom's rate limiter as a budget sees it: fixed windows on the server's clock (the bubble's
 // clock plus offset), a limit per window shared with other apps, and honest headers on every answer.
 type simServer struct {
-	limit  int
-	window time.Duration
-	offset time.Duration // the server's clock runs this far ahead of ours
-	others int           // requests other apps make at the start of each window
-	noHdrs bool          // answers carry no rate-limit headers
+	limit   int
+	window  time.Duration
+	offset  time.Duration // the server's clock runs this far ahead of ours
+	others  int           // requests other apps make at the start of each window
+	noHdrs  bool          // answers carry no rate-limit headers
 	noReset bool          // answers carry X-RateLimit-Limit and -Remaining but no -Reset
 	lie     time.Duration // X-RateLimit-Reset is this much later than the window's end
 
