@@ -146,7 +146,7 @@ func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
 		}
 		r := newMemSink()
 		reg := prometheus.NewRegistry()
-		s, err := New(Options{Source: client, Sink: r, Now: now, Registry: reg,
+		s, err := New(Options{Source: client, Sink: r, Now: now, Registry: reg, FirstContact: time.Minute, // /me takes 25 s too
 			IncrementalSchedule: "@every 1m", ReconcileSchedule: "@every 10m"})
 		if err != nil {
 			t.Fatal(err)

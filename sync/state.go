@@ -84,6 +84,13 @@ type PassReport struct {
 	Seconds    float64      `json:"seconds"`
 	Error      string       `json:"error,omitempty"` // why the pass stopped early; "" when it completed
 	Kinds      []KindReport `json:"kinds"`
+
+	// FailingSince is when the current streak of failed passes (of any type) began: this pass's start, or an
+	// earlier failed pass's; zero after a pass that completed. A canceled pass (a shutdown) carries the streak
+	// on. Failure is, while FailingSince is set, why the last failed pass failed, in a line ("cannot reach
+	// https://api.intercom.io: connection refused").
+	FailingSince time.Time `json:"failing_since,omitzero"`
+	Failure      string    `json:"failure,omitempty"`
 }
 
 // KindReport is one kind's share of a pass.
@@ -165,6 +172,25 @@ func readMeta(m MetaReader, key string, v any) (bool, error) {
 		return false, fmt.Errorf("read %s: %w", key, err)
 	}
 	return true, nil
+}
+
+// Latest returns the report of the pass that finished last, of whichever type; false before any pass.
+func (s Status) Latest() (PassReport, bool) {
+	var latest PassReport
+	found := false
+	for _, p := range s.Passes {
+		if !found || p.FinishedAt.After(latest.FinishedAt) {
+			latest, found = p, true
+		}
+	}
+	return latest, found
+}
+
+// Failing reports whether syncing currently fails: since when (the first failed pass of the streak the last pass
+// belongs to) and why the last failed pass failed. since is zero when the last pass completed, or none has run.
+func (s Status) Failing() (since time.Time, why string) {
+	latest, _ := s.Latest()
+	return latest.FailingSince, latest.Failure
 }
 
 // Complete reports whether the backfill of every kind has finished.

@@ -9,7 +9,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"net/http/httptrace"
 	"net/url"
 	"time"
 )
@@ -111,8 +110,7 @@ func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry
 	}
 	actx, wd := watch(ctx, c.timeouts)
 	defer wd.stop()
-	trace := &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { wd.enter(PhaseResponse, c.timeouts.Response) }}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(actx, trace), rq.method, target, body)
+	req, err := http.NewRequestWithContext(actx, rq.method, target, body)
 	if err != nil {
 		c.pacer.Unanswered()
 		return false, 0, fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, err)

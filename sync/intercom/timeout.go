@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/http/httptrace"
 	"net/url"
 	gosync "sync"
 	"syscall"
@@ -193,12 +194,19 @@ type watchdog struct {
 	stopped bool
 }
 
-// watch starts the watchdog of one attempt in the connect phase.
+// watch starts the watchdog of one attempt, and returns the attempt's context, which tells the watchdog when a
+// connection is being sought (the connect phase) and when one is found (the response phase). A transport that
+// reports neither (not an *http.Transport) leaves the attempt in the response phase from the start, with the
+// connect and response timeouts together as its limit.
 func watch(ctx context.Context, t Timeouts) (context.Context, *watchdog) {
 	actx, cancel := context.WithCancelCause(ctx)
-	w := &watchdog{cancel: cancel, phase: PhaseConnect, limit: t.Connect, since: time.Now()}
-	w.timer = time.AfterFunc(t.Connect, w.fire)
-	return actx, w
+	w := &watchdog{cancel: cancel, phase: PhaseResponse, limit: t.Connect + t.Response, since: time.Now()}
+	w.timer = time.AfterFunc(w.limit, w.fire)
+	trace := &httptrace.ClientTrace{
+		GetConn: func(string) { w.enter(PhaseConnect, t.Connect) },
+		GotConn: func(httptrace.GotConnInfo) { w.enter(PhaseResponse, t.Response) },
+	}
+	return httptrace.WithClientTrace(actx, trace), w
 }
 
 // enter moves to phase, with limit counted from now. Entering the phase it is in already does nothing.
