@@ -69,6 +69,7 @@ type statusReport struct {
 	Workspace *replsync.Workspace   `json:"workspace"` // null before the first sync
 	Complete  bool                  `json:"complete"`  // every kind's backfill has finished
 	LastSync  string                `json:"last_sync_at,omitempty"`
+	Failing   *statusFailing        `json:"sync_failing,omitempty"` // while the last passes fail
 	Kinds     map[string]statusKind `json:"kinds"`
 	Passes    []replsync.PassReport `json:"passes"`
 	Store     statusStore           `json:"store"`
@@ -76,6 +77,13 @@ type statusReport struct {
 	Schedule  map[string]string     `json:"schedule"`
 	Config    map[string]any        `json:"config"` // the effective configuration, secrets redacted
 	now       time.Time             // for ages
+}
+
+// statusFailing is why the replica could not sync, and since when.
+type statusFailing struct {
+	Since string `json:"since"` // RFC 3339: the first failed pass of the current streak
+	Error string `json:"error"` // why the last pass failed
+	age   time.Duration
 }
 
 type statusOwner struct {
@@ -167,6 +175,9 @@ func newStatusReport(dir string, self bool, pid int, st index.Status, ss replsyn
 	}
 	if t := ss.LastSyncAt(); !t.IsZero() {
 		r.LastSync = t.UTC().Format(time.RFC3339)
+	}
+	if since, why := ss.Failing(); !since.IsZero() {
+		r.Failing = &statusFailing{Since: since.UTC().Format(time.RFC3339), Error: why, age: now.Sub(since)}
 	}
 	for _, kind := range query.Kinds() {
 		ks, is := ss.Kinds[kind], st.Kinds[kind]
@@ -270,6 +281,10 @@ func (r statusReport) write(w io.Writer) {
 		fmt.Fprintf(w, "Freshness:   last complete sync %s (%s ago)\n", shortTime(r.LastSync), ageText(r.now.Sub(t)))
 	} else {
 		fmt.Fprintf(w, "Freshness:   no complete sync yet; results may be partial\n")
+	}
+	if f := r.Failing; f != nil {
+		fmt.Fprintf(w, "Sync:        FAILING since %s (%s ago): %s; the replica serves what it holds and a serve retries on its schedule\n",
+			shortTime(f.Since), ageText(f.age), f.Error)
 	}
 	ceiling := "no ceiling but Intercom's X-RateLimit headers"
 	if r.Budget.MaxRequestsPerMinute > 0 {
