@@ -244,6 +244,21 @@ func (s Status) Progress() string {
 	return strings.Join(parts, "; ")
 }
 
+// Count formats n with its noun, in the singular for 1 and -1: Count(1, "request") is "1 request", Count(0,
+// "request") "0 requests", Count(3, "batch") "3 batches" (a noun ending in s, x, z, ch or sh takes "es").
+func Count(n int64, noun string) string {
+	if n != 1 && n != -1 {
+		switch {
+		case strings.HasSuffix(noun, "s"), strings.HasSuffix(noun, "x"), strings.HasSuffix(noun, "z"),
+			strings.HasSuffix(noun, "ch"), strings.HasSuffix(noun, "sh"):
+			noun += "es"
+		default:
+			noun += "s"
+		}
+	}
+	return strconv.FormatInt(n, 10) + " " + noun
+}
+
 // thousands formats n with comma separators.
 func thousands(n int) string {
 	s := strconv.Itoa(n)

@@ -268,7 +268,7 @@ func (s *Syncer) commit(ctx context.Context, kind query.Kind, cands []candidate,
 	}
 	if _, err := s.sink.Apply(ctx, index.Batch{Records: recs, Meta: map[string][]byte{stateKey(kind): state}}); err != nil {
 		delete(s.states, kind) // the batch may or may not be stored: read the state back next time
-		return res, fmt.Errorf("sync: write %d %s records: %w", len(recs), kind, err)
+		return res, fmt.Errorf("sync: write %s: %w", Count(int64(len(recs)), string(kind)+" record"), err)
 	}
 	*st = next
 	if s.metrics != nil {

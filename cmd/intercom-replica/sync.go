@@ -139,8 +139,8 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	if ss.Workspace != nil {
 		ws = fmt.Sprintf("workspace %q (%s)", ss.Workspace.Name, ss.Workspace.ID)
 	}
-	fmt.Fprintf(m.Stdout, "Replica of %s in %s: %d conversations, %d contacts.\n", ws, dir,
-		ss.Kinds[query.KindConversation].Live, ss.Kinds[query.KindContact].Live)
+	fmt.Fprintf(m.Stdout, "Replica of %s in %s: %s, %s.\n", ws, dir,
+		replsync.Count(int64(ss.Kinds[query.KindConversation].Live), "conversation"), replsync.Count(int64(ss.Kinds[query.KindContact].Live), "contact"))
 	return nil
 }
 
@@ -171,9 +171,9 @@ func printSyncReports(w io.Writer, reports []replsync.PassReport) {
 			var b strings.Builder
 			fmt.Fprintf(&b, "%-12s %-13s %d listed, %d fetched", r.Pass, string(k.Kind)+"s", k.Listed, k.Fetched)
 			if k.Parts > 0 {
-				fmt.Fprintf(&b, " (%d parts)", k.Parts)
+				fmt.Fprintf(&b, " (%s)", replsync.Count(int64(k.Parts), "part"))
 			}
-			fmt.Fprintf(&b, ", %d written, %d deleted; %d requests", k.Written, k.Deleted, k.Requests)
+			fmt.Fprintf(&b, ", %d written, %d deleted; %s", k.Written, k.Deleted, replsync.Count(k.Requests, "request"))
 			if k.RateLimited > 0 || k.Retries > 0 {
 				fmt.Fprintf(&b, " (%d retried, %d rate-limited)", k.Retries, k.RateLimited)
 			}

@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/query"
+	replsync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 )
 
@@ -218,5 +220,18 @@ func TestSync_UnreachableIntercomFailsWithTheReason(t *testing.T) {
 	}
 	if stdout != "" {
 		t.Errorf("stdout: %q, want nothing (no pass ran)", stdout)
+	}
+}
+
+func TestPrintSyncReports_CountsAgreeWithTheirNouns(t *testing.T) {
+	var b strings.Builder
+	printSyncReports(&b, []replsync.PassReport{{Pass: replsync.PassIncremental, Kinds: []replsync.KindReport{
+		{Kind: query.KindConversation, Listed: 1, Fetched: 1, Parts: 1, Written: 1, Requests: 1},
+		{Kind: query.KindContact, Requests: 2},
+	}}})
+	want := "incremental  conversations 1 listed, 1 fetched (1 part), 1 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  contacts      0 listed, 0 fetched, 0 written, 0 deleted; 2 requests in 0.0s\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
