@@ -47,11 +47,11 @@ func (s *Syncer) Sync(ctx context.Context, mode Mode) ([]PassReport, error) {
 }
 
 func (s *Syncer) syncLocked(ctx context.Context, mode Mode) ([]PassReport, error) {
-	started := s.now()
+	started, began := s.now(), time.Now()
 	if err := s.checkWorkspace(ctx); err != nil {
 		// No pass ran, but the replica's readers must learn that syncing fails: the failure is recorded as the
 		// pass that would have run first (not returned: it did nothing).
-		s.recordUnstarted(ctx, s.firstPass(mode), started, err)
+		s.recordUnstarted(ctx, PassReport{Pass: s.firstPass(mode), StartedAt: started, FinishedAt: s.now(), Seconds: time.Since(began).Seconds()}, err)
 		return nil, err
 	}
 	var reports []PassReport
@@ -194,18 +194,17 @@ func (s *Syncer) firstPass(mode Mode) string {
 	return PassIncremental
 }
 
-// recordUnstarted records a pass that failed before it began (err: why), so that the replica's status says that
-// syncing fails, and logs it.
-func (s *Syncer) recordUnstarted(ctx context.Context, pass string, started time.Time, err error) {
-	rep := PassReport{Pass: pass, StartedAt: started, FinishedAt: s.now()}
+// recordUnstarted records rep, a pass that failed before it began (err: why), so that the replica's status says
+// that syncing fails. (Run logs it.)
+func (s *Syncer) recordUnstarted(ctx context.Context, rep PassReport, err error) {
 	if result := s.streak(ctx, &rep, err); result == "canceled" {
 		return // a shutdown while asking who the token belongs to: nothing worth recording
 	}
 	if s.metrics != nil {
-		s.metrics.passDone(pass, "error", 0)
+		s.metrics.passDone(rep.Pass, "error", rep.Seconds)
 	}
-	if werr := s.writeMeta(ctx, passKey(pass), rep); werr != nil {
-		s.log.WarnContext(ctx, "could not record the failed pass", "pass", pass, "error", werr.Error())
+	if werr := s.writeMeta(ctx, passKey(rep.Pass), rep); werr != nil {
+		s.log.WarnContext(ctx, "could not record the failed pass", "pass", rep.Pass, "error", werr.Error())
 	}
 }
 
