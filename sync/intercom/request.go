@@ -150,7 +150,7 @@ func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry
 	c.logAttempt(ctx, rq, n, resp.StatusCode, start, len(data), readErr)
 
 	if readErr != nil {
-		err := fmt.Errorf("intercom: %s %s: read response: %w", rq.method, rq.path, readErr)
+		err := fmt.Errorf("intercom: %s %s: read the response from %s: %w", rq.method, rq.path, c.base, readErr)
 		return retryableTransportError(readErr), c.retry.backoff(n, c.rand), err
 	}
 	if int64(len(data)) > c.maxBody {

@@ -161,7 +161,7 @@ func TestTimeouts_StalledBodyFailsSlowBodyDoesNot(t *testing.T) {
 	if seq.count() != 2 || len(sleeper.Waits()) != 1 {
 		t.Errorf("%d requests, %d waits; want the stalled one retried once", seq.count(), len(sleeper.Waits()))
 	}
-	if want := "timed out after 200ms: the response stalled (no data)"; !strings.Contains(logs.String(), want) {
+	if want := "read the response from " + srv.URL + ": timed out after 200ms: the response stalled (no data)"; !strings.Contains(logs.String(), want) {
 		t.Errorf("the log does not say %q:\n%s", want, logs)
 	}
 }
