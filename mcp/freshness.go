@@ -37,6 +37,10 @@ type ReplicaState struct {
 	Progress      string `json:"progress,omitempty"`     // while a backfill runs: "conversations 12,000 of 48,000 (25%); contacts complete"
 	Conversations int    `json:"conversations"`          // records held
 	Contacts      int    `json:"contacts"`
+	// SyncFailingSince (RFC 3339) is set while the replica cannot sync: since the first failed pass of the
+	// current streak. SyncError says why the last pass failed. What changed in Intercom since then is missing.
+	SyncFailingSince string `json:"sync_failing_since,omitempty"`
+	SyncError        string `json:"sync_error,omitempty"`
 }
 
 // newFreshness builds the freshness of a result from source, a sync time and the replica state.
@@ -69,6 +73,17 @@ func (f Freshness) line() string {
 		if f.StaleReason != "" {
 			b.WriteString(" because " + f.StaleReason)
 		}
+	}
+	if f.Replica.SyncFailingSince != "" {
+		since := f.Replica.SyncFailingSince
+		if t, err := time.Parse(time.RFC3339, since); err == nil {
+			since = t.UTC().Format("2006-01-02 15:04 UTC")
+		}
+		fmt.Fprintf(&b, "; the replica could not sync since %s", since)
+		if f.Replica.SyncError != "" {
+			b.WriteString(" (" + f.Replica.SyncError + ")")
+		}
+		b.WriteString(", so changes made in Intercom since its last sync are missing")
 	}
 	if !f.Replica.Complete {
 		b.WriteString("; the replica is still being filled, so results may be incomplete")

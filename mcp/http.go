@@ -56,6 +56,9 @@ type HTTPOptions struct {
 	// Ready reports whether the server can answer from the replica (store open, index caught up); nil means
 	// always ready. Its error text is shown at /readyz.
 	Ready func(ctx context.Context) error
+	// SyncFailure, when set, reports whether the replica currently fails to sync (nil when it syncs); /readyz
+	// then adds it as "sync_failing" ({"since", "error"}) and stays ready, since the replica still serves.
+	SyncFailure func(ctx context.Context) *SyncFailure
 	// ShutdownTimeout bounds the graceful shutdown when Run's context ends; zero means 10 seconds. Requests still
 	// running then are cut off.
 	ShutdownTimeout time.Duration
@@ -236,15 +239,22 @@ func (h *HTTPServer) Run(ctx context.Context) error {
 }
 
 func (h *HTTPServer) serveReady(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	answer := map[string]any{"status": "ready"}
+	if h.opts.SyncFailure != nil {
+		if f := h.opts.SyncFailure(ctx); f != nil {
+			answer["sync_failing"] = f // still ready: the replica serves what it holds
+		}
+	}
 	if h.opts.Ready != nil {
-		ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
-		defer cancel()
 		if err := h.opts.Ready(ctx); err != nil {
-			writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "not ready", "reason": err.Error()})
+			answer["status"], answer["reason"] = "not ready", err.Error()
+			writeJSON(w, http.StatusServiceUnavailable, answer)
 			return
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+	writeJSON(w, http.StatusOK, answer)
 }
 
 // limitBody answers 413 to a request whose body is larger than max, and otherwise hands next the body read into

@@ -19,6 +19,10 @@ type SyncState struct {
 	WorkspaceID string    // Intercom's app id_code; "" while unknown
 	LastSyncAt  time.Time // the last sync that completed; zero when none has
 	Backfill    map[query.Kind]BackfillState
+	// FailingSince is when the current streak of failed sync passes began (zero while syncing works), and
+	// SyncError why the last of them failed ("cannot reach https://api.intercom.io: connection refused").
+	FailingSince time.Time
+	SyncError    string
 }
 
 // BackfillState is the progress of the first full copy of one kind.
@@ -33,11 +37,16 @@ type BackfillState struct {
 const (
 	MetaWorkspace   = "sync/workspace" // {"id": app id_code, ...}
 	MetaStatePrefix = "sync/state/"    // + kind: {"backfill": {"done", "total", "complete"}, "last_pass_at", ...}
+	MetaPassPrefix  = "sync/pass/"     // + backfill, incremental, reconcile: {"finished_at", "failing_since", "failure", ...}
 )
 
-// DefaultSyncState reads a SyncState from the syncer's metadata (MetaWorkspace, MetaStatePrefix+kind). LastSyncAt
-// is the earliest of the kinds' last completed passes, zero while some kind has none. Missing or unreadable
-// documents leave their fields zero.
+// passTypes are the suffixes of MetaPassPrefix: the syncer's pass types.
+var passTypes = []string{"backfill", "incremental", "reconcile"}
+
+// DefaultSyncState reads a SyncState from the syncer's metadata (MetaWorkspace, MetaStatePrefix+kind,
+// MetaPassPrefix+pass). LastSyncAt is the earliest of the kinds' last completed passes, zero while some kind has
+// none; FailingSince and SyncError come from the pass that finished last. Missing or unreadable documents leave
+// their fields zero.
 func DefaultSyncState(st index.Status) SyncState {
 	s := SyncState{Backfill: map[query.Kind]BackfillState{}}
 	var ws struct {
@@ -73,7 +82,43 @@ func DefaultSyncState(st index.Status) SyncState {
 	if lastKnown {
 		s.LastSyncAt = last
 	}
+	var latest time.Time
+	for _, p := range passTypes {
+		var rep struct {
+			FinishedAt   time.Time `json:"finished_at"`
+			FailingSince time.Time `json:"failing_since"`
+			Failure      string    `json:"failure"`
+		}
+		if raw, ok := st.Meta[MetaPassPrefix+p]; !ok || json.Unmarshal(raw, &rep) != nil || !rep.FinishedAt.After(latest) {
+			continue
+		}
+		latest, s.FailingSince, s.SyncError = rep.FinishedAt, rep.FailingSince, rep.Failure
+	}
 	return s
+}
+
+// SyncFailure is why the replica could not sync, and since when, as /readyz reports it.
+type SyncFailure struct {
+	Since time.Time `json:"since"` // the first failed pass of the current streak
+	Error string    `json:"error"` // why the last pass failed
+}
+
+// ReplicaSyncFailure returns a function reading from status whether syncing fails, for HTTPOptions.SyncFailure: nil
+// while it works (or the status cannot be read). decode nil means DefaultSyncState.
+func ReplicaSyncFailure(status StatusSource, decode func(index.Status) SyncState) func(context.Context) *SyncFailure {
+	if decode == nil {
+		decode = DefaultSyncState
+	}
+	return func(ctx context.Context) *SyncFailure {
+		st, err := status.Status(ctx)
+		if err != nil {
+			return nil
+		}
+		if ss := decode(st); !ss.FailingSince.IsZero() {
+			return &SyncFailure{Since: ss.FailingSince, Error: ss.SyncError}
+		}
+		return nil
+	}
 }
 
 // replicaSnapshot is the replica's state as one tool call reports it.
@@ -118,6 +163,9 @@ func replicaStateOf(st index.Status, ss SyncState) ReplicaState {
 	}
 	if !ss.LastSyncAt.IsZero() {
 		rs.LastSyncAt = ss.LastSyncAt.UTC().Format(time.RFC3339)
+	}
+	if !ss.FailingSince.IsZero() {
+		rs.SyncFailingSince, rs.SyncError = ss.FailingSince.UTC().Format(time.RFC3339), ss.SyncError
 	}
 	var progress []string
 	for _, k := range query.Kinds() {

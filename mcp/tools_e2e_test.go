@@ -590,4 +590,53 @@ func TestDefaultSyncState_ReadsWhatSyncWrites(t *testing.T) {
 	if got := mcp.DefaultSyncState(index.Status{Meta: meta}); !got.LastSyncAt.Equal(synced) {
 		t.Errorf("after the backfill: last sync %v, want %v", got.LastSyncAt, synced)
 	}
+
+	// A failing sync: the pass that finished last says since when and why.
+	failingSince := synced.Add(time.Minute)
+	meta[mcp.MetaPassPrefix+isync.PassBackfill] = mustJSON(isync.PassReport{Pass: isync.PassBackfill, FinishedAt: synced})
+	meta[mcp.MetaPassPrefix+isync.PassIncremental] = mustJSON(isync.PassReport{Pass: isync.PassIncremental, FinishedAt: synced.Add(2 * time.Minute),
+		Error: "sync: identify the workspace: …", FailingSince: failingSince, Failure: "cannot reach http://127.0.0.1:1: connection refused"})
+	got = mcp.DefaultSyncState(index.Status{Meta: meta})
+	wantSince, wantWhy := metaStatus(t, meta).Failing()
+	if !got.FailingSince.Equal(failingSince) || !got.FailingSince.Equal(wantSince) || got.SyncError != wantWhy || wantWhy == "" {
+		t.Errorf("failing: since %v (%q), sync says since %v (%q)", got.FailingSince, got.SyncError, wantSince, wantWhy)
+	}
+}
+
+// metaStatus reads the syncer's status from meta with package sync's own reader.
+func metaStatus(t *testing.T, meta map[string][]byte) isync.Status {
+	t.Helper()
+	st, err := isync.ReadStatus(metaReader(meta))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+type metaReader map[string][]byte
+
+func (m metaReader) Meta(key string) ([]byte, error) { return m[key], nil }
+
+// TestFreshness_ReportsAFailingSync: while the syncer's passes fail, every result's freshness says since when and
+// why, in the text and the structured content.
+func TestFreshness_ReportsAFailingSync(t *testing.T) {
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	since := testNow.Add(-20 * time.Minute)
+	why := "cannot reach https://api.intercom.io: connection refused (gave up after 5 attempts in 7.1s)"
+	meta := map[string][]byte{mcp.MetaPassPrefix + isync.PassIncremental: mustJSON(isync.PassReport{
+		Pass: isync.PassIncremental, StartedAt: since, FinishedAt: testNow, Error: "…", FailingSince: since, Failure: why})}
+	if _, err := w.replica.Apply(t.Context(), index.Batch{Meta: meta}); err != nil {
+		t.Fatal(err)
+	}
+	res := mustOK(t, s, "search", map[string]any{"query": "object_type:conversations state:open"})
+	var out mcp.SearchResult
+	structured(t, res, &out)
+	if r := out.Freshness.Replica; r.SyncFailingSince != since.UTC().Format(time.RFC3339) || r.SyncError != why {
+		t.Errorf("replica state %+v, want failing since %v: %q", r, since, why)
+	}
+	want := "the replica could not sync since " + since.UTC().Format("2006-01-02 15:04 UTC") + " (" + why + "), so changes made in Intercom since its last sync are missing"
+	if !strings.Contains(textOf(res), want) {
+		t.Errorf("text lacks %q:\n%s", want, textOf(res))
+	}
 }

@@ -3,6 +3,7 @@ package sync
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"math"
 	gosync "sync"
 	"time"
@@ -41,9 +42,21 @@ const (
 	// one: Intercom documents 10-second windows.
 	DefaultRateWindow = 10 * time.Second
 
-	// inflightTTL forgets a request whose answer never came back (a transport error: the client does not call
-	// Observe then), so that it stops counting against the window.
+	// inflightTTL forgets a request that was let through but neither answered (Observe) nor reported unanswered
+	// (Unanswered), so that a pacer user that reports neither cannot hold the window forever.
 	inflightTTL = 2 * time.Minute
+
+	// maxResetAhead is the furthest ahead of the local clock an X-RateLimit-Reset is believed. Intercom's windows
+	// are 10 seconds long; a reset further away (a proxy's, a broken clock's) would hold every request back for as
+	// long, so the budget ignores it and keeps windows of its own.
+	maxResetAhead = time.Minute
+
+	// maxThrottle caps how long a 429 holds every handle back, whatever its X-RateLimit-Reset says: the client's
+	// longest wait after a 429 (intercom.DefaultMaxRateLimitWait).
+	maxThrottle = intercom.DefaultMaxRateLimitWait
+
+	// warnEvery spaces the budget's warnings about headers it does not believe.
+	warnEvery = 10 * time.Minute
 
 	// minSkewStep is the first step by which the learned clock skew grows when the local clock turns out to run
 	// ahead of Intercom's.
@@ -60,6 +73,10 @@ type BudgetOptions struct {
 	// workspaces whose limit is shared with other apps. 0 means no cap beyond the X-RateLimit headers. Live
 	// lookups are not capped.
 	MaxRequestsPerMinute int
+
+	// Logger receives a warning when Intercom's X-RateLimit-Reset cannot be believed (hours away) and is capped or
+	// ignored; nil discards.
+	Logger *slog.Logger
 }
 
 // Budget is one workspace's share of Intercom's rate limit, fed by the X-RateLimit-Limit, -Remaining and -Reset
@@ -78,6 +95,7 @@ type BudgetOptions struct {
 type Budget struct {
 	reserve int
 	rpm     int
+	log     *slog.Logger
 
 	mu        gosync.Mutex
 	changed   chan struct{} // closed and replaced whenever an answer arrives
@@ -94,6 +112,7 @@ type Budget struct {
 	blocked   time.Time     // after a 429: nothing goes out before this (local clock)
 	tokens    float64       // ceiling bucket
 	tokensAt  time.Time
+	warnedAt  time.Time // the last warning about an unbelievable header
 
 	stats BudgetStats
 }
@@ -135,6 +154,10 @@ func NewBudget(opts BudgetOptions) *Budget {
 		changed:   make(chan struct{}),
 		windowLen: DefaultRateWindow,
 		bump:      minSkewStep,
+		log:       opts.Logger,
+	}
+	if b.log == nil {
+		b.log = slog.New(slog.DiscardHandler)
 	}
 	if b.rpm > 0 {
 		b.tokens = b.bucketSize()
@@ -225,6 +248,10 @@ func (h *BudgetHandle) Observe(rl intercom.RateLimit) { h.b.observe(time.Now(), 
 // Throttled tells the budget an answer was a 429: every handle holds off until the window resets.
 func (h *BudgetHandle) Throttled(rl intercom.RateLimit) { h.b.throttled(time.Now(), rl) }
 
+// Unanswered tells the budget a request it let through got no answer (a transport error): it no longer counts as
+// in flight, and whoever waits for room is woken.
+func (h *BudgetHandle) Unanswered() { h.b.unanswered() }
+
 // --- the model, under b.mu --------------------------------------------------------------------------------------
 
 // used is what the current window has spent: our requests, or what the server said plus what it has not yet
@@ -237,12 +264,16 @@ func (b *Budget) syncCap() int { return max(1, b.limit*(100-b.reserve)/100) }
 func (b *Budget) bucketSize() float64 { return max(1, float64(b.rpm)/6) }
 
 // rollover moves to the window the local clock is in, predicting its end from the last announced one, and forgets
-// requests that were never answered.
+// requests that were never answered. While no answer has announced a window (rate-limit headers without a
+// believable X-RateLimit-Reset), windows of the default length start whenever the last one has ended.
 func (b *Budget) rollover(now time.Time) {
 	for len(b.inflight) > 0 && now.Sub(b.inflight[0]) > inflightTTL {
 		b.inflight = b.inflight[1:]
 	}
 	if b.end.IsZero() {
+		if b.headers && !now.Before(b.win.end) {
+			b.prev, b.win = b.win, counts{end: now.Add(b.windowLen), confirmed: true}
+		}
 		return
 	}
 	end := b.end
@@ -269,10 +300,12 @@ func (b *Budget) decide(now time.Time, p Priority) (wake time.Time, ok bool) {
 		}
 	}
 	if !b.headers {
-		if b.answered || p == PriorityLive {
-			return time.Time{}, true // no rate-limit headers: nothing to go by but the ceiling
+		if b.answered || p == PriorityLive || len(b.inflight) == 0 {
+			return time.Time{}, true // no rate-limit headers (yet): nothing to go by but the ceiling
 		}
-		return time.Time{}, len(b.inflight) == 0 // learn the limit from the first answer
+		// Learn the limit from the first answer. A request that gets none is reported (Unanswered), which wakes
+		// this wait; the TTL is the bound should that never come.
+		return b.inflight[0].Add(inflightTTL), false
 	}
 	used := b.used()
 	if p == PriorityLive {
@@ -326,6 +359,27 @@ func (b *Budget) grant(now time.Time, p Priority) {
 	b.stats.Granted[p]++
 }
 
+// unanswered takes in a request that got no answer. It forgets the newest send time: the oldest left is then
+// still no later than any request in flight, which is what observe relies on.
+func (b *Budget) unanswered() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	defer b.broadcast()
+	if n := len(b.inflight); n > 0 {
+		b.inflight = b.inflight[:n-1]
+	}
+}
+
+// warn logs a warning about a header the budget does not believe, at most once every warnEvery. The caller holds
+// b.mu.
+func (b *Budget) warn(now time.Time, msg string, args ...any) {
+	if !b.warnedAt.IsZero() && now.Sub(b.warnedAt) < warnEvery {
+		return
+	}
+	b.warnedAt = now
+	b.log.Warn(msg, args...)
+}
+
 func (b *Budget) broadcast() {
 	close(b.changed)
 	b.changed = make(chan struct{})
@@ -347,6 +401,11 @@ func (b *Budget) observe(now time.Time, rl intercom.RateLimit) {
 		return
 	}
 	b.headers = true
+	if !rl.Reset.IsZero() && rl.Reset.Add(b.skew).Sub(now) > maxResetAhead {
+		b.warn(now, "Intercom's X-RateLimit-Reset is implausibly far away; pacing by windows of the budget's own instead",
+			"reset_in", rl.Reset.Add(b.skew).Sub(now).Round(time.Second).String(), "window", b.windowLen.String())
+		rl.Reset = time.Time{}
+	}
 	if rl.Limit > 0 {
 		b.limit = rl.Limit
 	}
@@ -410,6 +469,11 @@ func (b *Budget) throttled(now time.Time, rl intercom.RateLimit) {
 	until := now.Add(time.Second)
 	if !rl.Reset.IsZero() {
 		until = rl.Reset.Add(max(b.skew, 0))
+	}
+	if limit := now.Add(maxThrottle); until.After(limit) {
+		b.warn(now, "a 429's X-RateLimit-Reset is further away than the longest rate-limit wait; holding requests back for that long only",
+			"reset_in", until.Sub(now).Round(time.Second).String(), "wait", maxThrottle.String())
+		until = limit
 	}
 	if until.After(b.blocked) {
 		b.blocked = until

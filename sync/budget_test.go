@@ -3,7 +3,13 @@ package sync
 import (
 	"context"
 	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
 	gosync "sync"
+	"syscall"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -14,11 +20,13 @@ import (
 // simServer is Intercom's rate limiter as a budget sees it: fixed windows on the server's clock (the bubble's
 // clock plus offset), a limit per window shared with other apps, and honest headers on every answer.
 type simServer struct {
-	limit  int
-	window time.Duration
-	offset time.Duration // the server's clock runs this far ahead of ours
-	others int           // requests other apps make at the start of each window
-	noHdrs bool          // answers carry no rate-limit headers
+	limit   int
+	window  time.Duration
+	offset  time.Duration // the server's clock runs this far ahead of ours
+	others  int           // requests other apps make at the start of each window
+	noHdrs  bool          // answers carry no rate-limit headers
+	noReset bool          // answers carry X-RateLimit-Limit and -Remaining but no -Reset
+	lie     time.Duration // X-RateLimit-Reset is this much later than the window's end
 
 	mu        gosync.Mutex
 	cur       time.Time // start of the current window (server clock)
@@ -46,7 +54,10 @@ func (s *simServer) serve() (intercom.RateLimit, bool) {
 		return intercom.RateLimit{}, false
 	}
 	s.used++
-	rl := intercom.RateLimit{Limit: s.limit, Remaining: max(s.limit-s.used, 0), HasRemaining: true, Reset: start.Add(s.window)}
+	rl := intercom.RateLimit{Limit: s.limit, Remaining: max(s.limit-s.used, 0), HasRemaining: true, Reset: start.Add(s.window + s.lie)}
+	if s.noReset {
+		rl.Reset = time.Time{}
+	}
 	if s.used > s.limit {
 		s.throttled++
 		return rl, true
@@ -295,6 +306,117 @@ func TestBudget_WaitReturnsWhenContextEnds(t *testing.T) {
 		defer cancel()
 		if err := h.Wait(ctx); !errors.Is(err, context.DeadlineExceeded) {
 			t.Errorf("Wait = %v, want DeadlineExceeded", err)
+		}
+	})
+}
+
+// refusingTransport fails every request the way a closed port does, without a network.
+type refusingTransport struct{ sent *int }
+
+func (t refusingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	*t.sent++
+	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+}
+
+// The first request through a fresh budget is the only one until an answer arrives. When it gets none (a
+// connection refused), the retry must still go out: the failed request is no longer in flight.
+func TestBudget_RequestWithoutAnAnswerIsNoLongerInFlight(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		b := NewBudget(BudgetOptions{ReservePercent: 20})
+		sent := 0
+		c, err := intercom.New(intercom.Options{
+			Token: "budget-test-token", BaseURL: "http://127.0.0.1:1", Pacer: b.Pacer(PrioritySync),
+			HTTPClient: &http.Client{Transport: refusingTransport{&sent}},
+			Retry:      intercom.RetryPolicy{MaxAttempts: 3, BaseDelay: 100 * time.Millisecond},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A minute of the bubble's clock: the retries need well under a second.
+		ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+		defer cancel()
+		_, err = c.Me(ctx)
+		if !errors.Is(err, syscall.ECONNREFUSED) || sent != 3 {
+			t.Fatalf("Me = %v after %d attempts; want connection refused after 3", err, sent)
+		}
+		if st := b.State(); st.Used != 3 || st.Stats.Granted[PrioritySync] != 3 {
+			t.Errorf("state = %+v, want 3 granted", st)
+		}
+		// Nothing is in flight any more: the next call's first attempt goes at once.
+		start := time.Now()
+		if _, err := c.Me(ctx); !errors.Is(err, syscall.ECONNREFUSED) || sent != 6 {
+			t.Fatalf("second Me = %v after %d attempts", err, sent)
+		}
+		if waited := b.State().Stats.Waited; waited != 0 || time.Since(start) > time.Second {
+			t.Errorf("the budget held requests back for %v", waited)
+		}
+	})
+}
+
+// served returns how many of our requests the server has served in all.
+func (s *simServer) total() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.served {
+		n += c
+	}
+	return n
+}
+
+// Headers the budget cannot go by (a reset hours away, or none at all) must not stop the syncer: it keeps going,
+// window by window of its own, and says what it ignores.
+func TestBudget_ImplausibleOrMissingResetDoesNotStall(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		lie     time.Duration
+		noReset bool
+		warns   bool
+	}{
+		{"reset five hours away", 5 * time.Hour, false, true},
+		{"no reset header", 0, true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				s := newSimServer(100, 10*time.Second)
+				s.lie, s.noReset = tc.lie, tc.noReset
+				var logs syncBuffer
+				b := NewBudget(BudgetOptions{ReservePercent: 20, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+				runClients(t, s, b, 8, 100*time.Millisecond, 2*time.Minute)
+				// Twelve windows: at most 80 a window, and at least half of that on average, whatever 429s the
+				// misaligned windows cost.
+				if n := s.total(); n < 12*40 || n > 13*80 {
+					t.Errorf("%d requests served in two minutes, want 480..1040", n)
+				}
+				if got := strings.Contains(logs.String(), "X-RateLimit-Reset"); got != tc.warns {
+					t.Errorf("warned about the reset header: %v, want %v; log:\n%s", got, tc.warns, logs.String())
+				}
+			})
+		})
+	}
+}
+
+// A 429 whose X-RateLimit-Reset is hours away holds requests back for a minute at most, and says so.
+func TestBudget_ThrottleWithAFarResetIsCapped(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		var logs syncBuffer
+		b := NewBudget(BudgetOptions{ReservePercent: 20, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		h := b.Pacer(PrioritySync)
+		if err := h.Wait(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		rl := intercom.RateLimit{Limit: 100, Remaining: 0, HasRemaining: true, Reset: start.Add(5 * time.Hour)}
+		h.Observe(rl)
+		h.Throttled(rl)
+		if err := h.Wait(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if waited := time.Since(start); waited > time.Minute {
+			t.Errorf("the sync handle waited %v after a 429 with a reset 5h away, want at most a minute", waited)
+		}
+		if !strings.Contains(logs.String(), "level=WARN") || !strings.Contains(logs.String(), "X-RateLimit-Reset") {
+			t.Errorf("no warning about the reset:\n%s", logs.String())
 		}
 	})
 }

@@ -47,7 +47,11 @@ func (s *Syncer) Sync(ctx context.Context, mode Mode) ([]PassReport, error) {
 }
 
 func (s *Syncer) syncLocked(ctx context.Context, mode Mode) ([]PassReport, error) {
+	started, began := s.now(), time.Now()
 	if err := s.checkWorkspace(ctx); err != nil {
+		// No pass ran, but the replica's readers must learn that syncing fails: the failure is recorded as the
+		// pass that would have run first (not returned: it did nothing).
+		s.recordUnstarted(ctx, PassReport{Pass: s.firstPass(mode), StartedAt: started, FinishedAt: s.now(), Seconds: time.Since(began).Seconds()}, err)
 		return nil, err
 	}
 	var reports []PassReport
@@ -120,14 +124,7 @@ func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, f
 	}
 	rep.FinishedAt = s.now()
 	rep.Seconds = time.Since(began).Seconds()
-	result := "ok"
-	if err != nil {
-		rep.Error = err.Error()
-		result = "error"
-		if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-			result = "canceled"
-		}
-	}
+	result := s.streak(ctx, &rep, err)
 	if s.metrics != nil {
 		s.metrics.passDone(pass, result, rep.Seconds)
 	}
@@ -151,13 +148,76 @@ func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, f
 
 func round(f float64) float64 { return float64(int64(f*1000)) / 1000 }
 
+// streak fills in how a pass that ended with err (nil: completed) leaves the streak of failed passes, and returns
+// its result for the metrics and the log: "ok", "error" or "canceled". A canceled pass (a shutdown) neither starts
+// nor ends a streak.
+func (s *Syncer) streak(ctx context.Context, rep *PassReport, err error) string {
+	if err == nil {
+		return "ok"
+	}
+	rep.Error = err.Error()
+	var prev PassReport
+	if st, serr := ReadStatus(s.sink); serr == nil {
+		prev, _ = st.Latest()
+	}
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		rep.FailingSince, rep.Failure = prev.FailingSince, prev.Failure
+		return "canceled"
+	}
+	rep.FailingSince, rep.Failure = prev.FailingSince, failure(err)
+	if rep.FailingSince.IsZero() {
+		rep.FailingSince = rep.StartedAt
+	}
+	return "error"
+}
+
+// failure says in a line why a pass failed, for the status and the tools' freshness: a request that got no answer
+// is the URL and the reason ("cannot reach https://api.intercom.io: connection refused"), anything else the error.
+func failure(err error) string {
+	var ue *intercom.UnreachableError
+	if errors.As(err, &ue) {
+		return ue.Error()
+	}
+	return err.Error()
+}
+
+// firstPass is the pass a Sync of mode runs first: the backfill while a kind has not completed one.
+func (s *Syncer) firstPass(mode Mode) string {
+	for _, k := range kindOrder {
+		if st, err := s.state(k); err != nil || !st.Backfill.Complete {
+			return PassBackfill
+		}
+	}
+	if mode == ModeReconcile {
+		return PassReconcile
+	}
+	return PassIncremental
+}
+
+// recordUnstarted records rep, a pass that failed before it began (err: why), so that the replica's status says
+// that syncing fails. (Run logs it.)
+func (s *Syncer) recordUnstarted(ctx context.Context, rep PassReport, err error) {
+	if result := s.streak(ctx, &rep, err); result == "canceled" {
+		return // a shutdown while asking who the token belongs to: nothing worth recording
+	}
+	if s.metrics != nil {
+		s.metrics.passDone(rep.Pass, "error", rep.Seconds)
+	}
+	if werr := s.writeMeta(ctx, passKey(rep.Pass), rep); werr != nil {
+		s.log.WarnContext(ctx, "could not record the failed pass", "pass", rep.Pass, "error", werr.Error())
+	}
+}
+
 // checkWorkspace asks Intercom which workspace the token belongs to (once per Syncer) and compares it with the one
 // the replica holds, recording it on first use.
 func (s *Syncer) checkWorkspace(ctx context.Context) error {
 	if s.workspace != nil {
 		return nil
 	}
-	me, err := s.src.Me(ctx)
+	// The first request of the Syncer: bounded, so that an Intercom it cannot reach fails this pass quickly.
+	mctx, cancel := context.WithTimeout(ctx, s.firstLimit)
+	me, err := s.src.Me(mctx)
+	cancel()
 	if err != nil {
 		return fmt.Errorf("sync: identify the workspace: %w", err)
 	}

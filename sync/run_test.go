@@ -84,6 +84,21 @@ func (m *memSink) Meta(key string) ([]byte, error) {
 	return m.meta[key], nil
 }
 
+// live counts the records that are not tombstones, by kind.
+func (m *memSink) live() map[query.Kind]int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	n := map[query.Kind]int{}
+	for kind, recs := range m.records {
+		for _, r := range recs {
+			if !r.Deleted {
+				n[kind]++
+			}
+		}
+	}
+	return n
+}
+
 func (m *memSink) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
 	m.mu.Lock()
 	recs := slices.SortedFunc(maps.Values(m.records[kind]), func(a, b index.Record) int { return strings.Compare(a.ID, b.ID) })
@@ -94,6 +109,57 @@ func (m *memSink) Scan(ctx context.Context, kind query.Kind, fn func(index.Recor
 		}
 	}
 	return nil
+}
+
+// bubble is a fake Intercom and an in-memory replica wired without sockets, for tests that run inside a synctest
+// bubble: the fake's rate-limit windows, the budget, the client's timeouts and the syncer all read the bubble's
+// clock, which moves only while every goroutine waits, so what they decide does not depend on the machine's load.
+// The syncer and the workspace see the clock shifted from 2000 (where bubbles start) to after the generated history.
+type bubble struct {
+	ws     *intercomtest.Workspace
+	fake   *intercomtest.Handler
+	sink   *memSink
+	reg    *prometheus.Registry
+	syncer *Syncer
+}
+
+type bubbleOptions struct {
+	seed                    int64
+	conversations, contacts int
+	faults                  intercomtest.Faults
+	budget                  *Budget                         // paces the syncer's client; nil: none
+	wrap                    func(http.Handler) http.Handler // middleware around the fake
+	opts                    Options                         // Source, Sink, Now, Registry and Budget are filled in
+}
+
+// newBubble must be called inside the bubble.
+func newBubble(t *testing.T, o bubbleOptions) *bubble {
+	t.Helper()
+	shift := time.Unix(intercomtest.EpochUnix, 0).Add(30 * 24 * time.Hour).Sub(time.Now())
+	now := func() time.Time { return time.Now().Add(shift) }
+	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Now: now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := &bubble{ws: ws, fake: intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: o.faults}), sink: newMemSink(), reg: prometheus.NewRegistry()}
+	var h http.Handler = b.fake
+	if o.wrap != nil {
+		h = o.wrap(h)
+	}
+	copts := intercom.Options{Token: intercom.Token(b.fake.Token()), BaseURL: "http://fake.invalid", HTTPClient: &http.Client{Transport: handlerTransport{h}}}
+	if o.budget != nil {
+		copts.Pacer = o.budget.Pacer(PrioritySync)
+	}
+	client, err := intercom.New(copts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := o.opts
+	opts.Source, opts.Sink, opts.Now, opts.Registry, opts.Budget = client, b.sink, now, b.reg, o.budget
+	if b.syncer, err = New(opts); err != nil {
+		t.Fatal(err)
+	}
+	return b
 }
 
 // inflight tracks how many requests the fake is serving at once.
@@ -125,33 +191,14 @@ func (f *inflight) reset() {
 
 func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
-		// The bubble's clock starts in 2000; the syncer and the workspace see it shifted to after the generated
-		// history.
-		shift := time.Unix(intercomtest.EpochUnix, 0).Add(30 * 24 * time.Hour).Sub(time.Now())
-		now := func() time.Time { return time.Now().Add(shift) }
-		ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 5, Conversations: 6, Contacts: 4, Now: now})
-		if err != nil {
-			t.Fatal(err)
-		}
 		// Every answer takes 25 s, so an incremental pass (four requests in a row) takes 100 s: longer than the
 		// minute between ticks.
-		fake := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: intercomtest.Faults{RateLimit: -1, Latency: 25 * time.Second}})
 		var flight inflight
-		client, err := intercom.New(intercom.Options{
-			Token: intercom.Token(fake.Token()), BaseURL: "http://fake.invalid",
-			HTTPClient: &http.Client{Transport: handlerTransport{flight.wrap(fake)}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		r := newMemSink()
-		reg := prometheus.NewRegistry()
-		s, err := New(Options{Source: client, Sink: r, Now: now, Registry: reg,
-			IncrementalSchedule: "@every 1m", ReconcileSchedule: "@every 10m"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := &env{reg: reg}
+		b := newBubble(t, bubbleOptions{seed: 5, conversations: 6, contacts: 4, wrap: flight.wrap,
+			faults: intercomtest.Faults{RateLimit: -1, Latency: 25 * time.Second},
+			opts:   Options{FirstContact: time.Minute /* /me takes 25 s too */, IncrementalSchedule: "@every 1m", ReconcileSchedule: "@every 10m"}})
+		s, fake := b.syncer, b.fake
+		e := &env{reg: b.reg}
 
 		ctx, cancel := context.WithCancel(context.Background())
 		done := make(chan error, 1)

@@ -84,6 +84,13 @@ type PassReport struct {
 	Seconds    float64      `json:"seconds"`
 	Error      string       `json:"error,omitempty"` // why the pass stopped early; "" when it completed
 	Kinds      []KindReport `json:"kinds"`
+
+	// FailingSince is when the current streak of failed passes (of any type) began: this pass's start, or an
+	// earlier failed pass's; zero after a pass that completed. A canceled pass (a shutdown) carries the streak
+	// on. Failure is, while FailingSince is set, why the last failed pass failed, in a line ("cannot reach
+	// https://api.intercom.io: connection refused").
+	FailingSince time.Time `json:"failing_since,omitzero"`
+	Failure      string    `json:"failure,omitempty"`
 }
 
 // KindReport is one kind's share of a pass.
@@ -167,6 +174,25 @@ func readMeta(m MetaReader, key string, v any) (bool, error) {
 	return true, nil
 }
 
+// Latest returns the report of the pass that finished last, of whichever type; false before any pass.
+func (s Status) Latest() (PassReport, bool) {
+	var latest PassReport
+	found := false
+	for _, p := range s.Passes {
+		if !found || p.FinishedAt.After(latest.FinishedAt) {
+			latest, found = p, true
+		}
+	}
+	return latest, found
+}
+
+// Failing reports whether syncing currently fails: since when (the first failed pass of the streak the last pass
+// belongs to) and why the last failed pass failed. since is zero when the last pass completed, or none has run.
+func (s Status) Failing() (since time.Time, why string) {
+	latest, _ := s.Latest()
+	return latest.FailingSince, latest.Failure
+}
+
 // Complete reports whether the backfill of every kind has finished.
 func (s Status) Complete() bool {
 	for _, k := range query.Kinds() {
@@ -216,6 +242,21 @@ func (s Status) Progress() string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// Count formats n with its noun, in the singular for 1 and -1: Count(1, "request") is "1 request", Count(0,
+// "request") "0 requests", Count(3, "batch") "3 batches" (a noun ending in s, x, z, ch or sh takes "es").
+func Count(n int64, noun string) string {
+	if n != 1 && n != -1 {
+		switch {
+		case strings.HasSuffix(noun, "s"), strings.HasSuffix(noun, "x"), strings.HasSuffix(noun, "z"),
+			strings.HasSuffix(noun, "ch"), strings.HasSuffix(noun, "sh"):
+			noun += "es"
+		default:
+			noun += "s"
+		}
+	}
+	return strconv.FormatInt(n, 10) + " " + noun
 }
 
 // thousands formats n with comma separators.

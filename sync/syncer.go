@@ -27,6 +27,7 @@ const (
 	DefaultSettle              = 5 * time.Second
 	DefaultLiveTimeout         = 10 * time.Second
 	DefaultWebhookQueue        = 10000
+	DefaultFirstContact        = 20 * time.Second
 )
 
 // ErrWorkspaceMismatch is returned by a pass when the access token belongs to a different Intercom workspace than
@@ -72,6 +73,10 @@ type Options struct {
 	Settle time.Duration
 	// LiveTimeout bounds one live lookup; 0 means DefaultLiveTimeout (10s).
 	LiveTimeout time.Duration
+	// FirstContact bounds a Syncer's first request (which asks Intercom whose workspace the token opens), retries
+	// included, so that a wrong base URL or a network that does not reach Intercom fails the first pass quickly;
+	// later requests retry for longer. 0 means DefaultFirstContact (20s).
+	FirstContact time.Duration
 	// WebhookQueue bounds the refetches webhooks may queue; beyond it notifications are dropped (the next
 	// incremental pass picks the changes up). 0 means DefaultWebhookQueue.
 	WebhookQueue int
@@ -107,6 +112,7 @@ type Syncer struct {
 	pageSize    int
 	settle      time.Duration
 	liveTimeout time.Duration
+	firstLimit  time.Duration
 	metrics     *metrics
 	queue       *refetchQueue
 
@@ -138,6 +144,7 @@ func New(opts Options) (*Syncer, error) {
 		pageSize:    orDefault(opts.PageSize, DefaultPageSize),
 		settle:      orDefault(opts.Settle, DefaultSettle),
 		liveTimeout: orDefault(opts.LiveTimeout, DefaultLiveTimeout),
+		firstLimit:  orDefault(opts.FirstContact, DefaultFirstContact),
 		pass:        make(chan struct{}, 1),
 		states:      map[query.Kind]*KindState{},
 	}
@@ -158,7 +165,7 @@ func New(opts Options) (*Syncer, error) {
 		return nil, fmt.Errorf("sync: reconcile schedule %q: %w", s.recSpec, err)
 	}
 	switch {
-	case s.overlap < 0 || s.settle < 0 || s.liveTimeout < 0:
+	case s.overlap < 0 || s.settle < 0 || s.liveTimeout < 0 || s.firstLimit < 0:
 		return nil, errors.New("sync: negative duration in options")
 	case s.concurrency < 1 || s.concurrency > 256:
 		return nil, fmt.Errorf("sync: concurrency %d outside 1..256", s.concurrency)
@@ -261,7 +268,7 @@ func (s *Syncer) commit(ctx context.Context, kind query.Kind, cands []candidate,
 	}
 	if _, err := s.sink.Apply(ctx, index.Batch{Records: recs, Meta: map[string][]byte{stateKey(kind): state}}); err != nil {
 		delete(s.states, kind) // the batch may or may not be stored: read the state back next time
-		return res, fmt.Errorf("sync: write %d %s records: %w", len(recs), kind, err)
+		return res, fmt.Errorf("sync: write %s: %w", Count(int64(len(recs)), string(kind)+" record"), err)
 	}
 	*st = next
 	if s.metrics != nil {

@@ -14,6 +14,7 @@ import (
 	gosync "sync"
 
 	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
 )
 
 // DefaultWebhookMaxBody bounds a notification body when [WebhookOptions.MaxBodyBytes] is zero (configs'
@@ -275,6 +276,15 @@ func (q *refetchQueue) pop() (refKey, bool) {
 	return k, true
 }
 
+// clear drops every queued refetch and returns how many there were.
+func (q *refetchQueue) clear() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	n := len(q.order)
+	q.order, q.queued = nil, map[refKey]struct{}{}
+	return n
+}
+
 // len returns how many refetches are queued.
 func (q *refetchQueue) len() int {
 	q.mu.Lock()
@@ -283,7 +293,8 @@ func (q *refetchQueue) len() int {
 }
 
 // runRefetches drains the webhook queue until ctx is done. A refetch that fails is logged and dropped: the next
-// incremental pass covers the change.
+// incremental pass covers the change. When Intercom cannot be reached, the whole queue is dropped (and logged once)
+// rather than each refetch spending its retries on the same failure.
 func (s *Syncer) runRefetches(ctx context.Context) error {
 	for {
 		select {
@@ -296,7 +307,13 @@ func (s *Syncer) runRefetches(ctx context.Context) error {
 			if !ok || ctx.Err() != nil {
 				break
 			}
-			if err := s.refetch(ctx, k); err != nil && ctx.Err() == nil {
+			err := s.refetch(ctx, k)
+			switch {
+			case err == nil || ctx.Err() != nil:
+			case errors.Is(err, intercom.ErrUnreachable):
+				s.log.WarnContext(ctx, "webhook refetch failed: Intercom cannot be reached; dropped the queued refetches, the next incremental pass picks their changes up",
+					"kind", k.kind, "id", k.id, "dropped", s.queue.clear(), "error", failure(err))
+			default:
 				s.log.WarnContext(ctx, "webhook refetch failed", "kind", k.kind, "id", k.id, "error", err.Error())
 			}
 		}

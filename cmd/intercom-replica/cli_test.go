@@ -93,10 +93,23 @@ func (e *userEnv) command(args ...string) *exec.Cmd {
 // run runs the binary to completion and returns its exit code and what it printed.
 func (e *userEnv) run(t *testing.T, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return e.runWithin(t, 5*time.Minute, args...)
+}
+
+// runWithin is run, failing the test (and killing the program) when the program has not exited within limit.
+func (e *userEnv) runWithin(t *testing.T, limit time.Duration, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd := e.command(args...)
 	cmd.Stdout, cmd.Stderr = &out, &errOut
-	err := cmd.Run()
+	if err := cmd.Start(); err != nil {
+		t.Fatalf("start %v: %v", args, err)
+	}
+	kill := time.AfterFunc(limit, func() { cmd.Process.Kill() })
+	err := cmd.Wait()
+	if !kill.Stop() {
+		t.Fatalf("intercom-replica %s: still running after %v (killed)\nstdout:\n%s\nstderr:\n%s", strings.Join(args, " "), limit, out.String(), errOut.String())
+	}
 	var exit *exec.ExitError
 	switch {
 	case err == nil:

@@ -160,6 +160,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 			Registry:       s.registry,
 			Metrics:        s.metrics,
 			Ready:          replicaReady(acc),
+			SyncFailure:    mcp.ReplicaSyncFailure(acc, syncStateOf),
 			Logger:         log,
 			Routes:         routes,
 		})

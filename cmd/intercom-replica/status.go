@@ -69,6 +69,7 @@ type statusReport struct {
 	Workspace *replsync.Workspace   `json:"workspace"` // null before the first sync
 	Complete  bool                  `json:"complete"`  // every kind's backfill has finished
 	LastSync  string                `json:"last_sync_at,omitempty"`
+	Failing   *statusFailing        `json:"sync_failing,omitempty"` // while the last passes fail
 	Kinds     map[string]statusKind `json:"kinds"`
 	Passes    []replsync.PassReport `json:"passes"`
 	Store     statusStore           `json:"store"`
@@ -76,6 +77,13 @@ type statusReport struct {
 	Schedule  map[string]string     `json:"schedule"`
 	Config    map[string]any        `json:"config"` // the effective configuration, secrets redacted
 	now       time.Time             // for ages
+}
+
+// statusFailing is why the replica could not sync, and since when.
+type statusFailing struct {
+	Since string `json:"since"` // RFC 3339: the first failed pass of the current streak
+	Error string `json:"error"` // why the last pass failed
+	age   time.Duration
 }
 
 type statusOwner struct {
@@ -145,8 +153,8 @@ func (l *liveBudget) text(pid int) string {
 		window = fmt.Sprintf("%d of %d requests left in Intercom's %s window (resets in %s); the syncer may use %d of them",
 			l.Remaining, l.Limit, ageText(time.Duration(l.WindowSeconds*float64(time.Second))), ageText(time.Duration(l.ResetsIn*float64(time.Second))), l.SyncCap)
 	}
-	return fmt.Sprintf("pid %d: %s; since it started %s ago, %d requests, %d answered 429, %d live lookups refused for lack of room",
-		pid, window, ageText(l.sinceAge), l.Requests, l.RateLimited, l.LiveDenied)
+	return fmt.Sprintf("pid %d: %s; since it started %s ago, %s, %d answered 429, %s refused for lack of room",
+		pid, window, ageText(l.sinceAge), replsync.Count(l.Requests, "request"), l.RateLimited, replsync.Count(l.LiveDenied, "live lookup"))
 }
 
 func newStatusReport(dir string, self bool, pid int, st index.Status, ss replsync.Status, cfg *configs.Config, now time.Time) statusReport {
@@ -167,6 +175,9 @@ func newStatusReport(dir string, self bool, pid int, st index.Status, ss replsyn
 	}
 	if t := ss.LastSyncAt(); !t.IsZero() {
 		r.LastSync = t.UTC().Format(time.RFC3339)
+	}
+	if since, why := ss.Failing(); !since.IsZero() {
+		r.Failing = &statusFailing{Since: since.UTC().Format(time.RFC3339), Error: why, age: now.Sub(since)}
 	}
 	for _, kind := range query.Kinds() {
 		ks, is := ss.Kinds[kind], st.Kinds[kind]
@@ -260,8 +271,8 @@ func (r statusReport) write(w io.Writer) {
 		if p.Error != "" {
 			outcome = "stopped: " + p.Error
 		}
-		fmt.Fprintf(w, "  %-12s %s  %s in %.1fs: %d listed, %d fetched, %d written, %d deleted; %d requests, %d rate-limited, %d retried\n",
-			p.Pass, p.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC"), outcome, p.Seconds, listed, fetched, written, deleted, requests, limited, retries)
+		fmt.Fprintf(w, "  %-12s %s  %s in %.1fs: %d listed, %d fetched, %d written, %d deleted; %s, %d rate-limited, %d retried\n",
+			p.Pass, p.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC"), outcome, p.Seconds, listed, fetched, written, deleted, replsync.Count(requests, "request"), limited, retries)
 	}
 
 	fmt.Fprintln(w)
@@ -271,18 +282,22 @@ func (r statusReport) write(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "Freshness:   no complete sync yet; results may be partial\n")
 	}
+	if f := r.Failing; f != nil {
+		fmt.Fprintf(w, "Sync:        FAILING since %s (%s ago): %s; the replica serves what it holds and a serve retries on its schedule\n",
+			shortTime(f.Since), ageText(f.age), f.Error)
+	}
 	ceiling := "no ceiling but Intercom's X-RateLimit headers"
 	if r.Budget.MaxRequestsPerMinute > 0 {
-		ceiling = fmt.Sprintf("at most %d requests a minute", r.Budget.MaxRequestsPerMinute)
+		ceiling = fmt.Sprintf("at most %s a minute", replsync.Count(int64(r.Budget.MaxRequestsPerMinute), "request"))
 	}
-	fmt.Fprintf(w, "Rate budget: the syncer leaves %d%% of Intercom's limit to live lookups, %s; its last passes made %d requests, %d answered 429\n",
-		r.Budget.ReservePercent, ceiling, r.Budget.Requests, r.Budget.RateLimited)
+	fmt.Fprintf(w, "Rate budget: the syncer leaves %d%% of Intercom's limit to live lookups, %s; its last passes made %s, %d answered 429\n",
+		r.Budget.ReservePercent, ceiling, replsync.Count(r.Budget.Requests, "request"), r.Budget.RateLimited)
 	if l := r.Budget.Live; l != nil {
 		fmt.Fprintf(w, "Live budget: %s\n", l.text(r.Owner.PID))
 	}
 	fmt.Fprintf(w, "Schedule:    incremental %s, reconcile %s (while a serve runs)\n", r.Schedule["incremental"], r.Schedule["reconcile"])
-	fmt.Fprintf(w, "Storage:     replica.db %s, full-text index %s, change log %d batches, store sequence %d\n",
-		sizeText(r.Store.Bytes), sizeText(r.Store.IndexBytes), r.Store.ChangeLog, r.Store.Seq)
+	fmt.Fprintf(w, "Storage:     replica.db %s, full-text index %s, change log %s, store sequence %d\n",
+		sizeText(r.Store.Bytes), sizeText(r.Store.IndexBytes), replsync.Count(int64(r.Store.ChangeLog), "batch"), r.Store.Seq)
 	fmt.Fprintf(w, "Index:       %s\n", r.indexHealth())
 }
 

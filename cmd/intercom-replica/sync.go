@@ -20,6 +20,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 	"github.com/intercom-replica/intercom-replica/sync/progress"
 )
@@ -124,7 +125,7 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	case err != nil && ctx.Err() != nil:
 		return fmt.Errorf("interrupted; the next sync resumes after the last page written: %w", err)
 	case err != nil:
-		return err
+		return briefSyncError(err)
 	}
 	st, err := acc.Status(ctx)
 	if err != nil {
@@ -138,10 +139,30 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	if ss.Workspace != nil {
 		ws = fmt.Sprintf("workspace %q (%s)", ss.Workspace.Name, ss.Workspace.ID)
 	}
-	fmt.Fprintf(m.Stdout, "Replica of %s in %s: %d conversations, %d contacts.\n", ws, dir,
-		ss.Kinds[query.KindConversation].Live, ss.Kinds[query.KindContact].Live)
+	fmt.Fprintf(m.Stdout, "Replica of %s in %s: %s, %s.\n", ws, dir,
+		replsync.Count(int64(ss.Kinds[query.KindConversation].Live), "conversation"), replsync.Count(int64(ss.Kinds[query.KindContact].Live), "contact"))
 	return nil
 }
+
+// briefSyncError is err as the one line a user needs when Intercom could not be reached: the URL and why, without
+// the layers of what was being done ("cannot reach http://127.0.0.1:1: connection refused (gave up after 5 attempts
+// in 7.1s)"). Other errors are returned as they are.
+func briefSyncError(err error) error {
+	var ue *intercom.UnreachableError
+	if errors.As(err, &ue) {
+		return briefError{msg: ue.Error(), err: err}
+	}
+	return err
+}
+
+// briefError is an error with a shorter text than the error it wraps.
+type briefError struct {
+	msg string
+	err error
+}
+
+func (e briefError) Error() string { return e.msg }
+func (e briefError) Unwrap() error { return e.err }
 
 // printSyncReports writes one line per pass and kind.
 func printSyncReports(w io.Writer, reports []replsync.PassReport) {
@@ -150,9 +171,9 @@ func printSyncReports(w io.Writer, reports []replsync.PassReport) {
 			var b strings.Builder
 			fmt.Fprintf(&b, "%-12s %-13s %d listed, %d fetched", r.Pass, string(k.Kind)+"s", k.Listed, k.Fetched)
 			if k.Parts > 0 {
-				fmt.Fprintf(&b, " (%d parts)", k.Parts)
+				fmt.Fprintf(&b, " (%s)", replsync.Count(int64(k.Parts), "part"))
 			}
-			fmt.Fprintf(&b, ", %d written, %d deleted; %d requests", k.Written, k.Deleted, k.Requests)
+			fmt.Fprintf(&b, ", %d written, %d deleted; %s", k.Written, k.Deleted, replsync.Count(k.Requests, "request"))
 			if k.RateLimited > 0 || k.Retries > 0 {
 				fmt.Fprintf(&b, " (%d retried, %d rate-limited)", k.Retries, k.RateLimited)
 			}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -13,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/query"
+	replsync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 )
 
@@ -193,5 +196,42 @@ func TestSync_WithoutATokenBesideAServe(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(other); len(entries) != 0 {
 		t.Errorf("the refused sync wrote %d entries into its data directory", len(entries))
+	}
+}
+
+// TestSync_UnreachableIntercomFailsWithTheReason: with nothing listening at the base URL, sync retries a few times
+// (a warning each), then exits 1 with one line naming the URL and the cause, well within a minute.
+func TestSync_UnreachableIntercomFailsWithTheReason(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	ln.Close() // nothing listens there now: connection refused
+	e := newUserEnv(t, "INTERCOM_ACCESS_TOKEN=x", "INTERCOM_BASE_URL="+base)
+	code, stdout, stderr := e.runWithin(t, time.Minute, "sync")
+	lines := strings.Split(strings.TrimSpace(stderr), "\n")
+	want := "intercom-replica sync: cannot reach " + base + ": connection refused (gave up after 5 attempts in "
+	if code != exitRuntime || !strings.HasPrefix(lines[len(lines)-1], want) {
+		t.Errorf("exit %d; last line of stderr:\n  %s\nwant exit 1 and\n  %s…\nstdout:\n%s\nstderr:\n%s", code, lines[len(lines)-1], want, stdout, stderr)
+	}
+	if n := strings.Count(stderr, `msg="intercom retry"`); n != 4 {
+		t.Errorf("%d retry warnings, want 4:\n%s", n, stderr)
+	}
+	if stdout != "" {
+		t.Errorf("stdout: %q, want nothing (no pass ran)", stdout)
+	}
+}
+
+func TestPrintSyncReports_CountsAgreeWithTheirNouns(t *testing.T) {
+	var b strings.Builder
+	printSyncReports(&b, []replsync.PassReport{{Pass: replsync.PassIncremental, Kinds: []replsync.KindReport{
+		{Kind: query.KindConversation, Listed: 1, Fetched: 1, Parts: 1, Written: 1, Requests: 1},
+		{Kind: query.KindContact, Requests: 2},
+	}}})
+	want := "incremental  conversations 1 listed, 1 fetched (1 part), 1 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  contacts      0 listed, 0 fetched, 0 written, 0 deleted; 2 requests in 0.0s\n"
+	if b.String() != want {
+		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }

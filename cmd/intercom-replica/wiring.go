@@ -36,6 +36,7 @@ func newUpstream(cfg *configs.Config, baseURL, token string, log *slog.Logger) (
 		budget: replsync.NewBudget(replsync.BudgetOptions{
 			ReservePercent:       cfg.Sync.RateReservePercent,
 			MaxRequestsPerMinute: cfg.Sync.MaxRequestsPerMinute,
+			Logger:               log,
 		}),
 		http: &http.Client{Timeout: cfg.Intercom.RequestTimeout},
 	}
@@ -222,14 +223,15 @@ func syncStatusOf(st index.Status) (replsync.Status, error) {
 	return replsync.ReadStatus(metaMap(st.Meta))
 }
 
-// syncStateOf tells the MCP tools what the syncer recorded: the workspace, the last completed sync and the
-// backfill's progress. It is the tools' ToolOptions.SyncState: the syncer owns the metadata keys.
+// syncStateOf tells the MCP tools what the syncer recorded: the workspace, the last completed sync, the
+// backfill's progress, and whether syncing currently fails. It is the tools' ToolOptions.SyncState: the syncer owns the metadata keys.
 func syncStateOf(st index.Status) mcp.SyncState {
 	s, err := syncStatusOf(st)
 	if err != nil {
 		return mcp.SyncState{}
 	}
 	out := mcp.SyncState{LastSyncAt: s.LastSyncAt(), Backfill: make(map[query.Kind]mcp.BackfillState, len(s.Kinds))}
+	out.FailingSince, out.SyncError = s.Failing()
 	if s.Workspace != nil {
 		out.WorkspaceID = s.Workspace.ID
 	}

@@ -91,8 +91,10 @@ type Options struct {
 	// Go drops the Authorization header when a redirect leaves the host, so redirects cannot leak the token.
 	HTTPClient *http.Client
 
-	// Logger receives one Debug record per request attempt (method, path, status, duration, attempt) and one per
-	// retry decision; never bodies, headers or the token. nil discards.
+	// Logger receives one Debug record per request attempt (method, path, status, duration, attempt), a Warn
+	// record per retry (what failed, how long until the next attempt), and a Warn record when a 429's
+	// X-RateLimit-Reset is further away than the wait is allowed to be; never bodies, headers or the token. nil
+	// discards.
 	Logger *slog.Logger
 
 	// Pacer is consulted before every request attempt and told every response's rate-limit headers. nil means
@@ -101,6 +103,10 @@ type Options struct {
 
 	// Retry bounds retries and backoff; the zero value is the defaults of [RetryPolicy].
 	Retry RetryPolicy
+
+	// Timeouts bounds the phases of each attempt (connecting, waiting for the answer, reading it); the zero value
+	// is the defaults of [Timeouts]. They apply whatever HTTPClient is.
+	Timeouts Timeouts
 
 	// UserAgent is sent as the User-Agent header. "" means "intercom-replica".
 	UserAgent string
@@ -134,6 +140,7 @@ type Client struct {
 	log       *slog.Logger
 	pacer     Pacer
 	retry     RetryPolicy
+	timeouts  Timeouts
 	maxBody   int64
 	now       func() time.Time
 	sleep     func(ctx context.Context, d time.Duration) error
@@ -144,7 +151,8 @@ type Client struct {
 }
 
 // New returns a client for opts. It fails when the token is empty or contains characters a header cannot carry, the
-// region is unknown, the base URL is not an absolute http(s) URL, or the retry policy has a negative value.
+// region is unknown, the base URL is not an absolute http(s) URL, or the retry policy or a timeout has a negative
+// value.
 func New(opts Options) (*Client, error) {
 	if opts.Token == "" {
 		return nil, errors.New("intercom: no access token")
@@ -170,6 +178,10 @@ func New(opts Options) (*Client, error) {
 	if err != nil {
 		return nil, err
 	}
+	timeouts, err := opts.Timeouts.withDefaults()
+	if err != nil {
+		return nil, err
+	}
 	if opts.MaxResponseBytes < 0 {
 		return nil, fmt.Errorf("intercom: negative MaxResponseBytes %d", opts.MaxResponseBytes)
 	}
@@ -182,6 +194,7 @@ func New(opts Options) (*Client, error) {
 		log:       opts.Logger,
 		pacer:     opts.Pacer,
 		retry:     retry,
+		timeouts:  timeouts,
 		maxBody:   opts.MaxResponseBytes,
 		now:       opts.Now,
 		sleep:     opts.Sleep,

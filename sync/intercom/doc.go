@@ -36,8 +36,15 @@
 //
 // All calls are idempotent reads, so the client retries 5xx answers, timeouts, connection errors and truncated or
 // non-JSON 2xx bodies with exponential backoff and jitter, up to [RetryPolicy.MaxAttempts]; it never retries other
-// 4xx answers. A 429 waits until X-RateLimit-Reset (bounded by [RetryPolicy.MaxRateLimitWait]) and retries. Waits
-// end as soon as the context is done.
+// 4xx answers. A 429 waits until X-RateLimit-Reset (bounded by [RetryPolicy.MaxRateLimitWait], with a Warn record
+// when the header asks for longer) and retries. Waits end as soon as the context is done. Every retry is logged
+// as a warning.
+//
+// No attempt waits unboundedly: [Timeouts] bound connecting, waiting for the response and each pause in its body,
+// whatever the *http.Client, and end the attempt with a *[TimeoutError]. A call whose last attempt got no answer
+// at all fails with an *[UnreachableError] (matching [ErrUnreachable]): "cannot reach https://api.intercom.io:
+// connection refused (gave up after 5 attempts in 7.2s)". A context deadline that cuts an attempt short gives the
+// same, matching [context.DeadlineExceeded] as well.
 //
 // The [Pacer] hook sees every attempt before it is sent and the rate-limit headers of every response, so a caller can
 // spread calls over Intercom's 10-second windows and keep a reserve for interactive lookups; one budget can serve

@@ -218,9 +218,13 @@ func bodyExcerpt(contentType string, body []byte) string {
 	return strings.Join(strings.Fields(s), " ")
 }
 
+// minRedactLen is the shortest secret scrub removes. Intercom's access tokens are some sixty characters; a shorter
+// "token" (a placeholder such as "x") is no secret, and removing it would garble every message ("e[REDACTED]ceeded").
+const minRedactLen = 8
+
 // scrub removes every occurrence of secret from s.
 func scrub(s, secret string) string {
-	if secret == "" || !strings.Contains(s, secret) {
+	if len(secret) < minRedactLen || !strings.Contains(s, secret) {
 		return s
 	}
 	return strings.ReplaceAll(s, secret, "[REDACTED]")

@@ -43,6 +43,12 @@ func (p *recordingPacer) Throttled(rl intercom.RateLimit) {
 	p.throttled = append(p.throttled, rl)
 }
 
+func (p *recordingPacer) Unanswered() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.events = append(p.events, "unanswered")
+}
+
 // withRateLimit adds X-RateLimit-* headers before h answers.
 func withRateLimit(limit, remaining int, reset int64, h http.HandlerFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
@@ -99,6 +105,25 @@ func TestPacer_SeesEveryAttemptAndHeader(t *testing.T) {
 	// The 401 had no headers, so the last known rate limit is still the 200's.
 	if got := c.LastRateLimit(); !reflect.DeepEqual(got, wantObserved[2]) {
 		t.Errorf("LastRateLimit = %+v", got)
+	}
+}
+
+// An attempt that gets no answer is reported as such, so that a pacer counting requests in flight lets the retry go.
+func TestPacer_ToldOfAttemptsWithoutAnAnswer(t *testing.T) {
+	pacer := &recordingPacer{}
+	srv := newServer(t, serveJSON(http.StatusOK, meJSON))
+	srv.Close() // nothing listens on its port any more
+	c, _, _ := newClient(t, srv, func(o *intercom.Options) {
+		o.Pacer = pacer
+		o.Retry.MaxAttempts = 2
+	})
+	if _, err := c.Me(context.Background()); err == nil {
+		t.Fatal("Me succeeded against a closed port")
+	}
+	pacer.mu.Lock()
+	defer pacer.mu.Unlock()
+	if want := []string{"wait", "unanswered", "wait", "unanswered"}; !reflect.DeepEqual(pacer.events, want) {
+		t.Errorf("events = %v, want %v", pacer.events, want)
 	}
 }
 

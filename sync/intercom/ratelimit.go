@@ -55,8 +55,9 @@ func headerInt(h http.Header, name string) (int64, bool) {
 }
 
 // Pacer spreads a client's requests over Intercom's rate-limit windows. The client calls Wait before every request
-// attempt (retries included), Observe with the rate-limit headers of every response it receives (errors included),
-// and Throttled, after Observe, when a response is a 429. The client itself still waits for X-RateLimit-Reset after
+// attempt (retries included), then exactly one of Observe, with the rate-limit headers of the response (errors
+// included), or Unanswered, when the attempt got no response at all (a refused connection, a timeout, a
+// cancellation); and Throttled, after Observe, when a response is a 429. The client itself still waits for X-RateLimit-Reset after
 // a 429 before retrying (calling Wait again first), so a Pacer need not handle 429s to be correct; it can use
 // Throttled to slow every other request sharing its budget.
 //
@@ -77,6 +78,10 @@ type Pacer interface {
 
 	// Throttled reports that a response was a 429 (rate limit exceeded), with that response's headers.
 	Throttled(rl RateLimit)
+
+	// Unanswered reports that a request Wait let through got no response: it failed before any (a connection
+	// refused or reset, a DNS failure, a timeout) or was never sent. It is no longer in flight.
+	Unanswered()
 }
 
 // NoPacer is the default [Pacer]: it never waits and ignores what it observes, so the client sends requests as fast as
@@ -91,3 +96,6 @@ func (NoPacer) Observe(RateLimit) {}
 
 // Throttled does nothing.
 func (NoPacer) Throttled(RateLimit) {}
+
+// Unanswered does nothing.
+func (NoPacer) Unanswered() {}

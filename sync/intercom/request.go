@@ -41,6 +41,7 @@ func call[T any](ctx context.Context, c *Client, rq request) (*T, error) {
 }
 
 func (c *Client) attempts(ctx context.Context, rq request, out any) error {
+	start := time.Now()
 	for n := 1; ; n++ {
 		if n > 1 {
 			c.stats.retries.Add(1)
@@ -56,21 +57,38 @@ func (c *Client) attempts(ctx context.Context, rq request, out any) error {
 			return nil
 		}
 		if ctx.Err() != nil {
+			var te *TimeoutError
+			if errors.As(err, &te) && te.ctx != nil {
+				return giveUp(rq, err, n, start) // the call's deadline cut the attempt short: say where
+			}
 			return c.canceled(ctx, rq)
 		}
 		if !retry || n >= c.retry.MaxAttempts {
-			if n > 1 {
-				return fmt.Errorf("%w (gave up after %d attempts)", err, n)
-			}
-			return err
+			return giveUp(rq, err, n, start)
 		}
-		c.log.DebugContext(ctx, "intercom retry", "method", rq.method, "path", rq.path, "attempt", n,
-			"wait_ms", wait.Milliseconds(), "error", err.Error())
+		c.log.WarnContext(ctx, "intercom retry", "method", rq.method, "path", rq.path, "attempt", n,
+			"max_attempts", c.retry.MaxAttempts, "wait_ms", wait.Milliseconds(), "error", err.Error())
 		c.stats.backoff.Add(int64(wait))
-		if err := c.sleep(ctx, wait); err != nil {
+		if err2 := c.sleep(ctx, wait); err2 != nil {
+			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				return fmt.Errorf("%w, then the call's deadline passed: %w", giveUp(rq, err, n, start), ctx.Err())
+			}
 			return c.canceled(ctx, rq)
 		}
 	}
+}
+
+// giveUp is the error of a call that made n attempts since start and ends on err: it says how many.
+func giveUp(rq request, err error, n int, start time.Time) error {
+	var ue *UnreachableError
+	switch {
+	case errors.As(err, &ue):
+		ue.Attempts, ue.Elapsed = n, time.Since(start)
+		return fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, ue) // err's text was made before
+	case n > 1:
+		return fmt.Errorf("%w (gave up after %d attempts)", err, n)
+	}
+	return err
 }
 
 // canceled is the error a call returns when its context ends: it wraps ctx.Err(), so errors.Is(err,
@@ -90,8 +108,11 @@ func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry
 	if rq.body != nil {
 		body = bytes.NewReader(rq.body)
 	}
-	req, err := http.NewRequestWithContext(ctx, rq.method, target, body)
+	actx, wd := watch(ctx, c.timeouts)
+	defer wd.stop()
+	req, err := http.NewRequestWithContext(actx, rq.method, target, body)
 	if err != nil {
+		c.pacer.Unanswered()
 		return false, 0, fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, err)
 	}
 	req.Header.Set("Authorization", "Bearer "+c.token)
@@ -107,12 +128,18 @@ func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry
 	start := time.Now()
 	resp, err := c.http.Do(req)
 	if err != nil {
+		c.pacer.Unanswered()
+		err = c.attemptError(ctx, actx, wd, err)
 		c.logAttempt(ctx, rq, n, 0, start, 0, err)
-		err = fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, scrubError(err, c.token))
+		err = fmt.Errorf("intercom: %s %s: %w", rq.method, rq.path, &UnreachableError{BaseURL: c.base, Err: err})
 		return retryableTransportError(err), c.retry.backoff(n, c.rand), err
 	}
-	data, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
+	wd.enter(PhaseBody, c.timeouts.Idle)
+	data, readErr := io.ReadAll(io.LimitReader(progressReader{resp.Body, wd}, c.maxBody+1))
 	resp.Body.Close()
+	if readErr != nil {
+		readErr = c.attemptError(ctx, actx, wd, readErr)
+	}
 	c.stats.bytesReceived.Add(int64(len(data)))
 
 	rl := parseRateLimit(resp.Header)
@@ -123,7 +150,7 @@ func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry
 	c.logAttempt(ctx, rq, n, resp.StatusCode, start, len(data), readErr)
 
 	if readErr != nil {
-		err := fmt.Errorf("intercom: %s %s: read response: %w", rq.method, rq.path, scrubError(readErr, c.token))
+		err := fmt.Errorf("intercom: %s %s: read the response from %s: %w", rq.method, rq.path, c.base, readErr)
 		return retryableTransportError(readErr), c.retry.backoff(n, c.rand), err
 	}
 	if int64(len(data)) > c.maxBody {
@@ -144,7 +171,12 @@ func (c *Client) attempt(ctx context.Context, rq request, n int, out any) (retry
 	case status == http.StatusTooManyRequests:
 		c.stats.rateLimited.Add(1)
 		c.pacer.Throttled(rl)
-		return true, c.retry.rateLimitWait(n, rl, c.now(), c.rand), newAPIError(rq.method, rq.path, resp, data, rl, c.token)
+		now := c.now()
+		if resetIn := rl.Reset.Sub(now); !rl.Reset.IsZero() && resetIn > c.retry.MaxRateLimitWait {
+			c.log.WarnContext(ctx, "Intercom's X-RateLimit-Reset is further away than the longest rate-limit wait; waiting only that long",
+				"method", rq.method, "path", rq.path, "reset_in", resetIn.Round(time.Second).String(), "wait", c.retry.MaxRateLimitWait.String())
+		}
+		return true, c.retry.rateLimitWait(n, rl, now, c.rand), newAPIError(rq.method, rq.path, resp, data, rl, c.token)
 	case status >= 500:
 		c.stats.serverErrors.Add(1)
 		return true, c.retry.backoff(n, c.rand), newAPIError(rq.method, rq.path, resp, data, rl, c.token)
@@ -172,11 +204,24 @@ func (c *Client) logAttempt(ctx context.Context, rq request, n, status int, star
 	c.log.LogAttrs(ctx, slog.LevelDebug, "intercom request", attrs...)
 }
 
+// attemptError is the error of an attempt that failed sending or reading with err: the *TimeoutError when a phase of
+// the attempt (whose context is actx) ran out, or when the call's deadline ended it; else err itself, scrubbed.
+func (c *Client) attemptError(ctx, actx context.Context, wd *watchdog, err error) error {
+	if te := timedOut(actx); te != nil {
+		return te
+	}
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+		phase, lasted := wd.current()
+		return &TimeoutError{Phase: phase, After: lasted, ctx: ctx.Err()}
+	}
+	return scrubError(err, c.token)
+}
+
 // scrubError keeps err (for errors.Is/As) unless its text contains the token, which no error from net/http should;
 // then it replaces it with a redacted copy that keeps only the text. Defence in depth, since error strings end up in
 // logs and tool results.
 func scrubError(err error, token string) error {
-	if token == "" || !bytes.Contains([]byte(err.Error()), []byte(token)) {
+	if len(token) < minRedactLen || !bytes.Contains([]byte(err.Error()), []byte(token)) {
 		return err
 	}
 	return errors.New(scrub(err.Error(), token))

@@ -93,6 +93,14 @@ func (p RetryPolicy) rateLimitWait(n int, rl RateLimit, now time.Time, rnd func(
 // attempt: timeouts, connection resets and refusals, and connections that ended early. Errors that will not change
 // on retry (bad URL, TLS verification) are not.
 func retryableTransportError(err error) bool {
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return false // the name does not exist: asking again will not make it
+	}
+	var te *TimeoutError
+	if errors.As(err, &te) {
+		return true
+	}
 	if errors.Is(err, context.Canceled) {
 		// The caller's own cancellation is handled before this is asked; a Canceled from elsewhere (a transport
 		// shutting down) is not transient either.

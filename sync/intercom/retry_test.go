@@ -364,6 +364,7 @@ func (p blockingPacer) Wait(ctx context.Context) error {
 }
 func (blockingPacer) Observe(intercom.RateLimit)   {}
 func (blockingPacer) Throttled(intercom.RateLimit) {}
+func (blockingPacer) Unanswered()                  {}
 
 func TestCancel_BeforeTheCallSendsNothing(t *testing.T) {
 	seq := &sequence{steps: []http.HandlerFunc{serveJSON(http.StatusOK, meJSON)}}
