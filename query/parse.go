@@ -162,6 +162,11 @@ func (b *builder) dslTerm(dsl string, t *rawTerm) *Error {
 	if !ok {
 		return b.unknownField(site{t.pos, t.field}, t.field)
 	}
+	if t.op == "" && len(t.values) > 0 && !t.values[0].quoted {
+		if err := misspelledOp(f, t); err != nil {
+			return err
+		}
+	}
 	op := OpEq
 	opSite := s
 	if t.op != "" {
@@ -258,6 +263,35 @@ func (b *builder) unknownField(s site, name string) *Error {
 		e.Msg += "; common fields are " + common + ", q for free text, and custom_attributes.<name>"
 	}
 	e.Suggestions = sugg
+	return e
+}
+
+// misspelledOp reports a term whose value starts with a word close to an operator and a colon
+// (email:containz:gmail), which would otherwise search for the value "containz:gmail" and most likely find
+// nothing. t names no operator; its first value is not quoted.
+func misspelledOp(f *Field, t *rawTerm) *Error {
+	v := t.values[0]
+	head, _, found := strings.Cut(v.text, ":")
+	if !found {
+		return nil
+	}
+	op, ok := suggestOp(head)
+	if !ok {
+		return nil
+	}
+	name := fieldDSL(f)
+	rest := t.text[v.pos-t.pos+len(head)+1:]       // the term after the misspelled operator's colon
+	quoted := quote(v.text) + t.text[v.end-t.pos:] // the term's values, the first one quoted
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q is not an operator; did you mean ", head)
+	if f.Allows(op) {
+		fmt.Fprintf(&b, "%s:%s:%s?", name, op, clip(rest))
+	} else {
+		fmt.Fprintf(&b, "%s? It does not apply to %s (%s), which takes %s.", op, name, typeLabel(f), opList(f.Ops))
+	}
+	fmt.Fprintf(&b, " A value that holds a colon is written quoted: %s:%s", name, clip(quoted))
+	e := (site{v.pos, head}).errorf("%s", b.String())
+	e.Suggestions = []string{string(op)}
 	return e
 }
 
