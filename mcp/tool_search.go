@@ -12,9 +12,6 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 )
 
-// maxQueryLength bounds the DSL of one search call.
-const maxQueryLength = 4096
-
 // SearchArgs are the arguments of the search tool.
 type SearchArgs struct {
 	Query string `json:"query"`
@@ -64,8 +61,10 @@ func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerToo
 	o = o.withDefaults()
 	tool := newTool[SearchResult]("search", "Search conversations and contacts", searchDescription(), map[string]any{
 		"properties": map[string]any{
-			"query": stringProp("The search query, e.g. object_type:conversations state:open q:\"refund\". object_type is required; see the description for fields and operators.",
-				"minLength", 1, "maxLength", maxQueryLength),
+			// No maxLength: the query package's limit (in bytes, the CLI's too) answers a long query, with the
+			// same message everywhere.
+			"query": stringProp(fmt.Sprintf("The search query, e.g. object_type:conversations state:open q:\"refund\". object_type is required; see the description for fields and operators. At most %d bytes.", query.MaxLength),
+				"minLength", 1),
 		},
 		"required": []string{"query"},
 	}, false)

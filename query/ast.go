@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Kind is the type of record a query searches: conversations or contacts.
@@ -239,25 +240,43 @@ type Error struct {
 	Suggestions []string // for an unknown field, the closest valid names, best first
 }
 
-// Error returns Msg, followed by the position and token when the error has a position.
+// Error returns Msg, followed by the position and token when the error has a position. A long token is cut to
+// a short window (60 runes) ending in an ellipsis.
 func (e *Error) Error() string {
 	if e.Pos < 0 {
 		return e.Msg
 	}
-	return fmt.Sprintf("%s (at byte %d: %s)", e.Msg, e.Pos, e.Token)
+	return fmt.Sprintf("%s (at byte %d: %s)", e.Msg, e.Pos, clip(e.Token))
 }
 
 // Caret renders the error under the query it came from, with a caret line marking the offending token, for
-// showing to a model or a terminal. Without a position it returns Error().
+// showing to a model or a terminal. It shows a window of the query around the token, at most 60 runes, with an
+// ellipsis where it cuts the query. Without a position it returns Error().
 func (e *Error) Caret(dsl string) string {
-	if e.Pos < 0 || e.Pos > len(dsl) || strings.ContainsAny(dsl, "\n\r") {
+	if e.Pos < 0 || e.Pos > len(dsl) {
 		return e.Error()
 	}
-	// Columns count runes so the caret lines up in a terminal for non-ASCII text.
-	col := len([]rune(dsl[:e.Pos]))
-	width := len([]rune(e.Token))
-	if width == 0 {
-		width = 1
+	start, end := window(dsl, e.Pos)
+	if strings.ContainsAny(dsl[start:end], "\n\r") {
+		return e.Error()
 	}
-	return e.Msg + "\n" + dsl + "\n" + strings.Repeat(" ", col) + strings.Repeat("^", width)
+	var b strings.Builder
+	b.WriteString(e.Msg)
+	b.WriteByte('\n')
+	col := 0
+	if start > 0 {
+		b.WriteString("…")
+		col = 1
+	}
+	b.WriteString(dsl[start:end])
+	if end < len(dsl) {
+		b.WriteString("…")
+	}
+	b.WriteByte('\n')
+	// Columns count runes so the caret lines up in a terminal for non-ASCII text.
+	col += utf8.RuneCountInString(dsl[start:e.Pos])
+	width := utf8.RuneCountInString(dsl[e.Pos:min(end, e.Pos+len(e.Token))])
+	b.WriteString(strings.Repeat(" ", col))
+	b.WriteString(strings.Repeat("^", max(width, 1)))
+	return b.String()
 }

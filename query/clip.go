@@ -26,3 +26,26 @@ func clip(s string) string {
 	}
 	return s
 }
+
+// caretLead is how many runes before the offending token a window shows, when the query has them.
+const caretLead = 20
+
+// window returns the byte range [start, end) of dsl that an error about the token at pos shows: at most maxQuoted
+// runes, caretLead of them before pos when there are that many, more when the query ends sooner.
+func window(dsl string, pos int) (start, end int) {
+	start, end = pos, pos
+	for n := 0; n < caretLead && start > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(dsl[:start])
+		start -= size
+	}
+	n := utf8.RuneCountInString(dsl[start:pos])
+	for ; n < maxQuoted && end < len(dsl); n++ {
+		_, size := utf8.DecodeRuneInString(dsl[end:])
+		end += size
+	}
+	for ; n < maxQuoted && start > 0; n++ {
+		_, size := utf8.DecodeLastRuneInString(dsl[:start])
+		start -= size
+	}
+	return start, end
+}

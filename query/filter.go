@@ -133,7 +133,7 @@ func (f ContactFilter) Query(opts Options) (Query, error) {
 		}
 		s, ok := scalarText(f.CustomAttributes[name])
 		if !ok {
-			b.fail(param, fmt.Sprintf("%s must be a string, number or boolean", param))
+			b.fail(param, fmt.Sprintf("%s must be a string, number or boolean", clip(param)))
 			continue
 		}
 		b.term(param, b.cat.CustomField(name), OpEq, s)
@@ -243,7 +243,7 @@ func (b *filterBuilder) rangeOf(param, field string, r *Range) {
 			b.fail(param+".operator", fmt.Sprintf("%s has a value but no operator; add \"operator\": one of %s", param, symbolList(f)))
 			return
 		case !ok || !f.Allows(op):
-			b.fail(param+".operator", fmt.Sprintf("%s.operator %q is not supported; use one of %s", param, r.Operator, symbolList(f)))
+			b.fail(param+".operator", fmt.Sprintf("%s.operator %q is not supported; use one of %s", param, clip(r.Operator), symbolList(f)))
 			return
 		case r.Value == nil:
 			b.fail(param+".value", fmt.Sprintf("%s has an operator but no value; add \"value\"", param))

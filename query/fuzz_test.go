@@ -43,7 +43,12 @@ func checkError(t *testing.T, dsl string, err error) {
 	if qe.Pos < -1 || qe.Pos > len(dsl) {
 		t.Fatalf("Parse(%q): error position %d outside the text (len %d): %v", dsl, qe.Pos, len(dsl), err)
 	}
-	_ = qe.Caret(dsl) // must not panic
+	if n := len(qe.Error()); n > maxErrorBytes {
+		t.Fatalf("Parse(%.100q): error of %d bytes: %.300s", dsl, n, qe.Error())
+	}
+	if n := len(qe.Caret(dsl)); n > maxErrorBytes+300 {
+		t.Fatalf("Parse(%.100q): Caret of %d bytes: %.300s", dsl, n, qe.Caret(dsl))
+	}
 }
 
 // checkRoundTrip asserts that a valid query prints to DSL that parses back to the same query, and prints the same.

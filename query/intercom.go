@@ -131,7 +131,7 @@ func intercomTerm(kind Kind, t Term) ([]Filter, bool, error) {
 	if f.Intercom == "" {
 		msg := fmt.Sprintf("Intercom's search can't filter %s by %s; only the replica can (leave the term out for a live search)", kind.Plural(), f.Name)
 		if f.Custom != "" {
-			msg = fmt.Sprintf("Intercom's search can't filter conversations by custom attributes (%s); only the replica can", f.Name)
+			msg = fmt.Sprintf("Intercom's search can't filter conversations by custom attributes (%s); only the replica can", nameOf(f))
 		}
 		return nil, false, &Error{Pos: -1, Token: t.String(), Msg: msg}
 	}

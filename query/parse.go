@@ -98,7 +98,7 @@ func newDSLBuilder(dsl string, raws []rawTerm, opts Options) (*builder, *Error) 
 		k, ok := ParseKind(t.values[0].text)
 		if !ok {
 			v := t.values[0]
-			return nil, (site{v.pos, dsl[v.pos:v.end]}).errorf("object_type must be conversations or contacts; got %q", v.text)
+			return nil, (site{v.pos, dsl[v.pos:v.end]}).errorf("object_type must be conversations or contacts; got %q", clip(v.text))
 		}
 		if kind != "" && k != kind {
 			return nil, s.errorf("object_type is given twice (%s and %s); a query searches one object type", kind.Plural(), k.Plural())
@@ -145,7 +145,7 @@ func (b *builder) dslTerm(dsl string, t *rawTerm) *Error {
 		v := t.values[0]
 		n, err := strconv.Atoi(v.text)
 		if err != nil {
-			return (site{v.pos, dsl[v.pos:v.end]}).errorf("limit takes a whole number from 1 to %d; got %q", MaxLimit, v.text)
+			return (site{v.pos, dsl[v.pos:v.end]}).errorf("limit takes a whole number from 1 to %d; got %q", MaxLimit, clip(v.text))
 		}
 		return b.limit(s, n)
 	case "starting_after":
@@ -210,9 +210,9 @@ func (b *builder) bareTerm(s site, text string) *Error {
 		return s.errorf("%q is not supported: terms are always ANDed; for any of several values of one field write field:in:a,b, and for negation use neq, nin or not_contains", text)
 	}
 	if strings.HasPrefix(text, "\"") {
-		return s.errorf("term %s has no field; for free text write q:%s, or use field:value", text, text)
+		return s.errorf("term %s has no field; for free text write q:%s, or use field:value", clip(text), clip(text))
 	}
-	return s.errorf("term %q has no field; for free text write q:%s (q:\"several words\" for a phrase), or use field:value", text, text)
+	return s.errorf("term %q has no field; for free text write q:%s (q:\"several words\" for a phrase), or use field:value", clip(text), clip(text))
 }
 
 // text adds free text (q:).
@@ -221,7 +221,7 @@ func (b *builder) text(s site, text string, phrase bool) *Error {
 		return s.errorf("empty free text; write q:word or q:\"a phrase\"")
 	}
 	if !phrase && opPrefixed(text) {
-		return s.errorf("q takes free text, not an operator; write q:word, or quote text that starts with an operator: q:%s", quote(text))
+		return s.errorf("q takes free text, not an operator; write q:word, or quote text that starts with an operator: q:%s", clip(quote(text)))
 	}
 	b.q.Text = append(b.q.Text, TextTerm{Text: text, Phrase: phrase})
 	return nil
@@ -254,7 +254,7 @@ func (b *builder) unknownField(s site, name string) *Error {
 		return s.errorf("missing custom attribute name; write custom_attributes.<name>:value, e.g. ca.tier:gold (quote a name with spaces: ca.\"Ticket category\":billing)")
 	}
 	sugg := suggest(b.cat, name)
-	e := s.errorf("unknown field %q for %s%s", name, b.cat.Kind().Plural(), didYouMean(sugg))
+	e := s.errorf("unknown field %q for %s%s", clip(name), b.cat.Kind().Plural(), didYouMean(sugg))
 	if len(sugg) == 0 {
 		common := "state, source_type, source_author_email, created_at, updated_at, tag, admin_assignee_id"
 		if b.cat.Kind() == KindContact {
@@ -285,11 +285,11 @@ func misspelledOp(f *Field, t *rawTerm) *Error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%q is not an operator; did you mean ", head)
 	if f.Allows(op) {
-		fmt.Fprintf(&b, "%s:%s:%s?", name, op, clip(rest))
+		fmt.Fprintf(&b, "%s:%s:%s?", clip(name), op, clip(rest))
 	} else {
-		fmt.Fprintf(&b, "%s? It does not apply to %s (%s), which takes %s.", op, name, typeLabel(f), opList(f.Ops))
+		fmt.Fprintf(&b, "%s? It does not apply to %s (%s), which takes %s.", op, clip(name), typeLabel(f), opList(f.Ops))
 	}
-	fmt.Fprintf(&b, " A value that holds a colon is written quoted: %s:%s", name, clip(quoted))
+	fmt.Fprintf(&b, " A value that holds a colon is written quoted: %s:%s", clip(name), clip(quoted))
 	e := (site{v.pos, head}).errorf("%s", b.String())
 	e.Suggestions = []string{string(op)}
 	return e
@@ -320,24 +320,24 @@ func (b *builder) term(s, opSite site, f *Field, op Op, implicitOp bool, vals []
 			}
 		}
 		if vals != nil {
-			return s.errorf("%s takes no value (or true/false); write %s:exists or %s:not_exists", op, f.Name, f.Name)
+			return s.errorf("%s takes no value (or true/false); write %s:exists or %s:not_exists", op, nameOf(f), nameOf(f))
 		}
 	}
 	if !f.Allows(op) {
-		return opSite.errorf("operator %s does not apply to %s (%s); %s takes %s", op, f.Name, typeLabel(f), f.Name, opList(f.Ops))
+		return opSite.errorf("operator %s does not apply to %s (%s); %s takes %s", op, nameOf(f), typeLabel(f), nameOf(f), opList(f.Ops))
 	}
 	switch arity := op.Arity(); {
 	case arity == 1 && len(vals) > 1:
 		switch {
 		case implicitOp || op == OpEq:
-			return s.errorf("%s takes one value with eq; to match any of several, write %s:in:%s", f.Name, f.Name, joinRaw(vals))
+			return s.errorf("%s takes one value with eq; to match any of several, write %s:in:%s", nameOf(f), nameOf(f), joinRaw(vals))
 		case op == OpNeq:
-			return s.errorf("%s takes one value with neq; to exclude several, write %s:nin:%s", f.Name, f.Name, joinRaw(vals))
+			return s.errorf("%s takes one value with neq; to exclude several, write %s:nin:%s", nameOf(f), nameOf(f), joinRaw(vals))
 		default:
-			return s.errorf("%s takes one value with %s; got %d", f.Name, op, len(vals))
+			return s.errorf("%s takes one value with %s; got %d", nameOf(f), op, len(vals))
 		}
 	case arity != 0 && len(vals) == 0:
-		return s.errorf("%s with %s needs a value", f.Name, op)
+		return s.errorf("%s with %s needs a value", nameOf(f), op)
 	}
 	t := Term{Field: f, Op: op}
 	if len(vals) > 0 {
@@ -366,7 +366,7 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 	raw := in.text
 	v := Value{Raw: raw}
 	if raw == "" {
-		return v, in.site.errorf("empty value for %s; to find records without %s write %s:not_exists", f.Name, f.Name, f.Name)
+		return v, in.site.errorf("empty value for %s; to find records without %s write %s:not_exists", nameOf(f), nameOf(f), nameOf(f))
 	}
 	switch f.Type {
 	case TypeKeyword:
@@ -374,7 +374,7 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 		if f.Enum != nil {
 			canon, ok := enumValue(f.Enum, raw)
 			if !ok {
-				return v, in.site.errorf("%s must be one of %s; got %q%s", f.Name, strings.Join(f.Enum, ", "), raw, didYouMean(closest(f.Enum, raw)))
+				return v, in.site.errorf("%s must be one of %s; got %q%s", f.Name, strings.Join(f.Enum, ", "), clip(raw), didYouMean(closest(f.Enum, raw)))
 			}
 			v.Str = canon
 		}
@@ -398,21 +398,21 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 		}
 		if err != nil {
 			if f.Unit == "seconds" {
-				return v, in.site.errorf("%s takes a duration in seconds (3600) or with a unit (90s, 30m, 4h, 2d, 1w); got %q", f.Name, raw)
+				return v, in.site.errorf("%s takes a duration in seconds (3600) or with a unit (90s, 30m, 4h, 2d, 1w); got %q", f.Name, clip(raw))
 			}
-			return v, in.site.errorf("%s takes a whole number, e.g. 42; got %q", f.Name, raw)
+			return v, in.site.errorf("%s takes a whole number, e.g. 42; got %q", f.Name, clip(raw))
 		}
 		v.Int, v.Float, v.Str, v.Parsed = n, float64(n), strconv.FormatInt(n, 10), ParsedInt|ParsedFloat
 	case TypeFloat:
 		x, err := strconv.ParseFloat(raw, 64)
 		if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
-			return v, in.site.errorf("%s takes a number, e.g. 4.5; got %q", f.Name, raw)
+			return v, in.site.errorf("%s takes a number, e.g. 4.5; got %q", f.Name, clip(raw))
 		}
 		v.Float, v.Str, v.Parsed = x, strconv.FormatFloat(x, 'g', -1, 64), ParsedFloat
 	case TypeTimestamp:
 		n, why := parseTimestamp(raw, b.now)
 		if why != "" {
-			return v, in.site.errorf("%s takes a timestamp: %s; got %q (%s)", f.Name, timestampHelp, raw, why)
+			return v, in.site.errorf("%s takes a timestamp: %s; got %q (%s)", f.Name, timestampHelp, clip(raw), why)
 		}
 		v.Int, v.Str, v.Parsed = n, formatTimestamp(n), ParsedInt|ParsedTime
 	case TypeBool:
@@ -421,7 +421,7 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 			v.Bool = true
 		case "false":
 		default:
-			return v, in.site.errorf("%s takes true or false; got %q", f.Name, raw)
+			return v, in.site.errorf("%s takes true or false; got %q", f.Name, clip(raw))
 		}
 		v.Str, v.Parsed = strconv.FormatBool(v.Bool), ParsedBool
 	case TypeAny:
@@ -440,7 +440,7 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 			v.Parsed |= ParsedBool
 		}
 		if isRange(op) && v.Parsed&(ParsedInt|ParsedFloat) == 0 {
-			return v, in.site.errorf("%s with %s needs a number (42, 4.5) or a timestamp (1735689600, 2025-01-31, 7d); got %q", f.Name, op, raw)
+			return v, in.site.errorf("%s with %s needs a number (42, 4.5) or a timestamp (1735689600, 2025-01-31, 7d); got %q", nameOf(f), op, clip(raw))
 		}
 	}
 	return v, nil
@@ -487,10 +487,14 @@ func opList(ops []Op) string {
 	return strings.Join(s, ", ")
 }
 
+// joinRaw writes values as a list, cut to a short window.
 func joinRaw(vals []valueInput) string {
 	s := make([]string, len(vals))
 	for i, v := range vals {
-		s[i] = formatValue(v.text, true)
+		s[i] = formatValue(clip(v.text), true)
 	}
-	return strings.Join(s, ",")
+	return clip(strings.Join(s, ","))
 }
+
+// nameOf is a field's name as an error quotes it: a custom attribute's name is the user's, and may be long.
+func nameOf(f *Field) string { return clip(f.Name) }

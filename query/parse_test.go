@@ -265,7 +265,7 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:conversations state:"open"x`, `unexpected character after a value; quote the whole value ("...", with \" for a quote inside) and separate terms with spaces (at byte 26: state:"open"x)`},
 		{`object_type:conversations source_author_name:O"Brien`, `unexpected character after a value; quote the whole value ("...", with \" for a quote inside) and separate terms with spaces (at byte 26: source_author_name:O"Brien)`},
 		{`object_type:conversations q:"a"b`, `unexpected character after a value; quote the whole value ("...", with \" for a quote inside) and separate terms with spaces (at byte 26: q:"a"b)`},
-		{long, fmt.Sprintf(`query is %d bytes long; the limit is %d (at byte %d: )`, len(long), MaxLength, MaxLength)},
+		{long, fmt.Sprintf(`query is %d bytes long; the limit is %d bytes: shorten it, or split it into several searches`, len(long), MaxLength)},
 		// operators and arity
 		{`object_type:conversations state:gt:open`, `operator gt does not apply to state (a keyword field); state takes eq, neq, in, nin, exists, not_exists (at byte 32: gt)`},
 		{`object_type:conversations created_at:neq:2025-01-01`, `operator neq does not apply to created_at (a timestamp field); created_at takes eq, gt, gte, lt, lte, exists, not_exists (at byte 37: neq)`},
