@@ -1,9 +1,12 @@
 package mcp_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 	"testing"
+
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
@@ -41,4 +44,45 @@ func TestSearch_ErrorsQuoteAWindow(t *testing.T) {
 	}
 }
 
-var _ = mcp.SearchResult{}
+// TestSearch_LimitAboveAPageIsCapped: asking for more than a page holds gives the largest page and a note saying
+// so, in the text and the structured result, from all three search tools. Before, limit:500 and per_page: 500
+// were errors.
+func TestSearch_LimitAboveAPageIsCapped(t *testing.T) {
+	s := connectStdio(t, newWorld(t))
+	check := func(tool string, res *sdk.CallToolResult, out any, note string, pages mcp.Pages, inPage int) {
+		t.Helper()
+		want := note + " is more than a page holds; returned the largest page, 150."
+		if pages.PerPage != query.MaxLimit || inPage == 0 {
+			t.Errorf("%s: per_page %d, %d in page; want %d", tool, pages.PerPage, inPage, query.MaxLimit)
+		}
+		if !strings.Contains(textOf(res), want) {
+			t.Errorf("%s: text lacks %q:\n%s", tool, want, textOf(res))
+		}
+		if b, _ := json.Marshal(out); !strings.Contains(string(b), `"_note":"`+want) {
+			t.Errorf("%s: structured _note lacks %q: %s", tool, want, b)
+		}
+	}
+
+	res := mustOK(t, s, "search", map[string]any{"query": "object_type:conversations tag:bulk limit:500"})
+	var dsl mcp.SearchResult
+	structured(t, res, &dsl)
+	check("search", res, dsl, "limit 500", dsl.Pages, dsl.TotalInPage)
+	if dsl.TotalInPage != bulkCount || dsl.Query != "object_type:conversations tag:bulk limit:150" {
+		t.Errorf("search: %d results for %s", dsl.TotalInPage, dsl.Query)
+	}
+
+	res = mustOK(t, s, "search_conversations", map[string]any{"tags": []any{"bulk"}, "per_page": 500})
+	var conv mcp.SearchConversationsResult
+	structured(t, res, &conv)
+	check("search_conversations", res, conv, "per_page 500", conv.Pages, conv.TotalInPage)
+
+	res = mustOK(t, s, "search_contacts", map[string]any{"per_page": 1000})
+	var contacts mcp.SearchContactsResult
+	structured(t, res, &contacts)
+	check("search_contacts", res, contacts, "per_page 1000", contacts.Pages, contacts.TotalInPage)
+
+	mustToolError(t, s, "search", map[string]any{"query": "object_type:conversations limit:0"}, "limit must be at least 1")
+	// The schema keeps per_page's minimum, so mcp-go's validator answers these.
+	mustToolError(t, s, "search_contacts", map[string]any{"per_page": 0}, "per_page")
+	mustToolError(t, s, "search_conversations", map[string]any{"per_page": -3}, "per_page")
+}

@@ -109,6 +109,7 @@ func searchResult(q query.Query, res index.Result, info replicaSnapshot) *Search
 		out.Pages.Next = &NextPage{StartingAfter: res.Next}
 		out.Note = "More results available. To get the next page, add to your query: starting_after:" + res.Next
 	}
+	out.Note = withQueryNote(q, out.Note)
 	return out
 }
 

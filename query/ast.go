@@ -53,6 +53,10 @@ type Query struct {
 	Text          []TextTerm // q: free text (several q: terms combine, all must match); empty when none
 	Limit         int        // 1..150, default 20
 	StartingAfter string     // opaque cursor from a previous page ("" = first page); validated by index
+	// Note says what Parse or a filter changed from what was asked, for a front end to show beside the results:
+	// a limit (or per_page) above MaxLimit asks for the largest page instead, and Note says so. "" when nothing
+	// was changed. It is not part of the DSL: String does not print it.
+	Note string
 }
 
 // TextTerm is one piece of free text (q:). A bare word (Phrase false) must match as a word, ranked; a quoted

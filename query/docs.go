@@ -12,7 +12,7 @@ func Syntax() string {
   field:value (eq) or field:operator:value; in and nin take a comma-separated list (state:in:open,snoozed).
   Quote values with spaces, commas or quotes: name:"Jane Doe" (\" and \\ escape inside quotes).
   q:word or q:"a phrase" searches free text (conversations: every message, subject and title; contacts: name, email and other text); several q terms must all match.
-  limit:N (1-150, default 20); starting_after:<cursor> fetches the next page.
+  limit:N (default 20; a page holds at most 150: a larger limit returns 150 and a note); starting_after:<cursor> fetches the next page.
 Operators: eq neq gt gte lt lte contains not_contains starts_with ends_with in nin exists not_exists (field:exists, field:not_exists).
 Timestamps: Unix seconds, 2025-01-31 (midnight UTC), RFC 3339, or a time before now: 30m 24h 7d 2w, today, yesterday.
   eq on a timestamp matches the whole UTC day; gt/gte/lt/lte compare to the second.
@@ -127,8 +127,9 @@ object_type:conversations ca."Ticket category":billing created_at:gte:2025-06-01
   (` + "`title:exists`" + `; ` + "`field:exists:false`" + ` means ` + "`not_exists`" + `). There is no OR: use ` + "`in`" + `.
 - **Values** are bare words or double-quoted strings, with ` + "`\\\"`" + ` and ` + "`\\\\`" + ` as escapes inside quotes. Quote a value
   holding spaces, commas or quotes. Colons need no quotes after an operator (` + "`created_at:gt:2025-01-31T09:30:00Z`" + `).
-- **` + "`object_type`" + `** (` + "`conversations`" + ` or ` + "`contacts`" + `, singular accepted) is required. **` + "`limit`" + `** is 1 to 150
-  (default 20). **` + "`starting_after`" + `** is the cursor a previous page returned.
+- **` + "`object_type`" + `** (` + "`conversations`" + ` or ` + "`contacts`" + `, singular accepted) is required. **` + "`limit`" + `** is the page size,
+  1 to 150 (default 20); a larger limit (or ` + "`per_page`" + ` of the structured tools) returns the largest page, 150, with
+  a note saying so. **` + "`starting_after`" + `** is the cursor a previous page returned.
 - **` + "`q`" + `** is free text: a bare word must occur, a quoted phrase must occur as written; several ` + "`q`" + ` terms must
   all match. For conversations it searches every message (the opening message, replies and notes), the subject
   and the title; for contacts, the name, email and other text fields.

@@ -41,7 +41,7 @@ type ConversationFilter struct {
 	StatisticsLastAdminReplyAt   *Range `json:"statistics_last_admin_reply_at,omitempty" jsonschema_description:"When an admin last replied: {operator, value} or {gte, lte}. Values as for created_at."`
 	StatisticsLastContactReplyAt *Range `json:"statistics_last_contact_reply_at,omitempty" jsonschema_description:"When the contact last replied: {operator, value} or {gte, lte}. Values as for created_at."`
 
-	PerPage       *int   `json:"per_page,omitempty" jsonschema_description:"Results per page, 1 to 150 (default 20)."`
+	PerPage       *int   `json:"per_page,omitempty" jsonschema_description:"Results per page (default 20); a page holds at most 150, and a larger number returns 150 with a note saying so."`
 	StartingAfter string `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
 }
 
@@ -62,7 +62,7 @@ type ContactFilter struct {
 	CreatedAt        *Range         `json:"created_at,omitempty" jsonschema_description:"When the contact was created: {operator, value} or {gte, lte}. Values: Unix seconds, 2025-01-31, RFC 3339, or before now (7d, 24h)."`
 	UpdatedAt        *Range         `json:"updated_at,omitempty" jsonschema_description:"When the contact was last updated: {operator, value} or {gte, lte}. Values as for created_at."`
 	LastSeenAt       *Range         `json:"last_seen_at,omitempty" jsonschema_description:"When the contact was last seen: {operator, value} or {gte, lte}. Values as for created_at."`
-	PerPage          *int           `json:"per_page,omitempty" jsonschema_description:"Results per page, 1 to 150 (default 20)."`
+	PerPage          *int           `json:"per_page,omitempty" jsonschema_description:"Results per page (default 20); a page holds at most 150, and a larger number returns 150 with a note saying so."`
 	StartingAfter    string         `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
 }
 
@@ -280,8 +280,7 @@ func (b *filterBuilder) page(perPage *int, startingAfter string) {
 		return
 	}
 	if perPage != nil {
-		if err := b.limit(site{-1, "per_page"}, *perPage); err != nil {
-			err.Msg = strings.Replace(err.Msg, "limit", "per_page", 1)
+		if err := b.limit(site{-1, "per_page"}, "per_page", *perPage, strconv.Itoa(*perPage)); err != nil {
 			b.err = err
 			return
 		}

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -28,7 +29,7 @@ func (o Options) now() func() time.Time {
 //
 // Terms are separated by white space and ANDed; each is field:value or field:operator:value, where a value is a bare
 // word or a double-quoted string (with \" and \\ escapes), and in and nin take a comma-separated list. object_type is
-// required; limit (1..150, default 20), starting_after (the cursor of the next page) and q (free text: a bare word
+// required; limit (default 20; above 150 it is 150, and Query.Note says so), starting_after (the cursor of the next page) and q (free text: a bare word
 // or a quoted phrase; several q terms must all match) may appear once each, except q. Field names ignore case and
 // may be written dotted (source.author.email) or flat (source_author_email); custom attributes are
 // custom_attributes.<name> or ca.<name>, the name quoted when it holds spaces (ca."Ticket category":billing).
@@ -59,13 +60,15 @@ func Parse(dsl string, opts Options) (Query, error) {
 // builder turns terms into a Query. Parse feeds it the lexer's terms and the filter types feed it their
 // arguments, so both paths share every check and every error message.
 type builder struct {
-	now      func() time.Time
-	cat      *Catalog
-	q        Query
-	sites    []site // where each of q.Terms came from, for conflict errors
-	limitSet bool
-	values   []Value      // backing array shared by the terms' Values
-	inputs   []valueInput // scratch space for a term's values as written
+	now        func() time.Time
+	cat        *Catalog
+	q          Query
+	sites      []site // where each of q.Terms came from, for conflict errors
+	limitSet   bool
+	limitAsked int          // the limit as given, before capping, for comparing a second one
+	limitText  string       // and as written
+	values     []Value      // backing array shared by the terms' Values
+	inputs     []valueInput // scratch space for a term's values as written
 }
 
 // site is where a term or value came from: a byte offset and the text as written in the DSL, or, for a
@@ -144,10 +147,15 @@ func (b *builder) dslTerm(dsl string, t *rawTerm) *Error {
 		}
 		v := t.values[0]
 		n, err := strconv.Atoi(v.text)
-		if err != nil {
-			return (site{v.pos, dsl[v.pos:v.end]}).errorf("limit takes a whole number from 1 to %d; got %q", MaxLimit, clip(v.text))
+		if errors.Is(err, strconv.ErrRange) {
+			n = math.MaxInt // a whole number too large for an int: more than a page holds all the same
+			if strings.HasPrefix(v.text, "-") {
+				n = math.MinInt
+			}
+		} else if err != nil {
+			return (site{v.pos, dsl[v.pos:v.end]}).errorf("limit takes a whole number, e.g. limit:50 (a page holds 1 to %d); got %q", MaxLimit, clip(v.text))
 		}
-		return b.limit(s, n)
+		return b.limit(s, normalizeFieldName(t.field), n, v.text)
 	case "starting_after":
 		if t.op != "" && !strings.EqualFold(t.op, "eq") {
 			return s.errorf("starting_after takes no operator; write starting_after:<cursor from the previous page>")
@@ -227,14 +235,20 @@ func (b *builder) text(s site, text string, phrase bool) *Error {
 	return nil
 }
 
-func (b *builder) limit(s site, n int) *Error {
-	if n < 1 || n > MaxLimit {
-		return s.errorf("limit must be between 1 and %d; got %d", MaxLimit, n)
+// limit sets the page size: n, as the argument name (limit or per_page) gave it in text. A number above MaxLimit
+// asks for the largest page, and the query's Note says so: an agent asking for more than a page holds gets a page
+// and the way on (the next page's cursor), not an error.
+func (b *builder) limit(s site, name string, n int, text string) *Error {
+	if n < 1 {
+		return s.errorf("%s must be at least 1 (a page holds 1 to %d); got %s", name, MaxLimit, clip(text))
 	}
-	if b.limitSet && n != b.q.Limit {
-		return s.errorf("limit is given twice (%d and %d); give it once", b.q.Limit, n)
+	if b.limitSet && n != b.limitAsked {
+		return s.errorf("%s is given twice (%s and %s); give it once", name, clip(b.limitText), clip(text))
 	}
-	b.q.Limit, b.limitSet = n, true
+	b.q.Limit, b.limitSet, b.limitAsked, b.limitText = min(n, MaxLimit), true, n, text
+	if n > MaxLimit && b.q.Note == "" {
+		b.q.Note = fmt.Sprintf("%s %s is more than a page holds; returned the largest page, %d.", name, clip(text), MaxLimit)
+	}
 	return nil
 }
 

@@ -292,9 +292,8 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:conversations contact_ids:conversation_123`, `contact_ids takes contact ids; conversation_123 is a conversation id, not a contact id (at byte 38: conversation_123)`},
 		{`object_type:conversations id:contact_abc`, `id takes conversation ids; contact_abc is a contact id, not a conversation id (at byte 29: contact_abc)`},
 		// limit and starting_after
-		{`object_type:conversations limit:ten`, `limit takes a whole number from 1 to 150; got "ten" (at byte 32: ten)`},
-		{`object_type:conversations limit:0`, `limit must be between 1 and 150; got 0 (at byte 26: limit:0)`},
-		{`object_type:conversations limit:151`, `limit must be between 1 and 150; got 151 (at byte 26: limit:151)`},
+		{`object_type:conversations limit:ten`, `limit takes a whole number, e.g. limit:50 (a page holds 1 to 150); got "ten" (at byte 32: ten)`},
+		{`object_type:conversations limit:0`, `limit must be at least 1 (a page holds 1 to 150); got 0 (at byte 26: limit:0)`},
 		{`object_type:conversations limit:10 limit:20`, `limit is given twice (10 and 20); give it once (at byte 35: limit:20)`},
 		{`object_type:conversations limit:gt:10`, `limit takes no operator; write limit:50 (at byte 26: limit:gt:10)`},
 		{`object_type:conversations starting_after:""`, `empty starting_after; pass the cursor from the previous page, or leave starting_after out for the first page (at byte 26: starting_after:"")`},

@@ -23,7 +23,8 @@ const searchExamples = `  intercom-replica search 'object_type:conversations sta
   intercom-replica search --demo 'object_type:conversations q:refund'
 
 The query language is the search tool's (README, "The query language"). A page holds limit results (default
-20, at most 150); the line after the table gives the query of the next page.
+20, at most 150: a larger limit returns 150 and says so); the line after the table gives the query of the next
+page.
 `
 
 func runSearch(ctx context.Context, m *Main, args []string) error {
@@ -59,6 +60,9 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	}
 	place := placeArgs(fs)
 	if *asJSON {
+		if q.Note != "" { // stdout holds results only; what the query changed goes to stderr
+			fmt.Fprintln(m.Stderr, q.Note)
+		}
 		if res.Next != "" { // stdout holds results only; the way on goes to stderr
 			next := q
 			next.StartingAfter = res.Next
@@ -89,7 +93,7 @@ func placeArgs(fs *flag.FlagSet) string {
 }
 
 // writeHitsTable prints a page of results as a table, then how many there are and the command for the next page,
-// with place (the flags choosing the replica, see placeArgs) before its query.
+// with place (the flags choosing the replica, see placeArgs) before its query, and the query's note.
 func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) {
 	noun := string(res.Kind) + "s"
 	if res.Total == 1 {
@@ -135,6 +139,9 @@ func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) 
 		fmt.Fprintf(w, " Next page:\n  intercom-replica search %s%s", place, shellQuote(next.String()))
 	}
 	fmt.Fprintln(w)
+	if q.Note != "" { // what the query changed from what was asked (a limit above a page)
+		fmt.Fprintln(w, q.Note)
+	}
 }
 
 // cell makes s fit one table cell: on one line, at most n runes.

@@ -26,3 +26,19 @@ func TestSearch_LongQueryErrorIsShort(t *testing.T) {
 		t.Errorf("exit %d, %d bytes of stderr; want exit 2 and a short error about sate:\n%.600s", code, len(stderr), stderr)
 	}
 }
+
+// TestSearch_LimitAboveAPageIsCapped: limit:500 returns the largest page and says so, under the table and (with
+// --json, whose stdout holds results only) on stderr. Before, it was an error.
+func TestSearch_LimitAboveAPageIsCapped(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	const note = "limit 500 is more than a page holds; returned the largest page, 150."
+	out, _ := e.mustRun(t, "search", "--config", "", "--data-dir", dir, "object_type:conversations limit:500")
+	if !strings.Contains(out, "\n150 of ") || !strings.HasSuffix(out, "\n"+note+"\n") {
+		t.Errorf("want a page of 150 and the note under it:\n%s", out[max(0, len(out)-600):])
+	}
+	out, stderr := e.mustRun(t, "search", "--config", "", "--data-dir", dir, "--json", "object_type:conversations limit:500")
+	if n := strings.Count(out, "\n"); n != query.MaxLimit || !strings.HasPrefix(stderr, note+"\n") {
+		t.Errorf("--json: %d lines, stderr %q; want %d and the note", n, stderr, query.MaxLimit)
+	}
+}
