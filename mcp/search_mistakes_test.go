@@ -86,3 +86,20 @@ func TestSearch_LimitAboveAPageIsCapped(t *testing.T) {
 	mustToolError(t, s, "search_contacts", map[string]any{"per_page": 0}, "per_page")
 	mustToolError(t, s, "search_conversations", map[string]any{"per_page": -3}, "per_page")
 }
+
+// TestSearch_NothingToSearchFor: free text or a text-field term without a word is an error naming the term, shown
+// as a query error. Before, q:"!!!" matched every record.
+func TestSearch_NothingToSearchFor(t *testing.T) {
+	s := connectStdio(t, newWorld(t))
+	for _, tc := range []struct{ query, term string }{
+		{`object_type:conversations q:"!!!"`, `q:"!!!"`},
+		{`object_type:conversations q:* state:open`, `q:*`},
+		{`object_type:conversations q:"€"`, `q:"€"`},
+		{`object_type:conversations q:"-"`, `q:"-"`},
+		{`object_type:contacts q:the`, `q:the`},
+		{`object_type:conversations source_body:contains:"!!!"`, `source_body:contains:!!!`},
+		{"object_type:conversations q:\"\xff\"", "q:\"\uFFFD\""}, // JSON carries invalid UTF-8 as U+FFFD
+	} {
+		mustToolError(t, s, "search", map[string]any{"query": tc.query}, "Invalid query: "+tc.term+" has no word to search for")
+	}
+}

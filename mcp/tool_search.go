@@ -79,6 +79,10 @@ func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerToo
 		}
 		res, err := s.Search(ctx, q)
 		if err != nil {
+			var qerr *query.Error
+			if errors.As(err, &qerr) { // a term the index finds nothing to search for in: the query's mistake
+				return nil, &dslError{err: qerr, dsl: args.Query}
+			}
 			return nil, fmt.Errorf("search %s: %w", q.Kind.Plural(), err)
 		}
 		info := replicaInfo(ctx, status, o)

@@ -19,12 +19,8 @@ func (q Query) String() string {
 		writeTerm(&b, t)
 	}
 	for _, t := range q.Text {
-		b.WriteString(" q:")
-		if t.Phrase || needsQuoteText(t.Text) {
-			b.WriteString(quote(t.Text))
-		} else {
-			b.WriteString(t.Text)
-		}
+		b.WriteByte(' ')
+		writeText(&b, t)
 	}
 	if q.Limit != DefaultLimit {
 		b.WriteString(" limit:")
@@ -39,6 +35,22 @@ func (q Query) String() string {
 
 // String formats t as one DSL term.
 func (t Term) String() string { return formatTerm(t) }
+
+// String formats t as the DSL's q term: q:word, or q:"a phrase".
+func (t TextTerm) String() string {
+	var b strings.Builder
+	writeText(&b, t)
+	return b.String()
+}
+
+func writeText(b *strings.Builder, t TextTerm) {
+	b.WriteString("q:")
+	if t.Phrase || needsQuoteText(t.Text) {
+		b.WriteString(quote(t.Text))
+	} else {
+		b.WriteString(t.Text)
+	}
+}
 
 func formatTerm(t Term) string {
 	var b strings.Builder

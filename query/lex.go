@@ -39,6 +39,9 @@ func lex(dsl string, terms []rawTerm, vals []rawValue) ([]rawTerm, *Error) {
 	if len(dsl) > MaxLength {
 		return nil, &Error{Pos: -1, Msg: fmt.Sprintf("query is %d bytes long; the limit is %d bytes: shorten it, or split it into several searches", len(dsl), MaxLength)}
 	}
+	if !utf8.ValidString(dsl) {
+		return nil, notUTF8("query", dsl)
+	}
 	i := 0
 	for {
 		i = skipSpace(dsl, i)
@@ -248,4 +251,21 @@ func spaceAt(s string, i int) (bool, int) {
 func isSpaceAt(s string, i int) bool {
 	sp, _ := spaceAt(s, i)
 	return sp
+}
+
+// notUTF8 reports text (the query, a value) that is not valid UTF-8: it can match nothing (records are UTF-8),
+// and the analyzer would read it as stray pieces of words. what names the text.
+func notUTF8(what, s string) *Error {
+	at := 0
+	for at < len(s) {
+		r, n := utf8.DecodeRuneInString(s[at:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		at += n
+	}
+	if at == len(s) {
+		at = 0 // valid after all: not called so
+	}
+	return &Error{Pos: -1, Msg: fmt.Sprintf("%s is not valid UTF-8: byte %d (0x%02x) is not part of a character; send text as UTF-8", what, at, s[min(at, len(s)-1)])}
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Options tunes Parse and the filter types' Query methods.
@@ -225,6 +226,9 @@ func (b *builder) bareTerm(s site, text string) *Error {
 
 // text adds free text (q:).
 func (b *builder) text(s site, text string, phrase bool) *Error {
+	if !utf8.ValidString(text) {
+		return b.notUTF8(s, "q", text)
+	}
 	if strings.TrimSpace(text) == "" {
 		return s.errorf("empty free text; write q:word or q:\"a phrase\"")
 	}
@@ -233,6 +237,16 @@ func (b *builder) text(s site, text string, phrase bool) *Error {
 	}
 	b.q.Text = append(b.q.Text, TextTerm{Text: text, Phrase: phrase})
 	return nil
+}
+
+// NothingToSearch returns the error for a term on words (free text, or a text field's eq, contains or
+// not_contains), given as the DSL writes it (TextTerm.String, Term.String), of which the search engine keeps no
+// word: punctuation, symbols, or only common words such as "the". Dropped, such a term would leave the query
+// matching every record (or, on a text field, none). Package index decides, since only its analyzer knows what it
+// keeps; the wording lives here with every other query error.
+func NothingToSearch(term string) *Error {
+	term = clip(strings.ToValidUTF8(term, "\uFFFD"))
+	return &Error{Pos: -1, Token: term, Msg: term + ` has no word to search for: the search finds words, and skips punctuation, symbols and common words such as "the"; search for a word, or leave the term out`}
 }
 
 // limit sets the page size: n, as the argument name (limit or per_page) gave it in text. A number above MaxLimit
@@ -253,6 +267,9 @@ func (b *builder) limit(s site, name string, n int, text string) *Error {
 }
 
 func (b *builder) cursor(s site, c string) *Error {
+	if !utf8.ValidString(c) {
+		return b.notUTF8(s, "starting_after", c)
+	}
 	if c == "" {
 		return s.errorf("empty starting_after; pass the cursor from the previous page, or leave starting_after out for the first page")
 	}
@@ -309,6 +326,14 @@ func misspelledOp(f *Field, t *rawTerm) *Error {
 	return e
 }
 
+// notUTF8 reports text that is not valid UTF-8 at s (a structured filter's argument; in the DSL, the lexer
+// refuses the whole query first). what names the text.
+func (b *builder) notUTF8(s site, what, text string) *Error {
+	e := notUTF8(what, text)
+	e.Pos, e.Token = s.pos, s.token
+	return e
+}
+
 // valueInput is one value as written, before conversion to the field's type.
 type valueInput struct {
 	text string
@@ -318,6 +343,9 @@ type valueInput struct {
 // term checks op against the field, converts the values and adds the term. implicitOp reports that the DSL term
 // named no operator (so eq was assumed), which changes the advice when several values are given.
 func (b *builder) term(s, opSite site, f *Field, op Op, implicitOp bool, vals []valueInput) *Error {
+	if !utf8.ValidString(f.Custom) {
+		return b.notUTF8(s, "the custom attribute name", f.Custom)
+	}
 	// exists:true and exists:false are accepted as spellings of exists and not_exists.
 	if op.Arity() == 0 && len(vals) > 0 {
 		if len(vals) == 1 {
@@ -379,6 +407,9 @@ func (b *builder) term(s, opSite site, f *Field, op Op, implicitOp bool, vals []
 func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 	raw := in.text
 	v := Value{Raw: raw}
+	if !utf8.ValidString(raw) {
+		return v, b.notUTF8(in.site, "the value of "+nameOf(f), raw)
+	}
 	if raw == "" {
 		return v, in.site.errorf("empty value for %s; to find records without %s write %s:not_exists", nameOf(f), nameOf(f), nameOf(f))
 	}

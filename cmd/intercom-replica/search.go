@@ -38,9 +38,9 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 		return usagef("search takes one argument, the query in quotes, e.g. 'object_type:conversations q:refund'; got %d", fs.NArg())
 	}
 	dsl := fs.Arg(0)
+	var qe *query.Error // the query's mistakes: shown under the query, exit 2
 	q, err := query.Parse(dsl, query.Options{})
 	if err != nil {
-		var qe *query.Error
 		if errors.As(err, &qe) {
 			return usageError{errors.New(qe.Caret(dsl))}
 		}
@@ -52,6 +52,9 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	}
 	defer acc.Close()
 	res, err := acc.Search(ctx, q)
+	if errors.As(err, &qe) { // a term the index finds nothing to search for in: the query's mistake
+		return usageError{errors.New(qe.Caret(dsl))}
+	}
 	if errors.Is(err, index.ErrInvalidCursor) {
 		return usageError{fmt.Errorf("starting_after: %w: pass the cursor printed for this same query", err)}
 	}

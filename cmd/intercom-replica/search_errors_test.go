@@ -42,3 +42,20 @@ func TestSearch_LimitAboveAPageIsCapped(t *testing.T) {
 		t.Errorf("--json: %d lines, stderr %q; want %d and the note", n, stderr, query.MaxLimit)
 	}
 }
+
+// TestSearch_NothingToSearchFor: free text without a word, or not in UTF-8, is a usage error naming the term.
+// Before, q:"!!!" listed every conversation.
+func TestSearch_NothingToSearchFor(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for q, want := range map[string]string{
+		`object_type:conversations q:"!!!"`:                    `q:"!!!" has no word to search for`,
+		`object_type:conversations source_body:contains:"..."`: `source_body:contains:... has no word to search for`,
+		"object_type:conversations q:\"\xff\"":                 "query is not valid UTF-8: byte 29 (0xff)",
+	} {
+		code, stdout, stderr := e.run(t, "search", "--config", "", "--data-dir", dir, q)
+		if code != 2 || stdout != "" || !strings.Contains(stderr, want) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want exit 2 and %q", q, code, stdout, stderr, want)
+		}
+	}
+}
