@@ -103,3 +103,22 @@ func TestSearch_NothingToSearchFor(t *testing.T) {
 		mustToolError(t, s, "search", map[string]any{"query": tc.query}, "Invalid query: "+tc.term+" has no word to search for")
 	}
 }
+
+// TestSearchContacts_PhoneByDigits: search_contacts' phone, and phone: in the DSL, compare the digits (Jane's
+// number is stored as "+49 30 1234567"). Before, only the exact formatting found her.
+func TestSearchContacts_PhoneByDigits(t *testing.T) {
+	s := connectStdio(t, newWorld(t))
+	for _, phone := range []string{"+49 30 1234567", "+49301234567", "49-30-123-4567", "(49) 30 1234567"} {
+		var out mcp.SearchContactsResult
+		structured(t, mustOK(t, s, "search_contacts", map[string]any{"phone": phone}), &out)
+		if out.TotalCount != 1 || out.Data[0].ID != "contact_"+contactJane {
+			t.Errorf("phone %q: %+v; want Jane", phone, out.Data)
+		}
+	}
+	var dsl mcp.SearchResult
+	structured(t, mustOK(t, s, "search", map[string]any{"query": "object_type:contacts phone:+49301234567"}), &dsl)
+	if dsl.TotalCount != 1 {
+		t.Errorf("search phone:+49301234567: %d results; want Jane", dsl.TotalCount)
+	}
+	mustToolError(t, s, "search_contacts", map[string]any{"phone": "n/a"}, `phone compares the digits of phone numbers; "n/a" has none`)
+}

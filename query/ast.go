@@ -192,6 +192,7 @@ type Field struct {
 	Multi       bool     // list-valued in the record (tag names, contact ids, company names)
 	IDOf        Kind     // for fields holding ids of a kind, that kind: its prefixed ids (contact_abc) are accepted and stripped
 	Custom      string   // custom attribute name for custom-attribute fields, "" otherwise
+	Digits      bool     // a phone number: values compare by their digits (PhoneDigits), which Value.Str holds
 	Description string   // one line, for documentation and tool descriptions
 }
 
@@ -218,7 +219,8 @@ const (
 
 // Value is one operand of a term, kept as written and as parsed for the field's type:
 //
-//   - keyword, text: Str is the text (for a field with Enum, the catalog's spelling of the matching value).
+//   - keyword, text: Str is the text (for a field with Enum, the catalog's spelling of the matching value; for a
+//     field with Digits, the digits of the phone number, PhoneDigits).
 //   - int: Int, and Float with the same value (Parsed has ParsedInt|ParsedFloat); Str is the decimal form.
 //   - float: Float (ParsedFloat); Str is the shortest decimal form.
 //   - timestamp: Int holds Unix seconds (ParsedTime|ParsedInt); Str is the instant in RFC 3339, UTC.

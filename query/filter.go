@@ -55,7 +55,7 @@ type ContactFilter struct {
 	Name             string         `json:"name,omitempty" jsonschema_description:"Name; matches part of the name."`
 	Email            string         `json:"email,omitempty" jsonschema_description:"Email address (exact)."`
 	EmailDomain      string         `json:"email_domain,omitempty" jsonschema_description:"Email domain, e.g. example.com."`
-	Phone            string         `json:"phone,omitempty" jsonschema_description:"Phone number (exact)."`
+	Phone            string         `json:"phone,omitempty" jsonschema_description:"Phone number, compared by its digits: spaces, dashes, dots, parentheses and a leading + don't matter (+91 98037 48241 finds +919803748241)."`
 	Role             string         `json:"role,omitempty" jsonschema:"enum=user,enum=lead" jsonschema_description:"Whether the contact is a user or a lead."`
 	ExternalID       string         `json:"external_id,omitempty" jsonschema_description:"Your own id for the contact (user_id)."`
 	CustomAttributes map[string]any `json:"custom_attributes,omitempty" jsonschema_description:"Custom attribute values by attribute name, e.g. {\"plan\": \"pro\", \"seats\": 10}; each must equal."`

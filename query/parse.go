@@ -416,6 +416,11 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 	switch f.Type {
 	case TypeKeyword:
 		v.Str = raw
+		if f.Digits {
+			if v.Str = PhoneDigits(raw); v.Str == "" {
+				return v, in.site.errorf("%s compares the digits of phone numbers; %q has none", f.Name, clip(raw))
+			}
+		}
 		if f.Enum != nil {
 			canon, ok := enumValue(f.Enum, raw)
 			if !ok {
