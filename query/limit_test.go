@@ -52,10 +52,7 @@ func TestLimit_Errors(t *testing.T) {
 		`object_type:conversations limit:1.5`:                   `limit takes a whole number, e.g. limit:50 (a page holds 1 to 150); got "1.5" (at byte 32: 1.5)`,
 		`object_type:conversations limit:500 limit:200`:         `limit is given twice (500 and 200); give it once (at byte 36: limit:200)`,
 	} {
-		_, err := Parse(dsl, fuzzNow)
-		if err == nil || err.Error() != want {
-			t.Errorf("Parse(%s) error:\n got %v\nwant %s", dsl, err, want)
-		}
+		wantParseError(t, dsl, want)
 	}
 	for _, n := range []int{0, -1} {
 		_, err := ContactFilter{PerPage: ptr(n)}.Query(fuzzNow)

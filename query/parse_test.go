@@ -312,21 +312,30 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:conversations admin_assignee_id:gt:5 admin_assignee_id:lte:5`, `admin_assignee_id:gt:5 and admin_assignee_id:lte:5 leave no possible value; check the bounds (at byte 49: admin_assignee_id:lte:5)`},
 	} {
 		t.Run(tc.dsl[:min(len(tc.dsl), 80)], func(t *testing.T) {
-			_, err := Parse(tc.dsl, fuzzNow)
-			if err == nil {
-				t.Fatalf("no error; want %s", tc.want)
-			}
-			if err.Error() != tc.want {
-				t.Errorf("error:\n got %s\nwant %s", err, tc.want)
-			}
-			checkError(t, tc.dsl, err)
-			var qe *Error
-			errors.As(err, &qe)
-			if qe.Pos >= 0 && qe.Token != "" && !strings.HasPrefix(tc.dsl[qe.Pos:], qe.Token) {
-				t.Errorf("token %q is not at byte %d of the query", qe.Token, qe.Pos)
-			}
+			wantParseError(t, tc.dsl, tc.want)
 		})
 	}
+}
+
+// wantParseError parses dsl and fails the test unless the error reads want (Error()) and has the shape every
+// error must have, its token at its offset. It returns the error, nil when there was none.
+func wantParseError(t *testing.T, dsl, want string) *Error {
+	t.Helper()
+	_, err := Parse(dsl, fuzzNow)
+	if err == nil {
+		t.Errorf("Parse(%.80q): no error; want %s", dsl, want)
+		return nil
+	}
+	if err.Error() != want {
+		t.Errorf("Parse(%.80q) error:\n got %s\nwant %s", dsl, err, want)
+	}
+	checkError(t, dsl, err)
+	var qe *Error
+	errors.As(err, &qe)
+	if qe.Pos >= 0 && qe.Token != "" && !strings.HasPrefix(dsl[qe.Pos:], qe.Token) {
+		t.Errorf("token %q is not at byte %d of the query", qe.Token, qe.Pos)
+	}
+	return qe
 }
 
 // TestParse_PrintedLengthBounded: a query within MaxLength whose canonical form would not be (aliases expand) is

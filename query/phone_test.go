@@ -28,9 +28,7 @@ func TestParse_PhoneByDigits(t *testing.T) {
 		`object_type:contacts phone:abc`:            `phone compares the digits of phone numbers; "abc" has none (at byte 27: abc)`,
 		`object_type:contacts phone:contains:"+ -"`: `phone compares the digits of phone numbers; "+ -" has none (at byte 36: "+ -")`,
 	} {
-		if _, err := Parse(dsl, fuzzNow); err == nil || err.Error() != want {
-			t.Errorf("Parse(%s) error:\n got %v\nwant %s", dsl, err, want)
-		}
+		wantParseError(t, dsl, want)
 	}
 	// The structured filter compares the same way.
 	q, err := ContactFilter{Phone: "+91 98037 48241"}.Query(fuzzNow)

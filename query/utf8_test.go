@@ -12,10 +12,7 @@ func TestParse_InvalidUTF8(t *testing.T) {
 		"object_type:contacts ca.\xfe:1":           "query is not valid UTF-8: byte 24 (0xfe) is not part of a character; send text as UTF-8",
 		"object_type:contacts starting_after:\x80": "query is not valid UTF-8: byte 36 (0x80) is not part of a character; send text as UTF-8",
 	} {
-		_, err := Parse(dsl, fuzzNow)
-		if err == nil || err.Error() != want {
-			t.Errorf("Parse(%q) error:\n got %v\nwant %s", dsl, err, want)
-		}
+		wantParseError(t, dsl, want)
 	}
 	// The structured filters and the builder check too.
 	_, err := ContactFilter{Email: "a\xffb"}.Query(fuzzNow)
