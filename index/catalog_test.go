@@ -20,6 +20,11 @@ func sampleValue(f *query.Field, op query.Op) string {
 		return f.Enum[0]
 	case f.Type == query.TypeText:
 		return `"refund request"`
+	case f.Digits:
+		if multi {
+			return `"+353 1 234 5678",+15550100`
+		}
+		return `"+353 1 234 5678"`
 	case f.Type == query.TypeInt:
 		if multi {
 			return "0,7001"

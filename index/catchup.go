@@ -343,7 +343,7 @@ func (r *Replica) fill(ctx context.Context, ks *kindState, ti *textIndex, total 
 }
 
 // rederiveRows recomputes every stored row of kind from its record (after a change of the row encoding), in
-// chunks of short transactions.
+// chunks of short transactions. Each row keeps its record's ordinal, which the full-text index holds too.
 func (r *Replica) rederiveRows(ctx context.Context, kind query.Kind) error {
 	fn := r.store.fields[kind]
 	pending := map[string][]byte{}
@@ -354,11 +354,12 @@ func (r *Replica) rederiveRows(ctx context.Context, kind query.Kind) error {
 		var namesSaved func()
 		err := r.store.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(rowsBucket(kind))
+			rb := tx.Bucket([]byte(bucketReplica))
 			for id, row := range pending {
 				var err error
 				if row == nil {
 					err = b.Delete([]byte(id))
-				} else {
+				} else if err = keepRowOrd(b, rb, kind, []byte(id), row); err == nil {
 					err = b.Put([]byte(id), row)
 				}
 				if err != nil {
@@ -398,4 +399,20 @@ func (r *Replica) rederiveRows(ctx context.Context, kind query.Kind) error {
 		return err
 	}
 	return flush()
+}
+
+// firstRowVersionWithOrd is the first row version that holds the record's ordinal (at rowOrdAt).
+const firstRowVersionWithOrd = 2
+
+// keepRowOrd gives row, recomputed for record id, the ordinal its stored row holds (rows, in the caller's
+// transaction), so that the column table and the full-text index keep agreeing; a record whose row holds none
+// gets a new one, from the store's counter (replica).
+func keepRowOrd(rows, replica *bolt.Bucket, kind query.Kind, id, row []byte) error {
+	if old := rows.Get(id); len(old) >= rowOrdAt+4 && old[0] >= firstRowVersionWithOrd {
+		copy(row[rowOrdAt:rowOrdAt+4], old[rowOrdAt:rowOrdAt+4])
+		return nil
+	}
+	n := getUint64(replica, nextOrdKey(kind))
+	setRowOrd(row, uint32(n))
+	return putUint64(replica, nextOrdKey(kind), n+1)
 }

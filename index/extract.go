@@ -320,8 +320,8 @@ func extractContact(raw []byte) (doc, error) {
 		domain = emailDomain(c.Email)
 	}
 	d.keyword("email_domain", domain)
-	d.keyword("phone", c.Phone)
-	d.keyword("formatted_phone", c.FormattedPhone)
+	d.keyword("phone", phoneColumn(c.Phone))
+	d.keyword("formatted_phone", phoneColumn(c.FormattedPhone))
 	d.keyword("owner_id", string(c.OwnerID))
 	d.keyword("avatar", avatarURL(c.Avatar))
 	d.integer("created_at", c.CreatedAt)
@@ -397,6 +397,16 @@ func extractContact(raw []byte) (doc, error) {
 	s.tags = tagNames
 	s.companies = companyNames
 	return d, nil
+}
+
+// phoneColumn is what a phone column holds: the number's digits, the form the catalog's Digits fields compare in
+// (query.PhoneDigits), or a value without digits as it is, so that exists still sees it. The summary and free text
+// keep the number as entered.
+func phoneColumn(s string) string {
+	if d := query.PhoneDigits(s); d != "" {
+		return d
+	}
+	return s
 }
 
 // textField is the index field free text searches: for contacts, made of name, email, phone, companies and place

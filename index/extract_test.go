@@ -54,6 +54,9 @@ func expected(f *query.Field, vals []any) []string {
 			if f.Type == query.TypeText {
 				s = plaintext.String(x)
 			}
+			if f.Digits && query.PhoneDigits(x) != "" {
+				s = query.PhoneDigits(x) // phone columns hold the digits the catalog compares
+			}
 		case float64:
 			if f.Type == query.TypeKeyword {
 				s = strconv.FormatFloat(x, 'f', -1, 64)

@@ -313,17 +313,6 @@ func TestSearch_FreeTextRanking(t *testing.T) {
 	}
 }
 
-// TestSearch_StopWordsOnly: free text made only of stop words matches on nothing, so it leaves the query a
-// filter-only one (sorted by recency) instead of returning nothing.
-func TestSearch_StopWordsOnly(t *testing.T) {
-	r := mustOpen(t, "")
-	mustApply(t, r, Batch{Records: fixture(t)})
-	res := mustSearch(t, r, mustParse(t, "object_type:conversations q:the state:open"))
-	if got := hitIDs(res); !slices.Equal(got, []string{"1005", "1001"}) {
-		t.Fatalf("got %v", got)
-	}
-}
-
 // TestSearch_HitSummary checks the summary fields a hit carries from the index alone.
 func TestSearch_HitSummary(t *testing.T) {
 	r := mustOpen(t, "")

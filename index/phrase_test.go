@@ -3,6 +3,7 @@ package index
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"regexp"
@@ -335,16 +336,21 @@ func TestTextEngine_QueriesAgree(t *testing.T) {
 				text = ref.phrase(rng)
 			}
 			a := ks.schema.analyze(text, op != "eq")
-			dsl = append(dsl, fmt.Sprintf("%s:%s:%q", field, op, text))
+			term := fmt.Sprintf("%s:%s:%q", field, op, text)
 			switch {
-			case len(a.terms) == 0 && op == "not_contains":
-				// no words: excludes nothing
 			case len(a.terms) == 0:
-				conds = append(conds, func(string) bool { return false })
+				// No word to search for (only stop words): an error, not a term that matches nothing (or, negated,
+				// everything). The term is left out of the query then.
+				bad := mustParse(t, "object_type:conversations "+strings.Join(append(dsl, term), " "))
+				if _, err := r.Search(context.Background(), bad); !errors.As(err, new(*query.Error)) {
+					t.Fatalf("%s: error %v; want a *query.Error (no word to search for)", bad.String(), err)
+				}
 			case op == "not_contains":
+				dsl = append(dsl, term)
 				conds = append(conds, func(id string) bool { return !ref.has(id, a, true, sl[0], sl[1]) })
 				negations++
 			default:
+				dsl = append(dsl, term)
 				conds = append(conds, func(id string) bool { return ref.has(id, a, op == "contains", sl[0], sl[1]) })
 			}
 		}

@@ -179,7 +179,8 @@ func tableClause(t query.Term) (table.Clause, bool) {
 // caller negates not_contains): eq is every word anywhere in the field, contains a phrase (or one word). A
 // conversation field kept only in textField's slots (parts_body) searches textField and counts only occurrences
 // inside its slots.
-// ok is false when the value has no words left after analysis (only stop words): the term matches nothing.
+// ok is false when the value has no words left after analysis (punctuation, only stop words): Search refuses
+// such a term (checkTextTerms).
 func (s *schema) textClause(t query.Term) (textClause, bool) {
 	a := s.analyze(t.Values[0].Str, t.Op != query.OpEq)
 	if len(a.terms) == 0 {

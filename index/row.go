@@ -24,8 +24,9 @@ import (
 // replica bucket, so a name costs its bytes once per store rather than once per row.
 
 // rowVersion changes whenever what a row holds changes (extraction, summary or this encoding); rows of another
-// version are recomputed from the records at open.
-const rowVersion = 2
+// version are recomputed from the records at open. 3: the phone columns hold digits (phoneColumn). The full-text
+// index does not hold keyword fields (mapping.go), so mappingVersion stays.
+const rowVersion = 3
 
 // rowOrdAt is where a row holds the record's ordinal.
 const rowOrdAt = 1

@@ -41,7 +41,14 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 			return Result{}, fmt.Errorf("search: a term has a field the replica cannot search")
 		}
 	}
-	text := ks.schema.analyzeQueryText(q.Text)
+	// Terms on words the analyzer leaves nothing of are the caller's mistake, answered before any work.
+	text, err := ks.schema.analyzeQueryText(q.Text)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := ks.schema.checkTextTerms(q.Terms); err != nil {
+		return Result{}, err
+	}
 	ord := byRecency
 	if len(text) > 0 {
 		ord = byRelevance
@@ -92,12 +99,10 @@ func (r *Replica) searchRecent(ctx context.Context, ks *kindState, q query.Query
 	filter := make(table.Filter, 0, len(q.Terms))
 	for _, t := range q.Terms {
 		if isTextTerm(t) {
-			var ords table.OrdSet
-			if c, ok := ks.schema.textClause(t); ok {
-				var err error
-				if ords, err = r.collectOrds(ctx, ks, c); err != nil {
-					return Result{}, cursor{}, false, err
-				}
+			c, _ := ks.schema.textClause(t) // it has words: Search checked
+			ords, err := r.collectOrds(ctx, ks, c)
+			if err != nil {
+				return Result{}, cursor{}, false, err
 			}
 			filter = append(filter, table.Clause{Any: []table.Atom{table.OrdAtom(ords)}, Not: negated(t.Op)})
 			continue
@@ -182,13 +187,10 @@ func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Que
 			tableFilter = append(tableFilter, cl)
 			continue
 		}
-		c, ok := ks.schema.textClause(t)
-		switch {
-		case negated(t.Op) && ok:
+		c, _ := ks.schema.textClause(t) // it has words: Search checked
+		if negated(t.Op) {
 			tq.not = append(tq.not, c)
-		case !negated(t.Op) && !ok:
-			tq.none = true // a positive term without words matches nothing
-		case !negated(t.Op):
+		} else {
 			tq.must = append(tq.must, c)
 		}
 	}
@@ -269,16 +271,32 @@ type analyzedText struct {
 	pos    []int
 }
 
-// analyzeQueryText analyses free text as the index analysed the text fields. Terms made only of stop words ("the")
-// are dropped: they would match nothing.
-func (s *schema) analyzeQueryText(text []query.TextTerm) []analyzedText {
-	var out []analyzedText
+// analyzeQueryText analyses free text as the index analysed the text fields. A term the analyzer leaves no word
+// of (punctuation, symbols, invalid UTF-8, only stop words such as "the") is an error (query.NothingToSearch):
+// dropped, it would leave the query matching every record.
+func (s *schema) analyzeQueryText(text []query.TextTerm) ([]analyzedText, error) {
+	out := make([]analyzedText, 0, len(text))
 	for _, t := range text {
-		if a := s.analyze(t.Text, t.Phrase); len(a.terms) > 0 {
-			out = append(out, a)
+		a := s.analyze(t.Text, t.Phrase)
+		if len(a.terms) == 0 {
+			return nil, query.NothingToSearch(t.String())
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+// checkTextTerms returns the error of the first term on the words of a text field (eq, contains, not_contains)
+// that the analyzer leaves no word of: it would match nothing, or negated everything.
+func (s *schema) checkTextTerms(terms []query.Term) error {
+	for _, t := range terms {
+		if isTextTerm(t) {
+			if _, ok := s.textClause(t); !ok {
+				return query.NothingToSearch(t.String())
+			}
 		}
 	}
-	return out
+	return nil
 }
 
 func (s *schema) analyze(text string, phrase bool) analyzedText {

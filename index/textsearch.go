@@ -59,8 +59,6 @@ func (c *textClause) positional() bool { return c.phrase || c.slotted }
 type textQuery struct {
 	must []textClause // every one must match; their words make the score
 	not  []textClause // none may match
-	// none is set when a positive clause had no words left after analysis (only stop words): nothing matches.
-	none bool
 }
 
 // words returns the distinct words the query scores, as field and word joined by a zero byte, sorted: the order of
@@ -378,7 +376,7 @@ type workerResult struct {
 // run evaluates the query: the exact number of matches, and either the best s.want hits after s.after (rank) or
 // the ordinals of every match (collect).
 func (s *textSearch) run(ctx context.Context) (int, []rankedDoc, table.OrdSet, error) {
-	if s.q.none || len(s.q.must) == 0 {
+	if len(s.q.must) == 0 {
 		return 0, nil, nil, nil
 	}
 	plans, err := s.plan()

@@ -12,9 +12,6 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 )
 
-// maxQueryLength bounds the DSL of one search call.
-const maxQueryLength = 4096
-
 // SearchArgs are the arguments of the search tool.
 type SearchArgs struct {
 	Query string `json:"query"`
@@ -64,8 +61,10 @@ func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerToo
 	o = o.withDefaults()
 	tool := newTool[SearchResult]("search", "Search conversations and contacts", searchDescription(), map[string]any{
 		"properties": map[string]any{
-			"query": stringProp("The search query, e.g. object_type:conversations state:open q:\"refund\". object_type is required; see the description for fields and operators.",
-				"minLength", 1, "maxLength", maxQueryLength),
+			// No maxLength: the query package's limit (in bytes, the CLI's too) answers a long query, with the
+			// same message everywhere.
+			"query": stringProp(fmt.Sprintf("The search query, e.g. object_type:conversations state:open q:\"refund\". object_type is required; see the description for fields and operators. At most %d bytes.", query.MaxLength),
+				"minLength", 1),
 		},
 		"required": []string{"query"},
 	}, false)
@@ -80,6 +79,10 @@ func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerToo
 		}
 		res, err := s.Search(ctx, q)
 		if err != nil {
+			var qerr *query.Error
+			if errors.As(err, &qerr) { // a term the index finds nothing to search for in: the query's mistake
+				return nil, &dslError{err: qerr, dsl: args.Query}
+			}
 			return nil, fmt.Errorf("search %s: %w", q.Kind.Plural(), err)
 		}
 		info := replicaInfo(ctx, status, o)
@@ -110,6 +113,7 @@ func searchResult(q query.Query, res index.Result, info replicaSnapshot) *Search
 		out.Pages.Next = &NextPage{StartingAfter: res.Next}
 		out.Note = "More results available. To get the next page, add to your query: starting_after:" + res.Next
 	}
+	out.Note = withQueryNote(q, out.Note)
 	return out
 }
 

@@ -82,7 +82,7 @@ func structuredSearch[F interface {
 	}
 	info := replicaInfo(ctx, status, o)
 	p := structuredPage[S]{
-		items: make([]S, 0, len(res.Hits)), total: res.Total, pages: pagesOf(q, res), note: structuredNote(res),
+		items: make([]S, 0, len(res.Hits)), total: res.Total, pages: pagesOf(q, res), note: withQueryNote(q, structuredNote(res)),
 		dsl: withoutCursor(q).String(), fresh: info.freshness(),
 	}
 	var b strings.Builder
@@ -138,6 +138,18 @@ func structuredNote(res index.Result) string {
 	return "More results available. To get the next page, call again with the same filters and starting_after: \"" + res.Next + "\""
 }
 
+// withQueryNote puts the query's note (what was changed from what was asked: a limit or per_page above a page,
+// capped) before note, the page's own.
+func withQueryNote(q query.Query, note string) string {
+	switch {
+	case q.Note == "":
+		return note
+	case note == "":
+		return q.Note
+	}
+	return q.Note + " " + note
+}
+
 // writeListHeader writes the first lines of a search's text: how many match, how many are shown, and the
 // freshness.
 func writeListHeader(b *strings.Builder, total, inPage int, kind query.Kind, dsl string, later bool, fresh Freshness) {
@@ -161,7 +173,8 @@ func writeListHeader(b *strings.Builder, total, inPage int, kind query.Kind, dsl
 
 // filterSchema is the input schema of a structured search tool: generated from the filter type of package query
 // (the single definition of its parameters), with the closed sets of values taken from the catalog and the page
-// size bounded as the DSL bounds limit.
+// size described as the DSL's limit. per_page has no maximum: mcp-go validates arguments against the schema
+// before the handler runs, and a per_page above a page is answered with the largest page and a note.
 func filterSchema[F any](kind query.Kind) map[string]any {
 	raw := mcpgo.NewTool("schema", mcpgo.WithInputSchema[F]()).RawInputSchema
 	var schema map[string]any
@@ -180,8 +193,8 @@ func filterSchema[F any](kind query.Kind) map[string]any {
 		}
 	}
 	if p, ok := props["per_page"].(map[string]any); ok {
-		p["minimum"], p["maximum"] = 1, query.MaxLimit
-		p["description"] = fmt.Sprintf("Results per page, 1 to %d (default %d).", query.MaxLimit, query.DefaultLimit)
+		p["minimum"] = 1
+		p["description"] = fmt.Sprintf("Results per page (default %d); a page holds at most %d, and a larger number returns %d with a note saying so.", query.DefaultLimit, query.MaxLimit, query.MaxLimit)
 	}
 	delete(schema, "$schema")
 	return schema

@@ -154,7 +154,7 @@ func TestSearch_Errors(t *testing.T) {
 		{"unknown field with a suggestion", map[string]any{"query": "object_type:conversations stat:open"}, []string{"stat", "state", "^^^^"}},
 		{"bare word", map[string]any{"query": "object_type:conversations refund"}, []string{`q:refund`}},
 		{"bad enum", map[string]any{"query": "object_type:conversations state:pending"}, []string{"pending", "open"}},
-		{"limit out of range", map[string]any{"query": "object_type:conversations limit:500"}, []string{"limit", "150"}},
+		{"limit out of range", map[string]any{"query": "object_type:conversations limit:0"}, []string{"limit", "at least 1"}},
 		{"foreign cursor", map[string]any{"query": "object_type:conversations starting_after:bm90LWEtY3Vyc29y"}, []string{"starting_after"}},
 		{"empty query", map[string]any{"query": ""}, []string{"query"}},
 		{"no arguments", map[string]any{}, []string{"query"}},

@@ -3,6 +3,7 @@ package query
 import (
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Kind is the type of record a query searches: conversations or contacts.
@@ -52,6 +53,10 @@ type Query struct {
 	Text          []TextTerm // q: free text (several q: terms combine, all must match); empty when none
 	Limit         int        // 1..150, default 20
 	StartingAfter string     // opaque cursor from a previous page ("" = first page); validated by index
+	// Note says what Parse or a filter changed from what was asked, for a front end to show beside the results:
+	// a limit (or per_page) above MaxLimit asks for the largest page instead, and Note says so. "" when nothing
+	// was changed. It is not part of the DSL: String does not print it.
+	Note string
 }
 
 // TextTerm is one piece of free text (q:). A bare word (Phrase false) must match as a word, ranked; a quoted
@@ -187,6 +192,7 @@ type Field struct {
 	Multi       bool     // list-valued in the record (tag names, contact ids, company names)
 	IDOf        Kind     // for fields holding ids of a kind, that kind: its prefixed ids (contact_abc) are accepted and stripped
 	Custom      string   // custom attribute name for custom-attribute fields, "" otherwise
+	Digits      bool     // a phone number: values compare by their digits (PhoneDigits), which Value.Str holds
 	Description string   // one line, for documentation and tool descriptions
 }
 
@@ -213,7 +219,8 @@ const (
 
 // Value is one operand of a term, kept as written and as parsed for the field's type:
 //
-//   - keyword, text: Str is the text (for a field with Enum, the catalog's spelling of the matching value).
+//   - keyword, text: Str is the text (for a field with Enum, the catalog's spelling of the matching value; for a
+//     field with Digits, the digits of the phone number, PhoneDigits).
 //   - int: Int, and Float with the same value (Parsed has ParsedInt|ParsedFloat); Str is the decimal form.
 //   - float: Float (ParsedFloat); Str is the shortest decimal form.
 //   - timestamp: Int holds Unix seconds (ParsedTime|ParsedInt); Str is the instant in RFC 3339, UTC.
@@ -239,25 +246,43 @@ type Error struct {
 	Suggestions []string // for an unknown field, the closest valid names, best first
 }
 
-// Error returns Msg, followed by the position and token when the error has a position.
+// Error returns Msg, followed by the position and token when the error has a position. A long token is cut to
+// a short window (60 runes) ending in an ellipsis.
 func (e *Error) Error() string {
 	if e.Pos < 0 {
 		return e.Msg
 	}
-	return fmt.Sprintf("%s (at byte %d: %s)", e.Msg, e.Pos, e.Token)
+	return fmt.Sprintf("%s (at byte %d: %s)", e.Msg, e.Pos, clip(e.Token))
 }
 
 // Caret renders the error under the query it came from, with a caret line marking the offending token, for
-// showing to a model or a terminal. Without a position it returns Error().
+// showing to a model or a terminal. It shows a window of the query around the token, at most 60 runes, with an
+// ellipsis where it cuts the query. Without a position it returns Error().
 func (e *Error) Caret(dsl string) string {
-	if e.Pos < 0 || e.Pos > len(dsl) || strings.ContainsAny(dsl, "\n\r") {
+	if e.Pos < 0 || e.Pos > len(dsl) {
 		return e.Error()
 	}
-	// Columns count runes so the caret lines up in a terminal for non-ASCII text.
-	col := len([]rune(dsl[:e.Pos]))
-	width := len([]rune(e.Token))
-	if width == 0 {
-		width = 1
+	start, end := window(dsl, e.Pos)
+	if strings.ContainsAny(dsl[start:end], "\n\r") {
+		return e.Error()
 	}
-	return e.Msg + "\n" + dsl + "\n" + strings.Repeat(" ", col) + strings.Repeat("^", width)
+	var b strings.Builder
+	b.WriteString(e.Msg)
+	b.WriteByte('\n')
+	col := 0
+	if start > 0 {
+		b.WriteString("…")
+		col = 1
+	}
+	b.WriteString(dsl[start:end])
+	if end < len(dsl) {
+		b.WriteString("…")
+	}
+	b.WriteByte('\n')
+	// Columns count runes so the caret lines up in a terminal for non-ASCII text.
+	col += utf8.RuneCountInString(dsl[start:e.Pos])
+	width := utf8.RuneCountInString(dsl[e.Pos:min(end, e.Pos+len(e.Token))])
+	b.WriteString(strings.Repeat(" ", col))
+	b.WriteString(strings.Repeat("^", max(width, 1)))
+	return b.String()
 }

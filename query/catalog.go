@@ -418,10 +418,10 @@ func contactFields() []Field {
 			Description: "Email address."},
 		{Name: "email_domain", Type: TypeKeyword, Intercom: "email_domain", Path: "email_domain",
 			Description: "Domain of the email address (example.com)."},
-		{Name: "phone", Type: TypeKeyword, Intercom: "phone", Path: "phone",
-			Description: "Phone number as entered."},
-		{Name: "formatted_phone", Type: TypeKeyword, Intercom: "formatted_phone", Path: "formatted_phone",
-			Description: "Phone number in E.164 form."},
+		{Name: "phone", Type: TypeKeyword, Intercom: "phone", Path: "phone", Digits: true,
+			Description: "Phone number as entered; compared by its digits, so spaces, dashes, dots, parentheses and a leading + don't matter (+91 98037 48241 is +919803748241)."},
+		{Name: "formatted_phone", Type: TypeKeyword, Intercom: "formatted_phone", Path: "formatted_phone", Digits: true,
+			Description: "Phone number in E.164 form; compared by its digits, as phone is."},
 		{Name: "owner_id", Type: TypeKeyword, Intercom: "owner_id", Path: "owner_id",
 			Description: "Id of the admin who owns the contact."},
 		{Name: "avatar", Type: TypeKeyword, Intercom: "avatar", Path: "avatar.image_url",
@@ -503,4 +503,20 @@ func contactFields() []Field {
 			Aliases:     []string{"company_ids"},
 			Description: "Ids of the contact's companies."},
 	}
+}
+
+// PhoneDigits returns the ASCII digits of a phone number, in order: the form fields with Digits compare in, on
+// both sides (the replica's phone columns hold it too). Spaces, dashes, dots, parentheses, a leading + and any
+// other character are left out, so "+91 98037 48241" and "+919803748241" are the same number.
+func PhoneDigits(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= '0' && c <= '9' {
+			if b.Len() == 0 {
+				b.Grow(len(s) - i)
+			}
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }

@@ -58,7 +58,7 @@ func (b *builder) conflict(s site, t Term) *Error {
 		// Terms are formatted only for an error message: a long query of terms on one field must stay cheap to
 		// check (and nothing here may make t escape to the heap).
 		if (o.Op == OpExists && t.Op == OpNotExists) || (o.Op == OpNotExists && t.Op == OpExists) {
-			return s.errorf("%s and %s contradict each other; keep one", formatTerm(*o), formatTerm(t))
+			return s.errorf("%s and %s contradict each other; keep one", clip(formatTerm(*o)), clip(formatTerm(t)))
 		}
 		f := t.Field
 		if f.Multi || f.Type == TypeText || f.Type == TypeAny {
@@ -68,20 +68,20 @@ func (b *builder) conflict(s site, t Term) *Error {
 		}
 		if o.Op == OpEq && t.Op == OpEq && !sameValue(f, o.Values[0], t.Values[0]) {
 			if f.Type == TypeTimestamp {
-				return s.errorf("%s and %s can't both hold: eq on a timestamp matches one day; for a span write %s:gte:<start> %s:lt:<end>", formatTerm(*o), formatTerm(t), f.Name, f.Name)
+				return s.errorf("%s and %s can't both hold: eq on a timestamp matches one day; for a span write %s:gte:<start> %s:lt:<end>", clip(formatTerm(*o)), clip(formatTerm(t)), f.Name, f.Name)
 			}
 			if !f.Allows(OpIn) {
-				return s.errorf("%s and %s can't both hold; to match either, leave %s out", formatTerm(*o), formatTerm(t), f.Name)
+				return s.errorf("%s and %s can't both hold; to match either, leave %s out", clip(formatTerm(*o)), clip(formatTerm(t)), f.Name)
 			}
 			return s.errorf("%s and %s can't both hold: a %s has one %s; to match either, write %s:in:%s,%s",
-				formatTerm(*o), formatTerm(t), b.cat.Kind(), f.Name, f.Name, formatValue(o.Values[0].Raw, true), formatValue(t.Values[0].Raw, true))
+				clip(formatTerm(*o)), clip(formatTerm(t)), b.cat.Kind(), f.Name, f.Name, formatValue(clip(o.Values[0].Raw), true), formatValue(clip(t.Values[0].Raw), true))
 		}
 		if contradicts(f, *o, t) || contradicts(f, t, *o) {
-			return s.errorf("%s and %s contradict each other; keep one", formatTerm(*o), formatTerm(t))
+			return s.errorf("%s and %s contradict each other; keep one", clip(formatTerm(*o)), clip(formatTerm(t)))
 		}
 		if lo1, hi1, ok1 := o.Bounds(); ok1 {
 			if lo2, hi2, ok2 := t.Bounds(); ok2 && (max(lo1, lo2) > min(hi1, hi2)) {
-				return s.errorf("%s and %s leave no possible value; check the bounds", formatTerm(*o), formatTerm(t))
+				return s.errorf("%s and %s leave no possible value; check the bounds", clip(formatTerm(*o)), clip(formatTerm(t)))
 			}
 		}
 	}

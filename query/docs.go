@@ -10,9 +10,10 @@ import (
 func Syntax() string {
 	return `Query: space-separated terms, all ANDed. object_type:conversations or object_type:contacts is required.
   field:value (eq) or field:operator:value; in and nin take a comma-separated list (state:in:open,snoozed).
-  Quote values with spaces, commas or quotes: name:"Jane Doe" (\" and \\ escape inside quotes).
+  Quote values with spaces, commas or quotes: name:"Jane Doe" (\" and \\ escape inside quotes); also a value
+  whose start looks like an operator and a colon: email:"containz:gmail" (unquoted, it is a misspelled operator).
   q:word or q:"a phrase" searches free text (conversations: every message, subject and title; contacts: name, email and other text); several q terms must all match.
-  limit:N (1-150, default 20); starting_after:<cursor> fetches the next page.
+  limit:N (default 20; a page holds at most 150: a larger limit returns 150 and a note); starting_after:<cursor> fetches the next page.
 Operators: eq neq gt gte lt lte contains not_contains starts_with ends_with in nin exists not_exists (field:exists, field:not_exists).
 Timestamps: Unix seconds, 2025-01-31 (midnight UTC), RFC 3339, or a time before now: 30m 24h 7d 2w, today, yesterday.
   eq on a timestamp matches the whole UTC day; gt/gte/lt/lte compare to the second.
@@ -126,12 +127,19 @@ object_type:conversations ca."Ticket category":billing created_at:gte:2025-06-01
   comma-separated list (` + "`state:in:open,snoozed`" + `); ` + "`exists`" + ` and ` + "`not_exists`" + ` take no value
   (` + "`title:exists`" + `; ` + "`field:exists:false`" + ` means ` + "`not_exists`" + `). There is no OR: use ` + "`in`" + `.
 - **Values** are bare words or double-quoted strings, with ` + "`\\\"`" + ` and ` + "`\\\\`" + ` as escapes inside quotes. Quote a value
-  holding spaces, commas or quotes. Colons need no quotes after an operator (` + "`created_at:gt:2025-01-31T09:30:00Z`" + `).
-- **` + "`object_type`" + `** (` + "`conversations`" + ` or ` + "`contacts`" + `, singular accepted) is required. **` + "`limit`" + `** is 1 to 150
-  (default 20). **` + "`starting_after`" + `** is the cursor a previous page returned.
+  holding spaces, commas or quotes. Colons need no quotes after an operator (` + "`created_at:gt:2025-01-31T09:30:00Z`" + `)
+  or in most values (` + "`source_url:https://example.com`" + `), but a word close to an operator's name between the field
+  and a colon is taken for a misspelled operator and refused with the operator meant (` + "`email:containz:gmail`" + `:
+  did you mean ` + "`email:contains:gmail`" + `?; ` + "`starts-with`" + `, ` + "`greater_than`" + `, ` + "`not_eq`" + ` and ` + "`~`" + ` likewise): a value
+  that really holds such a colon is written quoted, ` + "`email:\"containz:gmail\"`" + `.
+- **` + "`object_type`" + `** (` + "`conversations`" + ` or ` + "`contacts`" + `, singular accepted) is required. **` + "`limit`" + `** is the page size,
+  1 to 150 (default 20); a larger limit (or ` + "`per_page`" + ` of the structured tools) returns the largest page, 150, with
+  a note saying so. **` + "`starting_after`" + `** is the cursor a previous page returned.
 - **` + "`q`" + `** is free text: a bare word must occur, a quoted phrase must occur as written; several ` + "`q`" + ` terms must
   all match. For conversations it searches every message (the opening message, replies and notes), the subject
-  and the title; for contacts, the name, email and other text fields.
+  and the title; for contacts, the name, email and other text fields. Free text, and a text field's ` + "`eq`" + `,
+  ` + "`contains`" + ` and ` + "`not_contains`" + `, need a word: punctuation, symbols or only common words such as ` + "`the`" + `
+  (` + "`q:\"!!!\"`" + `, ` + "`q:*`" + `) are an error, since the search skips them.
 - **Field names** ignore case, and Intercom's dotted names work beside the flat ones (` + "`source.author.email`" + ` is
   ` + "`source_author_email`" + `). **Custom attributes** are ` + "`custom_attributes.<name>`" + ` or ` + "`ca.<name>`" + `, the name
   case-sensitive and quoted when it holds spaces: ` + "`ca.\"Ticket category\":billing`" + `.
@@ -158,7 +166,10 @@ result.
 ### Errors
 
 Every error names what was wrong and what would be right, with the byte offset and the offending token:
-` + "`unknown field \"sate\" for conversations; did you mean \"state\"? (at byte 26: sate)`" + `.
+` + "`unknown field \"sate\" for conversations; did you mean \"state\"? (at byte 26: sate)`" + `. Errors quote at most a
+short window (60 characters) of what was written around the offending term. A query is at most ` + fmt.Sprint(MaxLength) + `
+bytes, for the CLI and every tool alike; a longer one is refused, saying its length, and so is a query that is
+not valid UTF-8.
 
 ### Translation to Intercom's Search API
 

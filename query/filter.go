@@ -41,7 +41,7 @@ type ConversationFilter struct {
 	StatisticsLastAdminReplyAt   *Range `json:"statistics_last_admin_reply_at,omitempty" jsonschema_description:"When an admin last replied: {operator, value} or {gte, lte}. Values as for created_at."`
 	StatisticsLastContactReplyAt *Range `json:"statistics_last_contact_reply_at,omitempty" jsonschema_description:"When the contact last replied: {operator, value} or {gte, lte}. Values as for created_at."`
 
-	PerPage       *int   `json:"per_page,omitempty" jsonschema_description:"Results per page, 1 to 150 (default 20)."`
+	PerPage       *int   `json:"per_page,omitempty" jsonschema_description:"Results per page (default 20); a page holds at most 150, and a larger number returns 150 with a note saying so."`
 	StartingAfter string `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
 }
 
@@ -55,14 +55,14 @@ type ContactFilter struct {
 	Name             string         `json:"name,omitempty" jsonschema_description:"Name; matches part of the name."`
 	Email            string         `json:"email,omitempty" jsonschema_description:"Email address (exact)."`
 	EmailDomain      string         `json:"email_domain,omitempty" jsonschema_description:"Email domain, e.g. example.com."`
-	Phone            string         `json:"phone,omitempty" jsonschema_description:"Phone number (exact)."`
+	Phone            string         `json:"phone,omitempty" jsonschema_description:"Phone number, compared by its digits: spaces, dashes, dots, parentheses and a leading + don't matter (+91 98037 48241 finds +919803748241)."`
 	Role             string         `json:"role,omitempty" jsonschema:"enum=user,enum=lead" jsonschema_description:"Whether the contact is a user or a lead."`
 	ExternalID       string         `json:"external_id,omitempty" jsonschema_description:"Your own id for the contact (user_id)."`
 	CustomAttributes map[string]any `json:"custom_attributes,omitempty" jsonschema_description:"Custom attribute values by attribute name, e.g. {\"plan\": \"pro\", \"seats\": 10}; each must equal."`
 	CreatedAt        *Range         `json:"created_at,omitempty" jsonschema_description:"When the contact was created: {operator, value} or {gte, lte}. Values: Unix seconds, 2025-01-31, RFC 3339, or before now (7d, 24h)."`
 	UpdatedAt        *Range         `json:"updated_at,omitempty" jsonschema_description:"When the contact was last updated: {operator, value} or {gte, lte}. Values as for created_at."`
 	LastSeenAt       *Range         `json:"last_seen_at,omitempty" jsonschema_description:"When the contact was last seen: {operator, value} or {gte, lte}. Values as for created_at."`
-	PerPage          *int           `json:"per_page,omitempty" jsonschema_description:"Results per page, 1 to 150 (default 20)."`
+	PerPage          *int           `json:"per_page,omitempty" jsonschema_description:"Results per page (default 20); a page holds at most 150, and a larger number returns 150 with a note saying so."`
 	StartingAfter    string         `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
 }
 
@@ -133,7 +133,7 @@ func (f ContactFilter) Query(opts Options) (Query, error) {
 		}
 		s, ok := scalarText(f.CustomAttributes[name])
 		if !ok {
-			b.fail(param, fmt.Sprintf("%s must be a string, number or boolean", param))
+			b.fail(param, fmt.Sprintf("%s must be a string, number or boolean", clip(param)))
 			continue
 		}
 		b.term(param, b.cat.CustomField(name), OpEq, s)
@@ -243,7 +243,7 @@ func (b *filterBuilder) rangeOf(param, field string, r *Range) {
 			b.fail(param+".operator", fmt.Sprintf("%s has a value but no operator; add \"operator\": one of %s", param, symbolList(f)))
 			return
 		case !ok || !f.Allows(op):
-			b.fail(param+".operator", fmt.Sprintf("%s.operator %q is not supported; use one of %s", param, r.Operator, symbolList(f)))
+			b.fail(param+".operator", fmt.Sprintf("%s.operator %q is not supported; use one of %s", param, clip(r.Operator), symbolList(f)))
 			return
 		case r.Value == nil:
 			b.fail(param+".value", fmt.Sprintf("%s has an operator but no value; add \"value\"", param))
@@ -280,8 +280,7 @@ func (b *filterBuilder) page(perPage *int, startingAfter string) {
 		return
 	}
 	if perPage != nil {
-		if err := b.limit(site{-1, "per_page"}, *perPage); err != nil {
-			err.Msg = strings.Replace(err.Msg, "limit", "per_page", 1)
+		if err := b.limit(site{-1, "per_page"}, "per_page", *perPage, strconv.Itoa(*perPage)); err != nil {
 			b.err = err
 			return
 		}

@@ -19,12 +19,8 @@ func (q Query) String() string {
 		writeTerm(&b, t)
 	}
 	for _, t := range q.Text {
-		b.WriteString(" q:")
-		if t.Phrase || needsQuoteText(t.Text) {
-			b.WriteString(quote(t.Text))
-		} else {
-			b.WriteString(t.Text)
-		}
+		b.WriteByte(' ')
+		writeText(&b, t)
 	}
 	if q.Limit != DefaultLimit {
 		b.WriteString(" limit:")
@@ -40,6 +36,22 @@ func (q Query) String() string {
 // String formats t as one DSL term.
 func (t Term) String() string { return formatTerm(t) }
 
+// String formats t as the DSL's q term: q:word, or q:"a phrase".
+func (t TextTerm) String() string {
+	var b strings.Builder
+	writeText(&b, t)
+	return b.String()
+}
+
+func writeText(b *strings.Builder, t TextTerm) {
+	b.WriteString("q:")
+	if t.Phrase || needsQuoteText(t.Text) {
+		b.WriteString(quote(t.Text))
+	} else {
+		b.WriteString(t.Text)
+	}
+}
+
 func formatTerm(t Term) string {
 	var b strings.Builder
 	writeTerm(&b, t)
@@ -51,12 +63,7 @@ func writeTerm(b *strings.Builder, t Term) {
 		b.WriteString("<nil field>")
 		return
 	}
-	if t.Field.Custom != "" {
-		b.WriteString(customPrefix)
-		b.WriteString(quoteIfNeeded(t.Field.Custom))
-	} else {
-		b.WriteString(t.Field.Name)
-	}
+	b.WriteString(fieldDSL(t.Field))
 	b.WriteByte(':')
 	if t.Op != OpEq {
 		b.WriteString(string(t.Op))
@@ -73,11 +80,20 @@ func writeTerm(b *strings.Builder, t Term) {
 	}
 }
 
+// fieldDSL returns f's name as the DSL writes it: the canonical name, or for a custom attribute
+// custom_attributes.<name> with the name quoted when it must be.
+func fieldDSL(f *Field) string {
+	if f.Custom != "" {
+		return customPrefix + quoteIfNeeded(f.Custom)
+	}
+	return f.Name
+}
+
 // formatValue writes a value so that the lexer reads it back unchanged. It quotes a value that holds white space,
 // a quote, a backslash, a comma or a control character. When no operator is written before the value (eq, and
 // limit and starting_after), it also quotes a value the lexer would take for an operator: one that is an
-// operator's name (state:"exists" is a value, state:exists an operator) or starts with one and a colon.
-// Other colons need no quotes (created_at:gt:2025-01-31T09:30:00Z).
+// operator's name (state:"exists" is a value, state:exists an operator), or starts with an operator, or a word
+// close to one (see suggestOp), and a colon. Other colons need no quotes (created_at:gt:2025-01-31T09:30:00Z).
 func formatValue(s string, opWritten bool) string {
 	if needsQuoteExcept(s, ':') {
 		return quote(s)
@@ -85,8 +101,11 @@ func formatValue(s string, opWritten bool) string {
 	if opWritten {
 		return s
 	}
-	head, _, _ := strings.Cut(s, ":")
+	head, _, colon := strings.Cut(s, ":")
 	if _, isOp := ParseOp(head); isOp {
+		return quote(s)
+	}
+	if _, near := suggestOp(head); near && colon {
 		return quote(s)
 	}
 	return s

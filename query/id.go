@@ -32,7 +32,7 @@ func ParseID(s string) (Kind, string, error) {
 			}
 			return kind, rest, nil
 		case "company":
-			return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%s is a company id; the replica holds conversations and contacts only", s)}
+			return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%s is a company id; the replica holds conversations and contacts only", clip(s))}
 		}
 	}
 	if err := checkRawID("", s, s); err != nil {
@@ -49,7 +49,7 @@ func ParseIDFor(want Kind, s string) (string, error) {
 		return "", err
 	}
 	if kind != "" && kind != want {
-		return "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%s is a %s id, not a %s id", strings.TrimSpace(s), kind, want)}
+		return "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%s is a %s id, not a %s id", clip(strings.TrimSpace(s)), kind, want)}
 	}
 	return id, nil
 }
@@ -75,7 +75,7 @@ func checkRawID(kind Kind, id, as string) error {
 		case KindContact:
 			what = "a contact id (e.g. contact_6762f0d01bb69f9f2193bb7d)"
 		}
-		return &Error{Pos: -1, Token: as, Msg: fmt.Sprintf("%q is not %s; pass a prefixed id, a raw id or an Intercom URL", as, what)}
+		return &Error{Pos: -1, Token: as, Msg: fmt.Sprintf("%q is not %s; pass a prefixed id, a raw id or an Intercom URL", clip(as), what)}
 	}
 	return nil
 }
@@ -86,7 +86,7 @@ func checkRawID(kind Kind, id, as string) error {
 func parseIDURL(s string) (Kind, string, error) {
 	u, err := url.Parse(s)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !isIntercomHost(u.Hostname()) {
-		return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is not an Intercom app URL (https://app.intercom.com/...); pass a prefixed id such as conversation_123 instead", s)}
+		return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is not an Intercom app URL (https://app.intercom.com/...); pass a prefixed id such as conversation_123 instead", clip(s))}
 	}
 	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
 	for i := 0; i+1 < len(segs); i++ {
@@ -102,7 +102,7 @@ func parseIDURL(s string) (Kind, string, error) {
 			}
 		}
 	}
-	return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is an Intercom URL but not one of a conversation (.../conversation/<id>) or a contact (.../users/<id>); pass a prefixed id instead", s)}
+	return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is an Intercom URL but not one of a conversation (.../conversation/<id>) or a contact (.../users/<id>); pass a prefixed id instead", clip(s))}
 }
 
 func isIntercomHost(h string) bool {

@@ -29,7 +29,7 @@ func TestParseID(t *testing.T) {
 		{in: "12/34", err: `"12/34" is not an id; pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "company_5", err: "company_5 is a company id; the replica holds conversations and contacts only"},
 		{in: "https://example.com/conversation/1", err: `"https://example.com/conversation/1" is not an Intercom app URL (https://app.intercom.com/...); pass a prefixed id such as conversation_123 instead`},
-		{in: "https://app.intercom.com/a/apps/abcd1234/users/segments/active", err: `"https://app.intercom.com/a/apps/abcd1234/users/segments/active" is an Intercom URL but not one of a conversation (.../conversation/<id>) or a contact (.../users/<id>); pass a prefixed id instead`},
+		{in: "https://app.intercom.com/a/apps/abcd1234/users/segments/active", err: `"https://app.intercom.com/a/apps/abcd1234/users/segments/act…" is an Intercom URL but not one of a conversation (.../conversation/<id>) or a contact (.../users/<id>); pass a prefixed id instead`},
 	} {
 		kind, id, err := ParseID(tc.in)
 		if tc.err != "" {

@@ -131,7 +131,7 @@ func intercomTerm(kind Kind, t Term) ([]Filter, bool, error) {
 	if f.Intercom == "" {
 		msg := fmt.Sprintf("Intercom's search can't filter %s by %s; only the replica can (leave the term out for a live search)", kind.Plural(), f.Name)
 		if f.Custom != "" {
-			msg = fmt.Sprintf("Intercom's search can't filter conversations by custom attributes (%s); only the replica can", f.Name)
+			msg = fmt.Sprintf("Intercom's search can't filter conversations by custom attributes (%s); only the replica can", nameOf(f))
 		}
 		return nil, false, &Error{Pos: -1, Token: t.String(), Msg: msg}
 	}
@@ -182,12 +182,12 @@ func intercomTerm(kind Kind, t Term) ([]Filter, bool, error) {
 		}
 		return []Filter{single(intercomOp(t.Op), vals)}, true, nil
 	case OpContains, OpStartsWith, OpEndsWith:
-		return []Filter{single(intercomOp(t.Op), t.Values[0].Str)}, f.Type != TypeText, nil
+		return []Filter{single(intercomOp(t.Op), intercomText(f, t.Values[0]))}, f.Type != TypeText, nil
 	case OpNotContains:
 		if f.Type == TypeText {
 			return nil, false, nil
 		}
-		return []Filter{single("!~", t.Values[0].Str)}, true, nil
+		return []Filter{single("!~", intercomText(f, t.Values[0]))}, true, nil
 	case OpGt, OpGte, OpLt, OpLte:
 		v := t.Values[0]
 		if isDate {
@@ -333,6 +333,15 @@ func intercomValue(f *Field, v Value) any {
 		case v.Parsed&ParsedBool != 0:
 			return v.Bool
 		}
+	}
+	return intercomText(f, v)
+}
+
+// intercomText is a value as Intercom is sent it as text: as written for a phone number (Intercom compares what it
+// stores, not the digits the replica compares), the parsed text otherwise.
+func intercomText(f *Field, v Value) string {
+	if f.Digits {
+		return v.Raw
 	}
 	return v.Str
 }

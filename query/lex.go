@@ -6,8 +6,9 @@ import (
 	"unicode/utf8"
 )
 
-// MaxLength is the longest DSL text Parse accepts, in bytes. Real queries are a few hundred bytes; the bound keeps
-// a runaway caller from making the parser (and the index behind it) do unbounded work.
+// MaxLength is the longest DSL text Parse accepts, in bytes: the one limit of every front end (the search tool,
+// the CLI). Real queries are a few hundred bytes; the bound keeps a runaway caller from making the parser (and the
+// index behind it) do unbounded work.
 const MaxLength = 8192
 
 // rawTerm is one term as the lexer found it, before the catalog gives it meaning: field[:op]:value[,value...].
@@ -36,7 +37,10 @@ type rawValue struct {
 // The values of all terms share one backing array (vals), so a query costs a few allocations, not one per term.
 func lex(dsl string, terms []rawTerm, vals []rawValue) ([]rawTerm, *Error) {
 	if len(dsl) > MaxLength {
-		return nil, &Error{Pos: MaxLength, Token: "", Msg: fmt.Sprintf("query is %d bytes long; the limit is %d", len(dsl), MaxLength)}
+		return nil, &Error{Pos: -1, Msg: fmt.Sprintf("query is %d bytes long; the limit is %d bytes: shorten it, or split it into several searches", len(dsl), MaxLength)}
+	}
+	if !utf8.ValidString(dsl) {
+		return nil, notUTF8("query", dsl)
 	}
 	i := 0
 	for {
@@ -158,7 +162,7 @@ func lexTerm(dsl string, start int, vals *[]rawValue) (rawTerm, int, *Error) {
 // missingValue reports a term that ends right after its colon, such as "state:" or "state: open".
 func missingValue(dsl string, start, at int) *Error {
 	return &Error{Pos: start, Token: dsl[start:at],
-		Msg: fmt.Sprintf("missing value after %q; write %s<value> with no space after the colon", dsl[start:at], dsl[start:at])}
+		Msg: fmt.Sprintf("missing value after %q; write %s<value> with no space after the colon", clip(dsl[start:at]), clip(dsl[start:at]))}
 }
 
 // lexValue reads one value at dsl[i]: a quoted string, or a bare run of characters up to white space (and, in a
@@ -247,4 +251,21 @@ func spaceAt(s string, i int) (bool, int) {
 func isSpaceAt(s string, i int) bool {
 	sp, _ := spaceAt(s, i)
 	return sp
+}
+
+// notUTF8 reports text (the query, a value) that is not valid UTF-8: it can match nothing (records are UTF-8),
+// and the analyzer would read it as stray pieces of words. what names the text.
+func notUTF8(what, s string) *Error {
+	at := 0
+	for at < len(s) {
+		r, n := utf8.DecodeRuneInString(s[at:])
+		if r == utf8.RuneError && n == 1 {
+			break
+		}
+		at += n
+	}
+	if at == len(s) {
+		at = 0 // valid after all: not called so
+	}
+	return &Error{Pos: -1, Msg: fmt.Sprintf("%s is not valid UTF-8: byte %d (0x%02x) is not part of a character; send text as UTF-8", what, at, s[min(at, len(s)-1)])}
 }

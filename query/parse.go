@@ -1,11 +1,13 @@
 package query
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Options tunes Parse and the filter types' Query methods.
@@ -28,7 +30,7 @@ func (o Options) now() func() time.Time {
 //
 // Terms are separated by white space and ANDed; each is field:value or field:operator:value, where a value is a bare
 // word or a double-quoted string (with \" and \\ escapes), and in and nin take a comma-separated list. object_type is
-// required; limit (1..150, default 20), starting_after (the cursor of the next page) and q (free text: a bare word
+// required; limit (default 20; above 150 it is 150, and Query.Note says so), starting_after (the cursor of the next page) and q (free text: a bare word
 // or a quoted phrase; several q terms must all match) may appear once each, except q. Field names ignore case and
 // may be written dotted (source.author.email) or flat (source_author_email); custom attributes are
 // custom_attributes.<name> or ca.<name>, the name quoted when it holds spaces (ca."Ticket category":billing).
@@ -59,13 +61,15 @@ func Parse(dsl string, opts Options) (Query, error) {
 // builder turns terms into a Query. Parse feeds it the lexer's terms and the filter types feed it their
 // arguments, so both paths share every check and every error message.
 type builder struct {
-	now      func() time.Time
-	cat      *Catalog
-	q        Query
-	sites    []site // where each of q.Terms came from, for conflict errors
-	limitSet bool
-	values   []Value      // backing array shared by the terms' Values
-	inputs   []valueInput // scratch space for a term's values as written
+	now        func() time.Time
+	cat        *Catalog
+	q          Query
+	sites      []site // where each of q.Terms came from, for conflict errors
+	limitSet   bool
+	limitAsked int          // the limit as given, before capping, for comparing a second one
+	limitText  string       // and as written
+	values     []Value      // backing array shared by the terms' Values
+	inputs     []valueInput // scratch space for a term's values as written
 }
 
 // site is where a term or value came from: a byte offset and the text as written in the DSL, or, for a
@@ -98,7 +102,7 @@ func newDSLBuilder(dsl string, raws []rawTerm, opts Options) (*builder, *Error) 
 		k, ok := ParseKind(t.values[0].text)
 		if !ok {
 			v := t.values[0]
-			return nil, (site{v.pos, dsl[v.pos:v.end]}).errorf("object_type must be conversations or contacts; got %q", v.text)
+			return nil, (site{v.pos, dsl[v.pos:v.end]}).errorf("object_type must be conversations or contacts; got %q", clip(v.text))
 		}
 		if kind != "" && k != kind {
 			return nil, s.errorf("object_type is given twice (%s and %s); a query searches one object type", kind.Plural(), k.Plural())
@@ -144,10 +148,15 @@ func (b *builder) dslTerm(dsl string, t *rawTerm) *Error {
 		}
 		v := t.values[0]
 		n, err := strconv.Atoi(v.text)
-		if err != nil {
-			return (site{v.pos, dsl[v.pos:v.end]}).errorf("limit takes a whole number from 1 to %d; got %q", MaxLimit, v.text)
+		if errors.Is(err, strconv.ErrRange) {
+			n = math.MaxInt // a whole number too large for an int: more than a page holds all the same
+			if strings.HasPrefix(v.text, "-") {
+				n = math.MinInt
+			}
+		} else if err != nil {
+			return (site{v.pos, dsl[v.pos:v.end]}).errorf("limit takes a whole number, e.g. limit:50 (a page holds 1 to %d); got %q", MaxLimit, clip(v.text))
 		}
-		return b.limit(s, n)
+		return b.limit(s, normalizeFieldName(t.field), n, v.text)
 	case "starting_after":
 		if t.op != "" && !strings.EqualFold(t.op, "eq") {
 			return s.errorf("starting_after takes no operator; write starting_after:<cursor from the previous page>")
@@ -161,6 +170,11 @@ func (b *builder) dslTerm(dsl string, t *rawTerm) *Error {
 	f, ok := b.cat.Lookup(t.field)
 	if !ok {
 		return b.unknownField(site{t.pos, t.field}, t.field)
+	}
+	if t.op == "" && len(t.values) > 0 && !t.values[0].quoted {
+		if err := misspelledOp(f, t); err != nil {
+			return err
+		}
 	}
 	op := OpEq
 	opSite := s
@@ -205,35 +219,57 @@ func (b *builder) bareTerm(s site, text string) *Error {
 		return s.errorf("%q is not supported: terms are always ANDed; for any of several values of one field write field:in:a,b, and for negation use neq, nin or not_contains", text)
 	}
 	if strings.HasPrefix(text, "\"") {
-		return s.errorf("term %s has no field; for free text write q:%s, or use field:value", text, text)
+		return s.errorf("term %s has no field; for free text write q:%s, or use field:value", clip(text), clip(text))
 	}
-	return s.errorf("term %q has no field; for free text write q:%s (q:\"several words\" for a phrase), or use field:value", text, text)
+	return s.errorf("term %q has no field; for free text write q:%s (q:\"several words\" for a phrase), or use field:value", clip(text), clip(text))
 }
 
 // text adds free text (q:).
 func (b *builder) text(s site, text string, phrase bool) *Error {
+	if !utf8.ValidString(text) {
+		return b.notUTF8(s, "q", text)
+	}
 	if strings.TrimSpace(text) == "" {
 		return s.errorf("empty free text; write q:word or q:\"a phrase\"")
 	}
 	if !phrase && opPrefixed(text) {
-		return s.errorf("q takes free text, not an operator; write q:word, or quote text that starts with an operator: q:%s", quote(text))
+		return s.errorf("q takes free text, not an operator; write q:word, or quote text that starts with an operator: q:%s", clip(quote(text)))
 	}
 	b.q.Text = append(b.q.Text, TextTerm{Text: text, Phrase: phrase})
 	return nil
 }
 
-func (b *builder) limit(s site, n int) *Error {
-	if n < 1 || n > MaxLimit {
-		return s.errorf("limit must be between 1 and %d; got %d", MaxLimit, n)
+// NothingToSearch returns the error for a term on words (free text, or a text field's eq, contains or
+// not_contains), given as the DSL writes it (TextTerm.String, Term.String), of which the search engine keeps no
+// word: punctuation, symbols, or only common words such as "the". Dropped, such a term would leave the query
+// matching every record (or, on a text field, none). Package index decides, since only its analyzer knows what it
+// keeps; the wording lives here with every other query error.
+func NothingToSearch(term string) *Error {
+	term = clip(strings.ToValidUTF8(term, "\uFFFD"))
+	return &Error{Pos: -1, Token: term, Msg: term + ` has no word to search for: the search finds words, and skips punctuation, symbols and common words such as "the"; search for a word, or leave the term out`}
+}
+
+// limit sets the page size: n, as the argument name (limit or per_page) gave it in text. A number above MaxLimit
+// asks for the largest page, and the query's Note says so: an agent asking for more than a page holds gets a page
+// and the way on (the next page's cursor), not an error.
+func (b *builder) limit(s site, name string, n int, text string) *Error {
+	if n < 1 {
+		return s.errorf("%s must be at least 1 (a page holds 1 to %d); got %s", name, MaxLimit, clip(text))
 	}
-	if b.limitSet && n != b.q.Limit {
-		return s.errorf("limit is given twice (%d and %d); give it once", b.q.Limit, n)
+	if b.limitSet && n != b.limitAsked {
+		return s.errorf("%s is given twice (%s and %s); give it once", name, clip(b.limitText), clip(text))
 	}
-	b.q.Limit, b.limitSet = n, true
+	b.q.Limit, b.limitSet, b.limitAsked, b.limitText = min(n, MaxLimit), true, n, text
+	if n > MaxLimit && b.q.Note == "" {
+		b.q.Note = fmt.Sprintf("%s %s is more than a page holds; returned the largest page, %d.", name, clip(text), MaxLimit)
+	}
 	return nil
 }
 
 func (b *builder) cursor(s site, c string) *Error {
+	if !utf8.ValidString(c) {
+		return b.notUTF8(s, "starting_after", c)
+	}
 	if c == "" {
 		return s.errorf("empty starting_after; pass the cursor from the previous page, or leave starting_after out for the first page")
 	}
@@ -249,7 +285,7 @@ func (b *builder) unknownField(s site, name string) *Error {
 		return s.errorf("missing custom attribute name; write custom_attributes.<name>:value, e.g. ca.tier:gold (quote a name with spaces: ca.\"Ticket category\":billing)")
 	}
 	sugg := suggest(b.cat, name)
-	e := s.errorf("unknown field %q for %s%s", name, b.cat.Kind().Plural(), didYouMean(sugg))
+	e := s.errorf("unknown field %q for %s%s", clip(name), b.cat.Kind().Plural(), didYouMean(sugg))
 	if len(sugg) == 0 {
 		common := "state, source_type, source_author_email, created_at, updated_at, tag, admin_assignee_id"
 		if b.cat.Kind() == KindContact {
@@ -258,6 +294,43 @@ func (b *builder) unknownField(s site, name string) *Error {
 		e.Msg += "; common fields are " + common + ", q for free text, and custom_attributes.<name>"
 	}
 	e.Suggestions = sugg
+	return e
+}
+
+// misspelledOp reports a term whose value starts with a word close to an operator and a colon
+// (email:containz:gmail), which would otherwise search for the value "containz:gmail" and most likely find
+// nothing. t names no operator; its first value is not quoted.
+func misspelledOp(f *Field, t *rawTerm) *Error {
+	v := t.values[0]
+	head, _, found := strings.Cut(v.text, ":")
+	if !found {
+		return nil
+	}
+	op, ok := suggestOp(head)
+	if !ok {
+		return nil
+	}
+	name := fieldDSL(f)
+	rest := t.text[v.pos-t.pos+len(head)+1:]       // the term after the misspelled operator's colon
+	quoted := quote(v.text) + t.text[v.end-t.pos:] // the term's values, the first one quoted
+	var b strings.Builder
+	fmt.Fprintf(&b, "%q is not an operator; did you mean ", head)
+	if f.Allows(op) {
+		fmt.Fprintf(&b, "%s:%s:%s?", clip(name), op, clip(rest))
+	} else {
+		fmt.Fprintf(&b, "%s? It does not apply to %s (%s), which takes %s.", op, clip(name), typeLabel(f), opList(f.Ops))
+	}
+	fmt.Fprintf(&b, " A value that holds a colon is written quoted: %s:%s", clip(name), clip(quoted))
+	e := (site{v.pos, head}).errorf("%s", b.String())
+	e.Suggestions = []string{string(op)}
+	return e
+}
+
+// notUTF8 reports text that is not valid UTF-8 at s (a structured filter's argument; in the DSL, the lexer
+// refuses the whole query first). what names the text.
+func (b *builder) notUTF8(s site, what, text string) *Error {
+	e := notUTF8(what, text)
+	e.Pos, e.Token = s.pos, s.token
 	return e
 }
 
@@ -270,6 +343,9 @@ type valueInput struct {
 // term checks op against the field, converts the values and adds the term. implicitOp reports that the DSL term
 // named no operator (so eq was assumed), which changes the advice when several values are given.
 func (b *builder) term(s, opSite site, f *Field, op Op, implicitOp bool, vals []valueInput) *Error {
+	if !utf8.ValidString(f.Custom) {
+		return b.notUTF8(s, "the custom attribute name", f.Custom)
+	}
 	// exists:true and exists:false are accepted as spellings of exists and not_exists.
 	if op.Arity() == 0 && len(vals) > 0 {
 		if len(vals) == 1 {
@@ -286,24 +362,24 @@ func (b *builder) term(s, opSite site, f *Field, op Op, implicitOp bool, vals []
 			}
 		}
 		if vals != nil {
-			return s.errorf("%s takes no value (or true/false); write %s:exists or %s:not_exists", op, f.Name, f.Name)
+			return s.errorf("%s takes no value (or true/false); write %s:exists or %s:not_exists", op, nameOf(f), nameOf(f))
 		}
 	}
 	if !f.Allows(op) {
-		return opSite.errorf("operator %s does not apply to %s (%s); %s takes %s", op, f.Name, typeLabel(f), f.Name, opList(f.Ops))
+		return opSite.errorf("operator %s does not apply to %s (%s); %s takes %s", op, nameOf(f), typeLabel(f), nameOf(f), opList(f.Ops))
 	}
 	switch arity := op.Arity(); {
 	case arity == 1 && len(vals) > 1:
 		switch {
 		case implicitOp || op == OpEq:
-			return s.errorf("%s takes one value with eq; to match any of several, write %s:in:%s", f.Name, f.Name, joinRaw(vals))
+			return s.errorf("%s takes one value with eq; to match any of several, write %s:in:%s", nameOf(f), nameOf(f), joinRaw(vals))
 		case op == OpNeq:
-			return s.errorf("%s takes one value with neq; to exclude several, write %s:nin:%s", f.Name, f.Name, joinRaw(vals))
+			return s.errorf("%s takes one value with neq; to exclude several, write %s:nin:%s", nameOf(f), nameOf(f), joinRaw(vals))
 		default:
-			return s.errorf("%s takes one value with %s; got %d", f.Name, op, len(vals))
+			return s.errorf("%s takes one value with %s; got %d", nameOf(f), op, len(vals))
 		}
 	case arity != 0 && len(vals) == 0:
-		return s.errorf("%s with %s needs a value", f.Name, op)
+		return s.errorf("%s with %s needs a value", nameOf(f), op)
 	}
 	t := Term{Field: f, Op: op}
 	if len(vals) > 0 {
@@ -331,16 +407,24 @@ func (b *builder) term(s, opSite site, f *Field, op Op, implicitOp bool, vals []
 func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 	raw := in.text
 	v := Value{Raw: raw}
+	if !utf8.ValidString(raw) {
+		return v, b.notUTF8(in.site, "the value of "+nameOf(f), raw)
+	}
 	if raw == "" {
-		return v, in.site.errorf("empty value for %s; to find records without %s write %s:not_exists", f.Name, f.Name, f.Name)
+		return v, in.site.errorf("empty value for %s; to find records without %s write %s:not_exists", nameOf(f), nameOf(f), nameOf(f))
 	}
 	switch f.Type {
 	case TypeKeyword:
 		v.Str = raw
+		if f.Digits {
+			if v.Str = PhoneDigits(raw); v.Str == "" {
+				return v, in.site.errorf("%s compares the digits of phone numbers; %q has none", f.Name, clip(raw))
+			}
+		}
 		if f.Enum != nil {
 			canon, ok := enumValue(f.Enum, raw)
 			if !ok {
-				return v, in.site.errorf("%s must be one of %s; got %q%s", f.Name, strings.Join(f.Enum, ", "), raw, didYouMean(closest(f.Enum, raw)))
+				return v, in.site.errorf("%s must be one of %s; got %q%s", f.Name, strings.Join(f.Enum, ", "), clip(raw), didYouMean(closest(f.Enum, raw)))
 			}
 			v.Str = canon
 		}
@@ -364,21 +448,21 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 		}
 		if err != nil {
 			if f.Unit == "seconds" {
-				return v, in.site.errorf("%s takes a duration in seconds (3600) or with a unit (90s, 30m, 4h, 2d, 1w); got %q", f.Name, raw)
+				return v, in.site.errorf("%s takes a duration in seconds (3600) or with a unit (90s, 30m, 4h, 2d, 1w); got %q", f.Name, clip(raw))
 			}
-			return v, in.site.errorf("%s takes a whole number, e.g. 42; got %q", f.Name, raw)
+			return v, in.site.errorf("%s takes a whole number, e.g. 42; got %q", f.Name, clip(raw))
 		}
 		v.Int, v.Float, v.Str, v.Parsed = n, float64(n), strconv.FormatInt(n, 10), ParsedInt|ParsedFloat
 	case TypeFloat:
 		x, err := strconv.ParseFloat(raw, 64)
 		if err != nil || math.IsInf(x, 0) || math.IsNaN(x) {
-			return v, in.site.errorf("%s takes a number, e.g. 4.5; got %q", f.Name, raw)
+			return v, in.site.errorf("%s takes a number, e.g. 4.5; got %q", f.Name, clip(raw))
 		}
 		v.Float, v.Str, v.Parsed = x, strconv.FormatFloat(x, 'g', -1, 64), ParsedFloat
 	case TypeTimestamp:
 		n, why := parseTimestamp(raw, b.now)
 		if why != "" {
-			return v, in.site.errorf("%s takes a timestamp: %s; got %q (%s)", f.Name, timestampHelp, raw, why)
+			return v, in.site.errorf("%s takes a timestamp: %s; got %q (%s)", f.Name, timestampHelp, clip(raw), why)
 		}
 		v.Int, v.Str, v.Parsed = n, formatTimestamp(n), ParsedInt|ParsedTime
 	case TypeBool:
@@ -387,7 +471,7 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 			v.Bool = true
 		case "false":
 		default:
-			return v, in.site.errorf("%s takes true or false; got %q", f.Name, raw)
+			return v, in.site.errorf("%s takes true or false; got %q", f.Name, clip(raw))
 		}
 		v.Str, v.Parsed = strconv.FormatBool(v.Bool), ParsedBool
 	case TypeAny:
@@ -406,7 +490,7 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 			v.Parsed |= ParsedBool
 		}
 		if isRange(op) && v.Parsed&(ParsedInt|ParsedFloat) == 0 {
-			return v, in.site.errorf("%s with %s needs a number (42, 4.5) or a timestamp (1735689600, 2025-01-31, 7d); got %q", f.Name, op, raw)
+			return v, in.site.errorf("%s with %s needs a number (42, 4.5) or a timestamp (1735689600, 2025-01-31, 7d); got %q", nameOf(f), op, clip(raw))
 		}
 	}
 	return v, nil
@@ -453,10 +537,14 @@ func opList(ops []Op) string {
 	return strings.Join(s, ", ")
 }
 
+// joinRaw writes values as a list, cut to a short window.
 func joinRaw(vals []valueInput) string {
 	s := make([]string, len(vals))
 	for i, v := range vals {
-		s[i] = formatValue(v.text, true)
+		s[i] = formatValue(clip(v.text), true)
 	}
-	return strings.Join(s, ",")
+	return clip(strings.Join(s, ","))
 }
+
+// nameOf is a field's name as an error quotes it: a custom attribute's name is the user's, and may be long.
+func nameOf(f *Field) string { return clip(f.Name) }

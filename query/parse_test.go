@@ -265,7 +265,7 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:conversations state:"open"x`, `unexpected character after a value; quote the whole value ("...", with \" for a quote inside) and separate terms with spaces (at byte 26: state:"open"x)`},
 		{`object_type:conversations source_author_name:O"Brien`, `unexpected character after a value; quote the whole value ("...", with \" for a quote inside) and separate terms with spaces (at byte 26: source_author_name:O"Brien)`},
 		{`object_type:conversations q:"a"b`, `unexpected character after a value; quote the whole value ("...", with \" for a quote inside) and separate terms with spaces (at byte 26: q:"a"b)`},
-		{long, fmt.Sprintf(`query is %d bytes long; the limit is %d (at byte %d: )`, len(long), MaxLength, MaxLength)},
+		{long, fmt.Sprintf(`query is %d bytes long; the limit is %d bytes: shorten it, or split it into several searches`, len(long), MaxLength)},
 		// operators and arity
 		{`object_type:conversations state:gt:open`, `operator gt does not apply to state (a keyword field); state takes eq, neq, in, nin, exists, not_exists (at byte 32: gt)`},
 		{`object_type:conversations created_at:neq:2025-01-01`, `operator neq does not apply to created_at (a timestamp field); created_at takes eq, gt, gte, lt, lte, exists, not_exists (at byte 37: neq)`},
@@ -292,9 +292,8 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:conversations contact_ids:conversation_123`, `contact_ids takes contact ids; conversation_123 is a conversation id, not a contact id (at byte 38: conversation_123)`},
 		{`object_type:conversations id:contact_abc`, `id takes conversation ids; contact_abc is a contact id, not a conversation id (at byte 29: contact_abc)`},
 		// limit and starting_after
-		{`object_type:conversations limit:ten`, `limit takes a whole number from 1 to 150; got "ten" (at byte 32: ten)`},
-		{`object_type:conversations limit:0`, `limit must be between 1 and 150; got 0 (at byte 26: limit:0)`},
-		{`object_type:conversations limit:151`, `limit must be between 1 and 150; got 151 (at byte 26: limit:151)`},
+		{`object_type:conversations limit:ten`, `limit takes a whole number, e.g. limit:50 (a page holds 1 to 150); got "ten" (at byte 32: ten)`},
+		{`object_type:conversations limit:0`, `limit must be at least 1 (a page holds 1 to 150); got 0 (at byte 26: limit:0)`},
 		{`object_type:conversations limit:10 limit:20`, `limit is given twice (10 and 20); give it once (at byte 35: limit:20)`},
 		{`object_type:conversations limit:gt:10`, `limit takes no operator; write limit:50 (at byte 26: limit:gt:10)`},
 		{`object_type:conversations starting_after:""`, `empty starting_after; pass the cursor from the previous page, or leave starting_after out for the first page (at byte 26: starting_after:"")`},
@@ -313,21 +312,30 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:conversations admin_assignee_id:gt:5 admin_assignee_id:lte:5`, `admin_assignee_id:gt:5 and admin_assignee_id:lte:5 leave no possible value; check the bounds (at byte 49: admin_assignee_id:lte:5)`},
 	} {
 		t.Run(tc.dsl[:min(len(tc.dsl), 80)], func(t *testing.T) {
-			_, err := Parse(tc.dsl, fuzzNow)
-			if err == nil {
-				t.Fatalf("no error; want %s", tc.want)
-			}
-			if err.Error() != tc.want {
-				t.Errorf("error:\n got %s\nwant %s", err, tc.want)
-			}
-			checkError(t, tc.dsl, err)
-			var qe *Error
-			errors.As(err, &qe)
-			if qe.Pos >= 0 && qe.Token != "" && !strings.HasPrefix(tc.dsl[qe.Pos:], qe.Token) {
-				t.Errorf("token %q is not at byte %d of the query", qe.Token, qe.Pos)
-			}
+			wantParseError(t, tc.dsl, tc.want)
 		})
 	}
+}
+
+// wantParseError parses dsl and fails the test unless the error reads want (Error()) and has the shape every
+// error must have, its token at its offset. It returns the error, nil when there was none.
+func wantParseError(t *testing.T, dsl, want string) *Error {
+	t.Helper()
+	_, err := Parse(dsl, fuzzNow)
+	if err == nil {
+		t.Errorf("Parse(%.80q): no error; want %s", dsl, want)
+		return nil
+	}
+	if err.Error() != want {
+		t.Errorf("Parse(%.80q) error:\n got %s\nwant %s", dsl, err, want)
+	}
+	checkError(t, dsl, err)
+	var qe *Error
+	errors.As(err, &qe)
+	if qe.Pos >= 0 && qe.Token != "" && !strings.HasPrefix(dsl[qe.Pos:], qe.Token) {
+		t.Errorf("token %q is not at byte %d of the query", qe.Token, qe.Pos)
+	}
+	return qe
 }
 
 // TestParse_PrintedLengthBounded: a query within MaxLength whose canonical form would not be (aliases expand) is

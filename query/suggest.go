@@ -235,3 +235,96 @@ func didYouMean(names []string) string {
 	}
 	return "; did you mean " + s + "?"
 }
+
+// suggestOp returns the operator a word written where an operator goes (between the field's colon and the next
+// one) was meant to be, if it is close to one:
+//
+//   - an operator's name spelled another way: in any case, with hyphens or without underscores (starts-with,
+//     StartsWith, notcontains);
+//   - a word or symbol other query languages use for it (greater_than, not_eq, like, missing; Intercom's own ~, !~,
+//     ^, $, >, <=, !=);
+//   - a typo of one of the long operators (containz, exsits, starts_wiht): within one edit of exists, two of the
+//     others. The short ones (eq, gt, in, ...) take no typos: they are one edit from ordinary words (id, on, at)
+//     that may well start a value holding a colon.
+//
+// Anything else is not close, and stays the start of the value (https://..., 2025-01-31T10:00:00Z, user:42).
+func suggestOp(word string) (Op, bool) {
+	if word == "" || len(word) > 32 {
+		return "", false
+	}
+	key := opKey(word)
+	if op, ok := opSynonym(key); ok {
+		return op, true
+	}
+	var best Op
+	bestD := 3
+	for _, op := range AllOps() {
+		name := opKey(string(op))
+		if key == name {
+			return op, true
+		}
+		if len(name) < 6 || len(key) < 4 {
+			continue
+		}
+		limit := 1
+		if len(name) >= 8 {
+			limit = 2
+		}
+		if d := distance(key, name, limit); d <= limit && d < bestD {
+			best, bestD = op, d
+		}
+	}
+	return best, best != ""
+}
+
+// opKey folds an operator as written for comparison: lower case, without underscores, hyphens or spaces.
+func opKey(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == '_' || c == '-' || c == ' ':
+		case c >= 'A' && c <= 'Z':
+			b.WriteByte(c + 'a' - 'A')
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// opSynonym returns the operator another query language writes as key (folded by opKey).
+func opSynonym(key string) (Op, bool) {
+	switch key {
+	case "=", "==", "equals", "equal", "equalto", "eql":
+		return OpEq, true
+	case "!=", "<>", "ne", "noteq", "notequal", "notequals", "notequalto":
+		return OpNeq, true
+	case ">", "greaterthan", "after":
+		return OpGt, true
+	case ">=", "ge", "greaterthanorequal", "greaterthanorequalto", "greaterorequal", "atleast":
+		return OpGte, true
+	case "<", "lessthan", "before":
+		return OpLt, true
+	case "<=", "le", "lessthanorequal", "lessthanorequalto", "lessorequal", "atmost":
+		return OpLte, true
+	case "~", "like", "includes", "include":
+		return OpContains, true
+	case "!~", "notlike", "doesnotcontain", "doesntcontain", "excludes", "notinclude", "notincludes":
+		return OpNotContains, true
+	case "^", "beginswith", "beginwith", "prefix":
+		return OpStartsWith, true
+	case "$", "suffix":
+		return OpEndsWith, true
+	case "anyof", "oneof":
+		return OpIn, true
+	case "notin", "noneof":
+		return OpNin, true
+	case "present", "notnull", "isnotnull", "notempty", "isset":
+		return OpExists, true
+	case "missing", "isnull", "absent", "notset", "isempty":
+		return OpNotExists, true
+	}
+	return "", false
+}

@@ -31,7 +31,7 @@ func (q Query) Validate() error {
 		case strings.TrimSpace(t.Text) == "":
 			return &Error{Pos: -1, Token: fmt.Sprintf("Text[%d]", i), Msg: "empty free text"}
 		case !t.Phrase && needsQuoteText(t.Text):
-			return &Error{Pos: -1, Token: fmt.Sprintf("Text[%d]", i), Msg: fmt.Sprintf("free text %q is not one bare word; make it a phrase", t.Text)}
+			return &Error{Pos: -1, Token: fmt.Sprintf("Text[%d]", i), Msg: fmt.Sprintf("free text %q is not one bare word; make it a phrase", clip(t.Text))}
 		}
 	}
 	return nil
@@ -43,13 +43,13 @@ func (t Term) validate(c *Catalog) error {
 	}
 	if t.Field.Custom == "" {
 		if f, ok := c.Lookup(t.Field.Name); !ok || f != t.Field {
-			return fmt.Errorf("field %q is not from the %s catalog", t.Field.Name, c.Kind())
+			return fmt.Errorf("field %q is not from the %s catalog", clip(t.Field.Name), c.Kind())
 		}
 	} else if !sameCustomField(t.Field, c.CustomField(t.Field.Custom)) {
-		return fmt.Errorf("custom attribute field %q was not made by CustomField", t.Field.Custom)
+		return fmt.Errorf("custom attribute field %q was not made by CustomField", clip(t.Field.Custom))
 	}
 	if !t.Field.Allows(t.Op) {
-		return fmt.Errorf("operator %q does not apply to %s", t.Op, t.Field.Name)
+		return fmt.Errorf("operator %q does not apply to %s", clip(string(t.Op)), clip(t.Field.Name))
 	}
 	switch n := len(t.Values); t.Op.Arity() {
 	case 0:
@@ -67,7 +67,7 @@ func (t Term) validate(c *Catalog) error {
 	}
 	for _, v := range t.Values {
 		if v.Raw == "" {
-			return fmt.Errorf("%s has an empty value", t.Field.Name)
+			return fmt.Errorf("%s has an empty value", clip(t.Field.Name))
 		}
 	}
 	return nil

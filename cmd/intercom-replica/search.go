@@ -23,7 +23,8 @@ const searchExamples = `  intercom-replica search 'object_type:conversations sta
   intercom-replica search --demo 'object_type:conversations q:refund'
 
 The query language is the search tool's (README, "The query language"). A page holds limit results (default
-20, at most 150); the line after the table gives the query of the next page.
+20, at most 150: a larger limit returns 150 and says so); the line after the table gives the query of the next
+page.
 `
 
 func runSearch(ctx context.Context, m *Main, args []string) error {
@@ -37,9 +38,9 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 		return usagef("search takes one argument, the query in quotes, e.g. 'object_type:conversations q:refund'; got %d", fs.NArg())
 	}
 	dsl := fs.Arg(0)
+	var qe *query.Error // the query's mistakes: shown under the query, exit 2
 	q, err := query.Parse(dsl, query.Options{})
 	if err != nil {
-		var qe *query.Error
 		if errors.As(err, &qe) {
 			return usageError{errors.New(qe.Caret(dsl))}
 		}
@@ -51,6 +52,9 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	}
 	defer acc.Close()
 	res, err := acc.Search(ctx, q)
+	if errors.As(err, &qe) { // a term the index finds nothing to search for in: the query's mistake
+		return usageError{errors.New(qe.Caret(dsl))}
+	}
 	if errors.Is(err, index.ErrInvalidCursor) {
 		return usageError{fmt.Errorf("starting_after: %w: pass the cursor printed for this same query", err)}
 	}
@@ -59,6 +63,9 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	}
 	place := placeArgs(fs)
 	if *asJSON {
+		if q.Note != "" { // stdout holds results only; what the query changed goes to stderr
+			fmt.Fprintln(m.Stderr, q.Note)
+		}
 		if res.Next != "" { // stdout holds results only; the way on goes to stderr
 			next := q
 			next.StartingAfter = res.Next
@@ -89,7 +96,7 @@ func placeArgs(fs *flag.FlagSet) string {
 }
 
 // writeHitsTable prints a page of results as a table, then how many there are and the command for the next page,
-// with place (the flags choosing the replica, see placeArgs) before its query.
+// with place (the flags choosing the replica, see placeArgs) before its query, and the query's note.
 func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) {
 	noun := string(res.Kind) + "s"
 	if res.Total == 1 {
@@ -135,6 +142,9 @@ func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) 
 		fmt.Fprintf(w, " Next page:\n  intercom-replica search %s%s", place, shellQuote(next.String()))
 	}
 	fmt.Fprintln(w)
+	if q.Note != "" { // what the query changed from what was asked (a limit above a page)
+		fmt.Fprintln(w, q.Note)
+	}
 }
 
 // cell makes s fit one table cell: on one line, at most n runes.
