@@ -266,21 +266,46 @@ func pageParts(parts []jsonPart, w partsWindow) ([]PartView, PartsPage) {
 	page := PartsPage{Total: total, Offset: off, Returned: len(out)}
 	switch {
 	case total == 0:
+	case w.Offset >= total:
+		page.Note = fmt.Sprintf("parts_offset=%d is past the last part: the conversation has %s, so parts_offset=0 to %d read them.",
+			w.Offset, countNoun(total, "part", "parts"), total-1)
 	case end < total:
 		next := end
 		page.NextOffset = &next
-		page.Note = fmt.Sprintf("Showing parts %d-%d of %d. %d later parts are not shown: call again with parts_offset=%d to read on.",
-			off+1, end, total, total-end, end)
+		page.Note = fmt.Sprintf("Showing %s of %d. %s not shown: call again with parts_offset=%d to read on.",
+			partsRange(off+1, end), total, countNoun(total-end, "later part is", "later parts are"), end)
 		if off > 0 {
-			page.Note += fmt.Sprintf(" The %d earlier parts and the opening message are on earlier pages (parts_offset=0).", off)
+			page.Note += " " + earlierParts(off)
 		}
-	case off > 0 && len(out) == 0:
-		page.Note = fmt.Sprintf("parts_offset=%d is past the last part: the conversation has %d parts.", off, total)
 	case off > 0:
-		page.Note = fmt.Sprintf("Showing parts %d-%d of %d (the last). The %d earlier parts and the opening message are on earlier pages (parts_offset=0).",
-			off+1, end, total, off)
+		page.Note = fmt.Sprintf("Showing %s of %d (the last). %s", partsRange(off+1, end), total, earlierParts(off))
 	}
 	return out, page
+}
+
+// partsRange names parts from to to (1-based, inclusive): "part 4" or "parts 2-4".
+func partsRange(from, to int) string {
+	if from == to {
+		return fmt.Sprintf("part %d", from)
+	}
+	return fmt.Sprintf("parts %d-%d", from, to)
+}
+
+// earlierParts says where the n parts before a page are.
+func earlierParts(n int) string {
+	what := "Part 1"
+	if n > 1 {
+		what = fmt.Sprintf("Parts 1-%d", n)
+	}
+	return what + " and the opening message are on earlier pages (parts_offset=0)."
+}
+
+// countNoun writes n with the singular or plural noun: "1 part", "3 parts".
+func countNoun(n int, singular, plural string) string {
+	if n == 1 {
+		return "1 " + singular
+	}
+	return formatCount(n) + " " + plural
 }
 
 func personView(p jsonPerson) PersonView {

@@ -36,8 +36,8 @@ type FetchResult struct {
 	Metadata FetchMetadata `json:"metadata"`
 }
 
-// FetchMetadata is the structured part of a fetch result. Exactly one of Conversation and Contact is set; the
-// conversation's parts are in Text, and PartsPage says which ones.
+// FetchMetadata is the structured part of a fetch result. Exactly one of Conversation and Contact is set; a
+// conversation holds the same page of parts as Text, and PartsPage (a copy of its parts_page) says which ones.
 type FetchMetadata struct {
 	ObjectType   string            `json:"object_type"` // conversation or contact
 	Conversation *ConversationView `json:"conversation,omitempty"`
@@ -116,12 +116,9 @@ func fetchResult(ctx context.Context, r Replica, rec index.Record, appID string,
 			return nil, fmt.Errorf("conversation %s: %w", rec.ID, err)
 		}
 		v.nameContacts(ctx, r)
-		text := v.text(fresh)
-		meta := *v
-		meta.Parts = nil // the parts are in Text
 		page := v.PartsPage
-		return &FetchResult{ID: v.ID, Title: conversationTitle(v), Text: text, URL: v.URL,
-			Metadata: FetchMetadata{ObjectType: string(query.KindConversation), Conversation: &meta, PartsPage: &page, Freshness: fresh}}, nil
+		return &FetchResult{ID: v.ID, Title: conversationTitle(v), Text: v.text(fresh), URL: v.URL,
+			Metadata: FetchMetadata{ObjectType: string(query.KindConversation), Conversation: v, PartsPage: &page, Freshness: fresh}}, nil
 	case query.KindContact:
 		v, err := newContactView(rec.Raw, appID)
 		if err != nil {

@@ -203,11 +203,8 @@ func personLabelOrEmpty(name, email string) string {
 }
 
 func partsLabel(n int) string {
-	switch n {
-	case 0:
+	if n == 0 {
 		return ""
-	case 1:
-		return "1 part"
 	}
-	return fmt.Sprintf("%d parts", n)
+	return countNoun(n, "part", "parts")
 }
