@@ -55,11 +55,11 @@ func FetchTool(r Replica, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
 	tool := newTool[FetchResult]("fetch", "Fetch a conversation or contact", fetchDescription, map[string]any{
 		"properties": partsProps(map[string]any{
-			"id": stringProp("The record's id: "+idFormsDoc+".", "minLength", 1, "maxLength", maxIDLength),
+			"id": stringProp("The record's id: " + idFormsDoc + "."),
 		}, o.MaxParts),
 		"required": []string{"id"},
 	}, false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler("fetch", o, func(ctx context.Context, args FetchArgs) (*mcpgo.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args FetchArgs) (*mcpgo.CallToolResult, error) {
 		kind, id, err := query.ParseID(args.ID)
 		if err != nil {
 			return nil, err
@@ -179,15 +179,4 @@ func isDigits(s string) bool {
 	return strings.Trim(s, "0123456789") == ""
 }
 
-func (a *FetchArgs) validate() error { return validateParts(a.PartsOffset, a.MaxParts) }
-
-// validateParts checks the paging arguments of conversation parts.
-func validateParts(offset, maxParts int) error {
-	if offset < 0 {
-		return &PublicError{Msg: fmt.Sprintf("Invalid arguments: parts_offset must be 0 or more; got %d", offset)}
-	}
-	if maxParts < 0 || maxParts > MaxPartsLimit {
-		return &PublicError{Msg: fmt.Sprintf("Invalid arguments: max_parts must be between 1 and %d; got %d", MaxPartsLimit, maxParts)}
-	}
-	return nil
-}
+func (a *FetchArgs) validate() error { return checkLength("id", a.ID, maxIDLength) }

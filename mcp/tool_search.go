@@ -15,14 +15,25 @@ import (
 // maxQueryLength bounds the DSL of one search call.
 const maxQueryLength = 4096
 
-// SearchArgs are the arguments of the search tool.
+// SearchArgs are the arguments of the search tool. StartingAfter is the cursor of the next page, as the
+// structured searches take it; a starting_after: term in the query wins over it.
 type SearchArgs struct {
-	Query string `json:"query"`
+	Query         string `json:"query"`
+	StartingAfter string `json:"starting_after,omitempty"`
 }
 
 func (a *SearchArgs) validate() error {
 	if strings.TrimSpace(a.Query) == "" {
 		return &PublicError{Msg: "Invalid arguments: query is empty; write for example object_type:conversations state:open"}
+	}
+	return checkLength("query", a.Query, maxQueryLength)
+}
+
+// checkLength refuses a string argument longer than limit bytes (a limit a portable schema cannot state).
+func checkLength(name, value string, limit int) error {
+	if len(value) > limit {
+		return &PublicError{Msg: fmt.Sprintf("Invalid arguments: %s: %s bytes is longer than the limit of %s; shorten it.",
+			name, formatCount(len(value)), formatCount(limit))}
 	}
 	return nil
 }
@@ -64,12 +75,12 @@ func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerToo
 	o = o.withDefaults()
 	tool := newTool[SearchResult]("search", "Search conversations and contacts", searchDescription(), map[string]any{
 		"properties": map[string]any{
-			"query": stringProp("The search query, e.g. object_type:conversations state:open q:\"refund\". object_type is required; see the description for fields and operators.",
-				"minLength", 1, "maxLength", maxQueryLength),
+			"query":          stringProp(fmt.Sprintf("The search query, e.g. object_type:conversations state:open q:\"refund\". object_type is required; see the description for fields and operators. At most %s bytes.", formatCount(maxQueryLength))),
+			"starting_after": stringProp("Cursor of the next page, from the previous result's pages.next.starting_after; the same as adding starting_after:<cursor> to the query (a starting_after: in the query wins)."),
 		},
 		"required": []string{"query"},
 	}, false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler("search", o, func(ctx context.Context, args SearchArgs) (*mcpgo.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args SearchArgs) (*mcpgo.CallToolResult, error) {
 		q, err := query.Parse(args.Query, query.Options{Now: o.Now})
 		if err != nil {
 			var qerr *query.Error
@@ -77,6 +88,9 @@ func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerToo
 				return nil, &dslError{err: qerr, dsl: args.Query}
 			}
 			return nil, err
+		}
+		if q.StartingAfter == "" {
+			q.StartingAfter = args.StartingAfter
 		}
 		res, err := s.Search(ctx, q)
 		if err != nil {

@@ -51,7 +51,7 @@ func SearchContactsTool(s Searcher, status StatusSource, o ToolOptions) server.S
 	o = o.withDefaults()
 	tool := newTool[SearchContactsResult]("search_contacts", "Search contacts by filters",
 		searchContactsDescription, filterSchema[query.ContactFilter](query.KindContact), false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler("search_contacts", o, func(ctx context.Context, f query.ContactFilter) (*mcpgo.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, f query.ContactFilter) (*mcpgo.CallToolResult, error) {
 		p, err := structuredSearch(ctx, f, s, status, o, contactSummary,
 			func(b *strings.Builder, n int, _ index.Hit, c ContactSummary) {
 				fmt.Fprintf(b, "%d. %s\n", n, c.line())
