@@ -54,6 +54,6 @@ func GetContactTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 			return nil, err
 		}
 		fresh := freshnessOf(got, o.Now(), info.state)
-		return newResult(v.text(fresh), &GetContactResult{Contact: v, Freshness: fresh}), nil
+		return newResult(RenderContact(v, fresh), &GetContactResult{Contact: v, Freshness: fresh}), nil
 	})}
 }

@@ -54,6 +54,6 @@ func GetConversationTool(f FreshGetter, r Replica, o ToolOptions) server.ServerT
 		}
 		v.nameContacts(ctx, r)
 		fresh := freshnessOf(got, o.Now(), info.state)
-		return newResult(v.text(fresh), &GetConversationResult{Conversation: v, Freshness: fresh}), nil
+		return newResult(RenderConversation(v, fresh), &GetConversationResult{Conversation: v, Freshness: fresh}), nil
 	})}
 }

@@ -78,7 +78,7 @@ func contactSummary(h index.Hit, appID string) ContactSummary {
 
 // line renders a contact summary on one line.
 func (c ContactSummary) line() string {
-	return joinNonEmpty(" · ", c.ID+" "+personLabel(c.Name, c.Email, c.Role, ""), c.Role, c.Phone,
-		prefixed("external id ", c.ExternalID), c.Location, prefixed("companies ", strings.Join(c.Companies, ", ")),
-		prefixed("tags ", strings.Join(c.Tags, ", ")), prefixed("last seen ", humanTimeRFC(c.LastSeenAt)))
+	return joinNonEmpty(" · ", c.ID+" "+personLabel(c.Name, c.Email, c.Role, ""), c.Role, quotedLine(c.Phone),
+		prefixed("external id ", quotedLine(c.ExternalID)), quotedLine(c.Location), prefixed("companies ", quotedList(c.Companies)),
+		prefixed("tags ", quotedList(c.Tags)), prefixed("last seen ", humanTimeRFC(c.LastSeenAt)))
 }

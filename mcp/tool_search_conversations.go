@@ -139,8 +139,8 @@ func structuredNote(res index.Result) string {
 	return "More results available. To get the next page, call again with the same filters and starting_after: \"" + res.Next + "\""
 }
 
-// writeListHeader writes the first lines of a search's text: how many match, how many are shown, and the
-// freshness.
+// writeListHeader writes the first lines of a search's text: how many match, how many are shown, the freshness,
+// and when results follow, the data notice.
 func writeListHeader(b *strings.Builder, total, inPage int, kind query.Kind, dsl string, later bool, fresh Freshness) {
 	what, verb := kind.Plural(), "match"
 	if total == 1 {
@@ -156,7 +156,7 @@ func writeListHeader(b *strings.Builder, total, inPage int, kind query.Kind, dsl
 	}
 	writeField(b, "Freshness", fresh.line())
 	if inPage > 0 {
-		b.WriteString("\n")
+		b.WriteString("\n" + dataNotice + "\n\n")
 	}
 }
 
