@@ -172,6 +172,10 @@ func (c *argChecker) value(s *argSchema, v any, path string) any {
 	case "string":
 		str, ok := v.(string)
 		if f, isNum := v.(float64); isNum {
+			if math.Abs(f) >= 1<<53 {
+				c.fail("%s: %s is too large to be read exactly as a JSON number; give it as a string.", orRoot(path), numberText(f))
+				return nil
+			}
 			str, ok = numberText(f), true
 		}
 		if !ok || len(s.enum) > 0 && !slices.Contains(s.enum, str) {
@@ -347,8 +351,8 @@ func given(v any) string {
 
 // numberText writes a JSON number as a person would: integers without a fraction or an exponent.
 func numberText(f float64) string {
-	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
-		return strconv.FormatInt(int64(f), 10)
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
 }

@@ -51,6 +51,8 @@ func TestArguments_ErrorsAreSentences(t *testing.T) {
 			`missing argument "id" (a string). The conversation's id:`},
 		{"required, null", "search", map[string]any{"query": nil},
 			`missing argument "query" (a string). The search query`},
+		{"id too large for a JSON number", "get_conversation", map[string]any{"id": 12345678901234567890.0},
+			`id: 12345678901234567000 is too large to be read exactly as a JSON number; give it as a string.`},
 		{"several at once", "search_conversations", map[string]any{"state": "pending", "nonsense": true},
 			`unknown argument "nonsense"; the arguments are admin_assignee_id, contact_ids, `},
 	} {
@@ -112,6 +114,7 @@ func TestArguments_IDsFromResultsAreAcceptedBack(t *testing.T) {
 	conversationsMatch(map[string]any{"ids": []any{1001}})
 	conversationsMatch(map[string]any{"ids": 1001}) // one id where a list is declared
 	conversationsMatch(map[string]any{"contact_ids": []any{contact}, "priority": "high"})
+	conversationsMatch(map[string]any{"tag_ids": []any{6012066}, "priority": "high"}) // the billing tag
 
 	var contacts mcp.SearchContactsResult
 	structured(t, mustOK(t, s, "search_contacts", map[string]any{"ids": []any{contact}}), &contacts)
