@@ -53,10 +53,12 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	if rec.Deleted {
-		if len(rec.Raw) == 0 {
-			return fmt.Errorf("%s was deleted in Intercom; the replica keeps no copy of it", name)
-		}
+	switch {
+	case rec.Deleted && len(rec.Raw) == 0:
+		return fmt.Errorf("%s %s was deleted in Intercom; the replica keeps no copy of it", kind, id)
+	case rec.Deleted && !*asJSON:
+		return fmt.Errorf("%s %s was deleted in Intercom; 'intercom-replica get --json %s' prints the last copy the replica saw", kind, id, name)
+	case rec.Deleted:
 		fmt.Fprintf(m.Stderr, "%s was deleted in Intercom; this is the last copy the replica saw.\n", name)
 	}
 
