@@ -147,8 +147,8 @@ func newContactView(raw []byte, appID string) (*ContactView, error) {
 	return v, nil
 }
 
-// listNames returns the names of a contact's tags or companies, or "<what> <id>" for items without a name
-// (Intercom's contact lists carry only ids).
+// listNames returns the names of a contact's tags or companies, or unnamedRef for items without a name
+// (Intercom's contact lists carry only ids), and listCount when the list is cut short.
 func listNames(l *jsonListRef, what string) []string {
 	if l == nil {
 		return nil
@@ -157,29 +157,32 @@ func listNames(l *jsonListRef, what string) []string {
 	for _, d := range l.Data {
 		name := sanitizeLine(d.Name)
 		if name == "" {
-			name = what + " " + string(d.ID)
+			name = unnamedRef(what, string(d.ID))
 		}
 		out = append(out, name)
 	}
 	if l.HasMore || int(l.TotalCount) > len(l.Data) {
-		out = append(out, fmt.Sprintf("(%d in all)", int(l.TotalCount)))
+		out = append(out, listCount(int(l.TotalCount)))
 	}
 	return out
 }
 
-// text renders the contact for a model.
-func (v *ContactView) text(fresh Freshness) string {
+// RenderContact renders a contact card for reading, by a model or a person: the data notice, the contact's
+// attributes, every customer-written string quoted, and their recent conversations. It reads nothing: v and fresh
+// hold everything shown.
+func RenderContact(v *ContactView, fresh Freshness) string {
 	var b strings.Builder
+	b.WriteString(dataNotice + "\n\n")
 	fmt.Fprintf(&b, "%s: %s\n", v.ID, personLabel(v.Name, v.Email, v.Role, ""))
 	b.WriteString(v.URL + "\n")
-	writeField(&b, "Role", joinNonEmpty(" · ", v.Role, prefixed("external id ", v.ExternalID), prefixed("phone ", v.Phone), prefixed("owner admin ", v.OwnerID)))
-	writeField(&b, "Location", v.Location)
+	writeField(&b, "Role", joinNonEmpty(" · ", v.Role, prefixed("external id ", quotedLine(v.ExternalID)), prefixed("phone ", quotedLine(v.Phone)), prefixed("owner admin ", v.OwnerID)))
+	writeField(&b, "Location", quotedLine(v.Location))
 	writeField(&b, "Activity", joinNonEmpty(" · ", prefixed("created ", humanTimeRFC(v.CreatedAt)),
 		prefixed("signed up ", humanTimeRFC(v.SignedUpAt)), prefixed("last seen ", humanTimeRFC(v.LastSeenAt)),
 		prefixed("last replied ", humanTimeRFC(v.LastRepliedAt)), prefixed("last contacted ", humanTimeRFC(v.LastContactedAt)),
 		prefixed("updated ", humanTimeRFC(v.UpdatedAt))))
-	writeField(&b, "Tags", strings.Join(v.Tags, ", "))
-	writeField(&b, "Companies", strings.Join(v.Companies, ", "))
+	writeField(&b, "Tags", quotedList(v.Tags))
+	writeField(&b, "Companies", quotedList(v.Companies))
 	writeField(&b, "Custom attributes", attributesLine(v.CustomAttributes))
 	writeField(&b, "Other attributes", attributesLine(v.Attributes))
 	writeField(&b, "Freshness", fresh.line())

@@ -55,7 +55,7 @@ func TestClassify_WhatTheModelSees(t *testing.T) {
 func TestTypedHandler_PanicBecomesInternalError(t *testing.T) {
 	var logBuf bytes.Buffer
 	o := ToolOptions{Logger: slog.New(slog.NewTextHandler(&logBuf, nil))}.withDefaults()
-	h := typedHandler("search", o, func(ctx context.Context, args SearchArgs) (*mcpgo.CallToolResult, error) {
+	h := typedHandler(SearchTool(nil, nil, o).Tool, o, func(ctx context.Context, args SearchArgs) (*mcpgo.CallToolResult, error) {
 		var m map[string]int
 		m["boom"]++ // nil map write
 		return nil, nil

@@ -63,16 +63,28 @@ func humanDuration(sec int64) string {
 	return fmt.Sprintf("%ds", s)
 }
 
-// personLabel formats a person for one line: "Jane Doe <jane@example.com>", falling back to the type and id.
+// personLabel formats a person for a line of text a model reads, the name marked as data: "\"Jane Doe\"
+// <jane@example.com>", "<jane@example.com>", falling back to the type and id.
 func personLabel(name, email, typ, id string) string {
-	name, email = sanitizeLine(name), sanitizeLine(email)
+	return formatPerson(quotedLine(name), email, "<%s>", typ, id)
+}
+
+// personTitle formats a person as a plain title for structured results: "Jane Doe <jane@example.com>".
+func personTitle(name, email, typ, id string) string {
+	return formatPerson(sanitizeLine(name), email, "%s", typ, id)
+}
+
+// formatPerson writes a person from name (already shown as it should be), email (shown alone with emailAlone),
+// then the type and id.
+func formatPerson(name, email, emailAlone, typ, id string) string {
+	email = sanitizeLine(email)
 	switch {
 	case name != "" && email != "":
 		return name + " <" + email + ">"
 	case name != "":
 		return name
 	case email != "":
-		return email
+		return fmt.Sprintf(emailAlone, email)
 	case typ != "" && id != "":
 		return typ + " " + id
 	case typ != "":
@@ -80,6 +92,38 @@ func personLabel(name, email, typ, id string) string {
 	}
 	return "unknown"
 }
+
+// quotedList joins names for a line of text, each marked as data ("billing", "refund"); an entry standing for an
+// item without a name (unnamedRef) or the "(N in all)" of a cut list is the tools' own text and stays unquoted.
+func quotedList(names []string) string {
+	out := make([]string, 0, len(names))
+	for _, n := range names {
+		if isUnnamedRef(n) {
+			out = append(out, n)
+			continue
+		}
+		if q := quotedLine(n); q != "" {
+			out = append(out, q)
+		}
+	}
+	return strings.Join(out, ", ")
+}
+
+// unnamedRef stands for a tag or company known only by its id (Intercom's contact lists carry only ids): "tag
+// 6012000". An entry in a view's list is a name unless it is one of these or a count.
+func unnamedRef(what, id string) string { return what + " id " + id }
+
+func isUnnamedRef(s string) bool {
+	if what, id, ok := strings.Cut(s, " id "); ok && (what == "tag" || what == "company") {
+		return id != "" && !strings.ContainsAny(id, " \"")
+	}
+	n, ok := strings.CutPrefix(s, "(")
+	n, ok2 := strings.CutSuffix(n, " in all)")
+	return ok && ok2 && isDigits(n)
+}
+
+// listCount is the entry ending a list cut short: "(12 in all)".
+func listCount(total int) string { return fmt.Sprintf("(%d in all)", total) }
 
 // joinNonEmpty joins the non-empty elements of parts with sep.
 func joinNonEmpty(sep string, parts ...string) string {

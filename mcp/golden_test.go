@@ -116,9 +116,9 @@ func TestSchemas_Compile(t *testing.T) {
 		if len(raw) == 0 {
 			t.Fatalf("%s has no raw input schema", st.Tool.Name)
 		}
-		out, err := json.Marshal(st.Tool.OutputSchema)
-		if err != nil {
-			t.Fatal(err)
+		out := st.Tool.RawOutputSchema
+		if len(out) == 0 {
+			t.Fatalf("%s has no raw output schema", st.Tool.Name)
 		}
 		for kind, schema := range map[string][]byte{"input": raw, "output": out} {
 			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schema))

@@ -49,9 +49,9 @@ func Tools(d Deps, o ToolOptions) []server.ServerTool {
 	}
 }
 
-// NewServer returns the MCP server with the six tools registered, arguments validated against each tool's input
-// schema (a failure is a tool error the model can act on), results checked against each tool's output schema, and
-// handler panics recovered. Serve it with ServeStdio or NewHTTPServer.
+// NewServer returns the MCP server with the six tools registered, results checked against each tool's output
+// schema, and handler panics recovered. Each tool checks its own arguments against its input schema (checkArgs), so
+// a failure is a tool error in a sentence the model can act on rather than mcp-go's validator dump. Serve it with ServeStdio or NewHTTPServer.
 func NewServer(d Deps, o Options) *server.MCPServer {
 	if o.Name == "" {
 		o.Name = "intercom-replica"
@@ -61,7 +61,6 @@ func NewServer(d Deps, o Options) *server.MCPServer {
 	}
 	s := server.NewMCPServer(o.Name, o.Version,
 		server.WithToolCapabilities(false),
-		server.WithInputSchemaValidation(),
 		server.WithOutputSchemaValidation(),
 		server.WithRecovery(),
 		server.WithInstructions(instructions),

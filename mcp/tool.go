@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
@@ -63,10 +64,16 @@ type validator interface {
 	validate() error
 }
 
-// typedHandler adapts run to mcp-go: it binds the arguments to A, validates them, runs, and turns every error
-// into the tool result the model should see (classify). A panic becomes an internal error too, logged with its
-// stack, so a bug in one call never reaches the transport.
-func typedHandler[A any](name string, o ToolOptions, run func(ctx context.Context, args A) (*mcpgo.CallToolResult, error)) server.ToolHandlerFunc {
+// typedHandler adapts run to mcp-go for tool: it checks the arguments against the tool's input schema (checkArgs:
+// every failure a sentence), binds them to A, validates them further, runs, and turns every error into the tool
+// result the model should see (classify). A panic becomes an internal error too, logged with its stack, so a bug in
+// one call never reaches the transport.
+func typedHandler[A any](tool mcpgo.Tool, o ToolOptions, run func(ctx context.Context, args A) (*mcpgo.CallToolResult, error)) server.ToolHandlerFunc {
+	name := tool.Name
+	schema, err := compileArgSchema(tool.RawInputSchema)
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: %v", name, err)) // a programming error, caught by every test
+	}
 	return func(ctx context.Context, req mcpgo.CallToolRequest) (res *mcpgo.CallToolResult, err error) {
 		start := time.Now()
 		outcome := outcomeOK
@@ -78,24 +85,32 @@ func typedHandler[A any](name string, o ToolOptions, run func(ctx context.Contex
 			}
 			o.Metrics.observeCall(name, outcome, time.Since(start))
 		}()
-		var args A
-		if berr := req.BindArguments(&args); berr != nil {
+		args, problems := checkArgs(schema, req.Params.Arguments)
+		if len(problems) > 0 {
 			outcome = outcomeBadInput
-			return mcpgo.NewToolResultError("Invalid arguments: " + berr.Error()), nil
+			return mcpgo.NewToolResultError("Invalid arguments: " + strings.Join(problems, " ")), nil
 		}
-		if v, ok := any(&args).(validator); ok {
+		var a A
+		if berr := bindArgs(args, &a); berr != nil {
+			res, outcome = classify(ctx, o.Logger, name, fmt.Errorf("bind checked arguments: %w", berr))
+			return res, nil
+		}
+		if v, ok := any(&a).(validator); ok {
 			if verr := v.validate(); verr != nil {
 				res, outcome = classify(ctx, o.Logger, name, verr)
 				return res, nil
 			}
 		}
-		res, rerr := run(ctx, args)
+		res, rerr := run(ctx, a)
 		if rerr != nil {
 			res, outcome = classify(ctx, o.Logger, name, rerr)
 		}
 		return res, nil
 	}
 }
+
+// bindArgs decodes checked arguments into a; a failure means the schema and A disagree.
+func bindArgs(args map[string]any, a any) error { return remarshal(args, a) }
 
 // newResult builds a successful result with both forms: text for the model and the structured content.
 func newResult(text string, structured any) *mcpgo.CallToolResult {
@@ -104,16 +119,12 @@ func newResult(text string, structured any) *mcpgo.CallToolResult {
 
 // newTool builds a tool definition: a raw input schema (so limits and generated descriptions can appear in it),
 // an output schema generated from the structured result type O, and the annotations. Every tool is read-only and
-// idempotent; openWorld marks the tools that may call Intercom.
+// idempotent; openWorld marks the tools that may call Intercom. Both schemas are made portable (portableSchema).
 func newTool[O any](name, title, description string, input map[string]any, openWorld bool) mcpgo.Tool {
 	input["type"] = "object"
 	input["additionalProperties"] = false
 	if _, ok := input["required"]; !ok {
 		input["required"] = []string{}
-	}
-	raw, err := json.Marshal(input)
-	if err != nil {
-		panic(fmt.Sprintf("tool %s: input schema does not marshal: %v", name, err)) // a programming error, caught by the snapshot tests
 	}
 	t := mcpgo.NewTool(name,
 		mcpgo.WithDescription(description),
@@ -125,8 +136,79 @@ func newTool[O any](name, title, description string, input map[string]any, openW
 		mcpgo.WithOutputSchema[O](),
 	)
 	t.InputSchema = mcpgo.ToolInputSchema{} // RawInputSchema replaces it; mcp-go refuses both
-	t.RawInputSchema = raw
+	t.RawInputSchema = mustPortableJSON(name, "input", input)
+	var output map[string]any
+	if err := remarshal(t.OutputSchema, &output); err != nil {
+		panic(fmt.Sprintf("tool %s: output schema: %v", name, err)) // a programming error, caught by the snapshot tests
+	}
+	t.OutputSchema = mcpgo.ToolOutputSchema{}
+	t.RawOutputSchema = mustPortableJSON(name, "output", output)
 	return t
+}
+
+// Tool schemas are read by clients that map them onto a strict subset of JSON Schema (OpenAI's strict function
+// calling, the OpenAPI subset of Gemini function declarations): a type union such as ["null", "array"], a node
+// without a type, or keywords such as format, pattern, minLength and maxLength make such a client reject the tool
+// or drop the constraint. portableSchema rewrites what the generated schemas carry into that subset (nullable
+// unions become the one non-null type: an argument left out, or null, is the same to the tools, and no result
+// holds null), and TestSchemas_Portable fails on anything else. Limits a portable schema cannot say are checked by
+// the handlers, with sentence errors.
+
+// portableSchema rewrites a schema node and everything under it: a type union with null becomes its other type,
+// and a node with no type (a Go any) becomes a string, which checkArgs also reads from a number.
+func portableSchema(node map[string]any) {
+	switch t := node["type"].(type) {
+	case []any:
+		var keep []any
+		for _, e := range t {
+			if e != "null" {
+				keep = append(keep, e)
+			}
+		}
+		if len(keep) == 1 {
+			node["type"] = keep[0]
+		}
+	case nil:
+		if _, ok := node["$ref"]; !ok {
+			node["type"] = "string"
+		}
+	}
+	for _, key := range []string{"properties"} {
+		for _, sub := range asMap(node[key]) {
+			if m := asMap(sub); m != nil {
+				portableSchema(m)
+			}
+		}
+	}
+	for _, key := range []string{"items", "additionalProperties"} {
+		if m := asMap(node[key]); m != nil {
+			portableSchema(m)
+		}
+	}
+}
+
+// mustPortableJSON makes schema portable and encodes it; a schema that does not encode is a programming error.
+func mustPortableJSON(tool, which string, schema map[string]any) json.RawMessage {
+	var generic map[string]any
+	if err := remarshal(schema, &generic); err != nil {
+		panic(fmt.Sprintf("tool %s: %s schema does not encode: %v", tool, which, err))
+	}
+	delete(generic, "$schema")
+	portableSchema(generic)
+	raw, err := json.Marshal(generic)
+	if err != nil {
+		panic(fmt.Sprintf("tool %s: %s schema does not encode: %v", tool, which, err))
+	}
+	return raw
+}
+
+// remarshal converts v to out through JSON.
+func remarshal(v, out any) error {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, out)
 }
 
 // Schema property helpers.
@@ -153,5 +235,3 @@ func partsProps(props map[string]any, defaultMax int) map[string]any {
 	props["max_parts"] = intProp(fmt.Sprintf("Conversation parts to return at most (default %d). The result says how many parts there are and what was left out.", defaultMax), 1, MaxPartsLimit)
 	return props
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

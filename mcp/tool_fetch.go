@@ -36,8 +36,8 @@ type FetchResult struct {
 	Metadata FetchMetadata `json:"metadata"`
 }
 
-// FetchMetadata is the structured part of a fetch result. Exactly one of Conversation and Contact is set; the
-// conversation's parts are in Text, and PartsPage says which ones.
+// FetchMetadata is the structured part of a fetch result. Exactly one of Conversation and Contact is set; a
+// conversation holds the same page of parts as Text, and PartsPage (a copy of its parts_page) says which ones.
 type FetchMetadata struct {
 	ObjectType   string            `json:"object_type"` // conversation or contact
 	Conversation *ConversationView `json:"conversation,omitempty"`
@@ -55,11 +55,11 @@ func FetchTool(r Replica, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
 	tool := newTool[FetchResult]("fetch", "Fetch a conversation or contact", fetchDescription, map[string]any{
 		"properties": partsProps(map[string]any{
-			"id": stringProp("The record's id: "+idFormsDoc+".", "minLength", 1, "maxLength", maxIDLength),
+			"id": stringProp("The record's id: " + idFormsDoc + "."),
 		}, o.MaxParts),
 		"required": []string{"id"},
 	}, false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler("fetch", o, func(ctx context.Context, args FetchArgs) (*mcpgo.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args FetchArgs) (*mcpgo.CallToolResult, error) {
 		kind, id, err := query.ParseID(args.ID)
 		if err != nil {
 			return nil, err
@@ -68,9 +68,7 @@ func FetchTool(r Replica, o ToolOptions) server.ServerTool {
 		if err != nil {
 			return nil, err
 		}
-		info := replicaInfo(ctx, r, o)
-		fresh := newFreshness(SourceReplica, rec.SyncedAt, o.Now(), info.state)
-		out, err := fetchResult(ctx, r, rec, info.appID, partsWindow{Offset: args.PartsOffset, Max: maxPartsOr(args.MaxParts, o.MaxParts)}, fresh)
+		out, err := fetchResult(ctx, r, rec, o, args.PartsOffset, args.MaxParts)
 		if err != nil {
 			return nil, err
 		}
@@ -107,31 +105,45 @@ func getAnyKind(ctx context.Context, g Getter, kind query.Kind, id string) (inde
 	return index.Record{}, notFound("%s is not in the replica. It may be newer than the last sync: get_conversation and get_contact look records up in Intercom.", what)
 }
 
-// fetchResult renders a record for fetch.
-func fetchResult(ctx context.Context, r Replica, rec index.Record, appID string, w partsWindow, fresh Freshness) (*FetchResult, error) {
+// fetchResult builds fetch's result for a record: ReadRecord's view, rendered.
+func fetchResult(ctx context.Context, r Replica, rec index.Record, o ToolOptions, partsOffset, maxParts int) (*FetchResult, error) {
+	meta, err := ReadRecord(ctx, r, rec, o, partsOffset, maxParts)
+	if err != nil {
+		return nil, err
+	}
+	if v := meta.Conversation; v != nil {
+		return &FetchResult{ID: v.ID, Title: conversationTitle(v), Text: RenderConversation(v, meta.Freshness), URL: v.URL, Metadata: *meta}, nil
+	}
+	v := meta.Contact
+	return &FetchResult{ID: v.ID, Title: personTitle(v.Name, v.Email, v.Role, rec.ID), Text: RenderContact(v, meta.Freshness), URL: v.URL, Metadata: *meta}, nil
+}
+
+// ReadRecord builds what fetch shows of a record from the replica, as data: a conversation's view with the parts
+// from partsOffset (at most maxParts; zero means o.MaxParts) and its contacts named from r, or a contact's view
+// with their recent conversations from r; and the freshness of rec. RenderConversation and RenderContact turn the
+// view into text. The caller deals with tombstones: rec must hold Intercom's JSON.
+func ReadRecord(ctx context.Context, r Replica, rec index.Record, o ToolOptions, partsOffset, maxParts int) (*FetchMetadata, error) {
+	o = o.withDefaults()
+	info := replicaInfo(ctx, r, o)
+	fresh := newFreshness(SourceReplica, rec.SyncedAt, o.Now(), info.state)
 	switch rec.Kind {
 	case query.KindConversation:
-		v, err := newConversationView(rec.Raw, appID, w)
+		v, err := newConversationView(rec.Raw, info.appID, partsWindow{Offset: partsOffset, Max: maxPartsOr(maxParts, o.MaxParts)})
 		if err != nil {
 			return nil, fmt.Errorf("conversation %s: %w", rec.ID, err)
 		}
 		v.nameContacts(ctx, r)
-		text := v.text(fresh)
-		meta := *v
-		meta.Parts = nil // the parts are in Text
 		page := v.PartsPage
-		return &FetchResult{ID: v.ID, Title: conversationTitle(v), Text: text, URL: v.URL,
-			Metadata: FetchMetadata{ObjectType: string(query.KindConversation), Conversation: &meta, PartsPage: &page, Freshness: fresh}}, nil
+		return &FetchMetadata{ObjectType: string(query.KindConversation), Conversation: v, PartsPage: &page, Freshness: fresh}, nil
 	case query.KindContact:
-		v, err := newContactView(rec.Raw, appID)
+		v, err := newContactView(rec.Raw, info.appID)
 		if err != nil {
 			return nil, fmt.Errorf("contact %s: %w", rec.ID, err)
 		}
-		if err := addRecentConversations(ctx, r, v, rec.ID, appID); err != nil {
+		if err := addRecentConversations(ctx, r, v, rec.ID, info.appID); err != nil {
 			return nil, err
 		}
-		return &FetchResult{ID: v.ID, Title: personLabel(v.Name, v.Email, v.Role, rec.ID), Text: v.text(fresh), URL: v.URL,
-			Metadata: FetchMetadata{ObjectType: string(query.KindContact), Contact: v, Freshness: fresh}}, nil
+		return &FetchMetadata{ObjectType: string(query.KindContact), Contact: v, Freshness: fresh}, nil
 	}
 	return nil, fmt.Errorf("record of unknown kind %q", rec.Kind)
 }
@@ -182,15 +194,4 @@ func isDigits(s string) bool {
 	return strings.Trim(s, "0123456789") == ""
 }
 
-func (a *FetchArgs) validate() error { return validateParts(a.PartsOffset, a.MaxParts) }
-
-// validateParts checks the paging arguments of conversation parts.
-func validateParts(offset, maxParts int) error {
-	if offset < 0 {
-		return &PublicError{Msg: fmt.Sprintf("Invalid arguments: parts_offset must be 0 or more; got %d", offset)}
-	}
-	if maxParts < 0 || maxParts > MaxPartsLimit {
-		return &PublicError{Msg: fmt.Sprintf("Invalid arguments: max_parts must be between 1 and %d; got %d", MaxPartsLimit, maxParts)}
-	}
-	return nil
-}
+func (a *FetchArgs) validate() error { return checkLength("id", a.ID, maxIDLength) }

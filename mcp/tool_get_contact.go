@@ -14,6 +14,8 @@ type GetContactArgs struct {
 	ID string `json:"id"`
 }
 
+func (a *GetContactArgs) validate() error { return checkLength("id", a.ID, maxIDLength) }
+
 // GetContactResult is the structured result of get_contact.
 type GetContactResult struct {
 	Contact   *ContactView `json:"contact"`
@@ -30,11 +32,11 @@ func GetContactTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
 	tool := newTool[GetContactResult]("get_contact", "Get a contact", getContactDescription, map[string]any{
 		"properties": map[string]any{
-			"id": stringProp("The contact's id: "+idFormsDoc+".", "minLength", 1, "maxLength", maxIDLength),
+			"id": stringProp("The contact's id: " + idFormsDoc + "."),
 		},
 		"required": []string{"id"},
 	}, true)
-	return server.ServerTool{Tool: tool, Handler: typedHandler("get_contact", o, func(ctx context.Context, args GetContactArgs) (*mcpgo.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args GetContactArgs) (*mcpgo.CallToolResult, error) {
 		id, err := query.ParseIDFor(query.KindContact, args.ID)
 		if err != nil {
 			return nil, err
@@ -52,6 +54,6 @@ func GetContactTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 			return nil, err
 		}
 		fresh := freshnessOf(got, o.Now(), info.state)
-		return newResult(v.text(fresh), &GetContactResult{Contact: v, Freshness: fresh}), nil
+		return newResult(RenderContact(v, fresh), &GetContactResult{Contact: v, Freshness: fresh}), nil
 	})}
 }

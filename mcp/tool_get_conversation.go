@@ -16,7 +16,7 @@ type GetConversationArgs struct {
 	MaxParts    int    `json:"max_parts,omitempty"`
 }
 
-func (a *GetConversationArgs) validate() error { return validateParts(a.PartsOffset, a.MaxParts) }
+func (a *GetConversationArgs) validate() error { return checkLength("id", a.ID, maxIDLength) }
 
 // GetConversationResult is the structured result of get_conversation.
 type GetConversationResult struct {
@@ -34,11 +34,11 @@ func GetConversationTool(f FreshGetter, r Replica, o ToolOptions) server.ServerT
 	o = o.withDefaults()
 	tool := newTool[GetConversationResult]("get_conversation", "Get a conversation", getConversationDescription, map[string]any{
 		"properties": partsProps(map[string]any{
-			"id": stringProp("The conversation's id: "+idFormsDoc+".", "minLength", 1, "maxLength", maxIDLength),
+			"id": stringProp("The conversation's id: " + idFormsDoc + "."),
 		}, o.MaxParts),
 		"required": []string{"id"},
 	}, true)
-	return server.ServerTool{Tool: tool, Handler: typedHandler("get_conversation", o, func(ctx context.Context, args GetConversationArgs) (*mcpgo.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args GetConversationArgs) (*mcpgo.CallToolResult, error) {
 		id, err := query.ParseIDFor(query.KindConversation, args.ID)
 		if err != nil {
 			return nil, err
@@ -54,6 +54,6 @@ func GetConversationTool(f FreshGetter, r Replica, o ToolOptions) server.ServerT
 		}
 		v.nameContacts(ctx, r)
 		fresh := freshnessOf(got, o.Now(), info.state)
-		return newResult(v.text(fresh), &GetConversationResult{Conversation: v, Freshness: fresh}), nil
+		return newResult(RenderConversation(v, fresh), &GetConversationResult{Conversation: v, Freshness: fresh}), nil
 	})}
 }

@@ -51,7 +51,7 @@ func SearchContactsTool(s Searcher, status StatusSource, o ToolOptions) server.S
 	o = o.withDefaults()
 	tool := newTool[SearchContactsResult]("search_contacts", "Search contacts by filters",
 		searchContactsDescription, filterSchema[query.ContactFilter](query.KindContact), false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler("search_contacts", o, func(ctx context.Context, f query.ContactFilter) (*mcpgo.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, f query.ContactFilter) (*mcpgo.CallToolResult, error) {
 		p, err := structuredSearch(ctx, f, s, status, o, contactSummary,
 			func(b *strings.Builder, n int, _ index.Hit, c ContactSummary) {
 				fmt.Fprintf(b, "%d. %s\n", n, c.line())
@@ -78,7 +78,7 @@ func contactSummary(h index.Hit, appID string) ContactSummary {
 
 // line renders a contact summary on one line.
 func (c ContactSummary) line() string {
-	return joinNonEmpty(" · ", c.ID+" "+personLabel(c.Name, c.Email, c.Role, ""), c.Role, c.Phone,
-		prefixed("external id ", c.ExternalID), c.Location, prefixed("companies ", strings.Join(c.Companies, ", ")),
-		prefixed("tags ", strings.Join(c.Tags, ", ")), prefixed("last seen ", humanTimeRFC(c.LastSeenAt)))
+	return joinNonEmpty(" · ", c.ID+" "+personLabel(c.Name, c.Email, c.Role, ""), c.Role, quotedLine(c.Phone),
+		prefixed("external id ", quotedLine(c.ExternalID)), quotedLine(c.Location), prefixed("companies ", quotedList(c.Companies)),
+		prefixed("tags ", quotedList(c.Tags)), prefixed("last seen ", humanTimeRFC(c.LastSeenAt)))
 }

@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -35,7 +36,7 @@ func SearchConversationsTool(s Searcher, status StatusSource, o ToolOptions) ser
 	o = o.withDefaults()
 	tool := newTool[SearchConversationsResult]("search_conversations", "Search conversations by filters",
 		searchConversationsDescription, filterSchema[query.ConversationFilter](query.KindConversation), false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler("search_conversations", o, func(ctx context.Context, f query.ConversationFilter) (*mcpgo.CallToolResult, error) {
+	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, f query.ConversationFilter) (*mcpgo.CallToolResult, error) {
 		p, err := structuredSearch(ctx, f, s, status, o, conversationSummary,
 			func(b *strings.Builder, n int, h index.Hit, c ConversationSummary) {
 				fmt.Fprintf(b, "%d. %s\n", n, c.line())
@@ -150,8 +151,8 @@ func withQueryNote(q query.Query, note string) string {
 	return q.Note + " " + note
 }
 
-// writeListHeader writes the first lines of a search's text: how many match, how many are shown, and the
-// freshness.
+// writeListHeader writes the first lines of a search's text: how many match, how many are shown, the freshness,
+// and when results follow, the data notice.
 func writeListHeader(b *strings.Builder, total, inPage int, kind query.Kind, dsl string, later bool, fresh Freshness) {
 	what, verb := kind.Plural(), "match"
 	if total == 1 {
@@ -167,7 +168,7 @@ func writeListHeader(b *strings.Builder, total, inPage int, kind query.Kind, dsl
 	}
 	writeField(b, "Freshness", fresh.line())
 	if inPage > 0 {
-		b.WriteString("\n")
+		b.WriteString("\n" + dataNotice + "\n\n")
 	}
 }
 
@@ -178,7 +179,7 @@ func writeListHeader(b *strings.Builder, total, inPage int, kind query.Kind, dsl
 func filterSchema[F any](kind query.Kind) map[string]any {
 	raw := mcpgo.NewTool("schema", mcpgo.WithInputSchema[F]()).RawInputSchema
 	var schema map[string]any
-	if err := jsonUnmarshal(raw, &schema); err != nil || schema == nil {
+	if err := json.Unmarshal(raw, &schema); err != nil || schema == nil {
 		panic(fmt.Sprintf("no input schema for %T: %v", *new(F), err)) // a programming error, caught by every test
 	}
 	props, _ := schema["properties"].(map[string]any)

@@ -49,7 +49,7 @@ func TestTransports_EveryToolOnEachTransport(t *testing.T) {
 				{"search_conversations", map[string]any{"state": "closed"}, "conversation_" + convLogin},
 				{"get_conversation", map[string]any{"id": convRefund}, "double charged"},
 				{"search_contacts", map[string]any{"email": "bob@acme.io"}, "contact_" + contactBob},
-				{"get_contact", map[string]any{"id": "contact_" + contactJane}, "Jane Doe <jane@example.com>"},
+				{"get_contact", map[string]any{"id": "contact_" + contactJane}, `"Jane Doe" <jane@example.com>`},
 			}
 			for _, c := range calls {
 				res := mustOK(t, s, c.tool, c.args)

@@ -10,8 +10,8 @@ import (
 )
 
 // ConversationFilter is the argument object of the search_conversations tool, with the parameter names of
-// Intercom's hosted server (ids, source_type, source_author_email, state, team_assignee_id as a string,
-// admin_assignee_id as a number, statistics_* as {operator, value}, per_page, starting_after) plus a few more
+// Intercom's hosted server (ids, source_type, source_author_email, state, admin_assignee_id and team_assignee_id
+// as a number or a string, statistics_* as {operator, value}, per_page, starting_after) plus a few more
 // filters. All set filters are ANDed. Query turns it into the same Query the DSL would, through the same checks.
 //
 // The struct tags describe the JSON schema of the tool's input (mcp-go's WithInputSchema reads json,
@@ -25,8 +25,8 @@ type ConversationFilter struct {
 	Open              *bool    `json:"open,omitempty" jsonschema_description:"Whether the conversation is open (snoozed counts as open)."`
 	Read              *bool    `json:"read,omitempty" jsonschema_description:"Whether the conversation has been read."`
 	Priority          string   `json:"priority,omitempty" jsonschema_description:"Priority: none, low, medium, high or urgent."`
-	AdminAssigneeID   *int64   `json:"admin_assignee_id,omitempty" jsonschema_description:"Id of the assigned admin (0: unassigned)."`
-	TeamAssigneeID    string   `json:"team_assignee_id,omitempty" jsonschema_description:"Id of the assigned team, as a string (\"0\": unassigned)."`
+	AdminAssigneeID   IDArg    `json:"admin_assignee_id,omitempty" jsonschema_description:"Id of the assigned admin, a string or a number (0: unassigned)."`
+	TeamAssigneeID    IDArg    `json:"team_assignee_id,omitempty" jsonschema_description:"Id of the assigned team, a string or a number (0: unassigned)."`
 	ContactIDs        []string `json:"contact_ids,omitempty" jsonschema_description:"Ids of contacts in the conversation (raw or contact_<id>); matches any of them."`
 	TagIDs            []string `json:"tag_ids,omitempty" jsonschema_description:"Tag ids; matches conversations with any of them."`
 	Tags              []string `json:"tags,omitempty" jsonschema_description:"Tag names; matches conversations with any of them."`
@@ -66,6 +66,25 @@ type ContactFilter struct {
 	StartingAfter    string         `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
 }
 
+// IDArg is an id argument Intercom writes as a number in some places and as a string in others
+// (admin_assignee_id): it decodes from a JSON number or string and keeps the text, so either form is accepted.
+type IDArg string
+
+// UnmarshalJSON reads a JSON string or number.
+func (a *IDArg) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err == nil {
+		*a = IDArg(s)
+		return nil
+	}
+	var n json.Number
+	if err := json.Unmarshal(b, &n); err != nil {
+		return fmt.Errorf("an id is a string or a number; got %s", b)
+	}
+	*a = IDArg(n.String())
+	return nil
+}
+
 // Range compares a number or a timestamp, written either as Intercom's hosted tools take it, {"operator": ">",
 // "value": 3600}, or as bounds, {"gte": "2025-01-01", "lt": "2025-02-01"}; both forms may be combined, and every
 // comparison given must hold. Values are numbers or strings: for timestamps, Unix seconds, 2025-01-31 (midnight
@@ -90,10 +109,8 @@ func (f ConversationFilter) Query(opts Options) (Query, error) {
 	b.boolean("open", "open", f.Open)
 	b.boolean("read", "read", f.Read)
 	b.eq("priority", "priority", f.Priority)
-	if f.AdminAssigneeID != nil {
-		b.add("admin_assignee_id", "admin_assignee_id", OpEq, strconv.FormatInt(*f.AdminAssigneeID, 10))
-	}
-	b.eq("team_assignee_id", "team_assignee_id", f.TeamAssigneeID)
+	b.eq("admin_assignee_id", "admin_assignee_id", string(f.AdminAssigneeID))
+	b.eq("team_assignee_id", "team_assignee_id", string(f.TeamAssigneeID))
 	b.in("contact_ids", "contact_ids", f.ContactIDs)
 	b.in("tag_ids", "tag_ids", f.TagIDs)
 	b.in("tags", "tag", f.Tags)

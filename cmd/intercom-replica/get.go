@@ -6,9 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
-
-	mcpgo "github.com/mark3labs/mcp-go/mcp"
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
@@ -48,45 +45,45 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 	}
 	defer acc.Close()
 
+	name := query.FormatID(kind, id)
+	rec, err := acc.Get(ctx, kind, id)
+	if errors.Is(err, index.ErrNotFound) {
+		return fmt.Errorf("%s is not in the replica. If it was created or changed in Intercom after the last sync, run 'intercom-replica sync' and try again; otherwise check the id (it is in the record's link in the Intercom app)", name)
+	}
+	if err != nil {
+		return err
+	}
+	switch {
+	case rec.Deleted && len(rec.Raw) == 0:
+		return fmt.Errorf("%s %s was deleted in Intercom; the replica keeps no copy of it", kind, id)
+	case rec.Deleted && !*asJSON:
+		return fmt.Errorf("%s %s was deleted in Intercom; 'intercom-replica get --json %s' prints the last copy the replica saw", kind, id, name)
+	case rec.Deleted:
+		fmt.Fprintf(m.Stderr, "%s was deleted in Intercom; this is the last copy the replica saw.\n", name)
+	}
+
 	if *asJSON {
-		rec, err := acc.Get(ctx, kind, id)
-		if errors.Is(err, index.ErrNotFound) {
-			return fmt.Errorf("%s is not in the replica", query.FormatID(kind, id))
-		}
-		if err != nil {
-			return err
-		}
-		if rec.Deleted {
-			fmt.Fprintf(m.Stderr, "%s was deleted in Intercom; this is the last copy the replica saw.\n", query.FormatID(kind, id))
-		}
 		var b bytes.Buffer
 		if err := json.Indent(&b, rec.Raw, "", "  "); err != nil {
-			return fmt.Errorf("%s: the stored record is not JSON: %w", query.FormatID(kind, id), err)
+			return fmt.Errorf("%s: the stored record is not JSON: %w", name, err)
 		}
 		b.WriteByte('\n')
 		_, err = m.Stdout.Write(b.Bytes())
 		return err
 	}
 
-	// The transcript and the card are what the fetch tool shows a model: one rendering, sanitized, every part.
-	tool := mcp.FetchTool(acc, mcp.ToolOptions{SyncState: syncStateOf, MaxParts: mcp.MaxPartsLimit, StatusTTL: -1})
-	var req mcpgo.CallToolRequest
-	req.Params.Name = tool.Tool.Name
-	req.Params.Arguments = map[string]any{"id": query.FormatID(kind, id), "max_parts": mcp.MaxPartsLimit}
-	res, err := tool.Handler(ctx, req)
+	// The transcript and the card are what fetch shows a model: one rendering, sanitized, every part.
+	view, err := mcp.ReadRecord(ctx, acc, rec, mcp.ToolOptions{SyncState: syncStateOf, StatusTTL: -1}, 0, mcp.MaxPartsLimit)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", name, err)
 	}
-	var text strings.Builder
-	for _, c := range res.Content {
-		if tc, ok := c.(mcpgo.TextContent); ok {
-			text.WriteString(tc.Text)
-		}
+	var out string
+	switch {
+	case view.Conversation != nil:
+		out = mcp.RenderConversation(view.Conversation, view.Freshness)
+	case view.Contact != nil:
+		out = mcp.RenderContact(view.Contact, view.Freshness)
 	}
-	if res.IsError {
-		return errors.New(strings.TrimSpace(text.String()))
-	}
-	out := strings.TrimRight(text.String(), "\n") + "\n"
-	_, err = fmt.Fprint(m.Stdout, out)
+	_, err = fmt.Fprintln(m.Stdout, out)
 	return err
 }

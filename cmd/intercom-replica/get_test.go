@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/intercom-replica/intercom-replica/index"
@@ -65,4 +66,28 @@ func storedRecord(t *testing.T, dir string, kind query.Kind, id string) index.Re
 		t.Fatal(err)
 	}
 	return rec
+}
+
+// TestGet_MissingIDSaysWhatToDo checks that an id the replica does not hold is reported with what a CLI user can
+// do about it (sync, check the id), not with MCP tools the CLI cannot run.
+func TestGet_MissingIDSaysWhatToDo(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for _, args := range [][]string{{"conversation_999999"}, {"contact_0123456789abcdef01234567"}, {"--json", "conversation_999999"}} {
+		code, stdout, stderr := e.run(t, append([]string{"get", "--config", "", "--data-dir", dir}, args...)...)
+		id := args[len(args)-1]
+		if code == 0 || stdout != "" {
+			t.Errorf("get %v: exit %d, stdout %q; want a failure", args, code, stdout)
+		}
+		for _, want := range []string{id + " is not in the replica", "intercom-replica sync", "check the id"} {
+			if !strings.Contains(stderr, want) {
+				t.Errorf("get %v: stderr lacks %q:\n%s", args, want, stderr)
+			}
+		}
+		for _, unwanted := range []string{"get_conversation", "get_contact", "MCP", "tool"} {
+			if strings.Contains(stderr, unwanted) {
+				t.Errorf("get %v: stderr mentions %q, which the CLI cannot run:\n%s", args, unwanted, stderr)
+			}
+		}
+	}
 }

@@ -1,0 +1,156 @@
+package mcp_test
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/intercom-replica/intercom-replica/mcp"
+)
+
+// TestArguments_ErrorsAreSentences sends each kind of argument a schema refuses through a real client and checks
+// the whole message: it names the argument, what was given and what is accepted, and never dumps a Go value.
+func TestArguments_ErrorsAreSentences(t *testing.T) {
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	conv := "conversation_" + convRefund
+	for _, tc := range []struct {
+		name, tool string
+		args       map[string]any
+		want       string
+	}{
+		{"enum", "search_conversations", map[string]any{"state": "pending"},
+			`state: "pending" is not one of open, closed, snoozed.`},
+		{"enum of a number", "search_contacts", map[string]any{"role": 5},
+			`role: 5 is not one of user, lead.`},
+		{"unknown argument", "fetch", map[string]any{"id": conv, "bogus": 1},
+			`unknown argument "bogus"; the arguments are id, max_parts, parts_offset.`},
+		{"unknown field of an object", "search_conversations", map[string]any{"created_at": map[string]any{"from": "7d"}},
+			`created_at: unknown field "from"; the fields are gt, gte, lt, lte, operator, value.`},
+		{"above the maximum", "fetch", map[string]any{"id": conv, "max_parts": 501},
+			`max_parts: 501 is not a whole number from 1 to 500.`},
+		{"below the minimum", "get_conversation", map[string]any{"id": conv, "parts_offset": -1},
+			`parts_offset: -1 is not a whole number from 0 to 100000.`},
+		{"not whole", "fetch", map[string]any{"id": conv, "max_parts": 2.5},
+			`max_parts: 2.5 is not a whole number from 1 to 500.`},
+		{"string for an integer", "fetch", map[string]any{"id": conv, "max_parts": "ten"},
+			`max_parts: "ten" is not a whole number from 1 to 500.`},
+		{"string for a boolean", "search_conversations", map[string]any{"open": "yes"},
+			`open: "yes" is not true or false.`},
+		{"scalar for an object", "search_conversations", map[string]any{"created_at": "7d"},
+			`created_at: "7d" is not an object with the fields gt, gte, lt, lte, operator, value.`},
+		{"object for a string", "get_contact", map[string]any{"id": map[string]any{"id": "x"}},
+			`id: an object is not a string.`},
+		{"list item", "search_conversations", map[string]any{"tags": []any{"vip", true}},
+			`tags[1]: true is not a string.`},
+		{"null list item", "search_contacts", map[string]any{"ids": []any{"contact_" + contactJane, nil}},
+			`ids[1]: null is not a string; remove it from the list.`},
+		{"required", "get_conversation", map[string]any{"max_parts": 3},
+			`missing argument "id" (a string). The conversation's id:`},
+		{"required, null", "search", map[string]any{"query": nil},
+			`missing argument "query" (a string). The search query`},
+		{"id too large for a JSON number", "get_conversation", map[string]any{"id": 12345678901234567890.0},
+			`id: 12345678901234567000 is too large to be read exactly as a JSON number; give it as a string.`},
+		{"several at once", "search_conversations", map[string]any{"state": "pending", "nonsense": true},
+			`unknown argument "nonsense"; the arguments are admin_assignee_id, contact_ids, `},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			text := mustToolError(t, s, tc.tool, tc.args, "Invalid arguments: ", tc.want)
+			if strings.Contains(text, "&{") || strings.Contains(text, "Got:") || strings.Contains(text, "/") && strings.Contains(text, "schema") {
+				t.Errorf("the message dumps the validator's value: %q", text)
+			}
+		})
+	}
+	text := mustToolError(t, s, "search_conversations", map[string]any{"state": "pending", "nonsense": true})
+	if !strings.Contains(text, `state: "pending" is not one of open, closed, snoozed.`) {
+		t.Errorf("every problem is reported at once: %q", text)
+	}
+}
+
+// TestArguments_NullIsLeftOut checks that null for an optional argument is the argument left out, as clients that
+// fill every field with null send it.
+func TestArguments_NullIsLeftOut(t *testing.T) {
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	var out mcp.SearchConversationsResult
+	structured(t, mustOK(t, s, "search_conversations", map[string]any{"tags": []any{"bulk"}, "state": nil, "ids": nil, "starting_after": nil}), &out)
+	if out.TotalCount != bulkCount {
+		t.Errorf("total %d, want %d", out.TotalCount, bulkCount)
+	}
+}
+
+// TestArguments_IDsFromResultsAreAcceptedBack feeds the ids a tool returns in structuredContent back into the tools,
+// both as returned (strings) and as numbers where Intercom writes them as numbers.
+func TestArguments_IDsFromResultsAreAcceptedBack(t *testing.T) {
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	var fetched mcp.FetchResult
+	structured(t, mustOK(t, s, "fetch", map[string]any{"id": 1001}), &fetched) // a raw id as a number
+	c := fetched.Metadata.Conversation
+	if c == nil || c.AdminAssigneeID == "" || c.TeamAssigneeID == "" || len(c.Contacts) == 0 {
+		t.Fatalf("fetch 1001: %+v", c)
+	}
+	admin, err := strconv.Atoi(c.AdminAssigneeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	team, _ := strconv.Atoi(c.TeamAssigneeID)
+	contact := c.Contacts[0].ID
+	conversationsMatch := func(args map[string]any) {
+		t.Helper()
+		var out mcp.SearchConversationsResult
+		structured(t, mustOK(t, s, "search_conversations", args), &out)
+		if out.TotalCount != 1 || out.Conversations[0].ID != c.ID {
+			t.Errorf("search_conversations %v: %d results, want %s", args, out.TotalCount, c.ID)
+		}
+	}
+	conversationsMatch(map[string]any{"admin_assignee_id": c.AdminAssigneeID, "state": "open"})
+	conversationsMatch(map[string]any{"admin_assignee_id": admin, "state": "open"})
+	conversationsMatch(map[string]any{"team_assignee_id": c.TeamAssigneeID, "priority": "high"})
+	conversationsMatch(map[string]any{"team_assignee_id": team, "priority": "high"})
+	conversationsMatch(map[string]any{"ids": []any{c.ID}})
+	conversationsMatch(map[string]any{"ids": []any{1001}})
+	conversationsMatch(map[string]any{"ids": 1001}) // one id where a list is declared
+	conversationsMatch(map[string]any{"contact_ids": []any{contact}, "priority": "high"})
+	conversationsMatch(map[string]any{"tag_ids": []any{6012066}, "priority": "high"}) // the billing tag
+
+	var contacts mcp.SearchContactsResult
+	structured(t, mustOK(t, s, "search_contacts", map[string]any{"ids": []any{contact}}), &contacts)
+	if contacts.TotalCount != 1 || contacts.Data[0].ID != contact {
+		t.Errorf("search_contacts ids [%s]: %+v", contact, contacts.Data)
+	}
+	var got mcp.GetContactResult
+	structured(t, mustOK(t, s, "get_contact", map[string]any{"id": contacts.Data[0].ID}), &got)
+	if got.Contact.ID != contact {
+		t.Errorf("get_contact %s: %s", contact, got.Contact.ID)
+	}
+	for _, r := range got.Contact.RecentConversations {
+		mustOK(t, s, "get_conversation", map[string]any{"id": r.ID})
+	}
+	mustOK(t, s, "get_conversation", map[string]any{"id": 1001, "max_parts": "2"})
+	// A value of the wrong kind for an id is still refused with a sentence.
+	mustToolError(t, s, "search_conversations", map[string]any{"admin_assignee_id": "maya"}, `admin_assignee_id takes a whole number`)
+}
+
+// TestSearch_StartingAfterArgument pages search with starting_after given as its own argument, as the structured
+// searches take it; a cursor in the query wins over the argument.
+func TestSearch_StartingAfterArgument(t *testing.T) {
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	q := `object_type:conversations tag:bulk limit:20`
+	var first, second, inQuery mcp.SearchResult
+	structured(t, mustOK(t, s, "search", map[string]any{"query": q}), &first)
+	if first.Pages.Next == nil {
+		t.Fatal("no next page")
+	}
+	cursor := first.Pages.Next.StartingAfter
+	structured(t, mustOK(t, s, "search", map[string]any{"query": q, "starting_after": cursor}), &second)
+	if len(second.Results) == 0 || second.Results[0].ID == first.Results[0].ID {
+		t.Fatalf("the argument did not page on: %v", second.Results)
+	}
+	structured(t, mustOK(t, s, "search", map[string]any{"query": q + " starting_after:" + cursor, "starting_after": "bm90LWEtY3Vyc29y"}), &inQuery)
+	if len(inQuery.Results) == 0 || inQuery.Results[0].ID != second.Results[0].ID {
+		t.Errorf("the query's cursor did not win over the argument's: %v", inQuery.Results)
+	}
+	mustToolError(t, s, "search", map[string]any{"query": q, "starting_after": "bm90LWEtY3Vyc29y"}, "starting_after")
+}
