@@ -16,6 +16,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/progress"
@@ -84,11 +85,11 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	var acc *replicaAccess // set below; the metrics read the replica's status only when scraped
+	var acc *peer.Access // set below; the metrics read the replica's status only when scraped
 	toolOpts := mcp.ToolOptions{Logger: log, MaxParts: cfg.Serve.MaxParts, SyncState: syncStateOf}
 	// A scrape while the replica opens must not wait for it.
 	if s.metrics, err = mcp.NewMetrics(s.registry, statusFunc(func(ctx context.Context) (index.Status, error) {
-		if err := acc.opened(); err != nil {
+		if err := acc.Opened(); err != nil {
 			return index.Status{}, err
 		}
 		return acc.Status(ctx)
@@ -97,10 +98,10 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	toolOpts.Metrics = s.metrics
 
-	opts := accessOptions{Logger: log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(log), OpenWait: m.openWait, open: m.openReplica}
+	opts := peer.AccessOptions{Logger: log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(log), OpenWait: m.openWait, Open: m.openReplica}
 	if s.demo {
 		// The demo's replica is small, and what it prints needs it open.
-		acc, err = openReplicaAccess(ctx, dir, opts)
+		acc, err = peer.OpenAccess(ctx, dir, opts)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil // interrupted while waiting for the replica
@@ -114,7 +115,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		// A large replica takes a minute to open, and minutes when its index must be rebuilt (or the process that
 		// holds it is doing so), but an MCP client gives up on a server that does not answer within a minute or
 		// less: the transport starts at once, and tool calls wait for the replica, for a while.
-		acc = startReplicaAccess(ctx, dir, opts)
+		acc = peer.StartAccess(ctx, dir, opts)
 	}
 	srv := mcp.NewServer(mcp.Deps{Replica: acc, Fresh: acc}, mcp.Options{Version: moduleVersion(), Tools: toolOpts})
 
@@ -219,10 +220,10 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 
 // own is serve's owner role: the scheduled syncer (for the demo, on the embedded fake Intercom, after a first
 // sync), which also runs the passes `sync` asks for, live lookups for get_*, and the webhook receiver.
-func (s *serve) own(ctx context.Context, r *index.Replica) (ownerRole, error) {
+func (s *serve) own(ctx context.Context, r *index.Replica) (peer.OwnerRole, error) {
 	if !s.cfg.Sync.Enabled {
 		s.log.Info("sync.enabled is false: serving the replica as it is, without live lookups")
-		role := ownerRole{Fresh: &mcp.Policy{Replica: r, MaxStaleness: staleness(s.cfg.Serve.MaxStaleness), Logger: s.log, Metrics: s.metrics}}
+		role := peer.OwnerRole{Fresh: &mcp.Policy{Replica: r, MaxStaleness: staleness(s.cfg.Serve.MaxStaleness), Logger: s.log, Metrics: s.metrics}}
 		if s.demo {
 			return role, syncDemo(ctx, s.cfg, r, s.log) // but the demo workspace is there to be served
 		}
@@ -232,11 +233,11 @@ func (s *serve) own(ctx context.Context, r *index.Replica) (ownerRole, error) {
 	if err != nil {
 		return role, err
 	}
-	fail := func(err error) (ownerRole, error) {
+	fail := func(err error) (peer.OwnerRole, error) {
 		for _, c := range role.Close {
 			c()
 		}
-		return ownerRole{}, err
+		return peer.OwnerRole{}, err
 	}
 	if s.demo && !replicaComplete(r) {
 		if err := firstDemoSync(ctx, syncer.Syncer); err != nil {
@@ -273,10 +274,10 @@ func (w *webhookRoute) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 
 // replicaReady is the readiness check of serve's /readyz: not ready while the replica opens (saying what it is
 // doing), then mcp.ReplicaReady.
-func replicaReady(acc *replicaAccess) func(context.Context) error {
+func replicaReady(acc *peer.Access) func(context.Context) error {
 	ready := mcp.ReplicaReady(acc)
 	return func(ctx context.Context) error {
-		if err := acc.opened(); err != nil {
+		if err := acc.Opened(); err != nil {
 			return err
 		}
 		return ready(ctx)
