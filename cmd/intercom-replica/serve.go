@@ -165,24 +165,8 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	toolOpts.Metrics = s.metrics
 
-	opts := peer.AccessOptions{Logger: log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(log), OpenWait: m.openWait, Open: m.openReplica}
-	if p.demo {
-		// The demo's replica is small, and what it prints needs it open.
-		acc, err = peer.OpenAccess(ctx, dir, opts)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // interrupted while waiting for the replica
-			}
-			return err
-		}
-		if self, pid := acc.Owner(); !self {
-			log.Info("the data directory is owned by another process: forwarding to it", "dir", dir, "pid", pid)
-		}
-	} else {
-		// A large replica takes a minute to open, and minutes when its index must be rebuilt (or the process that
-		// holds it is doing so), but an MCP client gives up on a server that does not answer within a minute or
-		// less: the transport starts at once, and tool calls wait for the replica, for a while.
-		acc = peer.StartAccess(ctx, dir, opts)
+	if acc, err = s.reachReplica(ctx, m); acc == nil {
+		return err
 	}
 	srv := mcp.NewServer(mcp.Deps{Replica: acc, Fresh: acc}, mcp.Options{Version: moduleVersion(), Tools: toolOpts})
 
@@ -218,6 +202,30 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 		err = cerr
 	}
 	return err
+}
+
+// reachReplica reaches the replica, whoever holds it, with serve's owner role. The demo's replica is small, and
+// what serve prints about it needs it: it is opened before anything is served. A large replica takes a minute to
+// open, and minutes when its index must be rebuilt (or the process that holds it is doing so), but an MCP client
+// gives up on a server that does not answer within a minute or less: any other replica opens in the background,
+// the transport starts at once, and tool calls wait for the replica, for a while. It returns nil and the error
+// that ends serve when the demo's replica cannot be reached, nil and nil when interrupted while waiting for it.
+func (s *serve) reachReplica(ctx context.Context, m *Main) (*peer.Access, error) {
+	opts := peer.AccessOptions{Logger: s.log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(s.log), OpenWait: m.openWait, Open: m.openReplica}
+	if !s.demo {
+		return peer.StartAccess(ctx, s.dir, opts), nil
+	}
+	acc, err := peer.OpenAccess(ctx, s.dir, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil // interrupted while waiting for the replica
+		}
+		return nil, err
+	}
+	if self, pid := acc.Owner(); !self {
+		s.log.Info("the data directory is owned by another process: forwarding to it", "dir", s.dir, "pid", pid)
+	}
+	return acc, nil
 }
 
 // listenHTTP listens for MCP over HTTP as p says, and returns the function that serves until its context ends,
