@@ -16,8 +16,9 @@
 // Access and they never change backend.
 //
 // Access lives here rather than in cmd or a package of its own because it is the other half of the protocol:
-// it decides when a process serves, dials or takes over, it watches for the owner's exit with a request the
-// Server's idle handling is made for, and its tests need a real Server and Client. Package peertest holds a
+// it decides when a process serves, dials or takes over; it watches for the owner's exit with a hello on a
+// connection it then keeps idle, which relies on how Server treats idle connections (closed at once on shutdown,
+// after its idle timeout otherwise); and its tests need a real Server and Client. Package peertest holds a
 // replica's open for tests of what happens while it opens.
 //
 // The protocol, version 1, is HTTP/1.1 over the socket; requests and responses are JSON:
