@@ -4,17 +4,18 @@
 //
 // It declares the small interfaces it consumes and knows nothing of how the replica stores data or how sync works:
 //
-//   - Searcher, Getter, StatusSource (together Replica): *index.Replica, or the peer client in a process that
-//     forwards to the owner of the data directory (package mcp/peer).
-//   - FreshGetter: the freshness policy of get_*; *Policy locally over a Getter and a LiveFetcher, the peer client
-//     in a front end (the owner applies its policy).
+//   - Searcher, Getter, StatusSource (together Replica): *index.Replica, or, in serve, a peer.Access, which calls
+//     the replica when this process owns the data directory and the owning process over its socket otherwise.
+//   - FreshGetter: the freshness policy of get_*; *Policy over a Getter and a LiveFetcher, or, in serve, the same
+//     peer.Access, which asks the owner's Policy (its own, or the owning process's over the socket).
 //   - LiveFetcher: one live GET to Intercom that also refreshes the replica (package sync).
 //   - TokenVerifier: which workspace an Intercom access token belongs to (GET /me), for the opt-in acceptance of
 //     Intercom tokens on HTTP.
 //
 // The serve command's wiring, in order: NewMetrics on the shared registry; NewServer(Deps, Options) for the tools;
-// then ServeStdio, or NewHTTPServer and Run. Switch lets a front end move its tools from the peer client to a
-// replica it opened itself (ownership takeover) without restarting sessions.
+// then ServeStdio, or NewHTTPServer and Run. The tools are given their data once: when the owner of the data
+// directory exits and this process takes the replica over, the peer.Access they were given carries on from it, so
+// sessions never notice.
 //
 // What the model sees is treated as an API: tool definitions and one rendered result per tool are pinned by
 // golden files under testdata (go test ./mcp -update to accept a change). Customer-written text is untrusted:

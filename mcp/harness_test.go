@@ -180,10 +180,6 @@ func (w *world) toolOptions() mcp.ToolOptions {
 	return mcp.ToolOptions{Logger: w.log, Now: w.clock.Now, StatusTTL: -1}
 }
 
-func (w *world) server() *mcp.Options {
-	return &mcp.Options{Name: "intercom-replica", Version: "test", Tools: w.toolOptions()}
-}
-
 // longConversation is a conversation with n parts alternating between the contact and an admin.
 func longConversation(id string, n int) []byte {
 	parts := make([]map[string]any, n)
@@ -304,18 +300,6 @@ func structured(t *testing.T, res *sdk.CallToolResult, v any) {
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		t.Fatalf("structured content %s: %v", b, err)
-	}
-}
-
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

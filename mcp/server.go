@@ -2,10 +2,8 @@ package mcp
 
 import (
 	"context"
-	"sync/atomic"
 
 	"github.com/intercom-replica/intercom-replica/index"
-	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/mark3labs/mcp-go/server"
 )
 
@@ -67,46 +65,6 @@ func NewServer(d Deps, o Options) *server.MCPServer {
 	)
 	s.AddTools(Tools(d, o.Tools)...)
 	return s
-}
-
-// Switch forwards every call to the backend set last, so a running server can change where it reads without
-// restarting its sessions: a front end that forwarded to the owning process over the local socket switches to the
-// replica it opened itself when it takes ownership. It implements Replica and FreshGetter.
-type Switch struct {
-	cur atomic.Pointer[switchTarget]
-}
-
-type switchTarget struct {
-	r Replica
-	f FreshGetter
-}
-
-// NewSwitch returns a Switch forwarding to r and f.
-func NewSwitch(r Replica, f FreshGetter) *Switch {
-	s := &Switch{}
-	s.Set(r, f)
-	return s
-}
-
-// Set makes r and f the backend of calls that start from now on; calls in flight finish on the old one.
-func (s *Switch) Set(r Replica, f FreshGetter) { s.cur.Store(&switchTarget{r: r, f: f}) }
-
-// Search implements Searcher.
-func (s *Switch) Search(ctx context.Context, q query.Query) (index.Result, error) {
-	return s.cur.Load().r.Search(ctx, q)
-}
-
-// Get implements Getter.
-func (s *Switch) Get(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
-	return s.cur.Load().r.Get(ctx, kind, id)
-}
-
-// Status implements StatusSource.
-func (s *Switch) Status(ctx context.Context) (index.Status, error) { return s.cur.Load().r.Status(ctx) }
-
-// GetFresh implements FreshGetter.
-func (s *Switch) GetFresh(ctx context.Context, kind query.Kind, id string) (Fresh, error) {
-	return s.cur.Load().f.GetFresh(ctx, kind, id)
 }
 
 // statusOverride is a Replica whose Status comes from elsewhere (the shared cache).

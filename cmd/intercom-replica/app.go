@@ -18,6 +18,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
 )
 
 // Exit codes, as documented in the README.
@@ -246,17 +247,17 @@ func (m *Main) stdinIsTerminal() bool {
 // openForReading reaches the replica a read command works on, whoever holds it: it opens it, or forwards to the
 // process that has it open (a serve), and returns it with the configuration and the data directory. With --demo,
 // an empty demo replica is synced first.
-func openForReading(ctx context.Context, m *Main, rf *replicaFlags) (*replicaAccess, *configs.Config, string, error) {
+func openForReading(ctx context.Context, m *Main, rf *replicaFlags) (*peer.Access, *configs.Config, string, error) {
 	cfg, dir, log, err := rf.load(m)
 	if err != nil {
 		return nil, nil, "", err
 	}
-	opts := accessOptions{Logger: log, Version: versionString(), Patience: 10 * time.Second, IndexProgress: indexProgressLog(log)}
+	opts := peer.AccessOptions{Logger: log, Version: versionString(), Patience: 10 * time.Second, IndexProgress: indexProgressLog(log)}
 	if *rf.demo {
 		opts.Own = syncDemoIfEmpty(cfg, log)
 	} else if _, err := os.Stat(filepath.Join(dir, "replica.db")); errors.Is(err, fs.ErrNotExist) {
 		return nil, nil, "", fmt.Errorf("no replica in %s: run 'intercom-replica sync' first, or add --demo to try the demo workspace", dir)
 	}
-	acc, err := openReplicaAccess(ctx, dir, opts)
+	acc, err := peer.OpenAccess(ctx, dir, opts)
 	return acc, cfg, dir, err
 }

@@ -79,9 +79,6 @@ func newUserEnv(t *testing.T, extra ...string) *userEnv {
 	}, extra...)}
 }
 
-// dataDir is the default data directory in this environment.
-func (e *userEnv) dataDir() string { return filepath.Join(e.home, "data", "intercom-replica") }
-
 // command returns the binary with args, ready to start, in this environment.
 func (e *userEnv) command(args ...string) *exec.Cmd {
 	cmd := exec.Command(binary, args...)

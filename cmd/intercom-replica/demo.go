@@ -15,6 +15,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/progress"
@@ -35,9 +36,9 @@ func demoDataDir(cfg *configs.Config) string {
 
 // syncDemoIfEmpty is the owner role of a command run with --demo: a replica that does not hold the whole demo
 // workspace yet gets it first.
-func syncDemoIfEmpty(cfg *configs.Config, log *slog.Logger) func(context.Context, *index.Replica) (ownerRole, error) {
-	return func(ctx context.Context, r *index.Replica) (ownerRole, error) {
-		return ownerRole{}, syncDemo(ctx, cfg, r, log)
+func syncDemoIfEmpty(cfg *configs.Config, log *slog.Logger) func(context.Context, *index.Replica) (peer.OwnerRole, error) {
+	return func(ctx context.Context, r *index.Replica) (peer.OwnerRole, error) {
+		return peer.OwnerRole{}, syncDemo(ctx, cfg, r, log)
 	}
 }
 

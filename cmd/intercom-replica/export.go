@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
@@ -112,7 +113,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 
 // exportRecords calls fn with every live record of kind, or with every record matching q, in q's order. Beside a
 // running serve both come in one stream from it.
-func exportRecords(ctx context.Context, r *replicaAccess, kind query.Kind, q *query.Query, fn func(index.Record) error) error {
+func exportRecords(ctx context.Context, r *peer.Access, kind query.Kind, q *query.Query, fn func(index.Record) error) error {
 	if q != nil {
 		return r.ScanQuery(ctx, *q, fn)
 	}

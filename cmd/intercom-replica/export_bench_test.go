@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
 )
@@ -33,7 +34,7 @@ func BenchmarkExport(b *testing.B) {
 		dir = b.TempDir()
 	}
 	buildExportReplica(b, dir, *exportBenchRecords)
-	acc, err := openReplicaAccess(context.Background(), dir, accessOptions{})
+	acc, err := peer.OpenAccess(context.Background(), dir, peer.AccessOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -88,12 +89,12 @@ func BenchmarkExportQuery(b *testing.B) {
 		dir = shortDir(b)
 	}
 	buildExportReplica(b, dir, *exportBenchRecords)
-	owner, err := openReplicaAccess(context.Background(), dir, accessOptions{})
+	owner, err := peer.OpenAccess(context.Background(), dir, peer.AccessOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer owner.Close()
-	front, err := openReplicaAccess(context.Background(), dir, accessOptions{})
+	front, err := peer.OpenAccess(context.Background(), dir, peer.AccessOptions{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func BenchmarkExportQuery(b *testing.B) {
 	q.Limit = query.MaxLimit
 	for _, side := range []struct {
 		name string
-		acc  *replicaAccess
+		acc  *peer.Access
 	}{{"local", owner}, {"remote", front}} {
 		b.Run(side.name, func(b *testing.B) {
 			each := func(ctx context.Context, fn func(index.Record) error) error {

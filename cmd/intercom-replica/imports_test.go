@@ -27,6 +27,7 @@ var allowedImports = map[string][]string{
 	"sync/progress":              {"sync", "index", "index/internal/...", "index/plaintext", "query", "sync/intercom"},
 	"mcp":                        {"index", "index/internal/...", "index/plaintext", "query"},
 	"mcp/peer":                   {"mcp", "index", "index/internal/...", "index/plaintext", "query"},
+	"mcp/peer/peertest":          {"index", "index/internal/...", "index/plaintext", "query"}, // for tests only
 	"cmd/intercom-replica":       {"*"},
 }
 

@@ -2,7 +2,9 @@
 // agents over the Model Context Protocol.
 //
 // Each subcommand lives in its own file (version.go, fakeintercom.go, ...) and does wiring only: business logic
-// belongs to the packages under query/, index/, sync/, mcp/ and configs/.
+// belongs to the packages under query/, index/, sync/, mcp/ and configs/, and who holds the replica to package
+// mcp/peer (Access). A command whose flags and configuration call for decisions makes them first in a pure
+// function that returns a plan (planServe, planFakeIntercom), table-tested, and then carries the plan out.
 package main
 
 import (

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/mark3labs/mcp-go/server"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"golang.org/x/sync/errgroup"
@@ -16,6 +18,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/progress"
@@ -30,6 +33,83 @@ Several serve processes may share one data directory (one per MCP client window)
 runs the syncer, the others forward to it over a socket in the directory, and one takes over when it exits.
 `
 
+// servePlan is what one run of serve does, decided before anything starts (planServe); runServe carries it out.
+type servePlan struct {
+	// transport is "stdio" or "http".
+	transport string
+	// demo serves the demo workspace. Its replica is opened before serving, since what serve prints about it needs
+	// it; any other replica opens in the background while the transport answers.
+	demo bool
+	// tokens are the bearer tokens HTTP accepts, from the configuration.
+	tokens []string
+	// demoToken makes the demo's own token (demoToken, kept in its data directory) the one token HTTP accepts,
+	// and the server's answers to a request without it say where it comes from.
+	demoToken bool
+	// verifyIntercomTokens accepts the workspace's Intercom access tokens on HTTP too, checked with GET /me: on
+	// the configured API, or for the demo on a fake Intercom of its own, whose token the banner shows.
+	verifyIntercomTokens bool
+	// webhooks serves the syncer's webhook receiver on the HTTP listener.
+	webhooks bool
+	// announce is what serve tells the person who started it once it serves.
+	announce serveAnnouncement
+	// stdioWhy says why the demo serves stdio, for announceDemoStdio.
+	stdioWhy string
+}
+
+// serveAnnouncement is what serve tells the person who started it.
+type serveAnnouncement int
+
+const (
+	announceNothing         serveAnnouncement = iota
+	announceDemoHTTP                          // on stdout: the demo's URL, its token, how to connect a client
+	announceDemoStdio                         // on stderr: the demo serves stdio, why, and how to add it to a client
+	announceStdioOnTerminal                   // a log line: an MCP client normally starts this command itself
+)
+
+// demoTokenHint is where the demo's token comes from, for the server's answers to a request without it.
+const demoTokenHint = "the one serve --demo printed when it started, kept in the file " + demoTokenFile + " of the demo data directory"
+
+// planServe decides what serve does from its configuration, --demo, and whether a person types at stdin. Its
+// errors are the configurations serve refuses: sync without an Intercom token, HTTP without a way to
+// authenticate a client.
+func planServe(cfg *configs.Config, demo, stdinTerminal bool) (servePlan, error) {
+	p := servePlan{transport: cfg.Serve.Transport, demo: demo}
+	// A person at a terminal has no MCP client attached to stdin: the demo then serves HTTP, so that it can be
+	// connected to at once, unless a transport was chosen.
+	if demo && cfg.Source("serve.transport") == "default" && stdinTerminal {
+		p.transport = "http"
+	}
+	if !demo && cfg.Sync.Enabled {
+		if err := cfg.RequireIntercomToken(); err != nil {
+			return servePlan{}, usageError{err}
+		}
+	}
+	for _, t := range cfg.Serve.Tokens {
+		p.tokens = append(p.tokens, t.Reveal())
+	}
+	switch {
+	case p.transport == "http":
+		if demo && len(p.tokens) == 0 && !cfg.Serve.NoAuth {
+			p.demoToken = true
+		} else if err := cfg.RequireHTTPAuth(); err != nil {
+			return servePlan{}, usageError{err}
+		}
+		p.verifyIntercomTokens = cfg.Serve.AcceptIntercomTokens && !cfg.Serve.NoAuth // without auth, every request is served anyway
+		p.webhooks = cfg.Sync.Webhooks.Enabled
+		if demo {
+			p.announce = announceDemoHTTP
+		}
+	case demo:
+		p.announce, p.stdioWhy = announceDemoStdio, "stdin is not a terminal, as when an MCP client starts it"
+		if src := cfg.Source("serve.transport"); src != "default" {
+			p.stdioWhy = "serve.transport is stdio, from " + src
+		}
+	case stdinTerminal:
+		p.announce = announceStdioOnTerminal
+	}
+	return p, nil
+}
+
 // serve is one run of `intercom-replica serve`: what it was configured with, and what it shares between the
 // MCP server it runs and the owner role it takes on.
 type serve struct {
@@ -42,9 +122,14 @@ type serve struct {
 	webhooks webhookRoute
 }
 
-func runServe(ctx context.Context, m *Main, args []string) error {
+// newServeFlags returns serve's flag set on m, with its replica flags.
+func newServeFlags(m *Main) (*flag.FlagSet, *replicaFlags) {
 	fs := m.newFlagSet("serve", "serve [--transport stdio|http] [--listen ADDR] [--demo] [flags]", serveExamples)
-	rf := addReplicaFlags(fs, append(configs.IntercomFlags(), configs.ServeFlags()...)...)
+	return fs, addReplicaFlags(fs, append(configs.IntercomFlags(), configs.ServeFlags()...)...)
+}
+
+func runServe(ctx context.Context, m *Main, args []string) error {
+	fs, rf := newServeFlags(m)
 	if err := parseFlagsOnly(fs, args, ""); err != nil {
 		return err
 	}
@@ -52,43 +137,26 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	s := &serve{cfg: cfg, dir: dir, demo: *rf.demo, log: log, registry: prometheus.NewRegistry()}
-
-	// A person at a terminal has no MCP client attached to stdin: the demo then serves HTTP, so that it can be
-	// connected to at once, unless a transport was chosen.
-	transport := cfg.Serve.Transport
-	if s.demo && cfg.Source("serve.transport") == "default" && m.stdinIsTerminal() {
-		transport = "http"
+	p, err := planServe(cfg, *rf.demo, m.stdinIsTerminal())
+	if err != nil {
+		return err
 	}
-	if !s.demo && cfg.Sync.Enabled {
-		if err := cfg.RequireIntercomToken(); err != nil {
-			return usageError{err}
+	tokens, tokenHint := p.tokens, "" // tokenHint: "" is the server's default advice
+	if p.demoToken {
+		t, err := demoToken(dir)
+		if err != nil {
+			return err
 		}
-	}
-	var tokens []string
-	for _, t := range cfg.Serve.Tokens {
-		tokens = append(tokens, t.Reveal())
-	}
-	var tokenHint string // where a client's token comes from, for the server's answers without one; "" the default
-	if transport == "http" {
-		if s.demo && len(tokens) == 0 && !cfg.Serve.NoAuth {
-			t, err := demoToken(dir)
-			if err != nil {
-				return err
-			}
-			tokens = []string{t}
-			tokenHint = "the one serve --demo printed when it started, kept in the file " + demoTokenFile + " of the demo data directory"
-		} else if err := cfg.RequireHTTPAuth(); err != nil {
-			return usageError{err}
-		}
+		tokens, tokenHint = []string{t}, demoTokenHint
 	}
 
+	s := &serve{cfg: cfg, dir: dir, demo: p.demo, log: log, registry: prometheus.NewRegistry()}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	var acc *replicaAccess // set below; the metrics read the replica's status only when scraped
+	var acc *peer.Access // set below; the metrics read the replica's status only when scraped
 	toolOpts := mcp.ToolOptions{Logger: log, MaxParts: cfg.Serve.MaxParts, SyncState: syncStateOf}
 	// A scrape while the replica opens must not wait for it.
 	if s.metrics, err = mcp.NewMetrics(s.registry, statusFunc(func(ctx context.Context) (index.Status, error) {
-		if err := acc.opened(); err != nil {
+		if err := acc.Opened(); err != nil {
 			return index.Status{}, err
 		}
 		return acc.Status(ctx)
@@ -97,108 +165,26 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	toolOpts.Metrics = s.metrics
 
-	opts := accessOptions{Logger: log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(log), OpenWait: m.openWait, open: m.openReplica}
-	if s.demo {
-		// The demo's replica is small, and what it prints needs it open.
-		acc, err = openReplicaAccess(ctx, dir, opts)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil // interrupted while waiting for the replica
-			}
-			return err
-		}
-		if self, pid := acc.Owner(); !self {
-			log.Info("the data directory is owned by another process: forwarding to it", "dir", dir, "pid", pid)
-		}
-	} else {
-		// A large replica takes a minute to open, and minutes when its index must be rebuilt (or the process that
-		// holds it is doing so), but an MCP client gives up on a server that does not answer within a minute or
-		// less: the transport starts at once, and tool calls wait for the replica, for a while.
-		acc = startReplicaAccess(ctx, dir, opts)
+	if acc, err = s.reachReplica(ctx, m); acc == nil {
+		return err
 	}
 	srv := mcp.NewServer(mcp.Deps{Replica: acc, Fresh: acc}, mcp.Options{Version: moduleVersion(), Tools: toolOpts})
 
-	var serveTransport func(ctx context.Context) error
-	switch transport {
-	case "http":
-		var (
-			verifier      mcp.TokenVerifier
-			intercomToken string // the demo Intercom's, when its tokens are accepted
-		)
-		if cfg.Serve.AcceptIntercomTokens && !cfg.Serve.NoAuth { // without auth, every request is served anyway
-			baseURL := cfg.Intercom.APIBaseURL()
-			if s.demo {
-				// The demo's Intercom is the fake: one of its own proves the tokens, as GET /me does for Intercom.
-				d, err := startDemoIntercom(log.With("for", "verifying Intercom tokens (serve.accept_intercom_tokens)"))
-				if err != nil {
-					acc.Close()
-					return err
-				}
-				defer d.close()
-				baseURL, intercomToken = d.baseURL, d.token
-			}
-			verifier = tokenVerifier{baseURL: baseURL, version: cfg.Intercom.APIVersion, http: &http.Client{Timeout: cfg.Intercom.RequestTimeout}}
-		}
-		routes := map[string]http.Handler{}
-		if cfg.Sync.Webhooks.Enabled {
-			routes[cfg.Sync.Webhooks.Path] = &s.webhooks
-		}
-		hs, err := mcp.NewHTTPServer(srv, mcp.HTTPOptions{
-			Addr: cfg.Serve.Listen,
-			Auth: mcp.AuthOptions{
-				Tokens:    tokens,
-				NoAuth:    cfg.Serve.NoAuth,
-				Intercom:  verifier,
-				Workspace: mcp.WorkspaceOf(acc, syncStateOf),
-				CacheTTL:  cfg.Serve.IntercomTokenCacheTTL,
-				TokenHint: tokenHint,
-			},
-			AllowedOrigins: cfg.Serve.AllowedOrigins,
-			MaxBodyBytes:   cfg.Serve.MaxBodyBytes,
-			SessionIdleTTL: cfg.Serve.SessionIdleTTL,
-			MaxSessions:    cfg.Serve.MaxSessions,
-			Registry:       s.registry,
-			Metrics:        s.metrics,
-			Ready:          replicaReady(acc),
-			SyncFailure:    mcp.ReplicaSyncFailure(acc, syncStateOf),
-			Logger:         log,
-			Routes:         routes,
-		})
-		if err != nil {
+	serveTransport := s.stdioTransport(m, srv)
+	if p.transport == "http" {
+		var stop func()
+		if serveTransport, stop, err = s.listenHTTP(ctx, m, p, srv, acc, tokens, tokenHint); err != nil {
 			acc.Close()
-			return usageError{err}
-		}
-		addr, err := hs.Listen()
-		if err != nil {
-			acc.Close()
-			return fmt.Errorf("%w (another program uses it? choose another address with --listen 127.0.0.1:PORT)", err)
-		}
-		if s.demo {
-			banner := demoHTTPBanner{summary: demoSummary(ctx, acc, dir), baseURL: "http://" + addr.String(), intercomToken: intercomToken}
-			if len(tokens) > 0 {
-				banner.token = tokens[0]
-			}
-			banner.print(m.Stdout)
-		}
-		serveTransport = hs.Run
-	default:
-		if s.demo {
-			why := "stdin is not a terminal, as when an MCP client starts it"
-			if src := cfg.Source("serve.transport"); src != "default" {
-				why = "serve.transport is stdio, from " + src
-			}
-			printDemoStdio(m.Stderr, demoSummary(ctx, acc, dir), why, selfCommand())
-		} else if m.stdinIsTerminal() {
-			log.Info("serving MCP over stdio: an MCP client normally starts this command itself (see configs/clients/); " +
-				"--transport http serves it over HTTP")
-		}
-		serveTransport = func(ctx context.Context) error {
-			err := mcp.ServeStdio(ctx, srv, m.Stdin, m.Stdout, log)
-			if err == nil && ctx.Err() == nil {
-				log.Info("stdin reached its end: the MCP client has gone, so serve stops (--transport http serves HTTP instead)")
-			}
 			return err
 		}
+		defer stop()
+	}
+	switch p.announce {
+	case announceDemoStdio:
+		printDemoStdio(m.Stderr, demoSummary(ctx, acc, dir), p.stdioWhy, selfCommand())
+	case announceStdioOnTerminal:
+		log.Info("serving MCP over stdio: an MCP client normally starts this command itself (see configs/clients/); " +
+			"--transport http serves it over HTTP")
 	}
 
 	// One group for the whole process: the transport, and the replica's owner role (or the watch for the owner's
@@ -218,12 +204,115 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	return err
 }
 
+// reachReplica reaches the replica, whoever holds it, with serve's owner role. The demo's replica is small, and
+// what serve prints about it needs it: it is opened before anything is served. A large replica takes a minute to
+// open, and minutes when its index must be rebuilt (or the process that holds it is doing so), but an MCP client
+// gives up on a server that does not answer within a minute or less: any other replica opens in the background,
+// the transport starts at once, and tool calls wait for the replica, for a while. It returns nil and the error
+// that ends serve when the demo's replica cannot be reached, nil and nil when interrupted while waiting for it.
+func (s *serve) reachReplica(ctx context.Context, m *Main) (*peer.Access, error) {
+	opts := peer.AccessOptions{Logger: s.log, Version: versionString(), Own: s.own, IndexProgress: indexProgressLog(s.log), OpenWait: m.openWait, Open: m.openReplica}
+	if !s.demo {
+		return peer.StartAccess(ctx, s.dir, opts), nil
+	}
+	acc, err := peer.OpenAccess(ctx, s.dir, opts)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, nil // interrupted while waiting for the replica
+		}
+		return nil, err
+	}
+	if self, pid := acc.Owner(); !self {
+		s.log.Info("the data directory is owned by another process: forwarding to it", "dir", s.dir, "pid", pid)
+	}
+	return acc, nil
+}
+
+// listenHTTP listens for MCP over HTTP as p says, and returns the function that serves until its context ends,
+// with the function that stops what it started besides (the demo's Intercom that checks Intercom tokens). For
+// announceDemoHTTP, it prints how to connect a client once it listens.
+func (s *serve) listenHTTP(ctx context.Context, m *Main, p servePlan, srv *server.MCPServer, acc *peer.Access, tokens []string, tokenHint string) (func(context.Context) error, func(), error) {
+	cfg := s.cfg
+	stop := func() {}
+	var (
+		verifier      mcp.TokenVerifier
+		intercomToken string // the demo Intercom's, when its tokens are accepted
+	)
+	if p.verifyIntercomTokens {
+		baseURL := cfg.Intercom.APIBaseURL()
+		if p.demo {
+			// The demo's Intercom is the fake: one of its own proves the tokens, as GET /me does for Intercom.
+			d, err := startDemoIntercom(s.log.With("for", "verifying Intercom tokens (serve.accept_intercom_tokens)"))
+			if err != nil {
+				return nil, nil, err
+			}
+			stop = d.close
+			baseURL, intercomToken = d.baseURL, d.token
+		}
+		verifier = tokenVerifier{baseURL: baseURL, version: cfg.Intercom.APIVersion, http: &http.Client{Timeout: cfg.Intercom.RequestTimeout}}
+	}
+	routes := map[string]http.Handler{}
+	if p.webhooks {
+		routes[cfg.Sync.Webhooks.Path] = &s.webhooks
+	}
+	hs, err := mcp.NewHTTPServer(srv, mcp.HTTPOptions{
+		Addr: cfg.Serve.Listen,
+		Auth: mcp.AuthOptions{
+			Tokens:    tokens,
+			NoAuth:    cfg.Serve.NoAuth,
+			Intercom:  verifier,
+			Workspace: mcp.WorkspaceOf(acc, syncStateOf),
+			CacheTTL:  cfg.Serve.IntercomTokenCacheTTL,
+			TokenHint: tokenHint,
+		},
+		AllowedOrigins: cfg.Serve.AllowedOrigins,
+		MaxBodyBytes:   cfg.Serve.MaxBodyBytes,
+		SessionIdleTTL: cfg.Serve.SessionIdleTTL,
+		MaxSessions:    cfg.Serve.MaxSessions,
+		Registry:       s.registry,
+		Metrics:        s.metrics,
+		Ready:          replicaReady(acc),
+		SyncFailure:    mcp.ReplicaSyncFailure(acc, syncStateOf),
+		Logger:         s.log,
+		Routes:         routes,
+	})
+	if err != nil {
+		stop()
+		return nil, nil, usageError{err}
+	}
+	addr, err := hs.Listen()
+	if err != nil {
+		stop()
+		return nil, nil, fmt.Errorf("%w (another program uses it? choose another address with --listen 127.0.0.1:PORT)", err)
+	}
+	if p.announce == announceDemoHTTP {
+		banner := demoHTTPBanner{summary: demoSummary(ctx, acc, s.dir), baseURL: "http://" + addr.String(), intercomToken: intercomToken}
+		if len(tokens) > 0 {
+			banner.token = tokens[0]
+		}
+		banner.print(m.Stdout)
+	}
+	return hs.Run, stop, nil
+}
+
+// stdioTransport returns the function that serves MCP over m's stdin and stdout until its context ends or stdin
+// does.
+func (s *serve) stdioTransport(m *Main, srv *server.MCPServer) func(context.Context) error {
+	return func(ctx context.Context) error {
+		err := mcp.ServeStdio(ctx, srv, m.Stdin, m.Stdout, s.log)
+		if err == nil && ctx.Err() == nil {
+			s.log.Info("stdin reached its end: the MCP client has gone, so serve stops (--transport http serves HTTP instead)")
+		}
+		return err
+	}
+}
+
 // own is serve's owner role: the scheduled syncer (for the demo, on the embedded fake Intercom, after a first
 // sync), which also runs the passes `sync` asks for, live lookups for get_*, and the webhook receiver.
-func (s *serve) own(ctx context.Context, r *index.Replica) (ownerRole, error) {
+func (s *serve) own(ctx context.Context, r *index.Replica) (peer.OwnerRole, error) {
 	if !s.cfg.Sync.Enabled {
 		s.log.Info("sync.enabled is false: serving the replica as it is, without live lookups")
-		role := ownerRole{Fresh: &mcp.Policy{Replica: r, MaxStaleness: staleness(s.cfg.Serve.MaxStaleness), Logger: s.log, Metrics: s.metrics}}
+		role := peer.OwnerRole{Fresh: &mcp.Policy{Replica: r, MaxStaleness: staleness(s.cfg.Serve.MaxStaleness), Logger: s.log, Metrics: s.metrics}}
 		if s.demo {
 			return role, syncDemo(ctx, s.cfg, r, s.log) // but the demo workspace is there to be served
 		}
@@ -233,11 +322,11 @@ func (s *serve) own(ctx context.Context, r *index.Replica) (ownerRole, error) {
 	if err != nil {
 		return role, err
 	}
-	fail := func(err error) (ownerRole, error) {
+	fail := func(err error) (peer.OwnerRole, error) {
 		for _, c := range role.Close {
 			c()
 		}
-		return ownerRole{}, err
+		return peer.OwnerRole{}, err
 	}
 	if s.demo && !replicaComplete(r) {
 		if err := firstDemoSync(ctx, syncer.Syncer); err != nil {
@@ -274,10 +363,10 @@ func (w *webhookRoute) ServeHTTP(rw http.ResponseWriter, r *http.Request) {
 
 // replicaReady is the readiness check of serve's /readyz: not ready while the replica opens (saying what it is
 // doing), then mcp.ReplicaReady.
-func replicaReady(acc *replicaAccess) func(context.Context) error {
+func replicaReady(acc *peer.Access) func(context.Context) error {
 	ready := mcp.ReplicaReady(acc)
 	return func(ctx context.Context) error {
-		if err := acc.opened(); err != nil {
+		if err := acc.Opened(); err != nil {
 			return err
 		}
 		return ready(ctx)

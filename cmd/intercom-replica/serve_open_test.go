@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -12,7 +13,57 @@ import (
 	"time"
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp/peer/peertest"
+	"github.com/intercom-replica/intercom-replica/query"
 )
+
+// shortDir returns a new data directory with a path short enough for the owner's socket.
+func shortDir(t testing.TB) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "ira-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// seedReplica stores n conversations in a new replica in dir.
+func seedReplica(t *testing.T, dir string, n int) {
+	t.Helper()
+	r, err := index.Open(context.Background(), dir, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b index.Batch
+	for i := 1; i <= n; i++ {
+		raw := fmt.Sprintf(`{"type":"conversation","id":"%d","created_at":%d,"updated_at":%d,"state":"open","title":"refund number %d"}`, i, 1700000000+i, 1700000000+i, i)
+		b.Records = append(b.Records, index.Record{Kind: query.KindConversation, ID: fmt.Sprint(i), Raw: []byte(raw)})
+	}
+	if _, err := r.Apply(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// heldDir returns a data directory with n conversations, held by "another process" that does not serve it on
+// the socket, as one still opening the replica does; closing the holder lets it go (it is closed at the end of
+// the test in any case).
+func heldDir(t *testing.T, n int) (dir string, holder *index.Replica) {
+	t.Helper()
+	dir = shortDir(t)
+	seedReplica(t, dir, n)
+	holder, err := index.Open(context.Background(), dir, index.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { holder.Close() })
+	return dir, holder
+}
 
 // offlineConfig writes a configuration that serves the replica without syncing (no Intercom token needed).
 func offlineConfig(t *testing.T) string {
@@ -125,11 +176,11 @@ func get(t *testing.T, url string) (int, string) {
 func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
 	dir := shortDir(t)
 	seedReplica(t, dir, 30)
-	held := newHeldOpen()
-	m := &Main{openReplica: held.open, openWait: time.Millisecond}
+	held := peertest.NewHeldOpen()
+	m := &Main{openReplica: held.Open, openWait: time.Millisecond}
 	srv := serveHTTPInProcess(t, m, dir)
 	base, stderr := srv.url(t), srv.stderr
-	<-held.entered
+	<-held.Entered
 
 	if code, body := get(t, base+"/healthz"); code != http.StatusOK {
 		t.Errorf("/healthz while opening: %d %s", code, body)
@@ -158,7 +209,7 @@ func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
 		t.Errorf("search while opening: error %v: %s", res.IsError, text)
 	}
 
-	close(held.release)
+	close(held.Release)
 	waitUntil(t, "/readyz once open", 30*time.Second, func() bool { code, _ := get(t, base+"/readyz"); return code == http.StatusOK })
 	res, err = session.CallTool(t.Context(), search)
 	if err != nil || res.IsError || !strings.Contains(toolText(res), "30 conversations match") {

@@ -82,14 +82,14 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	// The pass runs in the process that owns the replica: this one, which then serves the replica to the others
 	// (search, get, status, export and serve forward to it meanwhile), or a serve that has it open, whose
 	// syncer runs it.
-	own := func(ctx context.Context, r *index.Replica) (ownerRole, error) {
+	own := func(ctx context.Context, r *index.Replica) (peer.OwnerRole, error) {
 		if err := needToken(); err != nil {
-			return ownerRole{}, err
+			return peer.OwnerRole{}, err
 		}
 		role, _, err := syncingRole(cfg, *rf.demo, r, log, nil, nil, nil)
 		return role, err
 	}
-	acc, err := openReplicaAccess(ctx, dir, accessOptions{Logger: log, Version: versionString(), Own: own, IndexProgress: indexProgressLog(log)})
+	acc, err := peer.OpenAccess(ctx, dir, peer.AccessOptions{Logger: log, Version: versionString(), Own: own, IndexProgress: indexProgressLog(log)})
 	if err != nil {
 		if bars != nil {
 			bars.Close()

@@ -125,12 +125,12 @@ func startOwnerSyncer(cfg *configs.Config, demo bool, r replsync.Sink, log *slog
 // syncingRole is the owner role of a process that syncs (serve, sync): a syncer on the workspace's Intercom that
 // runs the passes asked for, and get_* falling through to Intercom for stale records with the syncer's live
 // client. Its Close releases the clients.
-func syncingRole(cfg *configs.Config, demo bool, r *index.Replica, log *slog.Logger, reg prometheus.Registerer, metrics *mcp.Metrics, progress func(replsync.ProgressEvent)) (ownerRole, *ownerSyncer, error) {
+func syncingRole(cfg *configs.Config, demo bool, r *index.Replica, log *slog.Logger, reg prometheus.Registerer, metrics *mcp.Metrics, progress func(replsync.ProgressEvent)) (peer.OwnerRole, *ownerSyncer, error) {
 	syncer, release, err := startOwnerSyncer(cfg, demo, r, log, reg, progress)
 	if err != nil {
-		return ownerRole{}, nil, err
+		return peer.OwnerRole{}, nil, err
 	}
-	return ownerRole{
+	return peer.OwnerRole{
 		Fresh:  &mcp.Policy{Replica: r, MaxStaleness: staleness(cfg.Serve.MaxStaleness), Logger: log, Metrics: metrics, Live: syncer.LiveFetcher()},
 		Sync:   syncer,
 		Budget: syncer.Budget,

@@ -1,9 +1,25 @@
 // Package peer lets several processes share one replica. bbolt allows one process per data directory, while MCP
 // clients start stdio servers freely (one per window or chat, often several at once), and the CLI's read commands
 // run beside a serving process. The process that opens the data directory (the owner) serves a small typed
-// JSON-over-HTTP API on a unix socket in that directory, with permissions 0600; any other process (a front end)
-// uses Client, which implements the same interfaces the MCP tools consume (mcp.Replica and mcp.FreshGetter), so a
-// front end serves every tool by forwarding.
+// JSON-over-HTTP API on a unix socket in that directory, with permissions 0600 (Server); any other process (a
+// front end) calls it with Client.
+//
+// Access is the arrangement as one process sees it, and what the commands use: OpenAccess (the CLI's commands) or
+// StartAccess (serve, which must answer its MCP client before a large replica has opened; calls wait for it up to
+// AccessOptions.OpenWait, then say the replica is still opening) opens the replica when no process has it, or
+// connects to the process that has. The owner runs what AccessOptions.Own returns for it (an OwnerRole: the
+// syncer that also runs the passes front ends ask for, the freshness policy of get_*, other services) and serves
+// the replica with Server. A front end forwards every call with Client. When the owner exits, however it exits,
+// Access.Run in a front end notices at once (it keeps an idle connection to the owner, which the kernel closes),
+// opens the replica and becomes the owner, and the other front ends forward to it; a call caught in between is
+// made again after the takeover. Access implements mcp.Replica and mcp.FreshGetter, so serve gives its tools one
+// Access and they never change backend.
+//
+// Access lives here rather than in cmd or a package of its own because it is the other half of the protocol:
+// it decides when a process serves, dials or takes over; it watches for the owner's exit with a hello on a
+// connection it then keeps idle, which relies on how Server treats idle connections (closed at once on shutdown,
+// after its idle timeout otherwise); and its tests need a real Server and Client. Package peertest holds a
+// replica's open for tests of what happens while it opens.
 //
 // The protocol, version 1, is HTTP/1.1 over the socket; requests and responses are JSON:
 //
@@ -36,10 +52,7 @@
 // message for the model, mcp.PublicError), closing (the owner is shutting down), unavailable (ErrUnavailable:
 // the owner does not sync, so it has no passes to run and no budget), failed (an operation asked for failed; the
 // message says why), bad_request, internal. A client that cannot reach the owner, or whose owner is shutting
-// down, gets an error matching ErrOwnerGone: the caller may then try to become the owner. Calls added after the
+// down, gets an error matching ErrOwnerGone: Access then takes the directory over, or reaches its next owner. Calls added after the
 // first release (records, sync, reindex, budget) answer errors.ErrUnsupported from an owner that predates them;
 // Client.Scan then falls back to /v1/scan.
-//
-// Taking over ownership when the owner exits is the caller's job (cmd): open the replica when the lock is free,
-// start a Server, and switch the tools to the local replica (mcp.Switch).
 package peer

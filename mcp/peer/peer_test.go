@@ -82,21 +82,24 @@ func mustJSON(v any) []byte {
 	return b
 }
 
-// socketPath returns a socket path in a temporary directory, short enough for a unix socket (t.TempDir() can be
-// long on some systems: the limit is about 104 bytes).
-func socketPath(t *testing.T) string {
+// shortDir returns a new temporary directory whose socket path is short enough for a unix socket (t.TempDir()
+// can be long on some systems: the limit is about 104 bytes).
+func shortDir(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
 	if p := peer.SocketPath(dir); len(p) <= 100 {
-		return p
+		return dir
 	}
 	dir, err := os.MkdirTemp("", "peer")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dir) })
-	return peer.SocketPath(dir)
+	return dir
 }
+
+// socketPath returns the socket path of a new shortDir.
+func socketPath(t *testing.T) string { return peer.SocketPath(shortDir(t)) }
 
 // liveStub is a hand-written LiveFetcher: Intercom is unreachable.
 type liveStub struct{}
@@ -361,23 +364,23 @@ func TestClient_OwnerGone(t *testing.T) {
 	}
 }
 
-// TestFrontEnd_ServesEveryToolByForwardingThenTakesOver is the building block of serve on a locked data
-// directory: a front end serves the tools through the client; when the owner exits, it opens the replica itself
-// and switches the same tools over without restarting them.
+// TestFrontEnd_ServesEveryToolByForwardingThenTakesOver is serve on a locked data directory: a front end serves
+// every tool through its Access, forwarding to the owner; when the owner exits, the same tools carry on from the
+// replica the front end then opens itself, and a new front end reaches it.
 func TestFrontEnd_ServesEveryToolByForwardingThenTakesOver(t *testing.T) {
-	dir := t.TempDir()
-	r := openReplica(t, dir)
-	path := socketPath(t)
-	o := startOwner(t, path, r, func() time.Time { return testNow })
-
-	// The front end cannot open the replica: the owner holds it.
-	if _, err := index.Open(context.Background(), dir, index.Options{}); !errors.Is(err, index.ErrLocked) {
-		t.Fatalf("second open: %v, want ErrLocked", err)
+	dir := seededDir(t)
+	now := func() time.Time { return testNow }
+	opts := peer.AccessOptions{Own: func(_ context.Context, r *index.Replica) (peer.OwnerRole, error) {
+		return peer.OwnerRole{Fresh: &mcp.Policy{Replica: r, Now: now}}, nil
+	}}
+	owner := mustOpenAccess(t, dir, opts)
+	front := mustOpenAccess(t, dir, opts)
+	defer front.Close()
+	if self, _ := front.Owner(); self {
+		t.Fatal("the front end owns the directory beside the owner")
 	}
-	c := dial(t, path)
-	sw := mcp.NewSwitch(c, c)
 	tools := map[string]func(map[string]any) string{}
-	for _, st := range mcp.Tools(mcp.Deps{Replica: sw, Fresh: sw}, mcp.ToolOptions{Now: func() time.Time { return testNow }, StatusTTL: -1}) {
+	for _, st := range mcp.Tools(mcp.Deps{Replica: front, Fresh: front}, mcp.ToolOptions{Now: now, StatusTTL: -1}) {
 		st := st
 		tools[st.Tool.Name] = func(args map[string]any) string {
 			req := mcpgo.CallToolRequest{}
@@ -411,26 +414,19 @@ func TestFrontEnd_ServesEveryToolByForwardingThenTakesOver(t *testing.T) {
 		}
 	}
 
-	// The owner exits: it stops serving, then closes the replica. The front end takes over.
-	o.stop()
-	o.wait(t)
-	if err := r.Close(); err != nil {
+	// The owner exits: it stops serving, then closes the replica. The front end takes over at its next call.
+	if err := owner.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.Status(context.Background()); !errors.Is(err, peer.ErrOwnerGone) {
-		t.Fatalf("after the owner exited: %v", err)
-	}
-	mine, err := index.Open(context.Background(), dir, index.Options{})
-	if err != nil {
-		t.Fatalf("take over: %v", err)
-	}
-	closeReplica(t, mine)
-	sw.Set(mine, &mcp.Policy{Replica: mine, Now: func() time.Time { return testNow }})
-	startOwner(t, path, mine, nil) // and serves the next front ends
 	for _, call := range calls {
 		if got := tools[call.tool](call.args); !strings.Contains(got, call.want) {
 			t.Errorf("after takeover %s: text lacks %q:\n%s", call.tool, call.want, got)
 		}
 	}
-	dial(t, path) // a new front end reaches the new owner
+	if self, _ := front.Owner(); !self {
+		t.Error("the front end answered without taking over")
+	}
+	if _, err := dial(t, peer.SocketPath(dir)).Hello(context.Background()); err != nil { // a new front end reaches the new owner
+		t.Errorf("hello to the new owner: %v", err)
+	}
 }

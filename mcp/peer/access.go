@@ -1,4 +1,4 @@
-package main
+package peer
 
 import (
 	"bufio"
@@ -18,27 +18,26 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
-	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
 // A data directory has one owner: the process that opened the replica (bbolt and bleve lock their files). The
-// owner serves the replica to every other process on a unix socket in the directory (package mcp/peer). Any other
+// owner serves the replica to every other process on a unix socket in the directory (Server, Client). Any other
 // process, a second `serve` started by another MCP client window or a `search` run beside it, forwards to the
 // owner; when the owner exits, one of them opens the replica and becomes the next owner, and the rest forward to
-// it. replicaAccess is that arrangement, seen from one process.
+// it. Access is that arrangement, seen from one process.
 
 // backend is what a process reaches the replica through: the replica it opened, or the client of the owner.
 type backend interface {
-	peer.Backend // Search, Get, Status, Scan
+	Backend // Search, Get, Status, Scan
 	mcp.FreshGetter
-	peer.Reindexer
+	Reindexer
 	// ScanQuery calls fn with every live record matching q, in q's order.
 	ScanQuery(ctx context.Context, q query.Query, fn func(index.Record) error) error
-	// Sync runs one pass on the owner's syncer (peer.SyncRunner); peer.ErrUnavailable when the owner does not sync.
-	Sync(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error)
-	// Budget is the owner's rate budget now; peer.ErrUnavailable when the owner does not sync.
-	Budget(ctx context.Context) (peer.Budget, error)
+	// Sync runs one pass on the owner's syncer (SyncRunner); ErrUnavailable when the owner does not sync.
+	Sync(ctx context.Context, mode SyncMode, progress func(Progress)) (json.RawMessage, error)
+	// Budget is the owner's rate budget now; ErrUnavailable when the owner does not sync.
+	Budget(ctx context.Context) (Budget, error)
 }
 
 // ownedReplica is the backend of the owner: its replica, its freshness policy for get_*, and its syncer when it
@@ -47,26 +46,26 @@ type backend interface {
 type ownedReplica struct {
 	*index.Replica
 	mcp.FreshGetter
-	syncer  peer.SyncRunner    // nil: this process does not sync
-	budget  func() peer.Budget // nil with syncer
-	rebuild *sync.Mutex        // one index rebuild at a time (two would build into the same directory)
+	syncer  SyncRunner    // nil: this process does not sync
+	budget  func() Budget // nil with syncer
+	rebuild *sync.Mutex   // one index rebuild at a time (two would build into the same directory)
 }
 
 var (
-	_ backend        = (*ownedReplica)(nil)
-	_ peer.Reindexer = (*ownedReplica)(nil)
+	_ backend   = (*ownedReplica)(nil)
+	_ Reindexer = (*ownedReplica)(nil)
 )
 
 // errNoSyncer answers what only a syncing owner can do.
-var errNoSyncer = fmt.Errorf("this process does not sync: %w", peer.ErrUnavailable)
+var errNoSyncer = fmt.Errorf("this process does not sync: %w", ErrUnavailable)
 
 // ScanQuery implements backend with the replica's own search.
 func (o *ownedReplica) ScanQuery(ctx context.Context, q query.Query, fn func(index.Record) error) error {
-	return peer.EachMatch(ctx, o.Replica, q, fn)
+	return EachMatch(ctx, o.Replica, q, fn)
 }
 
 // Sync implements backend.
-func (o *ownedReplica) Sync(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error) {
+func (o *ownedReplica) Sync(ctx context.Context, mode SyncMode, progress func(Progress)) (json.RawMessage, error) {
 	if o.syncer == nil {
 		return nil, errNoSyncer
 	}
@@ -74,22 +73,22 @@ func (o *ownedReplica) Sync(ctx context.Context, mode peer.SyncMode, progress fu
 }
 
 // Budget implements backend.
-func (o *ownedReplica) Budget(context.Context) (peer.Budget, error) {
+func (o *ownedReplica) Budget(context.Context) (Budget, error) {
 	if o.budget == nil {
-		return peer.Budget{}, errNoSyncer
+		return Budget{}, errNoSyncer
 	}
 	return o.budget(), nil
 }
 
-// Reindex implements peer.Reindexer: the replica's rebuild, one at a time.
+// Reindex implements Reindexer: the replica's rebuild, one at a time.
 func (o *ownedReplica) Reindex(ctx context.Context, progress func(done, total int)) error {
 	o.rebuild.Lock()
 	defer o.rebuild.Unlock()
 	return o.Replica.Reindex(ctx, progress)
 }
 
-// ownerRole is what a process runs while it owns the data directory, besides the replica and the socket.
-type ownerRole struct {
+// OwnerRole is what a process runs while it owns the data directory, besides the replica and the socket.
+type OwnerRole struct {
 	// Fresh answers get_conversation and get_contact, locally and for the other processes; nil means the
 	// replica's copy, never a live lookup.
 	Fresh mcp.FreshGetter
@@ -97,23 +96,23 @@ type ownerRole struct {
 	Run []func(ctx context.Context) error
 	// Sync runs the sync passes asked for, by this process or by others over the socket; nil when the owner does
 	// not sync.
-	Sync peer.SyncRunner
+	Sync SyncRunner
 	// Budget reports the syncer's rate budget now; set with Sync.
-	Budget func() peer.Budget
+	Budget func() Budget
 	// Close runs, in order, after the services have stopped and before the replica closes (the demo's fake
 	// Intercom).
 	Close []func()
 }
 
-// accessOptions configure a replicaAccess.
-type accessOptions struct {
+// AccessOptions configure an Access.
+type AccessOptions struct {
 	// Logger receives the log; nil discards it.
 	Logger *slog.Logger
 	// Version is what the owner's socket reports to other processes.
 	Version string
 	// Own is called when this process becomes the owner, with the replica it opened, and says what the owner
 	// runs. nil means the replica and the socket only. An error gives the replica up.
-	Own func(ctx context.Context, r *index.Replica) (ownerRole, error)
+	Own func(ctx context.Context, r *index.Replica) (OwnerRole, error)
 	// Patience bounds how long to wait for a process that holds the data directory but does not answer on the
 	// socket (it is opening the replica, rebuilding its index, or stopping). Zero waits as long as the context
 	// allows.
@@ -122,12 +121,12 @@ type accessOptions struct {
 	SyncPatience time.Duration
 	// IndexProgress, if set, reports a rebuild of a full-text index while the replica opens.
 	IndexProgress func(kind query.Kind, done, total int)
-	// OpenWait bounds how long a call waits for a replica that startReplicaAccess is still acquiring before it
+	// OpenWait bounds how long a call waits for a replica that StartAccess is still acquiring before it
 	// fails with an error saying so; zero means 15 seconds.
 	OpenWait time.Duration
 
-	// open opens the replica; nil means index.Open (tests hold it to keep the replica opening).
-	open func(ctx context.Context, dir string, opts index.Options) (*index.Replica, error)
+	// Open opens the replica; nil means index.Open (tests hold it to keep the replica opening).
+	Open func(ctx context.Context, dir string, opts index.Options) (*index.Replica, error)
 }
 
 // defaultOpenWait is how long a call waits for the replica to open by default: well within the time MCP clients
@@ -137,16 +136,16 @@ const defaultOpenWait = 15 * time.Second
 // holding is how this process reaches the replica at one point in time.
 type holding struct {
 	b      backend
-	owner  bool         // this process opened the replica
-	pid    int          // the owner's process id
-	client *peer.Client // the owner's client, when forwarding
+	owner  bool    // this process opened the replica
+	pid    int     // the owner's process id
+	client *Client // the owner's client, when forwarding
 
-	// opening, when set, makes this holding the placeholder of a replica that startReplicaAccess is still
+	// opening, when set, makes this holding the placeholder of a replica that StartAccess is still
 	// acquiring; b is nil.
 	opening *opening
 }
 
-// opening is an acquisition running in the background (startReplicaAccess), as the calls waiting for it see it.
+// opening is an acquisition running in the background (StartAccess), as the calls waiting for it see it.
 type opening struct {
 	since   time.Time
 	done    chan struct{}          // closed when the acquisition has ended: cur holds its result, or err says why not
@@ -170,8 +169,8 @@ func (op *opening) state() string {
 	return "opening the replica"
 }
 
-// errStillOpening marks a call that gave up waiting for the replica to open.
-var errStillOpening = errors.New("the replica is still opening")
+// ErrStillOpening marks a call that gave up waiting for the replica to open.
+var ErrStillOpening = errors.New("the replica is still opening")
 
 // stillOpening is the error of a call that waited for the replica as long as it may: a message the model (or a
 // person) can act on.
@@ -180,22 +179,22 @@ func (op *opening) stillOpening() error {
 		Msg: fmt.Sprintf("The replica is still opening (%s; %s so far). Large replicas take a minute or more to open, "+
 			"and several minutes when the full-text index must be rebuilt; try again shortly.",
 			op.state(), time.Since(op.since).Round(time.Second)),
-		Err: errStillOpening,
+		Err: ErrStillOpening,
 	}
 }
 
-// replicaAccess gives a process the replica in a data directory whoever holds it. It implements mcp.Replica,
-// mcp.FreshGetter and peer.Backend by calling the current backend: the replica when this process owns the
+// Access gives a process the replica in a data directory whoever holds it. It implements mcp.Replica,
+// mcp.FreshGetter and Backend by calling the current backend: the replica when this process owns the
 // directory, the owner over the socket otherwise. A call the owner could not answer because it went away is
 // retried after taking the directory over (or reaching its next owner). Run, for long-lived processes, takes
 // over as soon as the owner exits, so the syncer carries on even when no call comes.
 //
 // Once this process owns the directory it keeps it until Close: it serves the replica on the socket and runs
-// what accessOptions.Own returned, on goroutines that Close stops and waits for.
-type replicaAccess struct {
+// what AccessOptions.Own returned, on goroutines that Close stops and waits for.
+type Access struct {
 	dir    string
 	socket string
-	opts   accessOptions
+	opts   AccessOptions
 	log    *slog.Logger
 
 	cur atomic.Pointer[holding]
@@ -214,19 +213,19 @@ type replicaAccess struct {
 }
 
 var (
-	_ mcp.Replica     = (*replicaAccess)(nil)
-	_ mcp.FreshGetter = (*replicaAccess)(nil)
-	_ peer.Backend    = (*replicaAccess)(nil)
+	_ mcp.Replica     = (*Access)(nil)
+	_ mcp.FreshGetter = (*Access)(nil)
+	_ Backend         = (*Access)(nil)
 )
 
-// errAccessClosed is returned by a takeover attempted after Close.
-var errAccessClosed = errors.New("the process is shutting down")
+// ErrAccessClosed is returned by a takeover attempted after Close.
+var ErrAccessClosed = errors.New("the process is shutting down")
 
-// openReplicaAccess reaches the replica in dir: it opens it when no other process has it (and then serves it on
+// OpenAccess reaches the replica in dir: it opens it when no other process has it (and then serves it on
 // the socket), or connects to the process that has it. While the holder does not answer on the socket yet, it
 // waits, up to opts.Patience.
-func openReplicaAccess(ctx context.Context, dir string, opts accessOptions) (*replicaAccess, error) {
-	a := newReplicaAccess(dir, opts)
+func OpenAccess(ctx context.Context, dir string, opts AccessOptions) (*Access, error) {
+	a := newAccess(dir, opts)
 	h, err := a.acquire(ctx, nil)
 	if err != nil {
 		a.stop()
@@ -236,16 +235,16 @@ func openReplicaAccess(ctx context.Context, dir string, opts accessOptions) (*re
 	return a, nil
 }
 
-func newReplicaAccess(dir string, opts accessOptions) *replicaAccess {
+func newAccess(dir string, opts AccessOptions) *Access {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	if opts.open == nil {
-		opts.open = index.Open
+	if opts.Open == nil {
+		opts.Open = index.Open
 	}
-	a := &replicaAccess{
+	a := &Access{
 		dir:    dir,
-		socket: peer.SocketPath(dir),
+		socket: SocketPath(dir),
 		opts:   opts,
 		log:    opts.Logger,
 		turn:   make(chan struct{}, 1),
@@ -255,12 +254,12 @@ func newReplicaAccess(dir string, opts accessOptions) *replicaAccess {
 	return a
 }
 
-// startReplicaAccess is openReplicaAccess for a server, which must answer its clients at once: it returns
+// StartAccess is OpenAccess for a server, which must answer its clients at once: it returns
 // straight away and acquires the replica in the background, until ctx ends or Close. Calls made meanwhile wait for
 // it, up to opts.OpenWait, and then fail with an error saying the replica is still opening and what it is doing.
 // Run waits for the acquisition and returns its error if it fails.
-func startReplicaAccess(ctx context.Context, dir string, opts accessOptions) *replicaAccess {
-	a := newReplicaAccess(dir, opts)
+func StartAccess(ctx context.Context, dir string, opts AccessOptions) *Access {
+	a := newAccess(dir, opts)
 	op := &opening{since: time.Now(), done: make(chan struct{})}
 	a.cur.Store(&holding{opening: op})
 	a.turn <- struct{}{} // the acquisition has the turn: a takeover or Close waits for it to end
@@ -288,18 +287,19 @@ func startReplicaAccess(ctx context.Context, dir string, opts accessOptions) *re
 	return a
 }
 
-func (a *replicaAccess) openWait() time.Duration { return cmp.Or(a.opts.OpenWait, defaultOpenWait) }
+func (a *Access) openWait() time.Duration { return cmp.Or(a.opts.OpenWait, defaultOpenWait) }
 
 // Owner reports whether this process owns the data directory, and the owner's process id: (false, 0) while the
 // replica is still being acquired, or could not be.
-func (a *replicaAccess) Owner() (self bool, pid int) {
+func (a *Access) Owner() (self bool, pid int) {
 	h := a.cur.Load()
 	return h.owner, h.pid
 }
 
-// opened returns nil once the replica is reachable, an error saying what the acquisition is doing while it runs
-// (matching errStillOpening), or the error it failed with. It never waits.
-func (a *replicaAccess) opened() error {
+// Opened returns nil once the replica is reachable, an error saying what the acquisition is doing while it runs
+// (matching ErrStillOpening), or the error it failed with. It never waits, so a readiness check or a metrics
+// scrape can ask it first.
+func (a *Access) Opened() error {
 	op := a.cur.Load().opening
 	if op == nil {
 		return nil
@@ -308,23 +308,23 @@ func (a *replicaAccess) opened() error {
 	case <-op.done:
 		return a.openFailed(op)
 	default:
-		return fmt.Errorf("%w: %s", errStillOpening, op.state())
+		return fmt.Errorf("%w: %s", ErrStillOpening, op.state())
 	}
 }
 
 // openFailed is the error of a call made after the acquisition op ended; nil when it succeeded.
-func (a *replicaAccess) openFailed(op *opening) error {
+func (a *Access) openFailed(op *opening) error {
 	if op.err == nil {
 		return nil
 	}
 	if a.life.Err() != nil {
-		return errAccessClosed
+		return ErrAccessClosed
 	}
 	return fmt.Errorf("the replica could not be opened: %w", op.err)
 }
 
 // ready returns the holding to call, waiting for an acquisition in the background to end, up to OpenWait.
-func (a *replicaAccess) ready(ctx context.Context) (*holding, error) {
+func (a *Access) ready(ctx context.Context) (*holding, error) {
 	h := a.cur.Load()
 	op := h.opening
 	if op == nil {
@@ -349,7 +349,7 @@ func (a *replicaAccess) ready(ctx context.Context) (*holding, error) {
 
 // acquire opens the replica, or connects to its owner, retrying while the directory is held by a process that
 // does not serve the socket. It records what it is doing in op, when set.
-func (a *replicaAccess) acquire(ctx context.Context, op *opening) (*holding, error) {
+func (a *Access) acquire(ctx context.Context, op *opening) (*holding, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer context.AfterFunc(a.life, cancel)()
@@ -373,7 +373,7 @@ func (a *replicaAccess) acquire(ctx context.Context, op *opening) (*holding, err
 	logged := false
 	for {
 		op.set("opening the replica")
-		r, err := a.opts.open(ctx, a.dir, index.Options{Logger: a.log, Progress: progress})
+		r, err := a.opts.Open(ctx, a.dir, index.Options{Logger: a.log, Progress: progress})
 		if err == nil && ctx.Err() != nil {
 			// Opened just as it was cancelled: the process is on its way out, so it does not become the owner.
 			r.Close()
@@ -384,11 +384,11 @@ func (a *replicaAccess) acquire(ctx context.Context, op *opening) (*holding, err
 		}
 		if !errors.Is(err, index.ErrLocked) {
 			if a.life.Err() != nil {
-				return nil, errAccessClosed
+				return nil, ErrAccessClosed
 			}
 			return nil, fmt.Errorf("open the replica: %w", err)
 		}
-		c, derr := peer.Dial(ctx, a.socket)
+		c, derr := Dial(ctx, a.socket)
 		if derr == nil {
 			hello, herr := c.Hello(ctx)
 			if herr == nil {
@@ -398,7 +398,7 @@ func (a *replicaAccess) acquire(ctx context.Context, op *opening) (*holding, err
 			c.Close()
 			derr = herr
 		}
-		if !errors.Is(derr, peer.ErrOwnerGone) {
+		if !errors.Is(derr, ErrOwnerGone) {
 			return nil, fmt.Errorf("%w; reaching it on its socket: %w", err, derr)
 		}
 
@@ -422,7 +422,7 @@ func (a *replicaAccess) acquire(ctx context.Context, op *opening) (*holding, err
 		case <-ctx.Done():
 			t.Stop()
 			if a.life.Err() != nil {
-				return nil, errAccessClosed
+				return nil, ErrAccessClosed
 			}
 			return nil, ctx.Err()
 		case <-t.C:
@@ -433,8 +433,8 @@ func (a *replicaAccess) acquire(ctx context.Context, op *opening) (*holding, err
 
 // own makes this process the owner of the replica r it opened: it starts what the owner runs and serves r on the
 // socket.
-func (a *replicaAccess) own(ctx context.Context, r *index.Replica) (*holding, error) {
-	var role ownerRole
+func (a *Access) own(ctx context.Context, r *index.Replica) (*holding, error) {
+	var role OwnerRole
 	if a.opts.Own != nil {
 		var err error
 		if role, err = a.opts.Own(ctx, r); err != nil {
@@ -446,11 +446,11 @@ func (a *replicaAccess) own(ctx context.Context, r *index.Replica) (*holding, er
 		role.Fresh = &mcp.Policy{Replica: r, Logger: a.log}
 	}
 	owned := &ownedReplica{Replica: r, FreshGetter: role.Fresh, syncer: role.Sync, budget: role.Budget, rebuild: new(sync.Mutex)}
-	srv := peer.NewServer(a.socket, owned, peer.ServerOptions{
+	srv := NewServer(a.socket, owned, ServerOptions{
 		Fresh: role.Fresh, Sync: role.Sync, Budget: role.Budget, Version: a.opts.Version, Logger: a.log,
 	})
 	if err := srv.Listen(); err != nil {
-		if !errors.Is(err, peer.ErrSocketPathTooLong) {
+		if !errors.Is(err, ErrSocketPathTooLong) {
 			for _, c := range role.Close {
 				c()
 			}
@@ -472,7 +472,7 @@ func (a *replicaAccess) own(ctx context.Context, r *index.Replica) (*holding, er
 }
 
 // start runs a service of the owner until Close.
-func (a *replicaAccess) start(run func(context.Context) error) {
+func (a *Access) start(run func(context.Context) error) {
 	a.running.Add(1)
 	go func() {
 		defer a.running.Done()
@@ -487,7 +487,7 @@ func (a *replicaAccess) start(run func(context.Context) error) {
 
 // reacquire replaces the holding seen, whose owner went away: by becoming the owner, or by reaching the process
 // that became it. When another goroutine has already replaced seen, it returns at once.
-func (a *replicaAccess) reacquire(ctx context.Context, seen *holding) error {
+func (a *Access) reacquire(ctx context.Context, seen *holding) error {
 	select {
 	case a.turn <- struct{}{}:
 	case <-ctx.Done():
@@ -498,7 +498,7 @@ func (a *replicaAccess) reacquire(ctx context.Context, seen *holding) error {
 		return nil
 	}
 	if a.life.Err() != nil {
-		return errAccessClosed
+		return ErrAccessClosed
 	}
 	h, err := a.acquire(ctx, nil)
 	if err != nil {
@@ -518,11 +518,11 @@ func (a *replicaAccess) reacquire(ctx context.Context, seen *holding) error {
 
 // Run keeps this process's access to the replica until ctx ends. A process forwarding to the owner takes the data
 // directory over as soon as the owner exits (and then forwards to whoever became the owner, if not itself); the
-// owner runs its services. While startReplicaAccess is still acquiring the replica, Run waits for it first. Run
+// owner runs its services. While StartAccess is still acquiring the replica, Run waits for it first. Run
 // returns nil when ctx ends, or the error that should end the process: the acquisition's, when it failed (another
 // process's replica that will not open, a damaged store), or that of a service that failed (the syncer finding
 // another workspace's records, say).
-func (a *replicaAccess) Run(ctx context.Context) error {
+func (a *Access) Run(ctx context.Context) error {
 	for {
 		h := a.cur.Load()
 		if op := h.opening; op != nil {
@@ -553,7 +553,7 @@ func (a *replicaAccess) Run(ctx context.Context) error {
 			return nil // ctx ended
 		}
 		if err := a.reacquire(ctx, h); err != nil {
-			if ctx.Err() != nil || errors.Is(err, errAccessClosed) {
+			if ctx.Err() != nil || errors.Is(err, ErrAccessClosed) {
 				return nil
 			}
 			return fmt.Errorf("take over the replica: %w", err)
@@ -564,7 +564,7 @@ func (a *replicaAccess) Run(ctx context.Context) error {
 // Close gives the replica up: it stops the owner's services (the socket first, so no process is left forwarding
 // to a replica about to close), then closes the replica, whose lock the next owner then takes. An acquisition
 // still running in the background is cancelled and waited for. Later calls do nothing.
-func (a *replicaAccess) Close() error {
+func (a *Access) Close() error {
 	a.stop()
 	a.turn <- struct{}{} // wait for an acquisition or a takeover in flight to finish (or give up, as life has ended)
 	defer func() { <-a.turn }()
@@ -585,14 +585,14 @@ func (a *replicaAccess) Close() error {
 
 // do calls the current backend (once the replica is open, when it is still opening), and when the owner it
 // forwarded to went away, takes over (or reaches the next owner) and calls again.
-func (a *replicaAccess) do(ctx context.Context, call func(b backend) error) error {
+func (a *Access) do(ctx context.Context, call func(b backend) error) error {
 	for attempt := 1; ; attempt++ {
 		h, err := a.ready(ctx)
 		if err != nil {
 			return err
 		}
 		err = call(h.b)
-		if err == nil || h.owner || !errors.Is(err, peer.ErrOwnerGone) || attempt == 3 {
+		if err == nil || h.owner || !errors.Is(err, ErrOwnerGone) || attempt == 3 {
 			return err
 		}
 		if rerr := a.reacquire(ctx, h); rerr != nil {
@@ -602,7 +602,7 @@ func (a *replicaAccess) do(ctx context.Context, call func(b backend) error) erro
 }
 
 // ask is do for a call that answers a value.
-func ask[T any](ctx context.Context, a *replicaAccess, call func(b backend) (T, error)) (T, error) {
+func ask[T any](ctx context.Context, a *Access, call func(b backend) (T, error)) (T, error) {
 	var v T
 	err := a.do(ctx, func(b backend) (err error) {
 		v, err = call(b)
@@ -612,47 +612,47 @@ func ask[T any](ctx context.Context, a *replicaAccess, call func(b backend) (T, 
 }
 
 // Search implements mcp.Searcher.
-func (a *replicaAccess) Search(ctx context.Context, q query.Query) (index.Result, error) {
+func (a *Access) Search(ctx context.Context, q query.Query) (index.Result, error) {
 	return ask(ctx, a, func(b backend) (index.Result, error) { return b.Search(ctx, q) })
 }
 
 // Get implements mcp.Getter.
-func (a *replicaAccess) Get(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
+func (a *Access) Get(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
 	return ask(ctx, a, func(b backend) (index.Record, error) { return b.Get(ctx, kind, id) })
 }
 
 // Status implements mcp.StatusSource.
-func (a *replicaAccess) Status(ctx context.Context) (index.Status, error) {
+func (a *Access) Status(ctx context.Context) (index.Status, error) {
 	return ask(ctx, a, func(b backend) (index.Status, error) { return b.Status(ctx) })
 }
 
 // GetFresh implements mcp.FreshGetter.
-func (a *replicaAccess) GetFresh(ctx context.Context, kind query.Kind, id string) (mcp.Fresh, error) {
+func (a *Access) GetFresh(ctx context.Context, kind query.Kind, id string) (mcp.Fresh, error) {
 	return ask(ctx, a, func(b backend) (mcp.Fresh, error) { return b.GetFresh(ctx, kind, id) })
 }
 
-// Scan implements peer.Backend. A scan cut off by the owner's exit is started again after the takeover only if it
+// Scan implements Backend. A scan cut off by the owner's exit is started again after the takeover only if it
 // had not delivered a record yet: fn never sees a record twice.
-func (a *replicaAccess) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
+func (a *Access) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
 	return a.scanOnce(ctx, fn, func(b backend, fn func(index.Record) error) error { return b.Scan(ctx, kind, fn) })
 }
 
 // ScanQuery calls fn with every live record matching q, in q's order: through the replica's search in the
 // owner, in one streamed call from any other process. Like Scan, it never delivers a record twice.
-func (a *replicaAccess) ScanQuery(ctx context.Context, q query.Query, fn func(index.Record) error) error {
+func (a *Access) ScanQuery(ctx context.Context, q query.Query, fn func(index.Record) error) error {
 	return a.scanOnce(ctx, fn, func(b backend, fn func(index.Record) error) error { return b.ScanQuery(ctx, q, fn) })
 }
 
 // scanOnce runs scan on the current backend, starting it again after a takeover only while it has delivered
 // nothing to fn.
-func (a *replicaAccess) scanOnce(ctx context.Context, fn func(index.Record) error, scan func(backend, func(index.Record) error) error) error {
+func (a *Access) scanOnce(ctx context.Context, fn func(index.Record) error, scan func(backend, func(index.Record) error) error) error {
 	delivered := false
 	return a.do(ctx, func(b backend) error {
 		err := scan(b, func(r index.Record) error {
 			delivered = true
 			return fn(r)
 		})
-		if err != nil && delivered && errors.Is(err, peer.ErrOwnerGone) {
+		if err != nil && delivered && errors.Is(err, ErrOwnerGone) {
 			return fmt.Errorf("the process serving the replica exited during the scan; run it again: %w", errScanCut)
 		}
 		return err
@@ -662,26 +662,26 @@ func (a *replicaAccess) scanOnce(ctx context.Context, fn func(index.Record) erro
 // Reindex rebuilds the full-text index where the replica is open: here, or in the owner (searches go on
 // meanwhile), with its progress streamed back. A rebuild cut off by the owner's exit starts again after the
 // takeover.
-func (a *replicaAccess) Reindex(ctx context.Context, progress func(done, total int)) error {
+func (a *Access) Reindex(ctx context.Context, progress func(done, total int)) error {
 	return a.do(ctx, func(b backend) error { return b.Reindex(ctx, progress) })
 }
 
-// Budget returns the rate budget of the owner's syncer as it is now; an error matching peer.ErrUnavailable when
+// Budget returns the rate budget of the owner's syncer as it is now; an error matching ErrUnavailable when
 // the owner does not sync (this process, when it opened the replica itself to read it).
-func (a *replicaAccess) Budget(ctx context.Context) (peer.Budget, error) {
-	return ask(ctx, a, func(b backend) (peer.Budget, error) { return b.Budget(ctx) })
+func (a *Access) Budget(ctx context.Context) (Budget, error) {
+	return ask(ctx, a, func(b backend) (Budget, error) { return b.Budget(ctx) })
 }
 
 // Sync runs one sync pass on the owner's syncer, this process's or the owner's over the socket, so that a pass
 // never has to wait for the replica to be free; the owner reports the pass's progress to progress as it goes, and
 // the pass reports come back as the syncer writes them. An owner that does not sync (a read command, which exits
-// soon, or a serve with sync disabled) is waited for, up to accessOptions.SyncPatience; once it has gone, this
+// soon, or a serve with sync disabled) is waited for, up to AccessOptions.SyncPatience; once it has gone, this
 // process takes over or forwards to whoever did.
-func (a *replicaAccess) Sync(ctx context.Context, mode peer.SyncMode, progress func(peer.Progress)) (json.RawMessage, error) {
+func (a *Access) Sync(ctx context.Context, mode SyncMode, progress func(Progress)) (json.RawMessage, error) {
 	for {
 		reports, err := ask(ctx, a, func(b backend) (json.RawMessage, error) { return b.Sync(ctx, mode, progress) })
 		h := a.cur.Load()
-		if !errors.Is(err, peer.ErrUnavailable) || h.owner {
+		if !errors.Is(err, ErrUnavailable) || h.owner {
 			return reports, err
 		}
 		a.log.Info("the process owning the data directory does not sync: waiting for it to exit", "pid", h.pid, "reason", err.Error())
@@ -694,7 +694,7 @@ func (a *replicaAccess) Sync(ctx context.Context, mode peer.SyncMode, progress f
 			return nil, ctx.Err()
 		case werr != nil:
 			return nil, fmt.Errorf("pid %d owns the replica in %s but does not sync (a read command, or a serve with sync.enabled false), and is still running after %v: let it finish, or stop it, then sync again: %w",
-				h.pid, a.dir, patience, peer.ErrUnavailable)
+				h.pid, a.dir, patience, ErrUnavailable)
 		}
 		if err := a.reacquire(ctx, h); err != nil {
 			return nil, fmt.Errorf("take over the replica: %w", err)
@@ -748,7 +748,7 @@ func waitOwnerGone(ctx context.Context, path string) error {
 // helloThenIdle asks the owner on conn who it is, then blocks until the connection closes. It reports whether the
 // owner answered.
 func helloThenIdle(conn net.Conn) bool {
-	if _, err := io.WriteString(conn, "GET /v1/hello HTTP/1.1\r\nHost: owner\r\n\r\n"); err != nil {
+	if _, err := io.WriteString(conn, "GET "+pathHello+" HTTP/1.1\r\nHost: owner\r\n\r\n"); err != nil {
 		return false
 	}
 	br := bufio.NewReader(conn)
