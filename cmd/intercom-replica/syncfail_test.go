@@ -113,6 +113,12 @@ func TestServe_FailingSyncShowsEverywhereUntilAPassCompletes(t *testing.T) {
 	if n := strings.Count(s.stderr.String(), "level=WARN msg=\"sync could not start"); n == 0 {
 		t.Errorf("no warning for the failed pass:\n%s", s.stderr)
 	}
+	// A sync asked of the serve runs its pass there and fails with the same cause, named once
+	// ("intercom-replica sync: cannot reach …", not "sync: sync: …").
+	if code, out, errOut := runCmd(t, nil, "sync", "--config", config, "--data-dir", dir); code != exitRuntime ||
+		!strings.Contains(errOut, "intercom-replica sync: "+why) {
+		t.Errorf("sync beside the failing serve: exit %d, want %d with %q\n%s%s", code, exitRuntime, why, out, errOut)
+	}
 
 	down.Store(false)
 	waitUntil(t, "/readyz to stop reporting a failure", 60*time.Second, func() bool {

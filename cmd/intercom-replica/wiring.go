@@ -149,6 +149,9 @@ func (o *ownerSyncer) Sync(ctx context.Context, mode peer.SyncMode, progress fun
 		defer o.events.add(func(e replsync.ProgressEvent) { progress(toPeerProgress(e)) })()
 	}
 	reports, err := o.Syncer.Sync(ctx, m)
+	if err != nil {
+		err = briefSyncError(err) // a sync asking over the peer protocol gets the one line its own pass would print
+	}
 	raw, merr := json.Marshal(reports)
 	if merr != nil {
 		return nil, errors.Join(err, merr)

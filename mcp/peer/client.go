@@ -195,6 +195,8 @@ func (c *Client) stream(ctx context.Context, path string, in any, what string, f
 			return nil, fmt.Errorf("%s: %w: %w", what, ErrOwnerGone, err)
 		}
 		switch {
+		case line.Error != nil && line.Error.Code == codeFailed:
+			return line.Result, line.Error.err() // the operation's own failure, which says what failed
 		case line.Error != nil:
 			return line.Result, fmt.Errorf("%s: %w", what, line.Error.err())
 		case line.End:
