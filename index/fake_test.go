@@ -6,14 +6,14 @@ import (
 	"testing"
 
 	"github.com/intercom-replica/intercom-replica/query"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // TestReplica_FakeWorkspace stores a workspace of the fake Intercom (the records exactly as its GET endpoints
 // return them) and checks that extraction agrees with every catalog path on those shapes too, that store, table and
 // index agree, and that filters count what the JSON says.
 func TestReplica_FakeWorkspace(t *testing.T) {
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 3, Conversations: 200, Contacts: 80})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 3, Conversations: 200, Contacts: 80})
 	if err != nil {
 		t.Fatal(err)
 	}

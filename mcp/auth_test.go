@@ -13,7 +13,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // fakeVerifier is a hand-written TokenVerifier: the real one calls Intercom's GET /me.
@@ -103,7 +103,7 @@ func TestAuth_LocalTokens(t *testing.T) {
 }
 
 func TestAuth_IntercomTokens(t *testing.T) {
-	clock := intercomtest.NewClock(time.Unix(1_750_000_000, 0))
+	clock := fakeintercom.NewClock(time.Unix(1_750_000_000, 0))
 	v := &fakeVerifier{workspaces: map[string]string{"ic-ours": "abc123", "ic-theirs": "zzz999"}}
 	h, served := newTestAuth(t, AuthOptions{
 		Tokens:    []string{"local-token"},
@@ -215,7 +215,7 @@ func TestAuth_ConcurrentVerificationsShareOneCall(t *testing.T) {
 }
 
 func TestAuth_CacheIsBounded(t *testing.T) {
-	clock := intercomtest.NewClock(time.Unix(1_750_000_000, 0))
+	clock := fakeintercom.NewClock(time.Unix(1_750_000_000, 0))
 	ws := map[string]string{}
 	for i := 0; i < 50; i++ {
 		ws[fmt.Sprintf("tok-%d", i)] = "abc123"

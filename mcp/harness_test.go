@@ -21,7 +21,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
 	isync "github.com/intercom-replica/intercom-replica/sync"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -36,14 +36,14 @@ const (
 )
 
 // newClock returns a test clock, advanced by hand, that starts at testNow.
-func newClock() *intercomtest.Clock { return intercomtest.NewClock(testNow) }
+func newClock() *fakeintercom.Clock { return fakeintercom.NewClock(testNow) }
 
 // fakeIntercom is a hand-written LiveFetcher standing in for the syncer's live lookups: it holds Intercom's
 // current copy of some records and, like the real one, writes what it fetches to the replica.
 type fakeIntercom struct {
 	t       *testing.T
 	replica *index.Replica
-	clock   *intercomtest.Clock
+	clock   *fakeintercom.Clock
 
 	mu      sync.Mutex
 	records map[string]json.RawMessage // kind/id → Intercom's current JSON
@@ -98,7 +98,7 @@ func (f *fakeIntercom) FetchLive(ctx context.Context, kind query.Kind, id string
 type world struct {
 	replica *index.Replica
 	live    *fakeIntercom
-	clock   *intercomtest.Clock
+	clock   *fakeintercom.Clock
 	log     *slog.Logger
 	dir     string
 }

@@ -17,7 +17,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
 	isync "github.com/intercom-replica/intercom-replica/sync"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 )
 
@@ -42,7 +42,7 @@ func TestLoad_HTTPSearchAndFetch(t *testing.T) {
 		dir = t.TempDir()
 	}
 	r, ids := loadReplica(t, dir, *loadConvs)
-	w := &world{replica: r, clock: intercomtest.NewClock(time.Now()), log: newQuietLogger(), dir: dir}
+	w := &world{replica: r, clock: fakeintercom.NewClock(time.Now()), log: newQuietLogger(), dir: dir}
 	w.live = &fakeIntercom{t: t, replica: r, clock: w.clock, records: map[string]json.RawMessage{}}
 	to := mcp.ToolOptions{Logger: w.log} // production defaults: real clock, status shared for a second
 	hs := startHTTPWith(t, w, to, mcp.HTTPOptions{})
@@ -141,7 +141,7 @@ func loadReplica(t *testing.T, dir string, n int) (*index.Replica, []string) {
 	}
 	t.Cleanup(func() { r.Close() })
 	// About 2% of the workspace's generated conversations are already deleted: ask for enough that n remain.
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 42, Conversations: n * 103 / 100, Contacts: n / 5, Now: func() time.Time { return time.Unix(intercomtest.EpochUnix, 0) }})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 42, Conversations: n * 103 / 100, Contacts: n / 5, Now: func() time.Time { return time.Unix(fakeintercom.EpochUnix, 0) }})
 	if err != nil {
 		t.Fatal(err)
 	}

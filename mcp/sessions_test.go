@@ -7,18 +7,18 @@ import (
 	"testing"
 	"time"
 
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // testTable is a session table on a clock the test moves, recording which sessions it ended.
 type testTable struct {
 	*sessionTable
-	clock *intercomtest.Clock
+	clock *fakeintercom.Clock
 	ended []string // in the order they were ended
 }
 
 func newTestTable(ttl time.Duration, maxSessions int) *testTable {
-	tt := &testTable{clock: intercomtest.NewClock(time.Unix(1_750_000_000, 0))}
+	tt := &testTable{clock: fakeintercom.NewClock(time.Unix(1_750_000_000, 0))}
 	tt.sessionTable = newSessionTable(ttl, maxSessions, tt.clock.Now, slog.New(slog.DiscardHandler),
 		func(id string) { tt.ended = append(tt.ended, id) })
 	return tt

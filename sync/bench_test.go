@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/query"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // BenchmarkBackfill_RealisticLatency measures backfill throughput against the fake Intercom answering every call in
@@ -35,7 +35,7 @@ func BenchmarkBackfill_RealisticLatency(b *testing.B) {
 				b.StopTimer()
 				e := newEnv(b, envOptions{
 					conversations: conversations, contacts: 10,
-					faults: intercomtest.Faults{Latency: latency, RateLimit: intercomtest.DefaultRateLimit},
+					faults: fakeintercom.Faults{Latency: latency, RateLimit: fakeintercom.DefaultRateLimit},
 					budget: BudgetOptions{ReservePercent: reserve},
 					opts:   Options{Concurrency: concurrency, PageSize: 150},
 				})

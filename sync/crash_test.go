@@ -18,7 +18,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // The crash test runs syncs in child processes (this test binary, re-executed) and kills them with SIGKILL.
@@ -125,12 +125,12 @@ func TestSync_SurvivesKill9AtRandomPoints(t *testing.T) {
 	const kills = 20
 	// The final run follows the last changes within seconds, so contacts must be searchable at once; the
 	// incremental test covers Intercom's contact-search delay.
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 11, Conversations: 40, Contacts: 30, ContactSearchDelay: -1})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 11, Conversations: 40, Contacts: 30, ContactSearchDelay: -1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{
-		Faults: intercomtest.Faults{RateLimit: -1, Latency: 2 * time.Millisecond, Jitter: 6 * time.Millisecond},
+	fake := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{
+		Faults: fakeintercom.Faults{RateLimit: -1, Latency: 2 * time.Millisecond, Jitter: 6 * time.Millisecond},
 	})
 	seed := time.Now().UnixNano()
 	t.Logf("kill points seed %d", seed)
@@ -206,7 +206,7 @@ func TestRun_ShutdownMidPassReturnsPromptlyAndResumes(t *testing.T) {
 	}
 	o := envOptions{
 		conversations: 150, contacts: 10,
-		faults: intercomtest.Faults{RateLimit: -1, Latency: 25 * time.Millisecond},
+		faults: fakeintercom.Faults{RateLimit: -1, Latency: 25 * time.Millisecond},
 		opts:   Options{PageSize: 20, Concurrency: 4},
 		wrap:   countGets,
 	}

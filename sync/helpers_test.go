@@ -19,15 +19,15 @@ import (
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // env is a fake Intercom served over real HTTP and a real replica in a temporary directory.
 type env struct {
 	t       testing.TB
-	clock   *intercomtest.Clock // shared by the fake workspace (which stamps mutations with it) and the syncer (which stamps watermarks and SyncedAt), so tests can put changes in the same second as a pass
-	ws      *intercomtest.Workspace
-	fake    *intercomtest.Handler
+	clock   *fakeintercom.Clock // shared by the fake workspace (which stamps mutations with it) and the syncer (which stamps watermarks and SyncedAt), so tests can put changes in the same second as a pass
+	ws      *fakeintercom.Workspace
+	fake    *fakeintercom.Handler
 	srv     *httptest.Server
 	dir     string
 	replica *index.Replica
@@ -40,7 +40,7 @@ type env struct {
 type envOptions struct {
 	conversations, contacts int
 	seed                    int64
-	faults                  intercomtest.Faults
+	faults                  fakeintercom.Faults
 	opts                    Options // PageSize, Concurrency, ... (Source, Sink, Now are filled in)
 	budget                  BudgetOptions
 	retry                   intercom.RetryPolicy
@@ -52,7 +52,7 @@ type envOptions struct {
 // replica, with pages of 15 so that every walk spans several pages.
 func newEnv(t testing.TB, o envOptions) *env {
 	t.Helper()
-	e := &env{t: t, clock: intercomtest.NewClock(time.Unix(intercomtest.EpochUnix, 0).Add(30 * 24 * time.Hour))}
+	e := &env{t: t, clock: fakeintercom.NewClock(time.Unix(fakeintercom.EpochUnix, 0).Add(30 * 24 * time.Hour))}
 	if o.conversations == 0 && o.contacts == 0 {
 		o.conversations, o.contacts = 60, 40
 	}
@@ -63,7 +63,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.realClock {
 		now = time.Now
 	}
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Now: now})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.faults.RateLimit == 0 {
 		o.faults.RateLimit = -1 // no rate limit unless a test asks for one
 	}
-	e.fake = intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: o.faults})
+	e.fake = fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Faults: o.faults})
 	var h http.Handler = e.fake
 	if o.wrap != nil {
 		h = o.wrap(h)
@@ -151,7 +151,7 @@ func (e *env) requests() map[string]int {
 
 // mirror checks that the replica holds exactly the fake's workspace: every live conversation and contact with
 // byte-identical JSON, nothing else live, and the syncer's counts agreeing.
-func mirror(t testing.TB, r *index.Replica, ws *intercomtest.Workspace, s *Syncer) {
+func mirror(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *Syncer) {
 	t.Helper()
 	ctx := context.Background()
 	check := func(kind query.Kind, ids []string, raw func(string) ([]byte, error)) {
@@ -226,8 +226,8 @@ func diff(a, b []string) []string {
 }
 
 // changes returns a function that fails the test on a mutation error: changes(t)(ws.Reply(...)).
-func changes(t testing.TB) func(intercomtest.Change, error) intercomtest.Change {
-	return func(ch intercomtest.Change, err error) intercomtest.Change {
+func changes(t testing.TB) func(fakeintercom.Change, error) fakeintercom.Change {
+	return func(ch fakeintercom.Change, err error) fakeintercom.Change {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)

@@ -12,7 +12,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // withLiveClient gives e's syncer a live client paced by the budget's live handle, as serve wires it.
@@ -44,7 +44,7 @@ func TestLiveFetcher_RefreshesTheReplica(t *testing.T) {
 	convs := ws.ConversationIDs()
 
 	e.clock.Advance(time.Minute)
-	must(ws.Reply(convs[5], intercomtest.Reply{Author: intercomtest.AuthorAdmin}))
+	must(ws.Reply(convs[5], fakeintercom.Reply{Author: fakeintercom.AuthorAdmin}))
 	e.fake.ResetStats()
 	rec, err := live.FetchLive(ctx, query.KindConversation, convs[5])
 	if err != nil {
@@ -81,7 +81,7 @@ func TestLiveFetcher_RefreshesTheReplica(t *testing.T) {
 }
 
 func TestLiveFetcher_NoBudgetFailsAtOnce(t *testing.T) {
-	e := newEnv(t, envOptions{faults: intercomtest.Faults{RateLimit: 4, RateWindow: time.Minute}})
+	e := newEnv(t, envOptions{faults: fakeintercom.Faults{RateLimit: 4, RateWindow: time.Minute}})
 	withLiveClient(t, e, envOptions{})
 	live, ctx := e.syncer.LiveFetcher(), context.Background()
 	ids := e.ws.ConversationIDs()

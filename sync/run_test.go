@@ -17,7 +17,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // handlerTransport serves requests with a handler in the calling goroutine: the client and the fake talk without
@@ -116,8 +116,8 @@ func (m *memSink) Scan(ctx context.Context, kind query.Kind, fn func(index.Recor
 // clock, which moves only while every goroutine waits, so what they decide does not depend on the machine's load.
 // The syncer and the workspace see the clock shifted from 2000 (where bubbles start) to after the generated history.
 type bubble struct {
-	ws     *intercomtest.Workspace
-	fake   *intercomtest.Handler
+	ws     *fakeintercom.Workspace
+	fake   *fakeintercom.Handler
 	sink   *memSink
 	reg    *prometheus.Registry
 	syncer *Syncer
@@ -126,7 +126,7 @@ type bubble struct {
 type bubbleOptions struct {
 	seed                    int64
 	conversations, contacts int
-	faults                  intercomtest.Faults
+	faults                  fakeintercom.Faults
 	budget                  *Budget                         // paces the syncer's client; nil: none
 	wrap                    func(http.Handler) http.Handler // middleware around the fake
 	opts                    Options                         // Source, Sink, Now, Registry and Budget are filled in
@@ -135,13 +135,13 @@ type bubbleOptions struct {
 // newBubble must be called inside the bubble.
 func newBubble(t *testing.T, o bubbleOptions) *bubble {
 	t.Helper()
-	shift := time.Unix(intercomtest.EpochUnix, 0).Add(30 * 24 * time.Hour).Sub(time.Now())
+	shift := time.Unix(fakeintercom.EpochUnix, 0).Add(30 * 24 * time.Hour).Sub(time.Now())
 	now := func() time.Time { return time.Now().Add(shift) }
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Now: now})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	b := &bubble{ws: ws, fake: intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: o.faults}), sink: newMemSink(), reg: prometheus.NewRegistry()}
+	b := &bubble{ws: ws, fake: fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Faults: o.faults}), sink: newMemSink(), reg: prometheus.NewRegistry()}
 	var h http.Handler = b.fake
 	if o.wrap != nil {
 		h = o.wrap(h)
@@ -195,7 +195,7 @@ func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
 		// minute between ticks.
 		var flight inflight
 		b := newBubble(t, bubbleOptions{seed: 5, conversations: 6, contacts: 4, wrap: flight.wrap,
-			faults: intercomtest.Faults{RateLimit: -1, Latency: 25 * time.Second},
+			faults: fakeintercom.Faults{RateLimit: -1, Latency: 25 * time.Second},
 			opts:   Options{FirstContact: time.Minute /* /me takes 25 s too */, IncrementalSchedule: "@every 1m", ReconcileSchedule: "@every 10m"}})
 		s, fake := b.syncer, b.fake
 		e := &env{reg: b.reg}
@@ -208,7 +208,7 @@ func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
 		// The first pass (a backfill, then an incremental pass) starts at once.
 		time.Sleep(time.Second)
 		synctest.Wait()
-		if got := fake.Stats().Requests[intercomtest.RouteMe]; got != 1 {
+		if got := fake.Stats().Requests[fakeintercom.RouteMe]; got != 1 {
 			t.Fatalf("no pass at start (%d requests to /me)", got)
 		}
 		time.Sleep(5 * time.Minute)
@@ -227,7 +227,7 @@ func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
 		if incremental < 10 || incremental > 16 || reconcile < 2 || reconcile > 3 || skipped < 10 {
 			t.Errorf("in 30 minutes: %v incremental passes, %v reconciles, %v skipped ticks", incremental, reconcile, skipped)
 		}
-		if got := float64(st.Requests[intercomtest.RouteSearchConversations]); got != incremental {
+		if got := float64(st.Requests[fakeintercom.RouteSearchConversations]); got != incremental {
 			t.Errorf("%v conversation searches for %v incremental passes", got, incremental)
 		}
 

@@ -13,7 +13,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 func TestSync_BackfillCopiesEveryRecordByteForByte(t *testing.T) {
@@ -50,7 +50,7 @@ func TestSync_BackfillCopiesEveryRecordByteForByte(t *testing.T) {
 }
 
 // contactsByRole returns the ids of the workspace's listed contacts with role ("user" or "lead").
-func contactsByRole(t *testing.T, ws *intercomtest.Workspace, role string) []string {
+func contactsByRole(t *testing.T, ws *fakeintercom.Workspace, role string) []string {
 	t.Helper()
 	var out []string
 	for _, id := range ws.ContactIDs() {
@@ -88,18 +88,18 @@ func TestSync_IncrementalPicksUpEveryKindOfChange(t *testing.T) {
 
 	// A minute later: one of each change.
 	e.clock.Advance(time.Minute)
-	must(ws.CreateConversation(intercomtest.NewConversation{}))
+	must(ws.CreateConversation(fakeintercom.NewConversation{}))
 	old := convs[len(convs)-1] // the least recently updated
-	must(ws.Reply(old, intercomtest.Reply{Author: intercomtest.AuthorUser, Body: "<p>still double charged</p>"}))
-	must(ws.Reply(convs[len(convs)-2], intercomtest.Reply{Note: true}))
+	must(ws.Reply(old, fakeintercom.Reply{Author: fakeintercom.AuthorUser, Body: "<p>still double charged</p>"}))
+	must(ws.Reply(convs[len(convs)-2], fakeintercom.Reply{Note: true}))
 	must(ws.SetState(convs[len(convs)-3], "closed"))
 	must(ws.SetState(convs[len(convs)-4], "snoozed"))
 	must(ws.DeleteConversation(convs[len(convs)-5]))
-	must(ws.UpdateContact(users[0], intercomtest.ContactEdit{Phone: &phone, CustomAttributes: map[string]any{"seats": 12}}))
+	must(ws.UpdateContact(users[0], fakeintercom.ContactEdit{Phone: &phone, CustomAttributes: map[string]any{"seats": 12}}))
 	must(ws.DeleteContact(users[1]))
 	must(ws.ArchiveContact(users[2]))
 	must(ws.MergeContact(leads[0], users[0]))
-	must(ws.CreateContact(intercomtest.NewContact{Name: "New Person", Email: "new.person@example.com"}))
+	must(ws.CreateContact(fakeintercom.NewContact{Name: "New Person", Email: "new.person@example.com"}))
 	e.sync(ModeIncremental)
 	mirror(t, e.replica, ws, e.syncer)
 	for _, id := range []string{users[1], users[2], leads[0]} {
@@ -113,15 +113,15 @@ func TestSync_IncrementalPicksUpEveryKindOfChange(t *testing.T) {
 
 	// Changes in the same second as that pass, to records it just copied: updated_at does not move, and the
 	// next pass must still see them.
-	must(ws.Reply(old, intercomtest.Reply{Author: intercomtest.AuthorAdmin}))
-	must(ws.UpdateContact(users[0], intercomtest.ContactEdit{CustomAttributes: map[string]any{"plan": "enterprise"}}))
+	must(ws.Reply(old, fakeintercom.Reply{Author: fakeintercom.AuthorAdmin}))
+	must(ws.UpdateContact(users[0], fakeintercom.ContactEdit{CustomAttributes: map[string]any{"plan": "enterprise"}}))
 	e.sync(ModeIncremental)
 	mirror(t, e.replica, ws, e.syncer)
 
 	// Twenty seconds later, within the minute of the last pass.
 	e.clock.Advance(20 * time.Second)
 	must(ws.SetState(old, "closed"))
-	must(ws.Reply(convs[0], intercomtest.Reply{Author: intercomtest.AuthorBot}))
+	must(ws.Reply(convs[0], fakeintercom.Reply{Author: fakeintercom.AuthorBot}))
 	e.sync(ModeIncremental)
 	mirror(t, e.replica, ws, e.syncer)
 
@@ -134,10 +134,10 @@ func TestSync_IncrementalPicksUpEveryKindOfChange(t *testing.T) {
 	// A contact created and edited before Intercom's search shows it (the fake hides new contacts from search for
 	// two minutes): the pass right after misses the edit, the first pass after the delay catches it, because the
 	// overlap (five minutes) is longer than the delay.
-	created := must(ws.CreateContact(intercomtest.NewContact{Role: "lead", Name: "Late Lead"}))
+	created := must(ws.CreateContact(fakeintercom.NewContact{Role: "lead", Name: "Late Lead"}))
 	e.sync(ModeIncremental) // the contact count changed: a sweep copies it
 	e.clock.Advance(30 * time.Second)
-	must(ws.UpdateContact(created.ID, intercomtest.ContactEdit{Phone: &phone}))
+	must(ws.UpdateContact(created.ID, fakeintercom.ContactEdit{Phone: &phone}))
 	e.clock.Advance(30 * time.Second)
 	e.sync(ModeIncremental)
 	e.clock.Advance(2 * time.Minute)
@@ -161,10 +161,10 @@ func TestSync_PassWithoutChangesCostsAHandfulOfCalls(t *testing.T) {
 	reps := e.sync(ModeIncremental)
 	got := e.requests()
 	want := map[string]int{
-		intercomtest.RouteSearchConversations:  1,
-		intercomtest.RouteDeletedConversations: 1,
-		intercomtest.RouteSearchContacts:       1,
-		intercomtest.RouteListContacts:         1, // the contact count
+		fakeintercom.RouteSearchConversations:  1,
+		fakeintercom.RouteDeletedConversations: 1,
+		fakeintercom.RouteSearchContacts:       1,
+		fakeintercom.RouteListContacts:         1, // the contact count
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("requests of a pass without changes = %v, want %v", got, want)
@@ -207,7 +207,7 @@ func TestSync_BackfillUsesTheRateBudgetWithout429(t *testing.T) {
 		var log requestLog
 		b := newBubble(t, bubbleOptions{
 			seed: 3, conversations: 150, contacts: 5,
-			faults: intercomtest.Faults{RateLimit: limit, RateWindow: time.Second},
+			faults: fakeintercom.Faults{RateLimit: limit, RateWindow: time.Second},
 			budget: NewBudget(BudgetOptions{ReservePercent: 20}),
 			opts:   Options{PageSize: 50},
 			wrap:   log.wrap,
@@ -253,7 +253,7 @@ func TestSync_BackfillUsesTheRateBudgetWithout429(t *testing.T) {
 
 func TestSync_ConvergesThroughServerErrorsAndTruncatedBodies(t *testing.T) {
 	e := newEnv(t, envOptions{
-		faults: intercomtest.Faults{RateLimit: -1, ErrorRate: 0.15, TruncateRate: 0.15},
+		faults: fakeintercom.Faults{RateLimit: -1, ErrorRate: 0.15, TruncateRate: 0.15},
 		retry:  intercom.RetryPolicy{MaxAttempts: 3},
 	})
 	must := changes(t)

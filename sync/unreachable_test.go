@@ -11,7 +11,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // A pass that fails, even before it starts (the workspace check is the first request), is recorded in the replica
@@ -19,7 +19,7 @@ import (
 // that completes.
 func TestSync_FailedPassesAreRecordedUntilOneCompletes(t *testing.T) {
 	e := newEnv(t, envOptions{conversations: 10, contacts: 5})
-	unreachable := intercomtest.Faults{RateLimit: -1, ResetRate: 1} // every connection reset before any answer
+	unreachable := fakeintercom.Faults{RateLimit: -1, ResetRate: 1} // every connection reset before any answer
 	failing := func(t *testing.T) (time.Time, string) {
 		t.Helper()
 		st, err := e.syncer.Status()
@@ -59,7 +59,7 @@ func TestSync_FailedPassesAreRecordedUntilOneCompletes(t *testing.T) {
 		t.Errorf("a second failure moved the streak's start to %v, want %v", since, t0)
 	}
 
-	e.fake.SetFaults(intercomtest.Faults{RateLimit: -1})
+	e.fake.SetFaults(fakeintercom.Faults{RateLimit: -1})
 	e.clock.Advance(time.Minute)
 	e.sync(ModeIncremental)
 	if since, why := failing(t); !since.IsZero() || why != "" {
@@ -80,7 +80,7 @@ func TestSync_FailedPassesAreRecordedUntilOneCompletes(t *testing.T) {
 // Intercom that accepts the connection and never answers fails the pass then, saying what it waited for.
 func TestSync_FirstContactIsBounded(t *testing.T) {
 	e := newEnv(t, envOptions{conversations: 1, contacts: 1, opts: Options{FirstContact: 300 * time.Millisecond}})
-	e.fake.SetFaults(intercomtest.Faults{RateLimit: -1, Latency: time.Hour})
+	e.fake.SetFaults(fakeintercom.Faults{RateLimit: -1, Latency: time.Hour})
 	// A backstop that cancels (rather than a deadline), so that only FirstContact can make DeadlineExceeded.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -102,7 +102,7 @@ func TestWebhooks_UnreachableIntercomDropsTheQueue(t *testing.T) {
 	var logs syncBuffer
 	e := newEnv(t, envOptions{conversations: 5, contacts: 5, opts: Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}})
 	e.sync(ModeIncremental)
-	e.fake.SetFaults(intercomtest.Faults{RateLimit: -1, ResetRate: 1})
+	e.fake.SetFaults(fakeintercom.Faults{RateLimit: -1, ResetRate: 1})
 	for _, id := range e.ws.ContactIDs() {
 		e.syncer.queue.push(refKey{query.KindContact, id})
 	}

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/query"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 const testSecret = "client-secret-for-tests"
@@ -71,7 +71,7 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 	before, _ := stored(t, r, query.KindConversation, id)
 
 	e.clock.Advance(time.Minute)
-	ch := must(ws.Reply(id, intercomtest.Reply{Author: intercomtest.AuthorUser, Body: "<p>any update on my refund?</p>"}))
+	ch := must(ws.Reply(id, fakeintercom.Reply{Author: fakeintercom.AuthorUser, Body: "<p>any update on my refund?</p>"}))
 	body, err := ws.Notification(ch)
 	if err != nil {
 		t.Fatal(err)
@@ -80,10 +80,10 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 	// Rejected: no signature, a wrong one, one over another body, a malformed header; nothing changes.
 	for name, sig := range map[string]string{
 		"unsigned":        "",
-		"wrong secret":    intercomtest.SignWebhook(body, "not-the-secret"),
-		"other body":      intercomtest.SignWebhook(append(bytes.Clone(body), ' '), testSecret),
+		"wrong secret":    fakeintercom.SignWebhook(body, "not-the-secret"),
+		"other body":      fakeintercom.SignWebhook(append(bytes.Clone(body), ' '), testSecret),
 		"not hex":         "sha1=" + strings.Repeat("z", 40),
-		"other algorithm": "sha256=" + strings.TrimPrefix(intercomtest.SignWebhook(body, testSecret), "sha1="),
+		"other algorithm": "sha256=" + strings.TrimPrefix(fakeintercom.SignWebhook(body, testSecret), "sha1="),
 	} {
 		if code := post(t, srv.URL, body, sig); code != http.StatusUnauthorized {
 			t.Errorf("%s: status %d, want 401", name, code)
@@ -100,7 +100,7 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 	}
 
 	// Accepted: the reply lands without a pass; a redelivery is a no-op.
-	if code := post(t, srv.URL, body, intercomtest.SignWebhook(body, testSecret)); code != http.StatusAccepted {
+	if code := post(t, srv.URL, body, fakeintercom.SignWebhook(body, testSecret)); code != http.StatusAccepted {
 		t.Fatalf("signed notification: status %d, want 202", code)
 	}
 	want, _ := ws.ConversationJSON(id)
@@ -108,7 +108,7 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 		got, _ := stored(t, r, query.KindConversation, id)
 		return bytes.Equal(got.Raw, want)
 	})
-	if code := post(t, srv.URL, body, intercomtest.SignWebhook(body, testSecret)); code != http.StatusOK {
+	if code := post(t, srv.URL, body, fakeintercom.SignWebhook(body, testSecret)); code != http.StatusOK {
 		t.Errorf("redelivered notification: status %d, want 200 (duplicate)", code)
 	}
 
@@ -129,8 +129,8 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 
 	// Out of order: a reply notification for the deleted conversation arrives late; its refetch finds a 404 and
 	// the tombstone stays. A contact archived then unarchived, delivered in reverse, ends live.
-	late, _ := ws.Notification(intercomtest.Change{Kind: "conversation", ID: convs[0], Topic: "conversation.user.replied", At: e.clock.Now()})
-	post(t, srv.URL, late, intercomtest.SignWebhook(late, testSecret))
+	late, _ := ws.Notification(fakeintercom.Change{Kind: "conversation", ID: convs[0], Topic: "conversation.user.replied", At: e.clock.Now()})
+	post(t, srv.URL, late, fakeintercom.SignWebhook(late, testSecret))
 	contact := ws.ContactIDs()[3]
 	e.clock.Advance(time.Minute)
 	archived := must(ws.ArchiveContact(contact))
@@ -138,8 +138,8 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 	e.clock.Advance(time.Second)
 	unarchived := must(ws.UnarchiveContact(contact))
 	unarchivedBody, _ := ws.Notification(unarchived)
-	post(t, srv.URL, unarchivedBody, intercomtest.SignWebhook(unarchivedBody, testSecret))
-	post(t, srv.URL, archivedBody, intercomtest.SignWebhook(archivedBody, testSecret))
+	post(t, srv.URL, unarchivedBody, fakeintercom.SignWebhook(unarchivedBody, testSecret))
+	post(t, srv.URL, archivedBody, fakeintercom.SignWebhook(archivedBody, testSecret))
 	wantContact, _ := ws.ContactJSON(contact)
 	waitFor(t, "the webhook queue to drain", 10*time.Second, func() bool { return e.syncer.queue.len() == 0 })
 	waitFor(t, "the unarchived contact", 10*time.Second, func() bool {

@@ -21,7 +21,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/sync/progress"
 )
 
-// --demo runs every command on the built-in demo workspace: the fake Intercom (package intercomtest) serves a
+// --demo runs every command on the built-in demo workspace: the fake Intercom (package fakeintercom) serves a
 // seeded workspace in-process on a loopback port, and the syncer copies it into the demo data directory the first
 // time a command needs it. The fake is the same on every run, so a demo replica stays in step with it.
 

@@ -14,7 +14,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 var (
@@ -135,7 +135,7 @@ func buildExportReplica(b *testing.B, dir string, n int) {
 	if _, err := os.Stat(marker); err == nil {
 		return
 	}
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 11, Conversations: n, Contacts: max(1, n/4)})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 11, Conversations: n, Contacts: max(1, n/4)})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -13,7 +13,7 @@ import (
 
 	"golang.org/x/sync/errgroup"
 
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 const fakeIntercomExamples = `  intercom-replica fake-intercom
@@ -44,8 +44,8 @@ func newFakeIntercomFlags(m *Main) (*flag.FlagSet, *fakeIntercomFlags) {
 	fs.StringVar(&f.token, "token", "", "access token to accept (default: one derived from the seed, printed at start)")
 	fs.DurationVar(&f.latency, "latency", 0, "delay added to every response")
 	fs.DurationVar(&f.jitter, "jitter", 0, "random extra delay, up to this much")
-	fs.IntVar(&f.rateLimit, "rate-limit", intercomtest.DefaultRateLimit, "requests allowed per rate-limit window (429 beyond it); 0 disables rate limiting")
-	fs.DurationVar(&f.rateWindow, "rate-window", intercomtest.DefaultRateWindow, "rate-limit window, whole seconds")
+	fs.IntVar(&f.rateLimit, "rate-limit", fakeintercom.DefaultRateLimit, "requests allowed per rate-limit window (429 beyond it); 0 disables rate limiting")
+	fs.DurationVar(&f.rateWindow, "rate-window", fakeintercom.DefaultRateWindow, "rate-limit window, whole seconds")
 	fs.Float64Var(&f.errorRate, "error-rate", 0, "probability (0..1) that a request is answered 500")
 	fs.Float64Var(&f.truncateRate, "truncate-rate", 0, "probability (0..1) that a 200 answer's body is cut in half and the connection dropped")
 	fs.Float64Var(&f.resetRate, "reset-rate", 0, "probability (0..1) that a request's connection is reset (TCP RST) before any answer, "+
@@ -55,7 +55,7 @@ func newFakeIntercomFlags(m *Main) (*flag.FlagSet, *fakeIntercomFlags) {
 	fs.DurationVar(&f.slowBody, "slow-body", 0, "trickle every 200 answer's body out in ten chunks over this long")
 	fs.DurationVar(&f.activity, "activity", 0, "simulate workspace activity (replies, state changes, new conversations and contacts) every interval; 0 keeps the workspace still")
 	fs.StringVar(&f.timezone, "timezone", "Asia/Kolkata", "workspace time zone (IANA name), which decides contact-search day boundaries")
-	fs.DurationVar(&f.delay, "contact-search-delay", intercomtest.DefaultContactSearchDelay, "how long new contacts stay out of contact search; 0 for none")
+	fs.DurationVar(&f.delay, "contact-search-delay", fakeintercom.DefaultContactSearchDelay, "how long new contacts stay out of contact search; 0 for none")
 	fs.BoolVar(&f.verbose, "v", false, "log every request to stderr")
 	return fs, f
 }
@@ -63,8 +63,8 @@ func newFakeIntercomFlags(m *Main) (*flag.FlagSet, *fakeIntercomFlags) {
 // fakeIntercomPlan is what one run of fake-intercom serves (planFakeIntercom); runFakeIntercom carries it out.
 type fakeIntercomPlan struct {
 	listen    string
-	workspace intercomtest.WorkspaceOptions
-	handler   intercomtest.HandlerOptions // its Logger is the command's
+	workspace fakeintercom.WorkspaceOptions
+	handler   fakeintercom.HandlerOptions // its Logger is the command's
 	activity  time.Duration               // how often the workspace changes by itself; 0: never
 	logLevel  slog.Level
 }
@@ -87,7 +87,7 @@ func planFakeIntercom(f fakeIntercomFlags) (fakeIntercomPlan, error) {
 			return fakeIntercomPlan{}, usagef("--%s must be between 0 and 1, got %v", p.flag, p.v)
 		}
 	}
-	loc := intercomtest.DefaultLocation()
+	loc := fakeintercom.DefaultLocation()
 	if f.timezone != loc.String() {
 		var err error
 		if loc, err = time.LoadLocation(f.timezone); err != nil {
@@ -108,12 +108,12 @@ func planFakeIntercom(f fakeIntercomFlags) (fakeIntercomPlan, error) {
 	}
 	return fakeIntercomPlan{
 		listen: f.listen,
-		workspace: intercomtest.WorkspaceOptions{
+		workspace: fakeintercom.WorkspaceOptions{
 			Seed: f.seed, Conversations: f.conversations, Contacts: f.contacts, Location: loc, ContactSearchDelay: delay,
 		},
-		handler: intercomtest.HandlerOptions{
+		handler: fakeintercom.HandlerOptions{
 			Token: f.token,
-			Faults: intercomtest.Faults{
+			Faults: fakeintercom.Faults{
 				Latency: f.latency, Jitter: f.jitter, RateLimit: limit, RateWindow: f.rateWindow, ErrorRate: f.errorRate,
 				TruncateRate: f.truncateRate, ResetRate: f.resetRate, BadGatewayRate: f.badGatewayRate, SlowBody: f.slowBody,
 			},
@@ -132,13 +132,13 @@ func runFakeIntercom(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	ws, err := intercomtest.NewWorkspace(p.workspace)
+	ws, err := fakeintercom.NewWorkspace(p.workspace)
 	if err != nil {
 		return usageError{err}
 	}
 	log := m.logger(p.logLevel)
 	p.handler.Logger = log
-	h := intercomtest.NewHandler(ws, p.handler)
+	h := fakeintercom.NewHandler(ws, p.handler)
 
 	ln, err := net.Listen("tcp", p.listen)
 	if err != nil {
@@ -171,7 +171,7 @@ func runFakeIntercom(ctx context.Context, m *Main, args []string) error {
 }
 
 // printFakeIntercomBanner tells a person what the fake serves at base and how to sync from it.
-func printFakeIntercomBanner(w io.Writer, ws *intercomtest.Workspace, seed int64, base, token string) {
+func printFakeIntercomBanner(w io.Writer, ws *fakeintercom.Workspace, seed int64, base, token string) {
 	app := ws.App()
 	counts := ws.Counts()
 	fmt.Fprintf(w, "Fake Intercom serving %q (app %s, seed %d: %d conversations, %d contacts, time zone %s) at %s\n",
@@ -183,7 +183,7 @@ func printFakeIntercomBanner(w io.Writer, ws *intercomtest.Workspace, seed int64
 }
 
 // simulateActivity changes ws every interval, as a workspace's people do, until ctx ends.
-func simulateActivity(ctx context.Context, ws *intercomtest.Workspace, every time.Duration, log *slog.Logger) error {
+func simulateActivity(ctx context.Context, ws *fakeintercom.Workspace, every time.Duration, log *slog.Logger) error {
 	t := time.NewTicker(every)
 	defer t.Stop()
 	for {

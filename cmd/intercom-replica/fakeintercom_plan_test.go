@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // TestPlanFakeIntercom covers every decision fake-intercom makes from its flags, and every value it refuses (each
@@ -19,9 +19,9 @@ func TestPlanFakeIntercom(t *testing.T) {
 	defaults := func() fakeIntercomPlan {
 		return fakeIntercomPlan{
 			listen: "127.0.0.1:8089",
-			workspace: intercomtest.WorkspaceOptions{Seed: 1, Conversations: 2000, Contacts: 1000,
-				ContactSearchDelay: intercomtest.DefaultContactSearchDelay},
-			handler:  intercomtest.HandlerOptions{Faults: intercomtest.Faults{RateLimit: intercomtest.DefaultRateLimit, RateWindow: intercomtest.DefaultRateWindow}},
+			workspace: fakeintercom.WorkspaceOptions{Seed: 1, Conversations: 2000, Contacts: 1000,
+				ContactSearchDelay: fakeintercom.DefaultContactSearchDelay},
+			handler:  fakeintercom.HandlerOptions{Faults: fakeintercom.Faults{RateLimit: fakeintercom.DefaultRateLimit, RateWindow: fakeintercom.DefaultRateWindow}},
 			logLevel: slog.LevelInfo,
 		}
 	}
@@ -41,7 +41,7 @@ func TestPlanFakeIntercom(t *testing.T) {
 		{name: "every fault", args: []string{"--latency", "50ms", "--jitter", "20ms", "--rate-limit", "100", "--rate-window", "2s",
 			"--error-rate", "0.1", "--truncate-rate", "0.2", "--reset-rate", "0.3", "--bad-gateway-rate", "0.4", "--slow-body", "1s"},
 			want: func(p *fakeIntercomPlan) {
-				p.handler.Faults = intercomtest.Faults{Latency: 50 * time.Millisecond, Jitter: 20 * time.Millisecond, RateLimit: 100,
+				p.handler.Faults = fakeintercom.Faults{Latency: 50 * time.Millisecond, Jitter: 20 * time.Millisecond, RateLimit: 100,
 					RateWindow: 2 * time.Second, ErrorRate: 0.1, TruncateRate: 0.2, ResetRate: 0.3, BadGatewayRate: 0.4, SlowBody: time.Second}
 			}},
 		{name: "rate limit 0 disables it", args: []string{"--rate-limit", "0"}, want: func(p *fakeIntercomPlan) { p.handler.Faults.RateLimit = -1 }},
@@ -84,7 +84,7 @@ func TestPlanFakeIntercom(t *testing.T) {
 			}
 			want := defaults()
 			tt.want(&want)
-			if loc := cmp.Or(tt.location, intercomtest.DefaultLocation().String()); got.workspace.Location == nil || got.workspace.Location.String() != loc {
+			if loc := cmp.Or(tt.location, fakeintercom.DefaultLocation().String()); got.workspace.Location == nil || got.workspace.Location.String() != loc {
 				t.Errorf("time zone %v, want %s", got.workspace.Location, loc)
 			}
 			got.workspace.Location = nil // compared by name above

@@ -22,7 +22,7 @@ var allowedImports = map[string][]string{
 	"index/internal/...":         {"query", "index/internal/..."},
 	"index/plaintext":            {}, // HTML to text, for the index's words and the text mcp shows a model
 	"sync/intercom":              {"query"},
-	"sync/intercom/intercomtest": {},
+	"sync/intercom/fakeintercom": {},
 	"sync":                       {"index", "index/internal/...", "index/plaintext", "query", "sync/intercom"},
 	"sync/progress":              {"sync", "index", "index/internal/...", "index/plaintext", "query", "sync/intercom"},
 	"mcp":                        {"index", "index/internal/...", "index/plaintext", "query"},
@@ -33,7 +33,7 @@ var allowedImports = map[string][]string{
 
 // forbiddenStd are standard packages a package must not link.
 var forbiddenStd = map[string][]string{
-	"sync/intercom/intercomtest": {"testing", "net/http/httptest"},
+	"sync/intercom/fakeintercom": {"testing", "net/http/httptest"},
 	"query":                      {"net", "net/http"}, // pure: no I/O
 }
 
@@ -62,7 +62,7 @@ func TestImports_CheckerCatchesEachRule(t *testing.T) {
 		m + "index\t" + m + "query " + m + "sync",
 		m + "mcp\t" + m + "index " + m + "sync/intercom",
 		m + "sync/intercom\t" + m + "index",
-		m + "sync/intercom/intercomtest\tnet/http testing",
+		m + "sync/intercom/fakeintercom\tnet/http testing",
 		m + "configs\t" + m + "cmd/intercom-replica",
 		m + "newpkg\tfmt",
 	}, "\n")
@@ -71,7 +71,7 @@ func TestImports_CheckerCatchesEachRule(t *testing.T) {
 		"index depends on sync, which the layering forbids (allowed: [query index/internal/... index/plaintext])",
 		"mcp depends on sync/intercom, which the layering forbids (allowed: [index index/internal/... index/plaintext query])",
 		"sync/intercom depends on index, which the layering forbids (allowed: [query])",
-		"sync/intercom/intercomtest links testing",
+		"sync/intercom/fakeintercom links testing",
 		"configs imports cmd/intercom-replica: nothing imports cmd",
 		"package newpkg is not in the layering table (allowedImports): add it with the packages it may use",
 	}

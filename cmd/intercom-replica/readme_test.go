@@ -17,7 +17,7 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/intercom-replica/intercom-replica/mcp"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // The README is the front door: every shell example in it is run here, against the built binary, as a new user
@@ -91,11 +91,11 @@ func newReadmeWorld(t *testing.T) *readmeWorld {
 	}
 	t.Cleanup(func() { os.RemoveAll(home) })
 	// Their Intercom: the fake, accepting the token the README writes as "your-token".
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 7, Conversations: 20, Contacts: 10})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 7, Conversations: 20, Contacts: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := httptest.NewServer(intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Token: "your-token"}))
+	fake := httptest.NewServer(fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Token: "your-token"}))
 	t.Cleanup(fake.Close)
 	// What the README tells them to set up beside the commands: a file of local bearer tokens.
 	tokens := filepath.Join(home, ".config", "intercom-replica", "local_tokens")

@@ -21,7 +21,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 	"github.com/intercom-replica/intercom-replica/sync/progress"
 )
 
@@ -205,11 +205,11 @@ type demoIntercom struct {
 // startDemoIntercom serves the demo workspace until close. The workspace is the same on every run (a fixed seed),
 // so a demo replica stays in step with it.
 func startDemoIntercom(log *slog.Logger) (*demoIntercom, error) {
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: demoSeed, Conversations: demoConversations, Contacts: demoContacts})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: demoSeed, Conversations: demoConversations, Contacts: demoContacts})
 	if err != nil {
 		return nil, fmt.Errorf("demo workspace: %w", err)
 	}
-	h := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Logger: log})
+	h := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Logger: log})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, fmt.Errorf("demo: listen on a loopback port: %w", err)

@@ -16,7 +16,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // runCmd runs the program with args and an environment, returning the exit code and what it printed.
@@ -102,11 +102,11 @@ func TestSync_UsageErrors(t *testing.T) {
 // TestSync_ServesTheReplicaWhileItRuns: a sync owns the replica the way a serve does, so the read commands forward
 // to it while it runs instead of waiting for it to finish.
 func TestSync_ServesTheReplicaWhileItRuns(t *testing.T) {
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 3, Conversations: 30, Contacts: 10})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 3, Conversations: 30, Contacts: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Token: "sync-test-token"})
+	fake := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Token: "sync-test-token"})
 	// Whole-conversation fetches wait at the gate: the sync is then mid-backfill, holding the replica.
 	gate, fetching := make(chan struct{}), make(chan struct{})
 	var once sync.Once

@@ -13,18 +13,18 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // TestServe_FailingSyncShowsEverywhereUntilAPassCompletes: a serve whose Intercom drops every connection keeps
 // serving; status (text and JSON), /readyz and a tool's freshness line say the replica could not sync, since when
 // and why. Once Intercom answers, the next scheduled pass completes and they all stop saying so.
 func TestServe_FailingSyncShowsEverywhereUntilAPassCompletes(t *testing.T) {
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 4, Conversations: 12, Contacts: 6})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 4, Conversations: 12, Contacts: 6})
 	if err != nil {
 		t.Fatal(err)
 	}
-	fake := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: intercomtest.Faults{RateLimit: -1}})
+	fake := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Faults: fakeintercom.Faults{RateLimit: -1}})
 	var down atomic.Bool
 	down.Store(true)
 	intercomSrv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

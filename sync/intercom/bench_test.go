@@ -8,13 +8,13 @@ import (
 	"testing"
 
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // benchWorkspace is the fake's 2,000-conversation workspace the fake's own benchmarks use, so the numbers compose.
-func benchWorkspace(b *testing.B) *intercomtest.Workspace {
+func benchWorkspace(b *testing.B) *fakeintercom.Workspace {
 	b.Helper()
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 1, Conversations: 2000, Contacts: 1000})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 1, Conversations: 2000, Contacts: 1000})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -75,10 +75,10 @@ func BenchmarkDecode_Conversation(b *testing.B) {
 }
 
 // BenchmarkClient_ListConversations150 is one GET /conversations?per_page=150 through the client against the fake
-// over loopback HTTP: the fake's cost (BenchmarkFake_ListConversations150 in intercomtest) plus the client's.
+// over loopback HTTP: the fake's cost (BenchmarkFake_ListConversations150 in fakeintercom) plus the client's.
 func BenchmarkClient_ListConversations150(b *testing.B) {
 	ws := benchWorkspace(b)
-	h := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: intercomtest.Faults{RateLimit: -1}})
+	h := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Faults: fakeintercom.Faults{RateLimit: -1}})
 	srv := httptest.NewServer(h)
 	b.Cleanup(srv.Close)
 	c, err := intercom.New(intercom.Options{Token: intercom.Token(h.Token()), BaseURL: srv.URL, HTTPClient: srv.Client()})

@@ -1,6 +1,6 @@
 package intercom_test
 
-// The contract suite: the client against the fake Intercom (sync/intercom/intercomtest) over real HTTP. The checks
+// The contract suite: the client against the fake Intercom (sync/intercom/fakeintercom) over real HTTP. The checks
 // in TestContract run against real Intercom too when asked with -live (read-only, a few pages per endpoint), so
 // where the fake and Intercom disagree the suite shows it; where they do, the fake is wrong. The TestFake_* tests
 // drive the fake's fault knobs, which real Intercom does not have.
@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 var live = flag.Bool("live", false, "also run TestContract against real Intercom (INTERCOM_ACCESS_TOKEN; INTERCOM_REGION or INTERCOM_BASE_URL)")
@@ -42,8 +42,8 @@ type target struct {
 // fakeIntercom is the fake serving a small workspace, with a clock the handler's rate-limit windows and the client
 // share: the client's sleeps advance it, so waits for X-RateLimit-Reset take no real time.
 type fakeIntercom struct {
-	ws      *intercomtest.Workspace
-	h       *intercomtest.Handler
+	ws      *fakeintercom.Workspace
+	h       *fakeintercom.Handler
 	srv     *httptest.Server
 	clock   *fakeClock
 	sleeper *recordingSleeper
@@ -82,14 +82,14 @@ const (
 
 // newFake starts the fake and a client for it. The client's clock is the fake clock; its sleeps are recorded and
 // advance that clock; its pacer records what it sees.
-func newFake(t *testing.T, faults intercomtest.Faults, edit func(*intercom.Options)) (*fakeIntercom, *intercom.Client) {
+func newFake(t *testing.T, faults fakeintercom.Faults, edit func(*intercom.Options)) (*fakeIntercom, *intercom.Client) {
 	t.Helper()
-	ws, err := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: contractSeed, Conversations: contractConversations, Contacts: contractContacts})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: contractSeed, Conversations: contractConversations, Contacts: contractContacts})
 	if err != nil {
 		t.Fatal(err)
 	}
 	clock := &fakeClock{now: time.Unix(1_767_225_603, 0)} // 3 s into a 10 s window
-	h := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{Faults: faults, Now: clock.Now})
+	h := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Faults: faults, Now: clock.Now})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	f := &fakeIntercom{ws: ws, h: h, srv: srv, clock: clock, sleeper: &recordingSleeper{}, pacer: &recordingPacer{}}
@@ -118,7 +118,7 @@ func newFake(t *testing.T, faults intercomtest.Faults, edit func(*intercom.Optio
 // forEachTarget runs fn against the fake, and against real Intercom under -live.
 func forEachTarget(t *testing.T, fn func(t *testing.T, tg target)) {
 	t.Run("fake", func(t *testing.T) {
-		f, c := newFake(t, intercomtest.Faults{}, nil)
+		f, c := newFake(t, fakeintercom.Faults{}, nil)
 		fn(t, target{client: c, token: f.h.Token(), fake: f, perPage: 25})
 	})
 	if !*live {
@@ -211,7 +211,7 @@ func TestContract_ListConversations_AllPages(t *testing.T) {
 // TestFake_ListConversations_RawIsByteIdentical checks that what the client hands the syncer to store is byte for
 // byte what the server sent for that record.
 func TestFake_ListConversations_RawIsByteIdentical(t *testing.T) {
-	f, c := newFake(t, intercomtest.Faults{}, nil)
+	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	page, err := c.ListConversations(context.Background(), intercom.ListOptions{PerPage: 150})
 	if err != nil {
 		t.Fatal(err)
@@ -588,11 +588,11 @@ func TestContract_SearchContacts_Sorted(t *testing.T) {
 // TestFake_VersionIsPinned relies on the fake answering GET /conversations/deleted only to 2.16: a client that did
 // not send Intercom-Version would get the app's (older) default and a 400.
 func TestFake_VersionIsPinned(t *testing.T) {
-	_, c := newFake(t, intercomtest.Faults{}, nil)
+	_, c := newFake(t, fakeintercom.Faults{}, nil)
 	if _, err := c.ListDeletedConversations(context.Background(), intercom.DeletedListOptions{}); err != nil {
 		t.Fatalf("with the pinned version: %v", err)
 	}
-	_, old := newFake(t, intercomtest.Faults{}, func(o *intercom.Options) { o.Version = "2.11" })
+	_, old := newFake(t, fakeintercom.Faults{}, func(o *intercom.Options) { o.Version = "2.11" })
 	_, err := old.ListDeletedConversations(context.Background(), intercom.DeletedListOptions{})
 	var apiErr *intercom.APIError
 	if !errors.As(err, &apiErr) || !errors.Is(err, intercom.ErrInvalidParameter) || apiErr.Code != "intercom_version_invalid" {
@@ -603,7 +603,7 @@ func TestFake_VersionIsPinned(t *testing.T) {
 // TestFake_RateLimitWaitsForReset spends a window's budget and checks that the client waits exactly until the
 // fake's X-RateLimit-Reset (on the shared fake clock), retries once, and that the pacer saw every header.
 func TestFake_RateLimitWaitsForReset(t *testing.T) {
-	f, c := newFake(t, intercomtest.Faults{RateLimit: 3, RateWindow: 10 * time.Second}, nil)
+	f, c := newFake(t, fakeintercom.Faults{RateLimit: 3, RateWindow: 10 * time.Second}, nil)
 	ctx := context.Background()
 	for range 4 {
 		if _, err := c.Me(ctx); err != nil {
@@ -639,7 +639,7 @@ func TestFake_RateLimitWaitsForReset(t *testing.T) {
 }
 
 func TestFake_ServerErrorsThenSuccess(t *testing.T) {
-	f, c := newFake(t, intercomtest.Faults{}, nil)
+	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	if err := f.h.FailNext(2, http.StatusServiceUnavailable); err != nil {
 		t.Fatal(err)
 	}
@@ -668,7 +668,7 @@ func TestFake_ServerErrorsThenSuccess(t *testing.T) {
 }
 
 func TestFake_TruncatedBodyIsRetried(t *testing.T) {
-	f, c := newFake(t, intercomtest.Faults{}, nil)
+	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	id := f.ws.ConversationIDs()[0]
 	f.h.TruncateNext(1)
 	conv, err := c.GetConversation(context.Background(), id)
@@ -692,19 +692,19 @@ func TestFake_TruncatedBodyIsRetried(t *testing.T) {
 func TestFake_CancelMidRequest(t *testing.T) {
 	tests := []struct {
 		name   string
-		faults intercomtest.Faults
+		faults fakeintercom.Faults
 		call   func(ctx context.Context, c *intercom.Client) error
 	}{
 		{
 			name:   "waiting for the answer",
-			faults: intercomtest.Faults{Latency: time.Hour},
+			faults: fakeintercom.Faults{Latency: time.Hour},
 			call:   func(ctx context.Context, c *intercom.Client) error { _, err := c.GetConversation(ctx, "1"); return err },
 		},
 		{
 			// The fake reads a search body before it answers; a latency fault would hold the handler (not the
 			// client) for the whole delay, since net/http only notices a client hanging up once the body is read.
 			name:   "reading a slow body",
-			faults: intercomtest.Faults{SlowBody: time.Hour},
+			faults: fakeintercom.Faults{SlowBody: time.Hour},
 			call: func(ctx context.Context, c *intercom.Client) error {
 				_, err := c.SearchContacts(ctx, intercom.SearchRequest{Query: intercom.Where("role", intercom.OpEq, "lead")})
 				return err
@@ -730,7 +730,7 @@ func TestFake_CancelMidRequest(t *testing.T) {
 // TestFake_MergedContact merges a lead into a user and checks GetContact's 410: ErrMerged, with the canonical id
 // from the Link header.
 func TestFake_MergedContact(t *testing.T) {
-	f, c := newFake(t, intercomtest.Faults{}, nil)
+	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	ctx := context.Background()
 	var lead, user string
 	for page, err := range c.ContactPages(ctx, intercom.ListOptions{PerPage: 50}) {
@@ -773,7 +773,7 @@ func TestFake_MergedContact(t *testing.T) {
 // changes: an updated_at search finds the replied conversation, which now has one more part; a deleted
 // conversation answers 404 and is listed as deleted.
 func TestFake_MutationsAreVisible(t *testing.T) {
-	f, c := newFake(t, intercomtest.Faults{}, nil)
+	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	ctx := context.Background()
 	ids := f.ws.ConversationIDs()
 	replied, deleted := ids[len(ids)-1], ids[len(ids)-2] // the least recently updated
@@ -781,7 +781,7 @@ func TestFake_MutationsAreVisible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.ws.Reply(replied, intercomtest.Reply{Author: intercomtest.AuthorUser, Body: "<p>Any update?</p>"}); err != nil {
+	if _, err := f.ws.Reply(replied, fakeintercom.Reply{Author: fakeintercom.AuthorUser, Body: "<p>Any update?</p>"}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := f.ws.DeleteConversation(deleted); err != nil {
@@ -824,7 +824,7 @@ func TestFake_MutationsAreVisible(t *testing.T) {
 
 // TestFake_ConcurrentCalls shares one client between goroutines (run with -race).
 func TestFake_ConcurrentCalls(t *testing.T) {
-	f, c := newFake(t, intercomtest.Faults{}, nil)
+	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	ids := f.ws.ConversationIDs()[:16]
 	var wg sync.WaitGroup
 	errs := make(chan error, len(ids))

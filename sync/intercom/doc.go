@@ -7,7 +7,7 @@
 // # Basics
 //
 // [New] builds a [Client] for a region (us, eu, au) or an explicit base URL (the fake Intercom in
-// sync/intercom/intercomtest, any Intercom-compatible server). Every request carries "Authorization: Bearer",
+// sync/intercom/fakeintercom, any Intercom-compatible server). Every request carries "Authorization: Bearer",
 // "Intercom-Version: 2.16" (overridable) and "Accept: application/json". The methods map one to one onto endpoints:
 //
 //	Me                        GET  /me

@@ -7,14 +7,14 @@ import (
 	"net/http/httptest"
 
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
-	"github.com/intercom-replica/intercom-replica/sync/intercom/intercomtest"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // Walk every conversation updated since a watermark, one search page at a time, as an incremental sync does; fetch
 // each whole; and read a missing one as ErrNotFound.
 func Example() {
-	ws, _ := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 1, Conversations: 300, Contacts: 100})
-	fake := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{})
+	ws, _ := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 1, Conversations: 300, Contacts: 100})
+	fake := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{})
 	srv := httptest.NewServer(fake)
 	defer srv.Close()
 
@@ -24,7 +24,7 @@ func Example() {
 		return
 	}
 	ctx := context.Background()
-	watermark := int64(intercomtest.EpochUnix - 30*24*3600) // 30 days before the fake's history ends
+	watermark := int64(fakeintercom.EpochUnix - 30*24*3600) // 30 days before the fake's history ends
 	req := intercom.SearchRequest{Query: intercom.Where("updated_at", intercom.OpGt, watermark), PerPage: 50}
 	changed, parts := 0, 0
 	for page, err := range client.SearchConversationPages(ctx, req) {

@@ -1,4 +1,4 @@
-package intercomtest
+package fakeintercom
 
 import (
 	"fmt"
@@ -86,7 +86,7 @@ func (h *Handler) SetFaults(f Faults) {
 // a 5xx code (a burst of server errors); it replaces any burst still pending.
 func (h *Handler) FailNext(n, status int) error {
 	if status < 500 || status > 599 {
-		return fmt.Errorf("intercomtest: FailNext wants a 5xx status, got %d", status)
+		return fmt.Errorf("fakeintercom: FailNext wants a 5xx status, got %d", status)
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()

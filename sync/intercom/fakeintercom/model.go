@@ -1,4 +1,4 @@
-package intercomtest
+package fakeintercom
 
 // The in-memory model the generator fills and render.go writes out. Only mutated and created records are kept in
 // memory (the workspace's overlay); every other record is regenerated from the seed when it is needed.

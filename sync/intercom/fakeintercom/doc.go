@@ -1,4 +1,4 @@
-// Package intercomtest is a fake Intercom: an http.Handler that serves a deterministic synthetic workspace the way
+// Package fakeintercom is a fake Intercom: an http.Handler that serves a deterministic synthetic workspace the way
 // Intercom's REST API 2.16 does, for the endpoints a read replica uses (GET /me, GET /conversations,
 // GET /conversations/{id}, POST /conversations/search, GET /conversations/deleted, GET /contacts,
 // GET /contacts/{id}, POST /contacts/search).
@@ -10,11 +10,11 @@
 //
 // # Use
 //
-//	ws, _ := intercomtest.NewWorkspace(intercomtest.WorkspaceOptions{Seed: 1, Conversations: 200, Contacts: 100})
-//	fake := intercomtest.NewHandler(ws, intercomtest.HandlerOptions{})
+//	ws, _ := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 1, Conversations: 200, Contacts: 100})
+//	fake := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{})
 //	srv := httptest.NewServer(fake) // in a test; the token is fake.Token()
 //	fake.FailNext(2, 503)           // faults, while serving
-//	ws.Reply(id, intercomtest.Reply{Author: intercomtest.AuthorUser}) // mutations, while serving
+//	ws.Reply(id, fakeintercom.Reply{Author: fakeintercom.AuthorUser}) // mutations, while serving
 //	want, _ := ws.ConversationJSON(id) // the exact bytes GET /conversations/{id} answers
 //
 // # The workspace
@@ -106,4 +106,4 @@
 // Search scans every record (generating it), so it costs time proportional to the workspace: fine for thousands,
 // seconds per page at a million. Writes other than through the Workspace mutation methods are not implemented
 // (405). Webhook payloads are built by Workspace.Notification, not sent.
-package intercomtest
+package fakeintercom

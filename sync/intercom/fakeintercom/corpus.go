@@ -1,4 +1,4 @@
-package intercomtest
+package fakeintercom
 
 // The support-text corpus the generator draws from. Templates carry {placeholders} that text.go fills from the
 // record's own random stream (order ids, amounts, links, names), so the same seed always writes the same words.

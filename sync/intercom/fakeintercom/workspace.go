@@ -1,4 +1,4 @@
-package intercomtest
+package fakeintercom
 
 import (
 	"cmp"
@@ -27,11 +27,11 @@ func DefaultLocation() *time.Location { return time.FixedZone("Asia/Kolkata", 5*
 // Sentinel errors of the workspace accessors and mutations.
 var (
 	// ErrNotFound is returned for an id that names no live record (never existed, deleted, or archived).
-	ErrNotFound = errors.New("intercomtest: record not found")
+	ErrNotFound = errors.New("fakeintercom: record not found")
 	// ErrMerged is returned for a contact that was merged into another; see Workspace.CanonicalContact.
-	ErrMerged = errors.New("intercomtest: contact merged")
+	ErrMerged = errors.New("fakeintercom: contact merged")
 	// ErrInvalid is returned for a mutation that Intercom would refuse (a bad state, merging a user, ...).
-	ErrInvalid = errors.New("intercomtest: invalid mutation")
+	ErrInvalid = errors.New("fakeintercom: invalid mutation")
 )
 
 // WorkspaceOptions describes a synthetic workspace. The same options (clock aside) always produce the same records,
@@ -126,13 +126,13 @@ type contactFate struct {
 func NewWorkspace(opts WorkspaceOptions) (*Workspace, error) {
 	switch {
 	case opts.Conversations < 0 || opts.Contacts < 0 || opts.Admins < 0 || opts.Companies < 0:
-		return nil, fmt.Errorf("intercomtest: workspace sizes must not be negative")
+		return nil, fmt.Errorf("fakeintercom: workspace sizes must not be negative")
 	case opts.Conversations > 0 && opts.Contacts == 0:
-		return nil, fmt.Errorf("intercomtest: a workspace with conversations needs at least one contact")
+		return nil, fmt.Errorf("fakeintercom: a workspace with conversations needs at least one contact")
 	case opts.Contacts >= maxContacts/2:
-		return nil, fmt.Errorf("intercomtest: at most %d contacts", maxContacts/2-1)
+		return nil, fmt.Errorf("fakeintercom: at most %d contacts", maxContacts/2-1)
 	case opts.Conversations > 1<<30:
-		return nil, fmt.Errorf("intercomtest: at most %d conversations", 1<<30)
+		return nil, fmt.Errorf("fakeintercom: at most %d conversations", 1<<30)
 	}
 	ws := &Workspace{
 		seed:        uint64(opts.Seed),
