@@ -56,9 +56,12 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	if *format != "jsonl" && *format != "csv" {
 		return usagef("--format %q: want jsonl or csv", *format)
 	}
-	var q *query.Query
+	var (
+		q    *query.Query
+		text string // the query as parsed, for carets under its mistakes
+	)
 	if *dsl != "" {
-		text := *dsl
+		text = *dsl
 		if !strings.Contains(strings.ToLower(text), "object_type:") {
 			text = "object_type:" + string(kind) + "s " + text
 		}
@@ -98,6 +101,10 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	}
 	if err != nil {
 		discard()
+		var qe *query.Error // a term the index finds nothing to search for in: the query's mistake, exit 2
+		if q != nil && errors.As(err, &qe) {
+			return usageError{fmt.Errorf("--query: %s", qe.Caret(text))}
+		}
 		return err
 	}
 	if err := commit(); err != nil {

@@ -220,3 +220,15 @@ func TestExportOutput_CompleteOrNothing(t *testing.T) {
 		t.Errorf("exit %d:\n%s", code, errOut)
 	}
 }
+
+// TestExport_QueryMistakesAreUsageErrors checks that a query the index finds nothing to search for in is the
+// user's mistake, as in search: exit 2 and the reason, not a failure of the export (exit 1).
+func TestExport_QueryMistakesAreUsageErrors(t *testing.T) {
+	dir := demoCopy(t)
+	for _, dsl := range []string{`q:"!!!"`, `state:opn`, `q:the`} {
+		code, out, errOut := runCmd(t, nil, "export", "--type", "conversations", "--query", dsl, "--config", "", "--data-dir", dir)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, "--query: ") {
+			t.Errorf("export --query %s: exit %d, want %d with the query's mistake\nstdout: %q\n%s", dsl, code, exitUsage, out, errOut)
+		}
+	}
+}
