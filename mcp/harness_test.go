@@ -41,7 +41,7 @@ func newClock() *fakeintercom.Clock { return fakeintercom.NewClock(testNow) }
 // fakeIntercom is a hand-written LiveFetcher standing in for the syncer's live lookups: it holds Intercom's
 // current copy of some records and, like the real one, writes what it fetches to the replica.
 type fakeIntercom struct {
-	t       *testing.T
+	t       testing.TB
 	replica *index.Replica
 	clock   *fakeintercom.Clock
 
@@ -117,7 +117,7 @@ const (
 )
 
 // newWorld opens a real replica in t.TempDir() and loads every fixture, synced one minute before the test clock.
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	c := newClock()
 	dir := t.TempDir()

@@ -64,7 +64,7 @@ func newHTTP(t *testing.T, w *world, to mcp.ToolOptions, opts mcp.HTTPOptions) (
 		t.Fatal(err)
 	}
 	to.Metrics = m
-	s := mcp.NewServer(w.deps(), mcp.Options{Version: "test", Tools: to})
+	s := mcp.NewServer(w.deps(), mcp.Options{Version: "test", Tools: to, ValidateOutput: true})
 	if opts.Addr == "" {
 		opts.Addr = "127.0.0.1:0"
 	}
@@ -111,7 +111,7 @@ func connectSSE(t *testing.T, hs *httpServer, token string) *sdk.ClientSession {
 // not run in parallel with each other.
 func connectStdio(t *testing.T, w *world) *sdk.ClientSession {
 	t.Helper()
-	s := mcp.NewServer(w.deps(), mcp.Options{Version: "test", Tools: w.toolOptions()})
+	s := mcp.NewServer(w.deps(), mcp.Options{Version: "test", Tools: w.toolOptions(), ValidateOutput: true})
 	clientR, serverW := io.Pipe()
 	serverR, clientW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())

@@ -224,7 +224,7 @@ func TestHTTP_OversizedBody(t *testing.T) {
 
 func TestHTTP_NoAuthOnlyOnLoopback(t *testing.T) {
 	w := newWorld(t)
-	s := mcp.NewServer(w.deps(), mcp.Options{Tools: w.toolOptions()})
+	s := mcp.NewServer(w.deps(), mcp.Options{Tools: w.toolOptions(), ValidateOutput: true})
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.10:8080", "example.com:8080"} {
 		if _, err := mcp.NewHTTPServer(s, mcp.HTTPOptions{Addr: addr, Auth: mcp.AuthOptions{NoAuth: true}}); err == nil || !strings.Contains(err.Error(), "without authentication") {
 			t.Errorf("no auth on %s: %v", addr, err)
@@ -457,7 +457,7 @@ func TestHTTP_BatchRefused(t *testing.T) {
 // TestStdio_BatchRefused: over stdio too, and the session goes on.
 func TestStdio_BatchRefused(t *testing.T) {
 	w := newWorld(t)
-	s := mcp.NewServer(w.deps(), mcp.Options{Version: "test", Tools: w.toolOptions()})
+	s := mcp.NewServer(w.deps(), mcp.Options{Version: "test", Tools: w.toolOptions(), ValidateOutput: true})
 	clientR, serverW := io.Pipe()
 	serverR, clientW := io.Pipe()
 	ctx, cancel := context.WithCancel(context.Background())
