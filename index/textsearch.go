@@ -284,6 +284,9 @@ func (s *textSearch) plan() ([]*segPlan, error) {
 		sp.cand = cand
 		plans = append(plans, sp)
 	}
+	if len(plans) == 0 { // nothing matches (an empty index, too): nothing to score
+		return plans, nil
+	}
 	if s.rank {
 		words := s.q.words()
 		if s.stats == nil {
