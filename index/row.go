@@ -24,9 +24,10 @@ import (
 // replica bucket, so a name costs its bytes once per store rather than once per row.
 
 // rowVersion changes whenever what a row holds changes (extraction, summary or this encoding); rows of another
-// version are recomputed from the records at open. 3: the phone columns hold digits (phoneColumn). The full-text
+// version are recomputed from the records at open. 3: the phone columns hold digits (phoneColumn). 4: contacts no
+// longer hold tag and company name columns (their records list both by id only). The full-text
 // index does not hold keyword fields (mapping.go), so mappingVersion stays.
-const rowVersion = 3
+const rowVersion = 4
 
 // rowOrdAt is where a row holds the record's ordinal.
 const rowOrdAt = 1

@@ -37,8 +37,15 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 		return Result{}, fmt.Errorf("search: limit %d is outside 1..%d", limit, query.MaxLimit)
 	}
 	for _, t := range q.Terms {
-		if t.Field == nil || (t.Field.Index == "" && t.Field.Custom == "") {
-			return Result{}, fmt.Errorf("search: a term has a field the replica cannot search")
+		if t.Field == nil {
+			return Result{}, fmt.Errorf("search: a term has no field")
+		}
+		if t.Field.Index == "" && t.Field.Custom == "" { // the query's mistake, said as the parser says its own
+			msg := t.Field.Name + " cannot be searched in the replica"
+			if t.Field.Instead != "" {
+				msg += ": " + t.Field.Instead
+			}
+			return Result{}, &query.Error{Pos: -1, Token: t.Field.Name, Msg: msg}
 		}
 	}
 	// Terms on words the analyzer leaves nothing of are the caller's mistake, answered before any work.

@@ -23,7 +23,7 @@ var featuredFields = map[query.Kind][]string{
 		"conversation_rating_score",
 	},
 	query.KindContact: {
-		"role", "name", "email", "email_domain", "phone", "external_id", "tag", "company", "location_country",
+		"role", "name", "email", "email_domain", "phone", "external_id", "tag_id", "company_id", "location_country",
 		"created_at", "updated_at", "last_seen_at", "signed_up_at", "last_replied_at", "owner_id",
 	},
 }

@@ -194,6 +194,7 @@ type Field struct {
 	Custom      string   // custom attribute name for custom-attribute fields, "" otherwise
 	Digits      bool     // a phone number: values compare by their digits (PhoneDigits), which Value.Str holds
 	Description string   // one line, for documentation and tool descriptions
+	Instead     string   // when the replica can't search the field (Index ""): why, and what to search instead
 }
 
 // Allows reports whether op is one of f's operators.

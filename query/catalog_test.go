@@ -84,8 +84,11 @@ func TestCatalog_FieldsAreWellFormed(t *testing.T) {
 			if f.Description == "" || strings.Contains(f.Description, "\n") || !strings.HasSuffix(f.Description, ".") {
 				t.Errorf("%s.%s: description must be one sentence ending in a period: %q", kind, f.Name, f.Description)
 			}
-			if f.Index == "" && f.Intercom == "" {
-				t.Errorf("%s.%s: neither the replica nor Intercom can search it", kind, f.Name)
+			if f.Index == "" && f.Intercom == "" && f.Instead == "" { // kept only to say what to search instead
+				t.Errorf("%s.%s: neither the replica nor Intercom can search it, and it says nothing instead", kind, f.Name)
+			}
+			if f.Index == "" && f.Instead == "" {
+				t.Errorf("%s.%s: the replica cannot search it, and its Instead does not say why or what instead", kind, f.Name)
 			}
 			for _, name := range append([]string{f.Name}, f.Aliases...) {
 				key := normalizeFieldName(name)

@@ -91,7 +91,7 @@ func (c *Catalog) Markdown() string {
 		}
 		desc := f.Description
 		if f.Index == "" {
-			desc += " Not searchable in the replica."
+			desc += " Not searchable in the replica: " + f.Instead + "."
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, typ, strings.ReplaceAll(opList(f.Ops), ", ", " "), intercom, escapePipes(desc))
 	}
