@@ -245,3 +245,26 @@ func TestRow_RoundTrip(t *testing.T) {
 		t.Errorf("a row of another version: %v", err)
 	}
 }
+
+// TestExtractText_OddShapesSameAsExtract: snippets decode through the same wire types as extract, so a title sent as
+// a number or a null part body gives the same text (the snippets' own shape used to fail on the number).
+func TestExtractText_OddShapesSameAsExtract(t *testing.T) {
+	raw := []byte(`{"id":"1","title":2024,"source":{"subject":null,"body":"<p>refund please</p>"},
+		"conversation_parts":{"conversation_parts":[{"body":null},{"body":"<p>done</p>"}]}}`)
+	full, err := extract(query.KindConversation, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := extractText(query.KindConversation, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range snippetFields {
+		if got, want := actual(text.field(name)), actual(full.field(name)); !slices.Equal(got, want) {
+			t.Errorf("field %s: extractText %q, extract %q", name, got, want)
+		}
+	}
+	if got := actual(text.field("title")); !slices.Equal(got, []string{"2024"}) {
+		t.Errorf("title = %q, want [2024]", got)
+	}
+}
