@@ -34,7 +34,7 @@ func extract(kind query.Kind, raw []byte) (doc, error) {
 }
 
 func extractConversation(raw []byte) (doc, error) {
-	var c wire.Conversation
+	var c wire.ConversationOf[wire.PartText]
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return doc{}, fmt.Errorf("decode conversation: %w", err)
 	}

@@ -4,7 +4,12 @@ import "encoding/json"
 
 // Conversation is the JSON of an Intercom conversation (schema "conversation"), with the fields this module reads;
 // the record itself keeps every other field. Lists and searches send it without conversation_parts.
-type Conversation struct {
+type Conversation = ConversationOf[Part]
+
+// ConversationOf is the conversation's shape with its parts decoded as P: [Part] for readers of whole parts (the
+// client, the tools), [PartText] for readers of their text alone (the index, which extracts every record it
+// stores and would otherwise decode every author of every part for nothing).
+type ConversationOf[P any] struct {
 	ID                  String `json:"id"`
 	Title               String `json:"title"`
 	CreatedAt           Int    `json:"created_at"`
@@ -43,8 +48,8 @@ type Conversation struct {
 	Statistics       map[string]json.RawMessage `json:"statistics"`
 	CustomAttributes map[string]json.RawMessage `json:"custom_attributes"`
 	Parts            *struct {
-		Parts      []Part `json:"conversation_parts"`
-		TotalCount Int    `json:"total_count"`
+		Parts      []P `json:"conversation_parts"`
+		TotalCount Int `json:"total_count"`
 	} `json:"conversation_parts"`
 }
 
@@ -98,6 +103,11 @@ type Part struct {
 	AssignedTo  *Person      `json:"assigned_to"`
 	Attachments []Attachment `json:"attachments"`
 	Redacted    Bool         `json:"redacted"`
+}
+
+// PartText is a conversation part's body alone.
+type PartText struct {
+	Body String `json:"body"` // HTML
 }
 
 // Rating is the rating a contact gave a conversation: created_at is when it was requested, updated_at when the
