@@ -12,7 +12,7 @@ import (
 // holds exactly the integer the number (or the string holding one) spells.
 func FuzzInt(f *testing.F) {
 	for _, s := range []string{`5`, `1.5`, `1.7e9`, `"12"`, `"1e3"`, `null`, `-0.0`, `9223372036854775807`,
-		`9223372036854775808`, `1234567890123456789.5`, `1e-5`, `"0x10"`, `{"a":[1,null]}`, `true`} {
+		`9223372036854775808`, `1234567890123456789.5`, `1e-5`, `"0x10"`, `"05"`, `{"a":[1,null]}`, `true`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, in string) {

@@ -38,8 +38,8 @@ func (n *Int) UnmarshalJSON(b []byte) error {
 	*n = Int{}
 	if len(b) > 0 && b[0] == '"' {
 		var s string
-		if json.Unmarshal(b, &s) != nil {
-			return nil
+		if json.Unmarshal(b, &s) != nil || !json.Valid([]byte(s)) {
+			return nil // not a JSON number inside: "05", "+5", " 5" are no more numbers than "x"
 		}
 		b = []byte(s)
 	}

@@ -46,6 +46,8 @@ func TestInt_Decoding(t *testing.T) {
 		{`"yesterday"`, Int{}}, // disagreed
 		{`""`, Int{}},
 		{`" 5"`, Int{}}, // a string must hold exactly a JSON number
+		{`"05"`, Int{}},
+		{`"+5"`, Int{}},
 		{`"5 "`, Int{}},
 		{`"0x10"`, Int{}}, // strconv would read hex floats, NaN and Infinity; JSON has none of them
 		{`"NaN"`, Int{}},
