@@ -1,7 +1,7 @@
 // Package index owns the local replica: a bbolt store that is the source of truth for every record, and two
 // structures derived from it that answer searches: an in-memory column table for filters and a bleve index per
 // kind for words. Nothing outside this package touches a bucket or a bleve index. It imports query (for the AST it
-// executes) and nothing else from this module.
+// executes) and its own leaves: index/plaintext (HTML to text) and index/wire (the shape of Intercom's records).
 //
 // # Basics
 //

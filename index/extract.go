@@ -8,91 +8,9 @@ import (
 	"strconv"
 
 	"github.com/intercom-replica/intercom-replica/index/plaintext"
+	"github.com/intercom-replica/intercom-replica/index/wire"
 	"github.com/intercom-replica/intercom-replica/query"
 )
-
-// The JSON shapes below declare only what the index reads; everything else in a record is kept verbatim in the
-// store and ignored here. Field names and paths follow the catalog (query.Field.Path) and Intercom's 2.16 API.
-
-type jsonRef struct {
-	ID flexString `json:"id"`
-}
-
-type jsonTag struct {
-	ID   flexString `json:"id"`
-	Name string     `json:"name"`
-}
-
-type jsonAuthor struct {
-	ID    flexString `json:"id"`
-	Type  string     `json:"type"`
-	Name  string     `json:"name"`
-	Email string     `json:"email"`
-}
-
-type jsonConversation struct {
-	ID               flexString `json:"id"`
-	Title            string     `json:"title"`
-	CreatedAt        flexInt    `json:"created_at"`
-	UpdatedAt        flexInt    `json:"updated_at"`
-	WaitingSince     flexInt    `json:"waiting_since"`
-	SnoozedUntil     flexInt    `json:"snoozed_until"`
-	Open             flexBool   `json:"open"`
-	State            string     `json:"state"`
-	Read             flexBool   `json:"read"`
-	Priority         string     `json:"priority"`
-	AdminAssigneeID  flexInt    `json:"admin_assignee_id"`
-	TeamAssigneeID   flexInt    `json:"team_assignee_id"`
-	AIAgentPartipted flexBool   `json:"ai_agent_participated"`
-	Company          *struct {
-		Name string `json:"name"`
-	} `json:"company"`
-	Tags *struct {
-		Tags []jsonTag `json:"tags"`
-	} `json:"tags"`
-	Source *struct {
-		Type        string     `json:"type"`
-		ID          flexString `json:"id"`
-		DeliveredAs string     `json:"delivered_as"`
-		Subject     string     `json:"subject"`
-		Body        string     `json:"body"`
-		URL         string     `json:"url"`
-		Author      jsonAuthor `json:"author"`
-	} `json:"source"`
-	Contacts *struct {
-		Contacts []jsonRef `json:"contacts"`
-	} `json:"contacts"`
-	Teammates *struct {
-		Teammates []jsonRef `json:"teammates"`
-	} `json:"teammates"`
-	Channel *struct {
-		Initial string `json:"initial"`
-	} `json:"channel"`
-	Rating *struct {
-		Rating    flexInt `json:"rating"`
-		Remark    string  `json:"remark"`
-		CreatedAt flexInt `json:"created_at"`
-		UpdatedAt flexInt `json:"updated_at"`
-		Contact   jsonRef `json:"contact"`
-		Teammate  jsonRef `json:"teammate"`
-	} `json:"conversation_rating"`
-	AIAgent *struct {
-		ResolutionState string  `json:"resolution_state"`
-		LastAnswerType  string  `json:"last_answer_type"`
-		Rating          flexInt `json:"rating"`
-		RatingRemark    string  `json:"rating_remark"`
-		SourceType      string  `json:"source_type"`
-		SourceTitle     string  `json:"source_title"`
-	} `json:"ai_agent"`
-	Statistics map[string]json.RawMessage `json:"statistics"`
-	Parts      *struct {
-		Parts []struct {
-			Body string `json:"body"`
-		} `json:"conversation_parts"`
-		TotalCount flexInt `json:"total_count"`
-	} `json:"conversation_parts"`
-	CustomAttributes map[string]json.RawMessage `json:"custom_attributes"`
-}
 
 // statisticsFields are the conversation statistics the catalog exposes: JSON key → whether it is a timestamp.
 // All are whole numbers; last_closed_by_id is an id and handled apart.
@@ -116,7 +34,7 @@ func extract(kind query.Kind, raw []byte) (doc, error) {
 }
 
 func extractConversation(raw []byte) (doc, error) {
-	var c jsonConversation
+	var c wire.ConversationOf[wire.PartText]
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return doc{}, fmt.Errorf("decode conversation: %w", err)
 	}
@@ -124,34 +42,34 @@ func extractConversation(raw []byte) (doc, error) {
 	d.keyword("id", string(c.ID))
 	d.integer("created_at", c.CreatedAt)
 	d.integer("updated_at", c.UpdatedAt)
-	d.keyword("state", c.State)
+	d.keyword("state", string(c.State))
 	d.boolean("open", c.Open)
 	d.boolean("read", c.Read)
-	d.keyword("priority", c.Priority)
+	d.keyword("priority", string(c.Priority))
 	d.integer("waiting_since", c.WaitingSince)
 	d.integer("snoozed_until", c.SnoozedUntil)
 	d.integer("admin_assignee_id", c.AdminAssigneeID)
 	d.integer("team_assignee_id", c.TeamAssigneeID)
-	d.boolean("ai_agent_participated", c.AIAgentPartipted)
-	title := plaintext.String(c.Title)
+	d.boolean("ai_agent_participated", c.AIAgentParticipated)
+	title := plaintext.String(string(c.Title))
 	d.text("title", title)
 
 	var sourceBody, subject string
 	if s := c.Source; s != nil {
-		d.keyword("source_type", s.Type)
+		d.keyword("source_type", string(s.Type))
 		d.keyword("source_id", string(s.ID))
-		d.keyword("source_delivered_as", s.DeliveredAs)
-		subject = plaintext.String(s.Subject)
+		d.keyword("source_delivered_as", string(s.DeliveredAs))
+		subject = plaintext.String(string(s.Subject))
 		d.text("source_subject", subject)
-		sourceBody = plaintext.String(s.Body)
+		sourceBody = plaintext.String(string(s.Body))
 		d.text("source_body", sourceBody)
-		d.keyword("source_url", s.URL)
+		d.keyword("source_url", string(s.URL))
 		d.keyword("source_author_id", string(s.Author.ID))
-		d.keyword("source_author_type", s.Author.Type)
-		d.keyword("source_author_name", s.Author.Name)
-		d.keyword("source_author_email", s.Author.Email)
-		d.keyword("source_author_email_domain", emailDomain(s.Author.Email))
-		d.sum.authorName, d.sum.authorEmail, d.sum.sourceType = s.Author.Name, s.Author.Email, s.Type
+		d.keyword("source_author_type", string(s.Author.Type))
+		d.keyword("source_author_name", string(s.Author.Name))
+		d.keyword("source_author_email", string(s.Author.Email))
+		d.keyword("source_author_email_domain", emailDomain(string(s.Author.Email)))
+		d.sum.authorName, d.sum.authorEmail, d.sum.sourceType = string(s.Author.Name), string(s.Author.Email), string(s.Type)
 	}
 	if c.Contacts != nil {
 		d.keyword("contact_ids", refIDs(c.Contacts.Contacts)...)
@@ -165,25 +83,25 @@ func extractConversation(raw []byte) (doc, error) {
 		for _, t := range c.Tags.Tags {
 			ids = append(ids, string(t.ID))
 			if t.Name != "" {
-				tagNames = append(tagNames, t.Name)
+				tagNames = append(tagNames, string(t.Name))
 			}
 		}
 		d.keyword("tag_ids", ids...)
 		d.keyword("tag", tagNames...)
 	}
 	if c.Channel != nil {
-		d.keyword("channel_initiated", c.Channel.Initial)
+		d.keyword("channel_initiated", string(c.Channel.Initial))
 	}
 	if c.Company != nil {
-		d.keyword("company", c.Company.Name)
+		d.keyword("company", string(c.Company.Name))
 	}
-	partsCount := flexInt{}
+	partsCount := wire.Int{}
 	if p := c.Parts; p != nil {
 		bodies := make([]string, 0, len(p.Parts))
 		for _, part := range p.Parts {
 			if part.Body != "" {
 				// Keep empty parts out: array positions then count text parts, which is all phrases need.
-				if t := plaintext.String(part.Body); t != "" {
+				if t := plaintext.String(string(part.Body)); t != "" {
 					bodies = append(bodies, t)
 				}
 			}
@@ -191,44 +109,44 @@ func extractConversation(raw []byte) (doc, error) {
 		d.text("parts_body", bodies...)
 		partsCount = p.TotalCount
 		if !partsCount.Valid {
-			partsCount = flexInt{V: int64(len(p.Parts)), Valid: true}
+			partsCount = wire.Int{V: int64(len(p.Parts)), Valid: true}
 		}
 	}
 	d.integer("parts_count", partsCount)
 	for _, name := range statisticsFields {
 		if v, ok := c.Statistics[name]; ok {
-			var n flexInt
+			var n wire.Int
 			_ = n.UnmarshalJSON(v)
 			d.integer("statistics_"+name, n)
 		}
 	}
 	if v, ok := c.Statistics["last_closed_by_id"]; ok {
-		var s flexString
+		var s wire.String
 		_ = s.UnmarshalJSON(v)
 		d.keyword("statistics_last_closed_by_id", string(s))
 	}
 	if r := c.Rating; r != nil {
 		d.integer("conversation_rating_score", r.Rating)
-		d.text("conversation_rating_remark", plaintext.String(r.Remark))
+		d.text("conversation_rating_remark", plaintext.String(string(r.Remark)))
 		d.integer("conversation_rating_requested_at", r.CreatedAt)
 		d.integer("conversation_rating_replied_at", r.UpdatedAt)
 		d.keyword("conversation_rating_contact_id", string(r.Contact.ID))
 		d.keyword("conversation_rating_admin_id", string(r.Teammate.ID))
 	}
 	if a := c.AIAgent; a != nil {
-		d.keyword("ai_agent_resolution_state", a.ResolutionState)
-		d.keyword("ai_agent_last_answer_type", a.LastAnswerType)
+		d.keyword("ai_agent_resolution_state", string(a.ResolutionState))
+		d.keyword("ai_agent_last_answer_type", string(a.LastAnswerType))
 		d.integer("ai_agent_rating", a.Rating)
-		d.text("ai_agent_rating_remark", plaintext.String(a.RatingRemark))
-		d.keyword("ai_agent_source_type", a.SourceType)
-		d.keyword("ai_agent_source_title", a.SourceTitle)
+		d.text("ai_agent_rating_remark", plaintext.String(string(a.RatingRemark)))
+		d.keyword("ai_agent_source_type", string(a.SourceType))
+		d.keyword("ai_agent_source_title", string(a.SourceTitle))
 	}
 	customAttributes(&d, c.CustomAttributes)
 
 	s := &d.sum
 	s.title = firstNonEmpty(title, subject)
 	s.createdAt, s.updatedAt = c.CreatedAt.V, c.UpdatedAt.V
-	s.state, s.priority = c.State, c.Priority
+	s.state, s.priority = string(c.State), string(c.Priority)
 	s.open, s.read = c.Open.V, c.Read.V
 	s.tags = tagNames
 	s.preview = plaintext.Preview(sourceBody, previewBytes)
@@ -252,119 +170,67 @@ const (
 	titleBytes   = 80
 )
 
-type jsonContact struct {
-	ID               flexString      `json:"id"`
-	ExternalID       flexString      `json:"external_id"`
-	Role             string          `json:"role"`
-	Name             string          `json:"name"`
-	Email            string          `json:"email"`
-	EmailDomain      string          `json:"email_domain"`
-	Phone            string          `json:"phone"`
-	FormattedPhone   string          `json:"formatted_phone"`
-	OwnerID          flexString      `json:"owner_id"`
-	Avatar           json.RawMessage `json:"avatar"`
-	CreatedAt        flexInt         `json:"created_at"`
-	UpdatedAt        flexInt         `json:"updated_at"`
-	SignedUpAt       flexInt         `json:"signed_up_at"`
-	LastSeenAt       flexInt         `json:"last_seen_at"`
-	LastContactedAt  flexInt         `json:"last_contacted_at"`
-	LastRepliedAt    flexInt         `json:"last_replied_at"`
-	LastEmailOpened  flexInt         `json:"last_email_opened_at"`
-	LastEmailClicked flexInt         `json:"last_email_clicked_at"`
-	LanguageOverride string          `json:"language_override"`
-	Browser          string          `json:"browser"`
-	BrowserLanguage  string          `json:"browser_language"`
-	OS               string          `json:"os"`
-	Unsubscribed     flexBool        `json:"unsubscribed_from_emails"`
-	MarkedSpam       flexBool        `json:"marked_email_as_spam"`
-	HardBounced      flexBool        `json:"has_hard_bounced"`
-	IOSLastSeenAt    flexInt         `json:"ios_last_seen_at"`
-	IOSAppName       string          `json:"ios_app_name"`
-	IOSAppVersion    string          `json:"ios_app_version"`
-	IOSDevice        string          `json:"ios_device"`
-	IOSAppDevice     string          `json:"ios_app_device"`
-	IOSOSVersion     string          `json:"ios_os_version"`
-	IOSSDKVersion    string          `json:"ios_sdk_version"`
-	AndroidLastSeen  flexInt         `json:"android_last_seen_at"`
-	AndroidAppName   string          `json:"android_app_name"`
-	AndroidAppVer    string          `json:"android_app_version"`
-	AndroidDevice    string          `json:"android_device"`
-	AndroidSDK       string          `json:"android_sdk_version"`
-	Location         *struct {
-		Country string `json:"country"`
-		Region  string `json:"region"`
-		City    string `json:"city"`
-	} `json:"location"`
-	Tags *struct {
-		Data []jsonTag `json:"data"`
-	} `json:"tags"`
-	Companies *struct {
-		Data []jsonTag `json:"data"`
-	} `json:"companies"`
-	CustomAttributes map[string]json.RawMessage `json:"custom_attributes"`
-}
-
 func extractContact(raw []byte) (doc, error) {
-	var c jsonContact
+	var c wire.Contact
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return doc{}, fmt.Errorf("decode contact: %w", err)
 	}
 	d := doc{kind: query.KindContact, id: string(c.ID), updatedAt: c.UpdatedAt.V, fields: make([]fieldValue, 0, 40)}
 	d.keyword("id", string(c.ID))
 	d.keyword("external_id", string(c.ExternalID))
-	d.keyword("role", c.Role)
-	d.keyword("name", c.Name)
-	d.keyword("email", c.Email)
-	domain := c.EmailDomain
+	d.keyword("role", string(c.Role))
+	d.keyword("name", string(c.Name))
+	d.keyword("email", string(c.Email))
+	domain := string(c.EmailDomain)
 	if domain == "" {
-		domain = emailDomain(c.Email)
+		domain = emailDomain(string(c.Email))
 	}
 	d.keyword("email_domain", domain)
-	d.keyword("phone", phoneColumn(c.Phone))
-	d.keyword("formatted_phone", phoneColumn(c.FormattedPhone))
+	d.keyword("phone", phoneColumn(string(c.Phone)))
+	d.keyword("formatted_phone", phoneColumn(string(c.FormattedPhone)))
 	d.keyword("owner_id", string(c.OwnerID))
-	d.keyword("avatar", avatarURL(c.Avatar))
+	d.keyword("avatar", string(c.Avatar))
 	d.integer("created_at", c.CreatedAt)
 	d.integer("updated_at", c.UpdatedAt)
 	d.integer("signed_up_at", c.SignedUpAt)
 	d.integer("last_seen_at", c.LastSeenAt)
 	d.integer("last_contacted_at", c.LastContactedAt)
 	d.integer("last_replied_at", c.LastRepliedAt)
-	d.integer("last_email_opened_at", c.LastEmailOpened)
-	d.integer("last_email_clicked_at", c.LastEmailClicked)
-	d.keyword("language_override", c.LanguageOverride)
-	d.keyword("browser", c.Browser)
-	d.keyword("browser_language", c.BrowserLanguage)
-	d.keyword("os", c.OS)
+	d.integer("last_email_opened_at", c.LastEmailOpenedAt)
+	d.integer("last_email_clicked_at", c.LastEmailClickedAt)
+	d.keyword("language_override", string(c.LanguageOverride))
+	d.keyword("browser", string(c.Browser))
+	d.keyword("browser_language", string(c.BrowserLanguage))
+	d.keyword("os", string(c.OS))
 	var country, city string
 	if l := c.Location; l != nil {
-		d.keyword("location_country", l.Country)
-		d.keyword("location_region", l.Region)
-		d.keyword("location_city", l.City)
-		country, city = l.Country, l.City
+		d.keyword("location_country", string(l.Country))
+		d.keyword("location_region", string(l.Region))
+		d.keyword("location_city", string(l.City))
+		country, city = string(l.Country), string(l.City)
 	}
-	d.boolean("unsubscribed_from_emails", c.Unsubscribed)
-	d.boolean("marked_email_as_spam", c.MarkedSpam)
-	d.boolean("has_hard_bounced", c.HardBounced)
+	d.boolean("unsubscribed_from_emails", c.UnsubscribedFromEmails)
+	d.boolean("marked_email_as_spam", c.MarkedEmailAsSpam)
+	d.boolean("has_hard_bounced", c.HasHardBounced)
 	d.integer("ios_last_seen_at", c.IOSLastSeenAt)
-	d.keyword("ios_app_name", c.IOSAppName)
-	d.keyword("ios_app_version", c.IOSAppVersion)
-	d.keyword("ios_device", c.IOSDevice)
-	d.keyword("ios_app_device", c.IOSAppDevice)
-	d.keyword("ios_os_version", c.IOSOSVersion)
-	d.keyword("ios_sdk_version", c.IOSSDKVersion)
-	d.integer("android_last_seen_at", c.AndroidLastSeen)
-	d.keyword("android_app_name", c.AndroidAppName)
-	d.keyword("android_app_version", c.AndroidAppVer)
-	d.keyword("android_device", c.AndroidDevice)
-	d.keyword("android_sdk_version", c.AndroidSDK)
+	d.keyword("ios_app_name", string(c.IOSAppName))
+	d.keyword("ios_app_version", string(c.IOSAppVersion))
+	d.keyword("ios_device", string(c.IOSDevice))
+	d.keyword("ios_app_device", string(c.IOSAppDevice))
+	d.keyword("ios_os_version", string(c.IOSOSVersion))
+	d.keyword("ios_sdk_version", string(c.IOSSDKVersion))
+	d.integer("android_last_seen_at", c.AndroidLastSeenAt)
+	d.keyword("android_app_name", string(c.AndroidAppName))
+	d.keyword("android_app_version", string(c.AndroidAppVersion))
+	d.keyword("android_device", string(c.AndroidDevice))
+	d.keyword("android_sdk_version", string(c.AndroidSDKVersion))
 	var tagNames, companyNames []string
 	if c.Tags != nil {
 		ids := make([]string, 0, len(c.Tags.Data))
 		for _, t := range c.Tags.Data {
 			ids = append(ids, string(t.ID))
 			if t.Name != "" {
-				tagNames = append(tagNames, t.Name)
+				tagNames = append(tagNames, string(t.Name))
 			}
 		}
 		d.keyword("tag_id", ids...)
@@ -375,7 +241,7 @@ func extractContact(raw []byte) (doc, error) {
 		for _, co := range c.Companies.Data {
 			ids = append(ids, string(co.ID))
 			if co.Name != "" {
-				companyNames = append(companyNames, co.Name)
+				companyNames = append(companyNames, string(co.Name))
 			}
 		}
 		d.keyword("company_id", ids...)
@@ -385,13 +251,13 @@ func extractContact(raw []byte) (doc, error) {
 
 	// Contacts have no text fields in the catalog; free text (q:) searches this one, made of what a person would
 	// type to find someone: name, email (also split at punctuation), phone, external id, companies, place.
-	d.text(textField, append([]string{c.Name, c.Email, splitEmail(c.Email), c.Phone, string(c.ExternalID),
+	d.text(textField, append([]string{string(c.Name), string(c.Email), splitEmail(string(c.Email)), string(c.Phone), string(c.ExternalID),
 		city, country}, companyNames...)...)
 
 	s := &d.sum
-	s.title = firstNonEmpty(c.Name, c.Email, string(c.ExternalID), string(c.ID))
+	s.title = firstNonEmpty(string(c.Name), string(c.Email), string(c.ExternalID), string(c.ID))
 	s.createdAt, s.updatedAt = c.CreatedAt.V, c.UpdatedAt.V
-	s.name, s.email, s.role, s.phone, s.externalID = c.Name, c.Email, c.Role, c.Phone, string(c.ExternalID)
+	s.name, s.email, s.role, s.phone, s.externalID = string(c.Name), string(c.Email), string(c.Role), string(c.Phone), string(c.ExternalID)
 	s.lastSeenAt = c.LastSeenAt.V
 	s.location = joinWith(", ", city, country)
 	s.tags = tagNames
@@ -451,30 +317,12 @@ func customAttributes(d *doc, attrs map[string]json.RawMessage) {
 	}
 }
 
-func refIDs(refs []jsonRef) []string {
+func refIDs(refs []wire.Person) []string {
 	out := make([]string, 0, len(refs))
 	for _, r := range refs {
 		out = append(out, string(r.ID))
 	}
 	return out
-}
-
-// avatarURL reads avatar.image_url; Intercom also sends avatar as null, or (older API versions) as a bare string.
-func avatarURL(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	var obj struct {
-		ImageURL string `json:"image_url"`
-	}
-	if raw[0] == '{' && json.Unmarshal(raw, &obj) == nil {
-		return obj.ImageURL
-	}
-	var s string
-	if raw[0] == '"' && json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	return ""
 }
 
 // splitEmail returns the words of an email address ("anna.smith@acme.io" → "anna smith acme io") so that free

@@ -178,9 +178,11 @@ func TestExtract_CustomAttributesByJSONType(t *testing.T) {
 }
 
 func TestExtract_LooseJSONTypes(t *testing.T) {
-	// Numbers where strings are expected and the reverse, as Intercom sometimes sends them.
+	// Numbers where strings are expected and the reverse, as Intercom sometimes sends them. A fraction in an integer
+	// field is left out rather than truncated (index/wire's rule): 12 would answer time_to_admin_reply>12 wrongly.
 	raw := []byte(`{"type":"conversation","id":123,"updated_at":"1700000000","admin_assignee_id":"7001","open":"true",
-		"teammates":{"teammates":[{"id":7002}]},"statistics":{"time_to_admin_reply":12.7,"last_closed_by_id":7001}}`)
+		"teammates":{"teammates":[{"id":7002}]},"statistics":{"time_to_admin_reply":12.7,"time_to_assignment":60.0,
+		"last_closed_by_id":7001}}`)
 	d, err := extract(query.KindConversation, raw)
 	if err != nil {
 		t.Fatal(err)
@@ -189,7 +191,8 @@ func TestExtract_LooseJSONTypes(t *testing.T) {
 		t.Errorf("id %q updated_at %d", d.id, d.updatedAt)
 	}
 	for field, want := range map[string]string{"admin_assignee_id": "[7001]", "open": "[true]",
-		"teammate_ids": "[7002]", "statistics_time_to_admin_reply": "[12]", "statistics_last_closed_by_id": "[7001]"} {
+		"teammate_ids": "[7002]", "statistics_time_to_admin_reply": "[]", "statistics_time_to_assignment": "[60]",
+		"statistics_last_closed_by_id": "[7001]"} {
 		if got := fmt.Sprint(actual(d.field(field))); got != want {
 			t.Errorf("%s = %s, want %s", field, got, want)
 		}
@@ -240,5 +243,28 @@ func TestRow_RoundTrip(t *testing.T) {
 	}
 	if _, err := newRowDecoder(fn).decode([]byte("x"), []byte{rowVersion + 1, 0, 0, 0, 0}); !errors.Is(err, errRowVersion) {
 		t.Errorf("a row of another version: %v", err)
+	}
+}
+
+// TestExtractText_OddShapesSameAsExtract: snippets decode through the same wire types as extract, so a title sent as
+// a number or a null part body gives the same text (the snippets' own shape used to fail on the number).
+func TestExtractText_OddShapesSameAsExtract(t *testing.T) {
+	raw := []byte(`{"id":"1","title":2024,"source":{"subject":null,"body":"<p>refund please</p>"},
+		"conversation_parts":{"conversation_parts":[{"body":null},{"body":"<p>done</p>"}]}}`)
+	full, err := extract(query.KindConversation, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text, err := extractText(query.KindConversation, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range snippetFields {
+		if got, want := actual(text.field(name)), actual(full.field(name)); !slices.Equal(got, want) {
+			t.Errorf("field %s: extractText %q, extract %q", name, got, want)
+		}
+	}
+	if got := actual(text.field("title")); !slices.Equal(got, []string{"2024"}) {
+		t.Errorf("title = %q, want [2024]", got)
 	}
 }

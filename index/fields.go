@@ -3,6 +3,7 @@ package index
 import (
 	"strings"
 
+	"github.com/intercom-replica/intercom-replica/index/wire"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
@@ -93,13 +94,13 @@ func (d *doc) text(name string, vals ...string) {
 	}
 }
 
-func (d *doc) integer(name string, v flexInt) {
+func (d *doc) integer(name string, v wire.Int) {
 	if v.Valid {
 		d.fields = append(d.fields, fieldValue{name: name, typ: valInt, num: v.V})
 	}
 }
 
-func (d *doc) boolean(name string, v flexBool) {
+func (d *doc) boolean(name string, v wire.Bool) {
 	if v.Valid {
 		d.fields = append(d.fields, fieldValue{name: name, typ: valBool, b: v.V})
 	}

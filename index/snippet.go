@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/intercom-replica/intercom-replica/index/plaintext"
+	"github.com/intercom-replica/intercom-replica/index/wire"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
@@ -52,40 +53,26 @@ func (r *Replica) addSnippets(ks *kindState, hits []Hit, text []analyzedText) er
 	return nil
 }
 
-// jsonConversationText is the part of a conversation snippets read: decoding only it costs half a full extract.
-type jsonConversationText struct {
-	Title  string `json:"title"`
-	Source *struct {
-		Subject string `json:"subject"`
-		Body    string `json:"body"`
-	} `json:"source"`
-	Parts *struct {
-		Parts []struct {
-			Body string `json:"body"`
-		} `json:"conversation_parts"`
-	} `json:"conversation_parts"`
-}
-
 // extractText returns a doc holding only the text fields snippets come from, extracted exactly as extract does.
 func extractText(kind query.Kind, raw []byte) (doc, error) {
 	if kind != query.KindConversation {
 		return extract(kind, raw)
 	}
-	var c jsonConversationText
+	var c wire.ConversationText
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return doc{}, err
 	}
 	d := doc{kind: kind}
-	d.text("title", plaintext.String(c.Title))
+	d.text("title", plaintext.String(string(c.Title)))
 	if c.Source != nil {
-		d.text("source_subject", plaintext.String(c.Source.Subject))
-		d.text("source_body", plaintext.String(c.Source.Body))
+		d.text("source_subject", plaintext.String(string(c.Source.Subject)))
+		d.text("source_body", plaintext.String(string(c.Source.Body)))
 	}
 	if c.Parts != nil {
 		bodies := make([]string, 0, len(c.Parts.Parts))
 		for _, p := range c.Parts.Parts {
 			if p.Body != "" {
-				if t := plaintext.String(p.Body); t != "" {
+				if t := plaintext.String(string(p.Body)); t != "" {
 					bodies = append(bodies, t)
 				}
 			}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/intercom-replica/intercom-replica/index/wire"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
@@ -67,7 +68,7 @@ var contactKnown = []string{
 
 // newContactView decodes a contact's raw JSON and builds its view (without recent conversations).
 func newContactView(raw []byte, appID string) (*ContactView, error) {
-	var c jsonContact
+	var c wire.Contact
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, fmt.Errorf("decode contact: %w", err)
 	}
@@ -82,23 +83,24 @@ func newContactView(raw []byte, appID string) (*ContactView, error) {
 	v := &ContactView{
 		ID:              query.FormatID(query.KindContact, id),
 		URL:             appURL(appID, query.KindContact, id),
-		Role:            c.Role,
-		Name:            sanitizeLine(c.Name),
-		Email:           sanitizeLine(c.Email),
-		Phone:           sanitizeLine(c.Phone),
+		Role:            string(c.Role),
+		Name:            sanitizeLine(string(c.Name)),
+		Email:           sanitizeLine(string(c.Email)),
+		Phone:           sanitizeLine(string(c.Phone)),
 		ExternalID:      sanitizeLine(string(c.ExternalID)),
 		OwnerID:         string(c.OwnerID),
-		CreatedAt:       rfc3339(int64(c.CreatedAt)),
-		UpdatedAt:       rfc3339(int64(c.UpdatedAt)),
-		SignedUpAt:      rfc3339(int64(c.SignedUpAt)),
-		LastSeenAt:      rfc3339(int64(c.LastSeenAt)),
-		LastRepliedAt:   rfc3339(int64(c.LastRepliedAt)),
-		LastContactedAt: rfc3339(int64(c.LastContactedAt)),
+		CreatedAt:       rfc3339(c.CreatedAt.V),
+		UpdatedAt:       rfc3339(c.UpdatedAt.V),
+		SignedUpAt:      rfc3339(c.SignedUpAt.V),
+		LastSeenAt:      rfc3339(c.LastSeenAt.V),
+		LastRepliedAt:   rfc3339(c.LastRepliedAt.V),
+		LastContactedAt: rfc3339(c.LastContactedAt.V),
 
 		RecentConversations: []ConversationSummary{},
 	}
 	if l := c.Location; l != nil {
-		v.Location = sanitizeLine(joinNonEmpty(", ", l.City, nonRepeat(l.Region, l.City), l.Country))
+		city, region := string(l.City), string(l.Region)
+		v.Location = sanitizeLine(joinNonEmpty(", ", city, nonRepeat(region, city), string(l.Country)))
 	}
 	v.Tags = listNames(c.Tags, "tag")
 	v.Companies = listNames(c.Companies, "company")
@@ -141,7 +143,7 @@ func newContactView(raw []byte, appID string) (*ContactView, error) {
 			if v.Attributes == nil {
 				v.Attributes = map[string]any{}
 			}
-			v.Attributes["social_profile_"+sanitizeLine(strings.ToLower(p.Name))] = sanitizeLine(p.URL)
+			v.Attributes["social_profile_"+sanitizeLine(strings.ToLower(string(p.Name)))] = sanitizeLine(string(p.URL))
 		}
 	}
 	return v, nil
@@ -149,20 +151,20 @@ func newContactView(raw []byte, appID string) (*ContactView, error) {
 
 // listNames returns the names of a contact's tags or companies, or unnamedRef for items without a name
 // (Intercom's contact lists carry only ids), and listCount when the list is cut short.
-func listNames(l *jsonListRef, what string) []string {
+func listNames(l *wire.RefList, what string) []string {
 	if l == nil {
 		return nil
 	}
 	var out []string
 	for _, d := range l.Data {
-		name := sanitizeLine(d.Name)
+		name := sanitizeLine(string(d.Name))
 		if name == "" {
 			name = unnamedRef(what, string(d.ID))
 		}
 		out = append(out, name)
 	}
-	if l.HasMore || int(l.TotalCount) > len(l.Data) {
-		out = append(out, listCount(int(l.TotalCount)))
+	if l.HasMore.V || int(l.TotalCount.V) > len(l.Data) {
+		out = append(out, listCount(int(l.TotalCount.V)))
 	}
 	return out
 }

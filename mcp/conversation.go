@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/intercom-replica/intercom-replica/index/plaintext"
+	"github.com/intercom-replica/intercom-replica/index/wire"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
@@ -114,7 +115,7 @@ var statisticsShown = []string{
 
 // newConversationView decodes a conversation's raw JSON and builds its view with the parts w selects.
 func newConversationView(raw []byte, appID string, w partsWindow) (*ConversationView, error) {
-	var c jsonConversation
+	var c wire.Conversation
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, fmt.Errorf("decode conversation: %w", err)
 	}
@@ -122,36 +123,36 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 	v := &ConversationView{
 		ID:           query.FormatID(query.KindConversation, id),
 		URL:          appURL(appID, query.KindConversation, id),
-		Title:        sanitizeLine(c.Title),
-		State:        c.State,
-		Open:         bool(c.Open),
-		Read:         bool(c.Read),
-		Priority:     c.Priority,
-		CreatedAt:    rfc3339(int64(c.CreatedAt)),
-		UpdatedAt:    rfc3339(int64(c.UpdatedAt)),
-		WaitingSince: rfc3339(int64(c.WaitingSince)),
-		SnoozedUntil: rfc3339(int64(c.SnoozedUntil)),
+		Title:        sanitizeLine(string(c.Title)),
+		State:        string(c.State),
+		Open:         c.Open.V,
+		Read:         c.Read.V,
+		Priority:     string(c.Priority),
+		CreatedAt:    rfc3339(c.CreatedAt.V),
+		UpdatedAt:    rfc3339(c.UpdatedAt.V),
+		WaitingSince: rfc3339(c.WaitingSince.V),
+		SnoozedUntil: rfc3339(c.SnoozedUntil.V),
 
-		AIAgentParticipated: bool(c.AIAgentParticipated),
+		AIAgentParticipated: c.AIAgentParticipated.V,
 	}
-	if a := string(c.AdminAssigneeID); a != "" && a != "0" {
-		v.AdminAssigneeID = a
+	if a := c.AdminAssigneeID; a.Valid && a.V != 0 {
+		v.AdminAssigneeID = strconv.FormatInt(a.V, 10)
 	}
-	if t := string(c.TeamAssigneeID); t != "" && t != "0" {
-		v.TeamAssigneeID = t
+	if t := c.TeamAssigneeID; t.Valid && t.V != 0 {
+		v.TeamAssigneeID = strconv.FormatInt(t.V, 10)
 	}
 	if s := c.Source; s != nil {
 		v.Source = &MessageView{
-			Type: s.Type, DeliveredAs: s.DeliveredAs, Subject: sanitizeLine(plaintext.Readable(s.Subject)),
-			Author: personView(s.Author), Body: Sanitize(plaintext.Readable(s.Body)), URL: Sanitize(s.URL),
-			Attachments: attachmentViews(s.Attachments), Redacted: bool(s.Redacted),
+			Type: string(s.Type), DeliveredAs: string(s.DeliveredAs), Subject: sanitizeLine(plaintext.Readable(string(s.Subject))),
+			Author: personView(s.Author), Body: Sanitize(plaintext.Readable(string(s.Body))), URL: Sanitize(string(s.URL)),
+			Attachments: attachmentViews(s.Attachments), Redacted: s.Redacted.V,
 		}
 	}
 	if c.Contacts != nil {
 		for _, p := range c.Contacts.Contacts {
 			v.Contacts = append(v.Contacts, PersonView{
 				Type: "contact", ID: query.FormatID(query.KindContact, string(p.ID)),
-				Name: sanitizeLine(p.Name), Email: sanitizeLine(p.Email),
+				Name: sanitizeLine(string(p.Name)), Email: sanitizeLine(string(p.Email)),
 			})
 		}
 	}
@@ -162,7 +163,7 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 	}
 	if c.Tags != nil {
 		for _, t := range c.Tags.Tags {
-			name := sanitizeLine(t.Name)
+			name := sanitizeLine(string(t.Name))
 			if name == "" {
 				name = unnamedRef("tag", string(t.ID))
 			}
@@ -170,7 +171,7 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 		}
 	}
 	if c.Company != nil {
-		v.Company = sanitizeLine(c.Company.Name)
+		v.Company = sanitizeLine(string(c.Company.Name))
 	}
 	if len(c.Statistics) > 0 {
 		v.Statistics = map[string]any{}
@@ -184,14 +185,14 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 			}
 		}
 	}
-	if r := c.ConversationRating; r != nil && r.Rating != 0 {
-		v.Rating = &RatingView{Rating: int(r.Rating), Remark: Sanitize(r.Remark)}
+	if r := c.Rating; r != nil && r.Rating.V != 0 {
+		v.Rating = &RatingView{Rating: int(r.Rating.V), Remark: Sanitize(string(r.Remark))}
 	}
 	if c.AIAgent != nil {
-		v.AIAgentResolution = c.AIAgent.ResolutionState
+		v.AIAgentResolution = string(c.AIAgent.ResolutionState)
 	}
-	if c.SLAApplied != nil && c.SLAApplied.SLAName != "" {
-		v.SLA = sanitizeLine(c.SLAApplied.SLAName + " (" + c.SLAApplied.SLAStatus + ")")
+	if c.SLA != nil && c.SLA.Name != "" {
+		v.SLA = sanitizeLine(string(c.SLA.Name + " (" + c.SLA.Status + ")"))
 	}
 	if len(c.CustomAttributes) > 0 {
 		v.CustomAttributes = make(map[string]any, len(c.CustomAttributes))
@@ -201,9 +202,9 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 			}
 		}
 	}
-	var parts []jsonPart
-	if c.ConversationParts != nil {
-		parts = c.ConversationParts.Parts
+	var parts []wire.Part
+	if c.Parts != nil {
+		parts = c.Parts.Parts
 	}
 	v.Parts, v.PartsPage = pageParts(parts, w)
 	return v, nil
@@ -243,7 +244,7 @@ func (v *ConversationView) nameContacts(ctx context.Context, g Getter) {
 }
 
 // pageParts returns the parts w selects and the page description, with a note saying what was left out.
-func pageParts(parts []jsonPart, w partsWindow) ([]PartView, PartsPage) {
+func pageParts(parts []wire.Part, w partsWindow) ([]PartView, PartsPage) {
 	total := len(parts)
 	off := min(max(w.Offset, 0), total)
 	end := min(off+max(w.Max, 0), total)
@@ -251,11 +252,11 @@ func pageParts(parts []jsonPart, w partsWindow) ([]PartView, PartsPage) {
 	for i := off; i < end; i++ {
 		p := parts[i]
 		pv := PartView{
-			Number: i + 1, ID: string(p.ID), Type: p.PartType, CreatedAt: rfc3339(int64(p.CreatedAt)),
-			Author: personView(p.Author), Attachments: attachmentViews(p.Attachments), Redacted: bool(p.Redacted),
+			Number: i + 1, ID: string(p.ID), Type: string(p.PartType), CreatedAt: rfc3339(p.CreatedAt.V),
+			Author: personView(p.Author), Attachments: attachmentViews(p.Attachments), Redacted: p.Redacted.V,
 		}
-		if p.Body != nil {
-			pv.Body = Sanitize(plaintext.Readable(*p.Body))
+		if p.Body != "" {
+			pv.Body = Sanitize(plaintext.Readable(string(p.Body)))
 		}
 		if p.AssignedTo != nil && (p.AssignedTo.ID != "" || p.AssignedTo.Name != "") {
 			a := personView(*p.AssignedTo)
@@ -308,18 +309,18 @@ func countNoun(n int, singular, plural string) string {
 	return formatCount(n) + " " + plural
 }
 
-func personView(p jsonPerson) PersonView {
+func personView(p wire.Person) PersonView {
 	id := string(p.ID)
 	if (p.Type == "user" || p.Type == "lead" || p.Type == "contact") && id != "" {
 		id = query.FormatID(query.KindContact, id)
 	}
-	return PersonView{Type: p.Type, ID: id, Name: sanitizeLine(p.Name), Email: sanitizeLine(p.Email)}
+	return PersonView{Type: string(p.Type), ID: id, Name: sanitizeLine(string(p.Name)), Email: sanitizeLine(string(p.Email))}
 }
 
-func attachmentViews(as []jsonAttachment) []AttachmentView {
+func attachmentViews(as []wire.Attachment) []AttachmentView {
 	var out []AttachmentView
 	for _, a := range as {
-		out = append(out, AttachmentView{Name: sanitizeLine(a.Name), URL: sanitizeLine(a.URL)})
+		out = append(out, AttachmentView{Name: sanitizeLine(string(a.Name)), URL: sanitizeLine(string(a.URL))})
 	}
 	return out
 }

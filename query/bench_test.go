@@ -34,20 +34,3 @@ func BenchmarkQuery_String(b *testing.B) {
 		_ = q.String()
 	}
 }
-
-// BenchmarkToIntercomSearch measures translating it to an Intercom search body (without the free text, which
-// Intercom can't search, and the conversation custom attribute).
-func BenchmarkToIntercomSearch(b *testing.B) {
-	q, err := Parse(`object_type:conversations state:in:open,snoozed source_type:email `+
-		`source_author_email:ends_with:@example.com created_at:gte:2025-01-01 updated_at:gt:7d `+
-		`statistics_time_to_admin_reply:gt:4h open:true tag_ids:7 priority:high admin_assignee_id:6`, fuzzNow)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := ToIntercomSearch(q); err != nil {
-			b.Fatal(err)
-		}
-	}
-}

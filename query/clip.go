@@ -27,6 +27,10 @@ func clip(s string) string {
 	return s
 }
 
+// Clip returns s as an error message may quote it: whole when it has at most 60 runes, otherwise cut short with an
+// ellipsis. Errors about a query written outside this package (sync/intercom's translation) quote through it.
+func Clip(s string) string { return clip(s) }
+
 // caretLead is how many runes before the offending token a window shows, when the query has them.
 const caretLead = 20
 

@@ -1,6 +1,7 @@
 // Package query is the search DSL shared by every front end of intercom-replica: its lexer and parser, the field
-// catalog for each object type, validation into a typed AST, and translation of that AST to the body of Intercom's
-// Search API.
+// catalog for each object type, and validation into a typed AST. The translation of a Query to the body of
+// Intercom's Search API lives with the client that sends it (sync/intercom's TranslateQuery), so Intercom's search
+// grammar has one home; the catalog names each field's Intercom search field (Field.Intercom) for it.
 //
 // The package is pure: text in, AST or error out. It performs no I/O and imports nothing else from this module, so
 // every other package may depend on it.
@@ -16,8 +17,6 @@
 //     (Field.Index, CustomIndexField for custom attributes), the Intercom Search API field, where the value sits in
 //     Intercom's JSON (Field.Path), and a description. Reference, Syntax, Catalog.Text and Catalog.Markdown render
 //     it as documentation.
-//   - ToIntercomSearch turns a Query into Intercom's search body, within Intercom's limits, and lists the terms it
-//     could only approximate (SearchBody.Residual).
 //   - ParseID and FormatID handle record ids: raw, prefixed (conversation_123, contact_abc) and app URLs.
 //
 // # Caveats

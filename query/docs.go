@@ -173,13 +173,13 @@ not valid UTF-8.
 
 ### Translation to Intercom's Search API
 
-` + "`query.ToIntercomSearch`" + ` turns a query into the body of Intercom's ` + "`POST /conversations/search`" + ` or
-` + "`POST /contacts/search`" + `, within Intercom's limits (15 filters per group, two levels: longer queries are split into
-AND groups). Where Intercom's documented semantics make an exact translation impossible, it selects a superset and
-lists the term as residual, to be applied to the result: conversation ` + "`>`" + `/` + "`<`" + ` are documented as "greater (or
-equal)"/"lower (or equal)" and have no ` + "`>=`" + `/` + "`<=`" + `; contact dates compare by calendar day in the workspace's time
-zone (bounds are widened by a day); ` + "`exists`" + ` has no equivalent. ` + "`q`" + `, and fields marked — below, cannot be
-searched by Intercom at all: that is an error.
+` + "`intercom.TranslateQuery`" + ` (package sync/intercom, beside the client that sends searches) turns a query into the
+body of Intercom's ` + "`POST /conversations/search`" + ` or ` + "`POST /contacts/search`" + `, within Intercom's limits (15 filters
+per group, two levels: longer queries are split into AND groups). Where Intercom's documented semantics make an
+exact translation impossible, it selects a superset and lists the term as residual, to be applied to the result:
+conversation ` + "`>`" + `/` + "`<`" + ` are documented as "greater (or equal)"/"lower (or equal)" and have no ` + "`>=`" + `/` + "`<=`" + `; contact
+dates compare by calendar day in the workspace's time zone (bounds are widened by a day); ` + "`exists`" + ` has no
+equivalent. ` + "`q`" + `, and fields marked — below, cannot be searched by Intercom at all: that is an error.
 
 ### Conversation fields (` + "`object_type:conversations`" + `)
 

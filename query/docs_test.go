@@ -2,10 +2,13 @@ package query
 
 import (
 	"bytes"
+	"flag"
 	"os"
 	"strings"
 	"testing"
 )
+
+var update = flag.Bool("update", false, "rewrite the README's DSL reference from the catalog")
 
 const (
 	readmeBegin = "<!-- BEGIN dsl-reference (owned by package query) -->\n"

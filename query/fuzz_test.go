@@ -137,18 +137,6 @@ func FuzzValidate(f *testing.F) {
 		}
 		q := b.q
 		checkRoundTrip(t, q)
-		body, err := ToIntercomSearch(q)
-		if err != nil {
-			var qe *Error
-			if !errors.As(err, &qe) || qe.Msg == "" {
-				t.Fatalf("ToIntercomSearch error %T %v is not a *query.Error with a message", err, err)
-			}
-			return
-		}
-		if _, err := json.Marshal(body); err != nil {
-			t.Fatalf("marshal search body: %v", err)
-		}
-		checkIntercomLimits(t, body.Query)
 	})
 }
 

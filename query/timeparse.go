@@ -9,7 +9,8 @@ import (
 // Bounds on timestamps: Intercom's data starts in 2011, and a value past 9999-12-31 is a mistake (often
 // milliseconds written where seconds are expected).
 const (
-	maxUnixSeconds = 253402300799 // 9999-12-31T23:59:59Z
+	// MaxUnixSeconds is the latest timestamp a query accepts, 9999-12-31T23:59:59Z.
+	MaxUnixSeconds = 253402300799
 	msThreshold    = 100000000000 // 1e11 s is the year 5138; anything larger is almost certainly milliseconds
 )
 
@@ -26,7 +27,7 @@ func parseTimestamp(s string, now func() time.Time) (int64, string) {
 	}
 	if isDigits(s) {
 		n, err := strconv.ParseInt(s, 10, 64)
-		if err != nil || n > maxUnixSeconds {
+		if err != nil || n > MaxUnixSeconds {
 			if err == nil && n >= msThreshold {
 				return 0, "looks like milliseconds; divide by 1000 for Unix seconds"
 			}
@@ -64,7 +65,7 @@ func parseTimestamp(s string, now func() time.Time) (int64, string) {
 }
 
 func inRange(n int64) (int64, string) {
-	if n < 0 || n > maxUnixSeconds {
+	if n < 0 || n > MaxUnixSeconds {
 		return 0, "out of range: before 1970 or after 9999"
 	}
 	return n, ""

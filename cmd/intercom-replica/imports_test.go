@@ -14,20 +14,22 @@ const module = "github.com/intercom-replica/intercom-replica"
 // allowedImports is the layering of the module (design §2): for each package, the packages of ours it may depend
 // on, directly or not. Imports point one way, cmd → mcp, sync, configs → index → query; the Intercom client
 // knows nothing of the replica; mcp knows nothing of sync or the client; the fake Intercom is an independent
-// implementation of the API and is linked into the binary, so it imports neither the client nor testing.
+// implementation of the API and is linked into the binary, so it imports neither the client nor testing. The shapes
+// of Intercom's records (index/wire) are a leaf every reader of them shares, the client included.
 var allowedImports = map[string][]string{
 	"query":                      {},
 	"configs":                    {},
-	"index":                      {"query", "index/internal/...", "index/plaintext"},
+	"index":                      {"query", "index/internal/...", "index/plaintext", "index/wire"},
 	"index/internal/...":         {"query", "index/internal/..."},
 	"index/plaintext":            {}, // HTML to text, for the index's words and the text mcp shows a model
-	"sync/intercom":              {"query"},
+	"index/wire":                 {}, // Intercom's JSON shapes, for the client, the index and the tools
+	"sync/intercom":              {"query", "index/wire"},
 	"sync/intercom/fakeintercom": {},
-	"sync":                       {"index", "index/internal/...", "index/plaintext", "query", "sync/intercom"},
-	"sync/progress":              {"sync", "index", "index/internal/...", "index/plaintext", "query", "sync/intercom"},
-	"mcp":                        {"index", "index/internal/...", "index/plaintext", "query"},
-	"mcp/peer":                   {"mcp", "index", "index/internal/...", "index/plaintext", "query"},
-	"mcp/peer/peertest":          {"index", "index/internal/...", "index/plaintext", "query"}, // for tests only
+	"sync":                       {"index", "index/internal/...", "index/plaintext", "index/wire", "query", "sync/intercom"},
+	"sync/progress":              {"sync", "index", "index/internal/...", "index/plaintext", "index/wire", "query", "sync/intercom"},
+	"mcp":                        {"index", "index/internal/...", "index/plaintext", "index/wire", "query"},
+	"mcp/peer":                   {"mcp", "index", "index/internal/...", "index/plaintext", "index/wire", "query"},
+	"mcp/peer/peertest":          {"index", "index/internal/...", "index/plaintext", "index/wire", "query"}, // for tests only
 	"cmd/intercom-replica":       {"*"},
 }
 
@@ -68,9 +70,9 @@ func TestImports_CheckerCatchesEachRule(t *testing.T) {
 	}, "\n")
 	_, problems := checkLayering(list)
 	want := []string{
-		"index depends on sync, which the layering forbids (allowed: [query index/internal/... index/plaintext])",
-		"mcp depends on sync/intercom, which the layering forbids (allowed: [index index/internal/... index/plaintext query])",
-		"sync/intercom depends on index, which the layering forbids (allowed: [query])",
+		"index depends on sync, which the layering forbids (allowed: [query index/internal/... index/plaintext index/wire])",
+		"mcp depends on sync/intercom, which the layering forbids (allowed: [index index/internal/... index/plaintext index/wire query])",
+		"sync/intercom depends on index, which the layering forbids (allowed: [query index/wire])",
 		"sync/intercom/fakeintercom links testing",
 		"configs imports cmd/intercom-replica: nothing imports cmd",
 		"package newpkg is not in the layering table (allowedImports): add it with the packages it may use",

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+
+	"github.com/intercom-replica/intercom-replica/index/wire"
 )
 
 // Contact is an Intercom contact, a user or a lead (schema "contact" in API 2.16). The typed fields are the ones a
@@ -75,29 +77,6 @@ func (c *Client) SearchContacts(ctx context.Context, req SearchRequest) (*Contac
 	return call[ContactList](ctx, c, request{method: http.MethodPost, path: "/contacts/search", body: body})
 }
 
-type contactWire struct {
-	ID              flexString `json:"id"`
-	ExternalID      flexString `json:"external_id"`
-	WorkspaceID     flexString `json:"workspace_id"`
-	Role            string     `json:"role"`
-	Email           string     `json:"email"`
-	EmailDomain     string     `json:"email_domain"`
-	Phone           string     `json:"phone"`
-	Name            string     `json:"name"`
-	OwnerID         flexString `json:"owner_id"`
-	CreatedAt       flexInt    `json:"created_at"`
-	UpdatedAt       flexInt    `json:"updated_at"`
-	SignedUpAt      flexInt    `json:"signed_up_at"`
-	LastSeenAt      flexInt    `json:"last_seen_at"`
-	LastRepliedAt   flexInt    `json:"last_replied_at"`
-	LastContactedAt flexInt    `json:"last_contacted_at"`
-	Location        *struct {
-		Country string `json:"country"`
-		Region  string `json:"region"`
-		City    string `json:"city"`
-	} `json:"location"`
-}
-
 // UnmarshalJSON decodes a contact object, tolerating unknown fields and Intercom's type quirks, and keeps a copy of
 // data in Raw.
 func (c *Contact) UnmarshalJSON(data []byte) error {
@@ -105,19 +84,19 @@ func (c *Contact) UnmarshalJSON(data []byte) error {
 		*c = Contact{}
 		return nil
 	}
-	var w contactWire
+	var w wire.Contact
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
 	*c = Contact{
-		ID: string(w.ID), ExternalID: string(w.ExternalID), WorkspaceID: string(w.WorkspaceID), Role: w.Role,
-		Email: w.Email, EmailDomain: w.EmailDomain, Phone: w.Phone, Name: w.Name, OwnerID: string(w.OwnerID),
-		CreatedAt: int64(w.CreatedAt), UpdatedAt: int64(w.UpdatedAt), SignedUpAt: int64(w.SignedUpAt),
-		LastSeenAt: int64(w.LastSeenAt), LastRepliedAt: int64(w.LastRepliedAt), LastContactedAt: int64(w.LastContactedAt),
+		ID: string(w.ID), ExternalID: string(w.ExternalID), WorkspaceID: string(w.WorkspaceID), Role: string(w.Role),
+		Email: string(w.Email), EmailDomain: string(w.EmailDomain), Phone: string(w.Phone), Name: string(w.Name),
+		OwnerID: string(w.OwnerID), CreatedAt: w.CreatedAt.V, UpdatedAt: w.UpdatedAt.V, SignedUpAt: w.SignedUpAt.V,
+		LastSeenAt: w.LastSeenAt.V, LastRepliedAt: w.LastRepliedAt.V, LastContactedAt: w.LastContactedAt.V,
 		Raw: bytes.Clone(data),
 	}
 	if l := w.Location; l != nil {
-		c.Location = Location{Country: l.Country, Region: l.Region, City: l.City}
+		c.Location = Location{Country: string(l.Country), Region: string(l.Region), City: string(l.City)}
 	}
 	return nil
 }
@@ -141,6 +120,6 @@ func (l *ContactList) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*l = ContactList{Contacts: w.Data, TotalCount: int(w.TotalCount), Pages: w.pages()}
+	*l = ContactList{Contacts: w.Data, TotalCount: int(w.TotalCount.V), Pages: w.pages()}
 	return nil
 }

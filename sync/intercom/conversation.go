@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+
+	"github.com/intercom-replica/intercom-replica/index/wire"
 )
 
 // Conversation is an Intercom conversation (schema "conversation" in API 2.16). The typed fields are the ones a
@@ -198,79 +200,18 @@ func (c *Client) ListDeletedConversations(ctx context.Context, opts DeletedListO
 	return call[DeletedConversationList](ctx, c, request{method: http.MethodGet, path: "/conversations/deleted", query: q})
 }
 
-// conversationWire is the JSON shape decoded into a Conversation.
-type conversationWire struct {
-	ID              flexString  `json:"id"`
-	Title           string      `json:"title"`
-	CreatedAt       flexInt     `json:"created_at"`
-	UpdatedAt       flexInt     `json:"updated_at"`
-	WaitingSince    flexInt     `json:"waiting_since"`
-	SnoozedUntil    flexInt     `json:"snoozed_until"`
-	State           string      `json:"state"`
-	Open            bool        `json:"open"`
-	Read            bool        `json:"read"`
-	Priority        string      `json:"priority"`
-	AdminAssigneeID flexInt     `json:"admin_assignee_id"`
-	TeamAssigneeID  flexInt     `json:"team_assignee_id"`
-	Source          *sourceWire `json:"source"`
-	Contacts        *struct {
-		Contacts []struct {
-			ID flexString `json:"id"`
-		} `json:"contacts"`
-	} `json:"contacts"`
-	Tags *struct {
-		Tags []struct {
-			ID   flexString `json:"id"`
-			Name string     `json:"name"`
-		} `json:"tags"`
-	} `json:"tags"`
-	Parts *struct {
-		Parts      []partWire `json:"conversation_parts"` // not []ConversationPart: one decoding pass fewer per part
-		TotalCount flexInt    `json:"total_count"`
-	} `json:"conversation_parts"`
+// person returns the Author of a wire person.
+func person(p wire.Person) Author {
+	return Author{Type: string(p.Type), ID: string(p.ID), Name: string(p.Name), Email: string(p.Email)}
 }
 
-type sourceWire struct {
-	Type        string           `json:"type"`
-	ID          flexString       `json:"id"`
-	DeliveredAs string           `json:"delivered_as"`
-	Subject     string           `json:"subject"`
-	Body        string           `json:"body"`
-	URL         string           `json:"url"`
-	Author      *authorWire      `json:"author"`
-	Attachments []attachmentWire `json:"attachments"`
-	Redacted    bool             `json:"redacted"`
-}
-
-type authorWire struct {
-	Type  string     `json:"type"`
-	ID    flexString `json:"id"`
-	Name  string     `json:"name"`
-	Email string     `json:"email"`
-}
-
-func (a *authorWire) author() Author {
-	if a == nil {
-		return Author{}
-	}
-	return Author{Type: a.Type, ID: string(a.ID), Name: a.Name, Email: a.Email}
-}
-
-type attachmentWire struct {
-	Type        string  `json:"type"`
-	Name        string  `json:"name"`
-	URL         string  `json:"url"`
-	ContentType string  `json:"content_type"`
-	Filesize    flexInt `json:"filesize"`
-}
-
-func attachments(ws []attachmentWire) []Attachment {
+func attachments(ws []wire.Attachment) []Attachment {
 	if len(ws) == 0 {
 		return nil
 	}
 	out := make([]Attachment, len(ws))
 	for i, w := range ws {
-		out[i] = Attachment{Type: w.Type, Name: w.Name, URL: w.URL, ContentType: w.ContentType, Filesize: int64(w.Filesize)}
+		out[i] = Attachment{Type: string(w.Type), Name: string(w.Name), URL: string(w.URL), ContentType: string(w.ContentType), Filesize: w.Filesize.V}
 	}
 	return out
 }
@@ -282,29 +223,30 @@ func (c *Conversation) UnmarshalJSON(data []byte) error {
 		*c = Conversation{}
 		return nil
 	}
-	var w conversationWire
+	var w wire.Conversation
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
 	*c = Conversation{
 		ID:              string(w.ID),
-		Title:           w.Title,
-		CreatedAt:       int64(w.CreatedAt),
-		UpdatedAt:       int64(w.UpdatedAt),
-		WaitingSince:    int64(w.WaitingSince),
-		SnoozedUntil:    int64(w.SnoozedUntil),
-		State:           w.State,
-		Open:            w.Open,
-		Read:            w.Read,
-		Priority:        w.Priority,
-		AdminAssigneeID: int64(w.AdminAssigneeID),
-		TeamAssigneeID:  int64(w.TeamAssigneeID),
+		Title:           string(w.Title),
+		CreatedAt:       w.CreatedAt.V,
+		UpdatedAt:       w.UpdatedAt.V,
+		WaitingSince:    w.WaitingSince.V,
+		SnoozedUntil:    w.SnoozedUntil.V,
+		State:           string(w.State),
+		Open:            w.Open.V,
+		Read:            w.Read.V,
+		Priority:        string(w.Priority),
+		AdminAssigneeID: w.AdminAssigneeID.V,
+		TeamAssigneeID:  w.TeamAssigneeID.V,
 		Raw:             bytes.Clone(data),
 	}
 	if s := w.Source; s != nil {
 		c.Source = ConversationSource{
-			Type: s.Type, ID: string(s.ID), DeliveredAs: s.DeliveredAs, Subject: s.Subject, Body: s.Body, URL: s.URL,
-			Author: s.Author.author(), Attachments: attachments(s.Attachments), Redacted: s.Redacted,
+			Type: string(s.Type), ID: string(s.ID), DeliveredAs: string(s.DeliveredAs), Subject: string(s.Subject),
+			Body: string(s.Body), URL: string(s.URL), Author: person(s.Author), Attachments: attachments(s.Attachments),
+			Redacted: s.Redacted.V,
 		}
 	}
 	if w.Contacts != nil {
@@ -314,17 +256,17 @@ func (c *Conversation) UnmarshalJSON(data []byte) error {
 	}
 	if w.Tags != nil {
 		for _, t := range w.Tags.Tags {
-			c.Tags = append(c.Tags, Tag{ID: string(t.ID), Name: t.Name})
+			c.Tags = append(c.Tags, Tag{ID: string(t.ID), Name: string(t.Name)})
 		}
 	}
 	if w.Parts != nil {
 		if len(w.Parts.Parts) > 0 {
 			c.Parts = make([]ConversationPart, len(w.Parts.Parts))
 			for i := range w.Parts.Parts {
-				c.Parts[i] = w.Parts.Parts[i].part()
+				c.Parts[i] = part(&w.Parts.Parts[i])
 			}
 		}
-		c.PartsTotalCount = int(w.Parts.TotalCount)
+		c.PartsTotalCount = int(w.Parts.TotalCount.V)
 	}
 	return nil
 }
@@ -339,34 +281,21 @@ func (c Conversation) MarshalJSON() ([]byte, error) {
 	return c.Raw, nil
 }
 
-type partWire struct {
-	ID          flexString       `json:"id"`
-	PartType    string           `json:"part_type"`
-	Body        string           `json:"body"`
-	CreatedAt   flexInt          `json:"created_at"`
-	UpdatedAt   flexInt          `json:"updated_at"`
-	NotifiedAt  flexInt          `json:"notified_at"`
-	State       string           `json:"state"`
-	Author      *authorWire      `json:"author"`
-	Attachments []attachmentWire `json:"attachments"`
-	Redacted    bool             `json:"redacted"`
-}
-
 // UnmarshalJSON decodes a conversation part, accepting a numeric or string id.
 func (p *ConversationPart) UnmarshalJSON(data []byte) error {
-	var w partWire
+	var w wire.Part
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*p = w.part()
+	*p = part(&w)
 	return nil
 }
 
-func (w *partWire) part() ConversationPart {
+func part(w *wire.Part) ConversationPart {
 	return ConversationPart{
-		ID: string(w.ID), PartType: w.PartType, Body: w.Body,
-		CreatedAt: int64(w.CreatedAt), UpdatedAt: int64(w.UpdatedAt), NotifiedAt: int64(w.NotifiedAt),
-		State: w.State, Author: w.Author.author(), Attachments: attachments(w.Attachments), Redacted: w.Redacted,
+		ID: string(w.ID), PartType: string(w.PartType), Body: string(w.Body),
+		CreatedAt: w.CreatedAt.V, UpdatedAt: w.UpdatedAt.V, NotifiedAt: w.NotifiedAt.V,
+		State: string(w.State), Author: person(w.Author), Attachments: attachments(w.Attachments), Redacted: w.Redacted.V,
 	}
 }
 
@@ -379,7 +308,7 @@ func (l *ConversationList) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*l = ConversationList{Conversations: w.Conversations, TotalCount: int(w.TotalCount), Pages: w.pages()}
+	*l = ConversationList{Conversations: w.Conversations, TotalCount: int(w.TotalCount.V), Pages: w.pages()}
 	return nil
 }
 
@@ -387,18 +316,18 @@ func (l *ConversationList) UnmarshalJSON(data []byte) error {
 func (l *DeletedConversationList) UnmarshalJSON(data []byte) error {
 	var w struct {
 		Conversations []struct {
-			ID              flexString `json:"id"`
-			DeletedAt       flexInt    `json:"deleted_at"`
-			MetricsRetained bool       `json:"metrics_retained"`
+			ID              wire.String `json:"id"`
+			DeletedAt       wire.Int    `json:"deleted_at"`
+			MetricsRetained wire.Bool   `json:"metrics_retained"`
 		} `json:"conversations"`
 		listWire[PageLinks]
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*l = DeletedConversationList{TotalCount: int(w.TotalCount), Pages: w.pages()}
+	*l = DeletedConversationList{TotalCount: int(w.TotalCount.V), Pages: w.pages()}
 	for _, d := range w.Conversations {
-		l.Conversations = append(l.Conversations, DeletedConversation{ID: string(d.ID), DeletedAt: int64(d.DeletedAt), MetricsRetained: d.MetricsRetained})
+		l.Conversations = append(l.Conversations, DeletedConversation{ID: string(d.ID), DeletedAt: d.DeletedAt.V, MetricsRetained: d.MetricsRetained.V})
 	}
 	return nil
 }

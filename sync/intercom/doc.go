@@ -21,9 +21,14 @@
 //
 // and the *Pages methods iterate over every page of a list or search, one call per page.
 //
+// A search's query is a [Filter], built with [Where], [And] and [Or], or translated from a query of the DSL by
+// [TranslateQuery], which stays within Intercom's limits and lists the terms Intercom can only approximate.
+//
 // Typed models ([Conversation], [ConversationPart], [Contact], [Me]) hold the fields callers branch on. Conversation,
-// Contact and Me also hold Raw, the exact bytes of the record as they appeared in the response. Decoding
-// tolerates unknown fields and the quirks of Intercom's payloads (ids as numbers or strings, nulls for integers).
+// Contact and Me also hold Raw, the exact bytes of the record as they appeared in the response. Decoding goes
+// through the shared record shapes of index/wire, which tolerate unknown fields and the quirks of Intercom's
+// payloads (ids as numbers or strings, nulls for integers): a field in a shape its type does not take (a fraction
+// where an integer belongs, a word where a timestamp belongs) is left zero, never guessed, and Raw keeps it.
 //
 // # Errors
 //
@@ -56,5 +61,6 @@
 //   - Lists have no documented order, and records change while a list is walked: a record may appear twice or be
 //     missed, so callers that need completeness reconcile by id.
 //   - Contact search compares dates by calendar day and may miss contacts created in the last few minutes.
-//   - This package imports nothing else of this module.
+//   - Of this module, this package imports only query (the DSL TranslateQuery reads) and index/wire (the leaf that
+//     declares Intercom's record shapes).
 package intercom

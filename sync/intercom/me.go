@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
+
+	"github.com/intercom-replica/intercom-replica/index/wire"
 )
 
 // Me is the admin an access token belongs to, with the workspace ("app") it works in (GET /me, schema
@@ -40,25 +43,28 @@ func (c *Client) Me(ctx context.Context) (*Me, error) {
 // UnmarshalJSON decodes a /me response and keeps a copy of data in Raw.
 func (m *Me) UnmarshalJSON(data []byte) error {
 	var w struct {
-		Type          string     `json:"type"`
-		ID            flexString `json:"id"`
-		Name          string     `json:"name"`
-		Email         string     `json:"email"`
-		EmailVerified bool       `json:"email_verified"`
+		Type          string      `json:"type"`
+		ID            wire.String `json:"id"`
+		Name          string      `json:"name"`
+		Email         string      `json:"email"`
+		EmailVerified bool        `json:"email_verified"`
 		App           *struct {
-			IDCode    flexString `json:"id_code"`
-			Name      string     `json:"name"`
-			Region    string     `json:"region"`
-			Timezone  string     `json:"timezone"`
-			CreatedAt flexInt    `json:"created_at"`
+			IDCode    wire.String `json:"id_code"`
+			Name      string      `json:"name"`
+			Region    string      `json:"region"`
+			Timezone  string      `json:"timezone"`
+			CreatedAt wire.Int    `json:"created_at"`
 		} `json:"app"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
+	if w.ID == "" {
+		return errors.New("intercom: /me names no admin id") // what identifies the token's admin is missing
+	}
 	*m = Me{Type: w.Type, ID: string(w.ID), Name: w.Name, Email: w.Email, EmailVerified: w.EmailVerified, Raw: bytes.Clone(data)}
 	if a := w.App; a != nil {
-		m.App = App{IDCode: string(a.IDCode), Name: a.Name, Region: a.Region, Timezone: a.Timezone, CreatedAt: int64(a.CreatedAt)}
+		m.App = App{IDCode: string(a.IDCode), Name: a.Name, Region: a.Region, Timezone: a.Timezone, CreatedAt: a.CreatedAt.V}
 	}
 	return nil
 }

@@ -187,17 +187,31 @@ func TestDecode_Quirks(t *testing.T) {
 	}
 }
 
-func TestDecode_WrongTypesAreErrors(t *testing.T) {
+// TestDecode_OddFieldsAreAbsent pins the client's side of the wire package's rule (index/wire): a field in a shape
+// its type does not take is left out, never guessed and never a failed page; Raw keeps what Intercom sent. These
+// documents were errors before the rule was shared, so one odd record stalled a sync.
+func TestDecode_OddFieldsAreAbsent(t *testing.T) {
 	for _, doc := range []string{
-		`{"id":{"x":1}}`,
 		`{"id":"1","updated_at":"yesterday"}`,
 		`{"id":"1","updated_at":1.5}`,
 		`{"id":"1","open":"yes"}`,
+		`{"id":"1","open":true,"updated_at":{"at":5}}`,
 	} {
 		var c intercom.Conversation
-		if err := json.Unmarshal([]byte(doc), &c); err == nil {
-			t.Errorf("Unmarshal(%s) succeeded with %+v; want an error", doc, c)
+		if err := json.Unmarshal([]byte(doc), &c); err != nil {
+			t.Errorf("Unmarshal(%s): %v", doc, err)
+			continue
 		}
+		if c.ID != "1" || c.UpdatedAt != 0 || string(c.Raw) != doc {
+			t.Errorf("Unmarshal(%s) = %+v; want id 1, no updated_at, the document in Raw", doc, c)
+		}
+	}
+	var c intercom.Conversation
+	if err := json.Unmarshal([]byte(`{"id":{"x":1}}`), &c); err != nil || c.ID != "" {
+		t.Errorf("an object as the id: %+v, %v; want no id (the replica refuses a record without one)", c, err)
+	}
+	if err := json.Unmarshal([]byte(`{"id":"1","source":"x"}`), &c); err == nil {
+		t.Errorf("a string as the source decoded as %+v; want an error (a container of the wrong kind)", c)
 	}
 }
 

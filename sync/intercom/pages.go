@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"iter"
+
+	"github.com/intercom-replica/intercom-replica/index/wire"
 )
 
 // Pages is the cursor pagination block of a list or search page (schema "cursor_pages").
@@ -32,20 +34,20 @@ func (p Pages) NextCursor() string {
 // UnmarshalJSON decodes a cursor pagination block, tolerating a null next and numbers sent as strings.
 func (p *Pages) UnmarshalJSON(data []byte) error {
 	var w struct {
-		Page       flexInt `json:"page"`
-		PerPage    flexInt `json:"per_page"`
-		TotalPages flexInt `json:"total_pages"`
+		Page       wire.Int `json:"page"`
+		PerPage    wire.Int `json:"per_page"`
+		TotalPages wire.Int `json:"total_pages"`
 		Next       *struct {
-			Page          flexInt    `json:"page"`
-			StartingAfter flexString `json:"starting_after"`
+			Page          wire.Int    `json:"page"`
+			StartingAfter wire.String `json:"starting_after"`
 		} `json:"next"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*p = Pages{Page: int(w.Page), PerPage: int(w.PerPage), TotalPages: int(w.TotalPages)}
+	*p = Pages{Page: int(w.Page.V), PerPage: int(w.PerPage.V), TotalPages: int(w.TotalPages.V)}
 	if w.Next != nil && w.Next.StartingAfter != "" {
-		p.Next = &NextPage{Page: int(w.Next.Page), StartingAfter: string(w.Next.StartingAfter)}
+		p.Next = &NextPage{Page: int(w.Next.Page.V), StartingAfter: string(w.Next.StartingAfter)}
 	}
 	return nil
 }
@@ -53,8 +55,8 @@ func (p *Pages) UnmarshalJSON(data []byte) error {
 // listWire is what the JSON of every list page has besides its items: total_count and a pagination block P
 // ([Pages] or [PageLinks]). List wires embed it beside their items field, whose name varies.
 type listWire[P any] struct {
-	TotalCount flexInt `json:"total_count"`
-	Pages      *P      `json:"pages"`
+	TotalCount wire.Int `json:"total_count"`
+	Pages      *P       `json:"pages"`
 }
 
 // pages returns the pagination block, or its zero value when the page had none.
@@ -77,15 +79,15 @@ type PageLinks struct {
 // UnmarshalJSON decodes a page-link pagination block.
 func (p *PageLinks) UnmarshalJSON(data []byte) error {
 	var w struct {
-		Page       flexInt `json:"page"`
-		PerPage    flexInt `json:"per_page"`
-		TotalPages flexInt `json:"total_pages"`
-		Next       string  `json:"next"`
+		Page       wire.Int `json:"page"`
+		PerPage    wire.Int `json:"per_page"`
+		TotalPages wire.Int `json:"total_pages"`
+		Next       string   `json:"next"`
 	}
 	if err := json.Unmarshal(data, &w); err != nil {
 		return err
 	}
-	*p = PageLinks{Page: int(w.Page), PerPage: int(w.PerPage), TotalPages: int(w.TotalPages), Next: w.Next}
+	*p = PageLinks{Page: int(w.Page.V), PerPage: int(w.PerPage.V), TotalPages: int(w.TotalPages.V), Next: w.Next}
 	return nil
 }
 

@@ -1,7 +1,6 @@
 package intercom
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 )
@@ -41,34 +40,5 @@ func TestRetryPolicy_Defaults(t *testing.T) {
 	want := RetryPolicy{MaxAttempts: DefaultMaxAttempts, BaseDelay: DefaultBaseDelay, MaxDelay: DefaultMaxDelay, MaxRateLimitWait: DefaultMaxRateLimitWait}
 	if p != want {
 		t.Errorf("defaults = %+v, want %+v", p, want)
-	}
-}
-
-func TestFlex_Decoding(t *testing.T) {
-	strs := map[string]string{`"abc"`: "abc", `123`: "123", `-4`: "-4", `null`: "", `"\u00e9"`: "é", `1.5e3`: "1.5e3"}
-	for in, want := range strs {
-		var s flexString
-		if err := json.Unmarshal([]byte(in), &s); err != nil || string(s) != want {
-			t.Errorf("flexString(%s) = %q, %v; want %q", in, s, err, want)
-		}
-	}
-	for _, in := range []string{`true`, `{}`, `[]`} {
-		var s flexString
-		if err := json.Unmarshal([]byte(in), &s); err == nil {
-			t.Errorf("flexString(%s) accepted", in)
-		}
-	}
-	ints := map[string]int64{`5`: 5, `"5017691"`: 5017691, `null`: 0, `""`: 0, `1.7e9`: 1700000000, `-3`: -3, `"1e3"`: 1000}
-	for in, want := range ints {
-		var n flexInt
-		if err := json.Unmarshal([]byte(in), &n); err != nil || int64(n) != want {
-			t.Errorf("flexInt(%s) = %d, %v; want %d", in, n, err, want)
-		}
-	}
-	for _, in := range []string{`1.5`, `"x"`, `true`, `{}`, `1e300`} {
-		var n flexInt
-		if err := json.Unmarshal([]byte(in), &n); err == nil {
-			t.Errorf("flexInt(%s) accepted as %d", in, n)
-		}
 	}
 }

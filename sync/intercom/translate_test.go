@@ -1,4 +1,4 @@
-package query
+package intercom_test
 
 import (
 	"bytes"
@@ -7,11 +7,18 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strings"
+	"reflect"
 	"testing"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/sync/intercom"
 )
 
-var update = flag.Bool("update", false, "rewrite golden files (testdata/, and the README section) from the current output")
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/ from the current output")
+
+// translateNow pins the clock so relative timestamps in the cases translate the same way every run.
+var translateNow = query.Options{Now: func() time.Time { return time.Date(2025, 6, 15, 12, 0, 0, 0, time.UTC) }}
 
 // goldenCheck compares got with the golden file at path, or rewrites it under -update.
 func goldenCheck(t *testing.T, path string, got []byte) {
@@ -27,15 +34,15 @@ func goldenCheck(t *testing.T, path string, got []byte) {
 	}
 	want, err := os.ReadFile(path)
 	if err != nil {
-		t.Fatalf("read golden file (run go test ./query -update to create it): %v", err)
+		t.Fatalf("read golden file (run go test ./sync/intercom -run TestTranslateQuery -update to create it): %v", err)
 	}
 	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output (run go test ./query -update if the change is intended)\n--- want\n%s\n--- got\n%s", path, want, got)
+		t.Errorf("%s differs from the output (run go test ./sync/intercom -run TestTranslateQuery -update if the change is intended)\n--- want\n%s\n--- got\n%s", path, want, got)
 	}
 }
 
-// TestToIntercomSearch pins the Intercom search body of each case in testdata/TestToIntercomSearch/<case>.json.
-func TestToIntercomSearch(t *testing.T) {
+// TestTranslateQuery pins the Intercom search body of each case in testdata/TestTranslateQuery/<case>.json.
+func TestTranslateQuery(t *testing.T) {
 	cases := []struct{ name, dsl string }{
 		{"documented_state_source", `object_type:conversations state:open source_type:email`},
 		{"documented_email_domain", `object_type:contacts email_domain:"example.com"`},
@@ -67,48 +74,51 @@ func TestToIntercomSearch(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			q, err := Parse(tc.dsl, fuzzNow)
+			q, err := query.Parse(tc.dsl, translateNow)
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
 			golden := struct {
-				Query    string      `json:"query"`
-				Body     *SearchBody `json:"body,omitempty"`
-				Residual []string    `json:"residual,omitempty"`
-				Error    string      `json:"error,omitempty"`
+				Query    string                  `json:"query"`
+				Body     *intercom.SearchRequest `json:"body,omitempty"`
+				Residual []string                `json:"residual,omitempty"`
+				Error    string                  `json:"error,omitempty"`
 			}{Query: tc.dsl}
-			body, err := ToIntercomSearch(q)
+			s, err := intercom.TranslateQuery(q)
 			if err != nil {
-				var qe *Error
+				var qe *query.Error
 				if !errors.As(err, &qe) {
 					t.Fatalf("error %T is not a *query.Error: %v", err, err)
 				}
 				golden.Error = err.Error()
 			} else {
-				golden.Body = &body
-				for _, r := range body.Residual {
+				golden.Body = &s.Request
+				for _, r := range s.Residual {
 					golden.Residual = append(golden.Residual, r.String())
 				}
-				checkIntercomLimits(t, body.Query)
-				if body.Exact() != (len(body.Residual) == 0) {
-					t.Errorf("Exact() = %v with residual %v", body.Exact(), golden.Residual)
+				checkIntercomLimits(t, s.Request.Query)
+				if s.Exact() != (len(s.Residual) == 0) {
+					t.Errorf("Exact() = %v with residual %v", s.Exact(), golden.Residual)
 				}
 			}
 			out, err := json.MarshalIndent(golden, "", "  ")
 			if err != nil {
 				t.Fatal(err)
 			}
-			goldenCheck(t, filepath.Join("testdata", "TestToIntercomSearch", tc.name+".json"), append(out, '\n'))
+			goldenCheck(t, filepath.Join("testdata", "TestTranslateQuery", tc.name+".json"), append(out, '\n'))
 		})
 	}
 }
 
 // checkIntercomLimits asserts the documented shape rules: the root is a group; a group holds 1..15 members, all
-// singles or all groups; groups nest at most two deep.
-func checkIntercomLimits(t *testing.T, root Filter) {
+// singles or all groups (stricter than Filter.Validate, which accepts mixed groups); groups nest at most two deep.
+func checkIntercomLimits(t *testing.T, root intercom.Filter) {
 	t.Helper()
-	var walk func(f Filter, depth int)
-	walk = func(f Filter, depth int) {
+	if err := root.Validate(); err != nil {
+		t.Errorf("Validate: %v", err)
+	}
+	var walk func(f intercom.Filter, depth int)
+	walk = func(f intercom.Filter, depth int) {
 		if !f.IsGroup() {
 			if f.Field == "" || f.Operator == "" {
 				t.Errorf("single filter without field or operator: %+v", f)
@@ -118,8 +128,8 @@ func checkIntercomLimits(t *testing.T, root Filter) {
 		if depth > 2 {
 			t.Errorf("groups nested %d deep; Intercom allows 2", depth)
 		}
-		if n := len(f.Filters); n == 0 || n > IntercomMaxFiltersPerGroup {
-			t.Errorf("group with %d members; Intercom allows 1..%d", n, IntercomMaxFiltersPerGroup)
+		if n := len(f.Filters); n == 0 || n > intercom.MaxFiltersPerGroup {
+			t.Errorf("group with %d members; Intercom allows 1..%d", n, intercom.MaxFiltersPerGroup)
 		}
 		groups := 0
 		for _, m := range f.Filters {
@@ -138,7 +148,7 @@ func checkIntercomLimits(t *testing.T, root Filter) {
 	walk(root, 1)
 }
 
-func TestToIntercomSearch_ErrorsNameTheTerm(t *testing.T) {
+func TestTranslateQuery_ErrorsNameTheTerm(t *testing.T) {
 	for dsl, want := range map[string]string{
 		`object_type:conversations q:refund`:                               "Intercom's search has no free text (q); for a live search use source_body:contains:<word> (the opening message) instead, or search the replica",
 		`object_type:conversations title:invoice`:                          "Intercom's search can't filter conversations by title; only the replica can (leave the term out for a live search)",
@@ -146,30 +156,80 @@ func TestToIntercomSearch_ErrorsNameTheTerm(t *testing.T) {
 		`object_type:conversations ca."Ticket type":x`:                     "Intercom's search can't filter conversations by custom attributes (custom_attributes.Ticket type); only the replica can",
 		`object_type:conversations source_author_email_domain:example.com`: "Intercom's search can't filter conversations by source_author_email_domain; only the replica can (leave the term out for a live search)",
 	} {
-		q, err := Parse(dsl, fuzzNow)
+		q, err := query.Parse(dsl, translateNow)
 		if err != nil {
 			t.Fatalf("Parse(%q): %v", dsl, err)
 		}
-		_, err = ToIntercomSearch(q)
+		_, err = intercom.TranslateQuery(q)
 		if err == nil || err.Error() != want {
-			t.Errorf("ToIntercomSearch(%q) error = %v\nwant %s", dsl, err, want)
+			t.Errorf("TranslateQuery(%q) error = %v\nwant %s", dsl, err, want)
 		}
 	}
-	state, _ := CatalogFor(KindConversation).Lookup("state")
-	if _, err := ToIntercomSearch(Query{Kind: KindConversation, Limit: 20, Terms: []Term{{Field: state, Op: OpEq}}}); err == nil ||
+	state, _ := query.CatalogFor(query.KindConversation).Lookup("state")
+	if _, err := intercom.TranslateQuery(query.Query{Kind: query.KindConversation, Limit: 20, Terms: []query.Term{{Field: state, Op: query.OpEq}}}); err == nil ||
 		err.Error() != "eq takes one value; got 0" {
-		t.Errorf("ToIntercomSearch of an invalid hand-built query: error = %v", err)
-	}
-	if !strings.Contains(fmtJSON(t, Filter{Operator: "AND"}), `"value":[]`) {
-		t.Errorf("an empty group must marshal its value as []")
+		t.Errorf("TranslateQuery of an invalid hand-built query: error = %v", err)
 	}
 }
 
-func fmtJSON(t *testing.T, v any) string {
-	t.Helper()
-	b, err := json.Marshal(v)
+// FuzzTranslateQuery translates every query Parse accepts: a translation error is a *query.Error with a message,
+// and a request passes the client's own checks and Intercom's shape rules.
+func FuzzTranslateQuery(f *testing.F) {
+	for _, s := range []string{
+		`object_type:conversations state:open source_type:email`,
+		`object_type:contacts tag_id:in:7,8,9 tag_id:nin:1,2 ca.seats:gte:10 created_at:2020-01-01`,
+		`object_type:conversations created_at:gte:2025-01-01 statistics_count_reopens:gte:2 source_body:"need support"`,
+		`object_type:conversations q:refund`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, dsl string) {
+		q, err := query.Parse(dsl, translateNow)
+		if err != nil {
+			return
+		}
+		s, err := intercom.TranslateQuery(q)
+		if err != nil {
+			var qe *query.Error
+			if !errors.As(err, &qe) || qe.Msg == "" {
+				t.Fatalf("TranslateQuery error %T %v is not a *query.Error with a message", err, err)
+			}
+			return
+		}
+		if _, err := json.Marshal(s.Request); err != nil {
+			t.Fatalf("marshal search request: %v", err)
+		}
+		checkIntercomLimits(t, s.Request.Query)
+	})
+}
+
+// TestTranslateQuery_PhoneAsWritten: the replica compares phone numbers by their digits, but Intercom is sent the
+// number as written, since its search compares what it stores.
+func TestTranslateQuery_PhoneAsWritten(t *testing.T) {
+	q, err := query.Parse(`object_type:contacts phone:"+91 98037 48241"`, translateNow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return string(b)
+	s, err := intercom.TranslateQuery(q)
+	want := intercom.Where("phone", intercom.OpEq, "+91 98037 48241")
+	if err != nil || len(s.Request.Query.Filters) != 1 || !reflect.DeepEqual(s.Request.Query.Filters[0], want) {
+		t.Errorf("Intercom query %+v, %v; want %+v", s.Request.Query, err, want)
+	}
+}
+
+// BenchmarkTranslateQuery measures translating a ten-term query (without the free text, which Intercom can't
+// search, and the conversation custom attribute).
+func BenchmarkTranslateQuery(b *testing.B) {
+	q, err := query.Parse(`object_type:conversations state:in:open,snoozed source_type:email `+
+		`source_author_email:ends_with:@example.com created_at:gte:2025-01-01 updated_at:gt:7d `+
+		`statistics_time_to_admin_reply:gt:4h open:true tag_ids:7 priority:high admin_assignee_id:6`, translateNow)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := intercom.TranslateQuery(q); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

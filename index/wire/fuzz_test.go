@@ -1,0 +1,82 @@
+package wire
+
+import (
+	"encoding/json"
+	"math/big"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// FuzzInt checks Int against exact rational arithmetic: whatever the JSON, decoding never fails, and a valid Int
+// holds exactly the integer the number (or the string holding one) spells.
+func FuzzInt(f *testing.F) {
+	for _, s := range []string{`5`, `1.5`, `1.7e9`, `"12"`, `"1e3"`, `null`, `-0.0`, `9223372036854775807`,
+		`9223372036854775808`, `1234567890123456789.5`, `1e-5`, `"0x10"`, `"05"`, `{"a":[1,null]}`, `true`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if !json.Valid([]byte(in)) {
+			return
+		}
+		var n Int
+		if err := json.Unmarshal([]byte(in), &n); err != nil {
+			t.Fatalf("Int(%s): %v", in, err)
+		}
+		num := strings.TrimSpace(in)
+		if strings.HasPrefix(num, `"`) {
+			var s string
+			if json.Unmarshal([]byte(num), &s) != nil {
+				t.Fatalf("Int(%s): the test could not read the string", in)
+			}
+			num = s
+		}
+		want, ok := exactInt(num)
+		if n.Valid != ok || (ok && n.V != want) {
+			t.Errorf("Int(%s) = %+v; want valid=%v %d", in, n, ok, want)
+		}
+	})
+}
+
+// exactInt is the oracle: the value of a JSON number literal as an int64, when it is an integer in range. Numbers
+// with exponents too large to expand cheaply are far outside int64 unless zero.
+func exactInt(s string) (int64, bool) {
+	if s == "" || !(s[0] == '-' || (s[0] >= '0' && s[0] <= '9')) || !json.Valid([]byte(s)) {
+		return 0, false
+	}
+	if i := strings.IndexAny(s, "eE"); i >= 0 {
+		e, err := strconv.Atoi(strings.TrimPrefix(s[i+1:], "+"))
+		if err != nil || e > 400 || e < -400 {
+			r, ok := new(big.Rat).SetString(s[:i])
+			return 0, ok && r.Sign() == 0 && err == nil
+		}
+	}
+	r, ok := new(big.Rat).SetString(s)
+	if !ok || !r.IsInt() || !r.Num().IsInt64() {
+		return 0, false
+	}
+	return r.Num().Int64(), true
+}
+
+// FuzzRecords decodes any JSON as a conversation and a contact: no panic, and a decode that succeeds is
+// deterministic.
+func FuzzRecords(f *testing.F) {
+	for _, s := range []string{
+		`{"id":"1","updated_at":1.5,"open":"true","source":{"author":null},"conversation_parts":{"conversation_parts":[null,{"id":7,"body":null}]}}`,
+		`{"id":5,"tags":{"data":null},"avatar":"x","location":null,"custom_attributes":{"a":{"b":[null]}}}`,
+		`{"statistics":{"time_to_assignment":1e400},"contacts":{"contacts":[{"id":{"x":1}}]}}`,
+		`{"source":"x"}`, `null`, `[]`, `"x"`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		var c1, c2 Conversation
+		if json.Unmarshal([]byte(in), &c1) == nil {
+			if err := json.Unmarshal([]byte(in), &c2); err != nil {
+				t.Fatalf("second decode failed: %v", err)
+			}
+		}
+		var k Contact
+		_ = json.Unmarshal([]byte(in), &k)
+	})
+}
