@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -139,7 +140,29 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 		w = bufio.NewWriterSize(stdout, 1<<16)
 		return w, w.Flush, func() { _ = w.Flush() }, nil
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	target, mode, stream, err := exportTarget(path)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
+	}
+	if stream { // a device, a pipe or a socket: written to as it is, never replaced
+		f, err := os.OpenFile(target, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
+		}
+		w = bufio.NewWriterSize(f, 1<<16)
+		commit = func() error {
+			err := w.Flush()
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return fmt.Errorf("export to %s: %w", path, err)
+			}
+			return nil
+		}
+		return w, commit, func() { f.Close() }, nil
+	}
+	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
 	}
@@ -151,13 +174,16 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 	commit = func() error {
 		err := w.Flush()
 		if err == nil {
+			err = f.Chmod(mode)
+		}
+		if err == nil {
 			err = f.Sync()
 		}
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 		if err == nil {
-			err = os.Rename(f.Name(), path)
+			err = os.Rename(f.Name(), target)
 		}
 		if err != nil {
 			os.Remove(f.Name())
@@ -166,6 +192,29 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 		return nil
 	}
 	return w, commit, discard, nil
+}
+
+// exportTarget decides where an export to path goes. A symbolic link is followed, so the file it points to gets
+// the export and the link stays. A new file is written whole or not at all (a temporary file renamed into place),
+// mode 0600; an existing regular file likewise, keeping its mode. A device, pipe or socket (/dev/stdout, a FIFO) is
+// a stream: written to in place. A directory is refused.
+func exportTarget(path string) (target string, mode os.FileMode, stream bool, err error) {
+	target = path
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		target = resolved
+	}
+	fi, err := os.Stat(target)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return target, 0o600, false, nil
+	case err != nil:
+		return "", 0, false, err
+	case fi.IsDir():
+		return "", 0, false, fmt.Errorf("it is a directory; give a file's path, e.g. %s", filepath.Join(path, "export.jsonl"))
+	case fi.Mode().IsRegular():
+		return target, fi.Mode().Perm(), false, nil
+	}
+	return target, 0, true, nil
 }
 
 // writeJSONL writes each record's raw JSON on one line.

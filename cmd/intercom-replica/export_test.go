@@ -11,6 +11,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/intercom-replica/intercom-replica/index"
@@ -230,5 +231,66 @@ func TestExport_QueryMistakesAreUsageErrors(t *testing.T) {
 		if code != exitUsage || out != "" || !strings.Contains(errOut, "--query: ") {
 			t.Errorf("export --query %s: exit %d, want %d with the query's mistake\nstdout: %q\n%s", dsl, code, exitUsage, out, errOut)
 		}
+	}
+}
+
+// TestExportOutput_LeavesWhatIsThereInPlace checks that --out writes through what the path is rather than replacing
+// it: a symbolic link's file gets the export and the link stays, an existing file keeps its mode, a FIFO is written
+// to (a reader gets the export), and a directory is refused with a file path to use instead.
+func TestExportOutput_LeavesWhatIsThereInPlace(t *testing.T) {
+	dir := t.TempDir()
+	write := func(path, text string) error {
+		w, commit, discard, err := exportOutput(nil, path)
+		if err != nil {
+			return err
+		}
+		if _, err := w.WriteString(text); err != nil {
+			discard()
+			return err
+		}
+		return commit()
+	}
+
+	real, link := filepath.Join(dir, "real.jsonl"), filepath.Join(dir, "link.jsonl")
+	if err := os.WriteFile(real, []byte("old\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if err := write(link, "new\n"); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(link); err != nil || fi.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", fi.Mode(), err)
+	}
+	if b, _ := os.ReadFile(real); string(b) != "new\n" {
+		t.Errorf("the link's file holds %q, want the export", b)
+	}
+	if fi, _ := os.Stat(real); fi.Mode().Perm() != 0o644 {
+		t.Errorf("an existing file's mode became %v, want 0644 kept", fi.Mode().Perm())
+	}
+
+	fifo := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Skip("no FIFOs here:", err)
+	}
+	got := make(chan string, 1)
+	go func() {
+		b, _ := os.ReadFile(fifo) // opens for reading, so the writer's open returns
+		got <- string(b)
+	}()
+	if err := write(fifo, "streamed\n"); err != nil {
+		t.Fatal(err)
+	}
+	if s := <-got; s != "streamed\n" {
+		t.Errorf("the FIFO's reader got %q", s)
+	}
+	if fi, err := os.Lstat(fifo); err != nil || fi.Mode()&os.ModeNamedPipe == 0 {
+		t.Errorf("the FIFO was replaced by %v (%v)", fi.Mode(), err)
+	}
+
+	if err := write(dir, "x"); err == nil || !strings.Contains(err.Error(), "is a directory; give a file's path") {
+		t.Errorf("export to a directory: %v", err)
 	}
 }
