@@ -2,6 +2,7 @@ package index
 
 import (
 	"bytes"
+	"crypto/rand"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -22,7 +23,8 @@ import (
 //	changes                 kind byte + sequence (8 bytes, big-endian) → the ids of that kind written by that
 //	                        batch, for the kind's full-text index to catch up from after a crash; trimmed once the
 //	                        index has them durably (the kind's trim mark then records how far, so a gap is known)
-//	replica                 the store's own state: schema version, last sequence, per-kind counts, trim marks and
+//	replica                 the store's own state: schema version, a random id given at creation (a table snapshot
+//	                        names the store it was taken from), last sequence, per-kind counts, trim marks and
 //	                        next ordinals, row field names
 //
 // An envelope is a 18-byte header then the raw JSON: version (1 byte), flags (1 byte; bit 0 = deleted),
@@ -34,8 +36,9 @@ const (
 	bucketChanges = "changes"
 	bucketReplica = "replica"
 
-	keySchema = "schema"
-	keySeq    = "seq"
+	keySchema  = "schema"
+	keySeq     = "seq"
+	keyStoreID = "id"
 
 	// storeSchema is the layout above. Open refuses a store written by a newer layout rather than misread it.
 	storeSchema = 1
@@ -58,6 +61,9 @@ func trimmedKey(kind query.Kind) []byte { return []byte("trimmed." + string(kind
 
 // nextOrdKey holds the next ordinal to give a new record of kind (see table.Row.Ord).
 func nextOrdKey(kind query.Kind) []byte { return []byte("next_ord." + string(kind)) }
+
+// storeIDLen is the length of the store's id.
+const storeIDLen = 16
 
 const (
 	envelopeVersion = 1
@@ -111,6 +117,7 @@ func changeKey(kind query.Kind, seq uint64) []byte {
 // store wraps the bbolt database.
 type store struct {
 	db     *bolt.DB
+	id     []byte                     // the store's random id (keyStoreID)
 	fields map[query.Kind]*fieldNames // row field-name tables, loaded at open, extended by writes
 	chunk  int                        // records per read transaction of a scan (scanChunk; tests lower it)
 }
@@ -150,6 +157,16 @@ func openStore(path string) (*store, error) {
 		case binary.BigEndian.Uint32(v) > storeSchema:
 			return fmt.Errorf("store schema %d is newer than this program's (%d): upgrade intercom-replica",
 				binary.BigEndian.Uint32(v), storeSchema)
+		}
+		if s.id = bytes.Clone(rb.Get([]byte(keyStoreID))); len(s.id) != storeIDLen {
+			// A new store, or one written before stores had ids: give it one.
+			s.id = make([]byte, storeIDLen)
+			if _, err := rand.Read(s.id); err != nil {
+				return fmt.Errorf("store id: %w", err)
+			}
+			if err := rb.Put([]byte(keyStoreID), s.id); err != nil {
+				return err
+			}
 		}
 		for _, k := range query.Kinds() {
 			fn, err := decodeFieldNames(rb.Get(fieldNamesKey(k)))
@@ -538,6 +555,26 @@ func (s *store) stats() (storeStats, error) {
 		})
 		st.fileSize = tx.Size()
 		return err
+	})
+	return st, err
+}
+
+// tableState is what a column table snapshot must match to be loaded: the store it was taken from, the store's
+// sequence and the kind's live record count.
+type tableState struct {
+	storeID []byte
+	seq     uint64
+	live    uint64
+}
+
+// tableState returns kind's tableState, read in one transaction.
+func (s *store) tableState(kind query.Kind) (tableState, error) {
+	st := tableState{storeID: s.id}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		rb := tx.Bucket([]byte(bucketReplica))
+		st.seq = getUint64(rb, []byte(keySeq))
+		st.live = getUint64(rb, countKey(kind, false))
+		return nil
 	})
 	return st, err
 }
