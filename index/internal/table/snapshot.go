@@ -16,12 +16,11 @@ import (
 // file into memory gets a table whose bulk lives in the page cache, outside the Go heap, and costs no read at
 // open. Writes never extend those views in place (a full slice reallocates on append), but they do change
 // existing elements (a deleted row's live bit, say): the mapping must be private and writable (copy on write).
-// The hash indexes (ids, dictionary values) are not written: they are rebuilt at load, a few milliseconds per
-// hundred thousand keys. Integrity (checksum) and freshness (which store state the snapshot reflects) are the
+// The hash indexes (ids, dictionary values) are written too, with their seeds. Integrity (checksum) and freshness (which store state the snapshot reflects) are the
 // caller's: this is only the payload.
 
 // SnapshotVersion names the payload layout below; a snapshot of another version must not be loaded.
-const SnapshotVersion = 1
+const SnapshotVersion = 2
 
 // byteOrderMark is written in the host's byte order: a snapshot is a memory image, readable only by a host of
 // the same byte order.
@@ -41,6 +40,7 @@ func (t *Table) WriteSnapshot(w io.Writer) error {
 	sw.u64(uint64(t.nLive))
 	sw.u64(uint64(t.sortedEnd))
 	sw.arena(t.ids)
+	sw.hashIndex(t.byID)
 	writeSlice(&sw, t.updated)
 	writeSlice(&sw, t.live)
 	sw.arena(t.summaries)
@@ -71,6 +71,7 @@ func (t *Table) WriteSnapshot(w io.Writer) error {
 		if c.dict != nil {
 			sw.bytes(c.dict.data)
 			writeSlice(&sw, c.dict.starts)
+			sw.hashIndex(c.dict.index)
 		}
 		writeSlice(&sw, c.codes)
 		writeSlice(&sw, c.mstart)
@@ -104,6 +105,7 @@ func LoadSnapshot(data []byte) (*Table, error) {
 	t.nLive = int(sr.u64())
 	t.sortedEnd = uint32(sr.u64())
 	t.ids = sr.arena()
+	t.byID = sr.hashIndex()
 	t.updated = readSlice[int64](sr)
 	t.live = readSlice[uint64](sr)
 	t.summaries = sr.arena()
@@ -123,6 +125,7 @@ func LoadSnapshot(data []byte) (*Table, error) {
 			c.dict = newDict()
 			c.dict.data = sr.bytes()
 			c.dict.starts = readSlice[uint32](sr)
+			c.dict.index = sr.hashIndex()
 		}
 		c.codes = readSlice[uint32](sr)
 		c.mstart = readSlice[uint32](sr)
@@ -153,16 +156,15 @@ func LoadSnapshot(data []byte) (*Table, error) {
 	if sr.err != nil {
 		return nil, sr.err
 	}
-	if err := t.rebuildIndexes(); err != nil {
+	if err := t.checkLoaded(); err != nil {
 		return nil, fmt.Errorf("%w: %v", ErrSnapshot, err)
 	}
 	return t, nil
 }
 
-// rebuildIndexes checks that the loaded slices agree in length and refill the hash indexes the snapshot does not
-// hold. Every index a search will use is checked, so a snapshot that passed its checksum but was written wrong
-// fails here rather than panicking later.
-func (t *Table) rebuildIndexes() error {
+// checkLoaded checks that the loaded slices agree in length and that every index a search will use is in
+// range, so that a snapshot that passed its checksum but was written wrong fails here rather than panicking later.
+func (t *Table) checkLoaded() error {
 	n := len(t.updated)
 	switch {
 	case t.ids.len() != n || t.summaries.len() != n || len(t.slotOrd) != n:
@@ -191,19 +193,16 @@ func (t *Table) rebuildIndexes() error {
 			return fmt.Errorf("ordinal %d: slot %d out of range", o, s-1)
 		}
 	}
-	t.byID = hashIndexFor(n)
-	for s := range n {
-		t.byID.set(view(t.ids.get(uint32(s))), uint32(s), t.keyOfSlot)
+	if err := t.byID.check(n); err != nil {
+		return fmt.Errorf("id index: %w", err)
 	}
 	for name, c := range t.cols {
 		if err := c.check(n); err != nil {
 			return fmt.Errorf("column %q: %w", name, err)
 		}
 		if c.dict != nil {
-			d := c.dict
-			d.index = hashIndexFor(d.len())
-			for code := uint32(1); int(code) <= d.len(); code++ {
-				d.index.set(view(d.value(code)), code, d.keyOf)
+			if err := c.dict.index.check(c.dict.len() + 1); err != nil {
+				return fmt.Errorf("column %q: dictionary index: %w", name, err)
 			}
 		}
 	}
@@ -282,15 +281,26 @@ func (a *arena) valid() bool {
 	return int(a.offs[len(a.offs)-1]) == len(a.data)
 }
 
-// hashIndexFor returns an empty hash index sized for n keys without growing.
-func hashIndexFor(n int) hashIndex {
-	h := newHashIndex()
+// check verifies that a loaded index can be probed: a power-of-two size, at most half full (so a probe ends), and
+// every value below n.
+func (h *hashIndex) check(n int) error {
 	size := len(h.slots)
-	for size < 2*n+2 {
-		size *= 2
+	if size == 0 || size&(size-1) != 0 || h.count*2 > size {
+		return fmt.Errorf("%d slots holding %d keys", size, h.count)
 	}
-	h.slots = make([]uint32, size)
-	return h
+	used := 0
+	for _, v := range h.slots {
+		if v > uint32(n) {
+			return fmt.Errorf("value %d past %d", v-1, n)
+		}
+		if v != 0 {
+			used++
+		}
+	}
+	if used != h.count {
+		return fmt.Errorf("%d slots used, %d keys counted", used, h.count)
+	}
+	return nil
 }
 
 type snapWriter struct {
@@ -324,6 +334,12 @@ func (sw *snapWriter) u64(v uint64) {
 }
 
 func (sw *snapWriter) bytes(b []byte) { writeSlice(sw, b) }
+
+func (sw *snapWriter) hashIndex(h hashIndex) {
+	sw.u64(h.seed)
+	sw.u64(uint64(h.count))
+	writeSlice(sw, h.slots)
+}
 
 func (sw *snapWriter) arena(a arena) {
 	sw.bytes(a.data)
@@ -380,6 +396,10 @@ func (sr *snapReader) u64() uint64 {
 }
 
 func (sr *snapReader) bytes() []byte { return readSlice[byte](sr) }
+
+func (sr *snapReader) hashIndex() hashIndex {
+	return hashIndex{seed: sr.u64(), count: int(sr.u64()), slots: readSlice[uint32](sr)}
+}
 
 func (sr *snapReader) arena() arena {
 	return arena{data: sr.bytes(), offs: readSlice[uint32](sr)}
