@@ -27,9 +27,9 @@ import (
 //	                        names the store it was taken from), last sequence, per-kind counts, trim marks and
 //	                        next ordinals, row field names
 //
-// An envelope is a 18-byte header then the raw JSON: version (1 byte), flags (1 byte; bit 0 = deleted),
-// Intercom's updated_at (int64, big-endian), synced_at (Unix nanoseconds, int64, big-endian). Kind and id are
-// where the envelope is stored.
+// An envelope is a 18-byte header then the raw JSON: version (1 byte), flags (1 byte; bit 0 = deleted, bit 1 =
+// the JSON is a zstd frame, see codec.go), Intercom's updated_at (int64, big-endian), synced_at (Unix nanoseconds,
+// int64, big-endian). Kind and id are where the envelope is stored.
 
 const (
 	bucketMeta    = "meta"
@@ -40,8 +40,11 @@ const (
 	keySeq     = "seq"
 	keyStoreID = "id"
 
-	// storeSchema is the layout above. Open refuses a store written by a newer layout rather than misread it.
-	storeSchema = 1
+	// storeSchema is the layout above. Open refuses a store written by a newer layout rather than misread it, and
+	// moves an older one to this one (what it adds can be read beside what was there). 2: records may be zstd
+	// frames (envelope flag bit 1), dictionaries in the replica bucket; a program of schema 1 would hand out the
+	// compressed bytes as JSON, so it must refuse the store.
+	storeSchema = 2
 )
 
 func recordsBucket(kind query.Kind) []byte { return []byte(kind) }
@@ -62,6 +65,15 @@ func trimmedKey(kind query.Kind) []byte { return []byte("trimmed." + string(kind
 // nextOrdKey holds the next ordinal to give a new record of kind (see table.Row.Ord).
 func nextOrdKey(kind query.Kind) []byte { return []byte("next_ord." + string(kind)) }
 
+// fillPercent is how full bbolt leaves a page it splits, for the records and rows buckets. bbolt's default (half)
+// suits keys inserted in random order; a sync writes many new records in a row, and ids Intercom hands out grow,
+// so pages split at half full would mostly stay that way (the rows bucket measured 37 % full at 100k).
+const fillPercent = 0.9
+
+// pageSize is the page size of a new store (an existing one keeps its own). Compressed, a conversation is about
+// 900 bytes and its row 700: four of either fill a 4 KB page to 77 %, seventeen a 16 KB page to over 90 %.
+const pageSize = 16 << 10
+
 // storeIDLen is the length of the store's id.
 const storeIDLen = 16
 
@@ -69,12 +81,16 @@ const (
 	envelopeVersion = 1
 	envelopeHeader  = 18
 	flagDeleted     = 1
+	flagZstd        = 2
 )
 
-func appendEnvelope(b []byte, updatedAt int64, syncedAt time.Time, deleted bool, raw []byte) []byte {
+func appendEnvelope(b []byte, updatedAt int64, syncedAt time.Time, deleted, zstd bool, raw []byte) []byte {
 	var flags byte
 	if deleted {
 		flags |= flagDeleted
+	}
+	if zstd {
+		flags |= flagZstd
 	}
 	b = append(b, envelopeVersion, flags)
 	b = binary.BigEndian.AppendUint64(b, uint64(updatedAt))
@@ -82,11 +98,13 @@ func appendEnvelope(b []byte, updatedAt int64, syncedAt time.Time, deleted bool,
 	return append(b, raw...)
 }
 
-// envelope is a decoded envelope; raw aliases the bytes it was decoded from.
+// envelope is a decoded envelope; raw aliases the bytes it was decoded from, compressed when zstd is set (the store's
+// json method returns the JSON).
 type envelope struct {
 	updatedAt int64
 	syncedAt  time.Time
 	deleted   bool
+	zstd      bool
 	raw       []byte
 }
 
@@ -98,15 +116,28 @@ func decodeEnvelope(b []byte) (envelope, error) {
 	}
 	return envelope{
 		deleted:   b[1]&flagDeleted != 0,
+		zstd:      b[1]&flagZstd != 0,
 		updatedAt: int64(binary.BigEndian.Uint64(b[2:10])),
 		syncedAt:  time.Unix(0, int64(binary.BigEndian.Uint64(b[10:18]))).UTC(),
 		raw:       b[envelopeHeader:],
 	}, nil
 }
 
-func (e envelope) record(kind query.Kind, id string) Record {
-	return Record{Kind: kind, ID: id, UpdatedAt: e.updatedAt, SyncedAt: e.syncedAt, Deleted: e.deleted,
-		Raw: bytes.Clone(e.raw)}
+// json returns the record's JSON in a slice of its own.
+func (s *store) json(e envelope) ([]byte, error) {
+	if e.zstd {
+		return s.codec.decompress(e.raw)
+	}
+	return bytes.Clone(e.raw), nil
+}
+
+func (s *store) record(kind query.Kind, id string, e envelope) (Record, error) {
+	raw, err := s.json(e)
+	if err != nil {
+		return Record{}, fmt.Errorf("%s %s: %w", kind, id, err)
+	}
+	return Record{Kind: kind, ID: id, UpdatedAt: e.updatedAt, SyncedAt: e.syncedAt, Deleted: e.deleted, Raw: raw},
+		nil
 }
 
 // changeKey is the change-log key of kind's changes in batch seq.
@@ -119,6 +150,7 @@ type store struct {
 	db     *bolt.DB
 	id     []byte                     // the store's random id (keyStoreID)
 	fields map[query.Kind]*fieldNames // row field-name tables, loaded at open, extended by writes
+	codec  *codec                     // record compression, with the dictionaries stored in the replica bucket
 	chunk  int                        // records per read transaction of a scan (scanChunk; tests lower it)
 }
 
@@ -128,6 +160,7 @@ func openStore(path string) (*store, error) {
 		// platform where the directory lock is a no-op (lock_other.go).
 		Timeout:      time.Second,
 		FreelistType: bolt.FreelistMapType,
+		PageSize:     pageSize,
 	})
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
@@ -157,6 +190,14 @@ func openStore(path string) (*store, error) {
 		case binary.BigEndian.Uint32(v) > storeSchema:
 			return fmt.Errorf("store schema %d is newer than this program's (%d): upgrade intercom-replica",
 				binary.BigEndian.Uint32(v), storeSchema)
+		case binary.BigEndian.Uint32(v) < storeSchema:
+			if err := rb.Put([]byte(keySchema), binary.BigEndian.AppendUint32(nil, storeSchema)); err != nil {
+				return err
+			}
+		}
+		var err error
+		if s.codec, err = newCodec(loadDicts(rb.Get)); err != nil {
+			return err
 		}
 		if s.id = bytes.Clone(rb.Get([]byte(keyStoreID))); len(s.id) != storeIDLen {
 			// A new store, or one written before stores had ids: give it one.
@@ -201,9 +242,10 @@ func putUint64(b *bolt.Bucket, key []byte, v uint64) error {
 // prepared is a record checked and flattened before the write transaction, so the transaction itself only
 // compares and copies.
 type prepared struct {
-	rec Record
-	doc *doc   // nil for a tombstone
-	row []byte // encoded row; nil for a tombstone
+	rec    Record
+	doc    *doc   // nil for a tombstone
+	row    []byte // encoded row; nil for a tombstone
+	packed []byte // rec.Raw compressed (codec.go); nil to store it as it is
 }
 
 // writeBatch stores recs and meta in one transaction and returns the batch's sequence and the records actually
@@ -214,6 +256,7 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 	var written []prepared
 	var seq uint64
 	var namesSaved func()
+	var dicts map[query.Kind][]byte
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		written, res = written[:0], ApplyResult{}
 		rb := tx.Bucket([]byte(bucketReplica))
@@ -222,6 +265,7 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 		for i := range recs {
 			p := recs[i]
 			b := tx.Bucket(recordsBucket(p.rec.Kind))
+			b.FillPercent = fillPercent
 			old := b.Get([]byte(p.rec.ID))
 			if old == nil && p.rec.Deleted {
 				// The deletion of a record the store never held (Intercom's 404 for a made-up id, a deletion listed
@@ -240,13 +284,16 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 					continue
 				}
 			}
-			updatedAt, raw := p.rec.UpdatedAt, []byte(p.rec.Raw)
+			updatedAt, raw, packed := p.rec.UpdatedAt, []byte(p.rec.Raw), false
+			if p.packed != nil {
+				raw, packed = p.packed, true
+			}
 			if p.rec.Deleted {
 				if updatedAt == 0 {
 					updatedAt = prev.updatedAt
 				}
 				if len(raw) == 0 {
-					raw = prev.raw // keep the last copy for Get and export
+					raw, packed = prev.raw, prev.zstd // keep the last copy for Get and export
 				}
 			}
 			synced := p.rec.SyncedAt
@@ -254,10 +301,11 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 				synced = now
 			}
 			if err := b.Put([]byte(p.rec.ID), appendEnvelope(make([]byte, 0, envelopeHeader+len(raw)), updatedAt,
-				synced, p.rec.Deleted, raw)); err != nil {
+				synced, p.rec.Deleted, packed, raw)); err != nil {
 				return fmt.Errorf("put %s %s: %w", p.rec.Kind, p.rec.ID, err)
 			}
 			rows := tx.Bucket(rowsBucket(p.rec.Kind))
+			rows.FillPercent = fillPercent
 			var err error
 			if p.rec.Deleted {
 				err = rows.Delete([]byte(p.rec.ID))
@@ -280,6 +328,12 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 		var err error
 		if namesSaved, err = s.saveFieldNames(rb); err != nil {
 			return err
+		}
+		dicts = s.codec.unsavedDicts()
+		for k, d := range dicts {
+			if err := rb.Put(dictKey(k), d); err != nil {
+				return fmt.Errorf("store compression dictionary: %w", err)
+			}
 		}
 		mb := tx.Bucket([]byte(bucketMeta))
 		for k, v := range meta {
@@ -320,6 +374,9 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 	})
 	if err == nil && namesSaved != nil {
 		namesSaved()
+	}
+	if err == nil {
+		s.codec.savedDicts(dicts)
 	}
 	res.Seq = seq
 	return seq, written, res, err
@@ -430,8 +487,8 @@ func (s *store) get(kind query.Kind, id string) (Record, error) {
 		if err != nil {
 			return err
 		}
-		rec = env.record(kind, id)
-		return nil
+		rec, err = s.record(kind, id, env)
+		return err
 	})
 	return rec, err
 }
@@ -452,7 +509,9 @@ func (s *store) getRaws(kind query.Kind, ids []string) (map[string][]byte, error
 				return fmt.Errorf("%s %s: %w", kind, id, err)
 			}
 			if !env.deleted {
-				out[id] = bytes.Clone(env.raw)
+				if out[id], err = s.json(env); err != nil {
+					return fmt.Errorf("%s %s: %w", kind, id, err)
+				}
 			}
 		}
 		return nil
@@ -487,7 +546,11 @@ func (s *store) scan(kind query.Kind, fn func(Record) error) error {
 				if err != nil {
 					return fmt.Errorf("%s %s: %w", kind, k, err)
 				}
-				chunk = append(chunk, env.record(kind, string(k)))
+				rec, err := s.record(kind, string(k), env)
+				if err != nil {
+					return err
+				}
+				chunk = append(chunk, rec)
 			}
 			return nil
 		})
