@@ -354,7 +354,6 @@ func (r *Replica) rederiveRows(ctx context.Context, kind query.Kind) error {
 		var namesSaved func()
 		err := r.store.db.Update(func(tx *bolt.Tx) error {
 			b := tx.Bucket(rowsBucket(kind))
-			b.FillPercent = fillPercent
 			rb := tx.Bucket([]byte(bucketReplica))
 			for id, row := range pending {
 				var err error

@@ -193,3 +193,50 @@ func TestOpen_ReadsRecordsWrittenBeforeCompression(t *testing.T) {
 		t.Fatalf("Open of a newer store: %v, want an error asking for an upgrade", err)
 	}
 }
+
+// A batch splits pages at appendFill only when it appends to its bucket: inserting between existing ids at 90 %
+// would leave a nearly empty page beside each full one.
+func TestAppendsOnly(t *testing.T) {
+	db, err := bolt.Open(filepath.Join(t.TempDir(), "db"), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	conv := func(ids ...string) []prepared {
+		var out []prepared
+		for _, id := range ids {
+			out = append(out, prepared{rec: Record{Kind: query.KindConversation, ID: id}})
+		}
+		return out
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b, err := tx.CreateBucket([]byte("b"))
+		if err != nil {
+			return err
+		}
+		for _, tc := range []struct {
+			name string
+			recs []prepared
+			want bool
+		}{
+			{"empty bucket", conv("5"), true},
+			{"after the last id", conv("7", "6"), true},
+			{"one before the last id", conv("7", "3"), false},
+			{"the last id itself (an update)", conv("5"), false},
+			{"another kind's ids do not count", append(conv("7"), prepared{rec: Record{Kind: query.KindContact, ID: "1"}}), true},
+		} {
+			if tc.name != "empty bucket" && b.Get([]byte("5")) == nil {
+				if err := b.Put([]byte("5"), nil); err != nil {
+					return err
+				}
+			}
+			if got := appendsOnly(b, query.KindConversation, tc.recs); got != tc.want {
+				t.Errorf("%s: appendsOnly = %v, want %v", tc.name, got, tc.want)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
