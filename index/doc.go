@@ -48,7 +48,7 @@
 //     100,000 conversations and 10,000 contacts, 727 MiB at ten times that (measured); Status reports it. Loaded
 //     from a snapshot, its ids, summaries and dictionaries (two thirds of it) stay in the mapped file, in the page
 //     cache rather than the Go heap: 26 MiB of heap after Open at 100,000.
-//   - Opening maps the column table's snapshot and checksums it (70–145 ms at 100,000 conversations, reading the
+//   - Opening maps the column table's snapshot and checksums it (76–144 ms at 100,000 conversations, reading the
 //     whole file). When the snapshot is missing or does not match the store (after a kill -9 that followed a
 //     write, say), Open rebuilds the table from the stored rows, as before snapshots: about 1.4 s at 100,000, 10 s
 //     at a million with the store in the page cache, 27–62 s when it is not; then it writes a new snapshot.
