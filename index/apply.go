@@ -40,6 +40,9 @@ func (r *Replica) Apply(ctx context.Context, b Batch) (ApplyResult, error) {
 	r.writeMu.Lock()
 	defer r.writeMu.Unlock()
 	nextOrd := r.assignOrds(prep)
+	if err := r.pack(ctx, prep); err != nil {
+		return ApplyResult{}, fmt.Errorf("apply: %w", err)
+	}
 	seq, written, res, err := r.store.writeBatch(prep, b.Meta, r.trimMarks(), nextOrd, r.now())
 	if err != nil {
 		return ApplyResult{}, fmt.Errorf("apply: store: %w", err)
@@ -134,6 +137,25 @@ func (r *Replica) assignOrds(prep []prepared) map[query.Kind]uint32 {
 	return touched
 }
 
+// pack compresses the batch's records (codec.go), on every CPU for a batch large enough to matter, after letting
+// the codec learn a dictionary from them when their kind has none yet. The caller holds writeMu.
+func (r *Replica) pack(ctx context.Context, prep []prepared) error {
+	c := r.store.codec
+	if err := c.learn(prep); err != nil {
+		return err
+	}
+	one := func(i int) error {
+		p := &prep[i]
+		if len(p.rec.Raw) == 0 {
+			return nil
+		}
+		var err error
+		p.packed, err = c.compress(p.rec.Kind, p.rec.Raw)
+		return err
+	}
+	return each(ctx, len(prep), one)
+}
+
 // trimMarks returns, per kind, the sequence up to which the change log is no longer needed: what the full-text
 // index holds durably, or less while a rebuild still has to catch up. The caller holds writeMu.
 func (r *Replica) trimMarks() map[query.Kind]uint64 {
@@ -189,15 +211,20 @@ func (r *Replica) prepare(ctx context.Context, recs []Record) ([]prepared, error
 	}
 	// Row encoding numbers new field names in a shared table, so it runs under one lock; JSON decoding, the
 	// expensive part, runs in parallel.
-	if len(recs) < 64 {
-		for i := range recs {
-			if err := prep(i); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
+	return out, each(ctx, len(recs), prep)
+}
+
+// each runs fn(0..n-1): in this goroutine for a few, on every CPU (parallel) for enough to be worth it.
+func each(ctx context.Context, n int, fn func(i int) error) error {
+	if n >= 64 {
+		return parallel(ctx, n, fn)
 	}
-	return out, parallel(ctx, len(recs), prep)
+	for i := range n {
+		if err := fn(i); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func isObject(raw []byte) bool {

@@ -61,12 +61,16 @@ func TestOpen_RecomputesRowsWrittenBeforePhoneDigits(t *testing.T) {
 			if err != nil || e.deleted {
 				return err
 			}
-			d, err := extract(query.KindContact, e.raw)
+			raw, err := st.json(e)
+			if err != nil {
+				return err
+			}
+			d, err := extract(query.KindContact, raw)
 			if err != nil {
 				return err
 			}
 			var c struct{ Phone string }
-			if err := json.Unmarshal(e.raw, &c); err != nil {
+			if err := json.Unmarshal(raw, &c); err != nil {
 				return err
 			}
 			for i := range d.fields {

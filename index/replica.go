@@ -82,6 +82,12 @@ type kindState struct {
 	rebuilding  bool
 	// nextOrd is the ordinal the next new record of this kind gets.
 	nextOrd uint32
+	// snapshotOK says the table snapshot on disk reflects store sequence snapshotSeq.
+	snapshotOK  bool
+	snapshotSeq uint64
+	// unmap releases the snapshot the table was loaded from (nil if it was built from the rows). The table uses
+	// it until the replica shuts down.
+	unmap func() error
 }
 
 const (
@@ -107,6 +113,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Replica, error) {
 		return nil, err
 	}
 	makePrivate(dir, log)
+	removeSnapshotTemps(dir)
 	st, err := openStore(filepath.Join(dir, storeFile))
 	if err != nil {
 		_ = lock.release()
@@ -200,9 +207,56 @@ func (r *Replica) progressFor(kind query.Kind) func(done, total int) {
 	return func(done, total int) { r.progress(kind, done, total) }
 }
 
-// loadTable fills the kind's column table from the rows stored beside the records. Rows written by another
-// version of the row encoding are recomputed from the records first.
+// loadTable fills the kind's column table: from its snapshot when that matches the store exactly, else from the
+// rows stored beside the records (then writing a fresh snapshot, so the next Open is quick even if this process
+// never closes cleanly).
 func (r *Replica) loadTable(ctx context.Context, ks *kindState) error {
+	st, err := r.store.tableState(ks.kind)
+	if err != nil {
+		return err
+	}
+	path := snapshotPath(r.dir, ks.kind)
+	start := time.Now()
+	t, release, err := loadSnapshot(path, st)
+	if err == nil {
+		ks.table, ks.snapshotSeq, ks.snapshotOK, ks.unmap = t, st.seq, true, release
+		r.log.Debug("column table loaded from its snapshot", "kind", ks.kind, "rows", t.Len(),
+			"elapsed", time.Since(start).Round(time.Millisecond))
+		return nil
+	}
+	switch {
+	case errors.Is(err, errNoSnapshot) && st.live == 0:
+		// A new replica: nothing to announce.
+	case errors.Is(err, errNoSnapshot):
+		r.log.Info("loading the column table from the stored rows", "kind", ks.kind, "reason", "no snapshot yet")
+	default:
+		r.log.Info("loading the column table from the stored rows", "kind", ks.kind,
+			"reason", "snapshot unusable: "+err.Error())
+	}
+	if err := r.loadTableFromRows(ctx, ks); err != nil {
+		return err
+	}
+	r.saveSnapshot(ks, st)
+	return nil
+}
+
+// saveSnapshot writes the kind's table, which reflects store state st, as its snapshot. A failure only costs the
+// next Open time, so it is logged, not returned. The caller holds writeMu or has the replica to itself.
+func (r *Replica) saveSnapshot(ks *kindState, st tableState) {
+	ks.mu.RLock()
+	err := writeSnapshot(snapshotPath(r.dir, ks.kind), ks.table, st)
+	ks.mu.RUnlock()
+	if err != nil {
+		r.log.Warn("cannot write the column table snapshot; the next open rebuilds the table from the stored rows",
+			"kind", ks.kind, "err", err)
+		return
+	}
+	ks.snapshotSeq, ks.snapshotOK = st.seq, true
+}
+
+// loadTableFromRows fills the kind's column table from the rows stored beside the records. Rows written by
+// another version of the row encoding are recomputed from the records first.
+func (r *Replica) loadTableFromRows(ctx context.Context, ks *kindState) error {
 	rd := newRowDecoder(r.store.fields[ks.kind])
 	t := table.New()
 	t.Defer()
@@ -236,7 +290,7 @@ func (r *Replica) loadTable(ctx context.Context, ks *kindState) error {
 		if err := r.rederiveRows(ctx, ks.kind); err != nil {
 			return err
 		}
-		return r.loadTable(ctx, ks)
+		return r.loadTableFromRows(ctx, ks)
 	}
 	t.Compact()
 	ks.table = t
@@ -254,7 +308,26 @@ func (r *Replica) Close() error {
 	if r.closed.Swap(true) {
 		return nil
 	}
+	r.saveSnapshots()
 	return r.shutdown()
+}
+
+// saveSnapshots writes the snapshot of every kind whose table changed since its snapshot on disk. Close calls it
+// with every operation finished.
+func (r *Replica) saveSnapshots() {
+	r.writeMu.Lock()
+	defer r.writeMu.Unlock()
+	for _, kind := range query.Kinds() {
+		ks := r.kinds[kind]
+		st, err := r.store.tableState(kind)
+		if err != nil {
+			r.log.Warn("cannot write the column table snapshot", "kind", kind, "err", err)
+			continue
+		}
+		if _, err := os.Stat(snapshotPath(r.dir, kind)); err != nil || !ks.snapshotOK || ks.snapshotSeq != st.seq {
+			r.saveSnapshot(ks, st)
+		}
+	}
 }
 
 func (r *Replica) shutdown() error {
@@ -266,6 +339,15 @@ func (r *Replica) shutdown() error {
 	}
 	if err := r.store.close(); err != nil {
 		errs = append(errs, fmt.Errorf("close store: %w", err))
+	}
+	for _, ks := range r.kinds {
+		if ks.unmap != nil {
+			ks.table = nil // nothing may read the mapped table once it is released
+			if err := ks.unmap(); err != nil {
+				errs = append(errs, fmt.Errorf("release %s table snapshot: %w", ks.kind, err))
+			}
+			ks.unmap = nil
+		}
 	}
 	if err := r.lock.release(); err != nil {
 		errs = append(errs, fmt.Errorf("release lock: %w", err))

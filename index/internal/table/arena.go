@@ -1,8 +1,10 @@
 package table
 
 import (
-	"hash/maphash"
+	"encoding/binary"
 	"math/bits"
+	"math/rand/v2"
+	"unsafe"
 )
 
 // The table keeps no Go pointers per row: strings live in arenas (one byte slice plus offsets) and lookups go
@@ -35,15 +37,17 @@ func (a *arena) len() int { return len(a.offs) - 1 }
 
 // hashIndex maps byte strings (held elsewhere, named by a uint32) to that uint32. Entries are never removed:
 // the table replaces an id's slot in place, and dictionaries only grow. The key of entry v is fetched with
-// keyOf(v), so the index itself stores only 4 bytes per slot.
+// keyOf(v), so the index itself stores only 4 bytes per slot. The hash is the index's own (hashString, seeded at
+// random per index) rather than maphash's, whose seeds cannot be saved: a table snapshot holds the slots as they
+// are, so loading one rebuilds no index.
 type hashIndex struct {
-	seed  maphash.Seed
+	seed  uint64
 	slots []uint32 // v+1, or 0 when empty
 	count int
 }
 
 func newHashIndex() hashIndex {
-	return hashIndex{seed: maphash.MakeSeed(), slots: make([]uint32, 64)}
+	return hashIndex{seed: rand.Uint64(), slots: make([]uint32, 64)}
 }
 
 // find returns the slot index holding key and whether it was found; when not found, the returned index is where
@@ -51,7 +55,7 @@ func newHashIndex() hashIndex {
 // allocating); comparing string(keyOf(...)) with key does not allocate either.
 func (h *hashIndex) find(key string, keyOf func(uint32) []byte) (int, bool) {
 	mask := len(h.slots) - 1
-	i := int(maphash.String(h.seed, key)) & mask
+	i := int(hashString(h.seed, key)) & mask
 	for {
 		s := h.slots[i]
 		if s == 0 {
@@ -94,12 +98,35 @@ func (h *hashIndex) grow(keyOf func(uint32) []byte) {
 		if s == 0 {
 			continue
 		}
-		i := int(maphash.Bytes(h.seed, keyOf(s-1))) & mask
+		i := int(hashString(h.seed, view(keyOf(s-1)))) & mask
 		for h.slots[i] != 0 {
 			i = (i + 1) & mask
 		}
 		h.slots[i] = s
 	}
+}
+
+// hashString hashes s with seed: eight bytes at a time through a multiply-xorshift mix, then a final avalanche
+// (murmur3's fmix64), so that short decimal ids spread over every bit the index masks.
+func hashString(seed uint64, s string) uint64 {
+	h := seed ^ uint64(len(s))*0x9e3779b97f4a7c15
+	b := unsafe.Slice(unsafe.StringData(s), len(s))
+	for len(b) >= 8 {
+		h = (h ^ binary.LittleEndian.Uint64(b)) * 0xbf58476d1ce4e5b9
+		h ^= h >> 31
+		b = b[8:]
+	}
+	var tail uint64
+	for i, c := range b {
+		tail |= uint64(c) << (8 * i)
+	}
+	h = (h ^ tail) * 0x94d049bb133111eb
+	h ^= h >> 33
+	h *= 0xff51afd7ed558ccd
+	h ^= h >> 33
+	h *= 0xc4ceb9fe1a85ec53
+	h ^= h >> 33
+	return h
 }
 
 // bitset is a fixed-size set of small integers.

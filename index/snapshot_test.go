@@ -1,0 +1,259 @@
+package index
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+// snapshotQueries are the searches whose answers must not depend on how the column table was loaded.
+var snapshotQueries = []string{
+	"object_type:conversations",
+	"object_type:conversations state:open",
+	"object_type:conversations tag:VIP",
+	"object_type:conversations source_author_email:ends_with:.com",
+	"object_type:conversations q:refund",
+	"object_type:contacts",
+	"object_type:contacts role:lead",
+}
+
+// answers returns every snapshot query's hits (all pages' ids, in order) and total.
+func answers(t *testing.T, r *Replica) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, dsl := range snapshotQueries {
+		res := mustSearch(t, r, mustParse(t, dsl+" limit:200"))
+		out[dsl] = fmt.Sprintf("%s (total %d)", strings.Join(hitIDs(res), ","), res.Total)
+	}
+	return out
+}
+
+// openLogged opens dir with a debug-level log it returns.
+func openLogged(t *testing.T, dir string) (*Replica, *lockedBuffer) {
+	t.Helper()
+	var logs lockedBuffer
+	r := mustOpenWith(t, dir, Options{Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+	return r, &logs
+}
+
+func mustClose(t *testing.T, r *Replica) {
+	t.Helper()
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const (
+	loadedFromSnapshot = "column table loaded from its snapshot"
+	loadedFromRows     = "loading the column table from the stored rows"
+)
+
+// Open loads the column table from the snapshot Close wrote, and answers exactly as the table built from the rows
+// did; a later write makes Close write a new one, which the next Open loads.
+func TestOpen_LoadsColumnTableFromSnapshot(t *testing.T) {
+	dir, _ := populated(t)
+	for _, kind := range query.Kinds() {
+		if _, err := os.Stat(snapshotPath(dir, kind)); err != nil {
+			t.Fatalf("no %s snapshot after Close: %v", kind, err)
+		}
+	}
+	r, logs := openLogged(t, dir)
+	want := answers(t, r)
+	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != 2 || strings.Contains(got, loadedFromRows) {
+		t.Fatalf("open after a clean close did not load both tables from their snapshots:\n%s", got)
+	}
+	removeSnapshots(t, dir)
+	mustClose(t, r) // the table did not change, but its snapshot is gone: Close writes it again
+	r, logs = openLogged(t, dir)
+	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != 2 {
+		t.Fatalf("Close did not rewrite missing snapshots:\n%s", got)
+	}
+	if got := answers(t, r); !mapsEqual(got, want) {
+		t.Fatalf("answers from the snapshot differ from those of the rows:\n got %v\nwant %v", got, want)
+	}
+
+	// A write, then a clean close: the new snapshot holds it. The writes change the loaded table in place (a
+	// deleted row's live bit), which must not reach the mapped file.
+	mapped, err := os.ReadFile(snapshotPath(dir, query.KindConversation))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustApply(t, r, Batch{Records: tinyConversations(0, 30)})
+	mustApply(t, r, Batch{Records: []Record{{Kind: query.KindConversation, ID: "1001", Deleted: true}}})
+	if now, err := os.ReadFile(snapshotPath(dir, query.KindConversation)); err != nil || !bytes.Equal(now, mapped) {
+		t.Fatalf("writes to the loaded table changed its snapshot file (err %v)", err)
+	}
+	want = answers(t, r)
+	kept := mustSearch(t, r, mustParse(t, "object_type:conversations limit:50"))
+	mustClose(t, r)
+	// What a search returned stays valid once the replica (and the mapping) is closed.
+	if got := strings.Join(hitIDs(kept), ","); !strings.Contains(want["object_type:conversations"], got) {
+		t.Fatalf("hits read after Close: %s", got)
+	}
+	for _, h := range kept.Hits {
+		_ = strings.Clone(h.Title + h.Preview + h.State + h.AuthorEmail + strings.Join(h.Tags, ""))
+	}
+	r, logs = openLogged(t, dir)
+	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != 2 {
+		t.Fatalf("open after writes and a clean close did not load the snapshots:\n%s", got)
+	}
+	if got := answers(t, r); !mapsEqual(got, want) {
+		t.Fatalf("answers after reopening differ:\n got %v\nwant %v", got, want)
+	}
+	if err := r.Check(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mapsEqual(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+func removeSnapshots(t *testing.T, dir string) {
+	t.Helper()
+	for _, kind := range query.Kinds() {
+		if err := os.Remove(snapshotPath(dir, kind)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// A snapshot that is damaged, of another format, taken from another store or behind the store is not loaded: Open
+// says why, builds the table from the rows (answers unchanged, Check agrees) and writes a fresh snapshot, which the
+// next Open loads.
+func TestOpen_RebuildsColumnTableWhenSnapshotUnusable(t *testing.T) {
+	conv := query.KindConversation
+	patch := func(off int, b []byte) func(t *testing.T, dir string) {
+		return func(t *testing.T, dir string) {
+			p := snapshotPath(dir, conv)
+			data, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if off < 0 {
+				off += len(data)
+			}
+			copy(data[off:], b)
+			if err := os.WriteFile(p, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	u32 := func(v uint32) []byte { return binary.LittleEndian.AppendUint32(nil, v) }
+	for _, tc := range []struct {
+		name   string
+		damage func(t *testing.T, dir string)
+		reason string
+	}{
+		{"checksum does not match", patch(-1, []byte{0xff ^ 0x5a}), "checksum mismatch"},
+		{"a flipped byte in the payload", func(t *testing.T, dir string) {
+			p := snapshotPath(dir, conv)
+			data, _ := os.ReadFile(p)
+			data[len(data)/2] ^= 0x10
+			if err := os.WriteFile(p, data, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "snapshot unusable"},
+		{"truncated", func(t *testing.T, dir string) {
+			p := snapshotPath(dir, conv)
+			fi, _ := os.Stat(p)
+			if err := os.Truncate(p, fi.Size()/2); err != nil {
+				t.Fatal(err)
+			}
+		}, "snapshot unusable"},
+		{"empty file", func(t *testing.T, dir string) {
+			if err := os.WriteFile(snapshotPath(dir, conv), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "truncated"},
+		{"older snapshot format", patch(8, u32(snapshotFormat-1)), "written in another format"},
+		{"older row version", patch(16, u32(rowVersion-1)), "written in another format"},
+		{"taken from another store", patch(20, []byte("another store id")), "taken from another store"},
+		{"behind the store", func(t *testing.T, dir string) {
+			// What a kill -9 after a write leaves: the snapshot of the last clean close, and a store that moved on.
+			old, err := os.ReadFile(snapshotPath(dir, conv))
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := mustOpen(t, dir)
+			mustApply(t, r, Batch{Records: tinyConversations(100, 105)})
+			mustClose(t, r)
+			if err := os.WriteFile(snapshotPath(dir, conv), old, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, "the store changed since it was taken"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir, _ := populated(t)
+			tc.damage(t, dir)
+			// What the table built from the rows answers, for comparison.
+			ref := t.TempDir()
+			copyTree(t, dir, ref)
+			removeSnapshots(t, ref)
+			r := mustOpen(t, ref)
+			want := answers(t, r)
+			mustClose(t, r)
+
+			r, logs := openLogged(t, dir)
+			got := logs.String()
+			if !strings.Contains(got, loadedFromRows) || !strings.Contains(got, tc.reason) ||
+				strings.Count(got, loadedFromSnapshot) != 1 {
+				t.Fatalf("the log does not say the conversation snapshot was unusable because %q (and the contact one was loaded):\n%s", tc.reason, got)
+			}
+			if got := answers(t, r); !mapsEqual(got, want) {
+				t.Fatalf("answers differ from the rows':\n got %v\nwant %v", got, want)
+			}
+			if err := r.Check(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			// The rebuild wrote a fresh snapshot at once: even without a clean close, the next open loads it.
+			_, release, err := loadSnapshot(snapshotPath(dir, conv), mustTableState(t, r, conv))
+			if err != nil {
+				t.Fatalf("no usable snapshot after the rebuild: %v", err)
+			}
+			if err := release(); err != nil {
+				t.Fatal(err)
+			}
+			mustClose(t, r)
+			r, logs = openLogged(t, dir)
+			if got := logs.String(); strings.Count(got, loadedFromSnapshot) != 2 {
+				t.Fatalf("open after the rebuild did not load the snapshots:\n%s", got)
+			}
+			if got := answers(t, r); !mapsEqual(got, want) {
+				t.Fatalf("answers from the new snapshot differ:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+func mustTableState(t *testing.T, r *Replica, kind query.Kind) tableState {
+	t.Helper()
+	st, err := r.store.tableState(kind)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// copyTree copies the regular files under src to dst.
+func copyTree(t *testing.T, src, dst string) {
+	t.Helper()
+	if err := os.CopyFS(dst, os.DirFS(src)); err != nil && !os.IsExist(err) {
+		t.Fatal(err)
+	}
+}
