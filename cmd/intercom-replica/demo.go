@@ -140,19 +140,28 @@ func demoSummary(ctx context.Context, r interface {
 // demoHTTPBanner tells a person how to connect an MCP client to the demo over HTTP.
 type demoHTTPBanner struct {
 	summary, baseURL string
-	token            string // the bearer token; empty without authentication (--no-auth)
+	token            string // the demo's own bearer token, printed; empty with ownTokens or without authentication
+	ownTokens        bool   // the operator configured the tokens (serve.tokens, --tokens-file): never printed
 	intercomToken    string // the demo Intercom's access token, when serve.accept_intercom_tokens is on
 }
 
 func (b demoHTTPBanner) print(w io.Writer) {
 	endpoint := b.baseURL + "/mcp"
 	var auth, claude, remote, config string
-	if b.token == "" {
+	switch {
+	case b.ownTokens:
+		header := `"Authorization: Bearer <token>"`
+		auth = "Bearer token:  one of your serve.tokens (not printed); put it where <token> stands below\n"
+		claude = "claude mcp add --transport http --header " + header + " -- intercom-demo " + endpoint
+		remote = "npx -y mcp-remote " + endpoint + " --header " + header
+		config = `{"mcpServers":{"intercom-demo":{"command":"npx","args":["-y","mcp-remote","` + endpoint +
+			`","--header","Authorization:${AUTH_HEADER}"],"env":{"AUTH_HEADER":"Bearer <token>"}}}}`
+	case b.token == "":
 		auth = "Authentication: none (--no-auth): any program on this machine can read the demo workspace\n"
 		claude = "claude mcp add --transport http intercom-demo " + endpoint
 		remote = "npx -y mcp-remote " + endpoint
 		config = `{"mcpServers":{"intercom-demo":{"command":"npx","args":["-y","mcp-remote","` + endpoint + `"]}}}`
-	} else {
+	default:
 		header := `"Authorization: Bearer ` + b.token + `"`
 		auth = "Bearer token:  " + b.token + "\n"
 		claude = "claude mcp add --transport http --header " + header + " -- intercom-demo " + endpoint

@@ -287,8 +287,11 @@ func (s *serve) listenHTTP(ctx context.Context, m *Main, p servePlan, srv *serve
 	}
 	if p.announce == announceDemoHTTP {
 		banner := demoHTTPBanner{summary: demoSummary(ctx, acc, s.dir), baseURL: "http://" + addr.String(), intercomToken: intercomToken}
-		if len(tokens) > 0 {
-			banner.token = tokens[0]
+		switch {
+		case p.demoToken:
+			banner.token = tokens[0] // the demo's own, made for this data directory
+		case len(tokens) > 0:
+			banner.ownTokens = true // the operator's: never printed
 		}
 		banner.print(m.Stdout)
 	}

@@ -552,6 +552,26 @@ func TestServe_DemoWithoutAuth(t *testing.T) {
 	callEach(t, session, "no auth")
 }
 
+// TestServe_DemoNeverPrintsTheOperatorsToken: with tokens of the operator's own (--tokens-file), the demo's banner
+// shows where a token goes but never prints one of them (it printed the first).
+func TestServe_DemoNeverPrintsTheOperatorsToken(t *testing.T) {
+	dir := demoCopy(t)
+	secret := "op-secret-token-5f1d8c2e9a7b4c3d"
+	file := filepath.Join(t.TempDir(), "tokens")
+	if err := os.WriteFile(file, []byte(secret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s := startServe(t, &Main{}, "--demo", "--transport", "http", "--tokens-file", file, "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir)
+	base := s.waitPrinted(t, regexp.MustCompile(`(?s)MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp.*Serving until interrupted`))[1]
+	out := s.stdout.String()
+	if strings.Contains(out, secret) || strings.Contains(s.stderr.String(), secret) {
+		t.Errorf("serve printed the operator's token:\n%s\n%s", out, s.stderr)
+	}
+	if want := "npx -y mcp-remote " + base + `/mcp --header "Authorization: Bearer <token>"`; !strings.Contains(out, want) {
+		t.Errorf("the banner lacks %q:\n%s", want, out)
+	}
+}
+
 // TestServe_DemoWithoutATerminalSaysItServesStdio: started from a script, nohup or CI (stdin not a terminal), the
 // demo serves stdio, says so and how to serve HTTP instead, and says why it stops at the end of its input.
 func TestServe_DemoWithoutATerminalSaysItServesStdio(t *testing.T) {
