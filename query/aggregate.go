@@ -496,3 +496,30 @@ func GroupableFields(cat *Catalog) (values, times, numbers []string) {
 	}
 	return values, times, numbers
 }
+
+// GroupTerms returns the DSL terms selecting the records of the group whose key in d is v, to add to the
+// aggregate's query for searching them: v is nil for the records lacking the field, a string, a float64 or a
+// bool for a value, or for a time dimension the bucket's start in Unix seconds (int64).
+func (d Dimension) GroupTerms(v any, loc *time.Location) string {
+	name := fieldRef(d.Field)
+	num := func(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+	switch x := v.(type) {
+	case nil:
+		return name + ":not_exists"
+	case int64:
+		if d.Bucket != "" {
+			return name + ":gte:" + formatTimestamp(x) + " " + name + ":lt:" + formatTimestamp(d.Bucket.Next(x, loc))
+		}
+		return d.GroupTerms(float64(x), loc)
+	case float64:
+		if d.Width > 0 {
+			return name + ":gte:" + num(x) + " " + name + ":lt:" + num(x+d.Width)
+		}
+		return name + ":" + num(x)
+	case bool:
+		return name + ":" + strconv.FormatBool(x)
+	case string:
+		return name + ":" + formatValue(x, false)
+	}
+	return ""
+}
