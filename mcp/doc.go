@@ -1,4 +1,4 @@
-// Package mcp serves the replica to AI agents over the Model Context Protocol: the six read tools of Intercom's
+// Package mcp serves the replica to AI agents over the Model Context Protocol: the seven read tools of Intercom's
 // hosted server (search, fetch, search_conversations, get_conversation, search_contacts, get_contact), their
 // rendering, the stdio and HTTP transports, bearer authentication, health, readiness and metrics.
 //
