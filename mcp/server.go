@@ -65,6 +65,7 @@ func NewServer(d Deps, o Options) *server.MCPServer {
 	}
 	opts := []server.ServerOption{
 		server.WithToolCapabilities(false),
+		server.WithPromptCapabilities(false),
 		server.WithRecovery(),
 		server.WithInstructions(instructions),
 	}
@@ -73,6 +74,7 @@ func NewServer(d Deps, o Options) *server.MCPServer {
 	}
 	s := server.NewMCPServer(o.Name, o.Version, opts...)
 	s.AddTools(Tools(d, o.Tools)...)
+	s.AddPrompts(Prompts(o.Tools)...)
 	return s
 }
 

@@ -80,10 +80,9 @@ func AggregateTool(s Aggregator, status StatusSource, o ToolOptions) server.Serv
 		"required": []string{"query"},
 	}, false)
 	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args AggregateArgs) (*mcpgo.CallToolResult, error) {
-		info := replicaInfo(ctx, status, o)
 		spec := query.AggregateSpec{Query: args.Query, GroupBy: args.GroupBy, Metrics: args.Metrics, OrderBy: args.OrderBy,
-			Limit: args.Limit, StartingAfter: args.StartingAfter, TimeZone: info.timezone}
-		out, text, err := RunAggregate(ctx, s, spec, o.Now, info.freshness())
+			Limit: args.Limit, StartingAfter: args.StartingAfter}
+		out, text, err := RunAggregate(ctx, s, status, spec, o)
 		if err != nil {
 			return nil, err
 		}
@@ -92,9 +91,19 @@ func AggregateTool(s Aggregator, status StatusSource, o ToolOptions) server.Serv
 }
 
 // RunAggregate validates spec, answers it with s and shapes the result: the structured form and the text a model
-// reads. A mistake in spec is a *PublicError (the DSL's own errors with a caret under the query).
-func RunAggregate(ctx context.Context, s Aggregator, spec query.AggregateSpec, now func() time.Time, fresh Freshness) (*AggregateResult, string, error) {
-	a, err := query.ParseAggregate(spec, query.Options{Now: now})
+// reads. Time buckets are in the workspace's time zone, which status reports (spec.TimeZone is replaced), and the
+// result's freshness is the replica's. A mistake in spec is a *PublicError (the DSL's own errors with a caret under
+// the query). The aggregate tool and `intercom-replica report` both run aggregates through it.
+func RunAggregate(ctx context.Context, s Aggregator, status StatusSource, spec query.AggregateSpec, o ToolOptions) (*AggregateResult, string, error) {
+	o = o.withDefaults()
+	info := replicaInfo(ctx, status, o)
+	spec.TimeZone = info.timezone
+	var zoneNote string
+	if _, err := time.LoadLocation(spec.TimeZone); err != nil {
+		zoneNote = fmt.Sprintf("Time buckets are in UTC: this system does not know the workspace's time zone %q.", spec.TimeZone)
+		spec.TimeZone = ""
+	}
+	a, err := query.ParseAggregate(spec, query.Options{Now: o.Now})
 	if err != nil {
 		return nil, "", aggregateError(err, spec.Query)
 	}
@@ -106,7 +115,10 @@ func RunAggregate(ctx context.Context, s Aggregator, spec query.AggregateSpec, n
 		}
 		return nil, "", fmt.Errorf("aggregate %s: %w", a.Query.Kind.Plural(), err)
 	}
-	out := aggregateResult(a, res, fresh)
+	out := aggregateResult(a, res, info.freshness())
+	if zoneNote != "" && a.HasTime() {
+		out.Note = strings.Replace(out.Note, "Time buckets are in UTC: the workspace's time zone is not known yet (the first sync records it).", zoneNote, 1)
+	}
 	return out, out.text(a), nil
 }
 
