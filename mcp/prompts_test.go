@@ -1,7 +1,9 @@
 package mcp_test
 
 import (
+	"bytes"
 	"encoding/json"
+	"image/png"
 	"regexp"
 	"strings"
 	"testing"
@@ -73,5 +75,32 @@ func TestPrompts_ListedAndTheirCallsWork(t *testing.T) {
 		if _, err := s.GetPrompt(t.Context(), &sdk.GetPromptParams{Name: bad.prompt, Arguments: bad.args}); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%s %v: error %v, want one saying %q", bad.prompt, bad.args, err, bad.want)
 		}
+	}
+}
+
+// TestAggregate_ChartIsAPNG checks that chart: true adds the groups as a PNG image block, and that a chart of
+// nothing to draw is refused with the reason.
+func TestAggregate_ChartIsAPNG(t *testing.T) {
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	for _, groupBy := range [][]string{{"created_at:month"}, {"tag"}, {"tag", "created_at:year"}} {
+		res := mustOK(t, s, "aggregate", map[string]any{"query": "object_type:conversations", "group_by": groupBy, "chart": true})
+		var img *sdk.ImageContent
+		for _, c := range res.Content {
+			if ic, ok := c.(*sdk.ImageContent); ok {
+				img = ic
+			}
+		}
+		if img == nil || img.MIMEType != "image/png" {
+			t.Fatalf("%v: no PNG image block in %v", groupBy, res.Content)
+		}
+		cfg, err := png.DecodeConfig(bytes.NewReader(img.Data))
+		if err != nil || cfg.Width < 300 || cfg.Height < 150 {
+			t.Errorf("%v: image %dx%d: %v", groupBy, cfg.Width, cfg.Height, err)
+		}
+	}
+	res := call(t, s, "aggregate", map[string]any{"query": "object_type:conversations", "chart": true})
+	if !res.IsError || !strings.Contains(textOf(res), "needs group_by") {
+		t.Errorf("chart without group_by: %s", textOf(res))
 	}
 }

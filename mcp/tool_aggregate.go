@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"math"
@@ -23,6 +24,7 @@ type AggregateArgs struct {
 	OrderBy       string   `json:"order_by,omitempty"`
 	Limit         int      `json:"limit,omitempty"`
 	StartingAfter string   `json:"starting_after,omitempty"`
+	Chart         bool     `json:"chart,omitempty"`
 }
 
 func (a *AggregateArgs) validate() error {
@@ -76,6 +78,7 @@ func AggregateTool(s Aggregator, status StatusSource, o ToolOptions) server.Serv
 			"order_by":       stringProp("count (the default) or one of the metrics: non-time groups are ordered by it, largest first. Time buckets always run chronologically."),
 			"limit":          intProp(fmt.Sprintf("Groups per page (default %d); the groups after the page are combined in one other row.", query.DefaultGroups), 1, query.MaxGroups),
 			"starting_after": stringProp("Cursor of the next groups, from the previous result's next.starting_after."),
+			"chart":          map[string]any{"type": "boolean", "description": "Also return the page's groups as a chart (a PNG image): a line per series over time buckets, bars otherwise. Needs group_by."},
 		},
 		"required": []string{"query"},
 	}, false)
@@ -86,7 +89,19 @@ func AggregateTool(s Aggregator, status StatusSource, o ToolOptions) server.Serv
 		if err != nil {
 			return nil, err
 		}
-		return newResult(text, out), nil
+		res := newResult(text, out)
+		if args.Chart {
+			a, err := query.ParseAggregate(query.AggregateSpec{Query: out.Query, GroupBy: out.GroupBy, Metrics: out.Metrics, OrderBy: out.OrderBy, TimeZone: zoneOf(out)}, query.Options{Now: o.Now})
+			if err != nil {
+				return nil, fmt.Errorf("aggregate: read back the result's own aggregate: %w", err)
+			}
+			png, err := AggregateChart(a, out, "png")
+			if err != nil {
+				return nil, &PublicError{Msg: "No chart: " + err.Error()}
+			}
+			res.Content = append(res.Content, mcpgo.NewImageContent(base64.StdEncoding.EncodeToString(png), "image/png"))
+		}
+		return res, nil
 	})}
 }
 
@@ -158,6 +173,14 @@ func aggregateResult(a query.Aggregate, res index.AggregateResult, fresh Freshne
 		out.Note = strings.TrimSpace("Time buckets are in UTC: the workspace's time zone is not known yet (the first sync records it). " + out.Note)
 	}
 	return out
+}
+
+// zoneOf is the time zone to read a result's aggregate back in: "" for UTC.
+func zoneOf(r *AggregateResult) string {
+	if r.TimeZone == "UTC" {
+		return ""
+	}
+	return r.TimeZone
 }
 
 func nonNil(s []string) []string {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -52,6 +53,7 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	limit := fs.Int("limit", query.DefaultGroups, fmt.Sprintf("groups to show (1 to %d); the rest are combined in one other row", query.MaxGroups))
 	after := fs.String("starting-after", "", "cursor of the next groups, as printed under the previous table")
 	format := fs.String("format", "table", "output: table, json or csv")
+	chart := fs.String("chart", "", "also write the groups as a chart to this file: FILE.png or FILE.svg")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -62,6 +64,13 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	case "table", "json", "csv":
 	default:
 		return usagef("--format %q: use table, json or csv", *format)
+	}
+	chartFormat := strings.TrimPrefix(strings.ToLower(filepath.Ext(*chart)), ".")
+	if *chart != "" && chartFormat != "png" && chartFormat != "svg" {
+		return usagef("--chart %q: name a .png or .svg file", *chart)
+	}
+	if *chart != "" && len(by) == 0 {
+		return usagef("--chart needs --by: the totals alone are one number per metric")
 	}
 	dsl := fs.Arg(0)
 	spec := query.AggregateSpec{Query: dsl, GroupBy: by, Metrics: metrics, OrderBy: *orderBy, Limit: *limit, StartingAfter: *after}
@@ -87,6 +96,28 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	case err != nil:
 		return fmt.Errorf("report: %w", err)
 	}
+	a, err := query.ParseAggregate(query.AggregateSpec{Query: res.Query, GroupBy: res.GroupBy, Metrics: res.Metrics,
+		OrderBy: res.OrderBy, TimeZone: strings.TrimPrefix(res.TimeZone, "UTC")}, query.Options{})
+	if err != nil {
+		return fmt.Errorf("report: read back the result's aggregate: %w", err)
+	}
+	if *chart != "" {
+		img, err := mcp.AggregateChart(a, res, chartFormat)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		w, commit, discard, err := exportOutput(nil, *chart) // written whole or not at all
+		if err != nil {
+			return fmt.Errorf("report: --chart: %w", err)
+		}
+		if _, err := w.Write(img); err != nil {
+			discard()
+			return fmt.Errorf("report: --chart: %w", err)
+		}
+		if err := commit(); err != nil {
+			return fmt.Errorf("report: --chart: %w", err)
+		}
+	}
 	if *format != "table" && res.Next != nil { // stdout holds the data only; the way on goes to stderr
 		fmt.Fprintf(m.Stderr, "groups %d–%d of %d (the rest are in the other row); next groups: add --starting-after %s\n",
 			res.Offset+1, res.Offset+len(res.Groups), res.GroupCount, res.Next.StartingAfter)
@@ -100,8 +131,6 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	case "csv":
 		return writeReportCSV(m.Stdout, res)
 	}
-	a, _ := query.ParseAggregate(query.AggregateSpec{Query: res.Query, GroupBy: res.GroupBy, Metrics: res.Metrics,
-		OrderBy: res.OrderBy, TimeZone: res.TimeZone}, query.Options{})
 	writeReportTable(m.Stdout, a, res, placeArgs(fs), spec)
 	return nil
 }

@@ -2,6 +2,8 @@ package main
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -72,6 +74,8 @@ func TestReport_Mistakes(t *testing.T) {
 		{"metric", []string{"--metric", "median", "object_type:conversations"}, "median needs a field"},
 		{"format", []string{"--format", "xml", "object_type:conversations"}, "use table, json or csv"},
 		{"cursor", []string{"--by", "tag", "--starting-after", "Zm9v", "object_type:conversations"}, "--starting-after"},
+		{"chart file", []string{"--by", "tag", "--chart", "out.gif", "object_type:conversations"}, ".png or .svg"},
+		{"chart without groups", []string{"--chart", "out.png", "object_type:conversations"}, "--chart needs --by"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := e.run(t, append([]string{"report", "--config", "", "--data-dir", dir}, tc.args...)...)
@@ -94,5 +98,20 @@ func TestReport_BesideARunningServe(t *testing.T) {
 	beside, stderr := e.mustRun(t, args...)
 	if beside != alone {
 		t.Errorf("beside serve:\n%s\nalone:\n%s\nstderr:\n%s", beside, alone, stderr)
+	}
+}
+
+// TestReport_ChartFile checks that --chart writes the groups as an SVG (or PNG) file beside the table.
+func TestReport_ChartFile(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	path := filepath.Join(e.home, "tags.svg")
+	e.mustRun(t, "report", "--config", "", "--data-dir", dir, "--by", "tag", "--chart", path, "object_type:conversations")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "<svg") || !strings.Contains(string(b), "refund") {
+		t.Errorf("%s is not an SVG chart of the tags: %.200s", path, b)
 	}
 }
