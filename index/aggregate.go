@@ -208,17 +208,7 @@ func tableDim(d query.Dimension, loc *time.Location) table.Dim {
 	}
 	switch {
 	case d.Bucket != "":
-		// Rows arrive in recency order, so consecutive timestamps mostly share a bucket: remember the last one.
-		var lo, hi int64 = 1, 0
-		bucket := d.Bucket
-		td.Bucket = func(v int64) int64 {
-			if v >= lo && v < hi {
-				return lo
-			}
-			lo = bucket.Start(v, loc)
-			hi = bucket.Next(lo, loc)
-			return lo
-		}
+		td.Bucket = newBucketer(d.Bucket, loc).start
 	case d.Width > 0 && d.Field.Type == query.TypeInt:
 		w := int64(d.Width)
 		td.Bucket = func(v int64) int64 { return floorDiv(v, w) * w }
@@ -226,6 +216,39 @@ func tableDim(d query.Dimension, loc *time.Location) table.Dim {
 		td.Width = d.Width
 	}
 	return td
+}
+
+// bucketer finds a timestamp's bucket among the buckets found so far (sorted, by binary search) before computing
+// one in the time zone: a calendar computation costs far more than a comparison, and a million timestamps fall in a
+// few hundred buckets.
+type bucketer struct {
+	bucket query.TimeBucket
+	loc    *time.Location
+	starts []int64 // sorted bucket starts; ends[i] is the start of the bucket after starts[i]
+	ends   []int64
+	last   int
+}
+
+func newBucketer(b query.TimeBucket, loc *time.Location) *bucketer {
+	return &bucketer{bucket: b, loc: loc, last: -1}
+}
+
+func (b *bucketer) start(v int64) int64 {
+	if b.last >= 0 && v >= b.starts[b.last] && v < b.ends[b.last] {
+		return b.starts[b.last]
+	}
+	i, found := slices.BinarySearch(b.starts, v)
+	switch {
+	case found:
+	case i > 0 && v < b.ends[i-1]:
+		i--
+	default:
+		lo := b.bucket.Start(v, b.loc)
+		b.starts = slices.Insert(b.starts, i, lo)
+		b.ends = slices.Insert(b.ends, i, b.bucket.Next(lo, b.loc))
+	}
+	b.last = i
+	return b.starts[i]
 }
 
 func floorDiv(a, b int64) int64 {
@@ -285,12 +308,51 @@ func (b *aggBuilder) metric(m query.Metric, count int, vals [][]float64) (*float
 		out = slices.Max(v)
 	default:
 		p := map[query.MetricOp]float64{query.MetricMedian: 0.5, query.MetricP90: 0.9, query.MetricP99: 0.99}[m.Op]
-		if !slices.IsSorted(v) {
-			slices.Sort(v)
-		}
-		out = v[NearestRank(p, len(v))-1]
+		out = selectNth(v, NearestRank(p, len(v))-1)
 	}
 	return &out, missing
+}
+
+// selectNth returns the k-th smallest of v (from 0), reordering v (Hoare's selection: linear on average, where
+// sorting is n log n; several percentiles of one slice each select on what the last left).
+func selectNth(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		pivot := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < pivot {
+				i++
+			}
+			for v[j] > pivot {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k] // between j and i every value equals the pivot
+		}
+	}
+	return v[k]
 }
 
 // NearestRank returns the 1-based rank of the p-quantile (0 < p ≤ 1) among n sorted values: ⌈p·n⌉, at least 1.
@@ -411,6 +473,12 @@ func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 			count int
 			vals  [][]float64
 		}
+		// The order metric's values of a key are those of its groups: merged only when it reads a field, and copied
+		// so the groups' own values stay whole.
+		om := -1
+		if f := b.a.OrderBy.Field; f != nil && d.Bucket == "" {
+			om = b.measureOf[f.Index]
+		}
 		stats := map[table.GroupKey]*keyStat{}
 		for _, g := range rows {
 			st := stats[g.keys[i]]
@@ -419,8 +487,8 @@ func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 				stats[g.keys[i]] = st
 			}
 			st.count += g.row.Count
-			for m := range st.vals {
-				st.vals[m] = append(st.vals[m], g.vals[m]...)
+			if om >= 0 {
+				st.vals[om] = append(st.vals[om], g.vals[om]...)
 			}
 		}
 		list := make([]*keyStat, 0, len(stats))
@@ -428,11 +496,7 @@ func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 		for _, st := range stats {
 			list = append(list, st)
 			if d.Bucket == "" {
-				vals := make([][]float64, len(st.vals))
-				for m := range vals {
-					vals[m] = slices.Clone(st.vals[m])
-				}
-				score[st.key], _ = b.metric(b.a.OrderBy, st.count, vals)
+				score[st.key], _ = b.metric(b.a.OrderBy, st.count, st.vals)
 			}
 		}
 		slices.SortFunc(list, func(x, y *keyStat) int {
@@ -500,12 +564,7 @@ func compareKeys(x, y table.GroupKey) int {
 func (b *aggBuilder) finish(rows []aggGroup) []aggGroup {
 	for n := range rows {
 		g := &rows[n]
-		count := g.row.Count
-		vals := make([][]float64, len(g.vals))
-		for m := range vals {
-			vals[m] = slices.Clone(g.vals[m]) // metric sorts; the other row reads the originals
-		}
-		g.row = b.row(count, vals)
+		g.row = b.row(g.row.Count, g.vals) // sorts the values in place: the other row needs them in no order
 		var terms []string
 		for i, d := range b.a.GroupBy {
 			k, v := b.key(d, g.keys[i])

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"iter"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"strconv"
 	"strings"
@@ -500,6 +501,26 @@ func TestAggregate_CursorOfAnotherAggregate(t *testing.T) {
 	} {
 		if _, err := r.Aggregate(context.Background(), parse(s)); !errors.Is(err, ErrInvalidCursor) {
 			t.Errorf("%v: error %v, want ErrInvalidCursor", s, err)
+		}
+	}
+}
+
+// TestSelectNth checks selection against sorting, on random values with many repeats and on every rank.
+func TestSelectNth(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(1, 2))
+	for n := 1; n < 200; n += 7 {
+		for _, spread := range []int{1, 3, 1000} {
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = float64(rng.IntN(spread))
+			}
+			sorted := slices.Sorted(slices.Values(v))
+			for k := range n {
+				if got := selectNth(slices.Clone(v), k); got != sorted[k] {
+					t.Fatalf("n %d spread %d: rank %d is %v, sorted says %v", n, spread, k, got, sorted[k])
+				}
+			}
 		}
 	}
 }

@@ -76,23 +76,42 @@ func (in *interner) id(v int64) uint32 {
 	}
 	id, ok := in.ids[v]
 	if !ok {
-		id = uint32(len(in.vals))
-		in.ids[v] = id
 		in.vals = append(in.vals, v)
+		id = uint32(len(in.vals)) // from 1: 0 is the key of rows without a value
+		in.ids[v] = id
 	}
 	in.lastV, in.lastID, in.lastValid = v, id, true
 	return id
 }
 
 // dimReader reads a dimension's raw keys from a row: (column index + 1) << 32 | code or interned id; 0 for none.
+// It also numbers the raw keys densely from 1 (dense), so groups can be found by indexing slices: a dimension of
+// one column uses the code or interned id itself, one of several columns (a custom attribute) a map.
 type dimReader struct {
-	cols []*column
-	ins  []*interner // per column; nil for keyword and bool columns
-	dim  Dim
+	cols   []*column
+	ins    []*interner // per column; nil for keyword and bool columns
+	dim    Dim
+	ids    map[uint64]uint32 // several columns: raw key → dense id
+	raws   []uint64          // several columns: dense id - 1 → raw key
+	single bool
+}
+
+// dense returns the dense id of a raw key (0 for none).
+func (r *dimReader) dense(raw uint64) uint32 {
+	if raw == 0 || r.single {
+		return uint32(raw)
+	}
+	id, ok := r.ids[raw]
+	if !ok {
+		r.raws = append(r.raws, raw)
+		id = uint32(len(r.raws))
+		r.ids[raw] = id
+	}
+	return id
 }
 
 func newDimReader(t *Table, d Dim) *dimReader {
-	r := &dimReader{dim: d}
+	r := &dimReader{dim: d, single: len(d.Cols) == 1, ids: map[uint64]uint32{}}
 	for _, name := range d.Cols {
 		c := t.cols[name]
 		r.cols = append(r.cols, c)
@@ -166,9 +185,9 @@ func (r *dimReader) key(raw uint64) GroupKey {
 	case Bool:
 		return GroupKey{Kind: GroupBool, Bool: id == 2}
 	case Int:
-		return GroupKey{Kind: GroupInt, Int: r.ins[ci].vals[id]}
+		return GroupKey{Kind: GroupInt, Int: r.ins[ci].vals[id-1]}
 	}
-	return GroupKey{Kind: GroupFloat, Float: math.Float64frombits(uint64(r.ins[ci].vals[id]))}
+	return GroupKey{Kind: GroupFloat, Float: math.Float64frombits(uint64(r.ins[ci].vals[id-1]))}
 }
 
 // measureReader reads a measure's value from a row.
@@ -207,33 +226,40 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 		}
 	}
 	agg := Aggregation{Totals: make([][]float64, len(measures))}
-	type groupKey [2]uint64
-	index := map[groupKey]int{}
+	// index[id0][id1] is the group's index + 1, by the dimensions' dense ids (id1 is 0 without a second one).
 	var (
-		lastKey   groupKey
-		lastGroup = -1
-		vals      = make([]float64, len(measures))
-		has       = make([]bool, len(measures))
-		k0, k1    []uint64
+		index  [][]int32
+		vals   = make([]float64, len(measures))
+		has    = make([]bool, len(measures))
+		k0, k1 []uint64
 	)
-	group := func(k groupKey) int {
-		if lastGroup >= 0 && k == lastKey {
-			return lastGroup
+	group := func(a, b uint64) *AggGroup {
+		var id0, id1 uint32
+		if len(readers) > 0 {
+			id0 = readers[0].dense(a)
 		}
-		g, ok := index[k]
-		if !ok {
-			g = len(agg.Groups)
-			index[k] = g
-			agg.Groups = append(agg.Groups, AggGroup{Count: 0, Values: make([][]float64, len(measures))})
-			for i, r := range readers {
-				agg.Groups[g].Keys = append(agg.Groups[g].Keys, r.key(k[i]))
+		if len(readers) > 1 {
+			id1 = readers[1].dense(b)
+		}
+		index = growTo(index, int(id0)+1)
+		row := growTo(index[id0], int(id1)+1)
+		index[id0] = row
+		if g := row[id1]; g > 0 {
+			return &agg.Groups[g-1]
+		}
+		grp := AggGroup{Values: make([][]float64, len(measures))}
+		for i, r := range readers {
+			raw := a
+			if i == 1 {
+				raw = b
 			}
+			grp.Keys = append(grp.Keys, r.key(raw))
 		}
-		lastKey, lastGroup = k, g
-		return g
+		agg.Groups = append(agg.Groups, grp)
+		row[id1] = int32(len(agg.Groups))
+		return &agg.Groups[len(agg.Groups)-1]
 	}
-	add := func(g int) {
-		grp := &agg.Groups[g]
+	add := func(grp *AggGroup) {
 		grp.Count++
 		for m := range measures {
 			if has[m] {
@@ -254,18 +280,18 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 			}
 			switch len(readers) {
 			case 0:
-				add(group(groupKey{}))
+				add(group(0, 0))
 			case 1:
 				k0 = readers[0].keys(s, k0[:0])
 				for _, a := range k0 {
-					add(group(groupKey{a}))
+					add(group(a, 0))
 				}
 			default:
 				k0 = readers[0].keys(s, k0[:0])
 				k1 = readers[1].keys(s, k1[:0])
 				for _, a := range k0 {
 					for _, b := range k1 {
-						add(group(groupKey{a, b}))
+						add(group(a, b))
 					}
 				}
 			}
