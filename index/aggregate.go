@@ -144,7 +144,7 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	res.Offset = offset
 	end := min(offset+a.Limit, len(rows))
 	res.Groups = make([]AggRow, 0, end-offset)
-	for _, g := range rows[offset:end] {
+	for _, g := range b.finish(rows[offset:end]) {
 		res.Groups = append(res.Groups, g.row)
 	}
 	if end < len(rows) {
@@ -280,6 +280,7 @@ type aggGroup struct {
 	row  AggRow
 	vals [][]float64
 	keys []table.GroupKey
+	rank [2]int // of its key in each dimension
 }
 
 // metric computes metric m over count records and their measures' values (sorted in place).
@@ -389,7 +390,8 @@ func (b *aggBuilder) key(d query.Dimension, k table.GroupKey) (AggKey, any) {
 	return AggKey{Label: noneLabel}, nil
 }
 
-// groups builds every row in order: time buckets filled and chronological, other keys by their rank.
+// groups builds every row in order: time buckets filled and chronological, other keys by their rank. Only their
+// counts and values are set: finish computes the metrics, keys and terms of the rows shown.
 func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 	dims := b.a.GroupBy
 	rows := make([]aggGroup, 0, len(agg.Groups))
@@ -400,7 +402,7 @@ func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 		if len(rows) == 0 {
 			rows = append(rows, aggGroup{vals: make([][]float64, len(b.measureOf))})
 		}
-		return b.finish(rows), nil
+		return rows, nil
 	}
 	// Fill the empty time buckets: every bucket between the first and the last (widened to the query's bounds
 	// on the field), for every key of the other dimension.
@@ -525,15 +527,18 @@ func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 			rank[i][st.key] = n
 		}
 	}
-	slices.SortFunc(rows, func(x, y aggGroup) int {
+	for n := range rows {
 		for i := range dims {
-			if c := cmp.Compare(rank[i][x.keys[i]], rank[i][y.keys[i]]); c != 0 {
-				return c
-			}
+			rows[n].rank[i] = rank[i][rows[n].keys[i]]
 		}
-		return 0
+	}
+	slices.SortFunc(rows, func(x, y aggGroup) int {
+		if c := cmp.Compare(x.rank[0], y.rank[0]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.rank[1], y.rank[1])
 	})
-	return b.finish(rows), nil
+	return rows, nil
 }
 
 // compareKeys orders keys of the same rank by value, so the order never depends on map iteration.
