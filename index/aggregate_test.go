@@ -201,6 +201,8 @@ func TestAggregate_MatchesBruteForce(t *testing.T) {
 		{"contacts", query.AggregateSpec{Query: "object_type:contacts", GroupBy: []string{"role", "location_country"}, Metrics: []string{"count", "avg:ca.seats", "max:last_seen_at"}}},
 		{"contact custom bool and day", query.AggregateSpec{Query: "object_type:contacts", GroupBy: []string{"ca.beta_tester", "created_at:year"}}},
 		{"order by a metric", query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"tag"}, Metrics: []string{"count", "median:statistics_time_to_admin_reply"}, OrderBy: "median:statistics_time_to_admin_reply"}},
+		{"count only by tag", query.AggregateSpec{Query: "object_type:conversations state:open", GroupBy: []string{"tag"}}},
+		{"count only by keyword", query.AggregateSpec{Query: "object_type:conversations q:refund", GroupBy: []string{"source_author_email"}}},
 		{"nothing matches", query.AggregateSpec{Query: "object_type:conversations tag:no-such-tag", GroupBy: []string{"state"}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

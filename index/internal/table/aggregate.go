@@ -225,6 +225,11 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 			}
 		}
 	}
+	if len(measures) == 0 && len(readers) == 1 && len(readers[0].cols) == 1 {
+		if c := readers[0].cols[0]; c != nil && c.typ == Keyword {
+			return countKeyword(set, readers[0], c)
+		}
+	}
 	agg := Aggregation{Totals: make([][]float64, len(measures))}
 	// index[id0][id1] is the group's index + 1, by the dimensions' dense ids (id1 is 0 without a second one).
 	var (
@@ -296,6 +301,50 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 				}
 			}
 		}
+	}
+	return agg
+}
+
+// countKeyword is Aggregate's fast path for the commonest question, a count by one keyword field (state, tag):
+// a counter per dictionary code, indexed directly.
+func countKeyword(set bitset, r *dimReader, c *column) Aggregation {
+	counts := make([]int, c.dict.len()+1) // by code; 0 counts the rows without a value
+	var agg Aggregation
+	for w, word := range set {
+		for word != 0 {
+			s := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			agg.Matched++
+			if !c.multi {
+				if s < len(c.codes) {
+					counts[c.codes[s]]++
+				} else {
+					counts[0]++
+				}
+				continue
+			}
+			if s >= len(c.mlen) || c.mlen[s] == 0 {
+				counts[0]++
+				continue
+			}
+			st := c.mstart[s]
+			vals := c.mvals[st : st+uint32(c.mlen[s])]
+			for i, code := range vals {
+				if !seenBefore(vals[:i], code) {
+					counts[code]++
+				}
+			}
+		}
+	}
+	for code, n := range counts {
+		if n == 0 {
+			continue
+		}
+		raw := uint64(0)
+		if code != 0 {
+			raw = 1<<32 | uint64(code)
+		}
+		agg.Groups = append(agg.Groups, AggGroup{Keys: []GroupKey{r.key(raw)}, Count: n})
 	}
 	return agg
 }
