@@ -355,13 +355,16 @@ func closestWord(w string, words []string) []string {
 	return out
 }
 
-func bucketNames() []string {
-	var out []string
-	for _, b := range TimeBuckets() {
-		out = append(out, string(b))
+// stringsOf converts a list of named string values (buckets, metric operations) to strings.
+func stringsOf[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
 	}
 	return out
 }
+
+func bucketNames() []string { return stringsOf(TimeBuckets()) }
 
 // parseDimension reads one group_by: a field, a time field with its bucket, or a number with its width.
 func parseDimension(cat *Catalog, arg, s string) (Dimension, *Error) {
@@ -435,13 +438,7 @@ func parseWidth(f *Field, s string) (float64, bool) {
 	return w, true
 }
 
-func metricNames() []string {
-	var out []string
-	for _, m := range MetricOps() {
-		out = append(out, string(m))
-	}
-	return out
-}
+func metricNames() []string { return stringsOf(MetricOps()) }
 
 // parseMetric reads one metric: count, or op:field with a numeric or time field.
 func parseMetric(cat *Catalog, arg, s string) (Metric, *Error) {
