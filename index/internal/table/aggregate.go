@@ -231,6 +231,12 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 		}
 	}
 	agg := Aggregation{Totals: make([][]float64, len(measures))}
+	if len(measures) > 0 {
+		n := set.count() // the totals hold at most a value per matching row: one allocation each
+		for m := range agg.Totals {
+			agg.Totals[m] = make([]float64, 0, n)
+		}
+	}
 	// index[id0][id1] is the group's index + 1, by the dimensions' dense ids (id1 is 0 without a second one).
 	var (
 		index  [][]int32
