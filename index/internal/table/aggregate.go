@@ -61,18 +61,19 @@ type Aggregation struct {
 	Groups  []AggGroup
 }
 
-// interner gives numbers small dense ids, remembering the last one asked (rows come in clusters of equal keys).
+// interner gives numbers small dense ids, from 1, remembering recent ones in a small direct-mapped cache (a
+// dimension's values are mostly few and repeated: time buckets, assignees), which costs less than the map.
 type interner struct {
-	ids       map[int64]uint32
-	vals      []int64
-	lastV     int64
-	lastID    uint32
-	lastValid bool
+	ids    map[int64]uint32
+	vals   []int64
+	cacheK [64]int64
+	cacheV [64]uint32 // 0: empty
 }
 
 func (in *interner) id(v int64) uint32 {
-	if in.lastValid && v == in.lastV {
-		return in.lastID
+	h := (uint64(v) * 0x9E3779B97F4A7C15) >> 58
+	if in.cacheV[h] != 0 && in.cacheK[h] == v {
+		return in.cacheV[h]
 	}
 	id, ok := in.ids[v]
 	if !ok {
@@ -80,7 +81,7 @@ func (in *interner) id(v int64) uint32 {
 		id = uint32(len(in.vals)) // from 1: 0 is the key of rows without a value
 		in.ids[v] = id
 	}
-	in.lastV, in.lastID, in.lastValid = v, id, true
+	in.cacheK[h], in.cacheV[h] = v, id
 	return id
 }
 
