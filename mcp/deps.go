@@ -18,6 +18,13 @@ type Searcher interface {
 	Search(ctx context.Context, q query.Query) (index.Result, error)
 }
 
+// Aggregator counts and measures the records a query matches, grouped.
+type Aggregator interface {
+	// Aggregate answers a validated aggregate. It returns an error matching index.ErrInvalidCursor for a cursor
+	// that does not belong to the aggregate.
+	Aggregate(ctx context.Context, a query.Aggregate) (index.AggregateResult, error)
+}
+
 // StatusSource reports the replica's state: counts, last sync, backfill progress, workspace identity.
 type StatusSource interface {
 	Status(ctx context.Context) (index.Status, error)
@@ -26,6 +33,7 @@ type StatusSource interface {
 // Replica is everything the tools read from the replica.
 type Replica interface {
 	Searcher
+	Aggregator
 	Getter
 	StatusSource
 }

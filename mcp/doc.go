@@ -1,5 +1,5 @@
 // Package mcp serves the replica to AI agents over the Model Context Protocol: the six read tools of Intercom's
-// hosted server (search, fetch, search_conversations, get_conversation, search_contacts, get_contact), their
+// hosted server (search, fetch, search_conversations, get_conversation, search_contacts, get_contact) plus aggregate, their
 // rendering, the stdio and HTTP transports, bearer authentication, health, readiness and metrics.
 //
 // It declares the small interfaces it consumes and knows nothing of how the replica stores data or how sync works:

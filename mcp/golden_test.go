@@ -68,6 +68,10 @@ func TestGolden_RenderedResults(t *testing.T) {
 		{"get_conversation_paged", "get_conversation", map[string]any{"id": convLong, "parts_offset": 10, "max_parts": 3}},
 		{"search_contacts", "search_contacts", map[string]any{"email_domain": "example.com"}},
 		{"get_contact", "get_contact", map[string]any{"id": contactBob}},
+		{"aggregate_tag_by_month", "aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"tag", "created_at:month"}, "metrics": []any{"count", "median:statistics_time_to_admin_reply"}, "limit": 4}},
+		{"aggregate_free_text", "aggregate", map[string]any{"query": "object_type:conversations q:refund", "group_by": []any{"state"}}},
+		{"aggregate_totals", "aggregate", map[string]any{"query": "object_type:conversations", "metrics": []any{"count", "p90:parts_count", "min:created_at"}}},
+		{"aggregate_error", "aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"tgs"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -147,6 +151,7 @@ func TestSchemas_MatchArgumentTypes(t *testing.T) {
 		"get_conversation":     reflect.TypeFor[mcp.GetConversationArgs](),
 		"search_contacts":      reflect.TypeFor[query.ContactFilter](),
 		"get_contact":          reflect.TypeFor[mcp.GetContactArgs](),
+		"aggregate":            reflect.TypeFor[mcp.AggregateArgs](),
 	}
 	for _, st := range goldenTools(t) {
 		var schema struct {

@@ -17,6 +17,7 @@ import (
 // replica copies, when it last completed a sync, and how far the first full copy (backfill) of each kind got.
 type SyncState struct {
 	WorkspaceID string    // Intercom's app id_code; "" while unknown
+	Timezone    string    // the workspace's time zone (IANA name); "" while unknown
 	LastSyncAt  time.Time // the last sync that completed; zero when none has
 	Backfill    map[query.Kind]BackfillState
 	// FailingSince is when the current streak of failed sync passes began (zero while syncing works), and
@@ -50,10 +51,11 @@ var passTypes = []string{"backfill", "incremental", "reconcile"}
 func DefaultSyncState(st index.Status) SyncState {
 	s := SyncState{Backfill: map[query.Kind]BackfillState{}}
 	var ws struct {
-		ID string `json:"id"`
+		ID       string `json:"id"`
+		Timezone string `json:"timezone"`
 	}
 	if json.Unmarshal(st.Meta[MetaWorkspace], &ws) == nil {
-		s.WorkspaceID = ws.ID
+		s.WorkspaceID, s.Timezone = ws.ID, ws.Timezone
 	}
 	var last time.Time
 	lastKnown := true
@@ -124,6 +126,7 @@ func ReplicaSyncFailure(status StatusSource, decode func(index.Status) SyncState
 // replicaSnapshot is the replica's state as one tool call reports it.
 type replicaSnapshot struct {
 	appID    string
+	timezone string // the workspace's, "" while unknown
 	lastSync time.Time
 	now      time.Time
 	state    ReplicaState
@@ -149,7 +152,7 @@ func replicaInfo(ctx context.Context, status StatusSource, o ToolOptions) replic
 		decode = DefaultSyncState
 	}
 	ss := decode(st)
-	snap.appID, snap.lastSync = ss.WorkspaceID, ss.LastSyncAt
+	snap.appID, snap.lastSync, snap.timezone = ss.WorkspaceID, ss.LastSyncAt, ss.Timezone
 	snap.state = replicaStateOf(st, ss)
 	return snap
 }

@@ -27,7 +27,7 @@ func jsonRPC(line []byte) bool {
 	return json.Unmarshal(line, &m) == nil && m.JSONRPC == "2.0"
 }
 
-var toolNames = []string{"search", "fetch", "search_conversations", "get_conversation", "search_contacts", "get_contact"}
+var toolNames = []string{"search", "fetch", "search_conversations", "get_conversation", "search_contacts", "get_contact", "aggregate"}
 
 func TestTools_ListedReadOnlyWithSchemas(t *testing.T) {
 	w := newWorld(t)

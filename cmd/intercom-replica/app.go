@@ -65,6 +65,7 @@ func commands() []command {
 		{"get", "show one conversation (a transcript) or contact (a card)", runGet},
 		{"status", "what the replica holds, how fresh it is, and how healthy", runStatus},
 		{"export", "write every record, or a query's matches, as JSON lines or CSV", runExport},
+		{"report", "count and measure what a query matches, grouped: exact totals, by tag, per week, ...", runReport},
 		{"reindex", "rebuild the full-text index from the stored records", runReindex},
 		{"fake-intercom", "serve a fake Intercom API over a seeded synthetic workspace", runFakeIntercom},
 		{"version", "print the version and build information", runVersion},

@@ -98,6 +98,7 @@ Commands:
   get            show one conversation (a transcript) or contact (a card)
   status         what the replica holds, how fresh it is, and how healthy
   export         write every record, or a query's matches, as JSON lines or CSV
+  report         count and measure what a query matches, grouped: exact totals, by tag, per week, ...
   reindex        rebuild the full-text index from the stored records
   fake-intercom  serve a fake Intercom API over a seeded synthetic workspace
   version        print the version and build information
@@ -119,7 +120,7 @@ func TestFlagErrorsAndHelp(t *testing.T) {
 	if code != 0 || stdout != topUsage {
 		t.Errorf("--help: exit %d\n%s", code, stdout)
 	}
-	for _, cmd := range []string{"serve", "search", "get", "status", "export", "reindex", "version"} {
+	for _, cmd := range []string{"serve", "search", "get", "status", "export", "report", "reindex", "version"} {
 		code, _, stderr := e.run(t, cmd, "--help")
 		if code != 0 || !strings.Contains(stderr, "Usage: intercom-replica "+cmd) || !strings.Contains(stderr, "Examples:\n  intercom-replica "+cmd) {
 			t.Errorf("%s --help: exit %d\n%s", cmd, code, stderr)

@@ -239,7 +239,7 @@ func readmeQueries(t *testing.T, doc string) []readmeQuery {
 				kind, query := "", ""
 				for i, word := range words {
 					switch {
-					case slicesContains(words, "search") && strings.HasPrefix(word, "object_type:"):
+					case (slicesContains(words, "search") || slicesContains(words, "report")) && strings.HasPrefix(word, "object_type:"):
 						query = word
 					case i > 0 && words[i-1] == "--type":
 						kind = word
@@ -393,7 +393,7 @@ func (w *readmeWorld) run(name, cmdline string, args []string) string {
 	}
 }
 
-// stdioSession starts a stdio serve the way an MCP client does and checks it serves the six tools.
+// stdioSession starts a stdio serve the way an MCP client does and checks it serves the seven tools.
 func (w *readmeWorld) stdioSession(name string, cmd *exec.Cmd, stderr *syncBuffer) {
 	t := w.t
 	stdin, err := cmd.StdinPipe()
@@ -417,7 +417,7 @@ func (w *readmeWorld) stdioSession(name string, cmd *exec.Cmd, stderr *syncBuffe
 		t.Fatalf("%s: connect: %v\nstderr:\n%s", name, err, stderr)
 	}
 	tools, err := session.ListTools(ctx, nil)
-	if err != nil || len(tools.Tools) != 6 {
+	if err != nil || len(tools.Tools) != 7 {
 		t.Errorf("%s: list tools: %v %v", name, err, tools)
 	}
 	w.waitForFirstPass(name, stderr)

@@ -138,6 +138,7 @@ var demoCalls = []toolCall{
 	{"get_conversation", map[string]any{"id": "215470000000125"}, "Double charged this month"},
 	{"search_contacts", map[string]any{"email": "fatima+support@gmail.com"}, demoContact},
 	{"get_contact", map[string]any{"id": demoContact}, "Fatima Johnson"},
+	{"aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"state"}}, "| closed | 169 |"},
 }
 
 // callEach calls every tool and returns the text of each answer, with what changes from moment to moment (how
@@ -197,7 +198,7 @@ func TestServe_StdioEndToEnd(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if got := strings.Join(names, " "); got != "fetch get_contact get_conversation search search_contacts search_conversations" {
+	if got := strings.Join(names, " "); got != "aggregate fetch get_contact get_conversation search search_contacts search_conversations" {
 		t.Errorf("tools: %s", got)
 	}
 	callEach(t, s.session, "serve")

@@ -616,6 +616,11 @@ func (a *Access) Search(ctx context.Context, q query.Query) (index.Result, error
 	return ask(ctx, a, func(b backend) (index.Result, error) { return b.Search(ctx, q) })
 }
 
+// Aggregate implements mcp.Aggregator.
+func (a *Access) Aggregate(ctx context.Context, ag query.Aggregate) (index.AggregateResult, error) {
+	return ask(ctx, a, func(b backend) (index.AggregateResult, error) { return b.Aggregate(ctx, ag) })
+}
+
 // Get implements mcp.Getter.
 func (a *Access) Get(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
 	return ask(ctx, a, func(b backend) (index.Record, error) { return b.Get(ctx, kind, id) })

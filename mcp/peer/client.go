@@ -83,6 +83,13 @@ func (c *Client) Search(ctx context.Context, q query.Query) (index.Result, error
 	return res, err
 }
 
+// Aggregate implements mcp.Aggregator. The aggregate travels in canonical form with this process's clock.
+func (c *Client) Aggregate(ctx context.Context, a query.Aggregate) (index.AggregateResult, error) {
+	var res index.AggregateResult
+	err := c.call(ctx, http.MethodPost, pathAggr, aggregateRequest{Spec: a.Spec(), Now: c.now()}, &res)
+	return res, err
+}
+
 // Get implements mcp.Getter.
 func (c *Client) Get(ctx context.Context, kind query.Kind, id string) (index.Record, error) {
 	var w wireRecord

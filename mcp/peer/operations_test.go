@@ -263,3 +263,31 @@ func TestClient_ScanCarriesRecordsByteForByte(t *testing.T) {
 
 var _ peer.Reindexer = (*index.Replica)(nil)
 var _ mcp.Replica = (*peer.Client)(nil)
+
+// TestClient_AggregateIsTheOwnersAnswer checks that an aggregate asked over the socket is the owner's own answer,
+// and that its mistakes travel as the query's errors.
+func TestClient_AggregateIsTheOwnersAnswer(t *testing.T) {
+	r, c := servedReplica(t, nil)
+	ctx := context.Background()
+	a, err := query.ParseAggregate(query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"state", "created_at:month"},
+		Metrics: []string{"count", "max:parts_count"}, Limit: 3}, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, err := r.Aggregate(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	remote, err := c.Aggregate(ctx, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if local.Matched != nConversations || remote.Matched != local.Matched || remote.GroupCount != local.GroupCount ||
+		remote.Next != local.Next || string(mustJSON(remote.Groups)) != string(mustJSON(local.Groups)) {
+		t.Errorf("over the socket:\n%s\nlocal:\n%s", mustJSON(remote), mustJSON(local))
+	}
+	a.StartingAfter = "bm90LWEtY3Vyc29y"
+	if _, err := c.Aggregate(ctx, a); !errors.Is(err, index.ErrInvalidCursor) {
+		t.Errorf("foreign cursor: %v", err)
+	}
+}

@@ -53,6 +53,7 @@ type Hello struct {
 const (
 	pathHello    = "/v1/hello"
 	pathSearch   = "/v1/search"
+	pathAggr     = "/v1/aggregate"
 	pathGet      = "/v1/get"
 	pathGetFresh = "/v1/get-fresh"
 	pathStatus   = "/v1/status"
@@ -106,6 +107,12 @@ type syncRequest struct {
 type searchRequest struct {
 	DSL string    `json:"dsl"`
 	Now time.Time `json:"now"`
+}
+
+// aggregateRequest carries an aggregate in canonical form, parsed by the owner with the caller's clock.
+type aggregateRequest struct {
+	Spec query.AggregateSpec `json:"spec"`
+	Now  time.Time           `json:"now"`
 }
 
 type recordRequest struct {

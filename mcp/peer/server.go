@@ -86,6 +86,7 @@ func NewServer(path string, b Backend, opts ServerOptions) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+pathHello, s.hello)
 	mux.HandleFunc("POST "+pathSearch, s.search)
+	mux.HandleFunc("POST "+pathAggr, s.aggregate)
 	mux.HandleFunc("POST "+pathGet, s.get)
 	mux.HandleFunc("POST "+pathGetFresh, s.getFresh)
 	mux.HandleFunc("GET "+pathStatus, s.status)
@@ -178,6 +179,28 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 	res, err := s.b.Search(r.Context(), q)
 	if err != nil {
 		s.fail(w, "search", err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+func (s *Server) aggregate(w http.ResponseWriter, r *http.Request) {
+	var req aggregateRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	now := req.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	a, err := query.ParseAggregate(req.Spec, query.Options{Now: func() time.Time { return now }})
+	if err != nil {
+		s.fail(w, "aggregate", err)
+		return
+	}
+	res, err := s.b.Aggregate(r.Context(), a)
+	if err != nil {
+		s.fail(w, "aggregate", err)
 		return
 	}
 	writeJSON(w, http.StatusOK, res)

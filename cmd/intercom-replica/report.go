@@ -1,0 +1,320 @@
+package main
+
+import (
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/query"
+)
+
+const reportExamples = `  intercom-replica report --by state 'object_type:conversations'
+  intercom-replica report --by tag --by created_at:month 'object_type:conversations created_at:gte:90d'
+  intercom-replica report --by admin_assignee_id --metric count --metric median:statistics_time_to_admin_reply 'object_type:conversations state:closed'
+  intercom-replica report --by created_at:week --format csv 'object_type:conversations q:refund' > refunds.csv
+  intercom-replica report --demo --by role 'object_type:contacts'
+
+Counts are exact, over every record the query matches (the search query language; README, "Analytics").
+--by takes up to two dimensions: a field (state, tag, ca.<name>), a time field with a bucket (hour, day,
+week, month, quarter, year; in the workspace's time zone) or a number with a width (parts_count:5).
+--metric is count (the default) or sum, avg, min, max, median, p90, p99 of a number or time field.
+`
+
+// repeated is a flag that may be given several times; commas also separate values.
+type repeated []string
+
+func (r *repeated) String() string { return strings.Join(*r, ",") }
+
+func (r *repeated) Set(v string) error {
+	for _, s := range strings.Split(v, ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			*r = append(*r, s)
+		}
+	}
+	return nil
+}
+
+func runReport(ctx context.Context, m *Main, args []string) error {
+	fs := m.newFlagSet("report", "report [--by DIM]... [--metric M]... [--format table|json|csv] [flags] 'QUERY'", reportExamples)
+	rf := addReplicaFlags(fs)
+	var by, metrics repeated
+	fs.Var(&by, "by", "group by this dimension (repeat, or separate with commas; at most 2)")
+	fs.Var(&metrics, "metric", "compute this metric (repeat, or separate with commas; default count)")
+	orderBy := fs.String("order-by", "", "order groups by count (default) or one of the metrics")
+	limit := fs.Int("limit", query.DefaultGroups, fmt.Sprintf("groups to show (1 to %d); the rest are combined in one other row", query.MaxGroups))
+	after := fs.String("starting-after", "", "cursor of the next groups, as printed under the previous table")
+	format := fs.String("format", "table", "output: table, json or csv")
+	chart := fs.String("chart", "", "also write the groups as a chart to this file: FILE.png or FILE.svg")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return usagef("report takes one argument, the query in quotes, e.g. 'object_type:conversations created_at:gte:30d'; got %d", fs.NArg())
+	}
+	switch *format {
+	case "table", "json", "csv":
+	default:
+		return usagef("--format %q: use table, json or csv", *format)
+	}
+	chartFormat := strings.TrimPrefix(strings.ToLower(filepath.Ext(*chart)), ".")
+	if *chart != "" && chartFormat != "png" && chartFormat != "svg" {
+		return usagef("--chart %q: name a .png or .svg file", *chart)
+	}
+	if *chart != "" && len(by) == 0 {
+		return usagef("--chart needs --by: the totals alone are one number per metric")
+	}
+	dsl := fs.Arg(0)
+	spec := query.AggregateSpec{Query: dsl, GroupBy: by, Metrics: metrics, OrderBy: *orderBy, Limit: *limit, StartingAfter: *after}
+	var qe *query.Error
+	if _, err := query.ParseAggregate(spec, query.Options{}); err != nil {
+		if errors.As(err, &qe) {
+			return usageError{errors.New(strings.NewReplacer("group_by", "--by", "metrics", "--metric", "order_by", "--order-by", "starting_after", "--starting-after").Replace(qe.Caret(dsl)))}
+		}
+		return usageError{err}
+	}
+	acc, _, _, err := openForReading(ctx, m, rf)
+	if err != nil {
+		return err
+	}
+	defer acc.Close()
+	res, _, err := mcp.RunAggregate(ctx, acc, acc, spec, mcp.ToolOptions{})
+	var pub *mcp.PublicError
+	switch {
+	case errors.Is(err, index.ErrInvalidCursor):
+		return usageError{fmt.Errorf("--starting-after: %w: pass the cursor printed for this same report", err)}
+	case errors.As(err, &pub):
+		return usageError{errors.New(strings.TrimPrefix(pub.Error(), "Invalid arguments: "))}
+	case err != nil:
+		return fmt.Errorf("report: %w", err)
+	}
+	a, err := query.ParseAggregate(query.AggregateSpec{Query: res.Query, GroupBy: res.GroupBy, Metrics: res.Metrics,
+		OrderBy: res.OrderBy, TimeZone: strings.TrimPrefix(res.TimeZone, "UTC")}, query.Options{})
+	if err != nil {
+		return fmt.Errorf("report: read back the result's aggregate: %w", err)
+	}
+	if *chart != "" {
+		img, err := mcp.AggregateChart(a, res, chartFormat)
+		if err != nil {
+			return fmt.Errorf("report: %w", err)
+		}
+		w, commit, discard, err := exportOutput(nil, *chart) // written whole or not at all
+		if err != nil {
+			return fmt.Errorf("report: --chart: %w", err)
+		}
+		if _, err := w.Write(img); err != nil {
+			discard()
+			return fmt.Errorf("report: --chart: %w", err)
+		}
+		if err := commit(); err != nil {
+			return fmt.Errorf("report: --chart: %w", err)
+		}
+	}
+	if *format != "table" && res.Next != nil { // stdout holds the data only; the way on goes to stderr
+		fmt.Fprintf(m.Stderr, "groups %d–%d of %d (the rest are in the other row); next groups: add --starting-after %s\n",
+			res.Offset+1, res.Offset+len(res.Groups), res.GroupCount, res.Next.StartingAfter)
+	}
+	switch *format {
+	case "json":
+		enc := json.NewEncoder(m.Stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(res)
+	case "csv":
+		return writeReportCSV(m.Stdout, res)
+	}
+	writeReportTable(m.Stdout, a, res, placeArgs(fs), spec)
+	return nil
+}
+
+// reportMetric writes a metric's value of a row, "-" when none of its records has the field.
+func reportMetric(a query.Aggregate, m query.Metric, row mcp.AggregateRow) string {
+	v, ok := row.Metrics[m.String()]
+	if !ok {
+		return "-"
+	}
+	return mcp.FormatMetric(m, v, a.Location)
+}
+
+// writeReportTable prints the groups as a table with a bar per group's count, the other row and the totals; a
+// time series of one dimension gets a sparkline too.
+func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, place string, spec query.AggregateSpec) {
+	fmt.Fprintf(w, "%s %s match %s", strconv.Itoa(res.Matched), a.Query.Kind.Plural(), res.Query)
+	if a.HasTime() {
+		fmt.Fprintf(w, " (time zone %s)", res.TimeZone)
+	}
+	fmt.Fprintln(w, ".")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var head []string
+	for _, g := range res.GroupBy {
+		head = append(head, strings.ToUpper(g))
+	}
+	for _, m := range res.Metrics {
+		head = append(head, strings.ToUpper(m))
+	}
+	if len(res.GroupBy) > 0 {
+		head = append(head, "")
+	}
+	fmt.Fprintln(tw, strings.Join(head, "\t"))
+	most := 1
+	for _, g := range res.Groups {
+		most = max(most, g.Count)
+	}
+	line := func(keys []string, row mcp.AggregateRow, bar bool) {
+		cells := append([]string{}, keys...)
+		for _, m := range a.Metrics {
+			cells = append(cells, reportMetric(a, m, row))
+		}
+		if bar {
+			cells = append(cells, strings.Repeat("█", (row.Count*30+most-1)/most))
+		} else if len(res.GroupBy) > 0 {
+			cells = append(cells, "")
+		}
+		fmt.Fprintln(tw, strings.Join(cells, "\t"))
+	}
+	for _, g := range res.Groups {
+		if len(res.GroupBy) == 0 {
+			break // the one group is the totals, written below
+		}
+		keys := make([]string, len(g.Keys))
+		for i, k := range g.Keys {
+			keys[i] = cell(k, 40)
+		}
+		line(keys, g, true)
+	}
+	blank := func(first string) []string {
+		l := make([]string, len(res.GroupBy))
+		if len(l) > 0 {
+			l[0] = first
+		}
+		return l
+	}
+	if res.Other != nil {
+		line(blank(fmt.Sprintf("other (%d groups)", res.Other.Groups)), *res.Other, false)
+	}
+	if len(res.GroupBy) > 0 {
+		line(blank("total"), res.Totals, false)
+	} else {
+		line(nil, res.Totals, false)
+	}
+	tw.Flush()
+	if len(a.GroupBy) == 1 && a.GroupBy[0].Bucket != "" && len(res.Groups) > 1 {
+		counts := make([]int, len(res.Groups))
+		for i, g := range res.Groups {
+			counts[i] = g.Count
+		}
+		fmt.Fprintf(w, "\n%s … %s  %s\n", res.Groups[0].Keys[0], res.Groups[len(res.Groups)-1].Keys[0], sparkline(counts))
+	}
+	var left []string
+	for _, m := range a.Metrics {
+		if n := res.Totals.Missing[m.String()]; n > 0 {
+			left = append(left, fmt.Sprintf("%s leaves out %d lacking %s", m, n, m.Field.Name))
+		}
+	}
+	if len(left) > 0 {
+		fmt.Fprintf(w, "\nRecords lacking a metric's field are left out of it: %s.\n", strings.Join(left, "; "))
+	}
+	if res.Next != nil {
+		args := "report " + place
+		for _, d := range res.GroupBy {
+			args += "--by " + shellWord(d) + " "
+		}
+		for _, m := range res.Metrics {
+			args += "--metric " + shellWord(m) + " "
+		}
+		if spec.OrderBy != "" {
+			args += "--order-by " + shellWord(res.OrderBy) + " "
+		}
+		if spec.Limit != query.DefaultGroups {
+			args += "--limit " + strconv.Itoa(spec.Limit) + " "
+		}
+		fmt.Fprintf(w, "\nGroups %d–%d of %d. Next groups:\n  intercom-replica %s--starting-after %s %s\n", res.Offset+1,
+			res.Offset+len(res.Groups), res.GroupCount, args, res.Next.StartingAfter, shellQuote(res.Query))
+	}
+	if strings.HasPrefix(res.Note, "Time buckets are in UTC") {
+		note, _, _ := strings.Cut(res.Note, " More groups")
+		fmt.Fprintln(w, note)
+	}
+}
+
+// sparkline draws counts as a line of block characters, the largest as a full block.
+func sparkline(counts []int) string {
+	const ticks = "▁▂▃▄▅▆▇█"
+	runes := []rune(ticks)
+	most := 0
+	for _, c := range counts {
+		most = max(most, c)
+	}
+	var b strings.Builder
+	for _, c := range counts {
+		i := 0
+		if most > 0 {
+			i = c * (len(runes) - 1) / most
+		}
+		b.WriteRune(runes[i])
+	}
+	return b.String()
+}
+
+// writeReportCSV writes one line per group, then the other row and the totals, with a header: the dimensions,
+// count, the metrics (as numbers: seconds, Unix seconds for times), and the records each metric left out.
+func writeReportCSV(w io.Writer, res *mcp.AggregateResult) error {
+	cw := csv.NewWriter(w)
+	head := append(append([]string{"row"}, res.GroupBy...), "count")
+	for _, m := range res.Metrics {
+		if m != "count" {
+			head = append(head, m, m+" missing")
+		}
+	}
+	if err := cw.Write(head); err != nil {
+		return err
+	}
+	row := func(kind string, keys []string, r mcp.AggregateRow) error {
+		rec := []string{kind}
+		for i := range res.GroupBy {
+			k := ""
+			if i < len(keys) {
+				k = keys[i]
+			}
+			rec = append(rec, k)
+		}
+		rec = append(rec, strconv.Itoa(r.Count))
+		for _, m := range res.Metrics {
+			if m == "count" {
+				continue
+			}
+			v := ""
+			if x, ok := r.Metrics[m]; ok {
+				v = strconv.FormatFloat(x, 'f', -1, 64)
+			}
+			rec = append(rec, v, strconv.Itoa(r.Missing[m]))
+		}
+		return cw.Write(rec)
+	}
+	for _, g := range res.Groups {
+		if err := row("group", g.Keys, g); err != nil {
+			return err
+		}
+	}
+	if res.Other != nil {
+		if err := row("other", nil, *res.Other); err != nil {
+			return err
+		}
+	}
+	if err := row("total", nil, res.Totals); err != nil {
+		return err
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write csv: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,117 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestReport_DemoGolden(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"tag-median", []string{"--by", "tag", "--metric", "count,median:statistics_time_to_admin_reply", "--limit", "8", "object_type:conversations"}},
+		{"tag-by-quarter", []string{"--by", "tag", "--by", "created_at:quarter", "--limit", "10", "object_type:conversations created_at:gte:2025-01-01"}},
+		{"weekly-free-text", []string{"--by", "created_at:month", "object_type:conversations q:refund created_at:gte:2025-01-01"}},
+		{"totals", []string{"--metric", "count,avg:parts_count,p90:statistics_time_to_first_close,max:created_at", "object_type:conversations state:open"}},
+		{"csv", []string{"--format", "csv", "--by", "role", "--by", "location_country", "--limit", "6", "object_type:contacts"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _ := e.mustRun(t, append([]string{"report", "--config", "", "--data-dir", dir}, tc.args...)...)
+			golden(t, "report/"+tc.name+"/stdout", normalize(out, dir))
+		})
+	}
+}
+
+// TestReport_JSONIsTheToolsResult checks that --format json prints the aggregate tool's structured result, whose
+// groups add up to the totals for a single-valued dimension.
+func TestReport_JSONIsTheToolsResult(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	out, _ := e.mustRun(t, "report", "--config", "", "--data-dir", dir, "--format", "json", "--by", "state", "object_type:conversations")
+	var res struct {
+		Matched int `json:"matched"`
+		Groups  []struct {
+			Keys   []string `json:"keys"`
+			Count  int      `json:"count"`
+			Search string   `json:"search"`
+		} `json:"groups"`
+		Freshness struct {
+			Source string `json:"source"`
+		} `json:"freshness"`
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	sum := 0
+	for _, g := range res.Groups {
+		sum += g.Count
+		if !strings.Contains(g.Search, "state:") {
+			t.Errorf("group %v: search %q", g.Keys, g.Search)
+		}
+	}
+	if res.Matched == 0 || sum != res.Matched || res.Freshness.Source != "replica" {
+		t.Errorf("groups add up to %d of %d; freshness %q\n%s", sum, res.Matched, res.Freshness.Source, out)
+	}
+}
+
+// TestReport_Mistakes checks that a report's mistakes exit 2 with what was wrong and what would be right.
+func TestReport_Mistakes(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"dimension", []string{"--by", "stat", "object_type:conversations"}, `--by[0]: unknown field "stat" for conversations; did you mean "state"`},
+		{"query", []string{"--by", "state", "object_type:conversations sate:open"}, `did you mean "state"`},
+		{"metric", []string{"--metric", "median", "object_type:conversations"}, "median needs a field"},
+		{"format", []string{"--format", "xml", "object_type:conversations"}, "use table, json or csv"},
+		{"cursor", []string{"--by", "tag", "--starting-after", "Zm9v", "object_type:conversations"}, "--starting-after"},
+		{"chart file", []string{"--by", "tag", "--chart", "out.gif", "object_type:conversations"}, ".png or .svg"},
+		{"chart without groups", []string{"--chart", "out.png", "object_type:conversations"}, "--chart needs --by"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := e.run(t, append([]string{"report", "--config", "", "--data-dir", dir}, tc.args...)...)
+			if code != 2 || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr:\n%s\nwant exit 2 and %q", code, stderr, tc.want)
+			}
+		})
+	}
+}
+
+// TestReport_BesideARunningServe checks that report answers through the serve that owns the replica, with the
+// same table as when it opens the replica itself.
+func TestReport_BesideARunningServe(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	args := []string{"report", "--config", "", "--data-dir", dir, "--by", "tag", "--by", "created_at:year", "object_type:conversations"}
+	alone, _ := e.mustRun(t, args...)
+	s := serveHTTPInProcess(t, &Main{}, dir)
+	s.url(t)
+	beside, stderr := e.mustRun(t, args...)
+	if beside != alone {
+		t.Errorf("beside serve:\n%s\nalone:\n%s\nstderr:\n%s", beside, alone, stderr)
+	}
+}
+
+// TestReport_ChartFile checks that --chart writes the groups as an SVG (or PNG) file beside the table.
+func TestReport_ChartFile(t *testing.T) {
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	path := filepath.Join(e.home, "tags.svg")
+	e.mustRun(t, "report", "--config", "", "--data-dir", dir, "--by", "tag", "--chart", path, "object_type:conversations")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(b), "<svg") || !strings.Contains(string(b), "refund") {
+		t.Errorf("%s is not an SVG chart of the tags: %.200s", path, b)
+	}
+}

@@ -1,0 +1,357 @@
+package table
+
+import (
+	"math"
+	"math/bits"
+)
+
+// Aggregation over the table: the rows a Filter keeps are grouped by up to two dimensions and, per group, counted
+// and their measures' values collected, in one pass over the matching slots. Grouping works on dictionary codes
+// and interned numbers, so no string is built per row; the caller turns the collected values into metrics (sums,
+// percentiles), which needs them all to be exact.
+
+// Dim is one dimension of an aggregation: the columns holding its value (a custom attribute has one column per
+// JSON type; the first with a value in a row gives the row's key) and how numbers are bucketed.
+type Dim struct {
+	Cols   []string
+	Bucket func(v int64) int64 // int columns: the key of a value (its bucket); nil keys by the value itself
+	Width  float64             // float columns: bucket width (key = ⌊v/Width⌋·Width); 0 keys by the value itself
+}
+
+// Measure is a number an aggregation collects per group: the value of the first of Cols (int or float columns)
+// a row has.
+type Measure struct {
+	Cols []string
+}
+
+// GroupKind says which member of a GroupKey holds its value.
+type GroupKind uint8
+
+// The kinds of key. GroupNone is the key of rows without a value in the dimension.
+const (
+	GroupNone GroupKind = iota
+	GroupStr
+	GroupInt
+	GroupFloat
+	GroupBool
+)
+
+// GroupKey is the value naming a group in one dimension.
+type GroupKey struct {
+	Kind  GroupKind
+	Str   string // GroupStr: the keyword as the table holds it (lower-cased by the index)
+	Int   int64  // GroupInt: the value or its bucket
+	Float float64
+	Bool  bool
+}
+
+// AggGroup is one group: its key in each dimension, the number of rows in it, and per measure the values of the
+// rows in it that have one. A row with several values in a list dimension is in several groups.
+type AggGroup struct {
+	Keys   []GroupKey
+	Count  int
+	Values [][]float64
+}
+
+// Aggregation is the result of Aggregate: the number of rows the filter kept, per measure the values of those rows
+// (each row once), and the groups in no particular order.
+type Aggregation struct {
+	Matched int
+	Totals  [][]float64
+	Groups  []AggGroup
+}
+
+// interner gives numbers small dense ids, from 1, remembering recent ones in a small direct-mapped cache (a
+// dimension's values are mostly few and repeated: time buckets, assignees), which costs less than the map.
+type interner struct {
+	ids    map[int64]uint32
+	vals   []int64
+	cacheK [64]int64
+	cacheV [64]uint32 // 0: empty
+}
+
+func (in *interner) id(v int64) uint32 {
+	h := (uint64(v) * 0x9E3779B97F4A7C15) >> 58
+	if in.cacheV[h] != 0 && in.cacheK[h] == v {
+		return in.cacheV[h]
+	}
+	id, ok := in.ids[v]
+	if !ok {
+		in.vals = append(in.vals, v)
+		id = uint32(len(in.vals)) // from 1: 0 is the key of rows without a value
+		in.ids[v] = id
+	}
+	in.cacheK[h], in.cacheV[h] = v, id
+	return id
+}
+
+// dimReader reads a dimension's raw keys from a row: (column index + 1) << 32 | code or interned id; 0 for none.
+// It also numbers the raw keys densely from 1 (dense), so groups can be found by indexing slices: a dimension of
+// one column uses the code or interned id itself, one of several columns (a custom attribute) a map.
+type dimReader struct {
+	cols   []*column
+	ins    []*interner // per column; nil for keyword and bool columns
+	dim    Dim
+	ids    map[uint64]uint32 // several columns: raw key → dense id
+	raws   []uint64          // several columns: dense id - 1 → raw key
+	single bool
+}
+
+// dense returns the dense id of a raw key (0 for none).
+func (r *dimReader) dense(raw uint64) uint32 {
+	if raw == 0 || r.single {
+		return uint32(raw)
+	}
+	id, ok := r.ids[raw]
+	if !ok {
+		r.raws = append(r.raws, raw)
+		id = uint32(len(r.raws))
+		r.ids[raw] = id
+	}
+	return id
+}
+
+func newDimReader(t *Table, d Dim) *dimReader {
+	r := &dimReader{dim: d, single: len(d.Cols) == 1, ids: map[uint64]uint32{}}
+	for _, name := range d.Cols {
+		c := t.cols[name]
+		r.cols = append(r.cols, c)
+		var in *interner
+		if c != nil && (c.typ == Int || c.typ == Float) {
+			in = &interner{ids: map[int64]uint32{}}
+		}
+		r.ins = append(r.ins, in)
+	}
+	return r
+}
+
+// keys appends the raw keys of slot s to buf: one per value of a list, a single 0 when the row has none.
+func (r *dimReader) keys(s uint32, buf []uint64) []uint64 {
+	for ci, c := range r.cols {
+		if c == nil || !c.has(s) {
+			continue
+		}
+		tag := uint64(ci+1) << 32
+		switch c.typ {
+		case Keyword:
+			if !c.multi {
+				return append(buf, tag|uint64(c.codes[s]))
+			}
+			st := c.mstart[s]
+			for i, code := range c.mvals[st : st+uint32(c.mlen[s])] {
+				if !seenBefore(c.mvals[st:st+uint32(i)], code) {
+					buf = append(buf, tag|uint64(code))
+				}
+			}
+			return buf
+		case Bool:
+			return append(buf, tag|uint64(c.bools[s]))
+		case Int:
+			v := c.intAt(s)
+			if r.dim.Bucket != nil {
+				v = r.dim.Bucket(v)
+			}
+			return append(buf, tag|uint64(r.ins[ci].id(v)))
+		case Float:
+			v := c.f64[s]
+			if r.dim.Width > 0 {
+				v = math.Floor(v/r.dim.Width) * r.dim.Width
+			}
+			return append(buf, tag|uint64(r.ins[ci].id(int64(math.Float64bits(v)))))
+		}
+	}
+	return append(buf, 0)
+}
+
+// seenBefore reports whether code occurs in earlier: a list holding a value twice counts the row once in its group.
+func seenBefore(earlier []uint32, code uint32) bool {
+	for _, e := range earlier {
+		if e == code {
+			return true
+		}
+	}
+	return false
+}
+
+// key decodes a raw key.
+func (r *dimReader) key(raw uint64) GroupKey {
+	if raw == 0 {
+		return GroupKey{}
+	}
+	ci, id := int(raw>>32)-1, uint32(raw)
+	c := r.cols[ci]
+	switch c.typ {
+	case Keyword:
+		return GroupKey{Kind: GroupStr, Str: string(c.dict.value(id))}
+	case Bool:
+		return GroupKey{Kind: GroupBool, Bool: id == 2}
+	case Int:
+		return GroupKey{Kind: GroupInt, Int: r.ins[ci].vals[id-1]}
+	}
+	return GroupKey{Kind: GroupFloat, Float: math.Float64frombits(uint64(r.ins[ci].vals[id-1]))}
+}
+
+// measureReader reads a measure's value from a row.
+type measureReader []*column
+
+func (m measureReader) value(s uint32) (float64, bool) {
+	for _, c := range m {
+		if c == nil || !c.present.has(s) {
+			continue
+		}
+		switch c.typ {
+		case Int:
+			return float64(c.intAt(s)), true
+		case Float:
+			return c.f64[s], true
+		}
+	}
+	return 0, false
+}
+
+// Aggregate groups the live rows matching f by dims (at most two; none makes one group of every match) and
+// collects measures per group. It reads the table only: the caller holds the owner's read lock.
+func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation {
+	set := t.eval(f)
+	defer t.release(set)
+	readers := make([]*dimReader, len(dims))
+	for i, d := range dims {
+		readers[i] = newDimReader(t, d)
+	}
+	mreaders := make([]measureReader, len(measures))
+	for i, m := range measures {
+		for _, name := range m.Cols {
+			if c := t.cols[name]; c != nil && (c.typ == Int || c.typ == Float) {
+				mreaders[i] = append(mreaders[i], c)
+			}
+		}
+	}
+	if len(measures) == 0 && len(readers) == 1 && len(readers[0].cols) == 1 {
+		if c := readers[0].cols[0]; c != nil && c.typ == Keyword {
+			return countKeyword(set, readers[0], c)
+		}
+	}
+	agg := Aggregation{Totals: make([][]float64, len(measures))}
+	if len(measures) > 0 {
+		n := set.count() // the totals hold at most a value per matching row: one allocation each
+		for m := range agg.Totals {
+			agg.Totals[m] = make([]float64, 0, n)
+		}
+	}
+	// index[id0][id1] is the group's index + 1, by the dimensions' dense ids (id1 is 0 without a second one).
+	var (
+		index  [][]int32
+		vals   = make([]float64, len(measures))
+		has    = make([]bool, len(measures))
+		k0, k1 []uint64
+	)
+	group := func(a, b uint64) *AggGroup {
+		var id0, id1 uint32
+		if len(readers) > 0 {
+			id0 = readers[0].dense(a)
+		}
+		if len(readers) > 1 {
+			id1 = readers[1].dense(b)
+		}
+		index = growTo(index, int(id0)+1)
+		row := growTo(index[id0], int(id1)+1)
+		index[id0] = row
+		if g := row[id1]; g > 0 {
+			return &agg.Groups[g-1]
+		}
+		grp := AggGroup{Values: make([][]float64, len(measures))}
+		for i, r := range readers {
+			raw := a
+			if i == 1 {
+				raw = b
+			}
+			grp.Keys = append(grp.Keys, r.key(raw))
+		}
+		agg.Groups = append(agg.Groups, grp)
+		row[id1] = int32(len(agg.Groups))
+		return &agg.Groups[len(agg.Groups)-1]
+	}
+	add := func(grp *AggGroup) {
+		grp.Count++
+		for m := range measures {
+			if has[m] {
+				grp.Values[m] = append(grp.Values[m], vals[m])
+			}
+		}
+	}
+	for w, word := range set {
+		for word != 0 {
+			s := uint32(w*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			agg.Matched++
+			for m, mr := range mreaders {
+				vals[m], has[m] = mr.value(s)
+				if has[m] {
+					agg.Totals[m] = append(agg.Totals[m], vals[m])
+				}
+			}
+			switch len(readers) {
+			case 0:
+				add(group(0, 0))
+			case 1:
+				k0 = readers[0].keys(s, k0[:0])
+				for _, a := range k0 {
+					add(group(a, 0))
+				}
+			default:
+				k0 = readers[0].keys(s, k0[:0])
+				k1 = readers[1].keys(s, k1[:0])
+				for _, a := range k0 {
+					for _, b := range k1 {
+						add(group(a, b))
+					}
+				}
+			}
+		}
+	}
+	return agg
+}
+
+// countKeyword is Aggregate's fast path for the commonest question, a count by one keyword field (state, tag):
+// a counter per dictionary code, indexed directly.
+func countKeyword(set bitset, r *dimReader, c *column) Aggregation {
+	counts := make([]int, c.dict.len()+1) // by code; 0 counts the rows without a value
+	var agg Aggregation
+	for w, word := range set {
+		for word != 0 {
+			s := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			agg.Matched++
+			if !c.multi {
+				if s < len(c.codes) {
+					counts[c.codes[s]]++
+				} else {
+					counts[0]++
+				}
+				continue
+			}
+			if s >= len(c.mlen) || c.mlen[s] == 0 {
+				counts[0]++
+				continue
+			}
+			st := c.mstart[s]
+			vals := c.mvals[st : st+uint32(c.mlen[s])]
+			for i, code := range vals {
+				if !seenBefore(vals[:i], code) {
+					counts[code]++
+				}
+			}
+		}
+	}
+	for code, n := range counts {
+		if n == 0 {
+			continue
+		}
+		raw := uint64(0)
+		if code != 0 {
+			raw = 1<<32 | uint64(code)
+		}
+		agg.Groups = append(agg.Groups, AggGroup{Keys: []GroupKey{r.key(raw)}, Count: n})
+	}
+	return agg
+}
