@@ -328,3 +328,19 @@ func opSynonym(key string) (Op, bool) {
 	}
 	return "", false
 }
+
+// Nearest returns the candidates closest to word, best first: those within a third of its length in edits (at
+// least one, at most three), for "did you mean" in front ends that have names of their own (commands, flags).
+func Nearest(word string, candidates []string) []string {
+	limit := min(max(len(word)/3, 1), 3)
+	best, out := limit+1, []string(nil)
+	for _, c := range candidates {
+		switch d := distance(strings.ToLower(word), strings.ToLower(c), limit); {
+		case d < best:
+			best, out = d, []string{c}
+		case d == best && d <= limit:
+			out = append(out, c)
+		}
+	}
+	return out
+}

@@ -1,6 +1,7 @@
 package query
 
 import (
+	"slices"
 	"strings"
 	"testing"
 )
@@ -174,5 +175,25 @@ func TestParse_ColonValuesStayValues(t *testing.T) {
 			}
 			checkRoundTrip(t, q)
 		})
+	}
+}
+
+func TestNearest(t *testing.T) {
+	cands := []string{"search", "status", "sync", "serve", "get", "export", "report", "json", "data-dir"}
+	for _, tc := range []struct {
+		word string
+		want []string
+	}{
+		{"serch", []string{"search"}},
+		{"jsn", []string{"json"}},
+		{"staus", []string{"status"}},
+		{"data_dir", []string{"data-dir"}},
+		{"snyc", []string{"sync"}},
+		{"xyz", nil},
+		{"exprot", []string{"export"}},
+	} {
+		if got := Nearest(tc.word, cands); !slices.Equal(got, tc.want) {
+			t.Errorf("Nearest(%q) = %q, want %q", tc.word, got, tc.want)
+		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
+	"github.com/intercom-replica/intercom-replica/query"
 )
 
 // Exit codes, as documented in the README.
@@ -90,6 +91,9 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	name := args[0]
 	switch name {
 	case "-h", "-help", "--help", "help":
+		if len(args) > 1 && args[0] == "help" { // help search: the command's own help
+			return m.Run(ctx, []string{args[1], "--help"})
+		}
 		m.printUsage(m.Stdout)
 		return exitOK
 	case "-version", "--version":
@@ -114,7 +118,15 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 			return exitRuntime
 		}
 	}
-	fmt.Fprintf(m.Stderr, "intercom-replica: unknown command %q\n\n", name)
+	var names []string
+	for _, c := range commands() {
+		names = append(names, c.name)
+	}
+	if near := query.Nearest(name, names); len(near) > 0 {
+		fmt.Fprintf(m.Stderr, "intercom-replica: unknown command %q; did you mean %s?\n\n", name, strings.Join(near, " or "))
+	} else {
+		fmt.Fprintf(m.Stderr, "intercom-replica: unknown command %q\n\n", name)
+	}
 	m.printUsage(m.Stderr)
 	return exitUsage
 }
@@ -154,14 +166,19 @@ func (m *Main) newFlagSet(name, synopsis, examples string) *flag.FlagSet {
 // parseFlags parses args, turning flag errors into usage errors. Help (-h) is returned as flag.ErrHelp. Flags may
 // come after the arguments too (search 'QUERY' --json), as people type them; after "--" everything is an argument.
 func parseFlags(fs *flag.FlagSet, args []string) error {
+	out := fs.Output()
+	fs.SetOutput(io.Discard) // a mistake is one line (the usage error), not the flag package's whole usage
+	defer fs.SetOutput(out)
 	var positional []string
 	for {
 		dashes := slices.Index(args, "--")
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				fs.SetOutput(out)
+				fs.Usage()
 				return err
 			}
-			return usageError{err}
+			return usageError{flagMistake(fs, err)}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {
@@ -174,6 +191,21 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		positional, args = append(positional, rest[0]), rest[1:]
 	}
 	return fs.Parse(append([]string{"--"}, positional...)) // leaves them as fs.Args()
+}
+
+// flagMistake is err, a flag the command does not have, with the nearest flag it has: "flag provided but not
+// defined: -jsn; did you mean --json?".
+func flagMistake(fs *flag.FlagSet, err error) error {
+	name, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: -")
+	if !ok {
+		return err
+	}
+	var names []string
+	fs.VisitAll(func(f *flag.Flag) { names = append(names, f.Name) })
+	if near := query.Nearest(strings.TrimLeft(name, "-"), names); len(near) > 0 {
+		return fmt.Errorf("%w; did you mean --%s?", err, strings.Join(near, " or --"))
+	}
+	return err
 }
 
 // parseFlagsOnly parses args for a command that takes flags and no argument: an argument is a usage error, with

@@ -53,6 +53,10 @@ func TestUsageErrors(t *testing.T) {
 		{"no auth on the network", nil, []string{"serve", "--config", "", "--demo", "--transport", "http", "--listen", "0.0.0.0:0", "--no-auth"}, 2,
 			"intercom-replica serve: serve.no_auth (flag --no-auth): refused on \"0.0.0.0:0\", which is not a loopback address: anyone who can " +
 				"reach it could read the replica; listen on 127.0.0.1 or configure serve.tokens\n" + help},
+		{"flag typo", nil, []string{"search", "--config", "", "--jsn", "object_type:contacts"}, 2,
+			"intercom-replica search: flag provided but not defined: -jsn; did you mean --json?\n" + help},
+		{"unknown flag", nil, []string{"search", "--config", "", "--zzzzzz", "object_type:contacts"}, 2,
+			"intercom-replica search: flag provided but not defined: -zzzzzz\n" + help},
 		{"get without a kind", nil, []string{"get", "--config", "", "123"}, 2,
 			"intercom-replica get: \"123\": say which kind of record it is: conversation_123 or contact_123\n" + help},
 		{"export without a type", nil, []string{"export", "--config", ""}, 2,
@@ -67,7 +71,8 @@ func TestUsageErrors(t *testing.T) {
 			"intercom-replica status: status takes no arguments, got [\"now\"]\n" + help},
 		{"no replica", nil, []string{"search", "--config", "", "--data-dir", missing, "object_type:contacts"}, 1,
 			"intercom-replica search: no replica in " + missing + ": run 'intercom-replica sync' first, or add --demo to try the demo workspace\n"},
-		{"unknown command", nil, []string{"serach"}, 2, "intercom-replica: unknown command \"serach\"\n\n" + topUsage},
+		{"unknown command", nil, []string{"serach"}, 2, "intercom-replica: unknown command \"serach\"; did you mean search?\n\n" + topUsage},
+		{"unknown command far from any", nil, []string{"frobnicate"}, 2, "intercom-replica: unknown command \"frobnicate\"\n\n" + topUsage},
 		{"no command", nil, nil, 2, topUsage},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
