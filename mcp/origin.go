@@ -25,6 +25,9 @@ type originPolicy struct {
 	// the tunnel or reverse proxy that Intercom's HTTPS needs in front of a loopback listener passes on the public
 	// Host.
 	signed map[string]bool
+	// publicHost is the host[:port] of the server's public URL (lower case), when one is configured: the name a
+	// TLS-terminating proxy in front of a loopback listener passes on, accepted by the Host rule.
+	publicHost string
 }
 
 func newOriginPolicy(allowed []string, listen string, signed []string) originPolicy {
@@ -56,7 +59,7 @@ type originRequest struct {
 //     server. Anything else ("null" included) is refused.
 func (p originPolicy) check(r originRequest) string {
 	loopback, host, origins := r.loopback, r.host, r.origins
-	if loopback && !r.signed && !isLoopbackHost(host) {
+	if loopback && !r.signed && !isLoopbackHost(host) && (p.publicHost == "" || !strings.EqualFold(host, p.publicHost)) {
 		return fmt.Sprintf("Host %q does not name this machine: a server listening on a loopback address answers "+
 			"only requests addressed to localhost, 127.0.0.1 or [::1] (another name is how a web page reaches it by "+
 			"DNS rebinding)", host)
