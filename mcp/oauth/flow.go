@@ -239,6 +239,10 @@ func (s *Server) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 		fail("invalid_request", fmt.Sprintf("PKCE with code_challenge_method S256 is required (got %q): send code_challenge=BASE64URL(SHA256(code_verifier)) and code_challenge_method=S256", m))
 		return
 	}
+	if req.challenge == "" {
+		fail("invalid_request", "code_challenge is missing: PKCE with S256 is required")
+		return
+	}
 	if !validChallenge(req.challenge) {
 		fail("invalid_request", "code_challenge must be the 43-character unpadded base64url SHA-256 of the code_verifier")
 		return
