@@ -28,6 +28,8 @@
 // (mcp/peer) and need not be the process serving HTTP; the token check runs on every request and must not hop to
 // another process. So the Store opens oauth.db for each operation and closes it after, under bbolt's file lock
 // (shared to read, exclusive to write): no process holds it between requests, and `intercom-replica tokens
-// list|revoke` works beside a running serve, its revocation seen by the very next request. Opening a small bbolt
-// file costs tens of microseconds, which a request that runs a tool does not notice.
+// list|revoke` works beside a running serve, its revocation seen by the very next request. The price is an open
+// (mmap) and close (munmap) per request: BenchmarkStore_CheckAccess measures about 0.2 ms of CPU, 0.75 ms of wall
+// time on a busy 2-core VM, against the milliseconds of the tool call the request carries. Caching verdicts would
+// delay revocation, which the tokens command promises is immediate.
 package oauth
