@@ -421,8 +421,12 @@ func TestOAuth_ConsentPageAndTeammatePicker(t *testing.T) {
 		if len(gs) != 1 || gs[0].Teammate.ID == "" {
 			t.Fatalf("grants: %+v", gs)
 		}
-		if first := ow.liveGrants(t)[0].Teammate; first.Email == "" {
-			t.Errorf("grant teammate %+v", first)
+		first, err := ow.identify(t.Context(), ow.fake.Token()) // the workspace token's /me: the first teammate
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := gs[0].Teammate; got.Email == "" || got.Email == first.Email || got.Workspace != first.Workspace {
+			t.Errorf("grant teammate %+v: want the second teammate picked at Intercom, not %s", got, first.Email)
 		}
 	})
 	t.Run("deny", func(t *testing.T) {
@@ -435,6 +439,24 @@ func TestOAuth_ConsentPageAndTeammatePicker(t *testing.T) {
 		q := clientRedirect(t, resp)
 		if q.Get("error") != "access_denied" || q.Get("state") != "st-2" || q.Get("iss") != ow.hs.url || q.Get("code") != "" {
 			t.Errorf("deny: %v", q)
+		}
+	})
+	t.Run("cancelled at Intercom", func(t *testing.T) {
+		cfg := ow.config(ow.register(t, oauthRedirect))
+		b := browser()
+		resp, err := b.Get(cfg.AuthCodeURL("st-3", oauth2.S256ChallengeOption(oauth2.GenerateVerifier())))
+		if err != nil {
+			t.Fatal(err)
+		}
+		form := formOf(readAll(resp))
+		form.Set("action", "cancel")
+		resp, err = b.PostForm(ow.intercom+fakeintercom.PathOAuthApprove, form)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := clientRedirect(t, resp)
+		if q.Get("error") != "access_denied" || !strings.Contains(q.Get("error_description"), "did not complete") || q.Get("state") != "st-3" {
+			t.Errorf("cancelled sign-in: %v", q)
 		}
 	})
 	t.Run("a form without the page's cookie", func(t *testing.T) {
