@@ -99,6 +99,7 @@ Commands:
   status         what the replica holds, how fresh it is, and how healthy
   export         write every record, or a query's matches, as JSON lines or CSV
   reindex        rebuild the full-text index from the stored records
+  tokens         list or revoke the tokens of people who signed in with Intercom (OAuth)
   fake-intercom  serve a fake Intercom API over a seeded synthetic workspace
   version        print the version and build information
 
