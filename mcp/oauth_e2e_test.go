@@ -402,14 +402,18 @@ func TestOAuth_ConsentPageAndTeammatePicker(t *testing.T) {
 		return b, cfg, verifier, formOf(page), page
 	}
 
-	t.Run("approve", func(t *testing.T) {
-		b, cfg, verifier, form, _ := start(t)
-		form.Set("action", "approve")
+	// answer posts the consent page's form with action and returns the redirect to the client.
+	answer := func(t *testing.T, b *http.Client, form url.Values, action string) url.Values {
+		form.Set("action", action)
 		resp, err := b.PostForm(ow.hs.url+oauth.PathConsent, form)
 		if err != nil {
 			t.Fatal(err)
 		}
-		q := clientRedirect(t, resp)
+		return clientRedirect(t, resp)
+	}
+	t.Run("approve", func(t *testing.T) {
+		b, cfg, verifier, form, _ := start(t)
+		q := answer(t, b, form, "approve")
 		tok, err := cfg.Exchange(t.Context(), q.Get("code"), oauth2.VerifierOption(verifier))
 		if err != nil {
 			t.Fatal(err)
@@ -431,12 +435,7 @@ func TestOAuth_ConsentPageAndTeammatePicker(t *testing.T) {
 	})
 	t.Run("deny", func(t *testing.T) {
 		b, _, _, form, _ := start(t)
-		form.Set("action", "deny")
-		resp, err := b.PostForm(ow.hs.url+oauth.PathConsent, form)
-		if err != nil {
-			t.Fatal(err)
-		}
-		q := clientRedirect(t, resp)
+		q := answer(t, b, form, "deny")
 		if q.Get("error") != "access_denied" || q.Get("state") != "st-2" || q.Get("iss") != ow.hs.url || q.Get("code") != "" {
 			t.Errorf("deny: %v", q)
 		}

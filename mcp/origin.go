@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/intercom-replica/intercom-replica/mcp/oauth"
 )
 
 // originPolicy decides, for every path of the HTTP listener, whether a request may be served from what it says about
@@ -117,14 +118,4 @@ func isLoopbackOrigin(origin string) bool {
 
 // isLoopbackHost reports whether a Host header (or host:port address) names this machine: "localhost", an address
 // in 127.0.0.0/8 or ::1, with or without a port. It accepts what mcp-go's own DNS rebinding check accepts.
-func isLoopbackHost(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = strings.Trim(hostport, "[]") // no port
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
-}
+func isLoopbackHost(hostport string) bool { return oauth.IsLoopbackHost(hostport) }

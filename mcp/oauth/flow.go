@@ -136,7 +136,7 @@ func checkRedirectURI(raw string) error {
 			return fmt.Errorf("redirect URI %q has no host", raw)
 		}
 	case "http":
-		if !isLoopbackHost(u.Host) {
+		if !IsLoopbackHost(u.Host) {
 			return fmt.Errorf("redirect URI %q is plain http on a host that is not loopback: use https, or "+
 				"http://127.0.0.1:PORT/... for a client on the user's machine (RFC 8252)", raw)
 		}
@@ -160,15 +160,16 @@ func matchRedirect(registered []string, given string) bool {
 func loopbackMatch(reg, given string) bool {
 	ru, err1 := url.Parse(reg)
 	gu, err2 := url.Parse(given)
-	if err1 != nil || err2 != nil || ru.Scheme != "http" || gu.Scheme != "http" || !isLoopbackHost(ru.Host) {
+	if err1 != nil || err2 != nil || ru.Scheme != "http" || gu.Scheme != "http" || !IsLoopbackHost(ru.Host) {
 		return false
 	}
 	return ru.Hostname() == gu.Hostname() && ru.EscapedPath() == gu.EscapedPath() && ru.RawQuery == gu.RawQuery &&
 		gu.User == nil && gu.Fragment == ""
 }
 
-// isLoopbackHost reports whether a host[:port] is localhost or a loopback address.
-func isLoopbackHost(hostport string) bool {
+// IsLoopbackHost reports whether a Host header or host[:port] names this machine: "localhost", an address in
+// 127.0.0.0/8 or ::1, with or without a port.
+func IsLoopbackHost(hostport string) bool {
 	host, _, err := net.SplitHostPort(hostport)
 	if err != nil {
 		host = strings.Trim(hostport, "[]")

@@ -199,7 +199,7 @@ func CheckPublicURL(raw string) (string, error) {
 	case u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "":
 		return "", fmt.Errorf("%q must be scheme://host[:port] alone, without a path, query, fragment or credentials: "+
 			"the server's endpoints (/mcp, /authorize, ...) sit at the root of it", raw)
-	case u.Scheme == "http" && !isLoopbackHost(u.Host):
+	case u.Scheme == "http" && !IsLoopbackHost(u.Host):
 		return "", fmt.Errorf("%q is plain http on a host that is not loopback: tokens would cross the network in "+
 			"clear; put a TLS-terminating proxy in front and give its https:// URL", raw)
 	}
