@@ -94,6 +94,10 @@ type Serve struct {
 	AcceptIntercomTokens bool `yaml:"accept_intercom_tokens"`
 	// IntercomTokenCacheTTL bounds how long a verified Intercom token is trusted without asking GET /me again.
 	IntercomTokenCacheTTL time.Duration `yaml:"intercom_token_cache_ttl"`
+	// PublicURL is the URL clients reach the HTTP listener at (scheme://host[:port]); empty means the listen address.
+	PublicURL string `yaml:"public_url"`
+	// OAuth configures sign-in with Intercom (the server as an OAuth 2.1 authorization server).
+	OAuth OAuth `yaml:"oauth"`
 	// AllowedOrigins lists the browser origins allowed on HTTP; Load lower-cases them and drops a trailing slash.
 	AllowedOrigins []string `yaml:"allowed_origins"`
 	// MaxBodyBytes is the largest HTTP request body accepted.
@@ -109,6 +113,55 @@ type Serve struct {
 	// MaxParts is the default number of conversation parts per result.
 	MaxParts int `yaml:"max_parts"`
 }
+
+// OAuth configures sign-in with Intercom: the HTTP server issues its own tokens to the teammates Intercom signs
+// in through the operator's Intercom app.
+type OAuth struct {
+	// Enabled turns OAuth on (HTTP only).
+	Enabled bool `yaml:"enabled"`
+	// ClientID and ClientSecret are the Intercom app's (Developer Hub: your app, Basic information).
+	ClientID     string `yaml:"client_id"`
+	ClientSecret Secret `yaml:"client_secret"`
+	// ClientSecretFile names a file whose one line is the client secret; Load reads it into ClientSecret.
+	ClientSecretFile string `yaml:"client_secret_file"`
+	// AuthorizeURL is Intercom's authorize page; empty means the region's (see AuthorizeURLOf).
+	AuthorizeURL string `yaml:"authorize_url"`
+	// AllowedEmails and AllowedDomains restrict who may sign in; empty admits every teammate of the workspace.
+	AllowedEmails  []string `yaml:"allowed_emails"`
+	AllowedDomains []string `yaml:"allowed_domains"`
+	// AccessTokenTTL and RefreshTokenTTL are the lifetimes of the tokens the server issues.
+	AccessTokenTTL  time.Duration `yaml:"access_token_ttl"`
+	RefreshTokenTTL time.Duration `yaml:"refresh_token_ttl"`
+}
+
+// RegionAppURL returns the app host of an Intercom data-hosting region, where its OAuth authorize page lives.
+func RegionAppURL(region string) (string, bool) {
+	switch region {
+	case "us":
+		return "https://app.intercom.com", true
+	case "eu":
+		return "https://app.eu.intercom.com", true
+	case "au":
+		return "https://app.au.intercom.com", true
+	}
+	return "", false
+}
+
+// OAuthAuthorizeURL returns Intercom's OAuth authorize page: serve.oauth.authorize_url when set; else, with
+// intercom.base_url set (the fake Intercom serves both sides), <base_url>/oauth; else the region's app host + /oauth.
+func (c *Config) OAuthAuthorizeURL() string {
+	if u := c.Serve.OAuth.AuthorizeURL; u != "" {
+		return u
+	}
+	if c.Intercom.BaseURL != "" {
+		return strings.TrimRight(c.Intercom.BaseURL, "/") + "/oauth"
+	}
+	u, _ := RegionAppURL(c.Intercom.Region)
+	return u + "/oauth"
+}
+
+// OAuthTokenURL returns Intercom's OAuth token endpoint: the API base URL + /auth/eagle/token.
+func (c *Config) OAuthTokenURL() string { return c.Intercom.APIBaseURL() + "/auth/eagle/token" }
 
 // Log configures the operator log (always stderr).
 type Log struct {
@@ -147,12 +200,18 @@ func Default() Config {
 			Listen:                "127.0.0.1:8080",
 			Tokens:                []Secret{},
 			IntercomTokenCacheTTL: 5 * time.Minute,
-			AllowedOrigins:        []string{},
-			MaxBodyBytes:          1 << 20,
-			SessionIdleTTL:        10 * time.Minute,
-			MaxSessions:           1000,
-			MaxStaleness:          5 * time.Minute,
-			MaxParts:              50,
+			OAuth: OAuth{
+				AllowedEmails:   []string{},
+				AllowedDomains:  []string{},
+				AccessTokenTTL:  time.Hour,
+				RefreshTokenTTL: 30 * 24 * time.Hour,
+			},
+			AllowedOrigins: []string{},
+			MaxBodyBytes:   1 << 20,
+			SessionIdleTTL: 10 * time.Minute,
+			MaxSessions:    1000,
+			MaxStaleness:   5 * time.Minute,
+			MaxParts:       50,
 		},
 		Log: Log{Level: "info", Format: "text"},
 	}

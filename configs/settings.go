@@ -222,6 +222,60 @@ func settings() []setting {
 				"revoked token keeps working for up to this long.",
 		},
 		{
+			key: "serve.public_url", env: "INTERCOM_REPLICA_PUBLIC_URL",
+			doc: "The URL clients reach the HTTP listener at, scheme://host[:port] without a path: behind a " +
+				"TLS-terminating proxy, the proxy's https URL (https://replica.example.com). It is OAuth's issuer " +
+				"and the base of its redirect URL, and the Host and Origin checks accept its host. Empty means " +
+				"http://<listen>, which only serves OAuth on a loopback address. Plain http is refused on any other host.",
+		},
+		{
+			key: "serve.oauth", section: true,
+			doc: "Sign-in with Intercom (HTTP only): the server becomes an OAuth 2.1 authorization server, so MCP " +
+				"clients that only speak OAuth (mcp-remote without a header, remote connectors) connect after the " +
+				"person signs in with Intercom. Needs an Intercom app with OAuth on whose redirect URL is " +
+				"<public_url>/oauth/intercom/callback (Intercom requires https). Local tokens keep working beside it.",
+		},
+		{
+			key: "serve.oauth.enabled",
+			doc: "Whether the HTTP server offers sign-in with Intercom.",
+		},
+		{
+			key: "serve.oauth.client_id", env: "INTERCOM_OAUTH_CLIENT_ID",
+			doc: "The Intercom app's client id (Developer Hub: your app, Basic information). Required when enabled.",
+		},
+		{
+			key: "serve.oauth.client_secret", env: "INTERCOM_OAUTH_CLIENT_SECRET",
+			doc: "The Intercom app's client secret. Required when enabled. It is never logged or printed.",
+		},
+		{
+			key: "serve.oauth.client_secret_file", env: "INTERCOM_OAUTH_CLIENT_SECRET_FILE",
+			path: true, fileOf: "serve.oauth.client_secret",
+			doc: "File holding the client secret on one line (mode 0600), an alternative to client_secret.",
+		},
+		{
+			key: "serve.oauth.authorize_url",
+			doc: "Intercom's OAuth authorize page. Empty means the region's (https://app.intercom.com/oauth, " +
+				"app.eu.intercom.com or app.au.intercom.com), or <intercom.base_url>/oauth when base_url is set.",
+		},
+		{
+			key: "serve.oauth.allowed_emails",
+			doc: "If set (or allowed_domains is), only teammates with one of these email addresses, verified by " +
+				"Intercom, may sign in. Every teammate of the replicated workspace may otherwise.",
+		},
+		{
+			key: "serve.oauth.allowed_domains",
+			doc: "If set (or allowed_emails is), only teammates whose verified email is in one of these domains " +
+				"(example.com) may sign in.",
+		},
+		{
+			key: "serve.oauth.access_token_ttl",
+			doc: "Lifetime of the access tokens the server issues, from 1m to 24h; clients refresh them.",
+		},
+		{
+			key: "serve.oauth.refresh_token_ttl",
+			doc: "Lifetime of a refresh token, from 1h to 8760h (a year); each refresh issues a new one.",
+		},
+		{
 			key: "serve.allowed_origins",
 			doc: "Browser origins (scheme://host[:port]) allowed to call the HTTP endpoints, besides the pages " +
 				"of this machine (localhost, 127.0.0.1 or [::1], any port) when listen is a loopback address. A " +

@@ -104,6 +104,8 @@ func (c *Config) problems() []error {
 	if ttl := c.Serve.IntercomTokenCacheTTL; ttl <= 0 || ttl > time.Hour {
 		check("serve.intercom_token_cache_ttl", fmt.Errorf("must be positive and at most 1h, got %s", formatDuration(ttl)))
 	}
+	check("serve.public_url", checkPublicURL(c.Serve.PublicURL))
+	c.checkOAuth(check)
 	for i, o := range c.Serve.AllowedOrigins {
 		check("serve.allowed_origins", checkOrigin(i+1, o))
 	}
@@ -147,13 +149,72 @@ func (c *Config) RequireIntercomToken() error {
 // Load (and after adding a generated token, for --demo).
 func (c *Config) RequireHTTPAuth() error {
 	s := c.Serve
-	if s.Transport != "http" || s.NoAuth || len(s.Tokens) > 0 || s.AcceptIntercomTokens {
+	if s.Transport != "http" || s.NoAuth || len(s.Tokens) > 0 || s.AcceptIntercomTokens || s.OAuth.Enabled {
 		return nil
 	}
 	return &FieldError{Key: "serve.tokens", Err: fmt.Errorf("%w: set INTERCOM_REPLICA_TOKENS (comma-separated), "+
-		"pass --tokens-file FILE or set serve.tokens_file (one token per line), or enable "+
-		"serve.accept_intercom_tokens; openssl rand -hex 32 makes a good token. On a loopback address, --no-auth "+
+		"pass --tokens-file FILE or set serve.tokens_file (one token per line), turn on sign-in with Intercom "+
+		"(serve.oauth.enabled), or enable serve.accept_intercom_tokens; openssl rand -hex 32 makes a good token. On a loopback address, --no-auth "+
 		"serves without authentication", ErrNoHTTPAuth)}
+}
+
+// checkOAuth checks serve.oauth and what it needs.
+func (c *Config) checkOAuth(check func(key string, err error)) {
+	o := c.Serve.OAuth
+	check("serve.oauth.client_secret", notPlaceholder(o.ClientSecret))
+	check("serve.oauth.authorize_url", checkBaseURL(o.AuthorizeURL))
+	for i, e := range o.AllowedEmails {
+		if !strings.Contains(e, "@") || strings.ContainsAny(e, " ,") {
+			check("serve.oauth.allowed_emails", fmt.Errorf("entry %d %q is not an email address (want e.g. ann@example.com)", i+1, e))
+		}
+	}
+	for i, d := range o.AllowedDomains {
+		if d == "" || strings.ContainsAny(d, "@/ ,") || !strings.Contains(d, ".") {
+			check("serve.oauth.allowed_domains", fmt.Errorf("entry %d %q is not an email domain (want e.g. example.com)", i+1, d))
+		}
+	}
+	if o.AccessTokenTTL < time.Minute || o.AccessTokenTTL > 24*time.Hour {
+		check("serve.oauth.access_token_ttl", fmt.Errorf("must be from 1m to 24h, got %s", formatDuration(o.AccessTokenTTL)))
+	}
+	if o.RefreshTokenTTL < time.Hour || o.RefreshTokenTTL > 8760*time.Hour {
+		check("serve.oauth.refresh_token_ttl", fmt.Errorf("must be from 1h to 8760h, got %s", formatDuration(o.RefreshTokenTTL)))
+	}
+	if !o.Enabled {
+		return
+	}
+	if o.ClientID == "" {
+		check("serve.oauth.client_id", errors.New("sign-in with Intercom is enabled but no client id is set: set "+
+			"INTERCOM_OAUTH_CLIENT_ID or serve.oauth.client_id to your Intercom app's (Developer Hub: your app, Basic information)"))
+	}
+	if o.ClientSecret.IsZero() {
+		check("serve.oauth.client_secret", errors.New("sign-in with Intercom is enabled but no client secret is set: set "+
+			"INTERCOM_OAUTH_CLIENT_SECRET, INTERCOM_OAUTH_CLIENT_SECRET_FILE or serve.oauth.client_secret_file (Developer Hub: "+
+			"your app, Basic information)"))
+	}
+	if host, err := checkListen(c.Serve.Listen); err == nil && !isLoopback(host) && c.Serve.PublicURL == "" {
+		check("serve.public_url", fmt.Errorf("sign-in with Intercom on %s, which is not a loopback address, needs the URL "+
+			"clients reach the server at: set serve.public_url to the https URL of the TLS-terminating proxy in front "+
+			"(e.g. https://replica.example.com); Intercom only redirects to https URLs", c.Serve.Listen))
+	}
+}
+
+// checkPublicURL checks serve.public_url: scheme://host[:port] alone, https unless the host is loopback.
+func checkPublicURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "":
+		return fmt.Errorf("not an http(s) URL: %q (want e.g. https://replica.example.com)", raw)
+	case u.User != nil || u.RawQuery != "" || u.Fragment != "" || strings.Trim(u.Path, "/") != "":
+		return fmt.Errorf("%q must be scheme://host[:port] alone, without a path, query or credentials: the "+
+			"server's endpoints (/mcp, /authorize, ...) are at its root; a proxy must forward the whole host", raw)
+	case u.Scheme == "http" && !isLoopback(u.Hostname()):
+		return fmt.Errorf("%q is plain http on a host that is not loopback: tokens would cross the network in clear "+
+			"(and Intercom only redirects to https): put a TLS-terminating proxy in front and give its https:// URL", raw)
+	}
+	return nil
 }
 
 // apiVersionPattern matches the values of Intercom's Intercom-Version header: "2.16", and "Preview".

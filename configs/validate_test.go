@@ -218,6 +218,63 @@ func TestValidate(t *testing.T) {
 			change: func(c *Config) { c.Serve.MaxParts = 501 },
 			want:   `serve.max_parts: must be from 1 to 500, got 501`,
 		},
+		{name: "public URL behind a proxy", change: func(c *Config) { c.Serve.PublicURL = "https://replica.example.com" }},
+		{name: "loopback public URL", change: func(c *Config) { c.Serve.PublicURL = "http://127.0.0.1:8080/" }},
+		{
+			name:   "public URL in plain http elsewhere",
+			change: func(c *Config) { c.Serve.PublicURL = "http://replica.example.com" },
+			want: `serve.public_url: "http://replica.example.com" is plain http on a host that is not loopback: tokens ` +
+				`would cross the network in clear (and Intercom only redirects to https): put a TLS-terminating proxy in front and give its https:// URL`,
+		},
+		{
+			name:   "public URL with a path",
+			change: func(c *Config) { c.Serve.PublicURL = "https://example.com/replica" },
+			want: `serve.public_url: "https://example.com/replica" must be scheme://host[:port] alone, without a path, ` +
+				`query or credentials: the server's endpoints (/mcp, /authorize, ...) are at its root; a proxy must forward the whole host`,
+		},
+		{
+			name:   "public URL not a URL",
+			change: func(c *Config) { c.Serve.PublicURL = "replica.example.com" },
+			want:   `serve.public_url: not an http(s) URL: "replica.example.com" (want e.g. https://replica.example.com)`,
+		},
+		{
+			name:   "OAuth without the app",
+			change: func(c *Config) { c.Serve.OAuth.Enabled = true },
+			want: `serve.oauth.client_id: sign-in with Intercom is enabled but no client id is set: set INTERCOM_OAUTH_CLIENT_ID ` +
+				`or serve.oauth.client_id to your Intercom app's (Developer Hub: your app, Basic information)` + "\n" +
+				`serve.oauth.client_secret: sign-in with Intercom is enabled but no client secret is set: set ` +
+				`INTERCOM_OAUTH_CLIENT_SECRET, INTERCOM_OAUTH_CLIENT_SECRET_FILE or serve.oauth.client_secret_file (Developer Hub: your app, Basic information)`,
+		},
+		{
+			name: "OAuth with the app",
+			change: func(c *Config) {
+				c.Serve.OAuth = OAuth{Enabled: true, ClientID: "abc", ClientSecret: NewSecret("s3cret"), AllowedDomains: []string{"example.com"},
+					AllowedEmails: []string{"ann@example.com"}, AccessTokenTTL: time.Hour, RefreshTokenTTL: time.Hour}
+			},
+		},
+		{
+			name: "OAuth on the network without a public URL",
+			change: func(c *Config) {
+				c.Serve.Listen = "0.0.0.0:8080"
+				c.Serve.OAuth.Enabled, c.Serve.OAuth.ClientID, c.Serve.OAuth.ClientSecret = true, "abc", NewSecret("s3cret")
+			},
+			want: `serve.public_url: sign-in with Intercom on 0.0.0.0:8080, which is not a loopback address, needs the URL ` +
+				`clients reach the server at: set serve.public_url to the https URL of the TLS-terminating proxy in front ` +
+				`(e.g. https://replica.example.com); Intercom only redirects to https URLs`,
+		},
+		{
+			name: "OAuth allow-lists and lifetimes",
+			change: func(c *Config) {
+				c.Serve.OAuth.AllowedEmails = []string{"ann"}
+				c.Serve.OAuth.AllowedDomains = []string{"@example.com"}
+				c.Serve.OAuth.AccessTokenTTL = 48 * time.Hour
+				c.Serve.OAuth.RefreshTokenTTL = time.Minute
+			},
+			want: `serve.oauth.allowed_emails: entry 1 "ann" is not an email address (want e.g. ann@example.com)` + "\n" +
+				`serve.oauth.allowed_domains: entry 1 "@example.com" is not an email domain (want e.g. example.com)` + "\n" +
+				`serve.oauth.access_token_ttl: must be from 1m to 24h, got 48h` + "\n" +
+				`serve.oauth.refresh_token_ttl: must be from 1h to 8760h, got 1m`,
+		},
 		{
 			name:   "log level",
 			change: func(c *Config) { c.Log.Level = "trace" },
@@ -289,7 +346,8 @@ func TestRequireIntercomToken(t *testing.T) {
 
 func TestRequireHTTPAuth(t *testing.T) {
 	want := `serve.tokens: no way to authenticate HTTP clients: set INTERCOM_REPLICA_TOKENS (comma-separated), pass ` +
-		`--tokens-file FILE or set serve.tokens_file (one token per line), or enable serve.accept_intercom_tokens; ` +
+		`--tokens-file FILE or set serve.tokens_file (one token per line), turn on sign-in with Intercom ` +
+		`(serve.oauth.enabled), or enable serve.accept_intercom_tokens; ` +
 		`openssl rand -hex 32 makes a good token. On a loopback address, --no-auth serves without authentication`
 	tests := []struct {
 		name   string

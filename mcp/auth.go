@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/sync/singleflight"
+
+	"github.com/intercom-replica/intercom-replica/mcp/oauth"
 )
 
 // TokenVerifier tells which Intercom workspace an Intercom access token belongs to. The implementation (in
@@ -51,6 +53,8 @@ type AuthOptions struct {
 	VerifyTimeout time.Duration
 	// Now is the clock of the cache; nil means time.Now.
 	Now func() time.Time
+	// oauth is the server's authorization server when OAuth is on; NewHTTPServer sets it from HTTPOptions.OAuth.
+	oauth *oauth.Server
 	// TokenHint says where a client gets its token, completing the sentence "The token is ...", in what the
 	// server answers a request without an acceptable token and on the OAuth paths (a client that gets 401 tries
 	// OAuth, and prints what those answer). Empty means the local tokens of the configuration.
@@ -59,8 +63,10 @@ type AuthOptions struct {
 
 // Principal is who an authenticated HTTP request acts for. It never holds the token itself.
 type Principal struct {
-	Method string // "local", "intercom" or "none"
-	ID     string // for local tokens "local#<n>" (the token's position in the configuration); for Intercom tokens the first 8 hex digits of the token's SHA-256
+	Method string // "local", "intercom", "oauth" or "none"
+	ID     string // for local tokens "local#<n>" (the token's position in the configuration); for Intercom tokens the first 8 hex digits of the token's SHA-256; for OAuth tokens the grant's id
+	// Teammate is the email of the Intercom teammate an OAuth token was issued to; empty for other methods.
+	Teammate string
 }
 
 type principalKey struct{}
@@ -77,6 +83,8 @@ type authenticator struct {
 	local  [][sha256.Size]byte // SHA-256 of each local token: fixed-length values for constant-time comparison
 	log    *slog.Logger
 	counts func(reason string)
+	// oauth checks the tokens of the server's own authorization server, when OAuth is on (NewHTTPServer sets it).
+	oauth *oauth.Server
 
 	mu    sync.Mutex
 	cache map[[sha256.Size]byte]verdict
@@ -90,11 +98,12 @@ type verdict struct {
 }
 
 func newAuthenticator(opts AuthOptions, log *slog.Logger, counts func(string)) (*authenticator, error) {
+	oa := opts.oauth
 	if opts.Intercom != nil && opts.Workspace == nil {
 		return nil, errors.New("auth: accepting Intercom tokens needs the replicated workspace (AuthOptions.Workspace)")
 	}
-	if !opts.NoAuth && len(opts.Tokens) == 0 && opts.Intercom == nil {
-		return nil, errors.New("auth: no bearer token configured; set local tokens, accept Intercom tokens, or run with no auth on a loopback address")
+	if !opts.NoAuth && len(opts.Tokens) == 0 && opts.Intercom == nil && oa == nil {
+		return nil, errors.New("auth: no bearer token configured; set local tokens, turn on OAuth (sign-in with Intercom), accept Intercom tokens, or run with no auth on a loopback address")
 	}
 	if opts.CacheTTL <= 0 {
 		opts.CacheTTL = 5 * time.Minute
@@ -114,7 +123,11 @@ func newAuthenticator(opts AuthOptions, log *slog.Logger, counts func(string)) (
 	if opts.Intercom != nil {
 		opts.TokenHint += ", or an Intercom access token of the replicated workspace"
 	}
-	a := &authenticator{opts: opts, log: log, counts: counts, cache: make(map[[sha256.Size]byte]verdict)}
+	if oa != nil {
+		opts.TokenHint += ", or one this server issues when you sign in with Intercom (OAuth: an MCP client that " +
+			"supports it signs in by itself on this answer; its metadata is at " + oa.ResourceMetadataURL(PathMCP) + ")"
+	}
+	a := &authenticator{opts: opts, oauth: oa, log: log, counts: counts, cache: make(map[[sha256.Size]byte]verdict)}
 	for i, t := range opts.Tokens {
 		if t == "" {
 			return nil, fmt.Errorf("auth: local token %d is empty", i+1)
@@ -135,7 +148,11 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 		token, ok := bearerToken(r.Header.Get("Authorization"))
 		if !ok {
 			a.counts("missing")
-			a.unauthorized(w, "", "this server needs a bearer token")
+			a.unauthorized(w, r, "", "this server needs a bearer token")
+			return
+		}
+		if a.oauth != nil && oauth.IsOAuthToken(token) {
+			a.checkOAuth(w, r, token, next)
 			return
 		}
 		p, status, reason := a.check(r.Context(), token)
@@ -148,9 +165,38 @@ func (a *authenticator) middleware(next http.Handler) http.Handler {
 			writeHTTPError(w, http.StatusServiceUnavailable, reason)
 		default:
 			a.counts(reason)
-			a.unauthorized(w, "invalid_token", "the bearer token sent is not one this server accepts")
+			a.unauthorized(w, r, "invalid_token", "the bearer token sent is not one this server accepts")
 		}
 	})
+}
+
+// checkOAuth serves r when token is a live access token of the server's authorization server, bound to it, and
+// answers 401 (or 503 when the token store cannot be read) otherwise.
+func (a *authenticator) checkOAuth(w http.ResponseWriter, r *http.Request, token string, next http.Handler) {
+	g, err := a.oauth.Check(token)
+	var reason, what string
+	switch {
+	case err == nil:
+		p := Principal{Method: "oauth", ID: g.ID, Teammate: g.Teammate.Email}
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), principalKey{}, p)))
+		return
+	case errors.Is(err, oauth.ErrExpiredToken):
+		reason, what = "oauth_expired", "the access token expired: refresh it, or sign in again"
+	case errors.Is(err, oauth.ErrRevoked):
+		reason, what = "oauth_revoked", "the access token was revoked: sign in again"
+	case errors.Is(err, oauth.ErrWrongResource):
+		reason, what = "oauth_wrong_resource", err.Error()
+	case errors.Is(err, oauth.ErrUnknownToken):
+		reason, what = "unknown_token", "the access token is not one this server issued (or it was purged after it expired)"
+	default:
+		a.log.Error("oauth token check failed", "err", err)
+		a.counts("unverifiable")
+		w.Header().Set("Retry-After", "5")
+		writeHTTPError(w, http.StatusServiceUnavailable, "the access token could not be checked right now; try again shortly")
+		return
+	}
+	a.counts(reason)
+	a.unauthorized(w, r, "invalid_token", what)
 }
 
 // check decides on token. It returns 200 and the principal, 401 and the reason as a metric label
@@ -275,10 +321,20 @@ func bearerToken(h string) (string, bool) {
 // unauthorized answers 401 with the challenge RFC 6750 asks for (errCode is "" when no token was sent: the
 // challenge then carries no error) and a body that says how to send the token and where it comes from, which
 // clients print.
-func (a *authenticator) unauthorized(w http.ResponseWriter, errCode, what string) {
+func (a *authenticator) unauthorized(w http.ResponseWriter, r *http.Request, errCode, what string) {
 	challenge := `Bearer realm="intercom-replica"`
+	if a.oauth != nil {
+		path := r.URL.Path
+		if path == PathMessage {
+			path = PathSSE
+		}
+		challenge += `, resource_metadata="` + a.oauth.ResourceMetadataURL(path) + `", scope="` + oauth.Scope + `"`
+	}
 	if errCode != "" {
 		challenge += `, error="` + errCode + `"`
+		if a.oauth != nil {
+			challenge += `, error_description="` + strings.ReplaceAll(what, `"`, `'`) + `"`
+		}
 	}
 	w.Header().Set("WWW-Authenticate", challenge)
 	code := errCode

@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
@@ -20,6 +21,8 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/intercom-replica/intercom-replica/mcp/oauth"
 )
 
 // The paths of the HTTP transport.
@@ -77,6 +80,15 @@ type HTTPOptions struct {
 	MaxSessions int
 	// Now is the clock of session expiry; nil means time.Now.
 	Now func() time.Time
+	// OAuth, when not nil, makes the server an OAuth 2.1 authorization server that signs people in with
+	// Intercom (package mcp/oauth): /mcp, /sse and /message then also accept the access tokens it issues, and
+	// their 401 names its metadata. Its PublicURL is replaced by the one below.
+	OAuth *oauth.Options
+	// PublicURL is the URL clients reach the server at (scheme://host[:port]): behind a TLS-terminating proxy, the
+	// proxy's https URL. Empty means http://<the address the server listens on>, which NewHTTPServer then binds at
+	// once; OAuth on a non-loopback address needs it set. Its host and origin are accepted by the Host and
+	// Origin checks.
+	PublicURL string
 }
 
 // HTTPServer serves one MCP server over HTTP: Streamable HTTP at /mcp, the legacy SSE transport at /sse and
@@ -131,11 +143,19 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 			return nil, fmt.Errorf("refusing to serve without authentication on %s: no auth is only allowed on a loopback address such as 127.0.0.1", opts.Addr)
 		}
 	}
+	h := &HTTPServer{opts: opts, log: log}
+	var oa *oauth.Server
+	if opts.OAuth != nil {
+		var err error
+		if oa, err = h.newOAuth(); err != nil {
+			return nil, err
+		}
+		opts.Auth.oauth = oa
+	}
 	auth, err := newAuthenticator(opts.Auth, log, opts.Metrics.authFailure)
 	if err != nil {
 		return nil, err
 	}
-	h := &HTTPServer{opts: opts, log: log}
 	// Sessions are bounded by h.sessions (sessions.go), not mcp-go's WithSessionIdleTTL.
 	h.streamable = server.NewStreamableHTTPServer(s, server.WithStreamableHTTPLogger(log))
 	h.sessions = newSessionTable(opts.SessionIdleTTL, opts.MaxSessions, opts.Now, log,
@@ -158,9 +178,15 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 	mux.Handle(PathMCP, auth.middleware(limitBody(opts.MaxBodyBytes, h.sessions.streamable(h.streamable))))
 	mux.Handle(PathSSE, auth.middleware(h.sessions.sseStream(h.sse)))
 	mux.Handle(PathMessage, auth.middleware(limitBody(opts.MaxBodyBytes, h.sessions.sseMessage(h.sse))))
-	oauth := noOAuth{hint: auth.opts.TokenHint}
-	for _, path := range append(oauthMetadataPaths(), oauthEndpointPaths()...) {
-		mux.Handle(path, oauth)
+	if oa != nil {
+		for path, handler := range oa.Routes() {
+			mux.Handle(path, handler)
+		}
+	} else {
+		noOAuth := noOAuth{hint: auth.opts.TokenHint}
+		for _, path := range append(oauthMetadataPaths(), oauthEndpointPaths()...) {
+			mux.Handle(path, noOAuth)
+		}
 	}
 	mux.HandleFunc(PathHealth, func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
@@ -173,7 +199,15 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeHTTPError(w, http.StatusNotFound, "not found; the MCP endpoint is "+PathMCP+" (Streamable HTTP) or "+PathSSE+" (legacy SSE)")
 	})
-	h.handler = newOriginPolicy(opts.AllowedOrigins, opts.Addr, slices.Collect(maps.Keys(opts.Routes))).middleware(mux)
+	allowed := opts.AllowedOrigins
+	if h.opts.PublicURL != "" {
+		allowed = append(slices.Clone(allowed), h.opts.PublicURL) // the consent page's form posts from it
+	}
+	policy := newOriginPolicy(allowed, opts.Addr, slices.Collect(maps.Keys(opts.Routes)))
+	if u, err := url.Parse(h.opts.PublicURL); err == nil && u.Host != "" {
+		policy.publicHost = strings.ToLower(u.Host)
+	}
+	h.handler = policy.middleware(mux)
 	h.srv = &http.Server{
 		Handler:           h.handler,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -185,6 +219,42 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 	}
 	return h, nil
 }
+
+// newOAuth builds the authorization server of h.opts.OAuth at the public URL: HTTPOptions.PublicURL, or the
+// address the server listens on, which it binds now to learn it (port 0 picks one).
+func (h *HTTPServer) newOAuth() (*oauth.Server, error) {
+	if h.opts.PublicURL == "" {
+		loopback, err := isLoopbackAddr(h.opts.Addr)
+		if err != nil {
+			return nil, err
+		}
+		if !loopback {
+			return nil, fmt.Errorf("OAuth on %s, which is not a loopback address, needs the public URL clients reach "+
+				"the server at (serve.public_url, e.g. https://replica.example.com behind a TLS-terminating proxy)", h.opts.Addr)
+		}
+		addr, err := h.Listen()
+		if err != nil {
+			return nil, err
+		}
+		h.opts.PublicURL = "http://" + addr.String()
+	}
+	o := *h.opts.OAuth
+	o.PublicURL = h.opts.PublicURL
+	if o.Logger == nil {
+		o.Logger = h.log
+	}
+	oa, err := oauth.NewServer(o)
+	if err != nil {
+		return nil, err
+	}
+	h.opts.PublicURL = oa.Issuer()
+	h.log.Info("OAuth sign-in with Intercom is on", "issuer", oa.Issuer(), "intercom_redirect_url", oa.Issuer()+oauth.PathIntercomCallback)
+	return oa, nil
+}
+
+// PublicURL returns the URL clients reach the server at: HTTPOptions.PublicURL, or with OAuth on and none given,
+// http://<the address it listens on>; "" when neither is known.
+func (h *HTTPServer) PublicURL() string { return h.opts.PublicURL }
 
 // Handler returns the whole HTTP handler (all paths, with Origin checks, limits and authentication), for tests
 // and for callers that run their own http.Server.

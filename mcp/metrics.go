@@ -42,7 +42,7 @@ func NewMetrics(reg prometheus.Registerer, status StatusSource, o ToolOptions) (
 		}, []string{"tool"}),
 		authFailures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "intercom_replica_http_auth_failures_total",
-			Help: "HTTP requests refused by authentication, by reason (missing, unknown_token, rejected, other_workspace, unverifiable).",
+			Help: "HTTP requests refused by authentication, by reason (missing, unknown_token, rejected, other_workspace, unverifiable, oauth_expired, oauth_revoked, oauth_wrong_resource).",
 		}, []string{"reason"}),
 		liveLookups: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "intercom_replica_live_lookups_total",

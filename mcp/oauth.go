@@ -5,7 +5,8 @@ import (
 	"slices"
 )
 
-// This file is the server's whole answer to OAuth until it implements OAuth (issue 11), which replaces it.
+// This file is the server's answer to OAuth when OAuth is off (HTTPOptions.OAuth nil, serve.oauth.enabled false):
+// with it on, package mcp/oauth serves these paths.
 //
 // An MCP client that gets 401 from /mcp starts the OAuth flow of the MCP authorization spec: it looks for the
 // protected resource's metadata (RFC 9728) and the authorization server's (RFC 8414, OpenID Connect discovery), and
@@ -30,7 +31,7 @@ func oauthMetadataPaths() []string {
 // oauthEndpointPaths are the endpoints an OAuth client falls back to when it finds no metadata.
 func oauthEndpointPaths() []string { return []string{"/register", "/authorize", "/token"} }
 
-// noOAuth answers the OAuth paths: the server authenticates with bearer tokens only.
+// noOAuth answers the OAuth paths when OAuth is off: the server authenticates with bearer tokens only.
 type noOAuth struct {
 	// hint says where the token comes from, ending a sentence that starts "The token is ".
 	hint string
@@ -49,7 +50,8 @@ func (n noOAuth) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, status, oauthError{
 		Error: "access_denied",
-		Description: "intercom-replica does not support OAuth: connect with a bearer token instead, sent as the " +
+		Description: "OAuth (sign-in with Intercom) is not turned on on this server (serve.oauth.enabled): connect " +
+			"with a bearer token instead, sent as the " +
 			`header "Authorization: Bearer <token>" (mcp-remote: npx -y mcp-remote ` + endpoint +
 			` --header "Authorization: Bearer <token>"; Claude Code: claude mcp add --transport http --header ` +
 			`"Authorization: Bearer <token>" <name> ` + endpoint + "). The token is " + n.hint + ".",

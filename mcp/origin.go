@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
+
+	"github.com/intercom-replica/intercom-replica/mcp/oauth"
 )
 
 // originPolicy decides, for every path of the HTTP listener, whether a request may be served from what it says about
@@ -25,6 +26,9 @@ type originPolicy struct {
 	// the tunnel or reverse proxy that Intercom's HTTPS needs in front of a loopback listener passes on the public
 	// Host.
 	signed map[string]bool
+	// publicHost is the host[:port] of the server's public URL (lower case), when one is configured: the name a
+	// TLS-terminating proxy in front of a loopback listener passes on, accepted by the Host rule.
+	publicHost string
 }
 
 func newOriginPolicy(allowed []string, listen string, signed []string) originPolicy {
@@ -56,7 +60,7 @@ type originRequest struct {
 //     server. Anything else ("null" included) is refused.
 func (p originPolicy) check(r originRequest) string {
 	loopback, host, origins := r.loopback, r.host, r.origins
-	if loopback && !r.signed && !isLoopbackHost(host) {
+	if loopback && !r.signed && !isLoopbackHost(host) && (p.publicHost == "" || !strings.EqualFold(host, p.publicHost)) {
 		return fmt.Sprintf("Host %q does not name this machine: a server listening on a loopback address answers "+
 			"only requests addressed to localhost, 127.0.0.1 or [::1] (another name is how a web page reaches it by "+
 			"DNS rebinding)", host)
@@ -114,14 +118,4 @@ func isLoopbackOrigin(origin string) bool {
 
 // isLoopbackHost reports whether a Host header (or host:port address) names this machine: "localhost", an address
 // in 127.0.0.0/8 or ::1, with or without a port. It accepts what mcp-go's own DNS rebinding check accepts.
-func isLoopbackHost(hostport string) bool {
-	host, _, err := net.SplitHostPort(hostport)
-	if err != nil {
-		host = strings.Trim(hostport, "[]") // no port
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip, err := netip.ParseAddr(host)
-	return err == nil && ip.IsLoopback()
-}
+func isLoopbackHost(hostport string) bool { return oauth.IsLoopbackHost(hostport) }

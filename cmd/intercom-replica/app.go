@@ -68,6 +68,7 @@ func commands() []command {
 		{"export", "write every record, or a query's matches, as JSON lines or CSV", runExport},
 		{"report", "count and measure what a query matches, grouped: exact totals, by tag, per week, ...", runReport},
 		{"reindex", "rebuild the full-text index from the stored records", runReindex},
+		{"tokens", "list or revoke the tokens of people who signed in with Intercom (OAuth)", runTokens},
 		{"fake-intercom", "serve a fake Intercom API over a seeded synthetic workspace", runFakeIntercom},
 		{"version", "print the version and build information", runVersion},
 	}

@@ -143,6 +143,7 @@ type demoHTTPBanner struct {
 	token            string // the demo's own bearer token, printed; empty with ownTokens or without authentication
 	ownTokens        bool   // the operator configured the tokens (serve.tokens, --tokens-file): never printed
 	intercomToken    string // the demo Intercom's access token, when serve.accept_intercom_tokens is on
+	signInAs         string // who the demo's sign-in with Intercom (OAuth) signs in as; empty when OAuth is off
 }
 
 func (b demoHTTPBanner) print(w io.Writer) {
@@ -171,6 +172,10 @@ func (b demoHTTPBanner) print(w io.Writer) {
 	}
 	if b.intercomToken != "" {
 		auth += "Intercom token: " + b.intercomToken + "  (the demo Intercom's access token, accepted too: serve.accept_intercom_tokens is on)\n"
+	}
+	if b.signInAs != "" {
+		auth += "Sign-in:       clients that speak OAuth need only the URL (the demo's Intercom signs them in at once as " +
+			b.signInAs + ")\n"
 	}
 	fmt.Fprintf(w, `%s
 

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"flag"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
+	"path/filepath"
 	"runtime/debug"
 	"sync/atomic"
 	"time"
@@ -18,9 +22,11 @@ import (
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/mcp/oauth"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 	"github.com/intercom-replica/intercom-replica/sync/progress"
 )
 
@@ -48,6 +54,11 @@ type servePlan struct {
 	// verifyIntercomTokens accepts the workspace's Intercom access tokens on HTTP too, checked with GET /me: on
 	// the configured API, or for the demo on a fake Intercom of its own, whose token the banner shows.
 	verifyIntercomTokens bool
+	// oauth serves sign-in with Intercom on HTTP (serve.oauth.enabled, or the demo's own).
+	oauth bool
+	// demoOAuth signs people in with the demo's fake Intercom, which approves at once as the demo workspace's
+	// first teammate, and skips the consent page: a script walks the flow by following redirects.
+	demoOAuth bool
 	// webhooks serves the syncer's webhook receiver on the HTTP listener.
 	webhooks bool
 	// announce is what serve tells the person who started it once it serves.
@@ -95,6 +106,12 @@ func planServe(cfg *configs.Config, demo, stdinTerminal bool) (servePlan, error)
 			return servePlan{}, usageError{err}
 		}
 		p.verifyIntercomTokens = cfg.Serve.AcceptIntercomTokens && !cfg.Serve.NoAuth // without auth, every request is served anyway
+		p.oauth = cfg.Serve.OAuth.Enabled && !cfg.Serve.NoAuth
+		if demo && !cfg.Serve.NoAuth && (cfg.Serve.PublicURL != "" || loopbackListen(cfg.Serve.Listen)) {
+			// The demo signs in with its own fake Intercom, whatever the configuration says; on the network, only
+			// with the public URL that OAuth needs there.
+			p.oauth, p.demoOAuth = true, true
+		}
 		p.webhooks = cfg.Sync.Webhooks.Enabled
 		if demo {
 			p.announce = announceDemoHTTP
@@ -108,6 +125,16 @@ func planServe(cfg *configs.Config, demo, stdinTerminal bool) (servePlan, error)
 		p.announce = announceStdioOnTerminal
 	}
 	return p, nil
+}
+
+// loopbackListen reports whether a listen address (host:port) is on a loopback address or localhost.
+func loopbackListen(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	ip, err := netip.ParseAddr(host)
+	return host == "localhost" || err == nil && ip.IsLoopback()
 }
 
 // serve is one run of `intercom-replica serve`: what it was configured with, and what it shares between the
@@ -234,22 +261,34 @@ func (s *serve) reachReplica(ctx context.Context, m *Main) (*peer.Access, error)
 func (s *serve) listenHTTP(ctx context.Context, m *Main, p servePlan, srv *server.MCPServer, acc *peer.Access, tokens []string, tokenHint string) (func(context.Context) error, func(), error) {
 	cfg := s.cfg
 	stop := func() {}
+	baseURL := cfg.Intercom.APIBaseURL()
+	var demo *demoIntercom
+	if p.demo && (p.verifyIntercomTokens || p.oauth) {
+		// The demo's Intercom is the fake: it proves its own tokens with GET /me, and plays Intercom's sign-in.
+		d, err := startDemoIntercom(s.log.With("for", "checking Intercom tokens and signing in"))
+		if err != nil {
+			return nil, nil, err
+		}
+		stop, demo, baseURL = d.close, d, d.baseURL
+	}
+	me := intercomMe{baseURL: baseURL, version: cfg.Intercom.APIVersion, http: &http.Client{Timeout: cfg.Intercom.RequestTimeout}}
 	var (
 		verifier      mcp.TokenVerifier
 		intercomToken string // the demo Intercom's, when its tokens are accepted
+		oauthOpts     *oauth.Options
 	)
 	if p.verifyIntercomTokens {
-		baseURL := cfg.Intercom.APIBaseURL()
-		if p.demo {
-			// The demo's Intercom is the fake: one of its own proves the tokens, as GET /me does for Intercom.
-			d, err := startDemoIntercom(s.log.With("for", "verifying Intercom tokens (serve.accept_intercom_tokens)"))
-			if err != nil {
-				return nil, nil, err
-			}
-			stop = d.close
-			baseURL, intercomToken = d.baseURL, d.token
+		verifier = tokenVerifier{me}
+		if demo != nil {
+			intercomToken = demo.token
 		}
-		verifier = tokenVerifier{baseURL: baseURL, version: cfg.Intercom.APIVersion, http: &http.Client{Timeout: cfg.Intercom.RequestTimeout}}
+	}
+	if p.oauth {
+		var err error
+		if oauthOpts, err = s.oauthOptions(p, acc, me, demo); err != nil {
+			stop()
+			return nil, nil, err
+		}
 	}
 	routes := map[string]http.Handler{}
 	if p.webhooks {
@@ -265,6 +304,8 @@ func (s *serve) listenHTTP(ctx context.Context, m *Main, p servePlan, srv *serve
 			CacheTTL:  cfg.Serve.IntercomTokenCacheTTL,
 			TokenHint: tokenHint,
 		},
+		OAuth:          oauthOpts,
+		PublicURL:      cfg.Serve.PublicURL,
 		AllowedOrigins: cfg.Serve.AllowedOrigins,
 		MaxBodyBytes:   cfg.Serve.MaxBodyBytes,
 		SessionIdleTTL: cfg.Serve.SessionIdleTTL,
@@ -285,8 +326,20 @@ func (s *serve) listenHTTP(ctx context.Context, m *Main, p servePlan, srv *serve
 		stop()
 		return nil, nil, fmt.Errorf("%w (another program uses it? choose another address with --listen 127.0.0.1:PORT)", err)
 	}
+	if p.oauth && !p.demoOAuth {
+		s.log.Info("sign-in with Intercom is on: register this redirect URL in your Intercom app (Developer Hub: your app, Authentication)",
+			"redirect_url", hs.PublicURL()+oauth.PathIntercomCallback)
+	}
+	var signInAs string
+	if p.demoOAuth {
+		demo.h.SetOAuthApp(&fakeintercom.OAuthApp{ClientID: oauthOpts.Intercom.ClientID, ClientSecret: oauthOpts.Intercom.ClientSecret,
+			RedirectURLs: []string{hs.PublicURL() + oauth.PathIntercomCallback}, AutoApprove: true})
+		if tm, err := me.teammate(ctx, demo.token); err == nil {
+			signInAs = tm.Name + " <" + tm.Email + ">"
+		}
+	}
 	if p.announce == announceDemoHTTP {
-		banner := demoHTTPBanner{summary: demoSummary(ctx, acc, s.dir), baseURL: "http://" + addr.String(), intercomToken: intercomToken}
+		banner := demoHTTPBanner{summary: demoSummary(ctx, acc, s.dir), baseURL: "http://" + addr.String(), intercomToken: intercomToken, signInAs: signInAs}
 		switch {
 		case p.demoToken:
 			banner.token = tokens[0] // the demo's own, made for this data directory
@@ -296,6 +349,30 @@ func (s *serve) listenHTTP(ctx context.Context, m *Main, p servePlan, srv *serve
 		banner.print(m.Stdout)
 	}
 	return hs.Run, stop, nil
+}
+
+// oauthOptions configures sign-in with Intercom: the configured Intercom app, or for the demo the demo Intercom's,
+// with the grants kept in the data directory's oauth.db.
+func (s *serve) oauthOptions(p servePlan, acc *peer.Access, me intercomMe, demo *demoIntercom) (*oauth.Options, error) {
+	cfg := s.cfg
+	store, err := oauth.OpenStore(filepath.Join(s.dir, oauth.StoreFile))
+	if err != nil {
+		return nil, err
+	}
+	app := oauth.IntercomApp{
+		ClientID: cfg.Serve.OAuth.ClientID, ClientSecret: cfg.Serve.OAuth.ClientSecret.Reveal(),
+		AuthorizeURL: cfg.OAuthAuthorizeURL(), TokenURL: cfg.OAuthTokenURL(), Identify: me.teammate, HTTPClient: me.http,
+	}
+	if p.demoOAuth {
+		app.ClientID, app.ClientSecret = "intercom-replica-demo", rand.Text()
+		app.AuthorizeURL, app.TokenURL = demo.baseURL+fakeintercom.PathOAuthAuthorize, demo.baseURL+fakeintercom.PathOAuthToken
+	}
+	return &oauth.Options{
+		Store: store, Intercom: app, Workspace: mcp.WorkspaceOf(acc, syncStateOf),
+		AllowedEmails: cfg.Serve.OAuth.AllowedEmails, AllowedDomains: cfg.Serve.OAuth.AllowedDomains,
+		AccessTTL: cfg.Serve.OAuth.AccessTokenTTL, RefreshTTL: cfg.Serve.OAuth.RefreshTokenTTL,
+		SkipConsent: p.demoOAuth, Logger: s.log,
+	}, nil
 }
 
 // stdioTransport returns the function that serves MCP over m's stdin and stdout until its context ends or stdin

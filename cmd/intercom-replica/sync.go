@@ -198,6 +198,7 @@ func newLogger(w io.Writer, c configs.Log) *slog.Logger {
 // demoIntercom is the built-in demo workspace served by the fake Intercom on a loopback port, for --demo.
 type demoIntercom struct {
 	baseURL, token string
+	h              *fakeintercom.Handler
 	srv            *http.Server
 	done           chan struct{}
 }
@@ -214,7 +215,7 @@ func startDemoIntercom(log *slog.Logger) (*demoIntercom, error) {
 	if err != nil {
 		return nil, fmt.Errorf("demo: listen on a loopback port: %w", err)
 	}
-	d := &demoIntercom{baseURL: "http://" + ln.Addr().String(), token: h.Token(), done: make(chan struct{}),
+	d := &demoIntercom{baseURL: "http://" + ln.Addr().String(), token: h.Token(), h: h, done: make(chan struct{}),
 		srv: &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}}
 	go func() {
 		defer close(d.done)

@@ -15,6 +15,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
+	"github.com/intercom-replica/intercom-replica/mcp/oauth"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
@@ -253,29 +254,51 @@ func staleness(d time.Duration) time.Duration {
 	return d
 }
 
-// tokenVerifier tells which workspace an Intercom access token belongs to with GET /me, for serve's opt-in
-// acceptance of Intercom tokens. The token is used for that one call and nothing else.
-type tokenVerifier struct {
+// intercomMe asks Intercom's GET /me who an Intercom access token belongs to, for serve's opt-in acceptance of
+// Intercom tokens and for sign-in with Intercom. The token is used for that one call and nothing else.
+type intercomMe struct {
 	baseURL, version string
 	http             *http.Client
 }
 
-var _ mcp.TokenVerifier = tokenVerifier{}
-
-// TokenWorkspace implements mcp.TokenVerifier.
-func (v tokenVerifier) TokenWorkspace(ctx context.Context, token string) (string, error) {
+// me returns GET /me for token. A token Intercom refuses gives an error matching mcp.ErrTokenRejected.
+func (v intercomMe) me(ctx context.Context, token string) (*intercom.Me, error) {
 	c, err := intercom.New(intercom.Options{
 		Token: intercom.Token(token), BaseURL: v.baseURL, Version: v.version, HTTPClient: v.http,
 		Retry: intercom.RetryPolicy{MaxAttempts: 2, MaxRateLimitWait: time.Second},
 	})
 	if err != nil {
-		return "", fmt.Errorf("%w: not a usable token", mcp.ErrTokenRejected)
+		return nil, fmt.Errorf("%w: not a usable token", mcp.ErrTokenRejected)
 	}
 	me, err := c.Me(ctx)
 	switch {
 	case errors.Is(err, intercom.ErrUnauthorized), errors.Is(err, intercom.ErrForbidden):
-		return "", fmt.Errorf("%w: %w", mcp.ErrTokenRejected, err)
+		return nil, fmt.Errorf("%w: %w", mcp.ErrTokenRejected, err)
 	case err != nil:
+		return nil, err
+	}
+	return me, nil
+}
+
+// teammate returns the teammate and workspace of an Intercom token, for oauth.IntercomApp.Identify.
+func (v intercomMe) teammate(ctx context.Context, token string) (oauth.Teammate, error) {
+	me, err := v.me(ctx, token)
+	if err != nil {
+		return oauth.Teammate{}, err
+	}
+	return oauth.Teammate{ID: me.ID, Email: me.Email, Name: me.Name, EmailVerified: me.EmailVerified, Workspace: me.App.IDCode}, nil
+}
+
+// tokenVerifier tells which workspace an Intercom access token belongs to with GET /me, for serve's opt-in
+// acceptance of Intercom tokens.
+type tokenVerifier struct{ intercomMe }
+
+var _ mcp.TokenVerifier = tokenVerifier{}
+
+// TokenWorkspace implements mcp.TokenVerifier.
+func (v tokenVerifier) TokenWorkspace(ctx context.Context, token string) (string, error) {
+	me, err := v.me(ctx, token)
+	if err != nil {
 		return "", err
 	}
 	return me.App.IDCode, nil
