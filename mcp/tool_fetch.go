@@ -81,10 +81,7 @@ func FetchTool(r Replica, o ToolOptions) server.ServerTool {
 func getAnyKind(ctx context.Context, g Getter, kind query.Kind, id string) (index.Record, error) {
 	kinds := []query.Kind{kind}
 	if kind == "" {
-		kinds = []query.Kind{query.KindContact}
-		if isDigits(id) {
-			kinds = []query.Kind{query.KindConversation, query.KindContact}
-		}
+		kinds = query.KindsOf(id)
 	}
 	for _, k := range kinds {
 		rec, err := g.Get(ctx, k, id)

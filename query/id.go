@@ -34,11 +34,23 @@ func ParseID(s string) (Kind, string, error) {
 		case "company":
 			return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%s is a company id; the replica holds conversations and contacts only", clip(s))}
 		}
+		if near := Nearest(prefix, []string{string(KindConversation), string(KindContact)}); len(near) == 1 {
+			return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q has no kind this replica knows; did you mean %s?", clip(s), clip(near[0]+"_"+rest))}
+		}
 	}
 	if err := checkRawID("", s, s); err != nil {
 		return "", "", err
 	}
 	return "", s, nil
+}
+
+// KindsOf returns the kinds a record whose id was given raw (ParseID returned no kind) may be, in the order to try
+// them: digits name a conversation or (rarely) a contact; anything else a contact.
+func KindsOf(rawID string) []Kind {
+	if isDigits(rawID) {
+		return []Kind{KindConversation, KindContact}
+	}
+	return []Kind{KindContact}
 }
 
 // ParseIDFor reads an id like ParseID and checks that it names a record of kind want (a raw id is taken to be

@@ -1,6 +1,8 @@
 package query
 
 import (
+	"slices"
+	"strings"
 	"testing"
 )
 
@@ -62,5 +64,29 @@ func TestParseIDFor(t *testing.T) {
 	}
 	if got := FormatID(KindConversation, "123"); got != "conversation_123" {
 		t.Errorf("FormatID = %q", got)
+	}
+}
+
+func TestParseID_MisspelledKind(t *testing.T) {
+	for in, want := range map[string]string{
+		"conversations_215470000000299": "did you mean conversation_215470000000299?",
+		"Contacts_66cce401a7c06fe039a3": "did you mean contact_66cce401a7c06fe039a3?",
+		"convresation_12":               "did you mean conversation_12?",
+	} {
+		if _, _, err := ParseID(in); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("ParseID(%q) = %v, want an error with %q", in, err, want)
+		}
+	}
+	if k, id, err := ParseID("user_42"); err != nil || k != "" || id != "user_42" { // far from a kind: a raw id
+		t.Errorf("ParseID(user_42) = %q %q %v", k, id, err)
+	}
+}
+
+func TestKindsOf(t *testing.T) {
+	if got := KindsOf("215470000000299"); !slices.Equal(got, []Kind{KindConversation, KindContact}) {
+		t.Errorf("KindsOf(digits) = %v", got)
+	}
+	if got := KindsOf("66cce401a7c06fe039a32733"); !slices.Equal(got, []Kind{KindContact}) {
+		t.Errorf("KindsOf(hex) = %v", got)
 	}
 }

@@ -36,18 +36,27 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if kind == "" {
-		return usagef("%q: say which kind of record it is: conversation_%s or contact_%s", fs.Arg(0), id, id)
-	}
 	acc, _, _, err := openForReading(ctx, m, rf)
 	if err != nil {
 		return err
 	}
 	defer acc.Close()
 
+	kinds := []query.Kind{kind}
+	if kind == "" { // a raw id: the kinds it may be, in turn
+		kinds = query.KindsOf(id)
+	}
+	var rec index.Record
+	for _, kind = range kinds {
+		if rec, err = acc.Get(ctx, kind, id); !errors.Is(err, index.ErrNotFound) {
+			break
+		}
+	}
 	name := query.FormatID(kind, id)
-	rec, err := acc.Get(ctx, kind, id)
 	if errors.Is(err, index.ErrNotFound) {
+		if len(kinds) > 1 {
+			name = "record " + id
+		}
 		return fmt.Errorf("%s is not in the replica. If it was created or changed in Intercom after the last sync, run 'intercom-replica sync' and try again; otherwise check the id (it is in the record's link in the Intercom app)", name)
 	}
 	if err != nil {

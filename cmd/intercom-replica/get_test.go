@@ -24,6 +24,8 @@ func TestGet_DemoGolden(t *testing.T) {
 		{"conversation", demoConversation},
 		{"contact", demoContact},
 		{"app-url", "https://app.intercom.com/a/inbox/_/inbox/conversation/215470000000125"},
+		{"conversation", "215470000000125"},     // a raw id, as fetch takes it: the same transcript
+		{"contact", "66cce401a7c06fe039a32733"}, // and the same card
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _ := e.mustRun(t, "get", "--config", "", "--data-dir", dir, tc.id)
