@@ -264,6 +264,9 @@ func (rf *replicaFlags) loadTo(m *Main, w io.Writer) (*configs.Config, string, *
 	dir := cfg.DataDir
 	if *rf.demo {
 		dir = demoDataDir(cfg)
+		if err := claimDemoDir(dir, dir == cfg.DataDir); err != nil {
+			return nil, "", nil, err
+		}
 	}
 	return cfg, dir, log, nil
 }

@@ -34,6 +34,32 @@ func demoDataDir(cfg *configs.Config) string {
 	return filepath.Join(cfg.DataDir, "demo")
 }
 
+// demoMarker is the file, in a data directory --demo made, that says so: the demo writes only where it is.
+const demoMarker = "made-by-demo"
+
+// claimDemoDir makes sure --demo works in a directory of its own: dir holds no replica yet (it is then marked as
+// the demo's), or one the demo made. A replica of another workspace, or of the fake-intercom command (whose
+// seeded workspace can share the demo's id), is refused when --data-dir named it (explicit); the default demo
+// directory, <data dir>/demo, is the demo's by name and is marked if an older version made it.
+func claimDemoDir(dir string, explicit bool) error {
+	marker := filepath.Join(dir, demoMarker)
+	if _, err := os.Stat(marker); err == nil {
+		return nil
+	}
+	_, err := os.Stat(filepath.Join(dir, "replica.db"))
+	switch {
+	case err == nil && explicit:
+		return usagef("--data-dir %s holds a replica that --demo did not make; the demo never mixes with another workspace: "+
+			"leave out --data-dir (the demo then uses its own directory) or name a new one", dir)
+	case err != nil && !errors.Is(err, fs.ErrNotExist):
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	return os.WriteFile(marker, []byte("This replica was made by intercom-replica --demo from its built-in demo workspace.\n"), 0o600)
+}
+
 // syncDemoIfEmpty is the owner role of a command run with --demo: a replica that does not hold the whole demo
 // workspace yet gets it first.
 func syncDemoIfEmpty(cfg *configs.Config, log *slog.Logger) func(context.Context, *index.Replica) (peer.OwnerRole, error) {

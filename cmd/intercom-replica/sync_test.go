@@ -75,7 +75,7 @@ func TestSync_AgainstFakeIntercomAndRefusesAnotherWorkspace(t *testing.T) {
 
 	// The demo workspace is another workspace: the replica refuses to mix them.
 	code, _, errOut = runCmd(t, nil, "sync", "--demo", "--config", "", "--data-dir", dir)
-	if code != exitRuntime || !strings.Contains(errOut, "the replica holds another Intercom workspace") {
+	if code != exitUsage || !strings.Contains(errOut, "holds a replica that --demo did not make") {
 		t.Errorf("sync --demo into another workspace's replica: exit %d\n%s", code, errOut)
 	}
 }
