@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/intercom-replica/intercom-replica/index/wire"
@@ -37,7 +38,14 @@ type App struct {
 // Me returns the admin and workspace the client's token belongs to (GET /me). It is the cheapest way to check that a
 // token works: a bad one gives an error matching [ErrUnauthorized].
 func (c *Client) Me(ctx context.Context) (*Me, error) {
-	return call[Me](ctx, c, request{method: http.MethodGet, path: "/me"})
+	me, err := call[Me](ctx, c, request{method: http.MethodGet, path: "/me"})
+	var ae *APIError
+	if errors.As(err, &ae) && ae.StatusCode == http.StatusNotFound {
+		// Every Intercom API answers GET /me: a 404 says the address is not one (a wrong base URL, a proxy's path).
+		return nil, fmt.Errorf("%w: %s does not look like Intercom's API (it has no /me); check the base URL (--base-url, "+
+			"intercom.base_url) or the region", err, c.base)
+	}
+	return me, err
 }
 
 // UnmarshalJSON decodes a /me response and keeps a copy of data in Raw.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -337,5 +338,21 @@ func TestGet_IDIsPathEscaped(t *testing.T) {
 	}
 	if got != "/contacts/..%2Fme%3Fx=1" {
 		t.Errorf("path = %q", got)
+	}
+}
+
+// TestMe_NotIntercomSaysSo: a server that answers 404 to GET /me (a wrong base URL, a web server) is named in the
+// error, with what to check; the 404 stays matchable.
+func TestMe_NotIntercomSaysSo(t *testing.T) {
+	srv := httptest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	c, err := intercom.New(intercom.Options{Token: "x", BaseURL: srv.URL, HTTPClient: srv.Client()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Me(context.Background())
+	var ae *intercom.APIError
+	if !errors.As(err, &ae) || ae.StatusCode != http.StatusNotFound || !strings.Contains(err.Error(), srv.URL+" does not look like Intercom's API") {
+		t.Errorf("Me against a plain web server: %v", err)
 	}
 }
