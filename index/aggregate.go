@@ -601,14 +601,14 @@ func decodeAggCursor(s string, spec query.AggregateSpec) (int, error) {
 	raw, err := base64.RawURLEncoding.DecodeString(s)
 	parts := strings.Split(string(raw), ".")
 	if err != nil || len(parts) != 3 || parts[0] != "g1" {
-		return 0, fmt.Errorf("starting_after %q is not a cursor of an aggregate; pass the next cursor of a previous result unchanged: %w", truncate(s, 24), ErrInvalidCursor)
+		return 0, &CursorError{Msg: fmt.Sprintf("starting_after %q is not a cursor of an aggregate; pass the next cursor of a previous result unchanged", truncate(s, 24))}
 	}
 	offset, err := strconv.Atoi(parts[1])
 	if err != nil || offset < 0 {
-		return 0, fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
+		return 0, &CursorError{Msg: "starting_after is corrupt; pass the next cursor of a previous result unchanged"}
 	}
 	if parts[2] != strconv.FormatUint(uint64(aggFingerprint(spec)), 16) {
-		return 0, fmt.Errorf("starting_after belongs to a different aggregate; a cursor only continues the aggregate that returned it (same query, group_by, metrics, order and limit): %w", ErrInvalidCursor)
+		return 0, &CursorError{Msg: "starting_after belongs to a different aggregate; a cursor only continues the aggregate that returned it (same query, group_by, metrics, order and limit)"}
 	}
 	return offset, nil
 }

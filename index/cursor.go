@@ -72,12 +72,12 @@ func encodeCursor(fp [8]byte, c cursor) string {
 func decodeCursor(s string, fp [8]byte, o order) (cursor, error) {
 	b, err := base64.RawURLEncoding.DecodeString(s)
 	if err != nil || len(b) < 2+8+1 || b[0] != cursorVersion {
-		return cursor{}, fmt.Errorf("starting_after %q is not a cursor from this replica; pass the next cursor of a previous page unchanged: %w", truncate(s, 24), ErrInvalidCursor)
+		return cursor{}, &CursorError{Msg: fmt.Sprintf("starting_after %q is not a cursor from this replica; pass the next cursor of a previous page unchanged", truncate(s, 24))}
 	}
 	if order(b[1]) != o || [8]byte(b[2:10]) != fp {
-		return cursor{}, fmt.Errorf("starting_after belongs to a different query; a cursor only continues the query that returned it (same filters and free text): %w", ErrInvalidCursor)
+		return cursor{}, &CursorError{Msg: "starting_after belongs to a different query; a cursor only continues the query that returned it (same filters and free text)"}
 	}
-	corrupt := fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
+	corrupt := &CursorError{Msg: "starting_after is corrupt; pass the next cursor of a previous result unchanged"}
 	c := cursor{order: o}
 	rest := b[10:]
 	if o == byRecency {

@@ -61,3 +61,12 @@ type ApplyResult struct {
 	Deleted int    // of Written, tombstones
 	Stale   int    // records skipped because the store already held a newer version
 }
+
+// CursorError is a starting_after this replica cannot continue from; Msg says why and what to pass instead. It
+// matches ErrInvalidCursor.
+type CursorError struct{ Msg string }
+
+func (e *CursorError) Error() string { return e.Msg }
+
+// Is reports whether target is ErrInvalidCursor.
+func (e *CursorError) Is(target error) bool { return target == ErrInvalidCursor }

@@ -217,7 +217,7 @@ func (r *Replica) searchRelevant(ctx context.Context, ks *kindState, q query.Que
 	if after != nil {
 		from, stats = &relKey{score: after.score, ord: after.ord}, after.stats
 		if len(stats) != 1+len(tq.words()) {
-			return Result{}, cursor{}, false, fmt.Errorf("starting_after is corrupt: %w", ErrInvalidCursor)
+			return Result{}, cursor{}, false, &CursorError{Msg: "starting_after is corrupt; pass the next cursor of a previous result unchanged"}
 		}
 	}
 	var (

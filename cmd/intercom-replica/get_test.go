@@ -93,3 +93,14 @@ func TestGet_MissingIDSaysWhatToDo(t *testing.T) {
 		}
 	}
 }
+
+// TestSearch_ForgedCursorIsOneSentence: a cursor the replica did not issue is a usage error saying what to pass,
+// once (it read "starting_after: search: starting_after … unchanged: invalid cursor: pass the cursor printed …").
+func TestSearch_ForgedCursorIsOneSentence(t *testing.T) {
+	dir := demoCopy(t)
+	code, _, errOut := runCmd(t, nil, "search", "--config", "", "--data-dir", dir, "object_type:conversations starting_after:garbage")
+	want := "intercom-replica search: starting_after \"garbage\" is not a cursor from this replica; pass the next cursor of a previous page unchanged\n"
+	if code != exitUsage || !strings.HasPrefix(errOut, want) {
+		t.Errorf("exit %d, want %d and %q\n%s", code, exitUsage, want, errOut)
+	}
+}

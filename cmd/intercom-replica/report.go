@@ -89,8 +89,8 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	res, _, err := mcp.RunAggregate(ctx, acc, acc, spec, mcp.ToolOptions{})
 	var pub *mcp.PublicError
 	switch {
-	case errors.Is(err, index.ErrInvalidCursor):
-		return usageError{fmt.Errorf("--starting-after: %w: pass the cursor printed for this same report", err)}
+	case errors.As(err, new(*index.CursorError)):
+		return usageError{fmt.Errorf("--starting-after: %w", err)}
 	case errors.As(err, &pub):
 		return usageError{errors.New(strings.TrimPrefix(pub.Error(), "Invalid arguments: "))}
 	case err != nil:

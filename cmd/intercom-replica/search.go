@@ -55,8 +55,8 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	if errors.As(err, &qe) { // a term the index finds nothing to search for in: the query's mistake
 		return usageError{errors.New(qe.Caret(dsl))}
 	}
-	if errors.Is(err, index.ErrInvalidCursor) {
-		return usageError{fmt.Errorf("starting_after: %w: pass the cursor printed for this same query", err)}
+	if ce := (*index.CursorError)(nil); errors.As(err, &ce) {
+		return usageError{ce} // it says what to pass instead
 	}
 	if err != nil {
 		return fmt.Errorf("search: %w", err)

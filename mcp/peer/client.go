@@ -317,7 +317,7 @@ func (e *wireError) err() error {
 	case codeNotFound:
 		return &mcp.PublicError{Msg: e.Message, Err: index.ErrNotFound}
 	case codeInvalidCursor:
-		return fmt.Errorf("%s: %w", e.Message, index.ErrInvalidCursor)
+		return &index.CursorError{Msg: e.Message}
 	case codeQuery:
 		return &query.Error{Pos: e.Pos, Token: e.Token, Msg: e.Message, Suggestions: e.Suggestions}
 	case codePublic:

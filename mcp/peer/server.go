@@ -469,7 +469,11 @@ func classify(err error) (we wireError, status int, known bool) {
 	case errors.As(err, &pub):
 		return wireError{Code: codePublic, Message: pub.Msg}, http.StatusUnprocessableEntity, true
 	case errors.Is(err, index.ErrInvalidCursor):
-		return wireError{Code: codeInvalidCursor, Message: err.Error()}, http.StatusBadRequest, true
+		msg := err.Error()
+		if ce := (*index.CursorError)(nil); errors.As(err, &ce) {
+			msg = ce.Msg // what the caller can act on, without the layers above it
+		}
+		return wireError{Code: codeInvalidCursor, Message: msg}, http.StatusBadRequest, true
 	case errors.Is(err, index.ErrClosed):
 		return wireError{Code: codeClosing, Message: "the owner is shutting down"}, http.StatusServiceUnavailable, true
 	}
