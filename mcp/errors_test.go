@@ -56,9 +56,7 @@ func TestTypedHandler_PanicBecomesInternalError(t *testing.T) {
 	var logBuf bytes.Buffer
 	o := ToolOptions{Logger: slog.New(slog.NewTextHandler(&logBuf, nil))}.withDefaults()
 	h := typedHandler(SearchTool(nil, nil, o).Tool, o, func(ctx context.Context, args SearchArgs) (*mcpgo.CallToolResult, error) {
-		var m map[string]int
-		m["boom"]++ // nil map write
-		return nil, nil
+		panic("boom")
 	})
 	req := mcpgo.CallToolRequest{}
 	req.Params.Arguments = map[string]any{"query": "object_type:contacts"}

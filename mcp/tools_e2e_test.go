@@ -444,7 +444,7 @@ func TestGetConversation_600PartsPaged(t *testing.T) {
 	if p.Total != longParts || p.Returned != mcp.DefaultMaxParts || p.NextOffset == nil || *p.NextOffset != mcp.DefaultMaxParts {
 		t.Fatalf("first page %+v", p)
 	}
-	note := fmt.Sprintf("Showing parts 1-50 of 600. 550 later parts are not shown: call again with parts_offset=50 to read on.")
+	note := "Showing parts 1-50 of 600. 550 later parts are not shown: call again with parts_offset=50 to read on."
 	if p.Note != note || !strings.Contains(textOf(res), note) {
 		t.Errorf("note %q, want %q in both forms", p.Note, note)
 	}

@@ -31,8 +31,6 @@ func (a *arena) addString(v string) uint32 {
 
 func (a *arena) get(i uint32) []byte { return a.data[a.offs[i]:a.offs[i+1]] }
 
-func (a *arena) len() int { return len(a.offs) - 1 }
-
 // hashIndex maps byte strings (held elsewhere, named by a uint32) to that uint32. Entries are never removed:
 // the table replaces an id's slot in place, and dictionaries only grow. The key of entry v is fetched with
 // keyOf(v), so the index itself stores only 4 bytes per slot.
