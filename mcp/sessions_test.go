@@ -122,3 +122,10 @@ func TestSessionTable_NeverAboveTheBound(t *testing.T) {
 		t.Errorf("%d sessions ended, want 990", len(tt.ended))
 	}
 }
+
+// len returns the number of live sessions.
+func (t *sessionTable) len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.order.Len()
+}

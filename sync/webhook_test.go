@@ -170,3 +170,10 @@ func TestWebhooks_OnlyPOST(t *testing.T) {
 		t.Errorf("Webhooks without a client secret: no error")
 	}
 }
+
+// len returns how many refetches are queued.
+func (q *refetchQueue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.order)
+}
