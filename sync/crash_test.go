@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
@@ -214,7 +215,7 @@ func TestRun_ShutdownMidPassReturnsPromptlyAndResumes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.syncer.Run(ctx) }()
-	waitFor(t, "two backfill pages of conversations", 30*time.Second, func() bool {
+	testwait.For(t, "two backfill pages of conversations", 30*time.Second, func() bool {
 		st, err := e.syncer.state(query.KindConversation)
 		return err == nil && st.Backfill.Pages >= 2
 	})

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
@@ -109,7 +110,7 @@ func TestWebhooks_UnreachableIntercomDropsTheQueue(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.syncer.runRefetches(ctx) }()
-	waitFor(t, "the queue to be dropped", 10*time.Second, func() bool { return e.syncer.queue.len() == 0 })
+	testwait.For(t, "the queue to be dropped", 10*time.Second, func() bool { return e.syncer.queue.len() == 0 })
 	cancel()
 	<-done
 	out := logs.String()

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 )
 
 // syncBuffer is an io.Writer safe to read while the command writes.
@@ -53,7 +55,7 @@ func startFakeIntercom(t *testing.T, args ...string) (base, token string, stdout
 		}
 	})
 	example := regexp.MustCompile(`INTERCOM_BASE_URL=(http://\S+) INTERCOM_ACCESS_TOKEN=(\S+)`)
-	waitUntil(t, "the base URL on stdout", 10*time.Second, func() bool {
+	testwait.For(t, "the base URL on stdout", 10*time.Second, func() bool {
 		select {
 		case code := <-done:
 			t.Fatalf("fake-intercom exited %d early; stderr:\n%s", code, stderr)
@@ -133,13 +135,13 @@ func TestFakeIntercom_SameSeedSameToken(t *testing.T) {
 
 func TestFakeIntercom_ActivityChangesTheWorkspace(t *testing.T) {
 	base, token, _, stderr := startFakeIntercom(t, "--conversations", "30", "--contacts", "10", "--activity", "5ms")
-	waitUntil(t, "simulated activity", 10*time.Second, func() bool {
+	testwait.For(t, "simulated activity", 10*time.Second, func() bool {
 		_, list := getJSON(t, base+"/conversations?per_page=1", token)
 		first := list["conversations"].([]any)[0].(map[string]any)
 		// Generated records end at 2026-01-01; activity is stamped with the real clock.
 		return first["updated_at"].(float64) > 1767225600
 	})
-	waitUntil(t, "an activity log line", 10*time.Second, func() bool { return strings.Contains(stderr.String(), "workspace activity") })
+	testwait.For(t, "an activity log line", 10*time.Second, func() bool { return strings.Contains(stderr.String(), "workspace activity") })
 }
 
 // TestFakeIntercom_NetworkFaultFlags: each fault knob of the fake is reachable from the command line and does what

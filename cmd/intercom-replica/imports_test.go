@@ -28,6 +28,7 @@ var allowedImports = map[string][]string{
 	"mcp":                        {"index", "index/internal/...", "index/plaintext", "query"},
 	"mcp/peer":                   {"mcp", "index", "index/internal/...", "index/plaintext", "query"},
 	"mcp/peer/peertest":          {"index", "index/internal/...", "index/plaintext", "query"}, // for tests only
+	"internal/testwait":          {},                                                          // for tests only
 	"cmd/intercom-replica":       {"*"},
 }
 

@@ -16,6 +16,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
@@ -441,13 +442,8 @@ func (w *readmeWorld) stdioSession(name string, cmd *exec.Cmd, stderr *syncBuffe
 // next would say so.
 func (w *readmeWorld) waitForFirstPass(name string, stderr *syncBuffer) {
 	w.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(stderr.String(), `msg="sync pass finished"`) {
-		if time.Now().After(deadline) {
-			w.t.Errorf("%s: no sync pass finished within a minute\nstderr:\n%s", name, stderr)
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !testwait.Until(time.Minute, func() bool { return strings.Contains(stderr.String(), `msg="sync pass finished"`) }) {
+		w.t.Errorf("%s: no sync pass finished within a minute\nstderr:\n%s", name, stderr)
 	}
 }
 

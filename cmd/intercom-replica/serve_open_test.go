@@ -15,6 +15,7 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 	"github.com/intercom-replica/intercom-replica/mcp/peer/peertest"
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -121,14 +122,14 @@ func startServe(t *testing.T, m *Main, args ...string) *inProcessServe {
 func (s *inProcessServe) url(t *testing.T) string {
 	t.Helper()
 	listening := regexp.MustCompile(`msg="serving MCP over HTTP" addr=(127\.0\.0\.1:\d+)`)
-	waitUntil(t, "serve to listen", 30*time.Second, func() bool { return listening.MatchString(s.stderr.String()) })
+	testwait.For(t, "serve to listen", 30*time.Second, func() bool { return listening.MatchString(s.stderr.String()) })
 	return "http://" + listening.FindStringSubmatch(s.stderr.String())[1]
 }
 
 // waitPrinted waits for re on stdout and returns its submatches, failing if serve exits first.
 func (s *inProcessServe) waitPrinted(t *testing.T, re *regexp.Regexp) []string {
 	t.Helper()
-	waitUntil(t, re.String()+" on stdout", 60*time.Second, func() bool {
+	testwait.For(t, re.String()+" on stdout", 60*time.Second, func() bool {
 		select {
 		case <-s.exited:
 			t.Fatalf("serve exited %d:\n%s%s", s.code, s.stdout, s.stderr)
@@ -210,7 +211,7 @@ func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
 	}
 
 	close(held.Release)
-	waitUntil(t, "/readyz once open", 30*time.Second, func() bool { code, _ := get(t, base+"/readyz"); return code == http.StatusOK })
+	testwait.For(t, "/readyz once open", 30*time.Second, func() bool { code, _ := get(t, base+"/readyz"); return code == http.StatusOK })
 	res, err = session.CallTool(t.Context(), search)
 	if err != nil || res.IsError || !strings.Contains(toolText(res), "30 conversations match") {
 		t.Errorf("search once open: %v %+v", err, res)

@@ -23,6 +23,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
@@ -253,7 +254,7 @@ func TestServe_TwoStdioServersShareOneDataDir(t *testing.T) {
 			t.Errorf("%s: answers changed when the owner was killed:\n%s", tool, lineDiff(text, after[tool]))
 		}
 	}
-	waitUntil(t, "the second server to take the data directory over", 30*time.Second, func() bool {
+	testwait.For(t, "the second server to take the data directory over", 30*time.Second, func() bool {
 		return strings.Contains(second.stderr.String(), "took over the data directory")
 	})
 	st := statusJSON(t, e, dir)
@@ -264,7 +265,7 @@ func TestServe_TwoStdioServersShareOneDataDir(t *testing.T) {
 		t.Errorf("after the takeover: %+v", st)
 	}
 	// The new owner runs the syncer: its first pass comes at once.
-	waitUntil(t, "the new owner's first sync pass", 30*time.Second, func() bool {
+	testwait.For(t, "the new owner's first sync pass", 30*time.Second, func() bool {
 		return strings.Contains(second.stderr.String(), "sync pass finished")
 	})
 	second.stop(t)
@@ -325,7 +326,7 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 		<-exited
 	})
 	printed := regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp[\s\S]*Bearer token:  (\S+)`)
-	waitUntil(t, "the endpoint and token on stdout", 60*time.Second, func() bool { return printed.MatchString(stdout.String()) })
+	testwait.For(t, "the endpoint and token on stdout", 60*time.Second, func() bool { return printed.MatchString(stdout.String()) })
 	m := printed.FindStringSubmatch(stdout.String())
 	base, token := m[1], m[2]
 	if !strings.Contains(stdout.String(), `claude mcp add --transport http --header "Authorization: Bearer `+token+`" -- intercom-demo `+base+"/mcp") {

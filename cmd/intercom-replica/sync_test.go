@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
@@ -178,7 +179,7 @@ func TestSync_WithoutATokenBesideAServe(t *testing.T) {
 			t.Errorf("serve: exit %d\n%s", code, serveErr)
 		}
 	}()
-	waitUntil(t, "the serve's first pass", 30*time.Second, func() bool {
+	testwait.For(t, "the serve's first pass", 30*time.Second, func() bool {
 		return strings.Contains(serveErr.String(), `msg="sync pass finished"`)
 	})
 

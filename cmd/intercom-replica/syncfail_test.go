@@ -13,6 +13,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
@@ -89,7 +90,7 @@ func TestServe_FailingSyncShowsEverywhereUntilAPassCompletes(t *testing.T) {
 	}
 
 	why := "cannot reach " + intercomSrv.URL + ": the server closed the connection without answering"
-	waitUntil(t, "/readyz to report the failing sync", 60*time.Second, func() bool {
+	testwait.For(t, "/readyz to report the failing sync", 60*time.Second, func() bool {
 		_, r := ready()
 		return r.Failing != nil
 	})
@@ -121,11 +122,11 @@ func TestServe_FailingSyncShowsEverywhereUntilAPassCompletes(t *testing.T) {
 	}
 
 	down.Store(false)
-	waitUntil(t, "/readyz to stop reporting a failure", 60*time.Second, func() bool {
+	testwait.For(t, "/readyz to stop reporting a failure", 60*time.Second, func() bool {
 		_, r := ready()
 		return r.Failing == nil
 	})
-	waitUntil(t, "the tools to see the completed sync", 10*time.Second, func() bool {
+	testwait.For(t, "the tools to see the completed sync", 10*time.Second, func() bool {
 		return !strings.Contains(search(), "could not sync")
 	})
 	if text := status(); strings.Contains(text, "FAILING") {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/mcp/peer/peertest"
@@ -96,18 +97,6 @@ func runAccess(t *testing.T, a *peer.Access) (stop func()) {
 	}
 }
 
-// waitUntil polls cond until it holds or the deadline passes.
-func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func TestAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
 	dir := seededDir(t)
 	owned := 0
@@ -132,7 +121,7 @@ func TestAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
 	if err := owner.Close(); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the front end to take over", 10*time.Second, func() bool { self, _ := front.Owner(); return self })
+	testwait.For(t, "the front end to take over", 10*time.Second, func() bool { self, _ := front.Owner(); return self })
 	if owned != 2 {
 		t.Errorf("own called %d times, want 2", owned)
 	}
@@ -307,7 +296,7 @@ func TestAccess_CallsWaitForTheReplicaOpeningInTheBackground(t *testing.T) {
 		res, err = a.Search(context.Background(), q)
 		searched <- err
 	}()
-	waitUntil(t, "the search to wait for the replica", 10*time.Second, func() bool { return a.CallsWaiting() == 1 })
+	testwait.For(t, "the search to wait for the replica", 10*time.Second, func() bool { return a.CallsWaiting() == 1 })
 	close(held.Release)
 	if err := <-searched; err != nil || res.Total != nRefunds {
 		t.Fatalf("search made while opening: %d matches, %v", res.Total, err)
@@ -344,7 +333,7 @@ func TestAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
 	dir, holder := heldDir(t)
 	a := peer.StartAccess(context.Background(), dir, peer.AccessOptions{OpenWait: time.Millisecond})
 	defer a.Close()
-	waitUntil(t, "the acquisition to find the directory held", 10*time.Second, func() bool {
+	testwait.For(t, "the acquisition to find the directory held", 10*time.Second, func() bool {
 		return strings.Contains(fmt.Sprint(a.Opened()), "another process holds the data directory")
 	})
 	_, err := a.Search(context.Background(), query.Query{Kind: query.KindConversation, Limit: 1})
@@ -352,7 +341,7 @@ func TestAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
 		t.Errorf("search while another process holds the directory: %v", err)
 	}
 	holder.Close()
-	waitUntil(t, "the acquisition to end", 10*time.Second, func() bool { return a.Opened() == nil })
+	testwait.For(t, "the acquisition to end", 10*time.Second, func() bool { return a.Opened() == nil })
 	if self, _ := a.Owner(); !self {
 		t.Error("not the owner once the holder let go")
 	}

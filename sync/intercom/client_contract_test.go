@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
@@ -717,7 +718,7 @@ func TestFake_CancelMidRequest(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- tc.call(ctx, c) }()
-			waitFor(t, func() bool { return f.h.Stats().Total > 0 }) // the request is at the fake
+			testwait.For(t, "the request to reach the fake", 10*time.Second, func() bool { return f.h.Stats().Total > 0 }) // the request is at the fake
 			cancel()
 			expectCanceled(t, done)
 			if st := c.Stats(); st.Requests != 1 || st.Retries != 0 {
@@ -846,18 +847,6 @@ func TestFake_ConcurrentCalls(t *testing.T) {
 	}
 	if st := c.Stats(); st.Calls != int64(len(ids)) || st.Requests != int64(len(ids)) {
 		t.Errorf("Stats = %+v", st)
-	}
-}
-
-// waitFor polls cond until it holds, failing the test after a generous deadline.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 10s")
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
 

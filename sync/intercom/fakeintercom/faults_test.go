@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/intercom-replica/intercom-replica/internal/testwait"
 )
 
 func TestFaults_RateLimitHeadersAnd429(t *testing.T) {
@@ -224,18 +226,6 @@ func decodeDeleted(t *testing.T, r response) []string {
 	return ids
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting after %v for %s", within, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // TestFaults_CancelledPostDuringLatencyFreesTheHandler checks that a client giving up on a POST while the latency
 // fault holds it frees the handler: net/http only notices a client hanging up once the request body has been read,
 // so a handler that sleeps before reading it would sleep on, and httptest.Server.Close would block behind it.
@@ -260,7 +250,7 @@ func TestFaults_CancelledPostDuringLatencyFreesTheHandler(t *testing.T) {
 		}
 		errc <- err
 	}()
-	waitFor(t, 10*time.Second, "the search to reach the handler", func() bool { return h.Stats().Total == 1 })
+	testwait.For(t, "the search to reach the handler", 10*time.Second, func() bool { return h.Stats().Total == 1 })
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled search against an hour of latency: %v", err)
