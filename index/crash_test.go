@@ -81,6 +81,7 @@ func crashHelper(dir string) int {
 }
 
 func TestCrash_KillDuringWrites(t *testing.T) {
+	// Not parallel: the kill delays are counted from the writer's start, and they assume it gets a core.
 	dir := t.TempDir()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)

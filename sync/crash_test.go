@@ -123,6 +123,7 @@ func (k *killer) run(t *testing.T, dir, url, token string, killAt int) (killed b
 }
 
 func TestSync_SurvivesKill9AtRandomPoints(t *testing.T) {
+	t.Parallel()
 	const kills = 20
 	// The final run follows the last changes within seconds, so contacts must be searchable at once; the
 	// incremental test covers Intercom's contact-search delay.
@@ -195,6 +196,7 @@ func TestSync_SurvivesKill9AtRandomPoints(t *testing.T) {
 }
 
 func TestRun_ShutdownMidPassReturnsPromptlyAndResumes(t *testing.T) {
+	t.Parallel()
 	var gets atomic.Int64
 	countGets := func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -190,6 +190,7 @@ func (f *inflight) reset() {
 }
 
 func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		// Every answer takes 25 s, so an incremental pass (four requests in a row) takes 100 s: longer than the
 		// minute between ticks.

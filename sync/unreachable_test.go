@@ -19,6 +19,7 @@ import (
 // with why it failed and since when syncing fails; the streak goes on across failed passes and ends with the first
 // that completes.
 func TestSync_FailedPassesAreRecordedUntilOneCompletes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{conversations: 10, contacts: 5})
 	unreachable := fakeintercom.Faults{RateLimit: -1, ResetRate: 1} // every connection reset before any answer
 	failing := func(t *testing.T) (time.Time, string) {
@@ -80,6 +81,7 @@ func TestSync_FailedPassesAreRecordedUntilOneCompletes(t *testing.T) {
 // A Syncer's first request is bounded by FirstContact, retries included, whatever the client's own timeouts: an
 // Intercom that accepts the connection and never answers fails the pass then, saying what it waited for.
 func TestSync_FirstContactIsBounded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{conversations: 1, contacts: 1, opts: Options{FirstContact: 300 * time.Millisecond}})
 	e.fake.SetFaults(fakeintercom.Faults{RateLimit: -1, Latency: time.Hour})
 	// A backstop that cancels (rather than a deadline), so that only FirstContact can make DeadlineExceeded.
@@ -100,6 +102,7 @@ func TestSync_FirstContactIsBounded(t *testing.T) {
 // Webhook refetches that cannot reach Intercom do not each spend their retries on it: the first failure drops the
 // queue, and says so.
 func TestWebhooks_UnreachableIntercomDropsTheQueue(t *testing.T) {
+	t.Parallel()
 	var logs syncBuffer
 	e := newEnv(t, envOptions{conversations: 5, contacts: 5, opts: Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}})
 	e.sync(ModeIncremental)

@@ -57,6 +57,7 @@ func post(t *testing.T, url string, body []byte, signature string) int {
 }
 
 func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{opts: Options{IncrementalSchedule: "@every 1h", ReconcileSchedule: "@every 1h"}})
 	hooks, err := e.syncer.Webhooks(WebhookOptions{ClientSecret: testSecret, MaxBodyBytes: 64 << 10})
 	if err != nil {
@@ -157,6 +158,7 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 }
 
 func TestWebhooks_OnlyPOST(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{conversations: 1, contacts: 1})
 	hooks, err := e.syncer.Webhooks(WebhookOptions{ClientSecret: testSecret})
 	if err != nil {

@@ -89,6 +89,7 @@ func getJSON(t *testing.T, url, token string) (int, map[string]any) {
 }
 
 func TestFakeIntercom_ServesThePrintedURLWithThePrintedToken(t *testing.T) {
+	t.Parallel()
 	base, token, stdout, _ := startFakeIntercom(t, "--seed", "3", "--conversations", "60", "--contacts", "25", "--rate-limit", "500")
 	if !strings.Contains(stdout.String(), "Access token: "+token) {
 		t.Errorf("stdout does not name the token:\n%s", stdout)
@@ -125,6 +126,7 @@ func TestFakeIntercom_ServesThePrintedURLWithThePrintedToken(t *testing.T) {
 }
 
 func TestFakeIntercom_SameSeedSameToken(t *testing.T) {
+	t.Parallel()
 	_, a, _, _ := startFakeIntercom(t, "--seed", "5", "--conversations", "1", "--contacts", "1")
 	_, b, _, _ := startFakeIntercom(t, "--seed", "5", "--conversations", "1", "--contacts", "1")
 	_, c, _, _ := startFakeIntercom(t, "--seed", "5", "--conversations", "1", "--contacts", "1", "--token", "mine")
@@ -134,6 +136,7 @@ func TestFakeIntercom_SameSeedSameToken(t *testing.T) {
 }
 
 func TestFakeIntercom_ActivityChangesTheWorkspace(t *testing.T) {
+	t.Parallel()
 	base, token, _, stderr := startFakeIntercom(t, "--conversations", "30", "--contacts", "10", "--activity", "5ms")
 	testwait.For(t, "simulated activity", 10*time.Second, func() bool {
 		_, list := getJSON(t, base+"/conversations?per_page=1", token)
@@ -147,6 +150,7 @@ func TestFakeIntercom_ActivityChangesTheWorkspace(t *testing.T) {
 // TestFakeIntercom_NetworkFaultFlags: each fault knob of the fake is reachable from the command line and does what
 // its help says, at rate 1.
 func TestFakeIntercom_NetworkFaultFlags(t *testing.T) {
+	t.Parallel()
 	get := func(base, token string) (*http.Response, []byte, error) {
 		// A fresh connection per request: Go's transport would retry a GET on a reset kept-alive one by itself.
 		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -188,6 +192,7 @@ func TestFakeIntercom_NetworkFaultFlags(t *testing.T) {
 }
 
 func TestFakeIntercom_UsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--conversations", "-1"},
 		{"--conversations", "5", "--contacts", "0"},

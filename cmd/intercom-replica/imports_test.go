@@ -40,6 +40,7 @@ var forbiddenStd = map[string][]string{
 
 // TestImports_PointOneWay enforces the layering with go list: every package's dependencies, transitively.
 func TestImports_PointOneWay(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(goTool(), "list", "-e", "-f", "{{.ImportPath}}\t{{join .Deps \" \"}}", module+"/...")
 	cmd.Dir = filepath.Join("..", "..")
 	out, err := cmd.Output()
@@ -57,6 +58,7 @@ func TestImports_PointOneWay(t *testing.T) {
 
 // TestImports_CheckerCatchesEachRule feeds the checker a made-up module that breaks every rule once.
 func TestImports_CheckerCatchesEachRule(t *testing.T) {
+	t.Parallel()
 	m := module + "/"
 	list := strings.Join([]string{
 		m + "query\tfmt",

@@ -121,6 +121,7 @@ func newReadmeWorld(t *testing.T) *readmeWorld {
 }
 
 func TestREADME_ExamplesRun(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)
@@ -168,6 +169,7 @@ var readmeQueriesWithoutResults = map[string]string{
 // TestREADME_ExampleQueriesFindSomething runs every example query of the README against the demo workspace: an
 // example that answers nothing teaches nothing (email_domain:"example.com" found no contact in the demo).
 func TestREADME_ExampleQueriesFindSomething(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)

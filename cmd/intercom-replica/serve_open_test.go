@@ -175,6 +175,7 @@ func get(t *testing.T, url string) (int, string) {
 // and answers initialize, tools/list, /healthz and /readyz at once; a tool call that outlasts the wait gets a tool
 // error saying the replica is opening; once it has opened, everything answers from it.
 func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
+	t.Parallel()
 	dir := shortDir(t)
 	seedReplica(t, dir, 30)
 	held := peertest.NewHeldOpen()
@@ -229,6 +230,7 @@ func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
 // TestServe_FailedOpenEndsServe: a replica that cannot be opened ends serve with the error, exit 1, as before the
 // transport started first.
 func TestServe_FailedOpenEndsServe(t *testing.T) {
+	t.Parallel()
 	dir := shortDir(t)
 	if err := os.WriteFile(filepath.Join(dir, "replica.db"), []byte(strings.Repeat("not a bbolt file\n", 1000)), 0o600); err != nil {
 		t.Fatal(err)
@@ -248,6 +250,7 @@ func TestServe_FailedOpenEndsServe(t *testing.T) {
 // another process holds the data directory without serving it yet (it is opening the replica) answers its
 // client at once, and a tool call made meanwhile is answered once the holder lets go.
 func TestServe_StdioAnswersWhileAnotherProcessHoldsTheReplica(t *testing.T) {
+	t.Parallel()
 	dir, holder := heldDir(t, 30)
 	s := startStdio(t, newUserEnv(t), "--config", offlineConfig(t), "--data-dir", dir)
 	tools, err := s.session.ListTools(t.Context(), nil)

@@ -51,6 +51,7 @@ func loadForPlan(t *testing.T, m *Main, fs *flag.FlagSet, rf *replicaFlags, args
 // TestPlanServe covers every decision serve makes before it starts, and every configuration it refuses (each a
 // usage error, exit 2, with the message that says what to do).
 func TestPlanServe(t *testing.T) {
+	t.Parallel()
 	token := map[string]string{"INTERCOM_ACCESS_TOKEN": "intercom-token-1234"}
 	with := func(m map[string]string, kv ...string) map[string]string {
 		out := map[string]string{}

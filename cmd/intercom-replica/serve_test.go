@@ -179,6 +179,7 @@ func toolText(res *sdk.CallToolResult) string {
 }
 
 func TestServe_StdioEndToEnd(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	s := startStdio(t, e, "--demo", "--config", "", "--data-dir", dir)
@@ -230,6 +231,7 @@ func TestServe_StdioEndToEnd(t *testing.T) {
 // directory. The second forwards to the first; killed with SIGKILL, the first leaves the second answering every
 // tool the same way, now as the owner (it opened the replica and runs the syncer).
 func TestServe_TwoStdioServersShareOneDataDir(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	args := []string{"--demo", "--config", "", "--data-dir", dir}
@@ -301,6 +303,7 @@ func statusJSON(t *testing.T, e *userEnv, dir string) statusDoc {
 // TestServe_DemoOverHTTP starts the demo as a person would with --transport http, connects with the URL and the
 // token it printed, and runs the read commands beside it: they go through the serving process.
 func TestServe_DemoOverHTTP(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	// Webhooks on: the syncer's receiver is mounted on the same listener.
@@ -489,6 +492,7 @@ var printedEndpoint = regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d
 // TestServe_DemoOnATerminalServesHTTP: a person who types `serve --demo` at a terminal has no MCP client on
 // stdin, so the demo serves HTTP and says how to connect, unless a transport was chosen.
 func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	stdin, typing := io.Pipe()
 	defer typing.Close()
@@ -527,6 +531,7 @@ func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
 // TestServe_DemoWithoutAuth: --no-auth on the demo prints how to connect without a token (it panicked printing the
 // token), and serves without one.
 func TestServe_DemoWithoutAuth(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	s := startServe(t, &Main{}, "--demo", "--transport", "http", "--no-auth", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir)
 	base := s.waitPrinted(t, regexp.MustCompile(`(?s)MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp.*Serving until interrupted`))[1]
@@ -556,6 +561,7 @@ func TestServe_DemoWithoutAuth(t *testing.T) {
 // TestServe_DemoWithoutATerminalSaysItServesStdio: started from a script, nohup or CI (stdin not a terminal), the
 // demo serves stdio, says so and how to serve HTTP instead, and says why it stops at the end of its input.
 func TestServe_DemoWithoutATerminalSaysItServesStdio(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	s := startServe(t, &Main{}, "--demo", "--config", "", "--data-dir", dir)
 	if code := s.wait(t, 60*time.Second); code != exitOK {
@@ -575,6 +581,7 @@ func TestServe_DemoWithoutATerminalSaysItServesStdio(t *testing.T) {
 // TestServe_DemoAcceptsItsIntercomToken: serve.accept_intercom_tokens works on the demo too: the demo's fake
 // Intercom proves its own access token (GET /me), which the banner prints, and refuses any other.
 func TestServe_DemoAcceptsItsIntercomToken(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	config := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(config, []byte("serve:\n  accept_intercom_tokens: true\n"), 0o600); err != nil {

@@ -15,6 +15,7 @@ import (
 // TestPlanSync covers every decision sync makes before it starts: the pass it asks for, and whether this process
 // may run it (with no Intercom token, only a serve that owns the replica can; the usage error says how to add one).
 func TestPlanSync(t *testing.T) {
+	t.Parallel()
 	token := map[string]string{"INTERCOM_ACCESS_TOKEN": "intercom-token-1234"}
 	tests := []struct {
 		name       string

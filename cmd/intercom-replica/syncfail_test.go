@@ -21,6 +21,7 @@ import (
 // serving; status (text and JSON), /readyz and a tool's freshness line say the replica could not sync, since when
 // and why. Once Intercom answers, the next scheduled pass completes and they all stop saying so.
 func TestServe_FailingSyncShowsEverywhereUntilAPassCompletes(t *testing.T) {
+	t.Parallel()
 	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 4, Conversations: 12, Contacts: 6})
 	if err != nil {
 		t.Fatal(err)

@@ -98,6 +98,7 @@ func runAccess(t *testing.T, a *peer.Access) (stop func()) {
 }
 
 func TestAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	owned := 0
 	opts := peer.AccessOptions{Own: func(ctx context.Context, r *index.Replica) (peer.OwnerRole, error) {
@@ -143,6 +144,7 @@ func TestAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
 // TestAccess_CallRetriedAfterTheOwnerLeft checks a call that finds the owner gone: it takes the directory over
 // and answers, with no watcher running.
 func TestAccess_CallRetriedAfterTheOwnerLeft(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	owner := mustOpenAccess(t, dir, peer.AccessOptions{})
 	front := mustOpenAccess(t, dir, peer.AccessOptions{})
@@ -164,6 +166,7 @@ func TestAccess_CallRetriedAfterTheOwnerLeft(t *testing.T) {
 // TestAccess_WaitsForAHolderThatServesNoOne: a process holding the directory without serving the socket (opening
 // the replica, closing it) is waited for, up to the patience, with a message that says why.
 func TestAccess_WaitsForAHolderThatServesNoOne(t *testing.T) {
+	t.Parallel()
 	dir, holder := heldDir(t)
 	_, err := peer.OpenAccess(context.Background(), dir, peer.AccessOptions{Patience: 100 * time.Millisecond})
 	if !errors.Is(err, index.ErrLocked) || !strings.Contains(err.Error(), "does not answer on "+dir+"/owner.sock (still opening the replica, or closing it?)") {
@@ -193,6 +196,7 @@ func TestAccess_WaitsForAHolderThatServesNoOne(t *testing.T) {
 // TestAccess_OwnFailureGivesTheReplicaUp checks that an owner role that cannot start leaves the directory free
 // for the next process.
 func TestAccess_OwnFailureGivesTheReplicaUp(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	boom := errors.New("syncer refused")
 	_, err := peer.OpenAccess(context.Background(), dir, peer.AccessOptions{Own: func(context.Context, *index.Replica) (peer.OwnerRole, error) {
@@ -207,6 +211,7 @@ func TestAccess_OwnFailureGivesTheReplicaUp(t *testing.T) {
 // TestAccess_ServiceFailureEndsRun checks that an owner service that fails ends Run with its error, and that
 // Close stops the others and waits for them.
 func TestAccess_ServiceFailureEndsRun(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	boom := errors.New("another workspace")
 	stopped := make(chan struct{})
@@ -233,6 +238,7 @@ func TestAccess_ServiceFailureEndsRun(t *testing.T) {
 // (a read command) waits for it to exit and then runs the pass itself; one that stays gets a message saying what
 // to do.
 func TestAccess_SyncWaitsForAnOwnerThatDoesNotSync(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	reader := mustOpenAccess(t, dir, peer.AccessOptions{})
 	stub := &syncStub{}
@@ -279,6 +285,7 @@ func startHeld(t *testing.T, wait time.Duration) (*peer.Access, *peertest.HeldOp
 // TestAccess_CallsWaitForTheReplicaOpeningInTheBackground: StartAccess returns before the replica is open; a call
 // made meanwhile waits and is answered once it opens.
 func TestAccess_CallsWaitForTheReplicaOpeningInTheBackground(t *testing.T) {
+	t.Parallel()
 	a, held := startHeld(t, time.Minute)
 	if self, pid := a.Owner(); self || pid != 0 {
 		t.Errorf("while opening: owner %v pid %d", self, pid)
@@ -310,6 +317,7 @@ func TestAccess_CallsWaitForTheReplicaOpeningInTheBackground(t *testing.T) {
 // TestAccess_CallOutlastingTheOpenWaitSaysSo: a call that waits longer than OpenWait fails with a message for the
 // model saying what the replica is doing, not an internal error.
 func TestAccess_CallOutlastingTheOpenWaitSaysSo(t *testing.T) {
+	t.Parallel()
 	a, _ := startHeld(t, time.Millisecond)
 	_, err := a.Get(context.Background(), query.KindConversation, "5002")
 	var pub *mcp.PublicError
@@ -330,6 +338,7 @@ func TestAccess_CallOutlastingTheOpenWaitSaysSo(t *testing.T) {
 // holds the directory without serving it (it is opening the replica); calls meanwhile say so, and once the holder
 // lets go, this process owns the replica.
 func TestAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
+	t.Parallel()
 	dir, holder := heldDir(t)
 	a := peer.StartAccess(context.Background(), dir, peer.AccessOptions{OpenWait: time.Millisecond})
 	defer a.Close()
@@ -353,6 +362,7 @@ func TestAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
 // TestAccess_CloseWhileOpening: Close cancels the acquisition and waits for it, and the directory is free
 // afterwards, whether the open gave up or finished just as it was cancelled.
 func TestAccess_CloseWhileOpening(t *testing.T) {
+	t.Parallel()
 	for _, finishes := range []bool{false, true} {
 		t.Run(fmt.Sprintf("open finishes %v", finishes), func(t *testing.T) {
 			dir := seededDir(t)
@@ -398,6 +408,7 @@ func TestAccess_CloseWhileOpening(t *testing.T) {
 // TestAccess_FailedOpenEndsRun: an acquisition that fails in the background ends Run with its error (as
 // OpenAccess would have returned it), and calls say the replica could not be opened.
 func TestAccess_FailedOpenEndsRun(t *testing.T) {
+	t.Parallel()
 	dir := shortDir(t)
 	corrupt := errors.New("invalid database")
 	a := peer.StartAccess(context.Background(), dir, peer.AccessOptions{Open: func(context.Context, string, index.Options) (*index.Replica, error) {

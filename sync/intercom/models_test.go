@@ -14,6 +14,7 @@ import (
 )
 
 func TestGetConversation_DecodesSpecExample(t *testing.T) {
+	t.Parallel()
 	body := mustReadFile(t, "spec/conversation.json")
 	srv := newServer(t, serveJSON(http.StatusOK, body))
 	c, _, _ := newClient(t, srv, nil)
@@ -73,6 +74,7 @@ func TestGetConversation_DecodesSpecExample(t *testing.T) {
 // response, whitespace, key order, escapes and unknown fields included: what the replica stores must be what
 // Intercom sent.
 func TestConversationList_RawIsByteIdentical(t *testing.T) {
+	t.Parallel()
 	items := []string{
 		"{\n   \"type\" : \"conversation\", \"id\":\"1\", \"updated_at\": 1700000000,\n \"zzz_future_field\": {\"nested\": [1, 2.50, \"\\u00e9\\/\"]}, \"title\": \"caf\u00e9 \\\"quoted\\\" <b>\"\n}",
 		`{"id":2,"updated_at":"1700000001","team_assignee_id":null,"admin_assignee_id":"42","custom_attributes":{"Ticket category":"Billing","score":1e3}}`,
@@ -111,6 +113,7 @@ func TestConversationList_RawIsByteIdentical(t *testing.T) {
 }
 
 func TestConversation_MarshalJSONIsRaw(t *testing.T) {
+	t.Parallel()
 	raw := `{"id":"7","zzz":[1,2,3],"updated_at":5}`
 	var conv intercom.Conversation
 	if err := json.Unmarshal([]byte(raw), &conv); err != nil {
@@ -129,6 +132,7 @@ func TestConversation_MarshalJSONIsRaw(t *testing.T) {
 }
 
 func TestDecode_Quirks(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		json  string
@@ -188,6 +192,7 @@ func TestDecode_Quirks(t *testing.T) {
 }
 
 func TestDecode_WrongTypesAreErrors(t *testing.T) {
+	t.Parallel()
 	for _, doc := range []string{
 		`{"id":{"x":1}}`,
 		`{"id":"1","updated_at":"yesterday"}`,
@@ -202,6 +207,7 @@ func TestDecode_WrongTypesAreErrors(t *testing.T) {
 }
 
 func TestGetContact_DecodesSpecExample(t *testing.T) {
+	t.Parallel()
 	body := mustReadFile(t, "spec/contact.json")
 	srv := newServer(t, serveJSON(http.StatusOK, body))
 	c, _, _ := newClient(t, srv, nil)
@@ -221,6 +227,7 @@ func TestGetContact_DecodesSpecExample(t *testing.T) {
 }
 
 func TestContact_OwnerIDAsNumber(t *testing.T) {
+	t.Parallel()
 	var ct intercom.Contact
 	if err := json.Unmarshal([]byte(`{"id":"a","owner_id":991267459,"location":{"country":"France","city":"Paris"}}`), &ct); err != nil {
 		t.Fatal(err)
@@ -231,6 +238,7 @@ func TestContact_OwnerIDAsNumber(t *testing.T) {
 }
 
 func TestMe_DecodesSpecExample(t *testing.T) {
+	t.Parallel()
 	body := mustReadFile(t, "spec/me.json")
 	srv := newServer(t, serveJSON(http.StatusOK, body))
 	c, _, _ := newClient(t, srv, nil)
@@ -253,6 +261,7 @@ func TestMe_DecodesSpecExample(t *testing.T) {
 }
 
 func TestListDeletedConversations_SpecExample(t *testing.T) {
+	t.Parallel()
 	var gotQuery string
 	body := mustReadFile(t, "spec/deleted_conversation_list.json")
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -278,6 +287,7 @@ func TestListDeletedConversations_SpecExample(t *testing.T) {
 }
 
 func TestDeletedConversationList_NextPage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		pages intercom.PageLinks
 		want  int
@@ -297,6 +307,7 @@ func TestDeletedConversationList_NextPage(t *testing.T) {
 }
 
 func TestGet_EmptyIDIsRejectedWithoutARequest(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("unexpected request %s", r.URL)
 	}))
@@ -310,6 +321,7 @@ func TestGet_EmptyIDIsRejectedWithoutARequest(t *testing.T) {
 }
 
 func TestGet_IDIsPathEscaped(t *testing.T) {
+	t.Parallel()
 	var got string
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.EscapedPath()
