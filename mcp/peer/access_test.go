@@ -166,7 +166,7 @@ func TestAccess_CallRetriedAfterTheOwnerLeft(t *testing.T) {
 // TestAccess_WaitsForAHolderThatServesNoOne: a process holding the directory without serving the socket (opening
 // the replica, closing it) is waited for, up to the patience, with a message that says why.
 func TestAccess_WaitsForAHolderThatServesNoOne(t *testing.T) {
-	t.Parallel()
+	// Not parallel: what it asserts depends on the moment the acquisition retries, which other tests perturb.
 	dir, holder := heldDir(t)
 	_, err := peer.OpenAccess(context.Background(), dir, peer.AccessOptions{Patience: 100 * time.Millisecond})
 	if !errors.Is(err, index.ErrLocked) || !strings.Contains(err.Error(), "does not answer on "+dir+"/owner.sock (still opening the replica, or closing it?)") {
@@ -338,7 +338,7 @@ func TestAccess_CallOutlastingTheOpenWaitSaysSo(t *testing.T) {
 // holds the directory without serving it (it is opening the replica); calls meanwhile say so, and once the holder
 // lets go, this process owns the replica.
 func TestAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
-	t.Parallel()
+	// Not parallel: what it asserts depends on the moment the acquisition retries, which other tests perturb.
 	dir, holder := heldDir(t)
 	a := peer.StartAccess(context.Background(), dir, peer.AccessOptions{OpenWait: time.Millisecond})
 	defer a.Close()
