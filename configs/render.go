@@ -93,11 +93,6 @@ func (c *Config) writeYAML(b *strings.Builder, before func(s setting, indent str
 	}
 }
 
-// formatKey renders the current value of a key.
-func (c *Config) formatKey(key string) string {
-	return formatValue(reflect.ValueOf(c).Elem().FieldByIndex(fieldsByKey()[key].index))
-}
-
 // yamlScalar renders a string as a YAML scalar, quoted only when YAML needs it ("2.16", '@every 1m').
 func yamlScalar(s string) string {
 	out, err := yaml.Marshal(s)

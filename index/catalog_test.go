@@ -66,6 +66,7 @@ func sampleValue(f *query.Field, op query.Op) string {
 // free text. With free text the result must be exactly the filter's matches that also match the text, whichever
 // way the table's filter joins the ranked search (ordinal terms or a per-hit test).
 func TestCatalog_EveryFieldAndOperatorExecutes(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	word := map[query.Kind]string{query.KindConversation: "refund", query.KindContact: "acme"}
@@ -148,6 +149,7 @@ func bleveType(t query.FieldType) string {
 // TestCatalog_IndexNamesArePlain guards the assumption the mapping makes: catalog index names are plain bleve field
 // names that cannot collide with the replica's own fields.
 func TestCatalog_IndexNamesArePlain(t *testing.T) {
+	t.Parallel()
 	for _, kind := range query.Kinds() {
 		for _, f := range query.CatalogFor(kind).Fields() {
 			if strings.ContainsAny(f.Index, ".@") || strings.HasPrefix(f.Index, "_") || strings.HasPrefix(f.Index, "ca_") {

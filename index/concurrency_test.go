@@ -13,6 +13,7 @@ import (
 // TestReplica_ConcurrentSearchesAndWrites runs searches of every shape while batches are applied (run under -race
 // to check the locking); afterwards store, table and index agree (the cleanup's Check).
 func TestReplica_ConcurrentSearchesAndWrites(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	ctx := context.Background()
@@ -58,6 +59,7 @@ func TestReplica_ConcurrentSearchesAndWrites(t *testing.T) {
 }
 
 func TestSearch_HonoursCancelledContext(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	ctx, cancel := context.WithCancel(context.Background())
@@ -76,6 +78,7 @@ func TestSearch_HonoursCancelledContext(t *testing.T) {
 // TestSearch_ConcurrencyIsBounded: with one search slot taken, another search waits, and gives up with its
 // context.
 func TestSearch_ConcurrencyIsBounded(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	for i := 0; i < cap(r.searches); i++ {
@@ -96,6 +99,7 @@ func TestSearch_ConcurrencyIsBounded(t *testing.T) {
 }
 
 func TestReplica_Status(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t), Meta: map[string][]byte{"sync.watermark.conversation": []byte("1741629600")}})
 	mustApply(t, r, Batch{Records: []Record{{Kind: query.KindContact, ID: "ctc_bob", Deleted: true}}})

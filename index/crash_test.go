@@ -81,6 +81,7 @@ func crashHelper(dir string) int {
 }
 
 func TestCrash_KillDuringWrites(t *testing.T) {
+	// Not parallel: the kill delays are counted from the writer's start, and they assume it gets a core.
 	dir := t.TempDir()
 	seed := uint64(time.Now().UnixNano())
 	t.Logf("seed %d", seed)
@@ -109,12 +110,16 @@ func TestCrash_KillDuringWrites(t *testing.T) {
 			}
 			close(lines)
 		}()
-		delay := time.Duration(rng.IntN(400)) * time.Millisecond
+		// Every fifth run counts its delay from the writer's start, the others from "ready": on a loaded machine a
+		// race-enabled writer can take longer to open than any delay counted from its start.
+		delay, from := time.Duration(rng.IntN(400))*time.Millisecond, "it said ready"
+		var deadline <-chan time.Time
 		if run%5 == 0 {
-			delay = time.Duration(rng.IntN(60)) * time.Millisecond
+			delay, from = time.Duration(rng.IntN(60))*time.Millisecond, "its start"
+			deadline = time.After(delay)
 		}
+		notReady := time.After(time.Minute)
 		var killed bool
-		deadline := time.After(delay)
 		ready := false
 	read:
 		for {
@@ -124,15 +129,22 @@ func TestCrash_KillDuringWrites(t *testing.T) {
 					break read
 				}
 				if line == "ready" {
-					ready = true
+					ready, notReady = true, nil
+					if from == "it said ready" {
+						deadline = time.After(delay)
+					}
 				} else if n, ok := strings.CutPrefix(line, "applied "); ok {
 					acked, _ = strconv.Atoi(n)
 				}
+			case <-notReady:
+				cmd.Process.Kill()
+				cmd.Wait()
+				t.Fatalf("run %d: the writer did not open the replica within a minute: %s", run, stderr.String())
 			case <-deadline:
 				if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 					t.Fatal(err)
 				}
-				killed = true
+				killed, notReady = true, nil
 				deadline = nil
 			}
 		}
@@ -167,7 +179,7 @@ func TestCrash_KillDuringWrites(t *testing.T) {
 		if err := r.Close(); err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("run %d: killed after %v (ready %v), %d batches stored", run, delay, ready, stored+1)
+		t.Logf("run %d: killed %v after %s (ready %v), %d batches stored", run, delay, from, ready, stored+1)
 		if stored < 0 && run == runs-1 {
 			t.Fatal("no run got a batch written: the kill window is too short for this machine")
 		}

@@ -57,6 +57,7 @@ func seenOnce(t *testing.T, what string, ids []string) map[string]int {
 // between pages: every original record comes exactly once, and no record twice. The second query has a text-field
 // term, so its matches come through the full-text index.
 func TestSearch_CursorWalksWithoutGapsWhileWriting(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: tinyConversations(0, 1000)})
 	next := 100000
@@ -86,6 +87,7 @@ func TestSearch_CursorWalksWithoutGapsWhileWriting(t *testing.T) {
 
 // TestSearch_CursorRelevance pages through a relevance-ranked result.
 func TestSearch_CursorRelevance(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: tinyConversations(0, 200)})
 	q := mustParse(t, "object_type:conversations q:refund")
@@ -109,6 +111,7 @@ func TestSearch_CursorRelevance(t *testing.T) {
 }
 
 func TestSearch_CursorBoundToQuery(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	q := mustParse(t, "object_type:conversations state:closed limit:1")
@@ -156,6 +159,7 @@ func TestSearch_CursorBoundToQuery(t *testing.T) {
 // TestSearch_CursorRelevanceTies pages through a result where every hit has the same score, with pages smaller
 // than the tie: no hit is skipped or repeated although bleve orders ties as it likes.
 func TestSearch_CursorRelevanceTies(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	var recs []Record
 	for i := 0; i < 60; i++ {
@@ -179,6 +183,7 @@ func TestSearch_CursorRelevanceTies(t *testing.T) {
 // every original record that is not deleted comes exactly once, no record comes twice, and a deleted record never
 // comes after its deletion.
 func TestSearch_CursorRelevanceWalksWhileWriting(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: tinyConversations(0, 1100)})
 	q := mustParse(t, "object_type:conversations q:hello")

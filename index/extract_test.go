@@ -93,6 +93,7 @@ func actual(fv *fieldValue) []string {
 // TestExtract_AgreesWithCatalogPaths checks the typed extraction against a generic walk of each record's JSON
 // along the catalog's Path for every field, and that the fixture exercises every field the replica indexes.
 func TestExtract_AgreesWithCatalogPaths(t *testing.T) {
+	t.Parallel()
 	seen := map[string]bool{}
 	for _, rec := range fixture(t) {
 		d, err := extract(rec.Kind, rec.Raw)
@@ -136,6 +137,7 @@ func TestExtract_AgreesWithCatalogPaths(t *testing.T) {
 }
 
 func TestExtract_CustomAttributesByJSONType(t *testing.T) {
+	t.Parallel()
 	raw := []byte(`{"type":"contact","id":"c1","custom_attributes":{"plan":"Pro","seats":12,"ratio":0.5,"beta":true,
 		"none":null,"empty":"","rel":[{"id":"1"}],"obj":{"a":1},"Ticket category":"x"}}`)
 	d, err := extract(query.KindContact, raw)
@@ -178,6 +180,7 @@ func TestExtract_CustomAttributesByJSONType(t *testing.T) {
 }
 
 func TestExtract_LooseJSONTypes(t *testing.T) {
+	t.Parallel()
 	// Numbers where strings are expected and the reverse, as Intercom sometimes sends them. A fraction in an integer
 	// field is left out rather than truncated (index/wire's rule): 12 would answer time_to_admin_reply>12 wrongly.
 	raw := []byte(`{"type":"conversation","id":123,"updated_at":"1700000000","admin_assignee_id":"7001","open":"true",
@@ -204,6 +207,7 @@ func TestExtract_LooseJSONTypes(t *testing.T) {
 
 // TestExtractText_SameTextAsExtract: snippets must see exactly the text the index analysed.
 func TestExtractText_SameTextAsExtract(t *testing.T) {
+	t.Parallel()
 	for _, rec := range fixture(t) {
 		full, err := extract(rec.Kind, rec.Raw)
 		if err != nil {
@@ -223,6 +227,7 @@ func TestExtractText_SameTextAsExtract(t *testing.T) {
 
 // TestRow_RoundTrip: a stored row loads into the same table row the write path builds.
 func TestRow_RoundTrip(t *testing.T) {
+	t.Parallel()
 	fn, _ := decodeFieldNames(nil)
 	for _, rec := range fixture(t) {
 		d, err := extract(rec.Kind, rec.Raw)

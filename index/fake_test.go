@@ -13,6 +13,7 @@ import (
 // return them) and checks that extraction agrees with every catalog path on those shapes too, that store, table and
 // index agree, and that filters count what the JSON says.
 func TestReplica_FakeWorkspace(t *testing.T) {
+	t.Parallel()
 	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 3, Conversations: 200, Contacts: 80})
 	if err != nil {
 		t.Fatal(err)

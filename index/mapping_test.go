@@ -41,6 +41,7 @@ func describe(d *document.Document) []string {
 // document built directly from the doc (the write path) is field for field what bleve's own mapping makes of the
 // same values.
 func TestMapping_DocumentsMatchMapping(t *testing.T) {
+	t.Parallel()
 	schemas := map[string]*schema{}
 	for _, rec := range fixture(t) {
 		s := schemas[string(rec.Kind)]
@@ -123,6 +124,7 @@ func TestMapping_DocumentsMatchMapping(t *testing.T) {
 }
 
 func TestOrdTerm_RoundTripsWithoutSeparatorBytes(t *testing.T) {
+	t.Parallel()
 	for _, ord := range []uint32{0, 1, 127, 128, 255, 256, 511, 65535, 1 << 24, 1<<32 - 1} {
 		term := ordTerm(ord)
 		if slices.Contains(term, 0xff) {

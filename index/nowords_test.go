@@ -14,6 +14,7 @@ import (
 // term. Before, free text without a word was dropped, so the query matched every record (with its other
 // filters), and a text-field term matched nothing (or, negated, everything).
 func TestSearch_NothingToSearchFor(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	for _, tc := range []struct {

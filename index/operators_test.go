@@ -210,6 +210,7 @@ var operatorCases = []struct {
 // TestSearch_Operators runs every operator on every field type against the fixture workspace and expects exactly
 // the listed ids, in recency order, with the exact total.
 func TestSearch_Operators(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	for _, tc := range operatorCases {
@@ -225,6 +226,7 @@ func TestSearch_Operators(t *testing.T) {
 // TestSearch_FreeText checks relevance search: all words must match, phrases stay within one part, stemming
 // applies, filters combine, and every hit carries a snippet showing the matched words.
 func TestSearch_FreeText(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	cases := []struct {
@@ -299,6 +301,7 @@ func TestSearch_FreeText(t *testing.T) {
 // TestSearch_FreeTextRanking: conversations that say "refund" several times outrank one that mentions it once in a
 // long exchange.
 func TestSearch_FreeTextRanking(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	res := mustSearch(t, r, mustParse(t, "object_type:conversations q:refund"))
@@ -309,6 +312,7 @@ func TestSearch_FreeTextRanking(t *testing.T) {
 
 // TestSearch_HitSummary checks the summary fields a hit carries from the index alone.
 func TestSearch_HitSummary(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	res := mustSearch(t, r, mustParse(t, "object_type:conversations id:1001"))

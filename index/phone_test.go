@@ -16,6 +16,7 @@ import (
 // fixture's anna has "+353 1 234 5678", carol "+1 555 0100", dave "+49 30 1234", gus "+33 1 23 45 67 89" and
 // formatted "+33123456789"). Before, only the exact formatting matched.
 func TestSearch_PhoneByDigits(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
 	for _, tc := range []struct {
@@ -48,6 +49,7 @@ func TestSearch_PhoneByDigits(t *testing.T) {
 // Without the row version's bump, the old rows would load as they are and the search find nothing; before
 // rederiveRows kept ordinals, every recomputed row had ordinal 0.
 func TestOpen_RecomputesRowsWrittenBeforePhoneDigits(t *testing.T) {
+	t.Parallel()
 	dir, _ := populated(t)
 	st, err := openStore(filepath.Join(dir, storeFile))
 	if err != nil {

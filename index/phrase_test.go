@@ -206,6 +206,7 @@ func (c *refCorpus) phrase(rng *rand.Rand) string {
 // same documents in every case, also when the phrase is kept to one field's slots (what
 // source_body:contains:"..." does), and with the candidates split across goroutines.
 func TestTextEngine_PhrasesAgree(t *testing.T) {
+	t.Parallel()
 	r, ref := refReplica(t)
 	ks := r.kinds[query.KindConversation]
 	ordID := map[uint32]string{}
@@ -291,6 +292,7 @@ func TestTextEngine_PhrasesAgree(t *testing.T) {
 // records the reference selects, each once, the total is exact, the order is by score, and every hit of a page
 // carries a highlighted snippet.
 func TestTextEngine_QueriesAgree(t *testing.T) {
+	t.Parallel()
 	r, ref := refReplica(t)
 	ks := r.kinds[query.KindConversation]
 	rng := rand.New(rand.NewPCG(8, 9))
@@ -413,6 +415,7 @@ func TestTextEngine_QueriesAgree(t *testing.T) {
 // textField), so the engine excludes its matches by postings alone, before looking at any document; and a phrase
 // there, which it checks by positions.
 func TestTextEngine_NegatedWordsOutsideText(t *testing.T) {
+	t.Parallel()
 	r := mustOpenWith(t, "", Options{neverMerge: true})
 	remarks := []string{"slow reply", "reply was slow", "fast", ""}
 	var recs []Record

@@ -62,6 +62,7 @@ func reopenWithProgress(t *testing.T, dir string) (*Replica, map[query.Kind][]in
 }
 
 func TestOpen_RebuildsDeletedIndexDirectory(t *testing.T) {
+	t.Parallel()
 	dir, _ := populated(t)
 	if err := os.RemoveAll(filepath.Join(dir, indexDir)); err != nil {
 		t.Fatal(err)
@@ -87,6 +88,7 @@ func TestOpen_RebuildsDeletedIndexDirectory(t *testing.T) {
 }
 
 func TestOpen_RebuildsWhenMappingVersionChanged(t *testing.T) {
+	t.Parallel()
 	dir, _ := populated(t)
 	idx, err := bleve.Open(filepath.Join(dir, indexDir, string(query.KindContact)))
 	if err != nil {
@@ -113,6 +115,7 @@ func TestOpen_RebuildsWhenMappingVersionChanged(t *testing.T) {
 // TestOpen_CatchesUpFromChangeLog simulates a crash between the store commit and the index write: the batch is in
 // the store only; reopening replays it into the index.
 func TestOpen_CatchesUpFromChangeLog(t *testing.T) {
+	t.Parallel()
 	dir, _ := populated(t)
 	r, err := Open(context.Background(), dir, Options{})
 	if err != nil {
@@ -150,6 +153,7 @@ func TestOpen_CatchesUpFromChangeLog(t *testing.T) {
 
 // TestOpen_RebuildsWhenLogNoLongerCoversTheGap puts back an index older than the change log reaches.
 func TestOpen_RebuildsWhenLogNoLongerCoversTheGap(t *testing.T) {
+	t.Parallel()
 	dir, _ := populated(t)
 	old := filepath.Join(t.TempDir(), "old-index")
 	if err := os.CopyFS(old, os.DirFS(filepath.Join(dir, indexDir, string(query.KindConversation)))); err != nil {
@@ -183,6 +187,7 @@ func TestOpen_RebuildsWhenLogNoLongerCoversTheGap(t *testing.T) {
 }
 
 func TestOpen_FinishesInterruptedSwap(t *testing.T) {
+	t.Parallel()
 	dir, _ := populated(t)
 	conv := filepath.Join(dir, indexDir, string(query.KindConversation))
 	// A crash after removing the old index but before renaming the new one into place.
@@ -208,6 +213,7 @@ func TestOpen_FinishesInterruptedSwap(t *testing.T) {
 
 // TestReplica_Reindex rebuilds while writes continue; afterwards store and index agree.
 func TestReplica_Reindex(t *testing.T) {
+	t.Parallel()
 	dir, n := populated(t)
 	r := mustOpen(t, dir)
 	g := newTestGenerator()
@@ -250,6 +256,7 @@ func TestReplica_Reindex(t *testing.T) {
 // TestOpen_RebuildsTornIndex: a kill -9 while bleve wrote an index's metadata leaves a directory bleve cannot
 // open; the replica rebuilds it from the store instead of failing to open.
 func TestOpen_RebuildsTornIndex(t *testing.T) {
+	t.Parallel()
 	dir, _ := populated(t)
 	contact := filepath.Join(dir, indexDir, string(query.KindContact))
 	if err := os.WriteFile(filepath.Join(contact, "index_meta.json"), nil, 0o600); err != nil {
@@ -278,6 +285,7 @@ func TestOpen_RebuildsTornIndex(t *testing.T) {
 // A cancelled open gives up while loading the column table (a cold load of a large replica takes tens of seconds,
 // and a serve whose client went away must not wait for it), releases the directory, and loses nothing.
 func TestOpen_CancelledWhileLoadingRows(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := mustOpenWith(t, dir, Options{})
 	const n = 5000 // more than one cancellation check's worth of rows

@@ -24,6 +24,7 @@ func conversationJSON(id string, updatedAt int64, state, body string) []byte {
 }
 
 func TestReplica_Get_ReturnsRecordWithFreshness(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	synced := time.Date(2025, 5, 1, 12, 0, 0, 0, time.UTC)
 	raw := conversationJSON("7", 100, "open", "hello")
@@ -47,6 +48,7 @@ func TestReplica_Get_ReturnsRecordWithFreshness(t *testing.T) {
 }
 
 func TestReplica_Apply_StaleWriteNeverOverwrites(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	ctx := context.Background()
 	newer := conversationJSON("7", 200, "closed", "newer")
@@ -75,6 +77,7 @@ func TestReplica_Apply_StaleWriteNeverOverwrites(t *testing.T) {
 }
 
 func TestReplica_Apply_TombstonesLeaveSearch(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	ctx := context.Background()
 	mustApply(t, r, Batch{Records: fixture(t)})
@@ -125,6 +128,7 @@ func TestReplica_Apply_TombstonesLeaveSearch(t *testing.T) {
 // made-up id looked up live, a deletion listed for a record never synced) is not a deletion the replica saw: it
 // leaves no tombstone (which get_* would report as "deleted in Intercom"), no change-log entry and no count.
 func TestReplica_Apply_DeletionOfAnIDNeverHeldWritesNothing(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	ctx := context.Background()
 	mustApply(t, r, Batch{Records: fixture(t)})
@@ -177,6 +181,7 @@ func TestReplica_Apply_DeletionOfAnIDNeverHeldWritesNothing(t *testing.T) {
 }
 
 func TestReplica_Apply_InvalidRecordWritesNothing(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	good := Record{Kind: query.KindConversation, ID: "1", Raw: conversationJSON("1", 5, "open", "x")}
 	cases := map[string]Record{
@@ -204,6 +209,7 @@ func TestReplica_Apply_InvalidRecordWritesNothing(t *testing.T) {
 }
 
 func TestReplica_Meta_WrittenWithBatch(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	r := mustOpen(t, dir)
 	mustApply(t, r, Batch{Records: fixture(t)[:1], Meta: map[string][]byte{
@@ -225,6 +231,7 @@ func TestReplica_Meta_WrittenWithBatch(t *testing.T) {
 }
 
 func TestReplica_Scan_EveryRecordInIDOrder(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	r.store.chunk = 16 // several chunks
 	recs := tinyConversations(0, 100)
@@ -263,6 +270,7 @@ func TestReplica_Scan_EveryRecordInIDOrder(t *testing.T) {
 // TestOpen_FilesArePrivate: every file the replica writes is 0600 and every directory 0700, bleve's own files
 // included (it creates index_meta.json 0666 less the umask).
 func TestOpen_FilesArePrivate(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	r := mustOpen(t, dir)
 	mustApply(t, r, Batch{Records: fixture(t)})
@@ -307,6 +315,7 @@ func checkPrivate(t *testing.T, dir string) {
 // or under umask 000) kept it, and so did an index_meta.json an older version left 0644. Open tightens what the
 // replica owns and says what it changed.
 func TestOpen_MakesADataDirectoryOthersCouldReadPrivate(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "data")
 	r := mustOpen(t, dir)
 	mustApply(t, r, Batch{Records: fixture(t)})
@@ -380,6 +389,7 @@ func TestOpen_SecondOpenIsLocked(t *testing.T) {
 }
 
 func TestReplica_ClosedReplicaRefusesCalls(t *testing.T) {
+	t.Parallel()
 	r := mustOpen(t, "")
 	if err := r.Close(); err != nil {
 		t.Fatal(err)

@@ -11,6 +11,7 @@ import (
 // TestArguments_ErrorsAreSentences sends each kind of argument a schema refuses through a real client and checks
 // the whole message: it names the argument, what was given and what is accepted, and never dumps a Go value.
 func TestArguments_ErrorsAreSentences(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	conv := "conversation_" + convRefund
@@ -70,6 +71,7 @@ func TestArguments_ErrorsAreSentences(t *testing.T) {
 // TestArguments_NullIsLeftOut checks that null for an optional argument is the argument left out, as clients that
 // fill every field with null send it.
 func TestArguments_NullIsLeftOut(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	var out mcp.SearchConversationsResult
@@ -82,6 +84,7 @@ func TestArguments_NullIsLeftOut(t *testing.T) {
 // TestArguments_IDsFromResultsAreAcceptedBack feeds the ids a tool returns in structuredContent back into the tools,
 // both as returned (strings) and as numbers where Intercom writes them as numbers.
 func TestArguments_IDsFromResultsAreAcceptedBack(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	var fetched mcp.FetchResult
@@ -135,6 +138,7 @@ func TestArguments_IDsFromResultsAreAcceptedBack(t *testing.T) {
 // TestSearch_StartingAfterArgument pages search with starting_after given as its own argument, as the structured
 // searches take it; a cursor in the query wins over the argument.
 func TestSearch_StartingAfterArgument(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	q := `object_type:conversations tag:bulk limit:20`

@@ -12,6 +12,7 @@ import (
 // catalog or the parser no longer accepts.
 
 func TestDescriptions_FeaturedFieldsExist(t *testing.T) {
+	t.Parallel()
 	for kind, names := range featuredFields {
 		for _, name := range names {
 			f, ok := query.CatalogFor(kind).Lookup(name)
@@ -30,6 +31,7 @@ func TestDescriptions_FeaturedFieldsExist(t *testing.T) {
 }
 
 func TestDescriptions_ExamplesParse(t *testing.T) {
+	t.Parallel()
 	for _, e := range dslExamples {
 		if _, err := query.Parse(e, query.Options{}); err != nil {
 			t.Errorf("example %q: %v", e, err)
@@ -38,6 +40,7 @@ func TestDescriptions_ExamplesParse(t *testing.T) {
 }
 
 func TestDescriptions_SearchListsEveryReplicaField(t *testing.T) {
+	t.Parallel()
 	d := searchDescription()
 	for _, k := range query.Kinds() {
 		for _, f := range query.CatalogFor(k).Fields() {
@@ -52,6 +55,7 @@ func TestDescriptions_SearchListsEveryReplicaField(t *testing.T) {
 }
 
 func TestFilterSchemas_EnumsComeFromTheCatalog(t *testing.T) {
+	t.Parallel()
 	for kind, schema := range map[query.Kind]map[string]any{
 		query.KindConversation: filterSchema[query.ConversationFilter](query.KindConversation),
 		query.KindContact:      filterSchema[query.ContactFilter](query.KindContact),

@@ -14,6 +14,7 @@ import (
 )
 
 func TestClassify_WhatTheModelSees(t *testing.T) {
+	t.Parallel()
 	var logBuf bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logBuf, nil))
 	tests := []struct {
@@ -53,12 +54,11 @@ func TestClassify_WhatTheModelSees(t *testing.T) {
 }
 
 func TestTypedHandler_PanicBecomesInternalError(t *testing.T) {
+	t.Parallel()
 	var logBuf bytes.Buffer
 	o := ToolOptions{Logger: slog.New(slog.NewTextHandler(&logBuf, nil))}.withDefaults()
 	h := typedHandler(SearchTool(nil, nil, o).Tool, o, func(ctx context.Context, args SearchArgs) (*mcpgo.CallToolResult, error) {
-		var m map[string]int
-		m["boom"]++ // nil map write
-		return nil, nil
+		panic("boom")
 	})
 	req := mcpgo.CallToolRequest{}
 	req.Params.Arguments = map[string]any{"query": "object_type:contacts"}

@@ -58,6 +58,7 @@ func addHostile(t *testing.T, w *world) {
 // and attributes are an instruction, and checks that each occurrence in the text a model reads is marked as data:
 // quoted, after "> ", or inside a fence, with the data notice before the first one.
 func TestRendering_CustomerStringsAreMarkedAsData(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	addHostile(t, w)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)

@@ -30,6 +30,7 @@ func goldenTools(t *testing.T) []server.ServerTool {
 }
 
 func TestGolden_ToolDefinitions(t *testing.T) {
+	t.Parallel()
 	tools := goldenTools(t)
 	if len(tools) != len(toolNames) {
 		t.Fatalf("%d tools, want %d", len(tools), len(toolNames))
@@ -49,6 +50,7 @@ func TestGolden_ToolDefinitions(t *testing.T) {
 // TestGolden_RenderedResults pins one rendered result per tool: the text the model reads and the structured
 // content.
 func TestGolden_RenderedResults(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	tools := map[string]server.ServerTool{}
 	for _, st := range mcp.Tools(w.deps(), w.toolOptions()) {
@@ -115,6 +117,7 @@ func TestGolden_RenderedResults(t *testing.T) {
 // TestSchemas_Compile compiles every input and output schema with the validator mcp-go uses: mcp-go silently
 // skips validation for a schema that does not compile, so a broken schema would go unnoticed.
 func TestSchemas_Compile(t *testing.T) {
+	t.Parallel()
 	for _, st := range goldenTools(t) {
 		raw := st.Tool.RawInputSchema
 		if len(raw) == 0 {
@@ -144,6 +147,7 @@ func TestSchemas_Compile(t *testing.T) {
 // TestSchemas_MatchArgumentTypes checks that each schema's properties are exactly the JSON fields of the type the
 // handler binds, so no argument is advertised and ignored, or accepted but undocumented.
 func TestSchemas_MatchArgumentTypes(t *testing.T) {
+	t.Parallel()
 	argTypes := map[string]reflect.Type{
 		"search":               reflect.TypeFor[mcp.SearchArgs](),
 		"fetch":                reflect.TypeFor[mcp.FetchArgs](),

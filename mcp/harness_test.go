@@ -303,7 +303,7 @@ func structured(t *testing.T, res *sdk.CallToolResult, v any) {
 	}
 }
 
-var errUpstream = errors.New("Intercom answered 503 Service Unavailable")
+var errUpstream = errors.New("intercom: 503 Service Unavailable")
 
 func readTestdata(elem ...string) ([]byte, error) {
 	return os.ReadFile(filepath.Join(append([]string{"testdata"}, elem...)...))

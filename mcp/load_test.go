@@ -34,6 +34,7 @@ var (
 )
 
 func TestLoad_HTTPSearchAndFetch(t *testing.T) {
+	t.Parallel()
 	if !*loadRun {
 		t.Skip("opt-in: run with -load (see the comment above)")
 	}

@@ -13,6 +13,7 @@ import (
 // no name) used to make its conversation unreadable: rendering it panicked, and get_conversation and fetch answered
 // "internal error" every time.
 func TestConversation_MalformedHTMLIsReadable(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	raw := mustJSON(map[string]any{
 		"type": "conversation", "id": "3001", "title": "Malformed link", "created_at": 1740000000, "updated_at": 1740000600,

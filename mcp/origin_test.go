@@ -6,6 +6,7 @@ import (
 )
 
 func TestOriginPolicy(t *testing.T) {
+	t.Parallel()
 	p := newOriginPolicy([]string{"https://agents.example.com", "HTTP://Tools.Example.org:8443/"}, "127.0.0.1:8080", []string{"/webhooks/intercom"})
 	tests := []struct {
 		name     string
@@ -72,6 +73,7 @@ func TestOriginPolicy(t *testing.T) {
 }
 
 func TestOriginPolicy_ListenAddress(t *testing.T) {
+	t.Parallel()
 	for addr, want := range map[string]bool{
 		"127.0.0.1:8080": true, "localhost:8080": true, "[::1]:0": true,
 		"0.0.0.0:8080": false, ":8080": false, "192.0.2.10:8080": false, "replica.internal:8080": false,

@@ -11,6 +11,7 @@ import (
 // TestFetch_StructuredPartsAreTheTextsPage checks that fetch's structured result carries the same page of parts as
 // its text: a client reading structuredContent gets the messages too.
 func TestFetch_StructuredPartsAreTheTextsPage(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	for _, tc := range []struct {
@@ -54,6 +55,7 @@ func TestFetch_StructuredPartsAreTheTextsPage(t *testing.T) {
 // TestPartsPage_Notes checks the words of the paging note: counts agree in number, and an offset past the end is
 // reported as given.
 func TestPartsPage_Notes(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	for _, tc := range []struct {

@@ -19,6 +19,7 @@ var portableKeywords = []string{
 // subset: a keyword not in portableKeywords, a type that is a list or null, a node without a type (it accepts
 // anything, and the Inspector warns about it), or a boolean where a schema belongs.
 func TestSchemas_Portable(t *testing.T) {
+	t.Parallel()
 	for _, st := range goldenTools(t) {
 		for which, raw := range map[string]json.RawMessage{"inputSchema": st.Tool.RawInputSchema, "outputSchema": st.Tool.RawOutputSchema} {
 			var doc any
@@ -34,6 +35,7 @@ func TestSchemas_Portable(t *testing.T) {
 
 // TestSchemas_PortableCheckFindsProblems keeps the walker honest: each kind of problem is found.
 func TestSchemas_PortableCheckFindsProblems(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		schema string
 		want   int

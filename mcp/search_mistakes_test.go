@@ -19,6 +19,7 @@ import (
 // and refuses a longer one with the query package's message (the limit and the length given), quoting none of it.
 // Before, the input schema said 4,096 characters and mcp-go's validator answered instead.
 func TestSearch_LongQueryErrorIsShort(t *testing.T) {
+	t.Parallel()
 	s := connectStdio(t, newWorld(t))
 	prefix := "object_type:conversations q:"
 	fits := prefix + strings.Repeat("a", query.MaxLength-len(prefix))
@@ -35,6 +36,7 @@ func TestSearch_LongQueryErrorIsShort(t *testing.T) {
 // TestSearch_ErrorsQuoteAWindow: an error about one term of a long query shows a window around the term, not the
 // whole query.
 func TestSearch_ErrorsQuoteAWindow(t *testing.T) {
+	t.Parallel()
 	s := connectStdio(t, newWorld(t))
 	pad := strings.Repeat("state:open ", 300)
 	text := mustToolError(t, s, "search", map[string]any{"query": "object_type:conversations " + pad + "sate:open " + pad},
@@ -48,6 +50,7 @@ func TestSearch_ErrorsQuoteAWindow(t *testing.T) {
 // so, in the text and the structured result, from all three search tools. Before, limit:500 and per_page: 500
 // were errors.
 func TestSearch_LimitAboveAPageIsCapped(t *testing.T) {
+	t.Parallel()
 	s := connectStdio(t, newWorld(t))
 	check := func(tool string, res *sdk.CallToolResult, out any, note string, pages mcp.Pages, inPage int) {
 		t.Helper()
@@ -90,6 +93,7 @@ func TestSearch_LimitAboveAPageIsCapped(t *testing.T) {
 // TestSearch_NothingToSearchFor: free text or a text-field term without a word is an error naming the term, shown
 // as a query error. Before, q:"!!!" matched every record.
 func TestSearch_NothingToSearchFor(t *testing.T) {
+	t.Parallel()
 	s := connectStdio(t, newWorld(t))
 	for _, tc := range []struct{ query, term string }{
 		{`object_type:conversations q:"!!!"`, `q:"!!!"`},
@@ -107,6 +111,7 @@ func TestSearch_NothingToSearchFor(t *testing.T) {
 // TestSearchContacts_PhoneByDigits: search_contacts' phone, and phone: in the DSL, compare the digits (Jane's
 // number is stored as "+49 30 1234567"). Before, only the exact formatting found her.
 func TestSearchContacts_PhoneByDigits(t *testing.T) {
+	t.Parallel()
 	s := connectStdio(t, newWorld(t))
 	for _, phone := range []string{"+49 30 1234567", "+49301234567", "49-30-123-4567", "(49) 30 1234567"} {
 		var out mcp.SearchContactsResult

@@ -97,13 +97,6 @@ func (t *sessionTable) collectors() []prometheus.Collector {
 	return []prometheus.Collector{t.count, t.ended}
 }
 
-// len returns the number of live sessions.
-func (t *sessionTable) len() int {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	return t.order.Len()
-}
-
 // add admits a new session, ending others to stay within max, and expired ones on the way.
 func (t *sessionTable) add(id string, sse bool, cancel context.CancelFunc) {
 	t.mu.Lock()

@@ -44,6 +44,7 @@ func (tt *testTable) wantLive(t *testing.T, n int) {
 }
 
 func TestSessionTable_IdleStreamableSessionsExpire(t *testing.T) {
+	t.Parallel()
 	tt := newTestTable(10*time.Minute, 100)
 	tt.add("a", false, nil)
 	tt.add("b", false, nil)
@@ -69,6 +70,7 @@ func TestSessionTable_IdleStreamableSessionsExpire(t *testing.T) {
 }
 
 func TestSessionTable_BoundEndsTheLeastRecentlyActiveIdleSession(t *testing.T) {
+	t.Parallel()
 	tt := newTestTable(time.Hour, 3)
 	for _, id := range []string{"a", "b", "c"} {
 		tt.add(id, false, nil)
@@ -102,6 +104,7 @@ func TestSessionTable_BoundEndsTheLeastRecentlyActiveIdleSession(t *testing.T) {
 }
 
 func TestSessionTable_NeverAboveTheBound(t *testing.T) {
+	t.Parallel()
 	tt := newTestTable(time.Minute, 10)
 	for i := range 1000 {
 		id := fmt.Sprint("session-", i)
@@ -121,4 +124,11 @@ func TestSessionTable_NeverAboveTheBound(t *testing.T) {
 	if len(tt.ended) != 990 {
 		t.Errorf("%d sessions ended, want 990", len(tt.ended))
 	}
+}
+
+// len returns the number of live sessions.
+func (t *sessionTable) len() int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.order.Len()
 }

@@ -30,6 +30,7 @@ func jsonRPC(line []byte) bool {
 var toolNames = []string{"search", "fetch", "search_conversations", "get_conversation", "search_contacts", "get_contact", "aggregate"}
 
 func TestTools_ListedReadOnlyWithSchemas(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	res, err := s.ListTools(t.Context(), nil)
@@ -66,6 +67,7 @@ func TestTools_ListedReadOnlyWithSchemas(t *testing.T) {
 }
 
 func TestSearch_FreeTextWithSnippets(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	res := mustOK(t, s, "search", map[string]any{"query": `object_type:conversations q:"double charged"`})
@@ -98,6 +100,7 @@ func TestSearch_FreeTextWithSnippets(t *testing.T) {
 }
 
 func TestSearch_CursorPagesThroughToTheEnd(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	seen := map[string]bool{}
@@ -143,6 +146,7 @@ func TestSearch_CursorPagesThroughToTheEnd(t *testing.T) {
 }
 
 func TestSearch_Errors(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	tests := []struct {
@@ -168,6 +172,7 @@ func TestSearch_Errors(t *testing.T) {
 }
 
 func TestSearch_Contacts(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	res := mustOK(t, s, "search", map[string]any{"query": `object_type:contacts email_domain:example.com`})
@@ -185,6 +190,7 @@ func TestSearch_Contacts(t *testing.T) {
 }
 
 func TestFetch_Conversation(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	for _, id := range []string{"conversation_" + convRefund, convRefund, "https://app.intercom.com/a/inbox/_/inbox/conversation/" + convRefund} {
@@ -230,6 +236,7 @@ func TestFetch_Conversation(t *testing.T) {
 }
 
 func TestFetch_Contact(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	res := mustOK(t, s, "fetch", map[string]any{"id": "contact_" + contactJane})
@@ -257,6 +264,7 @@ func TestFetch_Contact(t *testing.T) {
 }
 
 func TestFetch_Errors(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	mustToolError(t, s, "fetch", map[string]any{"id": "conversation_999999"}, "not in the replica")
@@ -268,6 +276,7 @@ func TestFetch_Errors(t *testing.T) {
 }
 
 func TestSearchConversations(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	res := mustOK(t, s, "search_conversations", map[string]any{
@@ -314,6 +323,7 @@ func TestSearchConversations(t *testing.T) {
 }
 
 func TestSearchContacts(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	res := mustOK(t, s, "search_contacts", map[string]any{"name": "Lee", "custom_attributes": map[string]any{"plan": "trial"}})
@@ -332,6 +342,7 @@ func TestSearchContacts(t *testing.T) {
 }
 
 func TestGetConversation_Freshness(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	get := func() (mcp.GetConversationResult, string) {
@@ -396,6 +407,7 @@ func TestGetConversation_Freshness(t *testing.T) {
 }
 
 func TestGetConversation_UnknownLocallyIsLookedUpLive(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	w.live.set(query.KindConversation, "777", bulkConversation("777", 777))
@@ -413,6 +425,7 @@ func TestGetConversation_UnknownLocallyIsLookedUpLive(t *testing.T) {
 }
 
 func TestGetContact_Freshness(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	res := mustOK(t, s, "get_contact", map[string]any{"id": "contact_" + contactJane})
@@ -435,6 +448,7 @@ func TestGetContact_Freshness(t *testing.T) {
 }
 
 func TestGetConversation_600PartsPaged(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	var out mcp.GetConversationResult
@@ -444,7 +458,7 @@ func TestGetConversation_600PartsPaged(t *testing.T) {
 	if p.Total != longParts || p.Returned != mcp.DefaultMaxParts || p.NextOffset == nil || *p.NextOffset != mcp.DefaultMaxParts {
 		t.Fatalf("first page %+v", p)
 	}
-	note := fmt.Sprintf("Showing parts 1-50 of 600. 550 later parts are not shown: call again with parts_offset=50 to read on.")
+	note := "Showing parts 1-50 of 600. 550 later parts are not shown: call again with parts_offset=50 to read on."
 	if p.Note != note || !strings.Contains(textOf(res), note) {
 		t.Errorf("note %q, want %q in both forms", p.Note, note)
 	}
@@ -476,6 +490,7 @@ func TestGetConversation_600PartsPaged(t *testing.T) {
 }
 
 func TestRendering_HostileTextIsSanitizedAndFenced(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	res := mustOK(t, s, "get_conversation", map[string]any{"id": convHostile})
@@ -509,6 +524,7 @@ func readFixture(t *testing.T, name string) []byte {
 var _ = sdk.TextContent{}
 
 func TestTools_InternalErrorsAreNotShown(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	var logBuf syncBuffer
 	w.log = slog.New(slog.NewTextHandler(&logBuf, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -526,6 +542,7 @@ func TestTools_InternalErrorsAreNotShown(t *testing.T) {
 }
 
 func TestFreshness_ReportsBackfillProgress(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	meta := syncMeta(testWorkspace, testNow, map[query.Kind]isync.Backfill{query.KindConversation: {Done: 12000, Total: 48000}})
@@ -546,6 +563,7 @@ func TestFreshness_ReportsBackfillProgress(t *testing.T) {
 }
 
 func TestPolicy_OfflineServesTheReplicaMarkedStale(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	p := &mcp.Policy{Replica: w.replica, Now: w.clock.Now} // no LiveFetcher: offline
 	w.clock.Advance(time.Hour)
@@ -561,6 +579,7 @@ func TestPolicy_OfflineServesTheReplicaMarkedStale(t *testing.T) {
 // TestDefaultSyncState_ReadsWhatSyncWrites builds the syncer's documents with package sync's own types: if sync
 // renames a key or a field, this fails rather than the tools quietly reporting an unknown state.
 func TestDefaultSyncState_ReadsWhatSyncWrites(t *testing.T) {
+	t.Parallel()
 	synced := testNow.Add(-3 * time.Minute)
 	meta := syncMeta("abc123", synced, map[query.Kind]isync.Backfill{
 		query.KindConversation: {Done: 12000, Total: 48000},
@@ -620,6 +639,7 @@ func (m metaReader) Meta(key string) ([]byte, error) { return m[key], nil }
 // TestFreshness_ReportsAFailingSync: while the syncer's passes fail, every result's freshness says since when and
 // why, in the text and the structured content.
 func TestFreshness_ReportsAFailingSync(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	since := testNow.Add(-20 * time.Minute)

@@ -19,6 +19,7 @@ import (
 // TestTransports_EveryToolOnEachTransport runs every tool's happy path and a tool error over Streamable HTTP,
 // legacy SSE and stdio, each with the independent go-sdk client.
 func TestTransports_EveryToolOnEachTransport(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	hs := startHTTP(t, w, mcp.HTTPOptions{})
 	transports := []struct {
@@ -91,6 +92,7 @@ func postInitialize(t *testing.T, hs *httpServer, header http.Header, body []byt
 }
 
 func TestHTTP_Auth(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	verifier := &workspaceVerifier{tokens: map[string]string{"ic-ours": testWorkspace, "ic-theirs": "zzz999"}}
 
@@ -158,6 +160,7 @@ func (v *workspaceVerifier) TokenWorkspace(_ context.Context, token string) (str
 }
 
 func TestHTTP_OriginAllowList(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	hs := startHTTP(t, w, mcp.HTTPOptions{AllowedOrigins: []string{"https://agents.example.com"}})
 	auth := "Bearer " + testToken
@@ -198,6 +201,7 @@ func TestHTTP_OriginAllowList(t *testing.T) {
 }
 
 func TestHTTP_OversizedBody(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	hs := startHTTP(t, w, mcp.HTTPOptions{MaxBodyBytes: 64 << 10})
 	big := []byte(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"search","arguments":{"query":"` + strings.Repeat("a", 100<<10) + `"}}}`)
@@ -223,6 +227,7 @@ func TestHTTP_OversizedBody(t *testing.T) {
 }
 
 func TestHTTP_NoAuthOnlyOnLoopback(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := mcp.NewServer(w.deps(), mcp.Options{Tools: w.toolOptions(), ValidateOutput: true})
 	for _, addr := range []string{"0.0.0.0:0", ":0", "[::]:0", "192.0.2.10:8080", "example.com:8080"} {
@@ -238,6 +243,7 @@ func TestHTTP_NoAuthOnlyOnLoopback(t *testing.T) {
 }
 
 func TestHTTP_HealthReadinessMetrics(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	hs := startHTTP(t, w, mcp.HTTPOptions{})
 	if resp, body := httpGet(t, hs.url+mcp.PathHealth, nil); resp.StatusCode != http.StatusOK || !strings.Contains(body, "ok") {
@@ -272,6 +278,7 @@ func TestHTTP_HealthReadinessMetrics(t *testing.T) {
 }
 
 func TestHTTP_ShutdownEndsOpenSessions(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	hs := startHTTP(t, w, mcp.HTTPOptions{ShutdownTimeout: 5 * time.Second})
 	sse := connectSSE(t, hs, testToken)
@@ -319,6 +326,7 @@ const initializeBody = `{"jsonrpc":"2.0","id":1,"method":"initialize","params":{
 // route (the webhook) is exempt from the Host rule: a rebound page cannot sign, and the tunnel in front of it passes
 // the public Host.
 func TestHTTP_HostAndOriginOnEveryPath(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	hs := startHTTP(t, w, mcp.HTTPOptions{Routes: map[string]http.Handler{"/hooks/test": http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusTeapot)
@@ -365,6 +373,7 @@ func TestHTTP_HostAndOriginOnEveryPath(t *testing.T) {
 // TestHTTP_UnauthorizedSaysHowToPassTheToken: the 401 keeps its challenge and tells a person reading a client's
 // error how to send the token and where it comes from.
 func TestHTTP_UnauthorizedSaysHowToPassTheToken(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	const hint = "printed by serve --demo when it started"
 	hs := startHTTP(t, w, mcp.HTTPOptions{Auth: mcp.AuthOptions{Tokens: []string{testToken}, TokenHint: hint}})
@@ -396,6 +405,7 @@ func TestHTTP_UnauthorizedSaysHowToPassTheToken(t *testing.T) {
 // client registration) and prints what the server answered when that fails; every OAuth path answers an OAuth
 // error that says how to connect with a token instead.
 func TestHTTP_OAuthPathsSayHowToPassTheToken(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	hs := startHTTP(t, w, mcp.HTTPOptions{Auth: mcp.AuthOptions{Tokens: []string{testToken}, TokenHint: "in the file demo-token"}})
 	for _, tc := range []struct {
@@ -442,6 +452,7 @@ func oauthErrorOf(t *testing.T, body string) (e struct {
 // TestHTTP_BatchRefused: a JSON-RPC batch is answered with an error saying batches are not supported, on both
 // HTTP message endpoints.
 func TestHTTP_BatchRefused(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	hs := startHTTP(t, w, mcp.HTTPOptions{})
 	batch := ` [{"jsonrpc":"2.0","id":1,"method":"ping"},{"jsonrpc":"2.0","id":2,"method":"ping"}]`
@@ -456,6 +467,7 @@ func TestHTTP_BatchRefused(t *testing.T) {
 
 // TestStdio_BatchRefused: over stdio too, and the session goes on.
 func TestStdio_BatchRefused(t *testing.T) {
+	t.Parallel()
 	w := newWorld(t)
 	s := mcp.NewServer(w.deps(), mcp.Options{Version: "test", Tools: w.toolOptions(), ValidateOutput: true})
 	clientR, serverW := io.Pipe()

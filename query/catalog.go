@@ -115,8 +115,8 @@ func normalizeFieldName(name string) string {
 }
 
 // CustomIndexField returns the local index field name of the custom attribute called name. The mapping is
-// collision-free and reversible (see ParseCustomIndexField) and produces only ASCII letters, digits and "_", so it
-// is a valid bleve field name for any attribute name, spaces, dots and non-ASCII letters included:
+// collision-free and reversible (catalog_test.go proves it by reversing it) and produces only ASCII letters, digits
+// and "_", so it is a valid bleve field name for any attribute name, spaces, dots and non-ASCII letters included:
 // "ca_" is followed by name with ASCII letters and digits kept, "_" doubled, and every other byte written as "_"
 // and two lower-case hex digits. "tier" → "ca_tier", "Ticket category" → "ca_Ticket_20category",
 // "plan_v2" → "ca_plan__v2". No catalog field's index name starts with "ca_".
@@ -139,54 +139,6 @@ func CustomIndexField(name string) string {
 		}
 	}
 	return b.String()
-}
-
-// ParseCustomIndexField reverses CustomIndexField: it returns the custom attribute name that index field name
-// stands for, or false if s is not a custom attribute's index field.
-func ParseCustomIndexField(s string) (string, bool) {
-	rest, ok := strings.CutPrefix(s, "ca_")
-	if !ok {
-		return "", false
-	}
-	var b strings.Builder
-	b.Grow(len(rest))
-	for i := 0; i < len(rest); i++ {
-		c := rest[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-			b.WriteByte(c)
-		case c != '_':
-			return "", false
-		case i+1 < len(rest) && rest[i+1] == '_':
-			b.WriteByte('_')
-			i++
-		case i+2 < len(rest):
-			hi, lo := unhex(rest[i+1]), unhex(rest[i+2])
-			if hi < 0 || lo < 0 {
-				return "", false
-			}
-			b.WriteByte(byte(hi<<4 | lo))
-			i += 2
-		default:
-			return "", false
-		}
-	}
-	name := b.String()
-	// Only the canonical spelling maps back, so the mapping stays one-to-one.
-	if CustomIndexField(name) != s {
-		return "", false
-	}
-	return name, true
-}
-
-func unhex(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	}
-	return -1
 }
 
 // Operator sets per type. They are shared by every field of the type and must not be modified.

@@ -116,6 +116,7 @@ func runClients(t *testing.T, s *simServer, b *Budget, workers int, latency, d t
 }
 
 func TestBudget_SyncUsesWindowMinusReserveWithout429(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		offset  time.Duration
@@ -157,6 +158,7 @@ func TestBudget_SyncUsesWindowMinusReserveWithout429(t *testing.T) {
 }
 
 func TestBudget_SpreadsRequestsOverTheWindow(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		s := newSimServer(100, 10*time.Second)
 		b := NewBudget(BudgetOptions{ReservePercent: 20})
@@ -178,6 +180,7 @@ func TestBudget_SpreadsRequestsOverTheWindow(t *testing.T) {
 }
 
 func TestBudget_OtherAppsShareTheWindow(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		s := newSimServer(100, 10*time.Second)
 		s.others = 30 // spent at each window's start, before we send anything
@@ -196,6 +199,7 @@ func TestBudget_OtherAppsShareTheWindow(t *testing.T) {
 }
 
 func TestBudget_LiveUsesTheReserveAndNeverWaits(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		s := newSimServer(100, 10*time.Second)
 		b := NewBudget(BudgetOptions{ReservePercent: 20})
@@ -233,6 +237,7 @@ func TestBudget_LiveUsesTheReserveAndNeverWaits(t *testing.T) {
 }
 
 func TestBudget_ThrottledHoldsEveryHandleUntilTheReset(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		b := NewBudget(BudgetOptions{ReservePercent: 20})
 		h := b.Pacer(PrioritySync)
@@ -259,6 +264,7 @@ func TestBudget_ThrottledHoldsEveryHandleUntilTheReset(t *testing.T) {
 }
 
 func TestBudget_CeilingCapsRequestsPerMinute(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		s := newSimServer(1000, 10*time.Second)
 		b := NewBudget(BudgetOptions{ReservePercent: 20, MaxRequestsPerMinute: 120})
@@ -278,6 +284,7 @@ func TestBudget_CeilingCapsRequestsPerMinute(t *testing.T) {
 }
 
 func TestBudget_NoHeadersMeansOnlyTheCeiling(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		s := newSimServer(0, 10*time.Second)
 		s.noHdrs = true
@@ -295,6 +302,7 @@ func TestBudget_NoHeadersMeansOnlyTheCeiling(t *testing.T) {
 }
 
 func TestBudget_WaitReturnsWhenContextEnds(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		b := NewBudget(BudgetOptions{})
 		h := b.Pacer(PrioritySync)
@@ -321,6 +329,7 @@ func (t refusingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
 // The first request through a fresh budget is the only one until an answer arrives. When it gets none (a
 // connection refused), the retry must still go out: the failed request is no longer in flight.
 func TestBudget_RequestWithoutAnAnswerIsNoLongerInFlight(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		b := NewBudget(BudgetOptions{ReservePercent: 20})
 		sent := 0
@@ -367,6 +376,7 @@ func (s *simServer) total() int {
 // Headers the budget cannot go by (a reset hours away, or none at all) must not stop the syncer: it keeps going,
 // window by window of its own, and says what it ignores.
 func TestBudget_ImplausibleOrMissingResetDoesNotStall(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name    string
 		lie     time.Duration
@@ -398,6 +408,7 @@ func TestBudget_ImplausibleOrMissingResetDoesNotStall(t *testing.T) {
 
 // A 429 whose X-RateLimit-Reset is hours away holds requests back for a minute at most, and says so.
 func TestBudget_ThrottleWithAFarResetIsCapped(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		var logs syncBuffer
 		b := NewBudget(BudgetOptions{ReservePercent: 20, Logger: slog.New(slog.NewTextHandler(&logs, nil))})

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
@@ -122,6 +123,7 @@ func (k *killer) run(t *testing.T, dir, url, token string, killAt int) (killed b
 }
 
 func TestSync_SurvivesKill9AtRandomPoints(t *testing.T) {
+	t.Parallel()
 	const kills = 20
 	// The final run follows the last changes within seconds, so contacts must be searchable at once; the
 	// incremental test covers Intercom's contact-search delay.
@@ -194,6 +196,7 @@ func TestSync_SurvivesKill9AtRandomPoints(t *testing.T) {
 }
 
 func TestRun_ShutdownMidPassReturnsPromptlyAndResumes(t *testing.T) {
+	t.Parallel()
 	var gets atomic.Int64
 	countGets := func(h http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -214,7 +217,7 @@ func TestRun_ShutdownMidPassReturnsPromptlyAndResumes(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.syncer.Run(ctx) }()
-	waitFor(t, "two backfill pages of conversations", 30*time.Second, func() bool {
+	testwait.For(t, "two backfill pages of conversations", 30*time.Second, func() bool {
 		st, err := e.syncer.state(query.KindConversation)
 		return err == nil && st.Backfill.Pages >= 2
 	})

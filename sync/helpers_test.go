@@ -236,18 +236,6 @@ func changes(t testing.TB) func(fakeintercom.Change, error) fakeintercom.Change 
 	}
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t testing.TB, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // stored returns the replica's record, failing on errors other than not found.
 func stored(t testing.TB, r *index.Replica, kind query.Kind, id string) (index.Record, bool) {
 	t.Helper()

@@ -36,6 +36,7 @@ func withLiveClient(t *testing.T, e *env, o envOptions) {
 }
 
 func TestLiveFetcher_RefreshesTheReplica(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	withLiveClient(t, e, envOptions{})
 	e.sync(ModeIncremental)

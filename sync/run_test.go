@@ -135,7 +135,7 @@ type bubbleOptions struct {
 // newBubble must be called inside the bubble.
 func newBubble(t *testing.T, o bubbleOptions) *bubble {
 	t.Helper()
-	shift := time.Unix(fakeintercom.EpochUnix, 0).Add(30 * 24 * time.Hour).Sub(time.Now())
+	shift := time.Until(time.Unix(fakeintercom.EpochUnix, 0).Add(30 * 24 * time.Hour))
 	now := func() time.Time { return time.Now().Add(shift) }
 	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Now: now})
 	if err != nil {
@@ -190,6 +190,7 @@ func (f *inflight) reset() {
 }
 
 func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		// Every answer takes 25 s, so an incremental pass (four requests in a row) takes 100 s: longer than the
 		// minute between ticks.

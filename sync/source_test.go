@@ -9,6 +9,7 @@ import (
 )
 
 func TestSupersedes_OrdersEvidence(t *testing.T) {
+	t.Parallel()
 	t0 := time.Unix(1_800_000_000, 0)
 	live := func(updated int64, synced time.Time) index.Record {
 		return index.Record{Kind: query.KindContact, ID: "c", UpdatedAt: updated, SyncedAt: synced, Raw: []byte(`{}`)}
@@ -51,6 +52,7 @@ func TestSupersedes_OrdersEvidence(t *testing.T) {
 }
 
 func TestCurrent_SkipsOnlySettledCopies(t *testing.T) {
+	t.Parallel()
 	const u = 1_800_000_000
 	at := func(d time.Duration) time.Time { return time.Unix(u, 0).Add(d) }
 	for _, tc := range []struct {
@@ -75,6 +77,7 @@ func TestCurrent_SkipsOnlySettledCopies(t *testing.T) {
 }
 
 func TestStatus_Progress(t *testing.T) {
+	t.Parallel()
 	st := Status{Kinds: map[query.Kind]KindState{
 		query.KindConversation: {Backfill: Backfill{StartedAt: 1, Done: 12000, Total: 48000}},
 		query.KindContact:      {Backfill: Backfill{StartedAt: 1, Done: 900, Total: 900, Complete: true}},

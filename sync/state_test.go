@@ -3,6 +3,7 @@ package sync
 import "testing"
 
 func TestCount_SingularForOne(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		n    int64
 		noun string

@@ -17,6 +17,7 @@ import (
 )
 
 func TestSync_BackfillCopiesEveryRecordByteForByte(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	reps := e.sync(ModeIncremental)
 	mirror(t, e.replica, e.ws, e.syncer)
@@ -72,6 +73,7 @@ func contactsByRole(t *testing.T, ws *fakeintercom.Workspace, role string) []str
 }
 
 func TestSync_IncrementalPicksUpEveryKindOfChange(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	e.sync(ModeIncremental)
 	ws := e.ws
@@ -146,6 +148,7 @@ func TestSync_IncrementalPicksUpEveryKindOfChange(t *testing.T) {
 }
 
 func TestSync_PassWithoutChangesCostsAHandfulOfCalls(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	e.sync(ModeIncremental)
 	e.clock.Advance(time.Minute)
@@ -201,6 +204,7 @@ func (l *requestLog) wrap(h http.Handler) http.Handler {
 // (see bubble): no request gets a 429, and the budget lets the syncer use nearly all of its share of every window.
 // Time there moves only while everything waits, so the claim holds on a loaded machine too.
 func TestSync_BackfillUsesTheRateBudgetWithout429(t *testing.T) {
+	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
 		// 25 requests per one-second window, 20% reserved: the syncer may send 20 a second.
 		const limit, syncCap = 25, 20
@@ -252,6 +256,7 @@ func TestSync_BackfillUsesTheRateBudgetWithout429(t *testing.T) {
 }
 
 func TestSync_ConvergesThroughServerErrorsAndTruncatedBodies(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{
 		faults: fakeintercom.Faults{RateLimit: -1, ErrorRate: 0.15, TruncateRate: 0.15},
 		retry:  intercom.RetryPolicy{MaxAttempts: 3},
@@ -294,6 +299,7 @@ func TestSync_ConvergesThroughServerErrorsAndTruncatedBodies(t *testing.T) {
 }
 
 func TestSync_OlderAPIVersionFindsDeletionsByReconcile(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{})
 	client, err := intercom.New(intercom.Options{Token: intercom.Token(e.fake.Token()), BaseURL: e.srv.URL, Version: "2.11"})
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
@@ -18,6 +19,7 @@ import (
 // with why it failed and since when syncing fails; the streak goes on across failed passes and ends with the first
 // that completes.
 func TestSync_FailedPassesAreRecordedUntilOneCompletes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{conversations: 10, contacts: 5})
 	unreachable := fakeintercom.Faults{RateLimit: -1, ResetRate: 1} // every connection reset before any answer
 	failing := func(t *testing.T) (time.Time, string) {
@@ -79,6 +81,7 @@ func TestSync_FailedPassesAreRecordedUntilOneCompletes(t *testing.T) {
 // A Syncer's first request is bounded by FirstContact, retries included, whatever the client's own timeouts: an
 // Intercom that accepts the connection and never answers fails the pass then, saying what it waited for.
 func TestSync_FirstContactIsBounded(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{conversations: 1, contacts: 1, opts: Options{FirstContact: 300 * time.Millisecond}})
 	e.fake.SetFaults(fakeintercom.Faults{RateLimit: -1, Latency: time.Hour})
 	// A backstop that cancels (rather than a deadline), so that only FirstContact can make DeadlineExceeded.
@@ -99,6 +102,7 @@ func TestSync_FirstContactIsBounded(t *testing.T) {
 // Webhook refetches that cannot reach Intercom do not each spend their retries on it: the first failure drops the
 // queue, and says so.
 func TestWebhooks_UnreachableIntercomDropsTheQueue(t *testing.T) {
+	t.Parallel()
 	var logs syncBuffer
 	e := newEnv(t, envOptions{conversations: 5, contacts: 5, opts: Options{Logger: slog.New(slog.NewTextHandler(&logs, nil))}})
 	e.sync(ModeIncremental)
@@ -109,7 +113,7 @@ func TestWebhooks_UnreachableIntercomDropsTheQueue(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- e.syncer.runRefetches(ctx) }()
-	waitFor(t, "the queue to be dropped", 10*time.Second, func() bool { return e.syncer.queue.len() == 0 })
+	testwait.For(t, "the queue to be dropped", 10*time.Second, func() bool { return e.syncer.queue.len() == 0 })
 	cancel()
 	<-done
 	out := logs.String()

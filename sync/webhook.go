@@ -285,13 +285,6 @@ func (q *refetchQueue) clear() int {
 	return n
 }
 
-// len returns how many refetches are queued.
-func (q *refetchQueue) len() int {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	return len(q.order)
-}
-
 // runRefetches drains the webhook queue until ctx is done. A refetch that fails is logged and dropped: the next
 // incremental pass covers the change. When Intercom cannot be reached, the whole queue is dropped (and logged once)
 // rather than each refetch spending its retries on the same failure.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
@@ -29,7 +30,7 @@ func runSyncer(t *testing.T, e *env) {
 			t.Errorf("Run: %v", err)
 		}
 	})
-	waitFor(t, "the first pass", 30*time.Second, func() bool {
+	testwait.For(t, "the first pass", 30*time.Second, func() bool {
 		st, err := e.syncer.Status()
 		return err == nil && !st.Passes[PassIncremental].FinishedAt.IsZero()
 	})
@@ -56,6 +57,7 @@ func post(t *testing.T, url string, body []byte, signature string) int {
 }
 
 func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{opts: Options{IncrementalSchedule: "@every 1h", ReconcileSchedule: "@every 1h"}})
 	hooks, err := e.syncer.Webhooks(WebhookOptions{ClientSecret: testSecret, MaxBodyBytes: 64 << 10})
 	if err != nil {
@@ -104,7 +106,7 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 		t.Fatalf("signed notification: status %d, want 202", code)
 	}
 	want, _ := ws.ConversationJSON(id)
-	waitFor(t, "the replied conversation in the replica", 10*time.Second, func() bool {
+	testwait.For(t, "the replied conversation in the replica", 10*time.Second, func() bool {
 		got, _ := stored(t, r, query.KindConversation, id)
 		return bytes.Equal(got.Raw, want)
 	})
@@ -141,8 +143,8 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 	post(t, srv.URL, unarchivedBody, fakeintercom.SignWebhook(unarchivedBody, testSecret))
 	post(t, srv.URL, archivedBody, fakeintercom.SignWebhook(archivedBody, testSecret))
 	wantContact, _ := ws.ContactJSON(contact)
-	waitFor(t, "the webhook queue to drain", 10*time.Second, func() bool { return e.syncer.queue.len() == 0 })
-	waitFor(t, "the unarchived contact", 10*time.Second, func() bool {
+	testwait.For(t, "the webhook queue to drain", 10*time.Second, func() bool { return e.syncer.queue.len() == 0 })
+	testwait.For(t, "the unarchived contact", 10*time.Second, func() bool {
 		got, _ := stored(t, r, query.KindContact, contact)
 		return !got.Deleted && bytes.Equal(got.Raw, wantContact)
 	})
@@ -156,6 +158,7 @@ func TestWebhooks_SignedNotificationsAreAppliedOthersRejected(t *testing.T) {
 }
 
 func TestWebhooks_OnlyPOST(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t, envOptions{conversations: 1, contacts: 1})
 	hooks, err := e.syncer.Webhooks(WebhookOptions{ClientSecret: testSecret})
 	if err != nil {
@@ -169,4 +172,11 @@ func TestWebhooks_OnlyPOST(t *testing.T) {
 	if _, err := e.syncer.Webhooks(WebhookOptions{}); err == nil {
 		t.Errorf("Webhooks without a client secret: no error")
 	}
+}
+
+// len returns how many refetches are queued.
+func (q *refetchQueue) len() int {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	return len(q.order)
 }

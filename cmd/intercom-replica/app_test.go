@@ -10,6 +10,7 @@ import (
 // TestUsageErrors pins what a user sees for each kind of mistake: the exact message on stderr and exit code 2
 // (1 for a command that ran and failed).
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	cfgDir := t.TempDir()
 	writeFile := func(name, body string) string {
 		path := filepath.Join(cfgDir, name)
@@ -113,6 +114,7 @@ Run 'intercom-replica <command> --help' for a command's flags and examples.
 `
 
 func TestFlagErrorsAndHelp(t *testing.T) {
+	t.Parallel()
 	e := newUserEnv(t)
 	code, _, stderr := e.run(t, "search", "--nope", "object_type:contacts")
 	// One line and the way to the help, not the flag package's whole usage (then the error again).
@@ -144,6 +146,7 @@ func TestFlagErrorsAndHelp(t *testing.T) {
 }
 
 func TestVersion(t *testing.T) {
+	t.Parallel()
 	out, _ := newUserEnv(t).mustRun(t, "version")
 	if !strings.HasPrefix(out, "intercom-replica ") || !strings.Contains(out, " go1.") {
 		t.Errorf("version: %q", out)

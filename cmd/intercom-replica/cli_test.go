@@ -261,18 +261,6 @@ func lineDiff(want, got string) string {
 	return b.String()
 }
 
-// waitUntil polls cond until it holds or the deadline passes.
-func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 // raceExitEnv stops a race-enabled binary from waiting a second at exit (the race detector's default, to let
 // goroutines report), which would add a second to every command the tests run.
 const raceExitEnv = "GORACE=atexit_sleep_ms=0"

@@ -10,6 +10,7 @@ import (
 // which reads as if something were listening for the user. The fake Intercom is inside the process, for its own
 // syncer.
 func TestDemo_LogSaysNothingListens(t *testing.T) {
+	t.Parallel()
 	e := newUserEnv(t)
 	_, stderr := e.mustRun(t, "search", "--demo", "--config", "", "--data-dir", filepath.Join(e.home, "demo"), "object_type:contacts limit:1")
 	if !strings.Contains(stderr, "using the built-in demo workspace") {

@@ -40,6 +40,7 @@ func storedRecords(t *testing.T, dir string, kind query.Kind) map[string]index.R
 }
 
 func TestExport_JSONLinesRoundTripToTheStoredRecords(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	for _, kind := range query.Kinds() {
@@ -88,6 +89,7 @@ func TestExport_JSONLinesRoundTripToTheStoredRecords(t *testing.T) {
 }
 
 func TestExport_CSVHasTheStableColumnsAndOneRowPerRecord(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	for _, kind := range query.Kinds() {
@@ -156,6 +158,7 @@ func TestExport_CSVHasTheStableColumnsAndOneRowPerRecord(t *testing.T) {
 
 // TestExport_QueryExportsItsMatches checks that --query exports what search finds, in its order.
 func TestExport_QueryExportsItsMatches(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	found, _ := e.mustRun(t, "search", "--json", "--config", "", "--data-dir", dir, "object_type:conversations tag:billing limit:150")
@@ -182,6 +185,7 @@ func TestExport_QueryExportsItsMatches(t *testing.T) {
 // TestExportOutput_CompleteOrNothing checks that --out gets the whole export or nothing: a failed export
 // leaves no file (nor its temporary), a finished one appears at once, mode 0600.
 func TestExportOutput_CompleteOrNothing(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.csv")
 	w, _, discard, err := exportOutput(nil, path)

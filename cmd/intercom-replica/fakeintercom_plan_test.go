@@ -16,6 +16,7 @@ import (
 // TestPlanFakeIntercom covers every decision fake-intercom makes from its flags, and every value it refuses (each
 // a usage error, exit 2, naming the flag).
 func TestPlanFakeIntercom(t *testing.T) {
+	t.Parallel()
 	defaults := func() fakeIntercomPlan {
 		return fakeIntercomPlan{
 			listen: "127.0.0.1:8089",

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 )
 
 // syncBuffer is an io.Writer safe to read while the command writes.
@@ -53,7 +55,7 @@ func startFakeIntercom(t *testing.T, args ...string) (base, token string, stdout
 		}
 	})
 	example := regexp.MustCompile(`INTERCOM_BASE_URL=(http://\S+) INTERCOM_ACCESS_TOKEN=(\S+)`)
-	waitUntil(t, "the base URL on stdout", 10*time.Second, func() bool {
+	testwait.For(t, "the base URL on stdout", 10*time.Second, func() bool {
 		select {
 		case code := <-done:
 			t.Fatalf("fake-intercom exited %d early; stderr:\n%s", code, stderr)
@@ -87,6 +89,7 @@ func getJSON(t *testing.T, url, token string) (int, map[string]any) {
 }
 
 func TestFakeIntercom_ServesThePrintedURLWithThePrintedToken(t *testing.T) {
+	t.Parallel()
 	base, token, stdout, _ := startFakeIntercom(t, "--seed", "3", "--conversations", "60", "--contacts", "25", "--rate-limit", "500")
 	if !strings.Contains(stdout.String(), "Access token: "+token) {
 		t.Errorf("stdout does not name the token:\n%s", stdout)
@@ -123,6 +126,7 @@ func TestFakeIntercom_ServesThePrintedURLWithThePrintedToken(t *testing.T) {
 }
 
 func TestFakeIntercom_SameSeedSameToken(t *testing.T) {
+	t.Parallel()
 	_, a, _, _ := startFakeIntercom(t, "--seed", "5", "--conversations", "1", "--contacts", "1")
 	_, b, _, _ := startFakeIntercom(t, "--seed", "5", "--conversations", "1", "--contacts", "1")
 	_, c, _, _ := startFakeIntercom(t, "--seed", "5", "--conversations", "1", "--contacts", "1", "--token", "mine")
@@ -132,19 +136,21 @@ func TestFakeIntercom_SameSeedSameToken(t *testing.T) {
 }
 
 func TestFakeIntercom_ActivityChangesTheWorkspace(t *testing.T) {
+	t.Parallel()
 	base, token, _, stderr := startFakeIntercom(t, "--conversations", "30", "--contacts", "10", "--activity", "5ms")
-	waitUntil(t, "simulated activity", 10*time.Second, func() bool {
+	testwait.For(t, "simulated activity", 10*time.Second, func() bool {
 		_, list := getJSON(t, base+"/conversations?per_page=1", token)
 		first := list["conversations"].([]any)[0].(map[string]any)
 		// Generated records end at 2026-01-01; activity is stamped with the real clock.
 		return first["updated_at"].(float64) > 1767225600
 	})
-	waitUntil(t, "an activity log line", 10*time.Second, func() bool { return strings.Contains(stderr.String(), "workspace activity") })
+	testwait.For(t, "an activity log line", 10*time.Second, func() bool { return strings.Contains(stderr.String(), "workspace activity") })
 }
 
 // TestFakeIntercom_NetworkFaultFlags: each fault knob of the fake is reachable from the command line and does what
 // its help says, at rate 1.
 func TestFakeIntercom_NetworkFaultFlags(t *testing.T) {
+	t.Parallel()
 	get := func(base, token string) (*http.Response, []byte, error) {
 		// A fresh connection per request: Go's transport would retry a GET on a reset kept-alive one by itself.
 		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
@@ -186,6 +192,7 @@ func TestFakeIntercom_NetworkFaultFlags(t *testing.T) {
 }
 
 func TestFakeIntercom_UsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"--conversations", "-1"},
 		{"--conversations", "5", "--contacts", "0"},

@@ -18,6 +18,7 @@ const (
 )
 
 func TestGet_DemoGolden(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	for _, tc := range []struct{ name, id string }{
@@ -36,6 +37,7 @@ func TestGet_DemoGolden(t *testing.T) {
 
 // TestGet_JSONIsTheStoredRecord checks that --json prints the record exactly as Intercom returned it.
 func TestGet_JSONIsTheStoredRecord(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	for _, id := range []string{demoConversation, demoContact} {
@@ -73,6 +75,7 @@ func storedRecord(t *testing.T, dir string, kind query.Kind, id string) index.Re
 // TestGet_MissingIDSaysWhatToDo checks that an id the replica does not hold is reported with what a CLI user can
 // do about it (sync, check the id), not with MCP tools the CLI cannot run.
 func TestGet_MissingIDSaysWhatToDo(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	for _, args := range [][]string{{"conversation_999999"}, {"contact_0123456789abcdef01234567"}, {"--json", "conversation_999999"}} {

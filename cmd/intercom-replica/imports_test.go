@@ -31,6 +31,7 @@ var allowedImports = map[string][]string{
 	"mcp/oauth":                  {}, // the authorization server: knows nothing of the replica nor of the Intercom client
 	"mcp/peer":                   {"mcp", "mcp/oauth", "index", "index/internal/...", "index/plaintext", "index/wire", "query"},
 	"mcp/peer/peertest":          {"index", "index/internal/...", "index/plaintext", "index/wire", "query"}, // for tests only
+	"query/testwait":             {}, // for tests only: how tests wait for a condition
 	"cmd/intercom-replica":       {"*"},
 }
 
@@ -42,6 +43,7 @@ var forbiddenStd = map[string][]string{
 
 // TestImports_PointOneWay enforces the layering with go list: every package's dependencies, transitively.
 func TestImports_PointOneWay(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command(goTool(), "list", "-e", "-f", "{{.ImportPath}}\t{{join .Deps \" \"}}", module+"/...")
 	cmd.Dir = filepath.Join("..", "..")
 	out, err := cmd.Output()
@@ -59,6 +61,7 @@ func TestImports_PointOneWay(t *testing.T) {
 
 // TestImports_CheckerCatchesEachRule feeds the checker a made-up module that breaks every rule once.
 func TestImports_CheckerCatchesEachRule(t *testing.T) {
+	t.Parallel()
 	m := module + "/"
 	list := strings.Join([]string{
 		m + "query\tfmt",

@@ -4,7 +4,7 @@
 // Each subcommand lives in its own file (version.go, fakeintercom.go, ...) and does wiring only: business logic
 // belongs to the packages under query/, index/, sync/, mcp/ and configs/, and who holds the replica to package
 // mcp/peer (Access). A command whose flags and configuration call for decisions makes them first in a pure
-// function that returns a plan (planServe, planFakeIntercom), table-tested, and then carries the plan out.
+// function that returns a plan (planServe, planSync, planFakeIntercom), table-tested, and then carries the plan out.
 package main
 
 import (

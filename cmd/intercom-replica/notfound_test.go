@@ -13,6 +13,7 @@ import (
 // a tombstone, so from then on get_* and fetch said the record "was deleted in Intercom" and status counted it as
 // deleted. It is not found, every time, and the replica does not change.
 func TestServe_MadeUpIDIsNotFoundNotDeleted(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	s := startStdio(t, e, "--demo", "--config", "", "--data-dir", dir)

@@ -13,6 +13,7 @@ import (
 // umask; bleve's index_meta.json was created 0666 under umask 000. The command runs under umask 000 through sh, so
 // this test process keeps its own umask.
 func TestDataDir_PrivateUnderUmask000(t *testing.T) {
+	t.Parallel()
 	e := newUserEnv(t)
 	dir := filepath.Join(e.home, "replica")
 	cmd := e.command("sync", "--demo", "--config", "", "--data-dir", dir)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -16,6 +17,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
@@ -120,6 +122,7 @@ func newReadmeWorld(t *testing.T) *readmeWorld {
 }
 
 func TestREADME_ExamplesRun(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)
@@ -167,6 +170,7 @@ var readmeQueriesWithoutResults = map[string]string{
 // TestREADME_ExampleQueriesFindSomething runs every example query of the README against the demo workspace: an
 // example that answers nothing teaches nothing (email_domain:"example.com" found no contact in the demo).
 func TestREADME_ExampleQueriesFindSomething(t *testing.T) {
+	t.Parallel()
 	raw, err := os.ReadFile(readmePath)
 	if err != nil {
 		t.Fatal(err)
@@ -198,6 +202,51 @@ func TestREADME_ExampleQueriesFindSomething(t *testing.T) {
 		case results == 0:
 			t.Errorf("README line %d: %s finds nothing in the demo workspace: show a query that does", q.line, q.query)
 		}
+	}
+}
+
+// TestPackageREADMEs_GoTestCommandsExist checks the go test commands that the packages' own READMEs show (their
+// benchmarks and load tests), as TestREADME_ExamplesRun checks the README's: the packages exist, the -run and -bench
+// patterns name tests and benchmarks that exist, and the other flags are defined by those packages' tests.
+func TestPackageREADMEs_GoTestCommandsExist(t *testing.T) {
+	t.Parallel()
+	checked := 0
+	root := filepath.Join("..", "..")
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return err
+		case d.IsDir() && path != root && (d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")):
+			return filepath.SkipDir
+		case d.IsDir() || d.Name() != "README.md" || path == readmePath:
+			return nil
+		}
+		raw, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, b := range readmeBlocks(t, string(raw)) {
+			if b.info != "sh" {
+				continue
+			}
+			for _, line := range shellLines(b.body) {
+				prog := shellWords(line)
+				for len(prog) > 0 && regexp.MustCompile(`^[A-Z_]+=`).MatchString(prog[0]) {
+					prog = prog[1:] // VAR=value assignments
+				}
+				if len(prog) >= 2 && prog[0] == "go" && prog[1] == "test" {
+					checkGoTest(t, fmt.Sprintf("%s line %d: %s", path, b.line, line), prog[2:])
+					checked++
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked < 8 {
+		t.Errorf("only %d go test commands found in the packages' READMEs", checked)
 	}
 }
 
@@ -441,13 +490,8 @@ func (w *readmeWorld) stdioSession(name string, cmd *exec.Cmd, stderr *syncBuffe
 // next would say so.
 func (w *readmeWorld) waitForFirstPass(name string, stderr *syncBuffer) {
 	w.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !strings.Contains(stderr.String(), `msg="sync pass finished"`) {
-		if time.Now().After(deadline) {
-			w.t.Errorf("%s: no sync pass finished within a minute\nstderr:\n%s", name, stderr)
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
+	if !testwait.Until(time.Minute, func() bool { return strings.Contains(stderr.String(), `msg="sync pass finished"`) }) {
+		w.t.Errorf("%s: no sync pass finished within a minute\nstderr:\n%s", name, stderr)
 	}
 }
 

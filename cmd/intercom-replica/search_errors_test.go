@@ -11,6 +11,7 @@ import (
 // TestSearch_LongQueryErrorIsShort: a query over the limit is refused with the limit and the length given, and
 // none of it echoed. Before, a 100 KB query printed 108 KB of stderr (the whole query under the message).
 func TestSearch_LongQueryErrorIsShort(t *testing.T) {
+	t.Parallel()
 	e := newUserEnv(t)
 	long := "object_type:conversations q:" + strings.Repeat("a", 100_000)
 	code, stdout, stderr := e.run(t, "search", "--config", "", "--data-dir", t.TempDir(), long)
@@ -30,6 +31,7 @@ func TestSearch_LongQueryErrorIsShort(t *testing.T) {
 // TestSearch_LimitAboveAPageIsCapped: limit:500 returns the largest page and says so, under the table and (with
 // --json, whose stdout holds results only) on stderr. Before, it was an error.
 func TestSearch_LimitAboveAPageIsCapped(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	const note = "limit 500 is more than a page holds; returned the largest page, 150."
@@ -46,6 +48,7 @@ func TestSearch_LimitAboveAPageIsCapped(t *testing.T) {
 // TestSearch_NothingToSearchFor: free text without a word, or not in UTF-8, is a usage error naming the term.
 // Before, q:"!!!" listed every conversation.
 func TestSearch_NothingToSearchFor(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	for q, want := range map[string]string{

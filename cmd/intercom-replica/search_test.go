@@ -8,6 +8,7 @@ import (
 )
 
 func TestSearch_DemoGolden(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	for _, tc := range []struct {
@@ -30,6 +31,7 @@ func TestSearch_DemoGolden(t *testing.T) {
 // TestSearch_PrintedNextPageWalksEveryMatch follows the command printed under each page to the end: the pages
 // hold every match once, in the order of one big page.
 func TestSearch_PrintedNextPageWalksEveryMatch(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	base := []string{"search", "--config", "", "--data-dir", dir}

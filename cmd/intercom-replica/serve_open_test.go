@@ -15,6 +15,7 @@ import (
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/mcp/peer/peertest"
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -121,14 +122,14 @@ func startServe(t *testing.T, m *Main, args ...string) *inProcessServe {
 func (s *inProcessServe) url(t *testing.T) string {
 	t.Helper()
 	listening := regexp.MustCompile(`msg="serving MCP over HTTP" addr=(127\.0\.0\.1:\d+)`)
-	waitUntil(t, "serve to listen", 30*time.Second, func() bool { return listening.MatchString(s.stderr.String()) })
+	testwait.For(t, "serve to listen", 30*time.Second, func() bool { return listening.MatchString(s.stderr.String()) })
 	return "http://" + listening.FindStringSubmatch(s.stderr.String())[1]
 }
 
 // waitPrinted waits for re on stdout and returns its submatches, failing if serve exits first.
 func (s *inProcessServe) waitPrinted(t *testing.T, re *regexp.Regexp) []string {
 	t.Helper()
-	waitUntil(t, re.String()+" on stdout", 60*time.Second, func() bool {
+	testwait.For(t, re.String()+" on stdout", 60*time.Second, func() bool {
 		select {
 		case <-s.exited:
 			t.Fatalf("serve exited %d:\n%s%s", s.code, s.stdout, s.stderr)
@@ -174,6 +175,7 @@ func get(t *testing.T, url string) (int, string) {
 // and answers initialize, tools/list, /healthz and /readyz at once; a tool call that outlasts the wait gets a tool
 // error saying the replica is opening; once it has opened, everything answers from it.
 func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
+	t.Parallel()
 	dir := shortDir(t)
 	seedReplica(t, dir, 30)
 	held := peertest.NewHeldOpen()
@@ -210,7 +212,7 @@ func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
 	}
 
 	close(held.Release)
-	waitUntil(t, "/readyz once open", 30*time.Second, func() bool { code, _ := get(t, base+"/readyz"); return code == http.StatusOK })
+	testwait.For(t, "/readyz once open", 30*time.Second, func() bool { code, _ := get(t, base+"/readyz"); return code == http.StatusOK })
 	res, err = session.CallTool(t.Context(), search)
 	if err != nil || res.IsError || !strings.Contains(toolText(res), "30 conversations match") {
 		t.Errorf("search once open: %v %+v", err, res)
@@ -228,6 +230,7 @@ func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
 // TestServe_FailedOpenEndsServe: a replica that cannot be opened ends serve with the error, exit 1, as before the
 // transport started first.
 func TestServe_FailedOpenEndsServe(t *testing.T) {
+	t.Parallel()
 	dir := shortDir(t)
 	if err := os.WriteFile(filepath.Join(dir, "replica.db"), []byte(strings.Repeat("not a bbolt file\n", 1000)), 0o600); err != nil {
 		t.Fatal(err)
@@ -247,6 +250,7 @@ func TestServe_FailedOpenEndsServe(t *testing.T) {
 // another process holds the data directory without serving it yet (it is opening the replica) answers its
 // client at once, and a tool call made meanwhile is answered once the holder lets go.
 func TestServe_StdioAnswersWhileAnotherProcessHoldsTheReplica(t *testing.T) {
+	t.Parallel()
 	dir, holder := heldDir(t, 30)
 	s := startStdio(t, newUserEnv(t), "--config", offlineConfig(t), "--data-dir", dir)
 	tools, err := s.session.ListTools(t.Context(), nil)

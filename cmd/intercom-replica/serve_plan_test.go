@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -9,6 +10,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/intercom-replica/intercom-replica/configs"
 )
 
 // planServeFor is serve's decision for args, the environment env and a config file holding config (none when
@@ -17,6 +20,19 @@ import (
 func planServeFor(t *testing.T, args []string, env map[string]string, config string, terminal bool) (servePlan, error) {
 	t.Helper()
 	m := &Main{Stderr: io.Discard, Getenv: func(k string) string { return env[k] }}
+	fs, rf := newServeFlags(m)
+	cfg, err := loadForPlan(t, m, fs, rf, args, config)
+	if err != nil {
+		return servePlan{}, err
+	}
+	return planServe(cfg, *rf.demo, terminal)
+}
+
+// loadForPlan parses args with a command's flag set fs (made on m, with its replica flags rf), beside a fresh data
+// directory and a config file holding config (none when empty), and loads the configuration as the command does:
+// what a command's plan is decided from.
+func loadForPlan(t *testing.T, m *Main, fs *flag.FlagSet, rf *replicaFlags, args []string, config string) (*configs.Config, error) {
+	t.Helper()
 	args = append([]string{"--data-dir", t.TempDir()}, args...)
 	if config != "" {
 		path := filepath.Join(t.TempDir(), "config.yaml")
@@ -25,20 +41,17 @@ func planServeFor(t *testing.T, args []string, env map[string]string, config str
 		}
 		args = append(args, "--config", path)
 	}
-	fs, rf := newServeFlags(m)
 	if err := parseFlagsOnly(fs, args, ""); err != nil {
-		t.Fatalf("serve %q: %v", args, err)
+		t.Fatalf("%s %q: %v", fs.Name(), args, err)
 	}
 	cfg, _, _, err := rf.load(m)
-	if err != nil {
-		return servePlan{}, err
-	}
-	return planServe(cfg, *rf.demo, terminal)
+	return cfg, err
 }
 
 // TestPlanServe covers every decision serve makes before it starts, and every configuration it refuses (each a
 // usage error, exit 2, with the message that says what to do).
 func TestPlanServe(t *testing.T) {
+	t.Parallel()
 	token := map[string]string{"INTERCOM_ACCESS_TOKEN": "intercom-token-1234"}
 	with := func(m map[string]string, kv ...string) map[string]string {
 		out := map[string]string{}

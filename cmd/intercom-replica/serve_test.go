@@ -23,6 +23,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
@@ -179,6 +180,7 @@ func toolText(res *sdk.CallToolResult) string {
 }
 
 func TestServe_StdioEndToEnd(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	s := startStdio(t, e, "--demo", "--config", "", "--data-dir", dir)
@@ -230,6 +232,7 @@ func TestServe_StdioEndToEnd(t *testing.T) {
 // directory. The second forwards to the first; killed with SIGKILL, the first leaves the second answering every
 // tool the same way, now as the owner (it opened the replica and runs the syncer).
 func TestServe_TwoStdioServersShareOneDataDir(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	args := []string{"--demo", "--config", "", "--data-dir", dir}
@@ -254,7 +257,7 @@ func TestServe_TwoStdioServersShareOneDataDir(t *testing.T) {
 			t.Errorf("%s: answers changed when the owner was killed:\n%s", tool, lineDiff(text, after[tool]))
 		}
 	}
-	waitUntil(t, "the second server to take the data directory over", 30*time.Second, func() bool {
+	testwait.For(t, "the second server to take the data directory over", 30*time.Second, func() bool {
 		return strings.Contains(second.stderr.String(), "took over the data directory")
 	})
 	st := statusJSON(t, e, dir)
@@ -265,7 +268,7 @@ func TestServe_TwoStdioServersShareOneDataDir(t *testing.T) {
 		t.Errorf("after the takeover: %+v", st)
 	}
 	// The new owner runs the syncer: its first pass comes at once.
-	waitUntil(t, "the new owner's first sync pass", 30*time.Second, func() bool {
+	testwait.For(t, "the new owner's first sync pass", 30*time.Second, func() bool {
 		return strings.Contains(second.stderr.String(), "sync pass finished")
 	})
 	second.stop(t)
@@ -301,6 +304,7 @@ func statusJSON(t *testing.T, e *userEnv, dir string) statusDoc {
 // TestServe_DemoOverHTTP starts the demo as a person would with --transport http, connects with the URL and the
 // token it printed, and runs the read commands beside it: they go through the serving process.
 func TestServe_DemoOverHTTP(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	// Webhooks on: the syncer's receiver is mounted on the same listener.
@@ -326,7 +330,7 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 		<-exited
 	})
 	printed := regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp[\s\S]*Bearer token:  (\S+)`)
-	waitUntil(t, "the endpoint and token on stdout", 60*time.Second, func() bool { return printed.MatchString(stdout.String()) })
+	testwait.For(t, "the endpoint and token on stdout", 60*time.Second, func() bool { return printed.MatchString(stdout.String()) })
 	m := printed.FindStringSubmatch(stdout.String())
 	base, token := m[1], m[2]
 	if !strings.Contains(stdout.String(), `claude mcp add --transport http --header "Authorization: Bearer `+token+`" -- intercom-demo `+base+"/mcp") {
@@ -489,6 +493,7 @@ var printedEndpoint = regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d
 // TestServe_DemoOnATerminalServesHTTP: a person who types `serve --demo` at a terminal has no MCP client on
 // stdin, so the demo serves HTTP and says how to connect, unless a transport was chosen.
 func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	stdin, typing := io.Pipe()
 	defer typing.Close()
@@ -527,6 +532,7 @@ func TestServe_DemoOnATerminalServesHTTP(t *testing.T) {
 // TestServe_DemoWithoutAuth: --no-auth on the demo prints how to connect without a token (it panicked printing the
 // token), and serves without one.
 func TestServe_DemoWithoutAuth(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	s := startServe(t, &Main{}, "--demo", "--transport", "http", "--no-auth", "--listen", "127.0.0.1:0", "--config", "", "--data-dir", dir)
 	base := s.waitPrinted(t, regexp.MustCompile(`(?s)MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp.*Serving until interrupted`))[1]
@@ -576,6 +582,7 @@ func TestServe_DemoNeverPrintsTheOperatorsToken(t *testing.T) {
 // TestServe_DemoWithoutATerminalSaysItServesStdio: started from a script, nohup or CI (stdin not a terminal), the
 // demo serves stdio, says so and how to serve HTTP instead, and says why it stops at the end of its input.
 func TestServe_DemoWithoutATerminalSaysItServesStdio(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	s := startServe(t, &Main{}, "--demo", "--config", "", "--data-dir", dir)
 	if code := s.wait(t, 60*time.Second); code != exitOK {
@@ -595,6 +602,7 @@ func TestServe_DemoWithoutATerminalSaysItServesStdio(t *testing.T) {
 // TestServe_DemoAcceptsItsIntercomToken: serve.accept_intercom_tokens works on the demo too: the demo's fake
 // Intercom proves its own access token (GET /me), which the banner prints, and refuses any other.
 func TestServe_DemoAcceptsItsIntercomToken(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	config := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(config, []byte("serve:\n  accept_intercom_tokens: true\n"), 0o600); err != nil {

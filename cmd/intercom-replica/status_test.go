@@ -7,6 +7,7 @@ import (
 )
 
 func TestStatus_DemoGolden(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	out, _ := e.mustRun(t, "status", "--config", "", "--data-dir", dir)
@@ -14,6 +15,7 @@ func TestStatus_DemoGolden(t *testing.T) {
 }
 
 func TestStatus_JSON(t *testing.T) {
+	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	out, _ := e.mustRun(t, "status", "--json", "--config", "", "--data-dir", dir)

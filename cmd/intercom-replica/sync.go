@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -41,11 +42,41 @@ const (
 	demoContacts      = 150
 )
 
-func runSync(ctx context.Context, m *Main, args []string) error {
+// syncPlan is what one run of sync does, decided before anything starts (planSync); runSync carries it out.
+type syncPlan struct {
+	// mode is the pass asked for: incremental, or full with --full.
+	mode peer.SyncMode
+	// noToken is why this process cannot run the pass itself (no Intercom token: a usage error), or nil when it
+	// can (a token, or --demo). Without a token, only the process that owns the replica (a serve, or another sync)
+	// can run the pass, with its own configuration.
+	noToken error
+}
+
+// planSync decides what sync does from its configuration, --demo and --full.
+func planSync(cfg *configs.Config, demo, full bool) syncPlan {
+	p := syncPlan{mode: peer.SyncIncremental}
+	if full {
+		p.mode = peer.SyncFull
+	}
+	if !demo {
+		if err := cfg.RequireIntercomToken(); err != nil {
+			p.noToken = usageError{err}
+		}
+	}
+	return p
+}
+
+// newSyncFlags returns sync's flag set on m, with its replica flags and --full.
+func newSyncFlags(m *Main) (*flag.FlagSet, *replicaFlags, *bool) {
 	fs := m.newFlagSet("sync", "sync [--full] [--demo] [flags]", syncExamples)
 	rf := addReplicaFlags(fs, configs.IntercomFlags()...)
 	full := fs.Bool("full", false, "re-walk every list from the start, refetching what is not current and marking what Intercom "+
 		"no longer has (the daily reconcile, now)")
+	return fs, rf, full
+}
+
+func runSync(ctx context.Context, m *Main, args []string) error {
+	fs, rf, full := newSyncFlags(m)
 	if err := parseFlagsOnly(fs, args, ""); err != nil {
 		return err
 	}
@@ -60,19 +91,9 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return err
 	}
-	// A token is needed by the process that runs the pass: this one, unless a serve (or another sync) owns the
-	// replica, whose syncer then runs it with its own configuration.
-	needToken := func() error {
-		if *rf.demo {
-			return nil
-		}
-		if err := cfg.RequireIntercomToken(); err != nil {
-			return usageError{err}
-		}
-		return nil
-	}
-	if err := needToken(); err != nil && !ownerAnswers(ctx, dir) {
-		return err
+	p := planSync(cfg, *rf.demo, *full)
+	if p.noToken != nil && !ownerAnswers(ctx, dir) {
+		return p.noToken
 	}
 	report := progress.NewLog(log, 10*time.Second).Event
 	if bars != nil {
@@ -83,8 +104,8 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	// (search, get, status, export and serve forward to it meanwhile), or a serve that has it open, whose
 	// syncer runs it.
 	own := func(ctx context.Context, r *index.Replica) (peer.OwnerRole, error) {
-		if err := needToken(); err != nil {
-			return peer.OwnerRole{}, err
+		if p.noToken != nil {
+			return peer.OwnerRole{}, p.noToken
 		}
 		role, _, err := syncingRole(cfg, *rf.demo, r, log, nil, nil, nil)
 		return role, err
@@ -106,11 +127,7 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	if self, pid := acc.Owner(); !self {
 		log.Info("the replica is open in another process: it runs the pass", "pid", pid, "dir", dir)
 	}
-	mode := peer.SyncIncremental
-	if *full {
-		mode = peer.SyncFull
-	}
-	raw, err := acc.Sync(ctx, mode, func(p peer.Progress) { report(fromPeerProgress(p)) })
+	raw, err := acc.Sync(ctx, p.mode, func(p peer.Progress) { report(fromPeerProgress(p)) })
 	if bars != nil {
 		bars.Close()
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
@@ -29,6 +30,7 @@ func runCmd(t *testing.T, env map[string]string, args ...string) (code int, stdo
 }
 
 func TestSync_DemoBackfillsThenSyncsIncrementally(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "replica")
 	code, out, errOut := runCmd(t, nil, "sync", "--demo", "--config", "", "--data-dir", dir)
 	if code != exitOK {
@@ -59,6 +61,7 @@ func TestSync_DemoBackfillsThenSyncsIncrementally(t *testing.T) {
 }
 
 func TestSync_AgainstFakeIntercomAndRefusesAnotherWorkspace(t *testing.T) {
+	t.Parallel()
 	base, token, _, _ := startFakeIntercom(t, "--conversations", "40", "--contacts", "20", "--seed", "9")
 	dir := t.TempDir()
 	env := map[string]string{"INTERCOM_BASE_URL": base, "INTERCOM_ACCESS_TOKEN": token, "INTERCOM_REPLICA_DATA_DIR": dir}
@@ -81,6 +84,7 @@ func TestSync_AgainstFakeIntercomAndRefusesAnotherWorkspace(t *testing.T) {
 }
 
 func TestSync_UsageErrors(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		args []string
@@ -102,6 +106,7 @@ func TestSync_UsageErrors(t *testing.T) {
 // TestSync_ServesTheReplicaWhileItRuns: a sync owns the replica the way a serve does, so the read commands forward
 // to it while it runs instead of waiting for it to finish.
 func TestSync_ServesTheReplicaWhileItRuns(t *testing.T) {
+	t.Parallel()
 	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 3, Conversations: 30, Contacts: 10})
 	if err != nil {
 		t.Fatal(err)
@@ -162,6 +167,7 @@ func TestSync_ServesTheReplicaWhileItRuns(t *testing.T) {
 // TestSync_WithoutATokenBesideAServe: the serve that owns the replica runs the pass with its own token, so a sync
 // asked for beside it needs none (a client-launched serve reads its token from a file the shell may not have).
 func TestSync_WithoutATokenBesideAServe(t *testing.T) {
+	t.Parallel()
 	base, token, _, _ := startFakeIntercom(t, "--conversations", "20", "--contacts", "10", "--seed", "5")
 	dir := shortDir(t)
 	withToken := map[string]string{"INTERCOM_BASE_URL": base, "INTERCOM_ACCESS_TOKEN": token, "INTERCOM_REPLICA_DATA_DIR": dir}
@@ -178,7 +184,7 @@ func TestSync_WithoutATokenBesideAServe(t *testing.T) {
 			t.Errorf("serve: exit %d\n%s", code, serveErr)
 		}
 	}()
-	waitUntil(t, "the serve's first pass", 30*time.Second, func() bool {
+	testwait.For(t, "the serve's first pass", 30*time.Second, func() bool {
 		return strings.Contains(serveErr.String(), `msg="sync pass finished"`)
 	})
 
@@ -202,6 +208,7 @@ func TestSync_WithoutATokenBesideAServe(t *testing.T) {
 // TestSync_UnreachableIntercomFailsWithTheReason: with nothing listening at the base URL, sync retries a few times
 // (a warning each), then exits 1 with one line naming the URL and the cause, well within a minute.
 func TestSync_UnreachableIntercomFailsWithTheReason(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -224,6 +231,7 @@ func TestSync_UnreachableIntercomFailsWithTheReason(t *testing.T) {
 }
 
 func TestPrintSyncReports_CountsAgreeWithTheirNouns(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	printSyncReports(&b, []replsync.PassReport{{Pass: replsync.PassIncremental, Kinds: []replsync.KindReport{
 		{Kind: query.KindConversation, Listed: 1, Fetched: 1, Parts: 1, Written: 1, Requests: 1},

@@ -13,6 +13,7 @@ import (
 
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
@@ -20,6 +21,7 @@ import (
 // serving; status (text and JSON), /readyz and a tool's freshness line say the replica could not sync, since when
 // and why. Once Intercom answers, the next scheduled pass completes and they all stop saying so.
 func TestServe_FailingSyncShowsEverywhereUntilAPassCompletes(t *testing.T) {
+	t.Parallel()
 	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 4, Conversations: 12, Contacts: 6})
 	if err != nil {
 		t.Fatal(err)
@@ -89,7 +91,7 @@ func TestServe_FailingSyncShowsEverywhereUntilAPassCompletes(t *testing.T) {
 	}
 
 	why := "cannot reach " + intercomSrv.URL + ": the server closed the connection without answering"
-	waitUntil(t, "/readyz to report the failing sync", 60*time.Second, func() bool {
+	testwait.For(t, "/readyz to report the failing sync", 60*time.Second, func() bool {
 		_, r := ready()
 		return r.Failing != nil
 	})
@@ -121,11 +123,11 @@ func TestServe_FailingSyncShowsEverywhereUntilAPassCompletes(t *testing.T) {
 	}
 
 	down.Store(false)
-	waitUntil(t, "/readyz to stop reporting a failure", 60*time.Second, func() bool {
+	testwait.For(t, "/readyz to stop reporting a failure", 60*time.Second, func() bool {
 		_, r := ready()
 		return r.Failing == nil
 	})
-	waitUntil(t, "the tools to see the completed sync", 10*time.Second, func() bool {
+	testwait.For(t, "the tools to see the completed sync", 10*time.Second, func() bool {
 		return !strings.Contains(search(), "could not sync")
 	})
 	if text := status(); strings.Contains(text, "FAILING") {

@@ -6,6 +6,7 @@ import (
 )
 
 func TestFormatVersion(t *testing.T) {
+	t.Parallel()
 	vcs := func(modified string) []debug.BuildSetting {
 		return []debug.BuildSetting{
 			{Key: "-buildmode", Value: "exe"},

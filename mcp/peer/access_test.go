@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/mcp/peer/peertest"
@@ -96,19 +97,8 @@ func runAccess(t *testing.T, a *peer.Access) (stop func()) {
 	}
 }
 
-// waitUntil polls cond until it holds or the deadline passes.
-func waitUntil(t *testing.T, what string, d time.Duration, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(d)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out after %v waiting for %s", d, what)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-}
-
 func TestAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	owned := 0
 	opts := peer.AccessOptions{Own: func(ctx context.Context, r *index.Replica) (peer.OwnerRole, error) {
@@ -132,7 +122,7 @@ func TestAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
 	if err := owner.Close(); err != nil {
 		t.Fatal(err)
 	}
-	waitUntil(t, "the front end to take over", 10*time.Second, func() bool { self, _ := front.Owner(); return self })
+	testwait.For(t, "the front end to take over", 10*time.Second, func() bool { self, _ := front.Owner(); return self })
 	if owned != 2 {
 		t.Errorf("own called %d times, want 2", owned)
 	}
@@ -154,6 +144,7 @@ func TestAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
 // TestAccess_CallRetriedAfterTheOwnerLeft checks a call that finds the owner gone: it takes the directory over
 // and answers, with no watcher running.
 func TestAccess_CallRetriedAfterTheOwnerLeft(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	owner := mustOpenAccess(t, dir, peer.AccessOptions{})
 	front := mustOpenAccess(t, dir, peer.AccessOptions{})
@@ -175,6 +166,7 @@ func TestAccess_CallRetriedAfterTheOwnerLeft(t *testing.T) {
 // TestAccess_WaitsForAHolderThatServesNoOne: a process holding the directory without serving the socket (opening
 // the replica, closing it) is waited for, up to the patience, with a message that says why.
 func TestAccess_WaitsForAHolderThatServesNoOne(t *testing.T) {
+	// Not parallel: what it asserts depends on the moment the acquisition retries, which other tests perturb.
 	dir, holder := heldDir(t)
 	_, err := peer.OpenAccess(context.Background(), dir, peer.AccessOptions{Patience: 100 * time.Millisecond})
 	if !errors.Is(err, index.ErrLocked) || !strings.Contains(err.Error(), "does not answer on "+dir+"/owner.sock (still opening the replica, or closing it?)") {
@@ -204,6 +196,7 @@ func TestAccess_WaitsForAHolderThatServesNoOne(t *testing.T) {
 // TestAccess_OwnFailureGivesTheReplicaUp checks that an owner role that cannot start leaves the directory free
 // for the next process.
 func TestAccess_OwnFailureGivesTheReplicaUp(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	boom := errors.New("syncer refused")
 	_, err := peer.OpenAccess(context.Background(), dir, peer.AccessOptions{Own: func(context.Context, *index.Replica) (peer.OwnerRole, error) {
@@ -218,6 +211,7 @@ func TestAccess_OwnFailureGivesTheReplicaUp(t *testing.T) {
 // TestAccess_ServiceFailureEndsRun checks that an owner service that fails ends Run with its error, and that
 // Close stops the others and waits for them.
 func TestAccess_ServiceFailureEndsRun(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	boom := errors.New("another workspace")
 	stopped := make(chan struct{})
@@ -244,6 +238,7 @@ func TestAccess_ServiceFailureEndsRun(t *testing.T) {
 // (a read command) waits for it to exit and then runs the pass itself; one that stays gets a message saying what
 // to do.
 func TestAccess_SyncWaitsForAnOwnerThatDoesNotSync(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	reader := mustOpenAccess(t, dir, peer.AccessOptions{})
 	stub := &syncStub{}
@@ -290,6 +285,7 @@ func startHeld(t *testing.T, wait time.Duration) (*peer.Access, *peertest.HeldOp
 // TestAccess_CallsWaitForTheReplicaOpeningInTheBackground: StartAccess returns before the replica is open; a call
 // made meanwhile waits and is answered once it opens.
 func TestAccess_CallsWaitForTheReplicaOpeningInTheBackground(t *testing.T) {
+	t.Parallel()
 	a, held := startHeld(t, time.Minute)
 	if self, pid := a.Owner(); self || pid != 0 {
 		t.Errorf("while opening: owner %v pid %d", self, pid)
@@ -307,7 +303,7 @@ func TestAccess_CallsWaitForTheReplicaOpeningInTheBackground(t *testing.T) {
 		res, err = a.Search(context.Background(), q)
 		searched <- err
 	}()
-	waitUntil(t, "the search to wait for the replica", 10*time.Second, func() bool { return a.CallsWaiting() == 1 })
+	testwait.For(t, "the search to wait for the replica", 10*time.Second, func() bool { return a.CallsWaiting() == 1 })
 	close(held.Release)
 	if err := <-searched; err != nil || res.Total != nRefunds {
 		t.Fatalf("search made while opening: %d matches, %v", res.Total, err)
@@ -321,6 +317,7 @@ func TestAccess_CallsWaitForTheReplicaOpeningInTheBackground(t *testing.T) {
 // TestAccess_CallOutlastingTheOpenWaitSaysSo: a call that waits longer than OpenWait fails with a message for the
 // model saying what the replica is doing, not an internal error.
 func TestAccess_CallOutlastingTheOpenWaitSaysSo(t *testing.T) {
+	t.Parallel()
 	a, _ := startHeld(t, time.Millisecond)
 	_, err := a.Get(context.Background(), query.KindConversation, "5002")
 	var pub *mcp.PublicError
@@ -341,10 +338,11 @@ func TestAccess_CallOutlastingTheOpenWaitSaysSo(t *testing.T) {
 // holds the directory without serving it (it is opening the replica); calls meanwhile say so, and once the holder
 // lets go, this process owns the replica.
 func TestAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
+	// Not parallel: what it asserts depends on the moment the acquisition retries, which other tests perturb.
 	dir, holder := heldDir(t)
 	a := peer.StartAccess(context.Background(), dir, peer.AccessOptions{OpenWait: time.Millisecond})
 	defer a.Close()
-	waitUntil(t, "the acquisition to find the directory held", 10*time.Second, func() bool {
+	testwait.For(t, "the acquisition to find the directory held", 10*time.Second, func() bool {
 		return strings.Contains(fmt.Sprint(a.Opened()), "another process holds the data directory")
 	})
 	_, err := a.Search(context.Background(), query.Query{Kind: query.KindConversation, Limit: 1})
@@ -352,7 +350,7 @@ func TestAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
 		t.Errorf("search while another process holds the directory: %v", err)
 	}
 	holder.Close()
-	waitUntil(t, "the acquisition to end", 10*time.Second, func() bool { return a.Opened() == nil })
+	testwait.For(t, "the acquisition to end", 10*time.Second, func() bool { return a.Opened() == nil })
 	if self, _ := a.Owner(); !self {
 		t.Error("not the owner once the holder let go")
 	}
@@ -364,6 +362,7 @@ func TestAccess_StartWhileAnotherProcessOpensTheReplica(t *testing.T) {
 // TestAccess_CloseWhileOpening: Close cancels the acquisition and waits for it, and the directory is free
 // afterwards, whether the open gave up or finished just as it was cancelled.
 func TestAccess_CloseWhileOpening(t *testing.T) {
+	t.Parallel()
 	for _, finishes := range []bool{false, true} {
 		t.Run(fmt.Sprintf("open finishes %v", finishes), func(t *testing.T) {
 			dir := seededDir(t)
@@ -409,6 +408,7 @@ func TestAccess_CloseWhileOpening(t *testing.T) {
 // TestAccess_FailedOpenEndsRun: an acquisition that fails in the background ends Run with its error (as
 // OpenAccess would have returned it), and calls say the replica could not be opened.
 func TestAccess_FailedOpenEndsRun(t *testing.T) {
+	t.Parallel()
 	dir := shortDir(t)
 	corrupt := errors.New("invalid database")
 	a := peer.StartAccess(context.Background(), dir, peer.AccessOptions{Open: func(context.Context, string, index.Options) (*index.Replica, error) {

@@ -21,6 +21,7 @@ import (
 )
 
 func TestClient_ScanQueryStreamsTheMatchesInOrder(t *testing.T) {
+	t.Parallel()
 	r, c := servedReplica(t, nil)
 	ctx := context.Background()
 
@@ -101,6 +102,7 @@ func (s *syncStub) Sync(ctx context.Context, mode peer.SyncMode, progress func(p
 }
 
 func TestClient_SyncRunsAPassOnTheOwner(t *testing.T) {
+	t.Parallel()
 	stub := &syncStub{}
 	_, c := servedReplicaWith(t, func(*index.Replica) peer.ServerOptions { return peer.ServerOptions{Sync: stub} })
 	ctx := context.Background()
@@ -151,6 +153,7 @@ func TestClient_SyncRunsAPassOnTheOwner(t *testing.T) {
 }
 
 func TestClient_OwnerWithoutSyncer(t *testing.T) {
+	t.Parallel()
 	_, c := servedReplica(t, nil)
 	if _, err := c.Sync(context.Background(), peer.SyncIncremental, nil); !errors.Is(err, peer.ErrUnavailable) {
 		t.Errorf("sync on an owner that does not sync: %v", err)
@@ -161,6 +164,7 @@ func TestClient_OwnerWithoutSyncer(t *testing.T) {
 }
 
 func TestClient_BudgetIsTheOwnersLiveOne(t *testing.T) {
+	t.Parallel()
 	reset := time.Date(2025, 6, 1, 12, 0, 10, 0, time.UTC)
 	var mu sync.Mutex
 	remaining := 1200
@@ -181,6 +185,7 @@ func TestClient_BudgetIsTheOwnersLiveOne(t *testing.T) {
 }
 
 func TestClient_ReindexRebuildsOnTheOwnerWhileItServes(t *testing.T) {
+	t.Parallel()
 	_, c := servedReplica(t, nil)
 	ctx := context.Background()
 	var last [2]int
@@ -201,6 +206,7 @@ func TestClient_ReindexRebuildsOnTheOwnerWhileItServes(t *testing.T) {
 // the calls added since are refused as unsupported, not mistaken for an owner that went away (which would start
 // a takeover of a replica that is in use).
 func TestClient_CallsAnOlderOwnerDoesNotKnow(t *testing.T) {
+	t.Parallel()
 	path := socketPath(t)
 	ln, err := net.Listen("unix", path)
 	if err != nil {
@@ -239,6 +245,7 @@ func TestClient_CallsAnOlderOwnerDoesNotKnow(t *testing.T) {
 // TestClient_ScanCarriesRecordsByteForByte: a framed record arrives exactly as stored, however it is laid out
 // (newlines inside its JSON, HTML characters that a JSON encoder would escape).
 func TestClient_ScanCarriesRecordsByteForByte(t *testing.T) {
+	t.Parallel()
 	r := openReplica(t, t.TempDir())
 	closeReplica(t, r)
 	raw := []byte("{\n  \"type\": \"contact\",\n  \"id\": \"odd\",\n  \"name\": \"<b>A & B</b>\",\n  \"updated_at\": 1700000000\n}")

@@ -190,6 +190,7 @@ func closeReplica(t *testing.T, r *index.Replica) {
 }
 
 func TestClient_AnswersLikeTheReplica(t *testing.T) {
+	t.Parallel()
 	r, c := servedReplica(t, func() time.Time { return testNow })
 	ctx := context.Background()
 
@@ -248,6 +249,7 @@ func TestClient_AnswersLikeTheReplica(t *testing.T) {
 }
 
 func TestClient_ErrorsKeepTheirMeaning(t *testing.T) {
+	t.Parallel()
 	_, c := servedReplica(t, func() time.Time { return testNow.Add(time.Hour) })
 	ctx := context.Background()
 
@@ -275,6 +277,7 @@ func TestClient_ErrorsKeepTheirMeaning(t *testing.T) {
 }
 
 func TestClient_ScanStreamsEveryRecord(t *testing.T) {
+	t.Parallel()
 	_, c := servedReplica(t, nil)
 	var ids []string
 	deleted := 0
@@ -307,6 +310,7 @@ func TestClient_ScanStreamsEveryRecord(t *testing.T) {
 }
 
 func TestServer_SocketIsPrivateAndReplacesAStaleOne(t *testing.T) {
+	t.Parallel()
 	r := openReplica(t, t.TempDir())
 	closeReplica(t, r)
 	path := socketPath(t)
@@ -337,6 +341,7 @@ func TestServer_SocketIsPrivateAndReplacesAStaleOne(t *testing.T) {
 }
 
 func TestClient_OwnerGone(t *testing.T) {
+	t.Parallel()
 	if _, err := peer.Dial(context.Background(), filepath.Join(t.TempDir(), "none.sock")); !errors.Is(err, peer.ErrOwnerGone) {
 		t.Errorf("dial without an owner: %v", err)
 	}
@@ -368,6 +373,7 @@ func TestClient_OwnerGone(t *testing.T) {
 // every tool through its Access, forwarding to the owner; when the owner exits, the same tools carry on from the
 // replica the front end then opens itself, and a new front end reaches it.
 func TestFrontEnd_ServesEveryToolByForwardingThenTakesOver(t *testing.T) {
+	t.Parallel()
 	dir := seededDir(t)
 	now := func() time.Time { return testNow }
 	opts := peer.AccessOptions{Own: func(_ context.Context, r *index.Replica) (peer.OwnerRole, error) {

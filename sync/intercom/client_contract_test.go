@@ -24,6 +24,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
@@ -151,6 +152,7 @@ func rawField(t *testing.T, raw json.RawMessage, field string) json.RawMessage {
 }
 
 func TestContract_Me(t *testing.T) {
+	t.Parallel()
 	forEachTarget(t, func(t *testing.T, tg target) {
 		me, err := tg.client.Me(context.Background())
 		if err != nil {
@@ -169,6 +171,7 @@ func TestContract_Me(t *testing.T) {
 }
 
 func TestContract_ListConversations_AllPages(t *testing.T) {
+	t.Parallel()
 	forEachTarget(t, func(t *testing.T, tg target) {
 		var ids []string
 		pages := 0
@@ -211,6 +214,7 @@ func TestContract_ListConversations_AllPages(t *testing.T) {
 // TestFake_ListConversations_RawIsByteIdentical checks that what the client hands the syncer to store is byte for
 // byte what the server sent for that record.
 func TestFake_ListConversations_RawIsByteIdentical(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	page, err := c.ListConversations(context.Background(), intercom.ListOptions{PerPage: 150})
 	if err != nil {
@@ -231,6 +235,7 @@ func TestFake_ListConversations_RawIsByteIdentical(t *testing.T) {
 }
 
 func TestContract_GetConversation(t *testing.T) {
+	t.Parallel()
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
 		page, err := tg.client.ListConversations(ctx, intercom.ListOptions{PerPage: tg.perPage})
@@ -273,6 +278,7 @@ func TestContract_GetConversation(t *testing.T) {
 }
 
 func TestContract_NotFound(t *testing.T) {
+	t.Parallel()
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
 		_, err := tg.client.GetConversation(ctx, "999999999")
@@ -287,6 +293,7 @@ func TestContract_NotFound(t *testing.T) {
 }
 
 func TestContract_Unauthorized(t *testing.T) {
+	t.Parallel()
 	forEachTarget(t, func(t *testing.T, tg target) {
 		opts := intercom.Options{Token: "not-a-valid-token", BaseURL: tg.client.BaseURL(), Sleep: (&recordingSleeper{}).Sleep}
 		if tg.fake != nil {
@@ -327,6 +334,7 @@ func TestContract_Unauthorized(t *testing.T) {
 }
 
 func TestContract_SearchConversations(t *testing.T) {
+	t.Parallel()
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
 		// The threshold: the median updated_at of the first pages, or a week ago against real Intercom.
@@ -423,6 +431,7 @@ func TestContract_SearchConversations(t *testing.T) {
 }
 
 func TestContract_ListDeletedConversations(t *testing.T) {
+	t.Parallel()
 	forEachTarget(t, func(t *testing.T, tg target) {
 		var ids []string
 		pages := 0
@@ -452,6 +461,7 @@ func TestContract_ListDeletedConversations(t *testing.T) {
 }
 
 func TestContract_ListAndGetContacts(t *testing.T) {
+	t.Parallel()
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
 		var contacts []intercom.Contact
@@ -508,6 +518,7 @@ func TestContract_ListAndGetContacts(t *testing.T) {
 }
 
 func TestContract_SearchContacts_Sorted(t *testing.T) {
+	t.Parallel()
 	forEachTarget(t, func(t *testing.T, tg target) {
 		ctx := context.Background()
 		page, err := tg.client.ListContacts(ctx, intercom.ListOptions{PerPage: 50})
@@ -588,6 +599,7 @@ func TestContract_SearchContacts_Sorted(t *testing.T) {
 // TestFake_VersionIsPinned relies on the fake answering GET /conversations/deleted only to 2.16: a client that did
 // not send Intercom-Version would get the app's (older) default and a 400.
 func TestFake_VersionIsPinned(t *testing.T) {
+	t.Parallel()
 	_, c := newFake(t, fakeintercom.Faults{}, nil)
 	if _, err := c.ListDeletedConversations(context.Background(), intercom.DeletedListOptions{}); err != nil {
 		t.Fatalf("with the pinned version: %v", err)
@@ -603,6 +615,7 @@ func TestFake_VersionIsPinned(t *testing.T) {
 // TestFake_RateLimitWaitsForReset spends a window's budget and checks that the client waits exactly until the
 // fake's X-RateLimit-Reset (on the shared fake clock), retries once, and that the pacer saw every header.
 func TestFake_RateLimitWaitsForReset(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t, fakeintercom.Faults{RateLimit: 3, RateWindow: 10 * time.Second}, nil)
 	ctx := context.Background()
 	for range 4 {
@@ -639,6 +652,7 @@ func TestFake_RateLimitWaitsForReset(t *testing.T) {
 }
 
 func TestFake_ServerErrorsThenSuccess(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	if err := f.h.FailNext(2, http.StatusServiceUnavailable); err != nil {
 		t.Fatal(err)
@@ -668,6 +682,7 @@ func TestFake_ServerErrorsThenSuccess(t *testing.T) {
 }
 
 func TestFake_TruncatedBodyIsRetried(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	id := f.ws.ConversationIDs()[0]
 	f.h.TruncateNext(1)
@@ -690,6 +705,7 @@ func TestFake_TruncatedBodyIsRetried(t *testing.T) {
 // TestFake_CancelMidRequest cancels calls while the fake holds the answer back (latency before the headers, or a
 // body trickling out) and checks they return context.Canceled promptly.
 func TestFake_CancelMidRequest(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		faults fakeintercom.Faults
@@ -717,7 +733,7 @@ func TestFake_CancelMidRequest(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
 			go func() { done <- tc.call(ctx, c) }()
-			waitFor(t, func() bool { return f.h.Stats().Total > 0 }) // the request is at the fake
+			testwait.For(t, "the request to reach the fake", 10*time.Second, func() bool { return f.h.Stats().Total > 0 }) // the request is at the fake
 			cancel()
 			expectCanceled(t, done)
 			if st := c.Stats(); st.Requests != 1 || st.Retries != 0 {
@@ -730,6 +746,7 @@ func TestFake_CancelMidRequest(t *testing.T) {
 // TestFake_MergedContact merges a lead into a user and checks GetContact's 410: ErrMerged, with the canonical id
 // from the Link header.
 func TestFake_MergedContact(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	ctx := context.Background()
 	var lead, user string
@@ -773,6 +790,7 @@ func TestFake_MergedContact(t *testing.T) {
 // changes: an updated_at search finds the replied conversation, which now has one more part; a deleted
 // conversation answers 404 and is listed as deleted.
 func TestFake_MutationsAreVisible(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	ctx := context.Background()
 	ids := f.ws.ConversationIDs()
@@ -824,6 +842,7 @@ func TestFake_MutationsAreVisible(t *testing.T) {
 
 // TestFake_ConcurrentCalls shares one client between goroutines (run with -race).
 func TestFake_ConcurrentCalls(t *testing.T) {
+	t.Parallel()
 	f, c := newFake(t, fakeintercom.Faults{}, nil)
 	ids := f.ws.ConversationIDs()[:16]
 	var wg sync.WaitGroup
@@ -846,18 +865,6 @@ func TestFake_ConcurrentCalls(t *testing.T) {
 	}
 	if st := c.Stats(); st.Calls != int64(len(ids)) || st.Requests != int64(len(ids)) {
 		t.Errorf("Stats = %+v", st)
-	}
-}
-
-// waitFor polls cond until it holds, failing the test after a generous deadline.
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met within 10s")
-		}
-		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -16,6 +16,7 @@ var sentinels = []error{
 }
 
 func TestAPIError_MatchesSentinels(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		status int
 		code   string
@@ -61,6 +62,7 @@ func TestAPIError_MatchesSentinels(t *testing.T) {
 }
 
 func TestAPIError_SpecExamples(t *testing.T) {
+	t.Parallel()
 	t.Run("404", func(t *testing.T) {
 		srv := newServer(t, serveJSON(http.StatusNotFound, mustReadFile(t, "spec/error_not_found.json")))
 		c, _, _ := newClient(t, srv, nil)
@@ -95,6 +97,7 @@ func TestAPIError_SpecExamples(t *testing.T) {
 }
 
 func TestAPIError_CanonicalLinkForms(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		links []string
@@ -130,6 +133,7 @@ func TestAPIError_CanonicalLinkForms(t *testing.T) {
 }
 
 func TestAPIError_NonJSONBodies(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, contentType, body string
 		status                  int

@@ -15,6 +15,7 @@ import (
 )
 
 func TestGetConversation_DecodesSpecExample(t *testing.T) {
+	t.Parallel()
 	body := mustReadFile(t, "spec/conversation.json")
 	srv := newServer(t, serveJSON(http.StatusOK, body))
 	c, _, _ := newClient(t, srv, nil)
@@ -74,6 +75,7 @@ func TestGetConversation_DecodesSpecExample(t *testing.T) {
 // response, whitespace, key order, escapes and unknown fields included: what the replica stores must be what
 // Intercom sent.
 func TestConversationList_RawIsByteIdentical(t *testing.T) {
+	t.Parallel()
 	items := []string{
 		"{\n   \"type\" : \"conversation\", \"id\":\"1\", \"updated_at\": 1700000000,\n \"zzz_future_field\": {\"nested\": [1, 2.50, \"\\u00e9\\/\"]}, \"title\": \"caf\u00e9 \\\"quoted\\\" <b>\"\n}",
 		`{"id":2,"updated_at":"1700000001","team_assignee_id":null,"admin_assignee_id":"42","custom_attributes":{"Ticket category":"Billing","score":1e3}}`,
@@ -112,6 +114,7 @@ func TestConversationList_RawIsByteIdentical(t *testing.T) {
 }
 
 func TestConversation_MarshalJSONIsRaw(t *testing.T) {
+	t.Parallel()
 	raw := `{"id":"7","zzz":[1,2,3],"updated_at":5}`
 	var conv intercom.Conversation
 	if err := json.Unmarshal([]byte(raw), &conv); err != nil {
@@ -130,6 +133,7 @@ func TestConversation_MarshalJSONIsRaw(t *testing.T) {
 }
 
 func TestDecode_Quirks(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		json  string
@@ -192,6 +196,7 @@ func TestDecode_Quirks(t *testing.T) {
 // its type does not take is left out, never guessed and never a failed page; Raw keeps what Intercom sent. These
 // documents were errors before the rule was shared, so one odd record stalled a sync.
 func TestDecode_OddFieldsAreAbsent(t *testing.T) {
+	t.Parallel()
 	for _, doc := range []string{
 		`{"id":"1","updated_at":"yesterday"}`,
 		`{"id":"1","updated_at":1.5}`,
@@ -217,6 +222,7 @@ func TestDecode_OddFieldsAreAbsent(t *testing.T) {
 }
 
 func TestGetContact_DecodesSpecExample(t *testing.T) {
+	t.Parallel()
 	body := mustReadFile(t, "spec/contact.json")
 	srv := newServer(t, serveJSON(http.StatusOK, body))
 	c, _, _ := newClient(t, srv, nil)
@@ -236,6 +242,7 @@ func TestGetContact_DecodesSpecExample(t *testing.T) {
 }
 
 func TestContact_OwnerIDAsNumber(t *testing.T) {
+	t.Parallel()
 	var ct intercom.Contact
 	if err := json.Unmarshal([]byte(`{"id":"a","owner_id":991267459,"location":{"country":"France","city":"Paris"}}`), &ct); err != nil {
 		t.Fatal(err)
@@ -246,6 +253,7 @@ func TestContact_OwnerIDAsNumber(t *testing.T) {
 }
 
 func TestMe_DecodesSpecExample(t *testing.T) {
+	t.Parallel()
 	body := mustReadFile(t, "spec/me.json")
 	srv := newServer(t, serveJSON(http.StatusOK, body))
 	c, _, _ := newClient(t, srv, nil)
@@ -268,6 +276,7 @@ func TestMe_DecodesSpecExample(t *testing.T) {
 }
 
 func TestListDeletedConversations_SpecExample(t *testing.T) {
+	t.Parallel()
 	var gotQuery string
 	body := mustReadFile(t, "spec/deleted_conversation_list.json")
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -293,6 +302,7 @@ func TestListDeletedConversations_SpecExample(t *testing.T) {
 }
 
 func TestDeletedConversationList_NextPage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		pages intercom.PageLinks
 		want  int
@@ -312,6 +322,7 @@ func TestDeletedConversationList_NextPage(t *testing.T) {
 }
 
 func TestGet_EmptyIDIsRejectedWithoutARequest(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		t.Errorf("unexpected request %s", r.URL)
 	}))
@@ -325,6 +336,7 @@ func TestGet_EmptyIDIsRejectedWithoutARequest(t *testing.T) {
 }
 
 func TestGet_IDIsPathEscaped(t *testing.T) {
+	t.Parallel()
 	var got string
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		got = r.URL.EscapedPath()

@@ -60,6 +60,7 @@ func withRateLimit(limit, remaining int, reset int64, h http.HandlerFunc) http.H
 }
 
 func TestPacer_SeesEveryAttemptAndHeader(t *testing.T) {
+	t.Parallel()
 	const reset = 1_700_000_010
 	seq := &sequence{steps: []http.HandlerFunc{
 		withRateLimit(167, 3, reset, serveJSON(http.StatusServiceUnavailable, nil)),
@@ -110,6 +111,7 @@ func TestPacer_SeesEveryAttemptAndHeader(t *testing.T) {
 
 // An attempt that gets no answer is reported as such, so that a pacer counting requests in flight lets the retry go.
 func TestPacer_ToldOfAttemptsWithoutAnAnswer(t *testing.T) {
+	t.Parallel()
 	pacer := &recordingPacer{}
 	srv := newServer(t, serveJSON(http.StatusOK, meJSON))
 	srv.Close() // nothing listens on its port any more
@@ -128,6 +130,7 @@ func TestPacer_ToldOfAttemptsWithoutAnAnswer(t *testing.T) {
 }
 
 func TestPacer_ErrorEndsTheCall(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{serveJSON(http.StatusOK, meJSON)}}
 	srv := newServer(t, seq)
 	budgetSpent := errors.New("live reserve exhausted")
@@ -139,6 +142,7 @@ func TestPacer_ErrorEndsTheCall(t *testing.T) {
 }
 
 func TestRateLimit_UnparseableHeadersAreAbsent(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("X-RateLimit-Limit", "lots")
 		w.Header().Set("X-RateLimit-Remaining", "-1")
@@ -156,6 +160,7 @@ func TestRateLimit_UnparseableHeadersAreAbsent(t *testing.T) {
 }
 
 func TestStats_CountsAndSub(t *testing.T) {
+	t.Parallel()
 	list := []byte(`{"type":"list","data":[{"id":"a"}],"total_count":1,"pages":{"type":"pages","page":1,"per_page":1,"total_pages":1}}`)
 	seq := &sequence{steps: []http.HandlerFunc{serveJSON(http.StatusOK, list)}}
 	srv := newServer(t, seq)

@@ -28,6 +28,7 @@ func contactPages(n int) http.HandlerFunc {
 }
 
 func TestContactPages_WalksToTheLastPage(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, contactPages(4))
 	c, _, _ := newClient(t, srv, nil)
 	var ids []string
@@ -45,6 +46,7 @@ func TestContactPages_WalksToTheLastPage(t *testing.T) {
 }
 
 func TestContactPages_ResumesFromACursorAndStopsOnBreak(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{contactPages(5)}}
 	srv := newServer(t, seq)
 	c, _, _ := newClient(t, srv, nil)
@@ -64,6 +66,7 @@ func TestContactPages_ResumesFromACursorAndStopsOnBreak(t *testing.T) {
 }
 
 func TestPages_RepeatedCursorEndsWithAnError(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, serveJSON(http.StatusOK, []byte(`{"type":"conversation.list","conversations":[],"pages":{"next":{"starting_after":"same"}}}`)))
 	c, _, _ := newClient(t, srv, nil)
 	pages, lastErr := 0, error(nil)
@@ -80,6 +83,7 @@ func TestPages_RepeatedCursorEndsWithAnError(t *testing.T) {
 }
 
 func TestPages_ErrorIsYieldedOnce(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{contactPages(3), serveJSON(http.StatusUnauthorized, errorBody("unauthorized", "Access Token Invalid"))}}
 	srv := newServer(t, seq)
 	c, _, _ := newClient(t, srv, nil)
@@ -97,6 +101,7 @@ func TestPages_ErrorIsYieldedOnce(t *testing.T) {
 }
 
 func TestDeletedConversationPages(t *testing.T) {
+	t.Parallel()
 	srv := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 		page = max(page, 1)

@@ -16,6 +16,7 @@ import (
 // Authorization header back in their error bodies, and checks that the token appears in no log record and no error
 // text, while the Debug log still has its one record per attempt.
 func TestToken_NeverInLogsOrErrors(t *testing.T) {
+	t.Parallel()
 	echo := func(status int, contentType string, jsonBody bool) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
 			auth := r.Header.Get("Authorization")
@@ -99,6 +100,7 @@ func TestToken_NeverInLogsOrErrors(t *testing.T) {
 
 // TestLog_DebugRecordPerAttempt checks the fields of the per-request record, and that nothing is logged above Debug.
 func TestLog_DebugRecordPerAttempt(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{serveJSON(http.StatusBadGateway, nil), serveJSON(http.StatusOK, meJSON)}}
 	srv := newServer(t, seq)
 	c, _, logs := newClient(t, srv, nil)

@@ -8,6 +8,7 @@ import (
 // TestRetryPolicy_BackoffIsBounded checks that every delay, for any attempt number and any jitter draw, lies in
 // [d/2, d] with d = min(BaseDelay·2^(n-1), MaxDelay), so no retry ever waits longer than MaxDelay however many come.
 func TestRetryPolicy_BackoffIsBounded(t *testing.T) {
+	t.Parallel()
 	p, err := RetryPolicy{BaseDelay: 100 * time.Millisecond, MaxDelay: 5 * time.Second}.withDefaults()
 	if err != nil {
 		t.Fatal(err)
@@ -33,6 +34,7 @@ func TestRetryPolicy_BackoffIsBounded(t *testing.T) {
 }
 
 func TestRetryPolicy_Defaults(t *testing.T) {
+	t.Parallel()
 	p, err := RetryPolicy{}.withDefaults()
 	if err != nil {
 		t.Fatal(err)

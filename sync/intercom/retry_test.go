@@ -58,6 +58,7 @@ func reset(w http.ResponseWriter, r *http.Request) {
 }
 
 func TestRetry_ServerErrorThenSuccess(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{
 		serveJSON(http.StatusServiceUnavailable, errorBody("service_unavailable", "try later")),
 		serveJSON(http.StatusInternalServerError, []byte("oops")),
@@ -90,6 +91,7 @@ func TestRetry_ServerErrorThenSuccess(t *testing.T) {
 }
 
 func TestRetry_GivesUpAfterMaxAttempts(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{serveJSON(http.StatusBadGateway, errorBody("server_error", "bad gateway"))}}
 	srv := newServer(t, seq)
 	c, sleeper, _ := newClient(t, srv, func(o *intercom.Options) {
@@ -125,6 +127,7 @@ func TestRetry_GivesUpAfterMaxAttempts(t *testing.T) {
 }
 
 func TestRetry_NeverRetriesOther4xx(t *testing.T) {
+	t.Parallel()
 	for _, status := range []int{400, 401, 403, 404, 405, 408, 409, 410, 422} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
 			seq := &sequence{steps: []http.HandlerFunc{serveJSON(status, errorBody("x", "no")), serveJSON(http.StatusOK, meJSON)}}
@@ -141,6 +144,7 @@ func TestRetry_NeverRetriesOther4xx(t *testing.T) {
 }
 
 func TestRetry_RateLimitedWaitsForReset(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_700_000_000, 400_000_000)
 	rateLimited := func(reset string) http.HandlerFunc {
 		return func(w http.ResponseWriter, r *http.Request) {
@@ -205,6 +209,7 @@ func TestRetry_RateLimitedWaitsForReset(t *testing.T) {
 }
 
 func TestRetry_TruncatedAndMalformedBodies(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		first     http.HandlerFunc
@@ -257,6 +262,7 @@ func TestRetry_TruncatedAndMalformedBodies(t *testing.T) {
 }
 
 func TestRetry_AttemptTimeout(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{
 		func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, // hangs until the client gives up
 		serveJSON(http.StatusOK, meJSON),
@@ -276,6 +282,7 @@ func TestRetry_AttemptTimeout(t *testing.T) {
 }
 
 func TestRetry_ResponseTooLarge(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{serveJSON(http.StatusOK, meJSON)}}
 	srv := newServer(t, seq)
 	c, _, _ := newClient(t, srv, func(o *intercom.Options) { o.MaxResponseBytes = 10 })
@@ -288,6 +295,7 @@ func TestRetry_ResponseTooLarge(t *testing.T) {
 // TestCancel_Prompt cancels a call while it waits (backoff, 429 reset, a slow response, the pacer) with the real
 // sleep and a wait that would last an hour: the call must return context.Canceled promptly.
 func TestCancel_Prompt(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		step  func(started chan<- struct{}) http.HandlerFunc
@@ -367,6 +375,7 @@ func (blockingPacer) Throttled(intercom.RateLimit) {}
 func (blockingPacer) Unanswered()                  {}
 
 func TestCancel_BeforeTheCallSendsNothing(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{serveJSON(http.StatusOK, meJSON)}}
 	srv := newServer(t, seq)
 	c, _, _ := newClient(t, srv, nil)
@@ -381,6 +390,7 @@ func TestCancel_BeforeTheCallSendsNothing(t *testing.T) {
 }
 
 func TestCancel_DeadlineDuringBackoff(t *testing.T) {
+	t.Parallel()
 	seq := &sequence{steps: []http.HandlerFunc{serveJSON(http.StatusServiceUnavailable, nil)}}
 	srv := newServer(t, seq)
 	c, _, _ := newClient(t, srv, func(o *intercom.Options) {

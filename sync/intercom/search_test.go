@@ -15,6 +15,7 @@ import (
 )
 
 func TestFilter_MarshalsToSearchGrammar(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name   string
 		filter intercom.Filter
@@ -73,6 +74,7 @@ func TestFilter_MarshalsToSearchGrammar(t *testing.T) {
 }
 
 func TestFilter_Validate(t *testing.T) {
+	t.Parallel()
 	many := make([]intercom.Filter, intercom.MaxFiltersPerGroup+1)
 	for i := range many {
 		many[i] = intercom.Where("id", intercom.OpEq, "x")
@@ -117,6 +119,7 @@ func TestFilter_Validate(t *testing.T) {
 }
 
 func TestSearch_SendsBodyAndNoRequestWhenInvalid(t *testing.T) {
+	t.Parallel()
 	var (
 		mu     sync.Mutex
 		bodies []string
@@ -170,6 +173,7 @@ func TestSearch_SendsBodyAndNoRequestWhenInvalid(t *testing.T) {
 // TestSearchConversationPages_CursorTravelsInBody walks three pages of a search and checks the cursor of each page is
 // sent in the next request's body (Intercom ignores one in the query string).
 func TestSearchConversationPages_CursorTravelsInBody(t *testing.T) {
+	t.Parallel()
 	pages := map[string]string{
 		"":   `{"type":"conversation.list","conversations":[{"id":"1"},{"id":"2"}],"total_count":5,"pages":{"type":"pages","page":1,"per_page":2,"total_pages":3,"next":{"page":2,"starting_after":"c2"}}}`,
 		"c2": `{"type":"conversation.list","conversations":[{"id":"3"},{"id":"4"}],"total_count":5,"pages":{"type":"pages","page":2,"per_page":2,"total_pages":3,"next":{"page":3,"starting_after":"c3"}}}`,

@@ -56,6 +56,7 @@ func dialer(dial func(ctx context.Context) (net.Conn, error)) *http.Client {
 // Every way of getting no answer ends the call with an error that names the API's URL and says why, after the
 // retries, each attempt bounded by its phase's timeout.
 func TestTimeouts_NoAnswerIsUnreachable(t *testing.T) {
+	t.Parallel()
 	closed := newServer(t, serveJSON(http.StatusOK, meJSON))
 	closed.Close()
 	hole, accepted := blackHole(t)
@@ -124,6 +125,7 @@ func TestTimeouts_NoAnswerIsUnreachable(t *testing.T) {
 // A body that stops coming fails the attempt after the idle timeout (and is retried); one that keeps coming, slowly,
 // is read to the end however long it takes in all.
 func TestTimeouts_StalledBodyFailsSlowBodyDoesNot(t *testing.T) {
+	t.Parallel()
 	stop := make(chan struct{})
 	t.Cleanup(func() { close(stop) })
 	stalls := func(w http.ResponseWriter, r *http.Request) {
@@ -169,6 +171,7 @@ func TestTimeouts_StalledBodyFailsSlowBodyDoesNot(t *testing.T) {
 // The call's own deadline ends an attempt the way a phase's timeout does, and the error says what the attempt was
 // waiting for, besides matching context.DeadlineExceeded.
 func TestTimeouts_CallDeadlineSaysWhatItCutShort(t *testing.T) {
+	t.Parallel()
 	hole, _ := blackHole(t)
 	c, err := intercom.New(intercom.Options{Token: testToken, BaseURL: hole, Sleep: (&recordingSleeper{}).Sleep})
 	if err != nil {
@@ -187,6 +190,7 @@ func TestTimeouts_CallDeadlineSaysWhatItCutShort(t *testing.T) {
 
 // A 429 whose X-RateLimit-Reset is hours away waits MaxRateLimitWait, and says so.
 func TestRetry_FarRateLimitResetIsCappedAndLogged(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_700_000_000, 0)
 	seq := &sequence{steps: []http.HandlerFunc{
 		withRateLimit(100, 0, now.Add(5*time.Hour).Unix(), serveJSON(http.StatusTooManyRequests, errorBody("rate_limit_exceeded", "slow down"))),

@@ -150,13 +150,6 @@ func (c *column) setInt(slot uint32, v int64) {
 	c.i64[slot] = v
 }
 
-func (c *column) intAt(slot uint32) int64 {
-	if c.i64 != nil {
-		return c.i64[slot]
-	}
-	return int64(c.i32[slot])
-}
-
 func (c *column) setFloat(slot uint32, v float64) {
 	c.present = c.present.grow(int(slot) + 1)
 	c.present.set(slot)
@@ -176,20 +169,6 @@ func (c *column) setBool(slot uint32, v bool) {
 func (c *column) setPresent(slot uint32) {
 	c.present = c.present.grow(int(slot) + 1)
 	c.present.set(slot)
-}
-
-// has reports whether slot has a value in the column.
-func (c *column) has(slot uint32) bool {
-	switch c.typ {
-	case Keyword:
-		if c.multi {
-			return int(slot) < len(c.mlen) && c.mlen[slot] > 0
-		}
-		return int(slot) < len(c.codes) && c.codes[slot] != 0
-	case Bool:
-		return int(slot) < len(c.bools) && c.bools[slot] != 0
-	}
-	return c.present.has(slot)
 }
 
 // permute returns the column rebuilt for new slots: new slot i holds old slot perm[i].
@@ -301,4 +280,25 @@ func cleanKeyword(v string) string {
 		return v
 	}
 	return strings.ReplaceAll(v, "\x00", "\uFFFD")
+}
+
+func (c *column) intAt(slot uint32) int64 {
+	if c.i64 != nil {
+		return c.i64[slot]
+	}
+	return int64(c.i32[slot])
+}
+
+// has reports whether slot has a value in the column.
+func (c *column) has(slot uint32) bool {
+	switch c.typ {
+	case Keyword:
+		if c.multi {
+			return int(slot) < len(c.mlen) && c.mlen[slot] > 0
+		}
+		return int(slot) < len(c.codes) && c.codes[slot] != 0
+	case Bool:
+		return int(slot) < len(c.bools) && c.bools[slot] != 0
+	}
+	return c.present.has(slot)
 }

@@ -13,9 +13,12 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 )
 
 func TestFaults_RateLimitHeadersAnd429(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{Faults: Faults{RateLimit: 3, RateWindow: 10 * time.Second}})
 	f.clock.Set(time.Unix(EpochUnix+day+3, 0)) // 3 s into a 10 s window
 	windowEnd := strconv.FormatInt(EpochUnix+day+10, 10)
@@ -49,6 +52,7 @@ func TestFaults_RateLimitHeadersAnd429(t *testing.T) {
 }
 
 func TestFaults_DefaultRateLimitAndDisabled(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	if got := f.get("/me").header.Get("X-RateLimit-Limit"); got != "1666" {
 		t.Errorf("default X-RateLimit-Limit %q", got)
@@ -60,6 +64,7 @@ func TestFaults_DefaultRateLimitAndDisabled(t *testing.T) {
 }
 
 func TestFaults_ServerErrorBursts(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	if err := f.h.FailNext(2, http.StatusServiceUnavailable); err != nil {
 		t.Fatal(err)
@@ -98,6 +103,7 @@ func TestFaults_ServerErrorBursts(t *testing.T) {
 }
 
 func TestFaults_TruncatedBody(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	f.h.TruncateNext(1)
 	req, _ := http.NewRequest(http.MethodGet, f.srv.URL+"/conversations?per_page=50", nil)
@@ -121,6 +127,7 @@ func TestFaults_TruncatedBody(t *testing.T) {
 }
 
 func TestFaults_SlowBodyIsComplete(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	want := f.get("/conversations?per_page=30").body
 	f.h.SetFaults(Faults{SlowBody: 20 * time.Millisecond})
@@ -130,6 +137,7 @@ func TestFaults_SlowBodyIsComplete(t *testing.T) {
 }
 
 func TestFaults_LatencyHonoursCancellation(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{Faults: Faults{Latency: time.Hour}})
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
@@ -142,6 +150,7 @@ func TestFaults_LatencyHonoursCancellation(t *testing.T) {
 }
 
 func TestDeletedConversations_VersionAndPages(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{Conversations: 1000, Contacts: 50}, HandlerOptions{})
 	for _, version := range []string{"", "2.11", "2.15"} {
 		r := f.do(http.MethodGet, "/conversations/deleted", "", "Intercom-Version", version)
@@ -224,22 +233,11 @@ func decodeDeleted(t *testing.T, r response) []string {
 	return ids
 }
 
-// waitFor polls cond until it holds or the deadline passes.
-func waitFor(t *testing.T, within time.Duration, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(within)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("still waiting after %v for %s", within, what)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-}
-
 // TestFaults_CancelledPostDuringLatencyFreesTheHandler checks that a client giving up on a POST while the latency
 // fault holds it frees the handler: net/http only notices a client hanging up once the request body has been read,
 // so a handler that sleeps before reading it would sleep on, and httptest.Server.Close would block behind it.
 func TestFaults_CancelledPostDuringLatencyFreesTheHandler(t *testing.T) {
+	t.Parallel()
 	ws := mustWorkspace(t, WorkspaceOptions{Seed: 7, Conversations: 20, Contacts: 10})
 	h := NewHandler(ws, HandlerOptions{Faults: Faults{Latency: time.Hour}})
 	srv := httptest.NewServer(h) // closed below, not in a cleanup: a stuck handler would hold Close for the hour
@@ -260,7 +258,7 @@ func TestFaults_CancelledPostDuringLatencyFreesTheHandler(t *testing.T) {
 		}
 		errc <- err
 	}()
-	waitFor(t, 10*time.Second, "the search to reach the handler", func() bool { return h.Stats().Total == 1 })
+	testwait.For(t, "the search to reach the handler", 10*time.Second, func() bool { return h.Stats().Total == 1 })
 	cancel()
 	if err := <-errc; !errors.Is(err, context.Canceled) {
 		t.Fatalf("a cancelled search against an hour of latency: %v", err)
@@ -278,6 +276,7 @@ func TestFaults_CancelledPostDuringLatencyFreesTheHandler(t *testing.T) {
 }
 
 func TestFaults_ConnectionResetBeforeAnyResponse(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	search := func(c *http.Client) (*http.Response, error) {
 		req, err := http.NewRequest(http.MethodPost, f.srv.URL+"/conversations/search", strings.NewReader(`{"query":{"field":"updated_at","operator":">","value":0}}`))
@@ -347,6 +346,7 @@ func TestFaults_ConnectionResetBeforeAnyResponse(t *testing.T) {
 }
 
 func TestFaults_ProxyBadGatewayIsHTML(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	f.h.BadGatewayNext(1)
 	r := f.get("/conversations")

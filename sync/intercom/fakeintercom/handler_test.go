@@ -10,6 +10,7 @@ import (
 )
 
 func TestHandler_WrongTokenIsUnauthorizedWithoutRateHeaders(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	for name, auth := range map[string]string{
 		"missing":   "",
@@ -42,6 +43,7 @@ func TestHandler_WrongTokenIsUnauthorizedWithoutRateHeaders(t *testing.T) {
 }
 
 func TestHandler_Me(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	me := f.get("/me").json(t)
 	app := me["app"].(map[string]any)
@@ -51,6 +53,7 @@ func TestHandler_Me(t *testing.T) {
 }
 
 func TestListConversations_WalksToLastPageInListOrder(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	want := f.ws.ConversationIDs()
 	if len(want) < 100 {
@@ -82,6 +85,7 @@ func TestListConversations_WalksToLastPageInListOrder(t *testing.T) {
 }
 
 func TestListConversations_PerPage(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{Conversations: 400, Contacts: 50}, HandlerOptions{})
 	for _, tc := range []struct {
 		query   string
@@ -115,6 +119,7 @@ func TestListConversations_PerPage(t *testing.T) {
 }
 
 func TestListConversations_RejectsForeignCursor(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	contacts := decodePage(t, f.get("/contacts?per_page=2"), "data")
 	for _, bad := range []string{"garbage", "WzFd", contacts.next} {
@@ -127,6 +132,7 @@ func TestListConversations_RejectsForeignCursor(t *testing.T) {
 }
 
 func TestGetConversation_ExactBytesAndNotFound(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	ids := f.ws.ConversationIDs()
 	for _, id := range ids[:10] {
@@ -167,6 +173,7 @@ func TestGetConversation_ExactBytesAndNotFound(t *testing.T) {
 }
 
 func TestListContacts_WalksToLastPage(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	want := f.ws.ContactIDs()
 	got := f.walkList("/contacts", "data", 9)
@@ -189,6 +196,7 @@ func TestListContacts_WalksToLastPage(t *testing.T) {
 }
 
 func TestGetContact_ExactBytesMergedAndNotFound(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{Conversations: 10, Contacts: 600}, HandlerOptions{})
 	id := f.ws.ContactIDs()[0]
 	r := f.get("/contacts/" + id)
@@ -239,6 +247,7 @@ func TestGetContact_ExactBytesMergedAndNotFound(t *testing.T) {
 }
 
 func TestHandler_UnknownRoutes(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	mustStatus(t, f.get("/tickets"), http.StatusNotFound)
 	mustStatus(t, f.do(http.MethodDelete, "/conversations", ""), http.StatusMethodNotAllowed)
@@ -248,6 +257,7 @@ func TestHandler_UnknownRoutes(t *testing.T) {
 }
 
 func TestHandler_OversizedBodyIs413(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	big := `{"query":{"field":"id","operator":"=","value":"` + strings.Repeat("9", maxRequestBody) + `"}}`
 	r := f.do(http.MethodPost, "/conversations/search", big)

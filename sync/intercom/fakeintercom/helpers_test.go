@@ -1,7 +1,6 @@
 package fakeintercom
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -232,13 +231,4 @@ func (f *fake) walkSearch(kind string, body map[string]any, perPage int) []strin
 		}
 		after = p.next
 	}
-}
-
-func compactJSON(t *testing.T, b []byte) string {
-	t.Helper()
-	var buf bytes.Buffer
-	if err := json.Compact(&buf, b); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
 }

@@ -66,6 +66,7 @@ func (f *fake) snapshotConversations(oldEmail string) snapshot {
 // syncer could not see such a change, since their updated_at does not move), while a reply written afterwards shows
 // the contact's new name and email and moves updated_at.
 func TestMutations_ContactEditsNeverRewriteConversations(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 
 	// The named user who opened the most conversations, and a listed lead who opened one.

@@ -58,6 +58,7 @@ func updatedSince(ts int64) map[string]any {
 }
 
 func TestMutations_ReplyIsVisibleEverywhere(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	ids := f.ws.ConversationIDs()
 	target := ids[len(ids)-1] // the least recently updated
@@ -112,6 +113,7 @@ func TestMutations_ReplyIsVisibleEverywhere(t *testing.T) {
 }
 
 func TestMutations_CreateAndDeleteConversation(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	countBefore := f.ws.Counts()
 	contact := f.ws.ContactIDs()[3]
@@ -169,6 +171,7 @@ func TestMutations_CreateAndDeleteConversation(t *testing.T) {
 }
 
 func TestMutations_ListWalkSkipsRecordsUpdatedDuringTheWalk(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	all := f.ws.ConversationIDs()
 	first := decodePage(t, f.get("/conversations?per_page=10"), "conversations")
@@ -194,6 +197,7 @@ func TestMutations_ListWalkSkipsRecordsUpdatedDuringTheWalk(t *testing.T) {
 }
 
 func TestMutations_LongThreadReturnsOnlyThe500MostRecentParts(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	id := f.ws.ConversationIDs()[0]
 	before := len(f.conversation(id).Parts.Parts)
@@ -221,6 +225,7 @@ func TestMutations_LongThreadReturnsOnlyThe500MostRecentParts(t *testing.T) {
 }
 
 func TestMutations_Contacts(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	byEmail := func(email string) map[string]any {
 		return map[string]any{"query": map[string]any{"field": "email", "operator": "=", "value": email}}
@@ -336,6 +341,7 @@ func TestMutations_Contacts(t *testing.T) {
 }
 
 func TestMutations_ConcurrentWithServing(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	var wg sync.WaitGroup
 	errs := make(chan error, 1)
@@ -365,6 +371,7 @@ func TestMutations_ConcurrentWithServing(t *testing.T) {
 }
 
 func TestSimulate_IsDeterministic(t *testing.T) {
+	t.Parallel()
 	run := func() []Change {
 		clock := NewClock(time.Unix(EpochUnix+day, 0))
 		ws := mustWorkspace(t, WorkspaceOptions{Seed: 9, Conversations: 80, Contacts: 40, Now: clock.Now})
@@ -393,6 +400,7 @@ func TestSimulate_IsDeterministic(t *testing.T) {
 }
 
 func TestWebhook_NotificationIsSignedAndShaped(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	id := f.ws.ConversationIDs()[0]
 	ch, err := f.ws.Reply(id, Reply{Author: AuthorUser, Body: `<p>Refund &amp; <a href="https://x.io">link</a></p>`})

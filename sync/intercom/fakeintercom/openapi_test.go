@@ -156,6 +156,7 @@ func (o *openAPI) check(t *testing.T, method, specPath string, r response) {
 // workspace, every page, searches, and every error it answers) and validates each response against the 2.16
 // description.
 func TestOpenAPI_EveryEndpointValidates(t *testing.T) {
+	t.Parallel()
 	spec := loadOpenAPI(t)
 	f := newFake(t, WorkspaceOptions{Conversations: 250, Contacts: 150}, HandlerOptions{})
 	// Mutations add shapes the generator alone does not: new conversations without parts, bot replies, long threads.
@@ -257,6 +258,7 @@ func TestOpenAPI_EveryEndpointValidates(t *testing.T) {
 // TestOpenAPI_RenamedOrMistypedFieldsFail proves the validation above would catch drift: the fake's own responses
 // with one field renamed or mistyped no longer validate.
 func TestOpenAPI_RenamedOrMistypedFieldsFail(t *testing.T) {
+	t.Parallel()
 	spec := loadOpenAPI(t)
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	convID := f.ws.ConversationIDs()[0]
@@ -333,6 +335,7 @@ func rename(m map[string]any, from, to string) {
 }
 
 func TestOpenAPI_AllowListIsNeeded(t *testing.T) {
+	t.Parallel()
 	// Every allow-listed undeclared field is one the fake emits: the list documents real drift between the spec's
 	// schemas and its examples, not leftovers.
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})

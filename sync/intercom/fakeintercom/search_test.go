@@ -67,6 +67,7 @@ func num(v any) int64 {
 }
 
 func TestSearchConversations_Operators(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{Conversations: 300, Contacts: 100}, HandlerOptions{})
 	decoded := decodedConversations(t, f.ws)
 	ids := f.ws.ConversationIDs()
@@ -162,6 +163,7 @@ func reversed(s []string) []string {
 func head(s []string) []string { return s[:min(len(s), 5)] }
 
 func TestSearchConversations_SourceBodyIsMatchedPerWord(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	ch, err := f.ws.CreateConversation(NewConversation{Body: "<p>Hi, I need support with my credit card. Order A-12345 &amp; more</p>"})
 	if err != nil {
@@ -194,6 +196,7 @@ func TestSearchConversations_SourceBodyIsMatchedPerWord(t *testing.T) {
 }
 
 func TestSearch_InvalidBodiesAre400(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{}, HandlerOptions{})
 	filters := func(n int) []any {
 		out := make([]any, n)
@@ -256,6 +259,7 @@ func TestSearch_InvalidBodiesAre400(t *testing.T) {
 }
 
 func TestSearch_PaginationInTheBody(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{Conversations: 400, Contacts: 60}, HandlerOptions{})
 	everything := body(q("created_at", ">", 0))
 	everything["pagination"] = map[string]any{"per_page": 1000}
@@ -285,6 +289,7 @@ func TestSearch_PaginationInTheBody(t *testing.T) {
 // TestSearchContacts_DatesAreCalendarDaysInTheWorkspaceZone pins the documented day granularity in a zone that is
 // not UTC: two contacts created two minutes apart fall on different local days but the same UTC day.
 func TestSearchContacts_DatesAreCalendarDaysInTheWorkspaceZone(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name       string
 		loc        *time.Location
@@ -343,6 +348,7 @@ func TestSearchContacts_DatesAreCalendarDaysInTheWorkspaceZone(t *testing.T) {
 }
 
 func TestSearchContacts_SortAndTypes(t *testing.T) {
+	t.Parallel()
 	f := newFake(t, WorkspaceOptions{Conversations: 10, Contacts: 200}, HandlerOptions{})
 	type c struct {
 		ID        string         `json:"id"`

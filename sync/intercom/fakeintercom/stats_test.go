@@ -267,6 +267,7 @@ func checkWorkspaceReporting(t *testing.T, ws *Workspace, when string) (checked 
 }
 
 func TestStatistics_AgreeWithTheThread(t *testing.T) {
+	t.Parallel()
 	for _, seed := range []int64{1, 2} {
 		clock := NewClock(time.Unix(EpochUnix, 0))
 		ws := mustWorkspace(t, WorkspaceOptions{Seed: seed, Conversations: 300, Contacts: 100, Now: clock.Now})
@@ -285,6 +286,7 @@ func TestStatistics_AgreeWithTheThread(t *testing.T) {
 }
 
 func TestStatistics_FollowEachMutation(t *testing.T) {
+	t.Parallel()
 	clock := NewClock(time.Unix(EpochUnix, 0))
 	ws := mustWorkspace(t, WorkspaceOptions{Seed: 5, Conversations: 60, Contacts: 30, Now: clock.Now})
 	ch, err := ws.CreateConversation(NewConversation{})
@@ -355,6 +357,7 @@ func TestStatistics_FollowEachMutation(t *testing.T) {
 // TestGenerate_AdminInitiatedOpeningsAreNotReplies: a conversation a teammate starts opens with news or a question
 // for the contact, never with a template written to answer the contact's message (which does not exist).
 func TestGenerate_AdminInitiatedOpeningsAreNotReplies(t *testing.T) {
+	t.Parallel()
 	// The longest literal stretch of each reply template (between placeholders) identifies it in a body.
 	placeholder := regexp.MustCompile(`\{[a-z0-9]+\}`)
 	var replyMarks []string

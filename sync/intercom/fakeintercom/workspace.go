@@ -525,11 +525,6 @@ func newOrder(keys []orderKey) *order {
 	return o
 }
 
-// after returns the position of the first key strictly after k.
-func (o *order) after(k orderKey) int {
-	return sort.Search(len(o.keys), func(i int) bool { return k.before(o.keys[i]) })
-}
-
 func (o *order) remove(idx int) {
 	ts, ok := o.pos[int32(idx)]
 	if !ok {

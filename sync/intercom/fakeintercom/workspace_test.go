@@ -41,6 +41,7 @@ func everything(t *testing.T, ws *Workspace) []byte {
 }
 
 func TestWorkspace_SameSeedSameBytesDifferentSeedDifferentBytes(t *testing.T) {
+	t.Parallel()
 	opts := WorkspaceOptions{Seed: 42, Conversations: 150, Contacts: 90}
 	a := everything(t, mustWorkspace(t, opts))
 	b := everything(t, mustWorkspace(t, opts))
@@ -64,6 +65,7 @@ func TestWorkspace_SameSeedSameBytesDifferentSeedDifferentBytes(t *testing.T) {
 }
 
 func TestWorkspace_GenerationNeverReadsTheClock(t *testing.T) {
+	t.Parallel()
 	ws := mustWorkspace(t, WorkspaceOptions{Seed: 1, Conversations: 60, Contacts: 40, Now: func() time.Time {
 		panic("the clock was read while generating")
 	}})
@@ -88,6 +90,7 @@ func TestWorkspace_GenerationNeverReadsTheClock(t *testing.T) {
 }
 
 func TestWorkspace_EmptyAndInvalidSizes(t *testing.T) {
+	t.Parallel()
 	ws := mustWorkspace(t, WorkspaceOptions{Seed: 1})
 	if c := ws.Counts(); c != (Counts{}) {
 		t.Errorf("empty workspace counts %+v", c)
@@ -114,6 +117,7 @@ func TestWorkspace_MillionConversationsIsCheapToCreate(t *testing.T) {
 
 // TestWorkspace_ContentIsRealistic checks the generated data has the variety the replica's tests need.
 func TestWorkspace_ContentIsRealistic(t *testing.T) {
+	t.Parallel()
 	ws := mustWorkspace(t, WorkspaceOptions{Seed: 3, Conversations: 600, Contacts: 300})
 	type part struct {
 		PartType string  `json:"part_type"`
@@ -269,6 +273,7 @@ func TestWorkspace_ContentIsRealistic(t *testing.T) {
 }
 
 func TestWorkspace_HTMLToTextAndWords(t *testing.T) {
+	t.Parallel()
 	html := `<p>Hi Emma,</p><p>Refund of $49.99 to the card ending 4242 &amp; order <a href="https://x.io/a?b=1&amp;c=2">Returns</a>.<br>Thanks</p>`
 	want := "Hi Emma,\n\nRefund of $49.99 to the card ending 4242 & order Returns (https://x.io/a?b=1&c=2).\nThanks"
 	if got := htmlToText(html); got != want {

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/intercom-replica/intercom-replica/mcp/peer"
+)
+
+// TestPlanSync covers every decision sync makes before it starts: the pass it asks for, and whether this process
+// may run it (with no Intercom token, only a serve that owns the replica can; the usage error says how to add one).
+func TestPlanSync(t *testing.T) {
+	t.Parallel()
+	token := map[string]string{"INTERCOM_ACCESS_TOKEN": "intercom-token-1234"}
+	tests := []struct {
+		name       string
+		args       []string
+		env        map[string]string
+		tokenFile  bool // the token in a file the config file names
+		wantMode   peer.SyncMode
+		wantNoAuth string // noToken is a usage error containing this; "" means nil
+	}{
+		{name: "incremental", env: token, wantMode: peer.SyncIncremental},
+		{name: "full", args: []string{"--full"}, env: token, wantMode: peer.SyncFull},
+		{name: "no token: only an owner can run the pass", wantMode: peer.SyncIncremental, wantNoAuth: "set INTERCOM_ACCESS_TOKEN"},
+		{name: "no token, full", args: []string{"--full"}, wantMode: peer.SyncFull, wantNoAuth: "add --demo"},
+		{name: "a token from the config file's token file", tokenFile: true, wantMode: peer.SyncIncremental},
+		{name: "the demo needs no token", args: []string{"--demo"}, wantMode: peer.SyncIncremental},
+		{name: "the demo, full", args: []string{"--demo", "--full"}, wantMode: peer.SyncFull},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			config := ""
+			if tt.tokenFile {
+				path := filepath.Join(t.TempDir(), "token")
+				if err := os.WriteFile(path, []byte("intercom-token-5678\n"), 0o600); err != nil {
+					t.Fatal(err)
+				}
+				config = "intercom:\n  access_token_file: " + path + "\n"
+			}
+			m := &Main{Stderr: io.Discard, Getenv: func(k string) string { return tt.env[k] }}
+			fs, rf, full := newSyncFlags(m)
+			cfg, err := loadForPlan(t, m, fs, rf, tt.args, config)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := planSync(cfg, *rf.demo, *full)
+			if p.mode != tt.wantMode {
+				t.Errorf("mode %q, want %q", p.mode, tt.wantMode)
+			}
+			switch {
+			case tt.wantNoAuth == "" && p.noToken != nil:
+				t.Errorf("noToken %v, want nil: this process can run the pass", p.noToken)
+			case tt.wantNoAuth != "" && (!errors.As(p.noToken, new(usageError)) || !strings.Contains(fmt.Sprint(p.noToken), tt.wantNoAuth)):
+				t.Errorf("noToken %v, want a usage error containing %q", p.noToken, tt.wantNoAuth)
+			}
+		})
+	}
+}
