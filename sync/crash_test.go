@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
-	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )

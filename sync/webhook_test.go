@@ -10,8 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 

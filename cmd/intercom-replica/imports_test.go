@@ -31,7 +31,7 @@ var allowedImports = map[string][]string{
 	"mcp/oauth":                  {}, // the authorization server: knows nothing of the replica nor of the Intercom client
 	"mcp/peer":                   {"mcp", "mcp/oauth", "index", "index/internal/...", "index/plaintext", "index/wire", "query"},
 	"mcp/peer/peertest":          {"index", "index/internal/...", "index/plaintext", "index/wire", "query"}, // for tests only
-	"query/testwait":             {}, // for tests only: how tests wait for a condition
+	"query/testwait":             {},                                                                        // for tests only: how tests wait for a condition
 	"cmd/intercom-replica":       {"*"},
 }
 

@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
-	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/mcp/peer/peertest"
 	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 )
 
 // The ownership arrangement in one process: bbolt's and the data directory's locks are per open file, so two
