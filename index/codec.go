@@ -195,12 +195,3 @@ func loadDicts(get func(key []byte) []byte) map[query.Kind][]byte {
 	}
 	return out
 }
-
-// dictIDOf returns the dictionary id a frame names (0 for none); tests use it.
-func dictIDOf(frame []byte) uint32 {
-	var h zstd.Header
-	if err := h.Decode(frame); err != nil {
-		return 0
-	}
-	return h.DictionaryID
-}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"github.com/klauspost/compress/zstd"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -239,4 +240,13 @@ func TestAppendsOnly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+}
+
+// dictIDOf returns the dictionary id a frame names (0 for none); tests use it.
+func dictIDOf(frame []byte) uint32 {
+	var h zstd.Header
+	if err := h.Decode(frame); err != nil {
+		return 0
+	}
+	return h.DictionaryID
 }

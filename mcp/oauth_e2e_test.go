@@ -239,9 +239,9 @@ func TestOAuth_GoSDKClientSignsInFromA401(t *testing.T) {
 func TestOAuth_401NamesTheMetadata(t *testing.T) {
 	ow := startOAuth(t, nil)
 	base := ow.hs.url
-	status, challenge := ow.mcpStatus(t, "")
+	status, _ := ow.mcpStatus(t, "")
 	resp := postInitialize(t, ow.hs, nil, nil)
-	challenge = resp.Header.Get("WWW-Authenticate")
+	challenge := resp.Header.Get("WWW-Authenticate")
 	want := `Bearer realm="intercom-replica", resource_metadata="` + base + `/.well-known/oauth-protected-resource/mcp", scope="` + oauth.Scope + `"`
 	if resp.StatusCode != http.StatusUnauthorized || challenge != want {
 		t.Errorf("no token: %d %q, want 401 %q (status with an empty bearer: %d)", resp.StatusCode, challenge, want, status)

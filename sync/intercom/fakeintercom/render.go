@@ -696,9 +696,6 @@ func emailDomain(email string) string {
 	return ""
 }
 
-// renderMe appends GET /me for the workspace's own token: its first admin with the embedded app.
-func (ws *Workspace) renderMe(b []byte) []byte { return ws.renderMeOf(b, &ws.admins[0]) }
-
 // renderMeOf appends GET /me for a token of admin a.
 func (ws *Workspace) renderMeOf(b []byte, a *admin) []byte {
 	w := jsonWriter{b: b}

@@ -283,3 +283,6 @@ func TestWorkspace_HTMLToTextAndWords(t *testing.T) {
 		t.Errorf("words: %q", got)
 	}
 }
+
+// renderMe appends GET /me for the workspace's own token: its first admin with the embedded app.
+func (ws *Workspace) renderMe(b []byte) []byte { return ws.renderMeOf(b, &ws.admins[0]) }
