@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -219,14 +220,17 @@ Serving until interrupted (Ctrl-C).
 // printDemoStdio tells a person how an MCP client starts the demo over stdio, why it serves stdio (why), and how to
 // serve HTTP instead: started from a script, nohup or CI, it would otherwise serve stdio and stop at the end of its
 // input without a word.
-func printDemoStdio(w io.Writer, summary, why, command string) {
+func printDemoStdio(w io.Writer, summary, why, command string, args []string) {
+	args = append([]string{"serve", "--demo"}, args...)
+	jsonArgs, _ := json.Marshal(args) // strings only: cannot fail
+	jsonCommand, _ := json.Marshal(command)
 	fmt.Fprintf(w, `%s
 Serving MCP over stdio (%s): JSON-RPC on stdin and stdout; it stops at the end of its input.
 To serve over HTTP instead (from a script, nohup or CI), add --transport http.
 To add it to an MCP client (see configs/clients/):
-  Claude Code:  claude mcp add intercom-demo -- %s serve --demo
-  JSON config:  {"mcpServers":{"intercom-demo":{"command":"%s","args":["serve","--demo"]}}}
-`, summary, why, command, command)
+  Claude Code:  claude mcp add intercom-demo -- %s %s
+  JSON config:  {"mcpServers":{"intercom-demo":{"command":%s,"args":%s}}}
+`, summary, why, command, strings.Join(args, " "), jsonCommand, jsonArgs)
 }
 
 // selfCommand is how a client configuration should name this program: its absolute path, or plain

@@ -208,7 +208,15 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	}
 	switch p.announce {
 	case announceDemoStdio:
-		printDemoStdio(m.Stderr, demoSummary(ctx, acc, dir), p.stdioWhy, selfCommand())
+		var args []string // what the client's command needs to reach this same replica
+		if s.cfg.Source("data_dir") == "flag --"+configs.FlagDataDir {
+			abs, err := filepath.Abs(dir)
+			if err != nil {
+				abs = dir
+			}
+			args = []string{"--data-dir", abs}
+		}
+		printDemoStdio(m.Stderr, demoSummary(ctx, acc, dir), p.stdioWhy, selfCommand(), args)
 	case announceStdioOnTerminal:
 		log.Info("serving MCP over stdio: an MCP client normally starts this command itself (see configs/clients/); " +
 			"--transport http serves it over HTTP")

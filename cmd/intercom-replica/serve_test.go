@@ -589,7 +589,9 @@ func TestServe_DemoWithoutATerminalSaysItServesStdio(t *testing.T) {
 		t.Errorf("exit %d at the end of its input; stderr:\n%s", code, s.stderr)
 	}
 	for _, want := range []string{"Serving MCP over stdio", "stdin is not a terminal", "add --transport http", "stops at the end of its input",
-		`msg="stdin reached its end`} {
+		`msg="stdin reached its end`,
+		// The client lines reach this same replica: --data-dir was given, so they carry it.
+		" serve --demo --data-dir " + dir + "\n", `"args":["serve","--demo","--data-dir","` + dir + `"]`} {
 		if !strings.Contains(s.stderr.String(), want) {
 			t.Errorf("stderr lacks %q:\n%s", want, s.stderr)
 		}
