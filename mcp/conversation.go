@@ -530,7 +530,13 @@ func attributesLine(attrs map[string]any) string {
 	slices.Sort(keys)
 	var out []string
 	for _, k := range keys {
-		out = append(out, k+": "+attributeText(attrs[k]))
+		text := attributeText(attrs[k])
+		if n, ok := attrs[k].(json.Number); ok && strings.HasSuffix(k, "_at") { // Intercom's times: Unix seconds
+			if unix, err := n.Int64(); err == nil && unix > 0 {
+				text = humanTime(unix)
+			}
+		}
+		out = append(out, k+": "+text)
 	}
 	return strings.Join(out, "; ")
 }
