@@ -25,6 +25,11 @@ func sampleValue(f *query.Field, op query.Op) string {
 			return `"+353 1 234 5678",+15550100`
 		}
 		return `"+353 1 234 5678"`
+	case f.Type == query.TypeInt && f.Range != nil: // a closed scale (a rating): values on it
+		if multi {
+			return fmt.Sprintf("%d,%d", f.Range[0], f.Range[1])
+		}
+		return fmt.Sprint(f.Range[1])
 	case f.Type == query.TypeInt:
 		if multi {
 			return "0,7001"

@@ -183,18 +183,19 @@ type Field struct {
 	Name        string   // canonical DSL name, flat snake_case, e.g. "source_author_email"
 	Aliases     []string // other accepted names, e.g. "source.author.email"; matching ignores case
 	Type        FieldType
-	Ops         []Op     // operators the field accepts
-	Enum        []string // the accepted values when the set is closed (state: open, closed, snoozed); nil otherwise
-	Unit        string   // unit of a number: "seconds" for durations, which also accept 90s, 30m, 4h, 2d, 1w; "" otherwise
-	Index       string   // field name in the local index (no dots), e.g. "source_author_email", "ca_tier"; "" if the replica can't search it
-	Intercom    string   // Intercom Search API field, e.g. "source.author.email"; "" if Intercom can't search it
-	Path        string   // where the value sits in the record's JSON as Intercom returns it ("a.b", "[]" marks a list); "" when derived
-	Multi       bool     // list-valued in the record (tag names, contact ids, company names)
-	IDOf        Kind     // for fields holding ids of a kind, that kind: its prefixed ids (contact_abc) are accepted and stripped
-	Custom      string   // custom attribute name for custom-attribute fields, "" otherwise
-	Digits      bool     // a phone number: values compare by their digits (PhoneDigits), which Value.Str holds
-	Description string   // one line, for documentation and tool descriptions
-	Instead     string   // when the replica can't search the field (Index ""): why, and what to search instead
+	Ops         []Op      // operators the field accepts
+	Enum        []string  // the accepted values when the set is closed (state: open, closed, snoozed); nil otherwise
+	Unit        string    // unit of a number: "seconds" for durations, which also accept 90s, 30m, 4h, 2d, 1w; "" otherwise
+	Index       string    // field name in the local index (no dots), e.g. "source_author_email", "ca_tier"; "" if the replica can't search it
+	Intercom    string    // Intercom Search API field, e.g. "source.author.email"; "" if Intercom can't search it
+	Path        string    // where the value sits in the record's JSON as Intercom returns it ("a.b", "[]" marks a list); "" when derived
+	Multi       bool      // list-valued in the record (tag names, contact ids, company names)
+	IDOf        Kind      // for fields holding ids of a kind, that kind: its prefixed ids (contact_abc) are accepted and stripped
+	Custom      string    // custom attribute name for custom-attribute fields, "" otherwise
+	Digits      bool      // a phone number: values compare by their digits (PhoneDigits), which Value.Str holds
+	Description string    // one line, for documentation and tool descriptions
+	Instead     string    // when the replica can't search the field (Index ""): why, and what to search instead
+	Range       *[2]int64 // for a whole number with a closed scale (a rating, 1 to 5): its least and greatest values
 }
 
 // Allows reports whether op is one of f's operators.

@@ -452,6 +452,9 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 			}
 			return v, in.site.errorf("%s takes a whole number, e.g. 42; got %q", f.Name, clip(raw))
 		}
+		if f.Range != nil && (n < f.Range[0] || n > f.Range[1]) && (op == OpEq || op == OpNeq || op == OpIn || op == OpNin) {
+			return v, in.site.errorf("%s runs from %d to %d; got %d", f.Name, f.Range[0], f.Range[1], n)
+		}
 		v.Int, v.Float, v.Str, v.Parsed = n, float64(n), strconv.FormatInt(n, 10), ParsedInt|ParsedFloat
 	case TypeFloat:
 		x, err := strconv.ParseFloat(raw, 64)

@@ -237,6 +237,9 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:conversations object_type:contacts`, `object_type is given twice (conversations and contacts); a query searches one object type (at byte 26: object_type:contacts)`},
 		{`object_type:gt:conversations`, `object_type takes no operator; write object_type:conversations or object_type:contacts (at byte 0: object_type:gt:conversations)`},
 		{`object_type:conversations,contacts`, `object_type takes one value; write object_type:conversations or object_type:contacts (at byte 0: object_type:conversations,contacts)`},
+		// a closed scale
+		{`object_type:conversations rating:6`, `conversation_rating_score runs from 1 to 5; got 6 (at byte 33: 6)`},
+		{`object_type:conversations ai_agent_rating:in:4,0`, `ai_agent_rating runs from 1 to 5; got 0 (at byte 47: 0)`},
 		// fields
 		{`object_type:conversations sate:open`, `unknown field "sate" for conversations; did you mean "state"? (at byte 26: sate)`},
 		{`object_type:contacts emial:a@b.com`, `unknown field "emial" for contacts; did you mean "email"? (at byte 21: emial)`},

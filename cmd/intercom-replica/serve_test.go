@@ -215,7 +215,7 @@ func TestServe_StdioEndToEnd(t *testing.T) {
 	}
 
 	// How to connect goes to stderr; stdout carries the protocol and nothing else.
-	if !strings.Contains(s.stderr.String(), `"args":["serve","--demo"]`) {
+	if !strings.Contains(s.stderr.String(), `"args":["serve","--demo",`) {
 		t.Errorf("stderr does not say how to configure a client:\n%s", s.stderr)
 	}
 	s.stop(t)
