@@ -342,19 +342,6 @@ func lookupArg(cat *Catalog, arg, name string) (*Field, *Error) {
 	return f, nil
 }
 
-// closestWord returns the words within two edits of w, closest first, as a did-you-mean.
-func closestWord(w string, words []string) []string {
-	var out []string
-	for limit := 0; limit <= 2 && len(out) == 0; limit++ {
-		for _, c := range words {
-			if distance(strings.ToLower(w), c, limit) <= limit {
-				out = append(out, c)
-			}
-		}
-	}
-	return out
-}
-
 // stringsOf converts a list of named string values (buckets, metric operations) to strings.
 func stringsOf[T ~string](xs []T) []string {
 	out := make([]string, len(xs))
@@ -395,7 +382,7 @@ func parseDimension(cat *Catalog, arg, s string) (Dimension, *Error) {
 				return d, nil
 			}
 		}
-		return Dimension{}, argError(arg, "%q is not a time bucket; use one of %s%s", clip(suffix), buckets, didYouMean(closestWord(suffix, bucketNames())))
+		return Dimension{}, argError(arg, "%q is not a time bucket; use one of %s%s", clip(suffix), buckets, didYouMean(nearest(suffix, bucketNames(), 2)))
 	case TypeInt, TypeFloat:
 		if suffix == "" {
 			return d, nil
@@ -453,7 +440,7 @@ func parseMetric(cat *Catalog, arg, s string) (Metric, *Error) {
 		if _, ok := cat.Lookup(opText); ok && !hasField {
 			return Metric{}, argError(arg, "%q is a field, not a metric; write an operation and the field, e.g. median:%s (operations: %s)", clip(s), clip(opText), strings.Join(metricNames(), ", "))
 		}
-		return Metric{}, argError(arg, "%q is not a metric; write count, or one of %s with a field, e.g. median:statistics_time_to_admin_reply%s", clip(opText), strings.Join(metricNames()[1:], ", "), didYouMean(closestWord(opText, metricNames())))
+		return Metric{}, argError(arg, "%q is not a metric; write count, or one of %s with a field, e.g. median:statistics_time_to_admin_reply%s", clip(opText), strings.Join(metricNames()[1:], ", "), didYouMean(nearest(opText, metricNames(), 2)))
 	}
 	if op == MetricCount {
 		if hasField {

@@ -513,16 +513,10 @@ func enumValue(enum []string, raw string) (string, bool) {
 
 // closest returns the accepted value nearest to raw, if it is within two edits.
 func closest(enum []string, raw string) []string {
-	best, bestD := "", 3
-	for _, e := range enum {
-		if d := distance(strings.ToLower(raw), e, 2); d < bestD {
-			best, bestD = e, d
-		}
+	if n := nearest(raw, enum, 2); len(n) > 0 {
+		return n[:1]
 	}
-	if best == "" {
-		return nil
-	}
-	return []string{best}
+	return nil
 }
 
 func typeLabel(f *Field) string {

@@ -332,10 +332,16 @@ func opSynonym(key string) (Op, bool) {
 // Nearest returns the candidates closest to word, best first: those within a third of its length in edits (at
 // least one, at most three), for "did you mean" in front ends that have names of their own (commands, flags).
 func Nearest(word string, candidates []string) []string {
-	limit := min(max(len(word)/3, 1), 3)
+	return nearest(word, candidates, min(max(len(word)/3, 1), 3))
+}
+
+// nearest returns the candidates at the least distance from word, ignoring case, if it is at most limit; ties in
+// the candidates' order.
+func nearest(word string, candidates []string, limit int) []string {
 	best, out := limit+1, []string(nil)
+	word = strings.ToLower(word)
 	for _, c := range candidates {
-		switch d := distance(strings.ToLower(word), strings.ToLower(c), limit); {
+		switch d := distance(word, strings.ToLower(c), limit); {
 		case d < best:
 			best, out = d, []string{c}
 		case d == best && d <= limit:
