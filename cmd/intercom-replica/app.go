@@ -264,7 +264,7 @@ func (rf *replicaFlags) loadTo(m *Main, w io.Writer) (*configs.Config, string, *
 	dir := cfg.DataDir
 	if *rf.demo {
 		dir = demoDataDir(cfg)
-		if err := claimDemoDir(dir, dir == cfg.DataDir); err != nil {
+		if err := claimDemoDir(dir, dataDirFromFlag(cfg)); err != nil {
 			return nil, "", nil, err
 		}
 	}

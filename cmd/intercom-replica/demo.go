@@ -29,10 +29,15 @@ import (
 // demoDataDir is the data directory of --demo: <data dir>/demo, so that the demo workspace never mixes with a real
 // one, unless --data-dir names a directory on the command line.
 func demoDataDir(cfg *configs.Config) string {
-	if cfg.Source("data_dir") == "flag --"+configs.FlagDataDir {
+	if dataDirFromFlag(cfg) {
 		return cfg.DataDir
 	}
 	return filepath.Join(cfg.DataDir, "demo")
+}
+
+// dataDirFromFlag reports whether --data-dir named the data directory on the command line.
+func dataDirFromFlag(cfg *configs.Config) bool {
+	return cfg.Source("data_dir") == "flag --"+configs.FlagDataDir
 }
 
 // demoMarker is the file, in a data directory --demo made, that says so: the demo writes only where it is.

@@ -209,7 +209,7 @@ func runServe(ctx context.Context, m *Main, args []string) error {
 	switch p.announce {
 	case announceDemoStdio:
 		var args []string // what the client's command needs to reach this same replica
-		if s.cfg.Source("data_dir") == "flag --"+configs.FlagDataDir {
+		if dataDirFromFlag(s.cfg) {
 			abs, err := filepath.Abs(dir)
 			if err != nil {
 				abs = dir
