@@ -206,6 +206,9 @@ func exportTarget(path string) (target string, mode os.FileMode, stream bool, er
 	fi, err := os.Stat(target)
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
+		if dir := filepath.Dir(target); !isDir(dir) {
+			return "", 0, false, fmt.Errorf("the directory %s does not exist; create it, or give a path in a directory that does", dir)
+		}
 		return target, 0o600, false, nil
 	case err != nil:
 		return "", 0, false, err
@@ -399,4 +402,10 @@ func csvScalar(v any) string {
 		b, _ := json.Marshal(x)
 		return string(b)
 	}
+}
+
+// isDir reports whether path names a directory.
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
 }

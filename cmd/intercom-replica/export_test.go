@@ -297,4 +297,8 @@ func TestExportOutput_LeavesWhatIsThereInPlace(t *testing.T) {
 	if err := write(dir, "x"); err == nil || !strings.Contains(err.Error(), "is a directory; give a file's path") {
 		t.Errorf("export to a directory: %v", err)
 	}
+	if err := write(filepath.Join(dir, "nodir", "x.jsonl"), "x"); err == nil ||
+		!strings.Contains(err.Error(), "the directory "+filepath.Join(dir, "nodir")+" does not exist; create it") {
+		t.Errorf("export into a missing directory: %v", err)
+	}
 }
