@@ -90,11 +90,8 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	if err != nil {
 		return AggregateResult{}, fmt.Errorf("aggregate: %w", err)
 	}
-	text, err := ks.schema.analyzeQueryText(a.Query.Text)
+	text, err := ks.schema.checkQuery(a.Query)
 	if err != nil {
-		return AggregateResult{}, err
-	}
-	if err := ks.schema.checkTextTerms(a.Query.Terms); err != nil {
 		return AggregateResult{}, err
 	}
 	select {

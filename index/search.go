@@ -36,24 +36,8 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 	case limit < 0 || limit > query.MaxLimit:
 		return Result{}, fmt.Errorf("search: limit %d is outside 1..%d", limit, query.MaxLimit)
 	}
-	for _, t := range q.Terms {
-		if t.Field == nil {
-			return Result{}, fmt.Errorf("search: a term has no field")
-		}
-		if t.Field.Index == "" && t.Field.Custom == "" { // the query's mistake, said as the parser says its own
-			msg := t.Field.Name + " cannot be searched in the replica"
-			if t.Field.Instead != "" {
-				msg += ": " + t.Field.Instead
-			}
-			return Result{}, &query.Error{Pos: -1, Token: t.Field.Name, Msg: msg}
-		}
-	}
-	// Terms on words the analyzer leaves nothing of are the caller's mistake, answered before any work.
-	text, err := ks.schema.analyzeQueryText(q.Text)
+	text, err := ks.schema.checkQuery(q)
 	if err != nil {
-		return Result{}, err
-	}
-	if err := ks.schema.checkTextTerms(q.Terms); err != nil {
 		return Result{}, err
 	}
 	ord := byRecency
@@ -276,6 +260,32 @@ type analyzedText struct {
 	phrase bool
 	terms  []string
 	pos    []int
+}
+
+// checkQuery answers, before any work, the mistakes of q that only the replica can see: a field it cannot search
+// (the records do not carry it), and free text or text terms the analyzer leaves no word of. It returns the free
+// text analysed. Search and Aggregate both start with it.
+func (s *schema) checkQuery(q query.Query) ([]analyzedText, error) {
+	for _, t := range q.Terms {
+		if t.Field == nil {
+			return nil, fmt.Errorf("search: a term has no field")
+		}
+		if t.Field.Index == "" && t.Field.Custom == "" { // the query's mistake, said as the parser says its own
+			msg := t.Field.Name + " cannot be searched in the replica"
+			if t.Field.Instead != "" {
+				msg += ": " + t.Field.Instead
+			}
+			return nil, &query.Error{Pos: -1, Token: t.Field.Name, Msg: msg}
+		}
+	}
+	text, err := s.analyzeQueryText(q.Text)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkTextTerms(q.Terms); err != nil {
+		return nil, err
+	}
+	return text, nil
 }
 
 // analyzeQueryText analyses free text as the index analysed the text fields. A term the analyzer leaves no word

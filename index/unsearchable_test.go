@@ -35,5 +35,14 @@ func TestSearch_FieldsTheReplicaCannotSearchAreTheQuerysMistake(t *testing.T) {
 		if !errors.As(err, &qe) || !strings.Contains(qe.Msg, want) {
 			t.Errorf("%s: %v; want a query error containing %q", dsl, err, want)
 		}
+		// An aggregate's filter is the same query, with the same mistakes.
+		a, err := query.ParseAggregate(query.AggregateSpec{Query: dsl, GroupBy: []string{"role"}}, query.Options{})
+		if err != nil {
+			t.Fatalf("%s: %v", dsl, err)
+		}
+		_, err = r.Aggregate(context.Background(), a)
+		if !errors.As(err, &qe) || !strings.Contains(qe.Msg, want) {
+			t.Errorf("aggregate of %s: %v; want a query error containing %q", dsl, err, want)
+		}
 	}
 }
