@@ -11,11 +11,11 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 )
 
 func conversationJSON(id string, updatedAt int64, state, body string) []byte {
@@ -348,29 +348,8 @@ func TestOpen_MakesADataDirectoryOthersCouldReadPrivate(t *testing.T) {
 	}
 }
 
-// lockedBuffer is a bytes.Buffer safe for a logger writing from several goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-func (l *lockedBuffer) Reset() {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.b.Reset()
-}
+// lockedBuffer is testwait.Buffer: output written concurrently and read by the test.
+type lockedBuffer = testwait.Buffer
 
 func TestOpen_SecondOpenIsLocked(t *testing.T) {
 	dir := t.TempDir()

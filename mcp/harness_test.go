@@ -1,7 +1,6 @@
 package mcp_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +19,7 @@ import (
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	isync "github.com/intercom-replica/intercom-replica/sync"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
@@ -314,23 +314,8 @@ func newQuietLogger() *slog.Logger {
 	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a logger.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
+// syncBuffer is testwait.Buffer: output written concurrently and read by the test.
+type syncBuffer = testwait.Buffer
 
 // syncMeta is the metadata the syncer writes after a pass that completed at synced, built with package sync's
 // own types so the tests notice if the documents mcp reads drift from what sync writes.

@@ -9,30 +9,14 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/query/testwait"
 )
 
-// syncBuffer is an io.Writer safe to read while the command writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+// syncBuffer is testwait.Buffer: output written concurrently and read by the test.
+type syncBuffer = testwait.Buffer
 
 // startFakeIntercom runs `intercom-replica fake-intercom args...` until the test ends and returns the base URL and
 // token it printed.

@@ -4,6 +4,8 @@
 package testwait
 
 import (
+	"bytes"
+	"sync"
 	"testing"
 	"time"
 )
@@ -29,4 +31,32 @@ func Until(within time.Duration, cond func() bool) bool {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return true
+}
+
+// Buffer is a bytes.Buffer safe for concurrent use: the log or output of a server under test, written by its
+// goroutines while the test reads it (and waits for a line in it with For).
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+// String returns what was written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// Reset forgets what was written.
+func (b *Buffer) Reset() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.b.Reset()
 }

@@ -14,3 +14,26 @@ func TestUntil(t *testing.T) {
 		t.Error("Until a condition that never holds reported it held")
 	}
 }
+
+func TestBuffer_ConcurrentWrites(t *testing.T) {
+	var b Buffer
+	done := make(chan struct{})
+	for range 4 {
+		go func() {
+			for range 100 {
+				b.Write([]byte("x"))
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range 4 {
+		<-done
+	}
+	if n := len(b.String()); n != 400 {
+		t.Errorf("%d bytes after 400 one-byte writes", n)
+	}
+	b.Reset()
+	if b.String() != "" {
+		t.Errorf("after Reset: %q", b.String())
+	}
+}

@@ -1,7 +1,6 @@
 package intercom_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -13,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 )
 
@@ -40,23 +40,8 @@ func (s *recordingSleeper) Waits() []time.Duration {
 	return append([]time.Duration(nil), s.waits...)
 }
 
-// syncBuffer is a bytes.Buffer safe for the concurrent writes of a slog handler.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
-}
+// syncBuffer is testwait.Buffer: output written concurrently and read by the test.
+type syncBuffer = testwait.Buffer
 
 // newServer starts an httptest server for h and closes it when the test ends.
 func newServer(t *testing.T, h http.Handler) *httptest.Server {
