@@ -98,17 +98,9 @@ func (ws *Workspace) renderAdmin(w *jsonWriter, a admin) {
 	w.kstr("id", a.id)
 	w.kstr("name", a.name)
 	w.kstr("email", a.email)
-	w.kstr("job_title", a.jobTitle)
-	w.kbool("away_mode_enabled", a.away)
-	w.kbool("away_mode_reassign", false)
 	w.knull("away_status_reason_id")
 	w.kbool("has_inbox_seat", true)
-	w.key("team_ids")
-	w.openArray()
-	for _, t := range a.teamIDs {
-		w.int(t)
-	}
-	w.closeArray()
+	adminStatus(w, &a)
 	w.closeObject()
 }
 
@@ -268,17 +260,9 @@ func pageParam(r *http.Request, requestID string) (int, *reply) {
 	return n, nil
 }
 
-// renderCompanyPage writes a page-numbered list of companies (schema company_list).
-func (ws *Workspace) renderCompanyPage(cos []*company, page, perPage, total, totalPages int) []byte {
-	w := jsonWriter{}
-	w.openObject()
-	w.kstr("type", "list")
-	w.key("data")
-	w.openArray()
-	for _, co := range cos {
-		ws.renderCompany(&w, co)
-	}
-	w.closeArray()
+// writePageNumbers writes the pages object (schema cursor_pages) of a page-numbered list: next is {page} while
+// there is a next page, null on the last one (as the 2.16 examples show).
+func writePageNumbers(w *jsonWriter, page, perPage, totalPages int) {
 	w.key("pages")
 	w.openObject()
 	w.kstr("type", "pages")
@@ -294,6 +278,20 @@ func (ws *Workspace) renderCompanyPage(cos []*company, page, perPage, total, tot
 	w.kint("per_page", int64(perPage))
 	w.kint("total_pages", int64(totalPages))
 	w.closeObject()
+}
+
+// renderCompanyPage writes a page-numbered list of companies (schema company_list).
+func (ws *Workspace) renderCompanyPage(cos []*company, page, perPage, total, totalPages int) []byte {
+	w := jsonWriter{}
+	w.openObject()
+	w.kstr("type", "list")
+	w.key("data")
+	w.openArray()
+	for _, co := range cos {
+		ws.renderCompany(&w, co)
+	}
+	w.closeArray()
+	writePageNumbers(&w, page, perPage, totalPages)
 	w.kint("total_count", int64(total))
 	w.closeObject()
 	return w.b
@@ -396,19 +394,7 @@ func (h *Handler) serveCompanyContacts(r *http.Request, requestID string) reply 
 	}
 	w.closeArray()
 	w.kint("total_count", int64(len(idxs)))
-	w.key("pages")
-	w.openObject()
-	w.kstr("type", "pages")
-	if page < totalPages {
-		w.key("next")
-		w.openObject()
-		w.kint("page", int64(page+1))
-		w.closeObject()
-	}
-	w.kint("page", int64(page))
-	w.kint("per_page", int64(perPage))
-	w.kint("total_pages", int64(totalPages))
-	w.closeObject()
+	writePageNumbers(&w, page, perPage, totalPages)
 	w.closeObject()
 	return ok(w.b)
 }

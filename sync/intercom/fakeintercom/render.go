@@ -744,6 +744,13 @@ func (ws *Workspace) renderMeOf(b []byte, a *admin) []byte {
 	w.kstr("image_url", "https://static.intercomassets.com/assets/default-avatars/admins/128.png")
 	w.closeObject()
 	w.kbool("has_inbox_seat", true)
+	adminStatus(&w, a)
+	w.closeObject()
+	return w.b
+}
+
+// adminStatus writes a teammate's job title, away mode and teams, as /me and /admins show them.
+func adminStatus(w *jsonWriter, a *admin) {
 	w.kstr("job_title", a.jobTitle)
 	w.kbool("away_mode_enabled", a.away)
 	w.kbool("away_mode_reassign", false)
@@ -753,8 +760,6 @@ func (ws *Workspace) renderMeOf(b []byte, a *admin) []byte {
 		w.int(t)
 	}
 	w.closeArray()
-	w.closeObject()
-	return w.b
 }
 
 // uuidFrom formats a deterministic version-4 UUID from two numbers.
