@@ -51,8 +51,9 @@ type AggRow struct {
 	Terms string `json:"terms,omitempty"`
 }
 
-// AggKey is a group's key in one dimension. Value is the value (a keyword as the replica compares it, lower-cased;
-// a number; a boolean), the start of a time bucket in Unix seconds, or nil for the records lacking the field.
+// AggKey is a group's key in one dimension. Value is the value (a keyword as Intercom spelled it: keywords are
+// compared case-insensitively, so spellings differing only in case are one group, shown as the replica first met
+// it; a number; a boolean), the start of a time bucket in Unix seconds, or nil for the records lacking the field.
 type AggKey struct {
 	Label string `json:"label"`
 	Value any    `json:"value"`

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"iter"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -82,7 +84,7 @@ func bruteLabels(t *testing.T, d query.Dimension, loc *time.Location, rec map[st
 				label = strconv.FormatInt(n, 10)
 				break
 			}
-			label = strings.ToLower(x)
+			label = x
 		case bool:
 			label = strconv.FormatBool(x)
 		case float64:
@@ -361,7 +363,13 @@ func TestAggregate_MatchesBruteForce(t *testing.T) {
 // mustAggregateAll returns every group of a in one page.
 func mustAggregateAll(t *testing.T, r *Replica, a query.Aggregate, now func() time.Time) AggregateResult {
 	t.Helper()
-	spec := a.Spec()
+	return mustAggregateGroups(t, r, a.Spec(), now)
+}
+
+// mustAggregateGroups answers spec (from its first group) with every group in one page; now is the parse's clock
+// (nil: the real one).
+func mustAggregateGroups(t *testing.T, r *Replica, spec query.AggregateSpec, now func() time.Time) AggregateResult {
+	t.Helper()
 	spec.Limit, spec.StartingAfter = query.MaxGroups, ""
 	all, err := query.ParseAggregate(spec, query.Options{Now: now})
 	if err != nil {
@@ -464,15 +472,7 @@ func TestAggregate_GroupTermsFindTheGroup(t *testing.T) {
 	t.Parallel()
 	r, _ := fakeReplica(t, 120, 10)
 	defer r.Close()
-	a, err := query.ParseAggregate(query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"tag", "created_at:month"},
-		Limit: query.MaxGroups}, query.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := r.Aggregate(context.Background(), a)
-	if err != nil {
-		t.Fatal(err)
-	}
+	res := mustAggregateGroups(t, r, query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"tag", "created_at:month"}}, nil)
 	for _, g := range res.Groups {
 		got := mustSearch(t, r, mustParse(t, "object_type:conversations "+g.Terms)).Total
 		if got != g.Count {
@@ -525,4 +525,74 @@ func TestSelectNth(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestAggregate_KeysKeepTheirSpelling checks that a keyword group is shown as Intercom spelled it (not lower-cased
+// as the replica compares it): tags, custom attributes and a contact's country, whether the column table was built
+// by the writes, loaded from its snapshot or rebuilt from the stored rows. Spellings that differ only in case are
+// one group (filters match case-insensitively), shown as the replica first met it, and its terms find it.
+func TestAggregate_KeysKeepTheirSpelling(t *testing.T) {
+	t.Parallel()
+	conv := func(id, tags, category string) Record {
+		raw := fmt.Sprintf(`{"type":"conversation","id":%q,"created_at":1736503200,"updated_at":1736503200,"state":"open",`+
+			`"tags":{"type":"tag.list","tags":[%s]},"custom_attributes":{"Ticket category":%q},`+
+			`"source":{"type":"email","body":"<p>hello</p>"}}`, id, tags, category)
+		return Record{Kind: query.KindConversation, ID: id, UpdatedAt: 1736503200, Raw: []byte(raw)}
+	}
+	tag := func(name string) string { return fmt.Sprintf(`{"type":"tag","id":"t-%s","name":%q}`, name, name) }
+	contact := func(id, country string) Record {
+		raw := fmt.Sprintf(`{"type":"contact","id":%q,"role":"user","created_at":1736503200,"updated_at":1736503200,`+
+			`"location":{"type":"location","country":%q}}`, id, country)
+		return Record{Kind: query.KindContact, ID: id, UpdatedAt: 1736503200, Raw: []byte(raw)}
+	}
+	dir := t.TempDir()
+	r := mustOpen(t, dir)
+	mustApply(t, r, Batch{Records: []Record{
+		conv("1001", tag("VIP")+","+tag("billing"), "Billing Issue"),
+		conv("1003", tag("Priority Support"), "Ünïcode Straße"),
+		contact("k1", "United States"), contact("k2", "Germany"), contact("k3", "United States"),
+	}})
+	// A later spelling of a value already met joins its group.
+	mustApply(t, r, Batch{Records: []Record{conv("1002", tag("vip"), "billing issue")}})
+
+	want := []struct {
+		query, groupBy string
+		groups         map[string]int
+	}{
+		{"object_type:conversations", "tag", map[string]int{"VIP": 2, "billing": 1, "Priority Support": 1}},
+		{"object_type:conversations", `ca."Ticket category"`, map[string]int{"Billing Issue": 2, "Ünïcode Straße": 1}},
+		{"object_type:contacts", "location_country", map[string]int{"United States": 2, "Germany": 1}},
+		// The fast path (count by one keyword) and the general one (two dimensions) alike.
+		{"object_type:conversations", "tag,state", map[string]int{"VIP\x00open": 2, "billing\x00open": 1, "Priority Support\x00open": 1}},
+	}
+	check := func(t *testing.T, r *Replica, how string) {
+		for _, w := range want {
+			res := mustAggregateGroups(t, r, query.AggregateSpec{Query: w.query, GroupBy: strings.Split(w.groupBy, ",")}, nil)
+			got := map[string]int{}
+			for _, g := range res.Groups {
+				got[labelKey(g)] = g.Count
+				if g.Keys[0].Value != g.Keys[0].Label {
+					t.Errorf("%s, by %s: key value %v, label %q: want the same spelling", how, w.groupBy, g.Keys[0].Value, g.Keys[0].Label)
+				}
+				if n := mustSearch(t, r, mustParse(t, w.query+" "+g.Terms)).Total; n != g.Count {
+					t.Errorf("%s, by %s: %s finds %d, the group counts %d", how, w.groupBy, g.Terms, n, g.Count)
+				}
+			}
+			if fmt.Sprint(got) != fmt.Sprint(w.groups) {
+				t.Errorf("%s, by %s: groups %v, want %v", how, w.groupBy, got, w.groups)
+			}
+		}
+	}
+	check(t, r, "as written")
+	mustClose(t, r)
+	r = mustOpen(t, dir)
+	check(t, r, "from the snapshot")
+	mustClose(t, r)
+	for _, kind := range query.Kinds() {
+		if err := os.Remove(snapshotPath(dir, kind)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r = mustOpen(t, dir)
+	check(t, r, "rebuilt from the rows")
 }

@@ -147,8 +147,10 @@ func (c *codec) learn(recs []prepared) error {
 			}
 			hist = append(hist, s...)
 		}
+		// Built for the level records are compressed at. The default (best) level's encoder copies its 32 MB match
+		// table for every sample: 1.2 of the 12.3 CPU seconds of a 22k-record build, for the same 1,918 B per record.
 		d, err := zstd.BuildDict(zstd.BuildDictOptions{ID: dictID(k), Contents: samples, History: hist,
-			Offsets: [3]int{1, 4, 8}})
+			Offsets: [3]int{1, 4, 8}, Level: zstd.SpeedFastest})
 		if err != nil || len(hist) == 0 {
 			c.noDict[k] = true // a dictionary is an optimisation: records compress without one
 			continue

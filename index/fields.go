@@ -3,6 +3,7 @@ package index
 import (
 	"strings"
 
+	"github.com/intercom-replica/intercom-replica/index/internal/table"
 	"github.com/intercom-replica/intercom-replica/index/wire"
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -119,17 +120,9 @@ func customFields(indexName string) (str, num, boolean string) {
 	return indexName, indexName + customNumSuffix, indexName + customBoolSuffix
 }
 
-// lowerKeyword is how keyword values are compared: case-insensitively (emails, tag names and enum values are not
-// case-sensitive in practice, and a model will not always guess the case).
-func lowerKeyword(s string) string {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 0x80 || (c >= 'A' && c <= 'Z') {
-			return strings.ToLower(s)
-		}
-	}
-	return s
-}
+// lowerKeyword is how keyword values are compared: as the column table folds them (case-insensitively: emails,
+// tag names and enum values are not case-sensitive in practice, and a model will not always guess the case).
+func lowerKeyword(s string) string { return table.FoldKeyword(s) }
 
 // emailDomain returns the part of an email address after the last "@", or "" when there is none.
 func emailDomain(email string) string {

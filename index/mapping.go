@@ -174,39 +174,58 @@ func fieldMapping(t valueType) *mapping.FieldMapping {
 }
 
 // document builds the bleve document of d: its text, in textField (and, for the few text fields outside it, in
-// their own fields), and its ordinal.
+// their own fields), and its ordinal. Each text value is analysed once (textfield.go), and each field's values are
+// one field of the document.
 func (s *schema) document(d *doc) *document.Document {
 	bd := document.NewDocument(d.id)
-	opts := fieldMapping(valText).Options()
-	add := func(name string, pos uint64, v string) {
-		bd.AddField(document.NewTextFieldCustom(name, []uint64{pos}, []byte(v), opts, s.en))
+	text := &textValues{an: s.en}
+	value := func(v string) int {
+		text.vals = append(text.vals, v)
+		return len(text.vals) - 1
 	}
+	var alone map[string]int // value index of the slotted fields also indexed alone
 	if s.kind == query.KindConversation {
 		// Every slot, empty or not, so positions are those bleve's mapping gives the same array.
+		slots := &textDocField{name: textField, text: text}
 		for _, name := range [...]string{"title", "source_subject", "source_body"} {
 			v := ""
-			if f := d.field(name); f != nil {
+			f := d.field(name)
+			if f != nil {
 				v = f.strs[0]
 			}
-			add(textField, textSlots[name][0], v)
+			i := value(v)
+			if f != nil && alsoAlone[name] {
+				if alone == nil {
+					alone = map[string]int{}
+				}
+				alone[name] = i
+			}
+			slots.add(i, []uint64{textSlots[name][0]}, v)
 		}
 		if f := d.field("parts_body"); f != nil {
 			for k, v := range f.strs {
-				add(textField, textSlots["parts_body"][0]+uint64(k), v)
+				slots.add(value(v), []uint64{textSlots["parts_body"][0] + uint64(k)}, v)
 			}
 		}
+		bd.AddField(slots)
 	}
 	for i := range d.fields {
 		f := &d.fields[i]
-		if f.typ != valText {
+		if f.typ != valText || len(f.strs) == 0 {
 			continue
 		}
 		if s.inSlotsOnly(f.name) {
 			continue
 		}
+		tf := &textDocField{name: f.name, text: text}
 		for k, v := range f.strs {
-			bd.AddField(document.NewTextFieldCustom(f.name, arrayPos(len(f.strs), k), []byte(v), opts, s.en))
+			j, ok := alone[f.name]
+			if !ok || len(f.strs) != 1 {
+				j = value(v)
+			}
+			tf.add(j, arrayPos(len(f.strs), k), v)
 		}
+		bd.AddField(tf)
 	}
 	bd.AddField(document.NewTextFieldCustom(ordField, nil, ordTerm(d.ord), ordOptions, s.kw))
 	return bd

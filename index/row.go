@@ -13,8 +13,9 @@ import (
 	"github.com/intercom-replica/intercom-replica/index/internal/table"
 )
 
-// A row is the part of a doc the column table needs: every non-text field (keyword values lower-cased, as they
-// are compared), a presence mark for each text field, and the hit summary. Rows are stored in bbolt beside the
+// A row is the part of a doc the column table needs: every non-text field (keyword values as Intercom spelled
+// them: the table folds them for comparison and keeps the spelling for display), a presence mark for each text
+// field, and the hit summary. Rows are stored in bbolt beside the
 // records so that opening a replica loads the table in seconds without decoding any record's JSON.
 //
 // Encoding: version byte; the record's ordinal (4 bytes, big-endian, at a fixed place so the writer can fill it in
@@ -26,8 +27,9 @@ import (
 // rowVersion changes whenever what a row holds changes (extraction, summary or this encoding); rows of another
 // version are recomputed from the records at open. 3: the phone columns hold digits (phoneColumn). 4: contacts no
 // longer hold tag and company name columns (their records list both by id only). The full-text
-// index does not hold keyword fields (mapping.go), so mappingVersion stays.
-const rowVersion = 4
+// index does not hold keyword fields (mapping.go), so mappingVersion stays. 5: keyword values are no longer
+// lower-cased (group keys show them as Intercom wrote them).
+const rowVersion = 5
 
 // rowOrdAt is where a row holds the record's ordinal.
 const rowOrdAt = 1
@@ -133,7 +135,6 @@ func encodeRow(d *doc, fn *fieldNames) []byte {
 		case valKeyword:
 			b = binary.AppendUvarint(b, uint64(len(f.strs)))
 			for _, s := range f.strs {
-				s = lowerKeyword(s)
 				b = binary.AppendUvarint(b, uint64(len(s)))
 				b = append(b, s...)
 			}
@@ -244,11 +245,7 @@ func tableRow(d *doc, sum []byte) table.Row {
 		v := table.Value{Col: f.name}
 		switch f.typ {
 		case valKeyword:
-			v.Type = table.Keyword
-			v.Strs = make([]string, len(f.strs))
-			for k, s := range f.strs {
-				v.Strs[k] = lowerKeyword(s)
-			}
+			v.Type, v.Strs = table.Keyword, f.strs
 		case valText:
 			v.Type = table.Presence
 		case valInt:

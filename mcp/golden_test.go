@@ -72,6 +72,8 @@ func TestGolden_RenderedResults(t *testing.T) {
 		{"get_contact", "get_contact", map[string]any{"id": contactBob}},
 		{"aggregate_tag_by_month", "aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"tag", "created_at:month"}, "metrics": []any{"count", "median:statistics_time_to_admin_reply"}, "limit": 4}},
 		{"aggregate_free_text", "aggregate", map[string]any{"query": "object_type:conversations q:refund", "group_by": []any{"state"}}},
+		{"aggregate_by_custom_attribute", "aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{`ca."Ticket category"`}}},
+		{"aggregate_contacts_by_country", "aggregate", map[string]any{"query": "object_type:contacts", "group_by": []any{"location_country"}}},
 		{"aggregate_totals", "aggregate", map[string]any{"query": "object_type:conversations", "metrics": []any{"count", "p90:parts_count", "min:created_at"}}},
 		{"aggregate_error", "aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"tgs"}}},
 	}

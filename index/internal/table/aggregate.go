@@ -38,9 +38,12 @@ const (
 
 // GroupKey is the value naming a group in one dimension.
 type GroupKey struct {
-	Kind  GroupKind
-	Str   string // GroupStr: the keyword as the table holds it (lower-cased by the index)
-	Int   int64  // GroupInt: the value or its bucket
+	Kind GroupKind
+	// Str is, for GroupStr, the keyword as first put into the table ("VIP", where the table compares "vip"):
+	// values folding alike (FoldKeyword) are one group, shown in the spelling met first. Distinct values have
+	// distinct spellings, so Str names the group.
+	Str   string
+	Int   int64 // GroupInt: the value or its bucket
 	Float float64
 	Bool  bool
 }
@@ -182,7 +185,11 @@ func (r *dimReader) key(raw uint64) GroupKey {
 	c := r.cols[ci]
 	switch c.typ {
 	case Keyword:
-		return GroupKey{Kind: GroupStr, Str: string(c.dict.value(id))}
+		sp := c.dict.spelling(id)
+		if sp == nil {
+			sp = c.dict.value(id)
+		}
+		return GroupKey{Kind: GroupStr, Str: string(sp)}
 	case Bool:
 		return GroupKey{Kind: GroupBool, Bool: id == 2}
 	case Int:

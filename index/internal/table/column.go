@@ -101,7 +101,7 @@ func (c *column) setKeyword(slot uint32, vals []string) {
 	}
 	if !c.multi {
 		c.codes = growTo(c.codes, int(slot)+1)
-		code := c.dict.code(cleanKeyword(vals[0]))
+		code := c.dict.put(vals[0])
 		c.codes[slot] = code
 		c.setBitmap(slot, code)
 		return
@@ -111,7 +111,7 @@ func (c *column) setKeyword(slot uint32, vals []string) {
 	c.mstart[slot] = uint32(len(c.mvals))
 	c.mlen[slot] = uint16(len(vals))
 	for _, v := range vals {
-		code := c.dict.code(cleanKeyword(v))
+		code := c.dict.put(v)
 		c.mvals = append(c.mvals, code)
 		c.setBitmap(slot, code)
 	}
@@ -256,7 +256,8 @@ func (c *column) bytes() int {
 		n += 8 * len(bm)
 	}
 	if c.dict != nil {
-		n += len(c.dict.data) + 4*len(c.dict.starts) + 4*len(c.dict.index.slots)
+		n += len(c.dict.data) + 4*len(c.dict.starts) + 4*len(c.dict.index.slots) + 4*len(c.dict.spellCodes) +
+			len(c.dict.spellings.data) + 4*len(c.dict.spellings.offs)
 	}
 	return n
 }

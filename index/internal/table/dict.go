@@ -3,14 +3,20 @@ package table
 import (
 	"bytes"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // dict encodes a keyword column's distinct values as small integer codes (1, 2, ...; 0 means "no value"). It also
 // answers the string operators over the distinct values, so that a pattern is matched once per distinct value
 // rather than once per row.
+//
+// Values are folded (FoldKeyword): keyword columns compare case-insensitively, so "VIP" and "vip" are one value.
+// A value also keeps the spelling it was first put in, for display (a group's key): only when that spelling is
+// not the value itself, so a column of lower-case values (emails, ids) pays nothing for it.
 //
 // Values are kept in one byte slice, each preceded and followed by a NUL: "\x00v1\x00v2\x00...\x00". That layout
 // turns every pattern operator into a substring search (bytes.Index, vectorised by the runtime):
@@ -32,6 +38,12 @@ type dict struct {
 	data   []byte   // "\x00" + v1 + "\x00" + v2 + "\x00" ...
 	starts []uint32 // starts[k] = offset of value code k+1
 	index  hashIndex
+
+	// spellCodes (ascending) are the codes whose first spelling differs from their value; spellings.get(i) is the
+	// spelling of spellCodes[i].
+	spellCodes []uint32
+	spellings  arena
+	fold       []byte // put's scratch for folding ASCII spellings without allocating
 
 	// Searches run under the table's read lock, concurrently; mu guards what they build. Views are never modified
 	// once built (a rebuild makes new slices), so a search may use the ones it got after unlocking.
@@ -61,7 +73,7 @@ type containsSet struct {
 const maxCachedPatterns = 16
 
 func newDict() *dict {
-	return &dict{data: []byte{0}, index: newHashIndex(), parMin: defaultParMin}
+	return &dict{data: []byte{0}, index: newHashIndex(), spellings: newArena(), parMin: defaultParMin}
 }
 
 func (d *dict) value(code uint32) []byte {
@@ -75,8 +87,11 @@ func (d *dict) value(code uint32) []byte {
 
 func (d *dict) keyOf(v uint32) []byte { return d.value(v) }
 
-// code returns the code of v, adding v when it is new.
-func (d *dict) code(v string) uint32 {
+// put returns the code of spelling's value (spelling folded, NUL-free), adding the value when it is new, with
+// spelling as its display spelling.
+func (d *dict) put(spelling string) uint32 {
+	spelling = cleanKeyword(spelling)
+	v := d.foldTemp(spelling)
 	if c, ok := d.index.lookup(v, d.keyOf); ok {
 		return c
 	}
@@ -85,7 +100,51 @@ func (d *dict) code(v string) uint32 {
 	d.data = append(d.data, 0)
 	c := uint32(len(d.starts))
 	d.index.set(v, c, d.keyOf)
+	if v != spelling {
+		d.spellCodes = append(d.spellCodes, c)
+		d.spellings.addString(spelling)
+	}
 	return c
+}
+
+// foldTemp returns FoldKeyword(s), in d.fold when s is ASCII (valid until the next call): loading a million rows
+// must not allocate a string per capitalised value.
+func (d *dict) foldTemp(s string) string {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			return FoldKeyword(s)
+		}
+		if 'A' <= c && c <= 'Z' {
+			d.fold = append(d.fold[:0], s...)
+			for j := i; j < len(d.fold); j++ {
+				if c := d.fold[j]; 'A' <= c && c <= 'Z' {
+					d.fold[j] = c + ('a' - 'A')
+				}
+			}
+			return view(d.fold)
+		}
+	}
+	return s
+}
+
+// spelling returns the spelling code's value was first put in, or nil when that is the value itself.
+func (d *dict) spelling(code uint32) []byte {
+	if i, ok := slices.BinarySearch(d.spellCodes, code); ok {
+		return d.spellings.get(uint32(i))
+	}
+	return nil
+}
+
+// FoldKeyword returns s as keyword columns compare it: lower-cased (emails, tag names and enum values are not
+// case-sensitive in practice, and a model will not always guess the case).
+func FoldKeyword(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= utf8.RuneSelf || ('A' <= c && c <= 'Z') {
+			return strings.ToLower(s)
+		}
+	}
+	return s
 }
 
 // lookup returns the code of v, or 0 when v is not in the dictionary.

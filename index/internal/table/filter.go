@@ -36,7 +36,7 @@ type Atom struct {
 // KeywordOp is the comparison a keyword atom makes.
 type KeywordOp uint8
 
-// Keyword operators. Values are compared as bytes; the caller lower-cases both sides for case-insensitive fields.
+// Keyword operators. Values are compared as bytes once folded (FoldKeyword): rows' values and atoms' alike.
 const (
 	Eq        KeywordOp = iota + 1 // the value is one of the atom's values
 	Contains                       // the value contains one of the atom's values
@@ -52,7 +52,7 @@ const (
 func KeywordAtom(col string, op KeywordOp, vals ...string) Atom {
 	clean := make([]string, len(vals))
 	for i, v := range vals {
-		clean[i] = strings.ReplaceAll(v, "\x00", "\uFFFD")
+		clean[i] = FoldKeyword(strings.ReplaceAll(v, "\x00", "\uFFFD"))
 	}
 	return Atom{col: col, kind: Keyword, kop: op, strs: clean}
 }

@@ -19,8 +19,9 @@ import (
 // The hash indexes (ids, dictionary values) are written too, with their seeds. Integrity (checksum) and freshness (which store state the snapshot reflects) are the
 // caller's: this is only the payload.
 
-// SnapshotVersion names the payload layout below; a snapshot of another version must not be loaded.
-const SnapshotVersion = 2
+// SnapshotVersion names the payload layout below; a snapshot of another version must not be loaded. 3: keyword
+// dictionaries hold their values' display spellings.
+const SnapshotVersion = 3
 
 // byteOrderMark is written in the host's byte order: a snapshot is a memory image, readable only by a host of
 // the same byte order.
@@ -72,6 +73,8 @@ func (t *Table) WriteSnapshot(w io.Writer) error {
 			sw.bytes(c.dict.data)
 			writeSlice(&sw, c.dict.starts)
 			sw.hashIndex(c.dict.index)
+			writeSlice(&sw, c.dict.spellCodes)
+			sw.arena(c.dict.spellings)
 		}
 		writeSlice(&sw, c.codes)
 		writeSlice(&sw, c.mstart)
@@ -126,6 +129,8 @@ func LoadSnapshot(data []byte) (*Table, error) {
 			c.dict.data = sr.bytes()
 			c.dict.starts = readSlice[uint32](sr)
 			c.dict.index = sr.hashIndex()
+			c.dict.spellCodes = readSlice[uint32](sr)
+			c.dict.spellings = sr.arena()
 		}
 		c.codes = hot(readSlice[uint32](sr))
 		c.mstart = hot(readSlice[uint32](sr))
@@ -235,6 +240,16 @@ func (c *column) check(n int) error {
 		prev = s
 	}
 	codes := uint32(d.len())
+	if len(d.spellCodes) != d.spellings.len() || !d.spellings.valid() {
+		return fmt.Errorf("%d spelled codes, %d spellings", len(d.spellCodes), d.spellings.len())
+	}
+	prev = 0
+	for _, code := range d.spellCodes {
+		if code <= prev || code > codes {
+			return fmt.Errorf("spelled code %d out of order or past the dictionary's %d", code, codes)
+		}
+		prev = code
+	}
 	for _, code := range c.codes {
 		if code > codes {
 			return fmt.Errorf("code %d past the dictionary's %d", code, codes)

@@ -33,7 +33,7 @@ import (
 type Value struct {
 	Col   string
 	Type  Type
-	Strs  []string // Keyword: the values (already normalised for comparison by the caller)
+	Strs  []string // Keyword: the values as written (the table folds them for comparison: FoldKeyword)
 	Int   int64
 	Float float64
 	Bool  bool

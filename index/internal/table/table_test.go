@@ -52,7 +52,7 @@ func atomMatches(r Row, a Atom) bool {
 		case Keyword:
 			for _, s := range v.Strs {
 				for _, want := range a.strs {
-					if keywordMatches(a.kop, string(cleanKeyword(s)), want) {
+					if keywordMatches(a.kop, FoldKeyword(cleanKeyword(s)), want) {
 						return true
 					}
 				}
@@ -357,7 +357,7 @@ func TestTable_CompactionKeepsResults(t *testing.T) {
 func TestDict_PatternsFindEachValueOnce(t *testing.T) {
 	d := newDict()
 	for _, v := range []string{"anna@example.com", "bob@example.org", "example", "xexamplex", "ann"} {
-		d.code(v)
+		d.put(v)
 	}
 	tests := []struct {
 		op   KeywordOp
@@ -414,7 +414,7 @@ func testDictAgainstScan(t *testing.T, parMin, parts int) {
 			if d.lookup(v) == 0 {
 				vals = append(vals, v)
 			}
-			d.code(v)
+			d.put(v)
 		}
 		for _, op := range []KeywordOp{Prefix, Suffix, Contains} {
 			for _, p := range pats {
@@ -490,5 +490,38 @@ func TestLoadSnapshot_RejectsDamageWithoutPanicking(t *testing.T) {
 	if _, err := LoadSnapshot(old.Bytes()); !errors.Is(err, ErrSnapshot) ||
 		!strings.Contains(err.Error(), "layout version") {
 		t.Fatalf("snapshot of an older layout: err = %v, want ErrSnapshot naming the layout version", err)
+	}
+}
+
+// TestTable_KeywordsFoldButKeepTheirSpelling checks that keyword values compare case-insensitively (a row's "VIP"
+// is found by "vip" and by "Vip") while a group's key keeps the spelling the value was first put in, through
+// compaction and a snapshot.
+func TestTable_KeywordsFoldButKeepTheirSpelling(t *testing.T) {
+	tb := New()
+	for i, tags := range [][]string{{"VIP", "billing"}, {"vip"}, {"Straße", "ÉCOLE"}, {"straße"}, {"VIP", "Priority Support"}} {
+		tb.Put(Row{ID: fmt.Sprint(i), UpdatedAt: int64(i), Ord: uint32(i), Values: []Value{{Col: "tags", Type: Keyword, Strs: tags}}})
+	}
+	want := map[string]int{"VIP": 3, "billing": 1, "Straße": 2, "ÉCOLE": 1, "Priority Support": 1}
+	for _, step := range []struct {
+		name string
+		do   func(*Table) *Table
+	}{
+		{"as put", func(tb *Table) *Table { return tb }},
+		{"compacted", func(tb *Table) *Table { tb.Compact(); return tb }},
+		{"from a snapshot", func(tb *Table) *Table { return snapshotRoundTrip(t, tb) }},
+	} {
+		tb = step.do(tb)
+		got := map[string]int{}
+		for _, g := range tb.Aggregate(nil, []Dim{{Cols: []string{"tags"}}}, nil).Groups {
+			got[g.Keys[0].Str] = g.Count
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s: groups %v, want %v", step.name, got, want)
+		}
+		for v, n := range map[string]int{"vip": 3, "Vip": 3, "STRASSE": 0, "STRAßE": 2, "école": 1} {
+			if c := tb.Count(Filter{{Any: []Atom{KeywordAtom("tags", Eq, v)}}}); c != n {
+				t.Errorf("%s: tags = %q counts %d, want %d", step.name, v, c, n)
+			}
+		}
 	}
 }
