@@ -70,7 +70,7 @@ type NextPage struct {
 // SearchTool is the search tool: the DSL of Intercom's hosted server, answered from the replica.
 func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
-	tool := newTool[SearchResult]("search", "Search conversations and contacts", searchDescription(), map[string]any{
+	tool := newTool[SearchResult]("search", "Search conversations, contacts and companies", searchDescription(), map[string]any{
 		"properties": map[string]any{
 			// No maxLength: the query package's limit (in bytes, the CLI's too) answers a long query, with the
 			// same message everywhere.
