@@ -88,14 +88,7 @@ func newCompanyView(raw []byte, appID string, names NameLookup) (*CompanyView, e
 			v.Segments = append(v.Segments, refName(s, query.KindSegment, names))
 		}
 	}
-	if len(c.CustomAttributes) > 0 {
-		v.CustomAttributes = make(map[string]any, len(c.CustomAttributes))
-		for k, raw := range c.CustomAttributes {
-			if val := attributeValue(raw); val != nil {
-				v.CustomAttributes[sanitizeLine(k)] = val
-			}
-		}
-	}
+	v.CustomAttributes = customAttributeValues(c.CustomAttributes)
 	return v, nil
 }
 
@@ -180,4 +173,19 @@ func companyHitLine(h index.Hit) string {
 	return joinNonEmpty(" · ", prefixed("company_id ", quotedLine(h.ExternalID)),
 		prefixed("tags ", quotedList(h.Tags)), prefixed("created ", humanTime(h.CreatedAt)),
 		prefixed("updated ", humanTime(h.UpdatedAt)))
+}
+
+// customAttributeValues are a record's custom attributes as a view holds them: names sanitized, values decoded,
+// nulls left out; nil when there are none.
+func customAttributeValues(attrs map[string]json.RawMessage) map[string]any {
+	if len(attrs) == 0 {
+		return nil
+	}
+	out := make(map[string]any, len(attrs))
+	for k, raw := range attrs {
+		if val := attributeValue(raw); val != nil {
+			out[sanitizeLine(k)] = val
+		}
+	}
+	return out
 }

@@ -112,14 +112,7 @@ func newContactView(raw []byte, appID string, names NameLookup) (*ContactView, e
 	}
 	v.Tags = listNames(c.Tags, query.KindTag, names)
 	v.Companies = listNames(c.Companies, query.KindCompany, names)
-	if len(c.CustomAttributes) > 0 {
-		v.CustomAttributes = make(map[string]any, len(c.CustomAttributes))
-		for k, raw := range c.CustomAttributes {
-			if val := attributeValue(raw); val != nil {
-				v.CustomAttributes[sanitizeLine(k)] = val
-			}
-		}
-	}
+	v.CustomAttributes = customAttributeValues(c.CustomAttributes)
 	for k, raw := range all {
 		if slices.Contains(contactKnown, k) {
 			continue

@@ -210,14 +210,7 @@ func newConversationView(raw []byte, appID string, w partsWindow, names NameLook
 	if c.SLA != nil && c.SLA.Name != "" {
 		v.SLA = sanitizeLine(string(c.SLA.Name + " (" + c.SLA.Status + ")"))
 	}
-	if len(c.CustomAttributes) > 0 {
-		v.CustomAttributes = make(map[string]any, len(c.CustomAttributes))
-		for k, raw := range c.CustomAttributes {
-			if val := attributeValue(raw); val != nil {
-				v.CustomAttributes[sanitizeLine(k)] = val
-			}
-		}
-	}
+	v.CustomAttributes = customAttributeValues(c.CustomAttributes)
 	var parts []wire.Part
 	if c.Parts != nil {
 		parts = c.Parts.Parts
