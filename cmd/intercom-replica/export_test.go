@@ -319,3 +319,32 @@ func TestExportOutput_LeavesWhatIsThereInPlace(t *testing.T) {
 		t.Errorf("export into a missing directory: %v", err)
 	}
 }
+
+// TestExport_TypeNamesEveryKind checks what --type takes: every kind, plural or singular (teammates or admins), and
+// a mistake lists them all; the directory kinds are exported whole, so --query with one is a mistake saying so.
+func TestExport_TypeNamesEveryKind(t *testing.T) {
+	t.Parallel()
+	for typ, want := range map[string]query.Kind{
+		"companies": query.KindCompany, "Company": query.KindCompany, "teammates": query.KindAdmin, "admins": query.KindAdmin,
+		"teammate": query.KindAdmin, "teams": query.KindTeam, "tag": query.KindTag, "segments": query.KindSegment,
+		"conversations": query.KindConversation, "contact": query.KindContact,
+	} {
+		if got, err := exportKind(typ); err != nil || got != want {
+			t.Errorf("--type %s: %q, %v; want %q", typ, got, err, want)
+		}
+	}
+	dir := demoCopy(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--type", "firms"}, `--type "firms": want conversations, contacts, companies, teammates, teams, tags or segments`},
+		{[]string{"--type", "tags", "--query", "name:VIP"}, "--query works on conversations, contacts and companies; tags are exported whole"},
+		{[]string{"--type", "companies", "--query", "object_type:contacts role:user"}, "--query is about contacts but --type is companies"},
+	} {
+		code, out, errOut := runCmd(t, nil, append([]string{"export", "--config", "", "--data-dir", dir}, tc.args...)...)
+		if code != exitUsage || out != "" || !strings.Contains(errOut, tc.want) {
+			t.Errorf("export %v: exit %d, want %d and %q\nstdout: %q\n%s", tc.args, code, exitUsage, tc.want, out, errOut)
+		}
+	}
+}
