@@ -20,13 +20,14 @@ import (
 
 const reportExamples = `  intercom-replica report --by state 'object_type:conversations'
   intercom-replica report --by tag --by created_at:month 'object_type:conversations created_at:gte:90d'
-  intercom-replica report --by admin_assignee_id --metric count --metric median:statistics_time_to_admin_reply 'object_type:conversations state:closed'
+  intercom-replica report --by admin_assignee --metric count --metric median:statistics_time_to_admin_reply 'object_type:conversations state:closed'
   intercom-replica report --by created_at:week --format csv 'object_type:conversations q:refund' > refunds.csv
   intercom-replica report --demo --by role 'object_type:contacts'
 
 Counts are exact, over every record the query matches (the search query language; README, "Analytics").
---by takes up to two dimensions: a field (state, tag, ca.<name>), a time field with a bucket (hour, day,
-week, month, quarter, year; in the workspace's time zone) or a number with a width (parts_count:5).
+--by takes up to two dimensions: a field (state, tag, admin_assignee, ca.<name>), a time field with a bucket
+(hour, day, week, month, quarter, year; in the workspace's time zone) or a number with a width (parts_count:5).
+Groups of teammates, teams, tags, segments or companies show each id with its name.
 --metric is count (the default) or sum, avg, min, max, median, p90, p99 of a number or time field.
 `
 
