@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -19,13 +20,14 @@ import (
 
 const reportExamples = `  intercom-replica report --by state 'object_type:conversations'
   intercom-replica report --by tag --by created_at:month 'object_type:conversations created_at:gte:90d'
-  intercom-replica report --by admin_assignee_id --metric count --metric median:statistics_time_to_admin_reply 'object_type:conversations state:closed'
+  intercom-replica report --by admin_assignee --metric count --metric median:statistics_time_to_admin_reply 'object_type:conversations state:closed'
   intercom-replica report --by created_at:week --format csv 'object_type:conversations q:refund' > refunds.csv
   intercom-replica report --demo --by role 'object_type:contacts'
 
 Counts are exact, over every record the query matches (the search query language; README, "Analytics").
---by takes up to two dimensions: a field (state, tag, ca.<name>), a time field with a bucket (hour, day,
-week, month, quarter, year; in the workspace's time zone) or a number with a width (parts_count:5).
+--by takes up to two dimensions: a field (state, tag, admin_assignee, ca.<name>), a time field with a bucket
+(hour, day, week, month, quarter, year; in the workspace's time zone) or a number with a width (parts_count:5).
+Groups of teammates, teams, tags, segments or companies show each id with its name.
 --metric is count (the default) or sum, avg, min, max, median, p90, p99 of a number or time field.
 `
 
@@ -101,6 +103,10 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("report: read back the result's aggregate: %w", err)
 	}
+	names, err := reportNames(ctx, acc, a, res)
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
 	if *chart != "" {
 		img, err := mcp.AggregateChart(a, res, chartFormat)
 		if err != nil {
@@ -129,10 +135,65 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(res)
 	case "csv":
-		return writeReportCSV(m.Stdout, res)
+		return writeReportCSV(m.Stdout, res, names)
 	}
-	writeReportTable(m.Stdout, a, res, placeArgs(fs), spec)
+	writeReportTable(m.Stdout, a, res, placeArgs(fs), spec, names)
 	return nil
+}
+
+// groupNames names the keys of a report's dimensions that hold ids of teammates, teams, tags, segments or
+// companies (admin_assignee groups by the teammates' ids): kinds has, per dimension, the kind its keys are ids of
+// ("" for other dimensions), and book their names.
+type groupNames struct {
+	kinds []query.Kind
+	book  nameBook
+}
+
+// key returns the i-th dimension's key k as the table shows it: "Alex Rivera (991267614)" for a teammate's id.
+func (g groupNames) key(i int, k string) string {
+	if i < len(g.kinds) && g.kinds[i] != "" {
+		return g.book.named(g.kinds[i], k)
+	}
+	return k
+}
+
+// name returns the name of the i-th dimension's key k, "" when it is no id of a named kind or the replica holds
+// no name for it.
+func (g groupNames) name(i int, k string) string {
+	if i < len(g.kinds) && g.kinds[i] != "" {
+		return g.book[g.kinds[i]][k]
+	}
+	return ""
+}
+
+// reportNames reads the names of the ids the groups of res are keyed by.
+func reportNames(ctx context.Context, acc interface {
+	recordScanner
+	recordGetter
+}, a query.Aggregate, res *mcp.AggregateResult) (groupNames, error) {
+	g := groupNames{kinds: make([]query.Kind, len(a.GroupBy)), book: nameBook{}}
+	var directory []query.Kind
+	var companies []string
+	for i, d := range a.GroupBy {
+		kind := nameKindOf(a.Query.Kind, d.Field)
+		g.kinds[i] = kind
+		switch {
+		case kind == query.KindCompany:
+			for _, grp := range res.Groups {
+				if i < len(grp.Keys) {
+					companies = append(companies, grp.Keys[i])
+				}
+			}
+		case kind != "" && !slices.Contains(directory, kind):
+			directory = append(directory, kind)
+		}
+	}
+	book, err := readNames(ctx, acc, directory...)
+	if err != nil {
+		return g, err
+	}
+	g.book = book
+	return g, g.book.addCompanies(ctx, acc, companies)
 }
 
 // reportMetric writes a metric's value of a row, "-" when none of its records has the field.
@@ -146,7 +207,7 @@ func reportMetric(a query.Aggregate, m query.Metric, row mcp.AggregateRow) strin
 
 // writeReportTable prints the groups as a table with a bar per group's count, the other row and the totals; a
 // time series of one dimension gets a sparkline too.
-func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, place string, spec query.AggregateSpec) {
+func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, place string, spec query.AggregateSpec, names groupNames) {
 	fmt.Fprintf(w, "%s %s match %s", strconv.Itoa(res.Matched), a.Query.Kind.Plural(), res.Query)
 	if a.HasTime() {
 		fmt.Fprintf(w, " (time zone %s)", res.TimeZone)
@@ -186,7 +247,7 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 		}
 		keys := make([]string, len(g.Keys))
 		for i, k := range g.Keys {
-			keys[i] = cell(k, 40)
+			keys[i] = cell(names.key(i, k), 40)
 		}
 		line(keys, g, true)
 	}
@@ -264,11 +325,19 @@ func sparkline(counts []int) string {
 	return b.String()
 }
 
-// writeReportCSV writes one line per group, then the other row and the totals, with a header: the dimensions,
+// writeReportCSV writes one line per group, then the other row and the totals, with a header: the dimensions (a
+// dimension of ids of teammates, teams, tags, segments or companies followed by their names, "<dimension> name"),
 // count, the metrics (as numbers: seconds, Unix seconds for times), and the records each metric left out.
-func writeReportCSV(w io.Writer, res *mcp.AggregateResult) error {
+func writeReportCSV(w io.Writer, res *mcp.AggregateResult, names groupNames) error {
 	cw := csv.NewWriter(w)
-	head := append(append([]string{"row"}, res.GroupBy...), "count")
+	head := []string{"row"}
+	for i, d := range res.GroupBy {
+		head = append(head, d)
+		if names.kinds[i] != "" {
+			head = append(head, d+" name")
+		}
+	}
+	head = append(head, "count")
 	for _, m := range res.Metrics {
 		if m != "count" {
 			head = append(head, m, m+" missing")
@@ -285,6 +354,9 @@ func writeReportCSV(w io.Writer, res *mcp.AggregateResult) error {
 				k = keys[i]
 			}
 			rec = append(rec, k)
+			if names.kinds[i] != "" {
+				rec = append(rec, names.name(i, k))
+			}
 		}
 		rec = append(rec, strconv.Itoa(r.Count))
 		for _, m := range res.Metrics {

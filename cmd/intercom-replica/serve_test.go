@@ -613,11 +613,7 @@ func TestServe_DemoAcceptsItsIntercomToken(t *testing.T) {
 	s := startServe(t, &Main{}, "--demo", "--transport", "http", "--listen", "127.0.0.1:0", "--config", config, "--data-dir", dir)
 	m := s.waitPrinted(t, regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp[\s\S]*Bearer token:  (\S+)\nIntercom token: (\S+) `))
 	base, local, intercomToken := m[1], m[2], m[3]
-	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: demoSeed, Conversations: demoConversations, Contacts: demoContacts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{}).Token(); intercomToken != want {
+	if want := fakeintercom.NewHandler(demoWorkspace(t), fakeintercom.HandlerOptions{}).Token(); intercomToken != want {
 		t.Fatalf("the banner's Intercom token %q is not the demo Intercom's %q", intercomToken, want)
 	}
 	for _, token := range []string{intercomToken, local} {
