@@ -353,14 +353,20 @@ func companyLine(plan string, size wire.Int, spend float64, hasSpend bool, users
 	if plan != "" {
 		parts = append(parts, "plan "+plan)
 	}
+	count := func(n int64, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.FormatInt(n, 10) + " " + many
+	}
 	if size.Valid {
-		parts = append(parts, strconv.FormatInt(size.V, 10)+" employees")
+		parts = append(parts, count(size.V, "employee", "employees"))
 	}
 	if hasSpend {
 		parts = append(parts, strconv.FormatFloat(spend, 'f', -1, 64)+" monthly spend")
 	}
 	if users.Valid {
-		parts = append(parts, strconv.FormatInt(users.V, 10)+" users")
+		parts = append(parts, count(users.V, "user", "users"))
 	}
 	parts = append(parts, industry, website)
 	return joinWith(" · ", parts...)

@@ -230,7 +230,7 @@ func keyNames(a query.Aggregate, keys []string, names NameLookup) []string {
 		if i >= len(a.GroupBy) || k == "(none)" {
 			continue
 		}
-		kind := idKindOf(a.Query.Kind, a.GroupBy[i].Field)
+		kind := query.NamedKindOf(a.Query.Kind, a.GroupBy[i].Field)
 		if kind == "" {
 			continue
 		}
@@ -242,23 +242,6 @@ func keyNames(a query.Aggregate, keys []string, names NameLookup) []string {
 		}
 	}
 	return out
-}
-
-// idKindOf returns the kind whose ids field f holds (the NameOf of the name field targeting it, or its IDOf), or
-// "" when f holds no such ids.
-func idKindOf(kind query.Kind, f *query.Field) query.Kind {
-	if f.NameOf != "" {
-		return f.NameOf
-	}
-	for _, nf := range query.CatalogFor(kind).Fields() {
-		if nf.NameOf != "" && nf.Target == f.Name {
-			return nf.NameOf
-		}
-	}
-	if f.IDOf.Directory() || f.IDOf == query.KindCompany {
-		return f.IDOf
-	}
-	return ""
 }
 
 // quotesKeys reports whether a dimension's keys are customer-written (tag names, custom attribute values, names),

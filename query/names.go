@@ -170,3 +170,27 @@ func idValue(f *Field, id string) (Value, error) {
 	}
 	return v, nil
 }
+
+// NamedKindOf returns the kind whose ids the field f of kind's catalog holds, when that kind has names to show
+// for them (teammates, teams, tags, segments, companies): the NameOf of a name field, of the name field targeting
+// f (admin_assignee_id holds teammates' ids, which admin_assignee takes by name), or f's IDOf when it is such a
+// kind. It returns "" for any other field.
+func NamedKindOf(kind Kind, f *Field) Kind {
+	if f == nil {
+		return ""
+	}
+	if f.NameOf != "" {
+		return f.NameOf
+	}
+	if cat := CatalogFor(kind); cat != nil {
+		for _, nf := range cat.fields {
+			if nf.NameOf != "" && nf.Target == f.Name {
+				return nf.NameOf
+			}
+		}
+	}
+	if f.IDOf.Directory() || f.IDOf == KindCompany {
+		return f.IDOf
+	}
+	return ""
+}

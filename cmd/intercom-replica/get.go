@@ -93,6 +93,8 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 		out = mcp.RenderConversation(view.Conversation, view.Freshness)
 	case view.Contact != nil:
 		out = mcp.RenderContact(view.Contact, view.Freshness)
+	case view.Company != nil:
+		out = mcp.RenderCompany(view.Company, view.Freshness)
 	}
 	_, err = fmt.Fprintln(m.Stdout, out)
 	return err

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -103,10 +102,7 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("report: read back the result's aggregate: %w", err)
 	}
-	names, err := reportNames(ctx, acc, a, res)
-	if err != nil {
-		return fmt.Errorf("report: %w", err)
-	}
+	names := reportNames(a)
 	if *chart != "" {
 		img, err := mcp.AggregateChart(a, res, chartFormat)
 		if err != nil {
@@ -141,59 +137,36 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	return nil
 }
 
-// groupNames names the keys of a report's dimensions that hold ids of teammates, teams, tags, segments or
-// companies (admin_assignee groups by the teammates' ids): kinds has, per dimension, the kind its keys are ids of
-// ("" for other dimensions), and book their names.
-type groupNames struct {
-	kinds []query.Kind
-	book  nameBook
-}
+// groupNames says which of a report's dimensions hold ids of teammates, teams, tags, segments or companies
+// (admin_assignee groups by the teammates' ids), whose names the result carries (AggregateRow.KeyNames).
+type groupNames []bool
 
-// key returns the i-th dimension's key k as the table shows it: "Alex Rivera (991267614)" for a teammate's id.
-func (g groupNames) key(i int, k string) string {
-	if i < len(g.kinds) && g.kinds[i] != "" {
-		return g.book.named(g.kinds[i], k)
+// reportNames finds the dimensions of a whose keys are ids with names.
+func reportNames(a query.Aggregate) groupNames {
+	g := make(groupNames, len(a.GroupBy))
+	for i, d := range a.GroupBy {
+		g[i] = query.NamedKindOf(a.Query.Kind, d.Field) != ""
 	}
-	return k
+	return g
 }
 
-// name returns the name of the i-th dimension's key k, "" when it is no id of a named kind or the replica holds
-// no name for it.
-func (g groupNames) name(i int, k string) string {
-	if i < len(g.kinds) && g.kinds[i] != "" {
-		return g.book[g.kinds[i]][k]
+// named reports whether the i-th dimension's keys are ids with names.
+func (g groupNames) named(i int) bool { return i < len(g) && g[i] }
+
+// keyName returns the name of the i-th key of row, "" when it has none.
+func keyName(row mcp.AggregateRow, i int) string {
+	if i < len(row.KeyNames) {
+		return row.KeyNames[i]
 	}
 	return ""
 }
 
-// reportNames reads the names of the ids the groups of res are keyed by.
-func reportNames(ctx context.Context, acc interface {
-	recordScanner
-	recordGetter
-}, a query.Aggregate, res *mcp.AggregateResult) (groupNames, error) {
-	g := groupNames{kinds: make([]query.Kind, len(a.GroupBy)), book: nameBook{}}
-	var directory []query.Kind
-	var companies []string
-	for i, d := range a.GroupBy {
-		kind := nameKindOf(a.Query.Kind, d.Field)
-		g.kinds[i] = kind
-		switch {
-		case kind == query.KindCompany:
-			for _, grp := range res.Groups {
-				if i < len(grp.Keys) {
-					companies = append(companies, grp.Keys[i])
-				}
-			}
-		case kind != "" && !slices.Contains(directory, kind):
-			directory = append(directory, kind)
-		}
+// keyLabel returns the i-th key of row as the table shows it: "Alex Rivera (991267614)" for a named id.
+func keyLabel(row mcp.AggregateRow, i int) string {
+	if n := keyName(row, i); n != "" {
+		return n + " (" + row.Keys[i] + ")"
 	}
-	book, err := readNames(ctx, acc, directory...)
-	if err != nil {
-		return g, err
-	}
-	g.book = book
-	return g, g.book.addCompanies(ctx, acc, companies)
+	return row.Keys[i]
 }
 
 // reportMetric writes a metric's value of a row, "-" when none of its records has the field.
@@ -246,8 +219,8 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 			break // the one group is the totals, written below
 		}
 		keys := make([]string, len(g.Keys))
-		for i, k := range g.Keys {
-			keys[i] = cell(names.key(i, k), 40)
+		for i := range g.Keys {
+			keys[i] = cell(keyLabel(g, i), 40)
 		}
 		line(keys, g, true)
 	}
@@ -333,7 +306,7 @@ func writeReportCSV(w io.Writer, res *mcp.AggregateResult, names groupNames) err
 	head := []string{"row"}
 	for i, d := range res.GroupBy {
 		head = append(head, d)
-		if names.kinds[i] != "" {
+		if names.named(i) {
 			head = append(head, d+" name")
 		}
 	}
@@ -354,8 +327,8 @@ func writeReportCSV(w io.Writer, res *mcp.AggregateResult, names groupNames) err
 				k = keys[i]
 			}
 			rec = append(rec, k)
-			if names.kinds[i] != "" {
-				rec = append(rec, names.name(i, k))
+			if names.named(i) {
+				rec = append(rec, keyName(r, i))
 			}
 		}
 		rec = append(rec, strconv.Itoa(r.Count))

@@ -14,6 +14,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
@@ -71,13 +72,7 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 			next.StartingAfter = res.Next
 			fmt.Fprintf(m.Stderr, "%d of %d; next page: intercom-replica search --json %s%s\n", len(res.Hits), res.Total, place, shellQuote(next.String()))
 		}
-		var book nameBook
-		if res.Kind == query.KindConversation {
-			if book, err = readNames(ctx, acc, query.KindAdmin, query.KindTeam); err != nil {
-				return fmt.Errorf("search: %w", err)
-			}
-		}
-		return writeHitsJSON(m.Stdout, res, book)
+		return writeHitsJSON(m.Stdout, res, acc.NameLookup(ctx))
 	}
 	writeHitsTable(m.Stdout, q, res, place)
 	return nil
@@ -223,8 +218,8 @@ type hitLine struct {
 }
 
 // writeHitsJSON prints a page of results as JSON lines, one result per line, with the names of the teammates and
-// teams in book beside their ids.
-func writeHitsJSON(w io.Writer, res index.Result, book nameBook) error {
+// teams assigned beside their ids (names may be nil: ids alone).
+func writeHitsJSON(w io.Writer, res index.Result, names mcp.NameLookup) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, h := range res.Hits {
@@ -239,7 +234,7 @@ func writeHitsJSON(w io.Writer, res index.Result, book nameBook) error {
 			l.State, l.Open, l.Read, l.Priority, l.SourceType = h.State, &open, &read, h.Priority, h.SourceType
 			l.AuthorName, l.AuthorEmail, l.Preview, l.PartsCount = h.AuthorName, h.AuthorEmail, h.Preview, h.PartsCount
 			l.AdminAssigneeID, l.TeamAssigneeID = h.AdminAssigneeID, h.TeamAssigneeID
-			l.AdminAssignee, l.TeamAssignee = book[query.KindAdmin][h.AdminAssigneeID], book[query.KindTeam][h.TeamAssigneeID]
+			l.AdminAssignee, l.TeamAssignee = lookupName(names, query.KindAdmin, h.AdminAssigneeID), lookupName(names, query.KindTeam, h.TeamAssigneeID)
 		}
 		if h.Kind == query.KindCompany { // its external id is the company_id; the preview says plan, size, industry
 			l.CompanyID, l.ExternalID, l.Preview = h.ExternalID, "", h.Preview
@@ -249,6 +244,15 @@ func writeHitsJSON(w io.Writer, res index.Result, book nameBook) error {
 		}
 	}
 	return nil
+}
+
+// lookupName returns the name of the record of kind with id, "" when names is nil or has none.
+func lookupName(names mcp.NameLookup, kind query.Kind, id string) string {
+	if names == nil || id == "" {
+		return ""
+	}
+	n, _ := names.Name(kind, id)
+	return n
 }
 
 // rfc3339 formats Unix seconds as RFC 3339 in UTC, "" for zero.
