@@ -61,20 +61,15 @@ func cpuTime() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// buildReplica applies conversations 0..n-1 and contacts 0..n/10-1 to the replica in dir in batches of 1,000 (the
-// sync path), generating the next batch while the current one is written. It returns the elapsed wall and CPU
-// time.
-func buildReplica(tb testing.TB, r *Replica, n int, logf func(string, ...any)) (time.Duration, time.Duration) {
+// benchBatches generates conversations 0..n-1 and then contacts 0..n/10-1 in batches of 1,000, ahead of the
+// consumer (one batch is generated while the previous one is written): what every benchmark build loads.
+func benchBatches(n int) <-chan []Record {
 	g := synth.New(benchSeed)
 	const batch = 1000
-	type job struct {
-		from int
-		recs []Record
-	}
-	jobs := make(chan job, 2)
+	out := make(chan []Record, 2)
 	contacts := n / 10
 	go func() {
-		defer close(jobs)
+		defer close(out)
 		for from := 0; from < n+contacts; from += batch {
 			to := min(from+batch, n+contacts)
 			var recs []Record
@@ -87,19 +82,27 @@ func buildReplica(tb testing.TB, r *Replica, n int, logf func(string, ...any)) (
 					recs = append(recs, Record{Kind: query.KindContact, ID: rec.ID, UpdatedAt: rec.UpdatedAt, Raw: rec.JSON})
 				}
 			}
-			jobs <- job{from, recs}
+			out <- recs
 		}
 	}()
+	return out
+}
+
+// buildReplica applies benchBatches(n) to the replica (the sync path). It returns the elapsed wall and CPU time.
+func buildReplica(tb testing.TB, r *Replica, n int, logf func(string, ...any)) (time.Duration, time.Duration) {
+	contacts := n / 10
 	start, cpu := time.Now(), cpuTime()
 	last := start
-	for j := range jobs {
-		if _, err := r.Apply(context.Background(), Batch{Records: j.recs,
-			Meta: map[string][]byte{"bench.built": []byte(strconv.Itoa(j.from + len(j.recs)))}}); err != nil {
+	done := 0
+	for recs := range benchBatches(n) {
+		done += len(recs)
+		if _, err := r.Apply(context.Background(), Batch{Records: recs,
+			Meta: map[string][]byte{"bench.built": []byte(strconv.Itoa(done))}}); err != nil {
 			tb.Fatalf("apply: %v", err)
 		}
 		if logf != nil && time.Since(last) > 30*time.Second {
 			last = time.Now()
-			logf("built %d of %d records, %.0f/s", j.from+len(j.recs), n+contacts, float64(j.from+len(j.recs))/time.Since(start).Seconds())
+			logf("built %d of %d records, %.0f/s", done, n+contacts, float64(done)/time.Since(start).Seconds())
 		}
 	}
 	return time.Since(start), cpuTime() - cpu
@@ -111,37 +114,50 @@ var (
 	benchErr  error
 )
 
+// benchDataset returns the directory of the cached dataset called name (of benchScale() conversations) under
+// benchRoot(), calling build on an empty directory first if it is missing or was left incomplete.
+func benchDataset(name string, build func(dir string, n int) error) (string, error) {
+	n := benchScale()
+	dir := filepath.Join(benchRoot(), fmt.Sprintf("%s-%d", name, n))
+	complete := filepath.Join(dir, "complete")
+	if _, err := os.Stat(complete); err == nil {
+		return dir, nil
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return "", err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", err
+	}
+	fmt.Fprintf(os.Stderr, "building the %d-conversation benchmark dataset in %s (once)\n", n, dir)
+	if err := build(dir, n); err != nil {
+		return "", err
+	}
+	return dir, os.WriteFile(complete, []byte(time.Now().Format(time.RFC3339)), 0o600)
+}
+
 // benchReplica returns the cached replica of benchScale() conversations, building it on first use.
 func benchReplica(b *testing.B) *Replica {
 	benchOnce.Do(func() {
-		n := benchScale()
-		dir := filepath.Join(benchRoot(), fmt.Sprintf("intercom-replica-bench-%s-%d", benchSynthVersion, n))
-		complete := filepath.Join(dir, "complete")
-		if _, err := os.Stat(complete); err != nil {
-			_ = os.RemoveAll(dir)
+		var dir string
+		dir, benchErr = benchDataset("intercom-replica-bench-"+benchSynthVersion, func(dir string, n int) error {
 			r, err := Open(context.Background(), dir, Options{})
 			if err != nil {
-				benchErr = err
-				return
+				return err
 			}
-			fmt.Fprintf(os.Stderr, "building the %d-conversation benchmark dataset in %s (once)\n", n, dir)
 			wall, cpu := buildReplica(b, r, n, func(f string, a ...any) { fmt.Fprintf(os.Stderr, f+"\n", a...) })
 			total := n + n/10
 			fmt.Fprintf(os.Stderr, "built %d records in %v: %.0f records/s wall, %.0f records per CPU second\n",
 				total, wall.Round(time.Second), float64(total)/wall.Seconds(), float64(total)/cpu.Seconds())
-			if err := r.Close(); err != nil {
-				benchErr = err
-				return
-			}
-			if err := os.WriteFile(complete, []byte(time.Now().Format(time.RFC3339)), 0o600); err != nil {
-				benchErr = err
-				return
-			}
+			return r.Close()
+		})
+		if benchErr != nil {
+			return
 		}
 		start := time.Now()
 		benchRep, benchErr = Open(context.Background(), dir, Options{})
 		if benchErr == nil {
-			fmt.Fprintf(os.Stderr, "opened the %d-conversation dataset in %v\n", n, time.Since(start).Round(time.Millisecond))
+			fmt.Fprintf(os.Stderr, "opened the %d-conversation dataset in %v\n", benchScale(), time.Since(start).Round(time.Millisecond))
 		}
 	})
 	if benchErr != nil {
@@ -154,28 +170,32 @@ func benchReplica(b *testing.B) *Replica {
 type latencies []time.Duration
 
 func (l latencies) report(b *testing.B) {
-	slices.Sort(l)
-	pct := func(p float64) float64 {
-		if len(l) == 0 {
-			return 0
-		}
-		return float64(l[min(len(l)-1, int(p*float64(len(l))))].Microseconds()) / 1000
-	}
-	b.ReportMetric(pct(0.50), "p50-ms")
-	b.ReportMetric(pct(0.99), "p99-ms")
+	b.ReportMetric(l.pct(0.50), "p50-ms")
+	b.ReportMetric(l.pct(0.99), "p99-ms")
 	b.ReportMetric(0, "ns/op") // wall time per op is p50 here; ns/op would include the harness
+}
+
+// pct returns the p-th quantile (0..1) in milliseconds, sorting l.
+func (l latencies) pct(p float64) float64 {
+	if len(l) == 0 {
+		return 0
+	}
+	slices.Sort(l)
+	return float64(l[min(len(l)-1, int(p*float64(len(l))))].Microseconds()) / 1000
 }
 
 // benchNow is the instant relative times in benchmark queries are resolved against: the generator's epoch.
 func benchNow() time.Time { return time.Unix(synth.Epoch, 0) }
 
-// BenchmarkSearch measures the query shapes of issue 4 (and a few more) on the benchmark dataset.
-func BenchmarkSearch(b *testing.B) {
-	r := benchReplica(b)
-	cases := []struct {
-		name string
-		dsl  string
-	}{
+// benchCase is one benchmark query: a name and its DSL.
+type benchCase struct {
+	name string
+	dsl  string
+}
+
+// benchSearchCases are the query shapes of issue 4 (and a few more): BenchmarkSearch's, and the README table's.
+func benchSearchCases() []benchCase {
+	return []benchCase{
 		{"filter-sorted", "object_type:conversations state:open source_type:email"},
 		{"filter-broad", "object_type:conversations state:closed"},
 		{"range-filters", "object_type:conversations created_at:gte:180d state:open"},
@@ -194,6 +214,12 @@ func BenchmarkSearch(b *testing.B) {
 		{"contacts-email", "object_type:contacts email_domain:example.com"},
 		{"contacts-text", "object_type:contacts q:smith"},
 	}
+}
+
+// BenchmarkSearch measures the query shapes of issue 4 (and a few more) on the benchmark dataset.
+func BenchmarkSearch(b *testing.B) {
+	r := benchReplica(b)
+	cases := benchSearchCases()
 	for _, tc := range cases {
 		b.Run(tc.name, func(b *testing.B) {
 			q, err := query.Parse(tc.dsl, query.Options{Now: benchNow})
