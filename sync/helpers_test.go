@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -149,8 +150,9 @@ func (e *env) requests() map[string]int {
 	return st.Requests
 }
 
-// mirror checks that the replica holds exactly the fake's workspace: every live conversation and contact with
-// byte-identical JSON, nothing else live, and the syncer's counts agreeing.
+// mirror checks that the replica holds exactly the fake's workspace: every live conversation, contact and company,
+// every teammate, team, tag and segment with byte-identical JSON, nothing else live, and the syncer's counts
+// agreeing.
 func mirror(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *Syncer) {
 	t.Helper()
 	ctx := context.Background()
@@ -209,6 +211,49 @@ func mirror(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *Synce
 	}
 	check(query.KindConversation, ws.ConversationIDs(), ws.ConversationJSON)
 	check(query.KindContact, ws.ContactIDs(), ws.ContactJSON)
+	check(query.KindCompany, ws.CompanyIDs(), ws.CompanyJSON)
+	for kind, raws := range directoryJSON(t, ws) {
+		check(kind, slices.Collect(maps.Keys(raws)), func(id string) ([]byte, error) { return raws[id], nil })
+	}
+}
+
+// directoryJSON returns every teammate, team, tag and segment of ws as Intercom's complete lists show them (each
+// item's exact JSON by id), read through a fake of its own in this goroutine (so the requests count nowhere).
+func directoryJSON(t testing.TB, ws *fakeintercom.Workspace) map[query.Kind]map[string][]byte {
+	t.Helper()
+	fake := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Faults: fakeintercom.Faults{RateLimit: -1}})
+	c, err := intercom.New(intercom.Options{Token: intercom.Token(fake.Token()), BaseURL: "http://fake.invalid", HTTPClient: &http.Client{Transport: handlerTransport{fake}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	out := map[query.Kind]map[string][]byte{}
+	add := func(kind query.Kind, id string, raw []byte) {
+		if out[kind] == nil {
+			out[kind] = map[string][]byte{}
+		}
+		out[kind][id] = raw
+	}
+	admins, err := c.ListAdmins(ctx)
+	for _, a := range admins {
+		add(query.KindAdmin, a.ID, a.Raw)
+	}
+	teams, err2 := c.ListTeams(ctx)
+	for _, x := range teams {
+		add(query.KindTeam, x.ID, x.Raw)
+	}
+	tags, err3 := c.ListTags(ctx)
+	for _, x := range tags {
+		add(query.KindTag, x.ID, x.Raw)
+	}
+	segments, err4 := c.ListSegments(ctx, false)
+	for _, x := range segments {
+		add(query.KindSegment, x.ID, x.Raw)
+	}
+	if err := errors.Join(err, err2, err3, err4); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // diff returns the elements of a not in b (both sorted).

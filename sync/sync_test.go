@@ -168,13 +168,23 @@ func TestSync_PassWithoutChangesCostsAHandfulOfCalls(t *testing.T) {
 		fakeintercom.RouteDeletedConversations: 1,
 		fakeintercom.RouteSearchContacts:       1,
 		fakeintercom.RouteListContacts:         1, // the contact count
+		fakeintercom.RouteListAdmins:           1, // the directory's complete lists, unchanged: nothing rewritten
+		fakeintercom.RouteListTeams:            1,
+		fakeintercom.RouteListTags:             1,
+		fakeintercom.RouteListSegments:         1,
+		// companies: none until the next sweep is due
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("requests of a pass without changes = %v, want %v", got, want)
 	}
+	wantRequests := map[query.Kind]int64{query.KindConversation: 2, query.KindContact: 2, query.KindCompany: 0,
+		query.KindAdmin: 1, query.KindTeam: 1, query.KindTag: 1, query.KindSegment: 1}
+	if len(reps[0].Kinds) != len(wantRequests) {
+		t.Errorf("the pass reports %d kinds, want %d", len(reps[0].Kinds), len(wantRequests))
+	}
 	for _, k := range reps[0].Kinds {
-		if k.Written != 0 || k.Fetched != 0 || k.Requests != 2 {
-			t.Errorf("%s: %+v, want nothing written or fetched, 2 requests", k.Kind, k)
+		if k.Written != 0 || k.Fetched != 0 || k.Deleted != 0 || k.Requests != wantRequests[k.Kind] {
+			t.Errorf("%s: %+v, want nothing written or fetched, %d requests", k.Kind, k, wantRequests[k.Kind])
 		}
 	}
 	mirror(t, e.replica, e.ws, e.syncer)
