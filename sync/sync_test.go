@@ -43,9 +43,20 @@ func TestSync_BackfillCopiesEveryRecordByteForByte(t *testing.T) {
 	if !st.Complete() || st.Progress() != "" || st.Workspace == nil || st.Workspace.ID != e.ws.App().IDCode {
 		t.Errorf("status = %+v, want complete, for workspace %s", st, e.ws.App().IDCode)
 	}
-	for _, k := range query.Kinds() {
+	for _, k := range query.AllKinds() {
 		if b := st.Kinds[k].Backfill; !b.Complete || b.Cursor != "" || b.Pages == 0 {
 			t.Errorf("%s backfill state = %+v", k, b)
+		}
+	}
+	// Every kind counts in the status as many records as the fake holds, and the backfill listed them all.
+	for kind, want := range map[query.Kind]int{query.KindConversation: c.Conversations, query.KindContact: c.Contacts,
+		query.KindCompany: c.Companies, query.KindAdmin: c.Admins, query.KindTeam: c.Teams, query.KindTag: c.Tags,
+		query.KindSegment: c.Segments} {
+		if got := st.Kinds[kind]; got.Live != want || got.Deleted != 0 {
+			t.Errorf("%s: status counts %d live and %d deleted, the fake holds %d", kind, got.Live, got.Deleted, want)
+		}
+		if got := byKind[kind]; got.Listed != want || (kind != query.KindConversation && got.Written != want) {
+			t.Errorf("%s backfill report = %+v, want %d listed and written", kind, got, want)
 		}
 	}
 }
