@@ -112,6 +112,11 @@ func (e *env) open(o envOptions) {
 	if opts.PageSize == 0 {
 		opts.PageSize = 15
 	}
+	if opts.ScrollWait == 0 {
+		// The fake's scroll expires by the test's clock, which stands still: a scroll left open fails the pass
+		// at once rather than after minutes of waiting (tests that wait for one set their own bounds).
+		opts.ScrollWait, opts.ScrollWaitMax = time.Millisecond, time.Millisecond
+	}
 	if opts.Now == nil && !o.realClock {
 		opts.Now = e.clock.Now
 	}

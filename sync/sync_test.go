@@ -295,6 +295,9 @@ func TestSync_ConvergesThroughServerErrorsAndTruncatedBodies(t *testing.T) {
 				t.Fatalf("still failing after %d passes: %v", attempt, err)
 			}
 			t.Logf("pass %d failed (resumed by the next): %v", attempt, err)
+			// The next pass comes at the next tick, a minute later: a company scroll the failed one left open
+			// has expired by then.
+			e.clock.Advance(time.Minute)
 		}
 	}
 	if err := e.fake.FailNext(4, 503); err != nil {
