@@ -120,14 +120,7 @@ func (s *Syncer) sweepCompanies(ctx context.Context, kr *kindRun, backfill bool)
 	if err != nil {
 		return err
 	}
-	missing, err := s.recount(ctx, kind, seen)
-	if err != nil {
-		return err
-	}
-	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
-		return s.fetchCompany(ctx, s.src, id)
-	})
-	kr.rep.Fetched += len(cands)
+	cands, err := s.settleMissing(ctx, kr, kind, seen)
 	if err != nil {
 		return err
 	}

@@ -55,14 +55,7 @@ func (s *Syncer) sweepContacts(ctx context.Context, kr *kindRun) error {
 	if err != nil {
 		return err
 	}
-	missing, err := s.recount(ctx, kind, seen)
-	if err != nil {
-		return err
-	}
-	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
-		return s.fetchContact(ctx, s.src, id)
-	})
-	kr.rep.Fetched += len(cands)
+	cands, err := s.settleMissing(ctx, kr, kind, seen)
 	if err != nil {
 		return err
 	}
@@ -89,24 +82,32 @@ func (s *Syncer) reconcileConversations(ctx context.Context, kr *kindRun) error 
 	if err != nil {
 		return err
 	}
-	missing, err := s.recount(ctx, kind, seen)
-	if err != nil {
-		return err
-	}
-	var parts atomic.Int64
-	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
-		c, n, err := s.fetchConversation(ctx, s.src, id)
-		parts.Add(int64(n))
-		return c, err
-	})
-	kr.rep.Fetched += len(cands)
-	kr.rep.Parts += int(parts.Load())
+	cands, err := s.settleMissing(ctx, kr, kind, seen)
 	if err != nil {
 		return err
 	}
 	res, err := s.commit(ctx, kind, cands, nil)
 	kr.add(res)
 	return err
+}
+
+// settleMissing recounts kind's records and fetches by id each one held as live that a complete walk did not list
+// (seen): Intercom answers with the record (it moved in the list during the walk, or is newer than the walk) or
+// 404/410, a tombstone.
+func (s *Syncer) settleMissing(ctx context.Context, kr *kindRun, kind query.Kind, seen map[string]struct{}) ([]candidate, error) {
+	missing, err := s.recount(ctx, kind, seen)
+	if err != nil {
+		return nil, err
+	}
+	var parts atomic.Int64
+	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
+		c, n, err := s.fetchOne(ctx, s.src, kind, id)
+		parts.Add(int64(n))
+		return c, err
+	})
+	kr.rep.Fetched += len(cands)
+	kr.rep.Parts += int(parts.Load())
+	return cands, err
 }
 
 // recount scans kind's stored records, sets the state's counts to what it finds, and returns the ids held as live
