@@ -62,6 +62,9 @@ type Sync struct {
 	RateReservePercent int `yaml:"rate_reserve_percent"`
 	// MaxRequestsPerMinute caps the syncer's request rate; 0 means no cap beyond Intercom's headers.
 	MaxRequestsPerMinute int `yaml:"max_requests_per_minute"`
+	// CompanySweep is how often an incremental pass scrolls every company (Intercom cannot list companies by
+	// updated_at; webhooks keep them current in between).
+	CompanySweep time.Duration `yaml:"company_sweep"`
 
 	Webhooks Webhooks `yaml:"webhooks"`
 }
@@ -189,6 +192,7 @@ func Default() Config {
 			PageSize:             150,
 			RateReservePercent:   20,
 			MaxRequestsPerMinute: 0,
+			CompanySweep:         time.Hour,
 			Webhooks: Webhooks{
 				Enabled:      false,
 				Path:         "/webhooks/intercom",

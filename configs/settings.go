@@ -149,6 +149,12 @@ func settings() []setting {
 				"apps (Intercom allows 10,000 a minute per app and 25,000 per workspace). 0 means no ceiling but " +
 				"Intercom's X-RateLimit headers.",
 		},
+		{
+			key: "sync.company_sweep",
+			doc: "How often an incremental pass walks every company (GET /companies/scroll) to find what changed " +
+				"and what was deleted: Intercom cannot list companies by updated_at, so between sweeps only the " +
+				"company webhooks keep them current.",
+		},
 
 		{
 			key: "sync.webhooks", section: true,

@@ -71,6 +71,9 @@ func (c *Config) problems() []error {
 
 	check("sync.incremental_schedule", checkSchedule(c.Sync.IncrementalSchedule))
 	check("sync.reconcile_schedule", checkSchedule(c.Sync.ReconcileSchedule))
+	if c.Sync.CompanySweep <= 0 {
+		check("sync.company_sweep", fmt.Errorf("must be positive, got %s", formatDuration(c.Sync.CompanySweep)))
+	}
 	if c.Sync.Overlap < 0 {
 		check("sync.overlap", fmt.Errorf("must not be negative, got %s", formatDuration(c.Sync.Overlap)))
 	}

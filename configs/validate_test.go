@@ -73,6 +73,11 @@ func TestValidate(t *testing.T) {
 		{name: "cron with a time zone", change: func(c *Config) { c.Sync.ReconcileSchedule = "CRON_TZ=Europe/Dublin 30 3 * * *" }},
 		{name: "every 30s", change: func(c *Config) { c.Sync.IncrementalSchedule = "@every 30s" }},
 		{
+			name:   "no company sweep",
+			change: func(c *Config) { c.Sync.CompanySweep = 0 },
+			want:   `sync.company_sweep: must be positive, got 0s`,
+		},
+		{
 			name:   "negative overlap",
 			change: func(c *Config) { c.Sync.Overlap = -time.Minute },
 			want:   `sync.overlap: must not be negative, got -1m`,

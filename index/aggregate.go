@@ -91,6 +91,9 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	if err != nil {
 		return AggregateResult{}, fmt.Errorf("aggregate: %w", err)
 	}
+	if a.Query, err = r.resolveNames(ctx, a.Query); err != nil {
+		return AggregateResult{}, err
+	}
 	text, err := ks.schema.checkQuery(a.Query)
 	if err != nil {
 		return AggregateResult{}, err

@@ -47,6 +47,7 @@ func (r *Replica) Apply(ctx context.Context, b Batch) (ApplyResult, error) {
 	if err != nil {
 		return ApplyResult{}, fmt.Errorf("apply: store: %w", err)
 	}
+	r.updateDirectory(written)
 	var errs []error
 	for _, kind := range query.Kinds() {
 		ks := r.kinds[kind]
@@ -176,8 +177,7 @@ func (r *Replica) prepare(ctx context.Context, recs []Record) ([]prepared, error
 	out := make([]prepared, len(recs))
 	prep := func(i int) error {
 		rec := recs[i]
-		ks := r.kinds[rec.Kind]
-		if ks == nil {
+		if ks := r.kinds[rec.Kind]; ks == nil && !rec.Kind.Directory() {
 			return fmt.Errorf("record %d: unknown kind %q: %w", i, rec.Kind, ErrInvalidRecord)
 		}
 		if rec.ID == "" {
@@ -191,6 +191,18 @@ func (r *Replica) prepare(ctx context.Context, recs []Record) ([]prepared, error
 			return fmt.Errorf("%s %s: raw is not a JSON object: %w", rec.Kind, rec.ID, ErrInvalidRecord)
 		}
 		if rec.Deleted {
+			out[i] = prepared{rec: rec}
+			return nil
+		}
+		if rec.Kind.Directory() {
+			// Kept whole and named in memory (names.go); not searched, so nothing to flatten.
+			n, err := namedOf(rec.Raw)
+			if err != nil {
+				return fmt.Errorf("%s %s: %v: %w", rec.Kind, rec.ID, err, ErrInvalidRecord)
+			}
+			if n.ID != rec.ID {
+				return fmt.Errorf("%s %s: raw JSON has id %q: %w", rec.Kind, rec.ID, n.ID, ErrInvalidRecord)
+			}
 			out[i] = prepared{rec: rec}
 			return nil
 		}

@@ -74,7 +74,7 @@ func TestCatalog_EveryFieldAndOperatorExecutes(t *testing.T) {
 	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
-	word := map[query.Kind]string{query.KindConversation: "refund", query.KindContact: "acme"}
+	word := map[query.Kind]string{query.KindConversation: "refund", query.KindContact: "acme", query.KindCompany: "acme"}
 	for _, kind := range query.Kinds() {
 		cat := query.CatalogFor(kind)
 		textOnly := idSet(mustSearch(t, r, mustParse(t, fmt.Sprintf("object_type:%s q:%s limit:150", kind.Plural(), word[kind]))))

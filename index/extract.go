@@ -29,6 +29,8 @@ func extract(kind query.Kind, raw []byte) (doc, error) {
 		return extractConversation(raw)
 	case query.KindContact:
 		return extractContact(raw)
+	case query.KindCompany:
+		return extractCompany(raw)
 	}
 	return doc{}, fmt.Errorf("extract: unknown kind %q", kind)
 }
@@ -94,6 +96,7 @@ func extractConversation(raw []byte) (doc, error) {
 	}
 	if c.Company != nil {
 		d.keyword("company", string(c.Company.Name))
+		d.keyword("company_id", string(c.Company.ID))
 	}
 	partsCount := wire.Int{}
 	if p := c.Parts; p != nil {
@@ -263,6 +266,110 @@ func extractContact(raw []byte) (doc, error) {
 	s.tags = tagNames
 	s.companies = companyNames
 	return d, nil
+}
+
+func extractCompany(raw []byte) (doc, error) {
+	var c wire.Company
+	if err := json.Unmarshal(raw, &c); err != nil {
+		return doc{}, fmt.Errorf("decode company: %w", err)
+	}
+	d := doc{kind: query.KindCompany, id: string(c.ID), updatedAt: c.UpdatedAt.V, fields: make([]fieldValue, 0, 24)}
+	d.keyword("id", string(c.ID))
+	d.keyword("company_id", string(c.CompanyID))
+	d.keyword("name", string(c.Name))
+	d.keyword("website", string(c.Website))
+	d.keyword("industry", string(c.Industry))
+	var plan string
+	if c.Plan != nil {
+		plan = string(c.Plan.Name)
+		d.keyword("plan", plan)
+		d.keyword("plan_id", string(c.Plan.ID))
+	}
+	d.integer("size", c.Size)
+	spend, hasSpend := jsonNumber(c.MonthlySpend)
+	if hasSpend {
+		d.fields = append(d.fields, fieldValue{name: "monthly_spend", typ: valFloat, fnum: spend})
+	}
+	d.integer("user_count", c.UserCount)
+	d.integer("session_count", c.SessionCount)
+	d.integer("created_at", c.CreatedAt)
+	d.integer("updated_at", c.UpdatedAt)
+	d.integer("remote_created_at", c.RemoteCreatedAt)
+	d.integer("last_request_at", c.LastRequestAt)
+	var tagNames []string
+	if c.Tags != nil {
+		ids := make([]string, 0, len(c.Tags.Tags))
+		for _, t := range c.Tags.Tags {
+			ids = append(ids, string(t.ID))
+			if t.Name != "" {
+				tagNames = append(tagNames, string(t.Name))
+			}
+		}
+		d.keyword("tag_id", ids...)
+	}
+	if c.Segments != nil {
+		ids := make([]string, 0, len(c.Segments.Segments))
+		for _, sg := range c.Segments.Segments {
+			ids = append(ids, string(sg.ID))
+		}
+		d.keyword("segment_id", ids...)
+	}
+	customAttributes(&d, c.CustomAttributes)
+	// Free text (q:) over what a person types to find a company: its name, website (also split at punctuation),
+	// its own id and industry.
+	d.text(textField, string(c.Name), string(c.Website), splitEmail(string(c.Website)), string(c.CompanyID), string(c.Industry))
+
+	s := &d.sum
+	s.title = firstNonEmpty(string(c.Name), string(c.CompanyID), string(c.ID))
+	s.createdAt, s.updatedAt = c.CreatedAt.V, c.UpdatedAt.V
+	s.name, s.externalID = string(c.Name), string(c.CompanyID)
+	s.preview = companyLine(plan, c.Size, spend, hasSpend, c.UserCount, string(c.Industry), string(c.Website))
+	s.tags = tagNames
+	return d, nil
+}
+
+// jsonNumber reads a JSON number (or a number in a string); false for anything else, null included.
+func jsonNumber(raw json.RawMessage) (float64, bool) {
+	if len(raw) == 0 || raw[0] == 'n' {
+		return 0, false
+	}
+	s := string(raw)
+	if s[0] == '"' {
+		if json.Unmarshal(raw, &s) != nil {
+			return 0, false
+		}
+	}
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil || math.IsInf(f, 0) || math.IsNaN(f) {
+		return 0, false
+	}
+	return f, true
+}
+
+// companyLine is the one line a company's search hit shows under its name: "plan Pro · 120 employees · $1,200
+// a month · 34 users · Software · acme.com", leaving out what the record does not say.
+func companyLine(plan string, size wire.Int, spend float64, hasSpend bool, users wire.Int, industry, website string) string {
+	var parts []string
+	if plan != "" {
+		parts = append(parts, "plan "+plan)
+	}
+	count := func(n int64, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return strconv.FormatInt(n, 10) + " " + many
+	}
+	if size.Valid {
+		parts = append(parts, count(size.V, "employee", "employees"))
+	}
+	if hasSpend {
+		parts = append(parts, strconv.FormatFloat(spend, 'f', -1, 64)+" monthly spend")
+	}
+	if users.Valid {
+		parts = append(parts, count(users.V, "user", "users"))
+	}
+	parts = append(parts, industry, website)
+	return joinWith(" · ", parts...)
 }
 
 // phoneColumn is what a phone column holds: the number's digits, the form the catalog's Digits fields compare in

@@ -58,7 +58,7 @@ func expected(f *query.Field, vals []any) []string {
 				s = query.PhoneDigits(x) // phone columns hold the digits the catalog compares
 			}
 		case float64:
-			if f.Type == query.TypeKeyword {
+			if f.Type == query.TypeKeyword || f.Type == query.TypeFloat {
 				s = strconv.FormatFloat(x, 'f', -1, 64)
 			} else {
 				s = strconv.FormatInt(int64(math.Trunc(x)), 10)

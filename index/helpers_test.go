@@ -53,7 +53,8 @@ func fixture(t testing.TB) []Record {
 	for _, f := range []struct {
 		file string
 		kind query.Kind
-	}{{"conversations.json", query.KindConversation}, {"contacts.json", query.KindContact}} {
+	}{{"conversations.json", query.KindConversation}, {"contacts.json", query.KindContact},
+		{"companies.json", query.KindCompany}} {
 		b, err := os.ReadFile(filepath.Join("testdata", "workspace", f.file))
 		if err != nil {
 			t.Fatal(err)
@@ -72,6 +73,34 @@ func fixture(t testing.TB) []Record {
 			}
 			out = append(out, Record{Kind: f.kind, ID: head.ID, UpdatedAt: head.UpdatedAt, Raw: raw,
 				SyncedAt: time.Date(2025, 3, 11, 0, 0, 0, 0, time.UTC)})
+		}
+	}
+	return out
+}
+
+// namesFixture is the directory of testdata/workspace (teammates, teams, tags, segments), named as the fixture's
+// records refer to them.
+func namesFixture(t testing.TB) []Record {
+	t.Helper()
+	var out []Record
+	for _, f := range []struct {
+		file string
+		kind query.Kind
+	}{{"admins.json", query.KindAdmin}, {"teams.json", query.KindTeam}, {"tags.json", query.KindTag}, {"segments.json", query.KindSegment}} {
+		b, err := os.ReadFile(filepath.Join("testdata", "workspace", f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var raws []json.RawMessage
+		if err := json.Unmarshal(b, &raws); err != nil {
+			t.Fatalf("%s: %v", f.file, err)
+		}
+		for _, raw := range raws {
+			n, err := namedOf(raw)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, Record{Kind: f.kind, ID: n.ID, Raw: raw})
 		}
 	}
 	return out

@@ -44,6 +44,7 @@ type Replica struct {
 	lock  *dirLock
 	store *store
 	kinds map[query.Kind]*kindState
+	names atomic.Pointer[directory] // teammates, teams, tags and segments, by id and by name (names.go)
 
 	writeMu  sync.Mutex    // serialises Apply, Reindex's swap and Close
 	closeMu  sync.RWMutex  // held for reading by every operation, for writing by Close
@@ -135,6 +136,10 @@ func Open(ctx context.Context, dir string, opts Options) (*Replica, error) {
 			_ = r.shutdown()
 			return nil, fmt.Errorf("open %s index: %w", kind, err)
 		}
+	}
+	if err := r.loadDirectory(); err != nil {
+		_ = r.shutdown()
+		return nil, err
 	}
 	return r, nil
 }
@@ -373,6 +378,15 @@ func (r *Replica) kindState(kind query.Kind) (*kindState, error) {
 	return ks, nil
 }
 
+// storedKind checks that the store holds records of kind: a searchable kind or a directory kind.
+func (r *Replica) storedKind(kind query.Kind) error {
+	if kind.Directory() {
+		return nil
+	}
+	_, err := r.kindState(kind)
+	return err
+}
+
 // Get returns the stored record of kind and id, tombstones included (Deleted set), with its freshness: SyncedAt
 // is when the replica last copied it and UpdatedAt is Intercom's updated_at as of that copy. It returns an error
 // matching ErrNotFound when the replica has never held the record. The record's Raw is a copy the caller owns.
@@ -382,7 +396,7 @@ func (r *Replica) Get(ctx context.Context, kind query.Kind, id string) (Record, 
 		return Record{}, err
 	}
 	defer done()
-	if _, err := r.kindState(kind); err != nil {
+	if err := r.storedKind(kind); err != nil {
 		return Record{}, err
 	}
 	if err := ctx.Err(); err != nil {
@@ -418,7 +432,7 @@ func (r *Replica) Scan(ctx context.Context, kind query.Kind, fn func(Record) err
 		return err
 	}
 	defer done()
-	if _, err := r.kindState(kind); err != nil {
+	if err := r.storedKind(kind); err != nil {
 		return err
 	}
 	return r.store.scan(kind, func(rec Record) error {

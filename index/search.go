@@ -36,6 +36,9 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 	case limit < 0 || limit > query.MaxLimit:
 		return Result{}, fmt.Errorf("search: limit %d is outside 1..%d", limit, query.MaxLimit)
 	}
+	if q, err = r.resolveNames(ctx, q); err != nil {
+		return Result{}, err
+	}
 	text, err := ks.schema.checkQuery(q)
 	if err != nil {
 		return Result{}, err

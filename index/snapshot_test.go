@@ -66,13 +66,13 @@ func TestOpen_LoadsColumnTableFromSnapshot(t *testing.T) {
 	}
 	r, logs := openLogged(t, dir)
 	want := answers(t, r)
-	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != 2 || strings.Contains(got, loadedFromRows) {
+	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != len(query.Kinds()) || strings.Contains(got, loadedFromRows) {
 		t.Fatalf("open after a clean close did not load both tables from their snapshots:\n%s", got)
 	}
 	removeSnapshots(t, dir)
 	mustClose(t, r) // the table did not change, but its snapshot is gone: Close writes it again
 	r, logs = openLogged(t, dir)
-	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != 2 {
+	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != len(query.Kinds()) {
 		t.Fatalf("Close did not rewrite missing snapshots:\n%s", got)
 	}
 	if got := answers(t, r); !mapsEqual(got, want) {
@@ -101,7 +101,7 @@ func TestOpen_LoadsColumnTableFromSnapshot(t *testing.T) {
 		_ = strings.Clone(h.Title + h.Preview + h.State + h.AuthorEmail + strings.Join(h.Tags, ""))
 	}
 	r, logs = openLogged(t, dir)
-	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != 2 {
+	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != len(query.Kinds()) {
 		t.Fatalf("open after writes and a clean close did not load the snapshots:\n%s", got)
 	}
 	if got := answers(t, r); !mapsEqual(got, want) {
@@ -212,7 +212,7 @@ func TestOpen_RebuildsColumnTableWhenSnapshotUnusable(t *testing.T) {
 			r, logs := openLogged(t, dir)
 			got := logs.String()
 			if !strings.Contains(got, loadedFromRows) || !strings.Contains(got, tc.reason) ||
-				strings.Count(got, loadedFromSnapshot) != 1 {
+				strings.Count(got, loadedFromSnapshot) != len(query.Kinds())-1 {
 				t.Fatalf("the log does not say the conversation snapshot was unusable because %q (and the contact one was loaded):\n%s", tc.reason, got)
 			}
 			if got := answers(t, r); !mapsEqual(got, want) {
@@ -231,7 +231,7 @@ func TestOpen_RebuildsColumnTableWhenSnapshotUnusable(t *testing.T) {
 			}
 			mustClose(t, r)
 			r, logs = openLogged(t, dir)
-			if got := logs.String(); strings.Count(got, loadedFromSnapshot) != 2 {
+			if got := logs.String(); strings.Count(got, loadedFromSnapshot) != len(query.Kinds()) {
 				t.Fatalf("open after the rebuild did not load the snapshots:\n%s", got)
 			}
 			if got := answers(t, r); !mapsEqual(got, want) {

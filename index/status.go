@@ -15,7 +15,8 @@ type Status struct {
 	IndexBytes int64
 	// ChangeLog is the number of batches kept in the change log for the indexes to catch up from.
 	ChangeLog int
-	// Kinds holds one entry per kind of record.
+	// Kinds holds one entry per kind of record, directory kinds (teammates, teams, tags, segments) included: they
+	// have no full-text index or column table, so only their counts are set (and IndexSeq, equal to StoreSeq).
 	Kinds map[query.Kind]KindStatus
 	// Meta is every metadata entry written by batches: sync watermarks, backfill cursors, last results, workspace
 	// identity, as the syncer stored them.
@@ -69,5 +70,8 @@ func (r *Replica) Status(ctx context.Context) (Status, error) {
 		out.Kinds[kind] = k
 	}
 	r.writeMu.Unlock()
+	for _, kind := range query.DirectoryKinds() { // stored and named, not indexed: never behind
+		out.Kinds[kind] = KindStatus{Records: st.live[kind], Deleted: st.deleted[kind], IndexSeq: st.seq}
+	}
 	return out, nil
 }

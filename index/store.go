@@ -188,6 +188,9 @@ func openStore(path string) (*store, error) {
 		for _, k := range query.Kinds() {
 			names = append(names, string(recordsBucket(k)), string(rowsBucket(k)))
 		}
+		for _, k := range query.DirectoryKinds() {
+			names = append(names, string(recordsBucket(k))) // no rows: not searched
+		}
 		for _, n := range names {
 			if _, err := tx.CreateBucketIfNotExists([]byte(n)); err != nil {
 				return fmt.Errorf("create bucket %s: %w", n, err)
@@ -323,6 +326,17 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 				synced, p.rec.Deleted, packed, raw)); err != nil {
 				return fmt.Errorf("put %s %s: %w", p.rec.Kind, p.rec.ID, err)
 			}
+			if err := adjustCounts(rb, p.rec.Kind, old != nil, prev.deleted, p.rec.Deleted); err != nil {
+				return err
+			}
+			written = append(written, p)
+			res.Written++
+			if p.rec.Deleted {
+				res.Deleted++
+			}
+			if p.rec.Kind.Directory() {
+				continue // no row, and no full-text index to replay changes into
+			}
 			rows := tx.Bucket(rowsBucket(p.rec.Kind))
 			var err error
 			if p.rec.Deleted {
@@ -333,15 +347,7 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 			if err != nil {
 				return fmt.Errorf("row %s %s: %w", p.rec.Kind, p.rec.ID, err)
 			}
-			if err := adjustCounts(rb, p.rec.Kind, old != nil, prev.deleted, p.rec.Deleted); err != nil {
-				return err
-			}
 			logs[p.rec.Kind] = appendString(logs[p.rec.Kind], p.rec.ID)
-			written = append(written, p)
-			res.Written++
-			if p.rec.Deleted {
-				res.Deleted++
-			}
 		}
 		var err error
 		if namesSaved, err = s.saveFieldNames(rb); err != nil {
@@ -419,9 +425,13 @@ func appendString(b []byte, v string) []byte {
 	return append(b, v...)
 }
 
+// kindByte is the change log's key prefix of a kind (one byte, so a kind's entries are one key range).
 func kindByte(kind query.Kind) byte {
-	if kind == query.KindContact {
+	switch kind {
+	case query.KindContact:
 		return 'p' // person
+	case query.KindCompany:
+		return 'o' // organisation
 	}
 	return 'c'
 }
@@ -624,10 +634,12 @@ func (s *store) stats() (storeStats, error) {
 	err := s.db.View(func(tx *bolt.Tx) error {
 		rb := tx.Bucket([]byte(bucketReplica))
 		st.seq = getUint64(rb, []byte(keySeq))
-		for _, k := range query.Kinds() {
+		for _, k := range query.AllKinds() {
 			st.live[k] = int(getUint64(rb, countKey(k, false)))
 			st.deleted[k] = int(getUint64(rb, countKey(k, true)))
-			st.rowFieldsByKind[k] = len(s.fields[k].list())
+			if !k.Directory() {
+				st.rowFieldsByKind[k] = len(s.fields[k].list())
+			}
 		}
 		st.changes = tx.Bucket([]byte(bucketChanges)).Stats().KeyN
 		err := tx.Bucket([]byte(bucketMeta)).ForEach(func(k, v []byte) error {

@@ -21,15 +21,16 @@ type ContactView struct {
 	Phone            string         `json:"phone,omitempty"`
 	ExternalID       string         `json:"external_id,omitempty"`
 	OwnerID          string         `json:"owner_id,omitempty"`
+	OwnerName        string         `json:"owner_name,omitempty"` // from the replica's teammates
 	CreatedAt        string         `json:"created_at,omitempty"`
 	UpdatedAt        string         `json:"updated_at,omitempty"`
 	SignedUpAt       string         `json:"signed_up_at,omitempty"`
 	LastSeenAt       string         `json:"last_seen_at,omitempty"`
 	LastRepliedAt    string         `json:"last_replied_at,omitempty"`
 	LastContactedAt  string         `json:"last_contacted_at,omitempty"`
-	Location         string         `json:"location,omitempty"` // "City, Region, Country"
-	Tags             []string       `json:"tags,omitempty"`
-	Companies        []string       `json:"companies,omitempty"`
+	Location         string         `json:"location,omitempty"`  // "City, Region, Country"
+	Tags             []string       `json:"tags,omitempty"`      // names ("tag id 6012000" when the replica has none)
+	Companies        []string       `json:"companies,omitempty"` // names, as Tags
 	CustomAttributes map[string]any `json:"custom_attributes,omitempty"`
 	// Attributes holds every other attribute Intercom returned that has a value (browser, os, language,
 	// email_domain, unsubscribed_from_emails, utm_*, ...), keyed by Intercom's name.
@@ -51,10 +52,15 @@ type ConversationSummary struct {
 	AuthorName  string   `json:"author_name,omitempty"`
 	AuthorEmail string   `json:"author_email,omitempty"`
 	Tags        []string `json:"tags,omitempty"`
-	CreatedAt   string   `json:"created_at,omitempty"`
-	UpdatedAt   string   `json:"updated_at,omitempty"`
-	Preview     string   `json:"preview,omitempty"` // start of the opening message, plain text
-	URL         string   `json:"url"`
+	// The assignees, with their names from the replica when it has them.
+	AdminAssigneeID   string `json:"admin_assignee_id,omitempty"`
+	AdminAssigneeName string `json:"admin_assignee_name,omitempty"`
+	TeamAssigneeID    string `json:"team_assignee_id,omitempty"`
+	TeamAssigneeName  string `json:"team_assignee_name,omitempty"`
+	CreatedAt         string `json:"created_at,omitempty"`
+	UpdatedAt         string `json:"updated_at,omitempty"`
+	Preview           string `json:"preview,omitempty"` // start of the opening message, plain text
+	URL               string `json:"url"`
 }
 
 // contactKnown are the attributes ContactView has a field for (or that are references, not attributes); every
@@ -66,8 +72,9 @@ var contactKnown = []string{
 	"opted_in_subscription_types",
 }
 
-// newContactView decodes a contact's raw JSON and builds its view (without recent conversations).
-func newContactView(raw []byte, appID string) (*ContactView, error) {
+// newContactView decodes a contact's raw JSON and builds its view (without recent conversations). Its owner, tags
+// and companies are named from names (nil names none).
+func newContactView(raw []byte, appID string, names NameLookup) (*ContactView, error) {
 	var c wire.Contact
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, fmt.Errorf("decode contact: %w", err)
@@ -89,6 +96,7 @@ func newContactView(raw []byte, appID string) (*ContactView, error) {
 		Phone:           sanitizeLine(string(c.Phone)),
 		ExternalID:      sanitizeLine(string(c.ExternalID)),
 		OwnerID:         string(c.OwnerID),
+		OwnerName:       nameOf(names, query.KindAdmin, string(c.OwnerID)),
 		CreatedAt:       rfc3339(c.CreatedAt.V),
 		UpdatedAt:       rfc3339(c.UpdatedAt.V),
 		SignedUpAt:      rfc3339(c.SignedUpAt.V),
@@ -102,16 +110,9 @@ func newContactView(raw []byte, appID string) (*ContactView, error) {
 		city, region := string(l.City), string(l.Region)
 		v.Location = sanitizeLine(joinNonEmpty(", ", city, nonRepeat(region, city), string(l.Country)))
 	}
-	v.Tags = listNames(c.Tags, "tag")
-	v.Companies = listNames(c.Companies, "company")
-	if len(c.CustomAttributes) > 0 {
-		v.CustomAttributes = make(map[string]any, len(c.CustomAttributes))
-		for k, raw := range c.CustomAttributes {
-			if val := attributeValue(raw); val != nil {
-				v.CustomAttributes[sanitizeLine(k)] = val
-			}
-		}
-	}
+	v.Tags = listNames(c.Tags, query.KindTag, names)
+	v.Companies = listNames(c.Companies, query.KindCompany, names)
+	v.CustomAttributes = customAttributeValues(c.CustomAttributes)
 	for k, raw := range all {
 		if slices.Contains(contactKnown, k) {
 			continue
@@ -149,19 +150,16 @@ func newContactView(raw []byte, appID string) (*ContactView, error) {
 	return v, nil
 }
 
-// listNames returns the names of a contact's tags or companies, or unnamedRef for items without a name
-// (Intercom's contact lists carry only ids), and listCount when the list is cut short.
-func listNames(l *wire.RefList, what string) []string {
+// listNames returns the names of a contact's tags or companies (Intercom's contact lists carry only ids: the
+// names come from names), or unnamedRef for items the replica cannot name, and listCount when the list is cut
+// short.
+func listNames(l *wire.RefList, kind query.Kind, names NameLookup) []string {
 	if l == nil {
 		return nil
 	}
 	var out []string
 	for _, d := range l.Data {
-		name := sanitizeLine(string(d.Name))
-		if name == "" {
-			name = unnamedRef(what, string(d.ID))
-		}
-		out = append(out, name)
+		out = append(out, refName(d, kind, names))
 	}
 	if l.HasMore.V || int(l.TotalCount.V) > len(l.Data) {
 		out = append(out, listCount(int(l.TotalCount.V)))
@@ -177,7 +175,7 @@ func RenderContact(v *ContactView, fresh Freshness) string {
 	b.WriteString(dataNotice + "\n\n")
 	fmt.Fprintf(&b, "%s: %s\n", v.ID, personLabel(v.Name, v.Email, v.Role, ""))
 	b.WriteString(v.URL + "\n")
-	writeField(&b, "Role", joinNonEmpty(" · ", v.Role, prefixed("external id ", quotedLine(v.ExternalID)), prefixed("phone ", quotedLine(v.Phone)), prefixed("owner admin ", v.OwnerID)))
+	writeField(&b, "Role", joinNonEmpty(" · ", v.Role, prefixed("external id ", quotedLine(v.ExternalID)), prefixed("phone ", quotedLine(v.Phone)), ownerLabel(v)))
 	writeField(&b, "Location", quotedLine(v.Location))
 	writeField(&b, "Activity", joinNonEmpty(" · ", prefixed("created ", humanTimeRFC(v.CreatedAt)),
 		prefixed("signed up ", humanTimeRFC(v.SignedUpAt)), prefixed("last seen ", humanTimeRFC(v.LastSeenAt)),
@@ -208,7 +206,9 @@ func (c ConversationSummary) line() string {
 	if title == "" {
 		title = truncateRunes(c.Preview, 80)
 	}
-	return joinNonEmpty(" · ", c.ID+" "+quotedLine(title), c.State, c.SourceType, prefixed("updated ", humanTimeRFC(c.UpdatedAt)))
+	return joinNonEmpty(" · ", c.ID+" "+quotedLine(title), c.State, c.SourceType,
+		assigneesLabel(c.AdminAssigneeID, c.AdminAssigneeName, c.TeamAssigneeID, c.TeamAssigneeName),
+		prefixed("updated ", humanTimeRFC(c.UpdatedAt)))
 }
 
 // nonRepeat returns s, or "" when it repeats prev (a city that is its own region: "Berlin, Berlin").
@@ -217,4 +217,13 @@ func nonRepeat(s, prev string) string {
 		return ""
 	}
 	return s
+}
+
+// ownerLabel shows the contact's owner: "owner \"Maya Lindqvist\" (991267607)", or "owner admin 991267607" when
+// the replica cannot name them.
+func ownerLabel(v *ContactView) string {
+	if v.OwnerName == "" {
+		return prefixed("owner admin ", v.OwnerID)
+	}
+	return "owner " + namedID(v.OwnerName, v.OwnerID)
 }

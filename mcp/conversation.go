@@ -16,25 +16,30 @@ import (
 // ConversationView is a conversation as the tools return it in structuredContent: the fields a reader needs, with
 // message bodies as sanitized plain text, and one page of its parts.
 type ConversationView struct {
-	ID                  string         `json:"id"` // prefixed: conversation_123
-	URL                 string         `json:"url"`
-	Title               string         `json:"title,omitempty"`
-	State               string         `json:"state,omitempty"`
-	Open                bool           `json:"open"`
-	Read                bool           `json:"read"`
-	Priority            string         `json:"priority,omitempty"`
-	CreatedAt           string         `json:"created_at,omitempty"` // RFC 3339, UTC
-	UpdatedAt           string         `json:"updated_at,omitempty"`
-	WaitingSince        string         `json:"waiting_since,omitempty"`
-	SnoozedUntil        string         `json:"snoozed_until,omitempty"`
-	Source              *MessageView   `json:"source,omitempty"` // the opening message
-	Contacts            []PersonView   `json:"contacts,omitempty"`
-	Teammates           []PersonView   `json:"teammates,omitempty"`
-	AdminAssigneeID     string         `json:"admin_assignee_id,omitempty"`
-	TeamAssigneeID      string         `json:"team_assignee_id,omitempty"`
-	Tags                []string       `json:"tags,omitempty"`
-	Company             string         `json:"company,omitempty"`
-	Statistics          map[string]any `json:"statistics,omitempty"`
+	ID                string         `json:"id"` // prefixed: conversation_123
+	URL               string         `json:"url"`
+	Title             string         `json:"title,omitempty"`
+	State             string         `json:"state,omitempty"`
+	Open              bool           `json:"open"`
+	Read              bool           `json:"read"`
+	Priority          string         `json:"priority,omitempty"`
+	CreatedAt         string         `json:"created_at,omitempty"` // RFC 3339, UTC
+	UpdatedAt         string         `json:"updated_at,omitempty"`
+	WaitingSince      string         `json:"waiting_since,omitempty"`
+	SnoozedUntil      string         `json:"snoozed_until,omitempty"`
+	Source            *MessageView   `json:"source,omitempty"` // the opening message
+	Contacts          []PersonView   `json:"contacts,omitempty"`
+	Teammates         []PersonView   `json:"teammates,omitempty"`
+	AdminAssigneeID   string         `json:"admin_assignee_id,omitempty"`
+	AdminAssigneeName string         `json:"admin_assignee_name,omitempty"` // from the replica's teammates
+	TeamAssigneeID    string         `json:"team_assignee_id,omitempty"`
+	TeamAssigneeName  string         `json:"team_assignee_name,omitempty"` // from the replica's teams
+	Tags              []string       `json:"tags,omitempty"`
+	Company           string         `json:"company,omitempty"` // the company's name
+	CompanyID         string         `json:"company_id,omitempty"`
+	Statistics        map[string]any `json:"statistics,omitempty"`
+	// LastClosedByName names the teammate of statistics.last_closed_by_id.
+	LastClosedByName    string         `json:"last_closed_by_name,omitempty"`
 	Rating              *RatingView    `json:"rating,omitempty"`
 	AIAgentParticipated bool           `json:"ai_agent_participated,omitempty"`
 	AIAgentResolution   string         `json:"ai_agent_resolution_state,omitempty"`
@@ -85,8 +90,9 @@ type AttachmentView struct {
 
 // RatingView is the conversation rating the contact gave.
 type RatingView struct {
-	Rating int    `json:"rating"`
-	Remark string `json:"remark,omitempty"`
+	Rating   int         `json:"rating"`
+	Remark   string      `json:"remark,omitempty"`
+	Teammate *PersonView `json:"teammate,omitempty"` // the teammate rated
 }
 
 // PartsPage says which parts a result holds: parts Offset+1 to Offset+Returned of Total. NextOffset is set when
@@ -113,8 +119,9 @@ var statisticsShown = []string{
 	"count_conversation_parts",
 }
 
-// newConversationView decodes a conversation's raw JSON and builds its view with the parts w selects.
-func newConversationView(raw []byte, appID string, w partsWindow) (*ConversationView, error) {
+// newConversationView decodes a conversation's raw JSON and builds its view with the parts w selects. Ids of
+// teammates, teams, tags and the company are named from names (nil names none).
+func newConversationView(raw []byte, appID string, w partsWindow, names NameLookup) (*ConversationView, error) {
 	var c wire.Conversation
 	if err := json.Unmarshal(raw, &c); err != nil {
 		return nil, fmt.Errorf("decode conversation: %w", err)
@@ -137,14 +144,16 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 	}
 	if a := c.AdminAssigneeID; a.Valid && a.V != 0 {
 		v.AdminAssigneeID = strconv.FormatInt(a.V, 10)
+		v.AdminAssigneeName = nameOf(names, query.KindAdmin, v.AdminAssigneeID)
 	}
 	if t := c.TeamAssigneeID; t.Valid && t.V != 0 {
 		v.TeamAssigneeID = strconv.FormatInt(t.V, 10)
+		v.TeamAssigneeName = nameOf(names, query.KindTeam, v.TeamAssigneeID)
 	}
 	if s := c.Source; s != nil {
 		v.Source = &MessageView{
 			Type: string(s.Type), DeliveredAs: string(s.DeliveredAs), Subject: sanitizeLine(plaintext.Readable(string(s.Subject))),
-			Author: personView(s.Author), Body: Sanitize(plaintext.Readable(string(s.Body))), URL: Sanitize(string(s.URL)),
+			Author: personView(s.Author, names), Body: Sanitize(plaintext.Readable(string(s.Body))), URL: Sanitize(string(s.URL)),
 			Attachments: attachmentViews(s.Attachments), Redacted: s.Redacted.V,
 		}
 	}
@@ -158,20 +167,20 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 	}
 	if c.Teammates != nil {
 		for _, p := range c.Teammates.Teammates {
-			v.Teammates = append(v.Teammates, personView(p))
+			v.Teammates = append(v.Teammates, personView(p, names))
 		}
 	}
 	if c.Tags != nil {
 		for _, t := range c.Tags.Tags {
-			name := sanitizeLine(string(t.Name))
-			if name == "" {
-				name = unnamedRef("tag", string(t.ID))
-			}
-			v.Tags = append(v.Tags, name)
+			v.Tags = append(v.Tags, refName(t, query.KindTag, names))
 		}
 	}
 	if c.Company != nil {
+		v.CompanyID = string(c.Company.ID)
 		v.Company = sanitizeLine(string(c.Company.Name))
+		if v.Company == "" {
+			v.Company = nameOf(names, query.KindCompany, v.CompanyID)
+		}
 	}
 	if len(c.Statistics) > 0 {
 		v.Statistics = map[string]any{}
@@ -184,9 +193,16 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 				v.Statistics[k] = val
 			}
 		}
+		if id, ok := v.Statistics["last_closed_by_id"]; ok {
+			v.LastClosedByName = nameOf(names, query.KindAdmin, fmt.Sprint(id))
+		}
 	}
 	if r := c.Rating; r != nil && r.Rating.V != 0 {
 		v.Rating = &RatingView{Rating: int(r.Rating.V), Remark: Sanitize(string(r.Remark))}
+		if r.Teammate.ID != "" || r.Teammate.Name != "" {
+			t := personView(r.Teammate, names)
+			v.Rating.Teammate = &t
+		}
 	}
 	if c.AIAgent != nil {
 		v.AIAgentResolution = string(c.AIAgent.ResolutionState)
@@ -194,19 +210,12 @@ func newConversationView(raw []byte, appID string, w partsWindow) (*Conversation
 	if c.SLA != nil && c.SLA.Name != "" {
 		v.SLA = sanitizeLine(string(c.SLA.Name + " (" + c.SLA.Status + ")"))
 	}
-	if len(c.CustomAttributes) > 0 {
-		v.CustomAttributes = make(map[string]any, len(c.CustomAttributes))
-		for k, raw := range c.CustomAttributes {
-			if val := attributeValue(raw); val != nil {
-				v.CustomAttributes[sanitizeLine(k)] = val
-			}
-		}
-	}
+	v.CustomAttributes = customAttributeValues(c.CustomAttributes)
 	var parts []wire.Part
 	if c.Parts != nil {
 		parts = c.Parts.Parts
 	}
-	v.Parts, v.PartsPage = pageParts(parts, w)
+	v.Parts, v.PartsPage = pageParts(parts, w, names)
 	return v, nil
 }
 
@@ -244,7 +253,7 @@ func (v *ConversationView) nameContacts(ctx context.Context, g Getter) {
 }
 
 // pageParts returns the parts w selects and the page description, with a note saying what was left out.
-func pageParts(parts []wire.Part, w partsWindow) ([]PartView, PartsPage) {
+func pageParts(parts []wire.Part, w partsWindow, names NameLookup) ([]PartView, PartsPage) {
 	total := len(parts)
 	off := min(max(w.Offset, 0), total)
 	end := min(off+max(w.Max, 0), total)
@@ -253,13 +262,13 @@ func pageParts(parts []wire.Part, w partsWindow) ([]PartView, PartsPage) {
 		p := parts[i]
 		pv := PartView{
 			Number: i + 1, ID: string(p.ID), Type: string(p.PartType), CreatedAt: rfc3339(p.CreatedAt.V),
-			Author: personView(p.Author), Attachments: attachmentViews(p.Attachments), Redacted: p.Redacted.V,
+			Author: personView(p.Author, names), Attachments: attachmentViews(p.Attachments), Redacted: p.Redacted.V,
 		}
 		if p.Body != "" {
 			pv.Body = Sanitize(plaintext.Readable(string(p.Body)))
 		}
 		if p.AssignedTo != nil && (p.AssignedTo.ID != "" || p.AssignedTo.Name != "") {
-			a := personView(*p.AssignedTo)
+			a := personView(*p.AssignedTo, names)
 			pv.AssignedTo = &a
 		}
 		out = append(out, pv)
@@ -309,12 +318,35 @@ func countNoun(n int, singular, plural string) string {
 	return formatCount(n) + " " + plural
 }
 
-func personView(p wire.Person) PersonView {
+// personView builds the view of a person; a teammate or team Intercom sent without a name is named from names.
+func personView(p wire.Person, names NameLookup) PersonView {
 	id := string(p.ID)
 	if (p.Type == "user" || p.Type == "lead" || p.Type == "contact") && id != "" {
 		id = query.FormatID(query.KindContact, id)
 	}
-	return PersonView{Type: string(p.Type), ID: id, Name: sanitizeLine(string(p.Name)), Email: sanitizeLine(string(p.Email))}
+	v := PersonView{Type: string(p.Type), ID: id, Name: sanitizeLine(string(p.Name)), Email: sanitizeLine(string(p.Email))}
+	if v.Name == "" {
+		switch v.Type {
+		case "admin":
+			v.Name = nameOf(names, query.KindAdmin, id)
+		case "team":
+			v.Name = nameOf(names, query.KindTeam, id)
+		}
+	}
+	return v
+}
+
+// refName is the name of a tag or company reference: the name Intercom sent, else the replica's, else
+// unnamedRef.
+func refName(r wire.Ref, kind query.Kind, names NameLookup) string {
+	name := sanitizeLine(string(r.Name))
+	if name == "" {
+		name = nameOf(names, kind, string(r.ID))
+	}
+	if name == "" {
+		name = unnamedRef(kind.Noun(), string(r.ID))
+	}
+	return name
 }
 
 func attachmentViews(as []wire.Attachment) []AttachmentView {
@@ -365,17 +397,26 @@ func RenderConversation(v *ConversationView, fresh Freshness) string {
 		contacts = append(contacts, personLabel(c.Name, c.Email, "", "")+" ("+c.ID+")")
 	}
 	writeField(&b, "Contacts", strings.Join(contacts, "; "))
-	writeField(&b, "Assignee", joinNonEmpty(" · ", prefixed("admin ", v.AdminAssigneeID), prefixed("team ", v.TeamAssigneeID)))
+	writeField(&b, "Assignee", joinNonEmpty(" · ", prefixed("admin ", namedID(v.AdminAssigneeName, v.AdminAssigneeID)),
+		prefixed("team ", namedID(v.TeamAssigneeName, v.TeamAssigneeID))))
 	var mates []string
 	for _, t := range v.Teammates {
-		mates = append(mates, personLabel(t.Name, t.Email, t.Type, t.ID))
+		mates = append(mates, personLabel(t.Name, t.Email, t.Type, t.ID)+idSuffix(t))
 	}
 	writeField(&b, "Teammates", strings.Join(mates, ", "))
 	writeField(&b, "Tags", quotedList(v.Tags))
-	writeField(&b, "Company", quotedLine(v.Company))
-	writeField(&b, "Statistics", statisticsLine(v.Statistics))
-	if v.Rating != nil {
-		writeField(&b, "Rating", joinNonEmpty(" ", fmt.Sprintf("%d/5", v.Rating.Rating), quotedLine(v.Rating.Remark)))
+	if v.Company != "" {
+		writeField(&b, "Company", namedID(v.Company, v.CompanyID))
+	} else {
+		writeField(&b, "Company", prefixed("company ", v.CompanyID))
+	}
+	writeField(&b, "Statistics", statisticsLine(v.Statistics, v.LastClosedByName))
+	if r := v.Rating; r != nil {
+		var mate string
+		if t := r.Teammate; t != nil {
+			mate = "for " + personLabel(t.Name, t.Email, t.Type, t.ID) + idSuffix(*t)
+		}
+		writeField(&b, "Rating", joinNonEmpty(" ", fmt.Sprintf("%d/5", r.Rating), quotedLine(r.Remark), mate))
 	}
 	if v.AIAgentParticipated {
 		writeField(&b, "AI agent", joinNonEmpty(", ", "took part", v.AIAgentResolution))
@@ -393,7 +434,12 @@ func RenderConversation(v *ConversationView, fresh Freshness) string {
 		fmt.Fprintf(&b, "[part %d/%d] %s %s by %s", p.Number, v.PartsPage.Total, humanTimeRFC(p.CreatedAt), partTypeLabel(p.Type),
 			personLabel(p.Author.Name, p.Author.Email, p.Author.Type, p.Author.ID)+typeSuffix(p.Author.Type))
 		if p.AssignedTo != nil {
-			fmt.Fprintf(&b, ", assigned to %s", personLabel(p.AssignedTo.Name, p.AssignedTo.Email, p.AssignedTo.Type, p.AssignedTo.ID))
+			to := *p.AssignedTo
+			label := personLabel(to.Name, to.Email, to.Type, to.ID)
+			if s := idSuffix(to); s != "" {
+				label = to.Type + " " + label + s // team "Billing" (5017691)
+			}
+			fmt.Fprintf(&b, ", assigned to %s", label)
 		}
 		b.WriteByte('\n')
 		if p.Body != "" || p.Redacted || len(p.Attachments) > 0 {
@@ -493,8 +539,9 @@ func humanTimeRFC(s string) string {
 	return humanTime(t)
 }
 
-// statisticsLine renders the statistics: durations humanized, timestamps as dates, counts as numbers.
-func statisticsLine(stats map[string]any) string {
+// statisticsLine renders the statistics: durations humanized, timestamps as dates, counts as numbers, the
+// teammate who last closed with lastClosedBy, their name.
+func statisticsLine(stats map[string]any, lastClosedBy string) string {
 	var out []string
 	for _, k := range statisticsShown {
 		v, ok := stats[k]
@@ -504,6 +551,8 @@ func statisticsLine(stats map[string]any) string {
 		n, isNum := v.(json.Number)
 		label := strings.ReplaceAll(k, "_", " ")
 		switch {
+		case k == "last_closed_by_id":
+			out = append(out, "last closed by "+namedID(lastClosedBy, sanitizeLine(fmt.Sprint(v))))
 		case isNum && strings.HasPrefix(k, "count_"):
 			out = append(out, label+" "+n.String())
 		case isNum && strings.HasSuffix(k, "_at"):
@@ -558,4 +607,13 @@ func attributeText(v any) string {
 		return "?"
 	}
 	return truncateRunes(string(b), 300)
+}
+
+// idSuffix is " (id)" for a named teammate or team, so the reader has both; "" otherwise (personLabel then
+// shows the type and id).
+func idSuffix(p PersonView) string {
+	if p.Name == "" || p.ID == "" || (p.Type != "admin" && p.Type != "team") {
+		return ""
+	}
+	return " (" + p.ID + ")"
 }

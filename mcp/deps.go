@@ -37,3 +37,62 @@ type Replica interface {
 	Getter
 	StatusSource
 }
+
+// NameLookup names the ids records hold (a teammate, team, tag, segment or company id), for showing them with
+// their names. index.Names implements it. Name returns false for an id it cannot name; the id is then shown as it
+// is.
+type NameLookup interface {
+	Name(kind query.Kind, id string) (string, bool)
+}
+
+// Namer is implemented by a data source that can name ids on behalf of the tools (a front end forwarding to the
+// process owning the replica). *index.Replica needs no Namer: the tools use its Names. A source that is neither
+// shows ids without names.
+type Namer interface {
+	// NameLookup returns the names the replica knows now, or nil when it cannot tell.
+	NameLookup(ctx context.Context) NameLookup
+}
+
+// replicaNames is implemented by *index.Replica.
+type replicaNames interface {
+	Names() index.Names
+}
+
+// namesOf returns the names src knows (src is a Replica, Searcher, Aggregator or Getter), or nil.
+func namesOf(ctx context.Context, src any) NameLookup {
+	if s, ok := src.(*statusOverride); ok {
+		src = s.Replica
+	}
+	switch n := src.(type) {
+	case Namer:
+		return n.NameLookup(ctx)
+	case replicaNames:
+		return n.Names()
+	}
+	return nil
+}
+
+// nameOf returns the name of the record of kind with id, sanitized for one line, or "" when names is nil or does
+// not know it.
+func nameOf(names NameLookup, kind query.Kind, id string) string {
+	if names == nil || id == "" || id == "0" {
+		return ""
+	}
+	n, ok := names.Name(kind, id)
+	if !ok {
+		return ""
+	}
+	return sanitizeLine(n)
+}
+
+// namedID shows an id with its name for a line of text, the name marked as data: "\"Alex Rivera\" (7001)"; the id
+// alone when the name is unknown.
+func namedID(name, id string) string {
+	if name == "" {
+		return id
+	}
+	if id == "" {
+		return quotedLine(name)
+	}
+	return quotedLine(name) + " (" + id + ")"
+}

@@ -18,15 +18,23 @@ import (
 var featuredFields = map[query.Kind][]string{
 	query.KindConversation: {
 		"state", "open", "read", "priority", "source_type", "source_author_email", "source_author_name",
-		"source_subject", "source_body", "parts_body", "tag", "admin_assignee_id", "team_assignee_id",
-		"contact_ids", "company", "created_at", "updated_at", "waiting_since", "statistics_time_to_admin_reply",
+		"source_subject", "source_body", "parts_body", "tag", "admin_assignee", "admin_assignee_id", "team_assignee",
+		"team_assignee_id", "contact_ids", "company", "created_at", "updated_at", "waiting_since", "statistics_time_to_admin_reply",
 		"conversation_rating_score",
 	},
 	query.KindContact: {
-		"role", "name", "email", "email_domain", "phone", "external_id", "tag_id", "company_id", "location_country",
-		"created_at", "updated_at", "last_seen_at", "signed_up_at", "last_replied_at", "owner_id",
+		"role", "name", "email", "email_domain", "phone", "external_id", "tag", "company", "location_country",
+		"created_at", "updated_at", "last_seen_at", "signed_up_at", "last_replied_at", "owner",
+	},
+	query.KindCompany: {
+		"name", "company_id", "plan", "size", "monthly_spend", "user_count", "industry", "website", "tag", "segment",
+		"created_at", "last_request_at",
 	},
 }
+
+// searchable reports whether the replica can search field f: it has an index, or it takes names that become ids
+// (admin_assignee, tag, company).
+func searchable(f *query.Field) bool { return f.Index != "" || f.NameOf != "" }
 
 // dslExamples are example queries shown to the model; a test parses each one.
 var dslExamples = []string{
@@ -38,6 +46,11 @@ var dslExamples = []string{
 	`object_type:conversations custom_attributes."Ticket category":Billing`,
 	`object_type:contacts email_domain:example.com role:user`,
 	`object_type:contacts name:contains:smith last_seen_at:lt:90d`,
+	`object_type:conversations admin_assignee:"Alex Rivera" state:open`,
+	`object_type:conversations team_assignee:Billing company:Acme`,
+	`object_type:contacts tag:VIP company:"Acme Inc"`,
+	`object_type:companies plan:Pro size:gte:100 tag:VIP`,
+	`object_type:companies q:acme`,
 }
 
 // fieldGuide lists the featured fields of kind with their types and descriptions, then the names of the other
@@ -55,7 +68,7 @@ func fieldGuide(kind query.Kind) string {
 	}
 	var others []string
 	for _, f := range cat.Fields() {
-		if f.Index == "" || slices.Contains(featured, f.Name) {
+		if !searchable(f) || slices.Contains(featured, f.Name) {
 			continue
 		}
 		others = append(others, f.Name)
@@ -87,9 +100,9 @@ func fieldTypeLabel(f *query.Field) string {
 // searchDescription is the search tool's description.
 func searchDescription() string {
 	var b strings.Builder
-	b.WriteString(`Search the Intercom workspace's conversations (with every message of every conversation) or contacts, using Intercom's search query language. Answered from a local replica in milliseconds, at no cost to the Intercom rate limit; results say how fresh the replica is.
+	b.WriteString(`Search the Intercom workspace's conversations (with every message of every conversation), contacts or companies, using Intercom's search query language. Answered from a local replica in milliseconds, at no cost to the Intercom rate limit; results say how fresh the replica is.
 
-Returns up to limit results shaped {id, title, text, url}: id is prefixed (conversation_123, contact_abc) and goes to fetch (or get_conversation/get_contact) for the whole record; text holds the key fields and, with q:, the matching snippets. When more results exist the answer ends with the cursor for the next page.
+Returns up to limit results shaped {id, title, text, url}: id is prefixed (conversation_123, contact_abc, company_abc) and goes to fetch (or get_conversation/get_contact/get_company) for the whole record; text holds the key fields and, with q:, the matching snippets. When more results exist the answer ends with the cursor for the next page.
 
 `)
 	b.WriteString(query.Syntax())
@@ -98,6 +111,9 @@ Returns up to limit results shaped {id, title, text, url}: id is prefixed (conve
 	b.WriteString(fieldGuide(query.KindConversation))
 	b.WriteString("\nContact fields:\n")
 	b.WriteString(fieldGuide(query.KindContact))
+	b.WriteString("\nCompany fields (object_type:companies; q: searches name, website, company_id and industry):\n")
+	b.WriteString(fieldGuide(query.KindCompany))
+	b.WriteString("\nTeammates, teams, tags, segments and companies are taken by name or id (admin_assignee:alex.rivera@umbrella.app, team_assignee:Billing, tag:VIP, company:\"Acme Inc\"); an unknown or ambiguous name is an error listing the candidates. Results show them by name with the id.\n")
 	b.WriteString("\nExamples:\n")
 	for _, e := range dslExamples {
 		b.WriteString("  ")

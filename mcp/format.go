@@ -22,6 +22,8 @@ func appURL(appID string, kind query.Kind, id string) string {
 		return "https://app.intercom.com/a/inbox/" + url.PathEscape(appID) + "/inbox/conversation/" + url.PathEscape(id)
 	case query.KindContact:
 		return "https://app.intercom.com/a/apps/" + url.PathEscape(appID) + "/users/" + url.PathEscape(id) + "/all-conversations"
+	case query.KindCompany:
+		return "https://app.intercom.com/a/apps/" + url.PathEscape(appID) + "/companies/" + url.PathEscape(id)
 	}
 	return ""
 }

@@ -76,6 +76,13 @@ func TestGolden_RenderedResults(t *testing.T) {
 		{"aggregate_contacts_by_country", "aggregate", map[string]any{"query": "object_type:contacts", "group_by": []any{"location_country"}}},
 		{"aggregate_totals", "aggregate", map[string]any{"query": "object_type:conversations", "metrics": []any{"count", "p90:parts_count", "min:created_at"}}},
 		{"aggregate_error", "aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"tgs"}}},
+		{"aggregate_by_assignee", "aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"admin_assignee_id", "team_assignee"}}},
+		{"search_companies", "search", map[string]any{"query": `object_type:companies`}},
+		{"search_conversations_by_name", "search", map[string]any{"query": `object_type:conversations admin_assignee:"Maya Lindqvist"`}},
+		{"fetch_company", "fetch", map[string]any{"id": "company_" + companyAcme}},
+		{"list_companies", "list_companies", map[string]any{"tag": "VIP"}},
+		{"list_companies_all", "list_companies", map[string]any{}},
+		{"get_company_hostile", "get_company", map[string]any{"id": companyEvil}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -158,6 +165,8 @@ func TestSchemas_MatchArgumentTypes(t *testing.T) {
 		"search_contacts":      reflect.TypeFor[query.ContactFilter](),
 		"get_contact":          reflect.TypeFor[mcp.GetContactArgs](),
 		"aggregate":            reflect.TypeFor[mcp.AggregateArgs](),
+		"list_companies":       reflect.TypeFor[query.CompanyFilter](),
+		"get_company":          reflect.TypeFor[mcp.GetCompanyArgs](),
 	}
 	for _, st := range goldenTools(t) {
 		var schema struct {

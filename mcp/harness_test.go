@@ -111,6 +111,8 @@ const (
 	convLong    = "1004" // 600 parts
 	contactJane = "6762f0d01bb69f9f2193bb7d"
 	contactBob  = "6762f0d01bb69f9f2193bb7e"
+	companyAcme = "661c61a3fd9a35ba63000000" // Jane's company, tagged and in a segment
+	companyEvil = "661c61a3fd9a35ba63000001" // a company whose name and attributes attack the reader
 	bulkFirstID = 2000
 	bulkCount   = 45 // "Bulk conversation N", for paging
 	longParts   = 600
@@ -152,6 +154,7 @@ func newWorld(t testing.TB) *world {
 		}
 		recs = append(recs, index.Record{Kind: f.kind, ID: f.id, SyncedAt: synced, Raw: raw})
 	}
+	recs = append(recs, workspaceRecords(t, synced)...)
 	recs = append(recs, index.Record{Kind: query.KindConversation, ID: convLong, SyncedAt: synced, Raw: longConversation(convLong, longParts)})
 	for i := 0; i < bulkCount; i++ {
 		id := fmt.Sprint(bulkFirstID + i)
@@ -160,11 +163,40 @@ func newWorld(t testing.TB) *world {
 	meta := syncMeta(testWorkspace, synced, map[query.Kind]isync.Backfill{
 		query.KindConversation: {Done: 51, Total: 51, Complete: true},
 		query.KindContact:      {Done: 2, Total: 2, Complete: true},
+		query.KindCompany:      {Done: 2, Total: 2, Complete: true},
 	})
 	if _, err := r.Apply(context.Background(), index.Batch{Records: recs, Meta: meta}); err != nil {
 		t.Fatalf("load fixtures: %v", err)
 	}
 	return w
+}
+
+// workspaceRecords are the teammates, teams, tags, segments and companies of testdata/fixtures/workspace.json,
+// which name the ids the other fixtures hold.
+func workspaceRecords(t testing.TB, synced time.Time) []index.Record {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("testdata", "fixtures", "workspace.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws map[string][]json.RawMessage
+	if err := json.Unmarshal(raw, &ws); err != nil {
+		t.Fatal(err)
+	}
+	var recs []index.Record
+	for list, kind := range map[string]query.Kind{"admins": query.KindAdmin, "teams": query.KindTeam, "tags": query.KindTag,
+		"segments": query.KindSegment, "companies": query.KindCompany} {
+		for _, r := range ws[list] {
+			var id struct {
+				ID string `json:"id"`
+			}
+			if err := json.Unmarshal(r, &id); err != nil || id.ID == "" {
+				t.Fatalf("workspace.json %s: no id in %s", list, r)
+			}
+			recs = append(recs, index.Record{Kind: kind, ID: id.ID, SyncedAt: synced, Raw: r})
+		}
+	}
+	return recs
 }
 
 // deps returns the tools' dependencies over the world, with the freshness policy and the fake Intercom.

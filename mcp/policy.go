@@ -35,7 +35,7 @@ type Fresh struct {
 	Reason string
 }
 
-// FreshGetter reads one record under the freshness policy of get_conversation and get_contact. *Policy is the
+// FreshGetter reads one record under the freshness policy of get_conversation, get_contact and get_company. *Policy is the
 // local implementation; a front end forwarding to the process that owns the replica uses the peer client.
 type FreshGetter interface {
 	// GetFresh returns the record of kind and id. It returns an error matching ErrNotFound when the record does
@@ -60,7 +60,7 @@ type Getter interface {
 	Get(ctx context.Context, kind query.Kind, id string) (index.Record, error)
 }
 
-// Policy is the freshness policy of get_conversation and get_contact, over the local replica:
+// Policy is the freshness policy of get_conversation, get_contact and get_company, over the local replica:
 //
 //   - a copy synced no longer than MaxStaleness ago is served as is;
 //   - an older copy, or a record the replica does not hold, is fetched live once (which refreshes the replica);

@@ -157,7 +157,9 @@ func replicaInfo(ctx context.Context, status StatusSource, o ToolOptions) replic
 	return snap
 }
 
-// replicaStateOf summarizes the replica for results. The replica is complete when every kind's backfill is.
+// replicaStateOf summarizes the replica for results. The replica is complete when every kind's backfill is. The
+// progress names each kind in copy, then the kinds not started together: "conversations 12,000 of 48,000 (25%);
+// contacts and companies not started".
 func replicaStateOf(st index.Status, ss SyncState) ReplicaState {
 	rs := ReplicaState{
 		Conversations: st.Kinds[query.KindConversation].Records,
@@ -170,7 +172,7 @@ func replicaStateOf(st index.Status, ss SyncState) ReplicaState {
 	if !ss.FailingSince.IsZero() {
 		rs.SyncFailingSince, rs.SyncError = ss.FailingSince.UTC().Format(time.RFC3339), ss.SyncError
 	}
-	var progress []string
+	var progress, notStarted []string
 	for _, k := range query.Kinds() {
 		b, ok := ss.Backfill[k]
 		if ok && b.Complete {
@@ -179,12 +181,19 @@ func replicaStateOf(st index.Status, ss SyncState) ReplicaState {
 		rs.Complete = false
 		switch {
 		case !ok:
-			progress = append(progress, k.Plural()+" not started")
+			notStarted = append(notStarted, k.Plural())
 		case b.Total > 0:
 			progress = append(progress, fmt.Sprintf("%s %s of %s (%d%%)", k.Plural(), formatCount(b.Done), formatCount(b.Total), min(100, b.Done*100/b.Total)))
 		default:
 			progress = append(progress, fmt.Sprintf("%s %s so far", k.Plural(), formatCount(b.Done)))
 		}
+	}
+	if n := len(notStarted); n > 0 {
+		list := notStarted[0]
+		if n > 1 {
+			list = strings.Join(notStarted[:n-1], ", ") + " and " + notStarted[n-1]
+		}
+		progress = append(progress, list+" not started")
 	}
 	rs.Progress = strings.Join(progress, "; ")
 	return rs

@@ -55,9 +55,13 @@ type AggregateResult struct {
 
 // AggregateRow is one group, the other groups combined, or the totals.
 type AggregateRow struct {
-	Keys   []string `json:"keys,omitempty"` // one per group_by; "(none)" for records lacking the field
-	Count  int      `json:"count"`
-	Groups int      `json:"groups,omitempty"` // the other row: how many groups it combines
+	Keys []string `json:"keys,omitempty"` // one per group_by; "(none)" for records lacking the field
+	// KeyNames name the keys that are ids of teammates, teams, tags, segments or companies (group_by
+	// admin_assignee_id or tag_id): one per key, "" where the key is not such an id or the replica cannot name it.
+	// Set only when some key is named.
+	KeyNames []string `json:"key_names,omitempty"`
+	Count    int      `json:"count"`
+	Groups   int      `json:"groups,omitempty"` // the other row: how many groups it combines
 	// Metrics holds each metric's value by its name (median:statistics_time_to_admin_reply); a metric none of the
 	// row's records has a value for is left out.
 	Metrics map[string]float64 `json:"metrics"`
@@ -70,7 +74,7 @@ type AggregateRow struct {
 // AggregateTool is the aggregate tool: counts and metrics over every record a query matches, grouped.
 func AggregateTool(s Aggregator, status StatusSource, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
-	tool := newTool[AggregateResult]("aggregate", "Count and measure conversations or contacts", aggregateDescription(), map[string]any{
+	tool := newTool[AggregateResult]("aggregate", "Count and measure conversations, contacts or companies", aggregateDescription(), map[string]any{
 		"properties": map[string]any{
 			"query":          stringProp("The filter, in the search tool's query language: object_type is required, every field, operator and q: free text works (limit and starting_after do not: see below). E.g. object_type:conversations created_at:gte:90d tag:refund"),
 			"group_by":       map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": fmt.Sprintf("Up to %d dimensions: a field (state, tag, admin_assignee_id, ca.<name>), a time field with a bucket (created_at:week), or a number with a width (statistics_time_to_admin_reply:1h). None gives the totals only.", query.MaxDimensions)},
@@ -130,7 +134,7 @@ func RunAggregate(ctx context.Context, s Aggregator, status StatusSource, spec q
 		}
 		return nil, "", fmt.Errorf("aggregate %s: %w", a.Query.Kind.Plural(), err)
 	}
-	out := aggregateResult(a, res, info.freshness())
+	out := aggregateResult(a, res, info.freshness(), namesOf(ctx, s))
 	if zoneNote != "" && a.HasTime() {
 		out.Note = strings.Replace(out.Note, "Time buckets are in UTC: the workspace's time zone is not known yet (the first sync records it).", zoneNote, 1)
 	}
@@ -150,7 +154,8 @@ func aggregateError(err error, dsl string) error {
 }
 
 // aggregateResult shapes the replica's answer.
-func aggregateResult(a query.Aggregate, res index.AggregateResult, fresh Freshness) *AggregateResult {
+// Group keys that are ids are named from names.
+func aggregateResult(a query.Aggregate, res index.AggregateResult, fresh Freshness, names NameLookup) *AggregateResult {
 	out := &AggregateResult{
 		ObjectType: a.Query.Kind.Plural(), Query: res.Spec.Query, GroupBy: nonNil(res.Spec.GroupBy),
 		Metrics: res.Spec.Metrics, OrderBy: res.Spec.OrderBy, TimeZone: res.TimeZone, Matched: res.Matched,
@@ -158,7 +163,9 @@ func aggregateResult(a query.Aggregate, res index.AggregateResult, fresh Freshne
 	}
 	out.Totals = aggregateRow(a, res.Totals, "")
 	for _, g := range res.Groups {
-		out.Groups = append(out.Groups, aggregateRow(a, g, res.Spec.Query))
+		row := aggregateRow(a, g, res.Spec.Query)
+		row.KeyNames = keyNames(a, row.Keys, names)
+		out.Groups = append(out.Groups, row)
 	}
 	if res.Other != nil {
 		other := aggregateRow(a, *res.Other, "")
@@ -210,6 +217,31 @@ func aggregateRow(a query.Aggregate, r index.AggRow, dsl string) AggregateRow {
 		row.Search = dsl + " " + r.Terms
 	}
 	return row
+}
+
+// keyNames names the keys of a group whose dimension is an id field that names take (admin_assignee_id,
+// team_assignee_id, tag_id, company_id, owner_id ...): nil when none is named.
+func keyNames(a query.Aggregate, keys []string, names NameLookup) []string {
+	if names == nil {
+		return nil
+	}
+	var out []string
+	for i, k := range keys {
+		if i >= len(a.GroupBy) || k == "(none)" {
+			continue
+		}
+		kind := query.NamedKindOf(a.Query.Kind, a.GroupBy[i].Field)
+		if kind == "" {
+			continue
+		}
+		if n := nameOf(names, kind, k); n != "" {
+			if out == nil {
+				out = make([]string, len(keys))
+			}
+			out[i] = n
+		}
+	}
+	return out
 }
 
 // quotesKeys reports whether a dimension's keys are customer-written (tag names, custom attribute values, names),
@@ -283,7 +315,10 @@ func (r *AggregateResult) text(a query.Aggregate) string {
 		label := make([]string, len(g.Keys))
 		for i, k := range g.Keys {
 			label[i] = k
-			if k != "(none)" && quotesKeys(a.GroupBy[i]) {
+			switch {
+			case i < len(g.KeyNames) && g.KeyNames[i] != "":
+				label[i] = namedID(g.KeyNames[i], k)
+			case k != "(none)" && quotesKeys(a.GroupBy[i]):
 				label[i] = strconv.Quote(k)
 			}
 		}
@@ -372,7 +407,7 @@ func aggregateHint(a query.Aggregate) string {
 // aggregateDescription teaches the tool from the catalog, so it lists exactly what ParseAggregate accepts.
 func aggregateDescription() string {
 	var b strings.Builder
-	b.WriteString(`Count and measure every conversation or contact a query matches, grouped: exact numbers in milliseconds from the local replica, instead of paging through search and counting. Use it for "how many", "per week", "by team", "median time to reply", "top tags".
+	b.WriteString(`Count and measure every conversation, contact or company a query matches, grouped: exact numbers in milliseconds from the local replica, instead of paging through search and counting. Use it for "how many", "per week", "by team", "median time to reply", "top tags". Groups keyed by a teammate, team, tag or company id show its name.
 
 query is the search tool's query language (object_type required; any field, operator and q: free text). group_by takes up to 2 dimensions; metrics default to count. Groups come ordered by count (or order_by, a metric), largest first; time buckets run chronologically with empty ones at 0, in the workspace's time zone. Records lacking a dimension's field form its (none) group; a record with several tags counts in each tag's group. The top limit groups (default 20) are followed by an other row (the rest combined) and the exact totals; pass next.starting_after for more groups. Each group carries search, the query selecting its records.
 

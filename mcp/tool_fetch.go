@@ -36,24 +36,25 @@ type FetchResult struct {
 	Metadata FetchMetadata `json:"metadata"`
 }
 
-// FetchMetadata is the structured part of a fetch result. Exactly one of Conversation and Contact is set; a
+// FetchMetadata is the structured part of a fetch result. Exactly one of Conversation, Contact and Company is set; a
 // conversation holds the same page of parts as Text, and PartsPage (a copy of its parts_page) says which ones.
 type FetchMetadata struct {
-	ObjectType   string            `json:"object_type"` // conversation or contact
+	ObjectType   string            `json:"object_type"` // conversation, contact or company
 	Conversation *ConversationView `json:"conversation,omitempty"`
 	Contact      *ContactView      `json:"contact,omitempty"`
+	Company      *CompanyView      `json:"company,omitempty"`
 	PartsPage    *PartsPage        `json:"parts_page,omitempty"`
 	Freshness    Freshness         `json:"freshness"`
 }
 
-const fetchDescription = `Fetch one whole record from the local replica by id: a conversation with every part in order (replies, notes, assignments, closes: author, type, time, and the message as readable text), its tags, assignees, contacts, statistics and custom attributes; or a contact with all attributes, location, tags, companies, custom attributes and their recent conversations. Both come with the direct link into the Intercom app.
+const fetchDescription = `Fetch one whole record from the local replica by id: a conversation with every part in order (replies, notes, assignments, closes: author, type, time, and the message as readable text), its tags, assignees, contacts, statistics and custom attributes; a contact with all attributes, location, tags, companies, custom attributes and their recent conversations; or a company with its plan, size, monthly spend, user and session counts, industry, website, tags, segments and custom attributes. Each comes with the direct link into the Intercom app, and teammates, teams, tags and companies are named.
 
-The id is ` + idFormsDoc + `. Long conversations come in pages of parts: the result says how many parts there are and which parts_offset reads on. Answered from the replica (no Intercom API call); the result says when the record was last synced. For a copy no older than a few minutes, use get_conversation or get_contact.`
+The id is ` + idFormsDoc + `. Long conversations come in pages of parts: the result says how many parts there are and which parts_offset reads on. Answered from the replica (no Intercom API call); the result says when the record was last synced. For a copy no older than a few minutes, use get_conversation, get_contact or get_company.`
 
 // FetchTool is the fetch tool: a whole record by id, from the replica.
 func FetchTool(r Replica, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
-	tool := newTool[FetchResult]("fetch", "Fetch a conversation or contact", fetchDescription, map[string]any{
+	tool := newTool[FetchResult]("fetch", "Fetch a conversation, contact or company", fetchDescription, map[string]any{
 		"properties": partsProps(map[string]any{
 			"id": stringProp("The record's id: " + idFormsDoc + "."),
 		}, o.MaxParts),
@@ -99,7 +100,7 @@ func getAnyKind(ctx context.Context, g Getter, kind query.Kind, id string) (inde
 	if kind != "" {
 		what = string(kind) + " " + id
 	}
-	return index.Record{}, notFound("%s is not in the replica. It may be newer than the last sync: get_conversation and get_contact look records up in Intercom.", what)
+	return index.Record{}, notFound("%s is not in the replica. It may be newer than the last sync: get_conversation, get_contact and get_company look records up in Intercom.", what)
 }
 
 // fetchResult builds fetch's result for a record: ReadRecord's view, rendered.
@@ -111,21 +112,25 @@ func fetchResult(ctx context.Context, r Replica, rec index.Record, o ToolOptions
 	if v := meta.Conversation; v != nil {
 		return &FetchResult{ID: v.ID, Title: conversationTitle(v), Text: RenderConversation(v, meta.Freshness), URL: v.URL, Metadata: *meta}, nil
 	}
+	if v := meta.Company; v != nil {
+		return &FetchResult{ID: v.ID, Title: companyTitle(v.Name, v.CompanyID, rec.ID), Text: RenderCompany(v, meta.Freshness), URL: v.URL, Metadata: *meta}, nil
+	}
 	v := meta.Contact
 	return &FetchResult{ID: v.ID, Title: personTitle(v.Name, v.Email, v.Role, rec.ID), Text: RenderContact(v, meta.Freshness), URL: v.URL, Metadata: *meta}, nil
 }
 
 // ReadRecord builds what fetch shows of a record from the replica, as data: a conversation's view with the parts
-// from partsOffset (at most maxParts; zero means o.MaxParts) and its contacts named from r, or a contact's view
-// with their recent conversations from r; and the freshness of rec. RenderConversation and RenderContact turn the
-// view into text. The caller deals with tombstones: rec must hold Intercom's JSON.
+// from partsOffset (at most maxParts; zero means o.MaxParts) and its contacts named from r, a contact's view with
+// their recent conversations from r, or a company's view; and the freshness of rec. Teammates, teams, tags and
+// companies are named from r when it knows names (see Namer). RenderConversation, RenderContact and RenderCompany
+// turn the view into text. The caller deals with tombstones: rec must hold Intercom's JSON.
 func ReadRecord(ctx context.Context, r Replica, rec index.Record, o ToolOptions, partsOffset, maxParts int) (*FetchMetadata, error) {
 	o = o.withDefaults()
 	info := replicaInfo(ctx, r, o)
 	fresh := newFreshness(SourceReplica, rec.SyncedAt, o.Now(), info.state)
 	switch rec.Kind {
 	case query.KindConversation:
-		v, err := newConversationView(rec.Raw, info.appID, partsWindow{Offset: partsOffset, Max: maxPartsOr(maxParts, o.MaxParts)})
+		v, err := newConversationView(rec.Raw, info.appID, partsWindow{Offset: partsOffset, Max: maxPartsOr(maxParts, o.MaxParts)}, namesOf(ctx, r))
 		if err != nil {
 			return nil, fmt.Errorf("conversation %s: %w", rec.ID, err)
 		}
@@ -133,20 +138,26 @@ func ReadRecord(ctx context.Context, r Replica, rec index.Record, o ToolOptions,
 		page := v.PartsPage
 		return &FetchMetadata{ObjectType: string(query.KindConversation), Conversation: v, PartsPage: &page, Freshness: fresh}, nil
 	case query.KindContact:
-		v, err := newContactView(rec.Raw, info.appID)
+		v, err := newContactView(rec.Raw, info.appID, namesOf(ctx, r))
 		if err != nil {
 			return nil, fmt.Errorf("contact %s: %w", rec.ID, err)
 		}
-		if err := addRecentConversations(ctx, r, v, rec.ID, info.appID); err != nil {
+		if err := addRecentConversations(ctx, r, v, rec.ID, rowEnv{appID: info.appID, names: namesOf(ctx, r)}); err != nil {
 			return nil, err
 		}
 		return &FetchMetadata{ObjectType: string(query.KindContact), Contact: v, Freshness: fresh}, nil
+	case query.KindCompany:
+		v, err := newCompanyView(rec.Raw, info.appID, namesOf(ctx, r))
+		if err != nil {
+			return nil, fmt.Errorf("company %s: %w", rec.ID, err)
+		}
+		return &FetchMetadata{ObjectType: string(query.KindCompany), Company: v, Freshness: fresh}, nil
 	}
 	return nil, fmt.Errorf("record of unknown kind %q", rec.Kind)
 }
 
 // addRecentConversations lists the contact's latest conversations in the replica.
-func addRecentConversations(ctx context.Context, s Searcher, v *ContactView, id, appID string) error {
+func addRecentConversations(ctx context.Context, s Searcher, v *ContactView, id string, env rowEnv) error {
 	// Contact ids hold no quote or backslash (query.ParseID refuses them), so quoting is safe.
 	q, err := query.Parse(fmt.Sprintf(`object_type:conversations contact_ids:"%s" limit:%d`, id, recentConversations), query.Options{})
 	if err != nil {
@@ -157,7 +168,7 @@ func addRecentConversations(ctx context.Context, s Searcher, v *ContactView, id,
 		return fmt.Errorf("recent conversations of contact %s: %w", id, err)
 	}
 	for _, h := range res.Hits {
-		v.RecentConversations = append(v.RecentConversations, conversationSummary(h, appID))
+		v.RecentConversations = append(v.RecentConversations, conversationSummary(h, env))
 	}
 	v.ConversationsTotal = res.Total
 	return nil

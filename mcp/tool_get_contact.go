@@ -46,11 +46,11 @@ func GetContactTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 			return nil, err
 		}
 		info := replicaInfo(ctx, r, o)
-		v, err := newContactView(got.Record.Raw, info.appID)
+		v, err := newContactView(got.Record.Raw, info.appID, namesOf(ctx, r))
 		if err != nil {
 			return nil, fmt.Errorf("contact %s: %w", id, err)
 		}
-		if err := addRecentConversations(ctx, r, v, id, info.appID); err != nil {
+		if err := addRecentConversations(ctx, r, v, id, rowEnv{appID: info.appID, names: namesOf(ctx, r)}); err != nil {
 			return nil, err
 		}
 		fresh := freshnessOf(got, o.Now(), info.state)

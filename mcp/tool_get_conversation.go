@@ -48,7 +48,7 @@ func GetConversationTool(f FreshGetter, r Replica, o ToolOptions) server.ServerT
 			return nil, err
 		}
 		info := replicaInfo(ctx, r, o)
-		v, err := newConversationView(got.Record.Raw, info.appID, partsWindow{Offset: args.PartsOffset, Max: maxPartsOr(args.MaxParts, o.MaxParts)})
+		v, err := newConversationView(got.Record.Raw, info.appID, partsWindow{Offset: args.PartsOffset, Max: maxPartsOr(args.MaxParts, o.MaxParts)}, namesOf(ctx, r))
 		if err != nil {
 			return nil, fmt.Errorf("conversation %s: %w", id, err)
 		}

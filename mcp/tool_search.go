@@ -70,7 +70,7 @@ type NextPage struct {
 // SearchTool is the search tool: the DSL of Intercom's hosted server, answered from the replica.
 func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
-	tool := newTool[SearchResult]("search", "Search conversations and contacts", searchDescription(), map[string]any{
+	tool := newTool[SearchResult]("search", "Search conversations, contacts and companies", searchDescription(), map[string]any{
 		"properties": map[string]any{
 			// No maxLength: the query package's limit (in bytes, the CLI's too) answers a long query, with the
 			// same message everywhere.
@@ -100,13 +100,13 @@ func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerToo
 			return nil, fmt.Errorf("search %s: %w", q.Kind.Plural(), err)
 		}
 		info := replicaInfo(ctx, status, o)
-		out := searchResult(q, res, info)
+		out := searchResult(q, res, rowEnv{appID: info.appID, names: namesOf(ctx, s)}, info)
 		return newResult(out.text(q), out), nil
 	})}
 }
 
 // searchResult shapes a replica result for the search tool.
-func searchResult(q query.Query, res index.Result, info replicaSnapshot) *SearchResult {
+func searchResult(q query.Query, res index.Result, env rowEnv, info replicaSnapshot) *SearchResult {
 	out := &SearchResult{
 		Results:     make([]SearchHit, 0, len(res.Hits)),
 		TotalCount:  res.Total,
@@ -119,8 +119,8 @@ func searchResult(q query.Query, res index.Result, info replicaSnapshot) *Search
 		out.Results = append(out.Results, SearchHit{
 			ID:    query.FormatID(h.Kind, h.ID),
 			Title: hitTitle(h),
-			Text:  hitText(h),
-			URL:   appURL(info.appID, h.Kind, h.ID),
+			Text:  hitText(h, env.names),
+			URL:   appURL(env.appID, h.Kind, h.ID),
 		})
 	}
 	if res.Next != "" {
@@ -182,13 +182,18 @@ func hitTitle(h index.Hit) string {
 		}
 	case query.KindContact:
 		t = personTitle(h.Name, h.Email, h.Role, h.ID)
+	case query.KindCompany:
+		t = sanitizeLine(h.Name)
+		if t == "" {
+			t = "company " + h.ID
+		}
 	}
 	return t
 }
 
 // hitText is the text of a result: the key fields on one line, customer-written ones quoted, then snippets of the
-// matching text after "> ", or the start of the opening message.
-func hitText(h index.Hit) string {
+// matching text after "> ", or the start of the opening message. Assignees are named from names.
+func hitText(h index.Hit, names NameLookup) string {
 	var b strings.Builder
 	switch h.Kind {
 	case query.KindConversation:
@@ -200,6 +205,8 @@ func hitText(h index.Hit) string {
 			prefixed("from ", personLabelOrEmpty(h.AuthorName, h.AuthorEmail)),
 			prefixed("tags ", quotedList(h.Tags)),
 			partsLabel(h.PartsCount),
+			assigneesLabel(h.AdminAssigneeID, nameOf(names, query.KindAdmin, h.AdminAssigneeID),
+				h.TeamAssigneeID, nameOf(names, query.KindTeam, h.TeamAssigneeID)),
 			prefixed("created ", humanTime(h.CreatedAt)), prefixed("updated ", humanTime(h.UpdatedAt))))
 	case query.KindContact:
 		b.WriteString(joinNonEmpty(" · ", h.Role, personLabelOrEmpty("", h.Email), quotedLine(h.Phone),
@@ -207,6 +214,8 @@ func hitText(h index.Hit) string {
 			prefixed("companies ", quotedList(h.Companies)),
 			prefixed("tags ", quotedList(h.Tags)),
 			prefixed("last seen ", humanTime(h.LastSeenAt)), prefixed("created ", humanTime(h.CreatedAt))))
+	case query.KindCompany:
+		b.WriteString(companyHitLine(h))
 	}
 	if len(h.Snippets) > 0 {
 		for _, s := range h.Snippets {

@@ -66,13 +66,13 @@ func SearchContactsTool(s Searcher, status StatusSource, o ToolOptions) server.S
 	})}
 }
 
-func contactSummary(h index.Hit, appID string) ContactSummary {
+func contactSummary(h index.Hit, env rowEnv) ContactSummary {
 	return ContactSummary{
 		ID: query.FormatID(query.KindContact, h.ID), Name: sanitizeLine(h.Name), Email: sanitizeLine(h.Email),
 		Role: h.Role, Phone: sanitizeLine(h.Phone), ExternalID: sanitizeLine(h.ExternalID),
 		Location: sanitizeLine(h.Location), Companies: sanitizeList(h.Companies), Tags: sanitizeList(h.Tags),
 		CreatedAt: rfc3339(h.CreatedAt), UpdatedAt: rfc3339(h.UpdatedAt), LastSeenAt: rfc3339(h.LastSeenAt),
-		URL: appURL(appID, query.KindContact, h.ID),
+		URL: appURL(env.appID, query.KindContact, h.ID),
 	}
 }
 

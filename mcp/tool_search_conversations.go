@@ -71,7 +71,7 @@ type structuredPage[S any] struct {
 // the note.
 func structuredSearch[F interface {
 	Query(query.Options) (query.Query, error)
-}, S any](ctx context.Context, f F, s Searcher, status StatusSource, o ToolOptions, summarize func(index.Hit, string) S,
+}, S any](ctx context.Context, f F, s Searcher, status StatusSource, o ToolOptions, summarize func(index.Hit, rowEnv) S,
 	entry func(b *strings.Builder, n int, h index.Hit, item S)) (structuredPage[S], error) {
 	q, err := f.Query(query.Options{Now: o.Now})
 	if err != nil {
@@ -82,6 +82,7 @@ func structuredSearch[F interface {
 		return structuredPage[S]{}, fmt.Errorf("search %s: %w", q.Kind.Plural(), err)
 	}
 	info := replicaInfo(ctx, status, o)
+	env := rowEnv{appID: info.appID, names: namesOf(ctx, s)}
 	p := structuredPage[S]{
 		items: make([]S, 0, len(res.Hits)), total: res.Total, pages: pagesOf(q, res), note: withQueryNote(q, structuredNote(res)),
 		dsl: withoutCursor(q).String(), fresh: info.freshness(),
@@ -89,7 +90,7 @@ func structuredSearch[F interface {
 	var b strings.Builder
 	writeListHeader(&b, p.total, len(res.Hits), q.Kind, p.dsl, q.StartingAfter != "", p.fresh)
 	for i, h := range res.Hits {
-		item := summarize(h, info.appID)
+		item := summarize(h, env)
 		p.items = append(p.items, item)
 		entry(&b, i+1, h, item)
 	}
@@ -100,15 +101,30 @@ func structuredSearch[F interface {
 	return p, nil
 }
 
+// rowEnv is what shaping a search hit needs besides the hit: the workspace (for links) and the names of ids.
+type rowEnv struct {
+	appID string
+	names NameLookup // nil: ids are shown without names
+}
+
 // conversationSummary shapes a hit as a conversation summary.
-func conversationSummary(h index.Hit, appID string) ConversationSummary {
+func conversationSummary(h index.Hit, env rowEnv) ConversationSummary {
 	return ConversationSummary{
 		ID: query.FormatID(query.KindConversation, h.ID), Title: sanitizeLine(h.Title), State: h.State,
 		Priority: h.Priority, SourceType: h.SourceType, AuthorName: sanitizeLine(h.AuthorName),
-		AuthorEmail: sanitizeLine(h.AuthorEmail), Tags: sanitizeList(h.Tags), CreatedAt: rfc3339(h.CreatedAt),
-		UpdatedAt: rfc3339(h.UpdatedAt), Preview: truncateRunes(sanitizeLine(h.Preview), 300),
-		URL: appURL(appID, query.KindConversation, h.ID),
+		AuthorEmail: sanitizeLine(h.AuthorEmail), Tags: sanitizeList(h.Tags),
+		AdminAssigneeID: h.AdminAssigneeID, AdminAssigneeName: nameOf(env.names, query.KindAdmin, h.AdminAssigneeID),
+		TeamAssigneeID: h.TeamAssigneeID, TeamAssigneeName: nameOf(env.names, query.KindTeam, h.TeamAssigneeID),
+		CreatedAt: rfc3339(h.CreatedAt), UpdatedAt: rfc3339(h.UpdatedAt), Preview: truncateRunes(sanitizeLine(h.Preview), 300),
+		URL: appURL(env.appID, query.KindConversation, h.ID),
 	}
+}
+
+// assigneesLabel shows a conversation's assignees with their names: "assigned to \"Alex Rivera\" (7001), team
+// \"Billing\" (42)"; "" when unassigned.
+func assigneesLabel(adminID, adminName, teamID, teamName string) string {
+	return prefixed("assigned to ", joinNonEmpty(", ", prefixed("admin ", namedID(adminName, adminID)),
+		prefixed("team ", namedID(teamName, teamID))))
 }
 
 func sanitizeList(in []string) []string {

@@ -27,7 +27,7 @@ func jsonRPC(line []byte) bool {
 	return json.Unmarshal(line, &m) == nil && m.JSONRPC == "2.0"
 }
 
-var toolNames = []string{"search", "fetch", "search_conversations", "get_conversation", "search_contacts", "get_contact", "aggregate"}
+var toolNames = []string{"search", "fetch", "search_conversations", "get_conversation", "search_contacts", "get_contact", "aggregate", "list_companies", "get_company"}
 
 func TestTools_ListedReadOnlyWithSchemas(t *testing.T) {
 	t.Parallel()
@@ -215,7 +215,7 @@ func TestFetch_Conversation(t *testing.T) {
 	// Every part in order, with author, type and readable body; bodies fenced.
 	order := []string{
 		"[opening message]", "I was double charged for order 55 & would like a refund.", `attachment: "receipt.pdf" (https://files.example.com/receipt.pdf)`,
-		"[part 1/4]", `assignment by "Maya Lindqvist" <maya@umbrella.app> [admin], assigned to team 5017691`,
+		"[part 1/4]", `assignment by "Maya Lindqvist" <maya@umbrella.app> [admin], assigned to team "Billing" (5017691)`,
 		"[part 2/4]", `reply by "Maya Lindqvist"`, "see our refund policy (https://help.example.com/refunds).",
 		"[part 3/4]", `note by "Maya Lindqvist"`, "Refund of 19.99 issued in Stripe.",
 		"[part 4/4]", `reply by "Jane Doe" <jane@example.com> [user]`, "Got it, thank you!",
@@ -228,7 +228,8 @@ func TestFetch_Conversation(t *testing.T) {
 		}
 		at += i + len(want)
 	}
-	for _, want := range []string{"Statistics: time to assignment 2m · time to admin reply 1h 5m", `Custom attributes: Escalated: false; Order ID: "55"; Refund amount: 19.99; Ticket category: "Billing"`, "```text\n"} {
+	for _, want := range []string{"Statistics: time to assignment 2m · time to admin reply 1h 5m",
+		`Assignee: admin "Maya Lindqvist" (991267607) · team "Billing" (5017691)`, `Rating: 4/5 "Quick answer, thanks" for "Maya Lindqvist" (991267607)`, `Custom attributes: Escalated: false; Order ID: "55"; Refund amount: 19.99; Ticket category: "Billing"`, "```text\n"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
@@ -547,13 +548,14 @@ func TestFreshness_ReportsBackfillProgress(t *testing.T) {
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	meta := syncMeta(testWorkspace, testNow, map[query.Kind]isync.Backfill{query.KindConversation: {Done: 12000, Total: 48000}})
 	meta[mcp.MetaStatePrefix+string(query.KindContact)] = nil // not started
+	meta[mcp.MetaStatePrefix+string(query.KindCompany)] = nil // not started either: listed with contacts
 	if _, err := w.replica.Apply(t.Context(), index.Batch{Meta: meta}); err != nil {
 		t.Fatal(err)
 	}
 	res := mustOK(t, s, "search", map[string]any{"query": "object_type:conversations state:open"})
 	var out mcp.SearchResult
 	structured(t, res, &out)
-	want := "conversations 12,000 of 48,000 (25%); contacts not started"
+	want := "conversations 12,000 of 48,000 (25%); contacts and companies not started"
 	if out.Freshness.Replica.Complete || out.Freshness.Replica.Progress != want {
 		t.Errorf("replica state %+v, want incomplete with %q", out.Freshness.Replica, want)
 	}
@@ -584,6 +586,7 @@ func TestDefaultSyncState_ReadsWhatSyncWrites(t *testing.T) {
 	meta := syncMeta("abc123", synced, map[query.Kind]isync.Backfill{
 		query.KindConversation: {Done: 12000, Total: 48000},
 		query.KindContact:      {Done: 500, Total: 500, Complete: true},
+		query.KindCompany:      {Done: 80, Total: 80, Complete: true},
 	})
 	got := mcp.DefaultSyncState(index.Status{Meta: meta})
 	if got.WorkspaceID != "abc123" || !got.LastSyncAt.IsZero() ||
@@ -605,6 +608,7 @@ func TestDefaultSyncState_ReadsWhatSyncWrites(t *testing.T) {
 	meta = syncMeta("abc123", synced, map[query.Kind]isync.Backfill{
 		query.KindConversation: {Done: 48000, Total: 48000, Complete: true},
 		query.KindContact:      {Done: 500, Total: 500, Complete: true},
+		query.KindCompany:      {Done: 80, Total: 80, Complete: true},
 	})
 	if got := mcp.DefaultSyncState(index.Status{Meta: meta}); !got.LastSyncAt.Equal(synced) {
 		t.Errorf("after the backfill: last sync %v, want %v", got.LastSyncAt, synced)
@@ -659,4 +663,51 @@ func TestFreshness_ReportsAFailingSync(t *testing.T) {
 	if !strings.Contains(textOf(res), want) {
 		t.Errorf("text lacks %q:\n%s", want, textOf(res))
 	}
+}
+
+// TestCompanies_GetCompanyFollowsTheFreshnessPolicy: get_company answers from a recent copy, asks Intercom for an
+// old one (refreshing the replica), serves the old copy marked stale when Intercom is down, and says a company
+// Intercom does not know is not found; list_companies lists by recency and filters by tag name.
+func TestCompanies_GetCompanyFollowsTheFreshnessPolicy(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	s := connectStdio(t, w)
+
+	var list mcp.ListCompaniesResult
+	structured(t, mustOK(t, s, "list_companies", map[string]any{}), &list)
+	if list.TotalCount != 2 || len(list.Data) != 2 || list.Data[0].ID != "company_"+companyAcme {
+		t.Errorf("all companies, most recently updated first: %+v", list)
+	}
+	structured(t, mustOK(t, s, "list_companies", map[string]any{"tag": "VIP", "size": map[string]any{"operator": ">=", "value": 100}}), &list)
+	if list.TotalCount != 1 || list.Data[0].Name != "Acme Inc" || list.Query != "object_type:companies tag:VIP size:gte:100" {
+		t.Errorf("by tag name and size: %+v", list)
+	}
+	mustToolError(t, s, "list_companies", map[string]any{"tag": "VIPP"}, "VIP")
+
+	var got mcp.GetCompanyResult
+	structured(t, mustOK(t, s, "get_company", map[string]any{"id": "company_" + companyAcme}), &got)
+	if got.Company == nil || got.Company.Name != "Acme Inc" || got.Company.Plan != "Pro" || got.Freshness.Source != mcp.SourceReplica ||
+		!slices.Equal(got.Company.Tags, []string{"VIP"}) || !slices.Equal(got.Company.Segments, []string{"Active users"}) {
+		t.Fatalf("recent copy: %+v", got)
+	}
+
+	w.clock.Advance(time.Hour)
+	w.live.set(query.KindCompany, companyAcme, []byte(`{"type":"company","id":"`+companyAcme+`","name":"Acme Inc","plan":{"type":"plan","id":"p3","name":"Enterprise"},"updated_at":1748800000}`))
+	res := mustOK(t, s, "get_company", map[string]any{"id": companyAcme})
+	structured(t, res, &got)
+	if got.Company.Plan != "Enterprise" || got.Freshness.Source != mcp.SourceLive || !strings.Contains(textOf(res), `Plan: "Enterprise"`) {
+		t.Errorf("old copy: %+v\n%s", got, textOf(res))
+	}
+
+	w.clock.Advance(time.Hour)
+	w.live.setDown(errors.New("intercom: 503 Service Unavailable"))
+	res = mustOK(t, s, "get_company", map[string]any{"id": companyAcme})
+	structured(t, res, &got)
+	if !got.Freshness.Stale || !strings.Contains(textOf(res), "STALE") || got.Company.Plan != "Enterprise" {
+		t.Errorf("Intercom down: %+v\n%s", got.Freshness, textOf(res))
+	}
+	w.live.setDown(nil)
+	mustToolError(t, s, "get_company", map[string]any{"id": "company_nosuchcompany"}, "does not exist in Intercom")
+	mustToolError(t, s, "get_company", map[string]any{"id": "contact_" + contactJane}, "is a contact id, not a company id")
+
 }

@@ -50,7 +50,12 @@ func TestTransports_EveryToolOnEachTransport(t *testing.T) {
 				{"search_conversations", map[string]any{"state": "closed"}, "conversation_" + convLogin},
 				{"get_conversation", map[string]any{"id": convRefund}, "double charged"},
 				{"search_contacts", map[string]any{"email": "bob@acme.io"}, "contact_" + contactBob},
-				{"get_contact", map[string]any{"id": "contact_" + contactJane}, `"Jane Doe" <jane@example.com>`},
+				{"get_contact", map[string]any{"id": "contact_" + contactJane}, `Companies: "Acme Inc"`},
+				{"search", map[string]any{"query": `object_type:companies q:acme`}, "company_" + companyAcme},
+				{"fetch", map[string]any{"id": "company_" + companyAcme}, `Segments: "Active users"`},
+				{"list_companies", map[string]any{"plan": "Pro"}, "company_" + companyAcme},
+				{"get_company", map[string]any{"id": "https://app.intercom.com/a/apps/abc123/companies/" + companyAcme}, `Plan: "Pro"`},
+				{"search_conversations", map[string]any{"team_assignee_id": "5017691"}, `team "Billing" (5017691)`},
 			}
 			for _, c := range calls {
 				res := mustOK(t, s, c.tool, c.args)

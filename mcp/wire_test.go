@@ -8,7 +8,7 @@ func TestConversationView_OddWireFields(t *testing.T) {
 	raw := []byte(`{"id":77,"created_at":"1700000000","open":"true","admin_assignee_id":1.5,"team_assignee_id":"5017691",
 		"conversation_rating":{"rating":4.5,"remark":"ok"},"source":{"author":null,"body":null},
 		"conversation_parts":{"conversation_parts":[null,{"id":9,"part_type":"comment","created_at":1.7e9,"body":"<p>hi</p>"}]}}`)
-	v, err := newConversationView(raw, "app1", partsWindow{Max: 10})
+	v, err := newConversationView(raw, "app1", partsWindow{Max: 10}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +30,7 @@ func TestConversationView_OddWireFields(t *testing.T) {
 func TestContactView_OddWireFields(t *testing.T) {
 	raw := []byte(`{"id":"c1","owner_id":12,"external_id":70,"signed_up_at":1734537424.5,"last_seen_at":"1734537424",
 		"tags":{"data":[{"id":7,"name":null}],"total_count":"3","has_more":"true"},"location":{"city":null,"country":"Germany"}}`)
-	v, err := newContactView(raw, "app1")
+	v, err := newContactView(raw, "app1", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -336,6 +336,12 @@ func lookupArg(cat *Catalog, arg, name string) (*Field, *Error) {
 		e.Suggestions = kept
 		return nil, e
 	}
+	if f.NameOf != "" {
+		// A field of names groups by the ids they stand for; the front end shows each id's name.
+		if t, ok := cat.Lookup(f.Target); ok {
+			f = t
+		}
+	}
 	if f.Index == "" && f.Custom == "" {
 		return nil, argError(arg, "%s is not held by the replica (Intercom live search only); group by another field", f.Name)
 	}

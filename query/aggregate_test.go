@@ -61,7 +61,6 @@ func TestParseAggregate_Errors(t *testing.T) {
 	}{
 		{"query error as the DSL says it", conv(AggregateSpec{Query: "sate:open"}), []string{`unknown field "sate"`, `did you mean "state"`}},
 		{"unknown dimension", conv(AggregateSpec{GroupBy: []string{"stat"}}), []string{"group_by[0]", `unknown field "stat"`, `"state"`}},
-		{"hint for assignee", conv(AggregateSpec{GroupBy: []string{"assignee"}}), []string{`"admin_assignee_id"`}},
 		{"three dimensions", conv(AggregateSpec{GroupBy: []string{"state", "tag", "priority"}}), []string{"at most 2"}},
 		{"same field twice", conv(AggregateSpec{GroupBy: []string{"tag", "tags"}}), []string{"twice"}},
 		{"time without bucket", conv(AggregateSpec{GroupBy: []string{"created_at"}}), []string{"created_at:month", "hour, day, week, month, quarter, year"}},

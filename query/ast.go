@@ -6,33 +6,68 @@ import (
 	"unicode/utf8"
 )
 
-// Kind is the type of record a query searches: conversations or contacts.
+// Kind is the type of a record the replica holds: a searchable kind (conversations, contacts, companies) or a
+// directory kind (teammates, teams, tags, segments), whose records give ids their names.
 type Kind string
 
-// The kinds of record the replica holds. The DSL spells them in the plural (object_type:conversations); prefixed ids
-// use the singular (conversation_123, contact_abc).
+// The kinds of record the replica holds. The DSL spells the searchable ones in the plural
+// (object_type:conversations); prefixed ids use the singular (conversation_123, contact_abc, company_5f1e...).
 const (
 	KindConversation Kind = "conversation"
 	KindContact      Kind = "contact"
+	KindCompany      Kind = "company"
+
+	KindAdmin   Kind = "admin" // a teammate
+	KindTeam    Kind = "team"
+	KindTag     Kind = "tag"
+	KindSegment Kind = "segment"
 )
 
-// Kinds lists every kind, in a stable order.
-func Kinds() []Kind { return []Kind{KindConversation, KindContact} }
+// Kinds lists every searchable kind, in a stable order: the kinds object_type names.
+func Kinds() []Kind { return []Kind{KindConversation, KindContact, KindCompany} }
 
-// Plural returns the DSL spelling of k ("conversations", "contacts"), as used by object_type.
-func (k Kind) Plural() string { return string(k) + "s" }
+// DirectoryKinds lists the kinds the replica copies to name the ids other records hold (teammates, teams, tags,
+// segments): small lists, not searched by object_type, in a stable order.
+func DirectoryKinds() []Kind { return []Kind{KindAdmin, KindTeam, KindTag, KindSegment} }
 
-// Valid reports whether k is one of the kinds in Kinds.
-func (k Kind) Valid() bool { return k == KindConversation || k == KindContact }
+// AllKinds lists every kind the replica stores: Kinds, then DirectoryKinds.
+func AllKinds() []Kind { return append(Kinds(), DirectoryKinds()...) }
 
-// ParseKind reads an object type as a user or a model writes it: "conversations", "contacts", or the singular
-// forms, in any case. It returns false for anything else.
+// Plural returns the DSL spelling of k ("conversations", "contacts", "companies"), as used by object_type.
+func (k Kind) Plural() string {
+	if k == KindCompany {
+		return "companies"
+	}
+	return string(k) + "s"
+}
+
+// Noun returns what a person calls one record of k: "conversation", "contact", "company", "teammate", "team",
+// "tag", "segment".
+func (k Kind) Noun() string {
+	if k == KindAdmin {
+		return "teammate"
+	}
+	return string(k)
+}
+
+// Valid reports whether k is one of the searchable kinds in Kinds.
+func (k Kind) Valid() bool { return k == KindConversation || k == KindContact || k == KindCompany }
+
+// Directory reports whether k is one of the DirectoryKinds.
+func (k Kind) Directory() bool {
+	return k == KindAdmin || k == KindTeam || k == KindTag || k == KindSegment
+}
+
+// ParseKind reads an object type as a user or a model writes it: "conversations", "contacts", "companies", or the
+// singular forms, in any case. It returns false for anything else, directory kinds included.
 func ParseKind(s string) (Kind, bool) {
 	switch strings.ToLower(s) {
 	case "conversations", "conversation":
 		return KindConversation, true
 	case "contacts", "contact":
 		return KindContact, true
+	case "companies", "company":
+		return KindCompany, true
 	}
 	return "", false
 }
@@ -196,6 +231,11 @@ type Field struct {
 	Description string    // one line, for documentation and tool descriptions
 	Instead     string    // when the replica can't search the field (Index ""): why, and what to search instead
 	Range       *[2]int64 // for a whole number with a closed scale (a rating, 1 to 5): its least and greatest values
+	// NameOf, for a field that takes the names of records of a kind (a teammate's name or email, a tag's name, a
+	// company's name), is that kind; Target is the field of the same catalog holding their ids. ResolveNames
+	// turns such a term into a term on Target before the replica searches. "" otherwise.
+	NameOf Kind
+	Target string
 }
 
 // Allows reports whether op is one of f's operators.

@@ -20,6 +20,8 @@ func CatalogFor(kind Kind) *Catalog {
 		return conversationCatalog
 	case KindContact:
 		return contactCatalog
+	case KindCompany:
+		return companyCatalog
 	}
 	return nil
 }
@@ -151,6 +153,8 @@ var (
 	boolOps    = []Op{OpEq, OpNeq, OpExists, OpNotExists}
 	anyOps     = []Op{OpEq, OpNeq, OpGt, OpGte, OpLt, OpLte, OpContains, OpNotContains, OpStartsWith, OpEndsWith,
 		OpIn, OpNin, OpExists, OpNotExists}
+	// nameOps are the operators of a field that takes names (NameOf): each name stands for one record's id.
+	nameOps = []Op{OpEq, OpNeq, OpIn, OpNin}
 )
 
 // opsFor returns the operator set of a field of type t (enum keyword fields take enumOps instead).
@@ -174,6 +178,7 @@ func opsFor(t FieldType) []Op {
 var (
 	conversationCatalog = newCatalog(KindConversation, conversationFields())
 	contactCatalog      = newCatalog(KindContact, contactFields())
+	companyCatalog      = newCatalog(KindCompany, companyFields())
 )
 
 // newCatalog completes each field from its type (operators, index name, the dotted Intercom spelling as an alias)
@@ -183,7 +188,9 @@ func newCatalog(kind Kind, fields []Field) *Catalog {
 	for i := range c.fields {
 		f := &c.fields[i]
 		if f.Ops == nil {
-			if f.Enum != nil {
+			if f.NameOf != "" {
+				f.Ops = nameOps
+			} else if f.Enum != nil {
 				f.Ops = enumOps
 			} else {
 				f.Ops = opsFor(f.Type)
@@ -235,6 +242,12 @@ func conversationFields() []Field {
 			Description: "Id of the assigned admin (0 when unassigned)."},
 		{Name: "team_assignee_id", Type: TypeInt, Intercom: "team_assignee_id", Path: "team_assignee_id",
 			Description: "Id of the assigned team (0 when unassigned)."},
+		{Name: "admin_assignee", Type: TypeKeyword, NameOf: KindAdmin, Target: "admin_assignee_id", Index: noIndex,
+			Aliases:     []string{"assignee"},
+			Description: `The assigned teammate, by name or email ("Alex Rivera", alex@example.com) or id.`},
+		{Name: "team_assignee", Type: TypeKeyword, NameOf: KindTeam, Target: "team_assignee_id", Index: noIndex,
+			Aliases:     []string{"team", "team_assignee_name"},
+			Description: "The assigned team, by name (Billing) or id."},
 		{Name: "source_type", Type: TypeKeyword, Intercom: "source.type", Path: "source.type",
 			Enum: []string{"conversation", "email", "facebook", "instagram", "phone_call", "phone_switch", "push",
 				"sms", "twitter", "whatsapp"},
@@ -265,6 +278,9 @@ func conversationFields() []Field {
 		{Name: "teammate_ids", Type: TypeKeyword, Multi: true, Intercom: "teammate_ids", Path: "teammates.teammates[].id",
 			Aliases:     []string{"teammate_id"},
 			Description: "Ids of the admins who took part."},
+		{Name: "teammate", Type: TypeKeyword, Multi: true, NameOf: KindAdmin, Target: "teammate_ids", Index: noIndex,
+			Aliases:     []string{"teammates"},
+			Description: "A teammate who took part, by name, email or id."},
 		{Name: "tag_ids", Type: TypeKeyword, Multi: true, Intercom: "tag_ids", Path: "tags.tags[].id",
 			Aliases:     []string{"tag_id"},
 			Description: "Ids of the conversation's tags."},
@@ -278,7 +294,9 @@ func conversationFields() []Field {
 			Description: "Conversation title."},
 		{Name: "company", Type: TypeKeyword, Path: "company.name",
 			Aliases:     []string{"company_name"},
-			Description: "Name of the conversation's company."},
+			Description: "Name of the conversation's company, as the conversation record gives it."},
+		{Name: "company_id", Type: TypeKeyword, Path: "company.id", IDOf: KindCompany,
+			Description: "Intercom id of the conversation's company (company_5f1e... is accepted too)."},
 		{Name: "parts_body", Type: TypeText, Path: "conversation_parts.conversation_parts[].body",
 			Aliases:     []string{"part_body", "parts"},
 			Description: "Text of every reply and note of the conversation (HTML removed)."},
@@ -315,6 +333,9 @@ func conversationFields() []Field {
 			Path: "statistics.last_close_at", Description: "When the conversation was last closed."},
 		{Name: "statistics_last_closed_by_id", Type: TypeKeyword, Intercom: "statistics.last_closed_by_id",
 			Path: "statistics.last_closed_by_id", Description: "Id of the admin who last closed the conversation."},
+		{Name: "last_closed_by", Type: TypeKeyword, NameOf: KindAdmin, Target: "statistics_last_closed_by_id", Index: noIndex,
+			Aliases:     []string{"statistics_last_closed_by", "closed_by"},
+			Description: "The teammate who last closed the conversation, by name, email or id."},
 		{Name: "statistics_count_reopens", Type: TypeInt, Intercom: "statistics.count_reopens",
 			Path: "statistics.count_reopens", Description: "Number of reopens."},
 		{Name: "statistics_count_assignments", Type: TypeInt, Intercom: "statistics.count_assignments",
@@ -376,6 +397,8 @@ func contactFields() []Field {
 			Description: "Phone number in E.164 form; compared by its digits, as phone is."},
 		{Name: "owner_id", Type: TypeKeyword, Intercom: "owner_id", Path: "owner_id",
 			Description: "Id of the admin who owns the contact."},
+		{Name: "owner", Type: TypeKeyword, NameOf: KindAdmin, Target: "owner_id", Index: noIndex,
+			Description: "The teammate who owns the contact, by name, email or id."},
 		{Name: "avatar", Type: TypeKeyword, Intercom: "avatar", Path: "avatar.image_url",
 			Description: "Avatar image URL."},
 		{Name: "created_at", Type: TypeTimestamp, Intercom: "created_at", Path: "created_at",
@@ -443,20 +466,65 @@ func contactFields() []Field {
 			Ops: []Op{OpEq, OpNeq, OpIn, OpNin, OpExists, OpNotExists}, Aliases: []string{"tag_ids"},
 			Description: "Ids of the contact's tags."},
 		{Name: "segment_id", Type: TypeKeyword, Multi: true, Intercom: "segment_id", Index: noIndex,
-			Ops: []Op{OpEq, OpNeq, OpIn, OpNin}, Aliases: []string{"segment_ids"},
+			Ops: []Op{OpEq, OpNeq, OpIn, OpNin}, Aliases: []string{"segment_ids", "segment", "segments"},
 			Description: "Ids of the contact's segments (Intercom live search only).",
-			Instead:     "the contact records Intercom returns do not say which segments a contact is in"},
-		{Name: "tag", Type: TypeKeyword, Multi: true, Index: noIndex,
+			Instead:     "the contact records Intercom returns do not say which segments a contact is in (companies' records do: object_type:companies segment:<name>)"},
+		{Name: "tag", Type: TypeKeyword, Multi: true, NameOf: KindTag, Target: "tag_id", Index: noIndex,
 			Aliases:     []string{"tags", "tag_name", "tag_names"},
-			Description: "Names of the contact's tags.",
-			Instead:     "a contact record lists its tags by id only; search by tag_id (the contact card shows the ids)"},
-		{Name: "company", Type: TypeKeyword, Multi: true, Index: noIndex,
+			Description: "A tag of the contact, by name (VIP) or id."},
+		{Name: "company", Type: TypeKeyword, Multi: true, NameOf: KindCompany, Target: "company_id", Index: noIndex,
 			Aliases:     []string{"companies", "company_name", "company_names"},
-			Description: "Names of the contact's companies.",
-			Instead:     "a contact record lists its companies by id only; search by company_id"},
-		{Name: "company_id", Type: TypeKeyword, Multi: true, Path: "companies.data[].id",
+			Description: "A company of the contact, by name, your company_id, or Intercom's id."},
+		{Name: "company_id", Type: TypeKeyword, Multi: true, Path: "companies.data[].id", IDOf: KindCompany,
 			Aliases:     []string{"company_ids"},
-			Description: "Ids of the contact's companies."},
+			Description: "Intercom ids of the contact's companies (company_5f1e... is accepted too)."},
+	}
+}
+
+// companyFields is the company catalog. Intercom has no company search (companies are listed, scrolled or
+// retrieved by company_id or name), so every field is the replica's alone.
+func companyFields() []Field {
+	return []Field{
+		{Name: "id", Type: TypeKeyword, Path: "id", IDOf: KindCompany,
+			Description: "Intercom's id of the company (company_5f1e... is accepted too)."},
+		{Name: "company_id", Type: TypeKeyword, Path: "company_id",
+			Description: "Your own id for the company."},
+		{Name: "name", Type: TypeKeyword, Path: "name",
+			Description: "Company name (use contains for part of a name; q: searches its words)."},
+		{Name: "website", Type: TypeKeyword, Path: "website",
+			Description: "Website URL."},
+		{Name: "industry", Type: TypeKeyword, Path: "industry",
+			Description: "Industry."},
+		{Name: "plan", Type: TypeKeyword, Path: "plan.name", Aliases: []string{"plan_name"},
+			Description: "Name of the company's plan."},
+		{Name: "plan_id", Type: TypeKeyword, Path: "plan.id",
+			Description: "Id of the company's plan."},
+		{Name: "size", Type: TypeInt, Path: "size", Aliases: []string{"employees"},
+			Description: "Number of employees."},
+		{Name: "monthly_spend", Type: TypeFloat, Path: "monthly_spend", Aliases: []string{"mrr"},
+			Description: "Revenue the company brings you each month."},
+		{Name: "user_count", Type: TypeInt, Path: "user_count", Aliases: []string{"users"},
+			Description: "Number of users (contacts) in the company."},
+		{Name: "session_count", Type: TypeInt, Path: "session_count", Aliases: []string{"sessions"},
+			Description: "Number of sessions the company recorded."},
+		{Name: "created_at", Type: TypeTimestamp, Path: "created_at",
+			Description: "When the company was added to Intercom."},
+		{Name: "updated_at", Type: TypeTimestamp, Path: "updated_at",
+			Description: "When the company was last updated."},
+		{Name: "remote_created_at", Type: TypeTimestamp, Path: "remote_created_at",
+			Description: "When you say the company was created."},
+		{Name: "last_request_at", Type: TypeTimestamp, Path: "last_request_at",
+			Description: "When the company last made a request."},
+		{Name: "tag_id", Type: TypeKeyword, Multi: true, Path: "tags.tags[].id", Aliases: []string{"tag_ids"},
+			Description: "Ids of the company's tags."},
+		{Name: "tag", Type: TypeKeyword, Multi: true, NameOf: KindTag, Target: "tag_id", Index: noIndex,
+			Aliases:     []string{"tags", "tag_name", "tag_names"},
+			Description: "A tag of the company, by name (VIP) or id."},
+		{Name: "segment_id", Type: TypeKeyword, Multi: true, Path: "segments.segments[].id", Aliases: []string{"segment_ids"},
+			Description: "Ids of the company's segments."},
+		{Name: "segment", Type: TypeKeyword, Multi: true, NameOf: KindSegment, Target: "segment_id", Index: noIndex,
+			Aliases:     []string{"segments", "segment_name"},
+			Description: `A segment of the company, by name ("Active users") or id.`},
 	}
 }
 

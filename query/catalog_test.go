@@ -84,10 +84,16 @@ func TestCatalog_FieldsAreWellFormed(t *testing.T) {
 			if f.Description == "" || strings.Contains(f.Description, "\n") || !strings.HasSuffix(f.Description, ".") {
 				t.Errorf("%s.%s: description must be one sentence ending in a period: %q", kind, f.Name, f.Description)
 			}
-			if f.Index == "" && f.Intercom == "" && f.Instead == "" { // kept only to say what to search instead
+			if f.NameOf != "" {
+				target, ok := c.Lookup(f.Target)
+				if !ok || target.NameOf != "" || target.Index == "" || f.Index != "" {
+					t.Errorf("%s.%s: takes %s names for %q, which must be a field the replica searches (and the name field itself has no index)", kind, f.Name, f.NameOf, f.Target)
+				}
+			}
+			if f.NameOf == "" && f.Index == "" && f.Intercom == "" && f.Instead == "" { // kept only to say what to search instead
 				t.Errorf("%s.%s: neither the replica nor Intercom can search it, and it says nothing instead", kind, f.Name)
 			}
-			if f.Index == "" && f.Instead == "" {
+			if f.NameOf == "" && f.Index == "" && f.Instead == "" {
 				t.Errorf("%s.%s: the replica cannot search it, and its Instead does not say why or what instead", kind, f.Name)
 			}
 			for _, name := range append([]string{f.Name}, f.Aliases...) {

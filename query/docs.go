@@ -90,7 +90,10 @@ func (c *Catalog) Markdown() string {
 			intercom = "`" + f.Intercom + "`"
 		}
 		desc := f.Description
-		if f.Index == "" {
+		switch {
+		case f.NameOf != "":
+			desc += " The replica turns names into ids of `" + f.Target + "`; a name shared by several " + f.NameOf.Plural() + " is an error listing them."
+		case f.Index == "":
 			desc += " Not searchable in the replica: " + f.Instead + "."
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", name, typ, strings.ReplaceAll(opList(f.Ops), ", ", " "), intercom, escapePipes(desc))
@@ -187,6 +190,8 @@ equivalent. ` + "`q`" + `, and fields marked — below, cannot be searched by In
 	b.WriteString(CatalogFor(KindConversation).Markdown())
 	b.WriteString("\n### Contact fields (`object_type:contacts`)\n\n")
 	b.WriteString(CatalogFor(KindContact).Markdown())
+	b.WriteString("\n### Company fields (`object_type:companies`)\n\n")
+	b.WriteString(CatalogFor(KindCompany).Markdown())
 	return b.String()
 }
 

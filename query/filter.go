@@ -66,6 +66,51 @@ type ContactFilter struct {
 	StartingAfter    string         `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
 }
 
+// CompanyFilter is the argument object of the list_companies tool (Intercom's hosted server documents the tool but
+// not its arguments; these mirror search_contacts): ids, name (part of it), company_id, plan, industry, website,
+// tag and segment (a name or an id), number and time ranges, per_page and starting_after. All set filters are
+// ANDed; with none, it lists every company. Query turns it into the same Query the DSL would, through the same
+// checks.
+type CompanyFilter struct {
+	IDs           []string `json:"ids,omitempty" jsonschema_description:"Intercom's company ids: raw, prefixed (company_<id>) or Intercom app URLs. Matches any of them."`
+	Name          string   `json:"name,omitempty" jsonschema_description:"Company name; matches part of the name."`
+	CompanyID     string   `json:"company_id,omitempty" jsonschema_description:"Your own id for the company (exact)."`
+	Plan          string   `json:"plan,omitempty" jsonschema_description:"Name of the company's plan (exact)."`
+	Industry      string   `json:"industry,omitempty" jsonschema_description:"Industry (exact)."`
+	Website       string   `json:"website,omitempty" jsonschema_description:"Website URL; matches part of it (acme.com)."`
+	Tag           string   `json:"tag,omitempty" jsonschema_description:"A tag of the company, by name (VIP) or id."`
+	Segment       string   `json:"segment,omitempty" jsonschema_description:"A segment of the company, by name (Active users) or id."`
+	Size          *Range   `json:"size,omitempty" jsonschema_description:"Number of employees: {operator, value} or {gte, lte}."`
+	MonthlySpend  *Range   `json:"monthly_spend,omitempty" jsonschema_description:"Monthly spend: {operator, value} or {gte, lte}."`
+	UserCount     *Range   `json:"user_count,omitempty" jsonschema_description:"Number of users (contacts) in the company: {operator, value} or {gte, lte}."`
+	CreatedAt     *Range   `json:"created_at,omitempty" jsonschema_description:"When the company was added to Intercom: {operator, value} or {gte, lte}. Values: Unix seconds, 2025-01-31, RFC 3339, or before now (7d, 24h)."`
+	UpdatedAt     *Range   `json:"updated_at,omitempty" jsonschema_description:"When the company was last updated: {operator, value} or {gte, lte}. Values as for created_at."`
+	LastRequestAt *Range   `json:"last_request_at,omitempty" jsonschema_description:"When the company last made a request: {operator, value} or {gte, lte}. Values as for created_at."`
+	PerPage       *int     `json:"per_page,omitempty" jsonschema_description:"Results per page (default 20); a page holds at most 150, and a larger number returns 150 with a note saying so."`
+	StartingAfter string   `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
+}
+
+// Query validates f and builds the company Query it describes.
+func (f CompanyFilter) Query(opts Options) (Query, error) {
+	b := newFilterBuilder(KindCompany, opts)
+	b.in("ids", "id", f.IDs)
+	b.add("name", "name", OpContains, f.Name)
+	b.eq("company_id", "company_id", f.CompanyID)
+	b.eq("plan", "plan", f.Plan)
+	b.eq("industry", "industry", f.Industry)
+	b.add("website", "website", OpContains, f.Website)
+	b.eq("tag", "tag", f.Tag)
+	b.eq("segment", "segment", f.Segment)
+	b.rangeOf("size", "size", f.Size)
+	b.rangeOf("monthly_spend", "monthly_spend", f.MonthlySpend)
+	b.rangeOf("user_count", "user_count", f.UserCount)
+	b.rangeOf("created_at", "created_at", f.CreatedAt)
+	b.rangeOf("updated_at", "updated_at", f.UpdatedAt)
+	b.rangeOf("last_request_at", "last_request_at", f.LastRequestAt)
+	b.page(f.PerPage, f.StartingAfter)
+	return b.result()
+}
+
 // IDArg is an id argument Intercom writes as a number in some places and as a string in others
 // (admin_assignee_id): it decodes from a JSON number or string and keeps the text, so either form is accepted.
 type IDArg string

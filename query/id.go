@@ -18,23 +18,21 @@ func FormatID(kind Kind, id string) string { return string(kind) + "_" + id }
 func ParseID(s string) (Kind, string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", "", &Error{Pos: -1, Token: s, Msg: "empty id; pass a conversation or contact id such as conversation_123 or contact_6762f0d01bb69f9f2193bb7d, or an Intercom URL"}
+		return "", "", &Error{Pos: -1, Token: s, Msg: "empty id; pass a conversation, contact or company id such as conversation_123, contact_6762f0d01bb69f9f2193bb7d or company_6762f0d41bb69f9f2193bb7e, or an Intercom URL"}
 	}
 	if strings.Contains(s, "://") {
 		return parseIDURL(s)
 	}
 	if prefix, rest, ok := strings.Cut(s, "_"); ok {
 		switch strings.ToLower(prefix) {
-		case string(KindConversation), string(KindContact):
+		case string(KindConversation), string(KindContact), string(KindCompany):
 			kind := Kind(strings.ToLower(prefix))
 			if err := checkRawID(kind, rest, s); err != nil {
 				return "", "", err
 			}
 			return kind, rest, nil
-		case "company":
-			return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%s is a company id; the replica holds conversations and contacts only", clip(s))}
 		}
-		if near := Nearest(prefix, []string{string(KindConversation), string(KindContact)}); len(near) == 1 {
+		if near := Nearest(prefix, []string{string(KindConversation), string(KindContact), string(KindCompany)}); len(near) == 1 {
 			return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q has no kind this replica knows; did you mean %s?", clip(s), clip(near[0]+"_"+rest))}
 		}
 	}
@@ -45,12 +43,12 @@ func ParseID(s string) (Kind, string, error) {
 }
 
 // KindsOf returns the kinds a record whose id was given raw (ParseID returned no kind) may be, in the order to try
-// them: digits name a conversation or (rarely) a contact; anything else a contact.
+// them: digits name a conversation or (rarely) a contact or company; anything else a contact or a company.
 func KindsOf(rawID string) []Kind {
 	if isDigits(rawID) {
-		return []Kind{KindConversation, KindContact}
+		return []Kind{KindConversation, KindContact, KindCompany}
 	}
-	return []Kind{KindContact}
+	return []Kind{KindContact, KindCompany}
 }
 
 // ParseIDFor reads an id like ParseID and checks that it names a record of kind want (a raw id is taken to be
@@ -112,9 +110,13 @@ func parseIDURL(s string) (Kind, string, error) {
 			if isContactID(id) {
 				return KindContact, id, nil
 			}
+		case "companies", "company":
+			if isContactID(id) {
+				return KindCompany, id, nil
+			}
 		}
 	}
-	return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is an Intercom URL but not one of a conversation (.../conversation/<id>) or a contact (.../users/<id>); pass a prefixed id instead", clip(s))}
+	return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is an Intercom URL but not one of a conversation (.../conversation/<id>), a contact (.../users/<id>) or a company (.../companies/<id>); pass a prefixed id instead", clip(s))}
 }
 
 func isIntercomHost(h string) bool {

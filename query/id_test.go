@@ -24,14 +24,15 @@ func TestParseID(t *testing.T) {
 		{in: "https://app.eu.intercom.com/a/apps/abcd1234/conversations/987?view=x", kind: KindConversation, id: "987"},
 		{in: "https://app.intercom.com/a/apps/abcd1234/users/6762f0d01bb69f9f2193bb7d/all-conversations", kind: KindContact, id: "6762f0d01bb69f9f2193bb7d"},
 		{in: "https://app.au.intercom.com/a/apps/abcd1234/leads/6762f0d01bb69f9f2193bb7d", kind: KindContact, id: "6762f0d01bb69f9f2193bb7d"},
-		{in: "", err: "empty id; pass a conversation or contact id such as conversation_123 or contact_6762f0d01bb69f9f2193bb7d, or an Intercom URL"},
+		{in: "", err: "empty id; pass a conversation, contact or company id such as conversation_123, contact_6762f0d01bb69f9f2193bb7d or company_6762f0d41bb69f9f2193bb7e, or an Intercom URL"},
 		{in: "conversation_", err: `"conversation_" is not a conversation id (digits, e.g. conversation_123); pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "conversation_abc", err: `"conversation_abc" is not a conversation id (digits, e.g. conversation_123); pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "contact_a b", err: `"contact_a b" is not a contact id (e.g. contact_6762f0d01bb69f9f2193bb7d); pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "12/34", err: `"12/34" is not an id; pass a prefixed id, a raw id or an Intercom URL`},
-		{in: "company_5", err: "company_5 is a company id; the replica holds conversations and contacts only"},
+		{in: "company_5", kind: KindCompany, id: "5"},
+		{in: "https://app.intercom.com/a/apps/abcd1234/companies/6762f0d41bb69f9f2193bb7e/users", kind: KindCompany, id: "6762f0d41bb69f9f2193bb7e"},
 		{in: "https://example.com/conversation/1", err: `"https://example.com/conversation/1" is not an Intercom app URL (https://app.intercom.com/...); pass a prefixed id such as conversation_123 instead`},
-		{in: "https://app.intercom.com/a/apps/abcd1234/users/segments/active", err: `"https://app.intercom.com/a/apps/abcd1234/users/segments/act…" is an Intercom URL but not one of a conversation (.../conversation/<id>) or a contact (.../users/<id>); pass a prefixed id instead`},
+		{in: "https://app.intercom.com/a/apps/abcd1234/users/segments/active", err: `"https://app.intercom.com/a/apps/abcd1234/users/segments/act…" is an Intercom URL but not one of a conversation (.../conversation/<id>), a contact (.../users/<id>) or a company (.../companies/<id>); pass a prefixed id instead`},
 	} {
 		kind, id, err := ParseID(tc.in)
 		if tc.err != "" {
@@ -83,10 +84,10 @@ func TestParseID_MisspelledKind(t *testing.T) {
 }
 
 func TestKindsOf(t *testing.T) {
-	if got := KindsOf("215470000000299"); !slices.Equal(got, []Kind{KindConversation, KindContact}) {
+	if got := KindsOf("215470000000299"); !slices.Equal(got, []Kind{KindConversation, KindContact, KindCompany}) {
 		t.Errorf("KindsOf(digits) = %v", got)
 	}
-	if got := KindsOf("66cce401a7c06fe039a32733"); !slices.Equal(got, []Kind{KindContact}) {
+	if got := KindsOf("66cce401a7c06fe039a32733"); !slices.Equal(got, []Kind{KindContact, KindCompany}) {
 		t.Errorf("KindsOf(hex) = %v", got)
 	}
 }

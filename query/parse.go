@@ -94,15 +94,15 @@ func newDSLBuilder(dsl string, raws []rawTerm, opts Options) (*builder, *Error) 
 		}
 		s := site{t.pos, t.text}
 		if t.op != "" && !strings.EqualFold(t.op, "eq") {
-			return nil, s.errorf("object_type takes no operator; write object_type:conversations or object_type:contacts")
+			return nil, s.errorf("object_type takes no operator; write %s", objectTypeExamples())
 		}
 		if len(t.values) != 1 {
-			return nil, s.errorf("object_type takes one value; write object_type:conversations or object_type:contacts")
+			return nil, s.errorf("object_type takes one value; write %s", objectTypeExamples())
 		}
 		k, ok := ParseKind(t.values[0].text)
 		if !ok {
 			v := t.values[0]
-			return nil, (site{v.pos, dsl[v.pos:v.end]}).errorf("object_type must be conversations or contacts; got %q", clip(v.text))
+			return nil, (site{v.pos, dsl[v.pos:v.end]}).errorf("%s", unknownObjectType(v.text))
 		}
 		if kind != "" && k != kind {
 			return nil, s.errorf("object_type is given twice (%s and %s); a query searches one object type", kind.Plural(), k.Plural())
@@ -110,7 +110,7 @@ func newDSLBuilder(dsl string, raws []rawTerm, opts Options) (*builder, *Error) 
 		kind = k
 	}
 	if kind == "" {
-		return nil, &Error{Pos: -1, Msg: "missing object_type: add object_type:conversations or object_type:contacts to the query"}
+		return nil, &Error{Pos: -1, Msg: "missing object_type: add " + objectTypeExamples() + " to the query"}
 	}
 	b := newBuilder(kind, opts)
 	n := 0
@@ -287,9 +287,12 @@ func (b *builder) unknownField(s site, name string) *Error {
 	sugg := suggest(b.cat, name)
 	e := s.errorf("unknown field %q for %s%s", clip(name), b.cat.Kind().Plural(), didYouMean(sugg))
 	if len(sugg) == 0 {
-		common := "state, source_type, source_author_email, created_at, updated_at, tag, admin_assignee_id"
-		if b.cat.Kind() == KindContact {
+		common := "state, source_type, source_author_email, created_at, updated_at, tag, admin_assignee"
+		switch b.cat.Kind() {
+		case KindContact:
 			common = "email, name, email_domain, role, created_at, updated_at, tag, company"
+		case KindCompany:
+			common = "name, company_id, plan, industry, size, monthly_spend, user_count, created_at, tag, segment"
 		}
 		e.Msg += "; common fields are " + common + ", q for free text, and custom_attributes.<name>"
 	}
@@ -545,3 +548,42 @@ func joinRaw(vals []valueInput) string {
 
 // nameOf is a field's name as an error quotes it: a custom attribute's name is the user's, and may be long.
 func nameOf(f *Field) string { return clip(f.Name) }
+
+// objectTypeExamples spells the object_type terms a query may start with, for error messages.
+func objectTypeExamples() string {
+	return "object_type:conversations, object_type:contacts or object_type:companies"
+}
+
+// unknownObjectType explains an object_type value that names no searchable kind: a directory kind (teammates,
+// teams, tags, segments) is named by the fields that take its names; anything else gets the list, with the nearest
+// object type when one is close.
+func unknownObjectType(v string) string {
+	lower := strings.ToLower(v)
+	for _, k := range DirectoryKinds() {
+		if lower == string(k) || lower == k.Plural() || lower == k.Noun() || lower == k.Noun()+"s" {
+			return fmt.Sprintf("%s are not searched on their own; the replica uses them to name ids: %s", k.Noun()+"s", directoryHint(k))
+		}
+	}
+	names := make([]string, 0, len(Kinds()))
+	for _, k := range Kinds() {
+		names = append(names, k.Plural())
+	}
+	msg := fmt.Sprintf("object_type must be conversations, contacts or companies; got %q", clip(v))
+	if near := Nearest(v, names); len(near) == 1 {
+		msg += "; did you mean object_type:" + near[0] + "?"
+	}
+	return msg
+}
+
+// directoryHint says where the names of a directory kind are used in queries.
+func directoryHint(k Kind) string {
+	switch k {
+	case KindAdmin:
+		return `filter by a teammate's name or email with admin_assignee:"Alex Rivera", teammate:, last_closed_by: (conversations) or owner: (contacts)`
+	case KindTeam:
+		return "filter by a team's name with team_assignee:Billing (conversations)"
+	case KindTag:
+		return "filter by a tag's name with tag:VIP (conversations, contacts, companies)"
+	}
+	return `filter companies by a segment's name with segment:"Active users"`
+}

@@ -232,11 +232,11 @@ func TestParse_Errors(t *testing.T) {
 		want string // Error(): message, then byte offset and token
 	}{
 		// object_type
-		{`state:open`, `missing object_type: add object_type:conversations or object_type:contacts to the query`},
-		{`object_type:tickets state:open`, `object_type must be conversations or contacts; got "tickets" (at byte 12: tickets)`},
+		{`state:open`, `missing object_type: add object_type:conversations, object_type:contacts or object_type:companies to the query`},
+		{`object_type:tickets state:open`, `object_type must be conversations, contacts or companies; got "tickets" (at byte 12: tickets)`},
 		{`object_type:conversations object_type:contacts`, `object_type is given twice (conversations and contacts); a query searches one object type (at byte 26: object_type:contacts)`},
-		{`object_type:gt:conversations`, `object_type takes no operator; write object_type:conversations or object_type:contacts (at byte 0: object_type:gt:conversations)`},
-		{`object_type:conversations,contacts`, `object_type takes one value; write object_type:conversations or object_type:contacts (at byte 0: object_type:conversations,contacts)`},
+		{`object_type:gt:conversations`, `object_type takes no operator; write object_type:conversations, object_type:contacts or object_type:companies (at byte 0: object_type:gt:conversations)`},
+		{`object_type:conversations,contacts`, `object_type takes one value; write object_type:conversations, object_type:contacts or object_type:companies (at byte 0: object_type:conversations,contacts)`},
 		// a closed scale
 		{`object_type:conversations rating:6`, `conversation_rating_score runs from 1 to 5; got 6 (at byte 33: 6)`},
 		{`object_type:conversations ai_agent_rating:in:4,0`, `ai_agent_rating runs from 1 to 5; got 0 (at byte 47: 0)`},
@@ -247,7 +247,7 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:conversations email:a@b.com`, `unknown field "email" for conversations; did you mean "source_author_email" or "source_author_email_domain"? (at byte 26: email)`},
 		{`object_type:conversations type:email`, `unknown field "type" for conversations; did you mean "object_type", "source_type" or "source_author_type"? (at byte 26: type)`},
 		{`object_type:conversations time_to_admin_reply:gt:3600`, `unknown field "time_to_admin_reply" for conversations; did you mean "statistics_time_to_admin_reply"? (at byte 26: time_to_admin_reply)`},
-		{`object_type:conversations xyzzy:1`, `unknown field "xyzzy" for conversations; common fields are state, source_type, source_author_email, created_at, updated_at, tag, admin_assignee_id, q for free text, and custom_attributes.<name> (at byte 26: xyzzy)`},
+		{`object_type:conversations xyzzy:1`, `unknown field "xyzzy" for conversations; common fields are state, source_type, source_author_email, created_at, updated_at, tag, admin_assignee, q for free text, and custom_attributes.<name> (at byte 26: xyzzy)`},
 		{`object_type:contacts xyzzy:1`, `unknown field "xyzzy" for contacts; common fields are email, name, email_domain, role, created_at, updated_at, tag, company, q for free text, and custom_attributes.<name> (at byte 21: xyzzy)`},
 		{`object_type:contacts ca.:x`, `missing custom attribute name; write custom_attributes.<name>:value, e.g. ca.tier:gold (quote a name with spaces: ca."Ticket category":billing) (at byte 21: ca.)`},
 		{`object_type:contacts custom_attributes:x`, `missing custom attribute name; write custom_attributes.<name>:value, e.g. ca.tier:gold (quote a name with spaces: ca."Ticket category":billing) (at byte 21: custom_attributes)`},
@@ -404,7 +404,7 @@ func TestQuery_Validate(t *testing.T) {
 		q    Query
 		want string
 	}{
-		"kind":        {Query{Kind: "ticket", Limit: 20}, `unknown kind "ticket"; want conversation or contact`},
+		"kind":        {Query{Kind: "ticket", Limit: 20}, `unknown kind "ticket"; want conversation, contact or company`},
 		"limit":       {Query{Kind: KindContact}, `limit must be between 1 and 150; got 0`},
 		"nil field":   {Query{Kind: KindConversation, Limit: 1, Terms: []Term{{Op: OpEq}}}, `term has no field`},
 		"other field": {Query{Kind: KindConversation, Limit: 1, Terms: []Term{{Field: &copyOfState, Op: OpEq, Values: []Value{{Raw: "open"}}}}}, `field "state" is not from the conversation catalog`},

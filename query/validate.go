@@ -13,7 +13,7 @@ import (
 func (q Query) Validate() error {
 	c := CatalogFor(q.Kind)
 	if c == nil {
-		return &Error{Pos: -1, Msg: fmt.Sprintf("unknown kind %q; want %s or %s", q.Kind, KindConversation, KindContact)}
+		return &Error{Pos: -1, Msg: fmt.Sprintf("unknown kind %q; want %s, %s or %s", q.Kind, KindConversation, KindContact, KindCompany)}
 	}
 	if q.Limit < 1 || q.Limit > MaxLimit {
 		return &Error{Pos: -1, Token: "limit", Msg: fmt.Sprintf("limit must be between 1 and %d; got %d", MaxLimit, q.Limit)}

@@ -127,7 +127,12 @@ func TestSync_SurvivesKill9AtRandomPoints(t *testing.T) {
 	const kills = 20
 	// The final run follows the last changes within seconds, so contacts must be searchable at once; the
 	// incremental test covers Intercom's contact-search delay.
-	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 11, Conversations: 40, Contacts: 30, ContactSearchDelay: -1})
+	// The workspace's clock runs a minute ahead after each kill: a killed run may leave the app's company scroll
+	// open, which Intercom expires after a minute unused; the next run would otherwise wait that minute out.
+	// (Ahead, never behind, of the children's clock: their watermarks then never skip a change.)
+	var ahead atomic.Int64
+	now := func() time.Time { return time.Now().Add(time.Duration(ahead.Load())) }
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 11, Conversations: 40, Contacts: 30, ContactSearchDelay: -1, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,6 +160,7 @@ func TestSync_SurvivesKill9AtRandomPoints(t *testing.T) {
 			killAt := 1 + k.rng.IntN(remaining)
 			wasKilled, n := k.run(t, dir, srv.URL, fake.Token(), killAt)
 			if wasKilled {
+				ahead.Add(int64(time.Minute))
 				killed++
 				kept++
 				remaining = max(8, remaining-n+4)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -39,6 +40,7 @@ type env struct {
 
 type envOptions struct {
 	conversations, contacts int
+	companies               int // 0: the fake's default (contacts/20, at least 5)
 	seed                    int64
 	faults                  fakeintercom.Faults
 	opts                    Options // PageSize, Concurrency, ... (Source, Sink, Now are filled in)
@@ -63,7 +65,7 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.realClock {
 		now = time.Now
 	}
-	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Now: now})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Companies: o.companies, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -110,6 +112,11 @@ func (e *env) open(o envOptions) {
 	if opts.PageSize == 0 {
 		opts.PageSize = 15
 	}
+	if opts.ScrollWait == 0 {
+		// The fake's scroll expires by the test's clock, which stands still: a scroll left open fails the pass
+		// at once rather than after minutes of waiting (tests that wait for one set their own bounds).
+		opts.ScrollWait, opts.ScrollWaitMax = time.Millisecond, time.Millisecond
+	}
 	if opts.Now == nil && !o.realClock {
 		opts.Now = e.clock.Now
 	}
@@ -149,9 +156,16 @@ func (e *env) requests() map[string]int {
 	return st.Requests
 }
 
-// mirror checks that the replica holds exactly the fake's workspace: every live conversation and contact with
-// byte-identical JSON, nothing else live, and the syncer's counts agreeing.
+// mirror checks that the replica holds exactly the fake's workspace: every live conversation, contact and company,
+// every teammate, team, tag and segment with byte-identical JSON, nothing else live, and the syncer's counts
+// agreeing.
 func mirror(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *Syncer) {
+	t.Helper()
+	mirrorKinds(t, r, ws, s, query.AllKinds()...)
+}
+
+// mirrorKinds is mirror for some kinds only.
+func mirrorKinds(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *Syncer, kinds ...query.Kind) {
 	t.Helper()
 	ctx := context.Background()
 	check := func(kind query.Kind, ids []string, raw func(string) ([]byte, error)) {
@@ -207,8 +221,59 @@ func mirror(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *Synce
 			}
 		}
 	}
-	check(query.KindConversation, ws.ConversationIDs(), ws.ConversationJSON)
-	check(query.KindContact, ws.ContactIDs(), ws.ContactJSON)
+	dir := directoryJSON(t, ws)
+	for _, kind := range kinds {
+		switch kind {
+		case query.KindConversation:
+			check(kind, ws.ConversationIDs(), ws.ConversationJSON)
+		case query.KindContact:
+			check(kind, ws.ContactIDs(), ws.ContactJSON)
+		case query.KindCompany:
+			check(kind, ws.CompanyIDs(), ws.CompanyJSON)
+		default:
+			raws := dir[kind]
+			check(kind, slices.Collect(maps.Keys(raws)), func(id string) ([]byte, error) { return raws[id], nil })
+		}
+	}
+}
+
+// directoryJSON returns every teammate, team, tag and segment of ws as Intercom's complete lists show them (each
+// item's exact JSON by id), read through a fake of its own in this goroutine (so the requests count nowhere).
+func directoryJSON(t testing.TB, ws *fakeintercom.Workspace) map[query.Kind]map[string][]byte {
+	t.Helper()
+	fake := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Faults: fakeintercom.Faults{RateLimit: -1}})
+	c, err := intercom.New(intercom.Options{Token: intercom.Token(fake.Token()), BaseURL: "http://fake.invalid", HTTPClient: &http.Client{Transport: handlerTransport{fake}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	out := map[query.Kind]map[string][]byte{}
+	add := func(kind query.Kind, id string, raw []byte) {
+		if out[kind] == nil {
+			out[kind] = map[string][]byte{}
+		}
+		out[kind][id] = raw
+	}
+	admins, err := c.ListAdmins(ctx)
+	for _, a := range admins {
+		add(query.KindAdmin, a.ID, a.Raw)
+	}
+	teams, err2 := c.ListTeams(ctx)
+	for _, x := range teams {
+		add(query.KindTeam, x.ID, x.Raw)
+	}
+	tags, err3 := c.ListTags(ctx)
+	for _, x := range tags {
+		add(query.KindTag, x.ID, x.Raw)
+	}
+	segments, err4 := c.ListSegments(ctx, false)
+	for _, x := range segments {
+		add(query.KindSegment, x.ID, x.Raw)
+	}
+	if err := errors.Join(err, err2, err3, err4); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 // diff returns the elements of a not in b (both sorted).

@@ -31,6 +31,9 @@ func (s *Syncer) incremental(ctx context.Context, kind query.Kind, kr *kindRun) 
 	if !st.Backfill.Complete {
 		return errors.New("the backfill is not complete")
 	}
+	if kind == query.KindCompany {
+		return s.incrementalCompanies(ctx, kr) // no list by updated_at: sweeps keep their own watermark
+	}
 	began := s.now()
 	from := st.Watermark - int64(s.overlap/time.Second)
 	if kind == query.KindContact {

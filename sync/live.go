@@ -32,22 +32,7 @@ func (l *LiveFetcher) FetchLive(ctx context.Context, kind query.Kind, id string)
 	}
 	ctx, cancel := context.WithTimeout(ctx, s.liveTimeout)
 	defer cancel()
-	var c candidate
-	var err error
-	if kind == query.KindConversation {
-		at := s.now()
-		conv, gerr := s.live.GetConversation(ctx, id)
-		switch {
-		case gone(gerr):
-			c = tombstone(kind, id, at, 0)
-		case gerr != nil:
-			err = gerr
-		default:
-			c = conversationCandidate(conv, at, true)
-		}
-	} else {
-		c, err = s.fetchContact(ctx, s.live, id)
-	}
+	c, _, err := s.fetchOne(ctx, s.live, kind, id)
 	if err != nil {
 		if errors.Is(err, ErrNoBudget) {
 			s.liveResult(kind, "no_budget")

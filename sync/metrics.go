@@ -71,7 +71,7 @@ func newMetrics(reg prometheus.Registerer, s *Syncer, b *Budget) (*metrics, erro
 	}
 	cs := []prometheus.Collector{m.passes, m.passSeconds, m.pages, m.fetched, m.records, m.parts, m.requests,
 		m.rateLimited, m.retries, m.skippedTicks, m.webhooks, m.live, m.backfillDone, m.backfillAll}
-	for _, k := range query.Kinds() {
+	for _, k := range query.AllKinds() {
 		cs = append(cs,
 			prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 				Name:        "intercom_replica_sync_lag_seconds",

@@ -24,9 +24,14 @@ const (
 	ModeReconcile
 )
 
-// kindOrder is the order passes visit kinds: contacts are cheap (whole records in lists), so the replica can
-// answer contact questions early in a long backfill.
-var kindOrder = []query.Kind{query.KindContact, query.KindConversation}
+// kindOrder is the order passes visit kinds: the directory first (four requests, and every other kind's ids take
+// their names from it), then contacts, which are cheap (whole records in lists), so the replica can answer contact
+// questions early in a long backfill, then conversations and companies.
+var kindOrder = append(query.DirectoryKinds(), query.KindContact, query.KindConversation, query.KindCompany)
+
+// reconcileOrder is kindOrder without the directory, which the incremental pass after a reconcile lists anyway
+// (every pass reads the directory's complete lists, so there is nothing more a reconcile could find).
+var reconcileOrder = []query.Kind{query.KindContact, query.KindConversation, query.KindCompany}
 
 // Sync runs one pass of the given mode and returns a report of each pass type it ran (a backfill, then the
 // incremental or reconcile pass). It waits for a pass already running (Run's, or another Sync's) to finish first:
@@ -76,7 +81,7 @@ func (s *Syncer) syncLocked(ctx context.Context, mode Mode) ([]PassReport, error
 		}
 	}
 	if mode == ModeReconcile {
-		if err := run(PassReconcile, s.reconcile, kindOrder...); err != nil {
+		if err := run(PassReconcile, s.reconcile, reconcileOrder...); err != nil {
 			return reports, err
 		}
 	}
@@ -99,27 +104,45 @@ func (kr *kindRun) add(res commitResult) {
 }
 
 // runPass runs fn over kinds in order, stopping at the first error, and records the pass's report and metrics.
+// Directory kinds next to each other in kinds are one step, whatever the pass: the directory (see directory).
 func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, fn func(context.Context, query.Kind, *kindRun) error) (PassReport, error) {
 	rep := PassReport{Pass: pass, StartedAt: s.now()}
 	began := time.Now() // durations by the monotonic clock, timestamps by the syncer's
 	s.log.InfoContext(ctx, "sync pass started", "pass", pass)
 	var err error
-	for _, kind := range kinds {
-		kr := &kindRun{rep: KindReport{Kind: kind}, start: time.Now(), stats0: s.src.Stats()}
-		err = fn(ctx, kind, kr)
-		st := s.src.Stats().Sub(kr.stats0)
-		kr.rep.Requests, kr.rep.RateLimited, kr.rep.Retries = st.Requests, st.RateLimited, st.Retries
-		kr.rep.Seconds = time.Since(kr.start).Seconds()
-		if ks, serr := s.state(kind); serr == nil && ks.Watermark > 0 {
-			kr.rep.LagSeconds = max(0, s.now().Sub(time.Unix(ks.Watermark, 0)).Seconds())
+	for i := 0; i < len(kinds) && err == nil; {
+		group := kinds[i : i+1]
+		for j := i + 1; kinds[i].Directory() && j < len(kinds) && kinds[j].Directory(); j++ {
+			group = kinds[i : j+1]
 		}
-		rep.Kinds = append(rep.Kinds, kr.rep)
-		if s.metrics != nil {
-			s.metrics.kindDone(pass, kr.rep)
+		i += len(group)
+		krs := make([]*kindRun, len(group))
+		for g, kind := range group {
+			krs[g] = &kindRun{rep: KindReport{Kind: kind}, start: time.Now(), stats0: s.src.Stats()}
 		}
-		if err != nil {
-			err = fmt.Errorf("%s %s: %w", pass, kind, err)
-			break
+		if group[0].Directory() {
+			// directory counts each list's requests and time itself.
+			if err = s.directory(ctx, group, krs); err != nil {
+				err = fmt.Errorf("%s directory: %w", pass, err)
+			}
+		} else {
+			kr := krs[0]
+			if err = fn(ctx, group[0], kr); err != nil {
+				err = fmt.Errorf("%s %s: %w", pass, group[0], err)
+			}
+			st := s.src.Stats().Sub(kr.stats0)
+			kr.rep.Requests, kr.rep.RateLimited, kr.rep.Retries = st.Requests, st.RateLimited, st.Retries
+			kr.rep.Seconds = time.Since(kr.start).Seconds()
+		}
+		for g, kind := range group {
+			kr := krs[g]
+			if ks, serr := s.state(kind); serr == nil && ks.Watermark > 0 {
+				kr.rep.LagSeconds = max(0, s.now().Sub(time.Unix(ks.Watermark, 0)).Seconds())
+			}
+			rep.Kinds = append(rep.Kinds, kr.rep)
+			if s.metrics != nil {
+				s.metrics.kindDone(pass, kr.rep)
+			}
 		}
 	}
 	rep.FinishedAt = s.now()
@@ -130,7 +153,7 @@ func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, f
 	}
 	attrs := []any{"pass", pass, "result", result, "seconds", round(rep.Seconds)}
 	for _, k := range rep.Kinds {
-		attrs = append(attrs, string(k.Kind)+"s", fmt.Sprintf("listed=%d fetched=%d written=%d deleted=%d requests=%d", k.Listed, k.Fetched, k.Written, k.Deleted, k.Requests))
+		attrs = append(attrs, plural(k.Kind), fmt.Sprintf("listed=%d fetched=%d written=%d deleted=%d requests=%d", k.Listed, k.Fetched, k.Written, k.Deleted, k.Requests))
 	}
 	if err != nil {
 		attrs = append(attrs, "error", err.Error())
@@ -257,8 +280,11 @@ func (s *Syncer) backfill(ctx context.Context, kind query.Kind, kr *kindRun) err
 			return err
 		}
 	}
-	if kind == query.KindContact {
+	switch kind {
+	case query.KindContact:
 		return s.backfillContacts(ctx, kr)
+	case query.KindCompany:
+		return s.sweepCompanies(ctx, kr, true)
 	}
 	return s.backfillConversations(ctx, kr)
 }

@@ -12,9 +12,12 @@ import (
 // reconcile re-walks kind's list from the start and settles every id the replica holds that Intercom did not list.
 func (s *Syncer) reconcile(ctx context.Context, kind query.Kind, kr *kindRun) error {
 	var err error
-	if kind == query.KindContact {
+	switch kind {
+	case query.KindContact:
 		err = s.sweepContacts(ctx, kr)
-	} else {
+	case query.KindCompany:
+		err = s.sweepCompanies(ctx, kr, false)
+	default:
 		err = s.reconcileConversations(ctx, kr)
 	}
 	if err != nil {
@@ -52,14 +55,7 @@ func (s *Syncer) sweepContacts(ctx context.Context, kr *kindRun) error {
 	if err != nil {
 		return err
 	}
-	missing, err := s.recount(ctx, kind, seen)
-	if err != nil {
-		return err
-	}
-	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
-		return s.fetchContact(ctx, s.src, id)
-	})
-	kr.rep.Fetched += len(cands)
+	cands, err := s.settleMissing(ctx, kr, kind, seen)
 	if err != nil {
 		return err
 	}
@@ -86,18 +82,7 @@ func (s *Syncer) reconcileConversations(ctx context.Context, kr *kindRun) error 
 	if err != nil {
 		return err
 	}
-	missing, err := s.recount(ctx, kind, seen)
-	if err != nil {
-		return err
-	}
-	var parts atomic.Int64
-	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
-		c, n, err := s.fetchConversation(ctx, id)
-		parts.Add(int64(n))
-		return c, err
-	})
-	kr.rep.Fetched += len(cands)
-	kr.rep.Parts += int(parts.Load())
+	cands, err := s.settleMissing(ctx, kr, kind, seen)
 	if err != nil {
 		return err
 	}
@@ -106,12 +91,40 @@ func (s *Syncer) reconcileConversations(ctx context.Context, kr *kindRun) error 
 	return err
 }
 
+// settleMissing recounts kind's records and fetches by id each one held as live that a complete walk did not list
+// (seen): Intercom answers with the record (it moved in the list during the walk, or is newer than the walk) or
+// 404/410, a tombstone.
+func (s *Syncer) settleMissing(ctx context.Context, kr *kindRun, kind query.Kind, seen map[string]struct{}) ([]candidate, error) {
+	missing, err := s.recount(ctx, kind, seen)
+	if err != nil {
+		return nil, err
+	}
+	var parts atomic.Int64
+	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
+		c, n, err := s.fetchOne(ctx, s.src, kind, id)
+		parts.Add(int64(n))
+		return c, err
+	})
+	kr.rep.Fetched += len(cands)
+	kr.rep.Parts += int(parts.Load())
+	return cands, err
+}
+
 // recount scans kind's stored records, sets the state's counts to what it finds, and returns the ids held as live
 // that are not in seen.
 func (s *Syncer) recount(ctx context.Context, kind query.Kind, seen map[string]struct{}) ([]string, error) {
-	var missing []string
-	live, deleted := 0, 0
-	err := s.sink.Scan(ctx, kind, func(r index.Record) error {
+	missing, live, deleted, err := s.heldLive(ctx, kind, seen)
+	if err != nil {
+		return nil, err
+	}
+	_, err = s.commit(ctx, kind, nil, func(st *KindState) { st.Live, st.Deleted = live, deleted })
+	return missing, err
+}
+
+// heldLive scans kind's stored records and returns the ids held as live that are not in seen, with the numbers of
+// live records and tombstones it found.
+func (s *Syncer) heldLive(ctx context.Context, kind query.Kind, seen map[string]struct{}) (missing []string, live, deleted int, err error) {
+	err = s.sink.Scan(ctx, kind, func(r index.Record) error {
 		if r.Deleted {
 			deleted++
 			return nil
@@ -123,8 +136,7 @@ func (s *Syncer) recount(ctx context.Context, kind query.Kind, seen map[string]s
 		return nil
 	})
 	if err != nil {
-		return nil, cancelCause(ctx, err)
+		return nil, 0, 0, cancelCause(ctx, err)
 	}
-	_, err = s.commit(ctx, kind, nil, func(st *KindState) { st.Live, st.Deleted = live, deleted })
-	return missing, err
+	return missing, live, deleted, nil
 }

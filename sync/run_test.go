@@ -43,7 +43,11 @@ type memSink struct {
 }
 
 func newMemSink() *memSink {
-	return &memSink{records: map[query.Kind]map[string]index.Record{query.KindConversation: {}, query.KindContact: {}}, meta: map[string][]byte{}}
+	m := &memSink{records: map[query.Kind]map[string]index.Record{}, meta: map[string][]byte{}}
+	for _, k := range query.AllKinds() {
+		m.records[k] = map[string]index.Record{}
+	}
+	return m
 }
 
 func (m *memSink) Apply(ctx context.Context, b index.Batch) (index.ApplyResult, error) {
@@ -192,12 +196,12 @@ func (f *inflight) reset() {
 func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
 	t.Parallel()
 	synctest.Test(t, func(t *testing.T) {
-		// Every answer takes 25 s, so an incremental pass (four requests in a row) takes 100 s: longer than the
-		// minute between ticks.
+		// Every answer takes 10 s, so an incremental pass (eight requests in a row: four lists of the directory,
+		// four for contacts and conversations) takes 80 s: longer than the minute between ticks.
 		var flight inflight
 		b := newBubble(t, bubbleOptions{seed: 5, conversations: 6, contacts: 4, wrap: flight.wrap,
-			faults: fakeintercom.Faults{RateLimit: -1, Latency: 25 * time.Second},
-			opts:   Options{FirstContact: time.Minute /* /me takes 25 s too */, IncrementalSchedule: "@every 1m", ReconcileSchedule: "@every 10m"}})
+			faults: fakeintercom.Faults{RateLimit: -1, Latency: 10 * time.Second},
+			opts:   Options{FirstContact: time.Minute /* /me takes 10 s too */, IncrementalSchedule: "@every 1m", ReconcileSchedule: "@every 10m"}})
 		s, fake := b.syncer, b.fake
 		e := &env{reg: b.reg}
 
@@ -228,7 +232,8 @@ func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
 		if incremental < 10 || incremental > 16 || reconcile < 2 || reconcile > 3 || skipped < 10 {
 			t.Errorf("in 30 minutes: %v incremental passes, %v reconciles, %v skipped ticks", incremental, reconcile, skipped)
 		}
-		if got := float64(st.Requests[fakeintercom.RouteSearchConversations]); got != incremental {
+		// One search more when the last pass is still running (past its search) at the 30 minutes.
+		if got := float64(st.Requests[fakeintercom.RouteSearchConversations]); got != incremental && got != incremental+1 {
 			t.Errorf("%v conversation searches for %v incremental passes", got, incremental)
 		}
 

@@ -1,8 +1,11 @@
 package sync
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"iter"
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
@@ -30,6 +33,17 @@ type Source interface {
 	GetContact(ctx context.Context, id string) (*intercom.Contact, error)
 	// SearchContacts returns one page of a contact search (whole records).
 	SearchContacts(ctx context.Context, req intercom.SearchRequest) (*intercom.ContactList, error)
+	// ListAdmins, ListTeams, ListTags and ListSegments return Intercom's complete one-page lists of teammates,
+	// teams, tags and segments (every item's Raw as received).
+	ListAdmins(ctx context.Context) ([]intercom.Admin, error)
+	ListTeams(ctx context.Context) ([]intercom.Team, error)
+	ListTags(ctx context.Context) ([]intercom.WorkspaceTag, error)
+	ListSegments(ctx context.Context, includeCount bool) ([]intercom.Segment, error)
+	// GetCompany returns one company; a missing one is an error matching intercom.ErrNotFound.
+	GetCompany(ctx context.Context, id string) (*intercom.Company, error)
+	// CompanyScrollPages walks every company with the app's one scroll (errors matching intercom.ErrScrollExists
+	// and intercom.ErrScrollExpired).
+	CompanyScrollPages(ctx context.Context) iter.Seq2[*intercom.CompanyScrollPage, error]
 	// Stats returns the client's counters; the syncer reports per-pass differences.
 	Stats() intercom.Stats
 }
@@ -67,6 +81,10 @@ func conversationCandidate(c *intercom.Conversation, at time.Time, byID bool) ca
 
 func contactCandidate(c *intercom.Contact, at time.Time, byID bool) candidate {
 	return candidate{rec: index.Record{Kind: query.KindContact, ID: c.ID, UpdatedAt: c.UpdatedAt, SyncedAt: at, Raw: c.Raw}, byID: byID}
+}
+
+func companyCandidate(c *intercom.Company, at time.Time, byID bool) candidate {
+	return candidate{rec: index.Record{Kind: query.KindCompany, ID: c.ID, UpdatedAt: c.UpdatedAt, SyncedAt: at, Raw: c.Raw}, byID: byID}
 }
 
 func tombstone(kind query.Kind, id string, at time.Time, eventAt int64) candidate {
@@ -126,4 +144,25 @@ func current(cur index.Record, found bool, updatedAt int64, settle time.Duration
 		return cur.UpdatedAt > updatedAt
 	}
 	return !cur.SyncedAt.Before(time.Unix(updatedAt, 0).Add(settle))
+}
+
+// changedOnly drops the candidates whose stored copy is live and holds exactly the same bytes: lists that return
+// whole records (teammates, teams, tags, segments, company scrolls) would otherwise rewrite every record on every
+// walk, growing the store for nothing. (Conversations and contacts are not filtered this way: rewriting them
+// records when the copy was taken, which the same-second rule needs.)
+func (s *Syncer) changedOnly(ctx context.Context, cands []candidate) ([]candidate, error) {
+	out := cands[:0:0]
+	for _, c := range cands {
+		if !c.rec.Deleted {
+			cur, err := s.sink.Get(ctx, c.rec.Kind, c.rec.ID)
+			switch {
+			case err == nil && !cur.Deleted && bytes.Equal(cur.Raw, c.rec.Raw):
+				continue
+			case err != nil && !errors.Is(err, index.ErrNotFound):
+				return nil, fmt.Errorf("read %s %s: %w", c.rec.Kind.Noun(), c.rec.ID, err)
+			}
+		}
+		out = append(out, c)
+	}
+	return out, nil
 }

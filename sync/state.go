@@ -15,6 +15,7 @@ import (
 //
 //	sync/state/conversation   KindState of conversations: backfill cursor and progress, watermark, counts
 //	sync/state/contact        KindState of contacts
+//	sync/state/<kind>         KindState of companies, admins, teams, tags and segments
 //	sync/pass/<pass>          PassReport of the last pass of that type (backfill, incremental, reconcile)
 //	sync/workspace            Workspace: the Intercom workspace the replica copies
 //
@@ -52,9 +53,11 @@ type KindState struct {
 	Live    int `json:"live"`
 	Deleted int `json:"deleted"`
 
-	// Sweep is what the last contact id sweep saw: how many contacts Intercom listed (total_count) against how many
-	// the replica then held. An incremental pass re-sweeps when that difference changes (a contact was deleted,
-	// archived or merged away, or created but not yet searchable).
+	// Sweep is what the last id sweep saw. For contacts: how many contacts Intercom listed (total_count) against
+	// how many the replica then held; an incremental pass re-sweeps when that difference changes (a contact was
+	// deleted, archived or merged away, or created but not yet searchable). For companies: how many the last
+	// complete scroll returned, and when it ended; an incremental pass sweeps again once Options.CompanySweep has
+	// passed since.
 	Sweep *Sweep `json:"sweep,omitempty"`
 }
 
@@ -69,10 +72,10 @@ type Backfill struct {
 	CompletedAt int64  `json:"completed_at,omitempty"` // Unix seconds (local clock)
 }
 
-// Sweep records the counts of the last contact id sweep.
+// Sweep records the counts of the last id sweep of contacts or companies.
 type Sweep struct {
 	At     time.Time `json:"at"`
-	Listed int       `json:"listed"` // Intercom's total_count
+	Listed int       `json:"listed"` // Intercom's total_count (contacts), or the companies a scroll returned
 	Held   int       `json:"held"`   // live contacts in the replica after the sweep
 }
 
@@ -142,7 +145,7 @@ func ReadStatus(m MetaReader) (Status, error) {
 	} else if ok {
 		st.Workspace = &ws
 	}
-	for _, k := range query.Kinds() {
+	for _, k := range query.AllKinds() {
 		var ks KindState
 		if _, err := readMeta(m, stateKey(k), &ks); err != nil {
 			return st, err
@@ -195,7 +198,7 @@ func (s Status) Failing() (since time.Time, why string) {
 
 // Complete reports whether the backfill of every kind has finished.
 func (s Status) Complete() bool {
-	for _, k := range query.Kinds() {
+	for _, k := range query.AllKinds() {
 		if !s.Kinds[k].Backfill.Complete {
 			return false
 		}
@@ -207,7 +210,7 @@ func (s Status) Complete() bool {
 // passes, or zero if some kind has never completed one.
 func (s Status) LastSyncAt() time.Time {
 	var last time.Time
-	for i, k := range query.Kinds() {
+	for i, k := range query.AllKinds() {
 		t := s.Kinds[k].LastPassAt
 		if t.IsZero() {
 			return time.Time{}
@@ -220,15 +223,19 @@ func (s Status) LastSyncAt() time.Time {
 }
 
 // Progress describes an unfinished backfill for people and models, e.g. "conversations 12,000 of 48,000 (25%);
-// contacts complete"; "" when every kind is complete.
+// contacts complete; companies not started"; "" when every kind is complete. The directory kinds (one request
+// each) are named only while their backfill is not complete.
 func (s Status) Progress() string {
 	if s.Complete() {
 		return ""
 	}
 	var parts []string
-	for _, k := range query.Kinds() {
+	for _, k := range query.AllKinds() {
 		b := s.Kinds[k].Backfill
-		name := string(k) + "s"
+		if k.Directory() && b.Complete {
+			continue
+		}
+		name := plural(k)
 		switch {
 		case b.Complete:
 			parts = append(parts, name+" complete")
@@ -242,6 +249,14 @@ func (s Status) Progress() string {
 		}
 	}
 	return strings.Join(parts, "; ")
+}
+
+// plural names kind's records for people: "conversations", "companies", "teammates".
+func plural(k query.Kind) string {
+	if k == query.KindAdmin {
+		return k.Noun() + "s"
+	}
+	return k.Plural()
 }
 
 // Count formats n with its noun, in the singular for 1 and -1: Count(1, "request") is "1 request", Count(0,

@@ -43,9 +43,20 @@ func TestSync_BackfillCopiesEveryRecordByteForByte(t *testing.T) {
 	if !st.Complete() || st.Progress() != "" || st.Workspace == nil || st.Workspace.ID != e.ws.App().IDCode {
 		t.Errorf("status = %+v, want complete, for workspace %s", st, e.ws.App().IDCode)
 	}
-	for _, k := range query.Kinds() {
+	for _, k := range query.AllKinds() {
 		if b := st.Kinds[k].Backfill; !b.Complete || b.Cursor != "" || b.Pages == 0 {
 			t.Errorf("%s backfill state = %+v", k, b)
+		}
+	}
+	// Every kind counts in the status as many records as the fake holds, and the backfill listed them all.
+	for kind, want := range map[query.Kind]int{query.KindConversation: c.Conversations, query.KindContact: c.Contacts,
+		query.KindCompany: c.Companies, query.KindAdmin: c.Admins, query.KindTeam: c.Teams, query.KindTag: c.Tags,
+		query.KindSegment: c.Segments} {
+		if got := st.Kinds[kind]; got.Live != want || got.Deleted != 0 {
+			t.Errorf("%s: status counts %d live and %d deleted, the fake holds %d", kind, got.Live, got.Deleted, want)
+		}
+		if got := byKind[kind]; got.Listed != want || (kind != query.KindConversation && got.Written != want) {
+			t.Errorf("%s backfill report = %+v, want %d listed and written", kind, got, want)
 		}
 	}
 }
@@ -168,13 +179,23 @@ func TestSync_PassWithoutChangesCostsAHandfulOfCalls(t *testing.T) {
 		fakeintercom.RouteDeletedConversations: 1,
 		fakeintercom.RouteSearchContacts:       1,
 		fakeintercom.RouteListContacts:         1, // the contact count
+		fakeintercom.RouteListAdmins:           1, // the directory's complete lists, unchanged: nothing rewritten
+		fakeintercom.RouteListTeams:            1,
+		fakeintercom.RouteListTags:             1,
+		fakeintercom.RouteListSegments:         1,
+		// companies: none until the next sweep is due
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("requests of a pass without changes = %v, want %v", got, want)
 	}
+	wantRequests := map[query.Kind]int64{query.KindConversation: 2, query.KindContact: 2, query.KindCompany: 0,
+		query.KindAdmin: 1, query.KindTeam: 1, query.KindTag: 1, query.KindSegment: 1}
+	if len(reps[0].Kinds) != len(wantRequests) {
+		t.Errorf("the pass reports %d kinds, want %d", len(reps[0].Kinds), len(wantRequests))
+	}
 	for _, k := range reps[0].Kinds {
-		if k.Written != 0 || k.Fetched != 0 || k.Requests != 2 {
-			t.Errorf("%s: %+v, want nothing written or fetched, 2 requests", k.Kind, k)
+		if k.Written != 0 || k.Fetched != 0 || k.Deleted != 0 || k.Requests != wantRequests[k.Kind] {
+			t.Errorf("%s: %+v, want nothing written or fetched, %d requests", k.Kind, k, wantRequests[k.Kind])
 		}
 	}
 	mirror(t, e.replica, e.ws, e.syncer)
@@ -274,6 +295,9 @@ func TestSync_ConvergesThroughServerErrorsAndTruncatedBodies(t *testing.T) {
 				t.Fatalf("still failing after %d passes: %v", attempt, err)
 			}
 			t.Logf("pass %d failed (resumed by the next): %v", attempt, err)
+			// The next pass comes at the next tick, a minute later: a company scroll the failed one left open
+			// has expired by then.
+			e.clock.Advance(time.Minute)
 		}
 	}
 	if err := e.fake.FailNext(4, 503); err != nil {

@@ -28,6 +28,9 @@ const (
 	DefaultLiveTimeout         = 10 * time.Second
 	DefaultWebhookQueue        = 10000
 	DefaultFirstContact        = 20 * time.Second
+	DefaultCompanySweep        = time.Hour
+	DefaultScrollWait          = 10 * time.Second
+	DefaultScrollWaitMax       = 2 * time.Minute
 )
 
 // ErrWorkspaceMismatch is returned by a pass when the access token belongs to a different Intercom workspace than
@@ -77,6 +80,13 @@ type Options struct {
 	// included, so that a wrong base URL or a network that does not reach Intercom fails the first pass quickly;
 	// later requests retry for longer. 0 means DefaultFirstContact (20s).
 	FirstContact time.Duration
+	// CompanySweep is how often an incremental pass scrolls every company (Intercom cannot list companies by
+	// updated_at: between sweeps, company webhooks keep them current); 0 means DefaultCompanySweep (1h).
+	CompanySweep time.Duration
+	// ScrollWait is how long a company scroll waits before trying again when another scroll holds the app's only
+	// one, and ScrollWaitMax how long it keeps trying (Intercom expires a scroll unused for a minute, so one left
+	// open by a stopped run is gone by then); 0 means DefaultScrollWait (10s) and DefaultScrollWaitMax (2m).
+	ScrollWait, ScrollWaitMax time.Duration
 	// WebhookQueue bounds the refetches webhooks may queue; beyond it notifications are dropped (the next
 	// incremental pass picks the changes up). 0 means DefaultWebhookQueue.
 	WebhookQueue int
@@ -85,7 +95,7 @@ type Options struct {
 // ProgressEvent reports how far a pass over one kind has got.
 type ProgressEvent struct {
 	Pass     string     // PassBackfill, PassIncremental or PassReconcile
-	Kind     query.Kind // conversation or contact
+	Kind     query.Kind // conversation, contact or company
 	Done     int        // records handled so far (for a backfill, across restarts)
 	Total    int        // Intercom's total_count, 0 when unknown
 	Finished bool       // the pass over this kind is over (completed or stopped)
@@ -113,6 +123,9 @@ type Syncer struct {
 	settle      time.Duration
 	liveTimeout time.Duration
 	firstLimit  time.Duration
+	sweepEvery  time.Duration
+	scrollWait  time.Duration
+	scrollMax   time.Duration
 	metrics     *metrics
 	queue       *refetchQueue
 
@@ -145,6 +158,9 @@ func New(opts Options) (*Syncer, error) {
 		settle:      orDefault(opts.Settle, DefaultSettle),
 		liveTimeout: orDefault(opts.LiveTimeout, DefaultLiveTimeout),
 		firstLimit:  orDefault(opts.FirstContact, DefaultFirstContact),
+		sweepEvery:  orDefault(opts.CompanySweep, DefaultCompanySweep),
+		scrollWait:  orDefault(opts.ScrollWait, DefaultScrollWait),
+		scrollMax:   orDefault(opts.ScrollWaitMax, DefaultScrollWaitMax),
 		pass:        make(chan struct{}, 1),
 		states:      map[query.Kind]*KindState{},
 	}
@@ -165,7 +181,7 @@ func New(opts Options) (*Syncer, error) {
 		return nil, fmt.Errorf("sync: reconcile schedule %q: %w", s.recSpec, err)
 	}
 	switch {
-	case s.overlap < 0 || s.settle < 0 || s.liveTimeout < 0 || s.firstLimit < 0:
+	case s.overlap < 0 || s.settle < 0 || s.liveTimeout < 0 || s.firstLimit < 0 || s.sweepEvery < 0 || s.scrollWait < 0 || s.scrollMax < 0:
 		return nil, errors.New("sync: negative duration in options")
 	case s.concurrency < 1 || s.concurrency > 256:
 		return nil, fmt.Errorf("sync: concurrency %d outside 1..256", s.concurrency)
@@ -203,24 +219,52 @@ type commitResult struct {
 // as update leaves it (update may be nil), in one batch. It keeps the state's record counts exact. The write is not
 // cancelled with ctx: a page fetched before a shutdown is worth keeping, and a batch is quick.
 func (s *Syncer) commit(ctx context.Context, kind query.Kind, cands []candidate, update func(*KindState)) (commitResult, error) {
+	for _, c := range cands {
+		if c.rec.Kind != kind {
+			return commitResult{}, fmt.Errorf("sync: commit %s: a %s record in the batch", kind, c.rec.Kind)
+		}
+	}
+	res, err := s.commitKinds(ctx, cands, map[query.Kind]func(*KindState){kind: update})
+	return res[kind], err
+}
+
+// commitKinds is commit for candidates of several kinds: it writes them, and the state of every kind that has
+// candidates or an entry in updates (a nil function only keeps the counts), in one batch.
+func (s *Syncer) commitKinds(ctx context.Context, cands []candidate, updates map[query.Kind]func(*KindState)) (map[query.Kind]commitResult, error) {
 	ctx = context.WithoutCancel(ctx)
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	st, err := s.stateLocked(kind)
-	if err != nil {
-		return commitResult{}, err
+	res := map[query.Kind]commitResult{}
+	next := map[query.Kind]*KindState{}
+	changed := map[query.Kind]bool{}
+	stateOf := func(kind query.Kind) (*KindState, error) {
+		if st := next[kind]; st != nil {
+			return st, nil
+		}
+		st, err := s.stateLocked(kind)
+		if err != nil {
+			return nil, err
+		}
+		cp := *st
+		next[kind] = &cp
+		return &cp, nil
 	}
-	next := *st
-	var res commitResult
-	recs := make([]index.Record, 0, len(cands))
-	pos := map[string]int{} // id → position in recs, when a batch holds an id twice
+	var recs []index.Record
+	type key struct {
+		kind query.Kind
+		id   string
+	}
+	pos := map[key]int{} // position in recs, when a batch holds a record twice
 	for _, c := range cands {
-		if c.rec.Kind != kind {
-			return res, fmt.Errorf("sync: commit %s: a %s record in the batch", kind, c.rec.Kind)
+		kind := c.rec.Kind
+		st, err := stateOf(kind)
+		if err != nil {
+			return res, err
 		}
 		var cur index.Record
 		found := false
-		if i, ok := pos[c.rec.ID]; ok {
+		k := key{kind, c.rec.ID}
+		if i, ok := pos[k]; ok {
 			cur, found = recs[i], true
 		} else {
 			cur, err = s.sink.Get(ctx, kind, c.rec.ID)
@@ -237,42 +281,61 @@ func (s *Syncer) commit(ctx context.Context, kind query.Kind, cands []candidate,
 		}
 		switch {
 		case !found && rec.Deleted:
-			next.Deleted++
+			st.Deleted++
 		case !found:
-			next.Live++
+			st.Live++
 		case !cur.Deleted && rec.Deleted:
-			next.Live, next.Deleted = next.Live-1, next.Deleted+1
+			st.Live, st.Deleted = st.Live-1, st.Deleted+1
 		case cur.Deleted && !rec.Deleted:
-			next.Live, next.Deleted = next.Live+1, next.Deleted-1
+			st.Live, st.Deleted = st.Live+1, st.Deleted-1
 		}
+		r := res[kind]
 		if rec.Deleted {
-			res.deleted++
+			r.deleted++
 		}
-		if i, ok := pos[rec.ID]; ok {
+		changed[kind] = true
+		if i, ok := pos[k]; ok {
 			recs[i] = rec
+			res[kind] = r
 			continue
 		}
-		pos[rec.ID] = len(recs)
+		r.written++
+		res[kind] = r
+		pos[k] = len(recs)
 		recs = append(recs, rec)
 	}
-	res.written = len(recs)
-	if update != nil {
-		update(&next)
+	meta := map[string][]byte{}
+	for kind, update := range updates {
+		st, err := stateOf(kind)
+		if err != nil {
+			return res, err
+		}
+		if update != nil {
+			update(st)
+			changed[kind] = true
+		}
 	}
-	if len(recs) == 0 && update == nil {
+	for kind := range changed {
+		b, err := json.Marshal(next[kind])
+		if err != nil {
+			return res, fmt.Errorf("sync: encode %s state: %w", kind, err)
+		}
+		meta[stateKey(kind)] = b
+	}
+	if len(meta) == 0 {
 		return res, nil
 	}
-	state, err := json.Marshal(next)
-	if err != nil {
-		return res, fmt.Errorf("sync: encode %s state: %w", kind, err)
+	if _, err := s.sink.Apply(ctx, index.Batch{Records: recs, Meta: meta}); err != nil {
+		for kind := range changed {
+			delete(s.states, kind) // the batch may or may not be stored: read the state back next time
+		}
+		return res, fmt.Errorf("sync: write %s: %w", Count(int64(len(recs)), "record"), err)
 	}
-	if _, err := s.sink.Apply(ctx, index.Batch{Records: recs, Meta: map[string][]byte{stateKey(kind): state}}); err != nil {
-		delete(s.states, kind) // the batch may or may not be stored: read the state back next time
-		return res, fmt.Errorf("sync: write %s: %w", Count(int64(len(recs)), string(kind)+" record"), err)
-	}
-	*st = next
-	if s.metrics != nil {
-		s.metrics.written(kind, res.written, res.deleted)
+	for kind := range changed {
+		*s.states[kind] = *next[kind]
+		if s.metrics != nil {
+			s.metrics.written(kind, res[kind].written, res[kind].deleted)
+		}
 	}
 	return res, nil
 }

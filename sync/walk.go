@@ -178,7 +178,7 @@ func (s *Syncer) launchFetches(ctx context.Context, g *errgroup.Group, p *convPa
 		id := item.ID
 		g.Go(func() error {
 			defer p.wg.Done()
-			c, parts, err := s.fetchConversation(ctx, id)
+			c, parts, err := s.fetchConversation(ctx, s.src, id)
 			if err != nil {
 				return err
 			}
@@ -189,10 +189,26 @@ func (s *Syncer) launchFetches(ctx context.Context, g *errgroup.Group, p *convPa
 	return nil
 }
 
+// fetchOne GETs one record of kind from src (a whole conversation, a contact, a company) and returns it, or its
+// tombstone when Intercom no longer has it, with the conversation's part count.
+func (s *Syncer) fetchOne(ctx context.Context, src Source, kind query.Kind, id string) (candidate, int, error) {
+	switch kind {
+	case query.KindConversation:
+		return s.fetchConversation(ctx, src, id)
+	case query.KindContact:
+		c, err := s.fetchContact(ctx, src, id)
+		return c, 0, err
+	case query.KindCompany:
+		c, err := s.fetchCompany(ctx, src, id)
+		return c, 0, err
+	}
+	return candidate{}, 0, fmt.Errorf("fetch %s %s: the syncer cannot fetch that kind by id", kind, id)
+}
+
 // fetchConversation GETs a whole conversation. A 404 gives a tombstone: the conversation was deleted.
-func (s *Syncer) fetchConversation(ctx context.Context, id string) (candidate, int, error) {
+func (s *Syncer) fetchConversation(ctx context.Context, src Source, id string) (candidate, int, error) {
 	at := s.now()
-	c, err := s.src.GetConversation(ctx, id)
+	c, err := src.GetConversation(ctx, id)
 	switch {
 	case gone(err):
 		return tombstone(query.KindConversation, id, at, 0), 0, nil
@@ -213,6 +229,19 @@ func (s *Syncer) fetchContact(ctx context.Context, src Source, id string) (candi
 		return candidate{}, fmt.Errorf("fetch contact %s: %w", id, err)
 	}
 	return contactCandidate(c, at, true), nil
+}
+
+// fetchCompany GETs a company. A 404 gives a tombstone: the company was deleted.
+func (s *Syncer) fetchCompany(ctx context.Context, src Source, id string) (candidate, error) {
+	at := s.now()
+	c, err := src.GetCompany(ctx, id)
+	switch {
+	case gone(err):
+		return tombstone(query.KindCompany, id, at, 0), nil
+	case err != nil:
+		return candidate{}, fmt.Errorf("fetch company %s: %w", id, err)
+	}
+	return companyCandidate(c, at, true), nil
 }
 
 // contactPage is one page of a contact list or search.

@@ -37,10 +37,11 @@ type WebhookOptions struct {
 //
 // It accepts only POSTs whose X-Hub-Signature is "sha1=" and the hex HMAC-SHA1 of the raw body keyed by the client
 // secret (compared in constant time): an unsigned or mis-signed request gets 401 and changes nothing, a body over
-// the limit 413. For a conversation or contact topic it queues a refetch of the record the notification names
-// (the notification's copy is not what GET returns, so it is never stored); for conversation.deleted and
-// contact.deleted it writes the tombstone at once. Other topics (ping, companies, tickets) are acknowledged and
-// ignored.
+// the limit 413. For a conversation, contact or company topic it queues a refetch of the record the
+// notification names (the notification's copy is not what GET returns, so it is never stored); for
+// conversation.deleted, contact.deleted and company.deleted it writes the tombstone at once. Other topics (ping,
+// tickets) are acknowledged and ignored. Companies have no list by updated_at, so their webhooks keep them current
+// between sweeps.
 //
 // Duplicate and out-of-order notifications are harmless: redeliveries (same notification id) are dropped, queued
 // refetches of one record are merged, a refetch always stores what Intercom holds at that moment, and a tombstone
@@ -191,6 +192,10 @@ func subject(n *notification) (query.Kind, string) {
 		if item.Type == "conversation" || item.Type == "" {
 			return query.KindConversation, rawID(item.ID)
 		}
+	case "company":
+		if item.Type == "company" || item.Type == "" {
+			return query.KindCompany, rawID(item.ID)
+		}
 	case "contact", "user", "visitor":
 		switch {
 		case item.Contact != nil:
@@ -315,13 +320,7 @@ func (s *Syncer) runRefetches(ctx context.Context) error {
 
 // refetch fetches one record by id and writes it (or its tombstone).
 func (s *Syncer) refetch(ctx context.Context, k refKey) error {
-	var c candidate
-	var err error
-	if k.kind == query.KindConversation {
-		c, _, err = s.fetchConversation(ctx, k.id)
-	} else {
-		c, err = s.fetchContact(ctx, s.src, k.id)
-	}
+	c, _, err := s.fetchOne(ctx, s.src, k.kind, k.id)
 	if err != nil {
 		return err
 	}

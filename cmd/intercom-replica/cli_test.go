@@ -15,6 +15,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
 
 // The CLI is tested as a user runs it: TestMain builds the binary once, and the tests start it with arguments and
@@ -159,6 +161,17 @@ func demoCopy(t *testing.T) string {
 		t.Fatal(err)
 	}
 	return dst
+}
+
+// demoWorkspace is the fake Intercom workspace --demo serves (the same on every run), for what a test compares the
+// demo replica with.
+func demoWorkspace(t *testing.T) *fakeintercom.Workspace {
+	t.Helper()
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: demoSeed, Conversations: demoConversations, Contacts: demoContacts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ws
 }
 
 // copyTree copies the regular files and directories under src into dst.

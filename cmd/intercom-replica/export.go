@@ -25,34 +25,64 @@ import (
 const exportExamples = `  intercom-replica export --type conversations > conversations.jsonl
   intercom-replica export --type contacts --format csv --out contacts.csv
   intercom-replica export --type conversations --format csv --query 'object_type:conversations tag:billing created_at:gt:90d' --out billing.csv
+  intercom-replica export --type companies --format csv --query 'plan:Growth' --out growth.csv
+  intercom-replica export --type teammates --format csv   # id, name, email, ...: to name the ids in the other exports
   intercom-replica export --demo --type conversations --format csv | duckdb -c "select state, count(*) from read_csv('/dev/stdin') group by 1"
 
 JSON lines hold each record exactly as Intercom returned it (a conversation with every part), one per line. CSV has
 one row per record and a fixed set of columns, the fields of the query language in its order, then one column per
-custom attribute (custom_attributes.<name>, sorted); lists are JSON arrays and times RFC 3339 in UTC. Deleted
-records are left out. Memory stays constant whatever the replica's size.
+custom attribute (custom_attributes.<name>, sorted); lists are JSON arrays and times RFC 3339 in UTC. Teammates,
+teams, tags and segments (the lists that name the ids other records hold) have columns of their own: id, name and
+what Intercom says of them. Deleted records are left out. Memory stays constant whatever the replica's size.
 `
 
+// exportTypes is what --type takes, for its help and its errors.
+const exportTypes = "conversations, contacts, companies, teammates, teams, tags or segments"
+
+// exportKind reads --type: a kind's plural or singular, any case; "admins" is teammates.
+func exportKind(typ string) (query.Kind, error) {
+	if kind, ok := query.ParseKind(typ); ok {
+		return kind, nil
+	}
+	t := strings.ToLower(typ)
+	for _, kind := range query.DirectoryKinds() {
+		if t == kind.Noun() || t == kind.Noun()+"s" || t == string(kind) || t == kind.Plural() {
+			return kind, nil
+		}
+	}
+	if typ == "" {
+		return "", usagef("--type is required: %s", exportTypes)
+	}
+	return "", usagef("--type %q: want %s", typ, exportTypes)
+}
+
+// countOf says how many records of kind there are as a person would: "1 company", "8 teammates".
+func countOf(n int, kind query.Kind) string {
+	switch {
+	case n == 1:
+		return "1 " + kind.Noun()
+	case kind == query.KindAdmin:
+		return fmt.Sprintf("%d teammates", n)
+	}
+	return fmt.Sprintf("%d %s", n, kind.Plural())
+}
+
 func runExport(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("export", "export --type conversations|contacts [--format jsonl|csv] [--query 'QUERY'] [--out FILE] [flags]", exportExamples)
+	fs := m.newFlagSet("export", "export --type KIND [--format jsonl|csv] [--query 'QUERY'] [--out FILE] [flags]", exportExamples)
 	rf := addReplicaFlags(fs)
-	typ := fs.String("type", "", "what to export: conversations or contacts (required)")
+	typ := fs.String("type", "", "what to export (required): "+exportTypes)
 	format := fs.String("format", "jsonl", "jsonl (records as Intercom returned them, one per line) or csv (one row per record)")
 	dsl := fs.String("query", "", "export only the records matching this `query`, in its order (its limit is ignored: every match is exported)")
 	out := fs.String("out", "", "write to this `file` (mode 0600, complete or not at all) instead of standard output")
 	if err := parseFlagsOnly(fs, args, "the query goes in --query"); err != nil {
 		return err
 	}
-	var kind query.Kind
-	switch strings.ToLower(*typ) {
-	case "conversations", "conversation":
-		kind = query.KindConversation
-	case "contacts", "contact":
-		kind = query.KindContact
-	case "":
-		return usagef("--type is required: conversations or contacts")
-	default:
-		return usagef("--type %q: want conversations or contacts", *typ)
+	kind, err := exportKind(*typ)
+	if err != nil {
+		return err
+	}
+	if kind.Directory() && *dsl != "" {
+		return usagef("--query works on conversations, contacts and companies; %s are exported whole (a few hundred at most)", kind.Noun()+"s")
 	}
 	if *format != "jsonl" && *format != "csv" {
 		return usagef("--format %q: want jsonl or csv", *format)
@@ -64,7 +94,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	if *dsl != "" {
 		text = *dsl
 		if !strings.Contains(strings.ToLower(text), "object_type:") {
-			text = "object_type:" + string(kind) + "s " + text
+			text = "object_type:" + kind.Plural() + " " + text
 		}
 		parsed, err := query.Parse(text, query.Options{})
 		if err != nil {
@@ -75,7 +105,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 			return usageError{fmt.Errorf("--query: %w", err)}
 		}
 		if parsed.Kind != kind {
-			return usagef("--query is about %ss but --type is %ss", parsed.Kind, kind)
+			return usagef("--query is about %s but --type is %s", parsed.Kind.Plural(), kind.Plural())
 		}
 		parsed.Limit = query.MaxLimit
 		q = &parsed
@@ -115,7 +145,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	if *out != "" {
 		where = *out
 	}
-	fmt.Fprintf(m.Stderr, "Exported %d %ss (%s) to %s.\n", n, kind, *format, where)
+	fmt.Fprintf(m.Stderr, "Exported %s (%s) to %s.\n", countOf(n, kind), *format, where)
 	return nil
 }
 
@@ -253,9 +283,27 @@ type csvColumn struct {
 	timestamp bool
 }
 
+// directoryColumns are the columns of the kinds the query language has no catalog for: what Intercom's list
+// endpoints say of each teammate, team, tag and segment.
+var directoryColumns = map[query.Kind][]csvColumn{
+	query.KindAdmin: {{name: "id", path: []string{"id"}}, {name: "name", path: []string{"name"}}, {name: "email", path: []string{"email"}},
+		{name: "job_title", path: []string{"job_title"}}, {name: "away_mode_enabled", path: []string{"away_mode_enabled"}},
+		{name: "away_mode_reassign", path: []string{"away_mode_reassign"}}, {name: "has_inbox_seat", path: []string{"has_inbox_seat"}},
+		{name: "team_ids", path: []string{"team_ids[]"}, multi: true}},
+	query.KindTeam: {{name: "id", path: []string{"id"}}, {name: "name", path: []string{"name"}},
+		{name: "admin_ids", path: []string{"admin_ids[]"}, multi: true}, {name: "distribution_method", path: []string{"distribution_method"}}},
+	query.KindTag: {{name: "id", path: []string{"id"}}, {name: "name", path: []string{"name"}}},
+	query.KindSegment: {{name: "id", path: []string{"id"}}, {name: "name", path: []string{"name"}}, {name: "person_type", path: []string{"person_type"}},
+		{name: "count", path: []string{"count"}}, {name: "created_at", path: []string{"created_at"}, timestamp: true},
+		{name: "updated_at", path: []string{"updated_at"}, timestamp: true}},
+}
+
 // csvColumns are the fixed columns of kind: every field of its catalog found in the record's JSON, in catalog
-// order, except the text of every part (the JSON lines export has it).
+// order, except the text of every part (the JSON lines export has it); a directory kind's directoryColumns.
 func csvColumns(kind query.Kind) []csvColumn {
+	if kind.Directory() {
+		return directoryColumns[kind]
+	}
 	var cols []csvColumn
 	for _, f := range query.CatalogFor(kind).Fields() {
 		if f.Path == "" || f.Custom != "" || f.Name == "parts_body" {

@@ -14,11 +14,12 @@ import (
 
 const getExamples = `  intercom-replica get conversation_215470000000125     # a transcript: every part in order
   intercom-replica get contact_66cce401a7c06fe039a32733  # a contact card with their recent conversations
+  intercom-replica get company_661c61a3fd9a35ba63000000  # a company card
   intercom-replica get https://app.intercom.com/a/inbox/_/inbox/conversation/215470000000125
   intercom-replica get --json conversation_215470000000125 | jq '.conversation_parts.total_count'
   intercom-replica get --demo conversation_215470000000125
 
-The id is a prefixed id (conversation_123, contact_abc) or a link into the Intercom app. It is read from the
+The id is a prefixed id (conversation_123, contact_abc, company_abc), a raw id, or a link into the Intercom app. It is read from the
 replica only; the MCP tools get_conversation and get_contact are the ones that ask Intercom when it is stale.
 `
 
@@ -30,7 +31,7 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if fs.NArg() != 1 {
-		return usagef("get takes one argument, a record's id (conversation_123, contact_abc or an Intercom link); got %d", fs.NArg())
+		return usagef("get takes one argument, a record's id (conversation_123, contact_abc, company_abc or an Intercom link); got %d", fs.NArg())
 	}
 	kind, id, err := query.ParseID(fs.Arg(0))
 	if err != nil {
@@ -92,6 +93,8 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 		out = mcp.RenderConversation(view.Conversation, view.Freshness)
 	case view.Contact != nil:
 		out = mcp.RenderContact(view.Contact, view.Freshness)
+	case view.Company != nil:
+		out = mcp.RenderCompany(view.Company, view.Freshness)
 	}
 	_, err = fmt.Fprintln(m.Stdout, out)
 	return err

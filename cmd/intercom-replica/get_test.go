@@ -15,6 +15,7 @@ import (
 const (
 	demoConversation = "conversation_215470000000125"
 	demoContact      = "contact_66cce401a7c06fe039a32733"
+	demoCompany      = "company_661c61a3fd9a35ba63000000" // Acme Inc
 )
 
 func TestGet_DemoGolden(t *testing.T) {
@@ -27,6 +28,8 @@ func TestGet_DemoGolden(t *testing.T) {
 		{"app-url", "https://app.intercom.com/a/inbox/_/inbox/conversation/215470000000125"},
 		{"conversation", "215470000000125"},     // a raw id, as fetch takes it: the same transcript
 		{"contact", "66cce401a7c06fe039a32733"}, // and the same card
+		{"company", demoCompany},
+		{"company", "661c61a3fd9a35ba63000000"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _ := e.mustRun(t, "get", "--config", "", "--data-dir", dir, tc.id)
@@ -40,7 +43,7 @@ func TestGet_JSONIsTheStoredRecord(t *testing.T) {
 	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
-	for _, id := range []string{demoConversation, demoContact} {
+	for _, id := range []string{demoConversation, demoContact, demoCompany} {
 		out, _ := e.mustRun(t, "get", "--json", "--config", "", "--data-dir", dir, id)
 		kind, raw, _ := query.ParseID(id)
 		rec := storedRecord(t, dir, kind, raw)

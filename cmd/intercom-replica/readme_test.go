@@ -466,7 +466,7 @@ func (w *readmeWorld) stdioSession(name string, cmd *exec.Cmd, stderr *syncBuffe
 		t.Fatalf("%s: connect: %v\nstderr:\n%s", name, err, stderr)
 	}
 	tools, err := session.ListTools(ctx, nil)
-	if err != nil || len(tools.Tools) != 7 {
+	if err != nil || len(tools.Tools) != len(demoCalls) {
 		t.Errorf("%s: list tools: %v %v", name, err, tools)
 	}
 	w.waitForFirstPass(name, stderr)

@@ -19,13 +19,14 @@ import (
 
 const reportExamples = `  intercom-replica report --by state 'object_type:conversations'
   intercom-replica report --by tag --by created_at:month 'object_type:conversations created_at:gte:90d'
-  intercom-replica report --by admin_assignee_id --metric count --metric median:statistics_time_to_admin_reply 'object_type:conversations state:closed'
+  intercom-replica report --by admin_assignee --metric count --metric median:statistics_time_to_admin_reply 'object_type:conversations state:closed'
   intercom-replica report --by created_at:week --format csv 'object_type:conversations q:refund' > refunds.csv
   intercom-replica report --demo --by role 'object_type:contacts'
 
 Counts are exact, over every record the query matches (the search query language; README, "Analytics").
---by takes up to two dimensions: a field (state, tag, ca.<name>), a time field with a bucket (hour, day,
-week, month, quarter, year; in the workspace's time zone) or a number with a width (parts_count:5).
+--by takes up to two dimensions: a field (state, tag, admin_assignee, ca.<name>), a time field with a bucket
+(hour, day, week, month, quarter, year; in the workspace's time zone) or a number with a width (parts_count:5).
+Groups of teammates, teams, tags, segments or companies show each id with its name.
 --metric is count (the default) or sum, avg, min, max, median, p90, p99 of a number or time field.
 `
 
@@ -101,6 +102,7 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("report: read back the result's aggregate: %w", err)
 	}
+	names := reportNames(a)
 	if *chart != "" {
 		img, err := mcp.AggregateChart(a, res, chartFormat)
 		if err != nil {
@@ -129,10 +131,42 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 		enc.SetEscapeHTML(false)
 		return enc.Encode(res)
 	case "csv":
-		return writeReportCSV(m.Stdout, res)
+		return writeReportCSV(m.Stdout, res, names)
 	}
-	writeReportTable(m.Stdout, a, res, placeArgs(fs), spec)
+	writeReportTable(m.Stdout, a, res, placeArgs(fs), spec, names)
 	return nil
+}
+
+// groupNames says which of a report's dimensions hold ids of teammates, teams, tags, segments or companies
+// (admin_assignee groups by the teammates' ids), whose names the result carries (AggregateRow.KeyNames).
+type groupNames []bool
+
+// reportNames finds the dimensions of a whose keys are ids with names.
+func reportNames(a query.Aggregate) groupNames {
+	g := make(groupNames, len(a.GroupBy))
+	for i, d := range a.GroupBy {
+		g[i] = query.NamedKindOf(a.Query.Kind, d.Field) != ""
+	}
+	return g
+}
+
+// named reports whether the i-th dimension's keys are ids with names.
+func (g groupNames) named(i int) bool { return i < len(g) && g[i] }
+
+// keyName returns the name of the i-th key of row, "" when it has none.
+func keyName(row mcp.AggregateRow, i int) string {
+	if i < len(row.KeyNames) {
+		return row.KeyNames[i]
+	}
+	return ""
+}
+
+// keyLabel returns the i-th key of row as the table shows it: "Alex Rivera (991267614)" for a named id.
+func keyLabel(row mcp.AggregateRow, i int) string {
+	if n := keyName(row, i); n != "" {
+		return n + " (" + row.Keys[i] + ")"
+	}
+	return row.Keys[i]
 }
 
 // reportMetric writes a metric's value of a row, "-" when none of its records has the field.
@@ -146,7 +180,7 @@ func reportMetric(a query.Aggregate, m query.Metric, row mcp.AggregateRow) strin
 
 // writeReportTable prints the groups as a table with a bar per group's count, the other row and the totals; a
 // time series of one dimension gets a sparkline too.
-func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, place string, spec query.AggregateSpec) {
+func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, place string, spec query.AggregateSpec, names groupNames) {
 	fmt.Fprintf(w, "%s %s match %s", strconv.Itoa(res.Matched), a.Query.Kind.Plural(), res.Query)
 	if a.HasTime() {
 		fmt.Fprintf(w, " (time zone %s)", res.TimeZone)
@@ -185,8 +219,8 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 			break // the one group is the totals, written below
 		}
 		keys := make([]string, len(g.Keys))
-		for i, k := range g.Keys {
-			keys[i] = cell(k, 40)
+		for i := range g.Keys {
+			keys[i] = cell(keyLabel(g, i), 40)
 		}
 		line(keys, g, true)
 	}
@@ -264,11 +298,19 @@ func sparkline(counts []int) string {
 	return b.String()
 }
 
-// writeReportCSV writes one line per group, then the other row and the totals, with a header: the dimensions,
+// writeReportCSV writes one line per group, then the other row and the totals, with a header: the dimensions (a
+// dimension of ids of teammates, teams, tags, segments or companies followed by their names, "<dimension> name"),
 // count, the metrics (as numbers: seconds, Unix seconds for times), and the records each metric left out.
-func writeReportCSV(w io.Writer, res *mcp.AggregateResult) error {
+func writeReportCSV(w io.Writer, res *mcp.AggregateResult, names groupNames) error {
 	cw := csv.NewWriter(w)
-	head := append(append([]string{"row"}, res.GroupBy...), "count")
+	head := []string{"row"}
+	for i, d := range res.GroupBy {
+		head = append(head, d)
+		if names.named(i) {
+			head = append(head, d+" name")
+		}
+	}
+	head = append(head, "count")
 	for _, m := range res.Metrics {
 		if m != "count" {
 			head = append(head, m, m+" missing")
@@ -285,6 +327,9 @@ func writeReportCSV(w io.Writer, res *mcp.AggregateResult) error {
 				k = keys[i]
 			}
 			rec = append(rec, k)
+			if names.named(i) {
+				rec = append(rec, keyName(r, i))
+			}
 		}
 		rec = append(rec, strconv.Itoa(r.Count))
 		for _, m := range res.Metrics {

@@ -20,6 +20,11 @@ func TestReport_DemoGolden(t *testing.T) {
 		{"weekly-free-text", []string{"--by", "created_at:month", "object_type:conversations q:refund created_at:gte:2025-01-01"}},
 		{"totals", []string{"--metric", "count,avg:parts_count,p90:statistics_time_to_first_close,max:created_at", "object_type:conversations state:open"}},
 		{"csv", []string{"--format", "csv", "--by", "role", "--by", "location_country", "--limit", "6", "object_type:contacts"}},
+		// Groups of ids of teammates, teams and companies show their names (the CSV in a column of its own).
+		{"by-teammate", []string{"--by", "admin_assignee", "object_type:conversations state:closed"}},
+		{"by-team-csv", []string{"--format", "csv", "--by", "team_assignee", "--by", "state", "object_type:conversations"}},
+		{"by-company", []string{"--by", "company", "object_type:contacts"}},
+		{"companies", []string{"--by", "plan", "--metric", "count,sum:monthly_spend", "object_type:companies"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _ := e.mustRun(t, append([]string{"report", "--config", "", "--data-dir", dir}, tc.args...)...)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
@@ -71,7 +72,7 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 			next.StartingAfter = res.Next
 			fmt.Fprintf(m.Stderr, "%d of %d; next page: intercom-replica search --json %s%s\n", len(res.Hits), res.Total, place, shellQuote(next.String()))
 		}
-		return writeHitsJSON(m.Stdout, res)
+		return writeHitsJSON(m.Stdout, res, acc.NameLookup(ctx))
 	}
 	writeHitsTable(m.Stdout, q, res, place)
 	return nil
@@ -98,23 +99,22 @@ func placeArgs(fs *flag.FlagSet) string {
 // writeHitsTable prints a page of results as a table, then how many there are and the command for the next page,
 // with place (the flags choosing the replica, see placeArgs) before its query, and the query's note.
 func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) {
-	noun := string(res.Kind) + "s"
-	if res.Total == 1 {
-		noun = string(res.Kind)
-	}
 	if len(res.Hits) == 0 {
-		fmt.Fprintf(w, "No %ss match.\n", res.Kind)
+		fmt.Fprintf(w, "No %s match.\n", res.Kind.Plural())
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	freeText := len(q.Text) > 0 // contacts have no message to preview: a snippet only when free text matched
-	if res.Kind == query.KindContact {
+	switch res.Kind {
+	case query.KindCompany:
+		fmt.Fprintln(tw, "ID\tUPDATED\tNAME\tCOMPANY ID\tDETAILS")
+	case query.KindContact:
 		fmt.Fprint(tw, "ID\tROLE\tUPDATED\tNAME\tEMAIL")
 		if freeText {
 			fmt.Fprint(tw, "\tSNIPPET")
 		}
 		fmt.Fprintln(tw)
-	} else {
+	default:
 		fmt.Fprintln(tw, "ID\tSTATE\tUPDATED\tSUBJECT\tSNIPPET")
 	}
 	for _, h := range res.Hits {
@@ -124,18 +124,21 @@ func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) 
 		}
 		id := query.FormatID(h.Kind, h.ID)
 		updated := time.Unix(h.UpdatedAt, 0).UTC().Format("2006-01-02 15:04")
-		if h.Kind == query.KindContact {
+		switch h.Kind {
+		case query.KindCompany: // the details: the free text's match, else plan, size, industry, ...
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, updated, cell(snippetOrDash(h.Name), 28), cell(snippetOrDash(h.ExternalID), 16), cell(snippetOrDash(snippet), 70))
+		case query.KindContact:
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s", id, cell(h.Role, 8), updated, cell(snippetOrDash(h.Name), 28), cell(snippetOrDash(h.Email), 40))
 			if freeText {
 				fmt.Fprintf(tw, "\t%s", cell(snippetOrDash(snippet), 60))
 			}
 			fmt.Fprintln(tw)
-		} else {
+		default:
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, cell(h.State, 8), updated, cell(h.Title, 40), cell(snippetOrDash(snippet), 70))
 		}
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\n%d of %d %s.", len(res.Hits), res.Total, noun)
+	fmt.Fprintf(w, "\n%d of %s.", len(res.Hits), countOf(res.Total, res.Kind))
 	if res.Next != "" {
 		next := q
 		next.StartingAfter = res.Next
@@ -198,7 +201,9 @@ type hitLine struct {
 	Preview         string `json:"preview,omitempty"`
 	PartsCount      int    `json:"parts_count,omitempty"`
 	AdminAssigneeID string `json:"admin_assignee_id,omitempty"`
+	AdminAssignee   string `json:"admin_assignee,omitempty"` // the teammate's name
 	TeamAssigneeID  string `json:"team_assignee_id,omitempty"`
+	TeamAssignee    string `json:"team_assignee,omitempty"` // the team's name
 
 	Name       string   `json:"name,omitempty"`
 	Email      string   `json:"email,omitempty"`
@@ -208,10 +213,13 @@ type hitLine struct {
 	LastSeenAt string   `json:"last_seen_at,omitempty"`
 	Location   string   `json:"location,omitempty"`
 	Companies  []string `json:"companies,omitempty"`
+
+	CompanyID string `json:"company_id,omitempty"` // a company's id in your systems (Intercom's company_id)
 }
 
-// writeHitsJSON prints a page of results as JSON lines, one result per line.
-func writeHitsJSON(w io.Writer, res index.Result) error {
+// writeHitsJSON prints a page of results as JSON lines, one result per line, with the names of the teammates and
+// teams assigned beside their ids (names may be nil: ids alone).
+func writeHitsJSON(w io.Writer, res index.Result, names mcp.NameLookup) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, h := range res.Hits {
@@ -226,12 +234,25 @@ func writeHitsJSON(w io.Writer, res index.Result) error {
 			l.State, l.Open, l.Read, l.Priority, l.SourceType = h.State, &open, &read, h.Priority, h.SourceType
 			l.AuthorName, l.AuthorEmail, l.Preview, l.PartsCount = h.AuthorName, h.AuthorEmail, h.Preview, h.PartsCount
 			l.AdminAssigneeID, l.TeamAssigneeID = h.AdminAssigneeID, h.TeamAssigneeID
+			l.AdminAssignee, l.TeamAssignee = lookupName(names, query.KindAdmin, h.AdminAssigneeID), lookupName(names, query.KindTeam, h.TeamAssigneeID)
+		}
+		if h.Kind == query.KindCompany { // its external id is the company_id; the preview says plan, size, industry
+			l.CompanyID, l.ExternalID, l.Preview = h.ExternalID, "", h.Preview
 		}
 		if err := enc.Encode(l); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// lookupName returns the name of the record of kind with id, "" when names is nil or has none.
+func lookupName(names mcp.NameLookup, kind query.Kind, id string) string {
+	if names == nil || id == "" {
+		return ""
+	}
+	n, _ := names.Name(kind, id)
+	return n
 }
 
 // rfc3339 formats Unix seconds as RFC 3339 in UTC, "" for zero.

@@ -20,11 +20,57 @@ func TestSearch_DemoGolden(t *testing.T) {
 		{"contacts", []string{"object_type:contacts email_domain:gmail.com limit:5"}},
 		{"no-match", []string{"object_type:conversations q:zebra"}},
 		{"json", []string{"--json", "object_type:conversations state:snoozed tag:billing limit:3"}},
+		// Companies have a table of their own; names stand for ids in filters, and JSON lines name the assignees.
+		{"companies", []string{"object_type:companies plan:Growth"}},
+		{"companies-json", []string{"--json", `object_type:companies tag:"churn risk"`}},
+		{"by-name", []string{"--json", `object_type:conversations admin_assignee:"Alex Rivera" state:open limit:3`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			out, _ := e.mustRun(t, append([]string{"search", "--config", "", "--data-dir", dir}, tc.args...)...)
 			golden(t, "search/"+tc.name+"/stdout", normalize(out, dir))
 		})
+	}
+}
+
+// TestSearch_NamesStandForIDs checks that a filter by a teammate's, team's, tag's or company's name finds what the
+// filter by its id finds, and that the JSON lines name the assignee of every conversation.
+func TestSearch_NamesStandForIDs(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	ids := func(dsl string) []string {
+		t.Helper()
+		out, _ := e.mustRun(t, "search", "--json", "--config", "", "--data-dir", dir, dsl)
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var h struct {
+				ID, AdminAssigneeID, AdminAssignee string
+			}
+			if line == "" {
+				continue
+			}
+			if err := json.Unmarshal([]byte(line), &h); err != nil {
+				t.Fatalf("%s: %v\n%s", dsl, err, out)
+			}
+			if h.AdminAssigneeID == "991267614" && h.AdminAssignee != "Alex Rivera" {
+				t.Errorf("%s: %s is assigned to %q, want Alex Rivera", dsl, h.ID, h.AdminAssignee)
+			}
+			got = append(got, h.ID)
+		}
+		return got
+	}
+	for _, tc := range []struct{ byName, byID string }{
+		{`object_type:conversations admin_assignee:"Alex Rivera" limit:150`, "object_type:conversations admin_assignee_id:991267614 limit:150"},
+		{"object_type:conversations admin_assignee:alex.rivera@umbrella.app limit:150", "object_type:conversations admin_assignee_id:991267614 limit:150"},
+		{"object_type:conversations team_assignee:Billing limit:150", "object_type:conversations team_assignee_id:5017698 limit:150"},
+		{"object_type:contacts tag:VIP limit:150", "object_type:contacts tag_id:6012088 limit:150"},
+		{`object_type:contacts company:"Acme Inc" limit:150`, "object_type:contacts company_id:661c61a3fd9a35ba63000000 limit:150"},
+		{`object_type:companies segment:"Active users" limit:150`, "object_type:companies segment_id:6683ebc09bfc53dc05000000 limit:150"},
+	} {
+		got, want := ids(tc.byName), ids(tc.byID)
+		if len(want) == 0 || strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s found %d records, %s %d:\n got %v\nwant %v", tc.byName, len(got), tc.byID, len(want), got, want)
+		}
 	}
 }
 

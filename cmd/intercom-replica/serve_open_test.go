@@ -198,7 +198,7 @@ func TestServe_AnswersWhileTheReplicaOpens(t *testing.T) {
 	}
 	defer session.Close()
 	tools, err := session.ListTools(t.Context(), nil)
-	if err != nil || len(tools.Tools) != 7 {
+	if err != nil || len(tools.Tools) != len(demoCalls) {
 		t.Fatalf("tools/list while opening: %v", err)
 	}
 	search := &sdk.CallToolParams{Name: "search", Arguments: map[string]any{"query": "object_type:conversations q:refund limit:2"}}
@@ -254,7 +254,7 @@ func TestServe_StdioAnswersWhileAnotherProcessHoldsTheReplica(t *testing.T) {
 	dir, holder := heldDir(t, 30)
 	s := startStdio(t, newUserEnv(t), "--config", offlineConfig(t), "--data-dir", dir)
 	tools, err := s.session.ListTools(t.Context(), nil)
-	if err != nil || len(tools.Tools) != 7 {
+	if err != nil || len(tools.Tools) != len(demoCalls) {
 		t.Fatalf("tools/list while the replica is held: %v", err)
 	}
 	type answer struct {

@@ -140,6 +140,8 @@ var demoCalls = []toolCall{
 	{"search_contacts", map[string]any{"email": "fatima+support@gmail.com"}, demoContact},
 	{"get_contact", map[string]any{"id": demoContact}, "Fatima Johnson"},
 	{"aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"state"}}, "| closed | 169 |"},
+	{"list_companies", map[string]any{"plan": "Growth"}, "Acme Inc"},
+	{"get_company", map[string]any{"id": "company_661c61a3fd9a35ba63000000"}, "Acme Inc"},
 }
 
 // callEach calls every tool and returns the text of each answer, with what changes from moment to moment (how
@@ -200,7 +202,7 @@ func TestServe_StdioEndToEnd(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if got := strings.Join(names, " "); got != "aggregate fetch get_contact get_conversation search search_contacts search_conversations" {
+	if got := strings.Join(names, " "); got != "aggregate fetch get_company get_contact get_conversation list_companies search search_contacts search_conversations" {
 		t.Errorf("tools: %s", got)
 	}
 	callEach(t, s.session, "serve")
@@ -431,8 +433,8 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 
 	// reindex: the serve rebuilds its index (searches go on), and the command shows the progress.
 	out, errOut = e.mustRun(t, "reindex", "--config", "", "--data-dir", dir)
-	if !strings.Contains(out, "Rebuilt the full-text index of 442 records in ") || !strings.Contains(out, fmt.Sprintf("in pid %d, which has the replica", cmd.Process.Pid)) ||
-		!strings.Contains(errOut, "reindex: 442 of 442 records (100%)") {
+	if !strings.Contains(out, "Rebuilt the full-text index of 449 records in ") || !strings.Contains(out, fmt.Sprintf("in pid %d, which has the replica", cmd.Process.Pid)) ||
+		!strings.Contains(errOut, "reindex: 449 of 449 records (100%)") {
 		t.Errorf("reindex beside serve:\n%s%s", out, errOut)
 	}
 	if !strings.Contains(stderr.String(), `msg="rebuilt full-text index" kind=conversation`) {
@@ -613,11 +615,7 @@ func TestServe_DemoAcceptsItsIntercomToken(t *testing.T) {
 	s := startServe(t, &Main{}, "--demo", "--transport", "http", "--listen", "127.0.0.1:0", "--config", config, "--data-dir", dir)
 	m := s.waitPrinted(t, regexp.MustCompile(`MCP endpoint:  (http://127\.0\.0\.1:\d+)/mcp[\s\S]*Bearer token:  (\S+)\nIntercom token: (\S+) `))
 	base, local, intercomToken := m[1], m[2], m[3]
-	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: demoSeed, Conversations: demoConversations, Contacts: demoContacts})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{}).Token(); intercomToken != want {
+	if want := fakeintercom.NewHandler(demoWorkspace(t), fakeintercom.HandlerOptions{}).Token(); intercomToken != want {
 		t.Fatalf("the banner's Intercom token %q is not the demo Intercom's %q", intercomToken, want)
 	}
 	for _, token := range []string{intercomToken, local} {

@@ -91,10 +91,13 @@ type statusOwner struct {
 	Self bool `json:"self"` // this command opened the replica itself (no serve had it)
 }
 
+// statusKind is one kind's line. Directory kinds (teammates, teams, tags, segments: small lists copied whole on
+// every pass) have no backfill and no full-text index: only their counts, and when they were last copied.
 type statusKind struct {
 	Live       int     `json:"live"`
 	Deleted    int     `json:"deleted"`
-	Backfill   string  `json:"backfill"` // "complete", "12,000 of 48,000 (25%)", "not started"
+	Directory  bool    `json:"directory,omitempty"`
+	Backfill   string  `json:"backfill,omitempty"` // "complete", "12,000 of 48,000 (25%)", "not started"; none for directory kinds
 	LastPassAt string  `json:"last_pass_at,omitempty"`
 	LagSeconds float64 `json:"lag_seconds,omitempty"` // now − the watermark: how far behind Intercom the kind may be
 	IndexSeq   uint64  `json:"index_seq"`
@@ -179,15 +182,20 @@ func newStatusReport(dir string, self bool, pid int, st index.Status, ss replsyn
 	if since, why := ss.Failing(); !since.IsZero() {
 		r.Failing = &statusFailing{Since: since.UTC().Format(time.RFC3339), Error: why, age: now.Sub(since)}
 	}
-	for _, kind := range query.Kinds() {
+	for _, kind := range query.AllKinds() {
+		// A kind the syncer has not recorded yet (a replica made before it copied that kind) reads as zero: not
+		// started, never passed.
 		ks, is := ss.Kinds[kind], st.Kinds[kind]
-		k := statusKind{
-			Live: is.Records, Deleted: is.Deleted, IndexSeq: is.IndexSeq, Rebuilding: is.Rebuilding, IndexBytes: is.IndexBytes,
-			Backfill: backfillText(ks.Backfill),
-		}
+		k := statusKind{Live: is.Records, Deleted: is.Deleted, Directory: kind.Directory()}
 		if !ks.LastPassAt.IsZero() {
 			k.LastPassAt = ks.LastPassAt.UTC().Format(time.RFC3339)
 		}
+		if kind.Directory() { // no backfill, no full-text index
+			r.Kinds[string(kind)] = k
+			continue
+		}
+		k.IndexSeq, k.Rebuilding, k.IndexBytes = is.IndexSeq, is.Rebuilding, is.IndexBytes
+		k.Backfill = backfillText(ks.Backfill)
 		if ks.Watermark > 0 {
 			k.LagSeconds = max(0, now.Sub(time.Unix(ks.Watermark, 0)).Seconds())
 		}
@@ -252,9 +260,10 @@ func (r statusReport) write(w io.Writer) {
 		if k.LagSeconds > 0 || k.LastPassAt != "" {
 			lag = ageText(time.Duration(k.LagSeconds*float64(time.Second))) + " ago"
 		}
-		fmt.Fprintf(tw, "%ss\t%d\t%d\t%s\t%s\t%s\n", kind, k.Live, k.Deleted, k.Backfill, shortTime(k.LastPassAt), lag)
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\t%s\n", kind.Plural(), k.Live, k.Deleted, k.Backfill, shortTime(k.LastPassAt), lag)
 	}
 	tw.Flush()
+	fmt.Fprintf(w, "Directory:     %s\n", r.directoryText())
 
 	fmt.Fprintln(w, "\nLast passes:")
 	if len(r.Passes) == 0 {
@@ -301,6 +310,30 @@ func (r statusReport) write(w io.Writer) {
 	fmt.Fprintf(w, "Index:       %s\n", r.indexHealth())
 }
 
+// directoryText counts the teammates, teams, tags and segments the replica holds to name the ids in records, and
+// says when they were last copied (the earliest of their last passes), or that they never were.
+func (r statusReport) directoryText() string {
+	var counts []string
+	var last time.Time
+	passed := true
+	for _, kind := range query.DirectoryKinds() {
+		k := r.Kinds[string(kind)]
+		counts = append(counts, replsync.Count(int64(k.Live), kind.Noun()))
+		t, err := time.Parse(time.RFC3339, k.LastPassAt)
+		switch {
+		case err != nil:
+			passed = false
+		case last.IsZero() || t.Before(last):
+			last = t
+		}
+	}
+	text := strings.Join(counts, ", ")
+	if passed {
+		return fmt.Sprintf("%s (names for the ids in records; copied whole by every pass, last %s)", text, shortTime(last.Format(time.RFC3339)))
+	}
+	return text + " (names for the ids in records; copied whole by every pass)"
+}
+
 // indexHealth says whether the full-text indexes hold every stored change.
 func (r statusReport) indexHealth() string {
 	if r.Store.Healthy {
@@ -311,9 +344,9 @@ func (r statusReport) indexHealth() string {
 		k := r.Kinds[string(kind)]
 		switch {
 		case k.Rebuilding:
-			parts = append(parts, string(kind)+"s rebuilding")
+			parts = append(parts, kind.Plural()+" rebuilding")
 		case k.IndexSeq < r.Store.Seq:
-			parts = append(parts, fmt.Sprintf("%ss at sequence %d of %d (catching up)", kind, k.IndexSeq, r.Store.Seq))
+			parts = append(parts, fmt.Sprintf("%s at sequence %d of %d (catching up)", kind.Plural(), k.IndexSeq, r.Store.Seq))
 		}
 	}
 	return strings.Join(parts, "; ") + "; 'intercom-replica reindex' rebuilds it if it stays behind"

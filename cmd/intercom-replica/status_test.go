@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+
+	"github.com/intercom-replica/intercom-replica/query"
 )
 
 func TestStatus_DemoGolden(t *testing.T) {
@@ -29,6 +31,7 @@ func TestStatus_JSON(t *testing.T) {
 		Complete  bool
 		Kinds     map[string]struct {
 			Live       int     `json:"live"`
+			Directory  bool    `json:"directory"`
 			Backfill   string  `json:"backfill"`
 			LagSeconds float64 `json:"lag_seconds"`
 		}
@@ -49,6 +52,22 @@ func TestStatus_JSON(t *testing.T) {
 	conv, cont := st.Kinds["conversation"], st.Kinds["contact"]
 	if conv.Live < 250 || cont.Live < 100 || conv.Backfill != "complete" || conv.LagSeconds <= 0 {
 		t.Errorf("kinds %+v", st.Kinds)
+	}
+	// Every kind the replica copies is counted, and the counts are the demo Intercom's.
+	n := demoWorkspace(t).Counts()
+	for kind, want := range map[query.Kind]int{
+		query.KindConversation: n.Conversations, query.KindContact: n.Contacts, query.KindCompany: n.Companies,
+		query.KindAdmin: n.Admins, query.KindTeam: n.Teams, query.KindTag: n.Tags, query.KindSegment: n.Segments,
+	} {
+		k, ok := st.Kinds[string(kind)]
+		switch {
+		case !ok:
+			t.Errorf("status --json has no %s entry", kind)
+		case k.Live != want:
+			t.Errorf("%s: %d live, the demo Intercom has %d", kind.Plural(), k.Live, want)
+		case k.Directory != kind.Directory() || (k.Backfill == "") != kind.Directory():
+			t.Errorf("%s: directory %v, backfill %q", kind.Plural(), k.Directory, k.Backfill)
+		}
 	}
 	intercom, _ := st.Config["intercom"].(map[string]any)
 	if intercom == nil || intercom["region"] != "us" {

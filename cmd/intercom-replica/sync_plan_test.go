@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/intercom-replica/intercom-replica/configs"
 
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 )
@@ -60,5 +63,20 @@ func TestPlanSync(t *testing.T) {
 				t.Errorf("noToken %v, want a usage error containing %q", p.noToken, tt.wantNoAuth)
 			}
 		})
+	}
+}
+
+// TestSyncerOptions_CarryTheConfiguration: every sync setting of the configuration reaches the syncer.
+func TestSyncerOptions_CarryTheConfiguration(t *testing.T) {
+	c := configs.Default()
+	cfg := &c
+	cfg.Sync.CompanySweep = 3 * time.Hour
+	cfg.Sync.Concurrency = 3
+	cfg.Sync.PageSize = 42
+	cfg.Sync.Overlap = 7 * time.Minute
+	o := syncerOptions(cfg, &upstream{}, nil, nil, nil)
+	if o.CompanySweep != 3*time.Hour || o.Concurrency != 3 || o.PageSize != 42 || o.Overlap != 7*time.Minute ||
+		o.IncrementalSchedule != cfg.Sync.IncrementalSchedule || o.ReconcileSchedule != cfg.Sync.ReconcileSchedule {
+		t.Errorf("syncer options %+v do not carry the configuration %+v", o, cfg.Sync)
 	}
 }

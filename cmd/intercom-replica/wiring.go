@@ -80,6 +80,7 @@ func syncerOptions(cfg *configs.Config, u *upstream, r replsync.Sink, log *slog.
 		Overlap:             cfg.Sync.Overlap,
 		Concurrency:         cfg.Sync.Concurrency,
 		PageSize:            cfg.Sync.PageSize,
+		CompanySweep:        cfg.Sync.CompanySweep,
 	}
 }
 

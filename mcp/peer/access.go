@@ -626,6 +626,22 @@ func (a *Access) Get(ctx context.Context, kind query.Kind, id string) (index.Rec
 	return ask(ctx, a, func(b backend) (index.Record, error) { return b.Get(ctx, kind, id) })
 }
 
+// NameLookup implements mcp.Namer: the replica's names when this process owns it, the owner's (asked as needed)
+// when it forwards; nil when neither can be reached now (ids are then shown without names).
+func (a *Access) NameLookup(ctx context.Context) mcp.NameLookup {
+	h, err := a.ready(ctx)
+	if err != nil {
+		return nil
+	}
+	switch b := h.b.(type) {
+	case replicaNames:
+		return b.Names()
+	case mcp.Namer:
+		return b.NameLookup(ctx)
+	}
+	return nil
+}
+
 // Status implements mcp.StatusSource.
 func (a *Access) Status(ctx context.Context) (index.Status, error) {
 	return ask(ctx, a, func(b backend) (index.Status, error) { return b.Status(ctx) })

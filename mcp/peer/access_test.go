@@ -143,6 +143,27 @@ func TestAccess_FrontEndTakesOverWhenTheOwnerExits(t *testing.T) {
 
 // TestAccess_CallRetriedAfterTheOwnerLeft checks a call that finds the owner gone: it takes the directory over
 // and answers, with no watcher running.
+// TestAccess_NamesWhetherOwningOrForwarding: the tools get names from an Access that owns the replica and from
+// one that forwards to the owner.
+func TestAccess_NamesWhetherOwningOrForwarding(t *testing.T) {
+	t.Parallel()
+	dir := seededDir(t)
+	owner := mustOpenAccess(t, dir, peer.AccessOptions{})
+	defer runAccess(t, owner)()
+	front := mustOpenAccess(t, dir, peer.AccessOptions{})
+	defer runAccess(t, front)()
+	for name, a := range map[string]*peer.Access{"owner": owner, "forwarding": front} {
+		names := a.NameLookup(context.Background())
+		if names == nil {
+			t.Errorf("%s: no names", name)
+			continue
+		}
+		if n, ok := names.Name(query.KindAdmin, "7001"); !ok || n != "Alex Rivera" {
+			t.Errorf("%s: Name(admin 7001) = %q, %v", name, n, ok)
+		}
+	}
+}
+
 func TestAccess_CallRetriedAfterTheOwnerLeft(t *testing.T) {
 	t.Parallel()
 	dir := seededDir(t)

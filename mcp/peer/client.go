@@ -10,6 +10,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
@@ -106,6 +107,48 @@ func (c *Client) GetFresh(ctx context.Context, kind query.Kind, id string) (mcp.
 		return mcp.Fresh{}, err
 	}
 	return mcp.Fresh{Record: f.Record.record(), Source: f.Source, Stale: f.Stale, Reason: f.Reason}, nil
+}
+
+// names asks the owner for the names of ids of kind; an owner of an older release, which cannot name them,
+// answers none.
+func (c *Client) names(ctx context.Context, kind query.Kind, ids []string) (map[string]string, error) {
+	var res namesResponse
+	if err := c.call(ctx, http.MethodPost, pathNames, namesRequest{Kind: kind, IDs: ids}, &res); err != nil {
+		return nil, err
+	}
+	return res.Names, nil
+}
+
+// NameLookup implements mcp.Namer: names asked of the owner one id at a time as a renderer needs them, and kept
+// for the lookup's life (one tool call or command). A failed request names nothing: the ids are shown as they are.
+func (c *Client) NameLookup(ctx context.Context) mcp.NameLookup {
+	return &remoteNames{ctx: ctx, c: c, known: map[query.Kind]map[string]string{}}
+}
+
+type remoteNames struct {
+	ctx   context.Context
+	c     *Client
+	mu    sync.Mutex
+	known map[query.Kind]map[string]string // kind → id → name ("" when the owner cannot name it)
+}
+
+func (n *remoteNames) Name(kind query.Kind, id string) (string, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	byID := n.known[kind]
+	if byID == nil {
+		byID = map[string]string{}
+		n.known[kind] = byID
+	}
+	if name, ok := byID[id]; ok {
+		return name, name != ""
+	}
+	got, err := n.c.names(n.ctx, kind, []string{id})
+	if err != nil {
+		return "", false
+	}
+	byID[id] = got[id]
+	return got[id], got[id] != ""
 }
 
 // Status implements mcp.StatusSource.

@@ -61,6 +61,8 @@ func openReplica(t *testing.T, dir string) *index.Replica {
 		})
 		recs = append(recs, index.Record{Kind: query.KindConversation, ID: id, SyncedAt: synced, Raw: raw})
 	}
+	recs = append(recs, index.Record{Kind: query.KindAdmin, ID: "7001", SyncedAt: synced,
+		Raw: mustJSON(map[string]any{"type": "admin", "id": "7001", "name": "Alex Rivera", "email": "alex@example.com"})})
 	// 4999 was held, then deleted in Intercom: a tombstone (the replica records a deletion only of a record it held).
 	recs = append(recs, index.Record{Kind: query.KindConversation, ID: "4999", SyncedAt: synced.Add(-time.Hour), Raw: mustJSON(map[string]any{
 		"type": "conversation", "id": "4999", "created_at": 1600000000, "updated_at": 1600000000, "state": "closed"})})
@@ -245,6 +247,27 @@ func TestClient_AnswersLikeTheReplica(t *testing.T) {
 	h, err := c.Hello(ctx)
 	if err != nil || h.Protocol != peer.ProtocolVersion || h.PID != os.Getpid() || h.Version != "test" {
 		t.Errorf("hello: %+v, %v", h, err)
+	}
+}
+
+// TestClient_NamesIDsLikeTheOwner: a process forwarding to the owner shows the names the owner's replica knows,
+// and a name filter resolves on the owner.
+func TestClient_NamesIDsLikeTheOwner(t *testing.T) {
+	t.Parallel()
+	_, c := servedReplica(t, func() time.Time { return testNow })
+	names := c.NameLookup(context.Background())
+	if n, ok := names.Name(query.KindAdmin, "7001"); !ok || n != "Alex Rivera" {
+		t.Errorf("Name(admin 7001) = %q, %v; want Alex Rivera", n, ok)
+	}
+	if n, ok := names.Name(query.KindAdmin, "4242"); ok {
+		t.Errorf("Name(admin 4242) = %q; want no name for an id the owner does not know", n)
+	}
+	q, err := query.Parse(`object_type:conversations admin_assignee:"Alx Rivera"`, query.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Search(context.Background(), q); err == nil || !strings.Contains(err.Error(), "did you mean") {
+		t.Errorf("a misspelt teammate through the owner: %v; want a did-you-mean", err)
 	}
 }
 

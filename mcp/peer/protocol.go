@@ -62,7 +62,19 @@ const (
 	pathSync     = "/v1/sync"
 	pathReindex  = "/v1/reindex"
 	pathBudget   = "/v1/budget"
+	pathNames    = "/v1/names"
 )
+
+// namesRequest asks the owner for the names of ids of one kind (POST /v1/names); namesResponse maps each id it
+// can name to its name.
+type namesRequest struct {
+	Kind query.Kind `json:"kind"`
+	IDs  []string   `json:"ids"`
+}
+
+type namesResponse struct {
+	Names map[string]string `json:"names"`
+}
 
 // SyncMode is the pass a front end asks the owner's syncer to run.
 type SyncMode string

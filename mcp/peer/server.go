@@ -95,6 +95,7 @@ func NewServer(path string, b Backend, opts ServerOptions) *Server {
 	mux.HandleFunc("POST "+pathSync, s.sync)
 	mux.HandleFunc("POST "+pathReindex, s.reindex)
 	mux.HandleFunc("GET "+pathBudget, s.budget)
+	mux.HandleFunc("POST "+pathNames, s.names)
 	s.srv = &http.Server{
 		Handler:           mux,
 		ReadHeaderTimeout: 5 * time.Second,
@@ -157,6 +158,36 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	return nil
 }
+
+// replicaNames is a backend that names ids: *index.Replica, and the owner's backend built on it.
+type replicaNames interface {
+	Names() index.Names
+}
+
+// names answers the names of ids for a client's renderers: what index.Names knows, nothing for the rest.
+func (s *Server) names(w http.ResponseWriter, r *http.Request) {
+	var req namesRequest
+	if !readJSON(w, r, &req) {
+		return
+	}
+	if len(req.IDs) > maxNamesPerRequest {
+		s.fail(w, "names", fmt.Errorf("%d ids in one names request; at most %d", len(req.IDs), maxNamesPerRequest))
+		return
+	}
+	out := namesResponse{Names: map[string]string{}}
+	if rn, ok := s.b.(replicaNames); ok {
+		names := rn.Names()
+		for _, id := range req.IDs {
+			if n, ok := names.Name(req.Kind, id); ok {
+				out.Names[id] = n
+			}
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// maxNamesPerRequest bounds a names request (a transcript names a few dozen ids at most).
+const maxNamesPerRequest = 1000
 
 func (s *Server) hello(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, Hello{Protocol: ProtocolVersion, PID: os.Getpid(), Version: s.opts.Version})

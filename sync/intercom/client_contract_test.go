@@ -78,6 +78,7 @@ func (c *fakeClock) Sleep(ctx context.Context, d time.Duration) error {
 const (
 	contractConversations = 150
 	contractContacts      = 90
+	contractCompanies     = 120 // more than two company scroll pages
 	contractSeed          = 7
 )
 
@@ -85,11 +86,13 @@ const (
 // advance that clock; its pacer records what it sees.
 func newFake(t *testing.T, faults fakeintercom.Faults, edit func(*intercom.Options)) (*fakeIntercom, *intercom.Client) {
 	t.Helper()
-	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: contractSeed, Conversations: contractConversations, Contacts: contractContacts})
+	clock := &fakeClock{now: time.Unix(1_767_225_603, 0)} // 3 s into a 10 s window
+	// The workspace shares the clock too: mutations are stamped by it and a company scroll expires by it.
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: contractSeed, Conversations: contractConversations,
+		Contacts: contractContacts, Companies: contractCompanies, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
-	clock := &fakeClock{now: time.Unix(1_767_225_603, 0)} // 3 s into a 10 s window
 	h := fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Faults: faults, Now: clock.Now})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)

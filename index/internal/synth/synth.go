@@ -16,6 +16,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"strconv"
+	"strings"
 )
 
 // Epoch is the instant every generated timestamp precedes: 2025-11-24T00:00:00Z.
@@ -631,4 +632,100 @@ func pick(r *rand.Rand, a, b float64) int {
 		return 1
 	}
 	return 2
+}
+
+// Industries, plans and segments of generated companies.
+var (
+	industries = []string{"Software", "Retail", "Logistics", "Healthcare", "Finance", "Education", "Media", "Travel"}
+	plans      = []string{"Free", "Starter", "Pro", "Enterprise"}
+	segments   = []string{"Active users", "VIP customers", "Trial users", "Churn risk", "New leads"}
+	coFirst    = []string{"Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Hooli", "Vandelay", "Soylent",
+		"Tyrell", "Cyberdyne", "Wonka", "Oscorp", "Aperture", "Monarch", "Gringotts", "Pied Piper", "Dunder",
+		"Prestige", "Massive"}
+	coSecond = []string{"Labs", "Systems", "Logistics", "Health", "Foods", "Media", "Travel", "Capital", "Robotics",
+		"Energy", "Analytics", "Studios", "Networks", "Partners", "Retail", "Software", "Bank", "Motors", "Games",
+		"Cloud"}
+)
+
+// SegmentNames returns the names of the segments generated companies are in; segment i has id "seg"+i.
+func SegmentNames() []string { return segments }
+
+// CompanyID returns the Intercom id of company i: 24 hexadecimal digits like Intercom's, distinct from contacts'.
+func CompanyID(i int) string { return "c0" + ContactID(i)[2:] }
+
+// Company generates company i (schema "company"): a name made of two words ("Acme Labs", then "Acme Labs 2"...), a plan, size, industry, website,
+// monthly spend, user and session counts, two custom attributes, 0 to 2 tags (ids 5000+, as conversations') and
+// 0 to 2 segments.
+func (g *Generator) Company(i int, dst []byte) Record {
+	r := g.rng(3, uint64(i))
+	w := writer{b: dst[:0]}
+	id := CompanyID(i)
+	created := Epoch - span + r.Int64N(span)
+	updated := created + r.Int64N(Epoch-created+1)
+	pairs := len(coFirst) * len(coSecond)
+	name := coFirst[i%len(coFirst)] + " " + coSecond[(i/len(coFirst))%len(coSecond)]
+	if n := i / pairs; n > 0 {
+		name += " " + strconv.Itoa(n+1)
+	}
+	dom := asciiLower(strings.ReplaceAll(name, " ", "")) + ".com"
+	w.open()
+	w.kstr("type", "company")
+	w.kstr("id", id)
+	w.kstr("name", name)
+	w.kstr("app_id", "ecahpwf5")
+	w.kstr("company_id", "cmp-"+strconv.Itoa(i))
+	plan := r.IntN(len(plans))
+	w.key("plan")
+	w.open()
+	w.kstr("type", "plan")
+	w.kstr("id", strconv.Itoa(100+plan))
+	w.kstr("name", plans[plan])
+	w.close()
+	w.kint("remote_created_at", created-r.Int64N(86400*365))
+	w.kint("created_at", created)
+	w.kint("updated_at", updated)
+	w.kint("last_request_at", updated-r.Int64N(86400))
+	w.kint("size", 1+int64(math.Exp(r.Float64()*8)))
+	w.kstr("website", "https://www."+dom)
+	w.kstr("industry", industries[r.IntN(len(industries))])
+	w.kint("monthly_spend", int64(r.IntN(5000)))
+	w.kint("session_count", r.Int64N(10000))
+	w.kint("user_count", r.Int64N(500))
+	w.key("custom_attributes")
+	w.open()
+	w.kstr("tier", tiers[r.IntN(len(tiers))])
+	w.kstr("region", countries[r.IntN(len(countries))])
+	w.close()
+	w.key("tags")
+	w.open()
+	w.kstr("type", "tag.list")
+	w.key("tags")
+	w.arr()
+	for n := r.IntN(3); n > 0; n-- {
+		t := r.IntN(len(tagNames))
+		w.open()
+		w.kstr("type", "tag")
+		w.kstr("id", strconv.Itoa(5000+t))
+		w.kstr("name", tagNames[t])
+		w.close()
+	}
+	w.endArr()
+	w.close()
+	w.key("segments")
+	w.open()
+	w.kstr("type", "segment.list")
+	w.key("segments")
+	w.arr()
+	for n := r.IntN(3); n > 0; n-- {
+		s := r.IntN(len(segments))
+		w.open()
+		w.kstr("type", "segment")
+		w.kstr("id", "seg"+strconv.Itoa(s))
+		w.kstr("name", segments[s])
+		w.close()
+	}
+	w.endArr()
+	w.close()
+	w.close()
+	return Record{ID: id, UpdatedAt: updated, JSON: w.b}
 }

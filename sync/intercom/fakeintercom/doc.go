@@ -1,7 +1,9 @@
 // Package fakeintercom is a fake Intercom: an http.Handler that serves a deterministic synthetic workspace the way
 // Intercom's REST API 2.16 does, for the endpoints a read replica uses (GET /me, GET /conversations,
 // GET /conversations/{id}, POST /conversations/search, GET /conversations/deleted, GET /contacts,
-// GET /contacts/{id}, POST /contacts/search).
+// GET /contacts/{id}, POST /contacts/search, and the workspace around them: GET /admins, /teams, /tags, /segments,
+// /companies, /companies/scroll and their single-record and per-company endpoints; see README.md for the company
+// list's 10,000 limit and the scroll rules it mimics).
 //
 // It is an independent implementation of the API, written from Intercom's OpenAPI description and endpoint
 // documentation, so that a client tested against it catches drift: it imports nothing of ours (in particular not
@@ -31,7 +33,8 @@
 // tags and companies. About 2% of conversations are already deleted and about 1% of leads already merged.
 //
 // Mutations (Workspace.CreateConversation, Reply, SetState, DeleteConversation, CreateContact, UpdateContact,
-// DeleteContact, ArchiveContact, MergeContact, Simulate) are stamped with the workspace clock and are visible to
+// DeleteContact, ArchiveContact, MergeContact, Simulate, RenameAdmin, CreateTag, TagContact, CreateCompany,
+// SetCompanyPlan, DeleteCompany) are stamped with the workspace clock and are visible to
 // every endpoint at once (except contact search, see below). A Clock, moved by hand, makes that clock (and the
 // rate-limit windows') a test's to drive.
 //

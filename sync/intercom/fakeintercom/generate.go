@@ -850,6 +850,7 @@ func (ws *Workspace) genWorkspace(admins, companies int) {
 		putHex(cid[8:18], ws.idMachine^0x5a5a5a5a5a)
 		putHex(cid[18:24], uint64(k))
 		co := company{
+			idx:             k,
 			id:              string(cid[:]),
 			companyID:       "comp_" + strconv.Itoa(1000+k),
 			name:            name,
@@ -865,7 +866,7 @@ func (ws *Workspace) genWorkspace(admins, companies int) {
 			updatedAt:       created + r.Int64N(EpochUnix-created),
 			lastRequest:     EpochUnix - r.Int64N(90*day),
 		}
-		co.planID = strconv.Itoa(300 + slices.Index(plans, co.plan))
+		co.planID = planID(co.plan)
 		if r.IntN(3) == 0 {
 			co.tagIdxs = []int{r.IntN(len(tagNames))}
 		}
@@ -877,4 +878,5 @@ func (ws *Workspace) genWorkspace(admins, companies int) {
 			ws.companyByDomain[co.domain] = k
 		}
 	}
+	ws.genSegments()
 }

@@ -303,6 +303,9 @@ func versionAtLeast(v string, minor int) bool {
 func (h *Handler) route(r *http.Request) (string, func(*http.Request, string) reply) {
 	path := r.URL.Path
 	get, post := r.Method == http.MethodGet, r.Method == http.MethodPost
+	if route, serve := h.routeEntities(r); route != "" {
+		return route, serve
+	}
 	switch {
 	case path == "/me" && get:
 		return RouteMe, h.serveMe
@@ -323,7 +326,8 @@ func (h *Handler) route(r *http.Request) (string, func(*http.Request, string) re
 	}
 	return RouteOther, func(r *http.Request, requestID string) reply {
 		switch path {
-		case "/me", "/conversations", "/conversations/search", "/conversations/deleted", "/contacts", "/contacts/search":
+		case "/me", "/conversations", "/conversations/search", "/conversations/deleted", "/contacts", "/contacts/search",
+			"/admins", "/teams", "/tags", "/segments", "/companies", "/companies/scroll":
 			return errorReply(http.StatusMethodNotAllowed, requestID, "unsupported", "The fake Intercom does not implement "+r.Method+" "+path)
 		}
 		return errorReply(http.StatusNotFound, requestID, "not_found", "Resource Not Found")

@@ -41,6 +41,7 @@ type tagDef struct {
 }
 
 type company struct {
+	idx                                                 int // position in the workspace, for segments and attributes
 	id, companyID, name, domain, industry, plan, planID string
 	size, monthlySpend, sessions, users                 int64
 	createdAt, remoteCreatedAt, updatedAt, lastRequest  int64

@@ -10,9 +10,9 @@ import (
 
 // Change describes one mutation: which record changed and the webhook topic Intercom would notify it with.
 type Change struct {
-	Kind  string // "conversation" or "contact"
+	Kind  string // "conversation", "contact", "company", "admin" or "tag"
 	ID    string
-	Topic string // e.g. "conversation.user.replied", "contact.deleted"
+	Topic string // e.g. "conversation.user.replied", "contact.deleted", "company.updated"; "" when Intercom sends none
 	At    time.Time
 }
 

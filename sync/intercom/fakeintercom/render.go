@@ -115,10 +115,10 @@ func (ws *Workspace) renderConversation(b []byte, c *conversation, mode int) []b
 	w.kint("admin_assignee_id", c.adminAssignee)
 	w.kint("team_assignee_id", c.teamAssignee)
 	w.key("company")
-	if c.companyIdx < 0 {
+	if co := ws.conversationCompany(c); co == nil {
 		w.null()
 	} else {
-		ws.renderCompany(&w, &ws.companies[c.companyIdx])
+		ws.renderCompany(&w, co)
 	}
 	w.kbool("open", c.state != "closed")
 	w.kstr("state", c.state)
@@ -391,8 +391,9 @@ func (ws *Workspace) renderPart(w *jsonWriter, p *part, body func(k, html string
 // tagFields writes the fields that name tag t (an index into ws.tags) inside an open object.
 func (ws *Workspace) tagFields(w *jsonWriter, t int) {
 	w.kstr("type", "tag")
-	w.kstr("id", ws.tags[t].id)
-	w.kstr("name", ws.tags[t].name)
+	tag := ws.tagAt(t)
+	w.kstr("id", tag.id)
+	w.kstr("name", tag.name)
 }
 
 // renderTags writes the tags as {"type":"tag","id":...,"name":...} elements of an open array.
@@ -519,25 +520,45 @@ func (ws *Workspace) renderCompany(w *jsonWriter, co *company) {
 	w.kint("updated_at", co.updatedAt)
 	w.kint("last_request_at", co.lastRequest)
 	w.kint("size", co.size)
-	w.kstr("website", "https://www."+co.domain)
-	w.kstr("industry", co.industry)
+	if co.domain == "" {
+		w.knull("website")
+	} else {
+		w.kstr("website", "https://www."+co.domain)
+	}
+	w.kstrOrNull("industry", co.industry)
 	w.kint("monthly_spend", co.monthlySpend)
 	w.kint("session_count", co.sessions)
 	w.kint("user_count", co.users)
 	w.key("custom_attributes")
 	w.openObject()
 	w.kstr("creation_source", "api")
+	// String-valued attributes (the schema declares string values), derived from the company's index.
+	h := splitmix(ws.seed ^ 0xc0ca ^ uint64(co.idx))
+	w.kstr("account_tier", companyTiers[h%uint64(len(companyTiers))])
+	w.kstr("billing_region", companyRegions[(h>>8)%uint64(len(companyRegions))])
 	w.closeObject()
 	w.kwrappedList("tags", "tag.list", func() { ws.renderTags(w, co.tagIdxs) })
-	w.kwrappedList("segments", "segment.list", func() {})
+	w.kwrappedList("segments", "segment.list", func() {
+		for _, s := range ws.companySegments(co.idx) {
+			ws.renderSegment(w, s, -1)
+		}
+	})
 	w.key("plan")
 	w.openObject()
-	w.kstr("type", "plan")
-	w.kstr("id", co.planID)
-	w.kstr("name", co.plan)
+	if co.plan != "" {
+		w.kstr("type", "plan")
+		w.kstr("id", co.planID)
+		w.kstr("name", co.plan)
+	}
 	w.closeObject()
 	w.closeObject()
 }
+
+// companyTiers and companyRegions are the values of the companies' custom attributes.
+var (
+	companyTiers   = []string{"bronze", "silver", "gold", "platinum"}
+	companyRegions = []string{"EMEA", "NA", "APAC", "LATAM"}
+)
 
 // renderContact appends the contact's JSON: the union of the 2.16 schema and the fields the spec's own examples show.
 // A non-nil history adds merge_history (include_merge_history=true; users only).
@@ -647,13 +668,14 @@ func (ws *Workspace) renderContact(b []byte, c *contact, history []merge) []byte
 	}
 	tagIDs := make([]string, len(c.tagIdxs))
 	for i, t := range c.tagIdxs {
-		tagIDs[i] = ws.tags[t].id
+		tagIDs[i] = ws.tagAt(t).id
 	}
 	list("tags", "tag", tagIDs, "/tags/", "/contacts/"+c.id+"/tags")
 	list("notes", "note", c.noteIDs, "/notes/", "/contacts/"+c.id+"/notes")
-	companyIDs := make([]string, len(c.companyIdxs))
-	for i, k := range c.companyIdxs {
-		companyIDs[i] = ws.companies[k].id
+	live := ws.liveCompanyIdxs(c.companyIdxs)
+	companyIDs := make([]string, len(live))
+	for i, k := range live {
+		companyIDs[i] = ws.companyAt(k).id
 	}
 	list("companies", "company", companyIDs, "/companies/", "/contacts/"+c.id+"/companies")
 	for _, k := range []string{"opted_out_subscription_types", "opted_in_subscription_types"} {
@@ -722,6 +744,13 @@ func (ws *Workspace) renderMeOf(b []byte, a *admin) []byte {
 	w.kstr("image_url", "https://static.intercomassets.com/assets/default-avatars/admins/128.png")
 	w.closeObject()
 	w.kbool("has_inbox_seat", true)
+	adminStatus(&w, a)
+	w.closeObject()
+	return w.b
+}
+
+// adminStatus writes a teammate's job title, away mode and teams, as /me and /admins show them.
+func adminStatus(w *jsonWriter, a *admin) {
 	w.kstr("job_title", a.jobTitle)
 	w.kbool("away_mode_enabled", a.away)
 	w.kbool("away_mode_reassign", false)
@@ -731,8 +760,6 @@ func (ws *Workspace) renderMeOf(b []byte, a *admin) []byte {
 		w.int(t)
 	}
 	w.closeArray()
-	w.closeObject()
-	return w.b
 }
 
 // uuidFrom formats a deterministic version-4 UUID from two numbers.

@@ -126,7 +126,7 @@ var conversationFields = map[string]searchField{
 	"tag_ids": {kind: kindString, conv: func(ws *Workspace, c *conversation) []any {
 		out := make([]any, len(c.tags))
 		for i, t := range c.tags {
-			out[i] = ws.tags[t.tag].id
+			out[i] = ws.tagAt(t.tag).id
 		}
 		return out
 	}},
@@ -233,11 +233,18 @@ var contactFields = map[string]searchField{
 	"android_device":       deviceField(kindString, false, func(d *device) []any { return str(d.device) }),
 	"android_app_name":     deviceField(kindString, false, func(d *device) []any { return str(d.appName) }),
 	"andoid_sdk_version":   deviceField(kindString, false, func(d *device) []any { return str(d.sdkVersion) }), // sic, as in the 2.16 table
-	"segment_id":           contactField(kindString, func(c *contact) []any { return nil }),                    // the fake has no segments
+	"segment_id": {kind: kindString, contact: func(ws *Workspace, c *contact) []any {
+		segs := ws.contactSegments(c)
+		out := make([]any, len(segs))
+		for i, s := range segs {
+			out[i] = ws.segments[s].id
+		}
+		return out
+	}},
 	"tag_id": {kind: kindString, tagID: true, contact: func(ws *Workspace, c *contact) []any {
 		out := make([]any, len(c.tagIdxs))
 		for i, t := range c.tagIdxs {
-			out[i] = ws.tags[t].id
+			out[i] = ws.tagAt(t).id
 		}
 		return out
 	}},

@@ -31,6 +31,10 @@ func (ws *Workspace) Notification(ch Change) ([]byte, error) {
 			}
 			item = ws.renderContact(nil, c, nil)
 		}
+	case ch.Kind == "company":
+		if b, err := ws.CompanyJSON(ch.ID); err == nil {
+			item = b
+		}
 	default:
 		return nil, fmt.Errorf("notification for %s %s: unknown kind: %w", ch.Kind, ch.ID, ErrInvalid)
 	}

@@ -79,6 +79,7 @@ type Workspace struct {
 	teams               []team
 	tags                []tagDef
 	companies           []company
+	segments            []segment
 	companyByDomain     map[string]int
 	convAttrs           []attrDef
 	contactAttrs        []attrDef
@@ -100,6 +101,7 @@ type Workspace struct {
 	contactOrder *order
 	deleted      []deletion      // every deleted conversation (generated and mutated), built with convOrder
 	mergedFrom   map[int][]merge // merge target -> the leads merged into it, built with contactOrder
+	overlay      entityOverlay   // teammates, tags and companies changed since generation (entities.go)
 }
 
 // merge is one entry of a user's merge history.
@@ -424,15 +426,24 @@ type Counts struct {
 	Conversations        int // live conversations (GET /conversations total_count)
 	DeletedConversations int
 	Contacts             int // listed contacts (GET /contacts total_count)
+	Admins               int // teammates (GET /admins)
+	Teams                int // GET /teams
+	Tags                 int // GET /tags, created ones included
+	Segments             int // GET /segments
+	Companies            int // live companies, not deleted (GET /companies total_count)
 }
 
 // Counts returns the current sizes.
 func (ws *Workspace) Counts() Counts {
+	companies, tags := len(ws.liveCompanies()), ws.tagCount()
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	ws.ensureConvIndexLocked()
 	ws.ensureContactIndexLocked()
-	return Counts{Conversations: len(ws.convOrder.keys), DeletedConversations: len(ws.deleted), Contacts: len(ws.contactOrder.keys)}
+	return Counts{
+		Conversations: len(ws.convOrder.keys), DeletedConversations: len(ws.deleted), Contacts: len(ws.contactOrder.keys),
+		Admins: len(ws.admins), Teams: len(ws.teams), Tags: tags, Segments: len(ws.segments), Companies: companies,
+	}
 }
 
 // Conversations iterates over every live conversation in id order, yielding its id and the exact body GET

@@ -1,0 +1,196 @@
+package query
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// Named is one record a name can stand for: a teammate (with an email), a team, a tag, a segment or a company
+// (with the workspace's own company id in Email's place, as Alt).
+type Named struct {
+	ID   string // Intercom's id
+	Name string
+	// Alt is a second name the record answers to: a teammate's email, a company's company_id; "" if none.
+	Alt string
+}
+
+// String spells a named record for an error message: "Alex Rivera <alex@example.com> (id 7003)".
+func (n Named) String() string {
+	s := strconvQuote(n.Name)
+	if n.Alt != "" {
+		s += " <" + n.Alt + ">"
+	}
+	return s + " (id " + n.ID + ")"
+}
+
+// strconvQuote quotes a name for a message only when it holds a space or a quote.
+func strconvQuote(s string) string {
+	if s == "" || strings.ContainsAny(s, " \t\"") {
+		return strconv.Quote(s)
+	}
+	return s
+}
+
+// Names is what the replica knows of the records that name ids: ResolveNames consumes it. Implementations are
+// safe for concurrent use.
+type Names interface {
+	// Match returns the records of kind whose id equals value exactly, or whose name or Alt equals it ignoring
+	// case. Synced reports whether the replica holds that kind's list at all (false before the first sync).
+	Match(kind Kind, value string) (matches []Named, synced bool)
+	// Prefixed returns the records of kind whose name starts with value followed by a space, ignoring case ("Alex"
+	// for "Alex Rivera"): a first name is enough when it is unique.
+	Prefixed(kind Kind, value string) []Named
+	// Similar returns up to a few records of kind whose name or Alt is closest to value, for a did-you-mean.
+	Similar(kind Kind, value string) []Named
+}
+
+// ResolveNames returns q with every term on a field that takes names (Field.NameOf) replaced by a term on its
+// Target field holding the ids the names stand for. A value is taken, in order, as an id of the kind (a prefixed
+// id such as company_5f1e... too), as a name or Alt (a teammate's email, a company's company_id) ignoring case, or
+// as the first word(s) of exactly one name. A name matching several records, or none, is an error listing the
+// candidates; a number the replica does not know is kept as an id (ids keep working before the first sync). A
+// query without such terms is returned unchanged.
+func ResolveNames(q Query, names Names) (Query, error) {
+	first := -1
+	for i := range q.Terms {
+		if q.Terms[i].Field.NameOf != "" {
+			first = i
+			break
+		}
+	}
+	if first < 0 {
+		return q, nil
+	}
+	cat := CatalogFor(q.Kind)
+	terms := make([]Term, len(q.Terms))
+	copy(terms, q.Terms)
+	for i := first; i < len(terms); i++ {
+		t := &terms[i]
+		f := t.Field
+		if f.NameOf == "" {
+			continue
+		}
+		target, ok := cat.Lookup(f.Target)
+		if !ok {
+			return q, &Error{Pos: -1, Token: f.Name, Msg: fmt.Sprintf("internal error: %s resolves to unknown field %q", f.Name, f.Target)}
+		}
+		vals := make([]Value, 0, len(t.Values))
+		for _, v := range t.Values {
+			ids, err := resolveName(f, v.Raw, names)
+			if err != nil {
+				return q, err
+			}
+			for _, id := range ids {
+				tv, err := idValue(target, id)
+				if err != nil {
+					return q, &Error{Pos: -1, Token: f.Name, Msg: err.Error()}
+				}
+				vals = append(vals, tv)
+			}
+		}
+		// Each value stands for exactly one id, so the operator (eq, neq, in, nin) keeps its meaning.
+		*t = Term{Field: target, Op: t.Op, Values: vals}
+	}
+	q.Terms = terms
+	return q, nil
+}
+
+// resolveName returns the ids value stands for in field f (f.NameOf's records).
+func resolveName(f *Field, value string, names Names) ([]string, error) {
+	kind := f.NameOf
+	v := strings.TrimSpace(value)
+	if k, id, err := ParseID(v); err == nil && k == kind {
+		v = id
+	}
+	matches, synced := names.Match(kind, v)
+	if len(matches) == 1 {
+		return []string{matches[0].ID}, nil
+	}
+	if len(matches) > 1 {
+		return nil, ambiguous(f, value, matches)
+	}
+	if isDigits(v) {
+		return []string{v}, nil // an id the replica has not seen (yet): ids keep working
+	}
+	if !synced {
+		return nil, &Error{Pos: -1, Token: f.Name, Msg: fmt.Sprintf("%s takes %s names, but the replica holds no %s yet (a sync pass copies them); use their ids meanwhile (%s)",
+			f.Name, kind.Noun(), kind.Plural(), f.Target)}
+	}
+	if pre := names.Prefixed(kind, v); len(pre) == 1 {
+		return []string{pre[0].ID}, nil
+	} else if len(pre) > 1 {
+		return nil, ambiguous(f, value, pre)
+	}
+	msg := fmt.Sprintf("%s: no %s is named %q", f.Name, kind.Noun(), clip(value))
+	if sim := names.Similar(kind, v); len(sim) > 0 {
+		msg += "; did you mean " + listNamed(sim, "or") + "?"
+	}
+	return nil, &Error{Pos: -1, Token: f.Name, Msg: msg}
+}
+
+func ambiguous(f *Field, value string, matches []Named) error {
+	const show = 5
+	list := matches
+	if len(list) > show {
+		list = list[:show]
+	}
+	msg := fmt.Sprintf("%s: %q names %d %s: %s", f.Name, clip(value), len(matches), f.NameOf.Plural(), listNamed(list, "and"))
+	if len(matches) > show {
+		msg += fmt.Sprintf(" and %d more", len(matches)-show)
+	}
+	alt := "the id"
+	if f.NameOf == KindAdmin {
+		alt = "the email or the id"
+	}
+	return &Error{Pos: -1, Token: f.Name, Msg: msg + "; write " + alt + " to pick one"}
+}
+
+func listNamed(ns []Named, conj string) string {
+	parts := make([]string, len(ns))
+	for i, n := range ns {
+		parts[i] = n.String()
+	}
+	if len(parts) <= 1 {
+		return strings.Join(parts, "")
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + " " + conj + " " + parts[len(parts)-1]
+}
+
+// idValue makes the value of an id field from an id.
+func idValue(f *Field, id string) (Value, error) {
+	v := Value{Raw: id, Str: id}
+	switch f.Type {
+	case TypeInt:
+		n, err := strconv.ParseInt(id, 10, 64)
+		if err != nil {
+			return v, fmt.Errorf("%s takes numeric ids; %q is not one", f.Name, clip(id))
+		}
+		v.Int, v.Float, v.Parsed = n, float64(n), ParsedInt|ParsedFloat
+	}
+	return v, nil
+}
+
+// NamedKindOf returns the kind whose ids the field f of kind's catalog holds, when that kind has names to show
+// for them (teammates, teams, tags, segments, companies): the NameOf of a name field, of the name field targeting
+// f (admin_assignee_id holds teammates' ids, which admin_assignee takes by name), or f's IDOf when it is such a
+// kind. It returns "" for any other field.
+func NamedKindOf(kind Kind, f *Field) Kind {
+	if f == nil {
+		return ""
+	}
+	if f.NameOf != "" {
+		return f.NameOf
+	}
+	if cat := CatalogFor(kind); cat != nil {
+		for _, nf := range cat.fields {
+			if nf.NameOf != "" && nf.Target == f.Name {
+				return nf.NameOf
+			}
+		}
+	}
+	if f.IDOf.Directory() || f.IDOf == KindCompany {
+		return f.IDOf
+	}
+	return ""
+}

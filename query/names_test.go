@@ -1,0 +1,125 @@
+package query
+
+import (
+	"strings"
+	"testing"
+)
+
+// dirNames is a Names over fixed lists, as the replica's directory answers.
+type dirNames map[Kind][]Named
+
+func (d dirNames) Match(kind Kind, v string) ([]Named, bool) {
+	list, synced := d[kind]
+	var out []Named
+	for _, n := range list {
+		if n.ID == v || strings.EqualFold(n.Name, v) || (n.Alt != "" && strings.EqualFold(n.Alt, v)) {
+			out = append(out, n)
+		}
+	}
+	return out, synced
+}
+
+func (d dirNames) Prefixed(kind Kind, v string) []Named {
+	var out []Named
+	for _, n := range d[kind] {
+		if len(n.Name) > len(v) && strings.EqualFold(n.Name[:len(v)], v) && n.Name[len(v)] == ' ' {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+func (d dirNames) Similar(kind Kind, v string) []Named {
+	var names []string
+	for _, n := range d[kind] {
+		names = append(names, n.Name)
+	}
+	var out []Named
+	for _, near := range Nearest(v, names) {
+		m, _ := d.Match(kind, near)
+		out = append(out, m...)
+	}
+	return out
+}
+
+func TestResolveNames(t *testing.T) {
+	names := dirNames{
+		KindAdmin: {
+			{ID: "7003", Name: "Alex Rivera", Alt: "alex.rivera@umbrella.app"},
+			{ID: "7004", Name: "Sam Lee", Alt: "sam@umbrella.app"},
+			{ID: "7005", Name: "Sam Lee", Alt: "sam.lee@umbrella.app"},
+			{ID: "7006", Name: "Jo Park", Alt: "jo@umbrella.app"},
+			{ID: "7007", Name: "Jo Kim", Alt: "jok@umbrella.app"},
+		},
+		KindTeam:    {{ID: "12", Name: "Billing"}, {ID: "13", Name: "Tier 2"}},
+		KindTag:     {{ID: "6012187", Name: "VIP"}, {ID: "6012188", Name: "refund"}},
+		KindCompany: {{ID: "5f1e00aa", Name: "Acme Inc", Alt: "acme-001"}},
+		// no segments synced
+	}
+	for _, tc := range []struct {
+		dsl     string
+		want    string // the query after resolution, as DSL
+		wantErr []string
+	}{
+		{dsl: `object_type:conversations admin_assignee:"Alex Rivera"`, want: "admin_assignee_id:7003"},
+		{dsl: `object_type:conversations admin_assignee:ALEX.RIVERA@umbrella.app`, want: "admin_assignee_id:7003"},
+		{dsl: `object_type:conversations assignee:alex`, want: "admin_assignee_id:7003"},
+		{dsl: `object_type:conversations admin_assignee:7003`, want: "admin_assignee_id:7003"},
+		{dsl: `object_type:conversations admin_assignee:424242`, want: "admin_assignee_id:424242"},
+		{dsl: `object_type:conversations admin_assignee:neq:"Alex Rivera"`, want: "admin_assignee_id:neq:7003"},
+		{dsl: `object_type:conversations team_assignee:in:billing,"Tier 2" state:open`, want: "team_assignee_id:in:12,13 state:open"},
+		{dsl: `object_type:conversations last_closed_by:sam@umbrella.app`, want: "statistics_last_closed_by_id:7004"},
+		{dsl: `object_type:contacts tag:vip`, want: "tag_id:6012187"},
+		{dsl: `object_type:contacts company:"acme inc"`, want: "company_id:5f1e00aa"},
+		{dsl: `object_type:contacts company:acme-001`, want: "company_id:5f1e00aa"},
+		{dsl: `object_type:contacts company:company_5f1e00aa`, want: "company_id:5f1e00aa"},
+		{dsl: `object_type:conversations state:open`, want: "state:open"},
+		{dsl: `object_type:conversations admin_assignee:"Sam Lee"`, wantErr: []string{`"Sam Lee" names 2 admins`, "sam@umbrella.app", "sam.lee@umbrella.app", "email or the id"}},
+		{dsl: `object_type:conversations admin_assignee:Jo`, wantErr: []string{`"Jo" names 2 admins`, "Jo Park", "Jo Kim"}},
+		{dsl: `object_type:conversations team_assignee:Biling`, wantErr: []string{`no team is named "Biling"`, "did you mean Billing (id 12)"}},
+		{dsl: `object_type:contacts tag:gold`, wantErr: []string{`no tag is named "gold"`}},
+		{dsl: `object_type:companies segment:"Active users"`, wantErr: []string{"holds no segments yet", "segment_id"}},
+	} {
+		t.Run(tc.dsl, func(t *testing.T) {
+			q, err := Parse(tc.dsl, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ResolveNames(q, names)
+			if tc.wantErr != nil {
+				if err == nil {
+					t.Fatalf("no error; got %s", got)
+				}
+				for _, w := range tc.wantErr {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q lacks %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s := got.String(); !strings.Contains(s, tc.want) {
+				t.Errorf("resolved to %q; want it to hold %q", s, tc.want)
+			}
+			if err := got.Validate(); err != nil {
+				t.Errorf("resolved query is not valid: %v", err)
+			}
+		})
+	}
+}
+
+func TestResolveNames_LeavesTheQueryItWasGiven(t *testing.T) {
+	q, err := Parse(`object_type:conversations team_assignee:Billing`, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := q.String()
+	if _, err := ResolveNames(q, dirNames{KindTeam: {{ID: "12", Name: "Billing"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if after := q.String(); after != before {
+		t.Errorf("ResolveNames changed its argument: %q → %q", before, after)
+	}
+}
