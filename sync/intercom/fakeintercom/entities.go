@@ -176,18 +176,6 @@ func (ws *Workspace) companyIndex(id string) int {
 	return -1
 }
 
-// companyByCompanyID returns the index of the live company whose company_id (the workspace's own id) is id, or -1.
-func (ws *Workspace) companyByCompanyID(id string) int {
-	ws.mu.RLock()
-	defer ws.mu.RUnlock()
-	for k := range ws.overlay.nextCompany {
-		if c := ws.companyAtLocked(k); c != nil && c.companyID == id {
-			return k
-		}
-	}
-	return -1
-}
-
 // liveCompanyIdxs filters a contact's companies down to the ones not deleted.
 func (ws *Workspace) liveCompanyIdxs(idxs []int) []int {
 	ws.mu.RLock()
