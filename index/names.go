@@ -237,19 +237,39 @@ func (n Names) Similar(kind query.Kind, value string) []query.Named {
 	if l == nil {
 		return nil
 	}
-	cands := make([]string, 0, 2*len(l.live))
-	for _, x := range l.live {
-		cands = append(cands, x.Name)
+	// Every way a person may half-remember a record: its whole name, each word of it ("Rivera"), its email and
+	// the email's local part; each candidate leads back to the records it came from.
+	owners := map[string][]int{}
+	var cands []string
+	add := func(c string, i int) {
+		if len(c) < 2 {
+			return
+		}
+		key := strings.ToLower(c)
+		if _, ok := owners[key]; !ok {
+			cands = append(cands, c)
+		}
+		if o := owners[key]; len(o) == 0 || o[len(o)-1] != i {
+			owners[key] = append(o, i)
+		}
+	}
+	for i, x := range l.live {
+		add(x.Name, i)
+		for _, w := range strings.Fields(x.Name) {
+			add(w, i)
+		}
 		if x.Alt != "" {
-			cands = append(cands, x.Alt)
+			add(x.Alt, i)
+			if local, _, ok := strings.Cut(x.Alt, "@"); ok {
+				add(local, i)
+			}
 		}
 	}
 	var out []query.Named
 	seen := map[string]bool{}
 	for _, near := range query.Nearest(value, cands) {
-		m, _ := n.Match(kind, near)
-		for _, x := range m {
-			if !seen[x.ID] {
+		for _, i := range owners[strings.ToLower(near)] {
+			if x := l.live[i]; !seen[x.ID] {
 				seen[x.ID] = true
 				out = append(out, x)
 			}

@@ -66,6 +66,9 @@ func TestNames_MistakesAreErrors(t *testing.T) {
 		`object_type:contacts tag:VIPP`:                      {`no tag is named "VIPP"`, "did you mean VIP (id t1)"},
 		`object_type:contacts company:"Acme Corp"`:           {`no company is named "Acme Corp"`, `"Acme Inc" <acme-001> (id co1)`},
 		`object_type:companies segment:Trail`:                {`no segment is named "Trail"`, "did you mean Trial"},
+		`object_type:conversations admin_assignee:Riviera`:   {`no teammate is named "Riviera"`, "did you mean \"Alex Rivera\""},
+		`object_type:conversations admin_assignee:Alexx`:     {`no teammate is named "Alexx"`, "did you mean \"Alex Rivera\""},
+		`object_type:conversations admin_assignee:99999`:     {"no teammate with id 99999", "admin_assignee_id:99999"},
 	} {
 		_, err := r.Search(t.Context(), mustParse(t, dsl))
 		var qe *query.Error
@@ -78,6 +81,22 @@ func TestNames_MistakesAreErrors(t *testing.T) {
 				t.Errorf("%s: %q lacks %q", dsl, qe.Msg, w)
 			}
 		}
+	}
+}
+
+// TestNames_UnknownNameOnConversationsIsSearchedWithANote: a conversation holds its tags' names, which may be
+// names the list no longer has; a name no tag has is searched as written, and the result says so.
+func TestNames_UnknownNameOnConversationsIsSearchedWithANote(t *testing.T) {
+	t.Parallel()
+	r := mustOpen(t, "")
+	mustApply(t, r, Batch{Records: append(fixture(t), namesFixture(t)...)})
+	res := mustSearch(t, r, mustParse(t, `object_type:conversations tag:VIPP`))
+	if res.Total != 0 || !strings.Contains(res.Note, `no tag is named "VIPP"; did you mean VIP (id t1)? Searched for it as written.`) {
+		t.Errorf("tag:VIPP = %d hits, note %q", res.Total, res.Note)
+	}
+	res = mustSearch(t, r, mustParse(t, `object_type:conversations tag:vip`))
+	if res.Total == 0 || res.Note != "" {
+		t.Errorf("tag:vip = %d hits, note %q; want the VIP conversations and no note", res.Total, res.Note)
 	}
 }
 

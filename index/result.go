@@ -10,6 +10,10 @@ type Result struct {
 	// Next is the cursor of the following page, for Query.StartingAfter; "" on the last page. It is bound to the
 	// query: passing it with another query is an ErrInvalidCursor.
 	Next string
+	// Note says what the replica read differently from what the query wrote, for a front end to show beside the
+	// results: a first word taken for a whole name, a name none of the replica's tags or companies has (with the
+	// nearest ones). "" when nothing.
+	Note string `json:",omitempty"`
 }
 
 // Hit is one record of a result with what a tool shows about it, taken from the index without reading the stored

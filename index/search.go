@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/intercom-replica/intercom-replica/index/internal/table"
 	"github.com/intercom-replica/intercom-replica/query"
@@ -36,9 +37,11 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 	case limit < 0 || limit > query.MaxLimit:
 		return Result{}, fmt.Errorf("search: limit %d is outside 1..%d", limit, query.MaxLimit)
 	}
+	asked := q.Note
 	if q, err = r.resolveNames(ctx, q); err != nil {
 		return Result{}, err
 	}
+	note := strings.TrimSpace(strings.TrimPrefix(q.Note, asked))
 	text, err := ks.schema.checkQuery(q)
 	if err != nil {
 		return Result{}, err
@@ -75,7 +78,7 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 	if err != nil {
 		return Result{}, fmt.Errorf("search %s: %w", q.Kind, err)
 	}
-	res.Kind = q.Kind
+	res.Kind, res.Note = q.Kind, note
 	if more {
 		res.Next = encodeCursor(fp, last)
 	}

@@ -53,7 +53,7 @@ func TestArguments_ErrorsAreSentences(t *testing.T) {
 		{"id too large for a JSON number", "get_conversation", map[string]any{"id": 12345678901234567890.0},
 			`id: 12345678901234567000 is too large to be read exactly as a JSON number; give it as a string.`},
 		{"several at once", "search_conversations", map[string]any{"state": "pending", "nonsense": true},
-			`unknown argument "nonsense"; the arguments are admin_assignee_id, contact_ids, `},
+			`unknown argument "nonsense"; the arguments are admin_assignee, admin_assignee_id, contact_ids, `},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			text := mustToolError(t, s, tc.tool, tc.args, "Invalid arguments: ", tc.want)

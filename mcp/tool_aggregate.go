@@ -234,7 +234,11 @@ func keyNames(a query.Aggregate, keys []string, names NameLookup) []string {
 		if kind == "" {
 			continue
 		}
-		if n := nameOf(names, kind, k); n != "" {
+		n := nameOf(names, kind, k)
+		if k == "0" && (kind == query.KindAdmin || kind == query.KindTeam) {
+			n = "unassigned" // Intercom's id of no assignee
+		}
+		if n != "" {
 			if out == nil {
 				out = make([]string, len(keys))
 			}

@@ -127,7 +127,7 @@ func searchResult(q query.Query, res index.Result, env rowEnv, info replicaSnaps
 		out.Pages.Next = &NextPage{StartingAfter: res.Next}
 		out.Note = "More results available. To get the next page, add to your query: starting_after:" + res.Next
 	}
-	out.Note = withQueryNote(q, out.Note)
+	out.Note = withQueryNote(q, res, out.Note)
 	return out
 }
 

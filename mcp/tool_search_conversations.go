@@ -84,7 +84,7 @@ func structuredSearch[F interface {
 	info := replicaInfo(ctx, status, o)
 	env := rowEnv{appID: info.appID, names: namesOf(ctx, s)}
 	p := structuredPage[S]{
-		items: make([]S, 0, len(res.Hits)), total: res.Total, pages: pagesOf(q, res), note: withQueryNote(q, structuredNote(res)),
+		items: make([]S, 0, len(res.Hits)), total: res.Total, pages: pagesOf(q, res), note: withQueryNote(q, res, structuredNote(res)),
 		dsl: withoutCursor(q).String(), fresh: info.freshness(),
 	}
 	var b strings.Builder
@@ -156,15 +156,15 @@ func structuredNote(res index.Result) string {
 }
 
 // withQueryNote puts the query's note (what was changed from what was asked: a limit or per_page above a page,
-// capped) before note, the page's own.
-func withQueryNote(q query.Query, note string) string {
-	switch {
-	case q.Note == "":
-		return note
-	case note == "":
-		return q.Note
+// capped) and the replica's (a name it took for another, or does not know) before note, the page's own.
+func withQueryNote(q query.Query, res index.Result, note string) string {
+	var parts []string
+	for _, p := range []string{q.Note, res.Note, note} {
+		if p != "" {
+			parts = append(parts, p)
+		}
 	}
-	return q.Note + " " + note
+	return strings.Join(parts, " ")
 }
 
 // writeListHeader writes the first lines of a search's text: how many match, how many are shown, the freshness,

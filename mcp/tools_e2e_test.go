@@ -711,3 +711,48 @@ func TestCompanies_GetCompanyFollowsTheFreshnessPolicy(t *testing.T) {
 	mustToolError(t, s, "get_company", map[string]any{"id": "contact_" + contactJane}, "is a contact id, not a company id")
 
 }
+
+// TestStructuredSearch_TakesNames: search_conversations and search_contacts take teammates, teams and tags by
+// name, finding what their ids find; a name the replica does not know is an error with the nearest one.
+func TestStructuredSearch_TakesNames(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	ids := func(tool string, args map[string]any) []string {
+		res := mustOK(t, s, tool, args)
+		var out struct {
+			Conversations []struct{ ID string } `json:"conversations"`
+			Data          []struct{ ID string } `json:"data"`
+		}
+		structured(t, res, &out)
+		var got []string
+		for _, c := range append(out.Conversations, out.Data...) {
+			got = append(got, c.ID)
+		}
+		return got
+	}
+	for _, tc := range []struct {
+		tool         string
+		byName, byID map[string]any
+	}{
+		{"search_conversations", map[string]any{"admin_assignee": "Maya Lindqvist"}, map[string]any{"admin_assignee_id": 991267607}},
+		{"search_conversations", map[string]any{"admin_assignee": "maya@umbrella.app", "state": "open"}, map[string]any{"admin_assignee_id": "991267607", "state": "open"}},
+		{"search_conversations", map[string]any{"team_assignee": "unassigned"}, map[string]any{"team_assignee_id": 0}},
+	} {
+		want := ids(tc.tool, tc.byID)
+		if len(want) == 0 {
+			t.Errorf("%s %v finds nothing: the test world should hold matches", tc.tool, tc.byID)
+			continue
+		}
+		if got := ids(tc.tool, tc.byName); !slices.Equal(got, want) {
+			t.Errorf("%s %v = %v; want %v (as %v)", tc.tool, tc.byName, got, want, tc.byID)
+		}
+	}
+	for _, args := range []map[string]any{{"tags": []any{"vip"}}, {"owner": "Maya Lindqvist"}, {"tags": []any{"VIP"}, "owner": "maya@umbrella.app"}} {
+		if got := ids("search_contacts", args); !slices.Equal(got, []string{"contact_" + contactJane}) {
+			t.Errorf("search_contacts %v = %v; want Jane", args, got)
+		}
+	}
+	mustToolError(t, s, "search_conversations", map[string]any{"admin_assignee": "Maya Lindqvst"}, `no teammate is named "Maya Lindqvst"`, "Maya Lindqvist")
+	mustToolError(t, s, "search_contacts", map[string]any{"tags": []any{"VIPP"}}, `no tag is named "VIPP"`, "VIP")
+}

@@ -393,6 +393,10 @@ func parseDimension(cat *Catalog, arg, s string) (Dimension, *Error) {
 		if suffix == "" {
 			return d, nil
 		}
+		if k := NamedKindOf(cat.Kind(), f); k != "" {
+			// Ids are numbers only in form: a range of them mixes unrelated records under one name.
+			return Dimension{}, argError(arg, "%s holds %s ids, which group by their values; remove %q", strings.TrimSpace(name), k.Noun(), ":"+clip(suffix))
+		}
 		w, ok := parseWidth(f, suffix)
 		if !ok {
 			unit := ""

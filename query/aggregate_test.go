@@ -79,6 +79,8 @@ func TestParseAggregate_Errors(t *testing.T) {
 		{"limit out of range", conv(AggregateSpec{Limit: 5000}), []string{"outside 1 to 1000"}},
 		{"unknown time zone", conv(AggregateSpec{TimeZone: "Mars/Olympus"}), []string{"IANA"}},
 		{"segment not held", AggregateSpec{Query: "object_type:contacts", GroupBy: []string{"segment_id"}}, []string{"not held by the replica"}},
+		{"no width on teammate ids", conv(AggregateSpec{GroupBy: []string{"admin_assignee:10"}}), []string{"admin_assignee holds teammate ids", `remove ":10"`}},
+		{"no bucket on team ids", conv(AggregateSpec{GroupBy: []string{"team_assignee_id:month"}}), []string{"team_assignee_id holds team ids", `remove ":month"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseAggregate(tc.spec, Options{})

@@ -233,7 +233,9 @@ type Field struct {
 	Range       *[2]int64 // for a whole number with a closed scale (a rating, 1 to 5): its least and greatest values
 	// NameOf, for a field that takes the names of records of a kind (a teammate's name or email, a tag's name, a
 	// company's name), is that kind; Target is the field of the same catalog holding their ids. ResolveNames
-	// turns such a term into a term on Target before the replica searches. "" otherwise.
+	// turns such a term into a term on Target before the replica searches. A field with NameOf but no Target holds
+	// the names themselves (a conversation's tag names): ResolveNames checks that each name is one the replica
+	// knows and writes it as the replica spells it. "" otherwise.
 	NameOf Kind
 	Target string
 }

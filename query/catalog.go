@@ -188,7 +188,7 @@ func newCatalog(kind Kind, fields []Field) *Catalog {
 	for i := range c.fields {
 		f := &c.fields[i]
 		if f.Ops == nil {
-			if f.NameOf != "" {
+			if f.NameOf != "" && f.Target != "" {
 				f.Ops = nameOps
 			} else if f.Enum != nil {
 				f.Ops = enumOps
@@ -284,7 +284,7 @@ func conversationFields() []Field {
 		{Name: "tag_ids", Type: TypeKeyword, Multi: true, Intercom: "tag_ids", Path: "tags.tags[].id",
 			Aliases:     []string{"tag_id"},
 			Description: "Ids of the conversation's tags."},
-		{Name: "tag", Type: TypeKeyword, Multi: true, Path: "tags.tags[].name",
+		{Name: "tag", Type: TypeKeyword, Multi: true, Path: "tags.tags[].name", NameOf: KindTag,
 			Aliases:     []string{"tags", "tag_name", "tag_names"},
 			Description: "Names of the conversation's tags."},
 		{Name: "channel_initiated", Type: TypeKeyword, Intercom: "channel_initiated", Path: "channel.initial",
@@ -292,7 +292,7 @@ func conversationFields() []Field {
 			Description: "Channel the conversation started on (messenger, email, ...)."},
 		{Name: "title", Type: TypeText, Path: "title",
 			Description: "Conversation title."},
-		{Name: "company", Type: TypeKeyword, Path: "company.name",
+		{Name: "company", Type: TypeKeyword, Path: "company.name", NameOf: KindCompany,
 			Aliases:     []string{"company_name"},
 			Description: "Name of the conversation's company, as the conversation record gives it."},
 		{Name: "company_id", Type: TypeKeyword, Path: "company.id", IDOf: KindCompany,

@@ -84,7 +84,10 @@ func TestCatalog_FieldsAreWellFormed(t *testing.T) {
 			if f.Description == "" || strings.Contains(f.Description, "\n") || !strings.HasSuffix(f.Description, ".") {
 				t.Errorf("%s.%s: description must be one sentence ending in a period: %q", kind, f.Name, f.Description)
 			}
-			if f.NameOf != "" {
+			if f.NameOf != "" && f.Target == "" && f.Index == "" {
+				t.Errorf("%s.%s: holds %s names but the replica cannot search it", kind, f.Name, f.NameOf)
+			}
+			if f.NameOf != "" && f.Target != "" {
 				target, ok := c.Lookup(f.Target)
 				if !ok || target.NameOf != "" || target.Index == "" || f.Index != "" {
 					t.Errorf("%s.%s: takes %s names for %q, which must be a field the replica searches (and the name field itself has no index)", kind, f.Name, f.NameOf, f.Target)

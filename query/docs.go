@@ -8,7 +8,7 @@ import (
 // Syntax returns a compact plain-text summary of the DSL, for the search tool's description and --help: the shape
 // of a query, operators, values, and the rules a model most often gets wrong.
 func Syntax() string {
-	return `Query: space-separated terms, all ANDed. object_type:conversations or object_type:contacts is required.
+	return `Query: space-separated terms, all ANDed. object_type:conversations, object_type:contacts or object_type:companies is required.
   field:value (eq) or field:operator:value; in and nin take a comma-separated list (state:in:open,snoozed).
   Quote values with spaces, commas or quotes: name:"Jane Doe" (\" and \\ escape inside quotes); also a value
   whose start looks like an operator and a colon: email:"containz:gmail" (unquoted, it is a misspelled operator).
@@ -91,6 +91,8 @@ func (c *Catalog) Markdown() string {
 		}
 		desc := f.Description
 		switch {
+		case f.NameOf != "" && f.Target == "":
+			desc += " Checked against the replica's " + f.NameOf.Plural() + ": a name it does not know is an error with the nearest ones."
 		case f.NameOf != "":
 			desc += " The replica turns names into ids of `" + f.Target + "`; a name shared by several " + f.NameOf.Plural() + " is an error listing them."
 		case f.Index == "":
@@ -135,7 +137,7 @@ object_type:conversations ca."Ticket category":billing created_at:gte:2025-06-01
   and a colon is taken for a misspelled operator and refused with the operator meant (` + "`email:containz:gmail`" + `:
   did you mean ` + "`email:contains:gmail`" + `?; ` + "`starts-with`" + `, ` + "`greater_than`" + `, ` + "`not_eq`" + ` and ` + "`~`" + ` likewise): a value
   that really holds such a colon is written quoted, ` + "`email:\"containz:gmail\"`" + `.
-- **` + "`object_type`" + `** (` + "`conversations`" + ` or ` + "`contacts`" + `, singular accepted) is required. **` + "`limit`" + `** is the page size,
+- **` + "`object_type`" + `** (` + "`conversations`" + `, ` + "`contacts`" + ` or ` + "`companies`" + `, singular accepted) is required. **` + "`limit`" + `** is the page size,
   1 to 150 (default 20); a larger limit (or ` + "`per_page`" + ` of the structured tools) returns the largest page, 150, with
   a note saying so. **` + "`starting_after`" + `** is the cursor a previous page returned.
 - **` + "`q`" + `** is free text: a bare word must occur, a quoted phrase must occur as written; several ` + "`q`" + ` terms must

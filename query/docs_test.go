@@ -67,7 +67,7 @@ func TestCatalog_Text(t *testing.T) {
 			}
 		}
 	}
-	if s := Syntax(); !strings.Contains(s, "object_type:conversations or object_type:contacts is required") {
+	if s := Syntax(); !strings.Contains(s, "object_type:conversations, object_type:contacts or object_type:companies is required") {
 		t.Errorf("Syntax() lacks the object_type rule")
 	}
 }

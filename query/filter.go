@@ -27,6 +27,8 @@ type ConversationFilter struct {
 	Priority          string   `json:"priority,omitempty" jsonschema_description:"Priority: none, low, medium, high or urgent."`
 	AdminAssigneeID   IDArg    `json:"admin_assignee_id,omitempty" jsonschema_description:"Id of the assigned admin, a string or a number (0: unassigned)."`
 	TeamAssigneeID    IDArg    `json:"team_assignee_id,omitempty" jsonschema_description:"Id of the assigned team, a string or a number (0: unassigned)."`
+	AdminAssignee     string   `json:"admin_assignee,omitempty" jsonschema_description:"The assigned teammate by name or email (\"Alex Rivera\", alex@example.com) or id; unassigned for none."`
+	TeamAssignee      string   `json:"team_assignee,omitempty" jsonschema_description:"The assigned team by name (Billing) or id; unassigned for none."`
 	ContactIDs        []string `json:"contact_ids,omitempty" jsonschema_description:"Ids of contacts in the conversation (raw or contact_<id>); matches any of them."`
 	TagIDs            []string `json:"tag_ids,omitempty" jsonschema_description:"Tag ids; matches conversations with any of them."`
 	Tags              []string `json:"tags,omitempty" jsonschema_description:"Tag names; matches conversations with any of them."`
@@ -59,6 +61,9 @@ type ContactFilter struct {
 	Role             string         `json:"role,omitempty" jsonschema:"enum=user,enum=lead" jsonschema_description:"Whether the contact is a user or a lead."`
 	ExternalID       string         `json:"external_id,omitempty" jsonschema_description:"Your own id for the contact (user_id)."`
 	CustomAttributes map[string]any `json:"custom_attributes,omitempty" jsonschema_description:"Custom attribute values by attribute name, e.g. {\"plan\": \"pro\", \"seats\": 10}; each must equal."`
+	Tags             []string       `json:"tags,omitempty" jsonschema_description:"Tag names (or ids); matches contacts with any of them."`
+	Company          string         `json:"company,omitempty" jsonschema_description:"A company of the contact: its name, your company_id, or Intercom's id."`
+	Owner            string         `json:"owner,omitempty" jsonschema_description:"The teammate who owns the contact, by name, email or id."`
 	CreatedAt        *Range         `json:"created_at,omitempty" jsonschema_description:"When the contact was created: {operator, value} or {gte, lte}. Values: Unix seconds, 2025-01-31, RFC 3339, or before now (7d, 24h)."`
 	UpdatedAt        *Range         `json:"updated_at,omitempty" jsonschema_description:"When the contact was last updated: {operator, value} or {gte, lte}. Values as for created_at."`
 	LastSeenAt       *Range         `json:"last_seen_at,omitempty" jsonschema_description:"When the contact was last seen: {operator, value} or {gte, lte}. Values as for created_at."`
@@ -156,6 +161,8 @@ func (f ConversationFilter) Query(opts Options) (Query, error) {
 	b.eq("priority", "priority", f.Priority)
 	b.eq("admin_assignee_id", "admin_assignee_id", string(f.AdminAssigneeID))
 	b.eq("team_assignee_id", "team_assignee_id", string(f.TeamAssigneeID))
+	b.eq("admin_assignee", "admin_assignee", f.AdminAssignee)
+	b.eq("team_assignee", "team_assignee", f.TeamAssignee)
 	b.in("contact_ids", "contact_ids", f.ContactIDs)
 	b.in("tag_ids", "tag_ids", f.TagIDs)
 	b.in("tags", "tag", f.Tags)
@@ -182,6 +189,9 @@ func (f ContactFilter) Query(opts Options) (Query, error) {
 	b.eq("phone", "phone", f.Phone)
 	b.eq("role", "role", f.Role)
 	b.eq("external_id", "external_id", f.ExternalID)
+	b.in("tags", "tag", f.Tags)
+	b.eq("company", "company", f.Company)
+	b.eq("owner", "owner", f.Owner)
 	names := make([]string, 0, len(f.CustomAttributes))
 	for name := range f.CustomAttributes {
 		names = append(names, name)

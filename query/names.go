@@ -54,7 +54,7 @@ type Names interface {
 func ResolveNames(q Query, names Names) (Query, error) {
 	first := -1
 	for i := range q.Terms {
-		if q.Terms[i].Field.NameOf != "" {
+		if takesNames(q.Terms[i]) {
 			first = i
 			break
 		}
@@ -68,7 +68,22 @@ func ResolveNames(q Query, names Names) (Query, error) {
 	for i := first; i < len(terms); i++ {
 		t := &terms[i]
 		f := t.Field
-		if f.NameOf == "" {
+		if !takesNames(*t) {
+			continue
+		}
+		if f.Target == "" {
+			vals := make([]Value, len(t.Values))
+			for j, v := range t.Values {
+				name, note, err := checkName(f, v.Raw, names)
+				if err != nil {
+					return q, err
+				}
+				if note != "" && q.Note == "" {
+					q.Note = note
+				}
+				vals[j] = Value{Raw: name, Str: name}
+			}
+			t.Values = vals
 			continue
 		}
 		target, ok := cat.Lookup(f.Target)
@@ -77,17 +92,18 @@ func ResolveNames(q Query, names Names) (Query, error) {
 		}
 		vals := make([]Value, 0, len(t.Values))
 		for _, v := range t.Values {
-			ids, err := resolveName(f, v.Raw, names)
+			id, note, err := resolveName(f, target, v.Raw, names)
 			if err != nil {
 				return q, err
 			}
-			for _, id := range ids {
-				tv, err := idValue(target, id)
-				if err != nil {
-					return q, &Error{Pos: -1, Token: f.Name, Msg: err.Error()}
-				}
-				vals = append(vals, tv)
+			if note != "" && q.Note == "" {
+				q.Note = note
 			}
+			tv, err := idValue(target, id)
+			if err != nil {
+				return q, &Error{Pos: -1, Token: f.Name, Msg: err.Error()}
+			}
+			vals = append(vals, tv)
 		}
 		// Each value stands for exactly one id, so the operator (eq, neq, in, nin) keeps its meaning.
 		*t = Term{Field: target, Op: t.Op, Values: vals}
@@ -96,37 +112,94 @@ func ResolveNames(q Query, names Names) (Query, error) {
 	return q, nil
 }
 
-// resolveName returns the ids value stands for in field f (f.NameOf's records).
-func resolveName(f *Field, value string, names Names) ([]string, error) {
+// takesNames reports whether t's values are names ResolveNames resolves or checks: every term on a field with
+// Target, and the equality terms on a field holding names (its contains, starts_with... compare text).
+func takesNames(t Term) bool {
+	if t.Field.NameOf == "" {
+		return false
+	}
+	if t.Field.Target != "" {
+		return true
+	}
+	switch t.Op {
+	case OpEq, OpNeq, OpIn, OpNin:
+		return true
+	}
+	return false
+}
+
+// checkName returns the name value stands for in f, a field holding names: the name as the replica spells it
+// (an id of the kind stands for its name too), or value itself while the replica holds none of the kind or
+// knows no such name; with a note when a first word was taken for a whole name or the name is unknown (with the
+// nearest ones).
+func checkName(f *Field, value string, names Names) (name, note string, err error) {
 	kind := f.NameOf
 	v := strings.TrimSpace(value)
 	if k, id, err := ParseID(v); err == nil && k == kind {
 		v = id
 	}
 	matches, synced := names.Match(kind, v)
-	if len(matches) == 1 {
-		return []string{matches[0].ID}, nil
-	}
-	if len(matches) > 1 {
-		return nil, ambiguous(f, value, matches)
-	}
-	if isDigits(v) {
-		return []string{v}, nil // an id the replica has not seen (yet): ids keep working
-	}
-	if !synced {
-		return nil, &Error{Pos: -1, Token: f.Name, Msg: fmt.Sprintf("%s takes %s names, but the replica holds no %s yet (a sync pass copies them); use their ids meanwhile (%s)",
-			f.Name, kind.Noun(), kind.Plural(), f.Target)}
+	switch {
+	case len(matches) > 0:
+		return matches[0].Name, "", nil
+	case !synced:
+		return value, "", nil
 	}
 	if pre := names.Prefixed(kind, v); len(pre) == 1 {
-		return []string{pre[0].ID}, nil
+		return pre[0].Name, fmt.Sprintf("%s:%s is taken as the %s %q.", f.Name, formatValue(clip(value), true), kind.Noun(), pre[0].Name), nil
 	} else if len(pre) > 1 {
-		return nil, ambiguous(f, value, pre)
+		return "", "", ambiguous(f, value, pre)
 	}
-	msg := fmt.Sprintf("%s: no %s is named %q", f.Name, kind.Noun(), clip(value))
-	if sim := names.Similar(kind, v); len(sim) > 0 {
+	// The records hold the names themselves, and may hold one the list no longer has (a tag renamed since they
+	// were copied): search for it as written, and say so.
+	return value, unknownName(f, value, v, names).(*Error).Msg + " Searched for it as written.", nil
+}
+
+// unknownName is the error for a name no record of f's kind has, with the nearest names.
+func unknownName(f *Field, value, v string, names Names) error {
+	msg := fmt.Sprintf("%s: no %s is named %q", f.Name, f.NameOf.Noun(), clip(value))
+	if sim := names.Similar(f.NameOf, v); len(sim) > 0 {
 		msg += "; did you mean " + listNamed(sim, "or") + "?"
 	}
-	return nil, &Error{Pos: -1, Token: f.Name, Msg: msg}
+	return &Error{Pos: -1, Token: f.Name, Msg: msg}
+}
+
+// resolveName returns the id value stands for in field f (f.NameOf's records), with a note when a first word
+// was taken for a whole name. "unassigned" (or "none") is the id 0 of an assignee, as Intercom writes it.
+func resolveName(f *Field, target *Field, value string, names Names) (string, string, error) {
+	kind := f.NameOf
+	v := strings.TrimSpace(value)
+	if k, id, err := ParseID(v); err == nil && k == kind {
+		v = id
+	}
+	if target.Type == TypeInt && (strings.EqualFold(v, "unassigned") || strings.EqualFold(v, "none")) {
+		return "0", "", nil
+	}
+	matches, synced := names.Match(kind, v)
+	if len(matches) == 1 {
+		return matches[0].ID, "", nil
+	}
+	if len(matches) > 1 {
+		return "", "", ambiguous(f, value, matches)
+	}
+	switch {
+	case !synced && isDigits(v):
+		return v, "", nil // the replica holds no names yet: ids keep working
+	case !synced:
+		return "", "", &Error{Pos: -1, Token: f.Name, Msg: fmt.Sprintf("%s takes %s names, but the replica holds no %s yet (a sync pass copies them); use their ids meanwhile (%s)",
+			f.Name, kind.Noun(), kind.Plural(), f.Target)}
+	case isDigits(v) && target.Type == TypeInt && v == "0":
+		return v, "", nil
+	case isDigits(v):
+		return "", "", &Error{Pos: -1, Token: f.Name, Msg: fmt.Sprintf("%s: the replica holds no %s with id %s; check the id, or filter by it as it is with %s:%s",
+			f.Name, kind.Noun(), clip(v), f.Target, clip(v))}
+	}
+	if pre := names.Prefixed(kind, v); len(pre) == 1 {
+		return pre[0].ID, fmt.Sprintf("%s:%s is taken as the %s %q.", f.Name, formatValue(clip(value), true), kind.Noun(), pre[0].Name), nil
+	} else if len(pre) > 1 {
+		return "", "", ambiguous(f, value, pre)
+	}
+	return "", "", unknownName(f, value, v, names)
 }
 
 func ambiguous(f *Field, value string, matches []Named) error {

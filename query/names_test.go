@@ -59,13 +59,22 @@ func TestResolveNames(t *testing.T) {
 	for _, tc := range []struct {
 		dsl     string
 		want    string // the query after resolution, as DSL
+		note    string // in the resolved query's note
 		wantErr []string
 	}{
 		{dsl: `object_type:conversations admin_assignee:"Alex Rivera"`, want: "admin_assignee_id:7003"},
 		{dsl: `object_type:conversations admin_assignee:ALEX.RIVERA@umbrella.app`, want: "admin_assignee_id:7003"},
-		{dsl: `object_type:conversations assignee:alex`, want: "admin_assignee_id:7003"},
+		{dsl: `object_type:conversations assignee:alex`, want: "admin_assignee_id:7003", note: `taken as the teammate "Alex Rivera"`},
 		{dsl: `object_type:conversations admin_assignee:7003`, want: "admin_assignee_id:7003"},
-		{dsl: `object_type:conversations admin_assignee:424242`, want: "admin_assignee_id:424242"},
+		{dsl: `object_type:conversations admin_assignee:424242`, wantErr: []string{"no teammate with id 424242", "admin_assignee_id:424242"}},
+		{dsl: `object_type:conversations admin_assignee:unassigned`, want: "admin_assignee_id:0"},
+		{dsl: `object_type:conversations team_assignee:none`, want: "team_assignee_id:0"},
+		{dsl: `object_type:conversations tag:vip`, want: "tag:VIP"},
+		{dsl: `object_type:conversations tag:6012188`, want: "tag:refund"},
+		{dsl: `object_type:conversations tag:contains:vipp`, want: "tag:contains:vipp"},
+		{dsl: `object_type:conversations tag:VIPP`, want: "tag:VIPP", note: `tag: no tag is named "VIPP"; did you mean VIP (id 6012187)? Searched for it as written.`},
+		{dsl: `object_type:conversations company:"Acme Inkk"`, want: `company:"Acme Inkk"`, note: `no company is named "Acme Inkk"`},
+		{dsl: `object_type:conversations company:acme-001`, want: `company:"Acme Inc"`},
 		{dsl: `object_type:conversations admin_assignee:neq:"Alex Rivera"`, want: "admin_assignee_id:neq:7003"},
 		{dsl: `object_type:conversations team_assignee:in:billing,"Tier 2" state:open`, want: "team_assignee_id:in:12,13 state:open"},
 		{dsl: `object_type:conversations last_closed_by:sam@umbrella.app`, want: "statistics_last_closed_by_id:7004"},
@@ -100,13 +109,30 @@ func TestResolveNames(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if s := got.String(); !strings.Contains(s, tc.want) {
+			if s := got.String(); !strings.Contains(s, " "+tc.want) {
 				t.Errorf("resolved to %q; want it to hold %q", s, tc.want)
 			}
 			if err := got.Validate(); err != nil {
 				t.Errorf("resolved query is not valid: %v", err)
 			}
+			if !strings.Contains(got.Note, tc.note) || (tc.note == "" && got.Note != "") {
+				t.Errorf("note %q; want %q", got.Note, tc.note)
+			}
 		})
+	}
+}
+
+func TestResolveNames_NotesAFirstWordTakenForAName(t *testing.T) {
+	q, err := Parse(`object_type:conversations admin_assignee:Alex`, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := ResolveNames(q, dirNames{KindAdmin: {{ID: "7003", Name: "Alex Rivera", Alt: "alex@umbrella.app"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `admin_assignee:Alex is taken as the teammate "Alex Rivera".`; got.Note != want {
+		t.Errorf("note %q; want %q", got.Note, want)
 	}
 }
 
@@ -121,5 +147,18 @@ func TestResolveNames_LeavesTheQueryItWasGiven(t *testing.T) {
 	}
 	if after := q.String(); after != before {
 		t.Errorf("ResolveNames changed its argument: %q → %q", before, after)
+	}
+}
+
+func TestParse_EmptyNameSaysHowToFindRecordsWithoutOne(t *testing.T) {
+	for dsl, want := range map[string]string{
+		`object_type:conversations admin_assignee:""`: "admin_assignee:unassigned (or admin_assignee_id:0)",
+		`object_type:contacts company:""`:             "company_id:not_exists",
+		`object_type:conversations state:""`:          "state:not_exists",
+	} {
+		_, err := Parse(dsl, Options{})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v; want it to say %q", dsl, err, want)
+		}
 	}
 }

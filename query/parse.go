@@ -414,7 +414,7 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 		return v, b.notUTF8(in.site, "the value of "+nameOf(f), raw)
 	}
 	if raw == "" {
-		return v, in.site.errorf("empty value for %s; to find records without %s write %s:not_exists", nameOf(f), nameOf(f), nameOf(f))
+		return v, in.site.errorf("empty value for %s; %s", nameOf(f), withoutHint(b.cat, f))
 	}
 	switch f.Type {
 	case TypeKeyword:
@@ -586,4 +586,16 @@ func directoryHint(k Kind) string {
 		return "filter by a tag's name with tag:VIP (conversations, contacts, companies)"
 	}
 	return `filter companies by a segment's name with segment:"Active users"`
+}
+
+// withoutHint says how to find the records without a value in f: f:not_exists, or for a field of names, what its
+// id field holds when there is none (an unassigned conversation's admin_assignee_id is 0).
+func withoutHint(cat *Catalog, f *Field) string {
+	if f.NameOf != "" && f.Target != "" {
+		if t, ok := cat.Lookup(f.Target); ok && t.Type == TypeInt {
+			return fmt.Sprintf("to find records without one write %s:unassigned (or %s:0)", f.Name, f.Target)
+		}
+		return fmt.Sprintf("to find records without one write %s:not_exists", f.Target)
+	}
+	return fmt.Sprintf("to find records without %s write %s:not_exists", nameOf(f), nameOf(f))
 }

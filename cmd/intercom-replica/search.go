@@ -64,8 +64,10 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 	}
 	place := placeArgs(fs)
 	if *asJSON {
-		if q.Note != "" { // stdout holds results only; what the query changed goes to stderr
-			fmt.Fprintln(m.Stderr, q.Note)
+		for _, note := range []string{q.Note, res.Note} {
+			if note != "" { // stdout holds results only; what the query changed goes to stderr
+				fmt.Fprintln(m.Stderr, note)
+			}
 		}
 		if res.Next != "" { // stdout holds results only; the way on goes to stderr
 			next := q
@@ -101,6 +103,9 @@ func placeArgs(fs *flag.FlagSet) string {
 func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) {
 	if len(res.Hits) == 0 {
 		fmt.Fprintf(w, "No %s match.\n", res.Kind.Plural())
+		if res.Note != "" { // a name the replica does not know: the likely reason
+			fmt.Fprintln(w, res.Note)
+		}
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -145,8 +150,10 @@ func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) 
 		fmt.Fprintf(w, " Next page:\n  intercom-replica search %s%s", place, shellQuote(next.String()))
 	}
 	fmt.Fprintln(w)
-	if q.Note != "" { // what the query changed from what was asked (a limit above a page)
-		fmt.Fprintln(w, q.Note)
+	for _, note := range []string{q.Note, res.Note} {
+		if note != "" { // what the query changed from what was asked (a limit above a page, a name)
+			fmt.Fprintln(w, note)
+		}
 	}
 }
 

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/configs"
+	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
 
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 )
@@ -78,5 +80,17 @@ func TestSyncerOptions_CarryTheConfiguration(t *testing.T) {
 	if o.CompanySweep != 3*time.Hour || o.Concurrency != 3 || o.PageSize != 42 || o.Overlap != 7*time.Minute ||
 		o.IncrementalSchedule != cfg.Sync.IncrementalSchedule || o.ReconcileSchedule != cfg.Sync.ReconcileSchedule {
 		t.Errorf("syncer options %+v do not carry the configuration %+v", o, cfg.Sync)
+	}
+}
+
+// TestSyncStateOf_CarriesTheWorkspace: the tools of a serve learn the workspace and its time zone from what the
+// syncer recorded (the aggregate tool buckets times in it, as report does).
+func TestSyncStateOf_CarriesTheWorkspace(t *testing.T) {
+	st := index.Status{Meta: map[string][]byte{mcp.MetaWorkspace: []byte(`{"id":"cu47ohua","name":"Umbrella Support","timezone":"Asia/Kolkata"}`)}}
+	if got := syncStateOf(st); got.WorkspaceID != "cu47ohua" || got.Timezone != "Asia/Kolkata" {
+		t.Errorf("syncStateOf = %+v; want workspace cu47ohua in Asia/Kolkata", got)
+	}
+	if got, want := syncStateOf(st), mcp.DefaultSyncState(st); got.Timezone != want.Timezone || got.WorkspaceID != want.WorkspaceID {
+		t.Errorf("syncStateOf and mcp.DefaultSyncState disagree: %+v, %+v", got, want)
 	}
 }

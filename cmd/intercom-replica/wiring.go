@@ -238,7 +238,7 @@ func syncStateOf(st index.Status) mcp.SyncState {
 	out := mcp.SyncState{LastSyncAt: s.LastSyncAt(), Backfill: make(map[query.Kind]mcp.BackfillState, len(s.Kinds))}
 	out.FailingSince, out.SyncError = s.Failing()
 	if s.Workspace != nil {
-		out.WorkspaceID = s.Workspace.ID
+		out.WorkspaceID, out.Timezone = s.Workspace.ID, s.Workspace.Timezone
 	}
 	for kind, ks := range s.Kinds {
 		out.Backfill[kind] = mcp.BackfillState{Complete: ks.Backfill.Complete, Done: ks.Backfill.Done, Total: ks.Backfill.Total}

@@ -161,7 +161,7 @@ func (c *Client) Status(ctx context.Context) (index.Status, error) {
 // Scan calls fn with every record of kind the owner holds, tombstones included, as it streams them, until fn
 // returns an error (which Scan returns). A stream the owner did not finish is an error matching ErrOwnerGone.
 func (c *Client) Scan(ctx context.Context, kind query.Kind, fn func(index.Record) error) error {
-	what := "scan " + string(kind) + "s"
+	what := "scan " + kind.Plural()
 	_, err := c.stream(ctx, pathRecords, scanRequest{Kind: kind}, what, records(fn))
 	if errors.Is(err, errors.ErrUnsupported) { // an owner of the first release: JSON lines
 		_, err = c.stream(ctx, pathScan, scanRequest{Kind: kind}, what, records(fn))

@@ -143,4 +143,4 @@ func (l *Log) Event(ev replsync.ProgressEvent) {
 	l.log.Info(msg, attrs...)
 }
 
-func label(k query.Kind) string { return string(k) + "s" }
+func label(k query.Kind) string { return k.Plural() }
