@@ -101,6 +101,9 @@ type world struct {
 	clock   *fakeintercom.Clock
 	log     *slog.Logger
 	dir     string
+	// production serves as serve does: structured results are not validated against their output schemas (the
+	// tests' servers do validate them, to catch a result the schema does not describe).
+	production bool
 }
 
 // fixture records, by id.

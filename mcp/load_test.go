@@ -43,7 +43,7 @@ func TestLoad_HTTPSearchAndFetch(t *testing.T) {
 		dir = t.TempDir()
 	}
 	r, ids := loadReplica(t, dir, *loadConvs)
-	w := &world{replica: r, clock: fakeintercom.NewClock(time.Now()), log: newQuietLogger(), dir: dir}
+	w := &world{replica: r, clock: fakeintercom.NewClock(time.Now()), log: newQuietLogger(), dir: dir, production: true}
 	w.live = &fakeIntercom{t: t, replica: r, clock: w.clock, records: map[string]json.RawMessage{}}
 	to := mcp.ToolOptions{Logger: w.log} // production defaults: real clock, status shared for a second
 	hs := startHTTPWith(t, w, to, mcp.HTTPOptions{})
