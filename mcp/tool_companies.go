@@ -2,6 +2,7 @@ package mcp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -84,6 +85,11 @@ func GetCompanyTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 			return nil, err
 		}
 		got, err := f.GetFresh(ctx, query.KindCompany, id)
+		if errors.Is(err, index.ErrNotFound) {
+			if hint := CompanyIDHint(ctx, r, id, "call get_company with id"); hint != "" {
+				return nil, &PublicError{Msg: hint}
+			}
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -95,4 +101,22 @@ func GetCompanyTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 		fresh := freshnessOf(got, o.Now(), info.state)
 		return newResult(RenderCompany(v, fresh), &GetCompanyResult{Company: v, Freshness: fresh}), nil
 	})}
+}
+
+// CompanyIDHint says which company an id names when it is not Intercom's id of one but the workspace's own
+// company_id (comp_1000), as people often pass it, ending with todo and the id to pass ("call get_company with
+// id"); "" when no company has it.
+func CompanyIDHint(ctx context.Context, r Searcher, id, todo string) string {
+	one := 1
+	q, err := query.CompanyFilter{CompanyID: id, PerPage: &one}.Query(query.Options{})
+	if err != nil {
+		return ""
+	}
+	res, err := r.Search(ctx, q)
+	if err != nil || len(res.Hits) == 0 {
+		return ""
+	}
+	h := res.Hits[0]
+	return fmt.Sprintf("%s is the company_id (your own id) of %s %s, not Intercom's id of a company; %s %s",
+		id, query.FormatID(query.KindCompany, h.ID), quotedLine(h.Title), todo, query.FormatID(query.KindCompany, h.ID))
 }

@@ -756,3 +756,14 @@ func TestStructuredSearch_TakesNames(t *testing.T) {
 	mustToolError(t, s, "search_conversations", map[string]any{"admin_assignee": "Maya Lindqvst"}, `no teammate is named "Maya Lindqvst"`, "Maya Lindqvist")
 	mustToolError(t, s, "search_contacts", map[string]any{"tags": []any{"VIPP"}}, `no tag is named "VIPP"`, "VIP")
 }
+
+// TestGetCompany_OwnCompanyIDSaysWhichCompany: get_company given the workspace's own company_id, not Intercom's
+// id, names the company and the id to pass instead of saying it does not exist.
+func TestGetCompany_OwnCompanyIDSaysWhichCompany(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	mustToolError(t, s, "get_company", map[string]any{"id": "acme-001"}, "acme-001 is the company_id", `"Acme Inc"`,
+		"get_company with id company_661c61a3fd9a35ba63000000")
+	mustToolError(t, s, "get_company", map[string]any{"id": "nosuchcompany"}, "nosuchcompany does not exist")
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
@@ -55,6 +56,11 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 	}
 	name := query.FormatID(kind, id)
 	if errors.Is(err, index.ErrNotFound) {
+		if slices.Contains(kinds, query.KindCompany) {
+			if hint := mcp.CompanyIDHint(ctx, acc, id, "run 'intercom-replica get"); hint != "" {
+				return errors.New(hint + "'")
+			}
+		}
 		if len(kinds) > 1 {
 			name = "record " + id
 		}

@@ -100,6 +100,19 @@ func TestGet_MissingIDSaysWhatToDo(t *testing.T) {
 	}
 }
 
+// TestGet_OwnCompanyIDSaysWhichCompany: a company's own company_id given for its id names the company and the
+// command to run instead of saying it is not in the replica.
+func TestGet_OwnCompanyIDSaysWhichCompany(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	code, stdout, stderr := e.run(t, "get", "--config", "", "--data-dir", dir, "comp_1000")
+	if code == 0 || stdout != "" || !strings.Contains(stderr, "comp_1000 is the company_id") ||
+		!strings.Contains(stderr, "run 'intercom-replica get company_661c61a3fd9a35ba63000000'") {
+		t.Errorf("get comp_1000: exit %d, stdout %q, stderr:\n%s", code, stdout, stderr)
+	}
+}
+
 // TestSearch_ForgedCursorIsOneSentence: a cursor the replica did not issue is a usage error saying what to pass,
 // once (it read "starting_after: search: starting_after … unchanged: invalid cursor: pass the cursor printed …").
 func TestSearch_ForgedCursorIsOneSentence(t *testing.T) {
