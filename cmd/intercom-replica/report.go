@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -178,7 +179,23 @@ func reportMetric(a query.Aggregate, m query.Metric, row mcp.AggregateRow) strin
 	return mcp.FormatMetric(m, v, a.Location)
 }
 
-// writeReportTable prints the groups as a table with a bar per group's count, the other row and the totals; a
+// barMetric is what a report's bars measure: the metric the groups are ordered by, else the first metric asked
+// besides count, else the count.
+func barMetric(res *mcp.AggregateResult) string {
+	for _, m := range res.Metrics {
+		if m == res.OrderBy && m != "count" {
+			return m
+		}
+	}
+	for _, m := range res.Metrics {
+		if m != "count" {
+			return m
+		}
+	}
+	return "count"
+}
+
+// writeReportTable prints the groups as a table with a bar per group (its count, or the metric barMetric picks), the other row and the totals; a
 // time series of one dimension gets a sparkline too.
 func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, place string, spec query.AggregateSpec, names groupNames) {
 	fmt.Fprintf(w, "%s %s match %s", strconv.Itoa(res.Matched), a.Query.Kind.Plural(), res.Query)
@@ -194,13 +211,23 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 	for _, m := range res.Metrics {
 		head = append(head, strings.ToUpper(m))
 	}
+	barOf := barMetric(res)
 	if len(res.GroupBy) > 0 {
 		head = append(head, "")
+		if barOf != "count" {
+			head[len(head)-1] = "(BARS: " + strings.ToUpper(barOf) + ")"
+		}
 	}
 	fmt.Fprintln(tw, strings.Join(head, "\t"))
-	most := 1
+	value := func(row mcp.AggregateRow) float64 {
+		if barOf == "count" {
+			return float64(row.Count)
+		}
+		return max(row.Metrics[barOf], 0)
+	}
+	most := 0.0
 	for _, g := range res.Groups {
-		most = max(most, g.Count)
+		most = max(most, value(g))
 	}
 	line := func(keys []string, row mcp.AggregateRow, bar bool) {
 		cells := append([]string{}, keys...)
@@ -208,7 +235,11 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 			cells = append(cells, reportMetric(a, m, row))
 		}
 		if bar {
-			cells = append(cells, strings.Repeat("█", (row.Count*30+most-1)/most))
+			n := 0
+			if most > 0 {
+				n = int(math.Ceil(value(row) * 30 / most))
+			}
+			cells = append(cells, strings.Repeat("█", n))
 		} else if len(res.GroupBy) > 0 {
 			cells = append(cells, "")
 		}
