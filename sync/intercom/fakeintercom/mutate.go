@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -713,7 +714,19 @@ func (ws *Workspace) Simulate(n int) ([]Change, error) {
 		case x < 98:
 			ch, err = ws.DeleteConversation(convs[r.IntN(len(convs))])
 		default:
-			ch, err = ws.Reply(recent(), Reply{Author: AuthorBot})
+			// Now and then the rest of the workspace changes too: a teammate's name, a new tag, a new company.
+			first, last := pick(r, firstNames), pick(r, lastNames)
+			switch r.IntN(8) {
+			case 0:
+				admins := ws.AdminIDs()
+				ch, err = ws.RenameAdmin(admins[r.IntN(len(admins))], first+" "+last)
+			case 1:
+				ch, err = ws.CreateTag(fmt.Sprintf("%s-%d", strings.ToLower(pick(r, plans)), r.IntN(1000)))
+			case 2:
+				ch, err = ws.CreateCompany(NewCompany{Name: last + " " + pick(r, []string{"Labs", "Systems", "Foods", "Media"}), Plan: pick(r, plans)})
+			default:
+				ch, err = ws.Reply(recent(), Reply{Author: AuthorBot})
+			}
 		}
 		if err != nil {
 			return out, fmt.Errorf("simulate: %w", err)

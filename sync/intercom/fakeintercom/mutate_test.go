@@ -470,3 +470,30 @@ func TestWebhook_NotificationIsSignedAndShaped(t *testing.T) {
 		t.Error("two notifications share an id")
 	}
 }
+
+// TestSimulate_ChangesTheRestOfTheWorkspaceToo: the random activity also renames teammates, creates tags and
+// creates companies, now and then, and the lists show it.
+func TestSimulate_ChangesTheRestOfTheWorkspaceToo(t *testing.T) {
+	t.Parallel()
+	clock := NewClock(time.Unix(EpochUnix+day, 0))
+	ws := mustWorkspace(t, WorkspaceOptions{Seed: 3, Conversations: 80, Contacts: 40, Now: clock.Now})
+	before := ws.Counts()
+	kinds := map[string]int{}
+	for range 1500 {
+		clock.Advance(time.Minute)
+		chs, err := ws.Simulate(1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range chs {
+			kinds[c.Kind]++
+		}
+	}
+	if kinds["admin"] == 0 || kinds["tag"] == 0 || kinds["company"] == 0 {
+		t.Fatalf("changes by kind %v: want teammates, tags and companies among them", kinds)
+	}
+	after := ws.Counts()
+	if after.Tags != before.Tags+kinds["tag"] || after.Companies != before.Companies+kinds["company"] || after.Admins != before.Admins {
+		t.Errorf("counts %+v after %v from %+v", after, kinds, before)
+	}
+}
