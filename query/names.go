@@ -108,6 +108,15 @@ func ResolveNames(q Query, names Names) (Query, error) {
 		// Each value stands for exactly one id, so the operator (eq, neq, in, nin) keeps its meaning.
 		*t = Term{Field: target, Op: t.Op, Values: vals}
 	}
+	// A name turned into its id may contradict a term on the id field itself (admin_assignee:"Alex Rivera"
+	// admin_assignee_id:7004): say so, as the parser says it of two ids, rather than answer nothing.
+	b := newBuilder(q.Kind, Options{})
+	for i := range terms {
+		if err := b.conflict(site{pos: -1, token: terms[i].Field.Name}, terms[i]); err != nil {
+			return q, err
+		}
+		b.q.Terms = append(b.q.Terms, terms[i])
+	}
 	q.Terms = terms
 	return q, nil
 }

@@ -83,6 +83,8 @@ func TestResolveNames(t *testing.T) {
 		{dsl: `object_type:contacts company:acme-001`, want: "company_id:5f1e00aa"},
 		{dsl: `object_type:contacts company:company_5f1e00aa`, want: "company_id:5f1e00aa"},
 		{dsl: `object_type:conversations state:open`, want: "state:open"},
+		{dsl: `object_type:conversations admin_assignee:"Alex Rivera" admin_assignee_id:7004`, wantErr: []string{"admin_assignee_id"}},
+		{dsl: `object_type:conversations admin_assignee:"Alex Rivera" admin_assignee_id:7003`, want: "admin_assignee_id:7003"},
 		{dsl: `object_type:conversations admin_assignee:"Sam Lee"`, wantErr: []string{`"Sam Lee" names 2 admins`, "sam@umbrella.app", "sam.lee@umbrella.app", "email or the id"}},
 		{dsl: `object_type:conversations admin_assignee:Jo`, wantErr: []string{`"Jo" names 2 admins`, "Jo Park", "Jo Kim"}},
 		{dsl: `object_type:conversations team_assignee:Biling`, wantErr: []string{`no team is named "Biling"`, "did you mean Billing (id 12)"}},
