@@ -45,8 +45,8 @@ func mustOpenWith(t testing.TB, dir string, opts Options) *Replica {
 	return r
 }
 
-// fixture returns the hand-written workspace of testdata/workspace: six conversations and six contacts whose
-// field values the operator tests reason about.
+// fixture returns the hand-written workspace of testdata/workspace: the conversations, contacts and companies
+// whose field values the operator tests reason about.
 func fixture(t testing.TB) []Record {
 	t.Helper()
 	var out []Record
@@ -55,15 +55,7 @@ func fixture(t testing.TB) []Record {
 		kind query.Kind
 	}{{"conversations.json", query.KindConversation}, {"contacts.json", query.KindContact},
 		{"companies.json", query.KindCompany}} {
-		b, err := os.ReadFile(filepath.Join("testdata", "workspace", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var raws []json.RawMessage
-		if err := json.Unmarshal(b, &raws); err != nil {
-			t.Fatalf("%s: %v", f.file, err)
-		}
-		for _, raw := range raws {
+		for _, raw := range workspaceFile(t, f.file) {
 			var head struct {
 				ID        string `json:"id"`
 				UpdatedAt int64  `json:"updated_at"`
@@ -86,16 +78,9 @@ func namesFixture(t testing.TB) []Record {
 	for _, f := range []struct {
 		file string
 		kind query.Kind
-	}{{"admins.json", query.KindAdmin}, {"teams.json", query.KindTeam}, {"tags.json", query.KindTag}, {"segments.json", query.KindSegment}} {
-		b, err := os.ReadFile(filepath.Join("testdata", "workspace", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		var raws []json.RawMessage
-		if err := json.Unmarshal(b, &raws); err != nil {
-			t.Fatalf("%s: %v", f.file, err)
-		}
-		for _, raw := range raws {
+	}{{"admins.json", query.KindAdmin}, {"teams.json", query.KindTeam}, {"tags.json", query.KindTag},
+		{"segments.json", query.KindSegment}} {
+		for _, raw := range workspaceFile(t, f.file) {
 			n, err := namedOf(raw)
 			if err != nil {
 				t.Fatal(err)
@@ -104,6 +89,20 @@ func namesFixture(t testing.TB) []Record {
 		}
 	}
 	return out
+}
+
+// workspaceFile reads testdata/workspace/file, a JSON array of records as Intercom returns them.
+func workspaceFile(t testing.TB, file string) []json.RawMessage {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", "workspace", file))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var raws []json.RawMessage
+	if err := json.Unmarshal(b, &raws); err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return raws
 }
 
 func mustApply(t testing.TB, r *Replica, b Batch) ApplyResult {
