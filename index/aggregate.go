@@ -91,7 +91,7 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	if err != nil {
 		return AggregateResult{}, fmt.Errorf("aggregate: %w", err)
 	}
-	if a.Query, err = r.resolveNames(ctx, a.Query); err != nil {
+	if a.Query, err = query.ResolveNames(a.Query, r.Names()); err != nil {
 		return AggregateResult{}, err
 	}
 	text, err := ks.schema.checkQuery(a.Query)

@@ -1,7 +1,6 @@
 package index
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -326,9 +325,4 @@ func (n Names) companyHits(op table.KeywordOp, value string, limit int, field ..
 		out = append(out, query.Named{ID: m.ID, Name: s.name, Alt: s.externalID})
 	}
 	return out
-}
-
-// resolveNames turns the names in q into ids (query.ResolveNames) with the replica's names.
-func (r *Replica) resolveNames(_ context.Context, q query.Query) (query.Query, error) {
-	return query.ResolveNames(q, r.Names())
 }

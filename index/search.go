@@ -38,7 +38,7 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 		return Result{}, fmt.Errorf("search: limit %d is outside 1..%d", limit, query.MaxLimit)
 	}
 	asked := q.Note
-	if q, err = r.resolveNames(ctx, q); err != nil {
+	if q, err = query.ResolveNames(q, r.Names()); err != nil {
 		return Result{}, err
 	}
 	note := strings.TrimSpace(strings.TrimPrefix(q.Note, asked))
