@@ -58,6 +58,21 @@ func (k Kind) Directory() bool {
 	return k == KindAdmin || k == KindTeam || k == KindTag || k == KindSegment
 }
 
+// ParseAnyKind reads the name of any kind the replica stores, searchable or directory, as a person writes it:
+// plural or singular, any case; teammates are also admins. It returns false for anything else.
+func ParseAnyKind(s string) (Kind, bool) {
+	if k, ok := ParseKind(s); ok {
+		return k, true
+	}
+	lower := strings.ToLower(s)
+	for _, k := range DirectoryKinds() {
+		if lower == string(k) || lower == k.Plural() || lower == k.Noun() || lower == k.Noun()+"s" {
+			return k, true
+		}
+	}
+	return "", false
+}
+
 // ParseKind reads an object type as a user or a model writes it: "conversations", "contacts", "companies", or the
 // singular forms, in any case. It returns false for anything else, directory kinds included.
 func ParseKind(s string) (Kind, bool) {

@@ -558,11 +558,8 @@ func objectTypeExamples() string {
 // teams, tags, segments) is named by the fields that take its names; anything else gets the list, with the nearest
 // object type when one is close.
 func unknownObjectType(v string) string {
-	lower := strings.ToLower(v)
-	for _, k := range DirectoryKinds() {
-		if lower == string(k) || lower == k.Plural() || lower == k.Noun() || lower == k.Noun()+"s" {
-			return fmt.Sprintf("%s are not searched on their own; the replica uses them to name ids: %s", k.Noun()+"s", directoryHint(k))
-		}
+	if k, ok := ParseAnyKind(v); ok && k.Directory() {
+		return fmt.Sprintf("%s are not searched on their own; the replica uses them to name ids: %s", k.Noun()+"s", directoryHint(k))
 	}
 	names := make([]string, 0, len(Kinds()))
 	for _, k := range Kinds() {

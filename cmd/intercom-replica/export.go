@@ -41,17 +41,22 @@ const exportTypes = "conversations, contacts, companies, teammates, teams, tags 
 
 // exportKind reads --type: a kind's plural or singular, any case; "admins" is teammates.
 func exportKind(typ string) (query.Kind, error) {
-	if kind, ok := query.ParseKind(typ); ok {
+	if kind, ok := query.ParseAnyKind(typ); ok {
 		return kind, nil
-	}
-	t := strings.ToLower(typ)
-	for _, kind := range query.DirectoryKinds() {
-		if t == kind.Noun() || t == kind.Noun()+"s" || t == string(kind) || t == kind.Plural() {
-			return kind, nil
-		}
 	}
 	if typ == "" {
 		return "", usagef("--type is required: %s", exportTypes)
+	}
+	var names []string
+	for _, k := range query.AllKinds() {
+		name := k.Plural()
+		if k.Directory() {
+			name = k.Noun() + "s" // teammates, not admins
+		}
+		names = append(names, name)
+	}
+	if near := query.Nearest(typ, names); len(near) > 0 {
+		return "", usagef("--type %q: want %s; did you mean %s?", typ, exportTypes, near[0])
 	}
 	return "", usagef("--type %q: want %s", typ, exportTypes)
 }

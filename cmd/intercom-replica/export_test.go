@@ -339,6 +339,7 @@ func TestExport_TypeNamesEveryKind(t *testing.T) {
 		want string
 	}{
 		{[]string{"--type", "firms"}, `--type "firms": want conversations, contacts, companies, teammates, teams, tags or segments`},
+		{[]string{"--type", "compnies"}, `--type "compnies": want conversations, contacts, companies, teammates, teams, tags or segments; did you mean companies?`},
 		{[]string{"--type", "tags", "--query", "name:VIP"}, "--query works on conversations, contacts and companies; tags are exported whole"},
 		{[]string{"--type", "companies", "--query", "object_type:contacts role:user"}, "--query is about contacts but --type is companies"},
 	} {
