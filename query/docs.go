@@ -194,6 +194,10 @@ equivalent. ` + "`q`" + `, and fields marked — below, cannot be searched by In
 	b.WriteString(CatalogFor(KindContact).Markdown())
 	b.WriteString("\n### Company fields (`object_type:companies`)\n\n")
 	b.WriteString(CatalogFor(KindCompany).Markdown())
+	b.WriteString("\n### Article fields (`object_type:articles`)\n\n")
+	b.WriteString(CatalogFor(KindArticle).Markdown())
+	b.WriteString("\n### Ticket fields (`object_type:tickets`)\n\n")
+	b.WriteString(CatalogFor(KindTicket).Markdown())
 	return b.String()
 }
 
