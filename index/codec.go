@@ -29,19 +29,27 @@ const (
 	dictHistory = 110 << 10
 )
 
-// dictID is the zstd dictionary id of kind's dictionary.
+// dictID is the zstd dictionary id of kind's dictionary: each kind its own, since a frame names its dictionary
+// by id. (Companies once shared the conversations' id; their stores still decode, each kind with its own decoder.)
 func dictID(kind query.Kind) uint32 {
-	if kind == query.KindContact {
+	switch kind {
+	case query.KindConversation:
+		return 0x49520001
+	case query.KindContact:
 		return 0x49520002
+	case query.KindCompany:
+		return 0x49520003
 	}
-	return 0x49520001
+	return 0x495200ff // a kind without a row never learns a dictionary (learn skips records without a doc)
 }
 
 func dictKey(kind query.Kind) []byte { return []byte("zstd_dict." + string(kind)) }
 
 // codec compresses and decompresses records. It is safe for concurrent use.
 type codec struct {
-	dec atomic.Pointer[zstd.Decoder] // knows every dictionary in dicts
+	// dec holds each kind's decoder, knowing that kind's dictionary alone: a frame names its dictionary by id,
+	// and stores written before each kind had an id of its own hold two dictionaries under one id.
+	dec atomic.Pointer[map[query.Kind]*zstd.Decoder]
 
 	mu      sync.Mutex
 	dicts   map[query.Kind][]byte
@@ -60,24 +68,35 @@ func newCodec(dicts map[query.Kind][]byte) (*codec, error) {
 	return c, nil
 }
 
-// newDecoder replaces the decoder with one that knows every dictionary. The caller holds mu (or owns c).
+// newDecoder replaces the decoders with ones that know the dictionaries in dicts: one per kind with a dictionary,
+// and one without any (key "") for the frames written before their kind had one. The caller holds mu (or owns
+// c). It runs at open and when a kind learns its dictionary.
 func (c *codec) newDecoder() error {
-	var ds [][]byte
-	for _, d := range c.dicts {
-		ds = append(ds, d)
+	decs := make(map[query.Kind]*zstd.Decoder, len(c.dicts)+1)
+	for kind, d := range c.dicts {
+		dec, err := zstd.NewReader(nil, zstd.WithDecoderDicts(d), zstd.WithDecoderConcurrency(0), zstd.WithDecoderLowmem(true))
+		if err != nil {
+			return fmt.Errorf("zstd decoder for %s: %w", kind.Plural(), err)
+		}
+		decs[kind] = dec
 	}
-	dec, err := zstd.NewReader(nil, zstd.WithDecoderDicts(ds...), zstd.WithDecoderConcurrency(0),
-		zstd.WithDecoderLowmem(true))
+	dec, err := zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderLowmem(true))
 	if err != nil {
 		return fmt.Errorf("zstd decoder: %w", err)
 	}
-	c.dec.Store(dec)
+	decs[""] = dec
+	c.dec.Store(&decs)
 	return nil
 }
 
-// decompress returns the JSON of a compressed record, in a new slice.
-func (c *codec) decompress(frame []byte) ([]byte, error) {
-	out, err := c.dec.Load().DecodeAll(frame, nil)
+// decompress returns the JSON of a compressed record of kind, in a new slice.
+func (c *codec) decompress(kind query.Kind, frame []byte) ([]byte, error) {
+	decs := *c.dec.Load()
+	dec := decs[kind]
+	if dec == nil {
+		dec = decs[""]
+	}
+	out, err := dec.DecodeAll(frame, nil)
 	if err != nil {
 		return nil, fmt.Errorf("decompress record: %w", err)
 	}

@@ -63,7 +63,7 @@ func TestOpen_RecomputesRowsWrittenBeforePhoneDigits(t *testing.T) {
 			if err != nil || e.deleted {
 				return err
 			}
-			raw, err := st.json(e)
+			raw, err := st.json(query.KindContact, e)
 			if err != nil {
 				return err
 			}

@@ -137,16 +137,16 @@ func decodeEnvelope(b []byte) (envelope, error) {
 	}, nil
 }
 
-// json returns the record's JSON in a slice of its own.
-func (s *store) json(e envelope) ([]byte, error) {
+// json returns the JSON of a record of kind in a slice of its own.
+func (s *store) json(kind query.Kind, e envelope) ([]byte, error) {
 	if e.zstd {
-		return s.codec.decompress(e.raw)
+		return s.codec.decompress(kind, e.raw)
 	}
 	return bytes.Clone(e.raw), nil
 }
 
 func (s *store) record(kind query.Kind, id string, e envelope) (Record, error) {
-	raw, err := s.json(e)
+	raw, err := s.json(kind, e)
 	if err != nil {
 		return Record{}, fmt.Errorf("%s %s: %w", kind, id, err)
 	}
@@ -537,7 +537,7 @@ func (s *store) getRaws(kind query.Kind, ids []string) (map[string][]byte, error
 				return fmt.Errorf("%s %s: %w", kind, id, err)
 			}
 			if !env.deleted {
-				if out[id], err = s.json(env); err != nil {
+				if out[id], err = s.json(kind, env); err != nil {
 					return fmt.Errorf("%s %s: %w", kind, id, err)
 				}
 			}
