@@ -179,22 +179,7 @@ func (ws *Workspace) renderConversation(b []byte, c *conversation, mode int) []b
 	w.closeObject()
 	w.knull("ticket")
 
-	w.key("linked_objects")
-	w.openObject()
-	w.kstr("type", "list")
-	w.kint("total_count", int64(len(c.linked)))
-	w.kbool("has_more", false)
-	w.key("data")
-	w.openArray()
-	for _, l := range c.linked {
-		w.openObject()
-		w.kstr("type", l.typ)
-		w.kstr("id", l.id)
-		w.kstrOrNull("category", l.category)
-		w.closeObject()
-	}
-	w.closeArray()
-	w.closeObject()
+	renderLinkedObjects(&w, c.linked)
 
 	w.key("ai_agent")
 	if c.ai == nil {
