@@ -65,10 +65,6 @@ type HelpCenter struct {
 
 // UnmarshalJSON decodes an article and keeps a copy of data in Raw.
 func (a *Article) UnmarshalJSON(data []byte) error {
-	*a = Article{}
-	if isNull(data) {
-		return nil
-	}
 	var w struct {
 		ID          wire.String   `json:"id"`
 		Title       wire.String   `json:"title"`
@@ -80,26 +76,31 @@ func (a *Article) UnmarshalJSON(data []byte) error {
 		CreatedAt   wire.Int      `json:"created_at"`
 		UpdatedAt   wire.Int      `json:"updated_at"`
 	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
+	raw, err := decodeRecord(data, &w)
 	*a = Article{
 		ID: string(w.ID), Title: string(w.Title), Description: string(w.Description), State: string(w.State),
-		AuthorID: string(w.AuthorID), URL: string(w.URL), CreatedAt: w.CreatedAt.V, UpdatedAt: w.UpdatedAt.V,
-		Raw: bytes.Clone(data),
+		AuthorID: string(w.AuthorID), URL: string(w.URL), CreatedAt: w.CreatedAt.V, UpdatedAt: w.UpdatedAt.V, Raw: raw,
 	}
 	for _, p := range w.ParentIDs {
 		a.ParentIDs = append(a.ParentIDs, string(p))
 	}
-	return nil
+	return err
+}
+
+// decodeRecord decodes a record's JSON into w and returns a copy of data for its Raw; null leaves w alone and gives
+// no Raw.
+func decodeRecord(data []byte, w any) (json.RawMessage, error) {
+	if isNull(data) {
+		return nil, nil
+	}
+	if err := json.Unmarshal(data, w); err != nil {
+		return nil, err
+	}
+	return bytes.Clone(data), nil
 }
 
 // UnmarshalJSON decodes a collection and keeps a copy of data in Raw.
 func (c *Collection) UnmarshalJSON(data []byte) error {
-	*c = Collection{}
-	if isNull(data) {
-		return nil
-	}
 	var w struct {
 		ID           wire.String `json:"id"`
 		Name         wire.String `json:"name"`
@@ -107,30 +108,22 @@ func (c *Collection) UnmarshalJSON(data []byte) error {
 		HelpCenterID wire.String `json:"help_center_id"`
 		UpdatedAt    wire.Int    `json:"updated_at"`
 	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	*c = Collection{ID: string(w.ID), Name: string(w.Name), ParentID: string(w.ParentID), HelpCenterID: string(w.HelpCenterID), UpdatedAt: w.UpdatedAt.V, Raw: bytes.Clone(data)}
-	return nil
+	raw, err := decodeRecord(data, &w)
+	*c = Collection{ID: string(w.ID), Name: string(w.Name), ParentID: string(w.ParentID), HelpCenterID: string(w.HelpCenterID), UpdatedAt: w.UpdatedAt.V, Raw: raw}
+	return err
 }
 
 // UnmarshalJSON decodes a help center and keeps a copy of data in Raw.
 func (h *HelpCenter) UnmarshalJSON(data []byte) error {
-	*h = HelpCenter{}
-	if isNull(data) {
-		return nil
-	}
 	var w struct {
 		ID          wire.String `json:"id"`
 		Identifier  wire.String `json:"identifier"`
 		DisplayName wire.String `json:"display_name"`
 		UpdatedAt   wire.Int    `json:"updated_at"`
 	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	*h = HelpCenter{ID: string(w.ID), Identifier: string(w.Identifier), DisplayName: string(w.DisplayName), UpdatedAt: w.UpdatedAt.V, Raw: bytes.Clone(data)}
-	return nil
+	raw, err := decodeRecord(data, &w)
+	*h = HelpCenter{ID: string(w.ID), Identifier: string(w.Identifier), DisplayName: string(w.DisplayName), UpdatedAt: w.UpdatedAt.V, Raw: raw}
+	return err
 }
 
 // numberedPage is one page of a page-numbered list: its items under data, total_count and pages.

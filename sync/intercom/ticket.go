@@ -1,7 +1,6 @@
 package intercom
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -57,10 +56,6 @@ type TicketList struct {
 // ticket_type_attributes.data, where Intercom's examples put them (the 2.16 schema names the list
 // ticket_type_attributes; both are read).
 func (t *TicketType) UnmarshalJSON(data []byte) error {
-	*t = TicketType{}
-	if isNull(data) {
-		return nil
-	}
 	type attr struct {
 		ID       wire.String `json:"id"`
 		Name     wire.String `json:"name"`
@@ -76,24 +71,18 @@ func (t *TicketType) UnmarshalJSON(data []byte) error {
 			Items []attr `json:"ticket_type_attributes"`
 		} `json:"ticket_type_attributes"`
 	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
-	*t = TicketType{ID: string(w.ID), Name: string(w.Name), Category: string(w.Category), UpdatedAt: w.UpdatedAt.V, Raw: bytes.Clone(data)}
+	raw, err := decodeRecord(data, &w)
+	*t = TicketType{ID: string(w.ID), Name: string(w.Name), Category: string(w.Category), UpdatedAt: w.UpdatedAt.V, Raw: raw}
 	if w.Attributes != nil {
 		for _, a := range append(w.Attributes.Data, w.Attributes.Items...) {
 			t.Attributes = append(t.Attributes, TicketTypeAttribute{ID: string(a.ID), Name: string(a.Name), DataType: string(a.DataType)})
 		}
 	}
-	return nil
+	return err
 }
 
 // UnmarshalJSON decodes a ticket and keeps a copy of data in Raw.
 func (t *Ticket) UnmarshalJSON(data []byte) error {
-	*t = Ticket{}
-	if isNull(data) {
-		return nil
-	}
 	var w struct {
 		ID         wire.String `json:"id"`
 		Category   wire.String `json:"category"`
@@ -115,16 +104,14 @@ func (t *Ticket) UnmarshalJSON(data []byte) error {
 			TotalCount wire.Int `json:"total_count"`
 		} `json:"ticket_parts"`
 	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return err
-	}
+	raw, err := decodeRecord(data, &w)
 	*t = Ticket{
 		ID: string(w.ID), TicketTypeID: string(w.Type.ID), Category: string(w.Category), State: string(w.State.Category),
 		Open: w.Open.V, Title: string(w.Attributes.Title), AdminAssigneeID: string(w.AdminAssigneeID),
 		TeamAssigneeID: string(w.TeamAssigneeID), CreatedAt: w.CreatedAt.V, UpdatedAt: w.UpdatedAt.V,
-		PartCount: int(w.Parts.TotalCount.V), Raw: bytes.Clone(data),
+		PartCount: int(w.Parts.TotalCount.V), Raw: raw,
 	}
-	return nil
+	return err
 }
 
 // UnmarshalJSON decodes a page of tickets.

@@ -112,11 +112,6 @@ func (ws *Workspace) articleTimes(idx int) (created, updated int64) {
 	return created, updated
 }
 
-// genArticle returns article idx as generated, from the cache or the seed.
-func (ws *Workspace) genArticle(idx int) *article {
-	return ws.articles.cache.get(idx, ws.generateArticle)
-}
-
 func (ws *Workspace) generateArticle(idx int) *article {
 	r := ws.rng(streamArticleBody, idx)
 	d := &articleDefs[idx%len(articleDefs)]
@@ -202,37 +197,11 @@ func (a *article) url(ws *Workspace, locale, title, state string) string {
 }
 
 // articleAt returns live article idx, or nil.
-func (ws *Workspace) articleAt(idx int) *article {
-	ws.mu.RLock()
-	e, live := ws.articles.lookupLocked(idx)
-	ws.mu.RUnlock()
-	switch {
-	case !live:
-		return nil
-	case e != nil:
-		return e
-	}
-	return ws.genArticle(idx)
-}
+func (ws *Workspace) articleAt(idx int) *article { return ws.articles.at(idx) }
 
 // articleOrder returns the live articles' indices by updated_at descending (then index descending), as GET
 // /articles lists them.
-func (ws *Workspace) articleOrder() []int {
-	ws.mu.Lock()
-	ws.articles.ensureOrderLocked(func(idx int, e *article) int64 {
-		if e != nil {
-			return e.updatedAt
-		}
-		_, u := ws.articleTimes(idx)
-		return u
-	})
-	out := make([]int, len(ws.articles.order.keys))
-	for i, k := range ws.articles.order.keys {
-		out[i] = int(k.idx)
-	}
-	ws.mu.Unlock()
-	return out
-}
+func (ws *Workspace) articleOrder() []int { return ws.articles.ordered() }
 
 // --- rendering --------------------------------------------------------------------------------------------------
 
@@ -616,25 +585,19 @@ func (ws *Workspace) ArticleIDs() []string {
 }
 
 // ArticleJSON returns the exact body GET /articles/{id} answers for a live article, or ErrNotFound.
-func (ws *Workspace) ArticleJSON(id string) ([]byte, error) {
-	a := ws.articleAt(articleIndex(id))
-	if a == nil {
-		return nil, fmt.Errorf("article %s: %w", id, ErrNotFound)
-	}
-	w := jsonWriter{}
-	ws.renderArticle(&w, a, true)
-	return w.b, nil
-}
+func (ws *Workspace) ArticleJSON(id string) ([]byte, error) { return ws.articleJSON(id, true) }
 
 // ArticleListItemJSON returns the exact JSON of a live article as GET /articles lists it (without statistics), or
 // ErrNotFound.
-func (ws *Workspace) ArticleListItemJSON(id string) ([]byte, error) {
+func (ws *Workspace) ArticleListItemJSON(id string) ([]byte, error) { return ws.articleJSON(id, false) }
+
+func (ws *Workspace) articleJSON(id string, withStats bool) ([]byte, error) {
 	a := ws.articleAt(articleIndex(id))
 	if a == nil {
 		return nil, fmt.Errorf("article %s: %w", id, ErrNotFound)
 	}
 	w := jsonWriter{}
-	ws.renderArticle(&w, a, false)
+	ws.renderArticle(&w, a, withStats)
 	return w.b, nil
 }
 

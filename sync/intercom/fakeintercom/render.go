@@ -291,12 +291,7 @@ func (ws *Workspace) renderPart(w *jsonWriter, p *part, body func(k, html string
 	w.kint("created_at", p.createdAt)
 	w.kint("updated_at", p.updatedAt)
 	w.kint("notified_at", p.notified)
-	w.key("assigned_to")
-	if p.assignedTo == nil {
-		w.null()
-	} else {
-		w.ref(p.assignedTo.typ, p.assignedTo.id)
-	}
+	w.krefOrNull("assigned_to", p.assignedTo)
 	w.key("author")
 	w.openObject()
 	w.kstr("type", p.author.typ)

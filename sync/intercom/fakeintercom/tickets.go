@@ -216,10 +216,6 @@ func (ws *Workspace) ticketTimes(idx int) (created, updated int64) {
 	return created, created + span
 }
 
-func (ws *Workspace) genTicket(idx int) *ticket {
-	return ws.tickets.cache.get(idx, ws.generateTicket)
-}
-
 func (ws *Workspace) generateTicket(idx int) *ticket {
 	r := ws.rng(streamTicketBody, idx)
 	t := &ticket{idx: idx, id: ticketID(idx), typeIdx: ws.ticketTypeOf(idx), prevState: -1}
@@ -340,36 +336,10 @@ func (ws *Workspace) genTicketParts(r *rand.Rand, t *ticket, v *textVars, tp *to
 }
 
 // ticketAt returns live ticket idx, or nil.
-func (ws *Workspace) ticketAt(idx int) *ticket {
-	ws.mu.RLock()
-	e, live := ws.tickets.lookupLocked(idx)
-	ws.mu.RUnlock()
-	switch {
-	case !live:
-		return nil
-	case e != nil:
-		return e
-	}
-	return ws.genTicket(idx)
-}
+func (ws *Workspace) ticketAt(idx int) *ticket { return ws.tickets.at(idx) }
 
 // ticketOrder returns the live tickets' indices by updated_at descending, then index descending.
-func (ws *Workspace) ticketOrder() []int {
-	ws.mu.Lock()
-	ws.tickets.ensureOrderLocked(func(idx int, e *ticket) int64 {
-		if e != nil {
-			return e.updatedAt
-		}
-		_, u := ws.ticketTimes(idx)
-		return u
-	})
-	out := make([]int, len(ws.tickets.order.keys))
-	for i, k := range ws.tickets.order.keys {
-		out[i] = int(k.idx)
-	}
-	ws.mu.Unlock()
-	return out
-}
+func (ws *Workspace) ticketOrder() []int { return ws.tickets.ordered() }
 
 func (t *ticket) attr(name string) any {
 	for _, a := range t.attrs {
@@ -560,12 +530,7 @@ func (ws *Workspace) renderTicketPart(w *jsonWriter, p *ticketPart) {
 	}
 	w.kint("created_at", p.createdAt)
 	w.kint("updated_at", p.updatedAt)
-	w.key("assigned_to")
-	if p.assignedTo == nil {
-		w.null()
-	} else {
-		w.ref(p.assignedTo.typ, p.assignedTo.id)
-	}
+	w.krefOrNull("assigned_to", p.assignedTo)
 	w.key("author")
 	w.openObject()
 	w.kstr("id", p.author.id)

@@ -174,8 +174,8 @@ func NewWorkspace(opts WorkspaceOptions) (*Workspace, error) {
 	if tickets == 0 && opts.Contacts > 0 {
 		tickets = max(20, opts.Conversations/10)
 	}
-	ws.articles = newLazyKind[article](articles)
-	ws.tickets = newLazyKind[ticket](tickets)
+	ws.articles = newLazyKind(&ws.mu, articles, ws.generateArticle, ws.articleTimes, func(a *article) int64 { return a.updatedAt })
+	ws.tickets = newLazyKind(&ws.mu, tickets, ws.generateTicket, ws.ticketTimes, func(t *ticket) int64 { return t.updatedAt })
 	ws.contactCache = newRecordCache[contact](opts.Contacts)
 	if ws.now == nil {
 		ws.now = time.Now
