@@ -51,6 +51,8 @@ type AggregateResult struct {
 	Next       *NextPage      `json:"next,omitempty"`
 	Note       string         `json:"_note,omitempty"`
 	Freshness  Freshness      `json:"freshness"`
+
+	replicaNote bool // Note holds the replica's note, which may quote customer-written values
 }
 
 // AggregateRow is one group, the other groups combined, or the totals.
@@ -178,6 +180,9 @@ func aggregateResult(a query.Aggregate, res index.AggregateResult, fresh Freshne
 	}
 	if a.TimeZone == "" && a.HasTime() {
 		out.Note = strings.TrimSpace("Time buckets are in UTC: the workspace's time zone is not known yet (the first sync records it). " + out.Note)
+	}
+	if res.Note != "" { // what the replica read differently from the filter (a name, a value no record holds)
+		out.Note, out.replicaNote = strings.TrimSpace(out.Note+" "+res.Note), true
 	}
 	return out
 }
@@ -349,9 +354,7 @@ func (r *AggregateResult) text(a query.Aggregate) string {
 		b.WriteString("\nRecords lacking a metric's field are left out of it: " + strings.Join(left, "; ") + ".\n")
 	}
 	b.WriteString("\n" + aggregateHint(a) + "\n")
-	if r.Note != "" {
-		b.WriteString("\n" + r.Note + "\n")
-	}
+	writeNote(&b, r.Note, quoted && len(r.Groups) > 0 || !r.replicaNote)
 	return strings.TrimRight(b.String(), "\n")
 }
 
@@ -381,8 +384,9 @@ func (r *AggregateResult) totalsText(a query.Aggregate) string {
 		}
 		b.WriteString(line + "\n")
 	}
-	b.WriteString("\n" + aggregateHint(a))
-	return b.String()
+	b.WriteString("\n" + aggregateHint(a) + "\n")
+	writeNote(&b, r.Note, !r.replicaNote)
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // aggregateHint is the one-line reading hint under the table.
