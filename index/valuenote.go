@@ -20,9 +20,10 @@ const (
 	// maxListedValues is the most distinct values a field may have for the note to list them all when none is
 	// near the value asked.
 	maxListedValues = 20
-	// maxNearCandidates is the most distinct values a field may have for the note to look for the nearest ones:
-	// beyond it (the authors' emails of a large workspace) the note only says no record holds the value.
-	maxNearCandidates = 200_000
+	// maxNearCandidates is the most distinct values a field may have for the note to look for the nearest ones,
+	// which costs about 0.3 µs a value: beyond it (the authors' emails of a workspace of 100,000 conversations,
+	// 87,000 values, would take 27 ms) the note only says no record holds the value.
+	maxNearCandidates = 10_000
 	// maxSuggested is the most near values the note offers for one value.
 	maxSuggested = 3
 	// maxAbsentNoted is the most values one note speaks of; the others are counted.

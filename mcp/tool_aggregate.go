@@ -52,8 +52,13 @@ type AggregateResult struct {
 	Note       string         `json:"_note,omitempty"`
 	Freshness  Freshness      `json:"freshness"`
 
-	replicaNote bool // Note holds the replica's note, which may quote customer-written values
+	replicaNote string // the replica's part of Note, which may quote customer-written values
 }
+
+// ReplicaNote returns what the replica read differently from the aggregate's filter (a name taken for another, a
+// value no record holds), the last sentences of Note; "" when nothing. A front end that words Note's other
+// sentences its own way (the next page) shows this one as it is.
+func (r *AggregateResult) ReplicaNote() string { return r.replicaNote }
 
 // AggregateRow is one group, the other groups combined, or the totals.
 type AggregateRow struct {
@@ -182,7 +187,7 @@ func aggregateResult(a query.Aggregate, res index.AggregateResult, fresh Freshne
 		out.Note = strings.TrimSpace("Time buckets are in UTC: the workspace's time zone is not known yet (the first sync records it). " + out.Note)
 	}
 	if res.Note != "" { // what the replica read differently from the filter (a name, a value no record holds)
-		out.Note, out.replicaNote = strings.TrimSpace(out.Note+" "+res.Note), true
+		out.Note, out.replicaNote = strings.TrimSpace(out.Note+" "+res.Note), res.Note
 	}
 	return out
 }
@@ -354,7 +359,7 @@ func (r *AggregateResult) text(a query.Aggregate) string {
 		b.WriteString("\nRecords lacking a metric's field are left out of it: " + strings.Join(left, "; ") + ".\n")
 	}
 	b.WriteString("\n" + aggregateHint(a) + "\n")
-	writeNote(&b, r.Note, quoted && len(r.Groups) > 0 || !r.replicaNote)
+	writeNote(&b, r.Note, quoted && len(r.Groups) > 0 || r.replicaNote == "")
 	return strings.TrimRight(b.String(), "\n")
 }
 
@@ -385,7 +390,7 @@ func (r *AggregateResult) totalsText(a query.Aggregate) string {
 		b.WriteString(line + "\n")
 	}
 	b.WriteString("\n" + aggregateHint(a) + "\n")
-	writeNote(&b, r.Note, !r.replicaNote)
+	writeNote(&b, r.Note, r.replicaNote == "")
 	return strings.TrimRight(b.String(), "\n")
 }
 
