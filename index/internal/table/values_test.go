@@ -15,14 +15,7 @@ func TestTable_DictionaryAnswersWhetherAValueIsHeld(t *testing.T) {
 		tb.Put(Row{ID: fmt.Sprint(i), UpdatedAt: int64(i), Ord: uint32(i), Values: []Value{{Col: "plan", Type: Keyword, Strs: []string{plan}}, {Col: "n", Type: Int, Int: 1}}})
 	}
 	tb.Put(Row{ID: "3", UpdatedAt: 9, Ord: 3, Values: []Value{{Col: "plan", Type: Keyword, Strs: []string{"Starter"}}}})
-	for _, step := range []struct {
-		name string
-		do   func(*Table) *Table
-	}{
-		{"as put", func(tb *Table) *Table { return tb }},
-		{"compacted", func(tb *Table) *Table { tb.Compact(); return tb }},
-		{"from a snapshot", func(tb *Table) *Table { return snapshotRoundTrip(t, tb) }},
-	} {
+	for _, step := range reloads(t) {
 		tb = step.do(tb)
 		for v, want := range map[string]bool{"growth": true, "GROWTH": true, "STRAßE": true, "Gowth": false, "pro": true, "starter": true, "": false} {
 			if got := tb.HoldsKeyword("plan", v); got != want {
