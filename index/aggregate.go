@@ -35,6 +35,8 @@ type AggregateResult struct {
 	Other *AggRow `json:"other,omitempty"`
 	// Next is the cursor of the next page of groups; "" on the last.
 	Next string `json:"next,omitempty"`
+	// Note says what the replica read differently from what the filter wrote, as Result.Note does for a search.
+	Note string `json:"note,omitempty"`
 }
 
 // AggRow is one group (or the totals, or the other groups combined): its keys, one per dimension, its count and
@@ -98,6 +100,7 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	if err != nil {
 		return AggregateResult{}, err
 	}
+	note := joinNotes(a.Query.Note, absentValuesNote(ks, a.Query))
 	select {
 	case r.searches <- struct{}{}:
 		defer func() { <-r.searches }()
@@ -129,7 +132,7 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	ks.mu.RUnlock()
 
 	b := aggBuilder{a: a, loc: loc, measureOf: measureOf}
-	res := AggregateResult{Kind: a.Query.Kind, Spec: spec, TimeZone: loc.String(), Matched: agg.Matched}
+	res := AggregateResult{Kind: a.Query.Kind, Spec: spec, TimeZone: loc.String(), Matched: agg.Matched, Note: note}
 	if a.TimeZone == "" {
 		res.TimeZone = "UTC"
 	}

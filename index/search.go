@@ -59,6 +59,7 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 		}
 		after = &c
 	}
+	note = joinNotes(note, absentValuesNote(ks, q))
 
 	select {
 	case r.searches <- struct{}{}:

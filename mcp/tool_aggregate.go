@@ -51,7 +51,14 @@ type AggregateResult struct {
 	Next       *NextPage      `json:"next,omitempty"`
 	Note       string         `json:"_note,omitempty"`
 	Freshness  Freshness      `json:"freshness"`
+
+	replicaNote string // the replica's part of Note, which may quote customer-written values
 }
+
+// ReplicaNote returns what the replica read differently from the aggregate's filter (a name taken for another, a
+// value no record holds), the last sentences of Note; "" when nothing. A front end that words Note's other
+// sentences its own way (the next page) shows this one as it is.
+func (r *AggregateResult) ReplicaNote() string { return r.replicaNote }
 
 // AggregateRow is one group, the other groups combined, or the totals.
 type AggregateRow struct {
@@ -178,6 +185,9 @@ func aggregateResult(a query.Aggregate, res index.AggregateResult, fresh Freshne
 	}
 	if a.TimeZone == "" && a.HasTime() {
 		out.Note = strings.TrimSpace("Time buckets are in UTC: the workspace's time zone is not known yet (the first sync records it). " + out.Note)
+	}
+	if res.Note != "" { // what the replica read differently from the filter (a name, a value no record holds)
+		out.Note, out.replicaNote = strings.TrimSpace(out.Note+" "+res.Note), res.Note
 	}
 	return out
 }
@@ -349,9 +359,7 @@ func (r *AggregateResult) text(a query.Aggregate) string {
 		b.WriteString("\nRecords lacking a metric's field are left out of it: " + strings.Join(left, "; ") + ".\n")
 	}
 	b.WriteString("\n" + aggregateHint(a) + "\n")
-	if r.Note != "" {
-		b.WriteString("\n" + r.Note + "\n")
-	}
+	writeNote(&b, r.Note, quoted && len(r.Groups) > 0 || r.replicaNote == "")
 	return strings.TrimRight(b.String(), "\n")
 }
 
@@ -381,8 +389,9 @@ func (r *AggregateResult) totalsText(a query.Aggregate) string {
 		}
 		b.WriteString(line + "\n")
 	}
-	b.WriteString("\n" + aggregateHint(a))
-	return b.String()
+	b.WriteString("\n" + aggregateHint(a) + "\n")
+	writeNote(&b, r.Note, r.replicaNote == "")
+	return strings.TrimRight(b.String(), "\n")
 }
 
 // aggregateHint is the one-line reading hint under the table.

@@ -152,9 +152,7 @@ func (r *SearchResult) text(q query.Query) string {
 		}
 		b.WriteString("   " + h.URL + "\n")
 	}
-	if r.Note != "" {
-		b.WriteString("\n" + r.Note + "\n")
-	}
+	writeNote(&b, r.Note, r.TotalInPage > 0)
 	return strings.TrimRight(b.String(), "\n")
 }
 

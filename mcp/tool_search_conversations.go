@@ -94,9 +94,7 @@ func structuredSearch[F interface {
 		p.items = append(p.items, item)
 		entry(&b, i+1, h, item)
 	}
-	if p.note != "" {
-		b.WriteString("\n" + p.note + "\n")
-	}
+	writeNote(&b, p.note, len(res.Hits) > 0)
 	p.text = strings.TrimRight(b.String(), "\n")
 	return p, nil
 }
@@ -165,6 +163,18 @@ func withQueryNote(q query.Query, res index.Result, note string) string {
 		}
 	}
 	return strings.Join(parts, " ")
+}
+
+// writeNote writes a result's note last. A note may quote customer-written values (a tag's name, a value records
+// hold): unless noticed (a result shown above came after the data notice), the notice comes first.
+func writeNote(b *strings.Builder, note string, noticed bool) {
+	if note == "" {
+		return
+	}
+	if !noticed {
+		b.WriteString("\n" + dataNotice + "\n")
+	}
+	b.WriteString("\n" + note + "\n")
 }
 
 // writeListHeader writes the first lines of a search's text: how many match, how many are shown, the freshness,

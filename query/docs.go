@@ -176,6 +176,21 @@ short window (60 characters) of what was written around the offending term. A qu
 bytes, for the CLI and every tool alike; a longer one is refused, saying its length, and so is a query that is
 not valid UTF-8.
 
+A value no record holds is not an error (it may be the true answer), but the result's note says so: for an exact
+term (` + "`eq`, `neq`, `in`, `nin`" + `) on a keyword field of free values (a plan, a country, an email domain, a custom
+attribute's text; not ids, names or enums, which are checked as above), the note names the nearest values the
+replica holds, ignoring case, or all of them when the field has few. The CLI prints the note under the results
+(on stderr with ` + "`--json`" + `); the tools put it in ` + "`_note`" + ` and at the end of their text:
+
+` + "```sh" + `
+intercom-replica search --demo 'object_type:companies plan:Gowth'
+` + "```" + `
+
+` + "```text" + `
+No companies match.
+No company has plan "Gowth"; did you mean "Growth"?
+` + "```" + `
+
 ### Translation to Intercom's Search API
 
 ` + "`intercom.TranslateQuery`" + ` (package sync/intercom, beside the client that sends searches) turns a query into the

@@ -125,6 +125,9 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 		fmt.Fprintf(m.Stderr, "groups %d–%d of %d (the rest are in the other row); next groups: add --starting-after %s\n",
 			res.Offset+1, res.Offset+len(res.Groups), res.GroupCount, res.Next.StartingAfter)
 	}
+	if *format == "csv" && res.ReplicaNote() != "" { // as the next groups: the CSV on stdout holds the data only
+		fmt.Fprintln(m.Stderr, res.ReplicaNote())
+	}
 	switch *format {
 	case "json":
 		enc := json.NewEncoder(m.Stdout)
@@ -306,6 +309,9 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 	}
 	if strings.HasPrefix(res.Note, "Time buckets are in UTC") {
 		note, _, _ := strings.Cut(res.Note, " More groups")
+		fmt.Fprintln(w, strings.TrimSpace(strings.TrimSuffix(note, res.ReplicaNote())))
+	}
+	if note := res.ReplicaNote(); note != "" { // a name or value the replica read differently: the likely reason
 		fmt.Fprintln(w, note)
 	}
 }

@@ -120,3 +120,21 @@ func TestReport_ChartFile(t *testing.T) {
 		t.Errorf("%s is not an SVG chart of the tags: %.200s", path, b)
 	}
 }
+
+// TestReport_ValueNoRecordHoldsIsNoted: a filter value no record holds (a typo) counts nothing, and the report
+// says so with the nearest value the replica holds, under the table and (csv, whose stdout holds data only) on
+// stderr. Before, it showed a count of 0 and nothing more.
+func TestReport_ValueNoRecordHoldsIsNoted(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	const note = `No company has plan "Gowth"; did you mean "Growth"?`
+	out, _ := e.mustRun(t, "report", "--config", "", "--data-dir", dir, "--by", "industry", "object_type:companies plan:Gowth")
+	if !strings.HasSuffix(out, "\n"+note+"\n") {
+		t.Errorf("want the note under the table:\n%s", out)
+	}
+	out, stderr := e.mustRun(t, "report", "--config", "", "--data-dir", dir, "--format", "csv", "object_type:companies plan:Gowth")
+	if strings.Contains(out, "Gowth") || stderr != note+"\n" {
+		t.Errorf("csv: stdout %q, stderr %q; want the data on stdout and the note on stderr", out, stderr)
+	}
+}

@@ -62,3 +62,21 @@ func TestSearch_NothingToSearchFor(t *testing.T) {
 		}
 	}
 }
+
+// TestSearch_ValueNoRecordHoldsIsNoted: a value no record holds (a typo) answers no match, and the note under it
+// names the nearest value the replica holds; with --json (whose stdout holds results only) the note is on stderr.
+// Before, the answer was "No companies match." and nothing more.
+func TestSearch_ValueNoRecordHoldsIsNoted(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	const note = `No company has plan "Gowth"; did you mean "Growth"?`
+	out, _ := e.mustRun(t, "search", "--config", "", "--data-dir", dir, "object_type:companies plan:Gowth")
+	if out != "No companies match.\n"+note+"\n" {
+		t.Errorf("want no match and the note:\n%s", out)
+	}
+	out, stderr := e.mustRun(t, "search", "--config", "", "--data-dir", dir, "--json", "object_type:companies plan:Gowth")
+	if out != "" || stderr != note+"\n" {
+		t.Errorf("--json: stdout %q, stderr %q; want no lines and the note on stderr", out, stderr)
+	}
+}
