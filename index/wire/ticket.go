@@ -89,3 +89,17 @@ func (l *LinkedObjects) IDsOf(typ string) []string {
 	}
 	return out
 }
+
+// TicketText is the text of a ticket alone: its title and description (among its attributes) and its part bodies,
+// for readers that need nothing else (the index's snippets), as ConversationText.
+type TicketText struct {
+	Attributes struct {
+		Title       String `json:"_default_title_"`
+		Description String `json:"_default_description_"`
+	} `json:"ticket_attributes"`
+	Parts *struct {
+		Parts []struct {
+			Body String `json:"body"`
+		} `json:"ticket_parts"`
+	} `json:"ticket_parts"`
+}
