@@ -173,15 +173,32 @@ func (r *Replica) openKind(ctx context.Context, kind query.Kind) error {
 	}
 	ks := &kindState{kind: kind, schema: sch, path: filepath.Join(r.dir, indexDir, string(kind)), ords: &ordCache{}}
 	r.kinds[kind] = ks
-	if err := r.loadTable(ctx, ks); err != nil {
-		return err
+	// The full-text index opens while the table loads: both mostly wait on the disk when the page cache is cold
+	// (at a million conversations, 0.15-0.45 s and 0.5-1 s).
+	finishInterruptedSwap(ks.path, sch)
+	type opened struct {
+		ti  *textIndex
+		err error
 	}
-	if ks.nextOrd, err = r.store.nextOrd(kind); err != nil {
+	tiOpened := make(chan opened, 1)
+	go func() {
+		ti, err := openTextIndex(ks.path, sch)
+		tiOpened <- opened{ti, err}
+	}()
+	err = r.loadTable(ctx, ks)
+	if err == nil {
+		ks.nextOrd, err = r.store.nextOrd(kind)
+	}
+	o := <-tiOpened
+	ti := o.ti
+	if err != nil {
+		if ti != nil {
+			_ = ti.close()
+		}
 		return err
 	}
 	ks.nextOrd = max(ks.nextOrd, ks.table.MaxOrd()+1)
-	finishInterruptedSwap(ks.path, sch)
-	ti, err := openTextIndex(ks.path, sch)
+	err = o.err
 	switch {
 	case errors.Is(err, errStaleIndex):
 		if ks.table.Len() == 0 {
