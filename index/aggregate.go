@@ -81,6 +81,9 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	if err != nil {
 		return AggregateResult{}, err
 	}
+	if err := r.tableFault(ks); err != nil {
+		return AggregateResult{}, fmt.Errorf("aggregate: %w", err)
+	}
 	if err := ctx.Err(); err != nil {
 		return AggregateResult{}, err
 	}

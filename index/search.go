@@ -27,6 +27,9 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 	if err != nil {
 		return Result{}, err
 	}
+	if err := r.tableFault(ks); err != nil {
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
 	if err := ctx.Err(); err != nil {
 		return Result{}, err
 	}

@@ -23,21 +23,24 @@ import (
 // one, so a crash leaves either the old snapshot or the new, never a part.
 //
 // Layout: a header (magic, snapshot format, table layout version, row version, the store's id, the store
-// sequence and live record count the table reflects, padding to 56 bytes), the table's payload (table.WriteSnapshot), then a trailer:
-// the payload's length and a CRC-32C of everything before it. Open loads a snapshot only when all of these agree
-// with this program and the store; otherwise it logs why and rebuilds from the rows, then writes a fresh one.
-// Every write to the store advances its sequence, so a snapshot taken before a write (a kill -9 after it, say)
-// is recognised as behind.
+// sequence and live record count the table reflects, padding to 56 bytes), the table's payload
+// (table.WriteSnapshot, which holds a checksum per slice and one of the rest), then a trailer: the payload's length
+// and a CRC-32C of the header. Open loads a snapshot only when all of these agree with this program and the store;
+// otherwise it logs why and rebuilds from the rows, then writes a fresh one. Every write to the store advances its
+// sequence, so a snapshot taken before a write (a kill -9 after it, say) is recognised as behind.
 //
 // A loaded snapshot stays mapped into memory while the replica is open (the table's slices are views of it, see
-// table.LoadSnapshot): its pages live in the page cache, not the Go heap, and opening reads only what the
-// checksum and the hash indexes touch. Rewriting a snapshot renames a new file over it, which leaves the mapped
-// (now unlinked) file intact.
+// table.LoadSnapshot): its pages live in the page cache, not the Go heap, and opening reads only what the table
+// checks for consistency (a third of the bytes). The rest (ids, hit summaries, timestamps and numbers) is verified
+// against its checksums after Open returns (Replica.verifyTables): a mismatch there stops the kind's table from
+// answering until it is rebuilt from the rows. Rewriting a snapshot renames a new file over it, which leaves the
+// mapped (now unlinked) file intact.
 
 const (
 	snapshotMagic = "IRTABLE\x00"
 	// snapshotFormat names the header and trailer above; table.SnapshotVersion and rowVersion name the payload.
-	snapshotFormat  = 1
+	// 2: the payload's checksums replace the one over the whole file.
+	snapshotFormat  = 2
 	snapshotHeader  = 8 + 4 + 4 + 4 + storeIDLen + 8 + 8 + 4 // padded so the payload starts 8-byte aligned
 	snapshotTrailer = 8 + 4
 )
@@ -62,29 +65,31 @@ func appendSnapshotHeader(b []byte, st tableState) []byte {
 // errNoSnapshot is loadSnapshot's answer when there is no snapshot file at all.
 var errNoSnapshot = errors.New("no snapshot")
 
-// loadSnapshot loads kind's table from its snapshot if the snapshot is intact and reflects exactly the store state
-// st. The table's bulk stays in the file, mapped into memory (mapFile): call release once the table is no longer
-// used. Any other outcome is an error saying why (errNoSnapshot when there is none): the caller rebuilds instead.
-func loadSnapshot(path string, st tableState) (t *table.Table, release func() error, err error) {
+// loadSnapshot loads kind's table from its snapshot if the snapshot's header, counts and the slices the table
+// checks are intact and it reflects exactly the store state st; pending is what is left to verify (the caller
+// must, before trusting the table for long or writing it out again). The table stays in the file, mapped into
+// memory (mapFile): call release once the table (and pending) is no longer used. Any other outcome is an error
+// saying why (errNoSnapshot when there is none): the caller rebuilds instead.
+func loadSnapshot(path string, st tableState) (t *table.Table, pending *table.Unverified, release func() error, err error) {
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil, errNoSnapshot
+		return nil, nil, nil, errNoSnapshot
 	}
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	size := fi.Size()
 	if size < snapshotHeader+snapshotTrailer {
-		return nil, nil, fmt.Errorf("truncated: %d bytes", size)
+		return nil, nil, nil, fmt.Errorf("truncated: %d bytes", size)
 	}
 	data, unmap, err := mapFile(f, size)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	defer func() {
 		if err != nil {
@@ -93,43 +98,40 @@ func loadSnapshot(path string, st tableState) (t *table.Table, release func() er
 	}()
 	head := data[:snapshotHeader]
 	if !bytes.HasPrefix(head, []byte(snapshotMagic)) {
-		return nil, nil, errors.New("not a table snapshot")
+		return nil, nil, nil, errors.New("not a table snapshot")
 	}
 	le := binary.LittleEndian
 	if format, tv, rv := le.Uint32(head[8:]), le.Uint32(head[12:]), le.Uint32(head[16:]); format != snapshotFormat ||
 		tv != table.SnapshotVersion || rv != rowVersion {
-		return nil, nil, fmt.Errorf("written in another format (snapshot %d, table %d, rows %d; this program writes %d, %d, %d)",
+		return nil, nil, nil, fmt.Errorf("written in another format (snapshot %d, table %d, rows %d; this program writes %d, %d, %d)",
 			format, tv, rv, snapshotFormat, table.SnapshotVersion, rowVersion)
+	}
+	body, trailer := data[:size-snapshotTrailer], data[size-snapshotTrailer:]
+	payload := body[snapshotHeader:]
+	if le.Uint64(trailer) != uint64(len(payload)) {
+		return nil, nil, nil, fmt.Errorf("payload of %d bytes, the trailer says %d", len(payload), le.Uint64(trailer))
 	}
 	id := head[20 : 20+storeIDLen]
 	seq, live := le.Uint64(head[20+storeIDLen:]), le.Uint64(head[28+storeIDLen:])
 	switch {
 	case !bytes.Equal(id, st.storeID):
-		return nil, nil, errors.New("taken from another store")
+		return nil, nil, nil, errors.New("taken from another store")
 	case seq != st.seq:
-		return nil, nil, fmt.Errorf("the store changed since it was taken (snapshot at sequence %d, store at %d)", seq, st.seq)
+		return nil, nil, nil, fmt.Errorf("the store changed since it was taken (snapshot at sequence %d, store at %d)", seq, st.seq)
 	case live != st.live:
-		return nil, nil, fmt.Errorf("holds %d live records, the store %d", live, st.live)
+		return nil, nil, nil, fmt.Errorf("holds %d live records, the store %d", live, st.live)
 	}
-	body, trailer := data[:size-snapshotTrailer], data[size-snapshotTrailer:]
-	payload := body[snapshotHeader:]
-	if le.Uint64(trailer) != uint64(len(payload)) {
-		return nil, nil, fmt.Errorf("payload of %d bytes, the trailer says %d", len(payload), le.Uint64(trailer))
+	if crc32.Checksum(head, castagnoli) != le.Uint32(trailer[8:]) {
+		return nil, nil, nil, errors.New("checksum mismatch in the header")
 	}
-	// The checksum reads every page of the file: on a second core while the table checks its slices.
-	sum := make(chan uint32, 1)
-	go func() { sum <- crc32.Checksum(body, castagnoli) }()
-	t, err = table.LoadSnapshot(payload)
-	if got := <-sum; got != le.Uint32(trailer[8:]) {
-		return nil, nil, errors.New("checksum mismatch")
-	}
+	t, pending, err = table.LoadSnapshot(payload)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if uint64(t.Len()) != st.live {
-		return nil, nil, fmt.Errorf("table holds %d rows, the store %d live records", t.Len(), st.live)
+		return nil, nil, nil, fmt.Errorf("table holds %d rows, the store %d live records", t.Len(), st.live)
 	}
-	return t, unmap, nil
+	return t, pending, unmap, nil
 }
 
 // writeSnapshot writes t, which reflects store state st, as the snapshot at path: to a temporary file beside it,
@@ -146,9 +148,9 @@ func writeSnapshot(path string, t *table.Table, st tableState) (err error) {
 			_ = os.Remove(f.Name())
 		}
 	}()
-	crc := crc32.New(castagnoli)
-	bw := bufio.NewWriterSize(io.MultiWriter(f, crc), 1<<20)
-	if _, err := bw.Write(appendSnapshotHeader(nil, st)); err != nil {
+	bw := bufio.NewWriterSize(f, 1<<20)
+	head := appendSnapshotHeader(nil, st)
+	if _, err := bw.Write(head); err != nil {
 		return err
 	}
 	cw := &countingWriter{w: bw}
@@ -159,7 +161,7 @@ func writeSnapshot(path string, t *table.Table, st tableState) (err error) {
 		return err
 	}
 	trailer := binary.LittleEndian.AppendUint64(nil, uint64(cw.n))
-	trailer = binary.LittleEndian.AppendUint32(trailer, crc.Sum32())
+	trailer = binary.LittleEndian.AppendUint32(trailer, crc32.Checksum(head, castagnoli))
 	if _, err := f.Write(trailer); err != nil {
 		return err
 	}

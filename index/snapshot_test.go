@@ -9,6 +9,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -161,14 +162,15 @@ func TestOpen_RebuildsColumnTableWhenSnapshotUnusable(t *testing.T) {
 		reason string
 	}{
 		{"checksum does not match", patch(-1, []byte{0xff ^ 0x5a}), "checksum mismatch"},
-		{"a flipped byte in the payload", func(t *testing.T, dir string) {
+		// A flipped byte in what Open reads: the payload's counts and lengths (their checksum, its last bytes).
+		{"a flipped byte in the payload's counts", func(t *testing.T, dir string) {
 			p := snapshotPath(dir, conv)
 			data, _ := os.ReadFile(p)
-			data[len(data)/2] ^= 0x10
+			data[len(data)-snapshotTrailer-1] ^= 0x10
 			if err := os.WriteFile(p, data, 0o600); err != nil {
 				t.Fatal(err)
 			}
-		}, "snapshot unusable"},
+		}, "checksum mismatch in the counts and lengths"},
 		{"truncated", func(t *testing.T, dir string) {
 			p := snapshotPath(dir, conv)
 			fi, _ := os.Stat(p)
@@ -222,13 +224,7 @@ func TestOpen_RebuildsColumnTableWhenSnapshotUnusable(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The rebuild wrote a fresh snapshot at once: even without a clean close, the next open loads it.
-			_, release, err := loadSnapshot(snapshotPath(dir, conv), mustTableState(t, r, conv))
-			if err != nil {
-				t.Fatalf("no usable snapshot after the rebuild: %v", err)
-			}
-			if err := release(); err != nil {
-				t.Fatal(err)
-			}
+			mustLoadSnapshot(t, dir, conv, mustTableState(t, r, conv))
 			mustClose(t, r)
 			r, logs = openLogged(t, dir)
 			if got := logs.String(); strings.Count(got, loadedFromSnapshot) != len(query.Kinds()) {
@@ -236,6 +232,149 @@ func TestOpen_RebuildsColumnTableWhenSnapshotUnusable(t *testing.T) {
 			}
 			if got := answers(t, r); !mapsEqual(got, want) {
 				t.Fatalf("answers from the new snapshot differ:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+// mustLoadSnapshot fails the test unless kind's snapshot in dir loads for store state st and every checksum in it
+// matches.
+func mustLoadSnapshot(t *testing.T, dir string, kind query.Kind, st tableState) {
+	t.Helper()
+	_, pending, release, err := loadSnapshot(snapshotPath(dir, kind), st)
+	if err != nil {
+		t.Fatalf("no usable %s snapshot: %v", kind, err)
+	}
+	defer func() {
+		if err := release(); err != nil {
+			t.Fatal(err)
+		}
+	}()
+	if err := pending.Verify(context.Background()); err != nil {
+		t.Fatalf("%s snapshot: %v", kind, err)
+	}
+}
+
+// A damaged byte in the part of a snapshot that Open leaves to verify after it returns (a hit's summary) is
+// found then: searches of the kind fail, saying why, until the table is rebuilt from the rows; then they answer
+// exactly as the rows' table does, and the snapshot written in its place loads cleanly.
+func TestOpen_DamagedSnapshotBulkIsFoundAfterOpen(t *testing.T) {
+	conv := query.KindConversation
+	dir, _ := populated(t)
+	ref := t.TempDir()
+	copyTree(t, dir, ref)
+	removeSnapshots(t, ref)
+	r := mustOpen(t, ref)
+	want := answers(t, r)
+	newest := mustSearch(t, r, mustParse(t, "object_type:conversations limit:1")).Hits[0]
+	mustClose(t, r)
+
+	// The newest conversation's title, in its hit summary: the summaries precede the columns' dictionaries.
+	p := snapshotPath(dir, conv)
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(data, []byte(newest.Title))
+	if newest.Title == "" || at < 0 {
+		t.Fatalf("title %q not found in the snapshot", newest.Title)
+	}
+	data[at] ^= 0x01 // still a letter: the summary decodes, with a wrong title
+	if err := os.WriteFile(p, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	reached, resume := make(chan struct{}), make(chan struct{})
+	var logs lockedBuffer
+	r = mustOpenWith(t, dir, Options{
+		Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug})),
+		beforeTableRebuild: func(kind query.Kind) {
+			close(reached)
+			<-resume
+		},
+	})
+	if got := logs.String(); strings.Count(got, loadedFromSnapshot) != len(query.Kinds()) {
+		t.Fatalf("Open did not load the snapshots (the damage was meant for after Open):\n%s", got)
+	}
+	select {
+	case <-reached:
+	case <-time.After(time.Minute):
+		t.Fatalf("the damage was not found within a minute:\n%s", logs.String())
+	}
+	_, err = r.Search(context.Background(), mustParse(t, "object_type:conversations"))
+	if err == nil || !strings.Contains(err.Error(), "damaged") || !strings.Contains(err.Error(), "rebuilt") {
+		t.Fatalf("search while the damaged table is rebuilt: err = %v, want one saying the table is damaged and being rebuilt", err)
+	}
+	if _, err := r.Search(context.Background(), mustParse(t, "object_type:contacts")); err != nil {
+		t.Fatalf("contacts (intact) while the conversation table is rebuilt: %v", err)
+	}
+	close(resume)
+	r.verifying.Wait()
+	got := logs.String()
+	for _, line := range []string{"failed its checksum", "column table rebuilt from the stored rows"} {
+		if !strings.Contains(got, line) {
+			t.Fatalf("the log does not say %q:\n%s", line, got)
+		}
+	}
+	if got := answers(t, r); !mapsEqual(got, want) {
+		t.Fatalf("answers after the rebuild differ from the rows':\n got %v\nwant %v", got, want)
+	}
+	if h := mustSearch(t, r, mustParse(t, "object_type:conversations limit:1")).Hits[0]; h.Title != newest.Title {
+		t.Fatalf("newest conversation's title after the rebuild: %q, want %q", h.Title, newest.Title)
+	}
+	if err := r.Check(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	mustLoadSnapshot(t, dir, conv, mustTableState(t, r, conv))
+}
+
+// Close writes a table out again (after writes) only once its snapshot's deferred checksums are verified: an
+// intact one is written and loads next time; a damaged one is not written out under a fresh checksum, and the
+// next Open builds the table from the rows.
+func TestClose_VerifiesSnapshotBeforeWritingItOut(t *testing.T) {
+	conv := query.KindConversation
+	for _, damaged := range []bool{false, true} {
+		t.Run(fmt.Sprintf("damaged=%v", damaged), func(t *testing.T) {
+			dir, _ := populated(t)
+			if damaged {
+				r := mustOpen(t, dir)
+				title := mustSearch(t, r, mustParse(t, "object_type:conversations limit:1")).Hits[0].Title
+				mustClose(t, r)
+				p := snapshotPath(dir, conv)
+				data, err := os.ReadFile(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				at := bytes.Index(data, []byte(title))
+				if title == "" || at < 0 {
+					t.Fatalf("title %q not found in the snapshot", title)
+				}
+				data[at] ^= 0x01
+				if err := os.WriteFile(p, data, 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var logs lockedBuffer
+			r := mustOpenWith(t, dir, Options{noVerifyAfterOpen: true,
+				Logger: slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))})
+			mustApply(t, r, Batch{Records: tinyConversations(0, 3)})
+			want := mustSearch(t, r, mustParse(t, "object_type:conversations limit:200"))
+			mustClose(t, r)
+			if got := strings.Contains(logs.String(), "failed its checksum"); got != damaged {
+				t.Fatalf("Close reported a checksum failure: %v, want %v:\n%s", got, damaged, logs.String())
+			}
+			r, relog := openLogged(t, dir)
+			fromRows := strings.Contains(relog.String(), loadedFromRows)
+			if fromRows != damaged {
+				t.Fatalf("after Close, Open built the table from the rows: %v, want %v:\n%s", fromRows, damaged, relog.String())
+			}
+			got := mustSearch(t, r, mustParse(t, "object_type:conversations limit:200"))
+			if strings.Join(hitIDs(got), ",") != strings.Join(hitIDs(want), ",") || got.Total != want.Total {
+				t.Fatalf("answers after reopening: %v (total %d), want %v (total %d)", hitIDs(got), got.Total, hitIDs(want), want.Total)
+			}
+			if !damaged {
+				r.verifying.Wait()
+				mustLoadSnapshot(t, dir, conv, mustTableState(t, r, conv))
 			}
 		})
 	}

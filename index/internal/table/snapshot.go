@@ -1,27 +1,40 @@
 package table
 
 import (
+	"cmp"
+	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"math/bits"
+	"runtime"
 	"slices"
+	"sync/atomic"
 	"unsafe"
 )
 
 // A snapshot is the table's state written out as it lies in memory, so that loading it costs no Put per row: the
-// arenas, the per-slot slices and every column's slices, each as a length and its raw bytes, 8-byte aligned. A
-// loaded table's ids, summaries and dictionaries are views of the snapshot's bytes (the rest is copied: see hot),
-// so a caller that maps the file into memory gets a table whose bulk lives in the page cache, outside the Go
-// heap. Writes never extend those views in place (a full slice reallocates on append), but they do change
+// arenas, the per-slot slices and every column's slices, each as a length, its raw bytes (8-byte aligned) and a
+// CRC-32C of them; the payload ends with a CRC-32C of everything else in it (counts, lengths, names, padding, the
+// slices' checksums). A loaded table's slices are all views of the snapshot's bytes, so a caller that maps the
+// file into memory gets a table that lives in the page cache, outside the Go heap, and loading reads only what it
+// checks. Writes never extend those views in place (a full slice reallocates on append), but they do change
 // existing elements (a deleted row's live bit, say): the mapping must be private and writable (copy on write).
-// The hash indexes (ids, dictionary values) are written too, with their seeds. Integrity (checksum) and freshness (which store state the snapshot reflects) are the
-// caller's: this is only the payload.
+// The hash indexes (ids, dictionary values) are written too, with their seeds. Freshness (which store state the
+// snapshot reflects) is the caller's.
+//
+// Integrity is per slice, so that a large table is usable before every byte of it has been read: LoadSnapshot
+// verifies the counts and every slice it checks for consistency or that a write may change in place, before the
+// table is used; the bulk that only answers read (ids, hit summaries, timestamps and numbers, spellings) is left
+// to Unverified.Verify, which the caller runs next (in the background) and must act on.
 
 // SnapshotVersion names the payload layout below; a snapshot of another version must not be loaded. 3: keyword
-// dictionaries hold their values' display spellings.
-const SnapshotVersion = 3
+// dictionaries hold their values' display spellings. 4: a checksum per slice and one of the rest; nothing copied.
+const SnapshotVersion = 4
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
 // byteOrderMark is written in the host's byte order: a snapshot is a memory image, readable only by a host of
 // the same byte order.
@@ -90,66 +103,74 @@ func (t *Table) WriteSnapshot(w io.Writer) error {
 		writeSlice(&sw, c.present)
 		writeSlice(&sw, c.bools)
 	}
+	binary.LittleEndian.PutUint32(sw.buf[:4], sw.meta)
+	sw.raw(sw.buf[:4])
 	return sw.err
 }
 
-// LoadSnapshot returns the table whose payload WriteSnapshot wrote into data. Many of the table's slices are
-// views of data, which must stay valid, unchanged by anyone else, and writable (see above) for as long as the table is used;
-// it must be 8-byte aligned in memory. Errors match ErrSnapshot.
-func LoadSnapshot(data []byte) (*Table, error) {
+// LoadSnapshot returns the table whose payload WriteSnapshot wrote into data, and the parts of it whose checksums
+// are still to be verified (see above): until Verify says they match, the table may answer from damaged bytes.
+// The table's slices are views of data, which must stay valid, unchanged by anyone else, and writable (see above)
+// for as long as the table (or Verify) is used; it must be 8-byte aligned in memory. Errors match ErrSnapshot.
+func LoadSnapshot(data []byte) (*Table, *Unverified, error) {
+	if len(data) < 4 {
+		return nil, nil, fmt.Errorf("%w: truncated: %d bytes", ErrSnapshot, len(data))
+	}
+	meta := binary.LittleEndian.Uint32(data[len(data)-4:])
+	data = data[:len(data)-4]
 	sr := &snapReader{data: data}
 	if m := sr.u32(); sr.err == nil && m != byteOrderMark {
-		return nil, fmt.Errorf("%w: written on a host of another byte order", ErrSnapshot)
+		return nil, nil, fmt.Errorf("%w: written on a host of another byte order", ErrSnapshot)
 	}
 	if v := sr.u32(); sr.err == nil && v != SnapshotVersion {
-		return nil, fmt.Errorf("%w: layout version %d, this program reads %d", ErrSnapshot, v, SnapshotVersion)
+		return nil, nil, fmt.Errorf("%w: layout version %d, this program reads %d", ErrSnapshot, v, SnapshotVersion)
 	}
 	t := New()
 	t.nLive = int(sr.u64())
 	t.sortedEnd = uint32(sr.u64())
-	t.ids = sr.arena()
+	t.ids = sr.arena(now) // id lookups (writes' included) compare these bytes
 	t.byID = sr.hashIndex()
-	t.updated = hot(readSlice[int64](sr))
-	t.live = hot(readSlice[uint64](sr))
-	t.summaries = sr.arena()
-	t.slotOrd = hot(readSlice[uint32](sr))
-	t.ordSlot = hot(readSlice[uint32](sr))
-	t.tail = hot(readSlice[uint32](sr))
+	t.updated = readSlice[int64](sr, later)
+	t.live = readSlice[uint64](sr, now)
+	t.summaries = sr.arena(later)
+	t.slotOrd = readSlice[uint32](sr, now)
+	t.ordSlot = readSlice[uint32](sr, now)
+	t.tail = readSlice[uint32](sr, now)
 	ncols := sr.u64()
 	if sr.err == nil && ncols > uint64(len(data)) {
 		sr.fail("column count %d", ncols)
 	}
 	for i := uint64(0); i < ncols && sr.err == nil; i++ {
-		name := string(sr.bytes())
+		name := string(sr.bytes(now))
 		c := &column{typ: Type(sr.u32())}
 		flags := sr.u32()
 		c.multi, c.noBitmaps = flags&1 != 0, flags&2 != 0
 		if flags&4 != 0 {
 			c.dict = newDict()
-			c.dict.data = sr.bytes()
-			c.dict.starts = readSlice[uint32](sr)
+			c.dict.data = sr.bytes(now)
+			c.dict.starts = readSlice[uint32](sr, now)
 			c.dict.index = sr.hashIndex()
-			c.dict.spellCodes = readSlice[uint32](sr)
-			c.dict.spellings = sr.arena()
+			c.dict.spellCodes = readSlice[uint32](sr, now)
+			c.dict.spellings = sr.arena(later)
 		}
-		c.codes = hot(readSlice[uint32](sr))
-		c.mstart = hot(readSlice[uint32](sr))
-		c.mlen = hot(readSlice[uint16](sr))
-		c.mvals = hot(readSlice[uint32](sr))
+		c.codes = readSlice[uint32](sr, now)
+		c.mstart = readSlice[uint32](sr, now)
+		c.mlen = readSlice[uint16](sr, now)
+		c.mvals = readSlice[uint32](sr, now)
 		if n := sr.u64(); sr.err == nil {
 			if n > uint64(len(data)) {
 				sr.fail("bitmap count %d", n)
 				break
 			}
 			for range n {
-				c.bitmaps = append(c.bitmaps, hot(readSlice[uint64](sr)))
+				c.bitmaps = append(c.bitmaps, readSlice[uint64](sr, now))
 			}
 		}
-		c.i32 = hot(readSlice[int32](sr))
-		c.i64 = hot(readSlice[int64](sr))
-		c.f64 = hot(readSlice[float64](sr))
-		c.present = hot(readSlice[uint64](sr))
-		c.bools = hot(readSlice[uint8](sr))
+		c.i32 = readSlice[int32](sr, later)
+		c.i64 = readSlice[int64](sr, later)
+		c.f64 = readSlice[float64](sr, later)
+		c.present = readSlice[uint64](sr, now)
+		c.bools = readSlice[uint8](sr, later)
 		if sr.err == nil && (c.typ < Keyword || c.typ > Presence || (c.typ == Keyword) != (c.dict != nil)) {
 			sr.fail("column %q: type %d", name, c.typ)
 		}
@@ -158,13 +179,82 @@ func LoadSnapshot(data []byte) (*Table, error) {
 	if sr.err == nil && sr.off != len(data) {
 		sr.fail("%d bytes after the last column", len(data)-sr.off)
 	}
+	if sr.err == nil && sr.meta != meta {
+		sr.fail("checksum mismatch in the counts and lengths")
+	}
 	if sr.err != nil {
-		return nil, sr.err
+		return nil, nil, sr.err
 	}
-	if err := t.checkLoaded(); err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrSnapshot, err)
+	// The slices checked now are verified on every core while the table checks their consistency (about 300 MB
+	// at a million conversations, read from the file for the first time); a checksum mismatch is the better
+	// reason to report.
+	workers := runtime.GOMAXPROCS(0)
+	sums := make(chan error, workers)
+	var next atomic.Int64
+	for range workers {
+		go func() {
+			var err error
+			for i := next.Add(1) - 1; i < int64(len(sr.now)) && err == nil; i = next.Add(1) - 1 {
+				err = verifyParts(context.Background(), sr.now[i:i+1])
+			}
+			sums <- err
+		}()
 	}
-	return t, nil
+	err := t.checkLoaded()
+	var serr error
+	for range workers {
+		serr = cmp.Or(serr, <-sums)
+	}
+	if serr != nil {
+		return nil, nil, serr
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("%w: %v", ErrSnapshot, err)
+	}
+	return t, &Unverified{parts: sr.later}, nil
+}
+
+// Unverified is the part of a loaded snapshot whose checksums LoadSnapshot left unchecked.
+type Unverified struct {
+	parts []part
+}
+
+// part is a slice's bytes as loaded and the checksum written with them.
+type part struct {
+	b   []byte
+	sum uint32
+}
+
+// Size returns the number of bytes Verify reads.
+func (u *Unverified) Size() int {
+	n := 0
+	for _, p := range u.parts {
+		n += len(p.b)
+	}
+	return n
+}
+
+// Verify checks the remaining checksums: nil when every byte is as written, an error matching ErrSnapshot when
+// one is not (the table then answers from damaged bytes and must not be used), or ctx's error if it ends first.
+// It only reads: it may run while the table answers and is written (writes never change these bytes in place).
+func (u *Unverified) Verify(ctx context.Context) error { return verifyParts(ctx, u.parts) }
+
+// verifyParts checks each part's checksum, in chunks so that ctx is looked at every few milliseconds.
+func verifyParts(ctx context.Context, parts []part) error {
+	const chunk = 4 << 20
+	for _, p := range parts {
+		sum := uint32(0)
+		for off := 0; off < len(p.b); off += chunk {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			sum = crc32.Update(sum, castagnoli, p.b[off:min(off+chunk, len(p.b))])
+		}
+		if sum != p.sum {
+			return fmt.Errorf("%w: checksum mismatch in a slice of %d bytes", ErrSnapshot, len(p.b))
+		}
+	}
+	return nil
 }
 
 // checkLoaded checks that the loaded slices agree in length and that every index a search will use is in
@@ -319,13 +409,21 @@ func (h *hashIndex) check(n int) error {
 }
 
 type snapWriter struct {
-	w   io.Writer
-	n   int // bytes written
-	err error
-	buf [8]byte
+	w    io.Writer
+	n    int    // bytes written
+	meta uint32 // CRC-32C of the bytes written by write (all but the slices' contents)
+	err  error
+	buf  [8]byte
 }
 
+// write writes b as part of what the payload's closing checksum covers.
 func (sw *snapWriter) write(b []byte) {
+	sw.meta = crc32.Update(sw.meta, castagnoli, b)
+	sw.raw(b)
+}
+
+// raw writes b without adding it to the closing checksum.
+func (sw *snapWriter) raw(b []byte) {
 	if sw.err == nil && len(b) > 0 {
 		_, sw.err = sw.w.Write(b)
 		sw.n += len(b)
@@ -361,19 +459,33 @@ func (sw *snapWriter) arena(a arena) {
 	writeSlice(sw, a.offs)
 }
 
-// writeSlice writes s's length and its elements' memory.
+// writeSlice writes s's length, its elements' memory and their checksum.
 func writeSlice[T any](sw *snapWriter, s []T) {
 	sw.u64(uint64(len(s)))
 	if len(s) > 0 {
 		sw.align()
-		sw.write(unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(s[0]))))
+		b := unsafe.Slice((*byte)(unsafe.Pointer(unsafe.SliceData(s))), len(s)*int(unsafe.Sizeof(s[0])))
+		sw.raw(b)
+		sw.u32(crc32.Checksum(b, castagnoli))
 	}
 }
 
+// verifyWhen says when a slice's checksum is verified: by LoadSnapshot (now: what checkLoaded reads, and what a
+// write may change in place, which must be verified before it does), or by Unverified.Verify (later).
+type verifyWhen bool
+
+const (
+	now   verifyWhen = false
+	later verifyWhen = true
+)
+
 type snapReader struct {
-	data []byte
-	off  int
-	err  error
+	data  []byte
+	off   int
+	meta  uint32 // CRC-32C of the bytes taken (all but the slices' contents)
+	now   []part // slices to verify before the table is used
+	later []part // slices to verify after
+	err   error
 }
 
 func (sr *snapReader) fail(format string, args ...any) {
@@ -382,8 +494,15 @@ func (sr *snapReader) fail(format string, args ...any) {
 	}
 }
 
-// take returns the next n bytes.
+// take returns the next n bytes, adding them to the closing checksum.
 func (sr *snapReader) take(n uint64) []byte {
+	b := sr.takeRaw(n)
+	sr.meta = crc32.Update(sr.meta, castagnoli, b)
+	return b
+}
+
+// takeRaw returns the next n bytes.
+func (sr *snapReader) takeRaw(n uint64) []byte {
 	if sr.err != nil {
 		return nil
 	}
@@ -410,31 +529,21 @@ func (sr *snapReader) u64() uint64 {
 	return 0
 }
 
-func (sr *snapReader) bytes() []byte { return readSlice[byte](sr) }
+func (sr *snapReader) bytes(when verifyWhen) []byte { return readSlice[byte](sr, when) }
 
+// hashIndex reads a hash index, verified now: inserts change its slots in place.
 func (sr *snapReader) hashIndex() hashIndex {
-	return hashIndex{seed: sr.u64(), count: int(sr.u64()), slots: readSlice[uint32](sr)}
+	return hashIndex{seed: sr.u64(), count: int(sr.u64()), slots: readSlice[uint32](sr, now)}
 }
 
-func (sr *snapReader) arena() arena {
-	return arena{data: sr.bytes(), offs: readSlice[uint32](sr)}
-}
-
-// hot returns a copy of s in the Go heap. The slices that scans and filters sweep or probe at random (per-slot
-// arrays, column values, bitsets) are copied at load: read in place from the mapped file they made filter queries
-// 20-40 % slower (measured at 100k: page faults and 4 KB pages' TLB misses, where the heap has huge pages). What
-// stays mapped is what a query touches a few times (ids, the hits' summaries, dictionary values and hash slots):
-// most of the bytes.
-func hot[T any](s []T) []T {
-	if s == nil {
-		return nil
-	}
-	return append(make([]T, 0, len(s)), s...)
+// arena reads an arena whose data is verified when says; its offsets are verified now (checkLoaded reads them).
+func (sr *snapReader) arena(when verifyWhen) arena {
+	return arena{data: sr.bytes(when), offs: readSlice[uint32](sr, now)}
 }
 
 // readSlice returns the slice written by writeSlice, as a view of the payload whose capacity is its length (nil
-// when empty).
-func readSlice[T any](sr *snapReader) []T {
+// when empty), and queues its checksum for verification when says.
+func readSlice[T any](sr *snapReader, when verifyWhen) []T {
 	n := sr.u64()
 	if sr.err != nil || n == 0 {
 		return nil
@@ -446,9 +555,15 @@ func readSlice[T any](sr *snapReader) []T {
 		sr.fail("slice of %d elements in a payload of %d bytes", n, len(sr.data))
 		return nil
 	}
-	b := sr.take(n * size)
-	if b == nil {
+	b := sr.takeRaw(n * size)
+	sum := sr.u32()
+	if b == nil || sr.err != nil {
 		return nil
+	}
+	if when == later {
+		sr.later = append(sr.later, part{b, sum})
+	} else {
+		sr.now = append(sr.now, part{b, sum})
 	}
 	p := unsafe.Pointer(unsafe.SliceData(b))
 	if uintptr(p)%unsafe.Alignof(zero) != 0 {

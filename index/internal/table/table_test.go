@@ -2,6 +2,7 @@ package table
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"flag"
@@ -239,6 +240,7 @@ func TestTable_AgreesWithModel(t *testing.T) {
 		}
 		nIDs := 50 + r.IntN(400)
 		nextOrd := uint32(0)
+		var pending *Unverified // what the last snapshot load left to verify
 		for op := 0; op < 2000; op++ {
 			id := fmt.Sprintf("id%03d", r.IntN(nIDs))
 			if r.IntN(8) == 0 {
@@ -267,8 +269,15 @@ func TestTable_AgreesWithModel(t *testing.T) {
 			if op%200 == 0 && !tb.deferred {
 				// Carry on with the table as a snapshot restores it: every check below and every later write
 				// then runs on the loaded copy.
+				// The parts left to Verify must still match after the writes since the last load: writes never
+				// change them in place.
+				if pending != nil {
+					if err := pending.Verify(context.Background()); err != nil {
+						t.Fatalf("round %d op %d: writes changed the loaded snapshot's unverified bytes: %v", round, op, err)
+					}
+				}
 				min := tb.compactMin
-				tb = snapshotRoundTrip(t, tb)
+				tb, pending = loadRoundTrip(t, tb)
 				tb.compactMin = min
 			}
 			if tb.Len() != len(m) {
@@ -439,14 +448,24 @@ func testDictAgainstScan(t *testing.T, parMin, parts int) {
 	}
 }
 
-// snapshotRoundTrip returns the table as WriteSnapshot and LoadSnapshot restore it.
+// snapshotRoundTrip returns the table as WriteSnapshot and LoadSnapshot restore it, every checksum verified.
 func snapshotRoundTrip(t *testing.T, tb *Table) *Table {
+	t.Helper()
+	loaded, pending := loadRoundTrip(t, tb)
+	if err := pending.Verify(context.Background()); err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	return loaded
+}
+
+// loadRoundTrip returns the table as WriteSnapshot and LoadSnapshot restore it, and what is left to verify.
+func loadRoundTrip(t *testing.T, tb *Table) (*Table, *Unverified) {
 	t.Helper()
 	var buf bytes.Buffer
 	if err := tb.WriteSnapshot(&buf); err != nil {
 		t.Fatalf("WriteSnapshot: %v", err)
 	}
-	loaded, err := LoadSnapshot(buf.Bytes())
+	loaded, pending, err := LoadSnapshot(buf.Bytes())
 	if err != nil {
 		t.Fatalf("LoadSnapshot: %v", err)
 	}
@@ -454,7 +473,7 @@ func snapshotRoundTrip(t *testing.T, tb *Table) *Table {
 		got.Tail != want.Tail || got.Columns != want.Columns {
 		t.Fatalf("loaded table %+v, written %+v", got, want)
 	}
-	return loaded
+	return loaded, pending
 }
 
 func TestLoadSnapshot_RejectsDamageWithoutPanicking(t *testing.T) {
@@ -471,23 +490,40 @@ func TestLoadSnapshot_RejectsDamageWithoutPanicking(t *testing.T) {
 	}
 	good := buf.Bytes()
 	for n := 0; n < len(good); n += 1 + n/50 {
-		if _, err := LoadSnapshot(bytes.Clone(good[:n])); !errors.Is(err, ErrSnapshot) {
+		if _, _, err := LoadSnapshot(bytes.Clone(good[:n])); !errors.Is(err, ErrSnapshot) {
 			t.Fatalf("snapshot cut to %d of %d bytes: err = %v, want ErrSnapshot", n, len(good), err)
 		}
 	}
-	// A flipped byte either fails to load or loads a table (the caller's checksum catches what the layout cannot):
-	// it never panics.
+	// A flipped byte either fails to load or loads a table whose Verify reports it (the bulk that only answers
+	// read is checked after loading): it is never missed, and it never panics.
+	later := 0
 	for range 2000 {
 		bad := bytes.Clone(good)
-		bad[r.IntN(len(bad))] ^= byte(1 + r.IntN(255))
-		if loaded, err := LoadSnapshot(bad); err == nil {
-			loaded.Search(nil, nil, 5)
+		at := r.IntN(len(bad))
+		bad[at] ^= byte(1 + r.IntN(255))
+		loaded, pending, err := LoadSnapshot(bad)
+		if err != nil {
+			if !errors.Is(err, ErrSnapshot) {
+				t.Fatalf("byte %d flipped: err = %v, want ErrSnapshot", at, err)
+			}
+			continue
 		}
+		loaded.Search(nil, nil, 5)
+		if err := pending.Verify(context.Background()); !errors.Is(err, ErrSnapshot) {
+			t.Fatalf("byte %d of %d flipped: loaded, and Verify says %v", at, len(bad), err)
+		}
+		later++
+	}
+	if later == 0 {
+		t.Fatal("no flipped byte was left to Verify: the deferred checks went untested")
+	}
+	if _, pending, err := LoadSnapshot(bytes.Clone(good)); err != nil || pending.Size() == 0 {
+		t.Fatalf("intact snapshot: err %v, %d bytes left to verify", err, pending.Size())
 	}
 	var old bytes.Buffer
 	old.Write(good)
 	binary.LittleEndian.PutUint32(old.Bytes()[4:], SnapshotVersion-1)
-	if _, err := LoadSnapshot(old.Bytes()); !errors.Is(err, ErrSnapshot) ||
+	if _, _, err := LoadSnapshot(old.Bytes()); !errors.Is(err, ErrSnapshot) ||
 		!strings.Contains(err.Error(), "layout version") {
 		t.Fatalf("snapshot of an older layout: err = %v, want ErrSnapshot naming the layout version", err)
 	}
