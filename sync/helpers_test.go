@@ -156,9 +156,9 @@ func (e *env) requests() map[string]int {
 	return st.Requests
 }
 
-// mirror checks that the replica holds exactly the fake's workspace: every live conversation, contact and company,
-// every teammate, team, tag and segment with byte-identical JSON, nothing else live, and the syncer's counts
-// agreeing.
+// mirror checks that the replica holds exactly the fake's workspace: every live conversation, contact, company,
+// article and ticket, every teammate, team, tag, segment, collection, help center and ticket type with
+// byte-identical JSON, nothing else live, and the syncer's counts agreeing.
 func mirror(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *Syncer) {
 	t.Helper()
 	mirrorKinds(t, r, ws, s, query.AllKinds()...)
@@ -230,6 +230,11 @@ func mirrorKinds(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *
 			check(kind, ws.ContactIDs(), ws.ContactJSON)
 		case query.KindCompany:
 			check(kind, ws.CompanyIDs(), ws.CompanyJSON)
+		case query.KindArticle:
+			// As GET /articles lists them: every language version, no statistics.
+			check(kind, ws.ArticleIDs(), ws.ArticleListItemJSON)
+		case query.KindTicket:
+			check(kind, ws.TicketIDs(), ws.TicketJSON)
 		default:
 			raws := dir[kind]
 			check(kind, slices.Collect(maps.Keys(raws)), func(id string) ([]byte, error) { return raws[id], nil })
@@ -237,7 +242,8 @@ func mirrorKinds(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *
 	}
 }
 
-// directoryJSON returns every teammate, team, tag and segment of ws as Intercom's complete lists show them (each
+// directoryJSON returns every teammate, team, tag, segment, collection, help center and ticket type of ws as
+// Intercom's complete lists show them (each
 // item's exact JSON by id), read through a fake of its own in this goroutine (so the requests count nowhere).
 func directoryJSON(t testing.TB, ws *fakeintercom.Workspace) map[query.Kind]map[string][]byte {
 	t.Helper()
@@ -270,7 +276,19 @@ func directoryJSON(t testing.TB, ws *fakeintercom.Workspace) map[query.Kind]map[
 	for _, x := range segments {
 		add(query.KindSegment, x.ID, x.Raw)
 	}
-	if err := errors.Join(err, err2, err3, err4); err != nil {
+	collections, err5 := c.ListCollections(ctx)
+	for _, x := range collections {
+		add(query.KindCollection, x.ID, x.Raw)
+	}
+	helpCenters, err6 := c.ListHelpCenters(ctx)
+	for _, x := range helpCenters {
+		add(query.KindHelpCenter, x.ID, x.Raw)
+	}
+	ticketTypes, err7 := c.ListTicketTypes(ctx)
+	for _, x := range ticketTypes {
+		add(query.KindTicketType, x.ID, x.Raw)
+	}
+	if err := errors.Join(err, err2, err3, err4, err5, err6, err7); err != nil {
 		t.Fatal(err)
 	}
 	return out
