@@ -99,7 +99,8 @@ func (s *Syncer) walkArticles(ctx context.Context, kr *kindRun, from int64, page
 func (s *Syncer) sweepArticles(ctx context.Context, kr *kindRun, backfill bool) error {
 	kind := query.KindArticle
 	var w articleWalk
-	for walk := 1; ; walk++ {
+	complete := false
+	for walk := 1; !complete; walk++ {
 		var err error
 		w, err = s.walkArticles(ctx, kr, 0, func(p articlePage) error {
 			var update func(*KindState)
@@ -124,16 +125,15 @@ func (s *Syncer) sweepArticles(ctx context.Context, kr *kindRun, backfill bool) 
 		if err != nil {
 			return err
 		}
-		if w.complete() {
-			break
-		}
-		if walk == maxArticleWalks {
-			s.log.WarnContext(ctx, "the article list kept moving during the walk: articles it missed are picked up by the next pass or sweep",
+		if complete = w.complete(); !complete && walk == maxArticleWalks {
+			s.log.WarnContext(ctx, "the article list kept moving during the walk: the next pass sweeps the articles again",
 				"walks", walk, "listed", len(w.seen), "total_count", w.last)
 			break
 		}
-		s.log.InfoContext(ctx, "the article list moved during the walk, walking it again",
-			"walk", walk, "listed", len(w.seen), "total_count_first", w.first, "total_count_last", w.last)
+		if !complete {
+			s.log.InfoContext(ctx, "the article list moved during the walk, walking it again",
+				"walk", walk, "listed", len(w.seen), "total_count_first", w.first, "total_count_last", w.last)
+		}
 	}
 	cands, err := s.settleMissing(ctx, kr, kind, w.seen)
 	if err != nil {
@@ -148,6 +148,9 @@ func (s *Syncer) sweepArticles(ctx context.Context, kr *kindRun, backfill bool) 
 			st.LastPassAt = now
 		}
 		st.Sweep = &Sweep{At: now, Listed: w.last, Held: st.Live}
+		if !complete {
+			st.Sweep = nil // no baseline to compare counts with: the next incremental pass sweeps
+		}
 	})
 	kr.add(res)
 	if err == nil && backfill {

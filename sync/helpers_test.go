@@ -41,6 +41,7 @@ type env struct {
 type envOptions struct {
 	conversations, contacts int
 	companies               int // 0: the fake's default (contacts/20, at least 5)
+	articles, tickets       int // 0: the fake's defaults (conversations/10, at least 30 articles and 20 tickets)
 	seed                    int64
 	faults                  fakeintercom.Faults
 	opts                    Options // PageSize, Concurrency, ... (Source, Sink, Now are filled in)
@@ -65,7 +66,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.realClock {
 		now = time.Now
 	}
-	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Companies: o.companies, Now: now})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Companies: o.companies,
+		Articles: o.articles, Tickets: o.tickets, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
