@@ -69,6 +69,9 @@ func TestSync_BackfillCopiesEveryRecordByteForByte(t *testing.T) {
 		if got := st.Kinds[kind]; got.Live != want || got.Deleted != 0 {
 			t.Errorf("%s: status counts %d live and %d deleted, the fake holds %d", kind, got.Live, got.Deleted, want)
 		}
+		if got := metricValue(t, e, "intercom_replica_sync_records", "kind", string(kind), "state", "live"); got != float64(want) {
+			t.Errorf("%s: intercom_replica_sync_records{state=live} = %v, the fake holds %d", kind, got, want)
+		}
 		if got := byKind[kind]; got.Listed != want || (kind != query.KindConversation && kind != query.KindTicket && got.Written != want) {
 			t.Errorf("%s backfill report = %+v, want %d listed and written", kind, got, want)
 		}
