@@ -43,17 +43,9 @@ type articleWalk struct {
 // returned as many distinct articles as total_count.
 func (w articleWalk) complete() bool { return !w.moved && len(w.seen) >= w.last }
 
-// articlePage is one page of an article walk on its way to the replica.
-type articlePage struct {
-	cands  []candidate // the page's articles that are new or changed
-	listed int         // articles on the page (down to the bound)
-	total  int         // total_count
-	first  bool        // the walk's first page
-}
-
 // walkArticles walks GET /articles from the first page, handing each page's new or changed articles to page, until
 // the last page or an article updated before from (0: walk everything).
-func (s *Syncer) walkArticles(ctx context.Context, kr *kindRun, from int64, page func(p articlePage) error) (articleWalk, error) {
+func (s *Syncer) walkArticles(ctx context.Context, kr *kindRun, from int64, page func(p listPage) error) (articleWalk, error) {
 	w := articleWalk{seen: map[string]struct{}{}}
 	at, first := s.now(), true
 	for l, err := range s.src.ArticlePages(ctx) {
@@ -81,7 +73,7 @@ func (s *Syncer) walkArticles(ctx context.Context, kr *kindRun, from int64, page
 		if err != nil {
 			return w, err
 		}
-		if err := page(articlePage{cands: changed, listed: len(cands), total: l.TotalCount, first: first}); err != nil {
+		if err := page(listPage{cands: changed, listed: len(cands), total: l.TotalCount, first: first}); err != nil {
 			return w, err
 		}
 		if older {
@@ -102,25 +94,8 @@ func (s *Syncer) sweepArticles(ctx context.Context, kr *kindRun, backfill bool) 
 	complete := false
 	for walk := 1; !complete; walk++ {
 		var err error
-		w, err = s.walkArticles(ctx, kr, 0, func(p articlePage) error {
-			var update func(*KindState)
-			if backfill {
-				update = func(st *KindState) {
-					b := &st.Backfill
-					if p.first { // numbered pages cannot be resumed: a walk counts from the start
-						b.Pages, b.Done = 0, 0
-					}
-					b.Pages++
-					b.Done += p.listed
-					b.Total = max(p.total, b.Done)
-				}
-			}
-			res, err := s.commit(ctx, kind, p.cands, update)
-			kr.add(res)
-			if err == nil && backfill {
-				s.backfillProgress(ctx, kind)
-			}
-			return err
+		w, err = s.walkArticles(ctx, kr, 0, func(p listPage) error {
+			return s.writeListPage(ctx, kr, kind, p, backfill)
 		})
 		if err != nil {
 			return err
@@ -140,12 +115,9 @@ func (s *Syncer) sweepArticles(ctx context.Context, kr *kindRun, backfill bool) 
 		return err
 	}
 	res, err := s.commit(ctx, kind, cands, func(st *KindState) {
-		now := s.now()
+		now := s.completeSweep(st, backfill)
 		if backfill {
-			b := &st.Backfill
-			b.Complete, b.CompletedAt, b.Total = true, now.Unix(), b.Done
-			st.Watermark = b.StartedAt
-			st.LastPassAt = now
+			st.Watermark, st.LastPassAt = st.Backfill.StartedAt, now
 		}
 		st.Sweep = &Sweep{At: now, Listed: w.last, Held: st.Live}
 		if !complete {
@@ -164,7 +136,7 @@ func (s *Syncer) sweepArticles(ctx context.Context, kr *kindRun, backfill bool) 
 // article was deleted, or one was created that the walk missed), it sweeps.
 func (s *Syncer) incrementalArticles(ctx context.Context, kr *kindRun, from int64) error {
 	kind := query.KindArticle
-	w, err := s.walkArticles(ctx, kr, from, func(p articlePage) error {
+	w, err := s.walkArticles(ctx, kr, from, func(p listPage) error {
 		res, err := s.commit(ctx, kind, p.cands, nil)
 		kr.add(res)
 		return err

@@ -5,13 +5,11 @@ import (
 	"context"
 	"errors"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
 	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
@@ -191,22 +189,12 @@ func setTicketState(t *testing.T, ws *fakeintercom.Workspace, id string) fakeint
 func TestWebhooks_TicketTopicsRefetchOrDelete(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{opts: Options{IncrementalSchedule: "@every 1h", ReconcileSchedule: "@every 1h"}})
-	hooks, err := e.syncer.Webhooks(WebhookOptions{ClientSecret: testSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(hooks)
-	defer srv.Close()
-	runSyncer(t, e)
+	post := serveWebhooks(t, e)
 	ws, r := e.ws, e.replica
 	must := changes(t)
 	notify := func(ch fakeintercom.Change, want int) {
 		t.Helper()
-		body, err := ws.Notification(ch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if code := post(t, srv.URL, body, fakeintercom.SignWebhook(body, testSecret)); code != want {
+		if code := post(ch); code != want {
 			t.Fatalf("%s: HTTP %d, want %d", ch.Topic, code, want)
 		}
 	}
@@ -236,62 +224,6 @@ func TestWebhooks_TicketTopicsRefetchOrDelete(t *testing.T) {
 	mirrorKinds(t, r, ws, e.syncer, query.KindTicket)
 }
 
-func TestLiveFetcher_TicketsAndArticles(t *testing.T) {
-	t.Parallel()
-	e := newEnv(t, envOptions{})
-	withLiveClient(t, e, envOptions{})
-	e.sync(ModeIncremental)
-	live, ws, ctx := e.syncer.LiveFetcher(), e.ws, context.Background()
-	must := changes(t)
-	tickets, articles := ws.TicketIDs(), ws.ArticleIDs()
-
-	e.clock.Advance(time.Minute)
-	must(ws.AddTicketPart(tickets[3], fakeintercom.Reply{Author: fakeintercom.AuthorAdmin, Body: "<p>Fixed in 4.2.</p>"}))
-	draft := "draft"
-	must(ws.UpdateArticle(articles[3], fakeintercom.ArticleEdit{State: &draft}))
-	for _, tc := range []struct {
-		kind query.Kind
-		id   string
-		want func(string) ([]byte, error)
-	}{
-		{query.KindTicket, tickets[3], ws.TicketJSON},
-		// As GET /articles lists it: GET /articles/{id} adds statistics, which the replica does not keep.
-		{query.KindArticle, articles[3], ws.ArticleListItemJSON},
-	} {
-		e.fake.ResetStats()
-		rec, err := live.FetchLive(ctx, tc.kind, tc.id)
-		if err != nil {
-			t.Fatalf("%s %s: %v", tc.kind, tc.id, err)
-		}
-		want, _ := tc.want(tc.id)
-		if !bytes.Equal(rec.Raw, want) {
-			t.Errorf("%s %s: Fetch returned %d bytes, want %d (%s)", tc.kind, tc.id, len(rec.Raw), len(want), rec.Raw)
-		}
-		if got, _ := stored(t, e.replica, tc.kind, tc.id); !bytes.Equal(got.Raw, want) {
-			t.Errorf("%s %s: the replica was not refreshed", tc.kind, tc.id)
-		}
-		if n := e.fake.Stats().Total; n != 1 {
-			t.Errorf("%s: a live fetch made %d requests, want 1", tc.kind, n)
-		}
-	}
-
-	// Deleted in Intercom: a tombstone, and an error that says not found.
-	must(ws.DeleteTicket(tickets[5]))
-	must(ws.DeleteArticle(articles[5]))
-	for _, k := range []struct {
-		kind query.Kind
-		id   string
-	}{{query.KindTicket, tickets[5]}, {query.KindArticle, articles[5]}} {
-		if _, err := live.FetchLive(ctx, k.kind, k.id); !errors.Is(err, index.ErrNotFound) {
-			t.Errorf("Fetch of a deleted %s: %v, want ErrNotFound", k.kind, err)
-		}
-		if rec, _ := stored(t, e.replica, k.kind, k.id); !rec.Deleted {
-			t.Errorf("no tombstone for the deleted %s", k.kind)
-		}
-	}
-	mirrorKinds(t, e.replica, ws, e.syncer, helpKinds...)
-}
-
 func TestDropMember_KeepsEveryOtherByte(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct{ in, want string }{
@@ -315,17 +247,9 @@ func TestDropMember_KeepsEveryOtherByte(t *testing.T) {
 func TestSync_FailedArticleWalkWritesNoTombstone(t *testing.T) {
 	t.Parallel()
 	var fail atomic.Bool
-	e := newEnv(t, envOptions{articles: 80, wrap: func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if fail.Load() && r.URL.Path == "/articles" && r.URL.Query().Get("page") == "2" {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusForbidden)
-				w.Write([]byte(`{"type":"error.list","request_id":"r1","errors":[{"code":"forbidden","message":"Access to this resource is forbidden"}]}`))
-				return
-			}
-			h.ServeHTTP(w, r)
-		})
-	}})
+	e := newEnv(t, envOptions{articles: 80, wrap: forbidWhen(func(r *http.Request) bool {
+		return fail.Load() && r.URL.Path == "/articles" && r.URL.Query().Get("page") == "2"
+	})})
 	e.sync(ModeIncremental)
 	ids := e.ws.ArticleIDs()
 	doomed := ids[len(ids)-1] // on the second page

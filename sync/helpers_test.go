@@ -367,5 +367,21 @@ func metricValue(t testing.TB, e *env, name string, labels ...string) float64 {
 	return -1
 }
 
+// forbidWhen is middleware around the fake that answers 403 forbidden (which the client does not retry) to the
+// requests match picks.
+func forbidWhen(match func(r *http.Request) bool) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if match(r) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				w.Write([]byte(`{"type":"error.list","request_id":"r1","errors":[{"code":"forbidden","message":"Access to this resource is forbidden"}]}`))
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
+}
+
 // syncBuffer is testwait.Buffer: output written concurrently and read by the test.
 type syncBuffer = testwait.Buffer

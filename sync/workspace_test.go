@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -111,22 +110,12 @@ func TestSync_DirectoryAndCompanyChangesAreSeenByTheNextPassOrSweep(t *testing.T
 func TestSync_CompanyWebhooksKeepCompaniesCurrentBetweenSweeps(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{opts: Options{IncrementalSchedule: "@every 1h", ReconcileSchedule: "@every 1h"}})
-	hooks, err := e.syncer.Webhooks(WebhookOptions{ClientSecret: testSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(hooks)
-	defer srv.Close()
-	runSyncer(t, e)
+	post := serveWebhooks(t, e)
 	ws, r := e.ws, e.replica
 	must := changes(t)
 	notify := func(ch fakeintercom.Change) {
 		t.Helper()
-		body, err := ws.Notification(ch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if code := post(t, srv.URL, body, fakeintercom.SignWebhook(body, testSecret)); code != http.StatusAccepted && code != http.StatusOK {
+		if code := post(ch); code != http.StatusAccepted && code != http.StatusOK {
 			t.Fatalf("%s: HTTP %d", ch.Topic, code)
 		}
 	}
@@ -160,17 +149,7 @@ func TestSync_FailedDirectoryListWritesNothing(t *testing.T) {
 		t.Run(tc.list, func(t *testing.T) {
 			t.Parallel()
 			var fail atomic.Bool
-			e := newEnv(t, envOptions{wrap: func(h http.Handler) http.Handler {
-				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if fail.Load() && r.URL.Path == tc.path {
-						w.Header().Set("Content-Type", "application/json")
-						w.WriteHeader(http.StatusForbidden)
-						w.Write([]byte(`{"type":"error.list","request_id":"r1","errors":[{"code":"forbidden","message":"Access to this resource is forbidden"}]}`))
-						return
-					}
-					h.ServeHTTP(w, r)
-				})
-			}})
+			e := newEnv(t, envOptions{wrap: forbidWhen(func(r *http.Request) bool { return fail.Load() && r.URL.Path == tc.path })})
 			e.sync(ModeIncremental)
 			ctx := context.Background()
 			// A tag the replica holds that Intercom's list does not have (deleted in Intercom since).
