@@ -221,13 +221,7 @@ func articleURL(appID, id, public string) string {
 // fresh hold everything shown.
 func RenderArticle(v *ArticleView, fresh Freshness) string {
 	var b strings.Builder
-	b.WriteString(dataNotice + "\n\n")
-	if v.Title != "" {
-		fmt.Fprintf(&b, "%s: %s\n", v.ID, quotedLine(v.Title))
-	} else {
-		b.WriteString(v.ID + "\n")
-	}
-	b.WriteString(v.URL + "\n")
+	writeCardHead(&b, v.ID, v.Title, v.URL)
 	state := v.State
 	if v.HasUnpublishedChanges {
 		state += " (with unpublished changes)"
@@ -276,15 +270,32 @@ func articleSummary(h index.Hit, env rowEnv) ArticleSummary {
 		Collections: collectionNames(h.CollectionIDs, env.names), Locales: sanitizeList(h.Locales), Tags: sanitizeList(h.Tags),
 		CreatedAt: rfc3339(h.CreatedAt), UpdatedAt: rfc3339(h.UpdatedAt),
 	}
+	s.Snippets, s.Description = snippetsOrPreview(h)
+	return s
+}
+
+// snippetsOrPreview are a hit's snippets sanitized, or without any, the start of its preview: what a row quotes
+// after "> ".
+func snippetsOrPreview(h index.Hit) ([]string, string) {
+	var out []string
 	for _, sn := range h.Snippets {
 		if sn = sanitizeLine(sn); sn != "" {
-			s.Snippets = append(s.Snippets, sn)
+			out = append(out, sn)
 		}
 	}
-	if len(s.Snippets) == 0 {
-		s.Description = truncateRunes(sanitizeLine(h.Preview), 200)
+	if len(out) > 0 {
+		return out, ""
 	}
-	return s
+	return nil, truncateRunes(sanitizeLine(h.Preview), 200)
+}
+
+// writeQuotedLines writes each of lines after "> ", indented under a row's entry.
+func writeQuotedLines(b *strings.Builder, lines ...string) {
+	for _, l := range lines {
+		if l != "" {
+			b.WriteString("   > " + l + "\n")
+		}
+	}
 }
 
 // collectionNames names collection ids ("collection id 503" for one the replica cannot name).

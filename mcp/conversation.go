@@ -419,17 +419,8 @@ func RenderConversation(v *ConversationView, fresh Freshness) string {
 		writeField(&b, "Channel", joinNonEmpty(" · ", joinNonEmpty(" ", s.Type, parenthesized(s.DeliveredAs)),
 			prefixed("subject: ", quotedLine(s.Subject)), prefixed("started at ", quotedLine(s.URL))))
 	}
-	var contacts []string
-	for _, c := range v.Contacts {
-		if c.Name == "" && c.Email == "" {
-			contacts = append(contacts, c.ID)
-			continue
-		}
-		contacts = append(contacts, personLabel(c.Name, c.Email, "", "")+" ("+c.ID+")")
-	}
-	writeField(&b, "Contacts", strings.Join(contacts, "; "))
-	writeField(&b, "Assignee", joinNonEmpty(" · ", prefixed("admin ", namedID(v.AdminAssigneeName, v.AdminAssigneeID)),
-		prefixed("team ", namedID(v.TeamAssigneeName, v.TeamAssigneeID))))
+	writeField(&b, "Contacts", contactsLine(v.Contacts))
+	writeField(&b, "Assignee", assigneeLine(v.AdminAssigneeName, v.AdminAssigneeID, v.TeamAssigneeName, v.TeamAssigneeID))
 	var mates []string
 	for _, t := range v.Teammates {
 		mates = append(mates, personLabel(t.Name, t.Email, t.Type, t.ID)+idSuffix(t))
@@ -515,6 +506,38 @@ func writeBody(b *strings.Builder, body string, redacted bool, atts []Attachment
 	for _, a := range atts {
 		fmt.Fprintf(b, "attachment: %s\n", joinNonEmpty(" ", quotedLine(a.Name), parenthesized(a.URL)))
 	}
+}
+
+// contactsLine lists a conversation's or a ticket's contacts: "\"Jane Doe\" <jane@example.com> (contact_abc)",
+// the id alone for one the replica could not name.
+func contactsLine(contacts []PersonView) string {
+	var out []string
+	for _, c := range contacts {
+		if c.Name == "" && c.Email == "" {
+			out = append(out, c.ID)
+			continue
+		}
+		out = append(out, personLabel(c.Name, c.Email, "", "")+" ("+c.ID+")")
+	}
+	return strings.Join(out, "; ")
+}
+
+// assigneeLine shows a conversation's or a ticket's assignees with their names: "admin \"Alex\" (7001) · team
+// \"Billing\" (42)".
+func assigneeLine(adminName, adminID, teamName, teamID string) string {
+	return joinNonEmpty(" · ", prefixed("admin ", namedID(adminName, adminID)), prefixed("team ", namedID(teamName, teamID)))
+}
+
+// writeCardHead starts the text of a whole record: the data notice, the id with the record's title quoted (the
+// id alone without one), and its link.
+func writeCardHead(b *strings.Builder, id, title, url string) {
+	b.WriteString(dataNotice + "\n\n")
+	if title != "" {
+		fmt.Fprintf(b, "%s: %s\n", id, quotedLine(title))
+	} else {
+		b.WriteString(id + "\n")
+	}
+	b.WriteString(url + "\n")
 }
 
 // writeField writes "Name: value" on its own line, or nothing when value is empty.

@@ -216,13 +216,7 @@ func ticketPartChange(p wire.TicketPart) string {
 // It reads nothing: v and fresh hold everything shown.
 func RenderTicket(v *TicketView, fresh Freshness) string {
 	var b strings.Builder
-	b.WriteString(dataNotice + "\n\n")
-	if v.Title != "" {
-		fmt.Fprintf(&b, "%s: %s\n", v.ID, quotedLine(v.Title))
-	} else {
-		b.WriteString(v.ID + "\n")
-	}
-	b.WriteString(v.URL + "\n")
+	writeCardHead(&b, v.ID, v.Title, v.URL)
 	writeField(&b, "Type", joinNonEmpty(", ", namedID(v.TicketType, v.TicketTypeID), v.Category))
 	state := joinNonEmpty(" ", v.State, quotedLine(v.StateLabel))
 	if !v.Open {
@@ -231,17 +225,8 @@ func RenderTicket(v *TicketView, fresh Freshness) string {
 	writeField(&b, "State", joinNonEmpty(" · ", state, prefixed("number ", v.TicketNumber),
 		prefixed("created ", humanTimeRFC(v.CreatedAt)), prefixed("updated ", humanTimeRFC(v.UpdatedAt)),
 		prefixed("snoozed until ", humanTimeRFC(v.SnoozedUntil)), sharedLabel(v.IsShared)))
-	writeField(&b, "Assignee", joinNonEmpty(" · ", prefixed("admin ", namedID(v.AdminAssigneeName, v.AdminAssigneeID)),
-		prefixed("team ", namedID(v.TeamAssigneeName, v.TeamAssigneeID))))
-	var contacts []string
-	for _, c := range v.Contacts {
-		if c.Name == "" && c.Email == "" {
-			contacts = append(contacts, c.ID)
-			continue
-		}
-		contacts = append(contacts, personLabel(c.Name, c.Email, "", "")+" ("+c.ID+")")
-	}
-	writeField(&b, "Contacts", strings.Join(contacts, "; "))
+	writeField(&b, "Assignee", assigneeLine(v.AdminAssigneeName, v.AdminAssigneeID, v.TeamAssigneeName, v.TeamAssigneeID))
+	writeField(&b, "Contacts", contactsLine(v.Contacts))
 	var attrs []string
 	for _, name := range v.attributeNames() {
 		typ := v.AttributeTypes[name]
@@ -301,14 +286,7 @@ func ticketSummary(h index.Hit, env rowEnv) TicketSummary {
 		Linked: sanitizeList(h.Linked), PartsCount: h.PartsCount, CreatedAt: rfc3339(h.CreatedAt), UpdatedAt: rfc3339(h.UpdatedAt),
 		URL: appURL(env.appID, query.KindTicket, h.ID),
 	}
-	for _, sn := range h.Snippets {
-		if sn = sanitizeLine(sn); sn != "" {
-			s.Snippets = append(s.Snippets, sn)
-		}
-	}
-	if len(s.Snippets) == 0 {
-		s.Preview = truncateRunes(sanitizeLine(h.Preview), 200)
-	}
+	s.Snippets, s.Preview = snippetsOrPreview(h)
 	return s
 }
 

@@ -56,12 +56,7 @@ func articlesTool(name, title, description string, s Searcher, status StatusSour
 		p, err := structuredSearch(ctx, f, s, status, o, articleSummary,
 			func(b *strings.Builder, n int, _ index.Hit, a ArticleSummary) {
 				fmt.Fprintf(b, "%d. %s\n", n, a.line())
-				for _, sn := range a.Snippets {
-					b.WriteString("   > " + sn + "\n")
-				}
-				if a.Description != "" {
-					b.WriteString("   > " + a.Description + "\n")
-				}
+				writeQuotedLines(b, append(a.Snippets, a.Description)...)
 				b.WriteString("   " + a.URL + "\n")
 			})
 		if err != nil {

@@ -40,12 +40,7 @@ func SearchTicketsTool(s Searcher, status StatusSource, o ToolOptions) server.Se
 		p, err := structuredSearch(ctx, f, s, status, o, ticketSummary,
 			func(b *strings.Builder, n int, _ index.Hit, t TicketSummary) {
 				fmt.Fprintf(b, "%d. %s\n", n, t.line())
-				for _, sn := range t.Snippets {
-					b.WriteString("   > " + sn + "\n")
-				}
-				if t.Preview != "" {
-					b.WriteString("   > " + t.Preview + "\n")
-				}
+				writeQuotedLines(b, append(t.Snippets, t.Preview)...)
 			})
 		if err != nil {
 			return nil, err
