@@ -408,7 +408,7 @@ func extractArticle(raw []byte) (doc, error) {
 	s.createdAt, s.updatedAt = a.CreatedAt.V, a.UpdatedAt.V
 	s.state = string(a.State)
 	s.preview = firstNonEmpty(plaintext.Preview(firstOf(descs), previewBytes), plaintext.Preview(firstOf(bodies), previewBytes))
-	s.url, s.authorID, s.locales = string(a.URL), string(a.AuthorID), locales
+	s.url, s.authorID, s.locales, s.parents = string(a.URL), string(a.AuthorID), locales, parents
 	s.tags = tagNames
 	return d, nil
 }

@@ -259,8 +259,9 @@ func (n Names) Prefixed(kind query.Kind, value string) []query.Named {
 	return out
 }
 
-// Similar implements query.Names: the names (and teammates' emails) nearest in spelling; for companies, those
-// whose name contains the value's first word.
+// Similar implements query.Names: the names (and teammates' emails) nearest in spelling, or every name of a list
+// of at most five when none is near (two help centers, say); for companies, those whose name contains the value's
+// first word.
 func (n Names) Similar(kind query.Kind, value string) []query.Named {
 	if kind == query.KindCompany {
 		word, _, _ := strings.Cut(strings.TrimSpace(value), " ")
@@ -310,6 +311,9 @@ func (n Names) Similar(kind query.Kind, value string) []query.Named {
 				out = append(out, x)
 			}
 		}
+	}
+	if len(out) == 0 && len(l.live) <= 5 {
+		out = append(out, l.live...) // nothing is near, but a short list is the answer: every name there is
 	}
 	if len(out) > 5 {
 		out = out[:5]

@@ -67,6 +67,8 @@ type Hit struct {
 	URL      string
 	AuthorID string   // the teammate who wrote it
 	Locales  []string // languages it is written in (en, fr, ...)
+	// CollectionIDs are the collections and sections the article is in (its parent_ids).
+	CollectionIDs []string
 
 	// Tickets (Title is the title, State the state's category, Preview the description's start; PartsCount,
 	// Open and the assignees as for conversations).

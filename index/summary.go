@@ -37,6 +37,7 @@ type summary struct {
 	ticketType string   // a ticket's type, by name
 	stateLabel string   // a ticket state's label as teammates see it
 	linked     []string // prefixed ids of the linked tickets and conversations (conversations, tickets)
+	parents    []string // the collections and sections an article is in, by id
 }
 
 // hit fills the summary fields of a Hit.
@@ -49,13 +50,13 @@ func (s *summary) hit(kind query.Kind, id string) Hit {
 		Name: s.name, Email: s.email, Role: s.role, Phone: s.phone, ExternalID: s.externalID,
 		LastSeenAt: s.lastSeenAt, Location: s.location, Companies: s.companies,
 		URL: s.url, AuthorID: s.authorID, Locales: s.locales, Category: s.category, TicketType: s.ticketType,
-		StateLabel: s.stateLabel, Linked: s.linked,
+		StateLabel: s.stateLabel, Linked: s.linked, CollectionIDs: s.parents,
 	}
 	return h
 }
 
 // summaryVersion is the first byte of an encoded summary; decoding refuses any other.
-const summaryVersion = 2
+const summaryVersion = 3
 
 // appendSummary encodes s compactly: a version byte, then every field in a fixed order (strings and lists
 // length-prefixed, numbers as varints, the two booleans as one byte).
@@ -107,6 +108,7 @@ func appendSummary(b []byte, s *summary) []byte {
 	str(s.ticketType)
 	str(s.stateLabel)
 	list(s.linked)
+	list(s.parents)
 	return b
 }
 
@@ -149,6 +151,7 @@ func decodeSummary(b []byte) (summary, error) {
 	s.ticketType = d.str()
 	s.stateLabel = d.str()
 	s.linked = d.list()
+	s.parents = d.list()
 	if d.err != nil || len(d.b) != 0 {
 		return summary{}, errCorruptSummary
 	}

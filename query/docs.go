@@ -8,11 +8,11 @@ import (
 // Syntax returns a compact plain-text summary of the DSL, for the search tool's description and --help: the shape
 // of a query, operators, values, and the rules a model most often gets wrong.
 func Syntax() string {
-	return `Query: space-separated terms, all ANDed. object_type:conversations, object_type:contacts or object_type:companies is required.
+	return `Query: space-separated terms, all ANDed. object_type:conversations, object_type:contacts, object_type:companies, object_type:articles or object_type:tickets is required.
   field:value (eq) or field:operator:value; in and nin take a comma-separated list (state:in:open,snoozed).
   Quote values with spaces, commas or quotes: name:"Jane Doe" (\" and \\ escape inside quotes); also a value
   whose start looks like an operator and a colon: email:"containz:gmail" (unquoted, it is a misspelled operator).
-  q:word or q:"a phrase" searches free text (conversations: every message, subject and title; contacts: name, email and other text); several q terms must all match.
+  q:word or q:"a phrase" searches free text (conversations: every message, subject and title; contacts: name, email and other text; articles: every language's title, description and body; tickets: title, description and parts); several q terms must all match.
   limit:N (default 20; a page holds at most 150: a larger limit returns 150 and a note); starting_after:<cursor> fetches the next page.
 Operators: eq neq gt gte lt lte contains not_contains starts_with ends_with in nin exists not_exists (field:exists, field:not_exists).
 Timestamps: Unix seconds, 2025-01-31 (midnight UTC), RFC 3339, or a time before now: 30m 24h 7d 2w, today, yesterday.
@@ -21,7 +21,7 @@ Text fields: eq means every word occurs; contains means the phrase occurs.
 Durations (statistics_time_to_*): seconds, or 90s 30m 4h 2d 1w.
 Custom attributes: custom_attributes.<name> or ca.<name>; quote names with spaces: ca."Ticket category":billing.
 Field names ignore case; dotted Intercom names work too (source.author.email = source_author_email).
-Ids: prefixed ids (conversation_123, contact_abc) and Intercom URLs are accepted wherever an id is.`
+Ids: prefixed ids (conversation_123, contact_abc, article_39, ticket_7583) and Intercom URLs are accepted wherever an id is.`
 }
 
 // Text renders the catalog compactly, one line per field, for tool descriptions and --help. Each line gives the

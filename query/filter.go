@@ -165,7 +165,7 @@ type TicketFilter struct {
 	IDs                []string `json:"ids,omitempty" jsonschema_description:"Ticket ids: raw (7583), prefixed (ticket_7583) or Intercom app URLs. Matches any of them."`
 	Text               string   `json:"text,omitempty" jsonschema_description:"Free text: every word must occur in the title, description or a part; a \"quoted part\" must occur as written. Results are ranked."`
 	TicketType         string   `json:"ticket_type,omitempty" jsonschema_description:"The ticket type, by name (\"Bug report\") or id."`
-	State              string   `json:"state,omitempty" jsonschema:"enum=submitted,enum=in_progress,enum=waiting_on_customer,enum=resolved" jsonschema_description:"Ticket state."`
+	State              string   `json:"state,omitempty" jsonschema:"enum=submitted,enum=in_progress,enum=waiting_on_customer,enum=resolved" jsonschema_description:"Ticket state. For open or closed tickets, use open (true or false): open is not a ticket state."`
 	Category           string   `json:"category,omitempty" jsonschema:"enum=Customer,enum=Back-office,enum=Tracker" jsonschema_description:"Ticket category."`
 	Open               *bool    `json:"open,omitempty" jsonschema_description:"Whether the ticket is open."`
 	AdminAssigneeID    IDArg    `json:"admin_assignee_id,omitempty" jsonschema_description:"Id of the assigned admin, a string or a number (0: unassigned)."`

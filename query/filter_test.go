@@ -90,7 +90,7 @@ func TestArticleAndTicketFilters_Errors(t *testing.T) {
 	}{
 		{filterError[ArticleFilter](t, `{"state":"closed"}`), "state", `state must be one of published, draft; got "closed"`},
 		{filterError[ArticleFilter](t, `{"ids":["ticket_1"]}`), "ids", `id takes article ids; ticket_1 is a ticket id, not an article id`},
-		{filterError[TicketFilter](t, `{"state":"open"}`), "state", `state must be one of submitted, in_progress, waiting_on_customer, resolved; got "open"`},
+		{filterError[TicketFilter](t, `{"state":"open"}`), "state", `state must be one of submitted, in_progress, waiting_on_customer, resolved; got "open"; for open tickets, use open:true`},
 		{filterError[TicketFilter](t, `{"category":"customer "}`), "category", `category must be one of Customer, Back-office, Tracker; got "customer "; did you mean "Customer"?`},
 	} {
 		qe, ok := tc.err.(*Error)

@@ -440,7 +440,11 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 		if f.Enum != nil {
 			canon, ok := enumValue(f.Enum, raw)
 			if !ok {
-				return v, in.site.errorf("%s must be one of %s; got %q%s", f.Name, strings.Join(f.Enum, ", "), clip(raw), didYouMean(closest(f.Enum, raw)))
+				hint := flagHint(b.cat, raw)
+				if hint == "" {
+					hint = didYouMean(closest(f.Enum, raw))
+				}
+				return v, in.site.errorf("%s must be one of %s; got %q%s", f.Name, strings.Join(f.Enum, ", "), clip(raw), hint)
 			}
 			v.Str = canon
 		}
@@ -614,6 +618,20 @@ func orList(vs []string) string {
 
 // withoutHint says how to find the records without a value in f: f:not_exists, or for a field of names, what its
 // id field holds when there is none (an unassigned conversation's admin_assignee_id is 0).
+// flagHint points a value that is no state of the kind's but names one of its flags to the flag: state:open on
+// tickets, whose states are submitted ... resolved, is "; for open tickets, use open:true" (closed: open:false).
+func flagHint(cat *Catalog, raw string) string {
+	name, val := strings.ToLower(raw), "true"
+	if name == "closed" {
+		name, val = "open", "false"
+	}
+	f, ok := cat.Lookup(name)
+	if !ok || f.Type != TypeBool {
+		return ""
+	}
+	return fmt.Sprintf("; for %s %s, use %s:%s", strings.ToLower(raw), cat.Kind().Plural(), f.Name, val)
+}
+
 func withoutHint(cat *Catalog, f *Field) string {
 	if f.NameOf != "" && f.Target != "" {
 		if t, ok := cat.Lookup(f.Target); ok && t.Type == TypeInt {

@@ -235,7 +235,7 @@ func TestParse_Errors(t *testing.T) {
 		{`state:open`, `missing object_type: add object_type:conversations, object_type:contacts or object_type:companies to the query`},
 		{`object_type:invoices state:open`, `object_type must be conversations, contacts, companies, articles or tickets; got "invoices" (at byte 12: invoices)`},
 		{`object_type:tikets state:open`, `object_type must be conversations, contacts, companies, articles or tickets; got "tikets"; did you mean object_type:tickets? (at byte 12: tikets)`},
-		{`object_type:tickets state:open`, `state must be one of submitted, in_progress, waiting_on_customer, resolved; got "open" (at byte 26: open)`},
+		{`object_type:tickets state:open`, `state must be one of submitted, in_progress, waiting_on_customer, resolved; got "open"; for open tickets, use open:true (at byte 26: open)`},
 		{`object_type:ticket_types`, `ticket types are not searched on their own; the replica uses them to name ids: filter tickets by a ticket type's name with ticket_type:"Bug report" (at byte 12: ticket_types)`},
 		{`object_type:articles custom_attributes.x:1`, `articles have no custom attributes; their fields are title, description, body, state, author, collection, help_center, locale, url, tag, created_at and updated_at (at byte 21: custom_attributes.x)`},
 		{`object_type:tickets ticket_attributes.:1`, `missing ticket attribute name; write ticket_attributes.<name>:value, e.g. ticket_attributes.Priority:high (quote a name with spaces: ticket_attributes."Affected area":billing) (at byte 20: ticket_attributes.)`},
@@ -446,5 +446,18 @@ func TestTerm_Bounds(t *testing.T) {
 	q := mustParse(t, "object_type:conversations state:open")
 	if _, _, ok := q.Terms[0].Bounds(); ok {
 		t.Errorf("Bounds of a keyword term should not be ok")
+	}
+}
+
+// TestParse_StateNamingAFlag: state:open on tickets (whose states are submitted ... resolved) says to use open.
+func TestParse_StateNamingAFlag(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{"object_type:tickets state:open", "for open tickets, use open:true"},
+		{"object_type:tickets state:closed", "for closed tickets, use open:false"},
+	} {
+		_, err := Parse(tc.q, Options{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.q, err, tc.want)
+		}
 	}
 }

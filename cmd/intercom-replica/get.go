@@ -93,15 +93,6 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	var out string
-	switch {
-	case view.Conversation != nil:
-		out = mcp.RenderConversation(view.Conversation, view.Freshness)
-	case view.Contact != nil:
-		out = mcp.RenderContact(view.Contact, view.Freshness)
-	case view.Company != nil:
-		out = mcp.RenderCompany(view.Company, view.Freshness)
-	}
-	_, err = fmt.Fprintln(m.Stdout, out)
+	_, err = fmt.Fprintln(m.Stdout, view.Text())
 	return err
 }
