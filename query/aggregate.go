@@ -336,6 +336,11 @@ func lookupArg(cat *Catalog, arg, name string) (*Field, *Error) {
 		e.Suggestions = kept
 		return nil, e
 	}
+	if f.Via != "" {
+		// help_center finds articles through their collections: grouped by, it would group by collection.
+		return nil, argError(arg, "%s cannot be grouped by: %s hold their %s, not their %s; group by %s (each is in one %s)",
+			f.Name, cat.Kind().Plural(), f.Via.Plural(), f.NameOf.Noun(), f.Via, f.NameOf.Noun())
+	}
 	if f.NameOf != "" {
 		// A field of names groups by the ids they stand for; the front end shows each id's name.
 		if t, ok := cat.Lookup(f.Target); ok {

@@ -81,6 +81,7 @@ func TestParseAggregate_Errors(t *testing.T) {
 		{"segment not held", AggregateSpec{Query: "object_type:contacts", GroupBy: []string{"segment_id"}}, []string{"not held by the replica"}},
 		{"no width on teammate ids", conv(AggregateSpec{GroupBy: []string{"admin_assignee:10"}}), []string{"admin_assignee holds teammate ids", `remove ":10"`}},
 		{"no bucket on team ids", conv(AggregateSpec{GroupBy: []string{"team_assignee_id:month"}}), []string{"team_assignee_id holds team ids", `remove ":month"`}},
+		{"help center, held through collections", AggregateSpec{Query: "object_type:articles", GroupBy: []string{"help_center"}}, []string{"help_center cannot be grouped by", "group by collection"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseAggregate(tc.spec, Options{})
