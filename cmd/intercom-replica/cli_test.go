@@ -151,16 +151,7 @@ func demoCopy(t *testing.T) string {
 	if demoErr != nil {
 		t.Fatal(demoErr)
 	}
-	// A short path: the owner's socket lives in the data directory, and unix socket paths are short.
-	dst, err := os.MkdirTemp("", "ir-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dst) })
-	if err := copyTree(demoTemplate, dst); err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return copyOfReplica(t, demoTemplate)
 }
 
 // demoWorkspace is the fake Intercom workspace --demo serves (the same on every run), for what a test compares the
