@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -135,4 +137,166 @@ func writeHelpdesk(ctx context.Context, ws *fakeintercom.Workspace, dir string) 
 		return err
 	}
 	return r.Close()
+}
+
+func TestSearch_ArticlesAndTicketsGolden(t *testing.T) {
+	t.Parallel()
+	dir := helpdeskCopy(t)
+	e := newUserEnv(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		// Articles: state, author and languages; a snippet of the free text's match, else the description.
+		{"articles", []string{`object_type:articles q:refund limit:5`}},
+		{"articles-by-collection", []string{`object_type:articles collection:"Account & login" state:published`}},
+		{"articles-json", []string{"--json", `object_type:articles help_center:"Umbrella Support Help Center" locale:fr limit:3`}},
+		// Tickets: type, state, assignee by name; JSON lines name the assignees and list the linked records.
+		{"tickets", []string{`object_type:tickets ticket_type:"Refund request" limit:5`}},
+		{"tickets-free-text", []string{`object_type:tickets q:refund state:resolved limit:3`}},
+		{"tickets-json", []string{"--json", `object_type:tickets admin_assignee:"Maya Lindqvist"`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _ := e.mustRun(t, append([]string{"search", "--config", "", "--data-dir", dir}, tc.args...)...)
+			golden(t, "search/"+tc.name+"/stdout", normalize(out, dir))
+		})
+	}
+}
+
+// TestSearch_ArticleAndTicketNamesStandForIDs checks that the name fields of articles and tickets find what the
+// id fields find, and that a row shows the names.
+func TestSearch_ArticleAndTicketNamesStandForIDs(t *testing.T) {
+	t.Parallel()
+	dir := helpdeskCopy(t)
+	e := newUserEnv(t)
+	ids := func(dsl string) []string {
+		t.Helper()
+		out, _ := e.mustRun(t, "search", "--json", "--config", "", "--data-dir", dir, dsl)
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if line == "" {
+				continue
+			}
+			var h struct {
+				ID, AdminAssigneeID, AdminAssignee, AuthorID, AuthorName string
+			}
+			if err := json.Unmarshal([]byte(line), &h); err != nil {
+				t.Fatalf("%s: %v\n%s", dsl, err, out)
+			}
+			if h.AdminAssigneeID == "991267621" && h.AdminAssignee != "Maya Lindqvist" || h.AuthorID == "991267607" && h.AuthorName != "Tom Becker" {
+				t.Errorf("%s: %s is not named: %+v", dsl, h.ID, h)
+			}
+			got = append(got, h.ID)
+		}
+		return got
+	}
+	for _, tc := range []struct{ byName, byID string }{
+		{`object_type:tickets admin_assignee:"Maya Lindqvist" limit:150`, "object_type:tickets admin_assignee_id:991267621 limit:150"},
+		{`object_type:tickets ticket_type:"Bug report" limit:150`, "object_type:tickets ticket_type_id:2110 limit:150"},
+		{`object_type:articles author:"Tom Becker" limit:150`, "object_type:articles author_id:991267607 limit:150"},
+		{`object_type:articles collection:"Refunds & returns" limit:150`, "object_type:articles collection_id:8300039 limit:150"},
+	} {
+		got, want := ids(tc.byName), ids(tc.byID)
+		if len(want) == 0 || strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("%s found %d records, %s %d:\n got %v\nwant %v", tc.byName, len(got), tc.byID, len(want), got, want)
+		}
+	}
+}
+
+// TestReport_TicketsAndArticles groups tickets by type and state, and articles by author (named).
+func TestReport_TicketsAndArticles(t *testing.T) {
+	t.Parallel()
+	dir := helpdeskCopy(t)
+	e := newUserEnv(t)
+	for _, tc := range []struct {
+		name string
+		args []string
+	}{
+		{"tickets-by-type-state", []string{"object_type:tickets", "--by", "ticket_type", "--by", "state"}},
+		{"tickets-by-teammate", []string{"object_type:tickets open:true", "--by", "admin_assignee"}},
+		{"articles-by-author", []string{"object_type:articles state:published", "--by", "author"}},
+		{"articles-by-collection-csv", []string{"object_type:articles", "--by", "collection", "--format", "csv"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _ := e.mustRun(t, append([]string{"report", "--config", "", "--data-dir", dir}, tc.args...)...)
+			golden(t, "report/"+tc.name+"/stdout", normalize(out, dir))
+		})
+	}
+	// help_center finds articles through their collections: grouped by, it would be collections under its name.
+	code, _, errOut := e.run(t, "report", "--config", "", "--data-dir", dir, "object_type:articles", "--by", "help_center")
+	if code != 2 || !strings.Contains(errOut, "group by collection") {
+		t.Errorf("report --by help_center: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestGet_ArticleAndTicketWhole checks that get shows the whole of an article (every language version's text) and
+// of a ticket (type, state, attributes, every part, links), by prefixed id, raw id and URL.
+func TestGet_ArticleAndTicketWhole(t *testing.T) {
+	t.Parallel()
+	dir := helpdeskCopy(t)
+	e := newUserEnv(t)
+	for _, tc := range []struct {
+		id   string
+		want []string
+	}{
+		{"article_4229651", []string{"Resetting your password (on mobile)", "Sam Patel", "Account & login",
+			"Follow the link in the email within 24 hours", "Cliquez sur Mot de passe oublié", "fr"}},
+		{"https://help.umbrella.app/en/articles/4229651-resetting-your-password-on-mobile", []string{"Resetting your password (on mobile)", "Cliquez sur Mot de passe oublié"}},
+		{"4229651", []string{"Resetting your password (on mobile)"}},
+		{"ticket_215480000000021", []string{"Refund request: damaged yoga mat", "Refund request", "Resolved", "Maya Lindqvist",
+			"conversation_215470000000211", "Order ID"}},
+		{"215480000000021", []string{"Refund request: damaged yoga mat"}},
+	} {
+		t.Run(tc.id, func(t *testing.T) {
+			out, _ := e.mustRun(t, "get", "--config", "", "--data-dir", dir, tc.id)
+			for _, w := range tc.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("get %s lacks %q:\n%s", tc.id, w, out)
+				}
+			}
+		})
+	}
+	// Every part of the ticket is shown: each part's text as the stored record has it.
+	rec := storedRecord(t, dir, query.KindTicket, "215480000000021")
+	var tk struct {
+		Parts struct {
+			Parts []struct {
+				Body string `json:"body"`
+			} `json:"ticket_parts"`
+		} `json:"ticket_parts"`
+	}
+	if err := json.Unmarshal(rec.Raw, &tk); err != nil {
+		t.Fatal(err)
+	}
+	out, _ := e.mustRun(t, "get", "--config", "", "--data-dir", dir, "ticket_215480000000021")
+	shown := 0
+	for _, p := range tk.Parts.Parts {
+		if text := plainWords(p.Body); text != "" && strings.Contains(plainWords(out), text) {
+			shown++
+		} else if text != "" {
+			t.Errorf("the part %q is not shown", text)
+		}
+	}
+	if shown == 0 {
+		t.Errorf("no part of the ticket shown:\n%s", out)
+	}
+}
+
+// plainWords returns the words of s with HTML tags removed, one space between words, for comparing texts whatever
+// their markup and line breaks.
+func plainWords(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+			b.WriteByte(' ')
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(b.String()), " ")
 }
