@@ -402,7 +402,9 @@ func TestExport_TypeNamesEveryKind(t *testing.T) {
 	for typ, want := range map[string]query.Kind{
 		"companies": query.KindCompany, "Company": query.KindCompany, "teammates": query.KindAdmin, "admins": query.KindAdmin,
 		"teammate": query.KindAdmin, "teams": query.KindTeam, "tag": query.KindTag, "segments": query.KindSegment,
-		"conversations": query.KindConversation, "contact": query.KindContact,
+		"conversations": query.KindConversation, "contact": query.KindContact, "articles": query.KindArticle, "Ticket": query.KindTicket,
+		"collections": query.KindCollection, "help_centers": query.KindHelpCenter, "help centers": query.KindHelpCenter,
+		"help-centers": query.KindHelpCenter, "ticket_types": query.KindTicketType, "ticket type": query.KindTicketType,
 	} {
 		if got, err := exportKind(typ); err != nil || got != want {
 			t.Errorf("--type %s: %q, %v; want %q", typ, got, err, want)
@@ -413,9 +415,12 @@ func TestExport_TypeNamesEveryKind(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--type", "firms"}, `--type "firms": want conversations, contacts, companies, teammates, teams, tags or segments`},
-		{[]string{"--type", "compnies"}, `--type "compnies": want conversations, contacts, companies, teammates, teams, tags or segments; did you mean companies?`},
-		{[]string{"--type", "tags", "--query", "name:VIP"}, "--query works on conversations, contacts and companies; tags are exported whole"},
+		{[]string{"--type", "firms"}, `--type "firms": want conversations, contacts, companies, articles, tickets, teammates, teams, tags, segments, collections, help_centers or ticket_types`},
+		{[]string{"--type", "compnies"}, `; did you mean companies?`},
+		{[]string{"--type", "artcles"}, `; did you mean articles?`},
+		{[]string{"--type", "helpcenters"}, `; did you mean help_centers?`},
+		{[]string{"--type", "tags", "--query", "name:VIP"}, "--query works on conversations, contacts, companies, articles and tickets; tags are exported whole"},
+		{[]string{"--type", "tickets", "--query", "object_type:articles"}, "--query is about articles but --type is tickets"},
 		{[]string{"--type", "companies", "--query", "object_type:contacts role:user"}, "--query is about contacts but --type is companies"},
 	} {
 		code, out, errOut := runCmd(t, nil, append([]string{"export", "--config", "", "--data-dir", dir}, tc.args...)...)
