@@ -126,8 +126,8 @@ func (d Dimension) String() string {
 
 // fieldRef writes a field's canonical name, a custom attribute's name quoted when it needs it.
 func fieldRef(f *Field) string {
-	if f.Custom != "" {
-		return customPrefix + quoteIfNeeded(f.Custom)
+	if f.Custom != "" { // custom_attributes.<name>, a ticket's ticket_attributes.<name>
+		return strings.TrimSuffix(f.Name, f.Custom) + quoteIfNeeded(f.Custom)
 	}
 	return f.Name
 }

@@ -27,6 +27,9 @@ func TestParseAggregate_Accepts(t *testing.T) {
 		{"custom attribute with a space", AggregateSpec{Query: "object_type:contacts", GroupBy: []string{`ca."Ticket category"`, "role"}},
 			AggregateSpec{Query: "object_type:contacts", GroupBy: []string{`custom_attributes."Ticket category"`, "role"},
 				Metrics: []string{"count"}, OrderBy: "count", Limit: DefaultGroups}},
+		{"ticket attribute", AggregateSpec{Query: "object_type:tickets", GroupBy: []string{`attr."Order ID"`, "ticket_type"}},
+			AggregateSpec{Query: "object_type:tickets", GroupBy: []string{`ticket_attributes."Order ID"`, "ticket_type"},
+				Metrics: []string{"count"}, OrderBy: "count", Limit: DefaultGroups}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := ParseAggregate(tc.spec, Options{})

@@ -214,6 +214,7 @@ func TestReport_TicketsAndArticles(t *testing.T) {
 	}{
 		{"tickets-by-type-state", []string{"object_type:tickets", "--by", "ticket_type", "--by", "state"}},
 		{"tickets-by-teammate", []string{"object_type:tickets open:true", "--by", "admin_assignee"}},
+		{"tickets-by-attribute", []string{"object_type:tickets ticket_type:\"Bug report\"", "--by", "attr.Severity"}},
 		{"articles-by-author", []string{"object_type:articles state:published", "--by", "author"}},
 		{"articles-by-collection-csv", []string{"object_type:articles", "--by", "collection", "--format", "csv"}},
 	} {
