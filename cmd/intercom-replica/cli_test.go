@@ -244,6 +244,24 @@ func golden(t *testing.T, name, got string) {
 	}
 }
 
+// goldenCase is one run of a command whose output is a golden file: testdata/<command>/<name>/stdout.
+type goldenCase struct {
+	name string
+	args []string
+}
+
+// runGoldens runs command with each case's arguments on the replica in dir and compares its output (normalized)
+// with the case's golden file.
+func runGoldens(t *testing.T, e *userEnv, dir, command string, cases []goldenCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _ := e.mustRun(t, append([]string{command, "--config", "", "--data-dir", dir}, tc.args...)...)
+			golden(t, command+"/"+tc.name+"/stdout", normalize(out, dir))
+		})
+	}
+}
+
 // lineDiff shows the first lines where want and got differ.
 func lineDiff(want, got string) string {
 	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
