@@ -196,7 +196,7 @@ func (r *Replica) prepare(ctx context.Context, recs []Record) ([]prepared, error
 		}
 		if rec.Kind.Directory() {
 			// Kept whole and named in memory (names.go); not searched, so nothing to flatten.
-			n, err := namedOf(rec.Raw)
+			n, _, err := namedOf(rec.Kind, rec.Raw)
 			if err != nil {
 				return fmt.Errorf("%s %s: %v: %w", rec.Kind, rec.ID, err, ErrInvalidRecord)
 			}

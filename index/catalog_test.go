@@ -59,6 +59,11 @@ func sampleValue(f *query.Field, op query.Op) string {
 			return "1001,1002"
 		}
 		return "1001"
+	case f.IDOf == query.KindTicket:
+		if multi {
+			return "7583,7584"
+		}
+		return "7583"
 	}
 	if multi {
 		return "acme,example.com"
@@ -74,13 +79,16 @@ func TestCatalog_EveryFieldAndOperatorExecutes(t *testing.T) {
 	t.Parallel()
 	r := mustOpen(t, "")
 	mustApply(t, r, Batch{Records: fixture(t)})
-	word := map[query.Kind]string{query.KindConversation: "refund", query.KindContact: "acme", query.KindCompany: "acme"}
+	word := map[query.Kind]string{query.KindConversation: "refund", query.KindContact: "acme", query.KindCompany: "acme",
+		query.KindArticle: "refund", query.KindTicket: "refund"}
 	for _, kind := range query.Kinds() {
 		cat := query.CatalogFor(kind)
 		textOnly := idSet(mustSearch(t, r, mustParse(t, fmt.Sprintf("object_type:%s q:%s limit:150", kind.Plural(), word[kind]))))
 		sch := r.kinds[kind].schema
 		fields := cat.Fields()
-		fields = append(fields, cat.CustomField("tier"), cat.CustomField("Ticket category"))
+		if kind != query.KindArticle { // articles have no custom attributes
+			fields = append(fields, cat.CustomField("tier"), cat.CustomField("Ticket category"))
+		}
 		ran := 0
 		for _, f := range fields {
 			if f.Index == "" {

@@ -39,6 +39,10 @@ func dictID(kind query.Kind) uint32 {
 		return 0x49520002
 	case query.KindCompany:
 		return 0x49520003
+	case query.KindArticle:
+		return 0x49520004
+	case query.KindTicket:
+		return 0x49520005
 	}
 	return 0x495200ff // a kind without a row never learns a dictionary (learn skips records without a doc)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -31,6 +32,10 @@ func extract(kind query.Kind, raw []byte) (doc, error) {
 		return extractContact(raw)
 	case query.KindCompany:
 		return extractCompany(raw)
+	case query.KindArticle:
+		return extractArticle(raw)
+	case query.KindTicket:
+		return extractTicket(raw)
 	}
 	return doc{}, fmt.Errorf("extract: unknown kind %q", kind)
 }
@@ -98,6 +103,8 @@ func extractConversation(raw []byte) (doc, error) {
 		d.keyword("company", string(c.Company.Name))
 		d.keyword("company_id", string(c.Company.ID))
 	}
+	linkedTickets := c.LinkedObjects.IDsOf("ticket")
+	d.keyword("linked_ticket_ids", linkedTickets...)
 	partsCount := wire.Int{}
 	if p := c.Parts; p != nil {
 		bodies := make([]string, 0, len(p.Parts))
@@ -154,6 +161,7 @@ func extractConversation(raw []byte) (doc, error) {
 	s.tags = tagNames
 	s.preview = plaintext.Preview(sourceBody, previewBytes)
 	s.partsCount = partsCount.V
+	s.linked = prefixedIDs(query.KindTicket, linkedTickets)
 	if c.AdminAssigneeID.Valid && c.AdminAssigneeID.V != 0 {
 		s.adminAssigneeID = strconv.FormatInt(c.AdminAssigneeID.V, 10)
 	}
@@ -326,6 +334,188 @@ func extractCompany(raw []byte) (doc, error) {
 	s.preview = companyLine(plan, c.Size, spend, hasSpend, c.UserCount, string(c.Industry), string(c.Website))
 	s.tags = tagNames
 	return d, nil
+}
+
+func extractArticle(raw []byte) (doc, error) {
+	var a wire.Article
+	if err := json.Unmarshal(raw, &a); err != nil {
+		return doc{}, fmt.Errorf("decode article: %w", err)
+	}
+	d := doc{kind: query.KindArticle, id: string(a.ID), updatedAt: a.UpdatedAt.V, fields: make([]fieldValue, 0, 20)}
+	d.keyword("id", string(a.ID))
+	d.keyword("state", string(a.State))
+	d.keyword("author_id", string(a.AuthorID))
+	parents := make([]string, 0, len(a.ParentIDs))
+	for _, p := range a.ParentIDs {
+		if p != "" {
+			parents = append(parents, string(p))
+		}
+	}
+	d.keyword("collection_id", parents...)
+	d.keyword("url", string(a.URL))
+	d.boolean("has_unpublished_changes", a.HasUnpublishedChanges)
+	d.integer("created_at", a.CreatedAt)
+	d.integer("updated_at", a.UpdatedAt)
+	var tagNames []string
+	if a.Tags != nil {
+		for _, t := range a.Tags.Tags {
+			if t.Name != "" {
+				tagNames = append(tagNames, string(t.Name))
+			}
+		}
+		d.keyword("tag", tagNames...)
+	}
+	// Every language version: the default language's (the article's own fields) first, then the others in
+	// locale order, each text once (the default language's version repeats the article's own).
+	var titles, descs, bodies []string
+	add := func(list *[]string, html wire.String) {
+		if t := plaintext.String(string(html)); t != "" && !slices.Contains(*list, t) {
+			*list = append(*list, t)
+		}
+	}
+	add(&titles, a.Title)
+	add(&descs, a.Description)
+	add(&bodies, a.Body)
+	locales := make([]string, 0, len(a.TranslatedContent))
+	for loc, v := range a.TranslatedContent {
+		if loc == "type" || len(v) == 0 || v[0] != '{' {
+			continue
+		}
+		locales = append(locales, loc)
+	}
+	sort.Strings(locales)
+	for _, loc := range locales {
+		var c wire.ArticleContent
+		if json.Unmarshal(a.TranslatedContent[loc], &c) != nil {
+			continue
+		}
+		add(&titles, c.Title)
+		add(&descs, c.Description)
+		add(&bodies, c.Body)
+	}
+	if len(locales) == 0 && a.DefaultLocale != "" {
+		locales = append(locales, string(a.DefaultLocale))
+	}
+	d.keyword("locale", locales...)
+	d.text("title", titles...)
+	d.text("description", descs...)
+	d.text("body", bodies...)
+	// Free text (q:) over all of it: bodies first, so that among equally good passages a snippet comes from one.
+	d.text(textField, slices.Concat(bodies, descs, titles)...)
+
+	s := &d.sum
+	s.title = firstNonEmpty(firstOf(titles), string(a.ID))
+	s.createdAt, s.updatedAt = a.CreatedAt.V, a.UpdatedAt.V
+	s.state = string(a.State)
+	s.preview = firstNonEmpty(plaintext.Preview(firstOf(descs), previewBytes), plaintext.Preview(firstOf(bodies), previewBytes))
+	s.url, s.authorID, s.locales, s.parents = string(a.URL), string(a.AuthorID), locales, parents
+	s.tags = tagNames
+	return d, nil
+}
+
+func extractTicket(raw []byte) (doc, error) {
+	var t wire.TicketOf[wire.PartText]
+	if err := json.Unmarshal(raw, &t); err != nil {
+		return doc{}, fmt.Errorf("decode ticket: %w", err)
+	}
+	d := doc{kind: query.KindTicket, id: string(t.ID), updatedAt: t.UpdatedAt.V, fields: make([]fieldValue, 0, 32)}
+	d.keyword("id", string(t.ID))
+	d.keyword("ticket_id", string(t.TicketID))
+	d.keyword("category", string(t.Category))
+	var typeName, state, label string
+	if tt := t.TicketType; tt != nil {
+		typeName = string(tt.Name)
+		d.keyword("ticket_type_id", string(tt.ID))
+		d.keyword("ticket_type", typeName)
+	}
+	if st := t.TicketState; st != nil {
+		state, label = string(st.Category), string(st.InternalLabel)
+		d.keyword("state", state)
+		d.keyword("state_label", label)
+		d.keyword("state_id", string(st.ID))
+	}
+	d.boolean("open", t.Open)
+	d.boolean("is_shared", t.IsShared)
+	d.integer("snoozed_until", t.SnoozedUntil)
+	d.integer("created_at", t.CreatedAt)
+	d.integer("updated_at", t.UpdatedAt)
+	d.integer("admin_assignee_id", t.AdminAssigneeID)
+	d.integer("team_assignee_id", t.TeamAssigneeID)
+	if t.Contacts != nil {
+		d.keyword("contact_ids", refIDs(t.Contacts.Contacts)...)
+	}
+	convs, tickets := t.LinkedObjects.IDsOf("conversation"), t.LinkedObjects.IDsOf("ticket")
+	d.keyword("linked_conversation_ids", convs...)
+	d.keyword("linked_ticket_ids", tickets...)
+	var title, description wire.String
+	attrs := make(map[string]json.RawMessage, len(t.Attributes))
+	for name, v := range t.Attributes {
+		switch name {
+		case "_default_title_":
+			_ = title.UnmarshalJSON(v)
+		case "_default_description_":
+			_ = description.UnmarshalJSON(v)
+		default:
+			attrs[name] = v
+		}
+	}
+	titleText, descText := plaintext.String(string(title)), plaintext.String(string(description))
+	d.text("title", titleText)
+	d.text("description", descText)
+	partsCount := wire.Int{}
+	if p := t.Parts; p != nil {
+		bodies := make([]string, 0, len(p.Parts))
+		for _, part := range p.Parts {
+			if part.Body != "" {
+				if txt := plaintext.String(string(part.Body)); txt != "" {
+					bodies = append(bodies, txt)
+				}
+			}
+		}
+		d.text("parts_body", bodies...)
+		partsCount = p.TotalCount
+		if !partsCount.Valid {
+			partsCount = wire.Int{V: int64(len(p.Parts)), Valid: true}
+		}
+	}
+	d.integer("parts_count", partsCount)
+	customAttributes(&d, attrs)
+
+	s := &d.sum
+	s.title = firstNonEmpty(titleText, plaintext.Preview(descText, titleBytes), "Ticket "+string(t.TicketID))
+	s.createdAt, s.updatedAt = t.CreatedAt.V, t.UpdatedAt.V
+	s.state, s.open = state, t.Open.V
+	s.preview = plaintext.Preview(descText, previewBytes)
+	s.partsCount = partsCount.V
+	s.category, s.ticketType, s.stateLabel = string(t.Category), typeName, label
+	s.linked = append(prefixedIDs(query.KindConversation, convs), prefixedIDs(query.KindTicket, tickets)...)
+	if t.AdminAssigneeID.Valid && t.AdminAssigneeID.V != 0 {
+		s.adminAssigneeID = strconv.FormatInt(t.AdminAssigneeID.V, 10)
+	}
+	if t.TeamAssigneeID.Valid && t.TeamAssigneeID.V != 0 {
+		s.teamAssigneeID = strconv.FormatInt(t.TeamAssigneeID.V, 10)
+	}
+	return d, nil
+}
+
+// prefixedIDs returns ids as prefixed ids of kind (ticket_7583), nil for none.
+func prefixedIDs(kind query.Kind, ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = query.FormatID(kind, id)
+	}
+	return out
+}
+
+// firstOf returns the first of vals, "" for none.
+func firstOf(vals []string) string {
+	if len(vals) == 0 {
+		return ""
+	}
+	return vals[0]
 }
 
 // jsonNumber reads a JSON number (or a number in a string); false for anything else, null included.

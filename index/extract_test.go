@@ -15,27 +15,32 @@ import (
 )
 
 // walkPath returns the values at path in v, a decoded JSON document: segments separated by ".", a segment ending
-// in "[]" naming a list whose elements the rest of the path applies to.
+// in "[]" naming a list whose elements the rest of the path applies to, or in "[key=value]" naming a list whose
+// elements with that string at key it applies to.
 func walkPath(v any, path string) []any {
 	if path == "" {
 		return []any{v}
 	}
 	seg, rest, _ := strings.Cut(path, ".")
-	list := strings.HasSuffix(seg, "[]")
+	name, sel, list := strings.Cut(seg, "[")
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil
 	}
-	next, ok := obj[strings.TrimSuffix(seg, "[]")]
+	next, ok := obj[name]
 	if !ok || next == nil {
 		return nil
 	}
 	if !list {
 		return walkPath(next, rest)
 	}
+	key, want, filtered := strings.Cut(strings.TrimSuffix(sel, "]"), "=")
 	items, _ := next.([]any)
 	var out []any
 	for _, it := range items {
+		if m, _ := it.(map[string]any); filtered && (m == nil || m[key] != want) {
+			continue
+		}
 		out = append(out, walkPath(it, rest)...)
 	}
 	return out

@@ -45,8 +45,8 @@ func mustOpenWith(t testing.TB, dir string, opts Options) *Replica {
 	return r
 }
 
-// fixture returns the hand-written workspace of testdata/workspace: the conversations, contacts and companies
-// whose field values the operator tests reason about.
+// fixture returns the hand-written workspace of testdata/workspace: the conversations, contacts, companies,
+// articles and tickets whose field values the operator tests reason about.
 func fixture(t testing.TB) []Record {
 	t.Helper()
 	var out []Record
@@ -54,7 +54,7 @@ func fixture(t testing.TB) []Record {
 		file string
 		kind query.Kind
 	}{{"conversations.json", query.KindConversation}, {"contacts.json", query.KindContact},
-		{"companies.json", query.KindCompany}} {
+		{"companies.json", query.KindCompany}, {"articles.json", query.KindArticle}, {"tickets.json", query.KindTicket}} {
 		for _, raw := range workspaceFile(t, f.file) {
 			var head struct {
 				ID        string `json:"id"`
@@ -79,9 +79,10 @@ func namesFixture(t testing.TB) []Record {
 		file string
 		kind query.Kind
 	}{{"admins.json", query.KindAdmin}, {"teams.json", query.KindTeam}, {"tags.json", query.KindTag},
-		{"segments.json", query.KindSegment}} {
+		{"segments.json", query.KindSegment}, {"collections.json", query.KindCollection},
+		{"help_centers.json", query.KindHelpCenter}, {"ticket_types.json", query.KindTicketType}} {
 		for _, raw := range workspaceFile(t, f.file) {
-			n, err := namedOf(raw)
+			n, _, err := namedOf(f.kind, raw)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -27,7 +27,8 @@ import (
 //     disjunction over four fields cost twice as much: 20 ms for a common word). parts_body is indexed only
 //     there: a filter on it (parts_body:contains:refund) searches textField and keeps the matches whose positions
 //     lie in its slots.
-//   - title, source_subject and source_body also on their own (alsoAlone), English-analysed, with term vectors:
+//     Tickets are laid out the same way (slotLayouts): title 0, description 1, each part from 2 on.
+//   - title, source_subject and source_body also on their own (slotLayout.alone), English-analysed, with term vectors:
 //     a filter on them is then a postings lookup instead of a position check of every occurrence of the word in
 //     the whole conversation (measured at 1M conversations: source_body:contains:refund 0.9 ms instead of 9.1 at
 //     the median, its phrase 5 instead of 15; the index grows from 1.0 to 1.3 GB).
@@ -48,28 +49,53 @@ import (
 // Documents are built here directly from a doc (Batch.IndexAdvanced) rather than by bleve's reflection over a
 // Go value; TestMapping_DocumentsMatchMapping proves the two produce the same fields.
 
-// alsoAlone are the conversation text fields indexed on their own as well as in textField's slots: the short ones
-// a filter names often. parts_body, most of the text, is only in the slots.
-var alsoAlone = map[string]bool{"title": true, "source_subject": true, "source_body": true}
+// slotLayout is how a kind with long threads (conversations, tickets) lays its text out in textField: each field
+// at fixed array slots, the thread's parts last, one slot each. Kinds without one put their free text in textField
+// as a plain list, and every text field on its own.
+type slotLayout struct {
+	// order lists the single-valued fields, each at the slot of its position; parts (the last entry of slots)
+	// follow.
+	order []string
+	parts string
+	// slots are the array positions of each field inside textField: its values occupy slots first..last
+	// (inclusive). The parts' values are the parts, in order.
+	slots map[string][2]uint64
+	// alone are the slotted fields also indexed on their own: the short ones a filter names often. The parts,
+	// most of the text, are only in the slots.
+	alone map[string]bool
+}
+
+// slotLayouts are the kinds whose text is slotted: conversations (title 0, subject 1, opening message 2, each
+// part from 3 on) and tickets (title 0, description 1, each part from 2 on).
+var slotLayouts = map[query.Kind]*slotLayout{
+	query.KindConversation: {
+		order: []string{"title", "source_subject", "source_body"},
+		parts: "parts_body",
+		slots: map[string][2]uint64{"title": {0, 0}, "source_subject": {1, 1}, "source_body": {2, 2},
+			"parts_body": {3, math.MaxUint32}},
+		alone: map[string]bool{"title": true, "source_subject": true, "source_body": true},
+	},
+	query.KindTicket: {
+		order: []string{"title", "description"},
+		parts: "parts_body",
+		slots: map[string][2]uint64{"title": {0, 0}, "description": {1, 1}, "parts_body": {2, math.MaxUint32}},
+		alone: map[string]bool{"title": true, "description": true},
+	},
+}
 
 // inSlotsOnly reports whether a filter on the text field named (by its index name) searches textField's slots.
 func (s *schema) inSlotsOnly(field string) bool {
-	_, slotted := textSlots[field]
-	return slotted && !alsoAlone[field] && s.kind == query.KindConversation
-}
-
-// textSlots are the array positions of the conversation text fields inside textField: the field's values occupy
-// slots first..last (inclusive). parts_body's values are the parts, in order.
-var textSlots = map[string][2]uint64{
-	"title":          {0, 0},
-	"source_subject": {1, 1},
-	"source_body":    {2, 2},
-	"parts_body":     {3, math.MaxUint32},
+	l := slotLayouts[s.kind]
+	if l == nil {
+		return false
+	}
+	_, slotted := l.slots[field]
+	return slotted && !l.alone[field]
 }
 
 // mappingVersion identifies the mapping and what extract puts in a document. An index built under another version
 // is rebuilt from the store at open. Bump it with any change to either.
-const mappingVersion = "8"
+const mappingVersion = "9"
 
 // ordField holds each document's record ordinal.
 const ordField = "_ord"
@@ -184,27 +210,27 @@ func (s *schema) document(d *doc) *document.Document {
 		return len(text.vals) - 1
 	}
 	var alone map[string]int // value index of the slotted fields also indexed alone
-	if s.kind == query.KindConversation {
+	if l := slotLayouts[s.kind]; l != nil {
 		// Every slot, empty or not, so positions are those bleve's mapping gives the same array.
 		slots := &textDocField{name: textField, text: text}
-		for _, name := range [...]string{"title", "source_subject", "source_body"} {
+		for _, name := range l.order {
 			v := ""
 			f := d.field(name)
 			if f != nil {
 				v = f.strs[0]
 			}
 			i := value(v)
-			if f != nil && alsoAlone[name] {
+			if f != nil && l.alone[name] {
 				if alone == nil {
 					alone = map[string]int{}
 				}
 				alone[name] = i
 			}
-			slots.add(i, []uint64{textSlots[name][0]}, v)
+			slots.add(i, []uint64{l.slots[name][0]}, v)
 		}
-		if f := d.field("parts_body"); f != nil {
+		if f := d.field(l.parts); f != nil {
 			for k, v := range f.strs {
-				slots.add(value(v), []uint64{textSlots["parts_body"][0] + uint64(k)}, v)
+				slots.add(value(v), []uint64{l.slots[l.parts][0] + uint64(k)}, v)
 			}
 		}
 		bd.AddField(slots)

@@ -9,8 +9,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2/document"
 	bleveindex "github.com/blevesearch/bleve_index_api"
-
-	"github.com/intercom-replica/intercom-replica/query"
 )
 
 // describe renders a bleve document's fields after analysis: name, array positions, options and terms with their
@@ -112,16 +110,16 @@ func TestMapping_DocumentsMatchMapping(t *testing.T) {
 				values[f.name] = f.b
 			}
 		}
-		if rec.Kind == query.KindConversation {
-			var text []string // the slots of textField: title, subject, opening message, then the parts
-			for _, name := range []string{"title", "source_subject", "source_body"} {
+		if l := slotLayouts[rec.Kind]; l != nil {
+			var text []string // the slots of textField: the single-valued fields (title, ...), then the parts
+			for _, name := range l.order {
 				v := ""
 				if f := static.field(name); f != nil {
 					v = f.strs[0]
 				}
 				text = append(text, v)
 			}
-			if f := static.field("parts_body"); f != nil {
+			if f := static.field(l.parts); f != nil {
 				text = append(text, f.strs...)
 			}
 			values[textField] = text

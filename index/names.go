@@ -11,7 +11,8 @@ import (
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
-// The directory: the small lists Intercom keeps of teammates, teams, tags and segments (query.DirectoryKinds),
+// The directory: the small lists Intercom keeps of teammates, teams, tags, segments, Help Center collections and
+// help centers, and ticket types (query.DirectoryKinds),
 // stored as records like any other and held in memory, so that every id a record holds can be shown with its name
 // and every name a query gives can be turned into ids, in microseconds. Companies name ids too, but there can be a
 // hundred thousand of them: their names are answered from the company column table instead.
@@ -29,16 +30,36 @@ type dirList struct {
 
 type dirEntry struct {
 	named   query.Named
+	parent  string // the record it belongs to: a collection's help center; "" for none
 	deleted bool
 }
 
-// namedOf reads the id, name and (teammates) email of a directory record.
-func namedOf(raw []byte) (query.Named, error) {
+// namedOf reads the id, name and second name (a teammate's email, a help center's identifier) of a directory
+// record of kind, and the id of the record it belongs to (a collection's help center).
+func namedOf(kind query.Kind, raw []byte) (query.Named, string, error) {
+	switch kind {
+	case query.KindCollection:
+		var c wire.Collection
+		if err := json.Unmarshal(raw, &c); err != nil {
+			return query.Named{}, "", err
+		}
+		return query.Named{ID: string(c.ID), Name: string(c.Name)}, string(c.HelpCenterID), nil
+	case query.KindHelpCenter:
+		var h wire.HelpCenter
+		if err := json.Unmarshal(raw, &h); err != nil {
+			return query.Named{}, "", err
+		}
+		name, alt := string(h.DisplayName), string(h.Identifier)
+		if name == "" {
+			name, alt = alt, ""
+		}
+		return query.Named{ID: string(h.ID), Name: name, Alt: alt}, "", nil
+	}
 	var n wire.Named
 	if err := json.Unmarshal(raw, &n); err != nil {
-		return query.Named{}, err
+		return query.Named{}, "", err
 	}
-	return query.Named{ID: string(n.ID), Name: string(n.Name), Alt: string(n.Email)}, nil
+	return query.Named{ID: string(n.ID), Name: string(n.Name), Alt: string(n.Email)}, "", nil
 }
 
 // with returns a copy of d with kind's entries replaced or added from recs (tombstones mark entries deleted).
@@ -63,11 +84,11 @@ func (d *directory) with(kind query.Kind, recs []Record) *directory {
 			}
 			continue
 		}
-		n, err := namedOf(rec.Raw)
+		n, parent, err := namedOf(kind, rec.Raw)
 		if err != nil {
 			continue // prepare checked it; a record it let through has its id at least
 		}
-		l.byID[rec.ID] = dirEntry{named: n}
+		l.byID[rec.ID] = dirEntry{named: n, parent: parent}
 	}
 	for _, e := range l.byID {
 		if !e.deleted {
@@ -204,6 +225,22 @@ func (n Names) Match(kind query.Kind, value string) ([]query.Named, bool) {
 	return out, true
 }
 
+// Members implements query.Names: the live collections of a help center, by id.
+func (n Names) Members(kind query.Kind, parentID string) []string {
+	l := n.dir.lists[kind]
+	if l == nil {
+		return nil
+	}
+	var out []string
+	for _, x := range l.live {
+		if l.byID[x.ID].parent == parentID {
+			out = append(out, x.ID)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Prefixed implements query.Names.
 func (n Names) Prefixed(kind query.Kind, value string) []query.Named {
 	if kind == query.KindCompany || value == "" {
@@ -222,8 +259,9 @@ func (n Names) Prefixed(kind query.Kind, value string) []query.Named {
 	return out
 }
 
-// Similar implements query.Names: the names (and teammates' emails) nearest in spelling; for companies, those
-// whose name contains the value's first word.
+// Similar implements query.Names: the names (and teammates' emails) nearest in spelling, or every name of a list
+// of at most five when none is near (two help centers, say); for companies, those whose name contains the value's
+// first word.
 func (n Names) Similar(kind query.Kind, value string) []query.Named {
 	if kind == query.KindCompany {
 		word, _, _ := strings.Cut(strings.TrimSpace(value), " ")
@@ -273,6 +311,9 @@ func (n Names) Similar(kind query.Kind, value string) []query.Named {
 				out = append(out, x)
 			}
 		}
+	}
+	if len(out) == 0 && len(l.live) <= 5 {
+		out = append(out, l.live...) // nothing is near, but a short list is the answer: every name there is
 	}
 	if len(out) > 5 {
 		out = out[:5]

@@ -152,12 +152,12 @@ func refReplica(t *testing.T) (*Replica, *refCorpus) {
 		c.docs[rec.ID] = []refSlot{} // live, even without text
 		for _, name := range []string{"title", "source_subject", "source_body"} {
 			if f := d.field(name); f != nil {
-				add(textSlots[name][0], f.strs[0])
+				add(slotLayouts[query.KindConversation].slots[name][0], f.strs[0])
 			}
 		}
 		if f := d.field("parts_body"); f != nil {
 			for k, p := range f.strs {
-				add(textSlots["parts_body"][0]+uint64(k), p)
+				add(slotLayouts[query.KindConversation].slots["parts_body"][0]+uint64(k), p)
 				for _, w := range strings.Fields(p) {
 					if len(c.words) < 5000 && plainWord.MatchString(w) {
 						c.words = append(c.words, w)
@@ -265,7 +265,7 @@ func TestTextEngine_PhrasesAgree(t *testing.T) {
 				t.Fatalf("phrase %q (terms %v at %v, split %v): engine %v, reference %v", phrase, a.terms, a.pos, sp, got, want)
 			}
 			for _, field := range []string{"source_body", "parts_body"} {
-				sl := textSlots[field]
+				sl := slotLayouts[query.KindConversation].slots[field]
 				cs := c
 				cs.slotted, cs.lo, cs.hi = true, sl[0], sl[1]
 				want := ref.ids(func(id string) bool { return ref.has(id, a, true, sl[0], sl[1]) })
@@ -331,7 +331,7 @@ func TestTextEngine_QueriesAgree(t *testing.T) {
 		// A text-field term: contains (a word or a phrase), eq (every word), or not_contains.
 		if rng.IntN(3) > 0 {
 			field := fields[rng.IntN(len(fields))]
-			sl := textSlots[field]
+			sl := slotLayouts[query.KindConversation].slots[field]
 			op := []string{"contains", "eq", "not_contains"}[rng.IntN(3)]
 			text := word()
 			if rng.IntN(2) == 0 {

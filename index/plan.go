@@ -188,7 +188,7 @@ func (s *schema) textClause(t query.Term) (textClause, bool) {
 	}
 	c := textClause{field: t.Field.Index, terms: a.terms}
 	if s.inSlotsOnly(c.field) {
-		slots := textSlots[c.field]
+		slots := slotLayouts[s.kind].slots[c.field]
 		c.field, c.slotted, c.lo, c.hi = textField, true, slots[0], slots[1]
 	}
 	if t.Op != query.OpEq && len(a.terms) > 1 {

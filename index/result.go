@@ -62,4 +62,21 @@ type Hit struct {
 	LastSeenAt int64    // Unix seconds; 0 when never seen
 	Location   string   // "City, Country" as far as known
 	Companies  []string // company names
+
+	// Articles (Title is the title, State published or draft, Preview the description or the body's start).
+	URL      string
+	AuthorID string   // the teammate who wrote it
+	Locales  []string // languages it is written in (en, fr, ...)
+	// CollectionIDs are the collections and sections the article is in (its parent_ids).
+	CollectionIDs []string
+
+	// Tickets (Title is the title, State the state's category, Preview the description's start; PartsCount,
+	// Open and the assignees as for conversations).
+	Category   string // Customer, Back-office or Tracker
+	TicketType string // the ticket type's name
+	StateLabel string // the state as teammates see it ("Working on it")
+
+	// Linked are the prefixed ids of the tickets (and, for tickets, conversations) linked to a conversation or a
+	// ticket: ticket_7583, conversation_1001.
+	Linked []string
 }

@@ -28,8 +28,10 @@ import (
 // version are recomputed from the records at open. 3: the phone columns hold digits (phoneColumn). 4: contacts no
 // longer hold tag and company name columns (their records list both by id only). The full-text
 // index does not hold keyword fields (mapping.go), so mappingVersion stays. 5: keyword values are no longer
-// lower-cased (group keys show them as Intercom wrote them).
-const rowVersion = 5
+// lower-cased (group keys show them as Intercom wrote them). 6: conversations hold linked_ticket_ids, and
+// summaries the fields of articles and tickets (summaryVersion 2). 7: articles' summaries hold their collections
+// (summaryVersion 3).
+const rowVersion = 7
 
 // rowOrdAt is where a row holds the record's ordinal.
 const rowOrdAt = 1

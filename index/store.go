@@ -432,6 +432,10 @@ func kindByte(kind query.Kind) byte {
 		return 'p' // person
 	case query.KindCompany:
 		return 'o' // organisation
+	case query.KindArticle:
+		return 'a'
+	case query.KindTicket:
+		return 't'
 	}
 	return 'c'
 }

@@ -189,7 +189,7 @@ func TestReplica_Apply_InvalidRecordWritesNothing(t *testing.T) {
 		"not an object": {Kind: query.KindConversation, ID: "2", Raw: []byte(`["2"]`)},
 		"id mismatch":   {Kind: query.KindConversation, ID: "2", Raw: conversationJSON("3", 5, "open", "x")},
 		"no id":         {Kind: query.KindConversation, Raw: conversationJSON("2", 5, "open", "x")},
-		"unknown kind":  {Kind: "ticket", ID: "2", Raw: conversationJSON("2", 5, "open", "x")},
+		"unknown kind":  {Kind: "invoice", ID: "2", Raw: conversationJSON("2", 5, "open", "x")},
 		"missing raw":   {Kind: query.KindConversation, ID: "2"},
 	}
 	for name, bad := range cases {

@@ -27,7 +27,17 @@ type summary struct {
 	location                             string
 	companies                            []string
 
-	tags []string // both kinds
+	tags []string // every kind that has tags
+
+	// articles and tickets
+	url        string   // an article's public URL
+	authorID   string   // an article's author (a teammate)
+	locales    []string // the languages an article is written in
+	category   string   // a ticket's category: Customer, Back-office, Tracker
+	ticketType string   // a ticket's type, by name
+	stateLabel string   // a ticket state's label as teammates see it
+	linked     []string // prefixed ids of the linked tickets and conversations (conversations, tickets)
+	parents    []string // the collections and sections an article is in, by id
 }
 
 // hit fills the summary fields of a Hit.
@@ -39,12 +49,14 @@ func (s *summary) hit(kind query.Kind, id string) Hit {
 		AdminAssigneeID: s.adminAssigneeID, TeamAssigneeID: s.teamAssigneeID,
 		Name: s.name, Email: s.email, Role: s.role, Phone: s.phone, ExternalID: s.externalID,
 		LastSeenAt: s.lastSeenAt, Location: s.location, Companies: s.companies,
+		URL: s.url, AuthorID: s.authorID, Locales: s.locales, Category: s.category, TicketType: s.ticketType,
+		StateLabel: s.stateLabel, Linked: s.linked, CollectionIDs: s.parents,
 	}
 	return h
 }
 
 // summaryVersion is the first byte of an encoded summary; decoding refuses any other.
-const summaryVersion = 1
+const summaryVersion = 3
 
 // appendSummary encodes s compactly: a version byte, then every field in a fixed order (strings and lists
 // length-prefixed, numbers as varints, the two booleans as one byte).
@@ -89,6 +101,14 @@ func appendSummary(b []byte, s *summary) []byte {
 	str(s.location)
 	list(s.companies)
 	list(s.tags)
+	str(s.url)
+	str(s.authorID)
+	list(s.locales)
+	str(s.category)
+	str(s.ticketType)
+	str(s.stateLabel)
+	list(s.linked)
+	list(s.parents)
 	return b
 }
 
@@ -124,6 +144,14 @@ func decodeSummary(b []byte) (summary, error) {
 	s.location = d.str()
 	s.companies = d.list()
 	s.tags = d.list()
+	s.url = d.str()
+	s.authorID = d.str()
+	s.locales = d.list()
+	s.category = d.str()
+	s.ticketType = d.str()
+	s.stateLabel = d.str()
+	s.linked = d.list()
+	s.parents = d.list()
 	if d.err != nil || len(d.b) != 0 {
 		return summary{}, errCorruptSummary
 	}

@@ -270,9 +270,14 @@ func (c *argChecker) unknown(s *argSchema, name, path string) {
 	c.fail("%s: unknown field %q; the fields are %s.", path, name, strings.Join(known, ", "))
 }
 
-// notAccepted reports that v, at path, is not what s accepts.
+// notAccepted reports that v, at path, is not what s accepts; a value outside a closed set is followed by the
+// argument's description, which says what the values mean (and what to use instead).
 func (c *argChecker) notAccepted(s *argSchema, v any, path string) {
-	c.fail("%s: %s is not %s.", orRoot(path), given(v), accepted(s))
+	desc := ""
+	if len(s.enum) > 0 && s.description != "" {
+		desc = " " + strings.TrimSpace(s.description)
+	}
+	c.fail("%s: %s is not %s.%s", orRoot(path), given(v), accepted(s), desc)
 }
 
 // accepted describes what s accepts, for an error: "one of open, closed, snoozed", "a whole number from 1 to 500".

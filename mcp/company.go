@@ -116,13 +116,7 @@ func companyTitle(name, companyID, id string) string {
 // nothing: v and fresh hold everything shown.
 func RenderCompany(v *CompanyView, fresh Freshness) string {
 	var b strings.Builder
-	b.WriteString(dataNotice + "\n\n")
-	if v.Name != "" {
-		fmt.Fprintf(&b, "%s: %s\n", v.ID, quotedLine(v.Name))
-	} else {
-		b.WriteString(v.ID + "\n")
-	}
-	b.WriteString(v.URL + "\n")
+	writeCardHead(&b, v.ID, v.Name, v.URL)
 	writeField(&b, "Company id", quotedLine(v.CompanyID))
 	writeField(&b, "Website", quotedLine(v.Website))
 	writeField(&b, "Industry", quotedLine(v.Industry))

@@ -45,8 +45,10 @@ type ConversationView struct {
 	AIAgentResolution   string         `json:"ai_agent_resolution_state,omitempty"`
 	SLA                 string         `json:"sla,omitempty"`
 	CustomAttributes    map[string]any `json:"custom_attributes,omitempty"`
-	Parts               []PartView     `json:"parts"`
-	PartsPage           PartsPage      `json:"parts_page"`
+	// LinkedTickets are the tickets linked to the conversation, prefixed (ticket_7583): get_ticket reads them.
+	LinkedTickets []string   `json:"linked_tickets,omitempty"`
+	Parts         []PartView `json:"parts"`
+	PartsPage     PartsPage  `json:"parts_page"`
 }
 
 // MessageView is the opening message of a conversation.
@@ -72,6 +74,8 @@ type PartView struct {
 	AssignedTo  *PersonView      `json:"assigned_to,omitempty"`
 	Attachments []AttachmentView `json:"attachments,omitempty"`
 	Redacted    bool             `json:"redacted,omitempty"`
+	// Change says what an event of a ticket changed: "state submitted → resolved", "Severity set to \"High\"".
+	Change string `json:"change,omitempty"`
 }
 
 // PersonView is an author, contact or teammate. ID is prefixed for contacts (contact_abc).
@@ -211,6 +215,7 @@ func newConversationView(raw []byte, appID string, w partsWindow, names NameLook
 		v.SLA = sanitizeLine(string(c.SLA.Name + " (" + c.SLA.Status + ")"))
 	}
 	v.CustomAttributes = customAttributeValues(c.CustomAttributes)
+	v.LinkedTickets = prefixedIDs(query.KindTicket, c.LinkedObjects.IDsOf("ticket"))
 	var parts []wire.Part
 	if c.Parts != nil {
 		parts = c.Parts.Parts
@@ -219,17 +224,26 @@ func newConversationView(raw []byte, appID string, w partsWindow, names NameLook
 	return v, nil
 }
 
+// prefixedIDs returns ids as prefixed ids of kind (ticket_7583), nil for none.
+func prefixedIDs(kind query.Kind, ids []string) []string {
+	var out []string
+	for _, id := range ids {
+		out = append(out, query.FormatID(kind, sanitizeLine(id)))
+	}
+	return out
+}
+
 // maxEnrichedContacts bounds the replica reads naming a conversation's contacts.
 const maxEnrichedContacts = 10
 
-// nameContacts fills in the names and emails of the conversation's contacts from the replica: a conversation
-// carries only their ids. A contact the replica does not hold keeps just its id.
-func (v *ConversationView) nameContacts(ctx context.Context, g Getter) {
-	for i := range v.Contacts {
+// nameContacts fills in the names and emails of a conversation's or a ticket's contacts from the replica: the
+// record carries only their ids. A contact the replica does not hold keeps just its id.
+func nameContacts(ctx context.Context, g Getter, contacts []PersonView) {
+	for i := range contacts {
 		if i >= maxEnrichedContacts {
 			return
 		}
-		c := &v.Contacts[i]
+		c := &contacts[i]
 		if c.Name != "" || c.Email != "" {
 			continue
 		}
@@ -254,41 +268,55 @@ func (v *ConversationView) nameContacts(ctx context.Context, g Getter) {
 
 // pageParts returns the parts w selects and the page description, with a note saying what was left out.
 func pageParts(parts []wire.Part, w partsWindow, names NameLookup) ([]PartView, PartsPage) {
-	total := len(parts)
+	return pagePartsOf(len(parts), w, "conversation", true, func(i int) PartView {
+		p := parts[i]
+		return partView(i, string(p.ID), string(p.PartType), p.CreatedAt.V, p.Author, p.Body, p.AssignedTo, p.Attachments, p.Redacted.V, names)
+	})
+}
+
+// partView builds the view of the part at index i (0-based) of a conversation or a ticket.
+func partView(i int, id, typ string, createdAt int64, author wire.Person, body wire.String, assignedTo *wire.Person,
+	atts []wire.Attachment, redacted bool, names NameLookup) PartView {
+	pv := PartView{
+		Number: i + 1, ID: id, Type: typ, CreatedAt: rfc3339(createdAt),
+		Author: personView(author, names), Attachments: attachmentViews(atts), Redacted: redacted,
+	}
+	if body != "" {
+		pv.Body = Sanitize(plaintext.Readable(string(body)))
+	}
+	if assignedTo != nil && (assignedTo.ID != "" || assignedTo.Name != "") {
+		a := personView(*assignedTo, names)
+		pv.AssignedTo = &a
+	}
+	return pv
+}
+
+// pagePartsOf returns the views of the parts w selects among total (view builds the one at an index) and the page
+// description, with a note saying what was left out; what is the record ("conversation", "ticket"), and opening
+// says whether it has an opening message shown on the first page.
+func pagePartsOf(total int, w partsWindow, what string, opening bool, view func(i int) PartView) ([]PartView, PartsPage) {
 	off := min(max(w.Offset, 0), total)
 	end := min(off+max(w.Max, 0), total)
 	out := make([]PartView, 0, end-off)
 	for i := off; i < end; i++ {
-		p := parts[i]
-		pv := PartView{
-			Number: i + 1, ID: string(p.ID), Type: string(p.PartType), CreatedAt: rfc3339(p.CreatedAt.V),
-			Author: personView(p.Author, names), Attachments: attachmentViews(p.Attachments), Redacted: p.Redacted.V,
-		}
-		if p.Body != "" {
-			pv.Body = Sanitize(plaintext.Readable(string(p.Body)))
-		}
-		if p.AssignedTo != nil && (p.AssignedTo.ID != "" || p.AssignedTo.Name != "") {
-			a := personView(*p.AssignedTo, names)
-			pv.AssignedTo = &a
-		}
-		out = append(out, pv)
+		out = append(out, view(i))
 	}
 	page := PartsPage{Total: total, Offset: off, Returned: len(out)}
 	switch {
 	case total == 0:
 	case w.Offset >= total:
-		page.Note = fmt.Sprintf("parts_offset=%d is past the last part: the conversation has %s, so parts_offset=0 to %d read them.",
-			w.Offset, countNoun(total, "part", "parts"), total-1)
+		page.Note = fmt.Sprintf("parts_offset=%d is past the last part: the %s has %s, so parts_offset=0 to %d read them.",
+			w.Offset, what, countNoun(total, "part", "parts"), total-1)
 	case end < total:
 		next := end
 		page.NextOffset = &next
 		page.Note = fmt.Sprintf("Showing %s of %d. %s not shown: call again with parts_offset=%d to read on.",
 			partsRange(off+1, end), total, countNoun(total-end, "later part is", "later parts are"), end)
 		if off > 0 {
-			page.Note += " " + earlierParts(off)
+			page.Note += " " + earlierParts(off, opening)
 		}
 	case off > 0:
-		page.Note = fmt.Sprintf("Showing %s of %d (the last). %s", partsRange(off+1, end), total, earlierParts(off))
+		page.Note = fmt.Sprintf("Showing %s of %d (the last). %s", partsRange(off+1, end), total, earlierParts(off, opening))
 	}
 	return out, page
 }
@@ -301,13 +329,16 @@ func partsRange(from, to int) string {
 	return fmt.Sprintf("parts %d-%d", from, to)
 }
 
-// earlierParts says where the n parts before a page are.
-func earlierParts(n int) string {
-	what := "Part 1"
+// earlierParts says where the n parts before a page are (and the opening message, when there is one).
+func earlierParts(n int, opening bool) string {
+	what, verb := "Part 1", "is"
 	if n > 1 {
-		what = fmt.Sprintf("Parts 1-%d", n)
+		what, verb = fmt.Sprintf("Parts 1-%d", n), "are"
 	}
-	return what + " and the opening message are on earlier pages (parts_offset=0)."
+	if opening {
+		what, verb = what+" and the opening message", "are"
+	}
+	return what + " " + verb + " on earlier pages (parts_offset=0)."
 }
 
 // countNoun writes n with the singular or plural noun: "1 part", "3 parts".
@@ -388,17 +419,8 @@ func RenderConversation(v *ConversationView, fresh Freshness) string {
 		writeField(&b, "Channel", joinNonEmpty(" · ", joinNonEmpty(" ", s.Type, parenthesized(s.DeliveredAs)),
 			prefixed("subject: ", quotedLine(s.Subject)), prefixed("started at ", quotedLine(s.URL))))
 	}
-	var contacts []string
-	for _, c := range v.Contacts {
-		if c.Name == "" && c.Email == "" {
-			contacts = append(contacts, c.ID)
-			continue
-		}
-		contacts = append(contacts, personLabel(c.Name, c.Email, "", "")+" ("+c.ID+")")
-	}
-	writeField(&b, "Contacts", strings.Join(contacts, "; "))
-	writeField(&b, "Assignee", joinNonEmpty(" · ", prefixed("admin ", namedID(v.AdminAssigneeName, v.AdminAssigneeID)),
-		prefixed("team ", namedID(v.TeamAssigneeName, v.TeamAssigneeID))))
+	writeField(&b, "Contacts", contactsLine(v.Contacts))
+	writeField(&b, "Assignee", assigneeLine(v.AdminAssigneeName, v.AdminAssigneeID, v.TeamAssigneeName, v.TeamAssigneeID))
 	var mates []string
 	for _, t := range v.Teammates {
 		mates = append(mates, personLabel(t.Name, t.Email, t.Type, t.ID)+idSuffix(t))
@@ -423,6 +445,7 @@ func RenderConversation(v *ConversationView, fresh Freshness) string {
 	}
 	writeField(&b, "SLA", quotedLine(v.SLA))
 	writeField(&b, "Custom attributes", attributesLine(v.CustomAttributes))
+	writeField(&b, "Linked tickets", strings.Join(v.LinkedTickets, ", "))
 	writeField(&b, "Freshness", fresh.line())
 	b.WriteByte('\n')
 
@@ -430,8 +453,15 @@ func RenderConversation(v *ConversationView, fresh Freshness) string {
 		fmt.Fprintf(&b, "[opening message] %s by %s\n", humanTimeRFC(v.CreatedAt), personLabel(s.Author.Name, s.Author.Email, s.Author.Type, s.Author.ID)+typeSuffix(s.Author.Type))
 		writeBody(&b, s.Body, s.Redacted, s.Attachments)
 	}
-	for _, p := range v.Parts {
-		fmt.Fprintf(&b, "[part %d/%d] %s %s by %s", p.Number, v.PartsPage.Total, humanTimeRFC(p.CreatedAt), partTypeLabel(p.Type),
+	writeParts(&b, v.Parts, v.PartsPage, "(no replies, notes or events after the opening message)")
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// writeParts writes a page of a conversation's or a ticket's parts as a transcript, each part's line then its
+// body fenced, and the page's note; none is written when there are no parts at all.
+func writeParts(b *strings.Builder, parts []PartView, page PartsPage, none string) {
+	for _, p := range parts {
+		fmt.Fprintf(b, "[part %d/%d] %s %s by %s", p.Number, page.Total, humanTimeRFC(p.CreatedAt), partTypeLabel(p.Type),
 			personLabel(p.Author.Name, p.Author.Email, p.Author.Type, p.Author.ID)+typeSuffix(p.Author.Type))
 		if p.AssignedTo != nil {
 			to := *p.AssignedTo
@@ -439,20 +469,22 @@ func RenderConversation(v *ConversationView, fresh Freshness) string {
 			if s := idSuffix(to); s != "" {
 				label = to.Type + " " + label + s // team "Billing" (5017691)
 			}
-			fmt.Fprintf(&b, ", assigned to %s", label)
+			fmt.Fprintf(b, ", assigned to %s", label)
+		}
+		if p.Change != "" {
+			b.WriteString(": " + p.Change)
 		}
 		b.WriteByte('\n')
 		if p.Body != "" || p.Redacted || len(p.Attachments) > 0 {
-			writeBody(&b, p.Body, p.Redacted, p.Attachments)
+			writeBody(b, p.Body, p.Redacted, p.Attachments)
 		}
 	}
-	if v.PartsPage.Total == 0 {
-		b.WriteString("(no replies, notes or events after the opening message)\n")
+	if page.Total == 0 {
+		b.WriteString(none + "\n")
 	}
-	if v.PartsPage.Note != "" {
-		b.WriteString("\n" + v.PartsPage.Note + "\n")
+	if page.Note != "" {
+		b.WriteString("\n" + page.Note + "\n")
 	}
-	return strings.TrimRight(b.String(), "\n")
 }
 
 // conversationHeading is what the first line of a transcript names a conversation by: its title, else its
@@ -474,6 +506,38 @@ func writeBody(b *strings.Builder, body string, redacted bool, atts []Attachment
 	for _, a := range atts {
 		fmt.Fprintf(b, "attachment: %s\n", joinNonEmpty(" ", quotedLine(a.Name), parenthesized(a.URL)))
 	}
+}
+
+// contactsLine lists a conversation's or a ticket's contacts: "\"Jane Doe\" <jane@example.com> (contact_abc)",
+// the id alone for one the replica could not name.
+func contactsLine(contacts []PersonView) string {
+	var out []string
+	for _, c := range contacts {
+		if c.Name == "" && c.Email == "" {
+			out = append(out, c.ID)
+			continue
+		}
+		out = append(out, personLabel(c.Name, c.Email, "", "")+" ("+c.ID+")")
+	}
+	return strings.Join(out, "; ")
+}
+
+// assigneeLine shows a conversation's or a ticket's assignees with their names: "admin \"Alex\" (7001) · team
+// \"Billing\" (42)".
+func assigneeLine(adminName, adminID, teamName, teamID string) string {
+	return joinNonEmpty(" · ", prefixed("admin ", namedID(adminName, adminID)), prefixed("team ", namedID(teamName, teamID)))
+}
+
+// writeCardHead starts the text of a whole record: the data notice, the id with the record's title quoted (the
+// id alone without one), and its link.
+func writeCardHead(b *strings.Builder, id, title, url string) {
+	b.WriteString(dataNotice + "\n\n")
+	if title != "" {
+		fmt.Fprintf(b, "%s: %s\n", id, quotedLine(title))
+	} else {
+		b.WriteString(id + "\n")
+	}
+	b.WriteString(url + "\n")
 }
 
 // writeField writes "Name: value" on its own line, or nothing when value is empty.
@@ -516,13 +580,17 @@ func typeSuffix(t string) string {
 	return " [" + t + "]"
 }
 
-// partTypeLabel names a part type for a reader: comment → reply.
+// partTypeLabel names a part type for a reader: comment → reply, ticket_state_updated_by_admin → ticket state
+// updated (the line names the author).
 func partTypeLabel(t string) string {
 	switch t {
 	case "comment":
 		return "reply"
 	case "":
 		return "part"
+	}
+	for _, by := range []string{"_by_admin", "_by_user", "_by_contact", "_by_bot"} { // the author follows: "by ..."
+		t = strings.TrimSuffix(t, by)
 	}
 	return strings.ReplaceAll(t, "_", " ")
 }

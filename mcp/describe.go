@@ -30,6 +30,13 @@ var featuredFields = map[query.Kind][]string{
 		"name", "company_id", "plan", "size", "monthly_spend", "user_count", "industry", "website", "tag", "segment",
 		"created_at", "last_request_at",
 	},
+	query.KindArticle: {
+		"title", "body", "state", "author", "collection", "help_center", "locale", "tag", "created_at", "updated_at",
+	},
+	query.KindTicket: {
+		"title", "description", "ticket_type", "state", "state_label", "category", "open", "admin_assignee",
+		"team_assignee", "contact_ids", "linked_conversation_ids", "parts_body", "created_at", "updated_at",
+	},
 }
 
 // searchable reports whether the replica can search field f: it has an index, or it takes names that become ids
@@ -51,6 +58,10 @@ var dslExamples = []string{
 	`object_type:contacts tag:VIP company:"Acme Inc"`,
 	`object_type:companies plan:Pro size:gte:100 tag:VIP`,
 	`object_type:companies q:acme`,
+	`object_type:articles q:"refund" state:published`,
+	`object_type:articles help_center:"Umbrella Help" locale:fr`,
+	`object_type:tickets ticket_type:"Bug report" state:submitted`,
+	`object_type:tickets ticket_attributes.Severity:High linked_conversation_ids:1001`,
 }
 
 // fieldGuide lists the featured fields of kind with their types and descriptions, then the names of the other
@@ -73,12 +84,27 @@ func fieldGuide(kind query.Kind) string {
 		}
 		others = append(others, f.Name)
 	}
+	if attrs := customAttributesOf(kind); attrs != "" {
+		others = append(others, attrs)
+	}
 	if len(others) > 0 {
 		b.WriteString("  Also: ")
 		b.WriteString(strings.Join(others, ", "))
-		b.WriteString(", custom_attributes.<name>.\n")
+		b.WriteString(".\n")
 	}
 	return b.String()
+}
+
+// customAttributesOf is how a kind's own attributes are named in a query: custom_attributes.<name>, a ticket's
+// ticket_attributes.<name>; "" for articles, which have none.
+func customAttributesOf(kind query.Kind) string {
+	switch kind {
+	case query.KindArticle:
+		return ""
+	case query.KindTicket:
+		return "ticket_attributes.<name> (the ticket type's fields)"
+	}
+	return "custom_attributes.<name>"
 }
 
 // fieldTypeLabel is a field's type as a description shows it: "keyword", "timestamp", or its values when the set
@@ -100,20 +126,27 @@ func fieldTypeLabel(f *query.Field) string {
 // searchDescription is the search tool's description.
 func searchDescription() string {
 	var b strings.Builder
-	b.WriteString(`Search the Intercom workspace's conversations (with every message of every conversation), contacts or companies, using Intercom's search query language. Answered from a local replica in milliseconds, at no cost to the Intercom rate limit; results say how fresh the replica is.
+	b.WriteString(`Search the Intercom workspace's conversations (with every message of every conversation), contacts, companies, Help Center articles (every language version) or tickets, using Intercom's search query language. Answered from a local replica in milliseconds, at no cost to the Intercom rate limit; results say how fresh the replica is.
 
-Returns up to limit results shaped {id, title, text, url}: id is prefixed (conversation_123, contact_abc, company_abc) and goes to fetch (or get_conversation/get_contact/get_company) for the whole record; text holds the key fields and, with q:, the matching snippets. When more results exist the answer ends with the cursor for the next page.
+Returns up to limit results shaped {id, title, text, url}: id is prefixed (conversation_123, contact_abc, company_abc, article_39, ticket_7583) and goes to fetch (or get_conversation/get_contact/get_company/get_article/get_ticket) for the whole record; text holds the key fields and, with q:, the matching snippets. When more results exist the answer ends with the cursor for the next page.
 
 `)
 	b.WriteString(query.Syntax())
 	b.WriteString("\n")
-	b.WriteString("\nConversation fields:\n")
-	b.WriteString(fieldGuide(query.KindConversation))
-	b.WriteString("\nContact fields:\n")
-	b.WriteString(fieldGuide(query.KindContact))
-	b.WriteString("\nCompany fields (object_type:companies; q: searches name, website, company_id and industry):\n")
-	b.WriteString(fieldGuide(query.KindCompany))
-	b.WriteString("\nTeammates, teams, tags, segments and companies are taken by name or id (admin_assignee:alex.rivera@umbrella.app, team_assignee:Billing, tag:VIP, company:\"Acme Inc\"); an unknown or ambiguous name is an error listing the candidates. Results show them by name with the id.\n")
+	for _, k := range []struct {
+		kind    query.Kind
+		heading string
+	}{
+		{query.KindConversation, "Conversation fields:"},
+		{query.KindContact, "Contact fields:"},
+		{query.KindCompany, "Company fields (object_type:companies; q: searches name, website, company_id and industry):"},
+		{query.KindArticle, "Article fields (object_type:articles, Help Center articles; q: searches every language version's title, description and body):"},
+		{query.KindTicket, "Ticket fields (object_type:tickets; q: searches the title, description and every part):"},
+	} {
+		b.WriteString("\n" + k.heading + "\n")
+		b.WriteString(fieldGuide(k.kind))
+	}
+	b.WriteString("\nTeammates, teams, tags, segments, companies, collections, help centers and ticket types are taken by name or id (admin_assignee:alex.rivera@umbrella.app, team_assignee:Billing, tag:VIP, company:\"Acme Inc\", collection:Billing, ticket_type:\"Bug report\"); an unknown or ambiguous name is an error listing the candidates. Results show them by name with the id.\n")
 	b.WriteString("\nExamples:\n")
 	for _, e := range dslExamples {
 		b.WriteString("  ")

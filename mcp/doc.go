@@ -1,5 +1,6 @@
-// Package mcp serves the replica to AI agents over the Model Context Protocol: the six read tools of Intercom's
-// hosted server (search, fetch, search_conversations, get_conversation, search_contacts, get_contact) plus aggregate, their
+// Package mcp serves the replica to AI agents over the Model Context Protocol: the read tools of Intercom's hosted
+// server (search, fetch, search_conversations, get_conversation, search_contacts, get_contact, list_articles,
+// search_articles, get_article) plus aggregate, list_companies, get_company, search_tickets and get_ticket, their
 // rendering, the stdio and HTTP transports, bearer authentication, health, readiness and metrics.
 //
 // It declares the small interfaces it consumes and knows nothing of how the replica stores data or how sync works:

@@ -24,6 +24,10 @@ func appURL(appID string, kind query.Kind, id string) string {
 		return "https://app.intercom.com/a/apps/" + url.PathEscape(appID) + "/users/" + url.PathEscape(id) + "/all-conversations"
 	case query.KindCompany:
 		return "https://app.intercom.com/a/apps/" + url.PathEscape(appID) + "/companies/" + url.PathEscape(id)
+	case query.KindArticle:
+		return "https://app.intercom.com/a/apps/" + url.PathEscape(appID) + "/articles/articles/" + url.PathEscape(id) + "/show"
+	case query.KindTicket:
+		return "https://app.intercom.com/a/inbox/" + url.PathEscape(appID) + "/inbox/ticket/" + url.PathEscape(id)
 	}
 	return ""
 }
@@ -116,7 +120,7 @@ func quotedList(names []string) string {
 func unnamedRef(what, id string) string { return what + " id " + id }
 
 func isUnnamedRef(s string) bool {
-	if what, id, ok := strings.Cut(s, " id "); ok && (what == "tag" || what == "company") {
+	if what, id, ok := strings.Cut(s, " id "); ok && (what == "tag" || what == "company" || what == "collection") {
 		return id != "" && !strings.ContainsAny(id, " \"")
 	}
 	n, ok := strings.CutPrefix(s, "(")

@@ -83,6 +83,16 @@ func TestGolden_RenderedResults(t *testing.T) {
 		{"list_companies", "list_companies", map[string]any{"tag": "VIP"}},
 		{"list_companies_all", "list_companies", map[string]any{}},
 		{"get_company_hostile", "get_company", map[string]any{"id": companyEvil}},
+		{"search_articles_dsl", "search", map[string]any{"query": `object_type:articles q:refund`}},
+		{"search_tickets_dsl", "search", map[string]any{"query": `object_type:tickets`}},
+		{"fetch_article", "fetch", map[string]any{"id": "article_" + articleRefunds}},
+		{"fetch_ticket", "fetch", map[string]any{"id": "ticket_" + ticketBug}},
+		{"list_articles_all", "list_articles", map[string]any{}},
+		{"search_articles", "search_articles", map[string]any{"phrase": "refund", "state": "published"}},
+		{"get_article_hostile", "get_article", map[string]any{"id": articleHostile}},
+		{"search_tickets", "search_tickets", map[string]any{"open": true}},
+		{"get_ticket", "get_ticket", map[string]any{"id": ticketRefund}},
+		{"aggregate_tickets_by_type_and_state", "aggregate", map[string]any{"query": "object_type:tickets", "group_by": []any{"ticket_type", "state"}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -167,6 +177,11 @@ func TestSchemas_MatchArgumentTypes(t *testing.T) {
 		"aggregate":            reflect.TypeFor[mcp.AggregateArgs](),
 		"list_companies":       reflect.TypeFor[query.CompanyFilter](),
 		"get_company":          reflect.TypeFor[mcp.GetCompanyArgs](),
+		"list_articles":        reflect.TypeFor[query.ArticleFilter](),
+		"search_articles":      reflect.TypeFor[query.ArticleFilter](),
+		"get_article":          reflect.TypeFor[mcp.GetArticleArgs](),
+		"search_tickets":       reflect.TypeFor[query.TicketFilter](),
+		"get_ticket":           reflect.TypeFor[mcp.GetTicketArgs](),
 	}
 	for _, st := range goldenTools(t) {
 		var schema struct {

@@ -108,17 +108,21 @@ type world struct {
 
 // fixture records, by id.
 const (
-	convRefund  = "1001"
-	convLogin   = "1002"
-	convHostile = "1003"
-	convLong    = "1004" // 600 parts
-	contactJane = "6762f0d01bb69f9f2193bb7d"
-	contactBob  = "6762f0d01bb69f9f2193bb7e"
-	companyAcme = "661c61a3fd9a35ba63000000" // Jane's company, tagged and in a segment
-	companyEvil = "661c61a3fd9a35ba63000001" // a company whose name and attributes attack the reader
-	bulkFirstID = 2000
-	bulkCount   = 45 // "Bulk conversation N", for paging
-	longParts   = 600
+	convRefund     = "1001"
+	convLogin      = "1002"
+	convHostile    = "1003"
+	convLong       = "1004" // 600 parts
+	contactJane    = "6762f0d01bb69f9f2193bb7d"
+	contactBob     = "6762f0d01bb69f9f2193bb7e"
+	companyAcme    = "661c61a3fd9a35ba63000000" // Jane's company, tagged and in a segment
+	companyEvil    = "661c61a3fd9a35ba63000001" // a company whose name and attributes attack the reader
+	articleRefunds = "39"                       // published, in the section Refunds of Billing, in English and French
+	articleHostile = "42"                       // a title and body that attack the reader, in no collection
+	ticketBug      = "7583"                     // a tracker ticket linked to convRefund and ticketRefund, with typed attributes
+	ticketRefund   = "7584"                     // a resolved customer ticket
+	bulkFirstID    = 2000
+	bulkCount      = 45 // "Bulk conversation N", for paging
+	longParts      = 600
 )
 
 // newWorld opens a real replica in t.TempDir() and loads every fixture, synced one minute before the test clock.
@@ -167,6 +171,8 @@ func newWorld(t testing.TB) *world {
 		query.KindConversation: {Done: 51, Total: 51, Complete: true},
 		query.KindContact:      {Done: 2, Total: 2, Complete: true},
 		query.KindCompany:      {Done: 2, Total: 2, Complete: true},
+		query.KindArticle:      {Done: 4, Total: 4, Complete: true},
+		query.KindTicket:       {Done: 3, Total: 3, Complete: true},
 	})
 	if _, err := r.Apply(context.Background(), index.Batch{Records: recs, Meta: meta}); err != nil {
 		t.Fatalf("load fixtures: %v", err)
@@ -174,8 +180,9 @@ func newWorld(t testing.TB) *world {
 	return w
 }
 
-// workspaceRecords are the teammates, teams, tags, segments and companies of testdata/fixtures/workspace.json,
-// which name the ids the other fixtures hold.
+// workspaceRecords are the teammates, teams, tags, segments, companies, Help Center collections, help centers,
+// ticket types, articles and tickets of testdata/fixtures/workspace.json, which name the ids the other fixtures
+// hold.
 func workspaceRecords(t testing.TB, synced time.Time) []index.Record {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", "fixtures", "workspace.json"))
@@ -188,7 +195,9 @@ func workspaceRecords(t testing.TB, synced time.Time) []index.Record {
 	}
 	var recs []index.Record
 	for list, kind := range map[string]query.Kind{"admins": query.KindAdmin, "teams": query.KindTeam, "tags": query.KindTag,
-		"segments": query.KindSegment, "companies": query.KindCompany} {
+		"segments": query.KindSegment, "companies": query.KindCompany, "collections": query.KindCollection,
+		"help_centers": query.KindHelpCenter, "ticket_types": query.KindTicketType, "articles": query.KindArticle,
+		"tickets": query.KindTicket} {
 		for _, r := range ws[list] {
 			var id struct {
 				ID string `json:"id"`

@@ -229,9 +229,14 @@ func withExtra(p map[string]any, kv []any) map[string]any {
 	return p
 }
 
-// partsProps are the paging arguments of the tools that return a whole conversation.
-func partsProps(props map[string]any, defaultMax int) map[string]any {
-	props["parts_offset"] = intProp("Conversation parts to skip before the first one returned (0, the default, starts at the first reply). Use the next offset a previous result gave to read a long conversation page by page.", 0, 100000)
-	props["max_parts"] = intProp(fmt.Sprintf("Conversation parts to return at most (default %d). The result says how many parts there are and what was left out.", defaultMax), 1, MaxPartsLimit)
+// partsProps are the paging arguments of the tools that return a whole conversation (and, with ticket set, a
+// whole ticket).
+func partsProps(props map[string]any, defaultMax int, ticket bool) map[string]any {
+	what, first, whole := "Conversation", "the first reply", "a long conversation"
+	if ticket {
+		what, first, whole = "Ticket", "the first part", "a long ticket"
+	}
+	props["parts_offset"] = intProp(fmt.Sprintf("%s parts to skip before the first one returned (0, the default, starts at %s). Use the next offset a previous result gave to read %s page by page.", what, first, whole), 0, 100000)
+	props["max_parts"] = intProp(fmt.Sprintf("%s parts to return at most (default %d). The result says how many parts there are and what was left out.", what, defaultMax), 1, MaxPartsLimit)
 	return props
 }

@@ -81,7 +81,7 @@ type AggregateRow struct {
 // AggregateTool is the aggregate tool: counts and metrics over every record a query matches, grouped.
 func AggregateTool(s Aggregator, status StatusSource, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
-	tool := newTool[AggregateResult]("aggregate", "Count and measure conversations, contacts or companies", aggregateDescription(), map[string]any{
+	tool := newTool[AggregateResult]("aggregate", "Count and measure conversations, contacts, companies, articles or tickets", aggregateDescription(), map[string]any{
 		"properties": map[string]any{
 			"query":          stringProp("The filter, in the search tool's query language: object_type is required, every field, operator and q: free text works (limit and starting_after do not: see below). E.g. object_type:conversations created_at:gte:90d tag:refund"),
 			"group_by":       map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "description": fmt.Sprintf("Up to %d dimensions: a field (state, tag, admin_assignee_id, ca.<name>), a time field with a bucket (created_at:week), or a number with a width (statistics_time_to_admin_reply:1h). None gives the totals only.", query.MaxDimensions)},
@@ -420,7 +420,7 @@ func aggregateHint(a query.Aggregate) string {
 // aggregateDescription teaches the tool from the catalog, so it lists exactly what ParseAggregate accepts.
 func aggregateDescription() string {
 	var b strings.Builder
-	b.WriteString(`Count and measure every conversation, contact or company a query matches, grouped: exact numbers in milliseconds from the local replica, instead of paging through search and counting. Use it for "how many", "per week", "by team", "median time to reply", "top tags". Groups keyed by a teammate, team, tag or company id show its name.
+	b.WriteString(`Count and measure every conversation, contact, company, article or ticket a query matches, grouped: exact numbers in milliseconds from the local replica, instead of paging through search and counting. Use it for "how many", "per week", "by team", "median time to reply", "top tags". Groups keyed by a teammate, team, tag, company or collection id show its name.
 
 query is the search tool's query language (object_type required; any field, operator and q: free text). group_by takes up to 2 dimensions; metrics default to count. Groups come ordered by count (or order_by, a metric), largest first; time buckets run chronologically with empty ones at 0, in the workspace's time zone. Records lacking a dimension's field form its (none) group; a record with several tags counts in each tag's group. The top limit groups (default 20) are followed by an other row (the rest combined) and the exact totals; pass next.starting_after for more groups. Each group carries search, the query selecting its records.
 
@@ -439,9 +439,12 @@ Time buckets: `)
 	b.WriteString(strings.Join(ops, ", ") + " with a number or time field (op:field); median, p90 and p99 are exact nearest-rank percentiles.\n")
 	for _, kind := range query.Kinds() {
 		values, times, numbers := query.GroupableFields(query.CatalogFor(kind))
-		fmt.Fprintf(&b, "\n%s (object_type:%s):\n  group by value: %s, ca.<name>\n  group by time bucket (field:bucket), or measure: %s\n  numbers (measure, or group by value or field:width): %s\n",
+		if attrs := customAttributesOf(kind); attrs != "" {
+			values, numbers = append(values, "ca.<name>"), append(numbers, "ca.<name> holding numbers")
+		}
+		fmt.Fprintf(&b, "\n%s (object_type:%s):\n  group by value: %s\n  group by time bucket (field:bucket), or measure: %s\n  numbers (measure, or group by value or field:width): %s\n",
 			strings.ToUpper(kind.Plural()[:1])+kind.Plural()[1:], kind.Plural(), strings.Join(values, ", "), strings.Join(times, ", "),
-			strings.Join(append(numbers, "ca.<name> holding numbers"), ", "))
+			strings.Join(numbers, ", "))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }

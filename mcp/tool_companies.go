@@ -80,7 +80,7 @@ func GetCompanyTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 		"required": []string{"id"},
 	}, true)
 	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args GetCompanyArgs) (*mcpgo.CallToolResult, error) {
-		id, err := query.ParseIDFor(query.KindCompany, args.ID)
+		id, err := parseIDFor(query.KindCompany, args.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package mcp
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -36,28 +37,49 @@ type FetchResult struct {
 	Metadata FetchMetadata `json:"metadata"`
 }
 
-// FetchMetadata is the structured part of a fetch result. Exactly one of Conversation, Contact and Company is set; a
-// conversation holds the same page of parts as Text, and PartsPage (a copy of its parts_page) says which ones.
+// FetchMetadata is the structured part of a fetch result. Exactly one of Conversation, Contact, Company, Article and
+// Ticket is set; a conversation or a ticket holds the same page of parts as Text, and PartsPage (a copy of its
+// parts_page) says which ones.
 type FetchMetadata struct {
-	ObjectType   string            `json:"object_type"` // conversation, contact or company
+	ObjectType   string            `json:"object_type"` // conversation, contact, company, article or ticket
 	Conversation *ConversationView `json:"conversation,omitempty"`
 	Contact      *ContactView      `json:"contact,omitempty"`
 	Company      *CompanyView      `json:"company,omitempty"`
+	Article      *ArticleView      `json:"article,omitempty"`
+	Ticket       *TicketView       `json:"ticket,omitempty"`
 	PartsPage    *PartsPage        `json:"parts_page,omitempty"`
 	Freshness    Freshness         `json:"freshness"`
 }
 
-const fetchDescription = `Fetch one whole record from the local replica by id: a conversation with every part in order (replies, notes, assignments, closes: author, type, time, and the message as readable text), its tags, assignees, contacts, statistics and custom attributes; a contact with all attributes, location, tags, companies, custom attributes and their recent conversations; or a company with its plan, size, monthly spend, user and session counts, industry, website, tags, segments and custom attributes. Each comes with the direct link into the Intercom app, and teammates, teams, tags and companies are named.
+// Text renders the record m holds for reading (RenderConversation, RenderContact, RenderCompany, RenderArticle or
+// RenderTicket).
+func (m *FetchMetadata) Text() string {
+	switch {
+	case m.Conversation != nil:
+		return RenderConversation(m.Conversation, m.Freshness)
+	case m.Contact != nil:
+		return RenderContact(m.Contact, m.Freshness)
+	case m.Company != nil:
+		return RenderCompany(m.Company, m.Freshness)
+	case m.Article != nil:
+		return RenderArticle(m.Article, m.Freshness)
+	case m.Ticket != nil:
+		return RenderTicket(m.Ticket, m.Freshness)
+	}
+	return ""
+}
 
-The id is ` + idFormsDoc + `. Long conversations come in pages of parts: the result says how many parts there are and which parts_offset reads on. Answered from the replica (no Intercom API call); the result says when the record was last synced. For a copy no older than a few minutes, use get_conversation, get_contact or get_company.`
+const fetchDescription = `Fetch one whole record from the local replica by id: a conversation with every part in order (replies, notes, assignments, closes: author, type, time, and the message as readable text), its tags, assignees, contacts, linked tickets, statistics and custom attributes; a contact with all attributes, location, tags, companies, custom attributes and their recent conversations; a company with its plan, size, monthly spend, user and session counts, industry, website, tags, segments and custom attributes; a Help Center article (article_39) with the whole text of every language version, its author, collections and help center; or a ticket (ticket_7583) with its type, state, attributes, assignees, contacts, linked conversations and tickets, and every part. Each comes with its link (the Intercom app, or an article's public page), and teammates, teams, tags and companies are named.
+
+The id is ` + idFormsDoc + `, or article_<id>, ticket_<id> or a Help Center article URL. Long conversations and tickets come in pages of parts: the result says how many parts there are and which parts_offset reads on. Answered from the replica (no Intercom API call); the result says when the record was last synced. For a copy no older than a few minutes, use get_conversation, get_contact, get_company, get_article or get_ticket.`
 
 // FetchTool is the fetch tool: a whole record by id, from the replica.
 func FetchTool(r Replica, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
-	tool := newTool[FetchResult]("fetch", "Fetch a conversation, contact or company", fetchDescription, map[string]any{
+	tool := newTool[FetchResult]("fetch", "Fetch a conversation, contact, company, article or ticket", fetchDescription, map[string]any{
 		"properties": partsProps(map[string]any{
 			"id": stringProp("The record's id: " + idFormsDoc + "."),
-		}, o.MaxParts),
+		}, o.MaxParts, false),
 		"required": []string{"id"},
 	}, false)
 	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args FetchArgs) (*mcpgo.CallToolResult, error) {
@@ -100,7 +122,7 @@ func getAnyKind(ctx context.Context, g Getter, kind query.Kind, id string) (inde
 	if kind != "" {
 		what = string(kind) + " " + id
 	}
-	return index.Record{}, notFound("%s is not in the replica. It may be newer than the last sync: get_conversation, get_contact and get_company look records up in Intercom.", what)
+	return index.Record{}, notFound("%s is not in the replica. It may be newer than the last sync: get_conversation, get_contact, get_company, get_article and get_ticket look records up in Intercom.", what)
 }
 
 // fetchResult builds fetch's result for a record: ReadRecord's view, rendered.
@@ -109,21 +131,33 @@ func fetchResult(ctx context.Context, r Replica, rec index.Record, o ToolOptions
 	if err != nil {
 		return nil, err
 	}
-	if v := meta.Conversation; v != nil {
-		return &FetchResult{ID: v.ID, Title: conversationTitle(v), Text: RenderConversation(v, meta.Freshness), URL: v.URL, Metadata: *meta}, nil
+	out := &FetchResult{Text: meta.Text(), Metadata: *meta}
+	switch {
+	case meta.Conversation != nil:
+		v := meta.Conversation
+		out.ID, out.Title, out.URL = v.ID, conversationTitle(v), v.URL
+	case meta.Company != nil:
+		v := meta.Company
+		out.ID, out.Title, out.URL = v.ID, companyTitle(v.Name, v.CompanyID, rec.ID), v.URL
+	case meta.Article != nil:
+		v := meta.Article
+		out.ID, out.Title, out.URL = v.ID, cmp.Or(v.Title, noTitle), v.URL
+	case meta.Ticket != nil:
+		v := meta.Ticket
+		out.ID, out.Title, out.URL = v.ID, cmp.Or(v.Title, noTitle), v.URL
+	default:
+		v := meta.Contact
+		out.ID, out.Title, out.URL = v.ID, personTitle(v.Name, v.Email, v.Role, rec.ID), v.URL
 	}
-	if v := meta.Company; v != nil {
-		return &FetchResult{ID: v.ID, Title: companyTitle(v.Name, v.CompanyID, rec.ID), Text: RenderCompany(v, meta.Freshness), URL: v.URL, Metadata: *meta}, nil
-	}
-	v := meta.Contact
-	return &FetchResult{ID: v.ID, Title: personTitle(v.Name, v.Email, v.Role, rec.ID), Text: RenderContact(v, meta.Freshness), URL: v.URL, Metadata: *meta}, nil
+	return out, nil
 }
 
-// ReadRecord builds what fetch shows of a record from the replica, as data: a conversation's view with the parts
-// from partsOffset (at most maxParts; zero means o.MaxParts) and its contacts named from r, a contact's view with
-// their recent conversations from r, or a company's view; and the freshness of rec. Teammates, teams, tags and
-// companies are named from r when it knows names (see Namer). RenderConversation, RenderContact and RenderCompany
-// turn the view into text. The caller deals with tombstones: rec must hold Intercom's JSON.
+// ReadRecord builds what fetch shows of a record from the replica, as data: a conversation's or a ticket's view
+// with the parts from partsOffset (at most maxParts; zero means o.MaxParts) and its contacts named from r, a
+// contact's view with their recent conversations from r, a company's view, or an article's with every language
+// version; and the freshness of rec. Teammates, teams, tags, companies, collections and help centers are named
+// from r when it knows names (see Namer). FetchMetadata.Text turns the view into text. The caller deals with
+// tombstones: rec must hold Intercom's JSON.
 func ReadRecord(ctx context.Context, r Replica, rec index.Record, o ToolOptions, partsOffset, maxParts int) (*FetchMetadata, error) {
 	o = o.withDefaults()
 	info := replicaInfo(ctx, r, o)
@@ -134,7 +168,7 @@ func ReadRecord(ctx context.Context, r Replica, rec index.Record, o ToolOptions,
 		if err != nil {
 			return nil, fmt.Errorf("conversation %s: %w", rec.ID, err)
 		}
-		v.nameContacts(ctx, r)
+		nameContacts(ctx, r, v.Contacts)
 		page := v.PartsPage
 		return &FetchMetadata{ObjectType: string(query.KindConversation), Conversation: v, PartsPage: &page, Freshness: fresh}, nil
 	case query.KindContact:
@@ -152,6 +186,20 @@ func ReadRecord(ctx context.Context, r Replica, rec index.Record, o ToolOptions,
 			return nil, fmt.Errorf("company %s: %w", rec.ID, err)
 		}
 		return &FetchMetadata{ObjectType: string(query.KindCompany), Company: v, Freshness: fresh}, nil
+	case query.KindArticle:
+		v, err := newArticleView(ctx, rec.Raw, info.appID, namesOf(ctx, r), r)
+		if err != nil {
+			return nil, fmt.Errorf("article %s: %w", rec.ID, err)
+		}
+		return &FetchMetadata{ObjectType: string(query.KindArticle), Article: v, Freshness: fresh}, nil
+	case query.KindTicket:
+		v, err := newTicketView(ctx, rec.Raw, info.appID, partsWindow{Offset: partsOffset, Max: maxPartsOr(maxParts, o.MaxParts)}, namesOf(ctx, r), r)
+		if err != nil {
+			return nil, fmt.Errorf("ticket %s: %w", rec.ID, err)
+		}
+		nameContacts(ctx, r, v.Contacts)
+		page := v.PartsPage
+		return &FetchMetadata{ObjectType: string(query.KindTicket), Ticket: v, PartsPage: &page, Freshness: fresh}, nil
 	}
 	return nil, fmt.Errorf("record of unknown kind %q", rec.Kind)
 }

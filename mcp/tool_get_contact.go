@@ -37,7 +37,7 @@ func GetContactTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 		"required": []string{"id"},
 	}, true)
 	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args GetContactArgs) (*mcpgo.CallToolResult, error) {
-		id, err := query.ParseIDFor(query.KindContact, args.ID)
+		id, err := parseIDFor(query.KindContact, args.ID)
 		if err != nil {
 			return nil, err
 		}

@@ -35,11 +35,11 @@ func GetConversationTool(f FreshGetter, r Replica, o ToolOptions) server.ServerT
 	tool := newTool[GetConversationResult]("get_conversation", "Get a conversation", getConversationDescription, map[string]any{
 		"properties": partsProps(map[string]any{
 			"id": stringProp("The conversation's id: " + idFormsDoc + "."),
-		}, o.MaxParts),
+		}, o.MaxParts, false),
 		"required": []string{"id"},
 	}, true)
 	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, args GetConversationArgs) (*mcpgo.CallToolResult, error) {
-		id, err := query.ParseIDFor(query.KindConversation, args.ID)
+		id, err := parseIDFor(query.KindConversation, args.ID)
 		if err != nil {
 			return nil, err
 		}
@@ -52,7 +52,7 @@ func GetConversationTool(f FreshGetter, r Replica, o ToolOptions) server.ServerT
 		if err != nil {
 			return nil, fmt.Errorf("conversation %s: %w", id, err)
 		}
-		v.nameContacts(ctx, r)
+		nameContacts(ctx, r, v.Contacts)
 		fresh := freshnessOf(got, o.Now(), info.state)
 		return newResult(RenderConversation(v, fresh), &GetConversationResult{Conversation: v, Freshness: fresh}), nil
 	})}

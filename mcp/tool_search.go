@@ -70,7 +70,7 @@ type NextPage struct {
 // SearchTool is the search tool: the DSL of Intercom's hosted server, answered from the replica.
 func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerTool {
 	o = o.withDefaults()
-	tool := newTool[SearchResult]("search", "Search conversations, contacts and companies", searchDescription(), map[string]any{
+	tool := newTool[SearchResult]("search", "Search conversations, contacts, companies, articles and tickets", searchDescription(), map[string]any{
 		"properties": map[string]any{
 			// No maxLength: the query package's limit (in bytes, the CLI's too) answers a long query, with the
 			// same message everywhere.
@@ -120,7 +120,7 @@ func searchResult(q query.Query, res index.Result, env rowEnv, info replicaSnaps
 			ID:    query.FormatID(h.Kind, h.ID),
 			Title: hitTitle(h),
 			Text:  hitText(h, env.names),
-			URL:   appURL(env.appID, h.Kind, h.ID),
+			URL:   hitURL(h, env.appID),
 		})
 	}
 	if res.Next != "" {
@@ -131,12 +131,20 @@ func searchResult(q query.Query, res index.Result, env rowEnv, info replicaSnaps
 	return out
 }
 
+// hitURL is where a hit's record is read: an article's public page, else the record in the Intercom app.
+func hitURL(h index.Hit, appID string) string {
+	if h.Kind == query.KindArticle {
+		return articleURL(appID, h.ID, h.URL)
+	}
+	return appURL(appID, h.Kind, h.ID)
+}
+
 // text renders the search result for the model.
 func (r *SearchResult) text(q query.Query) string {
 	var b strings.Builder
 	writeListHeader(&b, r.TotalCount, r.TotalInPage, q.Kind, r.Query, q.StartingAfter != "", r.Freshness)
 	if len(q.Text) > 0 && r.TotalInPage > 0 {
-		b.WriteString("In the quoted snippets, **word** marks a match.\n\n")
+		b.WriteString(snippetsNotice + "\n\n")
 	}
 	for i, h := range r.Results {
 		if i > 0 {
@@ -155,6 +163,9 @@ func (r *SearchResult) text(q query.Query) string {
 	writeNote(&b, r.Note, r.TotalInPage > 0)
 	return strings.TrimRight(b.String(), "\n")
 }
+
+// snippetsNotice opens the results of a free-text search, whose snippets mark the matched words.
+const snippetsNotice = "In the quoted snippets, **word** marks a match."
 
 // withoutCursor returns q without its cursor, for showing the query a page belongs to.
 func withoutCursor(q query.Query) query.Query {
@@ -185,6 +196,11 @@ func hitTitle(h index.Hit) string {
 		if t == "" {
 			t = "company " + h.ID
 		}
+	case query.KindArticle, query.KindTicket:
+		t = sanitizeLine(h.Title)
+		if t == "" {
+			t = noTitle
+		}
 	}
 	return t
 }
@@ -205,6 +221,7 @@ func hitText(h index.Hit, names NameLookup) string {
 			partsLabel(h.PartsCount),
 			assigneesLabel(h.AdminAssigneeID, nameOf(names, query.KindAdmin, h.AdminAssigneeID),
 				h.TeamAssigneeID, nameOf(names, query.KindTeam, h.TeamAssigneeID)),
+			linkedLabel(h.Linked),
 			prefixed("created ", humanTime(h.CreatedAt)), prefixed("updated ", humanTime(h.UpdatedAt))))
 	case query.KindContact:
 		b.WriteString(joinNonEmpty(" · ", h.Role, personLabelOrEmpty("", h.Email), quotedLine(h.Phone),
@@ -214,6 +231,10 @@ func hitText(h index.Hit, names NameLookup) string {
 			prefixed("last seen ", humanTime(h.LastSeenAt)), prefixed("created ", humanTime(h.CreatedAt))))
 	case query.KindCompany:
 		b.WriteString(companyHitLine(h))
+	case query.KindArticle:
+		b.WriteString(articleHitLine(h, names))
+	case query.KindTicket:
+		b.WriteString(ticketHitLine(h, names))
 	}
 	if len(h.Snippets) > 0 {
 		for _, s := range h.Snippets {

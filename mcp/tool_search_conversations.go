@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/intercom-replica/intercom-replica/index"
@@ -89,6 +90,9 @@ func structuredSearch[F interface {
 	}
 	var b strings.Builder
 	writeListHeader(&b, p.total, len(res.Hits), q.Kind, p.dsl, q.StartingAfter != "", p.fresh)
+	if len(q.Text) > 0 && len(res.Hits) > 0 {
+		b.WriteString(snippetsNotice + "\n\n")
+	}
 	for i, h := range res.Hits {
 		item := summarize(h, env)
 		p.items = append(p.items, item)
@@ -199,7 +203,8 @@ func writeListHeader(b *strings.Builder, total, inPage int, kind query.Kind, dsl
 }
 
 // filterSchema is the input schema of a structured search tool: generated from the filter type of package query
-// (the single definition of its parameters), with the closed sets of values taken from the catalog and the page
+// (the single definition of its parameters), with the closed sets of values taken from the catalog (followed by
+// any other value the filter's own tag offers, such as an article state's all) and the page
 // size described as the DSL's limit. per_page has no maximum: mcp-go validates arguments against the schema
 // before the handler runs, and a per_page above a page is answered with the largest page and a note.
 func filterSchema[F any](kind query.Kind) map[string]any {
@@ -216,7 +221,13 @@ func filterSchema[F any](kind query.Kind) map[string]any {
 			continue
 		}
 		if f, ok := cat.Lookup(name); ok && len(f.Enum) > 0 {
-			prop["enum"] = f.Enum
+			enum := slices.Clone(f.Enum)
+			for _, extra := range asList(prop["enum"]) { // values the filter takes besides the field's (state: all)
+				if e, ok := extra.(string); ok && !slices.Contains(enum, e) {
+					enum = append(enum, e)
+				}
+			}
+			prop["enum"] = enum
 		}
 	}
 	if p, ok := props["per_page"].(map[string]any); ok {

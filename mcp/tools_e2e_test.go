@@ -27,7 +27,8 @@ func jsonRPC(line []byte) bool {
 	return json.Unmarshal(line, &m) == nil && m.JSONRPC == "2.0"
 }
 
-var toolNames = []string{"search", "fetch", "search_conversations", "get_conversation", "search_contacts", "get_contact", "aggregate", "list_companies", "get_company"}
+var toolNames = []string{"search", "fetch", "search_conversations", "get_conversation", "search_contacts", "get_contact", "aggregate",
+	"list_companies", "get_company", "list_articles", "search_articles", "get_article", "search_tickets", "get_ticket"}
 
 func TestTools_ListedReadOnlyWithSchemas(t *testing.T) {
 	t.Parallel()
@@ -587,6 +588,8 @@ func TestDefaultSyncState_ReadsWhatSyncWrites(t *testing.T) {
 		query.KindConversation: {Done: 12000, Total: 48000},
 		query.KindContact:      {Done: 500, Total: 500, Complete: true},
 		query.KindCompany:      {Done: 80, Total: 80, Complete: true},
+		query.KindArticle:      {Done: 12, Total: 12, Complete: true},
+		query.KindTicket:       {Done: 30, Total: 30, Complete: true},
 	})
 	got := mcp.DefaultSyncState(index.Status{Meta: meta})
 	if got.WorkspaceID != "abc123" || !got.LastSyncAt.IsZero() ||
@@ -609,6 +612,8 @@ func TestDefaultSyncState_ReadsWhatSyncWrites(t *testing.T) {
 		query.KindConversation: {Done: 48000, Total: 48000, Complete: true},
 		query.KindContact:      {Done: 500, Total: 500, Complete: true},
 		query.KindCompany:      {Done: 80, Total: 80, Complete: true},
+		query.KindArticle:      {Done: 12, Total: 12, Complete: true},
+		query.KindTicket:       {Done: 30, Total: 30, Complete: true},
 	})
 	if got := mcp.DefaultSyncState(index.Status{Meta: meta}); !got.LastSyncAt.Equal(synced) {
 		t.Errorf("after the backfill: last sync %v, want %v", got.LastSyncAt, synced)

@@ -56,6 +56,15 @@ func TestTransports_EveryToolOnEachTransport(t *testing.T) {
 				{"list_companies", map[string]any{"plan": "Pro"}, "company_" + companyAcme},
 				{"get_company", map[string]any{"id": "https://app.intercom.com/a/apps/abc123/companies/" + companyAcme}, `Plan: "Pro"`},
 				{"search_conversations", map[string]any{"team_assignee_id": "5017691"}, `team "Billing" (5017691)`},
+				{"search", map[string]any{"query": `object_type:articles q:remboursement`}, "article_" + articleRefunds},
+				{"fetch", map[string]any{"id": "article_" + articleRefunds}, `Collections: "Billing › Refunds" (503)`},
+				{"list_articles", map[string]any{"state": "draft"}, "article_41"},
+				{"search_articles", map[string]any{"phrase": "refund", "help_center_id": "Umbrella Help"}, "A **refund** reaches your card"},
+				{"get_article", map[string]any{"id": "https://intercom.help/umbrella/en/articles/39-how-refunds-work"}, "Le remboursement arrive sous cinq jours ouvrés."},
+				{"search", map[string]any{"query": `object_type:tickets q:safari`}, "ticket_" + ticketBug},
+				{"fetch", map[string]any{"id": "ticket_" + ticketRefund}, "Your refund of €49.50 is on its way."},
+				{"search_tickets", map[string]any{"linked_conversation_id": "conversation_" + convRefund}, "ticket_" + ticketBug},
+				{"get_ticket", map[string]any{"id": ticketBug}, `"Severity" (list): "High"`},
 			}
 			for _, c := range calls {
 				res := mustOK(t, s, c.tool, c.args)
@@ -66,7 +75,8 @@ func TestTransports_EveryToolOnEachTransport(t *testing.T) {
 					t.Errorf("%s: no structured content", c.tool)
 				}
 			}
-			mustToolError(t, s, "search", map[string]any{"query": "object_type:tickets"}, "object_type")
+			mustToolError(t, s, "search", map[string]any{"query": "object_type:tikets"}, "object_type")
+			mustToolError(t, s, "get_ticket", map[string]any{"id": "article_" + articleRefunds}, "call get_article")
 			mustToolError(t, s, "get_contact", map[string]any{"id": "nope nope"}, "not a")
 		})
 	}

@@ -126,8 +126,8 @@ func (d Dimension) String() string {
 
 // fieldRef writes a field's canonical name, a custom attribute's name quoted when it needs it.
 func fieldRef(f *Field) string {
-	if f.Custom != "" {
-		return customPrefix + quoteIfNeeded(f.Custom)
+	if f.Custom != "" { // custom_attributes.<name>, a ticket's ticket_attributes.<name>
+		return strings.TrimSuffix(f.Name, f.Custom) + quoteIfNeeded(f.Custom)
 	}
 	return f.Name
 }
@@ -335,6 +335,11 @@ func lookupArg(cat *Catalog, arg, name string) (*Field, *Error) {
 		e := argError(arg, "unknown field %q for %s%s", clip(name), cat.Kind().Plural(), didYouMean(kept))
 		e.Suggestions = kept
 		return nil, e
+	}
+	if f.Via != "" {
+		// help_center finds articles through their collections: grouped by, it would group by collection.
+		return nil, argError(arg, "%s cannot be grouped by: %s hold their %s, not their %s; group by %s (each is in one %s)",
+			f.Name, cat.Kind().Plural(), f.Via.Plural(), f.NameOf.Noun(), f.Via, f.NameOf.Noun())
 	}
 	if f.NameOf != "" {
 		// A field of names groups by the ids they stand for; the front end shows each id's name.

@@ -27,6 +27,9 @@ func TestParseAggregate_Accepts(t *testing.T) {
 		{"custom attribute with a space", AggregateSpec{Query: "object_type:contacts", GroupBy: []string{`ca."Ticket category"`, "role"}},
 			AggregateSpec{Query: "object_type:contacts", GroupBy: []string{`custom_attributes."Ticket category"`, "role"},
 				Metrics: []string{"count"}, OrderBy: "count", Limit: DefaultGroups}},
+		{"ticket attribute", AggregateSpec{Query: "object_type:tickets", GroupBy: []string{`attr."Order ID"`, "ticket_type"}},
+			AggregateSpec{Query: "object_type:tickets", GroupBy: []string{`ticket_attributes."Order ID"`, "ticket_type"},
+				Metrics: []string{"count"}, OrderBy: "count", Limit: DefaultGroups}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			a, err := ParseAggregate(tc.spec, Options{})
@@ -81,6 +84,7 @@ func TestParseAggregate_Errors(t *testing.T) {
 		{"segment not held", AggregateSpec{Query: "object_type:contacts", GroupBy: []string{"segment_id"}}, []string{"not held by the replica"}},
 		{"no width on teammate ids", conv(AggregateSpec{GroupBy: []string{"admin_assignee:10"}}), []string{"admin_assignee holds teammate ids", `remove ":10"`}},
 		{"no bucket on team ids", conv(AggregateSpec{GroupBy: []string{"team_assignee_id:month"}}), []string{"team_assignee_id holds team ids", `remove ":month"`}},
+		{"help center, held through collections", AggregateSpec{Query: "object_type:articles", GroupBy: []string{"help_center"}}, []string{"help_center cannot be grouped by", "group by collection"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := ParseAggregate(tc.spec, Options{})

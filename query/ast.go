@@ -6,8 +6,9 @@ import (
 	"unicode/utf8"
 )
 
-// Kind is the type of a record the replica holds: a searchable kind (conversations, contacts, companies) or a
-// directory kind (teammates, teams, tags, segments), whose records give ids their names.
+// Kind is the type of a record the replica holds: a searchable kind (conversations, contacts, companies, articles,
+// tickets) or a directory kind (teammates, teams, tags, segments, Help Center collections and help centers, ticket
+// types), whose records give ids their names.
 type Kind string
 
 // The kinds of record the replica holds. The DSL spells the searchable ones in the plural
@@ -16,19 +17,28 @@ const (
 	KindConversation Kind = "conversation"
 	KindContact      Kind = "contact"
 	KindCompany      Kind = "company"
+	KindArticle      Kind = "article" // a Help Center article
+	KindTicket       Kind = "ticket"
 
-	KindAdmin   Kind = "admin" // a teammate
-	KindTeam    Kind = "team"
-	KindTag     Kind = "tag"
-	KindSegment Kind = "segment"
+	KindAdmin      Kind = "admin" // a teammate
+	KindTeam       Kind = "team"
+	KindTag        Kind = "tag"
+	KindSegment    Kind = "segment"
+	KindCollection Kind = "collection" // a Help Center collection or section
+	KindHelpCenter Kind = "help_center"
+	KindTicketType Kind = "ticket_type"
 )
 
 // Kinds lists every searchable kind, in a stable order: the kinds object_type names.
-func Kinds() []Kind { return []Kind{KindConversation, KindContact, KindCompany} }
+func Kinds() []Kind {
+	return []Kind{KindConversation, KindContact, KindCompany, KindArticle, KindTicket}
+}
 
 // DirectoryKinds lists the kinds the replica copies to name the ids other records hold (teammates, teams, tags,
-// segments): small lists, not searched by object_type, in a stable order.
-func DirectoryKinds() []Kind { return []Kind{KindAdmin, KindTeam, KindTag, KindSegment} }
+// segments, collections, help centers, ticket types): small lists, not searched by object_type, in a stable order.
+func DirectoryKinds() []Kind {
+	return []Kind{KindAdmin, KindTeam, KindTag, KindSegment, KindCollection, KindHelpCenter, KindTicketType}
+}
 
 // AllKinds lists every kind the replica stores: Kinds, then DirectoryKinds.
 func AllKinds() []Kind { return append(Kinds(), DirectoryKinds()...) }
@@ -41,21 +51,36 @@ func (k Kind) Plural() string {
 	return string(k) + "s"
 }
 
-// Noun returns what a person calls one record of k: "conversation", "contact", "company", "teammate", "team",
-// "tag", "segment".
+// Noun returns what a person calls one record of k: "conversation", "contact", "company", "article", "ticket",
+// "teammate", "team", "tag", "segment", "collection", "help center", "ticket type".
 func (k Kind) Noun() string {
-	if k == KindAdmin {
+	switch k {
+	case KindAdmin:
 		return "teammate"
+	case KindHelpCenter:
+		return "help center"
+	case KindTicketType:
+		return "ticket type"
 	}
 	return string(k)
 }
 
 // Valid reports whether k is one of the searchable kinds in Kinds.
-func (k Kind) Valid() bool { return k == KindConversation || k == KindContact || k == KindCompany }
+func (k Kind) Valid() bool {
+	switch k {
+	case KindConversation, KindContact, KindCompany, KindArticle, KindTicket:
+		return true
+	}
+	return false
+}
 
 // Directory reports whether k is one of the DirectoryKinds.
 func (k Kind) Directory() bool {
-	return k == KindAdmin || k == KindTeam || k == KindTag || k == KindSegment
+	switch k {
+	case KindAdmin, KindTeam, KindTag, KindSegment, KindCollection, KindHelpCenter, KindTicketType:
+		return true
+	}
+	return false
 }
 
 // ParseAnyKind reads the name of any kind the replica stores, searchable or directory, as a person writes it:
@@ -66,15 +91,17 @@ func ParseAnyKind(s string) (Kind, bool) {
 	}
 	lower := strings.ToLower(s)
 	for _, k := range DirectoryKinds() {
-		if lower == string(k) || lower == k.Plural() || lower == k.Noun() || lower == k.Noun()+"s" {
+		if lower == string(k) || lower == k.Plural() || lower == k.Noun() || lower == k.Noun()+"s" ||
+			strings.ReplaceAll(lower, "-", "_") == k.Plural() {
 			return k, true
 		}
 	}
 	return "", false
 }
 
-// ParseKind reads an object type as a user or a model writes it: "conversations", "contacts", "companies", or the
-// singular forms, in any case. It returns false for anything else, directory kinds included.
+// ParseKind reads an object type as a user or a model writes it: "conversations", "contacts", "companies",
+// "articles", "tickets", or the singular forms, in any case. It returns false for anything else, directory kinds
+// included.
 func ParseKind(s string) (Kind, bool) {
 	switch strings.ToLower(s) {
 	case "conversations", "conversation":
@@ -83,6 +110,10 @@ func ParseKind(s string) (Kind, bool) {
 		return KindContact, true
 	case "companies", "company":
 		return KindCompany, true
+	case "articles", "article":
+		return KindArticle, true
+	case "tickets", "ticket":
+		return KindTicket, true
 	}
 	return "", false
 }
@@ -253,6 +284,10 @@ type Field struct {
 	// knows and writes it as the replica spells it. "" otherwise.
 	NameOf Kind
 	Target string
+	// Via, for a field with NameOf and Target, is the kind of the records Target holds when those are not NameOf's
+	// but its members (a help center's collections: help_center:"Help Center" is collection_id:in:<its
+	// collections>, Names.Members). "" otherwise.
+	Via Kind
 }
 
 // Allows reports whether op is one of f's operators.

@@ -22,6 +22,10 @@ func CatalogFor(kind Kind) *Catalog {
 		return contactCatalog
 	case KindCompany:
 		return companyCatalog
+	case KindArticle:
+		return articleCatalog
+	case KindTicket:
+		return ticketCatalog
 	}
 	return nil
 }
@@ -41,14 +45,20 @@ func (c *Catalog) Fields() []*Field {
 
 // Lookup finds a field by its canonical name or an alias, ignoring case and treating "." like "_"
 // (source.author.email and source_author_email are the same field). A custom attribute is named
-// custom_attributes.<name> or ca.<name>, its name optionally double-quoted (ca."Ticket category"); Lookup
-// synthesizes its Field with CustomField. It returns false for an unknown name.
+// custom_attributes.<name> or ca.<name>, its name optionally double-quoted (ca."Ticket category"); a ticket's
+// attribute ticket_attributes.<name> or attribute.<name> (or as a custom attribute); Lookup synthesizes its Field
+// with CustomField. Articles have no custom attributes. It returns false for an unknown name.
 func (c *Catalog) Lookup(name string) (*Field, bool) {
-	if custom, ok := customAttributeName(name); ok {
-		if custom == "" {
-			return nil, false
+	if custom, ok := customAttributeName(name); ok || c.kind == KindTicket {
+		if !ok {
+			custom, ok = ticketAttributeName(name)
 		}
-		return c.CustomField(custom), true
+		if ok {
+			if custom == "" || c.kind == KindArticle {
+				return nil, false
+			}
+			return c.CustomField(custom), true
+		}
 	}
 	f, ok := c.byName[normalizeFieldName(name)]
 	return f, ok
@@ -68,10 +78,38 @@ func (c *Catalog) CustomField(name string) *Field {
 		Custom:      name,
 		Description: "Custom attribute " + quoteIfNeeded(name) + ".",
 	}
-	if c.kind == KindContact {
+	switch c.kind {
+	case KindContact:
 		f.Intercom = "custom_attributes." + name
+	case KindTicket:
+		f.Name = ticketAttributePrefix + name
+		f.Path = "ticket_attributes." + name
+		f.Description = "Ticket attribute " + quoteIfNeeded(name) + "."
 	}
 	return f
+}
+
+// ticketAttributePrefix is the canonical DSL prefix of a ticket's attributes (its ticket type's fields, stored in
+// the ticket's ticket_attributes); "attribute." and "attr." are accepted too, and custom_attributes.
+const ticketAttributePrefix = "ticket_attributes."
+
+// ticketAttributeName is customAttributeName for the prefixes of ticket attributes.
+func ticketAttributeName(name string) (string, bool) {
+	for _, p := range [...]string{ticketAttributePrefix, "attribute.", "attributes.", "attr."} {
+		if len(name) >= len(p) && strings.EqualFold(name[:len(p)], p) {
+			rest := name[len(p):]
+			if len(rest) >= 2 && rest[0] == '"' && rest[len(rest)-1] == '"' {
+				if unq, err := unquote(rest); err == nil {
+					rest = unq
+				}
+			}
+			return rest, true
+		}
+		if strings.EqualFold(name, strings.TrimSuffix(p, ".")) {
+			return "", true
+		}
+	}
+	return "", false
 }
 
 // customPrefix is the canonical DSL prefix of custom attributes; "ca." is accepted as a short alias.
@@ -179,6 +217,8 @@ var (
 	conversationCatalog = newCatalog(KindConversation, conversationFields())
 	contactCatalog      = newCatalog(KindContact, contactFields())
 	companyCatalog      = newCatalog(KindCompany, companyFields())
+	articleCatalog      = newCatalog(KindArticle, articleFields())
+	ticketCatalog       = newCatalog(KindTicket, ticketFields())
 )
 
 // newCatalog completes each field from its type (operators, index name, the dotted Intercom spelling as an alias)
@@ -297,6 +337,9 @@ func conversationFields() []Field {
 			Description: "Name of the conversation's company, as the conversation record gives it."},
 		{Name: "company_id", Type: TypeKeyword, Path: "company.id", IDOf: KindCompany,
 			Description: "Intercom id of the conversation's company (company_5f1e... is accepted too)."},
+		{Name: "linked_ticket_ids", Type: TypeKeyword, Multi: true, Path: "linked_objects.data[type=ticket].id", IDOf: KindTicket,
+			Aliases:     []string{"linked_ticket_id", "linked_ticket", "linked_tickets", "ticket_id", "ticket_ids"},
+			Description: "Ids of the tickets linked to the conversation (ticket_123 is accepted too)."},
 		{Name: "parts_body", Type: TypeText, Path: "conversation_parts.conversation_parts[].body",
 			Aliases:     []string{"part_body", "parts"},
 			Description: "Text of every reply and note of the conversation (HTML removed)."},
@@ -525,6 +568,116 @@ func companyFields() []Field {
 		{Name: "segment", Type: TypeKeyword, Multi: true, NameOf: KindSegment, Target: "segment_id", Index: noIndex,
 			Aliases:     []string{"segments", "segment_name"},
 			Description: `A segment of the company, by name ("Active users") or id.`},
+	}
+}
+
+// articleFields is the Help Center article catalog. Intercom searches articles only by a phrase, a state and a
+// help center, so every field is the replica's alone. An article's text fields hold every language version it has.
+func articleFields() []Field {
+	return []Field{
+		{Name: "id", Type: TypeKeyword, Path: "id", IDOf: KindArticle,
+			Description: "Article id (article_123 is accepted too)."},
+		// The text fields hold the article's own title, description and body and each language version's
+		// (translated_content.<locale>.title, ...): derived, hence no Path.
+		{Name: "title", Type: TypeText,
+			Description: "Title, in every language the article is written in."},
+		{Name: "description", Type: TypeText,
+			Description: "Description (the line under the title), in every language."},
+		{Name: "body", Type: TypeText,
+			Description: "Text of the article (HTML removed), in every language."},
+		{Name: "state", Type: TypeKeyword, Enum: []string{"published", "draft"}, Path: "state",
+			Description: "Whether the article is published or a draft (its default language's state)."},
+		{Name: "author_id", Type: TypeKeyword, Path: "author_id",
+			Description: "Id of the teammate who wrote the article."},
+		{Name: "author", Type: TypeKeyword, NameOf: KindAdmin, Target: "author_id", Index: noIndex,
+			Description: `The teammate who wrote the article, by name, email or id.`},
+		{Name: "collection_id", Type: TypeKeyword, Multi: true, Path: "parent_ids[]",
+			Aliases:     []string{"collection_ids", "parent_id", "parent_ids"},
+			Description: "Ids of the collections or sections the article is in."},
+		{Name: "collection", Type: TypeKeyword, Multi: true, NameOf: KindCollection, Target: "collection_id", Index: noIndex,
+			Aliases:     []string{"collections", "section"},
+			Description: "A collection or section the article is in, by name or id."},
+		{Name: "help_center", Type: TypeKeyword, NameOf: KindHelpCenter, Target: "collection_id", Via: KindCollection, Index: noIndex,
+			Aliases:     []string{"help_center_id", "help_centre"},
+			Description: "The help center the article is in (through its collections), by name or id."},
+		{Name: "locale", Type: TypeKeyword, Multi: true, // the keys of translated_content, else default_locale
+			Aliases:     []string{"locales", "language", "lang"},
+			Description: "Languages the article is written in (en, fr, de, ...)."},
+		{Name: "url", Type: TypeKeyword, Path: "url",
+			Description: "Public URL of the article."},
+		{Name: "tag", Type: TypeKeyword, Multi: true, Path: "tags.tags[].name", NameOf: KindTag,
+			Aliases:     []string{"tags", "tag_name"},
+			Description: "Names of the article's tags."},
+		{Name: "has_unpublished_changes", Type: TypeBool, Path: "has_unpublished_changes",
+			Description: "Whether a published article has a draft of changes not yet published."},
+		{Name: "created_at", Type: TypeTimestamp, Path: "created_at",
+			Description: "When the article was created."},
+		{Name: "updated_at", Type: TypeTimestamp, Path: "updated_at",
+			Description: "When the article was last updated."},
+	}
+}
+
+// ticketFields is the ticket catalog. Its attributes (the ticket type's fields) are reached as
+// ticket_attributes.<name>; the default title and description are the title and description fields.
+func ticketFields() []Field {
+	return []Field{
+		{Name: "id", Type: TypeKeyword, Path: "id", IDOf: KindTicket,
+			Description: "Ticket id, as the API gives it (ticket_123 is accepted too)."},
+		{Name: "ticket_id", Type: TypeKeyword, Path: "ticket_id", Aliases: []string{"number"},
+			Description: "The ticket's number as the inbox and the Messenger show it (not the API id)."},
+		{Name: "title", Type: TypeText, Path: "ticket_attributes._default_title_",
+			Description: "Title of the ticket."},
+		{Name: "description", Type: TypeText, Path: "ticket_attributes._default_description_",
+			Description: "Description of the ticket (HTML removed)."},
+		{Name: "category", Type: TypeKeyword, Enum: []string{"Customer", "Back-office", "Tracker"}, Path: "category",
+			Description: "Customer, Back-office or Tracker."},
+		{Name: "ticket_type_id", Type: TypeKeyword, Path: "ticket_type.id",
+			Description: "Id of the ticket's type."},
+		{Name: "ticket_type", Type: TypeKeyword, Path: "ticket_type.name", NameOf: KindTicketType,
+			Aliases:     []string{"type", "ticket_type_name"},
+			Description: `Name of the ticket's type ("Bug report").`},
+		{Name: "state", Type: TypeKeyword, Enum: []string{"submitted", "in_progress", "waiting_on_customer", "resolved"},
+			Path: "ticket_state.category", Aliases: []string{"ticket_state", "state_category"},
+			Description: "State: submitted, in_progress, waiting_on_customer or resolved."},
+		{Name: "state_label", Type: TypeKeyword, Path: "ticket_state.internal_label",
+			Aliases:     []string{"ticket_state_label"},
+			Description: "The state's label as teammates see it in the inbox."},
+		{Name: "state_id", Type: TypeKeyword, Path: "ticket_state.id", Aliases: []string{"ticket_state_id"},
+			Description: "Id of the ticket's state."},
+		{Name: "open", Type: TypeBool, Path: "open",
+			Description: "Whether the ticket is open."},
+		{Name: "is_shared", Type: TypeBool, Path: "is_shared", Aliases: []string{"shared"},
+			Description: "Whether the ticket is shared with the customer."},
+		{Name: "snoozed_until", Type: TypeTimestamp, Path: "snoozed_until",
+			Description: "When a snoozed ticket reopens."},
+		{Name: "created_at", Type: TypeTimestamp, Path: "created_at",
+			Description: "When the ticket was created."},
+		{Name: "updated_at", Type: TypeTimestamp, Path: "updated_at",
+			Description: "When the ticket was last updated."},
+		{Name: "admin_assignee_id", Type: TypeInt, Path: "admin_assignee_id",
+			Description: "Id of the assigned admin (0 when unassigned)."},
+		{Name: "team_assignee_id", Type: TypeInt, Path: "team_assignee_id",
+			Description: "Id of the assigned team (0 when unassigned)."},
+		{Name: "admin_assignee", Type: TypeKeyword, NameOf: KindAdmin, Target: "admin_assignee_id", Index: noIndex,
+			Aliases:     []string{"assignee"},
+			Description: `The assigned teammate, by name or email ("Alex Rivera", alex@example.com) or id.`},
+		{Name: "team_assignee", Type: TypeKeyword, NameOf: KindTeam, Target: "team_assignee_id", Index: noIndex,
+			Aliases:     []string{"team"},
+			Description: "The assigned team, by name (Billing) or id."},
+		{Name: "contact_ids", Type: TypeKeyword, Multi: true, Path: "contacts.contacts[].id", IDOf: KindContact,
+			Aliases:     []string{"contact_id"},
+			Description: "Ids of the ticket's contacts (contact_abc is accepted too)."},
+		{Name: "linked_conversation_ids", Type: TypeKeyword, Multi: true, Path: "linked_objects.data[type=conversation].id",
+			IDOf: KindConversation, Aliases: []string{"linked_conversation_id", "linked_conversation", "conversation_id"},
+			Description: "Ids of the conversations linked to the ticket (conversation_123 is accepted too)."},
+		{Name: "linked_ticket_ids", Type: TypeKeyword, Multi: true, Path: "linked_objects.data[type=ticket].id", IDOf: KindTicket,
+			Aliases:     []string{"linked_ticket_id", "linked_ticket"},
+			Description: "Ids of the tickets linked to this one (a tracker's customer tickets, say)."},
+		{Name: "parts_body", Type: TypeText, Path: "ticket_parts.ticket_parts[].body",
+			Aliases:     []string{"part_body", "parts"},
+			Description: "Text of every comment and note of the ticket (HTML removed)."},
+		{Name: "parts_count", Type: TypeInt, Path: "ticket_parts.total_count",
+			Description: "Number of parts (comments, notes, events) the replica holds."},
 	}
 }
 

@@ -140,8 +140,8 @@ func TestCatalog_Lookup(t *testing.T) {
 			t.Errorf("Lookup(%q) = %s, want not found", name, f.Name)
 		}
 	}
-	if CatalogFor("ticket") != nil {
-		t.Errorf("CatalogFor(ticket) should be nil")
+	if CatalogFor(KindTicketType) != nil || CatalogFor("invoice") != nil {
+		t.Errorf("CatalogFor(ticket_type), CatalogFor(invoice) should be nil")
 	}
 }
 

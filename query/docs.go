@@ -8,11 +8,11 @@ import (
 // Syntax returns a compact plain-text summary of the DSL, for the search tool's description and --help: the shape
 // of a query, operators, values, and the rules a model most often gets wrong.
 func Syntax() string {
-	return `Query: space-separated terms, all ANDed. object_type:conversations, object_type:contacts or object_type:companies is required.
+	return `Query: space-separated terms, all ANDed. object_type:conversations, object_type:contacts, object_type:companies, object_type:articles or object_type:tickets is required.
   field:value (eq) or field:operator:value; in and nin take a comma-separated list (state:in:open,snoozed).
   Quote values with spaces, commas or quotes: name:"Jane Doe" (\" and \\ escape inside quotes); also a value
   whose start looks like an operator and a colon: email:"containz:gmail" (unquoted, it is a misspelled operator).
-  q:word or q:"a phrase" searches free text (conversations: every message, subject and title; contacts: name, email and other text); several q terms must all match.
+  q:word or q:"a phrase" searches free text (conversations: every message, subject and title; contacts: name, email and other text; articles: every language's title, description and body; tickets: title, description and parts); several q terms must all match.
   limit:N (default 20; a page holds at most 150: a larger limit returns 150 and a note); starting_after:<cursor> fetches the next page.
 Operators: eq neq gt gte lt lte contains not_contains starts_with ends_with in nin exists not_exists (field:exists, field:not_exists).
 Timestamps: Unix seconds, 2025-01-31 (midnight UTC), RFC 3339, or a time before now: 30m 24h 7d 2w, today, yesterday.
@@ -21,7 +21,7 @@ Text fields: eq means every word occurs; contains means the phrase occurs.
 Durations (statistics_time_to_*): seconds, or 90s 30m 4h 2d 1w.
 Custom attributes: custom_attributes.<name> or ca.<name>; quote names with spaces: ca."Ticket category":billing.
 Field names ignore case; dotted Intercom names work too (source.author.email = source_author_email).
-Ids: prefixed ids (conversation_123, contact_abc) and Intercom URLs are accepted wherever an id is.`
+Ids: prefixed ids (conversation_123, contact_abc, article_39, ticket_7583) and Intercom URLs are accepted wherever an id is.`
 }
 
 // Text renders the catalog compactly, one line per field, for tool descriptions and --help. Each line gives the
@@ -126,6 +126,8 @@ object_type:contacts email_domain:"acmeinc.co.uk"
 object_type:conversations source_body:contains:"refund" limit:20
 object_type:conversations q:"double charged" created_at:gt:2025-01-01 tag:in:vip,urgent
 object_type:conversations ca."Ticket category":billing created_at:gte:2025-06-01
+object_type:articles q:refund state:published help_center:"Umbrella Support Help Center"
+object_type:tickets ticket_type:"Refund request" open:true ticket_attributes."Order ID":exists
 ` + "```" + `
 
 - **Terms** are ` + "`field:value`" + ` (operator ` + "`eq`" + `) or ` + "`field:operator:value`" + `. ` + "`in`" + ` and ` + "`nin`" + ` take a
@@ -137,19 +139,21 @@ object_type:conversations ca."Ticket category":billing created_at:gte:2025-06-01
   and a colon is taken for a misspelled operator and refused with the operator meant (` + "`email:containz:gmail`" + `:
   did you mean ` + "`email:contains:gmail`" + `?; ` + "`starts-with`" + `, ` + "`greater_than`" + `, ` + "`not_eq`" + ` and ` + "`~`" + ` likewise): a value
   that really holds such a colon is written quoted, ` + "`email:\"containz:gmail\"`" + `.
-- **` + "`object_type`" + `** (` + "`conversations`" + `, ` + "`contacts`" + ` or ` + "`companies`" + `, singular accepted) is required. **` + "`limit`" + `** is the page size,
+- **` + "`object_type`" + `** (` + "`conversations`" + `, ` + "`contacts`" + `, ` + "`companies`" + `, ` + "`articles`" + ` or ` + "`tickets`" + `, singular accepted) is required. **` + "`limit`" + `** is the page size,
   1 to 150 (default 20); a larger limit (or ` + "`per_page`" + ` of the structured tools) returns the largest page, 150, with
   a note saying so. **` + "`starting_after`" + `** is the cursor a previous page returned.
 - **` + "`q`" + `** is free text: a bare word must occur, a quoted phrase must occur as written; several ` + "`q`" + ` terms must
   all match. For conversations it searches every message (the opening message, replies and notes), the subject
-  and the title; for contacts, the name, email and other text fields. Free text, and a text field's ` + "`eq`" + `,
+  and the title; for contacts, the name, email and other text fields; for articles, the title, description and
+  text of every language version; for tickets, the title, description and every part. Free text, and a text field's ` + "`eq`" + `,
   ` + "`contains`" + ` and ` + "`not_contains`" + `, need a word: punctuation, symbols or only common words such as ` + "`the`" + `
   (` + "`q:\"!!!\"`" + `, ` + "`q:*`" + `) are an error, since the search skips them.
 - **Field names** ignore case, and Intercom's dotted names work beside the flat ones (` + "`source.author.email`" + ` is
   ` + "`source_author_email`" + `). **Custom attributes** are ` + "`custom_attributes.<name>`" + ` or ` + "`ca.<name>`" + `, the name
-  case-sensitive and quoted when it holds spaces: ` + "`ca.\"Ticket category\":billing`" + `.
+  case-sensitive and quoted when it holds spaces: ` + "`ca.\"Ticket category\":billing`" + `; a ticket's attributes (its ticket
+  type's fields) are ` + "`ticket_attributes.<name>`" + ` (` + "`ticket_attributes.\"Order ID\":exists`" + `).
 - **Ids**: fields holding ids (` + "`id`" + `, ` + "`contact_ids`" + `, ...) also accept prefixed ids (` + "`conversation_123`" + `,
-  ` + "`contact_abc`" + `) and Intercom app URLs.
+  ` + "`contact_abc`" + `, ` + "`article_39`" + `, ` + "`ticket_7583`" + `), Intercom app URLs and Help Center article URLs.
 
 ### Types and operators
 
@@ -209,6 +213,10 @@ equivalent. ` + "`q`" + `, and fields marked — below, cannot be searched by In
 	b.WriteString(CatalogFor(KindContact).Markdown())
 	b.WriteString("\n### Company fields (`object_type:companies`)\n\n")
 	b.WriteString(CatalogFor(KindCompany).Markdown())
+	b.WriteString("\n### Article fields (`object_type:articles`)\n\n")
+	b.WriteString(CatalogFor(KindArticle).Markdown())
+	b.WriteString("\n### Ticket fields (`object_type:tickets`)\n\n")
+	b.WriteString(CatalogFor(KindTicket).Markdown())
 	return b.String()
 }
 

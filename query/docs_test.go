@@ -67,7 +67,12 @@ func TestCatalog_Text(t *testing.T) {
 			}
 		}
 	}
-	if s := Syntax(); !strings.Contains(s, "object_type:conversations, object_type:contacts or object_type:companies is required") {
+	if s := Syntax(); !strings.Contains(s, "object_type:tickets is required") {
 		t.Errorf("Syntax() lacks the object_type rule")
+	}
+	for _, k := range Kinds() {
+		if !strings.Contains(Syntax(), "object_type:"+k.Plural()) {
+			t.Errorf("Syntax() does not name object_type:%s", k.Plural())
+		}
 	}
 }

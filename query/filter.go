@@ -116,6 +116,91 @@ func (f CompanyFilter) Query(opts Options) (Query, error) {
 	return b.result()
 }
 
+// ArticleFilter is the argument object of the list_articles and search_articles tools, with the parameter names of
+// Intercom's article search (phrase, state, help_center_id) plus the replica's other article fields. phrase is free
+// text: every word must occur (in any language version of the title, description or body), and a "quoted part"
+// must occur as written; hits are ranked. All set filters are ANDed; with none, it lists every article. Query
+// turns it into the same Query the DSL would, through the same checks.
+type ArticleFilter struct {
+	IDs           []string `json:"ids,omitempty" jsonschema_description:"Article ids: raw (39), prefixed (article_39) or Help Center URLs. Matches any of them."`
+	Phrase        string   `json:"phrase,omitempty" jsonschema_description:"Free text: every word must occur in the title, description or body (any language); a \"quoted part\" must occur as written. Results are ranked."`
+	Title         string   `json:"title,omitempty" jsonschema_description:"Words the title must hold."`
+	State         string   `json:"state,omitempty" jsonschema:"enum=published,enum=draft,enum=all" jsonschema_description:"published or draft; all (or leaving it out) for both."`
+	HelpCenterID  IDArg    `json:"help_center_id,omitempty" jsonschema_description:"The help center, by id (a number or a string) or name."`
+	Collection    string   `json:"collection,omitempty" jsonschema_description:"A collection or section the article is in, by name or id."`
+	Author        string   `json:"author,omitempty" jsonschema_description:"The teammate who wrote it, by name, email or id."`
+	Locale        string   `json:"locale,omitempty" jsonschema_description:"A language the article is written in (en, fr, de, ...)."`
+	Tag           string   `json:"tag,omitempty" jsonschema_description:"A tag of the article, by name."`
+	CreatedAt     *Range   `json:"created_at,omitempty" jsonschema_description:"When the article was created: {operator, value} or {gte, lte}. Values: Unix seconds, 2025-01-31, RFC 3339, or before now (7d, 24h)."`
+	UpdatedAt     *Range   `json:"updated_at,omitempty" jsonschema_description:"When the article was last updated: {operator, value} or {gte, lte}. Values as for created_at."`
+	PerPage       *int     `json:"per_page,omitempty" jsonschema_description:"Results per page (default 20); a page holds at most 150, and a larger number returns 150 with a note saying so."`
+	StartingAfter string   `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
+}
+
+// Query validates f and builds the article Query it describes.
+func (f ArticleFilter) Query(opts Options) (Query, error) {
+	b := newFilterBuilder(KindArticle, opts)
+	b.in("ids", "id", f.IDs)
+	b.freeText("phrase", f.Phrase)
+	b.add("title", "title", OpContains, f.Title)
+	if !strings.EqualFold(f.State, "all") {
+		b.eq("state", "state", f.State)
+	}
+	b.eq("help_center_id", "help_center", string(f.HelpCenterID))
+	b.eq("collection", "collection", f.Collection)
+	b.eq("author", "author", f.Author)
+	b.eq("locale", "locale", f.Locale)
+	b.eq("tag", "tag", f.Tag)
+	b.rangeOf("created_at", "created_at", f.CreatedAt)
+	b.rangeOf("updated_at", "updated_at", f.UpdatedAt)
+	b.page(f.PerPage, f.StartingAfter)
+	return b.result()
+}
+
+// TicketFilter is the argument object of the search_tickets tool, shaped like search_conversations: ids, free
+// text, ticket type, state, category, assignees (ids or names), contacts, linked conversation, time ranges,
+// per_page and starting_after. All set filters are ANDed. Query turns it into the same Query the DSL would,
+// through the same checks.
+type TicketFilter struct {
+	IDs                []string `json:"ids,omitempty" jsonschema_description:"Ticket ids: raw (7583), prefixed (ticket_7583) or Intercom app URLs. Matches any of them."`
+	Text               string   `json:"text,omitempty" jsonschema_description:"Free text: every word must occur in the title, description or a part; a \"quoted part\" must occur as written. Results are ranked."`
+	TicketType         string   `json:"ticket_type,omitempty" jsonschema_description:"The ticket type, by name (\"Bug report\") or id."`
+	State              string   `json:"state,omitempty" jsonschema:"enum=submitted,enum=in_progress,enum=waiting_on_customer,enum=resolved" jsonschema_description:"Ticket state. For open or closed tickets, use open (true or false): open is not a ticket state."`
+	Category           string   `json:"category,omitempty" jsonschema:"enum=Customer,enum=Back-office,enum=Tracker" jsonschema_description:"Ticket category."`
+	Open               *bool    `json:"open,omitempty" jsonschema_description:"Whether the ticket is open."`
+	AdminAssigneeID    IDArg    `json:"admin_assignee_id,omitempty" jsonschema_description:"Id of the assigned admin, a string or a number (0: unassigned)."`
+	TeamAssigneeID     IDArg    `json:"team_assignee_id,omitempty" jsonschema_description:"Id of the assigned team, a string or a number (0: unassigned)."`
+	AdminAssignee      string   `json:"admin_assignee,omitempty" jsonschema_description:"The assigned teammate by name or email (\"Alex Rivera\", alex@example.com) or id; unassigned for none."`
+	TeamAssignee       string   `json:"team_assignee,omitempty" jsonschema_description:"The assigned team by name (Billing) or id; unassigned for none."`
+	ContactIDs         []string `json:"contact_ids,omitempty" jsonschema_description:"Ids of the ticket's contacts (raw or contact_<id>); matches any of them."`
+	LinkedConversation string   `json:"linked_conversation_id,omitempty" jsonschema_description:"A conversation linked to the ticket (raw id, conversation_<id> or URL)."`
+	CreatedAt          *Range   `json:"created_at,omitempty" jsonschema_description:"When the ticket was created: {operator, value} or {gte, lte}. Values: Unix seconds, 2025-01-31, RFC 3339, or before now (7d, 24h)."`
+	UpdatedAt          *Range   `json:"updated_at,omitempty" jsonschema_description:"When the ticket was last updated: {operator, value} or {gte, lte}. Values as for created_at."`
+	PerPage            *int     `json:"per_page,omitempty" jsonschema_description:"Results per page (default 20); a page holds at most 150, and a larger number returns 150 with a note saying so."`
+	StartingAfter      string   `json:"starting_after,omitempty" jsonschema_description:"Cursor of the next page, from the previous response's pages.next.starting_after."`
+}
+
+// Query validates f and builds the ticket Query it describes.
+func (f TicketFilter) Query(opts Options) (Query, error) {
+	b := newFilterBuilder(KindTicket, opts)
+	b.in("ids", "id", f.IDs)
+	b.freeText("text", f.Text)
+	b.eq("ticket_type", "ticket_type", f.TicketType)
+	b.eq("state", "state", f.State)
+	b.eq("category", "category", f.Category)
+	b.boolean("open", "open", f.Open)
+	b.eq("admin_assignee_id", "admin_assignee_id", string(f.AdminAssigneeID))
+	b.eq("team_assignee_id", "team_assignee_id", string(f.TeamAssigneeID))
+	b.eq("admin_assignee", "admin_assignee", f.AdminAssignee)
+	b.eq("team_assignee", "team_assignee", f.TeamAssignee)
+	b.in("contact_ids", "contact_ids", f.ContactIDs)
+	b.eq("linked_conversation_id", "linked_conversation_ids", f.LinkedConversation)
+	b.rangeOf("created_at", "created_at", f.CreatedAt)
+	b.rangeOf("updated_at", "updated_at", f.UpdatedAt)
+	b.page(f.PerPage, f.StartingAfter)
+	return b.result()
+}
+
 // IDArg is an id argument Intercom writes as a number in some places and as a string in others
 // (admin_assignee_id): it decodes from a JSON number or string and keeps the text, so either form is accepted.
 type IDArg string
@@ -276,6 +361,36 @@ func (b *filterBuilder) add(param, field string, op Op, value string) {
 }
 
 func (b *filterBuilder) eq(param, field, value string) { b.add(param, field, OpEq, value) }
+
+// freeText adds the words and "quoted phrases" of s as free text, as the DSL's q: terms, reporting errors against
+// the argument param. An unclosed quote takes the rest as a phrase.
+func (b *filterBuilder) freeText(param, s string) {
+	site := site{pos: -1, token: param}
+	for rest := strings.TrimSpace(s); rest != "" && b.err == nil; rest = strings.TrimSpace(rest) {
+		var text string
+		phrase := rest[0] == '"'
+		if phrase {
+			end := strings.IndexByte(rest[1:], '"')
+			if end < 0 {
+				text, rest = rest[1:], ""
+			} else {
+				text, rest = rest[1:1+end], rest[2+end:]
+			}
+			if strings.TrimSpace(text) == "" {
+				continue
+			}
+		} else {
+			end := strings.IndexAny(rest, " \t\n\"")
+			if end < 0 {
+				end = len(rest)
+			}
+			text, rest = rest[:end], rest[end:]
+		}
+		if err := b.text(site, text, phrase || strings.ContainsAny(text, ":")); err != nil {
+			b.err = err
+		}
+	}
+}
 
 func (b *filterBuilder) boolean(param, field string, v *bool) {
 	if v != nil {

@@ -53,9 +53,56 @@ func TestContactFilter_SameQueryAsDSL(t *testing.T) {
 	}
 }
 
-// filter is what ConversationFilter and ContactFilter have in common, for the tests that treat them alike.
+func TestArticleFilter_SameQueryAsDSL(t *testing.T) {
+	for _, tc := range []struct{ args, dsl string }{
+		{`{"phrase":"reset password"}`, `object_type:articles q:reset q:password`},
+		{`{"phrase":"  \"double charged\" refund ","state":"published","help_center_id":81}`,
+			`object_type:articles q:"double charged" q:refund state:published help_center:81`},
+		{`{"phrase":"error:500 \"unclosed"}`, `object_type:articles q:"error:500" q:"unclosed"`},
+		{`{"phrase":" \"\" "}`, `object_type:articles`},
+		{`{"state":"all","collection":"Billing","author":"Alex Rivera","locale":"fr","tag":"howto"}`,
+			`object_type:articles collection:Billing author:"Alex Rivera" locale:fr tag:howto`},
+		{`{"ids":["article_39","40"],"title":"refund","updated_at":{"gte":"30d"},"per_page":5}`,
+			`object_type:articles id:in:article_39,40 title:contains:refund updated_at:gte:30d limit:5`},
+		{`{}`, `object_type:articles`},
+	} {
+		t.Run(tc.args, func(t *testing.T) { checkFilterLikeDSL[ArticleFilter](t, tc.args, tc.dsl) })
+	}
+}
+
+func TestTicketFilter_SameQueryAsDSL(t *testing.T) {
+	for _, tc := range []struct{ args, dsl string }{
+		{`{"text":"login \"two factor\"","state":"in_progress","category":"Tracker"}`,
+			`object_type:tickets q:login q:"two factor" state:in_progress category:Tracker`},
+		{`{"ticket_type":"Bug report","open":true,"admin_assignee_id":0,"team_assignee":"Billing"}`,
+			`object_type:tickets ticket_type:"Bug report" open:true admin_assignee_id:0 team_assignee:Billing`},
+		{`{"ids":["ticket_7"],"contact_ids":["contact_a","b"],"linked_conversation_id":"conversation_12","created_at":{"operator":">","value":"7d"}}`,
+			`object_type:tickets id:ticket_7 contact_ids:in:contact_a,b linked_conversation_ids:conversation_12 created_at:gt:7d`},
+	} {
+		t.Run(tc.args, func(t *testing.T) { checkFilterLikeDSL[TicketFilter](t, tc.args, tc.dsl) })
+	}
+}
+
+func TestArticleAndTicketFilters_Errors(t *testing.T) {
+	for _, tc := range []struct {
+		err         error
+		token, want string
+	}{
+		{filterError[ArticleFilter](t, `{"state":"closed"}`), "state", `state must be one of published, draft; got "closed"`},
+		{filterError[ArticleFilter](t, `{"ids":["ticket_1"]}`), "ids", `id takes article ids; ticket_1 is a ticket id, not an article id`},
+		{filterError[TicketFilter](t, `{"state":"open"}`), "state", `state must be one of submitted, in_progress, waiting_on_customer, resolved; got "open"; for open tickets, use open:true`},
+		{filterError[TicketFilter](t, `{"category":"customer "}`), "category", `category must be one of Customer, Back-office, Tracker; got "customer "; did you mean "Customer"?`},
+	} {
+		qe, ok := tc.err.(*Error)
+		if !ok || qe.Token != tc.token || qe.Msg != tc.want {
+			t.Errorf("error = %#v\nwant token %q message %s", tc.err, tc.token, tc.want)
+		}
+	}
+}
+
+// filter is what the filter types have in common, for the tests that treat them alike.
 type filter interface {
-	ConversationFilter | ContactFilter
+	ConversationFilter | ContactFilter | ArticleFilter | TicketFilter
 	Query(Options) (Query, error)
 }
 

@@ -84,7 +84,7 @@ func writeTerm(b *strings.Builder, t Term) {
 // custom_attributes.<name> with the name quoted when it must be.
 func fieldDSL(f *Field) string {
 	if f.Custom != "" {
-		return customPrefix + quoteIfNeeded(f.Custom)
+		return strings.TrimSuffix(f.Name, f.Custom) + quoteIfNeeded(f.Custom)
 	}
 	return f.Name
 }

@@ -18,21 +18,23 @@ func FormatID(kind Kind, id string) string { return string(kind) + "_" + id }
 func ParseID(s string) (Kind, string, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", "", &Error{Pos: -1, Token: s, Msg: "empty id; pass a conversation, contact or company id such as conversation_123, contact_6762f0d01bb69f9f2193bb7d or company_6762f0d41bb69f9f2193bb7e, or an Intercom URL"}
+		return "", "", &Error{Pos: -1, Token: s, Msg: "empty id; pass a conversation, contact, company, article or ticket id such as conversation_123, contact_6762f0d01bb69f9f2193bb7d, company_6762f0d41bb69f9f2193bb7e, article_39 or ticket_7583, or an Intercom URL"}
 	}
 	if strings.Contains(s, "://") {
 		return parseIDURL(s)
 	}
 	if prefix, rest, ok := strings.Cut(s, "_"); ok {
-		switch strings.ToLower(prefix) {
-		case string(KindConversation), string(KindContact), string(KindCompany):
-			kind := Kind(strings.ToLower(prefix))
+		if kind := Kind(strings.ToLower(prefix)); kind.Valid() {
 			if err := checkRawID(kind, rest, s); err != nil {
 				return "", "", err
 			}
 			return kind, rest, nil
 		}
-		if near := Nearest(prefix, []string{string(KindConversation), string(KindContact), string(KindCompany)}); len(near) == 1 {
+		kinds := make([]string, 0, len(Kinds()))
+		for _, k := range Kinds() {
+			kinds = append(kinds, string(k))
+		}
+		if near := Nearest(prefix, kinds); len(near) == 1 {
 			return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q has no kind this replica knows; did you mean %s?", clip(s), clip(near[0]+"_"+rest))}
 		}
 	}
@@ -42,11 +44,20 @@ func ParseID(s string) (Kind, string, error) {
 	return "", s, nil
 }
 
+// aOrAn puts the indefinite article before a kind's name: "a ticket", "an article".
+func aOrAn(noun string) string {
+	if noun != "" && strings.ContainsRune("aeiou", rune(noun[0])) {
+		return "an " + noun
+	}
+	return "a " + noun
+}
+
 // KindsOf returns the kinds a record whose id was given raw (ParseID returned no kind) may be, in the order to try
-// them: digits name a conversation or (rarely) a contact or company; anything else a contact or a company.
+// them: digits name a conversation, a ticket or an article, or (rarely) a contact or company; anything else a
+// contact or a company.
 func KindsOf(rawID string) []Kind {
 	if isDigits(rawID) {
-		return []Kind{KindConversation, KindContact, KindCompany}
+		return []Kind{KindConversation, KindTicket, KindArticle, KindContact, KindCompany}
 	}
 	return []Kind{KindContact, KindCompany}
 }
@@ -59,7 +70,7 @@ func ParseIDFor(want Kind, s string) (string, error) {
 		return "", err
 	}
 	if kind != "" && kind != want {
-		return "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%s is a %s id, not a %s id", clip(strings.TrimSpace(s)), kind, want)}
+		return "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%s is %s id, not %s id", clip(strings.TrimSpace(s)), aOrAn(string(kind)), aOrAn(string(want)))}
 	}
 	return id, nil
 }
@@ -74,7 +85,7 @@ func checkRawID(kind Kind, id, as string) error {
 			break
 		}
 	}
-	if !bad && kind == KindConversation && !isDigits(id) {
+	if !bad && (kind == KindConversation || kind == KindTicket || kind == KindArticle) && !isDigits(id) {
 		bad = true
 	}
 	if bad {
@@ -84,6 +95,10 @@ func checkRawID(kind Kind, id, as string) error {
 			what = "a conversation id (digits, e.g. conversation_123)"
 		case KindContact:
 			what = "a contact id (e.g. contact_6762f0d01bb69f9f2193bb7d)"
+		case KindTicket:
+			what = "a ticket id (digits, e.g. ticket_7583)"
+		case KindArticle:
+			what = "an article id (digits, e.g. article_39)"
 		}
 		return &Error{Pos: -1, Token: as, Msg: fmt.Sprintf("%q is not %s; pass a prefixed id, a raw id or an Intercom URL", clip(as), what)}
 	}
@@ -95,6 +110,13 @@ func checkRawID(kind Kind, id, as string) error {
 // /a/apps/<app>/users/<id>/..., /leads/<id> or /contacts/<id>.
 func parseIDURL(s string) (Kind, string, error) {
 	u, err := url.Parse(s)
+	if err == nil && (u.Scheme == "https" || u.Scheme == "http") {
+		// A Help Center's article pages live on its own domain as often as on intercom.help:
+		// .../articles/<id>-<slug>.
+		if id, ok := articleURLID(u.Path); ok {
+			return KindArticle, id, nil
+		}
+	}
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !isIntercomHost(u.Hostname()) {
 		return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is not an Intercom app URL (https://app.intercom.com/...); pass a prefixed id such as conversation_123 instead", clip(s))}
 	}
@@ -106,6 +128,10 @@ func parseIDURL(s string) (Kind, string, error) {
 			if isDigits(id) {
 				return KindConversation, id, nil
 			}
+		case "ticket", "tickets":
+			if isDigits(id) {
+				return KindTicket, id, nil
+			}
 		case "users", "leads", "contacts", "user", "lead", "contact":
 			if isContactID(id) {
 				return KindContact, id, nil
@@ -116,7 +142,23 @@ func parseIDURL(s string) (Kind, string, error) {
 			}
 		}
 	}
-	return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is an Intercom URL but not one of a conversation (.../conversation/<id>), a contact (.../users/<id>) or a company (.../companies/<id>); pass a prefixed id instead", clip(s))}
+	return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is an Intercom URL but not one of a conversation (.../conversation/<id>), a ticket (.../ticket/<id>), a contact (.../users/<id>), a company (.../companies/<id>) or an article (.../articles/<id>-<title>); pass a prefixed id instead", clip(s))}
+}
+
+// articleURLID finds an article id in a Help Center page's path: the digits of the segment after "articles",
+// before the slug ("/en/articles/39-refunds" → 39).
+func articleURLID(path string) (string, bool) {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+	for i := 0; i+1 < len(segs); i++ {
+		if segs[i] != "articles" {
+			continue
+		}
+		id, _, _ := strings.Cut(segs[i+1], "-")
+		if isDigits(id) {
+			return id, true
+		}
+	}
+	return "", false
 }
 
 func isIntercomHost(h string) bool {

@@ -24,7 +24,13 @@ func TestParseID(t *testing.T) {
 		{in: "https://app.eu.intercom.com/a/apps/abcd1234/conversations/987?view=x", kind: KindConversation, id: "987"},
 		{in: "https://app.intercom.com/a/apps/abcd1234/users/6762f0d01bb69f9f2193bb7d/all-conversations", kind: KindContact, id: "6762f0d01bb69f9f2193bb7d"},
 		{in: "https://app.au.intercom.com/a/apps/abcd1234/leads/6762f0d01bb69f9f2193bb7d", kind: KindContact, id: "6762f0d01bb69f9f2193bb7d"},
-		{in: "", err: "empty id; pass a conversation, contact or company id such as conversation_123, contact_6762f0d01bb69f9f2193bb7d or company_6762f0d41bb69f9f2193bb7e, or an Intercom URL"},
+		{in: "", err: "empty id; pass a conversation, contact, company, article or ticket id such as conversation_123, contact_6762f0d01bb69f9f2193bb7d, company_6762f0d41bb69f9f2193bb7e, article_39 or ticket_7583, or an Intercom URL"},
+		{in: "article_39", kind: KindArticle, id: "39"},
+		{in: "Ticket_7583", kind: KindTicket, id: "7583"},
+		{in: "ticket_abc", err: `"ticket_abc" is not a ticket id (digits, e.g. ticket_7583); pass a prefixed id, a raw id or an Intercom URL`},
+		{in: "https://intercom.help/acme/en/articles/39-how-refunds-work", kind: KindArticle, id: "39"},
+		{in: "https://help.acme.com/fr/articles/40", kind: KindArticle, id: "40"},
+		{in: "https://app.intercom.com/a/inbox/abcd1234/inbox/ticket/7583", kind: KindTicket, id: "7583"},
 		{in: "conversation_", err: `"conversation_" is not a conversation id (digits, e.g. conversation_123); pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "conversation_abc", err: `"conversation_abc" is not a conversation id (digits, e.g. conversation_123); pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "contact_a b", err: `"contact_a b" is not a contact id (e.g. contact_6762f0d01bb69f9f2193bb7d); pass a prefixed id, a raw id or an Intercom URL`},
@@ -32,7 +38,7 @@ func TestParseID(t *testing.T) {
 		{in: "company_5", kind: KindCompany, id: "5"},
 		{in: "https://app.intercom.com/a/apps/abcd1234/companies/6762f0d41bb69f9f2193bb7e/users", kind: KindCompany, id: "6762f0d41bb69f9f2193bb7e"},
 		{in: "https://example.com/conversation/1", err: `"https://example.com/conversation/1" is not an Intercom app URL (https://app.intercom.com/...); pass a prefixed id such as conversation_123 instead`},
-		{in: "https://app.intercom.com/a/apps/abcd1234/users/segments/active", err: `"https://app.intercom.com/a/apps/abcd1234/users/segments/act…" is an Intercom URL but not one of a conversation (.../conversation/<id>), a contact (.../users/<id>) or a company (.../companies/<id>); pass a prefixed id instead`},
+		{in: "https://app.intercom.com/a/apps/abcd1234/users/segments/active", err: `"https://app.intercom.com/a/apps/abcd1234/users/segments/act…" is an Intercom URL but not one of a conversation (.../conversation/<id>), a ticket (.../ticket/<id>), a contact (.../users/<id>), a company (.../companies/<id>) or an article (.../articles/<id>-<title>); pass a prefixed id instead`},
 	} {
 		kind, id, err := ParseID(tc.in)
 		if tc.err != "" {
@@ -73,6 +79,8 @@ func TestParseID_MisspelledKind(t *testing.T) {
 		"conversations_215470000000299": "did you mean conversation_215470000000299?",
 		"Contacts_66cce401a7c06fe039a3": "did you mean contact_66cce401a7c06fe039a3?",
 		"convresation_12":               "did you mean conversation_12?",
+		"tickets_12":                    "did you mean ticket_12?",
+		"artcle_12":                     "did you mean article_12?",
 	} {
 		if _, _, err := ParseID(in); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("ParseID(%q) = %v, want an error with %q", in, err, want)
@@ -84,7 +92,7 @@ func TestParseID_MisspelledKind(t *testing.T) {
 }
 
 func TestKindsOf(t *testing.T) {
-	if got := KindsOf("215470000000299"); !slices.Equal(got, []Kind{KindConversation, KindContact, KindCompany}) {
+	if got := KindsOf("215470000000299"); !slices.Equal(got, []Kind{KindConversation, KindTicket, KindArticle, KindContact, KindCompany}) {
 		t.Errorf("KindsOf(digits) = %v", got)
 	}
 	if got := KindsOf("66cce401a7c06fe039a32733"); !slices.Equal(got, []Kind{KindContact, KindCompany}) {

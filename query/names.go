@@ -43,6 +43,9 @@ type Names interface {
 	Prefixed(kind Kind, value string) []Named
 	// Similar returns up to a few records of kind whose name or Alt is closest to value, for a did-you-mean.
 	Similar(kind Kind, value string) []Named
+	// Members returns the ids of the records of kind that belong to the record parentID (the collections of a
+	// help center), in a stable order; none when there are none.
+	Members(kind Kind, parentID string) []string
 }
 
 // ResolveNames returns q with every term on a field that takes names (Field.NameOf) replaced by a term on its
@@ -99,14 +102,36 @@ func ResolveNames(q Query, names Names) (Query, error) {
 			if note != "" && q.Note == "" {
 				q.Note = note
 			}
-			tv, err := idValue(target, id)
-			if err != nil {
-				return q, &Error{Pos: -1, Token: f.Name, Msg: err.Error()}
+			ids := []string{id}
+			if f.Via != "" {
+				if ids = names.Members(f.Via, id); len(ids) == 0 {
+					// No record can be in it: the answer is empty (or all, for neq), and the note says why.
+					ids = []string{noMember}
+					if q.Note == "" {
+						q.Note = fmt.Sprintf("The %s %s holds no %s in the replica.", f.NameOf.Noun(), formatValue(clip(v.Raw), true), f.Via.Plural())
+					}
+				}
 			}
-			vals = append(vals, tv)
+			for _, id := range ids {
+				tv, err := idValue(target, id)
+				if err != nil {
+					return q, &Error{Pos: -1, Token: f.Name, Msg: err.Error()}
+				}
+				vals = append(vals, tv)
+			}
 		}
-		// Each value stands for exactly one id, so the operator (eq, neq, in, nin) keeps its meaning.
-		*t = Term{Field: target, Op: t.Op, Values: vals}
+		op := t.Op
+		if f.Via != "" {
+			// Each value stands for a set of ids: equality is membership.
+			switch op {
+			case OpEq:
+				op = OpIn
+			case OpNeq:
+				op = OpNin
+			}
+		}
+		// Otherwise each value stands for exactly one id, so the operator (eq, neq, in, nin) keeps its meaning.
+		*t = Term{Field: target, Op: op, Values: vals}
 	}
 	// A name turned into its id may contradict a term on the id field itself (admin_assignee:"Alex Rivera"
 	// admin_assignee_id:7004): say so, as the parser says it of two ids, rather than answer nothing.
@@ -120,6 +145,10 @@ func ResolveNames(q Query, names Names) (Query, error) {
 	q.Terms = terms
 	return q, nil
 }
+
+// noMember is the id a term holds for a record with no members (a help center without collections): no record has
+// it.
+const noMember = "none"
 
 // takesNames reports whether t's values are names ResolveNames resolves or checks: every term on a field with
 // Target, and the equality terms on a field holding names (its contains, starts_with... compare text).

@@ -42,6 +42,17 @@ func (d dirNames) Similar(kind Kind, v string) []Named {
 	return out
 }
 
+// Members lists the records of kind whose Alt is parentID: in these fixtures a collection's Alt is its help center.
+func (d dirNames) Members(kind Kind, parentID string) []string {
+	var out []string
+	for _, n := range d[kind] {
+		if n.Alt == parentID {
+			out = append(out, n.ID)
+		}
+	}
+	return out
+}
+
 func TestResolveNames(t *testing.T) {
 	names := dirNames{
 		KindAdmin: {
@@ -55,6 +66,9 @@ func TestResolveNames(t *testing.T) {
 		KindTag:     {{ID: "6012187", Name: "VIP"}, {ID: "6012188", Name: "refund"}},
 		KindCompany: {{ID: "5f1e00aa", Name: "Acme Inc", Alt: "acme-001"}},
 		// no segments synced
+		KindHelpCenter: {{ID: "81", Name: "Help Center"}, {ID: "82", Name: "Partner docs"}, {ID: "83", Name: "Empty"}},
+		KindCollection: {{ID: "501", Name: "Billing", Alt: "81"}, {ID: "502", Name: "Getting started", Alt: "81"}, {ID: "601", Name: "API", Alt: "82"}},
+		KindTicketType: {{ID: "3", Name: "Bug report"}, {ID: "4", Name: "Refund request"}},
 	}
 	for _, tc := range []struct {
 		dsl     string
@@ -83,6 +97,16 @@ func TestResolveNames(t *testing.T) {
 		{dsl: `object_type:contacts company:acme-001`, want: "company_id:5f1e00aa"},
 		{dsl: `object_type:contacts company:company_5f1e00aa`, want: "company_id:5f1e00aa"},
 		{dsl: `object_type:conversations state:open`, want: "state:open"},
+		{dsl: `object_type:articles help_center:"help center"`, want: "collection_id:in:501,502"},
+		{dsl: `object_type:articles help_center:neq:82`, want: "collection_id:nin:601"},
+		{dsl: `object_type:articles help_center:in:82,"Help Center"`, want: "collection_id:in:601,501,502"},
+		{dsl: `object_type:articles help_center:Empty`, want: "collection_id:in:none", note: `The help center Empty holds no collections in the replica.`},
+		{dsl: `object_type:articles help_center:"Help Centre"`, wantErr: []string{`no help center is named "Help Centre"`, `did you mean "Help Center" (id 81)`}},
+		{dsl: `object_type:articles collection:billing`, want: "collection_id:501"},
+		{dsl: `object_type:articles author:alex`, want: "author_id:7003", note: `taken as the teammate "Alex Rivera"`},
+		{dsl: `object_type:tickets ticket_type:"bug report"`, want: `ticket_type:"Bug report"`},
+		{dsl: `object_type:tickets ticket_type:Bugg`, want: "ticket_type:Bugg", note: `no ticket type is named "Bugg"`},
+		{dsl: `object_type:tickets admin_assignee:unassigned state:resolved`, want: "admin_assignee_id:0 state:resolved"},
 		{dsl: `object_type:conversations admin_assignee:"Alex Rivera" admin_assignee_id:7004`, wantErr: []string{"admin_assignee_id"}},
 		{dsl: `object_type:conversations admin_assignee:"Alex Rivera" admin_assignee_id:7003`, want: "admin_assignee_id:7003"},
 		{dsl: `object_type:conversations admin_assignee:"Sam Lee"`, wantErr: []string{`"Sam Lee" names 2 admins`, "sam@umbrella.app", "sam.lee@umbrella.app", "email or the id"}},

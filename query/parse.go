@@ -281,20 +281,33 @@ func (b *builder) cursor(s site, c string) *Error {
 }
 
 func (b *builder) unknownField(s site, name string) *Error {
+	kind := b.cat.Kind()
+	if _, ok := customAttributeName(name); ok && kind == KindArticle {
+		return s.errorf("articles have no custom attributes; their fields are title, description, body, state, author, collection, help_center, locale, url, tag, created_at and updated_at")
+	}
 	if custom, ok := customAttributeName(name); ok && custom == "" {
 		return s.errorf("missing custom attribute name; write custom_attributes.<name>:value, e.g. ca.tier:gold (quote a name with spaces: ca.\"Ticket category\":billing)")
 	}
+	if custom, ok := ticketAttributeName(name); ok && custom == "" && kind == KindTicket {
+		return s.errorf("missing ticket attribute name; write ticket_attributes.<name>:value, e.g. ticket_attributes.Priority:high (quote a name with spaces: ticket_attributes.\"Affected area\":billing)")
+	}
 	sugg := suggest(b.cat, name)
-	e := s.errorf("unknown field %q for %s%s", clip(name), b.cat.Kind().Plural(), didYouMean(sugg))
+	e := s.errorf("unknown field %q for %s%s", clip(name), kind.Plural(), didYouMean(sugg))
 	if len(sugg) == 0 {
 		common := "state, source_type, source_author_email, created_at, updated_at, tag, admin_assignee"
-		switch b.cat.Kind() {
+		custom := ", and custom_attributes.<name>"
+		switch kind {
 		case KindContact:
 			common = "email, name, email_domain, role, created_at, updated_at, tag, company"
 		case KindCompany:
 			common = "name, company_id, plan, industry, size, monthly_spend, user_count, created_at, tag, segment"
+		case KindArticle:
+			common, custom = "title, body, state, author, collection, help_center, locale, created_at, updated_at", ""
+		case KindTicket:
+			common = "ticket_type, state, category, title, admin_assignee, team_assignee, linked_conversation_ids, created_at, updated_at"
+			custom = ", and ticket_attributes.<name>"
 		}
-		e.Msg += "; common fields are " + common + ", q for free text, and custom_attributes.<name>"
+		e.Msg += "; common fields are " + common + ", q for free text" + custom
 	}
 	e.Suggestions = sugg
 	return e
@@ -427,7 +440,11 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 		if f.Enum != nil {
 			canon, ok := enumValue(f.Enum, raw)
 			if !ok {
-				return v, in.site.errorf("%s must be one of %s; got %q%s", f.Name, strings.Join(f.Enum, ", "), clip(raw), didYouMean(closest(f.Enum, raw)))
+				hint := flagHint(b.cat, raw)
+				if hint == "" {
+					hint = didYouMean(closest(f.Enum, raw))
+				}
+				return v, in.site.errorf("%s must be one of %s; got %q%s", f.Name, strings.Join(f.Enum, ", "), clip(raw), hint)
 			}
 			v.Str = canon
 		}
@@ -565,7 +582,7 @@ func unknownObjectType(v string) string {
 	for _, k := range Kinds() {
 		names = append(names, k.Plural())
 	}
-	msg := fmt.Sprintf("object_type must be conversations, contacts or companies; got %q", clip(v))
+	msg := fmt.Sprintf("object_type must be %s; got %q", orList(names), clip(v))
 	if near := Nearest(v, names); len(near) == 1 {
 		msg += "; did you mean object_type:" + near[0] + "?"
 	}
@@ -580,13 +597,41 @@ func directoryHint(k Kind) string {
 	case KindTeam:
 		return "filter by a team's name with team_assignee:Billing (conversations)"
 	case KindTag:
-		return "filter by a tag's name with tag:VIP (conversations, contacts, companies)"
+		return "filter by a tag's name with tag:VIP (conversations, contacts, companies, articles)"
+	case KindCollection:
+		return `filter articles by a collection's name with collection:"Getting started"`
+	case KindHelpCenter:
+		return `filter articles by a help center's name with help_center:"Help Center"`
+	case KindTicketType:
+		return `filter tickets by a ticket type's name with ticket_type:"Bug report"`
 	}
 	return `filter companies by a segment's name with segment:"Active users"`
 }
 
+// orList spells a list for a sentence: "a", "a or b", "a, b or c".
+func orList(vs []string) string {
+	if len(vs) < 2 {
+		return strings.Join(vs, "")
+	}
+	return strings.Join(vs[:len(vs)-1], ", ") + " or " + vs[len(vs)-1]
+}
+
 // withoutHint says how to find the records without a value in f: f:not_exists, or for a field of names, what its
 // id field holds when there is none (an unassigned conversation's admin_assignee_id is 0).
+// flagHint points a value that is no state of the kind's but names one of its flags to the flag: state:open on
+// tickets, whose states are submitted ... resolved, is "; for open tickets, use open:true" (closed: open:false).
+func flagHint(cat *Catalog, raw string) string {
+	name, val := strings.ToLower(raw), "true"
+	if name == "closed" {
+		name, val = "open", "false"
+	}
+	f, ok := cat.Lookup(name)
+	if !ok || f.Type != TypeBool {
+		return ""
+	}
+	return fmt.Sprintf("; for %s %s, use %s:%s", strings.ToLower(raw), cat.Kind().Plural(), f.Name, val)
+}
+
 func withoutHint(cat *Catalog, f *Field) string {
 	if f.NameOf != "" && f.Target != "" {
 		if t, ok := cat.Lookup(f.Target); ok && t.Type == TypeInt {

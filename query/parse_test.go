@@ -233,7 +233,12 @@ func TestParse_Errors(t *testing.T) {
 	}{
 		// object_type
 		{`state:open`, `missing object_type: add object_type:conversations, object_type:contacts or object_type:companies to the query`},
-		{`object_type:tickets state:open`, `object_type must be conversations, contacts or companies; got "tickets" (at byte 12: tickets)`},
+		{`object_type:invoices state:open`, `object_type must be conversations, contacts, companies, articles or tickets; got "invoices" (at byte 12: invoices)`},
+		{`object_type:tikets state:open`, `object_type must be conversations, contacts, companies, articles or tickets; got "tikets"; did you mean object_type:tickets? (at byte 12: tikets)`},
+		{`object_type:tickets state:open`, `state must be one of submitted, in_progress, waiting_on_customer, resolved; got "open"; for open tickets, use open:true (at byte 26: open)`},
+		{`object_type:ticket_types`, `ticket types are not searched on their own; the replica uses them to name ids: filter tickets by a ticket type's name with ticket_type:"Bug report" (at byte 12: ticket_types)`},
+		{`object_type:articles custom_attributes.x:1`, `articles have no custom attributes; their fields are title, description, body, state, author, collection, help_center, locale, url, tag, created_at and updated_at (at byte 21: custom_attributes.x)`},
+		{`object_type:tickets ticket_attributes.:1`, `missing ticket attribute name; write ticket_attributes.<name>:value, e.g. ticket_attributes.Priority:high (quote a name with spaces: ticket_attributes."Affected area":billing) (at byte 20: ticket_attributes.)`},
 		{`object_type:conversations object_type:contacts`, `object_type is given twice (conversations and contacts); a query searches one object type (at byte 26: object_type:contacts)`},
 		{`object_type:gt:conversations`, `object_type takes no operator; write object_type:conversations, object_type:contacts or object_type:companies (at byte 0: object_type:gt:conversations)`},
 		{`object_type:conversations,contacts`, `object_type takes one value; write object_type:conversations, object_type:contacts or object_type:companies (at byte 0: object_type:conversations,contacts)`},
@@ -404,7 +409,7 @@ func TestQuery_Validate(t *testing.T) {
 		q    Query
 		want string
 	}{
-		"kind":        {Query{Kind: "ticket", Limit: 20}, `unknown kind "ticket"; want conversation, contact or company`},
+		"kind":        {Query{Kind: "invoice", Limit: 20}, `unknown kind "invoice"; want conversation, contact, company, article or ticket`},
 		"limit":       {Query{Kind: KindContact}, `limit must be between 1 and 150; got 0`},
 		"nil field":   {Query{Kind: KindConversation, Limit: 1, Terms: []Term{{Op: OpEq}}}, `term has no field`},
 		"other field": {Query{Kind: KindConversation, Limit: 1, Terms: []Term{{Field: &copyOfState, Op: OpEq, Values: []Value{{Raw: "open"}}}}}, `field "state" is not from the conversation catalog`},
@@ -441,5 +446,18 @@ func TestTerm_Bounds(t *testing.T) {
 	q := mustParse(t, "object_type:conversations state:open")
 	if _, _, ok := q.Terms[0].Bounds(); ok {
 		t.Errorf("Bounds of a keyword term should not be ok")
+	}
+}
+
+// TestParse_StateNamingAFlag: state:open on tickets (whose states are submitted ... resolved) says to use open.
+func TestParse_StateNamingAFlag(t *testing.T) {
+	for _, tc := range []struct{ q, want string }{
+		{"object_type:tickets state:open", "for open tickets, use open:true"},
+		{"object_type:tickets state:closed", "for closed tickets, use open:false"},
+	} {
+		_, err := Parse(tc.q, Options{})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.q, err, tc.want)
+		}
 	}
 }

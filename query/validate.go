@@ -13,7 +13,11 @@ import (
 func (q Query) Validate() error {
 	c := CatalogFor(q.Kind)
 	if c == nil {
-		return &Error{Pos: -1, Msg: fmt.Sprintf("unknown kind %q; want %s, %s or %s", q.Kind, KindConversation, KindContact, KindCompany)}
+		want := make([]string, 0, len(Kinds()))
+		for _, k := range Kinds() {
+			want = append(want, string(k))
+		}
+		return &Error{Pos: -1, Msg: fmt.Sprintf("unknown kind %q; want %s", q.Kind, orList(want))}
 	}
 	if q.Limit < 1 || q.Limit > MaxLimit {
 		return &Error{Pos: -1, Token: "limit", Msg: fmt.Sprintf("limit must be between 1 and %d; got %d", MaxLimit, q.Limit)}

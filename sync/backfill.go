@@ -50,20 +50,17 @@ func (s *Syncer) backfillContacts(ctx context.Context, kr *kindRun) error {
 	}
 }
 
-// backfillConversations walks GET /conversations from the checkpointed cursor and fetches every conversation
-// whole. A page's conversations and the cursor after it are written in one batch once all of them are fetched.
-func (s *Syncer) backfillConversations(ctx context.Context, kr *kindRun) error {
-	kind := query.KindConversation
+// backfillWhole walks kind's list (list: GET /conversations, or a ticket search every ticket matches) from the
+// checkpointed cursor and fetches every record whole. A page's records and the cursor after it are written in one
+// batch once all of them are fetched.
+func (s *Syncer) backfillWhole(ctx context.Context, kr *kindRun, kind query.Kind, list listFunc) error {
 	for {
 		st, err := s.state(kind)
 		if err != nil {
 			return err
 		}
 		start := st.Backfill.Cursor
-		list := func(ctx context.Context, cursor string) (*intercom.ConversationList, error) {
-			return s.src.ListConversations(ctx, intercom.ListOptions{PerPage: s.pageSize, StartingAfter: cursor})
-		}
-		err = s.walkConversations(ctx, kr, start, list, nil, func(ctx context.Context, p *convPage) error {
+		err = s.walkWhole(ctx, kr, kind, start, list, nil, func(ctx context.Context, p *wholePage) error {
 			res, err := s.commit(ctx, kind, p.cands, s.advanceBackfill(p.next, len(p.items), p.total))
 			kr.add(res)
 			if err != nil {
@@ -80,6 +77,13 @@ func (s *Syncer) backfillConversations(ctx context.Context, kr *kindRun) error {
 		}
 		return err
 	}
+}
+
+// listConversations is GET /conversations as a walk.
+func (s *Syncer) listConversations() listFunc {
+	return conversationListing(func(ctx context.Context, cursor string) (*intercom.ConversationList, error) {
+		return s.src.ListConversations(ctx, intercom.ListOptions{PerPage: s.pageSize, StartingAfter: cursor})
+	})
 }
 
 // backfillProgress reports a backfill page to the progress callback and the log.

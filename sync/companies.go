@@ -19,11 +19,50 @@ import (
 // maxScrollRestarts bounds how often one sweep starts its scroll again after Intercom expired it mid-walk.
 const maxScrollRestarts = 3
 
-// scrollPage is one page of a company scroll on its way to the replica.
-type scrollPage struct {
-	cands  []candidate // the page's companies that are new or changed
-	listed int         // companies on the page
-	first  bool        // the scroll's first page (the scroll started again from the beginning)
+// listPage is one page of a list whose items are whole records (a company scroll, the article list) on its way to
+// the replica.
+type listPage struct {
+	cands  []candidate // the page's records that are new or changed
+	listed int         // records on the page
+	total  int         // Intercom's total_count; 0 when the list does not say (a scroll)
+	first  bool        // the walk's first page (the walk started again from the beginning)
+}
+
+// writeListPage writes a page of a walk that cannot be resumed (a scroll, numbered pages) and, as the backfill, its
+// progress: a stopped backfill walks again from the start and counts again from zero.
+func (s *Syncer) writeListPage(ctx context.Context, kr *kindRun, kind query.Kind, p listPage, backfill bool) error {
+	var update func(*KindState)
+	if backfill {
+		update = func(st *KindState) {
+			b := &st.Backfill
+			if p.first {
+				b.Pages, b.Done = 0, 0
+			}
+			b.Pages++
+			b.Done += p.listed
+			if p.total > 0 {
+				b.Total = max(p.total, b.Done)
+			} else {
+				b.Total = max(b.Total, b.Done)
+			}
+		}
+	}
+	res, err := s.commit(ctx, kind, p.cands, update)
+	kr.add(res)
+	if err == nil && backfill {
+		s.backfillProgress(ctx, kind)
+	}
+	return err
+}
+
+// completeSweep is the state change at the end of a sweep: as the backfill, the backfill completes.
+func (s *Syncer) completeSweep(st *KindState, backfill bool) time.Time {
+	now := s.now()
+	if backfill {
+		b := &st.Backfill
+		b.Complete, b.CompletedAt, b.Total = true, now.Unix(), b.Done
+	}
+	return now
 }
 
 // scrollCompanies walks every company with one scroll and hands each page to page. It opens the scroll again,
@@ -31,7 +70,7 @@ type scrollPage struct {
 // attempts, for Options.ScrollWaitMax in all; a scroll of this process's that stopped mid-walk holds it for up to a
 // minute) or when its own expired during the walk (ErrScrollExpired: up to maxScrollRestarts times). It returns the
 // ids the completed scroll returned and when that scroll was opened.
-func (s *Syncer) scrollCompanies(ctx context.Context, kr *kindRun, page func(p scrollPage) error) (map[string]struct{}, time.Time, error) {
+func (s *Syncer) scrollCompanies(ctx context.Context, kr *kindRun, page func(p listPage) error) (map[string]struct{}, time.Time, error) {
 	var waited time.Duration
 	restarts := 0
 	for {
@@ -66,7 +105,7 @@ func (s *Syncer) scrollCompanies(ctx context.Context, kr *kindRun, page func(p s
 }
 
 // scrollOnce walks one scroll from its first page, adding the ids it returns to seen.
-func (s *Syncer) scrollOnce(ctx context.Context, kr *kindRun, seen map[string]struct{}, page func(p scrollPage) error) error {
+func (s *Syncer) scrollOnce(ctx context.Context, kr *kindRun, seen map[string]struct{}, page func(p listPage) error) error {
 	at, first := s.now(), true
 	for p, err := range s.src.CompanyScrollPages(ctx) {
 		if err != nil {
@@ -83,7 +122,7 @@ func (s *Syncer) scrollOnce(ctx context.Context, kr *kindRun, seen map[string]st
 		if err != nil {
 			return err
 		}
-		if err := page(scrollPage{cands: changed, listed: len(cands), first: first}); err != nil {
+		if err := page(listPage{cands: changed, listed: len(cands), first: first}); err != nil {
 			return err
 		}
 		at, first = s.now(), false // the next page is requested when this body returns
@@ -97,25 +136,8 @@ func (s *Syncer) scrollOnce(ctx context.Context, kr *kindRun, seen map[string]st
 // records the backfill's progress, page by page.
 func (s *Syncer) sweepCompanies(ctx context.Context, kr *kindRun, backfill bool) error {
 	kind := query.KindCompany
-	seen, opened, err := s.scrollCompanies(ctx, kr, func(p scrollPage) error {
-		var update func(*KindState)
-		if backfill {
-			update = func(st *KindState) {
-				b := &st.Backfill
-				if p.first { // a scroll cannot be resumed: a stopped backfill counts again from the start
-					b.Pages, b.Done = 0, 0
-				}
-				b.Pages++
-				b.Done += p.listed
-				b.Total = max(b.Total, b.Done)
-			}
-		}
-		res, err := s.commit(ctx, kind, p.cands, update)
-		kr.add(res)
-		if err == nil && backfill {
-			s.backfillProgress(ctx, kind)
-		}
-		return err
+	seen, opened, err := s.scrollCompanies(ctx, kr, func(p listPage) error {
+		return s.writeListPage(ctx, kr, kind, p, backfill)
 	})
 	if err != nil {
 		return err
@@ -125,11 +147,7 @@ func (s *Syncer) sweepCompanies(ctx context.Context, kr *kindRun, backfill bool)
 		return err
 	}
 	res, err := s.commit(ctx, kind, cands, func(st *KindState) {
-		now := s.now()
-		if backfill {
-			b := &st.Backfill
-			b.Complete, b.CompletedAt, b.Total = true, now.Unix(), b.Done
-		}
+		now := s.completeSweep(st, backfill)
 		// Companies are caught up to when the last complete scroll opened (webhooks aside).
 		st.Watermark = max(st.Watermark, opened.Unix())
 		st.LastPassAt = now

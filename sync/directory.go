@@ -9,9 +9,10 @@ import (
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
-// The directory: teammates (admins), teams, tags and segments, the small lists whose records give the ids other
-// records hold their names. Intercom answers each with one complete page and cannot say what changed since a time,
-// so every pass (backfill and incremental) reads all four, one request each.
+// The directory: teammates (admins), teams, tags, segments, Help Center collections (and sections), help centers and
+// ticket types, the small lists whose records give the ids other records hold their names. Intercom answers each
+// with one complete page (collections: numbered pages of 50) and cannot say what changed since a time, so every
+// pass (backfill and incremental) reads all seven, one request each (collections: one a page).
 
 // listDirectory reads kind's complete list, every item stamped with at (when the request was sent). A listed item
 // is marked as fetched by id: a complete list says what Intercom holds now, as a GET would (so a teammate removed
@@ -48,6 +49,25 @@ func (s *Syncer) listDirectory(ctx context.Context, kind query.Kind, at time.Tim
 			out = append(out, item(sg.ID, sg.UpdatedAt, sg.Raw))
 		}
 		return out, err
+	case query.KindCollection:
+		// Collections and sections, every page: ceil(n/50) requests, one for most Help Centers.
+		l, err := s.src.ListCollections(ctx)
+		for _, c := range l {
+			out = append(out, item(c.ID, c.UpdatedAt, c.Raw))
+		}
+		return out, err
+	case query.KindHelpCenter:
+		l, err := s.src.ListHelpCenters(ctx)
+		for _, h := range l {
+			out = append(out, item(h.ID, h.UpdatedAt, h.Raw))
+		}
+		return out, err
+	case query.KindTicketType:
+		l, err := s.src.ListTicketTypes(ctx)
+		for _, t := range l {
+			out = append(out, item(t.ID, t.UpdatedAt, t.Raw))
+		}
+		return out, err
 	}
 	return nil, fmt.Errorf("list %s: not a directory kind", kind)
 }
@@ -55,7 +75,8 @@ func (s *Syncer) listDirectory(ctx context.Context, kind query.Kind, at time.Tim
 // directory reads the complete lists of every directory kind in krs (query.DirectoryKinds, in order) and, once
 // all of them have been read whole, writes in one batch the records that are new or changed (their bytes differ
 // from the stored copy) and a tombstone for every id the replica holds as live that its list no longer has:
-// Intercom says a teammate, team, tag or segment is gone by leaving it out of a complete list. When a list fails,
+// Intercom says a teammate, team, tag, segment, collection, help center or ticket type is gone by leaving it out of
+// a complete list. When a list fails,
 // nothing is written (a list that broke off says nothing about what it left out).
 func (s *Syncer) directory(ctx context.Context, kinds []query.Kind, krs []*kindRun) error {
 	var cands []candidate
@@ -70,7 +91,7 @@ func (s *Syncer) directory(ctx context.Context, kinds []query.Kind, krs []*kindR
 		if err != nil {
 			return cancelCause(ctx, fmt.Errorf("list %s: %w", plural(kind), err))
 		}
-		kr.rep.Pages, kr.rep.Listed = 1, len(listed)
+		kr.rep.Pages, kr.rep.Listed = max(1, int(st.Requests-st.Retries)), len(listed) // collections: a request a page
 		seen := make(map[string]struct{}, len(listed))
 		for _, c := range listed {
 			seen[c.rec.ID] = struct{}{}

@@ -32,8 +32,13 @@
 // change means contacts were deleted, archived or merged away, or created but not yet searchable, and triggers a
 // sweep of contact ids. A pass without changes costs four calls.
 //
-// A reconcile pass (daily by default, and `sync --full`) re-walks both lists from the start and asks by id about
+// A reconcile pass (daily by default, and `sync --full`) re-walks the lists from the start and asks by id about
 // every record the replica holds as live that Intercom did not list: 404 or 410 make it a tombstone.
+//
+// The directory (teammates, teams, tags, segments, Help Center collections, help centers, ticket types) is read
+// whole on every pass. Articles come whole in GET /articles (every language version): passes walk it newest updated
+// first down to the watermark, and sweep it when its total_count moves (articles.go). Tickets are searched by
+// updated_at and fetched whole by id like conversations (tickets.go); companies are scrolled (companies.go).
 //
 // # Ordering and duplicates
 //

@@ -41,6 +41,7 @@ type env struct {
 type envOptions struct {
 	conversations, contacts int
 	companies               int // 0: the fake's default (contacts/20, at least 5)
+	articles, tickets       int // 0: the fake's defaults (conversations/10, at least 30 articles and 20 tickets)
 	seed                    int64
 	faults                  fakeintercom.Faults
 	opts                    Options // PageSize, Concurrency, ... (Source, Sink, Now are filled in)
@@ -65,7 +66,8 @@ func newEnv(t testing.TB, o envOptions) *env {
 	if o.realClock {
 		now = time.Now
 	}
-	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Companies: o.companies, Now: now})
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: o.seed, Conversations: o.conversations, Contacts: o.contacts, Companies: o.companies,
+		Articles: o.articles, Tickets: o.tickets, Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -156,9 +158,9 @@ func (e *env) requests() map[string]int {
 	return st.Requests
 }
 
-// mirror checks that the replica holds exactly the fake's workspace: every live conversation, contact and company,
-// every teammate, team, tag and segment with byte-identical JSON, nothing else live, and the syncer's counts
-// agreeing.
+// mirror checks that the replica holds exactly the fake's workspace: every live conversation, contact, company,
+// article and ticket, every teammate, team, tag, segment, collection, help center and ticket type with
+// byte-identical JSON, nothing else live, and the syncer's counts agreeing.
 func mirror(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *Syncer) {
 	t.Helper()
 	mirrorKinds(t, r, ws, s, query.AllKinds()...)
@@ -230,6 +232,11 @@ func mirrorKinds(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *
 			check(kind, ws.ContactIDs(), ws.ContactJSON)
 		case query.KindCompany:
 			check(kind, ws.CompanyIDs(), ws.CompanyJSON)
+		case query.KindArticle:
+			// As GET /articles lists them: every language version, no statistics.
+			check(kind, ws.ArticleIDs(), ws.ArticleListItemJSON)
+		case query.KindTicket:
+			check(kind, ws.TicketIDs(), ws.TicketJSON)
 		default:
 			raws := dir[kind]
 			check(kind, slices.Collect(maps.Keys(raws)), func(id string) ([]byte, error) { return raws[id], nil })
@@ -237,7 +244,8 @@ func mirrorKinds(t testing.TB, r *index.Replica, ws *fakeintercom.Workspace, s *
 	}
 }
 
-// directoryJSON returns every teammate, team, tag and segment of ws as Intercom's complete lists show them (each
+// directoryJSON returns every teammate, team, tag, segment, collection, help center and ticket type of ws as
+// Intercom's complete lists show them (each
 // item's exact JSON by id), read through a fake of its own in this goroutine (so the requests count nowhere).
 func directoryJSON(t testing.TB, ws *fakeintercom.Workspace) map[query.Kind]map[string][]byte {
 	t.Helper()
@@ -270,7 +278,19 @@ func directoryJSON(t testing.TB, ws *fakeintercom.Workspace) map[query.Kind]map[
 	for _, x := range segments {
 		add(query.KindSegment, x.ID, x.Raw)
 	}
-	if err := errors.Join(err, err2, err3, err4); err != nil {
+	collections, err5 := c.ListCollections(ctx)
+	for _, x := range collections {
+		add(query.KindCollection, x.ID, x.Raw)
+	}
+	helpCenters, err6 := c.ListHelpCenters(ctx)
+	for _, x := range helpCenters {
+		add(query.KindHelpCenter, x.ID, x.Raw)
+	}
+	ticketTypes, err7 := c.ListTicketTypes(ctx)
+	for _, x := range ticketTypes {
+		add(query.KindTicketType, x.ID, x.Raw)
+	}
+	if err := errors.Join(err, err2, err3, err4, err5, err6, err7); err != nil {
 		t.Fatal(err)
 	}
 	return out
@@ -345,6 +365,22 @@ func metricValue(t testing.TB, e *env, name string, labels ...string) float64 {
 		}
 	}
 	return -1
+}
+
+// forbidWhen is middleware around the fake that answers 403 forbidden (which the client does not retry) to the
+// requests match picks.
+func forbidWhen(match func(r *http.Request) bool) func(http.Handler) http.Handler {
+	return func(h http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if match(r) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusForbidden)
+				w.Write([]byte(`{"type":"error.list","request_id":"r1","errors":[{"code":"forbidden","message":"Access to this resource is forbidden"}]}`))
+				return
+			}
+			h.ServeHTTP(w, r)
+		})
+	}
 }
 
 // syncBuffer is testwait.Buffer: output written concurrently and read by the test.

@@ -36,10 +36,18 @@ func (s *Syncer) incremental(ctx context.Context, kind query.Kind, kr *kindRun) 
 	}
 	began := s.now()
 	from := st.Watermark - int64(s.overlap/time.Second)
-	if kind == query.KindContact {
+	switch kind {
+	case query.KindContact:
 		err = s.incrementalContacts(ctx, kr, from)
-	} else {
-		err = s.incrementalConversations(ctx, kr, from)
+	case query.KindArticle:
+		err = s.incrementalArticles(ctx, kr, from)
+	case query.KindTicket:
+		// Deleted tickets: webhooks (ticket.deleted), live lookups, and the reconcile pass (no deleted-tickets list).
+		err = s.incrementalWhole(ctx, kr, kind, from)
+	default:
+		if err = s.incrementalWhole(ctx, kr, kind, from); err == nil {
+			err = s.deletedConversations(ctx, kr, from)
+		}
 	}
 	if err != nil {
 		return err
@@ -51,26 +59,24 @@ func (s *Syncer) incremental(ctx context.Context, kind query.Kind, kr *kindRun) 
 	return err
 }
 
-// incrementalConversations refetches every conversation updated at or after from (Intercom's ">" on conversation
-// dates is documented as "greater (or equal)"; asking for "> from−1" is right under either reading), then marks the
-// conversations deleted since from.
-func (s *Syncer) incrementalConversations(ctx context.Context, kr *kindRun, from int64) error {
-	kind := query.KindConversation
+// incrementalWhole refetches every record of kind (conversations, tickets) updated at or after from: search asks
+// for "updated_at > from − 1" (Intercom documents ">" on conversation dates as "greater (or equal)", and the fake's
+// ticket search reads it so too; asking for "> from−1" is right under either reading).
+func (s *Syncer) incrementalWhole(ctx context.Context, kr *kindRun, kind query.Kind, from int64) error {
 	req := intercom.SearchRequest{Query: intercom.Where("updated_at", intercom.OpGt, from-1), PerPage: s.pageSize}
-	list := func(ctx context.Context, cursor string) (*intercom.ConversationList, error) {
-		r := req
-		r.StartingAfter = cursor
-		return s.src.SearchConversations(ctx, r)
+	list := s.ticketListing(req)
+	if kind == query.KindConversation {
+		list = conversationListing(func(ctx context.Context, cursor string) (*intercom.ConversationList, error) {
+			r := req
+			r.StartingAfter = cursor
+			return s.src.SearchConversations(ctx, r)
+		})
 	}
-	err := s.walkConversations(ctx, kr, "", list, nil, func(ctx context.Context, p *convPage) error {
+	return s.walkWhole(ctx, kr, kind, "", list, nil, func(ctx context.Context, p *wholePage) error {
 		res, err := s.commit(ctx, kind, p.cands, nil)
 		kr.add(res)
 		return err
 	})
-	if err != nil {
-		return err
-	}
-	return s.deletedConversations(ctx, kr, from)
 }
 
 // deletedConversations writes tombstones for conversations deleted at or after from, reading Intercom's list of
@@ -154,13 +160,9 @@ func (s *Syncer) incrementalContacts(ctx context.Context, kr *kindRun, from int6
 	if err != nil {
 		return err
 	}
-	if st.Sweep != nil && l.TotalCount-st.Live == st.Sweep.Listed-st.Sweep.Held {
+	if !st.countChanged(l.TotalCount) {
 		return nil
 	}
-	held, baseline := st.Live, "none"
-	if st.Sweep != nil {
-		baseline = fmt.Sprintf("%d listed, %d held", st.Sweep.Listed, st.Sweep.Held)
-	}
-	s.log.InfoContext(ctx, "contact count changed, sweeping contact ids", "listed", l.TotalCount, "held", held, "last_sweep", baseline)
+	s.log.InfoContext(ctx, "contact count changed, sweeping contact ids", "listed", l.TotalCount, "held", st.Live, "last_sweep", st.Sweep.String())
 	return s.sweepContacts(ctx, kr)
 }

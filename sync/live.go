@@ -9,8 +9,9 @@ import (
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
-// LiveFetcher fetches single records from Intercom for interactive lookups (get_conversation, get_contact on a
-// stale or missing copy) and writes them into the replica. It implements mcp.LiveFetcher.
+// LiveFetcher fetches single records from Intercom for interactive lookups (get_conversation, get_contact,
+// get_ticket, get_article on a stale or missing copy) and writes them into the replica. It implements
+// mcp.LiveFetcher. An article is stored as GET /articles lists it (its statistics dropped, see fetchArticle).
 type LiveFetcher struct {
 	s *Syncer
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,34 +43,55 @@ func TestLiveFetcher_RefreshesTheReplica(t *testing.T) {
 	e.sync(ModeIncremental)
 	live, ws, ctx := e.syncer.LiveFetcher(), e.ws, context.Background()
 	must := changes(t)
-	convs := ws.ConversationIDs()
+	convs, tickets, articles := ws.ConversationIDs(), ws.TicketIDs(), ws.ArticleIDs()
 
 	e.clock.Advance(time.Minute)
 	must(ws.Reply(convs[5], fakeintercom.Reply{Author: fakeintercom.AuthorAdmin}))
-	e.fake.ResetStats()
-	rec, err := live.FetchLive(ctx, query.KindConversation, convs[5])
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, _ := ws.ConversationJSON(convs[5])
-	if !bytes.Equal(rec.Raw, want) || !rec.SyncedAt.Equal(e.clock.Now()) {
-		t.Errorf("Fetch returned the old copy or a wrong SyncedAt (%v)", rec.SyncedAt)
-	}
-	if got, _ := stored(t, e.replica, query.KindConversation, convs[5]); !bytes.Equal(got.Raw, want) {
-		t.Errorf("the replica was not refreshed")
-	}
-	if n := e.fake.Stats().Total; n != 1 {
-		t.Errorf("a live fetch made %d requests, want 1", n)
+	must(ws.AddTicketPart(tickets[3], fakeintercom.Reply{Author: fakeintercom.AuthorAdmin, Body: "<p>Fixed in 4.2.</p>"}))
+	draft := "draft"
+	must(ws.UpdateArticle(articles[3], fakeintercom.ArticleEdit{State: &draft}))
+	for _, tc := range []struct {
+		kind query.Kind
+		id   string
+		want func(string) ([]byte, error)
+	}{
+		{query.KindConversation, convs[5], ws.ConversationJSON},
+		{query.KindTicket, tickets[3], ws.TicketJSON},
+		// As GET /articles lists it: GET /articles/{id} adds statistics, which the replica does not keep.
+		{query.KindArticle, articles[3], ws.ArticleListItemJSON},
+	} {
+		e.fake.ResetStats()
+		rec, err := live.FetchLive(ctx, tc.kind, tc.id)
+		if err != nil {
+			t.Fatalf("%s %s: %v", tc.kind, tc.id, err)
+		}
+		want, _ := tc.want(tc.id)
+		if !bytes.Equal(rec.Raw, want) || !rec.SyncedAt.Equal(e.clock.Now()) {
+			t.Errorf("%s %s: Fetch returned the old copy (%d bytes, want %d) or a wrong SyncedAt (%v)", tc.kind, tc.id, len(rec.Raw), len(want), rec.SyncedAt)
+		}
+		if got, _ := stored(t, e.replica, tc.kind, tc.id); !bytes.Equal(got.Raw, want) {
+			t.Errorf("%s %s: the replica was not refreshed", tc.kind, tc.id)
+		}
+		if n := e.fake.Stats().Total; n != 1 {
+			t.Errorf("a live fetch of a %s made %d requests, want 1", tc.kind, n)
+		}
 	}
 
 	// Deleted in Intercom: a tombstone, and an error that says not found.
-	contact := ws.ContactIDs()[0]
-	must(ws.DeleteContact(contact))
-	if _, err := live.FetchLive(ctx, query.KindContact, contact); !errors.Is(err, index.ErrNotFound) {
-		t.Errorf("Fetch of a deleted contact: %v, want ErrNotFound", err)
-	}
-	if rec, _ := stored(t, e.replica, query.KindContact, contact); !rec.Deleted {
-		t.Errorf("no tombstone for the deleted contact")
+	gone := []struct {
+		kind query.Kind
+		id   string
+	}{{query.KindContact, ws.ContactIDs()[0]}, {query.KindTicket, tickets[5]}, {query.KindArticle, articles[5]}}
+	must(ws.DeleteContact(gone[0].id))
+	must(ws.DeleteTicket(gone[1].id))
+	must(ws.DeleteArticle(gone[2].id))
+	for _, g := range gone {
+		if _, err := live.FetchLive(ctx, g.kind, g.id); !errors.Is(err, index.ErrNotFound) {
+			t.Errorf("Fetch of a deleted %s: %v, want ErrNotFound", g.kind, err)
+		}
+		if rec, _ := stored(t, e.replica, g.kind, g.id); !rec.Deleted {
+			t.Errorf("no tombstone for the deleted %s", g.kind)
+		}
 	}
 	if _, err := live.FetchLive(ctx, query.KindConversation, "999999999999"); !errors.Is(err, index.ErrNotFound) {
 		t.Errorf("Fetch of an unknown conversation: %v, want ErrNotFound", err)
@@ -78,7 +100,8 @@ func TestLiveFetcher_RefreshesTheReplica(t *testing.T) {
 	if rec, err := e.replica.Get(ctx, query.KindConversation, "999999999999"); !errors.Is(err, index.ErrNotFound) {
 		t.Errorf("after a 404 for an id never held: deleted %v, err %v; want ErrNotFound", rec.Deleted, err)
 	}
-	mirror(t, e.replica, ws, e.syncer)
+	// Not conversations: deleting a ticket unlinks it from its conversation, which no pass has copied since.
+	mirrorKinds(t, e.replica, ws, e.syncer, slices.DeleteFunc(query.AllKinds(), func(k query.Kind) bool { return k == query.KindConversation })...)
 }
 
 func TestLiveFetcher_NoBudgetFailsAtOnce(t *testing.T) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/query"
@@ -24,14 +25,15 @@ const (
 	ModeReconcile
 )
 
-// kindOrder is the order passes visit kinds: the directory first (four requests, and every other kind's ids take
-// their names from it), then contacts, which are cheap (whole records in lists), so the replica can answer contact
-// questions early in a long backfill, then conversations and companies.
-var kindOrder = append(query.DirectoryKinds(), query.KindContact, query.KindConversation, query.KindCompany)
+// kindOrder is the order passes visit kinds: the directory first (one request a list, and every other kind's ids
+// take their names from it), then contacts and articles, which are cheap (whole records in lists), so the replica
+// can answer their questions early in a long backfill, then conversations and tickets (each fetched whole), and
+// companies.
+var kindOrder = append(query.DirectoryKinds(), query.KindContact, query.KindArticle, query.KindConversation, query.KindTicket, query.KindCompany)
 
 // reconcileOrder is kindOrder without the directory, which the incremental pass after a reconcile lists anyway
 // (every pass reads the directory's complete lists, so there is nothing more a reconcile could find).
-var reconcileOrder = []query.Kind{query.KindContact, query.KindConversation, query.KindCompany}
+var reconcileOrder = []query.Kind{query.KindContact, query.KindArticle, query.KindConversation, query.KindTicket, query.KindCompany}
 
 // Sync runs one pass of the given mode and returns a report of each pass type it ran (a backfill, then the
 // incremental or reconcile pass). It waits for a pass already running (Run's, or another Sync's) to finish first:
@@ -153,7 +155,7 @@ func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, f
 	}
 	attrs := []any{"pass", pass, "result", result, "seconds", round(rep.Seconds)}
 	for _, k := range rep.Kinds {
-		attrs = append(attrs, plural(k.Kind), fmt.Sprintf("listed=%d fetched=%d written=%d deleted=%d requests=%d", k.Listed, k.Fetched, k.Written, k.Deleted, k.Requests))
+		attrs = append(attrs, strings.ReplaceAll(plural(k.Kind), " ", "_"), fmt.Sprintf("listed=%d fetched=%d written=%d deleted=%d requests=%d", k.Listed, k.Fetched, k.Written, k.Deleted, k.Requests))
 	}
 	if err != nil {
 		attrs = append(attrs, "error", err.Error())
@@ -285,8 +287,12 @@ func (s *Syncer) backfill(ctx context.Context, kind query.Kind, kr *kindRun) err
 		return s.backfillContacts(ctx, kr)
 	case query.KindCompany:
 		return s.sweepCompanies(ctx, kr, true)
+	case query.KindArticle:
+		return s.sweepArticles(ctx, kr, true)
+	case query.KindTicket:
+		return s.backfillWhole(ctx, kr, kind, s.ticketListing(everyTicket(s.pageSize)))
 	}
-	return s.backfillConversations(ctx, kr)
+	return s.backfillWhole(ctx, kr, kind, s.listConversations())
 }
 
 // advanceBackfill is the state change of one backfill page.

@@ -17,8 +17,12 @@ func (s *Syncer) reconcile(ctx context.Context, kind query.Kind, kr *kindRun) er
 		err = s.sweepContacts(ctx, kr)
 	case query.KindCompany:
 		err = s.sweepCompanies(ctx, kr, false)
+	case query.KindArticle:
+		err = s.sweepArticles(ctx, kr, false)
+	case query.KindTicket:
+		err = s.reconcileWhole(ctx, kr, kind, s.ticketListing(everyTicket(s.pageSize)))
 	default:
-		err = s.reconcileConversations(ctx, kr)
+		err = s.reconcileWhole(ctx, kr, kind, s.listConversations())
 	}
 	if err != nil {
 		return err
@@ -66,15 +70,11 @@ func (s *Syncer) sweepContacts(ctx context.Context, kr *kindRun) error {
 	return err
 }
 
-// reconcileConversations walks GET /conversations (fetching whole whatever is not current), then asks for each
-// conversation the replica holds as live but Intercom did not list: a 404 marks it deleted.
-func (s *Syncer) reconcileConversations(ctx context.Context, kr *kindRun) error {
-	kind := query.KindConversation
+// reconcileWhole walks kind's complete list (fetching whole whatever is not current), then asks for each record the
+// replica holds as live but Intercom did not list: a 404 marks it deleted.
+func (s *Syncer) reconcileWhole(ctx context.Context, kr *kindRun, kind query.Kind, list listFunc) error {
 	seen := map[string]struct{}{}
-	list := func(ctx context.Context, cursor string) (*intercom.ConversationList, error) {
-		return s.src.ListConversations(ctx, intercom.ListOptions{PerPage: s.pageSize, StartingAfter: cursor})
-	}
-	err := s.walkConversations(ctx, kr, "", list, func(id string) { seen[id] = struct{}{} }, func(ctx context.Context, p *convPage) error {
+	err := s.walkWhole(ctx, kr, kind, "", list, func(id string) { seen[id] = struct{}{} }, func(ctx context.Context, p *wholePage) error {
 		res, err := s.commit(ctx, kind, p.cands, nil)
 		kr.add(res)
 		return err

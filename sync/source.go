@@ -44,6 +44,20 @@ type Source interface {
 	// CompanyScrollPages walks every company with the app's one scroll (errors matching intercom.ErrScrollExists
 	// and intercom.ErrScrollExpired).
 	CompanyScrollPages(ctx context.Context) iter.Seq2[*intercom.CompanyScrollPage, error]
+	// ArticlePages walks every Help Center article (GET /articles, numbered pages, newest updated first; each
+	// article whole, with every language version, without statistics).
+	ArticlePages(ctx context.Context) iter.Seq2[*intercom.ArticleList, error]
+	// GetArticle returns one article with its statistics; a missing one is an error matching intercom.ErrNotFound.
+	GetArticle(ctx context.Context, id string) (*intercom.Article, error)
+	// ListCollections, ListHelpCenters and ListTicketTypes return Intercom's complete lists of Help Center
+	// collections (every page), help centers and ticket types.
+	ListCollections(ctx context.Context) ([]intercom.Collection, error)
+	ListHelpCenters(ctx context.Context) ([]intercom.HelpCenter, error)
+	ListTicketTypes(ctx context.Context) ([]intercom.TicketType, error)
+	// SearchTickets returns one page of a ticket search.
+	SearchTickets(ctx context.Context, req intercom.SearchRequest) (*intercom.TicketList, error)
+	// GetTicket returns one ticket with its parts; a missing one is an error matching intercom.ErrNotFound.
+	GetTicket(ctx context.Context, id string) (*intercom.Ticket, error)
 	// Stats returns the client's counters; the syncer reports per-pass differences.
 	Stats() intercom.Stats
 }
@@ -85,6 +99,14 @@ func contactCandidate(c *intercom.Contact, at time.Time, byID bool) candidate {
 
 func companyCandidate(c *intercom.Company, at time.Time, byID bool) candidate {
 	return candidate{rec: index.Record{Kind: query.KindCompany, ID: c.ID, UpdatedAt: c.UpdatedAt, SyncedAt: at, Raw: c.Raw}, byID: byID}
+}
+
+func articleCandidate(a *intercom.Article, raw []byte, at time.Time, byID bool) candidate {
+	return candidate{rec: index.Record{Kind: query.KindArticle, ID: a.ID, UpdatedAt: a.UpdatedAt, SyncedAt: at, Raw: raw}, byID: byID}
+}
+
+func ticketCandidate(t *intercom.Ticket, at time.Time, byID bool) candidate {
+	return candidate{rec: index.Record{Kind: query.KindTicket, ID: t.ID, UpdatedAt: t.UpdatedAt, SyncedAt: at, Raw: t.Raw}, byID: byID}
 }
 
 func tombstone(kind query.Kind, id string, at time.Time, eventAt int64) candidate {

@@ -82,10 +82,13 @@ func TestStatus_Progress(t *testing.T) {
 		query.KindConversation: {Backfill: Backfill{StartedAt: 1, Done: 12000, Total: 48000}},
 		query.KindContact:      {Backfill: Backfill{StartedAt: 1, Done: 900, Total: 900, Complete: true}},
 		query.KindCompany:      {Backfill: Backfill{StartedAt: 1, Done: 300}},
+		query.KindArticle:      {Backfill: Backfill{StartedAt: 1, Done: 50, Total: 200}},
 		query.KindTeam:         {Backfill: Backfill{Complete: true}},
+		query.KindCollection:   {Backfill: Backfill{Complete: true}},
 	}}
 	if got, want := st.Progress(), "conversations 12,000 of 48,000 (25%); contacts complete; companies 300 so far; "+
-		"teammates not started; tags not started; segments not started"; got != want {
+		"articles 50 of 200 (25%); tickets not started; "+
+		"teammates not started; tags not started; segments not started; help centers not started; ticket types not started"; got != want {
 		t.Errorf("Progress = %q, want %q", got, want)
 	}
 	if st.Complete() || !st.LastSyncAt().IsZero() {
@@ -96,13 +99,15 @@ func TestStatus_Progress(t *testing.T) {
 		st.Kinds[k] = KindState{Backfill: Backfill{Complete: true}, LastPassAt: time.Unix(1_900_000_000, 0)}
 	}
 	st.Kinds[query.KindCompany] = KindState{Backfill: Backfill{StartedAt: 1}}
-	if got, want := st.Progress(), "conversations 12,000 of 48,000 (25%); contacts complete; companies 0 so far"; got != want {
+	st.Kinds[query.KindArticle] = KindState{Backfill: Backfill{Complete: true}, LastPassAt: time.Unix(1_900_000_000, 0)}
+	st.Kinds[query.KindTicket] = KindState{Backfill: Backfill{Complete: true}, LastPassAt: time.Unix(1_900_000_000, 0)}
+	if got, want := st.Progress(), "conversations 12,000 of 48,000 (25%); contacts complete; companies 0 so far; articles complete; tickets complete"; got != want {
 		t.Errorf("Progress = %q, want %q", got, want)
 	}
 	done := time.Unix(1_800_000_000, 0)
 	st.Kinds[query.KindConversation] = KindState{Backfill: Backfill{Complete: true}, LastPassAt: done.Add(time.Minute)}
 	st.Kinds[query.KindContact] = KindState{Backfill: Backfill{Complete: true}, LastPassAt: done}
-	if want := "conversations complete; contacts complete; companies 0 so far"; st.Complete() || st.Progress() != want {
+	if want := "conversations complete; contacts complete; companies 0 so far; articles complete; tickets complete"; st.Complete() || st.Progress() != want {
 		t.Errorf("companies unfinished: complete %v, progress %q", st.Complete(), st.Progress())
 	}
 	st.Kinds[query.KindCompany] = KindState{Backfill: Backfill{Complete: true}, LastPassAt: done.Add(time.Hour)}

@@ -15,7 +15,8 @@ import (
 //
 //	sync/state/conversation   KindState of conversations: backfill cursor and progress, watermark, counts
 //	sync/state/contact        KindState of contacts
-//	sync/state/<kind>         KindState of companies, admins, teams, tags and segments
+//	sync/state/<kind>         KindState of companies, articles, tickets and the directory's kinds (admin, team,
+//	                          tag, segment, collection, help_center, ticket_type)
 //	sync/pass/<pass>          PassReport of the last pass of that type (backfill, incremental, reconcile)
 //	sync/workspace            Workspace: the Intercom workspace the replica copies
 //
@@ -53,9 +54,9 @@ type KindState struct {
 	Live    int `json:"live"`
 	Deleted int `json:"deleted"`
 
-	// Sweep is what the last id sweep saw. For contacts: how many contacts Intercom listed (total_count) against
-	// how many the replica then held; an incremental pass re-sweeps when that difference changes (a contact was
-	// deleted, archived or merged away, or created but not yet searchable). For companies: how many the last
+	// Sweep is what the last id sweep saw. For contacts and articles: how many Intercom listed (total_count)
+	// against how many the replica then held; an incremental pass re-sweeps when that difference changes (a
+	// contact was deleted, archived or merged away, or created but not yet searchable; an article deleted). For companies: how many the last
 	// complete scroll returned, and when it ended; an incremental pass sweeps again once Options.CompanySweep has
 	// passed since.
 	Sweep *Sweep `json:"sweep,omitempty"`
@@ -72,11 +73,11 @@ type Backfill struct {
 	CompletedAt int64  `json:"completed_at,omitempty"` // Unix seconds (local clock)
 }
 
-// Sweep records the counts of the last id sweep of contacts or companies.
+// Sweep records the counts of the last id sweep of contacts, articles or companies.
 type Sweep struct {
 	At     time.Time `json:"at"`
-	Listed int       `json:"listed"` // Intercom's total_count (contacts), or the companies a scroll returned
-	Held   int       `json:"held"`   // live contacts in the replica after the sweep
+	Listed int       `json:"listed"` // Intercom's total_count (contacts, articles), or the companies a scroll returned
+	Held   int       `json:"held"`   // live records in the replica after the sweep
 }
 
 // PassReport is what one pass did (meta key sync/pass/<pass>), per kind.
@@ -251,12 +252,12 @@ func (s Status) Progress() string {
 	return strings.Join(parts, "; ")
 }
 
-// plural names kind's records for people: "conversations", "companies", "teammates".
+// plural names kind's records for people: "conversations", "companies", "teammates", "help centers".
 func plural(k query.Kind) string {
-	if k == query.KindAdmin {
-		return k.Noun() + "s"
+	if k == query.KindCompany {
+		return k.Plural()
 	}
-	return k.Plural()
+	return k.Noun() + "s"
 }
 
 // Count formats n with its noun, in the singular for 1 and -1: Count(1, "request") is "1 request", Count(0,

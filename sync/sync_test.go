@@ -36,6 +36,12 @@ func TestSync_BackfillCopiesEveryRecordByteForByte(t *testing.T) {
 	if got := byKind[query.KindContact]; got.Listed != c.Contacts || got.Written != c.Contacts || got.Fetched != 0 {
 		t.Errorf("contact backfill report = %+v, want %d listed and written, none fetched by id", got, c.Contacts)
 	}
+	if got := byKind[query.KindTicket]; got.Fetched != c.Tickets || got.Listed != c.Tickets || got.Written != c.Tickets || got.Parts == 0 {
+		t.Errorf("ticket backfill report = %+v, want %d listed, fetched and written, with parts", got, c.Tickets)
+	}
+	if got := byKind[query.KindArticle]; got.Fetched != 0 {
+		t.Errorf("article backfill report = %+v, want none fetched by id (the list holds them whole)", got)
+	}
 	st, err := e.syncer.Status()
 	if err != nil {
 		t.Fatal(err)
@@ -49,13 +55,24 @@ func TestSync_BackfillCopiesEveryRecordByteForByte(t *testing.T) {
 		}
 	}
 	// Every kind counts in the status as many records as the fake holds, and the backfill listed them all.
-	for kind, want := range map[query.Kind]int{query.KindConversation: c.Conversations, query.KindContact: c.Contacts,
-		query.KindCompany: c.Companies, query.KindAdmin: c.Admins, query.KindTeam: c.Teams, query.KindTag: c.Tags,
-		query.KindSegment: c.Segments} {
+	counts := map[query.Kind]int{query.KindConversation: c.Conversations, query.KindContact: c.Contacts,
+		query.KindCompany: c.Companies, query.KindArticle: c.Articles, query.KindTicket: c.Tickets,
+		query.KindAdmin: c.Admins, query.KindTeam: c.Teams, query.KindTag: c.Tags, query.KindSegment: c.Segments,
+		query.KindCollection: c.Collections, query.KindHelpCenter: c.HelpCenters, query.KindTicketType: c.TicketTypes}
+	if len(counts) != len(query.AllKinds()) {
+		t.Fatalf("the test counts %d kinds, the replica holds %d", len(counts), len(query.AllKinds()))
+	}
+	for kind, want := range counts {
+		if want == 0 {
+			t.Errorf("%s: the fake holds none, so the test shows nothing", kind)
+		}
 		if got := st.Kinds[kind]; got.Live != want || got.Deleted != 0 {
 			t.Errorf("%s: status counts %d live and %d deleted, the fake holds %d", kind, got.Live, got.Deleted, want)
 		}
-		if got := byKind[kind]; got.Listed != want || (kind != query.KindConversation && got.Written != want) {
+		if got := metricValue(t, e, "intercom_replica_sync_records", "kind", string(kind), "state", "live"); got != float64(want) {
+			t.Errorf("%s: intercom_replica_sync_records{state=live} = %v, the fake holds %d", kind, got, want)
+		}
+		if got := byKind[kind]; got.Listed != want || (kind != query.KindConversation && kind != query.KindTicket && got.Written != want) {
 			t.Errorf("%s backfill report = %+v, want %d listed and written", kind, got, want)
 		}
 	}
@@ -183,13 +200,19 @@ func TestSync_PassWithoutChangesCostsAHandfulOfCalls(t *testing.T) {
 		fakeintercom.RouteListTeams:            1,
 		fakeintercom.RouteListTags:             1,
 		fakeintercom.RouteListSegments:         1,
+		fakeintercom.RouteListCollections:      1, // one page of up to 50 collections and sections
+		fakeintercom.RouteListHelpCenters:      1,
+		fakeintercom.RouteListTicketTypes:      1,
+		fakeintercom.RouteListArticles:         1, // the first page: its newest article is older than the bound, and total_count unchanged
+		fakeintercom.RouteSearchTickets:        1,
 		// companies: none until the next sweep is due
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("requests of a pass without changes = %v, want %v", got, want)
 	}
 	wantRequests := map[query.Kind]int64{query.KindConversation: 2, query.KindContact: 2, query.KindCompany: 0,
-		query.KindAdmin: 1, query.KindTeam: 1, query.KindTag: 1, query.KindSegment: 1}
+		query.KindArticle: 1, query.KindTicket: 1, query.KindAdmin: 1, query.KindTeam: 1, query.KindTag: 1,
+		query.KindSegment: 1, query.KindCollection: 1, query.KindHelpCenter: 1, query.KindTicketType: 1}
 	if len(reps[0].Kinds) != len(wantRequests) {
 		t.Errorf("the pass reports %d kinds, want %d", len(reps[0].Kinds), len(wantRequests))
 	}

@@ -95,7 +95,7 @@ type Options struct {
 // ProgressEvent reports how far a pass over one kind has got.
 type ProgressEvent struct {
 	Pass     string     // PassBackfill, PassIncremental or PassReconcile
-	Kind     query.Kind // conversation, contact or company
+	Kind     query.Kind // any of query.AllKinds (the directory's kinds complete in one step)
 	Done     int        // records handled so far (for a backfill, across restarts)
 	Total    int        // Intercom's total_count, 0 when unknown
 	Finished bool       // the pass over this kind is over (completed or stopped)

@@ -14,12 +14,41 @@ import (
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 )
 
-// convPage is one page of a conversation walk on its way to the replica: the listed items, and for each one that
-// needed it, the whole conversation fetched by id.
-type convPage struct {
+// listed is a record as a list or search names it: enough to tell whether the stored copy is current.
+type listed struct {
+	id        string
+	updatedAt int64
+}
+
+// listing is one page of a list or search of records that are fetched whole by id (conversations, tickets).
+type listing struct {
 	next  string // the cursor after this page; "" after the last
 	total int    // Intercom's total_count
-	items []intercom.Conversation
+	items []listed
+}
+
+// listFunc returns one page of a list or search, from cursor ("" for the first page).
+type listFunc func(ctx context.Context, cursor string) (*listing, error)
+
+// conversationListing adapts a conversation list or search to a walk.
+func conversationListing(list func(ctx context.Context, cursor string) (*intercom.ConversationList, error)) listFunc {
+	return func(ctx context.Context, cursor string) (*listing, error) {
+		l, err := list(ctx, cursor)
+		if err != nil {
+			return nil, err
+		}
+		out := &listing{next: l.Pages.NextCursor(), total: l.TotalCount, items: make([]listed, len(l.Conversations))}
+		for i, c := range l.Conversations {
+			out.items[i] = listed{c.ID, c.UpdatedAt}
+		}
+		return out, nil
+	}
+}
+
+// wholePage is one page of a walk on its way to the replica: the listed items, and for each one that needed it,
+// the whole record fetched by id.
+type wholePage struct {
+	listing
 
 	launched chan struct{} // closed once every fetch of the page has been started
 	wg       gosync.WaitGroup
@@ -30,7 +59,7 @@ type convPage struct {
 	parts   int
 }
 
-func (p *convPage) add(c candidate, parts int) {
+func (p *wholePage) add(c candidate, parts int) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.cands = append(p.cands, c)
@@ -38,34 +67,31 @@ func (p *convPage) add(c candidate, parts int) {
 	p.parts += parts
 }
 
-// listConvFunc returns one page of a conversation list or search.
-type listConvFunc func(ctx context.Context, cursor string) (*intercom.ConversationList, error)
-
-// walkConversations walks the pages list returns from start, fetches whole (GET, up to s.concurrency at once) every
-// listed conversation whose stored copy is not current, and hands each page to done in order, once all its
-// fetches have finished. The next page is listed and its fetches started while the previous page's last ones are
-// still running, so the fetch slots stay busy.
+// walkWhole walks the pages of kind that list returns from start, fetches whole (GET, up to s.concurrency at once)
+// every listed record whose stored copy is not current, and hands each page to done in order, once all its fetches
+// have finished. The next page is listed and its fetches started while the previous page's last ones are still
+// running, so the fetch slots stay busy. Conversations and tickets walk this way: their lists lack the parts.
 //
 // seen, when set, is called with every listed id. If the walk stops early (an error, or ctx cancelled), the
-// conversations fetched for unfinished pages are written anyway, without the pages' state changes.
-func (s *Syncer) walkConversations(ctx context.Context, kr *kindRun, start string, list listConvFunc, seen func(id string), done func(ctx context.Context, p *convPage) error) error {
+// records fetched for unfinished pages are written anyway, without the pages' state changes.
+func (s *Syncer) walkWhole(ctx context.Context, kr *kindRun, kind query.Kind, start string, list listFunc, seen func(id string), done func(ctx context.Context, p *wholePage) error) error {
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	g, gctx := errgroup.WithContext(wctx)
 	g.SetLimit(s.concurrency)
 	// A few pages may wait for their commit while the next ones are fetched: a slow write (the full-text index)
 	// then does not stall the fetches.
-	pages := make(chan *convPage, 3)
+	pages := make(chan *wholePage, 3)
 	var produced error
 	producerDone := make(chan struct{})
 	go func() {
 		defer close(producerDone)
 		defer close(pages)
-		produced = s.produceConversations(gctx, g, start, list, seen, pages)
+		produced = s.producePages(gctx, g, kind, start, list, seen, pages)
 	}()
 
 	var err error
-	var pending []*convPage // pages taken from the channel but not done
+	var pending []*wholePage // pages taken from the channel but not done
 	for p := range pages {
 		pending = append(pending, p)
 		<-p.launched
@@ -98,7 +124,7 @@ func (s *Syncer) walkConversations(ctx context.Context, kr *kindRun, start strin
 		kr.rep.Parts += p.parts
 	}
 	if len(rest) > 0 {
-		res, cerr := s.commit(ctx, query.KindConversation, rest, nil)
+		res, cerr := s.commit(ctx, kind, rest, nil)
 		kr.add(res)
 		err = errors.Join(err, cerr)
 	}
@@ -130,20 +156,20 @@ func cancelCause(ctx context.Context, err error) error {
 	return err
 }
 
-// produceConversations lists pages and starts the fetches of each, sending pages in order.
-func (s *Syncer) produceConversations(ctx context.Context, g *errgroup.Group, cursor string, list listConvFunc, seen func(string), pages chan<- *convPage) error {
+// producePages lists pages and starts the fetches of each, sending pages in order.
+func (s *Syncer) producePages(ctx context.Context, g *errgroup.Group, kind query.Kind, cursor string, list listFunc, seen func(string), pages chan<- *wholePage) error {
 	for {
 		page, err := list(ctx, cursor)
 		if err != nil {
 			return err
 		}
-		p := &convPage{next: page.Pages.NextCursor(), total: page.TotalCount, items: page.Conversations, launched: make(chan struct{})}
+		p := &wholePage{listing: *page, launched: make(chan struct{})}
 		select {
 		case pages <- p:
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		err = s.launchFetches(ctx, g, p, seen)
+		err = s.launchFetches(ctx, g, kind, p, seen)
 		close(p.launched)
 		if err != nil {
 			return err
@@ -152,33 +178,33 @@ func (s *Syncer) produceConversations(ctx context.Context, g *errgroup.Group, cu
 			return nil
 		}
 		if p.next == cursor {
-			return fmt.Errorf("list conversations: the next cursor repeats the current one")
+			return fmt.Errorf("list %s: the next cursor repeats the current one", plural(kind))
 		}
 		cursor = p.next
 	}
 }
 
-func (s *Syncer) launchFetches(ctx context.Context, g *errgroup.Group, p *convPage, seen func(string)) error {
+func (s *Syncer) launchFetches(ctx context.Context, g *errgroup.Group, kind query.Kind, p *wholePage, seen func(string)) error {
 	for _, item := range p.items {
 		if seen != nil {
-			seen(item.ID)
+			seen(item.id)
 		}
-		cur, err := s.sink.Get(ctx, query.KindConversation, item.ID)
+		cur, err := s.sink.Get(ctx, kind, item.id)
 		found := err == nil
 		if err != nil && !errors.Is(err, index.ErrNotFound) {
-			return fmt.Errorf("read conversation %s: %w", item.ID, err)
+			return fmt.Errorf("read %s %s: %w", kind.Noun(), item.id, err)
 		}
-		if current(cur, found, item.UpdatedAt, s.settle) {
+		if current(cur, found, item.updatedAt, s.settle) {
 			continue
 		}
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
 		p.wg.Add(1)
-		id := item.ID
+		id := item.id
 		g.Go(func() error {
 			defer p.wg.Done()
-			c, parts, err := s.fetchConversation(ctx, s.src, id)
+			c, parts, err := s.fetchOne(ctx, s.src, kind, id)
 			if err != nil {
 				return err
 			}
@@ -189,8 +215,9 @@ func (s *Syncer) launchFetches(ctx context.Context, g *errgroup.Group, p *convPa
 	return nil
 }
 
-// fetchOne GETs one record of kind from src (a whole conversation, a contact, a company) and returns it, or its
-// tombstone when Intercom no longer has it, with the conversation's part count.
+// fetchOne GETs one record of kind from src (a whole conversation or ticket, a contact, a company, an article) and
+// returns it, or its tombstone when Intercom no longer has it (404, or 410 for a merged contact), with the
+// conversation's or ticket's part count.
 func (s *Syncer) fetchOne(ctx context.Context, src Source, kind query.Kind, id string) (candidate, int, error) {
 	switch kind {
 	case query.KindConversation:
@@ -201,6 +228,11 @@ func (s *Syncer) fetchOne(ctx context.Context, src Source, kind query.Kind, id s
 	case query.KindCompany:
 		c, err := s.fetchCompany(ctx, src, id)
 		return c, 0, err
+	case query.KindArticle:
+		c, err := s.fetchArticle(ctx, src, id)
+		return c, 0, err
+	case query.KindTicket:
+		return s.fetchTicket(ctx, src, id)
 	}
 	return candidate{}, 0, fmt.Errorf("fetch %s %s: the syncer cannot fetch that kind by id", kind, id)
 }

@@ -39,9 +39,11 @@ type WebhookOptions struct {
 // secret (compared in constant time): an unsigned or mis-signed request gets 401 and changes nothing, a body over
 // the limit 413. For a conversation, contact or company topic it queues a refetch of the record the
 // notification names (the notification's copy is not what GET returns, so it is never stored); for
-// conversation.deleted, contact.deleted and company.deleted it writes the tombstone at once. Other topics (ping,
-// tickets) are acknowledged and ignored. Companies have no list by updated_at, so their webhooks keep them current
-// between sweeps.
+// conversation.deleted, contact.deleted, company.deleted and ticket.deleted it writes the tombstone at once. Ticket
+// topics (ticket.created, ticket.state.updated, ticket.admin.replied, ...) refetch the ticket whole. Other topics
+// (ping, ...) are acknowledged and ignored. Companies have no list by updated_at, so their webhooks keep them current
+// between sweeps; deleted tickets have no list at all, so ticket.deleted is how they leave the replica before the
+// reconcile pass. (Intercom sends no webhook for articles.)
 //
 // Duplicate and out-of-order notifications are harmless: redeliveries (same notification id) are dropped, queued
 // refetches of one record are merged, a refetch always stores what Intercom holds at that moment, and a tombstone
@@ -195,6 +197,10 @@ func subject(n *notification) (query.Kind, string) {
 	case "company":
 		if item.Type == "company" || item.Type == "" {
 			return query.KindCompany, rawID(item.ID)
+		}
+	case "ticket":
+		if item.Type == "ticket" || item.Type == "" {
+			return query.KindTicket, rawID(item.ID)
 		}
 	case "contact", "user", "visitor":
 		switch {

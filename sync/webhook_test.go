@@ -36,6 +36,27 @@ func runSyncer(t *testing.T, e *env) {
 	})
 }
 
+// serveWebhooks serves e's webhook handler, runs e's syncer (see runSyncer), and returns a function that posts the
+// fake's signed notification of a change and returns the status code.
+func serveWebhooks(t *testing.T, e *env) func(ch fakeintercom.Change) int {
+	t.Helper()
+	hooks, err := e.syncer.Webhooks(WebhookOptions{ClientSecret: testSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(hooks)
+	t.Cleanup(srv.Close)
+	runSyncer(t, e)
+	return func(ch fakeintercom.Change) int {
+		t.Helper()
+		body, err := e.ws.Notification(ch)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return post(t, srv.URL, body, fakeintercom.SignWebhook(body, testSecret))
+	}
+}
+
 // post sends a notification to the handler and returns the status code.
 func post(t *testing.T, url string, body []byte, signature string) int {
 	t.Helper()

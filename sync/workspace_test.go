@@ -6,7 +6,6 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -111,22 +110,12 @@ func TestSync_DirectoryAndCompanyChangesAreSeenByTheNextPassOrSweep(t *testing.T
 func TestSync_CompanyWebhooksKeepCompaniesCurrentBetweenSweeps(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, envOptions{opts: Options{IncrementalSchedule: "@every 1h", ReconcileSchedule: "@every 1h"}})
-	hooks, err := e.syncer.Webhooks(WebhookOptions{ClientSecret: testSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv := httptest.NewServer(hooks)
-	defer srv.Close()
-	runSyncer(t, e)
+	post := serveWebhooks(t, e)
 	ws, r := e.ws, e.replica
 	must := changes(t)
 	notify := func(ch fakeintercom.Change) {
 		t.Helper()
-		body, err := ws.Notification(ch)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if code := post(t, srv.URL, body, fakeintercom.SignWebhook(body, testSecret)); code != http.StatusAccepted && code != http.StatusOK {
+		if code := post(ch); code != http.StatusAccepted && code != http.StatusOK {
 			t.Fatalf("%s: HTTP %d", ch.Topic, code)
 		}
 	}
@@ -150,49 +139,49 @@ func TestSync_CompanyWebhooksKeepCompaniesCurrentBetweenSweeps(t *testing.T) {
 
 func TestSync_FailedDirectoryListWritesNothing(t *testing.T) {
 	t.Parallel()
-	var failSegments atomic.Bool
-	e := newEnv(t, envOptions{wrap: func(h http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if failSegments.Load() && r.URL.Path == "/segments" {
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusForbidden)
-				w.Write([]byte(`{"type":"error.list","request_id":"r1","errors":[{"code":"forbidden","message":"Access to this resource is forbidden"}]}`))
-				return
+	// The lists before the failing one are read whole, then it fails: nothing of the directory is written. Segments
+	// were the last list of four; ticket types are the last of seven now.
+	for _, tc := range []struct{ path, list string }{
+		{"/segments", "list segments"},
+		{"/help_center/collections", "list collections"},
+		{"/ticket_types", "list ticket types"},
+	} {
+		t.Run(tc.list, func(t *testing.T) {
+			t.Parallel()
+			var fail atomic.Bool
+			e := newEnv(t, envOptions{wrap: forbidWhen(func(r *http.Request) bool { return fail.Load() && r.URL.Path == tc.path })})
+			e.sync(ModeIncremental)
+			ctx := context.Background()
+			// A tag the replica holds that Intercom's list does not have (deleted in Intercom since).
+			gone := candidate{rec: index.Record{Kind: query.KindTag, ID: "6099999", SyncedAt: e.clock.Now(), Raw: []byte(`{"type":"tag","id":"6099999","name":"Old"}`)}, byID: true}
+			if _, err := e.syncer.commit(ctx, query.KindTag, []candidate{gone}, nil); err != nil {
+				t.Fatal(err)
 			}
-			h.ServeHTTP(w, r)
+			admin := e.ws.AdminIDs()[0]
+			changes(t)(e.ws.RenameAdmin(admin, "Renamed While A List Fails"))
+
+			e.clock.Advance(time.Minute)
+			fail.Store(true)
+			_, err := e.syncer.Sync(ctx, ModeIncremental)
+			if err == nil || !strings.Contains(err.Error(), tc.list) {
+				t.Fatalf("Sync = %v, want the failed %s", err, tc.list)
+			}
+			if rec, ok := stored(t, e.replica, query.KindTag, gone.rec.ID); !ok || rec.Deleted {
+				t.Errorf("a failed directory pass wrote a tombstone for tag %s", gone.rec.ID)
+			}
+			if rec, _ := stored(t, e.replica, query.KindAdmin, admin); rawField(t, rec, "name") == "Renamed While A List Fails" {
+				t.Errorf("a failed directory pass wrote the renamed teammate")
+			}
+
+			// Once the lists are read whole, the tag Intercom no longer lists becomes a tombstone.
+			fail.Store(false)
+			e.sync(ModeIncremental)
+			if rec, ok := stored(t, e.replica, query.KindTag, gone.rec.ID); !ok || !rec.Deleted {
+				t.Errorf("tag %s: want a tombstone after a complete list left it out", gone.rec.ID)
+			}
+			mirror(t, e.replica, e.ws, e.syncer)
 		})
-	}})
-	e.sync(ModeIncremental)
-	ctx := context.Background()
-	// A tag the replica holds that Intercom's list does not have (deleted in Intercom since).
-	gone := candidate{rec: index.Record{Kind: query.KindTag, ID: "6099999", SyncedAt: e.clock.Now(), Raw: []byte(`{"type":"tag","id":"6099999","name":"Old"}`)}, byID: true}
-	if _, err := e.syncer.commit(ctx, query.KindTag, []candidate{gone}, nil); err != nil {
-		t.Fatal(err)
 	}
-	admin := e.ws.AdminIDs()[0]
-	changes(t)(e.ws.RenameAdmin(admin, "Renamed While Segments Fail"))
-
-	// The lists before /segments are read whole, then /segments fails: nothing of the directory is written.
-	e.clock.Advance(time.Minute)
-	failSegments.Store(true)
-	_, err := e.syncer.Sync(ctx, ModeIncremental)
-	if err == nil || !strings.Contains(err.Error(), "list segments") {
-		t.Fatalf("Sync = %v, want the failed segment list", err)
-	}
-	if rec, ok := stored(t, e.replica, query.KindTag, gone.rec.ID); !ok || rec.Deleted {
-		t.Errorf("a failed directory pass wrote a tombstone for tag %s", gone.rec.ID)
-	}
-	if rec, _ := stored(t, e.replica, query.KindAdmin, admin); rawField(t, rec, "name") == "Renamed While Segments Fail" {
-		t.Errorf("a failed directory pass wrote the renamed teammate")
-	}
-
-	// Once the lists are read whole, the tag Intercom no longer lists becomes a tombstone.
-	failSegments.Store(false)
-	e.sync(ModeIncremental)
-	if rec, ok := stored(t, e.replica, query.KindTag, gone.rec.ID); !ok || !rec.Deleted {
-		t.Errorf("tag %s: want a tombstone after a complete list left it out", gone.rec.ID)
-	}
-	mirror(t, e.replica, e.ws, e.syncer)
 }
 
 // scrollOpens counts the requests that open a company scroll (no scroll_param).

@@ -24,6 +24,7 @@ func TestUsageErrors(t *testing.T) {
 	syntax := writeFile("syntax.yaml", "serve: [\n")
 	missing := filepath.Join(t.TempDir(), "none")
 	const help = "Run 'intercom-replica %s --help' for usage.\n"
+	const exportKinds = "conversations, contacts, companies, articles, tickets, teammates, teams, tags, segments, collections, help_centers or ticket_types"
 	for _, tc := range []struct {
 		name string
 		env  []string
@@ -61,9 +62,13 @@ func TestUsageErrors(t *testing.T) {
 		{"get of a misspelled kind", nil, []string{"get", "--config", "", "conversations_123"}, 2,
 			"intercom-replica get: \"conversations_123\" has no kind this replica knows; did you mean conversation_123?\n" + help},
 		{"export without a type", nil, []string{"export", "--config", ""}, 2,
-			"intercom-replica export: --type is required: conversations, contacts, companies, teammates, teams, tags or segments\n" + help},
-		{"export of another type", nil, []string{"export", "--config", "", "--type", "tickets"}, 2,
-			"intercom-replica export: --type \"tickets\": want conversations, contacts, companies, teammates, teams, tags or segments\n" + help},
+			"intercom-replica export: --type is required: " + exportKinds + "\n" + help},
+		{"export of another type", nil, []string{"export", "--config", "", "--type", "notes"}, 2,
+			"intercom-replica export: --type \"notes\": want " + exportKinds + "\n" + help},
+		{"export of a misspelled type", nil, []string{"export", "--config", "", "--type", "tickts"}, 2,
+			"intercom-replica export: --type \"tickts\": want " + exportKinds + "; did you mean tickets?\n" + help},
+		{"export of a directory kind with a query", nil, []string{"export", "--config", "", "--type", "help_centers", "--query", "x"}, 2,
+			"intercom-replica export: --query works on conversations, contacts, companies, articles and tickets; help centers are exported whole (a few hundred at most)\n" + help},
 		{"export format", nil, []string{"export", "--config", "", "--type", "contacts", "--format", "xml"}, 2,
 			"intercom-replica export: --format \"xml\": want jsonl or csv\n" + help},
 		{"export query of another kind", nil, []string{"export", "--config", "", "--type", "contacts", "--query", "object_type:conversations state:open"}, 2,

@@ -151,16 +151,7 @@ func demoCopy(t *testing.T) string {
 	if demoErr != nil {
 		t.Fatal(demoErr)
 	}
-	// A short path: the owner's socket lives in the data directory, and unix socket paths are short.
-	dst, err := os.MkdirTemp("", "ir-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dst) })
-	if err := copyTree(demoTemplate, dst); err != nil {
-		t.Fatal(err)
-	}
-	return dst
+	return copyOfReplica(t, demoTemplate)
 }
 
 // demoWorkspace is the fake Intercom workspace --demo serves (the same on every run), for what a test compares the
@@ -250,6 +241,24 @@ func golden(t *testing.T, name, got string) {
 	}
 	if got != string(want) {
 		t.Errorf("output differs from %s (go test ./cmd/intercom-replica -run '%s' -update accepts it):\n%s", path, t.Name(), lineDiff(string(want), got))
+	}
+}
+
+// goldenCase is one run of a command whose output is a golden file: testdata/<command>/<name>/stdout.
+type goldenCase struct {
+	name string
+	args []string
+}
+
+// runGoldens runs command with each case's arguments on the replica in dir and compares its output (normalized)
+// with the case's golden file.
+func runGoldens(t *testing.T, e *userEnv, dir, command string, cases []goldenCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out, _ := e.mustRun(t, append([]string{command, "--config", "", "--data-dir", dir}, tc.args...)...)
+			golden(t, command+"/"+tc.name+"/stdout", normalize(out, dir))
+		})
 	}
 }
 

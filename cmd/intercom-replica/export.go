@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,17 +28,43 @@ const exportExamples = `  intercom-replica export --type conversations > convers
   intercom-replica export --type conversations --format csv --query 'object_type:conversations tag:billing created_at:gt:90d' --out billing.csv
   intercom-replica export --type companies --format csv --query 'plan:Growth' --out growth.csv
   intercom-replica export --type teammates --format csv   # id, name, email, ...: to name the ids in the other exports
+  intercom-replica export --type tickets --format csv --query 'ticket_type:"Bug report" open:true' --out bugs.csv
+  intercom-replica export --type articles --query 'state:published' > articles.jsonl   # every language version's text
   intercom-replica export --demo --type conversations --format csv | duckdb -c "select state, count(*) from read_csv('/dev/stdin') group by 1"
 
 JSON lines hold each record exactly as Intercom returned it (a conversation with every part), one per line. CSV has
 one row per record and a fixed set of columns, the fields of the query language in its order, then one column per
-custom attribute (custom_attributes.<name>, sorted); lists are JSON arrays and times RFC 3339 in UTC. Teammates,
-teams, tags and segments (the lists that name the ids other records hold) have columns of their own: id, name and
-what Intercom says of them. Deleted records are left out. Memory stays constant whatever the replica's size.
+custom attribute (custom_attributes.<name>, sorted; a ticket's attributes are ticket_attributes.<name>); lists are
+JSON arrays and times RFC 3339 in UTC. An article's row has its default language's title and description (the JSON
+lines have every language version and the text). Teammates, teams, tags, segments, collections, help centers and
+ticket types (the lists that name the ids other records hold) have columns of their own: id, name and what Intercom
+says of them. Deleted records are left out. Memory stays constant whatever the replica's size.
 `
 
-// exportTypes is what --type takes, for its help and its errors.
-const exportTypes = "conversations, contacts, companies, teammates, teams, tags or segments"
+// exportName is what --type calls kind: its plural, "teammates" for admins.
+func exportName(kind query.Kind) string {
+	if kind == query.KindAdmin {
+		return "teammates"
+	}
+	return kind.Plural()
+}
+
+// exportTypes is what --type takes, for its help and its errors: "conversations, contacts, ... or ticket_types".
+func exportTypes() string {
+	var names []string
+	for _, k := range query.AllKinds() {
+		names = append(names, exportName(k))
+	}
+	return listText(names, "or")
+}
+
+// listText joins words as a sentence does: "a, b and c" (with "and"), "a, b or c".
+func listText(words []string, last string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " " + last + " " + words[len(words)-1]
+}
 
 // exportKind reads --type: a kind's plural or singular, any case; "admins" is teammates.
 func exportKind(typ string) (query.Kind, error) {
@@ -45,29 +72,26 @@ func exportKind(typ string) (query.Kind, error) {
 		return kind, nil
 	}
 	if typ == "" {
-		return "", usagef("--type is required: %s", exportTypes)
+		return "", usagef("--type is required: %s", exportTypes())
 	}
 	var names []string
 	for _, k := range query.AllKinds() {
-		name := k.Plural()
-		if k.Directory() {
-			name = k.Noun() + "s" // teammates, not admins
-		}
-		names = append(names, name)
+		names = append(names, exportName(k))
 	}
 	if near := query.Nearest(typ, names); len(near) > 0 {
-		return "", usagef("--type %q: want %s; did you mean %s?", typ, exportTypes, near[0])
+		return "", usagef("--type %q: want %s; did you mean %s?", typ, exportTypes(), near[0])
 	}
-	return "", usagef("--type %q: want %s", typ, exportTypes)
+	return "", usagef("--type %q: want %s", typ, exportTypes())
 }
 
-// countOf says how many records of kind there are as a person would: "1 company", "8 teammates".
+// countOf says how many records of kind there are as a person would: "1 company", "8 teammates", "2 help
+// centers".
 func countOf(n int, kind query.Kind) string {
 	switch {
 	case n == 1:
 		return "1 " + kind.Noun()
-	case kind == query.KindAdmin:
-		return fmt.Sprintf("%d teammates", n)
+	case kind.Directory():
+		return fmt.Sprintf("%d %ss", n, kind.Noun())
 	}
 	return fmt.Sprintf("%d %s", n, kind.Plural())
 }
@@ -75,7 +99,7 @@ func countOf(n int, kind query.Kind) string {
 func runExport(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("export", "export --type KIND [--format jsonl|csv] [--query 'QUERY'] [--out FILE] [flags]", exportExamples)
 	rf := addReplicaFlags(fs)
-	typ := fs.String("type", "", "what to export (required): "+exportTypes)
+	typ := fs.String("type", "", "what to export (required): "+exportTypes())
 	format := fs.String("format", "jsonl", "jsonl (records as Intercom returned them, one per line) or csv (one row per record)")
 	dsl := fs.String("query", "", "export only the records matching this `query`, in its order (its limit is ignored: every match is exported)")
 	out := fs.String("out", "", "write to this `file` (mode 0600, complete or not at all) instead of standard output")
@@ -87,7 +111,11 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		return err
 	}
 	if kind.Directory() && *dsl != "" {
-		return usagef("--query works on conversations, contacts and companies; %s are exported whole (a few hundred at most)", kind.Noun()+"s")
+		var searchable []string
+		for _, k := range query.Kinds() {
+			searchable = append(searchable, k.Plural())
+		}
+		return usagef("--query works on %s; %s are exported whole (a few hundred at most)", listText(searchable, "and"), kind.Noun()+"s")
 	}
 	if *format != "jsonl" && *format != "csv" {
 		return usagef("--format %q: want jsonl or csv", *format)
@@ -283,9 +311,10 @@ func writeJSONL(ctx context.Context, w io.Writer, each func(context.Context, fun
 // csvColumn is one column of the CSV export: a field of the query language, read from the record's JSON.
 type csvColumn struct {
 	name      string
-	path      []string // the field's Path, split at dots; a segment ending in [] is a list
+	path      []string // the field's Path, split at dots; a segment ending in [] is a list, [key=value] the items of a list with that key's value
 	multi     bool
 	timestamp bool
+	derive    func(doc map[string]any) []any // for a field without a Path: its values, derived from the record
 }
 
 // directoryColumns are the columns of the kinds the query language has no catalog for: what Intercom's list
@@ -301,6 +330,42 @@ var directoryColumns = map[query.Kind][]csvColumn{
 	query.KindSegment: {{name: "id", path: []string{"id"}}, {name: "name", path: []string{"name"}}, {name: "person_type", path: []string{"person_type"}},
 		{name: "count", path: []string{"count"}}, {name: "created_at", path: []string{"created_at"}, timestamp: true},
 		{name: "updated_at", path: []string{"updated_at"}, timestamp: true}},
+	query.KindCollection: {{name: "id", path: []string{"id"}}, {name: "name", path: []string{"name"}}, {name: "description", path: []string{"description"}},
+		{name: "help_center_id", path: []string{"help_center_id"}}, {name: "parent_id", path: []string{"parent_id"}}, {name: "url", path: []string{"url"}},
+		{name: "order", path: []string{"order"}}, {name: "default_locale", path: []string{"default_locale"}},
+		{name: "created_at", path: []string{"created_at"}, timestamp: true}, {name: "updated_at", path: []string{"updated_at"}, timestamp: true}},
+	query.KindHelpCenter: {{name: "id", path: []string{"id"}}, {name: "name", path: []string{"display_name"}}, {name: "identifier", path: []string{"identifier"}},
+		{name: "url", path: []string{"url"}}, {name: "website_turned_on", path: []string{"website_turned_on"}}, {name: "default", path: []string{"default"}},
+		{name: "locales", path: []string{"locales[]"}, multi: true},
+		{name: "created_at", path: []string{"created_at"}, timestamp: true}, {name: "updated_at", path: []string{"updated_at"}, timestamp: true}},
+	query.KindTicketType: {{name: "id", path: []string{"id"}}, {name: "name", path: []string{"name"}}, {name: "description", path: []string{"description"}},
+		{name: "category", path: []string{"category"}}, {name: "is_internal", path: []string{"is_internal"}}, {name: "archived", path: []string{"archived"}},
+		{name: "attributes", path: []string{"ticket_type_attributes", "data[]", "name"}, multi: true},
+		{name: "created_at", path: []string{"created_at"}, timestamp: true}, {name: "updated_at", path: []string{"updated_at"}, timestamp: true}},
+}
+
+// derivedColumns are the columns of the fields the query language derives from a record rather than reading at a
+// path: an article's title and description are its default language's, and its locales the languages of its
+// versions. (Its body, every language's text, is in the JSON lines export.)
+var derivedColumns = map[query.Kind]map[string]csvColumn{
+	query.KindArticle: {
+		"title":       {name: "title", path: []string{"title"}},
+		"description": {name: "description", path: []string{"description"}},
+		"locale": {name: "locale", multi: true, derive: func(doc map[string]any) []any {
+			var out []any
+			if tc, ok := doc["translated_content"].(map[string]any); ok {
+				for _, loc := range slices.Sorted(maps.Keys(tc)) {
+					if _, isVersion := tc[loc].(map[string]any); isVersion {
+						out = append(out, loc)
+					}
+				}
+			}
+			if len(out) == 0 && doc["default_locale"] != nil {
+				out = append(out, doc["default_locale"])
+			}
+			return out
+		}},
+	},
 }
 
 // csvColumns are the fixed columns of kind: every field of its catalog found in the record's JSON, in catalog
@@ -311,6 +376,10 @@ func csvColumns(kind query.Kind) []csvColumn {
 	}
 	var cols []csvColumn
 	for _, f := range query.CatalogFor(kind).Fields() {
+		if c, ok := derivedColumns[kind][f.Name]; ok {
+			cols = append(cols, c)
+			continue
+		}
 		if f.Path == "" || f.Custom != "" || f.Name == "parts_body" {
 			continue
 		}
@@ -319,20 +388,37 @@ func csvColumns(kind query.Kind) []csvColumn {
 	return cols
 }
 
+// attributesOf returns the key of kind's records that holds their custom attributes (a ticket's are its ticket
+// type's attributes), and whether an attribute of that name has a column of its own (a ticket's default title and
+// description are the title and description columns).
+func attributesOf(kind query.Kind) (key string, own func(name string) bool) {
+	if kind == query.KindTicket {
+		return "ticket_attributes", func(name string) bool { return strings.HasPrefix(name, "_default_") }
+	}
+	return "custom_attributes", func(string) bool { return false }
+}
+
 // writeCSV writes a header and one row per record: the fixed columns, then one column per custom attribute found
 // in any record. It reads the records twice, once for the attributes' names and once for the rows, so memory
 // does not grow with their number.
 func writeCSV(ctx context.Context, w io.Writer, kind query.Kind, each func(context.Context, func(index.Record) error) error) (int, error) {
 	names := map[string]bool{}
+	attrKey, own := attributesOf(kind)
 	err := each(ctx, func(rec index.Record) error {
-		var ca struct {
-			CustomAttributes map[string]json.RawMessage `json:"custom_attributes"`
-		}
-		if err := json.Unmarshal(rec.Raw, &ca); err != nil {
+		var doc map[string]json.RawMessage
+		if err := json.Unmarshal(rec.Raw, &doc); err != nil {
 			return fmt.Errorf("%s: stored record is not JSON: %w", query.FormatID(rec.Kind, rec.ID), err)
 		}
-		for name := range ca.CustomAttributes {
-			names[name] = true
+		var attrs map[string]json.RawMessage
+		if raw, ok := doc[attrKey]; ok {
+			if err := json.Unmarshal(raw, &attrs); err != nil {
+				attrs = nil // not an object (null): no attributes
+			}
+		}
+		for name := range attrs {
+			if !own(name) {
+				names[name] = true
+			}
 		}
 		return nil
 	})
@@ -353,7 +439,7 @@ func writeCSV(ctx context.Context, w io.Writer, kind query.Kind, each func(conte
 		header = append(header, c.name)
 	}
 	for _, n := range custom {
-		header = append(header, "custom_attributes."+n)
+		header = append(header, attrKey+"."+n)
 	}
 	if err := cw.Write(header); err != nil {
 		return 0, err
@@ -370,7 +456,7 @@ func writeCSV(ctx context.Context, w io.Writer, kind query.Kind, each func(conte
 		for i, c := range cols {
 			row[i] = c.value(doc)
 		}
-		ca, _ := doc["custom_attributes"].(map[string]any)
+		ca, _ := doc[attrKey].(map[string]any)
 		for i, name := range custom {
 			row[len(cols)+i] = csvScalar(ca[name])
 		}
@@ -389,7 +475,12 @@ func writeCSV(ctx context.Context, w io.Writer, kind query.Kind, each func(conte
 
 // value reads the column from a decoded record.
 func (c csvColumn) value(doc map[string]any) string {
-	vals := walkPath(doc, c.path, nil)
+	var vals []any
+	if c.derive != nil {
+		vals = c.derive(doc)
+	} else {
+		vals = walkPath(doc, c.path, nil)
+	}
 	if c.timestamp {
 		for i, v := range vals {
 			if num, ok := v.(json.Number); ok {
@@ -425,6 +516,13 @@ func walkPath(v any, path []string, acc []any) []any {
 		return acc
 	}
 	seg, list := strings.CutSuffix(path[0], "[]")
+	var filterKey, filterValue string // data[type=conversation]: the items whose type is conversation
+	if !list && strings.HasSuffix(seg, "]") {
+		if name, cond, ok := strings.Cut(strings.TrimSuffix(seg, "]"), "["); ok {
+			seg, list = name, true
+			filterKey, filterValue, _ = strings.Cut(cond, "=")
+		}
+	}
 	next, ok := obj[seg]
 	if !ok || next == nil {
 		return acc
@@ -434,6 +532,11 @@ func walkPath(v any, path []string, acc []any) []any {
 	}
 	items, _ := next.([]any)
 	for _, it := range items {
+		if filterKey != "" {
+			if m, _ := it.(map[string]any); m == nil || csvScalar(m[filterKey]) != filterValue {
+				continue
+			}
+		}
 		acc = walkPath(it, path[1:], acc)
 	}
 	return acc

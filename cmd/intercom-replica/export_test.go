@@ -40,60 +40,85 @@ func storedRecords(t *testing.T, dir string, kind query.Kind) map[string]index.R
 }
 
 // fewestExported is the fewest records of kind the demo replica holds, so that an export test of it checks something
-// (the demo Intercom has 294 conversations, 149 contacts, 7 companies, 8 teammates, 4 teams, 18 tags, 5 segments).
+// (the demo Intercom has 294 conversations, 149 contacts, 7 companies, 30 articles, 30 tickets, 8 teammates, 4 teams,
+// 18 tags, 5 segments, 10 collections, 2 help centers, 3 ticket types).
 func fewestExported(kind query.Kind) int {
-	if kind == query.KindConversation || kind == query.KindContact {
+	switch kind {
+	case query.KindConversation, query.KindContact:
 		return 100
+	case query.KindArticle, query.KindTicket:
+		return 20
 	}
-	return 4
+	return 2
 }
+
+// helpdeskKinds are the kinds the helpdesk replica (helpdeskCopy) holds.
+var helpdeskKinds = []query.Kind{query.KindArticle, query.KindTicket, query.KindAdmin, query.KindTeam, query.KindTag,
+	query.KindCollection, query.KindHelpCenter, query.KindTicketType}
 
 func TestExport_JSONLinesRoundTripToTheStoredRecords(t *testing.T) {
 	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	for _, kind := range query.AllKinds() {
-		t.Run(string(kind), func(t *testing.T) {
-			stored := storedRecords(t, dir, kind)
-			out := filepath.Join(t.TempDir(), kind.Plural()+".jsonl")
-			_, errOut := e.mustRun(t, "export", "--type", kind.Plural(), "--out", out, "--config", "", "--data-dir", dir)
-			if want := fmt.Sprintf("Exported %s (jsonl) to %s.", countOf(len(stored), kind), out); !strings.Contains(errOut, want) {
-				t.Errorf("stderr lacks %q:\n%s", want, errOut)
-			}
-			if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
-				t.Errorf("export file: %v, mode %v", err, fi.Mode())
-			}
-			f, err := os.Open(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer f.Close()
-			sc := bufio.NewScanner(f)
-			sc.Buffer(nil, 16<<20)
-			seen := map[string]bool{}
-			for sc.Scan() {
-				var got map[string]any
-				if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
-					t.Fatalf("line %d: %v", len(seen)+1, err)
-				}
-				id := fmt.Sprint(got["id"])
-				rec, ok := stored[id]
-				if !ok || seen[id] {
-					t.Fatalf("line %d: %s %s is not a live stored record, or came twice", len(seen)+1, kind, id)
-				}
-				seen[id] = true
-				var want map[string]any
-				if err := json.Unmarshal(rec.Raw, &want); err != nil {
-					t.Fatal(err)
-				}
-				if !reflect.DeepEqual(got, want) {
-					t.Fatalf("%s %s: the exported line differs from the stored record", kind, id)
-				}
-			}
-			if len(seen) != len(stored) || len(stored) < fewestExported(kind) {
-				t.Errorf("exported %d of %d %s", len(seen), len(stored), kind.Plural())
-			}
-		})
+		t.Run(string(kind), func(t *testing.T) { checkJSONLinesExport(t, e, dir, kind) })
+	}
+}
+
+// TestExport_HelpdeskKinds exports the articles, tickets and the lists that name their ids from a replica that
+// holds them whatever the syncer copies.
+func TestExport_HelpdeskKinds(t *testing.T) {
+	t.Parallel()
+	dir := helpdeskCopy(t)
+	e := newUserEnv(t)
+	for _, kind := range helpdeskKinds {
+		t.Run(string(kind)+"/jsonl", func(t *testing.T) { checkJSONLinesExport(t, e, dir, kind) })
+		t.Run(string(kind)+"/csv", func(t *testing.T) { checkCSVExport(t, e, dir, kind) })
+	}
+}
+
+// checkJSONLinesExport exports kind from the replica in dir as JSON lines, and checks that the lines are its live
+// stored records, each once, byte for byte as JSON.
+func checkJSONLinesExport(t *testing.T, e *userEnv, dir string, kind query.Kind) {
+	t.Helper()
+	stored := storedRecords(t, dir, kind)
+	out := filepath.Join(t.TempDir(), kind.Plural()+".jsonl")
+	_, errOut := e.mustRun(t, "export", "--type", kind.Plural(), "--out", out, "--config", "", "--data-dir", dir)
+	if want := fmt.Sprintf("Exported %s (jsonl) to %s.", countOf(len(stored), kind), out); !strings.Contains(errOut, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, errOut)
+	}
+	if fi, err := os.Stat(out); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("export file: %v, mode %v", err, fi.Mode())
+	}
+	f, err := os.Open(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	seen := map[string]bool{}
+	for sc.Scan() {
+		var got map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
+			t.Fatalf("line %d: %v", len(seen)+1, err)
+		}
+		id := fmt.Sprint(got["id"])
+		rec, ok := stored[id]
+		if !ok || seen[id] {
+			t.Fatalf("line %d: %s %s is not a live stored record, or came twice", len(seen)+1, kind, id)
+		}
+		seen[id] = true
+		var want map[string]any
+		if err := json.Unmarshal(rec.Raw, &want); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%s %s: the exported line differs from the stored record", kind, id)
+		}
+	}
+	if len(seen) != len(stored) || len(stored) < fewestExported(kind) {
+		t.Errorf("exported %d of %d %s", len(seen), len(stored), kind.Plural())
 	}
 }
 
@@ -102,74 +127,124 @@ func TestExport_CSVHasTheStableColumnsAndOneRowPerRecord(t *testing.T) {
 	dir := demoCopy(t)
 	e := newUserEnv(t)
 	for _, kind := range query.AllKinds() {
-		t.Run(string(kind), func(t *testing.T) {
-			stored := storedRecords(t, dir, kind)
-			out, _ := e.mustRun(t, "export", "--type", kind.Plural(), "--format", "csv", "--config", "", "--data-dir", dir)
-			rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-			if err != nil {
-				t.Fatal(err)
+		t.Run(string(kind), func(t *testing.T) { checkCSVExport(t, e, dir, kind) })
+	}
+}
+
+// labelOf returns the column that names a record of kind in the CSV export ("" for conversations: none does),
+// and where its record holds that name.
+func labelOf(kind query.Kind) (column string, path []string) {
+	switch kind {
+	case query.KindConversation:
+		return "", nil
+	case query.KindArticle:
+		return "title", []string{"title"}
+	case query.KindTicket:
+		return "title", []string{"ticket_attributes", "_default_title_"}
+	case query.KindHelpCenter:
+		return "name", []string{"display_name"}
+	}
+	return "name", []string{"name"}
+}
+
+// checkCSVExport exports kind from the replica in dir as CSV, compares its header with the golden one, and checks
+// each row against its stored record.
+func checkCSVExport(t *testing.T, e *userEnv, dir string, kind query.Kind) {
+	t.Helper()
+	stored := storedRecords(t, dir, kind)
+	out, _ := e.mustRun(t, "export", "--type", kind.Plural(), "--format", "csv", "--config", "", "--data-dir", dir)
+	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := rows[0]
+	golden(t, "export/"+string(kind)+"/header.csv", strings.Join(header, "\n")+"\n")
+	if len(rows)-1 != len(stored) || len(stored) < fewestExported(kind) {
+		t.Fatalf("%d rows for %d records", len(rows)-1, len(stored))
+	}
+	col := func(name string) int {
+		i := slices.Index(header, name)
+		if i < 0 {
+			t.Fatalf("no column %s", name)
+		}
+		return i
+	}
+	attrKey, own := attributesOf(kind)
+	// Each row agrees with its record: a plain field, a list (JSON), a time (RFC 3339), custom attributes.
+	for _, row := range rows[1:] {
+		rec, ok := stored[row[col("id")]]
+		if !ok {
+			t.Fatalf("row for unknown id %s", row[0])
+		}
+		var doc struct {
+			UpdatedAt int64  `json:"updated_at"`
+			State     string `json:"state"`
+			Tags      struct {
+				Tags []struct{ Name string } `json:"tags"`
+			} `json:"tags"`
+		}
+		var all map[string]any
+		if err := json.Unmarshal(rec.Raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(rec.Raw, &all); err != nil {
+			t.Fatal(err)
+		}
+		if column, path := labelOf(kind); column != "" { // every kind but conversations has a name or a title
+			var want string
+			if v := walkPath(all, path, nil); len(v) > 0 {
+				want = csvScalar(v[0])
 			}
-			header := rows[0]
-			golden(t, "export/"+string(kind)+"/header.csv", strings.Join(header, "\n")+"\n")
-			if len(rows)-1 != len(stored) || len(stored) < fewestExported(kind) {
-				t.Fatalf("%d rows for %d records", len(rows)-1, len(stored))
+			if got := row[col(column)]; got != want || (got == "" && kind != query.KindContact) {
+				t.Fatalf("%s %s %q, want %q", rec.ID, column, got, want)
 			}
-			col := func(name string) int {
-				i := slices.Index(header, name)
-				if i < 0 {
-					t.Fatalf("no column %s", name)
-				}
-				return i
+		}
+		if i := slices.Index(header, "updated_at"); i >= 0 || !kind.Directory() {
+			if got, want := row[col("updated_at")], rfc3339(doc.UpdatedAt); got != want {
+				t.Fatalf("%s updated_at %q, want %q", rec.ID, got, want)
 			}
-			// Each row agrees with its record: a plain field, a list (JSON), a time (RFC 3339), custom attributes.
-			for _, row := range rows[1:] {
-				rec, ok := stored[row[col("id")]]
-				if !ok {
-					t.Fatalf("row for unknown id %s", row[0])
-				}
-				var doc struct {
-					Name             string         `json:"name"`
-					UpdatedAt        int64          `json:"updated_at"`
-					State            string         `json:"state"`
-					CustomAttributes map[string]any `json:"custom_attributes"`
-					Tags             struct {
-						Tags []struct{ Name string } `json:"tags"`
-					} `json:"tags"`
-				}
-				if err := json.Unmarshal(rec.Raw, &doc); err != nil {
-					t.Fatal(err)
-				}
-				if kind != query.KindConversation { // every kind but conversations has a name
-					if got := row[col("name")]; got != doc.Name || (got == "" && kind != query.KindContact) {
-						t.Fatalf("%s name %q, want %q", rec.ID, got, doc.Name)
-					}
-				}
-				if i := slices.Index(header, "updated_at"); i >= 0 || !kind.Directory() {
-					if got, want := row[col("updated_at")], rfc3339(doc.UpdatedAt); got != want {
-						t.Fatalf("%s updated_at %q, want %q", rec.ID, got, want)
-					}
-				}
-				for name, v := range doc.CustomAttributes {
-					if got, want := row[col("custom_attributes."+name)], csvScalar(v); got != want && fmt.Sprint(v) != got {
-						t.Fatalf("%s custom attribute %q: %q, want %q", rec.ID, name, got, want)
-					}
-				}
-				if kind == query.KindConversation {
-					if row[col("state")] != doc.State {
-						t.Fatalf("%s state %q, want %q", rec.ID, row[col("state")], doc.State)
-					}
-					var tags []string
-					if err := json.Unmarshal([]byte(row[col("tag")]), &tags); err != nil {
-						t.Fatalf("%s tag column %q is not a JSON list: %v", rec.ID, row[col("tag")], err)
-					}
-					for i, tg := range doc.Tags.Tags {
-						if i >= len(tags) || tags[i] != tg.Name {
-							t.Fatalf("%s tags %v, record has %v", rec.ID, tags, doc.Tags.Tags)
-						}
-					}
+		}
+		attrs, _ := all[attrKey].(map[string]any)
+		for name, v := range attrs {
+			if own(name) {
+				continue
+			}
+			if got, want := row[col(attrKey+"."+name)], csvScalar(v); got != want && fmt.Sprint(v) != got {
+				t.Fatalf("%s attribute %q: %q, want %q", rec.ID, name, got, want)
+			}
+		}
+		if kind == query.KindTicket { // the ids of the conversations linked, from the list of every linked object
+			var linked struct {
+				Data []struct{ Type, ID string } `json:"data"`
+			}
+			if b, err := json.Marshal(all["linked_objects"]); err == nil {
+				json.Unmarshal(b, &linked)
+			}
+			want := []string{}
+			for _, o := range linked.Data {
+				if o.Type == "conversation" {
+					want = append(want, o.ID)
 				}
 			}
-		})
+			var got []string
+			if err := json.Unmarshal([]byte(row[col("linked_conversation_ids")]), &got); err != nil || !slices.Equal(got, want) {
+				t.Fatalf("%s linked_conversation_ids %q, want %q", rec.ID, row[col("linked_conversation_ids")], want)
+			}
+		}
+		if kind == query.KindConversation || kind == query.KindArticle {
+			if row[col("state")] != doc.State {
+				t.Fatalf("%s state %q, want %q", rec.ID, row[col("state")], doc.State)
+			}
+			var tags []string
+			if err := json.Unmarshal([]byte(row[col("tag")]), &tags); err != nil {
+				t.Fatalf("%s tag column %q is not a JSON list: %v", rec.ID, row[col("tag")], err)
+			}
+			for i, tg := range doc.Tags.Tags {
+				if i >= len(tags) || tags[i] != tg.Name {
+					t.Fatalf("%s tags %v, record has %v", rec.ID, tags, doc.Tags.Tags)
+				}
+			}
+		}
 	}
 }
 
@@ -327,7 +402,9 @@ func TestExport_TypeNamesEveryKind(t *testing.T) {
 	for typ, want := range map[string]query.Kind{
 		"companies": query.KindCompany, "Company": query.KindCompany, "teammates": query.KindAdmin, "admins": query.KindAdmin,
 		"teammate": query.KindAdmin, "teams": query.KindTeam, "tag": query.KindTag, "segments": query.KindSegment,
-		"conversations": query.KindConversation, "contact": query.KindContact,
+		"conversations": query.KindConversation, "contact": query.KindContact, "articles": query.KindArticle, "Ticket": query.KindTicket,
+		"collections": query.KindCollection, "help_centers": query.KindHelpCenter, "help centers": query.KindHelpCenter,
+		"help-centers": query.KindHelpCenter, "ticket_types": query.KindTicketType, "ticket type": query.KindTicketType,
 	} {
 		if got, err := exportKind(typ); err != nil || got != want {
 			t.Errorf("--type %s: %q, %v; want %q", typ, got, err, want)
@@ -338,9 +415,12 @@ func TestExport_TypeNamesEveryKind(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"--type", "firms"}, `--type "firms": want conversations, contacts, companies, teammates, teams, tags or segments`},
-		{[]string{"--type", "compnies"}, `--type "compnies": want conversations, contacts, companies, teammates, teams, tags or segments; did you mean companies?`},
-		{[]string{"--type", "tags", "--query", "name:VIP"}, "--query works on conversations, contacts and companies; tags are exported whole"},
+		{[]string{"--type", "firms"}, `--type "firms": want conversations, contacts, companies, articles, tickets, teammates, teams, tags, segments, collections, help_centers or ticket_types`},
+		{[]string{"--type", "compnies"}, `; did you mean companies?`},
+		{[]string{"--type", "artcles"}, `; did you mean articles?`},
+		{[]string{"--type", "helpcenters"}, `; did you mean help_centers?`},
+		{[]string{"--type", "tags", "--query", "name:VIP"}, "--query works on conversations, contacts, companies, articles and tickets; tags are exported whole"},
+		{[]string{"--type", "tickets", "--query", "object_type:articles"}, "--query is about articles but --type is tickets"},
 		{[]string{"--type", "companies", "--query", "object_type:contacts role:user"}, "--query is about contacts but --type is companies"},
 	} {
 		code, out, errOut := runCmd(t, nil, append([]string{"export", "--config", "", "--data-dir", dir}, tc.args...)...)

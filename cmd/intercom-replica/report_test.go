@@ -11,10 +11,7 @@ import (
 func TestReport_DemoGolden(t *testing.T) {
 	dir := demoCopy(t)
 	e := newUserEnv(t)
-	for _, tc := range []struct {
-		name string
-		args []string
-	}{
+	runGoldens(t, e, dir, "report", []goldenCase{
 		{"tag-median", []string{"--by", "tag", "--metric", "count,median:statistics_time_to_admin_reply", "--limit", "8", "object_type:conversations"}},
 		{"tag-by-quarter", []string{"--by", "tag", "--by", "created_at:quarter", "--limit", "10", "object_type:conversations created_at:gte:2025-01-01"}},
 		{"weekly-free-text", []string{"--by", "created_at:month", "object_type:conversations q:refund created_at:gte:2025-01-01"}},
@@ -25,12 +22,7 @@ func TestReport_DemoGolden(t *testing.T) {
 		{"by-team-csv", []string{"--format", "csv", "--by", "team_assignee", "--by", "state", "object_type:conversations"}},
 		{"by-company", []string{"--by", "company", "object_type:contacts"}},
 		{"companies", []string{"--by", "plan", "--metric", "count,sum:monthly_spend", "object_type:companies"}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, _ := e.mustRun(t, append([]string{"report", "--config", "", "--data-dir", dir}, tc.args...)...)
-			golden(t, "report/"+tc.name+"/stdout", normalize(out, dir))
-		})
-	}
+	})
 }
 
 // TestReport_JSONIsTheToolsResult checks that --format json prints the aggregate tool's structured result, whose

@@ -22,6 +22,8 @@ const searchExamples = `  intercom-replica search 'object_type:conversations sta
   intercom-replica search 'object_type:conversations q:"double charged" created_at:gt:30d limit:50'
   intercom-replica search --json 'object_type:contacts email_domain:example.com' | jq .email
   intercom-replica search --demo 'object_type:conversations q:refund'
+  intercom-replica search --demo 'object_type:articles q:refund state:published'
+  intercom-replica search --demo 'object_type:tickets ticket_type:"Bug report" open:true'
 
 The query language is the search tool's (README, "The query language"). A page holds limit results (default
 20, at most 150: a larger limit returns 150 and says so); the line after the table gives the query of the next
@@ -76,7 +78,7 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 		}
 		return writeHitsJSON(m.Stdout, res, acc.NameLookup(ctx))
 	}
-	writeHitsTable(m.Stdout, q, res, place)
+	writeHitsTable(m.Stdout, q, res, place, acc.NameLookup(ctx))
 	return nil
 }
 
@@ -99,8 +101,9 @@ func placeArgs(fs *flag.FlagSet) string {
 }
 
 // writeHitsTable prints a page of results as a table, then how many there are and the command for the next page,
-// with place (the flags choosing the replica, see placeArgs) before its query, and the query's note.
-func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) {
+// with place (the flags choosing the replica, see placeArgs) before its query, and the query's note. Teammates and
+// teams are shown by their names in names (nil: ids).
+func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string, names mcp.NameLookup) {
 	if len(res.Hits) == 0 {
 		fmt.Fprintf(w, "No %s match.\n", res.Kind.Plural())
 		if res.Note != "" { // a name the replica does not know: the likely reason
@@ -113,6 +116,10 @@ func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) 
 	switch res.Kind {
 	case query.KindCompany:
 		fmt.Fprintln(tw, "ID\tUPDATED\tNAME\tCOMPANY ID\tDETAILS")
+	case query.KindArticle:
+		fmt.Fprintln(tw, "ID\tSTATE\tUPDATED\tTITLE\tAUTHOR\tLANGUAGES\tSNIPPET")
+	case query.KindTicket:
+		fmt.Fprintln(tw, "ID\tTYPE\tSTATE\tUPDATED\tTITLE\tASSIGNEE\tSNIPPET")
 	case query.KindContact:
 		fmt.Fprint(tw, "ID\tROLE\tUPDATED\tNAME\tEMAIL")
 		if freeText {
@@ -132,6 +139,16 @@ func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string) 
 		switch h.Kind {
 		case query.KindCompany: // the details: the free text's match, else plan, size, industry, ...
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, updated, cell(snippetOrDash(h.Name), 28), cell(snippetOrDash(h.ExternalID), 16), cell(snippetOrDash(snippet), 70))
+		case query.KindArticle: // the snippet: the free text's match, else the description
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, h.State, updated, cell(h.Title, 40),
+				cell(snippetOrDash(namedOrID(names, query.KindAdmin, h.AuthorID)), 20), snippetOrDash(strings.Join(h.Locales, ",")), cell(snippetOrDash(snippet), 60))
+		case query.KindTicket: // the state's category (what state: filters on); the assignee: the teammate, else the team
+			assignee := namedOrID(names, query.KindAdmin, h.AdminAssigneeID)
+			if assignee == "" {
+				assignee = namedOrID(names, query.KindTeam, h.TeamAssigneeID)
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, cell(snippetOrDash(h.TicketType), 20), h.State, updated, cell(h.Title, 40),
+				cell(snippetOrDash(assignee), 20), cell(snippetOrDash(snippet), 60))
 		case query.KindContact:
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s", id, cell(h.Role, 8), updated, cell(snippetOrDash(h.Name), 28), cell(snippetOrDash(h.Email), 40))
 			if freeText {
@@ -222,6 +239,16 @@ type hitLine struct {
 	Companies  []string `json:"companies,omitempty"`
 
 	CompanyID string `json:"company_id,omitempty"` // a company's id in your systems (Intercom's company_id)
+
+	URL        string   `json:"url,omitempty"`       // an article's public page
+	AuthorID   string   `json:"author_id,omitempty"` // the teammate who wrote an article
+	Locales    []string `json:"locales,omitempty"`   // the languages an article is written in
+	TicketType string   `json:"ticket_type,omitempty"`
+	Category   string   `json:"category,omitempty"`    // a ticket's: Customer, Back-office or Tracker
+	StateLabel string   `json:"state_label,omitempty"` // a ticket's state as teammates see it
+	// Linked are the prefixed ids of the tickets (and, for a ticket, conversations) linked to a conversation or a
+	// ticket.
+	Linked []string `json:"linked,omitempty"`
 }
 
 // writeHitsJSON prints a page of results as JSON lines, one result per line, with the names of the teammates and
@@ -246,6 +273,18 @@ func writeHitsJSON(w io.Writer, res index.Result, names mcp.NameLookup) error {
 		if h.Kind == query.KindCompany { // its external id is the company_id; the preview says plan, size, industry
 			l.CompanyID, l.ExternalID, l.Preview = h.ExternalID, "", h.Preview
 		}
+		switch h.Kind {
+		case query.KindArticle: // author_name is the teammate who wrote it, as a conversation's is its first message's author
+			l.State, l.URL, l.AuthorID, l.Locales, l.Preview = h.State, h.URL, h.AuthorID, h.Locales, h.Preview
+			l.AuthorName = lookupName(names, query.KindAdmin, h.AuthorID)
+		case query.KindTicket:
+			open := h.Open
+			l.State, l.StateLabel, l.Open, l.TicketType, l.Category = h.State, h.StateLabel, &open, h.TicketType, h.Category
+			l.Preview, l.PartsCount = h.Preview, h.PartsCount
+			l.AdminAssigneeID, l.TeamAssigneeID = h.AdminAssigneeID, h.TeamAssigneeID
+			l.AdminAssignee, l.TeamAssignee = lookupName(names, query.KindAdmin, h.AdminAssigneeID), lookupName(names, query.KindTeam, h.TeamAssigneeID)
+		}
+		l.Linked = h.Linked
 		if err := enc.Encode(l); err != nil {
 			return err
 		}
@@ -260,6 +299,18 @@ func lookupName(names mcp.NameLookup, kind query.Kind, id string) string {
 	}
 	n, _ := names.Name(kind, id)
 	return n
+}
+
+// namedOrID returns the name of the record of kind with id, else its id; "" for no id (or "0", Intercom's
+// "unassigned").
+func namedOrID(names mcp.NameLookup, kind query.Kind, id string) string {
+	if id == "" || id == "0" {
+		return ""
+	}
+	if n := lookupName(names, kind, id); n != "" {
+		return n
+	}
+	return id
 }
 
 // rfc3339 formats Unix seconds as RFC 3339 in UTC, "" for zero.

@@ -11,10 +11,7 @@ func TestSearch_DemoGolden(t *testing.T) {
 	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
-	for _, tc := range []struct {
-		name string
-		args []string
-	}{
+	runGoldens(t, e, dir, "search", []goldenCase{
 		{"free-text", []string{`object_type:conversations q:"double charged" limit:5`}},
 		{"filters", []string{"object_type:conversations state:open source_type:email limit:5"}},
 		{"contacts", []string{"object_type:contacts email_domain:gmail.com limit:5"}},
@@ -24,12 +21,7 @@ func TestSearch_DemoGolden(t *testing.T) {
 		{"companies", []string{"object_type:companies plan:Growth"}},
 		{"companies-json", []string{"--json", `object_type:companies tag:"churn risk"`}},
 		{"by-name", []string{"--json", `object_type:conversations admin_assignee:"Alex Rivera" state:open limit:3`}},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			out, _ := e.mustRun(t, append([]string{"search", "--config", "", "--data-dir", dir}, tc.args...)...)
-			golden(t, "search/"+tc.name+"/stdout", normalize(out, dir))
-		})
-	}
+	})
 }
 
 // TestSearch_NamesStandForIDs checks that a filter by a teammate's, team's, tag's or company's name finds what the
@@ -38,38 +30,48 @@ func TestSearch_NamesStandForIDs(t *testing.T) {
 	t.Parallel()
 	dir := demoCopy(t)
 	e := newUserEnv(t)
-	ids := func(dsl string) []string {
-		t.Helper()
-		out, _ := e.mustRun(t, "search", "--json", "--config", "", "--data-dir", dir, dsl)
-		var got []string
-		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-			var h struct {
-				ID, AdminAssigneeID, AdminAssignee string
-			}
-			if line == "" {
-				continue
-			}
-			if err := json.Unmarshal([]byte(line), &h); err != nil {
-				t.Fatalf("%s: %v\n%s", dsl, err, out)
-			}
-			if h.AdminAssigneeID == "991267614" && h.AdminAssignee != "Alex Rivera" {
-				t.Errorf("%s: %s is assigned to %q, want Alex Rivera", dsl, h.ID, h.AdminAssignee)
-			}
-			got = append(got, h.ID)
-		}
-		return got
-	}
-	for _, tc := range []struct{ byName, byID string }{
+	// Alex Rivera's id is 991267614: every result assigned to that id names them.
+	checkNamesFindWhatIDsFind(t, e, dir, map[string]string{"991267614": "Alex Rivera"}, [][2]string{
 		{`object_type:conversations admin_assignee:"Alex Rivera" limit:150`, "object_type:conversations admin_assignee_id:991267614 limit:150"},
 		{"object_type:conversations admin_assignee:alex.rivera@umbrella.app limit:150", "object_type:conversations admin_assignee_id:991267614 limit:150"},
 		{"object_type:conversations team_assignee:Billing limit:150", "object_type:conversations team_assignee_id:5017698 limit:150"},
 		{"object_type:contacts tag:VIP limit:150", "object_type:contacts tag_id:6012088 limit:150"},
 		{`object_type:contacts company:"Acme Inc" limit:150`, "object_type:contacts company_id:661c61a3fd9a35ba63000000 limit:150"},
 		{`object_type:companies segment:"Active users" limit:150`, "object_type:companies segment_id:6683ebc09bfc53dc05000000 limit:150"},
-	} {
-		got, want := ids(tc.byName), ids(tc.byID)
+	})
+}
+
+// checkNamesFindWhatIDsFind runs each pair of queries (by name, by id) on the replica in dir and checks that both
+// find the same records, and that every result whose teammate (assignee or author) has an id in names shows that
+// name beside it.
+func checkNamesFindWhatIDsFind(t *testing.T, e *userEnv, dir string, names map[string]string, pairs [][2]string) {
+	t.Helper()
+	ids := func(dsl string) []string {
+		t.Helper()
+		out, _ := e.mustRun(t, "search", "--json", "--config", "", "--data-dir", dir, dsl)
+		var got []string
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			if line == "" {
+				continue
+			}
+			var h hitLine
+			if err := json.Unmarshal([]byte(line), &h); err != nil {
+				t.Fatalf("%s: %v\n%s", dsl, err, out)
+			}
+			if want, ok := names[h.AdminAssigneeID]; ok && h.AdminAssignee != want {
+				t.Errorf("%s: %s is assigned to %q, want %s", dsl, h.ID, h.AdminAssignee, want)
+			}
+			if want, ok := names[h.AuthorID]; ok && h.AuthorName != want {
+				t.Errorf("%s: %s is written by %q, want %s", dsl, h.ID, h.AuthorName, want)
+			}
+			got = append(got, h.ID)
+		}
+		return got
+	}
+	for _, pair := range pairs {
+		got, want := ids(pair[0]), ids(pair[1])
 		if len(want) == 0 || strings.Join(got, " ") != strings.Join(want, " ") {
-			t.Errorf("%s found %d records, %s %d:\n got %v\nwant %v", tc.byName, len(got), tc.byID, len(want), got, want)
+			t.Errorf("%s found %d records, %s %d:\n got %v\nwant %v", pair[0], len(got), pair[1], len(want), got, want)
 		}
 	}
 }

@@ -142,6 +142,11 @@ var demoCalls = []toolCall{
 	{"aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"state"}}, "| closed | 169 |"},
 	{"list_companies", map[string]any{"plan": "Growth"}, "Acme Inc"},
 	{"get_company", map[string]any{"id": "company_661c61a3fd9a35ba63000000"}, "Acme Inc"},
+	{"list_articles", map[string]any{"collection": "Billing", "per_page": 3}, "article_"},
+	{"search_articles", map[string]any{"phrase": "refund"}, "How refunds work"},
+	{"get_article", map[string]any{"id": "article_4000000"}, "How refunds work"},
+	{"search_tickets", map[string]any{"text": "refund", "ticket_type": "Refund request"}, "ticket_215480000000010"},
+	{"get_ticket", map[string]any{"id": "ticket_215480000000010"}, "Refund request: damaged backpack"},
 }
 
 // callEach calls every tool and returns the text of each answer, with what changes from moment to moment (how
@@ -202,7 +207,7 @@ func TestServe_StdioEndToEnd(t *testing.T) {
 		}
 	}
 	slices.Sort(names)
-	if got := strings.Join(names, " "); got != "aggregate fetch get_company get_contact get_conversation list_companies search search_contacts search_conversations" {
+	if got := strings.Join(names, " "); got != "aggregate fetch get_article get_company get_contact get_conversation get_ticket list_articles list_companies search search_articles search_contacts search_conversations search_tickets" {
 		t.Errorf("tools: %s", got)
 	}
 	callEach(t, s.session, "serve")
@@ -433,8 +438,9 @@ func TestServe_DemoOverHTTP(t *testing.T) {
 
 	// reindex: the serve rebuilds its index (searches go on), and the command shows the progress.
 	out, errOut = e.mustRun(t, "reindex", "--config", "", "--data-dir", dir)
-	if !strings.Contains(out, "Rebuilt the full-text index of 449 records in ") || !strings.Contains(out, fmt.Sprintf("in pid %d, which has the replica", cmd.Process.Pid)) ||
-		!strings.Contains(errOut, "reindex: 449 of 449 records (100%)") {
+	// 509: the demo's conversations, contacts, companies, articles and tickets.
+	if !strings.Contains(out, "Rebuilt the full-text index of 509 records in ") || !strings.Contains(out, fmt.Sprintf("in pid %d, which has the replica", cmd.Process.Pid)) ||
+		!strings.Contains(errOut, "reindex: 509 of 509 records (100%)") {
 		t.Errorf("reindex beside serve:\n%s%s", out, errOut)
 	}
 	if !strings.Contains(stderr.String(), `msg="rebuilt full-text index" kind=conversation`) {

@@ -58,12 +58,14 @@ func TestStatus_JSON(t *testing.T) {
 	for kind, want := range map[query.Kind]int{
 		query.KindConversation: n.Conversations, query.KindContact: n.Contacts, query.KindCompany: n.Companies,
 		query.KindAdmin: n.Admins, query.KindTeam: n.Teams, query.KindTag: n.Tags, query.KindSegment: n.Segments,
+		query.KindArticle: n.Articles, query.KindTicket: n.Tickets, query.KindCollection: n.Collections,
+		query.KindHelpCenter: n.HelpCenters, query.KindTicketType: n.TicketTypes,
 	} {
 		k, ok := st.Kinds[string(kind)]
 		switch {
 		case !ok:
 			t.Errorf("status --json has no %s entry", kind)
-		case k.Live != want:
+		case k.Live != want || want == 0:
 			t.Errorf("%s: %d live, the demo Intercom has %d", kind.Plural(), k.Live, want)
 		case k.Directory != kind.Directory() || (k.Backfill == "") != kind.Directory():
 			t.Errorf("%s: directory %v, backfill %q", kind.Plural(), k.Directory, k.Backfill)

@@ -37,9 +37,10 @@ type ConversationOf[P any] struct {
 	Channel *struct {
 		Initial String `json:"initial"`
 	} `json:"channel"`
-	Rating  *Rating  `json:"conversation_rating"`
-	AIAgent *AIAgent `json:"ai_agent"`
-	SLA     *struct {
+	LinkedObjects *LinkedObjects `json:"linked_objects"`
+	Rating        *Rating        `json:"conversation_rating"`
+	AIAgent       *AIAgent       `json:"ai_agent"`
+	SLA           *struct {
 		Name   String `json:"sla_name"`
 		Status String `json:"sla_status"`
 	} `json:"sla_applied"`

@@ -327,7 +327,7 @@ func TestClient_ScanStreamsEveryRecord(t *testing.T) {
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("scan stopped by fn: %v after %d records", err, n)
 	}
-	if err := c.Scan(context.Background(), query.Kind("ticket"), func(index.Record) error { return nil }); err == nil {
+	if err := c.Scan(context.Background(), query.Kind("invoice"), func(index.Record) error { return nil }); err == nil {
 		t.Error("scan of an unknown kind succeeded")
 	}
 }

@@ -239,7 +239,7 @@ func (s *Server) aggregate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 	var req recordRequest
-	if !readJSON(w, r, &req) || !validRecordRequest(w, req) {
+	if !readJSON(w, r, &req) || !validRecordRequest(w, req, true) {
 		return
 	}
 	rec, err := s.b.Get(r.Context(), req.Kind, req.ID)
@@ -252,7 +252,7 @@ func (s *Server) get(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) getFresh(w http.ResponseWriter, r *http.Request) {
 	var req recordRequest
-	if !readJSON(w, r, &req) || !validRecordRequest(w, req) {
+	if !readJSON(w, r, &req) || !validRecordRequest(w, req, false) {
 		return
 	}
 	f, err := s.opts.Fresh.GetFresh(r.Context(), req.Kind, req.ID)
@@ -524,8 +524,10 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
-func validRecordRequest(w http.ResponseWriter, req recordRequest) bool {
-	if !req.Kind.Valid() || req.ID == "" {
+// validRecordRequest checks a request for one record: of a searchable kind, or with directory true of a directory
+// kind too (a collection's parents, read to show an article's place).
+func validRecordRequest(w http.ResponseWriter, req recordRequest, directory bool) bool {
+	if !(req.Kind.Valid() || directory && req.Kind.Directory()) || req.ID == "" {
 		writeError(w, http.StatusBadRequest, wireError{Code: codeBadRequest, Message: fmt.Sprintf("bad record request: kind %q, id %q", req.Kind, req.ID)})
 		return false
 	}

@@ -79,6 +79,8 @@ const (
 	contractConversations = 150
 	contractContacts      = 90
 	contractCompanies     = 120 // more than two company scroll pages
+	contractArticles      = 120 // more than two GET /articles pages
+	contractTickets       = 70  // more than two ticket search pages of 25
 	contractSeed          = 7
 )
 
@@ -89,7 +91,7 @@ func newFake(t *testing.T, faults fakeintercom.Faults, edit func(*intercom.Optio
 	clock := &fakeClock{now: time.Unix(1_767_225_603, 0)} // 3 s into a 10 s window
 	// The workspace shares the clock too: mutations are stamped by it and a company scroll expires by it.
 	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: contractSeed, Conversations: contractConversations,
-		Contacts: contractContacts, Companies: contractCompanies, Now: clock.Now})
+		Contacts: contractContacts, Companies: contractCompanies, Articles: contractArticles, Tickets: contractTickets, Now: clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

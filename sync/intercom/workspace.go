@@ -1,7 +1,6 @@
 package intercom
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -82,13 +81,8 @@ type item struct {
 
 func decodeItem(data []byte) (item, json.RawMessage, error) {
 	var w item
-	if isNull(data) {
-		return w, nil, nil
-	}
-	if err := json.Unmarshal(data, &w); err != nil {
-		return w, nil, err
-	}
-	return w, bytes.Clone(data), nil
+	raw, err := decodeRecord(data, &w)
+	return w, raw, err
 }
 
 // UnmarshalJSON decodes an admin and keeps a copy of data in Raw.

@@ -3,7 +3,9 @@
 // GET /conversations/{id}, POST /conversations/search, GET /conversations/deleted, GET /contacts,
 // GET /contacts/{id}, POST /contacts/search, and the workspace around them: GET /admins, /teams, /tags, /segments,
 // /companies, /companies/scroll and their single-record and per-company endpoints; see README.md for the company
-// list's 10,000 limit and the scroll rules it mimics).
+// list's 10,000 limit and the scroll rules it mimics), the Help Center (GET /articles, /articles/{id},
+// /articles/search, /help_center/collections, /help_center/help_centers and their single-record endpoints) and
+// tickets (GET /ticket_types, /ticket_types/{id}, /tickets/{id}, POST /tickets/search; README.md has the rules).
 //
 // It is an independent implementation of the API, written from Intercom's OpenAPI description and endpoint
 // documentation, so that a client tested against it catches drift: it imports nothing of ours (in particular not
@@ -34,7 +36,8 @@
 //
 // Mutations (Workspace.CreateConversation, Reply, SetState, DeleteConversation, CreateContact, UpdateContact,
 // DeleteContact, ArchiveContact, MergeContact, Simulate, RenameAdmin, CreateTag, TagContact, CreateCompany,
-// SetCompanyPlan, DeleteCompany) are stamped with the workspace clock and are visible to
+// SetCompanyPlan, DeleteCompany, CreateArticle, UpdateArticle, DeleteArticle, CreateTicket, SetTicketState,
+// AddTicketPart, DeleteTicket) are stamped with the workspace clock and are visible to
 // every endpoint at once (except contact search, see below). A Clock, moved by hand, makes that clock (and the
 // rate-limit windows') a test's to drive.
 //

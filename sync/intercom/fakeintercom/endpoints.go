@@ -213,13 +213,13 @@ func listParams(r *http.Request, requestID string, defaultPerPage int, list stri
 }
 
 // searchParams reads a search request's body and the starting_after cursor in it, of the search named list.
-func (h *Handler) searchParams(r *http.Request, requestID string, contacts bool, defaultPerPage int, list string) (*searchBody, *cursor, *reply) {
+func (h *Handler) searchParams(r *http.Request, requestID string, target searchTarget, defaultPerPage int, list string) (*searchBody, *cursor, *reply) {
 	body, err := readBody(r)
 	if err != nil {
 		rep := errorReply(http.StatusBadRequest, requestID, "bad_request", "could not read the request body")
 		return nil, nil, &rep
 	}
-	sb, err := h.ws.parseSearchBody(body, contacts, defaultPerPage)
+	sb, err := h.ws.parseSearchBody(body, target, defaultPerPage)
 	if err != nil {
 		rep := searchErrorReply(requestID, err)
 		return nil, nil, &rep
@@ -331,7 +331,7 @@ func (h *Handler) serveGetConversation(r *http.Request, requestID string) reply 
 }
 
 func (h *Handler) serveSearchConversations(r *http.Request, requestID string) reply {
-	sb, after, bad := h.searchParams(r, requestID, false, defaultConversationsPage, cursorSearchConversations)
+	sb, after, bad := h.searchParams(r, requestID, searchConversations, defaultConversationsPage, cursorSearchConversations)
 	if bad != nil {
 		return *bad
 	}
@@ -479,12 +479,12 @@ func (h *Handler) serveGetContact(r *http.Request, requestID string) reply {
 }
 
 func (h *Handler) serveSearchContacts(r *http.Request, requestID string) reply {
-	sb, after, bad := h.searchParams(r, requestID, true, defaultContactSearchPage, cursorSearchContacts)
+	sb, after, bad := h.searchParams(r, requestID, searchContacts, defaultContactSearchPage, cursorSearchContacts)
 	if bad != nil {
 		return *bad
 	}
 	ws := h.ws
-	sortField, _ := ws.lookupField(true, sb.sortField)
+	sortField, _ := ws.lookupField(searchContacts, sb.sortField)
 	ws.mu.Lock()
 	ws.ensureContactIndexLocked()
 	keys := slices.Clone(ws.contactOrder.keys)
@@ -502,6 +502,13 @@ func (h *Handler) serveSearchContacts(r *http.Request, requestID string) reply {
 		}
 		hits = append(hits, hit{index: c.idx, key: sortValOf(sortField.contact(ws, c))})
 	}
+	idxs, p := sortedPage(hits, sb, after, cursorSearchContacts)
+	return ok(ws.renderContactPage(r, idxs, p))
+}
+
+// sortedPage sorts a search's hits by its sort (nulls last, ties by index in the same direction) and cuts the page
+// after the cursor, returning the record indices of the page and its pages object.
+func sortedPage(hits []hit, sb *searchBody, after *cursor, list string) ([]int, pageInfo) {
 	order := hitOrder(sb.ascending)
 	slices.SortFunc(hits, order)
 	start, page := 0, 1
@@ -517,11 +524,11 @@ func (h *Handler) serveSearchContacts(r *http.Request, requestID string) reply {
 	p := pageInfo{page: page, perPage: sb.perPage, total: len(hits)}
 	if end < len(hits) && end > start {
 		last := hits[end-1]
-		p.next = cursor{list: cursorSearchContacts, fp: sb.fingerprint, page: page + 1, key: last.key, index: last.index}.encode()
+		p.next = cursor{list: list, fp: sb.fingerprint, page: page + 1, key: last.key, index: last.index}.encode()
 	}
 	idxs := make([]int, 0, end-start)
 	for _, x := range hits[start:end] {
 		idxs = append(idxs, x.index)
 	}
-	return ok(ws.renderContactPage(r, idxs, p))
+	return idxs, p
 }

@@ -21,6 +21,10 @@ const (
 	streamActivity
 	streamFaults
 	streamContactCompanies
+	streamArticleHeader
+	streamArticleBody
+	streamTicketHeader
+	streamTicketBody
 )
 
 const (
@@ -534,8 +538,8 @@ func (ws *Workspace) generateConversation(idx int) *conversation {
 		c.sla = &sla{name: pick(r, slaNames), status: pick(r, []string{"hit", "hit", "missed", "active", "cancelled"})}
 	}
 	c.priority = pick(r, []string{"none", "none", "none", "none", "none", "none", "low", "medium", "high", "urgent"})
-	if r.IntN(20) == 0 {
-		c.linked = append(c.linked, linkedObject{typ: "ticket", id: strconv.Itoa(7000 + idx), category: pick(r, []string{"Customer", "Back-office", "Tracker"})})
+	if k := ws.linkedTicket(idx); k >= 0 {
+		c.linked = []linkedObject{{typ: "ticket", id: ticketID(k), category: ticketTypeDefs[ws.ticketTypeOf(k)].category}}
 	}
 	// The header's updated_at is authoritative (lists are sorted by it); the body never moves past it.
 	c.updatedAt = h.updatedAt
@@ -879,4 +883,6 @@ func (ws *Workspace) genWorkspace(admins, companies int) {
 		}
 	}
 	ws.genSegments()
+	ws.genHelpCenter()
+	ws.genTicketTypes()
 }

@@ -306,6 +306,14 @@ func (h *Handler) route(r *http.Request) (string, func(*http.Request, string) re
 	if route, serve := h.routeEntities(r); route != "" {
 		return route, serve
 	}
+	if route, serve := h.routeTickets(r); route != "" {
+		return route, serve
+	}
+	if get {
+		if route, serve := h.routeHelpCenter(path); route != "" {
+			return route, serve
+		}
+	}
 	switch {
 	case path == "/me" && get:
 		return RouteMe, h.serveMe
@@ -327,7 +335,8 @@ func (h *Handler) route(r *http.Request) (string, func(*http.Request, string) re
 	return RouteOther, func(r *http.Request, requestID string) reply {
 		switch path {
 		case "/me", "/conversations", "/conversations/search", "/conversations/deleted", "/contacts", "/contacts/search",
-			"/admins", "/teams", "/tags", "/segments", "/companies", "/companies/scroll":
+			"/admins", "/teams", "/tags", "/segments", "/companies", "/companies/scroll", "/articles", "/articles/search",
+			"/help_center/collections", "/help_center/help_centers", "/ticket_types", "/tickets/search":
 			return errorReply(http.StatusMethodNotAllowed, requestID, "unsupported", "The fake Intercom does not implement "+r.Method+" "+path)
 		}
 		return errorReply(http.StatusNotFound, requestID, "not_found", "Resource Not Found")

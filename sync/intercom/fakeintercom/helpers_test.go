@@ -220,9 +220,9 @@ func (f *fake) walkSearch(kind string, body map[string]any, perPage int) []strin
 			pagination["starting_after"] = after
 		}
 		body["pagination"] = pagination
-		itemsKey := "conversations"
-		if kind == "contacts" {
-			itemsKey = "data"
+		itemsKey := map[string]string{"contacts": "data", "tickets": "tickets"}[kind]
+		if itemsKey == "" {
+			itemsKey = "conversations"
 		}
 		p := decodePage(f.t, f.search(kind, body), itemsKey)
 		ids = append(ids, p.ids...)
@@ -230,5 +230,30 @@ func (f *fake) walkSearch(kind string, body map[string]any, perPage int) []strin
 			return ids
 		}
 		after = p.next
+	}
+}
+
+// walkPages follows a page-numbered list (page, per_page; pages.next is {page} or null) to its last page and
+// returns every id in order, checking total_count and total_pages on the way.
+func (f *fake) walkPages(path, itemsKey string, perPage int) []string {
+	f.t.Helper()
+	var ids []string
+	for pageNo := 1; ; pageNo++ {
+		r := f.get(path + "?per_page=" + strconv.Itoa(perPage) + "&page=" + strconv.Itoa(pageNo))
+		p := decodePage(f.t, r, itemsKey)
+		if p.page != pageNo || p.perPage != perPage {
+			f.t.Fatalf("page %d of %d reports page %d of %d", pageNo, perPage, p.page, p.perPage)
+		}
+		ids = append(ids, p.ids...)
+		next, _ := r.json(f.t)["pages"].(map[string]any)["next"].(map[string]any)
+		if next == nil {
+			if pageNo != max(1, p.totalPages) || len(ids) != p.totalCount {
+				f.t.Fatalf("%s: last page %d of %d, %d ids of %d", path, pageNo, p.totalPages, len(ids), p.totalCount)
+			}
+			return ids
+		}
+		if pageNo > 10000 {
+			f.t.Fatal("list never ends")
+		}
 	}
 }

@@ -113,6 +113,16 @@ func (w *jsonWriter) ref(typ, id string) {
 	w.closeObject()
 }
 
+// krefOrNull writes "k": a reference to the assignee, or null.
+func (w *jsonWriter) krefOrNull(k string, a *assignee) {
+	w.key(k)
+	if a == nil {
+		w.null()
+		return
+	}
+	w.ref(a.typ, a.id)
+}
+
 // kwrappedList writes "k": {"type": typ, "k": [...]}, the wrapper Intercom puts around a list embedded in a record
 // (contact.list, tag.list, admin.list, segment.list); items writes the elements.
 func (w *jsonWriter) kwrappedList(k, typ string, items func()) {

@@ -11,7 +11,7 @@ import (
 
 // Change describes one mutation: which record changed and the webhook topic Intercom would notify it with.
 type Change struct {
-	Kind  string // "conversation", "contact", "company", "admin" or "tag"
+	Kind  string // "conversation", "contact", "company", "admin", "tag", "article" or "ticket"
 	ID    string
 	Topic string // e.g. "conversation.user.replied", "contact.deleted", "company.updated"; "" when Intercom sends none
 	At    time.Time
@@ -110,6 +110,7 @@ func (c *conversation) clone() *conversation {
 	cp.tags = slices.Clone(c.tags)
 	cp.attrs = slices.Clone(c.attrs)
 	cp.contacts = slices.Clone(c.contacts)
+	cp.linked = slices.Clone(c.linked)
 	if c.ai != nil {
 		ai := *c.ai
 		cp.ai = &ai
@@ -716,7 +717,7 @@ func (ws *Workspace) Simulate(n int) ([]Change, error) {
 		default:
 			// Now and then the rest of the workspace changes too: a teammate's name, a new tag, a new company.
 			first, last := pick(r, firstNames), pick(r, lastNames)
-			switch r.IntN(8) {
+			switch r.IntN(12) {
 			case 0:
 				admins := ws.AdminIDs()
 				ch, err = ws.RenameAdmin(admins[r.IntN(len(admins))], first+" "+last)
@@ -724,6 +725,10 @@ func (ws *Workspace) Simulate(n int) ([]Change, error) {
 				ch, err = ws.CreateTag(fmt.Sprintf("%s-%d", strings.ToLower(pick(r, plans)), r.IntN(1000)))
 			case 2:
 				ch, err = ws.CreateCompany(NewCompany{Name: last + " " + pick(r, []string{"Labs", "Systems", "Foods", "Media"}), Plan: pick(r, plans)})
+			case 3, 4:
+				ch, err = ws.simulateArticle(r)
+			case 5, 6, 7:
+				ch, err = ws.simulateTicket(r, convs)
 			default:
 				ch, err = ws.Reply(recent(), Reply{Author: AuthorBot})
 			}

@@ -179,22 +179,7 @@ func (ws *Workspace) renderConversation(b []byte, c *conversation, mode int) []b
 	w.closeObject()
 	w.knull("ticket")
 
-	w.key("linked_objects")
-	w.openObject()
-	w.kstr("type", "list")
-	w.kint("total_count", int64(len(c.linked)))
-	w.kbool("has_more", false)
-	w.key("data")
-	w.openArray()
-	for _, l := range c.linked {
-		w.openObject()
-		w.kstr("type", l.typ)
-		w.kstr("id", l.id)
-		w.kstrOrNull("category", l.category)
-		w.closeObject()
-	}
-	w.closeArray()
-	w.closeObject()
+	renderLinkedObjects(&w, c.linked)
 
 	w.key("ai_agent")
 	if c.ai == nil {
@@ -306,12 +291,7 @@ func (ws *Workspace) renderPart(w *jsonWriter, p *part, body func(k, html string
 	w.kint("created_at", p.createdAt)
 	w.kint("updated_at", p.updatedAt)
 	w.kint("notified_at", p.notified)
-	w.key("assigned_to")
-	if p.assignedTo == nil {
-		w.null()
-	} else {
-		w.ref(p.assignedTo.typ, p.assignedTo.id)
-	}
+	w.krefOrNull("assigned_to", p.assignedTo)
 	w.key("author")
 	w.openObject()
 	w.kstr("type", p.author.typ)

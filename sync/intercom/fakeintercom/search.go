@@ -28,10 +28,25 @@ func badSearch(format string, args ...any) *searchError {
 	return &searchError{code: "parameter_invalid", msg: fmt.Sprintf(format, args...)}
 }
 
+// searchTarget is the kind of record a search body is compiled for: it decides the field table, the operators and
+// the date semantics.
+type searchTarget int
+
+const (
+	searchConversations searchTarget = iota
+	searchContacts
+	searchTickets
+)
+
+func (t searchTarget) String() string {
+	return [...]string{"conversation", "contact", "ticket"}[t]
+}
+
 // predicate is a compiled filter.
 type predicate interface {
 	matchConv(ws *Workspace, c *conversation) bool
 	matchContact(ws *Workspace, c *contact) bool
+	matchTicket(ws *Workspace, t *ticket) bool
 }
 
 type group struct {
@@ -57,6 +72,15 @@ func (g *group) matchContact(ws *Workspace, c *contact) bool {
 	return !g.or
 }
 
+func (g *group) matchTicket(ws *Workspace, tk *ticket) bool {
+	for _, t := range g.terms {
+		if t.matchTicket(ws, tk) == g.or {
+			return g.or
+		}
+	}
+	return !g.or
+}
+
 // filter is one {field, operator, value} term.
 type filter struct {
 	field    searchField
@@ -68,6 +92,7 @@ type filter struct {
 
 func (f *filter) matchConv(ws *Workspace, c *conversation) bool { return f.match(f.field.conv(ws, c)) }
 func (f *filter) matchContact(ws *Workspace, c *contact) bool   { return f.match(f.field.contact(ws, c)) }
+func (f *filter) matchTicket(ws *Workspace, t *ticket) bool     { return f.match(f.field.ticket(ws, t)) }
 
 // match applies the operator to a record's values (several for list fields such as tag_ids or source.body's
 // words). Positive operators match when any value matches; negative ones (!=, NIN, !~) when none does, so a record
@@ -191,8 +216,11 @@ func nextDay(start int64, loc *time.Location) int64 {
 }
 
 // operatorsFor returns the operators a field accepts on an endpoint, from the 2.16 operator tables.
-func operatorsFor(f searchField, contacts bool) []string {
+func operatorsFor(f searchField, target searchTarget) []string {
+	contacts := target == searchContacts
 	switch {
+	case f.orEqualOps: // ticket created_at: "You may use the <= or >= operators to search by created_at"
+		return []string{"=", "!=", "IN", "NIN", ">", "<", ">=", "<="}
 	case f.tagID:
 		return []string{"=", "!="} // "Searching by tag_id supports only the = and != operators"
 	case contacts && f.kind == kindDate:
@@ -210,17 +238,17 @@ func operatorsFor(f searchField, contacts bool) []string {
 var allOperators = []string{"=", "!=", "IN", "NIN", "<", "<=", ">", ">=", "~", "!~", "^", "$"}
 
 // compileQuery parses and validates a search body's query, enforcing the documented limits and type rules.
-func (ws *Workspace) compileQuery(raw json.RawMessage, contacts bool) (predicate, error) {
-	return ws.compileFilter(raw, contacts, 0, "query")
+func (ws *Workspace) compileQuery(raw json.RawMessage, target searchTarget) (predicate, error) {
+	return ws.compileFilter(raw, target, 0, "query")
 }
 
-func (ws *Workspace) compileFilter(raw json.RawMessage, contacts bool, depth int, path string) (predicate, error) {
+func (ws *Workspace) compileFilter(raw json.RawMessage, target searchTarget, depth int, path string) (predicate, error) {
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &obj); err != nil || obj == nil {
 		return nil, badSearch("%s must be an object with either field, operator and value, or operator and a value list", path)
 	}
 	if _, single := obj["field"]; single {
-		return ws.compileSingle(obj, contacts, path)
+		return ws.compileSingle(obj, target, path)
 	}
 	for k := range obj {
 		if k != "operator" && k != "value" {
@@ -246,7 +274,7 @@ func (ws *Workspace) compileFilter(raw json.RawMessage, contacts bool, depth int
 	}
 	g := &group{or: op == "OR"}
 	for i, item := range items {
-		p, err := ws.compileFilter(item, contacts, depth+1, fmt.Sprintf("%s.value[%d]", path, i))
+		p, err := ws.compileFilter(item, target, depth+1, fmt.Sprintf("%s.value[%d]", path, i))
 		if err != nil {
 			return nil, err
 		}
@@ -255,7 +283,8 @@ func (ws *Workspace) compileFilter(raw json.RawMessage, contacts bool, depth int
 	return g, nil
 }
 
-func (ws *Workspace) compileSingle(obj map[string]json.RawMessage, contacts bool, path string) (predicate, error) {
+func (ws *Workspace) compileSingle(obj map[string]json.RawMessage, target searchTarget, path string) (predicate, error) {
+	contacts := target == searchContacts
 	for k := range obj {
 		if k != "field" && k != "operator" && k != "value" {
 			return nil, badSearch("%s: unknown key %q in a filter (a filter has field, operator and value)", path, k)
@@ -268,22 +297,22 @@ func (ws *Workspace) compileSingle(obj map[string]json.RawMessage, contacts bool
 	if err := json.Unmarshal(obj["operator"], &op); err != nil || !slices.Contains(allOperators, op) {
 		return nil, badSearch("%s: operator must be one of %s", path, strings.Join(allOperators, " "))
 	}
-	f, ok := ws.lookupField(contacts, name)
+	f, ok := ws.lookupField(target, name)
 	if !ok {
-		what := "conversation"
-		if contacts {
-			what = "contact"
+		what := target.String()
+		if target == searchTickets && strings.HasPrefix(name, "ticket_attribute.") {
+			return nil, badSearch("%s: %q is not the id of a ticket type attribute of this workspace (ticket_attribute.{id}, ids as GET /ticket_types lists them)", path, strings.TrimPrefix(name, "ticket_attribute."))
 		}
 		if strings.HasPrefix(name, "custom_attributes.") {
 			return nil, badSearch("%s: %q is not a %s custom attribute of this workspace", path, strings.TrimPrefix(name, "custom_attributes."), what)
 		}
 		return nil, badSearch("%s: %q is not a searchable %s field", path, name, what)
 	}
-	allowed := operatorsFor(f, contacts)
+	allowed := operatorsFor(f, target)
 	if !slices.Contains(allowed, op) {
 		hint := ""
 		if !contacts && (op == ">=" || op == "<=") {
-			hint = "; for conversations > and < already mean greater/lower or equal"
+			hint = "; for " + target.String() + "s > and < already mean greater/lower or equal"
 		}
 		return nil, badSearch("%s: operator %q is not supported for %s field %q (allowed: %s)%s", path, op, f.kind, name, strings.Join(allowed, " "), hint)
 	}
@@ -302,6 +331,9 @@ func (ws *Workspace) compileSingle(obj map[string]json.RawMessage, contacts bool
 		}
 		for _, item := range list {
 			v, err := convertValue(item, f.kind, false)
+			if err == nil && f.check != nil {
+				err = f.check(v)
+			}
 			if err != nil {
 				return nil, badSearch("%s: %s", path, err)
 			}
@@ -319,6 +351,11 @@ func (ws *Workspace) compileSingle(obj map[string]json.RawMessage, contacts bool
 	}
 	// source.body is matched word by word, so "need support" equals no word and matches nothing, as documented.
 	flt.values = []any{v}
+	if f.check != nil {
+		if err := f.check(v); err != nil {
+			return nil, badSearch("%s: field %q: %s", path, name, err)
+		}
+	}
 	return flt, nil
 }
 
@@ -397,7 +434,8 @@ type searchBody struct {
 
 // parseSearchBody decodes and validates a search request. Unknown keys are rejected (a client sending "sort" to
 // conversation search, which has none, learns it here rather than silently getting unsorted results).
-func (ws *Workspace) parseSearchBody(body []byte, contacts bool, defaultPerPage int) (*searchBody, error) {
+func (ws *Workspace) parseSearchBody(body []byte, target searchTarget, defaultPerPage int) (*searchBody, error) {
+	sortable := target != searchConversations
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(body, &top); err != nil || top == nil {
 		return nil, &searchError{code: "bad_request", msg: "The request body must be a JSON object with a query"}
@@ -406,19 +444,19 @@ func (ws *Workspace) parseSearchBody(body []byte, contacts bool, defaultPerPage 
 		switch k {
 		case "query", "pagination":
 		case "sort":
-			if contacts {
+			if sortable {
 				continue
 			}
 			return nil, badSearch("conversation search has no sort; results come in the fake's documented order (updated_at descending)")
 		default:
-			return nil, badSearch("unknown key %q in the search body (expected query, pagination%s)", k, map[bool]string{true: ", sort"}[contacts])
+			return nil, badSearch("unknown key %q in the search body (expected query, pagination%s)", k, map[bool]string{true: ", sort"}[sortable])
 		}
 	}
 	rawQuery, ok := top["query"]
 	if !ok || string(rawQuery) == "null" {
 		return nil, &searchError{code: "parameter_not_found", msg: "query is required"}
 	}
-	q, err := ws.compileQuery(rawQuery, contacts)
+	q, err := ws.compileQuery(rawQuery, target)
 	if err != nil {
 		return nil, err
 	}
@@ -480,9 +518,9 @@ func (ws *Workspace) parseSearchBody(body []byte, contacts bool, defaultPerPage 
 		default:
 			return nil, &searchError{code: "invalid_sort_order", msg: fmt.Sprintf("Invalid sort order '%s'. Must be one of: ascending, descending", order)}
 		}
-		f, ok := ws.lookupField(true, sb.sortField)
-		if !ok || f.perWord || f.tagID || sb.sortField == "segment_id" {
-			return nil, badSearch("sort.field %q is not a sortable contact field", sb.sortField)
+		f, ok := ws.lookupField(target, sb.sortField)
+		if !ok || f.perWord || f.tagID || slices.Contains([]string{"segment_id", "contact_ids", "teammate_ids"}, sb.sortField) {
+			return nil, badSearch("sort.field %q is not a sortable %s field", sb.sortField, target)
 		}
 		sb.sortName = sb.sortField
 	}

@@ -30,11 +30,16 @@ func (k fieldKind) String() string {
 }
 
 type searchField struct {
-	kind    fieldKind
-	perWord bool // source.body: matched against every word separately
-	tagID   bool // contact tag_id: only = and !=
-	conv    func(ws *Workspace, c *conversation) []any
-	contact func(ws *Workspace, c *contact) []any
+	kind       fieldKind
+	perWord    bool // source.body: matched against every word separately
+	tagID      bool // contact tag_id: only = and !=
+	orEqualOps bool // ticket created_at: also >= and <=
+	conv       func(ws *Workspace, c *conversation) []any
+	contact    func(ws *Workspace, c *contact) []any
+	ticket     func(ws *Workspace, t *ticket) []any
+	// check, when set, refuses a value the field's type accepts but Intercom does not (a ticket category named as
+	// in the ticket model instead of by its search term).
+	check func(v any) error
 }
 
 func one(v any) []any { return []any{v} }
@@ -266,7 +271,11 @@ func formatPhone(p string) string {
 
 // lookupField resolves a search field name for kind, including custom_attributes.<name> from the workspace's
 // attribute definitions.
-func (ws *Workspace) lookupField(contacts bool, name string) (searchField, bool) {
+func (ws *Workspace) lookupField(target searchTarget, name string) (searchField, bool) {
+	contacts := target == searchContacts
+	if target == searchTickets {
+		return ws.lookupTicketField(name)
+	}
 	if attr, ok := strings.CutPrefix(name, "custom_attributes."); ok {
 		defs := ws.convAttrs
 		if contacts {

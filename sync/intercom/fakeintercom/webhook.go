@@ -35,6 +35,14 @@ func (ws *Workspace) Notification(ch Change) ([]byte, error) {
 		if b, err := ws.CompanyJSON(ch.ID); err == nil {
 			item = b
 		}
+	case ch.Kind == "ticket":
+		if b, err := ws.TicketJSON(ch.ID); err == nil {
+			item = b
+		}
+	case ch.Kind == "article":
+		if b, err := ws.ArticleJSON(ch.ID); err == nil {
+			item = b
+		}
 	default:
 		return nil, fmt.Errorf("notification for %s %s: unknown kind: %w", ch.Kind, ch.ID, ErrInvalid)
 	}

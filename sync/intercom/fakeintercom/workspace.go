@@ -58,6 +58,11 @@ type WorkspaceOptions struct {
 	ContactSearchDelay time.Duration
 	// Region is /me's app.region; empty means "US".
 	Region string
+	// Articles is the number of Help Center articles; zero means Conversations/10 clamped to [30, 5000] (none in a
+	// workspace without conversations).
+	Articles int
+	// Tickets is the number of tickets; zero means Conversations/10, at least 20 (none without contacts).
+	Tickets int
 }
 
 // Workspace is a deterministic synthetic Intercom workspace. Records are generated lazily from the seed (creating a
@@ -102,6 +107,13 @@ type Workspace struct {
 	deleted      []deletion      // every deleted conversation (generated and mutated), built with convOrder
 	mergedFrom   map[int][]merge // merge target -> the leads merged into it, built with contactOrder
 	overlay      entityOverlay   // teammates, tags and companies changed since generation (entities.go)
+	articles     lazyKind[article]
+	tickets      lazyKind[ticket]
+
+	// The Help Center and the ticket types, fixed at generation.
+	helpCenters []helpCenter
+	collections []collection
+	ticketTypes []ticketType
 }
 
 // merge is one entry of a user's merge history.
@@ -127,14 +139,16 @@ type contactFate struct {
 // companies, so it is cheap for any size.
 func NewWorkspace(opts WorkspaceOptions) (*Workspace, error) {
 	switch {
-	case opts.Conversations < 0 || opts.Contacts < 0 || opts.Admins < 0 || opts.Companies < 0:
+	case opts.Conversations < 0 || opts.Contacts < 0 || opts.Admins < 0 || opts.Companies < 0 || opts.Articles < 0 || opts.Tickets < 0:
 		return nil, fmt.Errorf("fakeintercom: workspace sizes must not be negative")
 	case opts.Conversations > 0 && opts.Contacts == 0:
 		return nil, fmt.Errorf("fakeintercom: a workspace with conversations needs at least one contact")
 	case opts.Contacts >= maxContacts/2:
 		return nil, fmt.Errorf("fakeintercom: at most %d contacts", maxContacts/2-1)
-	case opts.Conversations > 1<<30:
-		return nil, fmt.Errorf("fakeintercom: at most %d conversations", 1<<30)
+	case opts.Conversations > 1<<30 || opts.Tickets > 1<<30:
+		return nil, fmt.Errorf("fakeintercom: at most %d conversations and tickets", 1<<30)
+	case opts.Tickets > 0 && opts.Contacts == 0:
+		return nil, fmt.Errorf("fakeintercom: a workspace with tickets needs at least one contact")
 	}
 	ws := &Workspace{
 		seed:        uint64(opts.Seed),
@@ -153,6 +167,15 @@ func NewWorkspace(opts WorkspaceOptions) (*Workspace, error) {
 		nextPartID:  mutatedPartBase,
 	}
 	ws.convCache = newRecordCache[conversation](opts.Conversations)
+	articles, tickets := opts.Articles, opts.Tickets
+	if articles == 0 && opts.Conversations > 0 {
+		articles = min(5000, max(30, opts.Conversations/10))
+	}
+	if tickets == 0 && opts.Contacts > 0 {
+		tickets = max(20, opts.Conversations/10)
+	}
+	ws.articles = newLazyKind(&ws.mu, articles, ws.generateArticle, ws.articleTimes, func(a *article) int64 { return a.updatedAt })
+	ws.tickets = newLazyKind(&ws.mu, tickets, ws.generateTicket, ws.ticketTimes, func(t *ticket) int64 { return t.updatedAt })
 	ws.contactCache = newRecordCache[contact](opts.Contacts)
 	if ws.now == nil {
 		ws.now = time.Now
@@ -431,11 +454,17 @@ type Counts struct {
 	Tags                 int // GET /tags, created ones included
 	Segments             int // GET /segments
 	Companies            int // live companies, not deleted (GET /companies total_count)
+	Articles             int // live articles (GET /articles total_count)
+	Collections          int // GET /help_center/collections total_count
+	HelpCenters          int // GET /help_center/help_centers
+	TicketTypes          int // GET /ticket_types
+	Tickets              int // live tickets (ticket search's total_count for a query every ticket matches)
 }
 
 // Counts returns the current sizes.
 func (ws *Workspace) Counts() Counts {
 	companies, tags := len(ws.liveCompanies()), ws.tagCount()
+	articles, tickets := len(ws.articleOrder()), len(ws.ticketOrder())
 	ws.mu.Lock()
 	defer ws.mu.Unlock()
 	ws.ensureConvIndexLocked()
@@ -443,6 +472,8 @@ func (ws *Workspace) Counts() Counts {
 	return Counts{
 		Conversations: len(ws.convOrder.keys), DeletedConversations: len(ws.deleted), Contacts: len(ws.contactOrder.keys),
 		Admins: len(ws.admins), Teams: len(ws.teams), Tags: tags, Segments: len(ws.segments), Companies: companies,
+		Articles: articles, Collections: len(ws.collections), HelpCenters: len(ws.helpCenters), TicketTypes: len(ws.ticketTypes),
+		Tickets: tickets,
 	}
 }
 

@@ -93,11 +93,12 @@ func TestWorkspace_EmptyAndInvalidSizes(t *testing.T) {
 	t.Parallel()
 	ws := mustWorkspace(t, WorkspaceOptions{Seed: 1})
 	// No records; the workspace-wide entities exist whatever the size (8 teammates, 4 teams, the tags, the
-	// segments and at least 5 companies).
-	if c := ws.Counts(); c != (Counts{Admins: 8, Teams: 4, Tags: len(tagNames), Segments: len(segmentDefs), Companies: 5}) {
+	// segments, at least 5 companies, the help centers with their collections and the ticket types).
+	if c := ws.Counts(); c != (Counts{Admins: 8, Teams: 4, Tags: len(tagNames), Segments: len(segmentDefs), Companies: 5,
+		Collections: len(collectionDefs), HelpCenters: len(helpCenterDefs), TicketTypes: len(ticketTypeDefs)}) {
 		t.Errorf("empty workspace counts %+v", c)
 	}
-	for _, opts := range []WorkspaceOptions{{Conversations: -1}, {Conversations: 5}, {Contacts: 1 << 24}} {
+	for _, opts := range []WorkspaceOptions{{Conversations: -1}, {Conversations: 5}, {Contacts: 1 << 24}, {Articles: -1}, {Tickets: -1}, {Tickets: 5}} {
 		if _, err := NewWorkspace(opts); err == nil {
 			t.Errorf("NewWorkspace(%+v) succeeded", opts)
 		}
