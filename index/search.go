@@ -62,7 +62,7 @@ func (r *Replica) Search(ctx context.Context, q query.Query) (Result, error) {
 		}
 		after = &c
 	}
-	note = joinNotes(note, absentValuesNote(ks, q))
+	note = joinNotes(note, absentValuesNote(r, ks, q))
 
 	select {
 	case r.searches <- struct{}{}:

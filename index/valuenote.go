@@ -63,7 +63,7 @@ func checkedValue(f *query.Field, v query.Value) bool {
 
 // absentValuesNote returns the note on the values of q's terms that no record of the kind holds (see
 // checksValues), one sentence each, or "" when every value is held.
-func absentValuesNote(ks *kindState, q query.Query) string {
+func absentValuesNote(r *Replica, ks *kindState, q query.Query) string {
 	var (
 		notes []string
 		more  int
@@ -76,6 +76,23 @@ func absentValuesNote(ks *kindState, q query.Query) string {
 		}
 	}()
 	for _, t := range q.Terms {
+		if t.Field.Custom != "" && t.Op != query.OpNotExists {
+			// A custom (or ticket) attribute no record has, under any operator, is most likely a misspelled name.
+			if !locked {
+				ks.mu.RLock()
+				locked = true
+			}
+			if !hasField(ks.table, t.Field) {
+				if key := "\x00" + t.Field.Name; !seen[key] {
+					if seen == nil {
+						seen = map[string]bool{}
+					}
+					seen[key] = true
+					notes = append(notes, missingAttributeSentence(ks.kind, t.Field, r.attributeNames(ks.kind)))
+				}
+				continue
+			}
+		}
 		if !checksValues(t) {
 			continue
 		}
@@ -134,15 +151,66 @@ func absentValueSentence(ks *kindState, f *query.Field, col, value string) strin
 			return s + "; " + ks.kind.Plural() + " have " + field + " " + quoteValues(held, "or") + "."
 		}
 	}
+	if !hasField(tab, f) {
+		return s + "; no " + noun + " has " + field + " at all."
+	}
+	return s + "."
+}
+
+// hasField reports whether any live row of tab has a value in field f (for a custom attribute, of any type).
+func hasField(tab *table.Table, f *query.Field) bool {
 	str, num, boolean := termFields(f)
 	present := []table.Atom{table.PresentAtom(str)}
 	if f.Custom != "" {
 		present = append(present, table.PresentAtom(num), table.PresentAtom(boolean))
 	}
-	if tab.Count(table.Filter{{Any: present}}) == 0 {
-		return s + "; no " + noun + " has " + field + " at all."
+	return tab.Count(table.Filter{{Any: present}}) > 0
+}
+
+// missingAttributeSentence says that no record of kind has the custom attribute f, with the nearest names among
+// the attributes records of the kind have had (names), or the attributes themselves when there are few.
+func missingAttributeSentence(kind query.Kind, f *query.Field, names []string) string {
+	s := fmt.Sprintf("No %s has %s at all", kind.Noun(), fieldLabel(f))
+	cat := query.CatalogFor(kind)
+	spell := func(vs []string) []string {
+		out := make([]string, len(vs))
+		for i, v := range vs {
+			out[i] = cat.CustomField(query.Clip(v)).DSL()
+		}
+		return out
+	}
+	if near := query.Nearest(f.Custom, names); len(near) > 0 {
+		return s + "; did you mean " + strings.Join(spell(near), " or ") + "?"
+	}
+	if len(names) == 0 {
+		return s + "; no " + kind.Noun() + " has any attribute of its own."
+	}
+	if len(names) <= maxListedValues {
+		return s + "; " + kind.Plural() + " have " + strings.Join(spell(names), ", ") + "."
 	}
 	return s + "."
+}
+
+// attributeNames returns the names of the custom attributes (tickets: ticket attributes) the records of kind have
+// had, from the store's field-name table, sorted.
+func (r *Replica) attributeNames(kind query.Kind) []string {
+	fn := r.store.fields[kind]
+	if fn == nil {
+		return nil
+	}
+	fn.mu.Lock()
+	defer fn.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, idx := range fn.names {
+		idx = strings.TrimSuffix(strings.TrimSuffix(idx, customNumSuffix), customBoolSuffix)
+		if name, ok := query.CustomAttributeOf(idx); ok && !seen[name] {
+			seen[name] = true
+			out = append(out, name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // nearValues returns up to maxSuggested values of keyword column col held by live rows and nearest to value in

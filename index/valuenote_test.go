@@ -29,7 +29,14 @@ func TestValueNote_ValuesNoRecordHolds(t *testing.T) {
 		{`object_type:companies plan:in:Pro,Stater`, 2, []string{`No company has plan "Stater"; did you mean "Starter"?`}},
 		{`object_type:companies plan:neq:Stater`, 3, []string{`No company has plan "Stater"`}},
 		{`object_type:companies plan:Stater name:"Acme Inc"`, 0, []string{`No company has plan "Stater"`}},
-		{`object_type:contacts custom_attributes.tierr:gold`, 0, []string{`No contact has custom_attributes.tierr "gold"; no contact has custom_attributes.tierr at all.`}},
+		// An attribute no record has, under any operator: most likely a misspelled name.
+		{`object_type:contacts custom_attributes.plann:gold`, 0, []string{`No contact has custom_attributes.plann at all; did you mean custom_attributes.plan?`}},
+		{`object_type:contacts ca.seat:exists`, 0, []string{`No contact has custom_attributes.seat at all; did you mean custom_attributes.seats?`}},
+		{`object_type:contacts custom_attributes.tierr:gold`, 0, []string{`No contact has custom_attributes.tierr at all; contacts have custom_attributes.beta, custom_attributes.plan, custom_attributes.seats.`}},
+		{`object_type:tickets ticket_attributes.Severty:high`, 0, []string{`No ticket has ticket_attributes.Severty at all; did you mean ticket_attributes.Severity?`}},
+		{`object_type:tickets ticket_attributes."Affected user":gt:3`, 0, []string{`did you mean ticket_attributes."Affected users"?`}},
+		{`object_type:tickets ticket_attributes.zzzzzz:1`, 0, []string{`No ticket has ticket_attributes.zzzzzz at all; tickets have ticket_attributes."Affected users", ticket_attributes.Amount, ticket_attributes.Approved, ticket_attributes.Severity.`}},
+		{`object_type:tickets ticket_attributes.Severty:not_exists`, 3, nil},
 		{`object_type:contacts location_country:Atlantis`, 0, []string{`No contact has location_country "Atlantis"; contacts have location_country "France", "Germany"`}},
 		// Both notes: the tag name's and the value's, in the order of the terms.
 		{`object_type:conversations tag:VIPP source_author_email_domain:exmple.com`, 0, []string{

@@ -181,6 +181,54 @@ func CustomIndexField(name string) string {
 	return b.String()
 }
 
+// CustomAttributeOf reverses CustomIndexField (its round trip proves the encoding one-to-one): it returns the
+// custom attribute name the index field name s stands for, or false if s is not a custom attribute's index field.
+func CustomAttributeOf(s string) (string, bool) {
+	rest, ok := strings.CutPrefix(s, "ca_")
+	if !ok {
+		return "", false
+	}
+	var b strings.Builder
+	b.Grow(len(rest))
+	for i := 0; i < len(rest); i++ {
+		c := rest[i]
+		switch {
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
+			b.WriteByte(c)
+		case c != '_':
+			return "", false
+		case i+1 < len(rest) && rest[i+1] == '_':
+			b.WriteByte('_')
+			i++
+		case i+2 < len(rest):
+			hi, lo := unhex(rest[i+1]), unhex(rest[i+2])
+			if hi < 0 || lo < 0 {
+				return "", false
+			}
+			b.WriteByte(byte(hi<<4 | lo))
+			i += 2
+		default:
+			return "", false
+		}
+	}
+	name := b.String()
+	// Only the canonical spelling maps back, so the mapping stays one-to-one.
+	if CustomIndexField(name) != s {
+		return "", false
+	}
+	return name, true
+}
+
+func unhex(c byte) int {
+	switch {
+	case c >= '0' && c <= '9':
+		return int(c - '0')
+	case c >= 'a' && c <= 'f':
+		return int(c-'a') + 10
+	}
+	return -1
+}
+
 // Operator sets per type. They are shared by every field of the type and must not be modified.
 var (
 	keywordOps = []Op{OpEq, OpNeq, OpIn, OpNin, OpContains, OpNotContains, OpStartsWith, OpEndsWith, OpExists, OpNotExists}

@@ -171,62 +171,14 @@ func TestCustomIndexField_RoundTrip(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("CustomIndexField(%q) = %q, want %q", tc.name, got, tc.want)
 		}
-		back, ok := parseCustomIndexField(got)
+		back, ok := CustomAttributeOf(got)
 		if !ok || back != tc.name {
-			t.Errorf("parseCustomIndexField(%q) = %q, %v; want %q", got, back, ok, tc.name)
+			t.Errorf("CustomAttributeOf(%q) = %q, %v; want %q", got, back, ok, tc.name)
 		}
 	}
 	for _, s := range []string{"tier", "ca_x_2", "ca_x_zz", "ca_x_2E", "ca_a b", "ca__"} {
-		if name, ok := parseCustomIndexField(s); ok {
-			t.Errorf("parseCustomIndexField(%q) = %q, want not a custom field", s, name)
+		if name, ok := CustomAttributeOf(s); ok {
+			t.Errorf("CustomAttributeOf(%q) = %q, want not a custom field", s, name)
 		}
 	}
-}
-
-// parseCustomIndexField reverses CustomIndexField, which proves the encoding one-to-one: it returns the custom
-// attribute name that index field name stands for, or false if s is not a custom attribute's index field.
-func parseCustomIndexField(s string) (string, bool) {
-	rest, ok := strings.CutPrefix(s, "ca_")
-	if !ok {
-		return "", false
-	}
-	var b strings.Builder
-	b.Grow(len(rest))
-	for i := 0; i < len(rest); i++ {
-		c := rest[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-			b.WriteByte(c)
-		case c != '_':
-			return "", false
-		case i+1 < len(rest) && rest[i+1] == '_':
-			b.WriteByte('_')
-			i++
-		case i+2 < len(rest):
-			hi, lo := unhex(rest[i+1]), unhex(rest[i+2])
-			if hi < 0 || lo < 0 {
-				return "", false
-			}
-			b.WriteByte(byte(hi<<4 | lo))
-			i += 2
-		default:
-			return "", false
-		}
-	}
-	name := b.String()
-	// Only the canonical spelling maps back, so the mapping stays one-to-one.
-	if CustomIndexField(name) != s {
-		return "", false
-	}
-	return name, true
-}
-
-func unhex(c byte) int {
-	switch {
-	case c >= '0' && c <= '9':
-		return int(c - '0')
-	case c >= 'a' && c <= 'f':
-		return int(c-'a') + 10
-	}
-	return -1
 }

@@ -80,6 +80,10 @@ func writeTerm(b *strings.Builder, t Term) {
 	}
 }
 
+// DSL returns f's name as the DSL writes it: the canonical name, or for a custom (or ticket) attribute its prefix
+// and name, quoted when it must be (custom_attributes."Ticket category").
+func (f *Field) DSL() string { return fieldDSL(f) }
+
 // fieldDSL returns f's name as the DSL writes it: the canonical name, or for a custom attribute
 // custom_attributes.<name> with the name quoted when it must be.
 func fieldDSL(f *Field) string {
