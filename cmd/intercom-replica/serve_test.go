@@ -650,3 +650,54 @@ func TestServe_DemoAcceptsItsIntercomToken(t *testing.T) {
 		t.Errorf("a token was logged:\n%s", s.stderr)
 	}
 }
+
+// TestREADME_ToolExamplesAnswer calls every tool example the README shows as a line `tool {json arguments}` on
+// serve --demo over stdio: each answers without error, except those whose comment says it shows an error, which
+// must be a tool error saying what the comment says.
+func TestREADME_ToolExamplesAnswer(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile(readmePath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := regexp.MustCompile(`^([a-z_]+)\s+(\{.*\})\s*(?:#\s*(.*))?$`)
+	type example struct {
+		n                   int
+		tool, args, comment string
+	}
+	var examples []example
+	for i, l := range strings.Split(string(raw), "\n") {
+		if m := line.FindStringSubmatch(l); m != nil {
+			examples = append(examples, example{i + 1, m[1], m[2], m[3]})
+		}
+	}
+	if len(examples) < 7 {
+		t.Fatalf("found %d tool examples in the README, want the articles and tickets ones at least", len(examples))
+	}
+	s := startStdio(t, newUserEnv(t), "--demo", "--config", "", "--data-dir", demoCopy(t))
+	for _, ex := range examples {
+		var args map[string]any
+		if err := json.Unmarshal([]byte(ex.args), &args); err != nil {
+			t.Errorf("README line %d: arguments are not JSON: %v", ex.n, err)
+			continue
+		}
+		res, err := s.session.CallTool(t.Context(), &sdk.CallToolParams{Name: ex.tool, Arguments: args})
+		if err != nil {
+			t.Errorf("README line %d: %s: %v", ex.n, ex.tool, err)
+			continue
+		}
+		text := toolText(res)
+		wantErr := strings.HasPrefix(ex.comment, "an error")
+		switch {
+		case res.IsError != wantErr:
+			t.Errorf("README line %d: %s %s: error %v, the README says %q:\n%.600s", ex.n, ex.tool, ex.args, res.IsError, ex.comment, text)
+		case wantErr:
+			// "an error naming ticket_215480000000000: ..." names what the error must hold.
+			if named := regexp.MustCompile(`naming (\S+?):`).FindStringSubmatch(ex.comment); named != nil && !strings.Contains(text, named[1]) {
+				t.Errorf("README line %d: %s's error does not name %s:\n%s", ex.n, ex.tool, named[1], text)
+			}
+		case strings.Contains(text, "No ") && strings.Contains(text, " match"):
+			t.Errorf("README line %d: %s %s finds nothing on the demo workspace:\n%.600s", ex.n, ex.tool, ex.args, text)
+		}
+	}
+}
