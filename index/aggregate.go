@@ -139,9 +139,14 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	if a.TimeZone == "" {
 		res.TimeZone = "UTC"
 	}
-	res.Totals = b.row(agg.Matched, agg.Totals)
+	// The totals' metrics (a median over every match) cost about as much as the groups' together: they are
+	// computed on the other core meanwhile.
+	totals := make(chan AggRow, 1)
+	go func() { totals <- b.row(agg.Matched, agg.Totals) }()
 	rows, err := b.groups(agg)
 	if err != nil {
+		<-totals // the goroutine never outlives the call
+		agg.Release()
 		return AggregateResult{}, err
 	}
 	res.GroupCount = len(rows)
@@ -166,6 +171,8 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 		res.Other = &other
 		res.Next = encodeAggCursor(end, spec)
 	}
+	res.Totals = <-totals
+	agg.Release() // the rows hold metrics, not values
 	return res, nil
 }
 
