@@ -191,6 +191,15 @@ func TestTickets_SearchAndGet(t *testing.T) {
 			t.Errorf("get_ticket text lacks %q:\n%s", want, textOf(res))
 		}
 	}
+	// Intercom's examples (and its fake) list a ticket type's attributes under ticket_type_attributes.data, its
+	// 2.16 schema under ticket_type_attributes.ticket_type_attributes: the refund type uses the first, and its
+	// attributes are typed all the same.
+	res = mustOK(t, s, "get_ticket", map[string]any{"id": "ticket_" + ticketRefund})
+	structured(t, res, &got)
+	if at := got.Ticket.AttributeTypes; at["Amount"] != "decimal" || at["Approved"] != "boolean" ||
+		!strings.Contains(textOf(res), `Attributes: "Amount" (decimal): 49.5; "Approved" (boolean): true`) {
+		t.Errorf("refund ticket's attribute types: %v\n%s", at, textOf(res))
+	}
 	// The conversation says which ticket is linked to it.
 	var conv mcp.GetConversationResult
 	res = mustOK(t, s, "get_conversation", map[string]any{"id": convRefund})
