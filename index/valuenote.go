@@ -129,6 +129,38 @@ func absentValuesNote(r *Replica, ks *kindState, q query.Query) string {
 	return strings.Join(notes, " ")
 }
 
+// absentAggregateAttributesNote returns the note on the custom (or ticket) attributes a groups by or measures that
+// no record of the kind has, most likely misspelled names, one sentence each (an attribute a's filter names is
+// noted there, by absentValuesNote), or "" when records have every one.
+func absentAggregateAttributesNote(r *Replica, ks *kindState, a query.Aggregate) string {
+	fields := make([]*query.Field, 0, len(a.GroupBy)+len(a.Metrics))
+	for _, d := range a.GroupBy {
+		fields = append(fields, d.Field)
+	}
+	for _, m := range a.Metrics {
+		fields = append(fields, m.Field)
+	}
+	seen := map[string]bool{}
+	for _, t := range a.Query.Terms {
+		if t.Field.Custom != "" && t.Op != query.OpNotExists {
+			seen[t.Field.Name] = true
+		}
+	}
+	var notes []string
+	ks.mu.RLock()
+	defer ks.mu.RUnlock()
+	for _, f := range fields {
+		if f == nil || f.Custom == "" || seen[f.Name] {
+			continue
+		}
+		seen[f.Name] = true
+		if !hasField(ks.table, f) {
+			notes = append(notes, missingAttributeSentence(ks.kind, f, r.attributeNames(ks.kind)))
+		}
+	}
+	return strings.Join(notes, " ")
+}
+
 // absentValueSentence says that no record of the kind holds value in field f (column col), with the nearest
 // values live records hold, else every value when there are few, else whether any record has the field at all.
 // The caller holds ks.mu for reading.

@@ -79,6 +79,40 @@ func TestValueNote_ValuesNoRecordHolds(t *testing.T) {
 	}
 }
 
+// TestValueNote_AggregateAttributesNoRecordHas: an aggregate grouped by, or measuring, a custom (or ticket)
+// attribute no record has, a misspelled name most likely, says so with the nearest names, as the same attribute in
+// its filter does, instead of one silent "(none)" group.
+func TestValueNote_AggregateAttributesNoRecordHas(t *testing.T) {
+	t.Parallel()
+	r := mustOpen(t, "")
+	mustApply(t, r, Batch{Records: append(fixture(t), namesFixture(t)...)})
+	for _, tc := range []struct {
+		spec query.AggregateSpec
+		note string // "": none
+	}{
+		{query.AggregateSpec{Query: "object_type:tickets", GroupBy: []string{"ticket_attributes.Severty"}},
+			`No ticket has ticket_attributes.Severty at all; did you mean ticket_attributes.Severity?`},
+		{query.AggregateSpec{Query: "object_type:contacts", Metrics: []string{"sum:ca.seat"}},
+			`No contact has custom_attributes.seat at all; did you mean custom_attributes.seats?`},
+		// Named once, when the filter names it too.
+		{query.AggregateSpec{Query: "object_type:tickets ticket_attributes.Severty:exists", GroupBy: []string{"ticket_attributes.Severty"}},
+			`No ticket has ticket_attributes.Severty at all; did you mean ticket_attributes.Severity?`},
+		{query.AggregateSpec{Query: "object_type:tickets", GroupBy: []string{"ticket_attributes.Severity"}}, ""},
+	} {
+		a, err := query.ParseAggregate(tc.spec, query.Options{})
+		if err != nil {
+			t.Fatalf("%+v: %v", tc.spec, err)
+		}
+		res, err := r.Aggregate(t.Context(), a)
+		if err != nil {
+			t.Fatalf("aggregate %+v: %v", tc.spec, err)
+		}
+		if res.Note != tc.note {
+			t.Errorf("aggregate %+v: note %q, want %q", tc.spec, res.Note, tc.note)
+		}
+	}
+}
+
 // TestValueNote_OnlyLiveValuesAreOffered: a value that only a record since changed held is neither suggested nor
 // listed.
 func TestValueNote_OnlyLiveValuesAreOffered(t *testing.T) {
