@@ -93,6 +93,19 @@ func absentValuesNote(r *Replica, ks *kindState, q query.Query) string {
 				continue
 			}
 		}
+		if ks.kind == query.KindTicket && t.Field.Name == "id" && (t.Op == query.OpEq || t.Op == query.OpIn) {
+			// The number the inbox shows a ticket by (its ticket_id) is most often what such an id is.
+			if !locked {
+				ks.mu.RLock()
+				locked = true
+			}
+			for _, v := range t.Values {
+				if s := ticketNumberSentence(ks.table, v.Str); s != "" {
+					notes = append(notes, s)
+				}
+			}
+			continue
+		}
 		if !checksValues(t) {
 			continue
 		}
@@ -159,6 +172,19 @@ func absentAggregateAttributesNote(r *Replica, ks *kindState, a query.Aggregate)
 		}
 	}
 	return strings.Join(notes, " ")
+}
+
+// ticketNumberSentence says, of an id no ticket has, that a ticket has it for the number the inbox shows, and the
+// term that finds it; "" when id is not a number, a ticket has it, or none has it for its number. The caller holds the kind's lock.
+func ticketNumberSentence(tab *table.Table, id string) string {
+	cat := query.CatalogFor(query.KindTicket)
+	idf, _ := cat.Lookup("id")
+	num, _ := cat.Lookup("ticket_id")
+	if id == "" || strings.Trim(id, "0123456789") != "" || idf == nil || num == nil ||
+		heldLive(tab, idf.Index, id) || !heldLive(tab, num.Index, id) {
+		return ""
+	}
+	return fmt.Sprintf("No ticket has id %s; a ticket has %s for the number the inbox shows (not its id): ticket_id:%s finds it.", id, id, id)
 }
 
 // absentValueSentence says that no record of the kind holds value in field f (column col), with the nearest

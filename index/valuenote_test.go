@@ -37,6 +37,10 @@ func TestValueNote_ValuesNoRecordHolds(t *testing.T) {
 		{`object_type:tickets ticket_attributes."Affected user":gt:3`, 0, []string{`did you mean ticket_attributes."Affected users"?`}},
 		{`object_type:tickets ticket_attributes.zzzzzz:1`, 0, []string{`No ticket has ticket_attributes.zzzzzz at all; tickets have ticket_attributes."Affected users", ticket_attributes.Amount, ticket_attributes.Approved, ticket_attributes.Severity.`}},
 		{`object_type:tickets ticket_attributes.Severty:not_exists`, 3, nil},
+		// A ticket's number where its id is meant: which ticket has that number.
+		{`object_type:tickets id:22`, 0, []string{`No ticket has id 22; a ticket has 22 for the number the inbox shows (not its id): ticket_id:22 finds it.`}},
+		{`object_type:tickets id:7583`, 1, nil},
+		{`object_type:tickets id:999999`, 0, nil},
 		{`object_type:contacts location_country:Atlantis`, 0, []string{`No contact has location_country "Atlantis"; contacts have location_country "France", "Germany"`}},
 		// Both notes: the tag name's and the value's, in the order of the terms.
 		{`object_type:conversations tag:VIPP source_author_email_domain:exmple.com`, 0, []string{
