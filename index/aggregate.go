@@ -103,7 +103,7 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	if err != nil {
 		return AggregateResult{}, err
 	}
-	note := joinNotes(a.Query.Note, absentValuesNote(r, ks, a.Query))
+	note := joinNotes(a.Query.Note, absentValuesNote(r, ks, a.Query), absentAggregateAttributesNote(r, ks, a))
 	select {
 	case r.searches <- struct{}{}:
 		defer func() { <-r.searches }()

@@ -93,6 +93,19 @@ func absentValuesNote(r *Replica, ks *kindState, q query.Query) string {
 				continue
 			}
 		}
+		if ks.kind == query.KindTicket && t.Field.Name == "id" && (t.Op == query.OpEq || t.Op == query.OpIn) {
+			// The number the inbox shows a ticket by (its ticket_id) is most often what such an id is.
+			if !locked {
+				ks.mu.RLock()
+				locked = true
+			}
+			for _, v := range t.Values {
+				if s := ticketNumberSentence(ks.table, v.Str); s != "" {
+					notes = append(notes, s)
+				}
+			}
+			continue
+		}
 		if !checksValues(t) {
 			continue
 		}
@@ -127,6 +140,51 @@ func absentValuesNote(r *Replica, ks *kindState, q query.Query) string {
 		notes = append(notes, fmt.Sprintf("%d more values of the query no %s holds.", more, ks.kind.Noun()))
 	}
 	return strings.Join(notes, " ")
+}
+
+// absentAggregateAttributesNote returns the note on the custom (or ticket) attributes a groups by or measures that
+// no record of the kind has, most likely misspelled names, one sentence each (an attribute a's filter names is
+// noted there, by absentValuesNote), or "" when records have every one.
+func absentAggregateAttributesNote(r *Replica, ks *kindState, a query.Aggregate) string {
+	fields := make([]*query.Field, 0, len(a.GroupBy)+len(a.Metrics))
+	for _, d := range a.GroupBy {
+		fields = append(fields, d.Field)
+	}
+	for _, m := range a.Metrics {
+		fields = append(fields, m.Field)
+	}
+	seen := map[string]bool{}
+	for _, t := range a.Query.Terms {
+		if t.Field.Custom != "" && t.Op != query.OpNotExists {
+			seen[t.Field.Name] = true
+		}
+	}
+	var notes []string
+	ks.mu.RLock()
+	defer ks.mu.RUnlock()
+	for _, f := range fields {
+		if f == nil || f.Custom == "" || seen[f.Name] {
+			continue
+		}
+		seen[f.Name] = true
+		if !hasField(ks.table, f) {
+			notes = append(notes, missingAttributeSentence(ks.kind, f, r.attributeNames(ks.kind)))
+		}
+	}
+	return strings.Join(notes, " ")
+}
+
+// ticketNumberSentence says, of an id no ticket has, that a ticket has it for the number the inbox shows, and the
+// term that finds it; "" when id is not a number, a ticket has it, or none has it for its number. The caller holds the kind's lock.
+func ticketNumberSentence(tab *table.Table, id string) string {
+	cat := query.CatalogFor(query.KindTicket)
+	idf, _ := cat.Lookup("id")
+	num, _ := cat.Lookup("ticket_id")
+	if id == "" || strings.Trim(id, "0123456789") != "" || idf == nil || num == nil ||
+		heldLive(tab, idf.Index, id) || !heldLive(tab, num.Index, id) {
+		return ""
+	}
+	return fmt.Sprintf("No ticket has id %s; a ticket has %s for the number the inbox shows (not its id): ticket_id:%s finds it.", id, id, id)
 }
 
 // absentValueSentence says that no record of the kind holds value in field f (column col), with the nearest

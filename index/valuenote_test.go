@@ -37,6 +37,10 @@ func TestValueNote_ValuesNoRecordHolds(t *testing.T) {
 		{`object_type:tickets ticket_attributes."Affected user":gt:3`, 0, []string{`did you mean ticket_attributes."Affected users"?`}},
 		{`object_type:tickets ticket_attributes.zzzzzz:1`, 0, []string{`No ticket has ticket_attributes.zzzzzz at all; tickets have ticket_attributes."Affected users", ticket_attributes.Amount, ticket_attributes.Approved, ticket_attributes.Severity.`}},
 		{`object_type:tickets ticket_attributes.Severty:not_exists`, 3, nil},
+		// A ticket's number where its id is meant: which ticket has that number.
+		{`object_type:tickets id:22`, 0, []string{`No ticket has id 22; a ticket has 22 for the number the inbox shows (not its id): ticket_id:22 finds it.`}},
+		{`object_type:tickets id:7583`, 1, nil},
+		{`object_type:tickets id:999999`, 0, nil},
 		{`object_type:contacts location_country:Atlantis`, 0, []string{`No contact has location_country "Atlantis"; contacts have location_country "France", "Germany"`}},
 		// Both notes: the tag name's and the value's, in the order of the terms.
 		{`object_type:conversations tag:VIPP source_author_email_domain:exmple.com`, 0, []string{
@@ -75,6 +79,40 @@ func TestValueNote_ValuesNoRecordHolds(t *testing.T) {
 		}
 		if ares.Matched != tc.total || ares.Note != res.Note {
 			t.Errorf("aggregate %s: %d matched, note %q; want %d and the search's note %q", tc.dsl, ares.Matched, ares.Note, tc.total, res.Note)
+		}
+	}
+}
+
+// TestValueNote_AggregateAttributesNoRecordHas: an aggregate grouped by, or measuring, a custom (or ticket)
+// attribute no record has, a misspelled name most likely, says so with the nearest names, as the same attribute in
+// its filter does, instead of one silent "(none)" group.
+func TestValueNote_AggregateAttributesNoRecordHas(t *testing.T) {
+	t.Parallel()
+	r := mustOpen(t, "")
+	mustApply(t, r, Batch{Records: append(fixture(t), namesFixture(t)...)})
+	for _, tc := range []struct {
+		spec query.AggregateSpec
+		note string // "": none
+	}{
+		{query.AggregateSpec{Query: "object_type:tickets", GroupBy: []string{"ticket_attributes.Severty"}},
+			`No ticket has ticket_attributes.Severty at all; did you mean ticket_attributes.Severity?`},
+		{query.AggregateSpec{Query: "object_type:contacts", Metrics: []string{"sum:ca.seat"}},
+			`No contact has custom_attributes.seat at all; did you mean custom_attributes.seats?`},
+		// Named once, when the filter names it too.
+		{query.AggregateSpec{Query: "object_type:tickets ticket_attributes.Severty:exists", GroupBy: []string{"ticket_attributes.Severty"}},
+			`No ticket has ticket_attributes.Severty at all; did you mean ticket_attributes.Severity?`},
+		{query.AggregateSpec{Query: "object_type:tickets", GroupBy: []string{"ticket_attributes.Severity"}}, ""},
+	} {
+		a, err := query.ParseAggregate(tc.spec, query.Options{})
+		if err != nil {
+			t.Fatalf("%+v: %v", tc.spec, err)
+		}
+		res, err := r.Aggregate(t.Context(), a)
+		if err != nil {
+			t.Fatalf("aggregate %+v: %v", tc.spec, err)
+		}
+		if res.Note != tc.note {
+			t.Errorf("aggregate %+v: note %q, want %q", tc.spec, res.Note, tc.note)
 		}
 	}
 }

@@ -113,6 +113,10 @@ func TestArticlesAndTickets_MistakesSayWhatIsRight(t *testing.T) {
 			[]string{"ticket 999 does not exist in Intercom", "search_tickets"}},
 		{"the inbox's number of a ticket", "get_ticket", map[string]any{"id": "22"},
 			[]string{`22 is the number the inbox shows for ticket_7583 "Login button does nothing on Safari", not its id; call get_ticket with id ticket_7583.`}},
+		{"the inbox's number of a ticket to fetch", "fetch", map[string]any{"id": "22"},
+			[]string{`22 is the number the inbox shows for ticket_7583 "Login button does nothing on Safari", not its id; call fetch with id ticket_7583.`}},
+		{"the inbox's number of a ticket, prefixed, to fetch", "fetch", map[string]any{"id": "ticket_22"},
+			[]string{`22 is the number the inbox shows for ticket_7583`}},
 		{"state open on search_tickets", "search_tickets", map[string]any{"state": "open"},
 			[]string{`state: "open" is not one of submitted, in_progress, waiting_on_customer, resolved.`, "use open (true or false)"}},
 		{"state:open on tickets in the DSL", "search", map[string]any{"query": "object_type:tickets state:open"},
@@ -190,6 +194,15 @@ func TestTickets_SearchAndGet(t *testing.T) {
 		if !strings.Contains(textOf(res), want) {
 			t.Errorf("get_ticket text lacks %q:\n%s", want, textOf(res))
 		}
+	}
+	// Intercom's examples (and its fake) list a ticket type's attributes under ticket_type_attributes.data, its
+	// 2.16 schema under ticket_type_attributes.ticket_type_attributes: the refund type uses the first, and its
+	// attributes are typed all the same.
+	res = mustOK(t, s, "get_ticket", map[string]any{"id": "ticket_" + ticketRefund})
+	structured(t, res, &got)
+	if at := got.Ticket.AttributeTypes; at["Amount"] != "decimal" || at["Approved"] != "boolean" ||
+		!strings.Contains(textOf(res), `Attributes: "Amount" (decimal): 49.5; "Approved" (boolean): true`) {
+		t.Errorf("refund ticket's attribute types: %v\n%s", at, textOf(res))
 	}
 	// The conversation says which ticket is linked to it.
 	var conv mcp.GetConversationResult

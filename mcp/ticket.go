@@ -74,13 +74,19 @@ type TicketSummary struct {
 	URL       string   `json:"url"`
 }
 
-// ticketTypeAttrs is what a ticket type says of its attributes, read from its record.
+// ticketTypeAttr is one attribute a ticket type lists.
+type ticketTypeAttr struct {
+	Name     string `json:"name"`
+	DataType string `json:"data_type"`
+}
+
+// ticketTypeAttrs is what a ticket type says of its attributes, read from its record: under
+// ticket_type_attributes.data, where Intercom's examples (and its answers) put them, or under
+// ticket_type_attributes.ticket_type_attributes, where its 2.16 schema does; both are read, as the syncer does.
 type ticketTypeAttrs struct {
 	TicketTypeAttributes *struct {
-		List []struct {
-			Name     string `json:"name"`
-			DataType string `json:"data_type"`
-		} `json:"ticket_type_attributes"`
+		Data []ticketTypeAttr `json:"data"`
+		List []ticketTypeAttr `json:"ticket_type_attributes"`
 	} `json:"ticket_type_attributes"`
 }
 
@@ -178,7 +184,7 @@ func (v *TicketView) setAttributes(ctx context.Context, attrs map[string]json.Ra
 		if rec, err := g.Get(ctx, query.KindTicketType, v.TicketTypeID); err == nil && !rec.Deleted {
 			var tt ticketTypeAttrs
 			if json.Unmarshal(rec.Raw, &tt) == nil && tt.TicketTypeAttributes != nil {
-				for _, a := range tt.TicketTypeAttributes.List {
+				for _, a := range append(tt.TicketTypeAttributes.Data, tt.TicketTypeAttributes.List...) {
 					add(a.Name, a.DataType)
 				}
 			}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/intercom-replica/intercom-replica/index"
@@ -88,6 +89,11 @@ func FetchTool(r Replica, o ToolOptions) server.ServerTool {
 			return nil, err
 		}
 		rec, err := getAnyKind(ctx, r, kind, id)
+		if errors.Is(err, index.ErrNotFound) && (kind == query.KindTicket || kind == "" && slices.Contains(query.KindsOf(id), query.KindTicket)) {
+			if hint := TicketNumberHint(ctx, r, id, "call fetch with id"); hint != "" {
+				return nil, &PublicError{Msg: hint, Err: err}
+			}
+		}
 		if err != nil {
 			return nil, err
 		}

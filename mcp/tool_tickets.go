@@ -87,7 +87,11 @@ func GetTicketTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 		}
 		got, err := f.GetFresh(ctx, query.KindTicket, id)
 		if errors.Is(err, index.ErrNotFound) {
-			return nil, &PublicError{Msg: err.Error() + " " + TicketNumberHint(ctx, r, id, "call get_ticket with id"), Err: err}
+			hint := TicketNumberHint(ctx, r, id, "call get_ticket with id")
+			if hint == "" {
+				hint = "Check the id: search_tickets (or search with object_type:tickets) finds tickets by title, type, state or text."
+			}
+			return nil, &PublicError{Msg: err.Error() + " " + hint, Err: err}
 		}
 		if err != nil {
 			return nil, err
@@ -103,9 +107,9 @@ func GetTicketTool(f FreshGetter, r Replica, o ToolOptions) server.ServerTool {
 	})}
 }
 
-// TicketNumberHint says what to do with a ticket id that names no ticket: when it is the number the inbox shows a
-// ticket by (its ticket_id, 22), not its id, which ticket that is, ending with todo and the id to pass ("call
-// get_ticket with id ticket_7583"); otherwise where to find tickets.
+// TicketNumberHint says which ticket an id that names no ticket stands for when it is the number the inbox shows a
+// ticket by (its ticket_id, 22), not its id, ending with todo and the id to pass ("call get_ticket with id
+// ticket_7583"); "" when no ticket has that number.
 func TicketNumberHint(ctx context.Context, r Searcher, id, todo string) string {
 	q, err := query.Parse(fmt.Sprintf(`object_type:tickets ticket_id:"%s" limit:1`, id), query.Options{})
 	if err == nil {
@@ -115,5 +119,5 @@ func TicketNumberHint(ctx context.Context, r Searcher, id, todo string) string {
 				id, query.FormatID(query.KindTicket, h.ID), quotedLine(h.Title), todo, query.FormatID(query.KindTicket, h.ID))
 		}
 	}
-	return "Check the id: search_tickets (or search with object_type:tickets) finds tickets by title, type, state or text."
+	return ""
 }

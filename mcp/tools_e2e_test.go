@@ -271,7 +271,7 @@ func TestFetch_Errors(t *testing.T) {
 	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
 	mustToolError(t, s, "fetch", map[string]any{"id": "conversation_999999"}, "not in the replica")
 	mustToolError(t, s, "fetch", map[string]any{"id": "conversation_abc"}, "is not a conversation id")
-	mustToolError(t, s, "fetch", map[string]any{"id": "https://example.com/x"}, "not an Intercom app URL")
+	mustToolError(t, s, "fetch", map[string]any{"id": "https://example.com/x"}, "neither an Intercom app URL")
 	mustToolError(t, s, "fetch", map[string]any{"id": "company_5"}, "company")
 	mustToolError(t, s, "fetch", map[string]any{"id": "conversation_" + convRefund, "max_parts": 0}, "max_parts")
 	mustToolError(t, s, "fetch", map[string]any{"id": "conversation_" + convRefund, "parts_offset": -1}, "parts_offset")

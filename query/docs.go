@@ -92,7 +92,7 @@ func (c *Catalog) Markdown() string {
 		desc := f.Description
 		switch {
 		case f.NameOf != "" && f.Target == "":
-			desc += " Checked against the replica's " + f.NameOf.Plural() + ": a name it does not know is an error with the nearest ones."
+			desc += " Checked against the replica's " + f.NameOf.Plural() + ": a name it does not know is searched as written (a record may still hold a name since changed), and the result's note names the nearest ones."
 		case f.NameOf != "":
 			desc += " The replica turns names into ids of `" + f.Target + "`; a name shared by several " + f.NameOf.Plural() + " is an error listing them."
 		case f.Index == "":

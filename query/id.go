@@ -118,7 +118,7 @@ func parseIDURL(s string) (Kind, string, error) {
 		}
 	}
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || !isIntercomHost(u.Hostname()) {
-		return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is not an Intercom app URL (https://app.intercom.com/...); pass a prefixed id such as conversation_123 instead", clip(s))}
+		return "", "", &Error{Pos: -1, Token: s, Msg: fmt.Sprintf("%q is neither an Intercom app URL (https://app.intercom.com/...) nor a Help Center article page (.../articles/<id>-<title>); pass a prefixed id such as conversation_123 or article_39 instead", clip(s))}
 	}
 	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
 	for i := 0; i+1 < len(segs); i++ {

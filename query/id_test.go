@@ -37,7 +37,9 @@ func TestParseID(t *testing.T) {
 		{in: "12/34", err: `"12/34" is not an id; pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "company_5", kind: KindCompany, id: "5"},
 		{in: "https://app.intercom.com/a/apps/abcd1234/companies/6762f0d41bb69f9f2193bb7e/users", kind: KindCompany, id: "6762f0d41bb69f9f2193bb7e"},
-		{in: "https://example.com/conversation/1", err: `"https://example.com/conversation/1" is not an Intercom app URL (https://app.intercom.com/...); pass a prefixed id such as conversation_123 instead`},
+		{in: "https://example.com/conversation/1", err: `"https://example.com/conversation/1" is neither an Intercom app URL (https://app.intercom.com/...) nor a Help Center article page (.../articles/<id>-<title>); pass a prefixed id such as conversation_123 or article_39 instead`},
+		// A Help Center page that is not an article (a collection's) is not taken for an app URL.
+		{in: "https://help.umbrella.app/en/collections/8300052-account-login", err: `"https://help.umbrella.app/en/collections/8300052-account-lo…" is neither an Intercom app URL (https://app.intercom.com/...) nor a Help Center article page (.../articles/<id>-<title>); pass a prefixed id such as conversation_123 or article_39 instead`},
 		{in: "https://app.intercom.com/a/apps/abcd1234/users/segments/active", err: `"https://app.intercom.com/a/apps/abcd1234/users/segments/act…" is an Intercom URL but not one of a conversation (.../conversation/<id>), a ticket (.../ticket/<id>), a contact (.../users/<id>), a company (.../companies/<id>) or an article (.../articles/<id>-<title>); pass a prefixed id instead`},
 	} {
 		kind, id, err := ParseID(tc.in)

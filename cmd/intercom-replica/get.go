@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
@@ -63,6 +64,11 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 		if slices.Contains(kinds, query.KindCompany) {
 			if hint := mcp.CompanyIDHint(ctx, acc, id, "run 'intercom-replica get"); hint != "" {
 				return errors.New(hint + "'")
+			}
+		}
+		if slices.Contains(kinds, query.KindTicket) {
+			if hint := mcp.TicketNumberHint(ctx, acc, id, "run 'intercom-replica get"); hint != "" {
+				return errors.New(strings.TrimSuffix(hint, ".") + "'")
 			}
 		}
 		if len(kinds) > 1 {

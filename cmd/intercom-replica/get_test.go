@@ -113,6 +113,22 @@ func TestGet_OwnCompanyIDSaysWhichCompany(t *testing.T) {
 	}
 }
 
+// TestGet_TicketNumberSaysWhichTicket: the number the inbox shows a ticket by, given for its id (with or without
+// the ticket_ prefix), names the ticket and the command to run instead of saying it is not in the replica, as
+// get_ticket does.
+func TestGet_TicketNumberSaysWhichTicket(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	for _, id := range []string{"1021", "ticket_1021"} {
+		code, stdout, stderr := e.run(t, "get", "--config", "", "--data-dir", dir, id)
+		if code == 0 || stdout != "" || !strings.Contains(stderr, "1021 is the number the inbox shows for ticket_215480000000021") ||
+			!strings.Contains(stderr, "run 'intercom-replica get ticket_215480000000021'") || strings.Contains(stderr, "get_ticket") {
+			t.Errorf("get %s: exit %d, stdout %q, stderr:\n%s", id, code, stdout, stderr)
+		}
+	}
+}
+
 // TestSearch_ForgedCursorIsOneSentence: a cursor the replica did not issue is a usage error saying what to pass,
 // once (it read "starting_after: search: starting_after … unchanged: invalid cursor: pass the cursor printed …").
 func TestSearch_ForgedCursorIsOneSentence(t *testing.T) {
