@@ -256,11 +256,9 @@ func (r *Replica) attributeNames(kind query.Kind) []string {
 	if fn == nil {
 		return nil
 	}
-	fn.mu.Lock()
-	defer fn.mu.Unlock()
 	seen := map[string]bool{}
 	var out []string
-	for _, idx := range fn.names {
+	for _, idx := range fn.list() {
 		idx = strings.TrimSuffix(strings.TrimSuffix(idx, customNumSuffix), customBoolSuffix)
 		if name, ok := query.CustomAttributeOf(idx); ok && !seen[name] {
 			seen[name] = true
