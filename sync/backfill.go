@@ -61,7 +61,14 @@ func (s *Syncer) backfillWhole(ctx context.Context, kr *kindRun, kind query.Kind
 		}
 		start := st.Backfill.Cursor
 		err = s.walkWhole(ctx, kr, kind, start, list, nil, func(ctx context.Context, p *wholePage) error {
-			res, err := s.commit(ctx, kind, p.cands, s.advanceBackfill(p.next, len(p.items), p.total))
+			advance := s.advanceBackfill(p.next, len(p.items), p.total)
+			res, err := s.commit(ctx, kind, p.cands, func(st *KindState) {
+				advance(st)
+				if st.Backfill.Complete && kind == query.KindTicket {
+					// The baseline the incremental pass compares Intercom's ticket count with.
+					st.Sweep = &Sweep{At: s.now(), Listed: p.total, Held: st.Live}
+				}
+			})
 			kr.add(res)
 			if err != nil {
 				return err

@@ -128,7 +128,13 @@ func TestSync_TicketChangesAreSeenByTheNextPassOrReconcile(t *testing.T) {
 	e := newEnv(t, envOptions{})
 	ws, r := e.ws, e.replica
 	must := changes(t)
-	e.sync(ModeIncremental)
+	reps := e.sync(ModeIncremental) // the backfill, then an incremental pass
+	if len(reps) != 2 || reps[1].Pass != PassIncremental {
+		t.Fatalf("the first sync ran %d passes, want the backfill and an incremental pass", len(reps))
+	}
+	if got := kindReports(reps[1])[query.KindTicket]; got.Requests != 2 {
+		t.Errorf("the incremental pass after the backfill made %d ticket requests, want 2 (the changes and the count: the backfill left the count's baseline, so no sweep)", got.Requests)
+	}
 	ids := ws.TicketIDs() // newest updated first
 	moved, answered, doomed := ids[len(ids)-1], ids[len(ids)-2], ids[len(ids)-3]
 
@@ -137,7 +143,7 @@ func TestSync_TicketChangesAreSeenByTheNextPassOrReconcile(t *testing.T) {
 	setTicketState(t, ws, moved)
 	must(ws.AddTicketPart(answered, fakeintercom.Reply{Author: fakeintercom.AuthorAdmin, Body: "<p>Refunded today.</p>"}))
 	e.requests()
-	reps := e.sync(ModeIncremental)
+	reps = e.sync(ModeIncremental)
 	got := kindReports(reps[0])[query.KindTicket]
 	if got.Fetched != 3 || got.Written != 3 {
 		t.Errorf("ticket report = %+v, want the 3 changed tickets fetched whole and written", got)
@@ -156,13 +162,32 @@ func TestSync_TicketChangesAreSeenByTheNextPassOrReconcile(t *testing.T) {
 	e.sync(ModeIncremental)
 	mirrorKinds(t, r, ws, e.syncer, helpKinds...)
 
-	// No list of deleted tickets: an incremental pass keeps the ticket; the reconcile asks for it by id (404).
+	// No list of deleted tickets: the incremental pass compares Intercom's ticket count with the replica's and, as
+	// it moved, walks every ticket and asks by id for the one it did not list (404: a tombstone).
 	e.clock.Advance(time.Minute)
 	must(ws.DeleteTicket(doomed))
-	e.sync(ModeIncremental)
-	if rec, _ := stored(t, r, query.KindTicket, doomed); rec.Deleted {
-		t.Fatalf("an incremental pass found the deleted ticket: what list did it read?")
+	e.requests()
+	reps = e.sync(ModeIncremental)
+	if got := kindReports(reps[0])[query.KindTicket]; got.Deleted != 1 {
+		t.Errorf("incremental ticket report after a deletion = %+v, want 1 deleted", got)
 	}
+	if rec, ok := stored(t, r, query.KindTicket, doomed); !ok || !rec.Deleted {
+		t.Errorf("deleted ticket %s: want a tombstone after the incremental pass (found %v)", doomed, ok)
+	}
+	if n, want := e.requests()[fakeintercom.RouteSearchTickets], 2+(len(ids)+14)/15; n != want { // the env's pages hold 15
+		t.Errorf("%d ticket searches, want %d: the changes, the count, then every page of the sweep", n, want)
+	}
+	// The count is the baseline again: the next pass does not sweep.
+	e.clock.Advance(time.Minute)
+	e.sync(ModeIncremental)
+	if n := e.requests()[fakeintercom.RouteSearchTickets]; n != 2 {
+		t.Errorf("%d ticket searches in the pass after the sweep, want 2 (the changes and the count)", n)
+	}
+
+	// The reconcile asks by id for every ticket its walk did not list, too.
+	e.clock.Advance(time.Minute)
+	doomed = ids[len(ids)-4]
+	must(ws.DeleteTicket(doomed))
 	reps = e.sync(ModeReconcile)
 	if got := kindReports(reps[0])[query.KindTicket]; reps[0].Pass != PassReconcile || got.Deleted != 1 || got.Fetched != 1 {
 		t.Errorf("reconcile ticket report (%s) = %+v, want 1 fetched by id and deleted", reps[0].Pass, got)

@@ -42,8 +42,7 @@ func (s *Syncer) incremental(ctx context.Context, kind query.Kind, kr *kindRun) 
 	case query.KindArticle:
 		err = s.incrementalArticles(ctx, kr, from)
 	case query.KindTicket:
-		// Deleted tickets: webhooks (ticket.deleted), live lookups, and the reconcile pass (no deleted-tickets list).
-		err = s.incrementalWhole(ctx, kr, kind, from)
+		err = s.incrementalTickets(ctx, kr, from)
 	default:
 		if err = s.incrementalWhole(ctx, kr, kind, from); err == nil {
 			err = s.deletedConversations(ctx, kr, from)

@@ -20,9 +20,9 @@ func (s *Syncer) reconcile(ctx context.Context, kind query.Kind, kr *kindRun) er
 	case query.KindArticle:
 		err = s.sweepArticles(ctx, kr, false)
 	case query.KindTicket:
-		err = s.reconcileWhole(ctx, kr, kind, s.ticketListing(everyTicket(s.pageSize)))
+		err = s.sweepTickets(ctx, kr)
 	default:
-		err = s.reconcileWhole(ctx, kr, kind, s.listConversations())
+		err = s.reconcileWhole(ctx, kr, kind, s.listConversations(), nil)
 	}
 	if err != nil {
 		return err
@@ -71,8 +71,9 @@ func (s *Syncer) sweepContacts(ctx context.Context, kr *kindRun) error {
 }
 
 // reconcileWhole walks kind's complete list (fetching whole whatever is not current), then asks for each record the
-// replica holds as live but Intercom did not list: a 404 marks it deleted.
-func (s *Syncer) reconcileWhole(ctx context.Context, kr *kindRun, kind query.Kind, list listFunc) error {
+// replica holds as live but Intercom did not list: a 404 marks it deleted. settled, when set, changes the state in
+// the last commit (after the recount).
+func (s *Syncer) reconcileWhole(ctx context.Context, kr *kindRun, kind query.Kind, list listFunc, settled func(*KindState)) error {
 	seen := map[string]struct{}{}
 	err := s.walkWhole(ctx, kr, kind, "", list, func(id string) { seen[id] = struct{}{} }, func(ctx context.Context, p *wholePage) error {
 		res, err := s.commit(ctx, kind, p.cands, nil)
@@ -86,7 +87,7 @@ func (s *Syncer) reconcileWhole(ctx context.Context, kr *kindRun, kind query.Kin
 	if err != nil {
 		return err
 	}
-	res, err := s.commit(ctx, kind, cands, nil)
+	res, err := s.commit(ctx, kind, cands, settled)
 	kr.add(res)
 	return err
 }

@@ -54,9 +54,10 @@ type KindState struct {
 	Live    int `json:"live"`
 	Deleted int `json:"deleted"`
 
-	// Sweep is what the last id sweep saw. For contacts and articles: how many Intercom listed (total_count)
-	// against how many the replica then held; an incremental pass re-sweeps when that difference changes (a
-	// contact was deleted, archived or merged away, or created but not yet searchable; an article deleted). For companies: how many the last
+	// Sweep is what the last id sweep saw. For contacts, articles and tickets: how many Intercom listed
+	// (total_count) against how many the replica then held; an incremental pass re-sweeps when that difference
+	// changes (a contact was deleted, archived or merged away, or created but not yet searchable; an article or a
+	// ticket deleted). For companies: how many the last
 	// complete scroll returned, and when it ended; an incremental pass sweeps again once Options.CompanySweep has
 	// passed since.
 	Sweep *Sweep `json:"sweep,omitempty"`
@@ -73,7 +74,7 @@ type Backfill struct {
 	CompletedAt int64  `json:"completed_at,omitempty"` // Unix seconds (local clock)
 }
 
-// Sweep records the counts of the last id sweep of contacts, articles or companies.
+// Sweep records the counts of the last id sweep of contacts, articles, tickets or companies.
 type Sweep struct {
 	At     time.Time `json:"at"`
 	Listed int       `json:"listed"` // Intercom's total_count (contacts, articles), or the companies a scroll returned

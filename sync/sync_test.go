@@ -204,14 +204,14 @@ func TestSync_PassWithoutChangesCostsAHandfulOfCalls(t *testing.T) {
 		fakeintercom.RouteListHelpCenters:      1,
 		fakeintercom.RouteListTicketTypes:      1,
 		fakeintercom.RouteListArticles:         1, // the first page: its newest article is older than the bound, and total_count unchanged
-		fakeintercom.RouteSearchTickets:        1,
+		fakeintercom.RouteSearchTickets:        2, // the changes, and the ticket count
 		// companies: none until the next sweep is due
 	}
 	if !maps.Equal(got, want) {
 		t.Errorf("requests of a pass without changes = %v, want %v", got, want)
 	}
 	wantRequests := map[query.Kind]int64{query.KindConversation: 2, query.KindContact: 2, query.KindCompany: 0,
-		query.KindArticle: 1, query.KindTicket: 1, query.KindAdmin: 1, query.KindTeam: 1, query.KindTag: 1,
+		query.KindArticle: 1, query.KindTicket: 2, query.KindAdmin: 1, query.KindTeam: 1, query.KindTag: 1,
 		query.KindSegment: 1, query.KindCollection: 1, query.KindHelpCenter: 1, query.KindTicketType: 1}
 	if len(reps[0].Kinds) != len(wantRequests) {
 		t.Errorf("the pass reports %d kinds, want %d", len(reps[0].Kinds), len(wantRequests))

@@ -13,7 +13,9 @@ import (
 // walk (walkWhole): the backfill searches every ticket (updated_at > 0, newest updated first, resumable by its
 // cursor), an incremental pass searches updated_at > watermark − overlap − 1, and the reconcile pass walks every
 // ticket again and asks by id about those it did not list (404: a tombstone). There is no list of deleted tickets:
-// between reconciles, ticket.deleted webhooks and live lookups (get_ticket) write the tombstones.
+// an incremental pass also asks for Intercom's count of tickets (one search of one item) and, when its difference
+// with the replica's live count moved since the last sweep, walks every ticket as the reconcile does; ticket.deleted
+// webhooks and live lookups (get_ticket) write tombstones at once.
 
 // everyTicket is a ticket search every ticket matches (the search needs a query; every ticket was updated after
 // 1970), newest updated first.
@@ -49,4 +51,41 @@ func (s *Syncer) fetchTicket(ctx context.Context, src Source, id string) (candid
 		return candidate{}, 0, fmt.Errorf("fetch ticket %s: %w", id, err)
 	}
 	return ticketCandidate(t, at, true), t.PartCount, nil
+}
+
+// incrementalTickets refetches every ticket updated at or after from, then compares Intercom's count of tickets
+// with the replica's live count: when their difference moved since the last sweep (a ticket was deleted, or created
+// and missed), it walks every ticket and settles those the walk did not list (sweepTickets).
+func (s *Syncer) incrementalTickets(ctx context.Context, kr *kindRun, from int64) error {
+	kind := query.KindTicket
+	if err := s.incrementalWhole(ctx, kr, kind, from); err != nil {
+		return err
+	}
+	l, err := s.src.SearchTickets(ctx, everyTicket(1))
+	if err != nil {
+		return cancelCause(ctx, fmt.Errorf("count tickets: %w", err))
+	}
+	st, err := s.state(kind)
+	if err != nil {
+		return err
+	}
+	if !st.countChanged(l.TotalCount) {
+		return nil
+	}
+	s.log.InfoContext(ctx, "ticket count changed, sweeping tickets", "listed", l.TotalCount, "held", st.Live, "last_sweep", st.Sweep.String())
+	return s.sweepTickets(ctx, kr)
+}
+
+// sweepTickets walks every ticket (fetching whole what is not current), asks by id for each one held as live that
+// the walk did not list, and records the counts the incremental pass compares with.
+func (s *Syncer) sweepTickets(ctx context.Context, kr *kindRun) error {
+	listed, first := 0, true
+	list := s.ticketListing(everyTicket(s.pageSize))
+	return s.reconcileWhole(ctx, kr, query.KindTicket, func(ctx context.Context, cursor string) (*listing, error) {
+		l, err := list(ctx, cursor)
+		if err == nil && first {
+			listed, first = l.total, false
+		}
+		return l, err
+	}, func(st *KindState) { st.Sweep = &Sweep{At: s.now(), Listed: listed, Held: st.Live} })
 }
