@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/index/wire"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -35,7 +36,7 @@ const exportExamples = `  intercom-replica export --type conversations > convers
 JSON lines hold each record exactly as Intercom returned it (a conversation with every part), one per line. CSV has
 one row per record and a fixed set of columns, the fields of the query language in its order, then one column per
 custom attribute (custom_attributes.<name>, sorted; a ticket's attributes are ticket_attributes.<name>); lists are
-JSON arrays and times RFC 3339 in UTC. An article's row has its default language's title and description (the JSON
+JSON arrays and times RFC 3339 in UTC (a ticket's attributes too, where its ticket type says datetime). An article's row has its default language's title and description (the JSON
 lines have every language version and the text). Teammates, teams, tags, segments, collections, help centers and
 ticket types (the lists that name the ids other records hold) have columns of their own: id, name and what Intercom
 says of them. Deleted records are left out. Memory stays constant whatever the replica's size.
@@ -159,7 +160,14 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	}
 	var n int
 	if *format == "csv" {
-		n, err = writeCSV(ctx, w, kind, each)
+		var dates datetimeAttributes
+		if kind == query.KindTicket {
+			if dates, err = ticketDatetimes(ctx, acc); err != nil {
+				discard()
+				return err
+			}
+		}
+		n, err = writeCSV(ctx, w, kind, each, dates)
 	} else {
 		n, err = writeJSONL(ctx, w, each)
 	}
@@ -340,7 +348,11 @@ var directoryColumns = map[query.Kind][]csvColumn{
 		{name: "created_at", path: []string{"created_at"}, timestamp: true}, {name: "updated_at", path: []string{"updated_at"}, timestamp: true}},
 	query.KindTicketType: {{name: "id", path: []string{"id"}}, {name: "name", path: []string{"name"}}, {name: "description", path: []string{"description"}},
 		{name: "category", path: []string{"category"}}, {name: "is_internal", path: []string{"is_internal"}}, {name: "archived", path: []string{"archived"}},
-		{name: "attributes", path: []string{"ticket_type_attributes", "data[]", "name"}, multi: true},
+		{name: "attributes", multi: true, derive: func(doc map[string]any) []any {
+			// Under ticket_type_attributes.data in Intercom's answers, under .ticket_type_attributes in its schema.
+			return walkPath(doc, []string{"ticket_type_attributes", "ticket_type_attributes[]", "name"},
+				walkPath(doc, []string{"ticket_type_attributes", "data[]", "name"}, nil))
+		}},
 		{name: "created_at", path: []string{"created_at"}, timestamp: true}, {name: "updated_at", path: []string{"updated_at"}, timestamp: true}},
 }
 
@@ -398,10 +410,44 @@ func attributesOf(kind query.Kind) (key string, own func(name string) bool) {
 	return "custom_attributes", func(string) bool { return false }
 }
 
+// datetimeAttributes holds, by ticket type id, the names of the attributes the type says are datetimes: a ticket
+// holds them as Unix seconds, and the CSV export writes them as RFC 3339 like every other time.
+type datetimeAttributes map[string]map[string]bool
+
+// ticketDatetimes reads the replica's ticket types for their datetime attributes.
+func ticketDatetimes(ctx context.Context, acc *peer.Access) (datetimeAttributes, error) {
+	out := datetimeAttributes{}
+	err := acc.Scan(ctx, query.KindTicketType, func(rec index.Record) error {
+		var tt wire.TicketType
+		if rec.Deleted || json.Unmarshal(rec.Raw, &tt) != nil {
+			return nil // a type the replica cannot read leaves its tickets' attributes as Intercom wrote them
+		}
+		for _, a := range tt.AttributeList() {
+			if a.DataType == "datetime" {
+				if out[string(tt.ID)] == nil {
+					out[string(tt.ID)] = map[string]bool{}
+				}
+				out[string(tt.ID)][string(a.Name)] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the ticket types: %w", err)
+	}
+	return out, nil
+}
+
+// of returns the datetime attributes of a ticket's type (nil when none).
+func (d datetimeAttributes) of(ticket map[string]any) map[string]bool {
+	tt, _ := ticket["ticket_type"].(map[string]any)
+	return d[csvScalar(tt["id"])]
+}
+
 // writeCSV writes a header and one row per record: the fixed columns, then one column per custom attribute found
-// in any record. It reads the records twice, once for the attributes' names and once for the rows, so memory
-// does not grow with their number.
-func writeCSV(ctx context.Context, w io.Writer, kind query.Kind, each func(context.Context, func(index.Record) error) error) (int, error) {
+// in any record (a ticket's datetime attributes, by dates, as RFC 3339). It reads the records twice, once for the
+// attributes' names and once for the rows, so memory does not grow with their number.
+func writeCSV(ctx context.Context, w io.Writer, kind query.Kind, each func(context.Context, func(index.Record) error) error, dates datetimeAttributes) (int, error) {
 	names := map[string]bool{}
 	attrKey, own := attributesOf(kind)
 	err := each(ctx, func(rec index.Record) error {
@@ -457,8 +503,12 @@ func writeCSV(ctx context.Context, w io.Writer, kind query.Kind, each func(conte
 			row[i] = c.value(doc)
 		}
 		ca, _ := doc[attrKey].(map[string]any)
+		isDate := dates.of(doc)
 		for i, name := range custom {
 			row[len(cols)+i] = csvScalar(ca[name])
+			if isDate[name] {
+				row[len(cols)+i] = csvTime(ca[name])
+			}
 		}
 		if err := cw.Write(row); err != nil {
 			return err
@@ -483,10 +533,8 @@ func (c csvColumn) value(doc map[string]any) string {
 	}
 	if c.timestamp {
 		for i, v := range vals {
-			if num, ok := v.(json.Number); ok {
-				if sec, err := num.Int64(); err == nil && sec > 0 {
-					vals[i] = time.Unix(sec, 0).UTC().Format(time.RFC3339)
-				}
+			if _, ok := v.(json.Number); ok {
+				vals[i] = csvTime(v)
 			}
 		}
 	}
@@ -540,6 +588,16 @@ func walkPath(v any, path []string, acc []any) []any {
 		acc = walkPath(it, path[1:], acc)
 	}
 	return acc
+}
+
+// csvTime writes Unix seconds as RFC 3339 in UTC; any other value as csvScalar does.
+func csvTime(v any) string {
+	if num, ok := v.(json.Number); ok {
+		if sec, err := num.Int64(); err == nil && sec > 0 {
+			return time.Unix(sec, 0).UTC().Format(time.RFC3339)
+		}
+	}
+	return csvScalar(v)
 }
 
 // csvScalar writes a JSON value as a cell: strings, numbers and booleans as they are, null as empty, objects and

@@ -62,7 +62,7 @@ func BenchmarkExport(b *testing.B) {
 			var n int
 			for b.Loop() {
 				if format == "csv" {
-					n, err = writeCSV(context.Background(), io.Discard, query.KindConversation, each)
+					n, err = writeCSV(context.Background(), io.Discard, query.KindConversation, each, nil)
 				} else {
 					n, err = writeJSONL(context.Background(), io.Discard, each)
 				}

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 )
 
@@ -92,5 +93,28 @@ func TestContact_OddJSON(t *testing.T) {
 		c.Location.Country != "Germany" || c.Tags.Data[0].ID != "7" || c.Tags.TotalCount.V != 3 || !c.Tags.HasMore.V ||
 		c.Companies != nil {
 		t.Errorf("decoded %+v", c)
+	}
+}
+
+// TestTicketType_AttributeListReadsBothPlaces: Intercom's answers list a type's attributes under
+// ticket_type_attributes.data, its 2.16 schema under ticket_type_attributes.ticket_type_attributes; both count.
+func TestTicketType_AttributeListReadsBothPlaces(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{`{"ticket_type_attributes":{"type":"list","data":[{"name":"Order","data_type":"string"},{"name":"Due","data_type":"datetime"}]}}`, "Order:string Due:datetime"},
+		{`{"ticket_type_attributes":{"ticket_type_attributes":[{"name":"Due","data_type":"datetime"}]}}`, "Due:datetime"},
+		{`{"ticket_type_attributes":null}`, ""},
+		{`{}`, ""},
+	} {
+		var tt TicketType
+		if err := json.Unmarshal([]byte(tc.in), &tt); err != nil {
+			t.Fatalf("%s: %v", tc.in, err)
+		}
+		var got []string
+		for _, a := range tt.AttributeList() {
+			got = append(got, string(a.Name)+":"+string(a.DataType))
+		}
+		if s := strings.Join(got, " "); s != tc.want {
+			t.Errorf("%s: attributes %q, want %q", tc.in, s, tc.want)
+		}
 	}
 }

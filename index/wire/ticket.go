@@ -1,6 +1,9 @@
 package wire
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"slices"
+)
 
 // Ticket is the JSON of an Intercom ticket (schema "ticket"), with the fields this module reads; the record itself
 // keeps every other field. Searches send it without ticket_parts; GET /tickets/{id} with them.
@@ -102,4 +105,29 @@ type TicketText struct {
 			Body String `json:"body"`
 		} `json:"ticket_parts"`
 	} `json:"ticket_parts"`
+}
+
+// TicketType is the JSON of an Intercom ticket type (schema "ticket_type"), with the fields this module reads.
+type TicketType struct {
+	ID         String `json:"id"`
+	Name       String `json:"name"`
+	Attributes *struct {
+		Data []TicketTypeAttribute `json:"data"`
+		List []TicketTypeAttribute `json:"ticket_type_attributes"`
+	} `json:"ticket_type_attributes"`
+}
+
+// TicketTypeAttribute is one attribute a ticket type lists (schema "ticket_type_attribute").
+type TicketTypeAttribute struct {
+	Name     String `json:"name"`
+	DataType String `json:"data_type"` // string, list, integer, decimal, boolean, datetime, files
+}
+
+// AttributeList returns the attributes the type lists: under ticket_type_attributes.data, where Intercom's examples
+// (and its answers) put them, then under ticket_type_attributes.ticket_type_attributes, where its 2.16 schema does.
+func (t *TicketType) AttributeList() []TicketTypeAttribute {
+	if t.Attributes == nil {
+		return nil
+	}
+	return append(slices.Clip(t.Attributes.Data), t.Attributes.List...)
 }
