@@ -303,6 +303,9 @@ func (t TicketSummary) line() string {
 		partsLabel(t.PartsCount), linkedLabel(t.Linked), prefixed("updated ", humanTimeRFC(t.UpdatedAt)))
 }
 
+// below quotes the matching passages (or the start of the description) under a ticket's entry.
+func (t TicketSummary) below() []string { return quoted(append(t.Snippets, t.Preview)...) }
+
 // ticketHitLine is the key fields of a ticket in a search result (snippets or its description follow).
 func ticketHitLine(h index.Hit, names NameLookup) string {
 	return joinNonEmpty(" · ", ticketKindLabel(h.TicketType, h.Category), ticketStateLabel(h.State, h.StateLabel),
