@@ -19,14 +19,14 @@ import (
 // query and freshness. This file is the one home of that glue; a list tool is a listTool value naming only what
 // differs (its name and words, its filter, its summary, its result's key), so adding one is a table entry.
 
-// ListInfo is what every list tool's result says besides its items: the total, the paging, the note, the query as
-// run, and the freshness. The results embed it after their items.
+// ListInfo is what every list tool's result (and the search tool's) says besides its items: the total, the
+// paging, the note, the query as run, and the freshness. The results embed it after their items.
 type ListInfo struct {
 	TotalCount  int       `json:"total_count"`
 	TotalInPage int       `json:"total_in_page"`
 	Pages       Pages     `json:"pages"`
 	Note        string    `json:"_note,omitempty"`
-	Query       string    `json:"query"` // the equivalent search DSL
+	Query       string    `json:"query"` // the query as run, in the search DSL's canonical form, without its cursor
 	Freshness   Freshness `json:"freshness"`
 }
 
@@ -133,7 +133,7 @@ type rowEnv struct {
 	names NameLookup // nil: ids are shown without names
 }
 
-// pagesOf describes the paging of a structured search.
+// pagesOf describes the paging of a search.
 func pagesOf(q query.Query, res index.Result) Pages {
 	p := Pages{Type: "pages", PerPage: q.Limit}
 	if res.Next != "" {
