@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/intercom-replica/intercom-replica/index"
@@ -112,14 +111,8 @@ func newTicketView(ctx context.Context, raw []byte, appID string, w partsWindow,
 	if st := t.TicketState; st != nil {
 		v.State, v.StateLabel, v.StateExternalLabel = string(st.Category), sanitizeLine(string(st.InternalLabel)), sanitizeLine(string(st.ExternalLabel))
 	}
-	if a := t.AdminAssigneeID; a.Valid && a.V != 0 {
-		v.AdminAssigneeID = strconv.FormatInt(a.V, 10)
-		v.AdminAssigneeName = nameOf(names, query.KindAdmin, v.AdminAssigneeID)
-	}
-	if a := t.TeamAssigneeID; a.Valid && a.V != 0 {
-		v.TeamAssigneeID = strconv.FormatInt(a.V, 10)
-		v.TeamAssigneeName = nameOf(names, query.KindTeam, v.TeamAssigneeID)
-	}
+	v.AdminAssigneeID, v.AdminAssigneeName = assignee(query.KindAdmin, t.AdminAssigneeID, names)
+	v.TeamAssigneeID, v.TeamAssigneeName = assignee(query.KindTeam, t.TeamAssigneeID, names)
 	if t.Contacts != nil {
 		for _, p := range t.Contacts.Contacts {
 			v.Contacts = append(v.Contacts, PersonView{Type: "contact", ID: query.FormatID(query.KindContact, string(p.ID)),
