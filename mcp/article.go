@@ -289,15 +289,6 @@ func snippetsOrPreview(h index.Hit) ([]string, string) {
 	return nil, truncateRunes(sanitizeLine(h.Preview), 200)
 }
 
-// writeQuotedLines writes each of lines after "> ", indented under a row's entry.
-func writeQuotedLines(b *strings.Builder, lines ...string) {
-	for _, l := range lines {
-		if l != "" {
-			b.WriteString("   > " + l + "\n")
-		}
-	}
-}
-
 // collectionNames names collection ids ("collection id 503" for one the replica cannot name).
 func collectionNames(ids []string, names NameLookup) []string {
 	var out []string
@@ -316,6 +307,11 @@ func (a ArticleSummary) line() string {
 	return joinNonEmpty(" · ", a.ID+" "+quotedLine(a.Title), a.State, prefixed("by ", teammateLabel(a.AuthorName, a.AuthorID)),
 		prefixed("in ", quotedList(a.Collections)), strings.Join(a.Locales, ", "), prefixed("tags ", quotedList(a.Tags)),
 		prefixed("updated ", humanTimeRFC(a.UpdatedAt)))
+}
+
+// below quotes the matching passages (or the description) under an article's entry, then gives its public URL.
+func (a ArticleSummary) below() []string {
+	return append(quoted(append(a.Snippets, a.Description)...), a.URL)
 }
 
 // articleHitLine is the key fields of an article in a search result (snippets or its description follow).

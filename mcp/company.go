@@ -162,6 +162,9 @@ func (c CompanySummary) line() string {
 		prefixed("updated ", humanTimeRFC(c.UpdatedAt)))
 }
 
+// below quotes the company's summary (plan, size, spend, ...) under its entry.
+func (c CompanySummary) below() []string { return quoted(c.Summary) }
+
 // companyHitLine is the key fields of a company in a search result (its summary follows after "> ").
 func companyHitLine(h index.Hit) string {
 	return joinNonEmpty(" · ", prefixed("company_id ", quotedLine(h.ExternalID)),

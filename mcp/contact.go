@@ -211,6 +211,9 @@ func (c ConversationSummary) line() string {
 		prefixed("updated ", humanTimeRFC(c.UpdatedAt)))
 }
 
+// below quotes the start of the opening message under a conversation's entry.
+func (c ConversationSummary) below() []string { return quoted(truncateRunes(c.Preview, 160)) }
+
 // nonRepeat returns s, or "" when it repeats prev (a city that is its own region: "Berlin, Berlin").
 func nonRepeat(s, prev string) string {
 	if strings.EqualFold(strings.TrimSpace(s), strings.TrimSpace(prev)) {

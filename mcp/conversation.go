@@ -146,14 +146,8 @@ func newConversationView(raw []byte, appID string, w partsWindow, names NameLook
 
 		AIAgentParticipated: c.AIAgentParticipated.V,
 	}
-	if a := c.AdminAssigneeID; a.Valid && a.V != 0 {
-		v.AdminAssigneeID = strconv.FormatInt(a.V, 10)
-		v.AdminAssigneeName = nameOf(names, query.KindAdmin, v.AdminAssigneeID)
-	}
-	if t := c.TeamAssigneeID; t.Valid && t.V != 0 {
-		v.TeamAssigneeID = strconv.FormatInt(t.V, 10)
-		v.TeamAssigneeName = nameOf(names, query.KindTeam, v.TeamAssigneeID)
-	}
+	v.AdminAssigneeID, v.AdminAssigneeName = assignee(query.KindAdmin, c.AdminAssigneeID, names)
+	v.TeamAssigneeID, v.TeamAssigneeName = assignee(query.KindTeam, c.TeamAssigneeID, names)
 	if s := c.Source; s != nil {
 		v.Source = &MessageView{
 			Type: string(s.Type), DeliveredAs: string(s.DeliveredAs), Subject: sanitizeLine(plaintext.Readable(string(s.Subject))),
@@ -684,4 +678,14 @@ func idSuffix(p PersonView) string {
 		return ""
 	}
 	return " (" + p.ID + ")"
+}
+
+// assignee is the id of a conversation's or ticket's assignee of kind (admin or team) and its name from names;
+// both "" when unassigned (Intercom sends 0, null or nothing).
+func assignee(kind query.Kind, id wire.Int, names NameLookup) (string, string) {
+	if !id.Valid || id.V == 0 {
+		return "", ""
+	}
+	s := strconv.FormatInt(id.V, 10)
+	return s, nameOf(names, kind, s)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/intercom-replica/intercom-replica/index"
@@ -112,14 +111,8 @@ func newTicketView(ctx context.Context, raw []byte, appID string, w partsWindow,
 	if st := t.TicketState; st != nil {
 		v.State, v.StateLabel, v.StateExternalLabel = string(st.Category), sanitizeLine(string(st.InternalLabel)), sanitizeLine(string(st.ExternalLabel))
 	}
-	if a := t.AdminAssigneeID; a.Valid && a.V != 0 {
-		v.AdminAssigneeID = strconv.FormatInt(a.V, 10)
-		v.AdminAssigneeName = nameOf(names, query.KindAdmin, v.AdminAssigneeID)
-	}
-	if a := t.TeamAssigneeID; a.Valid && a.V != 0 {
-		v.TeamAssigneeID = strconv.FormatInt(a.V, 10)
-		v.TeamAssigneeName = nameOf(names, query.KindTeam, v.TeamAssigneeID)
-	}
+	v.AdminAssigneeID, v.AdminAssigneeName = assignee(query.KindAdmin, t.AdminAssigneeID, names)
+	v.TeamAssigneeID, v.TeamAssigneeName = assignee(query.KindTeam, t.TeamAssigneeID, names)
 	if t.Contacts != nil {
 		for _, p := range t.Contacts.Contacts {
 			v.Contacts = append(v.Contacts, PersonView{Type: "contact", ID: query.FormatID(query.KindContact, string(p.ID)),
@@ -302,6 +295,9 @@ func (t TicketSummary) line() string {
 		ticketStateLabel(t.State, t.StateLabel), assigneesLabel(t.AdminAssigneeID, t.AdminAssigneeName, t.TeamAssigneeID, t.TeamAssigneeName),
 		partsLabel(t.PartsCount), linkedLabel(t.Linked), prefixed("updated ", humanTimeRFC(t.UpdatedAt)))
 }
+
+// below quotes the matching passages (or the start of the description) under a ticket's entry.
+func (t TicketSummary) below() []string { return quoted(append(t.Snippets, t.Preview)...) }
 
 // ticketHitLine is the key fields of a ticket in a search result (snippets or its description follow).
 func ticketHitLine(h index.Hit, names NameLookup) string {

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
-	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
@@ -15,13 +13,8 @@ import (
 // ArticlesResult is the structured result of list_articles and search_articles: the shape of list_companies
 // ({total_in_page, data, pages, _note}) with the total, the query as run, and the freshness.
 type ArticlesResult struct {
-	Data        []ArticleSummary `json:"data"`
-	TotalCount  int              `json:"total_count"`
-	TotalInPage int              `json:"total_in_page"`
-	Pages       Pages            `json:"pages"`
-	Note        string           `json:"_note,omitempty"`
-	Query       string           `json:"query"` // the equivalent search DSL
-	Freshness   Freshness        `json:"freshness"`
+	Data []ArticleSummary `json:"data"`
+	ListInfo
 }
 
 const articleFiltersDoc = `Filters (all given must match): ids, phrase (free text over every language version's title, description and body: every word must occur, a "quoted part" as written), title (words of the title), state (published, draft, or all), help_center_id (a help center's id or name), collection (a collection or section, by name or id), author (a teammate by name, email or id), locale (en, fr, ...), tag (by name), and created_at / updated_at ranges ({"operator": ">", "value": "30d"} or {"gte": "2025-01-01"}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago).`
@@ -50,23 +43,13 @@ func SearchArticlesTool(s Searcher, status StatusSource, o ToolOptions) server.S
 
 // articlesTool is list_articles or search_articles: query.ArticleFilter through the same query AST as search.
 func articlesTool(name, title, description string, s Searcher, status StatusSource, o ToolOptions) server.ServerTool {
-	o = o.withDefaults()
-	tool := newTool[ArticlesResult](name, title, description, filterSchema[query.ArticleFilter](query.KindArticle), false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, f query.ArticleFilter) (*mcpgo.CallToolResult, error) {
-		p, err := structuredSearch(ctx, f, s, status, o, articleSummary,
-			func(b *strings.Builder, n int, _ index.Hit, a ArticleSummary) {
-				fmt.Fprintf(b, "%d. %s\n", n, a.line())
-				writeQuotedLines(b, append(a.Snippets, a.Description)...)
-				b.WriteString("   " + a.URL + "\n")
-			})
-		if err != nil {
-			return nil, err
-		}
-		return newResult(p.text, &ArticlesResult{
-			Data: p.items, TotalCount: p.total, TotalInPage: len(p.items),
-			Pages: p.pages, Note: p.note, Query: p.dsl, Freshness: p.fresh,
-		}), nil
-	})}
+	return listTool[query.ArticleFilter, ArticleSummary, ArticlesResult]{
+		name: name, title: title, description: description,
+		kind: query.KindArticle, summarize: articleSummary,
+		result: func(items []ArticleSummary, info ListInfo) *ArticlesResult {
+			return &ArticlesResult{Data: items, ListInfo: info}
+		},
+	}.serverTool(s, status, o)
 }
 
 // GetArticleArgs are the arguments of get_article.

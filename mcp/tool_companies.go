@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
@@ -15,13 +14,8 @@ import (
 // ListCompaniesResult is the structured result of list_companies: the shape of search_contacts ({total_in_page,
 // data, pages, _note}) with the total, the query as run, and the freshness.
 type ListCompaniesResult struct {
-	Data        []CompanySummary `json:"data"`
-	TotalCount  int              `json:"total_count"`
-	TotalInPage int              `json:"total_in_page"`
-	Pages       Pages            `json:"pages"`
-	Note        string           `json:"_note,omitempty"`
-	Query       string           `json:"query"` // the equivalent search DSL
-	Freshness   Freshness        `json:"freshness"`
+	Data []CompanySummary `json:"data"`
+	ListInfo
 }
 
 const listCompaniesDescription = `List the workspace's companies, most recently updated first, optionally filtered (all given filters must match): ids, name (matches part of the name), company_id (your own id), plan, industry, website (part of it), tag and segment (by name or id), ranges of size (employees), monthly_spend, user_count, created_at, updated_at and last_request_at. Ranges take {"operator": ">", "value": 100} (operators > >= < <= = !=) or bounds {"gte": ..., "lt": ...}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago (7d, 24h).
@@ -32,25 +26,13 @@ Example: {"plan": "Pro", "tag": "VIP", "size": {"operator": ">=", "value": 100}}
 
 // ListCompaniesTool is list_companies: structured filters over companies, through the same query AST as search.
 func ListCompaniesTool(s Searcher, status StatusSource, o ToolOptions) server.ServerTool {
-	o = o.withDefaults()
-	tool := newTool[ListCompaniesResult]("list_companies", "List companies",
-		listCompaniesDescription, filterSchema[query.CompanyFilter](query.KindCompany), false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, f query.CompanyFilter) (*mcpgo.CallToolResult, error) {
-		p, err := structuredSearch(ctx, f, s, status, o, companySummary,
-			func(b *strings.Builder, n int, _ index.Hit, c CompanySummary) {
-				fmt.Fprintf(b, "%d. %s\n", n, c.line())
-				if c.Summary != "" {
-					b.WriteString("   > " + c.Summary + "\n")
-				}
-			})
-		if err != nil {
-			return nil, err
-		}
-		return newResult(p.text, &ListCompaniesResult{
-			Data: p.items, TotalCount: p.total, TotalInPage: len(p.items),
-			Pages: p.pages, Note: p.note, Query: p.dsl, Freshness: p.fresh,
-		}), nil
-	})}
+	return listTool[query.CompanyFilter, CompanySummary, ListCompaniesResult]{
+		name: "list_companies", title: "List companies", description: listCompaniesDescription,
+		kind: query.KindCompany, summarize: companySummary,
+		result: func(items []CompanySummary, info ListInfo) *ListCompaniesResult {
+			return &ListCompaniesResult{Data: items, ListInfo: info}
+		},
+	}.serverTool(s, status, o)
 }
 
 // GetCompanyArgs are the arguments of get_company.

@@ -38,13 +38,8 @@ func checkLength(name, value string, limit int) error {
 // SearchResult is the structured result of the search tool: the hosted server's shape ({total_in_page, results,
 // pages, _note}) with the total, the query as run, and the freshness.
 type SearchResult struct {
-	Results     []SearchHit `json:"results"`
-	TotalCount  int         `json:"total_count"`
-	TotalInPage int         `json:"total_in_page"`
-	Pages       Pages       `json:"pages"`
-	Note        string      `json:"_note,omitempty"`
-	Query       string      `json:"query"` // the query as understood, in canonical form
-	Freshness   Freshness   `json:"freshness"`
+	Results []SearchHit `json:"results"`
+	ListInfo
 }
 
 // SearchHit is one search result in the shape ChatGPT-style search/fetch connectors expect.
@@ -107,14 +102,10 @@ func SearchTool(s Searcher, status StatusSource, o ToolOptions) server.ServerToo
 
 // searchResult shapes a replica result for the search tool.
 func searchResult(q query.Query, res index.Result, env rowEnv, info replicaSnapshot) *SearchResult {
-	out := &SearchResult{
-		Results:     make([]SearchHit, 0, len(res.Hits)),
-		TotalCount:  res.Total,
-		TotalInPage: len(res.Hits),
-		Pages:       Pages{Type: "pages", PerPage: q.Limit},
-		Query:       withoutCursor(q).String(),
-		Freshness:   info.freshness(),
-	}
+	out := &SearchResult{Results: make([]SearchHit, 0, len(res.Hits)), ListInfo: ListInfo{
+		TotalCount: res.Total, TotalInPage: len(res.Hits), Pages: pagesOf(q, res),
+		Query: withoutCursor(q).String(), Freshness: info.freshness(),
+	}}
 	for _, h := range res.Hits {
 		out.Results = append(out.Results, SearchHit{
 			ID:    query.FormatID(h.Kind, h.ID),
@@ -124,7 +115,6 @@ func searchResult(q query.Query, res index.Result, env rowEnv, info replicaSnaps
 		})
 	}
 	if res.Next != "" {
-		out.Pages.Next = &NextPage{StartingAfter: res.Next}
 		out.Note = "More results available. To get the next page, add to your query: starting_after:" + res.Next
 	}
 	out.Note = withQueryNote(q, res, out.Note)

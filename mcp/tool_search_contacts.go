@@ -1,26 +1,16 @@
 package mcp
 
 import (
-	"context"
-	"fmt"
-	"strings"
-
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
-	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 )
 
 // SearchContactsResult is the structured result of search_contacts: the hosted server's shape ({total_in_page,
 // data, pages, _note}) with the total, the query as run, and the freshness.
 type SearchContactsResult struct {
-	Data        []ContactSummary `json:"data"`
-	TotalCount  int              `json:"total_count"`
-	TotalInPage int              `json:"total_in_page"`
-	Pages       Pages            `json:"pages"`
-	Note        string           `json:"_note,omitempty"`
-	Query       string           `json:"query"` // the equivalent search DSL
-	Freshness   Freshness        `json:"freshness"`
+	Data []ContactSummary `json:"data"`
+	ListInfo
 }
 
 // ContactSummary is one contact of a structured search.
@@ -48,22 +38,13 @@ Example: {"email_domain": "example.com", "role": "user", "custom_attributes": {"
 
 // SearchContactsTool is search_contacts: structured filters, through the same query AST as search.
 func SearchContactsTool(s Searcher, status StatusSource, o ToolOptions) server.ServerTool {
-	o = o.withDefaults()
-	tool := newTool[SearchContactsResult]("search_contacts", "Search contacts by filters",
-		searchContactsDescription, filterSchema[query.ContactFilter](query.KindContact), false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, f query.ContactFilter) (*mcpgo.CallToolResult, error) {
-		p, err := structuredSearch(ctx, f, s, status, o, contactSummary,
-			func(b *strings.Builder, n int, _ index.Hit, c ContactSummary) {
-				fmt.Fprintf(b, "%d. %s\n", n, c.line())
-			})
-		if err != nil {
-			return nil, err
-		}
-		return newResult(p.text, &SearchContactsResult{
-			Data: p.items, TotalCount: p.total, TotalInPage: len(p.items),
-			Pages: p.pages, Note: p.note, Query: p.dsl, Freshness: p.fresh,
-		}), nil
-	})}
+	return listTool[query.ContactFilter, ContactSummary, SearchContactsResult]{
+		name: "search_contacts", title: "Search contacts by filters", description: searchContactsDescription,
+		kind: query.KindContact, summarize: contactSummary,
+		result: func(items []ContactSummary, info ListInfo) *SearchContactsResult {
+			return &SearchContactsResult{Data: items, ListInfo: info}
+		},
+	}.serverTool(s, status, o)
 }
 
 func contactSummary(h index.Hit, env rowEnv) ContactSummary {
@@ -82,3 +63,6 @@ func (c ContactSummary) line() string {
 		prefixed("external id ", quotedLine(c.ExternalID)), quotedLine(c.Location), prefixed("companies ", quotedList(c.Companies)),
 		prefixed("tags ", quotedList(c.Tags)), prefixed("last seen ", humanTimeRFC(c.LastSeenAt)))
 }
+
+// below is nothing: a contact's entry is its line.
+func (c ContactSummary) below() []string { return nil }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
@@ -16,13 +15,8 @@ import (
 // ({total_in_page, tickets, pages, _note}) with summaries (get_ticket or fetch has the rest), the total, the query
 // as run, and the freshness.
 type SearchTicketsResult struct {
-	Tickets     []TicketSummary `json:"tickets"`
-	TotalCount  int             `json:"total_count"`
-	TotalInPage int             `json:"total_in_page"`
-	Pages       Pages           `json:"pages"`
-	Note        string          `json:"_note,omitempty"`
-	Query       string          `json:"query"` // the equivalent search DSL
-	Freshness   Freshness       `json:"freshness"`
+	Tickets []TicketSummary `json:"tickets"`
+	ListInfo
 }
 
 const searchTicketsDescription = `Search tickets (customer, back-office and tracker tickets) with structured filters, as search_conversations does for conversations. All given filters must match: ids, text (free text over the title, description and every part: every word must occur, a "quoted part" as written; results are then ranked), ticket_type (by name or id), state (submitted, in_progress, waiting_on_customer, resolved), category (Customer, Back-office, Tracker), open (true or false), admin_assignee and team_assignee (by name, email or id; unassigned for none) or their ids, contact_ids (any of them), linked_conversation_id, and created_at / updated_at ranges ({"operator": ">", "value": "7d"} or {"gte": "2025-01-01"}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago).
@@ -33,23 +27,13 @@ Example: {"ticket_type": "Bug report", "open": true, "team_assignee": "Billing"}
 
 // SearchTicketsTool is search_tickets: structured filters over tickets, through the same query AST as search.
 func SearchTicketsTool(s Searcher, status StatusSource, o ToolOptions) server.ServerTool {
-	o = o.withDefaults()
-	tool := newTool[SearchTicketsResult]("search_tickets", "Search tickets by filters",
-		searchTicketsDescription, filterSchema[query.TicketFilter](query.KindTicket), false)
-	return server.ServerTool{Tool: tool, Handler: typedHandler(tool, o, func(ctx context.Context, f query.TicketFilter) (*mcpgo.CallToolResult, error) {
-		p, err := structuredSearch(ctx, f, s, status, o, ticketSummary,
-			func(b *strings.Builder, n int, _ index.Hit, t TicketSummary) {
-				fmt.Fprintf(b, "%d. %s\n", n, t.line())
-				writeQuotedLines(b, append(t.Snippets, t.Preview)...)
-			})
-		if err != nil {
-			return nil, err
-		}
-		return newResult(p.text, &SearchTicketsResult{
-			Tickets: p.items, TotalCount: p.total, TotalInPage: len(p.items),
-			Pages: p.pages, Note: p.note, Query: p.dsl, Freshness: p.fresh,
-		}), nil
-	})}
+	return listTool[query.TicketFilter, TicketSummary, SearchTicketsResult]{
+		name: "search_tickets", title: "Search tickets by filters", description: searchTicketsDescription,
+		kind: query.KindTicket, summarize: ticketSummary,
+		result: func(items []TicketSummary, info ListInfo) *SearchTicketsResult {
+			return &SearchTicketsResult{Tickets: items, ListInfo: info}
+		},
+	}.serverTool(s, status, o)
 }
 
 // GetTicketArgs are the arguments of get_ticket.
