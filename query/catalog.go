@@ -619,6 +619,22 @@ func companyFields() []Field {
 	}
 }
 
+// localeNames names the languages Intercom's Help Center writes articles in (the keys of an article's
+// translated_content in the 2.16 API description, and its names for them), lower-cased English name → locale code.
+// A language with one locale is also named without the region (portuguese → pt, Portugal's).
+func localeNames() map[string]string {
+	return map[string]string{
+		"arabic": "ar", "bulgarian": "bg", "bosnian": "bs", "catalan": "ca", "czech": "cs", "danish": "da",
+		"german": "de", "greek": "el", "english": "en", "spanish": "es", "estonian": "et", "finnish": "fi",
+		"french": "fr", "hebrew": "he", "croatian": "hr", "hungarian": "hu", "indonesian": "id", "italian": "it",
+		"japanese": "ja", "korean": "ko", "lithuanian": "lt", "latvian": "lv", "mongolian": "mn", "norwegian": "nb",
+		"dutch": "nl", "polish": "pl", "portuguese": "pt", "portuguese (portugal)": "pt", "romanian": "ro",
+		"russian": "ru", "slovenian": "sl", "serbian": "sr", "swedish": "sv", "turkish": "tr", "vietnamese": "vi",
+		"portuguese (brazil)": "pt-BR", "brazilian portuguese": "pt-BR", "chinese (china)": "zh-CN",
+		"simplified chinese": "zh-CN", "chinese (taiwan)": "zh-TW", "traditional chinese": "zh-TW",
+	}
+}
+
 // articleFields is the Help Center article catalog. Intercom searches articles only by a phrase, a state and a
 // help center, so every field is the replica's alone. An article's text fields hold every language version it has.
 func articleFields() []Field {
@@ -649,8 +665,8 @@ func articleFields() []Field {
 			Aliases:     []string{"help_center_id", "help_centre"},
 			Description: "The help center the article is in (through its collections), by name or id."},
 		{Name: "locale", Type: TypeKeyword, Multi: true, // the keys of translated_content, else default_locale
-			Aliases:     []string{"locales", "language", "lang"},
-			Description: "Languages the article is written in (en, fr, de, ...)."},
+			Aliases: []string{"locales", "language", "lang"}, ValueNames: localeNames(),
+			Description: `Languages the article is written in, by code or English name (fr or French, pt-BR or "Portuguese (Brazil)").`},
 		{Name: "url", Type: TypeKeyword, Path: "url",
 			Description: "Public URL of the article."},
 		{Name: "tag", Type: TypeKeyword, Multi: true, Path: "tags.tags[].name", NameOf: KindTag,

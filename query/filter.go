@@ -129,7 +129,7 @@ type ArticleFilter struct {
 	HelpCenterID  IDArg    `json:"help_center_id,omitempty" jsonschema_description:"The help center, by id (a number or a string) or name."`
 	Collection    string   `json:"collection,omitempty" jsonschema_description:"A collection or section the article is in, by name or id."`
 	Author        string   `json:"author,omitempty" jsonschema_description:"The teammate who wrote it, by name, email or id."`
-	Locale        string   `json:"locale,omitempty" jsonschema_description:"A language the article is written in (en, fr, de, ...)."`
+	Locale        string   `json:"locale,omitempty" jsonschema_description:"A language the article is written in, by code (en, fr, pt-BR, ...) or English name (French)."`
 	Tag           string   `json:"tag,omitempty" jsonschema_description:"A tag of the article, by name."`
 	CreatedAt     *Range   `json:"created_at,omitempty" jsonschema_description:"When the article was created: {operator, value} or {gte, lte}. Values: Unix seconds, 2025-01-31, RFC 3339, or before now (7d, 24h)."`
 	UpdatedAt     *Range   `json:"updated_at,omitempty" jsonschema_description:"When the article was last updated: {operator, value} or {gte, lte}. Values as for created_at."`

@@ -448,6 +448,9 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 			}
 			v.Str = canon
 		}
+		if named, ok := f.ValueNames[strings.ToLower(raw)]; ok {
+			v.Str = named
+		}
 		if f.IDOf != "" {
 			id, err := ParseIDFor(f.IDOf, raw)
 			if err != nil {

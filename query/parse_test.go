@@ -96,6 +96,10 @@ func TestParse_Values(t *testing.T) {
 		{`object_type:conversations source_author_email:Jane@Example.com`, Value{Raw: "Jane@Example.com", Str: "Jane@Example.com"}},
 		{`object_type:conversations state:OPEN`, Value{Raw: "OPEN", Str: "open"}},
 		{`object_type:conversations source_type:Email`, Value{Raw: "Email", Str: "email"}},
+		// an article's locale by code, or by its English name.
+		{`object_type:articles locale:pt-BR`, Value{Raw: "pt-BR", Str: "pt-BR"}},
+		{`object_type:articles locale:French`, Value{Raw: "French", Str: "fr"}},
+		{`object_type:articles language:"Portuguese (Brazil)"`, Value{Raw: "Portuguese (Brazil)", Str: "pt-BR"}},
 		// ids: prefixed ids and URLs are reduced to the raw id.
 		{`object_type:conversations id:conversation_123`, Value{Raw: "conversation_123", Str: "123"}},
 		{`object_type:conversations id:https://app.intercom.com/a/inbox/_/inbox/conversation/123`, Value{Raw: "https://app.intercom.com/a/inbox/_/inbox/conversation/123", Str: "123"}},

@@ -81,5 +81,5 @@ func (t Term) validate(c *Catalog) error {
 func sameCustomField(f, want *Field) bool {
 	return f.Name == want.Name && f.Type == want.Type && f.Index == want.Index && f.Intercom == want.Intercom &&
 		f.Path == want.Path && f.Custom == want.Custom && f.Multi == want.Multi && f.IDOf == want.IDOf &&
-		f.Unit == want.Unit && opList(f.Ops) == opList(want.Ops) && len(f.Aliases) == 0 && len(f.Enum) == 0
+		f.Unit == want.Unit && opList(f.Ops) == opList(want.Ops) && len(f.Aliases) == 0 && len(f.Enum) == 0 && len(f.ValueNames) == 0
 }
