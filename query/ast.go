@@ -261,14 +261,14 @@ func (t FieldType) String() string {
 // the local index keeps it, and what Intercom's Search API calls it. Fields come from a Catalog and are shared:
 // never modify one.
 type Field struct {
-	Name        string   // canonical DSL name, flat snake_case, e.g. "source_author_email"
-	Aliases     []string // other accepted names, e.g. "source.author.email"; matching ignores case
-	Type        FieldType
-	Ops         []Op      // operators the field accepts
-	Enum        []string  // the accepted values when the set is closed (state: open, closed, snoozed); nil otherwise
+	Name    string   // canonical DSL name, flat snake_case, e.g. "source_author_email"
+	Aliases []string // other accepted names, e.g. "source.author.email"; matching ignores case
+	Type    FieldType
+	Ops     []Op     // operators the field accepts
+	Enum    []string // the accepted values when the set is closed (state: open, closed, snoozed); nil otherwise
 	// ValueNames are names a keyword field also takes for some of its values, lower-cased name → value (an
 	// article's locale: french → fr); other values are taken as written.
-	ValueNames map[string]string
+	ValueNames  map[string]string
 	Unit        string    // unit of a number: "seconds" for durations, which also accept 90s, 30m, 4h, 2d, 1w; "" otherwise
 	Index       string    // field name in the local index (no dots), e.g. "source_author_email", "ca_tier"; "" if the replica can't search it
 	Intercom    string    // Intercom Search API field, e.g. "source.author.email"; "" if Intercom can't search it
