@@ -73,22 +73,6 @@ type TicketSummary struct {
 	URL       string   `json:"url"`
 }
 
-// ticketTypeAttr is one attribute a ticket type lists.
-type ticketTypeAttr struct {
-	Name     string `json:"name"`
-	DataType string `json:"data_type"`
-}
-
-// ticketTypeAttrs is what a ticket type says of its attributes, read from its record: under
-// ticket_type_attributes.data, where Intercom's examples (and its answers) put them, or under
-// ticket_type_attributes.ticket_type_attributes, where its 2.16 schema does; both are read, as the syncer does.
-type ticketTypeAttrs struct {
-	TicketTypeAttributes *struct {
-		Data []ticketTypeAttr `json:"data"`
-		List []ticketTypeAttr `json:"ticket_type_attributes"`
-	} `json:"ticket_type_attributes"`
-}
-
 // newTicketView decodes a ticket's raw JSON and builds its view with the parts w selects. Teammates and teams are
 // named from names; g (nil: none) reads the ticket type, for the attributes' types and order.
 func newTicketView(ctx context.Context, raw []byte, appID string, w partsWindow, names NameLookup, g Getter) (*TicketView, error) {
@@ -175,10 +159,10 @@ func (v *TicketView) setAttributes(ctx context.Context, attrs map[string]json.Ra
 	}
 	if g != nil && v.TicketTypeID != "" {
 		if rec, err := g.Get(ctx, query.KindTicketType, v.TicketTypeID); err == nil && !rec.Deleted {
-			var tt ticketTypeAttrs
-			if json.Unmarshal(rec.Raw, &tt) == nil && tt.TicketTypeAttributes != nil {
-				for _, a := range append(tt.TicketTypeAttributes.Data, tt.TicketTypeAttributes.List...) {
-					add(a.Name, a.DataType)
+			var tt wire.TicketType
+			if json.Unmarshal(rec.Raw, &tt) == nil {
+				for _, a := range tt.AttributeList() {
+					add(string(a.Name), string(a.DataType))
 				}
 			}
 		}
