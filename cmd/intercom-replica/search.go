@@ -140,14 +140,14 @@ func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string, 
 		case query.KindCompany: // the details: the free text's match, else plan, size, industry, ...
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", id, updated, cell(snippetOrDash(h.Name), 28), cell(snippetOrDash(h.ExternalID), 16), cell(snippetOrDash(snippet), 70))
 		case query.KindArticle: // the snippet: the free text's match, else the description
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, h.State, updated, cell(h.Title, 40),
-				cell(snippetOrDash(namedOrID(names, query.KindAdmin, h.AuthorID)), 20), snippetOrDash(strings.Join(h.Locales, ",")), cell(snippetOrDash(snippet), 60))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, cell(h.State, 10), updated, cell(h.Title, 40),
+				cell(snippetOrDash(namedOrID(names, query.KindAdmin, h.AuthorID)), 20), cell(snippetOrDash(strings.Join(h.Locales, ",")), 20), cell(snippetOrDash(snippet), 60))
 		case query.KindTicket: // the state's category (what state: filters on); the assignee: the teammate, else the team
 			assignee := namedOrID(names, query.KindAdmin, h.AdminAssigneeID)
 			if assignee == "" {
 				assignee = namedOrID(names, query.KindTeam, h.TeamAssigneeID)
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, cell(snippetOrDash(h.TicketType), 20), h.State, updated, cell(h.Title, 40),
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, cell(snippetOrDash(h.TicketType), 20), cell(h.State, 20), updated, cell(h.Title, 40),
 				cell(snippetOrDash(assignee), 20), cell(snippetOrDash(snippet), 60))
 		case query.KindContact:
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s", id, cell(h.Role, 8), updated, cell(snippetOrDash(h.Name), 28), cell(snippetOrDash(h.Email), 40))
@@ -176,7 +176,7 @@ func writeHitsTable(w io.Writer, q query.Query, res index.Result, place string, 
 
 // cell makes s fit one table cell: on one line, at most n runes.
 func cell(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
+	s = strings.Join(strings.Fields(mcp.Sanitize(s)), " ")
 	if r := []rune(s); len(r) > n {
 		return string(r[:n-1]) + "…"
 	}
