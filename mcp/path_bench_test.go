@@ -78,34 +78,17 @@ func BenchmarkMCPPath_HTTP(b *testing.B) {
 	}
 	ts := httptest.NewServer(h.Handler())
 	b.Cleanup(ts.Close)
-	client := ts.Client()
-	session := ""
-	id := 0
+	s, err := newRawSession(context.Background(), ts.Client(), ts.URL, "127.0.0.1:8080", "")
+	if err != nil {
+		b.Fatal(err)
+	}
 	roundTrip := func(method, params string) []byte {
-		id++
-		req, _ := http.NewRequest(http.MethodPost, ts.URL+mcp.PathMCP,
-			strings.NewReader(fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":%q,"params":%s}`, id, method, params)))
-		req.Host = "127.0.0.1:8080"
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Accept", "application/json, text/event-stream")
-		if session != "" {
-			req.Header.Set("Mcp-Session-Id", session)
-		}
-		resp, err := client.Do(req)
+		body, err := s.call(context.Background(), method, params)
 		if err != nil {
 			b.Fatal(err)
 		}
-		body, err := io.ReadAll(resp.Body)
-		resp.Body.Close()
-		if err != nil || resp.StatusCode != http.StatusOK {
-			b.Fatalf("%s: %d %v %s", method, resp.StatusCode, err, body)
-		}
-		if s := resp.Header.Get("Mcp-Session-Id"); s != "" {
-			session = s
-		}
 		return body
 	}
-	checkAnswer(b, roundTrip("initialize", initializeParams))
 	for _, c := range pathCalls {
 		checkAnswer(b, roundTrip(c.method, c.params))
 		b.Run(c.name, func(b *testing.B) {
@@ -114,6 +97,76 @@ func BenchmarkMCPPath_HTTP(b *testing.B) {
 			}
 		})
 	}
+}
+
+// rawSession is a Streamable HTTP session spoken as raw JSON-RPC over net/http: the cheapest client there is, so
+// that a benchmark or the load test measures the server rather than a client library's JSON. Its calls are made
+// one at a time.
+type rawSession struct {
+	client           *http.Client
+	url, host, token string // host, when set, replaces the request's Host (the server checks it); token is a bearer token
+	session          string
+	id               int
+}
+
+// newRawSession initializes a session with the server at base (scheme://host:port).
+func newRawSession(ctx context.Context, client *http.Client, base, host, token string) (*rawSession, error) {
+	s := &rawSession{client: client, url: base + mcp.PathMCP, host: host, token: token}
+	body, err := s.call(ctx, "initialize", initializeParams)
+	if err != nil {
+		return nil, err
+	}
+	if s.session == "" {
+		return nil, fmt.Errorf("initialize answered without a session id: %.400s", body)
+	}
+	if _, err := s.post(ctx, `{"jsonrpc":"2.0","method":"notifications/initialized"}`, http.StatusAccepted); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// call sends one request and returns the JSON-RPC answer's bytes; an HTTP status other than 200 is an error.
+func (s *rawSession) call(ctx context.Context, method, params string) ([]byte, error) {
+	s.id++
+	return s.post(ctx, fmt.Sprintf(`{"jsonrpc":"2.0","id":%d,"method":%q,"params":%s}`, s.id, method, params), http.StatusOK)
+}
+
+func (s *rawSession) post(ctx context.Context, msg string, want int) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.url, strings.NewReader(msg))
+	if err != nil {
+		return nil, err
+	}
+	if s.host != "" {
+		req.Host = s.host
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json, text/event-stream")
+	if s.token != "" {
+		req.Header.Set("Authorization", "Bearer "+s.token)
+	}
+	if s.session != "" {
+		req.Header.Set("Mcp-Session-Id", s.session)
+		req.Header.Set("Mcp-Protocol-Version", "2025-06-18")
+	}
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, fmt.Errorf("%.100s: read the answer: %w", msg, err)
+	}
+	if resp.StatusCode != want {
+		return nil, fmt.Errorf("%.100s: HTTP %d, want %d: %.400s", msg, resp.StatusCode, want, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); want == http.StatusOK && !strings.HasPrefix(ct, "application/json") {
+		return nil, fmt.Errorf("%.100s: answered as %q, want application/json: %.400s", msg, ct, body)
+	}
+	if id := resp.Header.Get("Mcp-Session-Id"); id != "" {
+		s.session = id
+	}
+	return body, nil
 }
 
 const initializeParams = `{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"bench","version":"1"}}`
