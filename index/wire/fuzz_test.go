@@ -80,3 +80,25 @@ func FuzzRecords(f *testing.F) {
 		_ = json.Unmarshal([]byte(in), &k)
 	})
 }
+
+// FuzzString checks String's reading of a JSON string, the fast path for plain strings included, against
+// encoding/json's: the same text for every valid JSON string.
+func FuzzString(f *testing.F) {
+	for _, s := range []string{`"plain"`, `"caf\u00e9"`, `"café"`, `"a\"b"`, `"tab\there"`, `"\ud83d\ude00"`, "\"\xff\xfe\"",
+		"\"\xe2\x80\"", `""`, `"<p>Hi, I was <b>double</b> charged</p>"`, "\"\u2028\""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if !json.Valid([]byte(in)) || !strings.HasPrefix(in, `"`) {
+			return
+		}
+		var want string
+		if err := json.Unmarshal([]byte(in), &want); err != nil {
+			t.Fatalf("encoding/json refused the valid %q: %v", in, err)
+		}
+		var s String
+		if err := s.UnmarshalJSON([]byte(in)); err != nil || string(s) != want {
+			t.Errorf("String(%q) = %q, %v; want %q", in, s, err, want)
+		}
+	})
+}
