@@ -475,3 +475,31 @@ func BenchmarkTextIndexWrite(b *testing.B) {
 	}
 	b.ReportMetric(float64(n*b.N)/cpu.Seconds(), "records/cpu-s")
 }
+
+// BenchmarkSnippets measures the snippets of one page of free-text hits alone (the records read, decoded and
+// searched for the query's words), the part of a free-text search that grows with the hits' length.
+func BenchmarkSnippets(b *testing.B) {
+	r := benchReplica(b)
+	for _, dsl := range []string{"object_type:conversations q:refund", `object_type:conversations q:"refund request"`} {
+		b.Run(dsl, func(b *testing.B) {
+			q, err := query.Parse(dsl+" limit:20", query.Options{Now: benchNow})
+			if err != nil {
+				b.Fatal(err)
+			}
+			res, err := r.Search(context.Background(), q)
+			if err != nil || len(res.Hits) == 0 {
+				b.Fatalf("%d hits, %v", len(res.Hits), err)
+			}
+			ks := r.kinds[query.KindConversation]
+			text, err := ks.schema.checkQuery(q)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for b.Loop() {
+				if err := r.addSnippets(ks, res.Hits, text); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
