@@ -527,6 +527,58 @@ func TestSelectNth(t *testing.T) {
 	}
 }
 
+// TestSelectRanks checks the radix selection against sorting: on sets large enough for its bins (and its rounds
+// over a bin's values), split into segments, with repeats, negative numbers, zeros of both signs, a spread over
+// the whole range of floats, and several ranks at once.
+func TestSelectRanks(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	gens := map[string]func() float64{
+		"equal":       func() float64 { return 7 },
+		"two values":  func() float64 { return float64(rng.IntN(2)) * 1e6 },
+		"seconds":     func() float64 { return float64(rng.IntN(1 << rng.IntN(21))) },
+		"signed":      func() float64 { return float64(rng.IntN(2001) - 1000) },
+		"not above 0": func() float64 { return -float64(rng.IntN(1 << rng.IntN(21))) },
+		"mostly 0":    func() float64 { return float64(rng.IntN(3)/2) * 1e-3 },
+		"zeros":       func() float64 { return []float64{0, math.Copysign(0, -1), 1, -1}[rng.IntN(4)] },
+		"floats":      func() float64 { return rng.NormFloat64() * 1e3 },
+		"any float": func() float64 {
+			return math.Float64frombits(rng.Uint64()&^(0x7FF<<52)) * math.Pow(2, float64(rng.IntN(2000)-1000))
+		},
+	}
+	for name, gen := range gens {
+		for _, n := range []int{1, 200, 257, 3000, 70000} {
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = gen()
+			}
+			var segs values
+			for rest := v; len(rest) > 0; {
+				cut := min(len(rest), rng.IntN(n/3+2))
+				segs, rest = append(segs, rest[:cut]), rest[cut:]
+			}
+			before := slices.Clone(v)
+			sorted := slices.Sorted(slices.Values(v))
+			ks := []int{0, n - 1, n / 2, NearestRank(0.9, n) - 1, NearestRank(0.99, n) - 1, rng.IntN(n), n / 2}
+			if n <= 3000 { // every rank, at once
+				ks = ks[:0]
+				for k := range n {
+					ks = append(ks, k)
+				}
+			}
+			got := selectRanks(segs, ks)
+			for i, k := range ks {
+				if got[i] != sorted[k] {
+					t.Fatalf("%s, %d values: rank %d is %v, sorted says %v", name, n, k, got[i], sorted[k])
+				}
+			}
+			if !slices.Equal(v, before) {
+				t.Fatalf("%s, %d values: selectRanks reordered its values", name, n)
+			}
+		}
+	}
+}
+
 // TestAggregate_KeysKeepTheirSpelling checks that a keyword group is shown as Intercom spelled it (not lower-cased
 // as the replica compares it): tags, custom attributes and a contact's country, whether the column table was built
 // by the writes, loaded from its snapshot or rebuilt from the stored rows. Spellings that differ only in case are
