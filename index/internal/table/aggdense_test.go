@@ -1,0 +1,214 @@
+package table
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// cutBuckets are time buckets of uneven lengths (1,000 to 5,000 seconds, like months of 28 to 31 days), for the
+// tests of the bucket index: Bucket and Starts as the index package gives them.
+type cutBuckets []int64
+
+func (c cutBuckets) bucket(v int64) int64 {
+	return c[sort.Search(len(c), func(i int) bool { return c[i] > v })-1]
+}
+
+func (c cutBuckets) starts(lo, hi int64) []int64 {
+	i := sort.Search(len(c), func(i int) bool { return c[i] > lo }) - 1
+	j := sort.Search(len(c), func(i int) bool { return c[i] > hi })
+	return slices.Clone(c[i : j+1])
+}
+
+func (c cutBuckets) dim(col string) Dim {
+	return Dim{Cols: []string{col}, Bucket: c.bucket, Starts: c.starts}
+}
+
+// TestAggregate_DenseCountsMatchRows checks the dense counting path (counts without measures by keyword, list,
+// bool and time-bucket dimensions) against counting the rows put, on random rows: records without a tag, with many
+// tags and the same tag twice, without a state or a time, time buckets of uneven lengths, and a filter. The same
+// groups must come out of the general path (taken when the aggregation also collects a measure).
+func TestAggregate_DenseCountsMatchRows(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(5, 6))
+	var cuts cutBuckets
+	for c := int64(-10000); c < 2_000_000; c += 1000 + rng.Int64N(4000) {
+		cuts = append(cuts, c)
+	}
+	tb := New()
+	type rec struct {
+		tags    []string
+		state   string
+		at      int64
+		hasAt   bool
+		flag    int // 0 none, 1 false, 2 true
+		matches bool
+	}
+	var recs []rec
+	for i := range 3000 {
+		r := rec{at: rng.Int64N(1_000_000), hasAt: rng.IntN(10) > 0, flag: rng.IntN(3)}
+		for range rng.IntN(6) - 1 { // no tag, or up to four, repeats allowed
+			r.tags = append(r.tags, []string{"Refund", "vip", "VIP", "bug", "billing", "x"}[rng.IntN(6)])
+		}
+		if rng.IntN(8) > 0 {
+			r.state = []string{"open", "closed", "snoozed"}[rng.IntN(3)]
+		}
+		vals := []Value{{Col: "n", Type: Int, Int: int64(i)}}
+		if len(r.tags) > 0 {
+			vals = append(vals, Value{Col: "tags", Type: Keyword, Strs: r.tags})
+		}
+		if r.state != "" {
+			vals = append(vals, Value{Col: "state", Type: Keyword, Strs: []string{r.state}})
+		}
+		if r.hasAt {
+			vals = append(vals, Value{Col: "at", Type: Int, Int: r.at})
+		}
+		if r.flag > 0 {
+			vals = append(vals, Value{Col: "flag", Type: Bool, Bool: r.flag == 2})
+		}
+		r.matches = r.state != "closed"
+		recs = append(recs, r)
+		tb.Put(Row{ID: fmt.Sprint(i), UpdatedAt: 1, Ord: uint32(i), Values: vals})
+	}
+	filter := Filter{{Any: []Atom{KeywordAtom("state", Eq, "closed")}, Not: true}}
+	labels := func(r rec, col string) []string {
+		switch col {
+		case "tags":
+			seen := map[string]bool{}
+			var out []string
+			for _, tag := range r.tags {
+				if l := strings.ToLower(tag); !seen[l] {
+					seen[l] = true
+					out = append(out, l)
+				}
+			}
+			if len(out) == 0 {
+				return []string{"-"}
+			}
+			return out
+		case "state":
+			if r.state == "" {
+				return []string{"-"}
+			}
+			return []string{r.state}
+		case "at":
+			if !r.hasAt {
+				return []string{"-"}
+			}
+			return []string{fmt.Sprint(cuts.bucket(r.at))}
+		case "flag":
+			return []string{[]string{"-", "false", "true"}[r.flag]}
+		}
+		return []string{"-"} // a column no row has
+	}
+	keyLabel := func(k GroupKey) string {
+		switch k.Kind {
+		case GroupStr:
+			return strings.ToLower(k.Str)
+		case GroupInt:
+			return fmt.Sprint(k.Int)
+		case GroupBool:
+			return fmt.Sprint(k.Bool)
+		}
+		return "-"
+	}
+	dimOf := func(col string) Dim {
+		if col == "at" {
+			return cuts.dim("at")
+		}
+		return Dim{Cols: []string{col}}
+	}
+	for _, cols := range [][]string{{"tags"}, {"state"}, {"at"}, {"flag"}, {"nothing"}, {"tags", "at"}, {"at", "tags"},
+		{"state", "at"}, {"flag", "tags"}, {"tags", "tags"}, {"nothing", "state"}} {
+		t.Run(strings.Join(cols, "×"), func(t *testing.T) {
+			want := map[string]int{}
+			matched := 0
+			for _, r := range recs {
+				if !r.matches {
+					continue
+				}
+				matched++
+				keys := []string{""}
+				for _, col := range cols {
+					var next []string
+					for _, p := range keys {
+						for _, l := range labels(r, col) {
+							next = append(next, p+"|"+l)
+						}
+					}
+					keys = next
+				}
+				for _, k := range keys {
+					want[k]++
+				}
+			}
+			dims := make([]Dim, len(cols))
+			for i, col := range cols {
+				dims[i] = dimOf(col)
+			}
+			for _, measures := range [][]Measure{nil, {{Cols: []string{"n"}}}} {
+				agg := tb.Aggregate(filter, dims, measures)
+				got := map[string]int{}
+				for _, g := range agg.Groups {
+					k := ""
+					for _, key := range g.Keys {
+						k += "|" + keyLabel(key)
+					}
+					if _, dup := got[k]; dup {
+						t.Errorf("measures %d: group %s twice", len(measures), k)
+					}
+					got[k] = g.Count
+				}
+				agg.Release()
+				if agg.Matched != matched || fmt.Sprint(got) != fmt.Sprint(want) {
+					t.Errorf("measures %d: matched %d, groups\n%v\nwant matched %d, groups\n%v", len(measures), agg.Matched, got, matched, want)
+				}
+			}
+		})
+	}
+}
+
+// TestBucketIndex checks that the bucket index finds every value's bucket as Bucket does, at the edges of buckets
+// of uneven lengths, and that it declines what it cannot index.
+func TestBucketIndex(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(7, 8))
+	var cuts cutBuckets
+	for c := int64(-5000); c < 100_000; c += 50 + rng.Int64N(700) {
+		cuts = append(cuts, c)
+	}
+	c := newColumn(Int)
+	var set bitset
+	n := 0
+	for v := int64(-3000); v < 90_000; v += 1 + rng.Int64N(3) {
+		c.setInt(uint32(n), v)
+		set = set.grow(n + 1)
+		set.set(uint32(n))
+		n++
+	}
+	bk := newBucketIndex(c, set, cuts.dim("at"))
+	if bk == nil {
+		t.Fatal("no bucket index")
+	}
+	for s := range uint32(n) {
+		v := c.intAt(s)
+		if got, want := bk.starts[bk.of(v)], cuts.bucket(v); got != want {
+			t.Fatalf("value %d: bucket %d, Bucket says %d", v, got, want)
+		}
+	}
+	for name, d := range map[string]Dim{
+		"no Starts":       {Cols: []string{"at"}, Bucket: cuts.bucket},
+		"starts after lo": {Cols: []string{"at"}, Bucket: cuts.bucket, Starts: func(lo, hi int64) []int64 { return cuts.starts(lo+1000, hi) }},
+		"ends before hi":  {Cols: []string{"at"}, Bucket: cuts.bucket, Starts: func(lo, hi int64) []int64 { return cuts.starts(lo, hi-1000) }},
+		"not increasing":  {Cols: []string{"at"}, Bucket: cuts.bucket, Starts: func(lo, hi int64) []int64 { return []int64{lo, lo, hi + 1} }},
+		"too many units":  {Cols: []string{"at"}, Bucket: cuts.bucket, Starts: func(lo, hi int64) []int64 { return []int64{lo, lo + 1, hi + 1<<20} }},
+		"none":            {Cols: []string{"at"}, Bucket: cuts.bucket, Starts: func(lo, hi int64) []int64 { return nil }},
+	} {
+		if newBucketIndex(c, set, d) != nil {
+			t.Errorf("%s: a bucket index, want none", name)
+		}
+	}
+}
