@@ -220,48 +220,13 @@ func countDense(set bitset, readers []*dimReader) (agg Aggregation, ok bool) {
 	}
 	d0, d1 := &dims[0], &dims[1]
 	n1 := uint32(d1.n)
-	// Each combination of a list or not has its own loop, so that a row costs its reads and increments only.
-	var k0, k1 []uint32
-	for w, word := range set {
-		for word != 0 {
-			s := uint32(w*64 + bits.TrailingZeros64(word))
-			word &= word - 1
-			agg.Matched++
-			switch {
-			case d0.kind != denseList && d1.kind != denseList:
-				counts[d0.id(s)*n1+d1.id(s)]++
-			case d1.kind != denseList:
-				b := d1.id(s)
-				vals := d0.list(s)
-				if len(vals) == 0 {
-					counts[b]++
-				}
-				for i, a := range vals {
-					if !seenBefore(vals[:i], a) {
-						counts[a*n1+b]++
-					}
-				}
-			case d0.kind != denseList:
-				row := counts[d0.id(s)*n1:]
-				vals := d1.list(s)
-				if len(vals) == 0 {
-					row[0]++
-				}
-				for i, b := range vals {
-					if !seenBefore(vals[:i], b) {
-						row[b]++
-					}
-				}
-			default:
-				k0, k1 = d0.ids(s, k0[:0]), d1.ids(s, k1[:0])
-				for _, a := range k0 {
-					row := counts[a*n1 : a*n1+n1]
-					for _, b := range k1 {
-						row[b]++
-					}
-				}
-			}
-		}
+	switch {
+	case len(readers) == 1 && d0.kind == denseKeyword:
+		agg.Matched = countCodes(set, d0.c, counts)
+	case len(readers) == 1 && d0.kind == denseList:
+		agg.Matched = countLists(set, d0.c, counts)
+	default:
+		agg.Matched = countPairs(set, d0, d1, counts)
 	}
 	dims = dims[:len(readers)]
 	// Keys are decoded once per id, not per group.
@@ -288,6 +253,165 @@ func countDense(set bitset, readers []*dimReader) (agg Aggregation, ok bool) {
 		agg.Groups = append(agg.Groups, grp)
 	}
 	return agg, true
+}
+
+// countCodes counts the rows of set by their code in the single-valued keyword column c (0: none), returning
+// how many rows it counted.
+func countCodes(set bitset, c *column, counts []uint32) int {
+	matched := 0
+	for w, word := range set {
+		for word != 0 {
+			s := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			matched++
+			if s < len(c.codes) {
+				counts[c.codes[s]]++
+			} else {
+				counts[0]++
+			}
+		}
+	}
+	return matched
+}
+
+// countLists counts the rows of set by each distinct code of theirs in the list column c (0: none).
+func countLists(set bitset, c *column, counts []uint32) int {
+	matched := 0
+	for w, word := range set {
+		for word != 0 {
+			s := w*64 + bits.TrailingZeros64(word)
+			word &= word - 1
+			matched++
+			if s >= len(c.mlen) || c.mlen[s] == 0 {
+				counts[0]++
+				continue
+			}
+			st := c.mstart[s]
+			vals := c.mvals[st : st+uint32(c.mlen[s])]
+			for i, code := range vals {
+				if !seenBefore(vals[:i], code) {
+					counts[code]++
+				}
+			}
+		}
+	}
+	return matched
+}
+
+// fill returns the ids of the rows of set, in order, in a dimension that is not a list, read in a loop of its
+// kind; nil when every id is 0 (no column).
+func (d *denseDim) fill(set bitset, out []int32) []int32 {
+	c := d.c
+	switch d.kind {
+	case denseNone:
+		return nil
+	case denseKeyword:
+		for w, word := range set {
+			for word != 0 {
+				s := w*64 + bits.TrailingZeros64(word)
+				word &= word - 1
+				var id uint32
+				if s < len(c.codes) {
+					id = c.codes[s]
+				}
+				out = append(out, int32(id))
+			}
+		}
+	case denseBucket:
+		for w, word := range set {
+			present := uint64(0)
+			if w < len(c.present) {
+				present = c.present[w]
+			}
+			for word != 0 {
+				s := w*64 + bits.TrailingZeros64(word)
+				var id int
+				if present&(word&-word) != 0 {
+					id = d.bk.of(c.intAt(uint32(s))) + 1
+				}
+				word &= word - 1
+				out = append(out, int32(id))
+			}
+		}
+	default:
+		for w, word := range set {
+			for word != 0 {
+				s := uint32(w*64 + bits.TrailingZeros64(word))
+				word &= word - 1
+				out = append(out, int32(d.id(s)))
+			}
+		}
+	}
+	return out
+}
+
+// countPairs counts the rows of set by the pairs of ids of d0 and d1, at most one of them a list, or by both
+// lists; counts is indexed by id0 × d1.n + id1. The ids of a dimension that is not a list are read first (fill),
+// so the pass over the rows costs a row its list's reads and its increments.
+func countPairs(set bitset, d0, d1 *denseDim, counts []uint32) int {
+	n1 := uint32(d1.n)
+	bufs := aggPool.Get().(*aggBuffers)
+	defer aggPool.Put(bufs)
+	var ids0, ids1 []int32
+	n := set.count()
+	if d0.kind != denseList {
+		ids0 = d0.fill(set, bufs.int32s(n))
+		defer func() { bufs.ints = append(bufs.ints, ids0) }()
+	}
+	if d1.kind != denseList {
+		ids1 = d1.fill(set, bufs.int32s(n))
+		defer func() { bufs.ints = append(bufs.ints, ids1) }()
+	}
+	matched := 0
+	var k0, k1 []uint32
+	for w, word := range set {
+		for word != 0 {
+			s := uint32(w*64 + bits.TrailingZeros64(word))
+			word &= word - 1
+			var a, b uint32
+			if ids0 != nil {
+				a = uint32(ids0[matched])
+			}
+			if ids1 != nil {
+				b = uint32(ids1[matched])
+			}
+			matched++
+			switch {
+			case d0.kind != denseList && d1.kind != denseList:
+				counts[a*n1+b]++
+			case d1.kind != denseList:
+				vals := d0.list(s)
+				if len(vals) == 0 {
+					counts[b]++
+				}
+				for i, a := range vals {
+					if !seenBefore(vals[:i], a) {
+						counts[a*n1+b]++
+					}
+				}
+			case d0.kind != denseList:
+				row := counts[a*n1:]
+				vals := d1.list(s)
+				if len(vals) == 0 {
+					row[0]++
+				}
+				for i, b := range vals {
+					if !seenBefore(vals[:i], b) {
+						row[b]++
+					}
+				}
+			default:
+				k0, k1 = d0.ids(s, k0[:0]), d1.ids(s, k1[:0])
+				for _, a := range k0 {
+					row := counts[a*n1 : a*n1+n1]
+					for _, b := range k1 {
+						row[b]++
+					}
+				}
+			}
+		}
+	}
+	return matched
 }
 
 // key decodes id.

@@ -27,10 +27,10 @@ func (c cutBuckets) dim(col string) Dim {
 	return Dim{Cols: []string{col}, Bucket: c.bucket, Starts: c.starts}
 }
 
-// TestAggregate_DenseCountsMatchRows checks the dense counting path (counts without measures by keyword, list,
-// bool and time-bucket dimensions) against counting the rows put, on random rows: records without a tag, with many
-// tags and the same tag twice, without a state or a time, time buckets of uneven lengths, and a filter. The same
-// groups must come out of the general path (taken when the aggregation also collects a measure).
+// TestAggregate_DenseCountsMatchRows checks Aggregate's paths against the rows put: without a measure the dense
+// counts (keyword, list, bool and time-bucket dimensions), with one the flat path (no list) or the general one
+// (lists), group by group and value by value, on random rows: records without a tag, with many tags and the same
+// tag twice, without a state, a time or the measure, time buckets of uneven lengths, and a filter.
 func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -47,7 +47,7 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 		flag    int // 0 none, 1 false, 2 true
 		matches bool
 	}
-	var recs []rec
+	var recs []rec // by ord
 	for i := range 3000 {
 		r := rec{at: rng.Int64N(1_000_000), hasAt: rng.IntN(10) > 0, flag: rng.IntN(3)}
 		for range rng.IntN(6) - 1 { // no tag, or up to four, repeats allowed
@@ -56,7 +56,10 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 		if rng.IntN(8) > 0 {
 			r.state = []string{"open", "closed", "snoozed"}[rng.IntN(3)]
 		}
-		vals := []Value{{Col: "n", Type: Int, Int: int64(i)}}
+		var vals []Value
+		if i%7 > 0 { // the measure, which some rows lack
+			vals = append(vals, Value{Col: "n", Type: Int, Int: int64(i)})
+		}
 		if len(r.tags) > 0 {
 			vals = append(vals, Value{Col: "tags", Type: Keyword, Strs: r.tags})
 		}
@@ -124,9 +127,10 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 	for _, cols := range [][]string{{"tags"}, {"state"}, {"at"}, {"flag"}, {"nothing"}, {"tags", "at"}, {"at", "tags"},
 		{"state", "at"}, {"flag", "tags"}, {"tags", "tags"}, {"nothing", "state"}} {
 		t.Run(strings.Join(cols, "×"), func(t *testing.T) {
-			want := map[string]int{}
+			want, wantVals := map[string]int{}, map[string][]float64{}
+			var totals []float64
 			matched := 0
-			for _, r := range recs {
+			for i, r := range recs {
 				if !r.matches {
 					continue
 				}
@@ -143,6 +147,12 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 				}
 				for _, k := range keys {
 					want[k]++
+					if i%7 > 0 {
+						wantVals[k] = append(wantVals[k], float64(i))
+					}
+				}
+				if i%7 > 0 {
+					totals = append(totals, float64(i))
 				}
 			}
 			dims := make([]Dim, len(cols))
@@ -161,6 +171,16 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 						t.Errorf("measures %d: group %s twice", len(measures), k)
 					}
 					got[k] = g.Count
+					if len(measures) > 0 {
+						if v := slices.Sorted(slices.Values(g.Values[0])); !slices.Equal(v, wantVals[k]) {
+							t.Errorf("group %s: values %v, want %v", k, v, wantVals[k])
+						}
+					}
+				}
+				if len(measures) > 0 {
+					if v := slices.Sorted(slices.Values(agg.Totals[0])); !slices.Equal(v, totals) {
+						t.Errorf("totals: %d values, want %d", len(v), len(totals))
+					}
 				}
 				agg.Release()
 				if agg.Matched != matched || fmt.Sprint(got) != fmt.Sprint(want) {

@@ -263,6 +263,16 @@ func (r *dimReader) key(raw uint64) GroupKey {
 // measureReader reads a measure's value from a row.
 type measureReader []*column
 
+// has reports whether slot s has a value of the measure.
+func (m measureReader) has(s uint32) bool {
+	for _, c := range m {
+		if c != nil && c.present.has(s) {
+			return true
+		}
+	}
+	return false
+}
+
 func (m measureReader) value(s uint32) (float64, bool) {
 	for _, c := range m {
 		if c == nil || !c.present.has(s) {
@@ -297,6 +307,11 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 	}
 	if len(measures) == 0 && len(readers) > 0 {
 		if agg, ok := countDense(set, readers); ok {
+			return agg
+		}
+	}
+	if len(measures) > 0 {
+		if agg, ok := aggregateFlat(set, readers, mreaders); ok {
 			return agg
 		}
 	}
