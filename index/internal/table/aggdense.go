@@ -221,6 +221,10 @@ func countDense(set bitset, readers []*dimReader) (agg Aggregation, ok bool) {
 	d0, d1 := &dims[0], &dims[1]
 	n1 := uint32(d1.n)
 	switch {
+	case d0.c != nil && d0.c.bitmaps != nil && d1.kind != denseList:
+		agg.Matched = countBitmaps(set, d0, d1, counts, false)
+	case d1.c != nil && d1.c.bitmaps != nil && d0.kind != denseList:
+		agg.Matched = countBitmaps(set, d1, d0, counts, true)
 	case len(readers) == 1 && d0.kind == denseKeyword:
 		agg.Matched = countCodes(set, d0.c, counts)
 	case len(readers) == 1 && d0.kind == denseList:
@@ -253,6 +257,68 @@ func countDense(set bitset, readers []*dimReader) (agg Aggregation, ok bool) {
 		agg.Groups = append(agg.Groups, grp)
 	}
 	return agg, true
+}
+
+// countBitmaps counts the rows of set by the codes of the keyword column of bd, which keeps a bitset per code (a
+// small dictionary: states, tags), and by the ids of other (not a list; one id 0 for no dimension). A word of
+// set's slots is ANDed with each code's bitset: a row costs an increment per code it has, with no list to read or
+// deduplicate, and a count by the keyword alone is a population count per word and code. The words are taken a
+// block at a time, code after code, so each bitset is read in a run and the block's ids stay in cache. counts is
+// indexed by code × other.n + id, or id × bd.n + code when second.
+func countBitmaps(set bitset, bd, other *denseDim, counts []uint32, second bool) int {
+	const block = 512 // words: 32,768 rows
+	bms := bd.c.bitmaps
+	stride, step := uint32(other.n), uint32(1) // counts[code*stride + id*step]
+	if second {
+		stride, step = 1, uint32(bd.n)
+	}
+	var ids []int32 // the other dimension's ids, row by row of set, read first in a loop of its kind
+	if other.kind != denseNone {
+		bufs := aggPool.Get().(*aggBuffers)
+		defer aggPool.Put(bufs)
+		ids = other.fill(set, bufs.int32s(set.count()))
+		defer func() { bufs.ints = append(bufs.ints, ids) }()
+	}
+	var (
+		any  [block]uint64 // the block's rows with a code
+		base [block]int    // the index in ids of the word's first row
+	)
+	// add counts the rows of m (a word of set, w) in the group of code.
+	add := func(code uint32, w int, m uint64) {
+		if ids == nil {
+			counts[code*stride] += uint32(bits.OnesCount64(m))
+			return
+		}
+		row, sw, b := counts[code*stride:], set[w], base[w%block]
+		for m != 0 {
+			bit := m & -m
+			m &= m - 1
+			row[uint32(ids[b+bits.OnesCount64(sw&(bit-1))])*step]++ // the row's rank among the word's rows
+		}
+	}
+	j := 0
+	for w0 := 0; w0 < len(set); w0 += block {
+		w1 := min(w0+block, len(set))
+		for w := w0; w < w1; w++ {
+			any[w-w0], base[w-w0] = 0, j
+			j += bits.OnesCount64(set[w])
+		}
+		for code := 1; code < len(bms); code++ {
+			bm := bms[code]
+			for w := w0; w < min(w1, len(bm)); w++ {
+				if m := set[w] & bm[w]; m != 0 {
+					any[w-w0] |= m
+					add(uint32(code), w, m)
+				}
+			}
+		}
+		for w := w0; w < w1; w++ {
+			if m := set[w] &^ any[w-w0]; m != 0 {
+				add(0, w, m)
+			}
+		}
+	}
+	return j
 }
 
 // countCodes counts the rows of set by their code in the single-valued keyword column c (0: none), returning

@@ -27,10 +27,23 @@ func (c cutBuckets) dim(col string) Dim {
 	return Dim{Cols: []string{col}, Bucket: c.bucket, Starts: c.starts}
 }
 
+// denseRec is a row of TestAggregate_DenseCountsMatchRows as put.
+type denseRec struct {
+	tags    []string
+	big     []string // a list of a dictionary too large for bitsets per code
+	who     string   // a keyword of such a dictionary
+	state   string
+	at      int64
+	hasAt   bool
+	flag    int // 0 none, 1 false, 2 true
+	matches bool
+}
+
 // TestAggregate_DenseCountsMatchRows checks Aggregate's paths against the rows put: without a measure the dense
 // counts (keyword, list, bool and time-bucket dimensions), with one the flat path (no list) or the general one
 // (lists), group by group and value by value, on random rows: records without a tag, with many tags and the same
-// tag twice, without a state, a time or the measure, time buckets of uneven lengths, and a filter.
+// tag twice, without a state, a time or the measure, time buckets of uneven lengths, keywords with and without
+// bitsets per code, and a filter.
 func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
@@ -39,17 +52,9 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 		cuts = append(cuts, c)
 	}
 	tb := New()
-	type rec struct {
-		tags    []string
-		state   string
-		at      int64
-		hasAt   bool
-		flag    int // 0 none, 1 false, 2 true
-		matches bool
-	}
-	var recs []rec // by ord
+	var recs []denseRec // by ord
 	for i := range 3000 {
-		r := rec{at: rng.Int64N(1_000_000), hasAt: rng.IntN(10) > 0, flag: rng.IntN(3)}
+		r := denseRec{at: rng.Int64N(1_000_000), hasAt: rng.IntN(10) > 0, flag: rng.IntN(3)}
 		for range rng.IntN(6) - 1 { // no tag, or up to four, repeats allowed
 			r.tags = append(r.tags, []string{"Refund", "vip", "VIP", "bug", "billing", "x"}[rng.IntN(6)])
 		}
@@ -66,6 +71,16 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 		if r.state != "" {
 			vals = append(vals, Value{Col: "state", Type: Keyword, Strs: []string{r.state}})
 		}
+		for range rng.IntN(4) - 1 {
+			r.big = append(r.big, fmt.Sprint("b", rng.IntN(maxBitmapCodes*2)))
+		}
+		if len(r.big) > 0 {
+			vals = append(vals, Value{Col: "big", Type: Keyword, Strs: r.big})
+		}
+		if rng.IntN(5) > 0 {
+			r.who = fmt.Sprint("w", rng.IntN(maxBitmapCodes*2))
+			vals = append(vals, Value{Col: "who", Type: Keyword, Strs: []string{r.who}})
+		}
 		if r.hasAt {
 			vals = append(vals, Value{Col: "at", Type: Int, Int: r.at})
 		}
@@ -76,13 +91,22 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 		recs = append(recs, r)
 		tb.Put(Row{ID: fmt.Sprint(i), UpdatedAt: 1, Ord: uint32(i), Values: vals})
 	}
+	for col, want := range map[string]bool{"tags": true, "state": true, "big": false, "who": false} {
+		if has := tb.cols[col].bitmaps != nil; has != want {
+			t.Fatalf("%s has bitsets per code: %v, the test wants %v", col, has, want)
+		}
+	}
 	filter := Filter{{Any: []Atom{KeywordAtom("state", Eq, "closed")}, Not: true}}
-	labels := func(r rec, col string) []string {
+	labels := func(r denseRec, col string) []string {
 		switch col {
-		case "tags":
+		case "tags", "big":
+			list := r.tags
+			if col == "big" {
+				list = r.big
+			}
 			seen := map[string]bool{}
 			var out []string
-			for _, tag := range r.tags {
+			for _, tag := range list {
 				if l := strings.ToLower(tag); !seen[l] {
 					seen[l] = true
 					out = append(out, l)
@@ -92,11 +116,15 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 				return []string{"-"}
 			}
 			return out
-		case "state":
-			if r.state == "" {
+		case "state", "who":
+			v := r.state
+			if col == "who" {
+				v = r.who
+			}
+			if v == "" {
 				return []string{"-"}
 			}
-			return []string{r.state}
+			return []string{v}
 		case "at":
 			if !r.hasAt {
 				return []string{"-"}
@@ -107,26 +135,25 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 		}
 		return []string{"-"} // a column no row has
 	}
-	keyLabel := func(k GroupKey) string {
-		switch k.Kind {
-		case GroupStr:
-			return strings.ToLower(k.Str)
-		case GroupInt:
-			return fmt.Sprint(k.Int)
-		case GroupBool:
-			return fmt.Sprint(k.Bool)
-		}
-		return "-"
-	}
+
 	dimOf := func(col string) Dim {
 		if col == "at" {
 			return cuts.dim("at")
 		}
 		return Dim{Cols: []string{col}}
 	}
+	for _, step := range reloads(t) {
+		tb = step.do(tb)
+		checkDenseCounts(t, step.name, tb, recs, filter, labels, dimOf)
+	}
+}
+
+// checkDenseCounts is TestAggregate_DenseCountsMatchRows on one form of the table (as put, compacted, loaded).
+func checkDenseCounts(t *testing.T, form string, tb *Table, recs []denseRec, filter Filter, labels func(denseRec, string) []string, dimOf func(string) Dim) {
 	for _, cols := range [][]string{{"tags"}, {"state"}, {"at"}, {"flag"}, {"nothing"}, {"tags", "at"}, {"at", "tags"},
-		{"state", "at"}, {"flag", "tags"}, {"tags", "tags"}, {"nothing", "state"}} {
-		t.Run(strings.Join(cols, "×"), func(t *testing.T) {
+		{"state", "at"}, {"flag", "tags"}, {"tags", "tags"}, {"nothing", "state"},
+		{"big"}, {"who"}, {"big", "at"}, {"at", "big"}, {"who", "at"}, {"big", "tags"}, {"who", "big"}} {
+		t.Run(form+"/"+strings.Join(cols, "×"), func(t *testing.T) {
 			want, wantVals := map[string]int{}, map[string][]float64{}
 			var totals []float64
 			matched := 0
@@ -165,7 +192,7 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 				for _, g := range agg.Groups {
 					k := ""
 					for _, key := range g.Keys {
-						k += "|" + keyLabel(key)
+						k += "|" + denseKeyLabel(key)
 					}
 					if _, dup := got[k]; dup {
 						t.Errorf("measures %d: group %s twice", len(measures), k)
@@ -189,6 +216,19 @@ func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 			}
 		})
 	}
+}
+
+// denseKeyLabel is the label checkDenseCounts gives a key: the lower-case keyword, the number, the boolean, or -.
+func denseKeyLabel(k GroupKey) string {
+	switch k.Kind {
+	case GroupStr:
+		return strings.ToLower(k.Str)
+	case GroupInt:
+		return fmt.Sprint(k.Int)
+	case GroupBool:
+		return fmt.Sprint(k.Bool)
+	}
+	return "-"
 }
 
 // TestBucketIndex checks that the bucket index finds every value's bucket as Bucket does, at the edges of buckets
