@@ -225,10 +225,8 @@ func countDense(set bitset, readers []*dimReader) (agg Aggregation, ok bool) {
 		agg.Matched = countBitmaps(set, d0, d1, counts, false)
 	case d1.c != nil && d1.c.bitmaps != nil && d0.kind != denseList:
 		agg.Matched = countBitmaps(set, d1, d0, counts, true)
-	case len(readers) == 1 && d0.kind == denseKeyword:
-		agg.Matched = countCodes(set, d0.c, counts)
-	case len(readers) == 1 && d0.kind == denseList:
-		agg.Matched = countLists(set, d0.c, counts)
+	case len(readers) == 1 && (d0.kind == denseKeyword || d0.kind == denseList):
+		agg.Matched = countKeywords(set, d0.c, counts)
 	default:
 		agg.Matched = countPairs(set, d0, d1, counts)
 	}
@@ -321,42 +319,27 @@ func countBitmaps(set bitset, bd, other *denseDim, counts []uint32, second bool)
 	return j
 }
 
-// countCodes counts the rows of set by their code in the single-valued keyword column c (0: none), returning
-// how many rows it counted.
-func countCodes(set bitset, c *column, counts []uint32) int {
+// countKeywords counts the rows of set by their code in the keyword column c (0: none), each distinct code of a
+// list once, returning how many rows it counted.
+func countKeywords(set bitset, c *column, counts []uint32) int {
 	matched := 0
 	for w, word := range set {
 		for word != 0 {
 			s := w*64 + bits.TrailingZeros64(word)
 			word &= word - 1
 			matched++
-			if s < len(c.codes) {
+			switch {
+			case !c.multi && s < len(c.codes):
 				counts[c.codes[s]]++
-			} else {
+			case !c.multi || s >= len(c.mlen) || c.mlen[s] == 0:
 				counts[0]++
-			}
-		}
-	}
-	return matched
-}
-
-// countLists counts the rows of set by each distinct code of theirs in the list column c (0: none).
-func countLists(set bitset, c *column, counts []uint32) int {
-	matched := 0
-	for w, word := range set {
-		for word != 0 {
-			s := w*64 + bits.TrailingZeros64(word)
-			word &= word - 1
-			matched++
-			if s >= len(c.mlen) || c.mlen[s] == 0 {
-				counts[0]++
-				continue
-			}
-			st := c.mstart[s]
-			vals := c.mvals[st : st+uint32(c.mlen[s])]
-			for i, code := range vals {
-				if !seenBefore(vals[:i], code) {
-					counts[code]++
+			default:
+				st := c.mstart[s]
+				vals := c.mvals[st : st+uint32(c.mlen[s])]
+				for i, code := range vals {
+					if !seenBefore(vals[:i], code) {
+						counts[code]++
+					}
 				}
 			}
 		}

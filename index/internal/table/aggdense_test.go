@@ -13,6 +13,15 @@ import (
 // tests of the bucket index: Bucket and Starts as the index package gives them.
 type cutBuckets []int64
 
+// randomCuts returns buckets from lo past hi, each shortest to longest-1 seconds long.
+func randomCuts(rng *rand.Rand, lo, hi, shortest, longest int64) cutBuckets {
+	var cuts cutBuckets
+	for c := lo; c < hi; c += shortest + rng.Int64N(longest-shortest) {
+		cuts = append(cuts, c)
+	}
+	return cuts
+}
+
 func (c cutBuckets) bucket(v int64) int64 {
 	return c[sort.Search(len(c), func(i int) bool { return c[i] > v })-1]
 }
@@ -47,10 +56,7 @@ type denseRec struct {
 func TestAggregate_DenseCountsMatchRows(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(5, 6))
-	var cuts cutBuckets
-	for c := int64(-10000); c < 2_000_000; c += 1000 + rng.Int64N(4000) {
-		cuts = append(cuts, c)
-	}
+	cuts := randomCuts(rng, -10000, 2_000_000, 1000, 5000)
 	tb := New()
 	var recs []denseRec // by ord
 	for i := range 3000 {
@@ -236,10 +242,7 @@ func denseKeyLabel(k GroupKey) string {
 func TestBucketIndex(t *testing.T) {
 	t.Parallel()
 	rng := rand.New(rand.NewPCG(7, 8))
-	var cuts cutBuckets
-	for c := int64(-5000); c < 100_000; c += 50 + rng.Int64N(700) {
-		cuts = append(cuts, c)
-	}
+	cuts := randomCuts(rng, -5000, 100_000, 50, 750)
 	c := newColumn(Int)
 	var set bitset
 	n := 0
