@@ -139,13 +139,8 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 	if a.TimeZone == "" {
 		res.TimeZone = "UTC"
 	}
-	// The totals' metrics (a median over every match) cost about as much as the groups' together: they are
-	// computed on the other core meanwhile.
-	totals := make(chan AggRow, 1)
-	go func() { totals <- b.row(agg.Matched, agg.Totals) }()
 	rows, err := b.groups(agg)
 	if err != nil {
-		<-totals // the goroutine never outlives the call
 		agg.Release()
 		return AggregateResult{}, err
 	}
@@ -160,7 +155,7 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 		res.Groups = append(res.Groups, g.row)
 	}
 	if end < len(rows) {
-		count, vals := 0, make([][]float64, len(measures))
+		count, vals := 0, make([]values, len(measures))
 		for _, g := range rows[end:] {
 			count += g.row.Count
 			for m := range vals {
@@ -171,7 +166,11 @@ func (r *Replica) Aggregate(ctx context.Context, a query.Aggregate) (AggregateRe
 		res.Other = &other
 		res.Next = encodeAggCursor(end, spec)
 	}
-	res.Totals = <-totals
+	totals := make([]values, len(measures))
+	for m, v := range agg.Totals {
+		totals[m] = values{v}
+	}
+	res.Totals = b.row(agg.Matched, totals)
 	agg.Release() // the rows hold metrics, not values
 	return res, nil
 }
@@ -223,6 +222,7 @@ func tableDim(d query.Dimension, loc *time.Location) table.Dim {
 	switch {
 	case d.Bucket != "":
 		td.Bucket = newBucketer(d.Bucket, loc).start
+		td.Starts = func(lo, hi int64) []int64 { return bucketStarts(d.Bucket, loc, lo, hi) }
 	case d.Width > 0 && d.Field.Type == query.TypeInt:
 		w := int64(d.Width)
 		td.Bucket = func(v int64) int64 { return floorDiv(v, w) * w }
@@ -265,6 +265,21 @@ func (b *bucketer) start(v int64) int64 {
 	return b.starts[i]
 }
 
+// bucketStarts returns the starts of the buckets from the one holding lo to the one holding hi, and the end of
+// the last; nil past maxFilledBuckets (Aggregate fails then anyway) or if the zone's calendar does not advance.
+func bucketStarts(b query.TimeBucket, loc *time.Location, lo, hi int64) []int64 {
+	starts := []int64{b.Start(lo, loc)}
+	for s := starts[0]; s <= hi; {
+		next := b.Next(s, loc)
+		if next <= s || len(starts) > maxFilledBuckets {
+			return nil
+		}
+		starts = append(starts, next)
+		s = next
+	}
+	return starts
+}
+
 func floorDiv(a, b int64) int64 {
 	q := a / b
 	if (a%b != 0) && ((a < 0) != (b < 0)) {
@@ -292,38 +307,37 @@ type aggBuilder struct {
 // aggGroup is a row with the values it was computed from (for the other row) and its key's order.
 type aggGroup struct {
 	row  AggRow
-	vals [][]float64
+	vals []values // per measure
 	keys []table.GroupKey
 	rank [2]int // of its key in each dimension
 }
 
-// metric computes metric m over count records and their measures' values (sorted in place).
-func (b *aggBuilder) metric(m query.Metric, count int, vals [][]float64) (*float64, int) {
+// percentiles are the metrics that select a rank, and their p.
+var percentiles = map[query.MetricOp]float64{query.MetricMedian: 0.5, query.MetricP90: 0.9, query.MetricP99: 0.99}
+
+// metric computes metric m over count records and their measures' values.
+func (b *aggBuilder) metric(m query.Metric, count int, vals []values) (*float64, int) {
 	if m.Field == nil {
 		c := float64(count)
 		return &c, 0
 	}
 	v := vals[b.measureOf[m.Field.Index]]
-	missing := count - len(v)
-	if len(v) == 0 {
+	n := v.len()
+	missing := count - n
+	if n == 0 {
 		return nil, missing
 	}
 	var out float64
 	switch m.Op {
 	case query.MetricSum, query.MetricAvg:
-		for _, x := range v {
-			out += x
-		}
+		out = v.sum()
 		if m.Op == query.MetricAvg {
-			out /= float64(len(v))
+			out /= float64(n)
 		}
-	case query.MetricMin:
-		out = slices.Min(v)
-	case query.MetricMax:
-		out = slices.Max(v)
+	case query.MetricMin, query.MetricMax:
+		out = v.extreme(m.Op == query.MetricMax)
 	default:
-		p := map[query.MetricOp]float64{query.MetricMedian: 0.5, query.MetricP90: 0.9, query.MetricP99: 0.99}[m.Op]
-		out = selectNth(v, NearestRank(p, len(v))-1)
+		out = selectRanks(v, []int{NearestRank(percentiles[m.Op], n) - 1})[0]
 	}
 	return &out, missing
 }
@@ -377,11 +391,32 @@ func NearestRank(p float64, n int) int {
 	return max(1, min(k, n))
 }
 
-// row computes the metrics of count records with the given measure values.
-func (b *aggBuilder) row(count int, vals [][]float64) AggRow {
+// row computes the metrics of count records with the given measure values. The percentiles of one measure are
+// selected together (selectRanks shares its passes over the values between them).
+func (b *aggBuilder) row(count int, vals []values) AggRow {
 	r := AggRow{Count: count, Values: make([]*float64, len(b.a.Metrics)), Missing: make([]int, len(b.a.Metrics))}
+	ranked := map[int][]int{} // measure → the metrics selecting a rank of it
 	for i, m := range b.a.Metrics {
+		if _, ok := percentiles[m.Op]; ok && m.Field != nil {
+			mi := b.measureOf[m.Field.Index]
+			ranked[mi] = append(ranked[mi], i)
+			continue
+		}
 		r.Values[i], r.Missing[i] = b.metric(m, count, vals)
+	}
+	for mi, metrics := range ranked {
+		n := vals[mi].len()
+		ks := make([]int, len(metrics))
+		for j, i := range metrics {
+			r.Missing[i] = count - n
+			ks[j] = NearestRank(percentiles[b.a.Metrics[i].Op], n) - 1
+		}
+		if n == 0 {
+			continue
+		}
+		for j, x := range selectRanks(vals[mi], ks) {
+			r.Values[metrics[j]] = &x
+		}
 	}
 	return r
 }
@@ -410,11 +445,17 @@ func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 	dims := b.a.GroupBy
 	rows := make([]aggGroup, 0, len(agg.Groups))
 	for _, g := range agg.Groups {
-		rows = append(rows, aggGroup{vals: g.Values, keys: g.Keys, row: AggRow{Count: g.Count}})
+		vals := make([]values, len(g.Values))
+		for m, v := range g.Values {
+			if len(v) > 0 {
+				vals[m] = values{v}
+			}
+		}
+		rows = append(rows, aggGroup{vals: vals, keys: g.Keys, row: AggRow{Count: g.Count}})
 	}
 	if len(dims) == 0 {
 		if len(rows) == 0 {
-			rows = append(rows, aggGroup{vals: make([][]float64, len(b.measureOf))})
+			rows = append(rows, aggGroup{vals: make([]values, len(b.measureOf))})
 		}
 		return rows, nil
 	}
@@ -477,7 +518,7 @@ func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 				if len(dims) == 2 {
 					keys[1-i] = other
 				}
-				rows = append(rows, aggGroup{keys: keys, vals: make([][]float64, len(b.measureOf))})
+				rows = append(rows, aggGroup{keys: keys, vals: make([]values, len(b.measureOf))})
 			}
 		}
 	}
@@ -487,10 +528,10 @@ func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 		type keyStat struct {
 			key   table.GroupKey
 			count int
-			vals  [][]float64
+			vals  []values
 		}
-		// The order metric's values of a key are those of its groups: merged only when it reads a field, and copied
-		// so the groups' own values stay whole.
+		// The order metric's values of a key are those of its groups (their segments, not copies): gathered only when
+		// it reads a field.
 		om := -1
 		if f := b.a.OrderBy.Field; f != nil && d.Bucket == "" {
 			om = b.measureOf[f.Index]
@@ -499,7 +540,7 @@ func (b *aggBuilder) groups(agg table.Aggregation) ([]aggGroup, error) {
 		for _, g := range rows {
 			st := stats[g.keys[i]]
 			if st == nil {
-				st = &keyStat{key: g.keys[i], vals: make([][]float64, len(b.measureOf))}
+				st = &keyStat{key: g.keys[i], vals: make([]values, len(b.measureOf))}
 				stats[g.keys[i]] = st
 			}
 			st.count += g.row.Count
@@ -583,7 +624,7 @@ func compareKeys(x, y table.GroupKey) int {
 func (b *aggBuilder) finish(rows []aggGroup) []aggGroup {
 	for n := range rows {
 		g := &rows[n]
-		g.row = b.row(g.row.Count, g.vals) // sorts the values in place: the other row needs them in no order
+		g.row = b.row(g.row.Count, g.vals)
 		var terms []string
 		for i, d := range b.a.GroupBy {
 			k, v := b.key(d, g.keys[i])

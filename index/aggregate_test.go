@@ -195,6 +195,10 @@ func TestAggregate_MatchesBruteForce(t *testing.T) {
 		{"bool and keyword", query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"open", "source_author_type"}, Metrics: []string{"count", "min:created_at", "max:updated_at"}}},
 		{"tag by month in a zone", query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"tag", "created_at:month"}, Metrics: []string{"count", "p90:statistics_time_to_admin_reply"}, TimeZone: "Asia/Kolkata"}},
 		{"week then priority", query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"created_at:week", "priority"}}},
+		// Counts only, by keyword, list, bool and time dimensions: the table's dense path.
+		{"count only tag by month in a zone", query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"tag", "created_at:month"}, TimeZone: "America/New_York"}},
+		{"count only quarter then tag", query.AggregateSpec{Query: "object_type:conversations state:open", GroupBy: []string{"created_at:quarter", "tag"}, TimeZone: "Asia/Kolkata"}},
+		{"count only bool by tag", query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"open", "tag"}}},
 		{"number width", query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{"statistics_time_to_admin_reply:1h"}, Metrics: []string{"count", "max:statistics_time_to_admin_reply"}}},
 		{"custom attribute text", query.AggregateSpec{Query: "object_type:conversations", GroupBy: []string{`ca."Ticket category"`}, Metrics: []string{"count", "sum:ca.\"Refund amount\""}}},
 		{"free text", query.AggregateSpec{Query: `object_type:conversations q:refund`, GroupBy: []string{"state", "created_at:quarter"}, Metrics: metricsConv}},
@@ -379,6 +383,9 @@ func mustAggregateGroups(t *testing.T, r *Replica, spec query.AggregateSpec, now
 	if err != nil {
 		t.Fatal(err)
 	}
+	if res.Next != "" {
+		t.Fatalf("%s makes more than %d groups: the test needs them all on one page", spec.GroupBy, query.MaxGroups)
+	}
 	return res
 }
 
@@ -522,6 +529,58 @@ func TestSelectNth(t *testing.T) {
 				if got := selectNth(slices.Clone(v), k); got != sorted[k] {
 					t.Fatalf("n %d spread %d: rank %d is %v, sorted says %v", n, spread, k, got, sorted[k])
 				}
+			}
+		}
+	}
+}
+
+// TestSelectRanks checks the radix selection against sorting: on sets large enough for its bins (and its rounds
+// over a bin's values), split into segments, with repeats, negative numbers, zeros of both signs, a spread over
+// the whole range of floats, and several ranks at once.
+func TestSelectRanks(t *testing.T) {
+	t.Parallel()
+	rng := rand.New(rand.NewPCG(3, 4))
+	gens := map[string]func() float64{
+		"equal":       func() float64 { return 7 },
+		"two values":  func() float64 { return float64(rng.IntN(2)) * 1e6 },
+		"seconds":     func() float64 { return float64(rng.IntN(1 << rng.IntN(21))) },
+		"signed":      func() float64 { return float64(rng.IntN(2001) - 1000) },
+		"not above 0": func() float64 { return -float64(rng.IntN(1 << rng.IntN(21))) },
+		"mostly 0":    func() float64 { return float64(rng.IntN(3)/2) * 1e-3 },
+		"zeros":       func() float64 { return []float64{0, math.Copysign(0, -1), 1, -1}[rng.IntN(4)] },
+		"floats":      func() float64 { return rng.NormFloat64() * 1e3 },
+		"any float": func() float64 {
+			return math.Float64frombits(rng.Uint64()&^(0x7FF<<52)) * math.Pow(2, float64(rng.IntN(2000)-1000))
+		},
+	}
+	for name, gen := range gens {
+		for _, n := range []int{1, 200, 257, 3000, 70000} {
+			v := make([]float64, n)
+			for i := range v {
+				v[i] = gen()
+			}
+			var segs values
+			for rest := v; len(rest) > 0; {
+				cut := min(len(rest), rng.IntN(n/3+2))
+				segs, rest = append(segs, rest[:cut]), rest[cut:]
+			}
+			before := slices.Clone(v)
+			sorted := slices.Sorted(slices.Values(v))
+			ks := []int{0, n - 1, n / 2, NearestRank(0.9, n) - 1, NearestRank(0.99, n) - 1, rng.IntN(n), n / 2}
+			if n <= 3000 { // every rank, at once
+				ks = ks[:0]
+				for k := range n {
+					ks = append(ks, k)
+				}
+			}
+			got := selectRanks(segs, ks)
+			for i, k := range ks {
+				if got[i] != sorted[k] {
+					t.Fatalf("%s, %d values: rank %d is %v, sorted says %v", name, n, k, got[i], sorted[k])
+				}
+			}
+			if !slices.Equal(v, before) {
+				t.Fatalf("%s, %d values: selectRanks reordered its values", name, n)
 			}
 		}
 	}

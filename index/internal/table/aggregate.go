@@ -18,6 +18,10 @@ type Dim struct {
 	Cols   []string
 	Bucket func(v int64) int64 // int columns: the key of a value (its bucket); nil keys by the value itself
 	Width  float64             // float columns: bucket width (key = ⌊v/Width⌋·Width); 0 keys by the value itself
+	// Starts, when set with Bucket, returns the starts of the consecutive buckets covering lo to hi, and the end
+	// of the last (the start of the one after): Bucket(v) is starts[i] for starts[i] ≤ v < starts[i+1]. A
+	// single-column dimension then finds a value's bucket by arithmetic on them instead of calling Bucket.
+	Starts func(lo, hi int64) []int64
 }
 
 // Measure is a number an aggregation collects per group: the value of the first of Cols (int or float columns)
@@ -145,6 +149,7 @@ type dimReader struct {
 	ids    map[uint64]uint32 // several columns: raw key → dense id
 	raws   []uint64          // several columns: dense id - 1 → raw key
 	single bool
+	bk     *bucketIndex // a single time-bucketed int column with Starts: raw keys hold bucket + 1
 }
 
 // dense returns the dense id of a raw key (0 for none).
@@ -161,7 +166,8 @@ func (r *dimReader) dense(raw uint64) uint32 {
 	return id
 }
 
-func newDimReader(t *Table, d Dim) *dimReader {
+// newDimReader returns the reader of d over the rows of set.
+func newDimReader(t *Table, d Dim, set bitset) *dimReader {
 	r := &dimReader{dim: d, single: len(d.Cols) == 1, ids: map[uint64]uint32{}}
 	for _, name := range d.Cols {
 		c := t.cols[name]
@@ -171,6 +177,9 @@ func newDimReader(t *Table, d Dim) *dimReader {
 			in = &interner{ids: map[int64]uint32{}}
 		}
 		r.ins = append(r.ins, in)
+	}
+	if r.single && d.Bucket != nil {
+		r.bk = newBucketIndex(r.cols[0], set, d)
 	}
 	return r
 }
@@ -198,6 +207,9 @@ func (r *dimReader) keys(s uint32, buf []uint64) []uint64 {
 			return append(buf, tag|uint64(c.bools[s]))
 		case Int:
 			v := c.intAt(s)
+			if r.bk != nil {
+				return append(buf, tag|uint64(r.bk.of(v)+1))
+			}
 			if r.dim.Bucket != nil {
 				v = r.dim.Bucket(v)
 			}
@@ -240,6 +252,9 @@ func (r *dimReader) key(raw uint64) GroupKey {
 	case Bool:
 		return GroupKey{Kind: GroupBool, Bool: id == 2}
 	case Int:
+		if r.bk != nil {
+			return GroupKey{Kind: GroupInt, Int: r.bk.starts[id-1]}
+		}
 		return GroupKey{Kind: GroupInt, Int: r.ins[ci].vals[id-1]}
 	}
 	return GroupKey{Kind: GroupFloat, Float: math.Float64frombits(uint64(r.ins[ci].vals[id-1]))}
@@ -247,6 +262,16 @@ func (r *dimReader) key(raw uint64) GroupKey {
 
 // measureReader reads a measure's value from a row.
 type measureReader []*column
+
+// has reports whether slot s has a value of the measure.
+func (m measureReader) has(s uint32) bool {
+	for _, c := range m {
+		if c != nil && c.present.has(s) {
+			return true
+		}
+	}
+	return false
+}
 
 func (m measureReader) value(s uint32) (float64, bool) {
 	for _, c := range m {
@@ -270,7 +295,7 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 	defer t.release(set)
 	readers := make([]*dimReader, len(dims))
 	for i, d := range dims {
-		readers[i] = newDimReader(t, d)
+		readers[i] = newDimReader(t, d, set)
 	}
 	mreaders := make([]measureReader, len(measures))
 	for i, m := range measures {
@@ -280,19 +305,36 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 			}
 		}
 	}
-	if len(measures) == 0 && len(readers) == 1 && len(readers[0].cols) == 1 {
-		if c := readers[0].cols[0]; c != nil && c.typ == Keyword {
-			return countKeyword(set, readers[0], c)
+	if len(measures) == 0 && len(readers) > 0 {
+		if agg, ok := countDense(set, readers); ok {
+			return agg
+		}
+	}
+	if len(measures) > 0 {
+		if agg, ok := aggregateFlat(set, readers, mreaders); ok {
+			return agg
 		}
 	}
 	agg := Aggregation{Totals: make([][]float64, len(measures))}
+	// When every row is in one group (no dimension is a list), the groups' values laid out one after the other
+	// are the totals' values: they are not collected twice.
+	oneGroupEach := true
+	for _, r := range readers {
+		for _, c := range r.cols {
+			if c != nil && c.typ == Keyword && c.multi {
+				oneGroupEach = false
+			}
+		}
+	}
 	var pooled, used *aggBuffers
+	n := set.count() // a measure holds at most a value per matching row (per group it is in: the logs grow)
 	if len(measures) > 0 {
 		pooled, used = aggPool.Get().(*aggBuffers), &aggBuffers{}
 		agg.bufs = used
-		n := set.count() // the totals hold at most a value per matching row: one buffer each
-		for m := range agg.Totals {
-			agg.Totals[m] = pooled.float(n)
+		if !oneGroupEach {
+			for m := range agg.Totals {
+				agg.Totals[m] = pooled.float(n)
+			}
 		}
 	}
 	// index[id0][id1] is the group's index + 1, by the dimensions' dense ids (id1 is 0 without a second one).
@@ -312,8 +354,8 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 	if len(measures) > 0 {
 		glog, vlog = make([][]int32, len(measures)), make([][]float64, len(measures))
 		for m := range measures {
-			glog[m] = pooled.int32s(cap(agg.Totals[m]))
-			vlog[m] = pooled.float(cap(agg.Totals[m]))
+			glog[m] = pooled.int32s(n)
+			vlog[m] = pooled.float(n)
 		}
 	}
 	group := func(a, b uint64) int32 {
@@ -358,7 +400,7 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 			agg.Matched++
 			for m, mr := range mreaders {
 				vals[m], has[m] = mr.value(s)
-				if has[m] {
+				if has[m] && !oneGroupEach {
 					agg.Totals[m] = append(agg.Totals[m], vals[m])
 				}
 			}
@@ -384,11 +426,19 @@ func (t *Table) Aggregate(f Filter, dims []Dim, measures []Measure) Aggregation 
 	for m := range measures {
 		buf := pooled.float(len(vlog[m]))[:len(vlog[m])]
 		layOut(agg.Groups, m, glog[m], vlog[m], buf)
-		used.floats = append(used.floats, agg.Totals[m], vlog[m], buf)
+		if oneGroupEach {
+			agg.Totals[m] = buf
+		} else {
+			used.floats = append(used.floats, agg.Totals[m])
+		}
+		used.floats = append(used.floats, vlog[m], buf)
 		used.ints = append(used.ints, glog[m])
 	}
 	if pooled != nil {
-		aggPool.Put(pooled) // what was not taken
+		// What was not taken goes back with the rest (one object in the pool per aggregation: two, and the next
+		// Get would find only half the buffers it needs).
+		used.floats = append(used.floats, pooled.floats...)
+		used.ints = append(used.ints, pooled.ints...)
 	}
 	return agg
 }
@@ -413,48 +463,4 @@ func layOut(groups []AggGroup, m int, glog []int32, vlog, buf []float64) {
 			groups[g].Values[m] = buf[start[g]:start[g+1]:start[g+1]]
 		}
 	}
-}
-
-// countKeyword is Aggregate's fast path for the commonest question, a count by one keyword field (state, tag):
-// a counter per dictionary code, indexed directly.
-func countKeyword(set bitset, r *dimReader, c *column) Aggregation {
-	counts := make([]int, c.dict.len()+1) // by code; 0 counts the rows without a value
-	var agg Aggregation
-	for w, word := range set {
-		for word != 0 {
-			s := w*64 + bits.TrailingZeros64(word)
-			word &= word - 1
-			agg.Matched++
-			if !c.multi {
-				if s < len(c.codes) {
-					counts[c.codes[s]]++
-				} else {
-					counts[0]++
-				}
-				continue
-			}
-			if s >= len(c.mlen) || c.mlen[s] == 0 {
-				counts[0]++
-				continue
-			}
-			st := c.mstart[s]
-			vals := c.mvals[st : st+uint32(c.mlen[s])]
-			for i, code := range vals {
-				if !seenBefore(vals[:i], code) {
-					counts[code]++
-				}
-			}
-		}
-	}
-	for code, n := range counts {
-		if n == 0 {
-			continue
-		}
-		raw := uint64(0)
-		if code != 0 {
-			raw = 1<<32 | uint64(code)
-		}
-		agg.Groups = append(agg.Groups, AggGroup{Keys: []GroupKey{r.key(raw)}, Count: n})
-	}
-	return agg
 }
