@@ -396,3 +396,31 @@ func copyTree(t *testing.T, src, dst string) {
 		t.Fatal(err)
 	}
 }
+
+// TestOpen_ReadsOrdinalsBeforeTheFirstSearch: the first free-text search after Open finds its segments' ordinals
+// read (warmOrds), instead of reading them itself while its caller waits.
+func TestOpen_ReadsOrdinalsBeforeTheFirstSearch(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := mustOpen(t, dir)
+	mustApply(t, r, Batch{Records: synthConversations(newTestGenerator(), 0, 50)})
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r = mustOpen(t, dir)
+	ks := r.kinds[query.KindConversation]
+	held := func() int {
+		ks.ords.mu.Lock()
+		defer ks.ords.mu.Unlock()
+		n := 0
+		for _, arr := range ks.ords.segs {
+			n += len(arr)
+		}
+		return n
+	}
+	for deadline := time.Now().Add(10 * time.Second); held() < 50; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("10 s after Open, without a search, the ordinals of %d of 50 conversations are read", held())
+		}
+	}
+}
