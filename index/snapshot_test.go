@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -421,6 +422,35 @@ func TestOpen_ReadsOrdinalsBeforeTheFirstSearch(t *testing.T) {
 	for deadline := time.Now().Add(10 * time.Second); held() < 50; time.Sleep(time.Millisecond) {
 		if time.Now().After(deadline) {
 			t.Fatalf("10 s after Open, without a search, the ordinals of %d of 50 conversations are read", held())
+		}
+	}
+}
+
+// TestSegmentOrds_RangesReadInParallelAgree: a segment's ordinals read in ranges by several goroutines are the ones
+// one goroutine reads, whatever the split.
+func TestSegmentOrds_RangesReadInParallelAgree(t *testing.T) {
+	t.Parallel()
+	r := mustOpen(t, "")
+	mustApply(t, r, Batch{Records: synthConversations(newTestGenerator(), 0, 97)})
+	ks := r.kinds[query.KindConversation]
+	snap, err := ks.ti.snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer snap.Close()
+	for _, s := range snap.Segments() {
+		want, err := segmentOrds(s.Segment(), 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(want, noOrd) || len(want) == 0 {
+			t.Fatalf("one reader: %v", want)
+		}
+		for _, tc := range [][2]int{{2, 1}, {3, 10}, {7, 5}, {4, 1000}} {
+			got, err := segmentOrds(s.Segment(), tc[0], uint64(tc[1]))
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("%d readers of at least %d: %v %v, want %v", tc[0], tc[1], got, err, want)
+			}
 		}
 	}
 }

@@ -68,7 +68,7 @@ type userEnv struct {
 	vars []string
 }
 
-func newUserEnv(t *testing.T, extra ...string) *userEnv {
+func newUserEnv(t testing.TB, extra ...string) *userEnv {
 	t.Helper()
 	home := t.TempDir()
 	return &userEnv{home: home, vars: append([]string{

@@ -67,7 +67,7 @@ func heldDir(t *testing.T, n int) (dir string, holder *index.Replica) {
 }
 
 // offlineConfig writes a configuration that serves the replica without syncing (no Intercom token needed).
-func offlineConfig(t *testing.T) string {
+func offlineConfig(t testing.TB) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "config.yaml")
 	if err := os.WriteFile(path, []byte("sync:\n  enabled: false\n"), 0o600); err != nil {

@@ -39,7 +39,7 @@ type stdioServer struct {
 }
 
 // startStdio starts serve with args and connects to it. The server is stopped at the end of the test.
-func startStdio(t *testing.T, e *userEnv, args ...string) *stdioServer {
+func startStdio(t testing.TB, e *userEnv, args ...string) *stdioServer {
 	t.Helper()
 	inR, inW, err := os.Pipe()
 	if err != nil {
@@ -76,7 +76,7 @@ func startStdio(t *testing.T, e *userEnv, args ...string) *stdioServer {
 }
 
 // stop ends the session (closing the server's stdin, which ends a stdio server) and waits for the process.
-func (s *stdioServer) stop(t *testing.T) {
+func (s *stdioServer) stop(t testing.TB) {
 	t.Helper()
 	s.session.Close()
 	select {
