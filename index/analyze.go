@@ -2,6 +2,7 @@ package index
 
 import (
 	"runtime"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 )
@@ -15,8 +16,8 @@ import (
 //     time and are pure, so each distinct word goes through them once per cache, and later occurrences take the
 //     cached term. Each analysis takes a cache of its own (no lock while analysing) from a free list holding one
 //     per CPU (at most maxCaches): a sync.Pool, which the garbage collector empties, lost them often enough that a
-//     build missed 28 % of its words. Each cache is emptied when it reaches maxCachedWords, so the caches hold at
-//     most about maxCaches × 4 MB while the replica is open (2.5 MB each at the benchmark's 45,000 words).
+//     build missed 28 % of its words. A cache that holds maxCachedWords takes no more (the words seen first are the
+//     frequent ones), so the caches hold at most about maxCaches × 5 MB while the replica is open.
 //
 // TestEnglishAnalysis_MatchesBleve and FuzzEnglishAnalysis compare it with bleve's analyzer.
 type enAnalyzer struct {
@@ -36,8 +37,11 @@ const maxCachedWords = 1 << 15
 // wordCache maps a word as the tokenizer cut it to its term.
 type wordCache struct{ m map[string]cachedWord }
 
+func newWordCache() *wordCache { return &wordCache{m: make(map[string]cachedWord, 1024)} }
+
 // cachedWord is a word's term (both forms, so neither is allocated per token), or stop for a stop word.
 type cachedWord struct {
+	word  string // the word, a copy: a cache must not hold on to the text it came from
 	term  string
 	bytes []byte
 	stop  bool
@@ -83,7 +87,7 @@ func (a *enAnalyzer) analyzeAll(vals []string, out []enToken, ends []int) ([]enT
 	select {
 	case c = <-a.caches:
 	default:
-		c = &wordCache{m: make(map[string]cachedWord, 1024)}
+		c = newWordCache()
 	}
 	for _, v := range vals {
 		out = a.analyzeWith(c, v, out)
@@ -123,10 +127,9 @@ func (a *enAnalyzer) add(c *wordCache, out []enToken, word string, start, end, p
 	w, ok := c.m[word]
 	if !ok {
 		w = a.term(word)
-		if len(c.m) >= maxCachedWords {
-			clear(c.m)
+		if len(c.m) < maxCachedWords {
+			c.m[w.word] = w
 		}
-		c.m[word] = w
 	}
 	if w.stop {
 		return out
@@ -141,11 +144,12 @@ func (a *enAnalyzer) term(word string) cachedWord {
 	for _, f := range a.filters {
 		ts = f.Filter(ts)
 	}
+	word = strings.Clone(word)
 	if len(ts) == 0 {
-		return cachedWord{stop: true}
+		return cachedWord{word: word, stop: true}
 	}
 	b := append([]byte(nil), ts[0].Term...)
-	return cachedWord{term: string(b), bytes: b}
+	return cachedWord{word: word, term: string(b), bytes: b}
 }
 
 // isASCII reports whether v holds only ASCII bytes.
