@@ -80,3 +80,25 @@ func FuzzRecords(f *testing.F) {
 		_ = json.Unmarshal([]byte(in), &k)
 	})
 }
+
+// FuzzString checks String against encoding/json's own decoding of a string: the same text for any string literal
+// (escapes, invalid UTF-8, controls), and "" for anything that is not one, however UnmarshalJSON is called.
+func FuzzString(f *testing.F) {
+	for _, s := range []string{`"abc"`, `"a\"b"`, `"\u00e9"`, `"é"`, "\"\xff\"", "\"a\x01\"", `"a\\"`, `"`, `""`,
+		`"a"b"`, `"ab`, `"\ud800"`, "\"\xed\xa0\x80\"", `"日本"`, `"😀"`, "\"\xf0\x9f\x98\"", `"a\/b"`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if len(in) == 0 || in[0] != '"' {
+			return
+		}
+		var want string
+		if json.Unmarshal([]byte(in), &want) != nil {
+			want = ""
+		}
+		var s String
+		if err := s.UnmarshalJSON([]byte(in)); err != nil || string(s) != want {
+			t.Errorf("String(%q) = %q, %v; want %q", in, s, err, want)
+		}
+	})
+}
