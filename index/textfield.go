@@ -73,7 +73,8 @@ func (f *textDocField) Size() int { return 64 + len(f.name) + int(f.plain) + 48*
 
 // Analyze builds the field's term frequencies with a location per token, as analysis.TokenFrequency does for one
 // value (freqs, positions, offsets and the value's array positions), appending the locations of later values to a
-// term's as zap's merge does.
+// term's as zap's merge does. The terms, locations and location lists are carved from three allocations: one per
+// term and token was a third of the CPU analysis took.
 func (f *textDocField) Analyze() {
 	n := 0
 	for _, i := range f.idx {
@@ -81,20 +82,30 @@ func (f *textDocField) Analyze() {
 	}
 	f.length = n
 	f.freqs = make(bleveindex.TokenFrequencies, n)
+	terms := make([]bleveindex.TokenFreq, 0, n) // never more terms than tokens: never reallocated
 	locs := make([]bleveindex.TokenLocation, n)
+	of := make([]*bleveindex.TokenFreq, n) // the term of each token
 	next := 0
 	for k, i := range f.idx {
 		for _, tok := range f.text.analysed(i) {
-			l := &locs[next]
-			next++
-			*l = bleveindex.TokenLocation{ArrayPositions: f.pos[k], Start: tok.start, End: tok.end, Position: tok.pos}
+			locs[next] = bleveindex.TokenLocation{ArrayPositions: f.pos[k], Start: tok.start, End: tok.end, Position: tok.pos}
 			tf := f.freqs[tok.term]
 			if tf == nil {
-				tf = &bleveindex.TokenFreq{Term: tok.bytes}
+				terms = append(terms, bleveindex.TokenFreq{Term: tok.bytes})
+				tf = &terms[len(terms)-1]
 				f.freqs[tok.term] = tf
 			}
-			tf.Locations = append(tf.Locations, l)
 			tf.SetFrequency(tf.Frequency() + 1)
+			of[next] = tf
+			next++
 		}
+	}
+	lists := make([]*bleveindex.TokenLocation, n)
+	for i := range terms {
+		m := terms[i].Frequency()
+		terms[i].Locations, lists = lists[:0:m], lists[m:]
+	}
+	for k, tf := range of {
+		tf.Locations = append(tf.Locations, &locs[k])
 	}
 }
