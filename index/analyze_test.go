@@ -146,6 +146,28 @@ func TestEnglishAnalysis_MatchesBleve(t *testing.T) {
 	})
 }
 
+// opaqueAnalyzer hides an analyzer's tokenizer and filters, as a bleve whose English analyzer were built otherwise.
+type opaqueAnalyzer struct{ analysis.Analyzer }
+
+// TestEnglishAnalysis_OpaqueAnalyzerIsUsedAsIs checks that the fast path of an analyzer it cannot take apart
+// analyses everything through that analyzer.
+func TestEnglishAnalysis_OpaqueAnalyzerIsUsedAsIs(t *testing.T) {
+	t.Parallel()
+	s, err := newSchema(query.KindConversation)
+	if err != nil {
+		t.Fatal(err)
+	}
+	an := newEnAnalyzer(opaqueAnalyzer{s.en})
+	if an.tokenizer != nil {
+		t.Fatal("the fast path took an analyzer of unknown shape apart")
+	}
+	for _, v := range hostileText {
+		if d := diffAnalysis(an, s.en, v); d != "" {
+			t.Errorf("%q:%s", v, d)
+		}
+	}
+}
+
 // TestEnglishAnalysis_CacheIsBounded checks that the word cache stays within its bound however many distinct words
 // it sees, and that words analysed once it is full are still right.
 func TestEnglishAnalysis_CacheIsBounded(t *testing.T) {
