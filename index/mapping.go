@@ -109,6 +109,7 @@ type schema struct {
 	byIndex map[string]*query.Field // catalog fields by index field name
 	mapping *mapping.IndexMappingImpl
 	en, kw  analysis.Analyzer // text fields (and free text, and snippets); the ordinal
+	words   *enAnalyzer       // en's fast path, for the documents written (analyze.go)
 	// scorch holds extra runtime options for the kind's bleve index (tests: neverMerge), nil for none.
 	scorch map[string]interface{}
 }
@@ -157,6 +158,7 @@ func newSchema(kind query.Kind) (*schema, error) {
 	if s.en == nil || s.kw == nil {
 		return nil, fmt.Errorf("%s mapping: analyzers %q and %q are not registered", kind, en.AnalyzerName, keyword.Name)
 	}
+	s.words = newEnAnalyzer(s.en)
 	return s, nil
 }
 
@@ -206,7 +208,7 @@ func fieldMapping(t valueType) *mapping.FieldMapping {
 // one field of the document.
 func (s *schema) document(d *doc) *document.Document {
 	bd := document.NewDocument(d.id)
-	text := &textValues{an: s.en}
+	text := &textValues{an: s.words}
 	value := func(v string) int {
 		text.vals = append(text.vals, v)
 		return len(text.vals) - 1
