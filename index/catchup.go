@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"sync"
 	"sync/atomic"
 
 	"golang.org/x/sync/errgroup"
@@ -30,6 +31,9 @@ import (
 // indexBatchSize is how many documents go into one bleve batch. Measured on two cores: 100 is a third slower than
 // 1,000, and 5,000 is no faster but doubles peak memory.
 const indexBatchSize = 1000
+
+// rebuildWriters is how many goroutines write bleve batches during a rebuild.
+const rebuildWriters = 2
 
 // catchUp replays the change log into ks's index. It reports false, doing nothing, when the log no longer covers
 // the gap (the caller rebuilds). The caller holds writeMu.
@@ -312,33 +316,43 @@ func (r *Replica) fill(ctx context.Context, ks *kindState, ti *textIndex, total 
 			return nil
 		})
 	}
-	g.Go(func() error {
-		var batch []*doc
-		done := 0
-		flush := func() error {
-			if len(batch) == 0 {
-				return nil
-			}
-			if err := ti.write(batch, nil, 0, false, nil); err != nil {
-				return err
-			}
-			done += len(batch)
-			batch = batch[:0]
-			if progress != nil {
-				progress(done, total)
-			}
-			return nil
-		}
-		for out := range docs {
-			batch = append(batch, out...)
-			if len(batch) >= indexBatchSize {
-				if err := flush(); err != nil {
+	// Writers: a bleve batch's segment is built by the goroutine that writes it, one at a time, so one writer
+	// leaves the other core idle while bleve builds (at a million conversations the rebuild ran on one core in
+	// all); two each build their own batches' segments, which scorch introduces in turn.
+	var (
+		progressMu sync.Mutex // progress is called by one writer at a time, with counts that only grow
+		done       int
+	)
+	for range rebuildWriters {
+		g.Go(func() error {
+			var batch []*doc
+			flush := func() error {
+				if len(batch) == 0 {
+					return nil
+				}
+				if err := ti.write(batch, nil, 0, false, nil); err != nil {
 					return err
 				}
+				progressMu.Lock()
+				done += len(batch)
+				if progress != nil {
+					progress(done, total)
+				}
+				progressMu.Unlock()
+				batch = batch[:0]
+				return nil
 			}
-		}
-		return flush()
-	})
+			for out := range docs {
+				batch = append(batch, out...)
+				if len(batch) >= indexBatchSize {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			}
+			return flush()
+		})
+	}
 	return g.Wait()
 }
 
