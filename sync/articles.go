@@ -144,15 +144,7 @@ func (s *Syncer) incrementalArticles(ctx context.Context, kr *kindRun, from int6
 	if err != nil {
 		return err
 	}
-	st, err := s.state(kind)
-	if err != nil {
-		return err
-	}
-	if !st.countChanged(w.last) {
-		return nil
-	}
-	s.log.InfoContext(ctx, "article count changed, sweeping articles", "listed", w.last, "held", st.Live, "last_sweep", st.Sweep.String())
-	return s.sweepArticles(ctx, kr, false)
+	return s.sweepIfCountChanged(ctx, kind, w.last, func() error { return s.sweepArticles(ctx, kr, false) })
 }
 
 // fetchArticle GETs an article and returns it as the list shows it (without statistics). A 404 gives a tombstone:
@@ -203,6 +195,20 @@ func dropMember(raw []byte, key string) ([]byte, error) {
 		return append(bytes.Clone(raw[:start]), raw[end:]...), nil
 	}
 	return raw, nil
+}
+
+// sweepIfCountChanged runs sweep when Intercom's count of kind's records (listed) no longer matches the replica's
+// live count as it did at the last sweep (countChanged).
+func (s *Syncer) sweepIfCountChanged(ctx context.Context, kind query.Kind, listed int, sweep func() error) error {
+	st, err := s.state(kind)
+	if err != nil {
+		return err
+	}
+	if !st.countChanged(listed) {
+		return nil
+	}
+	s.log.InfoContext(ctx, "count changed, sweeping", "kind", kind, "listed", listed, "held", st.Live, "last_sweep", st.Sweep.String())
+	return sweep()
 }
 
 // countChanged reports whether Intercom's count of a kind's records (listed) moved away from the replica's live

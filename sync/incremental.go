@@ -155,13 +155,5 @@ func (s *Syncer) incrementalContacts(ctx context.Context, kr *kindRun, from int6
 	if err != nil {
 		return cancelCause(ctx, fmt.Errorf("count contacts: %w", err))
 	}
-	st, err := s.state(kind)
-	if err != nil {
-		return err
-	}
-	if !st.countChanged(l.TotalCount) {
-		return nil
-	}
-	s.log.InfoContext(ctx, "contact count changed, sweeping contact ids", "listed", l.TotalCount, "held", st.Live, "last_sweep", st.Sweep.String())
-	return s.sweepContacts(ctx, kr)
+	return s.sweepIfCountChanged(ctx, kind, l.TotalCount, func() error { return s.sweepContacts(ctx, kr) })
 }

@@ -65,15 +65,7 @@ func (s *Syncer) incrementalTickets(ctx context.Context, kr *kindRun, from int64
 	if err != nil {
 		return cancelCause(ctx, fmt.Errorf("count tickets: %w", err))
 	}
-	st, err := s.state(kind)
-	if err != nil {
-		return err
-	}
-	if !st.countChanged(l.TotalCount) {
-		return nil
-	}
-	s.log.InfoContext(ctx, "ticket count changed, sweeping tickets", "listed", l.TotalCount, "held", st.Live, "last_sweep", st.Sweep.String())
-	return s.sweepTickets(ctx, kr)
+	return s.sweepIfCountChanged(ctx, kind, l.TotalCount, func() error { return s.sweepTickets(ctx, kr) })
 }
 
 // sweepTickets walks every ticket (fetching whole what is not current), asks by id for each one held as live that
