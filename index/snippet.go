@@ -216,33 +216,33 @@ func (s *schema) match(text string, m *matcher) (passage, bool) {
 	if !probe {
 		return passage{}, false
 	}
-	toks := s.en.Analyze([]byte(text))
+	toks := s.words.analyze(text, nil) // the index's own analysis (its fast path), so the words are the ones it found
 	p := passage{text: text}
 	seen := map[string]bool{}
 	for _, tok := range toks {
-		if term := string(tok.Term); m.words[term] {
-			p.spans = append(p.spans, [2]int{tok.Start, tok.End})
-			seen[term] = true
+		if m.words[tok.term] {
+			p.spans = append(p.spans, [2]int{tok.start, tok.end})
+			seen[tok.term] = true
 		}
 	}
 	for _, ph := range m.phrases {
 		for i, tok := range toks {
-			if string(tok.Term) != ph.terms[0] {
+			if tok.term != ph.terms[0] {
 				continue
 			}
-			end, ok := tok.End, true
+			end, ok := tok.end, true
 			for k := 1; k < len(ph.terms) && ok; k++ {
-				want := tok.Position + ph.pos[k] - ph.pos[0]
+				want := tok.pos + ph.pos[k] - ph.pos[0]
 				ok = false
-				for j := i + 1; j < len(toks) && toks[j].Position <= want; j++ {
-					if toks[j].Position == want && string(toks[j].Term) == ph.terms[k] {
-						end, ok = toks[j].End, true
+				for j := i + 1; j < len(toks) && toks[j].pos <= want; j++ {
+					if toks[j].pos == want && toks[j].term == ph.terms[k] {
+						end, ok = toks[j].end, true
 						break
 					}
 				}
 			}
 			if ok {
-				p.spans = append(p.spans, [2]int{tok.Start, end})
+				p.spans = append(p.spans, [2]int{tok.start, end})
 				for _, t := range ph.terms {
 					seen[t] = true
 				}
