@@ -574,7 +574,8 @@ func checkClientCommand(t *testing.T, name string, words []string) {
 var goTestFlags = map[string]bool{
 	"-race": false, "-v": false, "-short": false, "-benchmem": false, "-json": false,
 	"-run": true, "-bench": true, "-benchtime": true, "-count": true, "-timeout": true, "-fuzz": true,
-	"-fuzztime": true, "-cpu": true, "-skip": true,
+	"-fuzztime": true, "-cpu": true, "-skip": true, "-cpuprofile": true, "-memprofile": true, "-mutexprofile": true,
+	"-blockprofile": true, "-tags": true,
 }
 
 // checkGoTest checks a go test command of the README: its packages exist, its -run and -bench patterns name tests
