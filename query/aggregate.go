@@ -404,11 +404,14 @@ func parseDimension(cat *Catalog, arg, s string) (Dimension, *Error) {
 		}
 		w, ok := parseWidth(f, suffix)
 		if !ok {
-			unit := ""
-			if f.Unit == "seconds" {
-				unit = " (seconds, or 30m, 4h, 1d)"
+			want := "a positive number"
+			switch {
+			case f.Unit == "seconds":
+				want += " (seconds, or 30m, 4h, 1d)"
+			case f.Type == TypeInt:
+				want = "a positive whole number"
 			}
-			return Dimension{}, argError(arg, "%q is not a bucket width for %s; give a positive number%s, e.g. %s:%s", clip(suffix), f.Name, unit, f.Name, exampleWidth(f))
+			return Dimension{}, argError(arg, "%q is not a bucket width for %s; give %s, e.g. %s:%s", clip(suffix), f.Name, want, f.Name, exampleWidth(f))
 		}
 		d.Width = w
 		return d, nil

@@ -71,6 +71,7 @@ func TestParseAggregate_Errors(t *testing.T) {
 		{"text field", conv(AggregateSpec{GroupBy: []string{"source_body"}}), []string{"is text", "q:"}},
 		{"bucket on a keyword", conv(AggregateSpec{GroupBy: []string{"state:month"}}), []string{"groups by its values"}},
 		{"bad width", conv(AggregateSpec{GroupBy: []string{"parts_count:0"}}), []string{"not a bucket width", "parts_count:10"}},
+		{"fractional width of a whole-number field", conv(AggregateSpec{GroupBy: []string{"parts_count:0.5"}}), []string{`"0.5" is not a bucket width`, "positive whole number"}},
 		{"misspelled metric", conv(AggregateSpec{Metrics: []string{"medain:parts_count"}}), []string{`"medain" is not a metric`, `did you mean "median"`}},
 		{"field as metric", conv(AggregateSpec{Metrics: []string{"parts_count"}}), []string{"is a field, not a metric", "median:parts_count"}},
 		{"metric on keyword", conv(AggregateSpec{Metrics: []string{"avg:state"}}), []string{"state is a keyword field", "group_by"}},

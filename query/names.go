@@ -190,7 +190,11 @@ func checkName(f *Field, value string, names Names) (name, note string, err erro
 	}
 	// The records hold the names themselves, and may hold one the list no longer has (a tag renamed since they
 	// were copied): search for it as written, and say so.
-	return value, unknownName(f, value, v, names).(*Error).Msg + " Searched for it as written.", nil
+	msg := unknownName(f, value, v, names).(*Error).Msg
+	if !strings.HasSuffix(msg, "?") {
+		msg += "." // no nearest names to ask about: end the sentence before the next
+	}
+	return value, msg + " Searched for it as written.", nil
 }
 
 // unknownName is the error for a name no record of f's kind has, with the nearest names.

@@ -87,6 +87,7 @@ func TestResolveNames(t *testing.T) {
 		{dsl: `object_type:conversations tag:6012188`, want: "tag:refund"},
 		{dsl: `object_type:conversations tag:contains:vipp`, want: "tag:contains:vipp"},
 		{dsl: `object_type:conversations tag:VIPP`, want: "tag:VIPP", note: `tag: no tag is named "VIPP"; did you mean VIP (id 6012187)? Searched for it as written.`},
+		{dsl: `object_type:conversations tag:qqqqqqqq`, want: "tag:qqqqqqqq", note: `tag: no tag is named "qqqqqqqq". Searched for it as written.`},
 		{dsl: `object_type:conversations company:"Acme Inkk"`, want: `company:"Acme Inkk"`, note: `no company is named "Acme Inkk"`},
 		{dsl: `object_type:conversations company:acme-001`, want: `company:"Acme Inc"`},
 		{dsl: `object_type:conversations admin_assignee:neq:"Alex Rivera"`, want: "admin_assignee_id:neq:7003"},

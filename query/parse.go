@@ -571,7 +571,11 @@ func nameOf(f *Field) string { return clip(f.Name) }
 
 // objectTypeExamples spells the object_type terms a query may start with, for error messages.
 func objectTypeExamples() string {
-	return "object_type:conversations, object_type:contacts or object_type:companies"
+	names := make([]string, 0, len(Kinds()))
+	for _, k := range Kinds() {
+		names = append(names, "object_type:"+k.Plural())
+	}
+	return orList(names)
 }
 
 // unknownObjectType explains an object_type value that names no searchable kind: a directory kind (teammates,

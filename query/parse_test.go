@@ -236,7 +236,7 @@ func TestParse_Errors(t *testing.T) {
 		want string // Error(): message, then byte offset and token
 	}{
 		// object_type
-		{`state:open`, `missing object_type: add object_type:conversations, object_type:contacts or object_type:companies to the query`},
+		{`state:open`, `missing object_type: add object_type:conversations, object_type:contacts, object_type:companies, object_type:articles or object_type:tickets to the query`},
 		{`object_type:invoices state:open`, `object_type must be conversations, contacts, companies, articles or tickets; got "invoices" (at byte 12: invoices)`},
 		{`object_type:tikets state:open`, `object_type must be conversations, contacts, companies, articles or tickets; got "tikets"; did you mean object_type:tickets? (at byte 12: tikets)`},
 		{`object_type:tickets state:open`, `state must be one of submitted, in_progress, waiting_on_customer, resolved; got "open"; for open tickets, use open:true (at byte 26: open)`},
@@ -244,8 +244,8 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:articles custom_attributes.x:1`, `articles have no custom attributes; their fields are title, description, body, state, author, collection, help_center, locale, url, tag, created_at and updated_at (at byte 21: custom_attributes.x)`},
 		{`object_type:tickets ticket_attributes.:1`, `missing ticket attribute name; write ticket_attributes.<name>:value, e.g. ticket_attributes.Priority:high (quote a name with spaces: ticket_attributes."Affected area":billing) (at byte 20: ticket_attributes.)`},
 		{`object_type:conversations object_type:contacts`, `object_type is given twice (conversations and contacts); a query searches one object type (at byte 26: object_type:contacts)`},
-		{`object_type:gt:conversations`, `object_type takes no operator; write object_type:conversations, object_type:contacts or object_type:companies (at byte 0: object_type:gt:conversations)`},
-		{`object_type:conversations,contacts`, `object_type takes one value; write object_type:conversations, object_type:contacts or object_type:companies (at byte 0: object_type:conversations,contacts)`},
+		{`object_type:gt:conversations`, `object_type takes no operator; write object_type:conversations, object_type:contacts, object_type:companies, object_type:articles or object_type:tickets (at byte 0: object_type:gt:conversations)`},
+		{`object_type:conversations,contacts`, `object_type takes one value; write object_type:conversations, object_type:contacts, object_type:companies, object_type:articles or object_type:tickets (at byte 0: object_type:conversations,contacts)`},
 		// a closed scale
 		{`object_type:conversations rating:6`, `conversation_rating_score runs from 1 to 5; got 6 (at byte 33: 6)`},
 		{`object_type:conversations ai_agent_rating:in:4,0`, `ai_agent_rating runs from 1 to 5; got 0 (at byte 47: 0)`},

@@ -102,7 +102,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	rf := addReplicaFlags(fs)
 	typ := fs.String("type", "", "what to export (required): "+exportTypes())
 	format := fs.String("format", "jsonl", "jsonl (records as Intercom returned them, one per line) or csv (one row per record)")
-	dsl := fs.String("query", "", "export only the records matching this `query`, in its order (its limit is ignored: every match is exported)")
+	dsl := fs.String("query", "", "export only the records matching this `query`, in its order (its limit is ignored: every match is exported; starting_after is refused)")
 	out := fs.String("out", "", "write to this `file` (mode 0600, complete or not at all) instead of standard output")
 	if err := parseFlagsOnly(fs, args, "the query goes in --query"); err != nil {
 		return err
@@ -122,8 +122,9 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		return usagef("--format %q: want jsonl or csv", *format)
 	}
 	var (
-		q    *query.Query
-		text string // the query as parsed, for carets under its mistakes
+		q       *query.Query
+		text    string // the query as parsed, for carets under its mistakes
+		ignored string // what of the query the export does not do, for the closing line
 	)
 	if *dsl != "" {
 		text = *dsl
@@ -140,6 +141,15 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		}
 		if parsed.Kind != kind {
 			return usagef("--query is about %s but --type is %s", parsed.Kind.Plural(), kind.Plural())
+		}
+		if parsed.StartingAfter != "" {
+			return usagef("--query: starting_after: continues a page of search results; export writes every match from the first: remove it")
+		}
+		switch {
+		case parsed.Note != "":
+			ignored = "; the query's limit is ignored: export writes every match"
+		case parsed.Limit != query.DefaultLimit:
+			ignored = fmt.Sprintf("; the query's limit:%d is ignored: export writes every match", parsed.Limit)
 		}
 		parsed.Limit = query.MaxLimit
 		q = &parsed
@@ -186,7 +196,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	if *out != "" {
 		where = *out
 	}
-	fmt.Fprintf(m.Stderr, "Exported %s (%s) to %s.\n", countOf(n, kind), *format, where)
+	fmt.Fprintf(m.Stderr, "Exported %s (%s) to %s%s.\n", countOf(n, kind), *format, where, ignored)
 	return nil
 }
 

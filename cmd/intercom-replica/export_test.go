@@ -279,7 +279,8 @@ func checkCSVExport(t *testing.T, e *userEnv, dir string, kind query.Kind) {
 	}
 }
 
-// TestExport_QueryExportsItsMatches checks that --query exports what search finds, in its order.
+// TestExport_QueryExportsItsMatches checks that --query exports what search finds, in its order, every match
+// whatever the query's limit (and says that limit was ignored).
 func TestExport_QueryExportsItsMatches(t *testing.T) {
 	t.Parallel()
 	dir := demoCopy(t)
@@ -291,7 +292,10 @@ func TestExport_QueryExportsItsMatches(t *testing.T) {
 		json.Unmarshal([]byte(line), &h)
 		want = append(want, h.ID)
 	}
-	out, _ := e.mustRun(t, "export", "--type", "conversations", "--query", "tag:billing limit:5", "--config", "", "--data-dir", dir)
+	out, errOut := e.mustRun(t, "export", "--type", "conversations", "--query", "tag:billing limit:5", "--config", "", "--data-dir", dir)
+	if !strings.Contains(errOut, "limit:5 is ignored") {
+		t.Errorf("export --query with limit:5 exported every match without saying the limit was ignored:\n%s", errOut)
+	}
 	var got []string
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		var rec struct{ ID string }
@@ -353,7 +357,7 @@ func TestExportOutput_CompleteOrNothing(t *testing.T) {
 // user's mistake, as in search: exit 2 and the reason, not a failure of the export (exit 1).
 func TestExport_QueryMistakesAreUsageErrors(t *testing.T) {
 	dir := demoCopy(t)
-	for _, dsl := range []string{`q:"!!!"`, `state:opn`, `q:the`} {
+	for _, dsl := range []string{`q:"!!!"`, `state:opn`, `q:the`, `starting_after:Zm9v`} {
 		code, out, errOut := runCmd(t, nil, "export", "--type", "conversations", "--query", dsl, "--config", "", "--data-dir", dir)
 		if code != exitUsage || out != "" || !strings.Contains(errOut, "--query: ") {
 			t.Errorf("export --query %s: exit %d, want %d with the query's mistake\nstdout: %q\n%s", dsl, code, exitUsage, out, errOut)

@@ -45,6 +45,15 @@ func (r *repeated) Set(v string) error {
 	return nil
 }
 
+// aggregateArgsAsFlags names the aggregate's arguments in one of ParseAggregate's messages as report's flags,
+// leaving the query's own terms (starting_after:, limit:) as a query spells them.
+func aggregateArgsAsFlags(msg string) string {
+	return strings.NewReplacer(
+		"an aggregate pages its groups with the limit and starting_after arguments", "a report pages its groups with --limit and --starting-after",
+		"starting_after:", "starting_after:",
+		"group_by", "--by", "metrics", "--metric", "order_by", "--order-by", "starting_after", "--starting-after").Replace(msg)
+}
+
 func runReport(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("report", "report [--by DIM]... [--metric M]... [--format table|json|csv] [flags] 'QUERY'", reportExamples)
 	rf := addReplicaFlags(fs)
@@ -74,12 +83,15 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if *chart != "" && len(by) == 0 {
 		return usagef("--chart needs --by: the totals alone are one number per metric")
 	}
+	if *limit < 1 || *limit > query.MaxGroups {
+		return usagef("--limit %d: show 1 to %d groups per page (default %d)", *limit, query.MaxGroups, query.DefaultGroups)
+	}
 	dsl := fs.Arg(0)
 	spec := query.AggregateSpec{Query: dsl, GroupBy: by, Metrics: metrics, OrderBy: *orderBy, Limit: *limit, StartingAfter: *after}
 	var qe *query.Error
 	if _, err := query.ParseAggregate(spec, query.Options{}); err != nil {
 		if errors.As(err, &qe) {
-			return usageError{errors.New(strings.NewReplacer("group_by", "--by", "metrics", "--metric", "order_by", "--order-by", "starting_after", "--starting-after").Replace(qe.Caret(dsl)))}
+			return usageError{errors.New(aggregateArgsAsFlags(qe.Caret(dsl)))}
 		}
 		return usageError{err}
 	}

@@ -73,6 +73,9 @@ func TestReport_Mistakes(t *testing.T) {
 		{"cursor", []string{"--by", "tag", "--starting-after", "Zm9v", "object_type:conversations"}, "--starting-after"},
 		{"chart file", []string{"--by", "tag", "--chart", "out.gif", "object_type:conversations"}, ".png or .svg"},
 		{"chart without groups", []string{"--chart", "out.png", "object_type:conversations"}, "--chart needs --by"},
+		{"zero groups", []string{"--by", "tag", "--limit", "0", "object_type:conversations"}, "--limit 0: show 1 to 1000 groups"},
+		{"too many groups", []string{"--by", "tag", "--limit", "100000", "object_type:conversations"}, "--limit 100000: show 1 to 1000 groups"},
+		{"search paging in the query", []string{"--by", "tag", "object_type:conversations limit:5"}, "limit: and starting_after: page search results; a report pages its groups with --limit and --starting-after instead"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			code, _, stderr := e.run(t, append([]string{"report", "--config", "", "--data-dir", dir}, tc.args...)...)
