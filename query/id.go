@@ -75,9 +75,16 @@ func ParseIDFor(want Kind, s string) (string, error) {
 	return id, nil
 }
 
-// checkRawID rejects ids that cannot be an Intercom id: empty, or holding white space, control characters or URL
-// punctuation. Conversation ids are numeric.
+// maxIDLen bounds an id: Intercom's are a few dozen characters (24 hex digits, a number), and a company's own
+// company_id is a short string of its owner's choosing.
+const maxIDLen = 256
+
+// checkRawID rejects ids that cannot be an Intercom id: empty, longer than maxIDLen, or holding white space, control
+// characters or URL punctuation. Conversation ids are numeric.
 func checkRawID(kind Kind, id, as string) error {
+	if len(id) > maxIDLen {
+		return &Error{Pos: -1, Token: clip(as), Msg: fmt.Sprintf("%q is %d bytes long: no Intercom id is longer than %d; pass a prefixed id, a raw id or an Intercom URL", clip(as), len(id), maxIDLen)}
+	}
 	bad := id == ""
 	for _, r := range id {
 		if unicode.IsSpace(r) || unicode.IsControl(r) || strings.ContainsRune("/?#\"\\", r) {

@@ -35,6 +35,8 @@ func TestParseID(t *testing.T) {
 		{in: "conversation_abc", err: `"conversation_abc" is not a conversation id (digits, e.g. conversation_123); pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "contact_a b", err: `"contact_a b" is not a contact id (e.g. contact_6762f0d01bb69f9f2193bb7d); pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "12/34", err: `"12/34" is not an id; pass a prefixed id, a raw id or an Intercom URL`},
+		// An id of 300 digits is no Intercom id: said without echoing it whole.
+		{in: "conversation_" + strings.Repeat("9", 300), err: `"conversation_9999999999999999999999999999999999999999999999…" is 300 bytes long: no Intercom id is longer than 256; pass a prefixed id, a raw id or an Intercom URL`},
 		{in: "company_5", kind: KindCompany, id: "5"},
 		{in: "https://app.intercom.com/a/apps/abcd1234/companies/6762f0d41bb69f9f2193bb7e/users", kind: KindCompany, id: "6762f0d41bb69f9f2193bb7e"},
 		{in: "https://example.com/conversation/1", err: `"https://example.com/conversation/1" is neither an Intercom app URL (https://app.intercom.com/...) nor a Help Center article page (.../articles/<id>-<title>); pass a prefixed id such as conversation_123 or article_39 instead`},

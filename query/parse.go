@@ -473,6 +473,9 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 			if f.Unit == "seconds" {
 				return v, in.site.errorf("%s takes a duration in seconds (3600) or with a unit (90s, 30m, 4h, 2d, 1w); got %q", f.Name, clip(raw))
 			}
+			if errors.Is(err, strconv.ErrRange) {
+				return v, in.site.errorf("%s: %s is out of range (whole numbers run from %d to %d)", f.Name, clip(raw), int64(math.MinInt64), int64(math.MaxInt64))
+			}
 			return v, in.site.errorf("%s takes a whole number, e.g. 42; got %q", f.Name, clip(raw))
 		}
 		if f.Range != nil && (n < f.Range[0] || n > f.Range[1]) && (op == OpEq || op == OpNeq || op == OpIn || op == OpNin) {

@@ -291,6 +291,7 @@ func TestParse_Errors(t *testing.T) {
 		{`object_type:contacts role:admin`, `role must be one of user, lead; got "admin" (at byte 26: admin)`},
 		{`object_type:conversations admin_assignee_id:bob`, `admin_assignee_id takes a whole number, e.g. 42; got "bob" (at byte 44: bob)`},
 		{`object_type:conversations admin_assignee_id:1.5`, `admin_assignee_id takes a whole number, e.g. 42; got "1.5" (at byte 44: 1.5)`},
+		{`object_type:conversations parts_count:gt:-99999999999999999999999`, `parts_count: -99999999999999999999999 is out of range (whole numbers run from -9223372036854775808 to 9223372036854775807) (at byte 41: -99999999999999999999999)`},
 		{`object_type:conversations statistics_time_to_admin_reply:gt:soon`, `statistics_time_to_admin_reply takes a duration in seconds (3600) or with a unit (90s, 30m, 4h, 2d, 1w); got "soon" (at byte 60: soon)`},
 		{`object_type:conversations created_at:gt:last-week`, `created_at takes a timestamp: ` + timestampHelp + `; got "last-week" (not a timestamp) (at byte 40: last-week)`},
 		{`object_type:conversations created_at:gt:1735689600000`, `created_at takes a timestamp: ` + timestampHelp + `; got "1735689600000" (looks like milliseconds; divide by 1000 for Unix seconds) (at byte 40: 1735689600000)`},
