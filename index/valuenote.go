@@ -2,6 +2,7 @@ package index
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -197,6 +198,9 @@ func absentValueSentence(ks *kindState, f *query.Field, col, value string) strin
 	if near := nearValues(tab, col, value); len(near) > 0 {
 		return s + "; did you mean " + quoteValues(near, "or") + "?"
 	}
+	if named := nearValueNames(f, value); named != "" { // locale:Frnech: the name of a language, misspelled
+		return s + "; did you mean " + named + "?"
+	}
 	if tab.KeywordCount(col) <= maxListedValues {
 		var held []string
 		tab.EachKeyword(col, func(v []byte) {
@@ -213,6 +217,35 @@ func absentValueSentence(ks *kindState, f *query.Field, col, value string) strin
 		return s + "; no " + noun + " has " + field + " at all."
 	}
 	return s + "."
+}
+
+// nearValueNames returns the terms of the names field f also takes for its values (ValueNames: an article's
+// locale by its language's name) nearest to value, "locale:fr (French)", or "" when none is near.
+func nearValueNames(f *query.Field, value string) string {
+	names := make([]string, 0, len(f.ValueNames))
+	for name := range f.ValueNames {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	var out []string
+	for _, name := range query.Nearest(strings.ToLower(value), names) {
+		term := f.Name + ":" + f.ValueNames[name] + " (" + capitalized(name) + ")"
+		if len(out) < maxSuggested && !slices.Contains(out, term) {
+			out = append(out, term)
+		}
+	}
+	return strings.Join(out, " or ")
+}
+
+// capitalized writes each word of a lower-case name with a capital: "portuguese (brazil)" → "Portuguese (Brazil)".
+func capitalized(name string) string {
+	b := []byte(name)
+	for i, c := range b {
+		if c >= 'a' && c <= 'z' && (i == 0 || b[i-1] == ' ' || b[i-1] == '(') {
+			b[i] = c - 'a' + 'A'
+		}
+	}
+	return string(b)
 }
 
 // hasField reports whether any live row of tab has a value in field f (for a custom attribute, of any type).

@@ -41,6 +41,9 @@ func TestValueNote_ValuesNoRecordHolds(t *testing.T) {
 		{`object_type:tickets id:22`, 0, []string{`No ticket has id 22; a ticket has 22 for the number the inbox shows (not its id): ticket_id:22 finds it.`}},
 		{`object_type:tickets id:7583`, 1, nil},
 		{`object_type:tickets id:999999`, 0, nil},
+		// A language's name, misspelled: the locale it names.
+		{`object_type:articles locale:Frnech`, 0, []string{`No article has locale "Frnech"; did you mean locale:fr (French)?`}},
+		{`object_type:articles language:"Portugese (Brazil)"`, 0, []string{`did you mean locale:pt-BR (Portuguese (Brazil))?`}},
 		{`object_type:contacts location_country:Atlantis`, 0, []string{`No contact has location_country "Atlantis"; contacts have location_country "France", "Germany"`}},
 		// Both notes: the tag name's and the value's, in the order of the terms.
 		{`object_type:conversations tag:VIPP source_author_email_domain:exmple.com`, 0, []string{
