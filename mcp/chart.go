@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/intercom-replica/intercom-replica/query"
@@ -73,8 +74,26 @@ func AggregateChart(a query.Aggregate, res *AggregateResult, format string) ([]b
 			}
 			series[name] = append(series[name], plotter.XY{X: float64(at[b]), Y: value(g)})
 		}
+		// A page of groups may cut a series (its first or last buckets on another page): every whole series has a
+		// point in every bucket, empty ones at 0. Cut ones are left out while a whole one is drawn, not drawn as if
+		// the series stopped.
+		whole := slices.DeleteFunc(slices.Clone(order), func(name string) bool { return len(series[name]) < len(buckets) })
+		if len(whole) > 0 && len(whole) < len(order) {
+			p.Title.Text += fmt.Sprintf(" (%d series cut by the page left out)", len(order)-len(whole))
+			order = whole
+		}
 		if len(order) > maxChartLines {
 			order = order[:maxChartLines]
+		}
+		top := 0.0
+		for _, name := range order {
+			for _, xy := range series[name] {
+				top = max(top, xy.Y)
+			}
+		}
+		if top > 0 && len(order) > 1 {
+			// Room above the lines for the legend, a line of text per series, so it covers none of them.
+			p.Y.Max = top * (1.1 + 0.08*float64(len(order)))
 		}
 		for i, name := range order {
 			l, err := plotter.NewLine(series[name])
