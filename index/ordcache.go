@@ -1,7 +1,13 @@
 package index
 
 import (
+	"encoding/binary"
+	"errors"
+	"hash/crc32"
+	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 
 	"golang.org/x/sync/errgroup"
@@ -59,9 +65,18 @@ func (c *ordCache) view(reader bleveindex.IndexReader) (*ordView, bool, error) {
 		live[seg] = true
 		arr, ok := c.segs[seg]
 		if !ok {
-			var err error
-			if arr, err = segmentOrds(seg, c.workers, ordsPerWorker); err != nil {
-				return nil, false, err
+			path, persisted := ordFile(seg)
+			if persisted {
+				arr = readOrdFile(path, seg.Count())
+			}
+			if arr == nil {
+				var err error
+				if arr, err = segmentOrds(seg, c.workers, ordsPerWorker); err != nil {
+					return nil, false, err
+				}
+				if persisted {
+					writeOrdFile(path, arr) // a cache: when it cannot be written, the next open reads the doc values again
+				}
 			}
 			c.segs[seg] = arr
 		}
@@ -70,6 +85,9 @@ func (c *ordCache) view(reader bleveindex.IndexReader) (*ordView, bool, error) {
 	for seg := range c.segs {
 		if !live[seg] {
 			delete(c.segs, seg)
+			if path, ok := ordFile(seg); ok {
+				_ = os.Remove(path) // merged away: scorch removes its zap file too
+			}
 		}
 	}
 	return v, true, nil
@@ -130,4 +148,86 @@ func (v *ordView) ord(id bleveindex.IndexInternalID) (uint32, bool) {
 		return 0, false
 	}
 	return v.ords[i][local], true
+}
+
+// A persisted segment's ordinals are kept in a file beside its zap file (<segment>.ords, inside the index
+// directory), so that Open reads 4 bytes a document instead of a doc value (at a million conversations, 4 MB in a
+// few milliseconds instead of 0.6 s of CPU). Scorch removes only the .zap files it no longer needs and a rebuild
+// replaces the directory whole, so a file never outlives its index; one whose segment was merged away is removed
+// with the segment's array (view) or at the next Open (removeStaleOrdFiles). The file is a cache: a missing,
+// short or damaged one (its checksum) is rebuilt from the doc values.
+//
+// Layout: "ORD1", the document count (uint64), the CRC-32C of the ordinals, then the ordinals (uint32 each), all
+// little-endian.
+
+const ordFileMagic = "ORD1"
+
+// ordFile returns the path of seg's ordinals file, or false when seg is not a file (a batch not yet persisted).
+func ordFile(seg segment.Segment) (string, bool) {
+	ps, ok := seg.(segment.PersistedSegment)
+	if !ok || ps.Path() == "" || !strings.HasSuffix(ps.Path(), ".zap") {
+		return "", false
+	}
+	return strings.TrimSuffix(ps.Path(), ".zap") + ".ords", true
+}
+
+// readOrdFile returns the ordinals in the file at path, or nil when it is missing or is not the ordinals of a
+// segment of count documents.
+func readOrdFile(path string, count uint64) []uint32 {
+	b, err := os.ReadFile(path)
+	if err != nil || uint64(len(b)) != 16+4*count || string(b[:4]) != ordFileMagic ||
+		binary.LittleEndian.Uint64(b[4:12]) != count || binary.LittleEndian.Uint32(b[12:16]) != crc32.Checksum(b[16:], castagnoli) {
+		return nil
+	}
+	arr := make([]uint32, count)
+	for i := range arr {
+		arr[i] = binary.LittleEndian.Uint32(b[16+4*i:])
+	}
+	return arr
+}
+
+// writeOrdFile writes arr to path (mode 0600) through a temporary file renamed into place, so a reader finds the
+// whole file or none.
+func writeOrdFile(path string, arr []uint32) {
+	b := make([]byte, 16+4*len(arr))
+	copy(b, ordFileMagic)
+	binary.LittleEndian.PutUint64(b[4:], uint64(len(arr)))
+	for i, o := range arr {
+		binary.LittleEndian.PutUint32(b[16+4*i:], o)
+	}
+	binary.LittleEndian.PutUint32(b[12:], crc32.Checksum(b[16:], castagnoli))
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		_ = os.Remove(tmp)
+		return
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		_ = os.Remove(tmp)
+	}
+}
+
+// removeStaleOrdFiles removes from the index directory dir the ordinals files (and temporary ones) of segments
+// that are no longer there: merged away while the replica was last open, then closed before the array was dropped.
+func removeStaleOrdFiles(dir string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		base, ok := strings.CutSuffix(name, ".ords")
+		if !ok {
+			base, ok = strings.CutSuffix(name, ".ords.tmp")
+			if ok {
+				_ = os.Remove(filepath.Join(dir, name))
+				continue
+			}
+		}
+		if !ok {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join(dir, base+".zap")); errors.Is(err, os.ErrNotExist) {
+			_ = os.Remove(filepath.Join(dir, name))
+		}
+	}
 }

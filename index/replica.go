@@ -424,6 +424,7 @@ func (r *Replica) warmOrds(ctx context.Context) {
 		start := time.Now()
 		ks.tiMu.RLock()
 		if ks.ti != nil {
+			removeStaleOrdFiles(filepath.Join(ks.ti.path, "store")) // where bleve's scorch keeps the segments
 			if snap, err := ks.ti.snapshot(); err == nil {
 				if _, _, err := ks.ords.view(snap); err != nil {
 					r.log.Warn("reading the full-text index's ordinals", "kind", kind, "error", err)

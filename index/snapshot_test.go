@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -452,5 +454,95 @@ func TestSegmentOrds_RangesReadInParallelAgree(t *testing.T) {
 				t.Errorf("%d readers of at least %d: %v %v, want %v", tc[0], tc[1], got, err, want)
 			}
 		}
+	}
+}
+
+// TestOrdFiles_KeptBesideSegmentsAndRebuiltWhenDamaged: Open keeps each persisted segment's ordinals in a file
+// beside it, reads them back at the next Open, rebuilds a damaged one from the doc values (the same bytes), and
+// removes the files of segments that are gone.
+func TestOrdFiles_KeptBesideSegmentsAndRebuiltWhenDamaged(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	r := mustOpenWith(t, dir, Options{neverMerge: true})
+	g := newTestGenerator()
+	mustApply(t, r, Batch{Records: synthConversations(g, 0, 30)})
+	mustApply(t, r, Batch{Records: synthConversations(g, 30, 60)}) // a second segment
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	idx := filepath.Join(dir, indexDir, string(query.KindConversation), "store") // scorch's segments
+	ordsOf := func() map[string][]byte {
+		t.Helper()
+		out := map[string][]byte{}
+		files, _ := filepath.Glob(filepath.Join(idx, "*.ords"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(strings.TrimSuffix(f, ".ords") + ".zap"); err != nil {
+				t.Errorf("%s has no segment beside it: %v", f, err)
+			}
+			if fi, _ := os.Stat(f); fi.Mode().Perm() != 0o600 {
+				t.Errorf("%s mode %v, want 0600", f, fi.Mode().Perm())
+			}
+			out[f] = b
+		}
+		return out
+	}
+	open := func() *Replica {
+		t.Helper()
+		r := mustOpenWith(t, dir, Options{neverMerge: true})
+		r.verifying.Wait() // the ordinals are read (and their files written) in the background
+		return r
+	}
+	r = open()
+	first := ordsOf()
+	if len(first) < 2 {
+		t.Fatalf("%d ordinals files beside the segments after Open, want one per segment (2)", len(first))
+	}
+	q := mustParse(t, "object_type:conversations q:refund state:open")
+	want := hitIDs(mustSearch(t, r, q))
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	// Damage one file (an ordinal's byte) and leave one whose segment is gone.
+	var damaged string
+	for f, b := range first {
+		damaged = f
+		b = slices.Clone(b)
+		b[len(b)-1] ^= 0x5a
+		if err := os.WriteFile(f, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		break
+	}
+	mtimes := map[string]time.Time{}
+	for f := range first {
+		if f != damaged {
+			fi, _ := os.Stat(f)
+			mtimes[f] = fi.ModTime()
+		}
+	}
+	orphan := filepath.Join(idx, "00000000ffff.ords")
+	if err := os.WriteFile(orphan, []byte("ORD1"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r = open()
+	if got := hitIDs(mustSearch(t, r, q)); !slices.Equal(got, want) {
+		t.Errorf("after a damaged ordinals file: hits %v, want %v", got, want)
+	}
+	again := ordsOf()
+	if !bytes.Equal(again[damaged], first[damaged]) {
+		t.Errorf("the damaged %s was not rebuilt to what the doc values say", damaged)
+	}
+	for f, mt := range mtimes { // read back, not rebuilt
+		if fi, err := os.Stat(f); err != nil || !fi.ModTime().Equal(mt) {
+			t.Errorf("%s was written again at Open (%v): a sound file is read, not rebuilt", f, err)
+		}
+	}
+	if _, err := os.Stat(orphan); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the ordinals file of a segment that is gone was kept: %v", err)
 	}
 }
