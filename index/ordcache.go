@@ -24,9 +24,10 @@ import (
 // a couple of dozen segment offsets and an array lookup.
 //
 // ordCache holds those arrays for the segments of recent snapshots. A search takes a view for its own snapshot
-// (ordView); arrays for segments new since the last search are built then, under the cache's lock (a segment of
-// a million documents takes a few hundred milliseconds, once, after a large merge), and arrays of segments no
-// longer in the snapshot are dropped.
+// (ordView); arrays for segments new since the last search are read then, under the cache's lock, from the file
+// kept beside a persisted segment (ordFile), else from the doc values (a segment of a million documents takes a
+// few hundred milliseconds, once, after a large merge) and written to that file; arrays of segments no longer in
+// the snapshot are dropped, with their files. Open reads them all in the background (Replica.warmOrds).
 type ordCache struct {
 	mu      sync.Mutex
 	segs    map[segment.Segment][]uint32 // local document number → ordinal (noOrd for none)
