@@ -1,7 +1,6 @@
 package index
 
 import (
-	"encoding/json"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -62,7 +61,7 @@ func extractText(kind query.Kind, raw []byte) (doc, error) {
 	switch kind {
 	case query.KindConversation:
 		var c wire.ConversationText
-		if err := json.Unmarshal(raw, &c); err != nil {
+		if err := wire.ReadStored(raw, &c); err != nil {
 			return doc{}, err
 		}
 		d.text("title", plaintext.String(string(c.Title)))
@@ -77,7 +76,7 @@ func extractText(kind query.Kind, raw []byte) (doc, error) {
 		}
 	case query.KindTicket:
 		var t wire.TicketText
-		if err := json.Unmarshal(raw, &t); err != nil {
+		if err := wire.ReadStored(raw, &t); err != nil {
 			return doc{}, err
 		}
 		d.text("title", plaintext.String(string(t.Attributes.Title)))

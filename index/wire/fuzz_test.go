@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/json"
 	"math/big"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -99,6 +100,35 @@ func FuzzString(f *testing.F) {
 		var s String
 		if err := s.UnmarshalJSON([]byte(in)); err != nil || string(s) != want {
 			t.Errorf("String(%q) = %q, %v; want %q", in, s, err, want)
+		}
+	})
+}
+
+// FuzzReadStored holds ReadStored to encoding/json's reading: for any valid JSON, the text snippets read
+// (ConversationText, TicketText) are the same, and both accept or both refuse it.
+func FuzzReadStored(f *testing.F) {
+	for _, s := range []string{
+		`{"title":"Refund","source":{"subject":"<b>x</b>","body":"<p>double charged</p>"},"conversation_parts":{"conversation_parts":[{"body":"a"},{"body":null},{"body":3}]}}`,
+		`{"TITLE":"upper","Title":"mixed","title":"lower"}`, `{"title":"a","title":"b"}`, `{"title":"caf\u00e9 \ud83d\ude00"}`,
+		"{\"title\":\"\xff\xfe\"}", `{"source":[]}`, `{"conversation_parts":{"conversation_parts":{}}}`, `[]`, `null`, `"x"`,
+		`{"ticket_attributes":{"_default_title_":"T","_default_description_":1.5e3},"ticket_parts":{"ticket_parts":[{"body":"b"}]}}`,
+		`{"title":true,"source":{"body":{"x":1}}}`, `{"title":"\u0000\u001f"}`,
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, in string) {
+		if !json.Valid([]byte(in)) {
+			return
+		}
+		var want, got ConversationText
+		werr, gerr := json.Unmarshal([]byte(in), &want), ReadStored([]byte(in), &got)
+		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(want, got)) {
+			t.Errorf("ConversationText of %q: encoding/json %+v, %v; ReadStored %+v, %v", in, want, werr, got, gerr)
+		}
+		var wantT, gotT TicketText
+		werr, gerr = json.Unmarshal([]byte(in), &wantT), ReadStored([]byte(in), &gotT)
+		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(wantT, gotT)) {
+			t.Errorf("TicketText of %q: encoding/json %+v, %v; ReadStored %+v, %v", in, wantT, werr, gotT, gerr)
 		}
 	})
 }
