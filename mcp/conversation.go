@@ -127,7 +127,7 @@ var statisticsShown = []string{
 // teammates, teams, tags and the company are named from names (nil names none).
 func newConversationView(raw []byte, appID string, w partsWindow, names NameLookup) (*ConversationView, error) {
 	var c wire.Conversation
-	if err := json.Unmarshal(raw, &c); err != nil {
+	if err := wire.ReadStored(raw, &c); err != nil { // raw was valid JSON to encoding/json when stored or fetched
 		return nil, fmt.Errorf("decode conversation: %w", err)
 	}
 	id := string(c.ID)

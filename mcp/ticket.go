@@ -77,7 +77,7 @@ type TicketSummary struct {
 // named from names; g (nil: none) reads the ticket type, for the attributes' types and order.
 func newTicketView(ctx context.Context, raw []byte, appID string, w partsWindow, names NameLookup, g Getter) (*TicketView, error) {
 	var t wire.Ticket
-	if err := json.Unmarshal(raw, &t); err != nil {
+	if err := wire.ReadStored(raw, &t); err != nil { // raw was valid JSON to encoding/json when stored or fetched
 		return nil, fmt.Errorf("decode ticket: %w", err)
 	}
 	id := string(t.ID)

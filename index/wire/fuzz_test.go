@@ -113,6 +113,8 @@ func FuzzReadStored(f *testing.F) {
 		"{\"title\":\"\xff\xfe\"}", `{"source":[]}`, `{"conversation_parts":{"conversation_parts":{}}}`, `[]`, `null`, `"x"`,
 		`{"ticket_attributes":{"_default_title_":"T","_default_description_":1.5e3},"ticket_parts":{"ticket_parts":[{"body":"b"}]}}`,
 		`{"title":true,"source":{"body":{"x":1}}}`, `{"title":"\u0000\u001f"}`,
+		`{"id":"1","created_at":1.7e9,"state":"open","custom_attributes":{"a":[1,{"b":null}]},"tags":{"tags":[{"id":"1","name":"vip"}]},"conversation_parts":{"conversation_parts":[{"id":"p","part_type":"comment","author":{"type":"admin","id":"7"},"attachments":[{"name":"f"}]}],"total_count":1},"statistics":{"time_to_admin_reply":"60"},"linked_objects":{"data":[{"type":"ticket","id":"2"}]}}`,
+		`{"id":7,"ticket_type":{"id":"1","name":"Bug"},"ticket_state":{"category":"submitted"},"ticket_attributes":{"x":[1,2],"_default_title_":"t"},"admin_assignee_id":"0","open":"true","ticket_parts":{"ticket_parts":[{"updated_attribute_data":{"attribute":{"label":"L"},"value":{"label":[1]}}}]}}`,
 	} {
 		f.Add(s)
 	}
@@ -129,6 +131,17 @@ func FuzzReadStored(f *testing.F) {
 		werr, gerr = json.Unmarshal([]byte(in), &wantT), ReadStored([]byte(in), &gotT)
 		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(wantT, gotT)) {
 			t.Errorf("TicketText of %q: encoding/json %+v, %v; ReadStored %+v, %v", in, wantT, werr, gotT, gerr)
+		}
+		// The records fetch and get show whole.
+		var wantC, gotC Conversation
+		werr, gerr = json.Unmarshal([]byte(in), &wantC), ReadStored([]byte(in), &gotC)
+		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(wantC, gotC)) {
+			t.Errorf("Conversation of %q: encoding/json %+v, %v; ReadStored %+v, %v", in, wantC, werr, gotC, gerr)
+		}
+		var wantK, gotK Ticket
+		werr, gerr = json.Unmarshal([]byte(in), &wantK), ReadStored([]byte(in), &gotK)
+		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(wantK, gotK)) {
+			t.Errorf("Ticket of %q: encoding/json %+v, %v; ReadStored %+v, %v", in, wantK, werr, gotK, gerr)
 		}
 	})
 }
