@@ -83,25 +83,20 @@ type aggBuffers struct {
 var aggPool = sync.Pool{New: func() any { return new(aggBuffers) }}
 
 // float returns a float64 slice of length 0 and capacity at least n from the pool's buffers.
-func (b *aggBuffers) float(n int) []float64 {
-	for i, f := range b.floats {
-		if cap(f) >= n {
-			b.floats = append(b.floats[:i], b.floats[i+1:]...)
-			return f[:0]
-		}
-	}
-	return make([]float64, 0, n)
-}
+func (b *aggBuffers) float(n int) []float64 { return takeBuffer(&b.floats, n) }
 
 // int32s is float for int32 slices.
-func (b *aggBuffers) int32s(n int) []int32 {
-	for i, f := range b.ints {
+func (b *aggBuffers) int32s(n int) []int32 { return takeBuffer(&b.ints, n) }
+
+// takeBuffer removes from bufs the first slice of capacity at least n and returns it emptied, or a new one.
+func takeBuffer[T any](bufs *[][]T, n int) []T {
+	for i, f := range *bufs {
 		if cap(f) >= n {
-			b.ints = append(b.ints[:i], b.ints[i+1:]...)
+			*bufs = append((*bufs)[:i], (*bufs)[i+1:]...)
 			return f[:0]
 		}
 	}
-	return make([]int32, 0, n)
+	return make([]T, 0, n)
 }
 
 // Release gives the aggregation's buffers back for the next one: call it once Totals and the groups' Values are no
