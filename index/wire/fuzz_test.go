@@ -122,26 +122,21 @@ func FuzzReadStored(f *testing.F) {
 		if !json.Valid([]byte(in)) {
 			return
 		}
-		var want, got ConversationText
-		werr, gerr := json.Unmarshal([]byte(in), &want), ReadStored([]byte(in), &got)
-		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(want, got)) {
-			t.Errorf("ConversationText of %q: encoding/json %+v, %v; ReadStored %+v, %v", in, want, werr, got, gerr)
-		}
-		var wantT, gotT TicketText
-		werr, gerr = json.Unmarshal([]byte(in), &wantT), ReadStored([]byte(in), &gotT)
-		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(wantT, gotT)) {
-			t.Errorf("TicketText of %q: encoding/json %+v, %v; ReadStored %+v, %v", in, wantT, werr, gotT, gerr)
-		}
+		sameReading[ConversationText](t, in)
+		sameReading[TicketText](t, in)
 		// The records fetch and get show whole.
-		var wantC, gotC Conversation
-		werr, gerr = json.Unmarshal([]byte(in), &wantC), ReadStored([]byte(in), &gotC)
-		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(wantC, gotC)) {
-			t.Errorf("Conversation of %q: encoding/json %+v, %v; ReadStored %+v, %v", in, wantC, werr, gotC, gerr)
-		}
-		var wantK, gotK Ticket
-		werr, gerr = json.Unmarshal([]byte(in), &wantK), ReadStored([]byte(in), &gotK)
-		if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(wantK, gotK)) {
-			t.Errorf("Ticket of %q: encoding/json %+v, %v; ReadStored %+v, %v", in, wantK, werr, gotK, gerr)
-		}
+		sameReading[Conversation](t, in)
+		sameReading[Ticket](t, in)
 	})
+}
+
+// sameReading fails t unless ReadStored reads in as a T exactly as encoding/json does: both accept it with equal
+// values, or both refuse it.
+func sameReading[T any](t *testing.T, in string) {
+	t.Helper()
+	var want, got T
+	werr, gerr := json.Unmarshal([]byte(in), &want), ReadStored([]byte(in), &got)
+	if (werr == nil) != (gerr == nil) || (werr == nil && !reflect.DeepEqual(want, got)) {
+		t.Errorf("%T of %q: encoding/json %+v, %v; ReadStored %+v, %v", want, in, want, werr, got, gerr)
+	}
 }
