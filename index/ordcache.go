@@ -210,25 +210,14 @@ func writeOrdFile(path string, arr []uint32) {
 // removeStaleOrdFiles removes from the index directory dir the ordinals files (and temporary ones) of segments
 // that are no longer there: merged away while the replica was last open, then closed before the array was dropped.
 func removeStaleOrdFiles(dir string) {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return
+	tmps, _ := filepath.Glob(filepath.Join(dir, "*.ords.tmp"))
+	files, _ := filepath.Glob(filepath.Join(dir, "*.ords"))
+	for _, p := range tmps {
+		_ = os.Remove(p)
 	}
-	for _, e := range entries {
-		name := e.Name()
-		base, ok := strings.CutSuffix(name, ".ords")
-		if !ok {
-			base, ok = strings.CutSuffix(name, ".ords.tmp")
-			if ok {
-				_ = os.Remove(filepath.Join(dir, name))
-				continue
-			}
-		}
-		if !ok {
-			continue
-		}
-		if _, err := os.Stat(filepath.Join(dir, base+".zap")); errors.Is(err, os.ErrNotExist) {
-			_ = os.Remove(filepath.Join(dir, name))
+	for _, p := range files {
+		if _, err := os.Stat(strings.TrimSuffix(p, ".ords") + ".zap"); errors.Is(err, os.ErrNotExist) {
+			_ = os.Remove(p)
 		}
 	}
 }
