@@ -70,7 +70,7 @@ func (r *Replica) catchUp(ctx context.Context, ks *kindState) (bool, error) {
 				deletes = append(deletes, id)
 				continue
 			}
-			d, err := extract(ks.kind, raw)
+			d, err := extractStored(ks.kind, raw)
 			if err != nil {
 				// Apply only stores records it could flatten; a record that fails now means the store was
 				// changed behind our back. Keep it out of search rather than fail the whole catch-up.
@@ -299,7 +299,7 @@ func (r *Replica) fill(ctx context.Context, ks *kindState, ti *textIndex, total 
 					if !live {
 						continue // deleted since the scan read it: the catch-up after the rebuild removes it
 					}
-					d, err := extract(ks.kind, rec.Raw)
+					d, err := extractStored(ks.kind, rec.Raw)
 					if err != nil {
 						r.log.Warn("stored record cannot be indexed", "kind", ks.kind, "id", rec.ID, "err", err)
 						continue
@@ -397,7 +397,7 @@ func (r *Replica) rederiveRows(ctx context.Context, kind query.Kind) error {
 		}
 		if rec.Deleted {
 			pending[rec.ID] = nil
-		} else if d, err := extract(kind, rec.Raw); err == nil {
+		} else if d, err := extractStored(kind, rec.Raw); err == nil {
 			d.updatedAt = rec.UpdatedAt
 			pending[rec.ID] = encodeRow(&d, fn)
 		} else {

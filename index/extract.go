@@ -23,26 +23,41 @@ var statisticsFields = [...]string{
 }
 
 // extract flattens raw, a record of kind as Intercom returned it, into a doc. It fails only when raw is not a JSON
-// object; unexpected shapes of individual fields leave those fields out.
+// object; unexpected shapes of individual fields leave those fields out. It decodes with encoding/json, which
+// validates what Intercom sent: Apply stores only records extract accepted.
 func extract(kind query.Kind, raw []byte) (doc, error) {
+	return extractWith(kind, raw, json.Unmarshal)
+}
+
+// extractStored is extract for a record read back from the store (a rebuild, a catch-up, a snippet): Apply decoded
+// it with encoding/json before storing it, so it is valid JSON and is read with wire.ReadStored, without
+// encoding/json's validating pass. TestExtractStored_SameDocs holds the two to the same docs.
+func extractStored(kind query.Kind, raw []byte) (doc, error) {
+	return extractWith(kind, raw, wire.ReadStored)
+}
+
+// decodeFunc decodes a whole record into one of package wire's types: json.Unmarshal or wire.ReadStored.
+type decodeFunc func(raw []byte, v any) error
+
+func extractWith(kind query.Kind, raw []byte, decode decodeFunc) (doc, error) {
 	switch kind {
 	case query.KindConversation:
-		return extractConversation(raw)
+		return extractConversation(raw, decode)
 	case query.KindContact:
-		return extractContact(raw)
+		return extractContact(raw, decode)
 	case query.KindCompany:
-		return extractCompany(raw)
+		return extractCompany(raw, decode)
 	case query.KindArticle:
-		return extractArticle(raw)
+		return extractArticle(raw, decode)
 	case query.KindTicket:
-		return extractTicket(raw)
+		return extractTicket(raw, decode)
 	}
 	return doc{}, fmt.Errorf("extract: unknown kind %q", kind)
 }
 
-func extractConversation(raw []byte) (doc, error) {
+func extractConversation(raw []byte, decode decodeFunc) (doc, error) {
 	var c wire.ConversationOf[wire.PartText]
-	if err := json.Unmarshal(raw, &c); err != nil {
+	if err := decode(raw, &c); err != nil {
 		return doc{}, fmt.Errorf("decode conversation: %w", err)
 	}
 	d := doc{kind: query.KindConversation, id: string(c.ID), updatedAt: c.UpdatedAt.V, fields: make([]fieldValue, 0, 48)}
@@ -181,9 +196,9 @@ const (
 	titleBytes   = 80
 )
 
-func extractContact(raw []byte) (doc, error) {
+func extractContact(raw []byte, decode decodeFunc) (doc, error) {
 	var c wire.Contact
-	if err := json.Unmarshal(raw, &c); err != nil {
+	if err := decode(raw, &c); err != nil {
 		return doc{}, fmt.Errorf("decode contact: %w", err)
 	}
 	d := doc{kind: query.KindContact, id: string(c.ID), updatedAt: c.UpdatedAt.V, fields: make([]fieldValue, 0, 40)}
@@ -276,9 +291,9 @@ func extractContact(raw []byte) (doc, error) {
 	return d, nil
 }
 
-func extractCompany(raw []byte) (doc, error) {
+func extractCompany(raw []byte, decode decodeFunc) (doc, error) {
 	var c wire.Company
-	if err := json.Unmarshal(raw, &c); err != nil {
+	if err := decode(raw, &c); err != nil {
 		return doc{}, fmt.Errorf("decode company: %w", err)
 	}
 	d := doc{kind: query.KindCompany, id: string(c.ID), updatedAt: c.UpdatedAt.V, fields: make([]fieldValue, 0, 24)}
@@ -336,9 +351,9 @@ func extractCompany(raw []byte) (doc, error) {
 	return d, nil
 }
 
-func extractArticle(raw []byte) (doc, error) {
+func extractArticle(raw []byte, decode decodeFunc) (doc, error) {
 	var a wire.Article
-	if err := json.Unmarshal(raw, &a); err != nil {
+	if err := decode(raw, &a); err != nil {
 		return doc{}, fmt.Errorf("decode article: %w", err)
 	}
 	d := doc{kind: query.KindArticle, id: string(a.ID), updatedAt: a.UpdatedAt.V, fields: make([]fieldValue, 0, 20)}
@@ -386,7 +401,7 @@ func extractArticle(raw []byte) (doc, error) {
 	sort.Strings(locales)
 	for _, loc := range locales {
 		var c wire.ArticleContent
-		if json.Unmarshal(a.TranslatedContent[loc], &c) != nil {
+		if decode(a.TranslatedContent[loc], &c) != nil {
 			continue
 		}
 		add(&titles, c.Title)
@@ -413,9 +428,9 @@ func extractArticle(raw []byte) (doc, error) {
 	return d, nil
 }
 
-func extractTicket(raw []byte) (doc, error) {
+func extractTicket(raw []byte, decode decodeFunc) (doc, error) {
 	var t wire.TicketOf[wire.PartText]
-	if err := json.Unmarshal(raw, &t); err != nil {
+	if err := decode(raw, &t); err != nil {
 		return doc{}, fmt.Errorf("decode ticket: %w", err)
 	}
 	d := doc{kind: query.KindTicket, id: string(t.ID), updatedAt: t.UpdatedAt.V, fields: make([]fieldValue, 0, 32)}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -276,5 +277,35 @@ func TestExtractText_OddShapesSameAsExtract(t *testing.T) {
 	}
 	if got := actual(text.field("title")); !slices.Equal(got, []string{"2024"}) {
 		t.Errorf("title = %q, want [2024]", got)
+	}
+}
+
+// TestExtractStored_SameDocs: a rebuild, a catch-up and the snippets read stored records with extractStored
+// (wire.ReadStored); the index and the table must get exactly the docs Apply's extract made of the same JSON.
+func TestExtractStored_SameDocs(t *testing.T) {
+	t.Parallel()
+	recs := fixture(t)
+	g := newTestGenerator()
+	recs = append(recs, synthConversations(g, 0, 200)...)
+	recs = append(recs, synthContacts(g, 0, 50)...)
+	for i, raw := range []string{
+		// Loose types, nulls, escapes (a surrogate pair, a lone surrogate, an escaped slash), a duplicate key.
+		`{"type":"conversation","id":123,"updated_at":"1700000000","admin_assignee_id":"7001","open":"true",
+		  "statistics":{"time_to_admin_reply":12.7,"time_to_assignment":60.0}}`,
+		`{"id":"1","title":2024,"source":{"subject":null,"body":"<p>refund \ud83d\ude00 \ud800 a\/b</p>"},
+		  "conversation_parts":{"conversation_parts":[{"body":null},{"body":"<p>done</p>"}]},"title":"second"}`,
+		`{"id":"2","custom_attributes":{"n":1e3,"s":"x","b":true,"z":null,"o":{"a":1}},"tags":{"tags":[{"name":"\u0041"}]}}`,
+	} {
+		recs = append(recs, Record{Kind: query.KindConversation, ID: fmt.Sprint("odd", i), Raw: []byte(raw)})
+	}
+	for _, rec := range recs {
+		want, werr := extract(rec.Kind, rec.Raw)
+		got, gerr := extractStored(rec.Kind, rec.Raw)
+		if (werr == nil) != (gerr == nil) {
+			t.Fatalf("%s %s: extract error %v, extractStored error %v", rec.Kind, rec.ID, werr, gerr)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %s: extractStored\n %+v\nextract\n %+v", rec.Kind, rec.ID, got, want)
+		}
 	}
 }

@@ -87,7 +87,7 @@ func extractText(kind query.Kind, raw []byte) (doc, error) {
 			}
 		}
 	default:
-		return extract(kind, raw)
+		return extractStored(kind, raw)
 	}
 	bodies := make([]string, 0, len(parts))
 	for _, p := range parts {
