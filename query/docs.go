@@ -143,7 +143,8 @@ object_type:tickets ticket_type:"Refund request" open:true ticket_attributes."Or
   1 to 150 (default 20); a larger limit (or ` + "`per_page`" + ` of the structured tools) returns the largest page, 150, with
   a note saying so. **` + "`starting_after`" + `** is the cursor a previous page returned.
 - **` + "`q`" + `** is free text: a bare word must occur, a quoted phrase must occur as written; several ` + "`q`" + ` terms must
-  all match. For conversations it searches every message (the opening message, replies and notes), the subject
+  all match, and words match however their letters are cased or accented (` + "`q:martinez`" + ` finds Martínez, ` + "`q:cafe`" + `
+  café, full-width letters their ASCII spelling). For conversations it searches every message (the opening message, replies and notes), the subject
   and the title; for contacts, the name, email and other text fields; for articles, the title, description and
   text of every language version; for tickets, the title, description and every part. Free text, and a text field's ` + "`eq`" + `,
   ` + "`contains`" + ` and ` + "`not_contains`" + `, need a word: punctuation, symbols or only common words such as ` + "`the`" + `
