@@ -281,3 +281,30 @@ func TestArguments_EnumsIgnoreCase(t *testing.T) {
 	mustToolError(t, s, "search_tickets", map[string]any{"category": "customers"},
 		`Invalid arguments: category: "customers" is not one of Customer, Back-office, Tracker; did you mean "Customer"?`)
 }
+
+// TestArguments_RangeOperatorNames checks that a range's operator may be the query language's name for it (gt, the
+// name the key form and the DSL use) as well as the symbol, in any case, and that a near miss is answered with the
+// nearest operator.
+func TestArguments_RangeOperatorNames(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	total := func(r map[string]any) int {
+		t.Helper()
+		var out mcp.SearchConversationsResult
+		structured(t, mustOK(t, s, "search_conversations", map[string]any{"statistics_time_to_admin_reply": r}), &out)
+		return out.TotalCount
+	}
+	for _, pair := range [][2]string{{">", "gt"}, {">", "GT"}, {">=", "gte"}, {"<", "lt"}, {"<=", "lte"}, {"=", "eq"}, {"!=", "neq"}} {
+		bySymbol := total(map[string]any{"operator": pair[0], "value": 60})
+		byName := total(map[string]any{"operator": pair[1], "value": 60})
+		if byName != bySymbol {
+			t.Errorf("operator %q matches %d, %q matches %d", pair[1], byName, pair[0], bySymbol)
+		}
+	}
+	if byKey, byName := total(map[string]any{"gt": 60}), total(map[string]any{"operator": "gt", "value": 60}); byKey != byName || byKey == 0 {
+		t.Errorf("{gt: 60} matches %d, {operator: gt, value: 60} %d", byKey, byName)
+	}
+	mustToolError(t, s, "search_conversations", map[string]any{"statistics_time_to_admin_reply": map[string]any{"operator": "ne", "value": 60}},
+		`statistics_time_to_admin_reply.operator: "ne" is not one of >, >=, <, <=, =, !=, gt, gte, lt, lte, eq, neq; did you mean "neq"?`)
+}
