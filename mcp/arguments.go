@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/intercom-replica/intercom-replica/query"
 )
 
 // A tool's arguments are checked here against its input schema, before they are bound to the handler's argument
@@ -20,7 +22,20 @@ import (
 // The check also reads values the way a model or a client writes them when they are unambiguous: a number where a
 // string is declared is its decimal text (ids: Intercom writes some as numbers and others as strings, and the
 // tools' own results must be accepted back), a string holding a number or a boolean where one is declared is that
-// value, a single value where a list is declared is a list of one, and null is an argument left out.
+// value, a single value where a list is declared is a list of one, a value of a closed set (an enum) in any case is
+// the set's spelling (the query language's rule, query.EnumValue: state OPEN is open), and null is an argument left
+// out.
+//
+// An empty value (a string of nothing or only spaces, a list or an object with nothing in it) is refused, for every
+// argument of every tool: given to a filter it would be dropped and the call would answer with everything, which is
+// never what was meant. The one exception is the cursor (cursorArg): a client echoing an empty next cursor asks for
+// the first page, so an empty one is the argument left out.
+//
+//	source_author_email: an empty string has no value to use; give a string, or leave source_author_email out.
+
+// cursorArg is the one argument an empty value is given to on purpose: the paging cursor, which a client may echo
+// from a result that has no next page. Empty, it is left out: the first page.
+const cursorArg = "starting_after"
 
 // argSchema is one node of an input schema, in the subset the tools use.
 type argSchema struct {
@@ -162,11 +177,14 @@ func (c *argChecker) value(s *argSchema, v any, path string) any {
 		out := make([]any, 0, len(list))
 		for i, e := range list {
 			p := fmt.Sprintf("%s[%d]", path, i)
-			if e == nil {
+			switch {
+			case e == nil:
 				c.fail("%s: null is not %s; remove it from the list.", p, accepted(s.items))
-				continue
+			case isEmpty(e):
+				c.empty(s.items, e, p, ", or remove it from the list")
+			default:
+				out = append(out, c.value(s.items, e, p))
 			}
-			out = append(out, c.value(s.items, e, p))
 		}
 		return out
 	case "string":
@@ -178,7 +196,10 @@ func (c *argChecker) value(s *argSchema, v any, path string) any {
 			}
 			str, ok = numberText(f), true
 		}
-		if !ok || len(s.enum) > 0 && !slices.Contains(s.enum, str) {
+		if ok && len(s.enum) > 0 {
+			str, ok = query.EnumValue(s.enum, str)
+		}
+		if !ok {
 			c.notAccepted(s, v, path)
 			return nil
 		}
@@ -199,8 +220,11 @@ func (c *argChecker) value(s *argSchema, v any, path string) any {
 		case bool:
 			return t
 		case string:
-			if b, err := strconv.ParseBool(t); err == nil && (t == "true" || t == "false") {
-				return b
+			switch strings.ToLower(t) { // the query language's rule: open:TRUE is open:true
+			case "true":
+				return true
+			case "false":
+				return false
 			}
 		}
 		c.notAccepted(s, v, path)
@@ -233,6 +257,16 @@ func (c *argChecker) object(s *argSchema, m map[string]any, path string) map[str
 			continue
 		}
 		if v == nil {
+			continue
+		}
+		if isEmpty(v) {
+			switch {
+			case path == "" && name == cursorArg:
+			case slices.Contains(s.required, name):
+				c.empty(ps, v, p, "")
+			default:
+				c.empty(ps, v, p, fmt.Sprintf(", or leave %s out", name))
+			}
 			continue
 		}
 		if r := c.value(ps, v, p); r != nil {
@@ -271,13 +305,54 @@ func (c *argChecker) unknown(s *argSchema, name, path string) {
 }
 
 // notAccepted reports that v, at path, is not what s accepts; a value outside a closed set is followed by the
-// argument's description, which says what the values mean (and what to use instead).
+// nearest value of the set, when one is near, and the argument's description, which says what the values mean (and
+// what to use instead).
 func (c *argChecker) notAccepted(s *argSchema, v any, path string) {
-	desc := ""
-	if len(s.enum) > 0 && s.description != "" {
-		desc = " " + strings.TrimSpace(s.description)
+	end, desc := ".", ""
+	if len(s.enum) > 0 {
+		if str, ok := v.(string); ok {
+			if near := query.Nearest(str, s.enum); len(near) > 0 {
+				end = fmt.Sprintf("; did you mean %q?", near[0])
+			}
+		}
+		desc = trailingDescription(s)
 	}
-	c.fail("%s: %s is not %s.%s", orRoot(path), given(v), accepted(s), desc)
+	c.fail("%s: %s is not %s%s%s", orRoot(path), given(v), accepted(s), end, desc)
+}
+
+// isEmpty reports whether v is an empty value: a string of nothing or only white space, or a list or an object
+// with nothing in it.
+func isEmpty(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return strings.TrimSpace(t) == ""
+	case []any:
+		return len(t) == 0
+	case map[string]any:
+		return len(t) == 0
+	}
+	return false
+}
+
+// empty reports the empty value v given at path, where s is declared: it has no value to use, so the message says
+// what to give, then alternative (leaving the argument out, when it is optional), then what the argument means.
+func (c *argChecker) empty(s *argSchema, v any, path, alternative string) {
+	what := "an empty string"
+	switch v.(type) {
+	case []any:
+		what = "an empty list"
+	case map[string]any:
+		what = "an empty object"
+	}
+	c.fail("%s: %s has no value to use; give %s%s.%s", path, what, accepted(s), alternative, trailingDescription(s))
+}
+
+// trailingDescription is the description of s to follow a sentence about it: a space and the description, or "".
+func trailingDescription(s *argSchema) string {
+	if s == nil || strings.TrimSpace(s.description) == "" {
+		return ""
+	}
+	return " " + strings.TrimSpace(s.description)
 }
 
 // accepted describes what s accepts, for an error: "one of open, closed, snoozed", "a whole number from 1 to 500".

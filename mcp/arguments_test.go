@@ -1,6 +1,7 @@
 package mcp_test
 
 import (
+	"maps"
 	"strconv"
 	"strings"
 	"testing"
@@ -157,4 +158,153 @@ func TestSearch_StartingAfterArgument(t *testing.T) {
 		t.Errorf("the query's cursor did not win over the argument's: %v", inQuery.Results)
 	}
 	mustToolError(t, s, "search", map[string]any{"query": q, "starting_after": "bm90LWEtY3Vyc29y"}, "starting_after")
+}
+
+// TestArguments_EmptyIsRefused gives every string and list argument of every tool an empty value ("", a string of
+// spaces, []): each is an error naming the argument and saying what to give or to leave it out, never a call that
+// quietly drops the filter and answers with everything. The cases the black-box tester found are spelled out; the
+// loop over the listed schemas covers every other argument, so a new one cannot slip through.
+func TestArguments_EmptyIsRefused(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	for _, tc := range []struct {
+		tool string
+		args map[string]any
+		want string
+	}{
+		{"search_conversations", map[string]any{"ids": []any{}}, `ids: an empty list has no value to use; give a list of strings, or leave ids out.`},
+		{"search_conversations", map[string]any{"source_author_email": ""}, `source_author_email: an empty string has no value to use; give a string, or leave source_author_email out.`},
+		{"search_conversations", map[string]any{"admin_assignee": "  "}, `admin_assignee: an empty string has no value to use; give a string, or leave admin_assignee out.`},
+		{"search_conversations", map[string]any{"state": ""}, `state: an empty string has no value to use; give one of open, closed, snoozed, or leave state out.`},
+		{"list_companies", map[string]any{"name": ""}, `name: an empty string has no value to use; give a string, or leave name out.`},
+		{"search_articles", map[string]any{"phrase": ""}, `phrase: an empty string has no value to use; give a string, or leave phrase out.`},
+		{"search_tickets", map[string]any{"text": ""}, `text: an empty string has no value to use; give a string, or leave text out.`},
+		{"search_conversations", map[string]any{"tags": []any{"bulk", ""}}, `tags[1]: an empty string has no value to use; give a string, or remove it from the list.`},
+		{"search_contacts", map[string]any{"custom_attributes": map[string]any{}}, `custom_attributes: an empty object has no value to use; give an object, or leave custom_attributes out.`},
+		{"search_conversations", map[string]any{"created_at": map[string]any{"operator": ">", "value": ""}}, `created_at.value: an empty string has no value to use; give a string, or leave value out.`},
+		{"get_conversation", map[string]any{"id": ""}, `id: an empty string has no value to use; give a string.`},
+	} {
+		mustToolError(t, s, tc.tool, tc.args, "Invalid arguments: "+tc.want)
+	}
+
+	list, err := s.ListTools(t.Context(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	valid := map[string]map[string]any{ // the required arguments, valid, beside the one under test
+		"search":    {"query": "object_type:conversations"},
+		"aggregate": {"query": "object_type:conversations"},
+	}
+	checked := 0
+	for _, tool := range list.Tools {
+		props, _ := tool.InputSchema.(map[string]any)["properties"].(map[string]any)
+		for name, p := range props {
+			var empty any
+			switch p.(map[string]any)["type"] {
+			case "string":
+				empty = ""
+			case "array":
+				empty = []any{}
+			default:
+				continue
+			}
+			if name == "starting_after" {
+				continue // an empty cursor is the first page: TestArguments_EmptyCursorIsTheFirstPage
+			}
+			args := maps.Clone(valid[tool.Name])
+			if args == nil {
+				args = map[string]any{}
+			}
+			args[name] = empty
+			mustToolError(t, s, tool.Name, args, "Invalid arguments: "+name+": an empty ")
+			checked++
+		}
+	}
+	if checked < 60 {
+		t.Errorf("only %d string and list arguments checked; the tools' schemas were not read", checked)
+	}
+}
+
+// TestArguments_EmptyCursorIsTheFirstPage checks the one argument where empty means something: a client that echoes
+// an empty next cursor (there is no next page) asks for the first page, and gets the same page as without it.
+func TestArguments_EmptyCursorIsTheFirstPage(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	for _, tc := range []struct {
+		tool string
+		args map[string]any
+	}{
+		{"search_conversations", map[string]any{"tags": []any{"bulk"}}},
+		{"search", map[string]any{"query": "object_type:conversations tag:bulk"}},
+		{"aggregate", map[string]any{"query": "object_type:conversations", "group_by": []any{"tag"}}},
+	} {
+		want := textOf(mustOK(t, s, tc.tool, tc.args))
+		for _, cursor := range []string{"", " "} {
+			args := maps.Clone(tc.args)
+			args["starting_after"] = cursor
+			if got := textOf(mustOK(t, s, tc.tool, args)); got != want {
+				t.Errorf("%s with starting_after %q:\n%s\nwant the first page:\n%s", tc.tool, cursor, got, want)
+			}
+		}
+	}
+}
+
+// TestArguments_EnumsIgnoreCase checks that a value of a closed set matches whatever its case, as the query language
+// reads it (category:customer, state:OPEN), and that a value matching none is refused with the nearest one.
+func TestArguments_EnumsIgnoreCase(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	for _, tc := range []struct {
+		tool        string
+		args, exact map[string]any
+	}{
+		{"search_tickets", map[string]any{"category": "customer"}, map[string]any{"category": "Customer"}},
+		{"search_tickets", map[string]any{"category": "BACK-OFFICE"}, map[string]any{"category": "Back-office"}},
+		{"search_conversations", map[string]any{"state": "OPEN"}, map[string]any{"state": "open"}},
+		{"search_conversations", map[string]any{"source_type": "Email"}, map[string]any{"source_type": "email"}},
+		{"search_contacts", map[string]any{"role": "User"}, map[string]any{"role": "user"}},
+		{"list_articles", map[string]any{"state": "Published"}, map[string]any{"state": "published"}},
+		{"search_conversations", map[string]any{"open": "TRUE"}, map[string]any{"open": true}},
+	} {
+		var got, want mcp.ListInfo
+		structured(t, mustOK(t, s, tc.tool, tc.args), &got)
+		structured(t, mustOK(t, s, tc.tool, tc.exact), &want)
+		if got.TotalCount == 0 || got.TotalCount != want.TotalCount || got.Query != want.Query {
+			t.Errorf("%s %v: %d matching %s; %v: %d matching %s", tc.tool, tc.args, got.TotalCount, got.Query, tc.exact, want.TotalCount, want.Query)
+		}
+	}
+	mustToolError(t, s, "search_conversations", map[string]any{"state": "opne"},
+		`Invalid arguments: state: "opne" is not one of open, closed, snoozed; did you mean "open"? Conversation state.`)
+	mustToolError(t, s, "search_tickets", map[string]any{"category": "customers"},
+		`Invalid arguments: category: "customers" is not one of Customer, Back-office, Tracker; did you mean "Customer"?`)
+}
+
+// TestArguments_RangeOperatorNames checks that a range's operator may be the query language's name for it (gt, the
+// name the key form and the DSL use) as well as the symbol, in any case, and that a near miss is answered with the
+// nearest operator.
+func TestArguments_RangeOperatorNames(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	s := connectStreamable(t, startHTTP(t, w, mcp.HTTPOptions{}), testToken)
+	total := func(r map[string]any) int {
+		t.Helper()
+		var out mcp.SearchConversationsResult
+		structured(t, mustOK(t, s, "search_conversations", map[string]any{"statistics_time_to_admin_reply": r}), &out)
+		return out.TotalCount
+	}
+	for _, pair := range [][2]string{{">", "gt"}, {">", "GT"}, {">=", "gte"}, {"<", "lt"}, {"<=", "lte"}, {"=", "eq"}, {"!=", "neq"}} {
+		bySymbol := total(map[string]any{"operator": pair[0], "value": 60})
+		byName := total(map[string]any{"operator": pair[1], "value": 60})
+		if byName != bySymbol {
+			t.Errorf("operator %q matches %d, %q matches %d", pair[1], byName, pair[0], bySymbol)
+		}
+	}
+	if byKey, byName := total(map[string]any{"gt": 60}), total(map[string]any{"operator": "gt", "value": 60}); byKey != byName || byKey == 0 {
+		t.Errorf("{gt: 60} matches %d, {operator: gt, value: 60} %d", byKey, byName)
+	}
+	mustToolError(t, s, "search_conversations", map[string]any{"statistics_time_to_admin_reply": map[string]any{"operator": "ne", "value": 60}},
+		`statistics_time_to_admin_reply.operator: "ne" is not one of >, >=, <, <=, =, !=, gt, gte, lt, lte, eq, neq; did you mean "neq"?`)
 }

@@ -5,9 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/intercom-replica/intercom-replica/query"
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
@@ -19,18 +17,19 @@ import (
 // naming each aggregate and search to run. Every query in them is checked with the query package before it is
 // handed out, so a prompt never teaches a query the tools refuse.
 
-// Prompts returns the server's prompts: weekly_support_report and triage_open_conversations.
-func Prompts(o ToolOptions) []server.ServerPrompt {
+// Prompts returns the server's prompts: weekly_support_report and triage_open_conversations. Their team argument is
+// read as the tools read team_assignee, by name or id, against the replica s searches.
+func Prompts(s Searcher, o ToolOptions) []server.ServerPrompt {
 	o = o.withDefaults()
 	period := mcpgo.WithArgument("period", mcpgo.ArgumentDescription("How far back: a time ago (7d, 2w, 30d) or a date (2025-06-01). Default 7d."))
-	team := mcpgo.WithArgument("team", mcpgo.ArgumentDescription("Only this team: its team_assignee_id (a number). Default: every team."))
+	team := mcpgo.WithArgument("team", mcpgo.ArgumentDescription("Only this team: its name (Billing) or its team_assignee_id (a number). Default: every team."))
 	return []server.ServerPrompt{
 		{
 			Prompt: mcpgo.NewPrompt("weekly_support_report",
 				mcpgo.WithPromptDescription("A support report for a period: volumes per day, response and resolution times, top tags, the open backlog, with the searches to drill in. Built on the aggregate and search tools."),
 				period, team),
 			Handler: func(ctx context.Context, req mcpgo.GetPromptRequest) (*mcpgo.GetPromptResult, error) {
-				p, err := promptScope(req.Params.Arguments, o.Now)
+				p, err := promptScope(ctx, s, req.Params.Arguments, o)
 				if err != nil {
 					return nil, err
 				}
@@ -42,7 +41,7 @@ func Prompts(o ToolOptions) []server.ServerPrompt {
 				mcpgo.WithPromptDescription("Triage the open conversations: where the backlog is (priority, assignee, tag, waiting time), then the unassigned and longest-waiting ones read one by one, with a proposed priority, owner and next step for each."),
 				team),
 			Handler: func(ctx context.Context, req mcpgo.GetPromptRequest) (*mcpgo.GetPromptResult, error) {
-				p, err := promptScope(req.Params.Arguments, o.Now)
+				p, err := promptScope(ctx, s, req.Params.Arguments, o)
 				if err != nil {
 					return nil, err
 				}
@@ -55,37 +54,72 @@ func Prompts(o ToolOptions) []server.ServerPrompt {
 // scope is what a prompt's arguments select: a period (a DSL timestamp) and a team filter term ("" for all).
 type scope struct {
 	since, period string
-	team          string // "team_assignee_id:123" or ""
+	team          string // "team_assignee_id:123", "team_assignee:Billing" or ""
 	teamLabel     string
 }
 
 // promptScope reads and checks a prompt's arguments.
-func promptScope(args map[string]string, now func() time.Time) (scope, error) {
+func promptScope(ctx context.Context, s Searcher, args map[string]string, o ToolOptions) (scope, error) {
 	for name := range args {
 		if name != "period" && name != "team" {
 			return scope{}, fmt.Errorf("unknown argument %q; the arguments are period and team", name)
 		}
 	}
-	s := scope{period: strings.TrimSpace(args["period"]), teamLabel: "every team"}
-	if s.period == "" {
-		s.period = "7d"
+	sc := scope{period: strings.TrimSpace(args["period"]), teamLabel: "every team"}
+	if sc.period == "" {
+		sc.period = "7d"
 	}
-	s.since = s.period
+	sc.since = sc.period
 	if t := strings.TrimSpace(args["team"]); t != "" {
-		if _, err := strconv.ParseInt(t, 10, 64); err != nil {
-			return scope{}, fmt.Errorf("team %q is not a team id; give the team's team_assignee_id, a number such as 5766532", t)
+		var err error
+		if sc.team, sc.teamLabel, err = promptTeam(ctx, s, t, o); err != nil {
+			return scope{}, err
 		}
-		s.team, s.teamLabel = "team_assignee_id:"+t, "team "+t
 	}
 	// The period must be a timestamp the query language reads: check it the way the tools will.
-	if _, err := query.Parse(s.query("created_at:gte:"+s.since), query.Options{Now: now}); err != nil {
+	if _, err := query.Parse(sc.query("created_at:gte:"+sc.since), query.Options{Now: o.Now}); err != nil {
 		var qerr *query.Error
 		if errors.As(err, &qerr) {
-			return scope{}, fmt.Errorf("period %q: write a time ago such as 7d or 30d, or a date such as 2025-06-01 (%s)", s.period, qerr.Msg)
+			return scope{}, fmt.Errorf("period %q: write a time ago such as 7d or 30d, or a date such as 2025-06-01 (%s)", sc.period, qerr.Msg)
 		}
 		return scope{}, err
 	}
-	return s, nil
+	return sc, nil
+}
+
+// promptTeam reads a prompt's team, a name or an id, the way search_conversations reads team_assignee: it runs that
+// filter against the replica, whose answer for a team it does not know names the nearest teams (or all of them,
+// when there are few). It returns the filter term the prompt's queries carry (the id field for an id, the name
+// field for a name, which the tools resolve alike) and the team's label for the prompt's text.
+func promptTeam(ctx context.Context, s Searcher, team string, o ToolOptions) (term, label string, err error) {
+	perPage := 1
+	q, err := query.ConversationFilter{TeamAssignee: team, PerPage: &perPage}.Query(query.Options{Now: o.Now})
+	if err == nil {
+		_, err = s.Search(ctx, q)
+	}
+	var qerr *query.Error
+	switch {
+	case errors.As(err, &qerr):
+		return "", "", fmt.Errorf("team: %s", strings.TrimPrefix(qerr.Msg, qerr.Token+": "))
+	case err != nil:
+		res, _ := classify(ctx, o.Logger, "prompt team", err) // the detail goes to the log, with the reference shown
+		return "", "", errors.New(toolResultText(res))
+	}
+	if id, err := query.ParseIDFor(query.KindTeam, team); err == nil && isDigits(id) {
+		return "team_assignee_id:" + id, "team " + namedID(nameOf(namesOf(ctx, s), query.KindTeam, id), id), nil
+	}
+	return q.Terms[0].String(), "team " + quotedLine(team), nil
+}
+
+// toolResultText joins the text of a tool result.
+func toolResultText(res *mcpgo.CallToolResult) string {
+	var parts []string
+	for _, c := range res.Content {
+		if t, ok := c.(mcpgo.TextContent); ok {
+			parts = append(parts, t.Text)
+		}
+	}
+	return strings.Join(parts, "\n")
 }
 
 // query returns a conversation query with the scope's team and the given terms.

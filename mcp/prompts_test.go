@@ -35,8 +35,11 @@ func TestPrompts_ListedAndTheirCallsWork(t *testing.T) {
 		want   []string
 	}{
 		{"weekly_support_report", nil, []string{"created_at:gte:7d", "every team"}},
-		{"weekly_support_report", map[string]string{"period": "2023-01-01", "team": "5766532"}, []string{"created_at:gte:2023-01-01", "team_assignee_id:5766532"}},
-		{"triage_open_conversations", map[string]string{"team": "5766532"}, []string{"state:open", "admin_assignee_id:0", "get_conversation"}},
+		{"weekly_support_report", map[string]string{"period": "2023-01-01", "team": "5017691"}, []string{"created_at:gte:2023-01-01", "team_assignee_id:5017691", `team "Billing" (5017691)`}},
+		{"triage_open_conversations", map[string]string{"team": "5017691"}, []string{"state:open", "admin_assignee_id:0", "get_conversation", "team_assignee_id:5017691"}},
+		// A team by name, as every tool takes it (team_assignee:Billing), in any case.
+		{"weekly_support_report", map[string]string{"team": "Billing"}, []string{"created_at:gte:7d", "team_assignee:Billing", `team "Billing"`}},
+		{"triage_open_conversations", map[string]string{"team": "billing"}, []string{"state:open", "team_assignee:billing"}},
 	} {
 		res, err := s.GetPrompt(t.Context(), &sdk.GetPromptParams{Name: tc.prompt, Arguments: tc.args})
 		if err != nil {
@@ -69,7 +72,10 @@ func TestPrompts_ListedAndTheirCallsWork(t *testing.T) {
 		want   string
 	}{
 		{"weekly_support_report", map[string]string{"period": "last week"}, "period"},
-		{"weekly_support_report", map[string]string{"team": "support"}, "team_assignee_id"},
+		// An unknown team is named as such, with the workspace's teams (the world has one: Billing).
+		{"weekly_support_report", map[string]string{"team": "Nonexistent"}, `team: no team is named "Nonexistent"; did you mean Billing (id 5017691)?`},
+		{"triage_open_conversations", map[string]string{"team": "Biling"}, `team: no team is named "Biling"; did you mean Billing (id 5017691)?`},
+		{"triage_open_conversations", map[string]string{"team": "5766532"}, `team: the replica holds no team with id 5766532`},
 		{"triage_open_conversations", map[string]string{"owner": "x"}, "unknown argument"},
 	} {
 		if _, err := s.GetPrompt(t.Context(), &sdk.GetPromptParams{Name: bad.prompt, Arguments: bad.args}); err == nil || !strings.Contains(err.Error(), bad.want) {

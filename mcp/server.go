@@ -81,7 +81,7 @@ func NewServer(d Deps, o Options) *server.MCPServer {
 	}
 	s := server.NewMCPServer(o.Name, o.Version, opts...)
 	s.AddTools(Tools(d, o.Tools)...)
-	s.AddPrompts(Prompts(o.Tools)...)
+	s.AddPrompts(Prompts(d.Replica, o.Tools)...)
 	return s
 }
 

@@ -18,7 +18,7 @@ type ListCompaniesResult struct {
 	ListInfo
 }
 
-const listCompaniesDescription = `List the workspace's companies, most recently updated first, optionally filtered (all given filters must match): ids, name (matches part of the name), company_id (your own id), plan, industry, website (part of it), tag and segment (by name or id), ranges of size (employees), monthly_spend, user_count, created_at, updated_at and last_request_at. Ranges take {"operator": ">", "value": 100} (operators > >= < <= = !=) or bounds {"gte": ..., "lt": ...}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago (7d, 24h).
+const listCompaniesDescription = `List the workspace's companies, most recently updated first, optionally filtered (all given filters must match): ids, name (matches part of the name), company_id (your own id), plan, industry, website (part of it), tag and segment (by name or id), ranges of size (employees), monthly_spend, user_count, created_at, updated_at and last_request_at. Ranges take {"operator": ">", "value": 100} (operators > >= < <= = != or their names gt gte lt lte eq neq) or bounds {"gte": ..., "lt": ...}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago (7d, 24h).
 
 Answered from the local replica in milliseconds, with prefixed ids (company_abc) to pass to get_company or fetch. When more results exist, the result gives the starting_after cursor of the next page. The search tool takes the same fields with object_type:companies, and q:"..." searches names and websites.
 

@@ -30,7 +30,7 @@ type ContactSummary struct {
 	URL        string   `json:"url"`
 }
 
-const searchContactsDescription = `Search contacts (users and leads) with structured filters (the same filters as Intercom's search_contacts tool, plus a few more): ids, name (matches part of the name), email (exact), email_domain, phone, role, external_id, custom_attributes (each must equal), and created/updated/last-seen ranges. All given filters must match. Ranges take {"operator": ">", "value": ...} (operators > >= < <= = !=) or bounds {"gte": ..., "lt": ...}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago (7d, 24h).
+const searchContactsDescription = `Search contacts (users and leads) with structured filters (the same filters as Intercom's search_contacts tool, plus a few more): ids, name (matches part of the name), email (exact), email_domain, phone, role, external_id, custom_attributes (each must equal), and created/updated/last-seen ranges. All given filters must match. Ranges take {"operator": ">", "value": ...} (operators > >= < <= = != or their names gt gte lt lte eq neq) or bounds {"gte": ..., "lt": ...}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago (7d, 24h).
 
 Answered from the local replica in milliseconds, with prefixed ids (contact_abc) to pass to get_contact or fetch. When more results exist, the result gives the starting_after cursor of the next page.
 

@@ -14,7 +14,7 @@ type SearchConversationsResult struct {
 	ListInfo
 }
 
-const searchConversationsDescription = `Search conversations with structured filters (the same filters as Intercom's search_conversations tool, plus a few more). All given filters must match; list filters (ids, contact_ids, tags, tag_ids) match any of their values. Ranges take {"operator": ">", "value": 3600} (operators > >= < <= = !=) or bounds {"gte": ..., "lt": ...}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago (7d, 24h).
+const searchConversationsDescription = `Search conversations with structured filters (the same filters as Intercom's search_conversations tool, plus a few more). All given filters must match; list filters (ids, contact_ids, tags, tag_ids) match any of their values. Ranges take {"operator": ">", "value": 3600} (operators > >= < <= = != or their names gt gte lt lte eq neq) or bounds {"gte": ..., "lt": ...}; timestamps accept Unix seconds, 2025-01-31, RFC 3339 or a time ago (7d, 24h).
 
 Answered from the local replica in milliseconds; results are newest first, as summaries with prefixed ids (conversation_123) to pass to get_conversation or fetch. When more results exist, the result gives the starting_after cursor of the next page. For free-text search over every message, use the search tool with q:"...".
 

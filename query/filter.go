@@ -221,11 +221,12 @@ func (a *IDArg) UnmarshalJSON(b []byte) error {
 }
 
 // Range compares a number or a timestamp, written either as Intercom's hosted tools take it, {"operator": ">",
-// "value": 3600}, or as bounds, {"gte": "2025-01-01", "lt": "2025-02-01"}; both forms may be combined, and every
-// comparison given must hold. Values are numbers or strings: for timestamps, Unix seconds, 2025-01-31 (midnight
-// UTC), RFC 3339 or a time before now (7d, 24h); for durations, seconds or 90s, 30m, 4h, 2d.
+// "value": 3600} (or the query language's name for the operator, {"operator": "gt", ...}), or as bounds,
+// {"gte": "2025-01-01", "lt": "2025-02-01"}; both forms may be combined, and every comparison given must hold.
+// Values are numbers or strings: for timestamps, Unix seconds, 2025-01-31 (midnight UTC), RFC 3339 or a time before
+// now (7d, 24h); for durations, seconds or 90s, 30m, 4h, 2d.
 type Range struct {
-	Operator string `json:"operator,omitempty" jsonschema:"enum=>,enum=>=,enum=<,enum=<=,enum==,enum=!=" jsonschema_description:"Comparison of the field with value."`
+	Operator string `json:"operator,omitempty" jsonschema:"enum=>,enum=>=,enum=<,enum=<=,enum==,enum=!=,enum=gt,enum=gte,enum=lt,enum=lte,enum=eq,enum=neq" jsonschema_description:"Comparison of the field with value: a symbol, or the query language's name for it (gt, gte, lt, lte, eq, neq)."`
 	Value    any    `json:"value,omitempty" jsonschema_description:"Compared with operator: a number (Unix seconds for timestamps, seconds for durations) or a string (2025-01-31, 2025-01-31T09:30:00Z, 7d, 4h)."`
 	GT       any    `json:"gt,omitempty" jsonschema_description:"Greater than this."`
 	GTE      any    `json:"gte,omitempty" jsonschema_description:"Greater than or equal to this."`

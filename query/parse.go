@@ -438,7 +438,7 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 			}
 		}
 		if f.Enum != nil {
-			canon, ok := enumValue(f.Enum, raw)
+			canon, ok := EnumValue(f.Enum, raw)
 			if !ok {
 				hint := flagHint(b.cat, raw)
 				if hint == "" {
@@ -527,8 +527,9 @@ func (b *builder) value(f *Field, op Op, in valueInput) (Value, *Error) {
 
 func isRange(op Op) bool { return op == OpGt || op == OpGte || op == OpLt || op == OpLte }
 
-// enumValue finds raw among the accepted values, ignoring case, and returns the catalog's spelling.
-func enumValue(enum []string, raw string) (string, bool) {
+// EnumValue finds raw among the accepted values of a closed set, ignoring case, and returns the set's spelling: the
+// one rule for reading such a value, in the query language and in the tools' arguments alike.
+func EnumValue(enum []string, raw string) (string, bool) {
 	for _, e := range enum {
 		if strings.EqualFold(e, raw) {
 			return e, true
