@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -346,7 +347,9 @@ func mcpMethods(next http.Handler) http.Handler {
 
 // limitBody answers 413 to a request whose body is larger than max, and otherwise hands next the body read into
 // memory (mcp-go reads it whole anyway, and would otherwise turn a too-large body into a JSON-RPC parse error). A
-// JSON-RPC batch gets its own answer (see batchRefusal), which mcp-go would call invalid JSON.
+// JSON-RPC batch gets its own answer (see batchRefusal), which mcp-go would call invalid JSON, and so does a request
+// whose id is neither a string nor an integer (see badRequestID), which mcp-go would serve, or take for a
+// notification when the id is null.
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody || r.Method == http.MethodGet || r.Method == http.MethodHead {
@@ -369,6 +372,10 @@ func limitBody(max int64, next http.Handler) http.Handler {
 		}
 		if isBatch(body) {
 			writeJSON(w, http.StatusBadRequest, batchRefusal())
+			return
+		}
+		if why := badRequestID(body); why != "" {
+			writeRPCError(w, http.StatusBadRequest, nil, mcpgo.INVALID_REQUEST, why)
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))

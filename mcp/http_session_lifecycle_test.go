@@ -293,6 +293,45 @@ func TestHTTP_MCPEndpointMethods(t *testing.T) {
 	}
 }
 
+// TestHTTP_RequestIDMustBeAStringOrAnInteger: a request whose id is null, an object, an array, a boolean or a
+// fraction is an invalid request, answered as one, not taken for a notification or served.
+func TestHTTP_RequestIDMustBeAStringOrAnInteger(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	hs := startHTTP(t, w, mcp.HTTPOptions{})
+	c := newLegacyClient(t, hs)
+	session := c.initialize()
+	for _, tc := range []struct {
+		msg    string
+		status int
+		want   string // in the answer
+	}{
+		{`{"jsonrpc":"2.0","id":null,"method":"ping"}`, http.StatusBadRequest, "null"},
+		{`{"jsonrpc":"2.0","method":"ping","id":null}`, http.StatusBadRequest, "null"},
+		{`{"jsonrpc":"2.0","ID":null,"method":"tools/list"}`, http.StatusBadRequest, "null"},
+		{`{"jsonrpc":"2.0","id":{"a":1},"method":"ping"}`, http.StatusBadRequest, "an object"},
+		{`{"jsonrpc":"2.0","id":[1],"method":"ping"}`, http.StatusBadRequest, "an array"},
+		{`{"jsonrpc":"2.0","id":true,"method":"ping"}`, http.StatusBadRequest, "a boolean"},
+		{`{"jsonrpc":"2.0","id":1.5,"method":"ping"}`, http.StatusBadRequest, "not an integer"},
+		{`{"jsonrpc":"2.0","id":1,"id":null,"method":"ping"}`, http.StatusBadRequest, "null"},
+		{`{"jsonrpc":"2.0","id":"a","method":"ping"}`, http.StatusOK, `"id":"a"`},
+		{`{"jsonrpc":"2.0","id":-3,"method":"ping"}`, http.StatusOK, `"id":-3`},
+		{`{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"search","arguments":{"query":"object_type:contacts","id":null}}}`, http.StatusOK, `"id":4`},
+		{`{"jsonrpc":"2.0","method":"notifications/initialized"}`, http.StatusAccepted, ""},
+	} {
+		resp, body := c.do(http.MethodPost, session, tc.msg)
+		if resp.StatusCode != tc.status || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d %.300s, want %d and %q", tc.msg, resp.StatusCode, body, tc.status, tc.want)
+			continue
+		}
+		if tc.status == http.StatusBadRequest {
+			if id, code, msg := rpcError(t, tc.msg, body); string(id) != "null" || code != -32600 || !strings.Contains(msg, "string or an integer") {
+				t.Errorf("%s: id %s, code %d, message %q", tc.msg, id, code, msg)
+			}
+		}
+	}
+}
+
 // TestHTTP_LegacyGoSDKClientSession: the go-sdk client on protocol version 2025-06-18 opens a session with its
 // event stream, calls tools, and ends the session when it closes.
 func TestHTTP_LegacyGoSDKClientSession(t *testing.T) {
