@@ -273,8 +273,10 @@ func TestHTTP_OneEventStreamPerSession(t *testing.T) {
 	}
 }
 
-// TestHTTP_MCPEndpointMethods: /mcp serves GET, POST and DELETE; any other method gets 405 naming them.
-func TestHTTP_MCPEndpointMethods(t *testing.T) {
+// TestHTTP_MCPEndpointRefusals: /mcp serves GET, POST and DELETE, and any other method gets 405 naming them; a
+// request whose id is null, an object, an array, a boolean or a fraction is an invalid request, answered as one, not
+// taken for a notification or served.
+func TestHTTP_MCPEndpointRefusals(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
 	hs := startHTTP(t, w, mcp.HTTPOptions{})
@@ -291,16 +293,6 @@ func TestHTTP_MCPEndpointMethods(t *testing.T) {
 			}
 		}
 	}
-}
-
-// TestHTTP_RequestIDMustBeAStringOrAnInteger: a request whose id is null, an object, an array, a boolean or a
-// fraction is an invalid request, answered as one, not taken for a notification or served.
-func TestHTTP_RequestIDMustBeAStringOrAnInteger(t *testing.T) {
-	t.Parallel()
-	w := newWorld(t)
-	hs := startHTTP(t, w, mcp.HTTPOptions{})
-	c := newLegacyClient(t, hs)
-	session := c.initialize()
 	for _, tc := range []struct {
 		msg    string
 		status int
