@@ -18,6 +18,7 @@ import (
 	"sync"
 	"time"
 
+	mcpgo "github.com/mark3labs/mcp-go/mcp"
 	"github.com/mark3labs/mcp-go/server"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -156,10 +157,11 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Sessions are bounded by h.sessions (sessions.go), not mcp-go's WithSessionIdleTTL.
-	h.streamable = server.NewStreamableHTTPServer(s, server.WithStreamableHTTPLogger(log))
+	// Sessions are bounded by h.sessions (sessions.go), not mcp-go's WithSessionIdleTTL, and their ids are its own.
 	h.sessions = newSessionTable(opts.SessionIdleTTL, opts.MaxSessions, opts.Now, log,
 		func(id string) { endStreamableSession(h.streamable, id) })
+	h.streamable = server.NewStreamableHTTPServer(s, server.WithStreamableHTTPLogger(log),
+		server.WithSessionIdManager(streamableIDs{&h.sessions.ids}))
 	for _, c := range h.sessions.collectors() {
 		if err := opts.Registry.Register(c); err != nil {
 			return nil, fmt.Errorf("register session metrics: %w", err)
@@ -175,7 +177,7 @@ func NewHTTPServer(s *server.MCPServer, opts HTTPOptions) (*HTTPServer, error) {
 	)
 
 	mux := http.NewServeMux()
-	mux.Handle(PathMCP, auth.middleware(limitBody(opts.MaxBodyBytes, h.sessions.streamable(h.streamable))))
+	mux.Handle(PathMCP, auth.middleware(mcpMethods(limitBody(opts.MaxBodyBytes, h.sessions.streamable(h.streamable)))))
 	mux.Handle(PathSSE, auth.middleware(h.sessions.sseStream(h.sse)))
 	mux.Handle(PathMessage, auth.middleware(limitBody(opts.MaxBodyBytes, h.sessions.sseMessage(h.sse))))
 	if oa != nil {
@@ -327,9 +329,27 @@ func (h *HTTPServer) serveReady(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, answer)
 }
 
+// mcpMethods answers 405 to a request to the Streamable HTTP endpoint with a method it does not serve (mcp-go
+// answers "404 page not found").
+func mcpMethods(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodPost, http.MethodDelete:
+			next.ServeHTTP(w, r)
+		default:
+			w.Header().Set("Allow", "GET, POST, DELETE")
+			writeRPCError(w, http.StatusMethodNotAllowed, nil, codeTransportRefusal, "Method Not Allowed: "+r.Method+" "+PathMCP+
+				": the MCP endpoint accepts GET, POST and DELETE (POST sends a JSON-RPC message, GET opens a session's "+
+				"event stream, DELETE ends a session)")
+		}
+	})
+}
+
 // limitBody answers 413 to a request whose body is larger than max, and otherwise hands next the body read into
 // memory (mcp-go reads it whole anyway, and would otherwise turn a too-large body into a JSON-RPC parse error). A
-// JSON-RPC batch gets its own answer (see batchRefusal), which mcp-go would call invalid JSON.
+// JSON-RPC batch gets its own answer (see batchRefusal), which mcp-go would call invalid JSON, and so does a request
+// whose id is neither a string nor an integer (see badRequestID), which mcp-go would serve, or take for a
+// notification when the id is null.
 func limitBody(max int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Body == nil || r.Body == http.NoBody || r.Method == http.MethodGet || r.Method == http.MethodHead {
@@ -354,10 +374,31 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			writeJSON(w, http.StatusBadRequest, batchRefusal())
 			return
 		}
+		if why := badRequestID(body); why != "" {
+			writeRPCError(w, http.StatusBadRequest, nil, mcpgo.INVALID_REQUEST, why)
+			return
+		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		r.ContentLength = int64(len(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// writeRPCError answers a JSON-RPC error with the given HTTP status; a nil id is written null (the request's id
+// is unknown, or is what is wrong with it).
+func writeRPCError(w http.ResponseWriter, status int, id json.RawMessage, code int, msg string) {
+	if id == nil {
+		id = json.RawMessage("null")
+	}
+	type rpcError struct {
+		Code    int    `json:"code"`
+		Message string `json:"message"`
+	}
+	writeJSON(w, status, struct {
+		JSONRPC string          `json:"jsonrpc"`
+		ID      json.RawMessage `json:"id"`
+		Error   rpcError        `json:"error"`
+	}{"2.0", id, rpcError{code, msg}})
 }
 
 func writeHTTPError(w http.ResponseWriter, status int, msg string) {

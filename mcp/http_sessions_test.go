@@ -2,7 +2,6 @@ package mcp_test
 
 import (
 	"bufio"
-	"maps"
 	"net/http"
 	"net/http/httptest"
 	"runtime"
@@ -94,26 +93,17 @@ func TestHTTP_SessionsStayBounded(t *testing.T) {
 }
 
 // TestHTTP_IdleSessionExpiresWithoutTheClientNoticing: a Streamable HTTP session idle for longer than the TTL is
-// ended, and its client's next call is served all the same. (The go-sdk client speaks protocol version 2026-07-28,
-// which has no sessions: the client here is a raw 2025-06-18 one, as mcp-remote and most clients are.)
+// ended, and its client's next call is served all the same, in the session brought back. (The client is a raw
+// 2025-06-18 one, see legacyClient: 2026-07-28, which the go-sdk client speaks, has no sessions.)
 func TestHTTP_IdleSessionExpiresWithoutTheClientNoticing(t *testing.T) {
 	w := newWorld(t)
 	clock := newClock()
 	hs := startHTTP(t, w, mcp.HTTPOptions{SessionIdleTTL: 10 * time.Minute, Now: clock.Now})
-	auth := http.Header{"Authorization": {"Bearer " + testToken}}
-	initialize := func() string {
-		t.Helper()
-		resp, body := httpDo(t, http.MethodPost, hs.url+mcp.PathMCP, auth, initializeBody)
-		if resp.StatusCode != http.StatusOK || resp.Header.Get("Mcp-Session-Id") == "" {
-			t.Fatalf("initialize: %d %s", resp.StatusCode, body)
-		}
-		return resp.Header.Get("Mcp-Session-Id")
-	}
+	c := newLegacyClient(t, hs)
+	initialize := c.initialize
 	callIn := func(session string) {
 		t.Helper()
-		h := http.Header{"Mcp-Session-Id": {session}, "Mcp-Protocol-Version": {"2025-06-18"}}
-		maps.Copy(h, auth)
-		resp, body := httpDo(t, http.MethodPost, hs.url+mcp.PathMCP, h,
+		resp, body := c.do(http.MethodPost, session,
 			`{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"get_contact","arguments":{"id":"contact_`+contactBob+`"}}}`)
 		if resp.StatusCode != http.StatusOK || !strings.Contains(body, "bob@acme.io") || strings.Contains(body, `"isError":true`) {
 			t.Fatalf("tools/call in session %s: %d %s", session, resp.StatusCode, body)
@@ -135,6 +125,9 @@ func TestHTTP_IdleSessionExpiresWithoutTheClientNoticing(t *testing.T) {
 		t.Fatalf("%v sessions ended for idleness and %v live, want 1 and 2", n, live())
 	}
 	callIn(idle)
+	if n := live(); n != 3 {
+		t.Errorf("%v live sessions after the ended one's call, want 3", n)
+	}
 }
 
 // TestHTTP_SSESessionsCountTowardsTheBound: legacy SSE sessions share the bound; the least recently active one's

@@ -132,3 +132,89 @@ func (t *sessionTable) len() int {
 	defer t.mu.Unlock()
 	return t.order.Len()
 }
+
+func TestSessionTable_EndedSessionsComeBackDeletedOnesDoNot(t *testing.T) {
+	t.Parallel()
+	tt := newTestTable(time.Minute, 2)
+	a, b, c := tt.ids.issue(), tt.ids.issue(), tt.ids.issue()
+	for _, id := range []string{a, b, c} {
+		tt.add(id, false, nil) // c ends a to make room
+		tt.clock.Advance(time.Second)
+	}
+	tt.wantEnded(t, a)
+	if !tt.open(a) { // its client's next request: it comes back, ending b
+		t.Fatal("a session the table ended does not come back")
+	}
+	tt.done(a)
+	tt.wantEnded(t, a, b)
+	tt.wantLive(t, 2)
+
+	if !tt.terminate(a) || !tt.terminate(b) { // its client's DELETE, live or not
+		t.Fatal("DELETE of a session refused")
+	}
+	tt.wantLive(t, 1)
+	for _, id := range []string{a, b, "nope", newTestTable(time.Minute, 2).ids.issue(), a[:len(a)-1] + "A"} {
+		if tt.open(id) {
+			t.Errorf("session %q was opened", id)
+		}
+		if tt.terminate(id) {
+			t.Errorf("session %q was deleted", id)
+		}
+	}
+	tt.addSSE("s") // an SSE session is not a Streamable HTTP one
+	if tt.open("s") || tt.terminate("s") {
+		t.Error("an SSE session was opened or deleted as a Streamable HTTP one")
+	}
+	tt.wantLive(t, 2) // c and s
+}
+
+func TestSessionTable_DeletedSessionsAreRememberedWithinBounds(t *testing.T) {
+	t.Parallel()
+	tt := newTestTable(time.Minute, 10)
+	var first string
+	for i := range maxTombstones + 10 {
+		id := tt.ids.issue()
+		if i == 0 {
+			first = id
+		}
+		tt.add(id, false, nil)
+		tt.terminate(id)
+		if i == maxTombstones-1 && tt.open(first) {
+			t.Fatal("a deleted session came back")
+		}
+	}
+	if n := len(tt.deleted.set); n != maxTombstones {
+		t.Errorf("%d deleted sessions remembered, want %d", n, maxTombstones)
+	}
+	if !tt.open(first) {
+		t.Error("the oldest deleted session, forgotten, does not come back as an ended one does")
+	}
+}
+
+func TestSessionTable_OneEventStreamPerSession(t *testing.T) {
+	t.Parallel()
+	tt := newTestTable(time.Minute, 1)
+	a := tt.ids.issue()
+	tt.add(a, false, nil)
+	var ended []int
+	streams := make([]func(), 3)
+	for i := range streams {
+		if !tt.open(a) {
+			t.Fatal("session not opened")
+		}
+		stream := &eventStream{closed: make(chan struct{})}
+		stream.cancel = func() {
+			ended = append(ended, i)
+			streams[i]() // its handler returns
+		}
+		streams[i] = tt.attachStream(t.Context(), a, stream)
+	}
+	if !slices.Equal(ended, []int{0, 1}) {
+		t.Fatalf("streams ended %v, want the first two", ended)
+	}
+	tt.add(tt.ids.issue(), false, nil) // a busy with its stream, ended all the same to make room: its stream too
+	if !slices.Equal(ended, []int{0, 1, 2}) {
+		t.Fatalf("streams ended %v, want all three", ended)
+	}
+	tt.wantEnded(t, a)
+}
