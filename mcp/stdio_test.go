@@ -11,6 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/query"
@@ -37,28 +40,38 @@ func stdioToolCall(id, tool string, args map[string]any) string {
 // stdioOpening is how a session opens: initialize (id 1) and the initialized notification.
 var stdioOpening = []string{initializeBody, `{"jsonrpc":"2.0","method":"notifications/initialized"}`}
 
-// stdioAnswer is one answer written to stdout.
-type stdioAnswer struct {
-	Result *struct {
-		IsError bool `json:"isError"`
-		Content []struct {
-			Text string `json:"text"`
-		} `json:"content"`
-	} `json:"result"`
-	Error *struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
-	} `json:"error"`
-}
+// stdioAnswers are the responses a stdio server wrote, by id as jsonrpc.ID.Raw gives it (int64 or string).
+type stdioAnswers map[any][]*jsonrpc.Response
 
-func (a stdioAnswer) String() string {
-	b, _ := json.Marshal(a)
-	return string(b)
+// result returns the text of the one answer to id when it is a result and not a tool error, and false with what
+// came instead otherwise.
+func (a stdioAnswers) result(t *testing.T, id any) (string, bool) {
+	t.Helper()
+	var got []string
+	for _, r := range a[id] {
+		if r.Error != nil {
+			got = append(got, "JSON-RPC error: "+r.Error.Error())
+			continue
+		}
+		var res sdk.CallToolResult // the initialize, tools/list and ping results read as results without content
+		if err := json.Unmarshal(r.Result, &res); err != nil {
+			t.Fatalf("answer to %v: %v: %s", id, err, r.Result)
+		}
+		if res.IsError {
+			got = append(got, "tool error: "+textOf(&res))
+			continue
+		}
+		got = append(got, textOf(&res))
+	}
+	if len(got) != 1 || len(a[id][0].Result) == 0 || a[id][0].Error != nil || strings.HasPrefix(got[0], "tool error: ") {
+		return fmt.Sprintf("%d answers %q", len(got), got), false
+	}
+	return got[0], true
 }
 
 // serveStdioScript runs serve on in and out until it returns (failing the test if it has not within a minute:
-// nothing it waits for is that long), and returns each answer written to out, by id as written.
-func serveStdioScript(t *testing.T, serve func(ctx context.Context, in io.Reader, out io.Writer) error, ctx context.Context, in io.Reader, out *syncBuffer) map[string][]stdioAnswer {
+// nothing it waits for is that long), and returns the responses written to out.
+func serveStdioScript(t *testing.T, serve func(ctx context.Context, in io.Reader, out io.Writer) error, ctx context.Context, in io.Reader, out *syncBuffer) stdioAnswers {
 	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- serve(ctx, in, &protocolOnly{t: t, w: out}) }()
@@ -70,20 +83,16 @@ func serveStdioScript(t *testing.T, serve func(ctx context.Context, in io.Reader
 	case <-time.After(time.Minute):
 		t.Fatalf("ServeStdio did not return after its input ended; it wrote:\n%s", out)
 	}
-	answers := map[string][]stdioAnswer{}
+	answers := stdioAnswers{}
 	sc := bufio.NewScanner(strings.NewReader(out.String()))
 	sc.Buffer(nil, 16<<20)
 	for sc.Scan() {
-		var m struct {
-			ID     json.RawMessage `json:"id"`
-			Method string          `json:"method"`
+		msg, err := jsonrpc.DecodeMessage(sc.Bytes())
+		if err != nil {
+			t.Fatalf("not JSON-RPC: %v: %s", err, sc.Text())
 		}
-		var a stdioAnswer
-		if err := json.Unmarshal(sc.Bytes(), &m); err != nil || json.Unmarshal(sc.Bytes(), &a) != nil {
-			t.Fatalf("not JSON: %s", sc.Text())
-		}
-		if m.Method == "" {
-			answers[string(m.ID)] = append(answers[string(m.ID)], a)
+		if r, ok := msg.(*jsonrpc.Response); ok {
+			answers[r.ID.Raw()] = append(answers[r.ID.Raw()], r)
 		}
 	}
 	return answers
@@ -95,15 +104,15 @@ func serveStdioScript(t *testing.T, serve func(ctx context.Context, in io.Reader
 func TestStdio_AnswersEveryRequestReadBeforeItsInputEnds(t *testing.T) {
 	t.Parallel()
 	w := newWorld(t)
-	requests := map[string]string{ // id -> request
-		"2":       stdioToolCall("2", "search", map[string]any{"query": "object_type:conversations q:refund"}),
-		"3":       stdioToolCall("3", "fetch", map[string]any{"id": "conversation_" + convRefund}),
-		"4":       stdioToolCall("4", "aggregate", map[string]any{"query": "object_type:conversations", "group_by": []string{"state"}}),
-		"5":       stdioRequest("5", "tools/list", map[string]any{}),
-		"6":       stdioRequest("6", "ping", map[string]any{}),
-		"7":       stdioToolCall("7", "get_contact", map[string]any{"id": contactJane}),
-		`"eight"`: stdioToolCall(`"eight"`, "search_contacts", map[string]any{"email": "jane@example.com"}),
-		"9":       stdioToolCall("9", "search_tickets", map[string]any{"text": "refund"}),
+	requests := map[any]string{ // id (as jsonrpc.ID.Raw gives it) -> request
+		int64(2): stdioToolCall("2", "search", map[string]any{"query": "object_type:conversations q:refund"}),
+		int64(3): stdioToolCall("3", "fetch", map[string]any{"id": "conversation_" + convRefund}),
+		int64(4): stdioToolCall("4", "aggregate", map[string]any{"query": "object_type:conversations", "group_by": []string{"state"}}),
+		int64(5): stdioRequest("5", "tools/list", map[string]any{}),
+		int64(6): stdioRequest("6", "ping", map[string]any{}),
+		int64(7): stdioToolCall("7", "get_contact", map[string]any{"id": contactJane}),
+		"eight":  stdioToolCall(`"eight"`, "search_contacts", map[string]any{"email": "jane@example.com"}),
+		int64(9): stdioToolCall("9", "search_tickets", map[string]any{"text": "refund"}),
 	}
 	var lines []string
 	lines = append(lines, stdioOpening...)
@@ -124,13 +133,12 @@ func TestStdio_AnswersEveryRequestReadBeforeItsInputEnds(t *testing.T) {
 					return mcp.ServeStdio(ctx, s, in, out, w.log)
 				}, context.Background(), strings.NewReader(tc.input), &syncBuffer{})
 				for id := range requests {
-					got := answers[id]
-					if len(got) != 1 || got[0].Error != nil || got[0].Result == nil || got[0].Result.IsError {
-						t.Fatalf("run %d: request %s: answers %v, want one result (every answer: %v)", run, id, got, answers)
+					if got, ok := answers.result(t, id); !ok {
+						t.Fatalf("run %d: request %v: %s, want one result", run, id, got)
 					}
 				}
-				if len(answers["1"]) != 1 {
-					t.Fatalf("run %d: initialize: answers %v", run, answers["1"])
+				if got, ok := answers.result(t, int64(1)); !ok {
+					t.Fatalf("run %d: initialize: %s", run, got)
 				}
 			}
 		})
@@ -174,14 +182,14 @@ func TestStdio_InputEndWaitIsBounded(t *testing.T) {
 	answers := serveStdioScript(t, func(ctx context.Context, in io.Reader, out io.Writer) error {
 		return mcp.ServeStdioWithin(ctx, s, in, out, w.log, 50*time.Millisecond)
 	}, context.Background(), inR, out)
-	got := answers["2"]
-	if len(got) != 1 || got[0].Error == nil || !strings.Contains(got[0].Error.Message, "its input (stdin) ended") ||
-		!strings.Contains(got[0].Error.Message, "still running 50ms later") {
-		t.Errorf("the call still running: answers %v, want one error saying the input ended while it ran", got)
+	if got := answers[int64(2)]; len(got) != 1 || got[0].Error == nil || !strings.Contains(got[0].Error.Error(), "its input (stdin) ended") ||
+		!strings.Contains(got[0].Error.Error(), "still running 50ms later") {
+		text, _ := answers.result(t, int64(2))
+		t.Errorf("the call still running: %s, want one error saying the input ended while it ran", text)
 	}
-	for _, id := range []string{"1", "3", "4"} {
-		if got := answers[id]; len(got) != 1 || got[0].Error != nil || got[0].Result == nil || got[0].Result.IsError {
-			t.Errorf("request %s: answers %v, want one result", id, got)
+	for _, id := range []int64{1, 3, 4} {
+		if got, ok := answers.result(t, id); !ok {
+			t.Errorf("request %d: %s, want one result", id, got)
 		}
 	}
 	if started.Load() != 1 {
@@ -243,9 +251,9 @@ func TestStdio_StoppedAnswersEveryRequestRead(t *testing.T) {
 			t.Fatalf("run %d: searches begun: %d, want the five workers busy, and every request taken up (%v)", run, started.Load(), in.awaiting.Load())
 		}
 		for i := range calls {
-			id := fmt.Sprint(i + 2)
-			if got := answers[id]; len(got) != 1 {
-				t.Fatalf("run %d: request %s: answers %v, want one", run, id, got)
+			if got := answers[int64(i+2)]; len(got) != 1 {
+				text, _ := answers.result(t, int64(i+2))
+				t.Fatalf("run %d: request %d: %s, want one", run, i+2, text)
 			}
 		}
 	}

@@ -8,6 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/modelcontextprotocol/go-sdk/jsonrpc"
+	sdk "github.com/modelcontextprotocol/go-sdk/mcp"
+
 	"github.com/intercom-replica/intercom-replica/mcp/peer/peertest"
 )
 
@@ -32,58 +35,43 @@ func scriptRequests(calls ...toolCall) string {
 	return strings.Join(lines, "\n") + "\n"
 }
 
-// scriptAnswer is one answer serve wrote to stdout.
-type scriptAnswer struct {
-	Result *struct {
-		IsError bool `json:"isError"`
-		Content []struct {
-			Text string `json:"text"`
-		} `json:"content"`
-	} `json:"result"`
-	Error *struct {
-		Message string `json:"message"`
-	} `json:"error"`
-}
+// scriptAnswers are the responses serve wrote to stdout, by id.
+type scriptAnswers map[int64][]*jsonrpc.Response
 
-func (a scriptAnswer) text() string {
-	if a.Error != nil {
-		return "JSON-RPC error: " + a.Error.Message
-	}
-	var b strings.Builder
-	if a.Result != nil {
-		for _, c := range a.Result.Content {
-			b.WriteString(c.Text)
-		}
-	}
-	return b.String()
-}
-
-// texts returns the text of each answer.
-func texts(answers []scriptAnswer) []string {
-	var ts []string
-	for _, a := range answers {
-		ts = append(ts, a.text())
-	}
-	return ts
-}
-
-// scriptAnswers returns the answers on stdout by id.
-func scriptAnswers(t *testing.T, stdout string) map[int][]scriptAnswer {
+// readScriptAnswers reads the responses on stdout, which holds JSON-RPC messages only.
+func readScriptAnswers(t *testing.T, stdout string) scriptAnswers {
 	t.Helper()
-	answers := map[int][]scriptAnswer{}
+	answers := scriptAnswers{}
 	sc := bufio.NewScanner(strings.NewReader(stdout))
 	sc.Buffer(nil, 16<<20)
 	for sc.Scan() {
-		var id struct {
-			ID *int `json:"id"`
+		msg, err := jsonrpc.DecodeMessage(sc.Bytes())
+		if err != nil {
+			t.Fatalf("stdout line is not JSON-RPC: %v: %.300s", err, sc.Text())
 		}
-		var a scriptAnswer
-		if err := json.Unmarshal(sc.Bytes(), &id); err != nil || json.Unmarshal(sc.Bytes(), &a) != nil || id.ID == nil {
-			t.Fatalf("stdout line is not an answer: %.300s", sc.Text())
+		if r, ok := msg.(*jsonrpc.Response); ok {
+			id, _ := r.ID.Raw().(int64)
+			answers[id] = append(answers[id], r)
 		}
-		answers[*id.ID] = append(answers[*id.ID], a)
 	}
 	return answers
+}
+
+// result returns the one answer to id as a tool result (initialize's and ping's read as results without
+// content), or what came instead: no answer, several, or a JSON-RPC error.
+func (a scriptAnswers) result(t *testing.T, id int64) (*sdk.CallToolResult, string) {
+	t.Helper()
+	switch got := a[id]; {
+	case len(got) != 1:
+		return nil, fmt.Sprintf("%d answers", len(got))
+	case got[0].Error != nil:
+		return nil, "JSON-RPC error: " + got[0].Error.Error()
+	}
+	var res sdk.CallToolResult
+	if err := json.Unmarshal(a[id][0].Result, &res); err != nil {
+		t.Fatalf("answer to %d: %v: %.300s", id, err, a[id][0].Result)
+	}
+	return &res, ""
 }
 
 // TestServe_StdioScriptGetsEveryAnswer: the binary, its stdin piped from a script that ends right after its
@@ -115,18 +103,20 @@ func TestServe_StdioScriptGetsEveryAnswer(t *testing.T) {
 				if code != 0 {
 					t.Fatalf("run %d: exit %d; stderr:\n%s", run, code, stderr)
 				}
-				answers := scriptAnswers(t, stdout)
-				if len(answers[1]) != 1 || answers[1][0].Result == nil {
-					t.Fatalf("run %d: initialize: %+v", run, answers[1])
-				}
-				for i, c := range calls {
-					got := answers[i+2]
-					if len(got) != 1 || got[0].Result == nil || got[0].Result.IsError || !strings.Contains(got[0].text(), c.want) {
-						t.Fatalf("run %d: %s (id %d): %d answers %.500q, want one result holding %q; stderr:\n%s", run, c.tool, i+2, len(got), texts(got), c.want, stderr)
+				answers := readScriptAnswers(t, stdout)
+				for _, id := range []int64{1, int64(len(calls) + 2)} { // initialize, ping
+					if _, failed := answers.result(t, id); failed != "" {
+						t.Fatalf("run %d: id %d: %s; stderr:\n%s", run, id, failed, stderr)
 					}
 				}
-				if ping := answers[len(calls)+2]; len(ping) != 1 || ping[0].Result == nil {
-					t.Fatalf("run %d: ping: %+v", run, ping)
+				for i, c := range calls {
+					res, failed := answers.result(t, int64(i+2))
+					if failed == "" && (res.IsError || !strings.Contains(toolText(res), c.want)) {
+						failed = fmt.Sprintf("error %v: %.500q", res.IsError, toolText(res))
+					}
+					if failed != "" {
+						t.Fatalf("run %d: %s (id %d): %s, want one result holding %q; stderr:\n%s", run, c.tool, i+2, failed, c.want, stderr)
+					}
 				}
 			}
 		})
@@ -163,9 +153,12 @@ func TestServe_StdioScriptWhileTheReplicaOpens(t *testing.T) {
 			if code := srv.wait(t, time.Minute); code != exitOK {
 				t.Fatalf("exit %d; stderr:\n%s", code, srv.stderr)
 			}
-			got := scriptAnswers(t, srv.stdout.String())[2]
-			if len(got) != 1 || got[0].Result == nil || got[0].Result.IsError != tc.isError || !strings.Contains(got[0].text(), tc.want) {
-				t.Errorf("the search: %d answers %.500q, want one (error %v) holding %q; stderr:\n%s", len(got), texts(got), tc.isError, tc.want, srv.stderr)
+			res, failed := readScriptAnswers(t, srv.stdout.String()).result(t, 2)
+			if failed == "" && (res.IsError != tc.isError || !strings.Contains(toolText(res), tc.want)) {
+				failed = fmt.Sprintf("error %v: %.500q", res.IsError, toolText(res))
+			}
+			if failed != "" {
+				t.Errorf("the search: %s, want one result (error %v) holding %q; stderr:\n%s", failed, tc.isError, tc.want, srv.stderr)
 			}
 		})
 	}
