@@ -182,6 +182,8 @@ func (a *authenticator) checkOAuth(w http.ResponseWriter, r *http.Request, token
 		return
 	case errors.Is(err, oauth.ErrExpiredToken):
 		reason, what = "oauth_expired", "the access token expired: refresh it, or sign in again"
+	case errors.Is(err, oauth.ErrReplaced):
+		reason, what = "oauth_revoked", "the access token was replaced by a refresh: send the access token that refresh returned"
 	case errors.Is(err, oauth.ErrRevoked):
 		reason, what = "oauth_revoked", "the access token was revoked: sign in again"
 	case errors.Is(err, oauth.ErrWrongResource):

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
-	"sync"
 
 	mcpgo "github.com/mark3labs/mcp-go/mcp"
 )
@@ -34,6 +33,8 @@ type batchFilter struct {
 	out     io.Writer
 	pending []byte // the rest of the line being passed on
 	err     error  // the error that ended in
+	// passed, when set, is given each line passed on, before any of it is read.
+	passed func(line []byte)
 }
 
 func newBatchFilter(in io.Reader, out io.Writer) *batchFilter {
@@ -57,21 +58,17 @@ func (f *batchFilter) Read(p []byte) (int, error) {
 			}
 			continue
 		}
+		if err != nil && len(line) > 0 && line[len(line)-1] != '\n' {
+			// The last line, without its newline: mcp-go reaches the end of its input before acting on such a line,
+			// and drops it.
+			line = append(line, '\n')
+		}
+		if f.passed != nil && len(line) > 0 {
+			f.passed(line)
+		}
 		f.pending = line
 	}
 	n := copy(p, f.pending)
 	f.pending = f.pending[n:]
 	return n, nil
-}
-
-// lockedWriter serialises writes to w: each Write reaches w whole, never interleaved with another.
-type lockedWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.w.Write(p)
 }

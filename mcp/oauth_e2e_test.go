@@ -325,6 +325,53 @@ func TestOAuth_RefreshRotationReuseExpiry(t *testing.T) {
 	}
 }
 
+// TestOAuth_RefreshRevokesTheAccessTokenItReplaces: a refresh rotates both tokens, so the access token issued with
+// the refresh token used stops working at once (401 saying it was replaced), not at its expiry; the new one works,
+// and so does an access token of another sign-in.
+func TestOAuth_RefreshRevokesTheAccessTokenItReplaces(t *testing.T) {
+	ow := startOAuth(t, nil)
+	cfg, tok := ow.tokens(t)
+	_, other := ow.tokens(t)
+	if status, _ := ow.mcpStatus(t, tok.AccessToken); status != http.StatusOK {
+		t.Fatalf("fresh access token: %d", status)
+	}
+	stale := *tok
+	stale.Expiry = time.Now().Add(-time.Minute) // x/oauth2 refreshes a token it holds for expired
+	tok2, err := cfg.TokenSource(t.Context(), &stale).Token()
+	if err != nil {
+		t.Fatalf("refresh: %v", err)
+	}
+	status, challenge := ow.mcpStatus(t, tok.AccessToken)
+	if status != http.StatusUnauthorized || !strings.Contains(challenge, `error="invalid_token"`) || !strings.Contains(challenge, "replaced") {
+		t.Errorf("the access token a refresh replaced, within its hour: %d %q", status, challenge)
+	}
+	if status, _ := ow.mcpStatus(t, tok2.AccessToken); status != http.StatusOK {
+		t.Errorf("the new access token: %d", status)
+	}
+	if status, _ := ow.mcpStatus(t, other.AccessToken); status != http.StatusOK {
+		t.Errorf("another sign-in's access token: %d", status)
+	}
+	// The sign-in itself is live and listed once, as tokens list shows it.
+	if gs := ow.liveGrants(t); len(gs) != 2 || gs[0].RefreshedAt.IsZero() == gs[1].RefreshedAt.IsZero() {
+		t.Errorf("live grants after one refresh: %+v", gs)
+	}
+	// A second refresh replaces the second access token in turn.
+	tok2.Expiry = time.Now().Add(-time.Minute)
+	tok3, err := cfg.TokenSource(t.Context(), tok2).Token()
+	if err != nil {
+		t.Fatalf("second refresh: %v", err)
+	}
+	for _, c := range []struct {
+		name  string
+		token string
+		want  int
+	}{{"first", tok.AccessToken, http.StatusUnauthorized}, {"second", tok2.AccessToken, http.StatusUnauthorized}, {"third", tok3.AccessToken, http.StatusOK}} {
+		if status, _ := ow.mcpStatus(t, c.token); status != c.want {
+			t.Errorf("%s access token after two refreshes: %d, want %d", c.name, status, c.want)
+		}
+	}
+}
+
 // TestOAuth_RevocationBesideTheServer revokes a grant through a second handle on the store file, as
 // `intercom-replica tokens revoke` does from another process: the next request is refused.
 func TestOAuth_RevocationBesideTheServer(t *testing.T) {

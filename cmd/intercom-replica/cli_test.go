@@ -98,9 +98,15 @@ func (e *userEnv) run(t *testing.T, args ...string) (code int, stdout, stderr st
 // runWithin is run, failing the test (and killing the program) when the program has not exited within limit.
 func (e *userEnv) runWithin(t *testing.T, limit time.Duration, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return e.runInput(t, limit, nil, args...)
+}
+
+// runInput is runWithin with stdin reading input (nil: nothing), as `printf ... | intercom-replica ...` runs it.
+func (e *userEnv) runInput(t *testing.T, limit time.Duration, input io.Reader, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
 	cmd := e.command(args...)
-	cmd.Stdout, cmd.Stderr = &out, &errOut
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = input, &out, &errOut
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %v: %v", args, err)
 	}

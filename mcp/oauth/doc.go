@@ -19,8 +19,8 @@
 //
 // Tokens are 32 random bytes (crypto/rand) behind a prefix (irat_ access, irrt_ refresh, irac_ code). The store
 // keeps only their SHA-256. Access tokens live an hour by default, refresh tokens 30 days; a refresh token is used
-// up by its exchange (rotation), and presented again it revokes its whole grant (the family), since either
-// presenter may be a thief. Codes live a minute, in memory, and presented twice revoke what the first redemption
+// up by its exchange, which also ends the access token issued with it (rotation: only the new pair works), and
+// presented again it revokes its whole grant (the family), since either presenter may be a thief. Codes live a minute, in memory, and presented twice revoke what the first redemption
 // issued.
 //
 // Where the grants live: a bbolt file of its own, oauth.db in the data directory (0600), not a bucket of the

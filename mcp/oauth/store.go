@@ -154,6 +154,12 @@ type tokenRecord struct {
 	ExpiresAt time.Time `json:"expires_at"`
 	// Used is set on a refresh token once it has been exchanged: presenting it again is reuse.
 	Used bool `json:"used,omitempty"`
+	// Access is, on a refresh token, the key (hex SHA-256) of the access token issued with it: the one a refresh
+	// with it replaces. Empty on a refresh token stored before it was kept.
+	Access string `json:"access,omitempty"`
+	// Replaced is set on an access token once the refresh token issued with it has been exchanged: a refresh
+	// rotates both, so the client holds a new access token and this one is refused from then on.
+	Replaced bool `json:"replaced,omitempty"`
 }
 
 // Tokens is what IssueTokens returns: the only time the tokens themselves exist outside the client.
@@ -170,6 +176,9 @@ var (
 	ErrExpiredToken = errors.New("token expired")
 	// ErrRevoked is a token whose grant was revoked.
 	ErrRevoked = errors.New("token revoked")
+	// ErrReplaced is an access token that a refresh replaced (with the refresh token issued beside it). It matches
+	// ErrRevoked too.
+	ErrReplaced = fmt.Errorf("%w: replaced by a refresh", ErrRevoked)
 	// ErrReused is a refresh token presented after it was exchanged: the grant is revoked.
 	ErrReused = errors.New("refresh token reused")
 	// ErrWrongClient is a refresh token presented by a client other than the one it was issued to.
@@ -256,12 +265,14 @@ func (s *Store) IssueTokens(g *Grant, now time.Time, accessTTL, refreshTTL time.
 func issuePair(tx *bolt.Tx, grant string, now time.Time, accessTTL, refreshTTL time.Duration) (Tokens, error) {
 	t := Tokens{Access: newSecret(accessPrefix), Refresh: newSecret(refreshPrefix), AccessExpiresAt: now.Add(accessTTL)}
 	b := tx.Bucket(bucketTokens)
+	access := tokenKey(t.Access)
 	for _, r := range []struct {
 		token, kind string
 		exp         time.Time
-	}{{t.Access, "access", t.AccessExpiresAt}, {t.Refresh, "refresh", now.Add(refreshTTL)}} {
+		access      string // the pair's access token, on the refresh token
+	}{{t.Access, "access", t.AccessExpiresAt, ""}, {t.Refresh, "refresh", now.Add(refreshTTL), hex.EncodeToString(access)}} {
 		key := tokenKey(r.token)
-		if err := putJSON(b, key, tokenRecord{Kind: r.kind, Grant: grant, Hash: hex.EncodeToString(key), ExpiresAt: r.exp}); err != nil {
+		if err := putJSON(b, key, tokenRecord{Kind: r.kind, Grant: grant, Hash: hex.EncodeToString(key), ExpiresAt: r.exp, Access: r.access}); err != nil {
 			return Tokens{}, err
 		}
 	}
@@ -290,8 +301,8 @@ func lookup(tx *bolt.Tx, token, kind string) (tokenRecord, Grant, error) {
 	return rec, g, nil
 }
 
-// CheckAccess returns the grant of a live access token. It fails with ErrUnknownToken, ErrExpiredToken or
-// ErrRevoked.
+// CheckAccess returns the grant of a live access token. It fails with ErrUnknownToken, ErrExpiredToken,
+// ErrRevoked, or ErrReplaced for an access token a refresh replaced.
 func (s *Store) CheckAccess(token string, now time.Time) (Grant, error) {
 	if !strings.HasPrefix(token, accessPrefix) {
 		return Grant{}, ErrUnknownToken
@@ -304,6 +315,8 @@ func (s *Store) CheckAccess(token string, now time.Time) (Grant, error) {
 			return err
 		case !grant.RevokedAt.IsZero():
 			return ErrRevoked
+		case rec.Replaced:
+			return ErrReplaced
 		case !now.Before(rec.ExpiresAt):
 			return ErrExpiredToken
 		}
@@ -313,9 +326,10 @@ func (s *Store) CheckAccess(token string, now time.Time) (Grant, error) {
 	return g, err
 }
 
-// Refresh exchanges a refresh token of clientID for a new pair, and marks it used. A refresh token presented again
-// after that revokes its whole grant (the family) and fails with ErrReused: one of the two presenters is a thief,
-// and the server cannot tell which.
+// Refresh exchanges a refresh token of clientID for a new pair, marks it used, and marks the access token issued
+// with it replaced, so that only the new pair works. A refresh token presented again after that revokes its whole
+// grant (the family) and fails with ErrReused: one of the two presenters is a thief, and the server cannot tell
+// which.
 func (s *Store) Refresh(token, clientID string, now time.Time, accessTTL, refreshTTL time.Duration) (Grant, Tokens, error) {
 	var g Grant
 	var t Tokens
@@ -340,6 +354,9 @@ func (s *Store) Refresh(token, clientID string, now time.Time, accessTTL, refres
 		if err := putJSON(tx.Bucket(bucketTokens), tokenKey(token), rec); err != nil {
 			return err
 		}
+		if err := replaceAccess(tx, rec.Access); err != nil {
+			return err
+		}
 		grant.RefreshedAt, grant.ExpiresAt = now, now.Add(refreshTTL)
 		if err := putJSON(tx.Bucket(bucketGrants), []byte(grant.ID), grant); err != nil {
 			return err
@@ -352,6 +369,26 @@ func (s *Store) Refresh(token, clientID string, now time.Time, accessTTL, refres
 		err = ErrReused
 	}
 	return g, t, err
+}
+
+// replaceAccess marks the access token whose key is the hex SHA-256 access replaced. One already purged (it
+// expired), or not recorded (access is empty), has nothing left to refuse.
+func replaceAccess(tx *bolt.Tx, access string) error {
+	if access == "" {
+		return nil
+	}
+	key, err := hex.DecodeString(access)
+	if err != nil {
+		return fmt.Errorf("oauth store: corrupt refresh token record: %w", err)
+	}
+	b := tx.Bucket(bucketTokens)
+	var rec tokenRecord
+	ok, err := getJSON(b, key, &rec)
+	if err != nil || !ok || rec.Kind != "access" {
+		return err
+	}
+	rec.Replaced = true
+	return putJSON(b, key, rec)
 }
 
 // RevokeToken revokes the grant of token (an access or a refresh token of clientID; "" for any client), as RFC

@@ -83,6 +83,41 @@ func TestStore_PurgesWhatEnded(t *testing.T) {
 	}
 }
 
+// TestStore_RefreshReplacesItsAccessToken: exchanging a refresh token refuses the access token issued with it
+// (ErrReplaced, which is also ErrRevoked) and no other; presenting the used refresh token again still revokes the
+// whole grant.
+func TestStore_RefreshReplacesItsAccessToken(t *testing.T) {
+	s := newTestStore(t)
+	g := Grant{ClientID: "c_1"}
+	first, err := s.IssueTokens(&g, t0, time.Hour, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.IssueTokens(&Grant{ClientID: "c_1"}, t0, time.Hour, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := t0.Add(time.Minute)
+	_, second, err := s.Refresh(first.Refresh, "c_1", now, time.Hour, 24*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CheckAccess(first.Access, now); !errors.Is(err, ErrReplaced) || !errors.Is(err, ErrRevoked) {
+		t.Errorf("the replaced access token: %v, want ErrReplaced", err)
+	}
+	for name, tok := range map[string]string{"the new access token": second.Access, "another grant's": other.Access} {
+		if _, err := s.CheckAccess(tok, now); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if _, _, err := s.Refresh(first.Refresh, "c_1", now, time.Hour, 24*time.Hour); !errors.Is(err, ErrReused) {
+		t.Fatalf("reused refresh token: %v", err)
+	}
+	if _, err := s.CheckAccess(second.Access, now); !errors.Is(err, ErrRevoked) || errors.Is(err, ErrReplaced) {
+		t.Errorf("an access token of a grant revoked for reuse: %v, want ErrRevoked", err)
+	}
+}
+
 // BenchmarkStore_CheckAccess measures the per-request cost of opening the store to check a token.
 func BenchmarkStore_CheckAccess(b *testing.B) {
 	s := newTestStore(b)
