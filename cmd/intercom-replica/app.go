@@ -18,6 +18,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -297,4 +298,32 @@ func openForReading(ctx context.Context, m *Main, rf *replicaFlags) (*peer.Acces
 	}
 	acc, err := peer.OpenAccess(ctx, dir, opts)
 	return acc, cfg, dir, err
+}
+
+// incompleteNote says, when the first full copy (backfill) of one of kinds has not finished, that what a command
+// read may lack records, how far the copy got and what finishes it; "" when every one is complete (the directory
+// kinds, copied whole on every pass, always are). It is the mark the MCP tools' freshness carries (mcp.IncompleteNote).
+func incompleteNote(ctx context.Context, acc *peer.Access, kinds ...query.Kind) string {
+	st, err := acc.Status(ctx)
+	if err != nil {
+		return fmt.Sprintf("could not read the replica's status to tell whether it is complete: %v", err)
+	}
+	ss := syncStateOf(st)
+	var progress []string
+	for _, k := range kinds {
+		if p := ss.BackfillProgress(k); p != "" && !k.Directory() && !slices.Contains(progress, p) {
+			progress = append(progress, p)
+		}
+	}
+	if len(progress) == 0 {
+		return ""
+	}
+	return mcp.IncompleteNote(strings.Join(progress, "; ")) + "; 'intercom-replica sync' (or a running serve) finishes the copy"
+}
+
+// noteIncomplete writes incompleteNote to stderr as one line: stdout holds the command's data, for pipes.
+func (m *Main) noteIncomplete(ctx context.Context, acc *peer.Access, kinds ...query.Kind) {
+	if note := incompleteNote(ctx, acc, kinds...); note != "" {
+		fmt.Fprintf(m.Stderr, "Note: %s.\n", note)
+	}
 }

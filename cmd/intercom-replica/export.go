@@ -197,6 +197,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		where = *out
 	}
 	fmt.Fprintf(m.Stderr, "Exported %s (%s) to %s%s.\n", countOf(n, kind), *format, where, ignored)
+	m.noteIncomplete(ctx, acc, kind)
 	return nil
 }
 

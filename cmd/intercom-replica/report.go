@@ -145,11 +145,16 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(res)
+		err = enc.Encode(res)
 	case "csv":
-		return writeReportCSV(m.Stdout, res, names)
+		err = writeReportCSV(m.Stdout, res, names)
+	default:
+		writeReportTable(m.Stdout, a, res, placeArgs(fs), spec, names)
 	}
-	writeReportTable(m.Stdout, a, res, placeArgs(fs), spec, names)
+	if err != nil {
+		return err
+	}
+	m.noteIncomplete(ctx, acc, a.Query.Kind)
 	return nil
 }
 
