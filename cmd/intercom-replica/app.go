@@ -112,11 +112,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
 		case errors.As(err, new(usageError)):
-			fmt.Fprintf(m.Stderr, "intercom-replica %s: %v\n", name, err)
+			// Sanitized: a message may repeat what the user typed (a path, a query) with terminal controls in it.
+			fmt.Fprintf(m.Stderr, "intercom-replica %s: %s\n", name, mcp.Sanitize(err.Error()))
 			fmt.Fprintf(m.Stderr, "Run 'intercom-replica %s --help' for usage.\n", name)
 			return exitUsage
 		default:
-			fmt.Fprintf(m.Stderr, "intercom-replica %s: %v\n", name, err)
+			fmt.Fprintf(m.Stderr, "intercom-replica %s: %s\n", name, mcp.Sanitize(err.Error()))
 			return exitRuntime
 		}
 	}

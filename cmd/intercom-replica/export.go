@@ -20,6 +20,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/index/wire"
+	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -164,7 +165,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		return exportRecords(ctx, acc, kind, q, fn)
 	}
 
-	w, commit, discard, err := exportOutput(m.Stdout, *out)
+	w, commit, discard, err := exportOutput(m.Stdout, *out, "--out", exportName(kind)+"."+*format)
 	if err != nil {
 		return err
 	}
@@ -194,7 +195,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	}
 	where := "standard output"
 	if *out != "" {
-		where = *out
+		where = mcp.Sanitize(*out)
 	}
 	fmt.Fprintf(m.Stderr, "Exported %s (%s) to %s%s.\n", countOf(n, kind), *format, where, ignored)
 	m.noteIncomplete(ctx, acc, kind)
@@ -215,21 +216,23 @@ func exportRecords(ctx context.Context, r *peer.Access, kind query.Kind, q *quer
 	})
 }
 
-// exportOutput returns where the export goes: standard output, or a temporary file next to path that commit
-// renames into place (so a failed export leaves no half-written file), and discard removes.
-func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func() error, discard func(), err error) {
+// exportOutput returns where a command's output goes: standard output, or a temporary file next to path that commit
+// renames into place (so a failed write leaves no half-written file), and discard removes. Its errors name the
+// flag that gave path (--out, --chart); when path is a directory they suggest example, a file name the command
+// takes, inside it.
+func exportOutput(stdout io.Writer, path, flag, example string) (w *bufio.Writer, commit func() error, discard func(), err error) {
 	if path == "" {
 		w = bufio.NewWriterSize(stdout, 1<<16)
 		return w, w.Flush, func() { _ = w.Flush() }, nil
 	}
-	target, mode, stream, err := exportTarget(path)
+	target, mode, stream, err := exportTarget(path, example)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("%s %s: %w", flag, path, err)
 	}
 	if stream { // a device, a pipe or a socket: written to as it is, never replaced
 		f, err := os.OpenFile(target, os.O_WRONLY, 0)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("%s %s: %w", flag, path, err)
 		}
 		w = bufio.NewWriterSize(f, 1<<16)
 		commit = func() error {
@@ -238,7 +241,7 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 				err = cerr
 			}
 			if err != nil {
-				return fmt.Errorf("export to %s: %w", path, err)
+				return fmt.Errorf("%s %s: %w", flag, path, err)
 			}
 			return nil
 		}
@@ -246,7 +249,7 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 	}
 	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("%s %s: %w", flag, path, err)
 	}
 	w = bufio.NewWriterSize(f, 1<<16)
 	discard = func() {
@@ -269,7 +272,7 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 		}
 		if err != nil {
 			os.Remove(f.Name())
-			return fmt.Errorf("export to %s: %w", path, err)
+			return fmt.Errorf("%s %s: %w", flag, path, err)
 		}
 		return nil
 	}
@@ -279,8 +282,8 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 // exportTarget decides where an export to path goes. A symbolic link is followed, so the file it points to gets
 // the export and the link stays. A new file is written whole or not at all (a temporary file renamed into place),
 // mode 0600; an existing regular file likewise, keeping its mode. A device, pipe or socket (/dev/stdout, a FIFO) is
-// a stream: written to in place. A directory is refused.
-func exportTarget(path string) (target string, mode os.FileMode, stream bool, err error) {
+// a stream: written to in place. A directory is refused, suggesting the file example in it.
+func exportTarget(path, example string) (target string, mode os.FileMode, stream bool, err error) {
 	target = path
 	if resolved, err := filepath.EvalSymlinks(path); err == nil {
 		target = resolved
@@ -295,7 +298,7 @@ func exportTarget(path string) (target string, mode os.FileMode, stream bool, er
 	case err != nil:
 		return "", 0, false, err
 	case fi.IsDir():
-		return "", 0, false, fmt.Errorf("it is a directory; give a file's path, e.g. %s", filepath.Join(path, "export.jsonl"))
+		return "", 0, false, fmt.Errorf("it is a directory; give a file's path, e.g. %s", filepath.Join(path, example))
 	case fi.Mode().IsRegular():
 		return target, fi.Mode().Perm(), false, nil
 	}

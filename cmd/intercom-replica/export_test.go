@@ -315,7 +315,7 @@ func TestExportOutput_CompleteOrNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.csv")
-	w, _, discard, err := exportOutput(nil, path)
+	w, _, discard, err := exportOutput(nil, path, "--out", "export.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +325,7 @@ func TestExportOutput_CompleteOrNothing(t *testing.T) {
 		t.Fatalf("a failed export left %v", entries)
 	}
 
-	w, commit, _, err := exportOutput(nil, path)
+	w, commit, _, err := exportOutput(nil, path, "--out", "export.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +371,7 @@ func TestExport_QueryMistakesAreUsageErrors(t *testing.T) {
 func TestExportOutput_LeavesWhatIsThereInPlace(t *testing.T) {
 	dir := t.TempDir()
 	write := func(path, text string) error {
-		w, commit, discard, err := exportOutput(nil, path)
+		w, commit, discard, err := exportOutput(nil, path, "--out", "export.jsonl")
 		if err != nil {
 			return err
 		}

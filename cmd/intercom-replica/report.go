@@ -108,29 +108,32 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	case errors.As(err, &pub):
 		return usageError{errors.New(strings.TrimPrefix(pub.Error(), "Invalid arguments: "))}
 	case err != nil:
-		return fmt.Errorf("report: %w", err)
+		return err
 	}
 	a, err := query.ParseAggregate(query.AggregateSpec{Query: res.Query, GroupBy: res.GroupBy, Metrics: res.Metrics,
 		OrderBy: res.OrderBy, TimeZone: strings.TrimPrefix(res.TimeZone, "UTC")}, query.Options{})
 	if err != nil {
-		return fmt.Errorf("report: read back the result's aggregate: %w", err)
+		return fmt.Errorf("read back the result's aggregate: %w", err)
 	}
 	names := reportNames(a)
-	if *chart != "" {
+	switch {
+	case *chart != "" && len(res.Groups) == 0: // the true answer: no groups; the table says so
+		fmt.Fprintf(m.Stderr, "Nothing to chart: the query matches no groups, so %s was not written.\n", mcp.Sanitize(*chart))
+	case *chart != "":
 		img, err := mcp.AggregateChart(a, res, chartFormat)
 		if err != nil {
-			return fmt.Errorf("report: %w", err)
+			return fmt.Errorf("--chart %s: %w", *chart, err)
 		}
-		w, commit, discard, err := exportOutput(nil, *chart) // written whole or not at all
+		w, commit, discard, err := exportOutput(nil, *chart, "--chart", "chart."+chartFormat) // written whole or not at all
 		if err != nil {
-			return fmt.Errorf("report: --chart: %w", err)
+			return err
 		}
 		if _, err := w.Write(img); err != nil {
 			discard()
-			return fmt.Errorf("report: --chart: %w", err)
+			return fmt.Errorf("--chart %s: %w", *chart, err)
 		}
 		if err := commit(); err != nil {
-			return fmt.Errorf("report: --chart: %w", err)
+			return err
 		}
 	}
 	if *format != "table" && res.Next != nil { // stdout holds the data only; the way on goes to stderr

@@ -133,3 +133,54 @@ func TestReport_ValueNoRecordHoldsIsNoted(t *testing.T) {
 		t.Errorf("csv: stdout %q, stderr %q; want the data on stdout and the note on stderr", out, stderr)
 	}
 }
+
+// TestReport_ChartOfNoGroups: a query matching nothing has no groups to chart; that is the true answer, so the
+// report prints its table, says on stderr that no chart was written, and exits 0. Before, it printed nothing and
+// failed with "report: report: no groups to chart".
+func TestReport_ChartOfNoGroups(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	path := filepath.Join(e.home, "empty.png")
+	code, stdout, stderr := e.run(t, "report", "--config", "", "--data-dir", dir, "--by", "state", "--chart", path, "object_type:conversations q:zzzzqqq")
+	if code != 0 || !strings.HasPrefix(stdout, "0 conversations match") || !strings.Contains(stderr, "Nothing to chart") || !strings.Contains(stderr, path+" was not written") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("%s: %v; want no file", path, err)
+	}
+}
+
+// TestOutputPathMistakes: a --chart or --out path that cannot be written says which flag it was and suggests a name
+// the command takes, and a path's control characters do not reach the terminal. Before, --chart's mistakes said
+// "export to ..." and suggested export.jsonl, which --chart refuses.
+func TestOutputPathMistakes(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	folder := filepath.Join(e.home, "dir.png")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	escape := filepath.Join(e.home, "none", "x\x1b[31mred.csv")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"chart to a directory", []string{"report", "--by", "state", "--chart", folder, "object_type:conversations"},
+			"intercom-replica report: --chart " + folder + ": it is a directory; give a file's path, e.g. " + filepath.Join(folder, "chart.png") + "\n"},
+		{"chart in no directory", []string{"report", "--by", "state", "--chart", filepath.Join(e.home, "none", "x.svg"), "object_type:conversations"},
+			"intercom-replica report: --chart " + filepath.Join(e.home, "none", "x.svg") + ": the directory " + filepath.Join(e.home, "none") + " does not exist"},
+		{"export to a directory", []string{"export", "--type", "tags", "--format", "csv", "--out", folder},
+			"intercom-replica export: --out " + folder + ": it is a directory; give a file's path, e.g. " + filepath.Join(folder, "tags.csv") + "\n"},
+		{"escape characters", []string{"export", "--type", "tags", "--out", escape}, "x[31mred.csv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := e.run(t, append(tc.args[:1:1], append([]string{"--config", "", "--data-dir", dir}, tc.args[1:]...)...)...)
+			if code == 0 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "\x1b") || strings.Contains(stderr, "report: report") {
+				t.Errorf("exit %d, stdout %.300q\nstderr:\n%q\nwant %q", code, stdout, stderr, tc.want)
+			}
+		})
+	}
+}
