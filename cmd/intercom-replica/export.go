@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -26,7 +27,7 @@ import (
 )
 
 const exportExamples = `  intercom-replica export --type conversations > conversations.jsonl
-  intercom-replica export --type contacts --format csv --out contacts.csv
+  intercom-replica export --type contacts --out contacts.csv              # CSV: the file's name says so
   intercom-replica export --type conversations --format csv --query 'object_type:conversations tag:billing created_at:gt:90d' --out billing.csv
   intercom-replica export --type companies --format csv --query 'plan:Growth' --out growth.csv
   intercom-replica export --type teammates --format csv   # id, name, email, ...: to name the ids in the other exports
@@ -102,9 +103,10 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	fs := m.newFlagSet("export", "export --type KIND [--format jsonl|csv] [--query 'QUERY'] [--out FILE] [flags]", exportExamples)
 	rf := addReplicaFlags(fs)
 	typ := fs.String("type", "", "what to export (required): "+exportTypes())
-	format := fs.String("format", "jsonl", "jsonl (records as Intercom returned them, one per line) or csv (one row per record)")
+	format := fs.String("format", "", "jsonl (records as Intercom returned them, one per line) or csv (one row per record); "+
+		"default: as --out's name says (.csv, or .jsonl and .json), else jsonl")
 	dsl := fs.String("query", "", "export only the records matching this `query`, in its order (its limit is ignored: every match is exported; starting_after is refused)")
-	out := fs.String("out", "", "write to this `file` (mode 0600, complete or not at all) instead of standard output")
+	out := fs.String("out", "", "write to this `file` (mode 0600, complete or not at all) instead of standard output (- is standard output)")
 	if err := parseFlagsOnly(fs, args, "the query goes in --query"); err != nil {
 		return err
 	}
@@ -119,8 +121,11 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		}
 		return usagef("--query works on %s; %s are exported whole (a few hundred at most)", listText(searchable, "and"), kind.Noun()+"s")
 	}
-	if *format != "jsonl" && *format != "csv" {
-		return usagef("--format %q: want jsonl or csv", *format)
+	if *out == "-" {
+		*out = ""
+	}
+	if *format, err = exportFormat(*format, *out); err != nil {
+		return err
 	}
 	var (
 		q       *query.Query
@@ -200,6 +205,27 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	fmt.Fprintf(m.Stderr, "Exported %s (%s) to %s%s.\n", countOf(n, kind), *format, where, ignored)
 	m.noteIncomplete(ctx, acc, kind)
 	return nil
+}
+
+// exportFormat decides the format of an export: format as given (any case), else the one out's extension names
+// (.csv; .jsonl, .json, .ndjson), else jsonl. A format the file's name contradicts is a mistake.
+func exportFormat(format, out string) (string, error) {
+	byName := ""
+	switch ext := strings.ToLower(filepath.Ext(out)); ext {
+	case ".csv":
+		byName = "csv"
+	case ".jsonl", ".json", ".ndjson":
+		byName = "jsonl"
+	}
+	if format == "" {
+		return cmp.Or(byName, "jsonl"), nil
+	}
+	format, err := choice("format", format, "jsonl", "csv")
+	if err == nil && byName != "" && byName != format {
+		return "", usagef("--format %s, but --out %s names a %s file; leave --format out (the name decides) or name a .%s file",
+			format, out, filepath.Ext(out), format)
+	}
+	return format, err
 }
 
 // exportRecords calls fn with every live record of kind, or with every record matching q, in q's order. Beside a

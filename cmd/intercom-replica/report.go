@@ -36,6 +36,8 @@ type repeated []string
 
 func (r *repeated) String() string { return strings.Join(*r, ",") }
 
+func (r *repeated) repeatable() {}
+
 func (r *repeated) Set(v string) error {
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -71,10 +73,9 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("report takes one argument, the query in quotes, e.g. 'object_type:conversations created_at:gte:30d'; got %d", fs.NArg())
 	}
-	switch *format {
-	case "table", "json", "csv":
-	default:
-		return usagef("--format %q: use table, json or csv", *format)
+	var err error
+	if *format, err = choice("format", *format, "table", "json", "csv"); err != nil {
+		return err
 	}
 	chartFormat := strings.TrimPrefix(strings.ToLower(filepath.Ext(*chart)), ".")
 	if *chart != "" && chartFormat != "png" && chartFormat != "svg" {

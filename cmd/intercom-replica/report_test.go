@@ -69,7 +69,7 @@ func TestReport_Mistakes(t *testing.T) {
 		{"dimension", []string{"--by", "stat", "object_type:conversations"}, `--by[0]: unknown field "stat" for conversations; did you mean "state"`},
 		{"query", []string{"--by", "state", "object_type:conversations sate:open"}, `did you mean "state"`},
 		{"metric", []string{"--metric", "median", "object_type:conversations"}, "median needs a field"},
-		{"format", []string{"--format", "xml", "object_type:conversations"}, "use table, json or csv"},
+		{"format", []string{"--format", "xml", "object_type:conversations"}, "want table, json or csv"},
 		{"cursor", []string{"--by", "tag", "--starting-after", "Zm9v", "object_type:conversations"}, "--starting-after"},
 		{"chart file", []string{"--by", "tag", "--chart", "out.gif", "object_type:conversations"}, ".png or .svg"},
 		{"chart without groups", []string{"--chart", "out.png", "object_type:conversations"}, "--chart needs --by"},
