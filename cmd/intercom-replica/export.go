@@ -100,6 +100,19 @@ func countOf(n int, kind query.Kind) string {
 }
 
 func runExport(ctx context.Context, m *Main, args []string) error {
+	var out string
+	err := export(ctx, m, args, &out)
+	if err != nil && ctx.Err() != nil { // Ctrl-C: what was left behind, and what to do
+		if out == "" {
+			return fmt.Errorf("interrupted: standard output holds the records written before it, not all of them; run the export again")
+		}
+		return fmt.Errorf("interrupted: %s was not written (an export is written whole or not at all); run the export again", out)
+	}
+	return err
+}
+
+// export is the export command; it sets *outPath to the --out file once the flags are read ("" for standard output).
+func export(ctx context.Context, m *Main, args []string, outPath *string) error {
 	fs := m.newFlagSet("export", "export --type KIND [--format jsonl|csv] [--query 'QUERY'] [--out FILE] [flags]", exportExamples)
 	rf := addReplicaFlags(fs)
 	typ := fs.String("type", "", "what to export (required): "+exportTypes())
@@ -124,6 +137,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	if *out == "-" {
 		*out = ""
 	}
+	*outPath = *out
 	if *format, err = exportFormat(*format, *out); err != nil {
 		return err
 	}
