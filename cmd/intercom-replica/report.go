@@ -166,11 +166,12 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 // (admin_assignee groups by the teammates' ids), whose names the result carries (AggregateRow.KeyNames).
 type groupNames []bool
 
-// reportNames finds the dimensions of a whose keys are ids with names.
+// reportNames finds the dimensions of a whose keys are ids with names (not a dimension of names, such as a
+// conversation's tag, whose keys are the names themselves).
 func reportNames(a query.Aggregate) groupNames {
 	g := make(groupNames, len(a.GroupBy))
 	for i, d := range a.GroupBy {
-		g[i] = query.NamedKindOf(a.Query.Kind, d.Field) != ""
+		g[i] = d.Field.NameOf == "" && query.NamedKindOf(a.Query.Kind, d.Field) != ""
 	}
 	return g
 }

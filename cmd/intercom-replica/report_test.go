@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -182,5 +183,35 @@ func TestOutputPathMistakes(t *testing.T) {
 				t.Errorf("exit %d, stdout %.300q\nstderr:\n%q\nwant %q", code, stdout, stderr, tc.want)
 			}
 		})
+	}
+}
+
+// TestReport_NamesForEveryIDDimension: a dimension of tag ids shows each id with its name, for conversations as
+// for contacts, in the table, the CSV and the JSON; a dimension of names (conversations' tag) has no name column.
+// Before, conversations --by tag_ids showed bare ids and --by tag --format csv an empty "tag name" column.
+func TestReport_NamesForEveryIDDimension(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	run := func(args ...string) string {
+		out, _ := e.mustRun(t, append([]string{"report", "--config", "", "--data-dir", dir, "--limit", "3"}, args...)...)
+		return out
+	}
+	named := regexp.MustCompile(`(?m)^(login|refund|shipping|churn risk|Priority Support) \(\d+\) `)
+	for _, q := range []string{"object_type:conversations", "object_type:contacts"} {
+		if out := run("--by", "tag_id", q); len(named.FindAllString(out, -1)) != 3 {
+			t.Errorf("%s --by tag_id: want every group named:\n%s", q, out)
+		}
+		csvOut := run("--by", "tag_id", "--format", "csv", q)
+		lines := strings.Split(csvOut, "\n")
+		if !strings.HasSuffix(lines[0], " name,count") || strings.Contains(lines[1], ",,") {
+			t.Errorf("%s --by tag_id --format csv: want a name column, filled:\n%s", q, csvOut)
+		}
+		if js := run("--by", "tag_id", "--format", "json", q); !strings.Contains(js, `"key_names"`) {
+			t.Errorf("%s --by tag_id --format json: no key_names:\n%.600s", q, js)
+		}
+	}
+	if out := run("--by", "tag", "--format", "csv", "object_type:conversations"); !strings.HasPrefix(out, "row,tag,count\n") {
+		t.Errorf("conversations --by tag: tags are names already, want no name column:\n%s", out)
 	}
 }
