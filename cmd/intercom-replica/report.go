@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
@@ -329,6 +330,9 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 		fmt.Fprintf(w, "\nGroups %d–%d of %d. Next groups:\n  intercom-replica %s--starting-after %s %s\n", res.Offset+1,
 			res.Offset+len(res.Groups), res.GroupCount, args, res.Next.StartingAfter, shellQuote(res.Query))
 	}
+	if note := utcDateNote(a); note != "" {
+		fmt.Fprintln(w, note)
+	}
 	if strings.HasPrefix(res.Note, "Time buckets are in UTC") {
 		note, _, _ := strings.Cut(res.Note, " More groups")
 		fmt.Fprintln(w, strings.TrimSpace(strings.TrimSuffix(note, res.ReplicaNote())))
@@ -336,6 +340,27 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 	if note := res.ReplicaNote(); note != "" { // a name or value the replica read differently: the likely reason
 		fmt.Fprintln(w, note)
 	}
+}
+
+// utcDateNote says, when a's buckets are in a time zone other than UTC and its query gives a time as a date
+// (created_at:gte:2025-12-01, midnight UTC), that the first or last bucket may be partial, and how to write
+// midnight in the zone instead; "" otherwise.
+func utcDateNote(a query.Aggregate) string {
+	if !a.HasTime() || a.Location == nil || a.Location == time.UTC {
+		return ""
+	}
+	for _, t := range a.Query.Terms {
+		for _, v := range t.Values {
+			day, err := time.Parse(time.DateOnly, v.Raw)
+			if t.Field.Type != query.TypeTimestamp || err != nil {
+				continue
+			}
+			there := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, a.Location).Format(time.RFC3339)
+			return fmt.Sprintf("A date in the query is midnight UTC, and the buckets are in %s, so the first or last may hold part "+
+				"of its span: for midnight there, write the time with its offset (%s:%s:%s).", a.Location, t.Field.Name, t.Op, there)
+		}
+	}
+	return ""
 }
 
 // sparkline draws counts as a line of block characters, the largest as a full block.

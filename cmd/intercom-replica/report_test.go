@@ -215,3 +215,18 @@ func TestReport_NamesForEveryIDDimension(t *testing.T) {
 		t.Errorf("conversations --by tag: tags are names already, want no name column:\n%s", out)
 	}
 }
+
+// TestReport_SaysDatesInTheQueryAreUTC: buckets are in the workspace's time zone but a date in the query is
+// midnight UTC, so the report says so and how to write midnight in the zone. Before, the first bucket was partial
+// without a word.
+func TestReport_SaysDatesInTheQueryAreUTC(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	out, _ := newUserEnv(t).mustRun(t, "report", "--config", "", "--data-dir", dir, "--by", "created_at:month",
+		"object_type:conversations created_at:gte:2025-12-01")
+	const want = "A date in the query is midnight UTC, and the buckets are in Asia/Kolkata, so the first or last may hold part of its span: " +
+		"for midnight there, write the time with its offset (created_at:gte:2025-12-01T00:00:00+05:30)."
+	if !strings.Contains(out, want) {
+		t.Errorf("want %q:\n%s", want, out)
+	}
+}
