@@ -113,7 +113,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 
 // export is the export command; it sets *outPath to the --out file once the flags are read ("" for standard output).
 func export(ctx context.Context, m *Main, args []string, outPath *string) error {
-	fs := m.newFlagSet("export", "export --type KIND [--format jsonl|csv] [--query 'QUERY'] [--out FILE] [flags]", exportExamples)
+	fs := m.newFlagSet("export", "export --type KIND [--format jsonl|csv] [--query 'QUERY'] [--out FILE|-] [flags]", exportExamples)
 	rf := addReplicaFlags(fs)
 	typ := fs.String("type", "", "what to export (required): "+exportTypes())
 	format := fs.String("format", "", "jsonl (records as Intercom returned them, one per line) or csv (one row per record); "+

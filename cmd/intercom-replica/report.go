@@ -58,7 +58,7 @@ func aggregateArgsAsFlags(msg string) string {
 }
 
 func runReport(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("report", "report [--by DIM]... [--metric M]... [--format table|json|csv] [flags] 'QUERY'", reportExamples)
+	fs := m.newFlagSet("report", "report [--by DIM]... [--metric M]... [--format table|json|csv] [--chart FILE.png|FILE.svg] [flags] 'QUERY'", reportExamples)
 	rf := addReplicaFlags(fs)
 	var by, metrics repeated
 	fs.Var(&by, "by", "group by this dimension (repeat, or separate with commas; at most 2)")
