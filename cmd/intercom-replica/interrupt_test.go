@@ -1,34 +1,23 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 )
 
 // cancelOnWrite is a writer that cancels a context at its first write: Ctrl-C in the middle of a command's output.
 type cancelOnWrite struct {
 	cancel context.CancelFunc
-	mu     sync.Mutex
-	buf    bytes.Buffer
+	syncBuffer
 }
 
 func (w *cancelOnWrite) Write(p []byte) (int, error) {
 	w.cancel()
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.Write(p)
-}
-
-func (w *cancelOnWrite) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
+	return w.syncBuffer.Write(p)
 }
 
 // TestInterrupted_SaysWhatWasLeftAndWhatToDo: Ctrl-C during export or reindex says what it left behind and what to
