@@ -86,10 +86,7 @@ func (f Freshness) line() string {
 		b.WriteString(", so changes made in Intercom since its last sync are missing")
 	}
 	if !f.Replica.Complete {
-		b.WriteString("; the replica is still being filled, so results may be incomplete")
-		if f.Replica.Progress != "" {
-			b.WriteString(" (" + f.Replica.Progress + ")")
-		}
+		b.WriteString("; " + IncompleteNote(f.Replica.Progress))
 	}
 	return b.String()
 }

@@ -157,6 +157,31 @@ func replicaInfo(ctx context.Context, status StatusSource, o ToolOptions) replic
 	return snap
 }
 
+// BackfillProgress says how far the first full copy of kind has got, "" once it is complete: "conversations 900
+// of 1,960 (45%)", "conversations 900 so far" (Intercom's total not known yet) or "conversations not started".
+func (s SyncState) BackfillProgress(k query.Kind) string {
+	b, ok := s.Backfill[k]
+	switch {
+	case ok && b.Complete:
+		return ""
+	case !ok:
+		return k.Plural() + " not started"
+	case b.Total > 0:
+		return fmt.Sprintf("%s %s of %s (%d%%)", k.Plural(), formatCount(b.Done), formatCount(b.Total), min(100, b.Done*100/b.Total))
+	}
+	return fmt.Sprintf("%s %s so far", k.Plural(), formatCount(b.Done))
+}
+
+// IncompleteNote says that results may be incomplete because the replica is still being filled, followed by
+// progress (BackfillProgress, ReplicaState.Progress) in parentheses when it is not "".
+func IncompleteNote(progress string) string {
+	const note = "the replica is still being filled, so results may be incomplete"
+	if progress == "" {
+		return note
+	}
+	return note + " (" + progress + ")"
+}
+
 // replicaStateOf summarizes the replica for results. The replica is complete when every kind's backfill is. The
 // progress names each kind in copy, then the kinds not started together: "conversations 12,000 of 48,000 (25%);
 // contacts and companies not started".
@@ -179,14 +204,11 @@ func replicaStateOf(st index.Status, ss SyncState) ReplicaState {
 			continue
 		}
 		rs.Complete = false
-		switch {
-		case !ok:
+		if !ok {
 			notStarted = append(notStarted, k.Plural())
-		case b.Total > 0:
-			progress = append(progress, fmt.Sprintf("%s %s of %s (%d%%)", k.Plural(), formatCount(b.Done), formatCount(b.Total), min(100, b.Done*100/b.Total)))
-		default:
-			progress = append(progress, fmt.Sprintf("%s %s so far", k.Plural(), formatCount(b.Done)))
+			continue
 		}
+		progress = append(progress, ss.BackfillProgress(k))
 	}
 	if n := len(notStarted); n > 0 {
 		list := notStarted[0]

@@ -175,11 +175,20 @@ result.
 
 ### Errors
 
-Every error names what was wrong and what would be right, with the byte offset and the offending token:
-` + "`unknown field \"sate\" for conversations; did you mean \"state\"? (at byte 26: sate)`" + `. Errors quote at most a
-short window (60 characters) of what was written around the offending term. A query is at most ` + fmt.Sprint(MaxLength) + `
-bytes, for the CLI and every tool alike; a longer one is refused, saying its length, and so is a query that is
-not valid UTF-8.
+Every error names what was wrong and what would be right, and where. The tools give the byte offset and the
+offending token: ` + "`unknown field \"sate\" for conversations; did you mean \"state\"? (at byte 26: sate)`" + `. The CLI
+prints the query under the message with the offending token marked, and exits 2:
+
+` + "```text" + `
+intercom-replica search: unknown field "sate" for conversations; did you mean "state"?
+object_type:conversations sate:open
+                          ^^^^
+Run 'intercom-replica search --help' for usage.
+` + "```" + `
+
+Errors quote at most a short window (60 characters) of what was written around the offending term. A query is at
+most ` + fmt.Sprint(MaxLength) + ` bytes, not counting its ` + "`starting_after:`" + ` cursor (so the next page of any query can be asked for), for
+the CLI and every tool alike; a longer one is refused, saying its length, and so is a query that is not valid UTF-8.
 
 A value no record holds is not an error (it may be the true answer), but the result's note says so: for an exact
 term (` + "`eq`, `neq`, `in`, `nin`" + `) on a keyword field of free values (a plan, a country, an email domain, a custom

@@ -11,6 +11,11 @@ import (
 // index behind it) do unbounded work.
 const MaxLength = 8192
 
+// maxCursorText is how many bytes a query's starting_after may add to MaxLength, which is the query's alone: the
+// next page of any query within the limit can be asked for. (A relevance cursor carries the first page's scoring
+// statistics, a few bytes per word of the query.) It bounds the text lexed before the cursor is set aside.
+const maxCursorText = 2 * MaxLength
+
 // rawTerm is one term as the lexer found it, before the catalog gives it meaning: field[:op]:value[,value...].
 type rawTerm struct {
 	pos    int    // byte offset of the term in the DSL text
@@ -36,16 +41,20 @@ type rawValue struct {
 //
 // The values of all terms share one backing array (vals), so a query costs a few allocations, not one per term.
 func lex(dsl string, terms []rawTerm, vals []rawValue) ([]rawTerm, *Error) {
-	if len(dsl) > MaxLength {
-		return nil, &Error{Pos: -1, Msg: fmt.Sprintf("query is %d bytes long; the limit is %d bytes: shorten it, or split it into several searches", len(dsl), MaxLength)}
+	if len(dsl) > MaxLength+maxCursorText {
+		return nil, tooLong(len(dsl))
 	}
 	if !utf8.ValidString(dsl) {
 		return nil, notUTF8("query", dsl)
 	}
-	i := 0
+	i, cursors := 0, 0 // cursors: the bytes of the starting_after terms, not counted in MaxLength
 	for {
+		end := i // of the previous term: the space before a starting_after is not counted either
 		i = skipSpace(dsl, i)
 		if i >= len(dsl) {
+			if n := len(dsl) - cursors; n > MaxLength {
+				return nil, tooLong(n)
+			}
 			return terms, nil
 		}
 		t, next, err := lexTerm(dsl, i, &vals)
@@ -53,8 +62,16 @@ func lex(dsl string, terms []rawTerm, vals []rawValue) ([]rawTerm, *Error) {
 			return nil, err
 		}
 		terms = append(terms, t)
+		if t.field == "starting_after" {
+			cursors += next - end
+		}
 		i = next
 	}
+}
+
+// tooLong is the error of a query of n bytes (not counting its starting_after), more than MaxLength.
+func tooLong(n int) *Error {
+	return &Error{Pos: -1, Msg: fmt.Sprintf("query is %d bytes long; the limit is %d bytes: shorten it, or split it into several searches", n, MaxLength)}
 }
 
 // lexTerm reads the term starting at dsl[start] (not white space) and returns it with the offset after it.

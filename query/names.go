@@ -288,8 +288,9 @@ func idValue(f *Field, id string) (Value, error) {
 
 // NamedKindOf returns the kind whose ids the field f of kind's catalog holds, when that kind has names to show
 // for them (teammates, teams, tags, segments, companies): the NameOf of a name field, of the name field targeting
-// f (admin_assignee_id holds teammates' ids, which admin_assignee takes by name), or f's IDOf when it is such a
-// kind. It returns "" for any other field.
+// f (admin_assignee_id holds teammates' ids, which admin_assignee takes by name) or reading the names of the list
+// whose ids f reads (a conversation's tag beside its tag_ids), or f's IDOf when it is such a kind. It returns ""
+// for any other field.
 func NamedKindOf(kind Kind, f *Field) Kind {
 	if f == nil {
 		return ""
@@ -298,8 +299,13 @@ func NamedKindOf(kind Kind, f *Field) Kind {
 		return f.NameOf
 	}
 	if cat := CatalogFor(kind); cat != nil {
+		list, isID := strings.CutSuffix(f.Path, ".id")
 		for _, nf := range cat.fields {
-			if nf.NameOf != "" && nf.Target == f.Name {
+			switch {
+			case nf.NameOf == "":
+			case nf.Target == f.Name:
+				return nf.NameOf
+			case isID && list != "" && nf.Path == list+".name": // a conversation's tag_ids beside its tag, the names of the same list
 				return nf.NameOf
 			}
 		}

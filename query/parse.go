@@ -190,10 +190,10 @@ func (b *builder) dslTerm(dsl string, t *rawTerm) *Error {
 	return b.term(s, opSite, f, op, t.op == "", vals)
 }
 
-// finish completes the query once every term is in. It checks that the query's canonical DSL fits in MaxLength,
-// so that every query Parse or a filter returns can be printed and parsed again: aliases expand (ca. becomes
-// custom_attributes.) and values may gain quotes and escapes, by less than a factor of eight, so a DSL text of up
-// to MaxLength/8 bytes needs no check (inputLen < 0 means the query did not come from DSL text).
+// finish completes the query once every term is in. It checks that the query's canonical DSL (its starting_after
+// aside) fits in MaxLength, so that every query Parse or a filter returns can be printed and parsed again: aliases
+// expand (ca. becomes custom_attributes.) and values may gain quotes and escapes, by less than a factor of eight,
+// so a DSL text of up to MaxLength/8 bytes needs no check (inputLen < 0 means the query did not come from DSL text).
 func (b *builder) finish(inputLen int) *Error {
 	if len(b.q.Terms) == 0 {
 		b.q.Terms = nil // one spelling of "no terms", whichever way the query was built
@@ -201,7 +201,7 @@ func (b *builder) finish(inputLen int) *Error {
 	if inputLen >= 0 && inputLen <= MaxLength/8 {
 		return nil
 	}
-	if n := len(b.q.String()); n > MaxLength {
+	if n := b.q.lengthWithoutCursor(); n > MaxLength {
 		if inputLen < 0 {
 			return &Error{Pos: -1, Token: "arguments", Msg: fmt.Sprintf("the arguments make a query of %d bytes; the limit is %d; pass fewer or shorter values", n, MaxLength)}
 		}

@@ -8,7 +8,7 @@ import (
 // Validate checks the structure of a Query built by hand (Parse and the filter types only produce valid ones): a
 // known Kind; Limit within 1..150; every term's field from the kind's catalog (or a custom attribute), with an
 // operator the field allows and as many values as the operator takes; every TextTerm non-empty, and a bare one a
-// single word without quotes; and its DSL no longer than MaxLength. It does not re-check the values' parses. A
+// single word without quotes; and its DSL, starting_after aside, no longer than MaxLength. It does not re-check the values' parses. A
 // valid Query survives a round trip through String and Parse.
 func (q Query) Validate() error {
 	c := CatalogFor(q.Kind)
@@ -27,7 +27,7 @@ func (q Query) Validate() error {
 			return &Error{Pos: -1, Token: fmt.Sprintf("Terms[%d]", i), Msg: err.Error()}
 		}
 	}
-	if n := len(q.String()); n > MaxLength {
+	if n := q.lengthWithoutCursor(); n > MaxLength {
 		return &Error{Pos: -1, Msg: fmt.Sprintf("query is %d bytes long as DSL; the limit is %d", n, MaxLength)}
 	}
 	for i, t := range q.Text {
@@ -82,4 +82,10 @@ func sameCustomField(f, want *Field) bool {
 	return f.Name == want.Name && f.Type == want.Type && f.Index == want.Index && f.Intercom == want.Intercom &&
 		f.Path == want.Path && f.Custom == want.Custom && f.Multi == want.Multi && f.IDOf == want.IDOf &&
 		f.Unit == want.Unit && opList(f.Ops) == opList(want.Ops) && len(f.Aliases) == 0 && len(f.Enum) == 0 && len(f.ValueNames) == 0
+}
+
+// lengthWithoutCursor is the length of q's DSL without its starting_after: what MaxLength limits.
+func (q Query) lengthWithoutCursor() int {
+	q.StartingAfter = ""
+	return len(q.String())
 }

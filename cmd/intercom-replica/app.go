@@ -18,6 +18,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/index"
+	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 )
@@ -100,6 +101,18 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	case "-version", "--version":
 		name = "version"
 	}
+	if strings.HasPrefix(name, "-") { // a flag before the command: say where it goes, with the line corrected
+		if i := slices.IndexFunc(args, isCommand); i > 0 {
+			fixed := append(append([]string{args[i]}, args[:i]...), args[i+1:]...)
+			words := make([]string, len(fixed))
+			for j, w := range fixed {
+				words[j] = shellWord(w)
+			}
+			fmt.Fprintf(m.Stderr, "intercom-replica: flags go after the command: intercom-replica %s\n", mcp.Sanitize(strings.Join(words, " ")))
+			fmt.Fprintf(m.Stderr, "Run 'intercom-replica %s --help' for usage.\n", args[i])
+			return exitUsage
+		}
+	}
 	for _, c := range commands() {
 		if c.name != name {
 			continue
@@ -111,11 +124,12 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 		case errors.Is(err, flag.ErrHelp):
 			return exitOK
 		case errors.As(err, new(usageError)):
-			fmt.Fprintf(m.Stderr, "intercom-replica %s: %v\n", name, err)
+			// Sanitized: a message may repeat what the user typed (a path, a query) with terminal controls in it.
+			fmt.Fprintf(m.Stderr, "intercom-replica %s: %s\n", name, mcp.Sanitize(err.Error()))
 			fmt.Fprintf(m.Stderr, "Run 'intercom-replica %s --help' for usage.\n", name)
 			return exitUsage
 		default:
-			fmt.Fprintf(m.Stderr, "intercom-replica %s: %v\n", name, err)
+			fmt.Fprintf(m.Stderr, "intercom-replica %s: %s\n", name, mcp.Sanitize(err.Error()))
 			return exitRuntime
 		}
 	}
@@ -130,6 +144,11 @@ func (m *Main) Run(ctx context.Context, args []string) int {
 	}
 	m.printUsage(m.Stderr)
 	return exitUsage
+}
+
+// isCommand reports whether name is a subcommand's.
+func isCommand(name string) bool {
+	return slices.ContainsFunc(commands(), func(c command) bool { return c.name == name })
 }
 
 func (m *Main) printUsage(w io.Writer) {
@@ -166,18 +185,26 @@ func (m *Main) newFlagSet(name, synopsis, examples string) *flag.FlagSet {
 
 // parseFlags parses args, turning flag errors into usage errors. Help (-h) is returned as flag.ErrHelp. Flags may
 // come after the arguments too (search 'QUERY' --json), as people type them; after "--" everything is an argument.
+// A flag that takes one value (all but the booleans and the repeatable ones, such as report's --by) given twice
+// is a mistake: the last one winning silently dropped the first.
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	out := fs.Output()
 	fs.SetOutput(io.Discard) // a mistake is one line (the usage error), not the flag package's whole usage
 	defer fs.SetOutput(out)
+	repeat, restore := onceFlags(fs)
+	defer restore()
 	var positional []string
 	for {
 		dashes := slices.Index(args, "--")
 		if err := fs.Parse(args); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				restore() // the defaults are printed from the flags' own values
 				fs.SetOutput(out)
 				fs.Usage()
 				return err
+			}
+			if repeat.name != "" {
+				return usagef("--%s is given twice (%q, then %q); give it once", repeat.name, repeat.first, repeat.second)
 			}
 			return usageError{flagMistake(fs, err)}
 		}
@@ -192,6 +219,63 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		positional, args = append(positional, rest[0]), rest[1:]
 	}
 	return fs.Parse(append([]string{"--"}, positional...)) // leaves them as fs.Args()
+}
+
+// repeatable marks a flag.Value that may be given several times (report's --by, --metric).
+type repeatable interface{ repeatable() }
+
+// repeatedFlag is the first single-value flag given twice: its name and both values.
+type repeatedFlag struct{ name, first, second string }
+
+// onceValue is a single-value flag while it is parsed: a second Set is refused and recorded in repeat.
+type onceValue struct {
+	flag.Value
+	name   string
+	given  string
+	set    bool
+	repeat *repeatedFlag
+}
+
+func (v *onceValue) Set(s string) error {
+	if v.set {
+		*v.repeat = repeatedFlag{v.name, v.given, s}
+		return errors.New("given twice")
+	}
+	v.set, v.given = true, s
+	return v.Value.Set(s)
+}
+
+// onceFlags makes every single-value flag of fs refuse a second value until restore, which puts the flags' own
+// values back (for the defaults of the help, and for the final parse of the arguments). A refusal is recorded in
+// the returned repeatedFlag.
+func onceFlags(fs *flag.FlagSet) (*repeatedFlag, func()) {
+	repeat := &repeatedFlag{}
+	wrapped := map[*flag.Flag]flag.Value{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); ok && b.IsBoolFlag() {
+			return // --json --json says the same thing twice
+		}
+		if _, ok := f.Value.(repeatable); ok {
+			return
+		}
+		wrapped[f] = f.Value
+		f.Value = &onceValue{Value: f.Value, name: f.Name, repeat: repeat}
+	})
+	return repeat, func() {
+		for f, v := range wrapped {
+			f.Value = v
+		}
+		clear(wrapped)
+	}
+}
+
+// choice reads the value of flag --name, one of the words in allowed, in any case ("JSON" is json).
+func choice(name, value string, allowed ...string) (string, error) {
+	v := strings.ToLower(strings.TrimSpace(value))
+	if slices.Contains(allowed, v) {
+		return v, nil
+	}
+	return "", usagef("--%s %q: want %s", name, value, listText(allowed, "or"))
 }
 
 // flagMistake is err, a flag the command does not have, with the nearest flag it has: "flag provided but not
@@ -297,4 +381,32 @@ func openForReading(ctx context.Context, m *Main, rf *replicaFlags) (*peer.Acces
 	}
 	acc, err := peer.OpenAccess(ctx, dir, opts)
 	return acc, cfg, dir, err
+}
+
+// incompleteNote says, when the first full copy (backfill) of one of kinds has not finished, that what a command
+// read may lack records, how far the copy got and what finishes it; "" when every one is complete (the directory
+// kinds, copied whole on every pass, always are). It is the mark the MCP tools' freshness carries (mcp.IncompleteNote).
+func incompleteNote(ctx context.Context, acc *peer.Access, kinds ...query.Kind) string {
+	st, err := acc.Status(ctx)
+	if err != nil {
+		return fmt.Sprintf("could not read the replica's status to tell whether it is complete: %v", err)
+	}
+	ss := syncStateOf(st)
+	var progress []string
+	for _, k := range kinds {
+		if p := ss.BackfillProgress(k); p != "" && !k.Directory() && !slices.Contains(progress, p) {
+			progress = append(progress, p)
+		}
+	}
+	if len(progress) == 0 {
+		return ""
+	}
+	return mcp.IncompleteNote(strings.Join(progress, "; ")) + "; 'intercom-replica sync' (or a running serve) finishes the copy"
+}
+
+// noteIncomplete writes incompleteNote to stderr as one line: stdout holds the command's data, for pipes.
+func (m *Main) noteIncomplete(ctx context.Context, acc *peer.Access, kinds ...query.Kind) {
+	if note := incompleteNote(ctx, acc, kinds...); note != "" {
+		fmt.Fprintf(m.Stderr, "Note: %s.\n", note)
+	}
 }

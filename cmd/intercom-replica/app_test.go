@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -73,6 +74,16 @@ func TestUsageErrors(t *testing.T) {
 			"intercom-replica export: --format \"xml\": want jsonl or csv\n" + help},
 		{"export query of another kind", nil, []string{"export", "--config", "", "--type", "contacts", "--query", "object_type:conversations state:open"}, 2,
 			"intercom-replica export: --query is about conversations but --type is contacts\n" + help},
+		// A single-value flag given twice was silent, the last winning: --query state:open --query state:closed
+		// exported the closed ones only.
+		{"repeated flag", nil, []string{"export", "--config", "", "--type", "tickets", "--type", "contacts"}, 2,
+			"intercom-replica export: --type is given twice (\"tickets\", then \"contacts\"); give it once\n" + help},
+		{"repeated flag after the argument", nil, []string{"search", "--config", "", "object_type:contacts", "--data-dir", "a", "--data-dir=b"}, 2,
+			"intercom-replica search: --data-dir is given twice (\"a\", then \"b\"); give it once\n" + help},
+		{"export format contradicts the file", nil, []string{"export", "--config", "", "--type", "contacts", "--format", "jsonl", "--out", "x.csv"}, 2,
+			"intercom-replica export: --format jsonl, but --out x.csv names a .csv file; leave --format out (the name decides) or name a .jsonl file\n" + help},
+		{"flags before the command", nil, []string{"--data-dir", "/x y", "status"}, 2,
+			"intercom-replica: flags go after the command: intercom-replica status --data-dir '/x y'\n" + fmt.Sprintf(help, "status")},
 		{"status argument", nil, []string{"status", "--config", "", "now"}, 2,
 			"intercom-replica status: status takes no arguments, got [\"now\"]\n" + help},
 		{"no replica", nil, []string{"search", "--config", "", "--data-dir", missing, "object_type:contacts"}, 1,

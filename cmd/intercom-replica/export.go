@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -20,12 +21,13 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/index/wire"
+	"github.com/intercom-replica/intercom-replica/mcp"
 	"github.com/intercom-replica/intercom-replica/mcp/peer"
 	"github.com/intercom-replica/intercom-replica/query"
 )
 
 const exportExamples = `  intercom-replica export --type conversations > conversations.jsonl
-  intercom-replica export --type contacts --format csv --out contacts.csv
+  intercom-replica export --type contacts --out contacts.csv              # CSV: the file's name says so
   intercom-replica export --type conversations --format csv --query 'object_type:conversations tag:billing created_at:gt:90d' --out billing.csv
   intercom-replica export --type companies --format csv --query 'plan:Growth' --out growth.csv
   intercom-replica export --type teammates --format csv   # id, name, email, ...: to name the ids in the other exports
@@ -98,12 +100,26 @@ func countOf(n int, kind query.Kind) string {
 }
 
 func runExport(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("export", "export --type KIND [--format jsonl|csv] [--query 'QUERY'] [--out FILE] [flags]", exportExamples)
+	var out string
+	err := export(ctx, m, args, &out)
+	if err != nil && ctx.Err() != nil { // Ctrl-C: what was left behind, and what to do
+		if out == "" {
+			return fmt.Errorf("interrupted: standard output holds the records written before it, not all of them; run the export again")
+		}
+		return fmt.Errorf("interrupted: %s was not written (an export is written whole or not at all); run the export again", out)
+	}
+	return err
+}
+
+// export is the export command; it sets *outPath to the --out file once the flags are read ("" for standard output).
+func export(ctx context.Context, m *Main, args []string, outPath *string) error {
+	fs := m.newFlagSet("export", "export --type KIND [--format jsonl|csv] [--query 'QUERY'] [--out FILE|-] [flags]", exportExamples)
 	rf := addReplicaFlags(fs)
 	typ := fs.String("type", "", "what to export (required): "+exportTypes())
-	format := fs.String("format", "jsonl", "jsonl (records as Intercom returned them, one per line) or csv (one row per record)")
+	format := fs.String("format", "", "jsonl (records as Intercom returned them, one per line) or csv (one row per record); "+
+		"default: as --out's name says (.csv, or .jsonl and .json), else jsonl")
 	dsl := fs.String("query", "", "export only the records matching this `query`, in its order (its limit is ignored: every match is exported; starting_after is refused)")
-	out := fs.String("out", "", "write to this `file` (mode 0600, complete or not at all) instead of standard output")
+	out := fs.String("out", "", "write to this `file` (mode 0600, complete or not at all) instead of standard output (- is standard output)")
 	if err := parseFlagsOnly(fs, args, "the query goes in --query"); err != nil {
 		return err
 	}
@@ -118,8 +134,12 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		}
 		return usagef("--query works on %s; %s are exported whole (a few hundred at most)", listText(searchable, "and"), kind.Noun()+"s")
 	}
-	if *format != "jsonl" && *format != "csv" {
-		return usagef("--format %q: want jsonl or csv", *format)
+	if *out == "-" {
+		*out = ""
+	}
+	*outPath = *out
+	if *format, err = exportFormat(*format, *out); err != nil {
+		return err
 	}
 	var (
 		q       *query.Query
@@ -164,7 +184,7 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 		return exportRecords(ctx, acc, kind, q, fn)
 	}
 
-	w, commit, discard, err := exportOutput(m.Stdout, *out)
+	w, commit, discard, err := exportOutput(m.Stdout, *out, "--out", exportName(kind)+"."+*format)
 	if err != nil {
 		return err
 	}
@@ -194,10 +214,32 @@ func runExport(ctx context.Context, m *Main, args []string) error {
 	}
 	where := "standard output"
 	if *out != "" {
-		where = *out
+		where = mcp.Sanitize(*out)
 	}
 	fmt.Fprintf(m.Stderr, "Exported %s (%s) to %s%s.\n", countOf(n, kind), *format, where, ignored)
+	m.noteIncomplete(ctx, acc, kind)
 	return nil
+}
+
+// exportFormat decides the format of an export: format as given (any case), else the one out's extension names
+// (.csv; .jsonl, .json, .ndjson), else jsonl. A format the file's name contradicts is a mistake.
+func exportFormat(format, out string) (string, error) {
+	byName := ""
+	switch ext := strings.ToLower(filepath.Ext(out)); ext {
+	case ".csv":
+		byName = "csv"
+	case ".jsonl", ".json", ".ndjson":
+		byName = "jsonl"
+	}
+	if format == "" {
+		return cmp.Or(byName, "jsonl"), nil
+	}
+	format, err := choice("format", format, "jsonl", "csv")
+	if err == nil && byName != "" && byName != format {
+		return "", usagef("--format %s, but --out %s names a %s file; leave --format out (the name decides) or name a .%s file",
+			format, out, filepath.Ext(out), format)
+	}
+	return format, err
 }
 
 // exportRecords calls fn with every live record of kind, or with every record matching q, in q's order. Beside a
@@ -214,21 +256,23 @@ func exportRecords(ctx context.Context, r *peer.Access, kind query.Kind, q *quer
 	})
 }
 
-// exportOutput returns where the export goes: standard output, or a temporary file next to path that commit
-// renames into place (so a failed export leaves no half-written file), and discard removes.
-func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func() error, discard func(), err error) {
+// exportOutput returns where a command's output goes: standard output, or a temporary file next to path that commit
+// renames into place (so a failed write leaves no half-written file), and discard removes. Its errors name the
+// flag that gave path (--out, --chart); when path is a directory they suggest example, a file name the command
+// takes, inside it.
+func exportOutput(stdout io.Writer, path, flag, example string) (w *bufio.Writer, commit func() error, discard func(), err error) {
 	if path == "" {
 		w = bufio.NewWriterSize(stdout, 1<<16)
 		return w, w.Flush, func() { _ = w.Flush() }, nil
 	}
-	target, mode, stream, err := exportTarget(path)
+	target, mode, stream, err := exportTarget(path, example)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("%s %s: %w", flag, path, err)
 	}
 	if stream { // a device, a pipe or a socket: written to as it is, never replaced
 		f, err := os.OpenFile(target, os.O_WRONLY, 0)
 		if err != nil {
-			return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
+			return nil, nil, nil, fmt.Errorf("%s %s: %w", flag, path, err)
 		}
 		w = bufio.NewWriterSize(f, 1<<16)
 		commit = func() error {
@@ -237,7 +281,7 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 				err = cerr
 			}
 			if err != nil {
-				return fmt.Errorf("export to %s: %w", path, err)
+				return fmt.Errorf("%s %s: %w", flag, path, err)
 			}
 			return nil
 		}
@@ -245,7 +289,7 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 	}
 	f, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".*")
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("export to %s: %w", path, err)
+		return nil, nil, nil, fmt.Errorf("%s %s: %w", flag, path, err)
 	}
 	w = bufio.NewWriterSize(f, 1<<16)
 	discard = func() {
@@ -268,7 +312,7 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 		}
 		if err != nil {
 			os.Remove(f.Name())
-			return fmt.Errorf("export to %s: %w", path, err)
+			return fmt.Errorf("%s %s: %w", flag, path, err)
 		}
 		return nil
 	}
@@ -278,8 +322,8 @@ func exportOutput(stdout io.Writer, path string) (w *bufio.Writer, commit func()
 // exportTarget decides where an export to path goes. A symbolic link is followed, so the file it points to gets
 // the export and the link stays. A new file is written whole or not at all (a temporary file renamed into place),
 // mode 0600; an existing regular file likewise, keeping its mode. A device, pipe or socket (/dev/stdout, a FIFO) is
-// a stream: written to in place. A directory is refused.
-func exportTarget(path string) (target string, mode os.FileMode, stream bool, err error) {
+// a stream: written to in place. A directory is refused, suggesting the file example in it.
+func exportTarget(path, example string) (target string, mode os.FileMode, stream bool, err error) {
 	target = path
 	if resolved, err := filepath.EvalSymlinks(path); err == nil {
 		target = resolved
@@ -294,7 +338,7 @@ func exportTarget(path string) (target string, mode os.FileMode, stream bool, er
 	case err != nil:
 		return "", 0, false, err
 	case fi.IsDir():
-		return "", 0, false, fmt.Errorf("it is a directory; give a file's path, e.g. %s", filepath.Join(path, "export.jsonl"))
+		return "", 0, false, fmt.Errorf("it is a directory; give a file's path, e.g. %s", filepath.Join(path, example))
 	case fi.Mode().IsRegular():
 		return target, fi.Mode().Perm(), false, nil
 	}

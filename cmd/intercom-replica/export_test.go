@@ -315,7 +315,7 @@ func TestExportOutput_CompleteOrNothing(t *testing.T) {
 	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.csv")
-	w, _, discard, err := exportOutput(nil, path)
+	w, _, discard, err := exportOutput(nil, path, "--out", "export.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -325,7 +325,7 @@ func TestExportOutput_CompleteOrNothing(t *testing.T) {
 		t.Fatalf("a failed export left %v", entries)
 	}
 
-	w, commit, _, err := exportOutput(nil, path)
+	w, commit, _, err := exportOutput(nil, path, "--out", "export.jsonl")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -371,7 +371,7 @@ func TestExport_QueryMistakesAreUsageErrors(t *testing.T) {
 func TestExportOutput_LeavesWhatIsThereInPlace(t *testing.T) {
 	dir := t.TempDir()
 	write := func(path, text string) error {
-		w, commit, discard, err := exportOutput(nil, path)
+		w, commit, discard, err := exportOutput(nil, path, "--out", "export.jsonl")
 		if err != nil {
 			return err
 		}
@@ -487,5 +487,51 @@ func TestExport_TicketTypeAttributesFromEitherList(t *testing.T) {
 		if got := attrs.value(doc); got != want {
 			t.Errorf("%s: attributes %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestExport_FormatFromTheFileName: without --format, the --out file's extension decides (.csv is CSV, .jsonl and
+// .json JSON lines), formats are read in any case, and --out - is standard output. Before, --out inf.csv held
+// JSON lines without a word, --format JSON was refused, and --out - wrote a file named "-".
+func TestExport_FormatFromTheFileName(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	base := []string{"export", "--config", "", "--data-dir", dir, "--type", "companies"}
+	for _, tc := range []struct {
+		args  []string
+		file  string // "" for standard output
+		csv   bool
+		label string // in the closing line
+	}{
+		{[]string{"--out", "inf.csv"}, "inf.csv", true, "(csv) to inf.csv"},
+		{[]string{"--out", "all.JSON"}, "all.JSON", false, "(jsonl) to all.JSON"},
+		{[]string{"--out", "x.jsonl", "--format", "JSONL"}, "x.jsonl", false, "(jsonl) to x.jsonl"},
+		{[]string{"--format", "CSV", "--out", "-"}, "", true, "(csv) to standard output"},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			stdout, stderr := e.mustRun(t, append(base, tc.args...)...)
+			got := stdout
+			if tc.file != "" {
+				b, err := os.ReadFile(filepath.Join(e.home, tc.file))
+				if err != nil {
+					t.Fatal(err)
+				}
+				got = string(b)
+			}
+			if isCSV := strings.HasPrefix(got, "id,"); isCSV != tc.csv || (!tc.csv && !strings.HasPrefix(got, "{")) {
+				t.Errorf("csv %v, want %v: %.100q", isCSV, tc.csv, got)
+			}
+			if !strings.Contains(stderr, tc.label) {
+				t.Errorf("stderr %q lacks %q", stderr, tc.label)
+			}
+		})
+	}
+	if _, err := os.Stat(filepath.Join(e.home, "-")); !os.IsNotExist(err) {
+		t.Errorf(`--out - wrote a file named "-": %v`, err)
+	}
+	out, _ := e.mustRun(t, "report", "--config", "", "--data-dir", dir, "--format", "CSV", "--by", "plan", "object_type:companies")
+	if !strings.HasPrefix(out, "row,plan,count") {
+		t.Errorf("report --format CSV:\n%s", out)
 	}
 }

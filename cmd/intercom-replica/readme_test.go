@@ -166,6 +166,7 @@ func TestREADME_ExamplesRun(t *testing.T) {
 var readmeQueriesWithoutResults = map[string]string{
 	"object_type:conversations stat:open": "the example of an invalid query's error, in The MCP server",
 	"object_type:companies plan:Gowth":    "the example of a value no record holds, in Errors",
+	"object_type:conversations sate:open": "the example of how the CLI shows a query's mistake, in Errors",
 }
 
 // TestREADME_ExampleQueriesFindSomething runs every example query of the README against the demo workspace: an

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,8 +41,11 @@ func runReindex(ctx context.Context, m *Main, args []string) error {
 	start := time.Now()
 	err = acc.Reindex(ctx, p.update)
 	p.done()
-	if err != nil {
-		return fmt.Errorf("reindex: %w", err)
+	switch {
+	case err != nil && ctx.Err() != nil: // Ctrl-C: what was left behind, and what to do
+		return errors.New("interrupted: searches go on with the index as it was (a kind whose rebuild had finished keeps its new one); run 'intercom-replica reindex' again")
+	case err != nil:
+		return err
 	}
 	fmt.Fprintf(m.Stdout, "Rebuilt the full-text index of %d records in %.1fs%s\n", p.total, time.Since(start).Seconds(), where)
 	return nil

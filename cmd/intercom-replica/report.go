@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/mcp"
@@ -36,6 +37,8 @@ type repeated []string
 
 func (r *repeated) String() string { return strings.Join(*r, ",") }
 
+func (r *repeated) repeatable() {}
+
 func (r *repeated) Set(v string) error {
 	for _, s := range strings.Split(v, ",") {
 		if s = strings.TrimSpace(s); s != "" {
@@ -55,7 +58,7 @@ func aggregateArgsAsFlags(msg string) string {
 }
 
 func runReport(ctx context.Context, m *Main, args []string) error {
-	fs := m.newFlagSet("report", "report [--by DIM]... [--metric M]... [--format table|json|csv] [flags] 'QUERY'", reportExamples)
+	fs := m.newFlagSet("report", "report [--by DIM]... [--metric M]... [--format table|json|csv] [--chart FILE.png|FILE.svg] [flags] 'QUERY'", reportExamples)
 	rf := addReplicaFlags(fs)
 	var by, metrics repeated
 	fs.Var(&by, "by", "group by this dimension (repeat, or separate with commas; at most 2)")
@@ -71,10 +74,9 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	if fs.NArg() != 1 {
 		return usagef("report takes one argument, the query in quotes, e.g. 'object_type:conversations created_at:gte:30d'; got %d", fs.NArg())
 	}
-	switch *format {
-	case "table", "json", "csv":
-	default:
-		return usagef("--format %q: use table, json or csv", *format)
+	var err error
+	if *format, err = choice("format", *format, "table", "json", "csv"); err != nil {
+		return err
 	}
 	chartFormat := strings.TrimPrefix(strings.ToLower(filepath.Ext(*chart)), ".")
 	if *chart != "" && chartFormat != "png" && chartFormat != "svg" {
@@ -108,29 +110,32 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 	case errors.As(err, &pub):
 		return usageError{errors.New(strings.TrimPrefix(pub.Error(), "Invalid arguments: "))}
 	case err != nil:
-		return fmt.Errorf("report: %w", err)
+		return err
 	}
 	a, err := query.ParseAggregate(query.AggregateSpec{Query: res.Query, GroupBy: res.GroupBy, Metrics: res.Metrics,
 		OrderBy: res.OrderBy, TimeZone: strings.TrimPrefix(res.TimeZone, "UTC")}, query.Options{})
 	if err != nil {
-		return fmt.Errorf("report: read back the result's aggregate: %w", err)
+		return fmt.Errorf("read back the result's aggregate: %w", err)
 	}
 	names := reportNames(a)
-	if *chart != "" {
+	switch {
+	case *chart != "" && len(res.Groups) == 0: // the true answer: no groups; the table says so
+		fmt.Fprintf(m.Stderr, "Nothing to chart: the query matches no groups, so %s was not written.\n", mcp.Sanitize(*chart))
+	case *chart != "":
 		img, err := mcp.AggregateChart(a, res, chartFormat)
 		if err != nil {
-			return fmt.Errorf("report: %w", err)
+			return fmt.Errorf("--chart %s: %w", *chart, err)
 		}
-		w, commit, discard, err := exportOutput(nil, *chart) // written whole or not at all
+		w, commit, discard, err := exportOutput(nil, *chart, "--chart", "chart."+chartFormat) // written whole or not at all
 		if err != nil {
-			return fmt.Errorf("report: --chart: %w", err)
+			return err
 		}
 		if _, err := w.Write(img); err != nil {
 			discard()
-			return fmt.Errorf("report: --chart: %w", err)
+			return fmt.Errorf("--chart %s: %w", *chart, err)
 		}
 		if err := commit(); err != nil {
-			return fmt.Errorf("report: --chart: %w", err)
+			return err
 		}
 	}
 	if *format != "table" && res.Next != nil { // stdout holds the data only; the way on goes to stderr
@@ -145,11 +150,16 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
-		return enc.Encode(res)
+		err = enc.Encode(res)
 	case "csv":
-		return writeReportCSV(m.Stdout, res, names)
+		err = writeReportCSV(m.Stdout, res, names)
+	default:
+		writeReportTable(m.Stdout, a, res, placeArgs(fs), spec, names)
 	}
-	writeReportTable(m.Stdout, a, res, placeArgs(fs), spec, names)
+	if err != nil {
+		return err
+	}
+	m.noteIncomplete(ctx, acc, a.Query.Kind)
 	return nil
 }
 
@@ -157,11 +167,12 @@ func runReport(ctx context.Context, m *Main, args []string) error {
 // (admin_assignee groups by the teammates' ids), whose names the result carries (AggregateRow.KeyNames).
 type groupNames []bool
 
-// reportNames finds the dimensions of a whose keys are ids with names.
+// reportNames finds the dimensions of a whose keys are ids with names (not a dimension of names, such as a
+// conversation's tag, whose keys are the names themselves).
 func reportNames(a query.Aggregate) groupNames {
 	g := make(groupNames, len(a.GroupBy))
 	for i, d := range a.GroupBy {
-		g[i] = query.NamedKindOf(a.Query.Kind, d.Field) != ""
+		g[i] = d.Field.NameOf == "" && query.NamedKindOf(a.Query.Kind, d.Field) != ""
 	}
 	return g
 }
@@ -319,6 +330,9 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 		fmt.Fprintf(w, "\nGroups %d–%d of %d. Next groups:\n  intercom-replica %s--starting-after %s %s\n", res.Offset+1,
 			res.Offset+len(res.Groups), res.GroupCount, args, res.Next.StartingAfter, shellQuote(res.Query))
 	}
+	if note := utcDateNote(a); note != "" {
+		fmt.Fprintln(w, note)
+	}
 	if strings.HasPrefix(res.Note, "Time buckets are in UTC") {
 		note, _, _ := strings.Cut(res.Note, " More groups")
 		fmt.Fprintln(w, strings.TrimSpace(strings.TrimSuffix(note, res.ReplicaNote())))
@@ -326,6 +340,27 @@ func writeReportTable(w io.Writer, a query.Aggregate, res *mcp.AggregateResult, 
 	if note := res.ReplicaNote(); note != "" { // a name or value the replica read differently: the likely reason
 		fmt.Fprintln(w, note)
 	}
+}
+
+// utcDateNote says, when a's buckets are in a time zone other than UTC and its query gives a time as a date
+// (created_at:gte:2025-12-01, midnight UTC), that the first or last bucket may be partial, and how to write
+// midnight in the zone instead; "" otherwise.
+func utcDateNote(a query.Aggregate) string {
+	if !a.HasTime() || a.Location == nil || a.Location == time.UTC {
+		return ""
+	}
+	for _, t := range a.Query.Terms {
+		for _, v := range t.Values {
+			day, err := time.Parse(time.DateOnly, v.Raw)
+			if t.Field.Type != query.TypeTimestamp || err != nil {
+				continue
+			}
+			there := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, a.Location).Format(time.RFC3339)
+			return fmt.Sprintf("A date in the query is midnight UTC, and the buckets are in %s, so the first or last may hold part "+
+				"of its span: for midnight there, write the time with its offset (%s:%s:%s).", a.Location, t.Field.Name, t.Op, there)
+		}
+	}
+	return ""
 }
 
 // sparkline draws counts as a line of block characters, the largest as a full block.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -69,7 +70,7 @@ func TestReport_Mistakes(t *testing.T) {
 		{"dimension", []string{"--by", "stat", "object_type:conversations"}, `--by[0]: unknown field "stat" for conversations; did you mean "state"`},
 		{"query", []string{"--by", "state", "object_type:conversations sate:open"}, `did you mean "state"`},
 		{"metric", []string{"--metric", "median", "object_type:conversations"}, "median needs a field"},
-		{"format", []string{"--format", "xml", "object_type:conversations"}, "use table, json or csv"},
+		{"format", []string{"--format", "xml", "object_type:conversations"}, "want table, json or csv"},
 		{"cursor", []string{"--by", "tag", "--starting-after", "Zm9v", "object_type:conversations"}, "--starting-after"},
 		{"chart file", []string{"--by", "tag", "--chart", "out.gif", "object_type:conversations"}, ".png or .svg"},
 		{"chart without groups", []string{"--chart", "out.png", "object_type:conversations"}, "--chart needs --by"},
@@ -131,5 +132,101 @@ func TestReport_ValueNoRecordHoldsIsNoted(t *testing.T) {
 	out, stderr := e.mustRun(t, "report", "--config", "", "--data-dir", dir, "--format", "csv", "object_type:companies plan:Gowth")
 	if strings.Contains(out, "Gowth") || stderr != note+"\n" {
 		t.Errorf("csv: stdout %q, stderr %q; want the data on stdout and the note on stderr", out, stderr)
+	}
+}
+
+// TestReport_ChartOfNoGroups: a query matching nothing has no groups to chart; that is the true answer, so the
+// report prints its table, says on stderr that no chart was written, and exits 0. Before, it printed nothing and
+// failed with "report: report: no groups to chart".
+func TestReport_ChartOfNoGroups(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	path := filepath.Join(e.home, "empty.png")
+	code, stdout, stderr := e.run(t, "report", "--config", "", "--data-dir", dir, "--by", "state", "--chart", path, "object_type:conversations q:zzzzqqq")
+	if code != 0 || !strings.HasPrefix(stdout, "0 conversations match") || !strings.Contains(stderr, "Nothing to chart") || !strings.Contains(stderr, path+" was not written") {
+		t.Errorf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Errorf("%s: %v; want no file", path, err)
+	}
+}
+
+// TestOutputPathMistakes: a --chart or --out path that cannot be written says which flag it was and suggests a name
+// the command takes, and a path's control characters do not reach the terminal. Before, --chart's mistakes said
+// "export to ..." and suggested export.jsonl, which --chart refuses.
+func TestOutputPathMistakes(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	folder := filepath.Join(e.home, "dir.png")
+	if err := os.Mkdir(folder, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	escape := filepath.Join(e.home, "none", "x\x1b[31mred.csv")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"chart to a directory", []string{"report", "--by", "state", "--chart", folder, "object_type:conversations"},
+			"intercom-replica report: --chart " + folder + ": it is a directory; give a file's path, e.g. " + filepath.Join(folder, "chart.png") + "\n"},
+		{"chart in no directory", []string{"report", "--by", "state", "--chart", filepath.Join(e.home, "none", "x.svg"), "object_type:conversations"},
+			"intercom-replica report: --chart " + filepath.Join(e.home, "none", "x.svg") + ": the directory " + filepath.Join(e.home, "none") + " does not exist"},
+		{"export to a directory", []string{"export", "--type", "tags", "--format", "csv", "--out", folder},
+			"intercom-replica export: --out " + folder + ": it is a directory; give a file's path, e.g. " + filepath.Join(folder, "tags.csv") + "\n"},
+		{"escape characters", []string{"export", "--type", "tags", "--out", escape}, "x[31mred.csv"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, stdout, stderr := e.run(t, append(tc.args[:1:1], append([]string{"--config", "", "--data-dir", dir}, tc.args[1:]...)...)...)
+			if code == 0 || !strings.Contains(stderr, tc.want) || strings.Contains(stderr, "\x1b") || strings.Contains(stderr, "report: report") {
+				t.Errorf("exit %d, stdout %.300q\nstderr:\n%q\nwant %q", code, stdout, stderr, tc.want)
+			}
+		})
+	}
+}
+
+// TestReport_NamesForEveryIDDimension: a dimension of tag ids shows each id with its name, for conversations as
+// for contacts, in the table, the CSV and the JSON; a dimension of names (conversations' tag) has no name column.
+// Before, conversations --by tag_ids showed bare ids and --by tag --format csv an empty "tag name" column.
+func TestReport_NamesForEveryIDDimension(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	run := func(args ...string) string {
+		out, _ := e.mustRun(t, append([]string{"report", "--config", "", "--data-dir", dir, "--limit", "3"}, args...)...)
+		return out
+	}
+	named := regexp.MustCompile(`(?m)^(login|refund|shipping|churn risk|Priority Support) \(\d+\) `)
+	for _, q := range []string{"object_type:conversations", "object_type:contacts"} {
+		if out := run("--by", "tag_id", q); len(named.FindAllString(out, -1)) != 3 {
+			t.Errorf("%s --by tag_id: want every group named:\n%s", q, out)
+		}
+		csvOut := run("--by", "tag_id", "--format", "csv", q)
+		lines := strings.Split(csvOut, "\n")
+		if !strings.HasSuffix(lines[0], " name,count") || strings.Contains(lines[1], ",,") {
+			t.Errorf("%s --by tag_id --format csv: want a name column, filled:\n%s", q, csvOut)
+		}
+		if js := run("--by", "tag_id", "--format", "json", q); !strings.Contains(js, `"key_names"`) {
+			t.Errorf("%s --by tag_id --format json: no key_names:\n%.600s", q, js)
+		}
+	}
+	if out := run("--by", "tag", "--format", "csv", "object_type:conversations"); !strings.HasPrefix(out, "row,tag,count\n") {
+		t.Errorf("conversations --by tag: tags are names already, want no name column:\n%s", out)
+	}
+}
+
+// TestReport_SaysDatesInTheQueryAreUTC: buckets are in the workspace's time zone but a date in the query is
+// midnight UTC, so the report says so and how to write midnight in the zone. Before, the first bucket was partial
+// without a word.
+func TestReport_SaysDatesInTheQueryAreUTC(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	out, _ := newUserEnv(t).mustRun(t, "report", "--config", "", "--data-dir", dir, "--by", "created_at:month",
+		"object_type:conversations created_at:gte:2025-12-01")
+	const want = "A date in the query is midnight UTC, and the buckets are in Asia/Kolkata, so the first or last may hold part of its span: " +
+		"for midnight there, write the time with its offset (created_at:gte:2025-12-01T00:00:00+05:30)."
+	if !strings.Contains(out, want) {
+		t.Errorf("want %q:\n%s", want, out)
 	}
 }

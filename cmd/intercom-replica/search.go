@@ -76,9 +76,14 @@ func runSearch(ctx context.Context, m *Main, args []string) error {
 			next.StartingAfter = res.Next
 			fmt.Fprintf(m.Stderr, "%d of %d; next page: intercom-replica search --json %s%s\n", len(res.Hits), res.Total, place, shellQuote(next.String()))
 		}
-		return writeHitsJSON(m.Stdout, res, acc.NameLookup(ctx))
+		if err := writeHitsJSON(m.Stdout, res, acc.NameLookup(ctx)); err != nil {
+			return err
+		}
+		m.noteIncomplete(ctx, acc, q.Kind)
+		return nil
 	}
 	writeHitsTable(m.Stdout, q, res, place, acc.NameLookup(ctx))
+	m.noteIncomplete(ctx, acc, q.Kind)
 	return nil
 }
 

@@ -125,3 +125,23 @@ func TestSearch_PrintedNextPageWalksEveryMatch(t *testing.T) {
 		t.Errorf("paged ids differ from one big page:\n got %v\nwant %v", got, want)
 	}
 }
+
+// TestSearch_NextPageOfALongQueryRuns: the next page printed under a query just within the limit runs (the cursor
+// is not counted in the query's limit). Before, a query of 8,170 bytes worked and its printed next page was refused
+// as longer than 8,192.
+func TestSearch_NextPageOfALongQueryRuns(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	e := newUserEnv(t)
+	dsl := "object_type:conversations state:open limit:2 source_author_email:neq:"
+	dsl += strings.Repeat("x", 8170-len(dsl))
+	out, _ := e.mustRun(t, "search", "--config", "", "--data-dir", dir, dsl)
+	m := regexp.MustCompile(`(?m)^  intercom-replica (search .*)$`).FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("no next page:\n%.500s", out)
+	}
+	code, stdout, stderr := e.run(t, shellWords(m[1])...)
+	if code != 0 || !strings.Contains(stdout, "conversation_") {
+		t.Errorf("the printed next page (%d bytes): exit %d\n%.500s\n%s", len(m[1]), code, stdout, stderr)
+	}
+}
