@@ -72,6 +72,59 @@ func TestValidate(t *testing.T) {
 		},
 		{name: "cron with a time zone", change: func(c *Config) { c.Sync.ReconcileSchedule = "CRON_TZ=Europe/Dublin 30 3 * * *" }},
 		{name: "every 30s", change: func(c *Config) { c.Sync.IncrementalSchedule = "@every 30s" }},
+		{name: "every 10s, the shortest incremental interval", change: func(c *Config) { c.Sync.IncrementalSchedule = "@every 10s" }},
+		{name: "every minute by cron", change: func(c *Config) { c.Sync.IncrementalSchedule = "* * * * *" }},
+		{
+			// cron.Every rounds a negative, zero or sub-second interval up to one second: serve then ran a pass a second.
+			name:   "negative interval",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "@every -1m" },
+			want: `sync.incremental_schedule: "@every -1m" repeats every -1m: want a positive interval of at least 10s ` +
+				`(a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{
+			name:   "zero interval",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "@every 0s" },
+			want: `sync.incremental_schedule: "@every 0s" repeats every 0s: want a positive interval of at least 10s ` +
+				`(a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{
+			name:   "a millisecond",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "@every 1ms" },
+			want: `sync.incremental_schedule: "@every 1ms" repeats every 1ms: want a positive interval of at least 10s ` +
+				`(a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{
+			name:   "a few seconds, with a time zone",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "CRON_TZ=Europe/Dublin @every 9s" },
+			want: `sync.incremental_schedule: "CRON_TZ=Europe/Dublin @every 9s" repeats every 9s: want a positive ` +
+				`interval of at least 10s (a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{name: "hourly reconcile", change: func(c *Config) { c.Sync.ReconcileSchedule = "@hourly" }},
+		{name: "reconcile twice a day", change: func(c *Config) { c.Sync.ReconcileSchedule = "0 3,15 * * *" }},
+		{
+			name:   "reconcile every minute",
+			change: func(c *Config) { c.Sync.ReconcileSchedule = "@every 1m" },
+			want: `sync.reconcile_schedule: "@every 1m" repeats every 1m: want a positive interval of at least 1h ` +
+				`(a reconcile pass walks every record, and incremental ticks are skipped while it runs)`,
+		},
+		{
+			name:   "reconcile every five minutes by cron",
+			change: func(c *Config) { c.Sync.ReconcileSchedule = "*/5 * * * *" },
+			want: `sync.reconcile_schedule: "*/5 * * * *" fires as often as every 5m: want at least 1h between ` +
+				`passes (a reconcile pass walks every record, and incremental ticks are skipped while it runs)`,
+		},
+		{
+			name:   "a schedule that never fires",
+			change: func(c *Config) { c.Sync.ReconcileSchedule = "0 3 30 2 *" },
+			want:   `sync.reconcile_schedule: "0 3 30 2 *" never fires: no date matches it`,
+		},
+		{name: "hourly reconcile by cron", change: func(c *Config) { c.Sync.ReconcileSchedule = "CRON_TZ=Europe/Dublin 0 * * * *" }},
+		{
+			name:   "reconcile twice in an hour, once a day",
+			change: func(c *Config) { c.Sync.ReconcileSchedule = "0,40 3 * * 1" },
+			want: `sync.reconcile_schedule: "0,40 3 * * 1" fires as often as every 40m: want at least 1h between ` +
+				`passes (a reconcile pass walks every record, and incremental ticks are skipped while it runs)`,
+		},
 		{
 			name:   "no company sweep",
 			change: func(c *Config) { c.Sync.CompanySweep = 0 },

@@ -243,3 +243,23 @@ func TestPrintSyncReports_CountsAgreeWithTheirNouns(t *testing.T) {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
 }
+
+// TestSchedule_TooOftenStopsEveryCommand: an incremental schedule that repeats more often than every 10s (cron's
+// @every rounds -1m, 0s and 1ms up to a second) is refused by every command, as a bad overlap is, instead of
+// serve running a pass a second against Intercom.
+func TestSchedule_TooOftenStopsEveryCommand(t *testing.T) {
+	t.Parallel()
+	for _, spec := range []string{"@every -1m", "@every 0s", "@every 1ms"} {
+		config := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(config, []byte("sync:\n  incremental_schedule: \""+spec+"\"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		want := "sync.incremental_schedule (" + config + ":2): \"" + spec + "\" repeats every "
+		for _, args := range [][]string{{"serve", "--demo"}, {"sync", "--demo"}, {"status"}, {"search", "object_type:contacts"}} {
+			code, out, errOut := runCmd(t, map[string]string{"INTERCOM_REPLICA_DATA_DIR": t.TempDir()}, append(args, "--config", config)...)
+			if code != exitUsage || !strings.Contains(errOut, want) || !strings.Contains(errOut, "want a positive interval of at least 10s") {
+				t.Errorf("%s with %q: exit %d\n%s%s\nwant exit 2 and %q", args[0], spec, code, out, errOut, want)
+			}
+		}
+	}
+}
