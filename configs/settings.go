@@ -176,8 +176,8 @@ func settings() []setting {
 		{
 			key: "sync.webhooks.client_secret", env: "INTERCOM_CLIENT_SECRET",
 			doc: "The app's client secret (Developer Hub: your app, Basic information). Every notification's " +
-				"X-Hub-Signature must match it; unsigned and mis-signed ones are rejected. Required when webhooks " +
-				"are enabled.",
+				"X-Hub-Signature must match it; unsigned and mis-signed ones are rejected. serve requires it when " +
+				"webhooks are enabled; the commands that only read the replica do not.",
 		},
 		{
 			key: "sync.webhooks.client_secret_file", env: "INTERCOM_CLIENT_SECRET_FILE",

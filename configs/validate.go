@@ -20,6 +20,8 @@ var (
 	ErrUnknownKey = errors.New("unknown key")
 	// ErrNoIntercomToken is returned by RequireIntercomToken when no access token is configured.
 	ErrNoIntercomToken = errors.New("no Intercom access token")
+	// ErrNoWebhookSecret is returned by RequireWebhookSecret when webhooks are enabled without a client secret.
+	ErrNoWebhookSecret = errors.New("webhooks are enabled but no client secret is set")
 	// ErrNoHTTPAuth is returned by RequireHTTPAuth when the HTTP transport could authenticate nobody.
 	ErrNoHTTPAuth = errors.New("no way to authenticate HTTP clients")
 )
@@ -47,8 +49,9 @@ func (e *FieldError) Error() string {
 func (e *FieldError) Unwrap() error { return e.Err }
 
 // Validate checks every value and returns nil, or errors.Join of one [*FieldError] per problem, in key order. It
-// does no I/O and does not require an Intercom token (see [Config.RequireIntercomToken]) nor HTTP credentials (see
-// [Config.RequireHTTPAuth]), which only some commands need. An empty DataDir is valid: Load resolves it.
+// does no I/O and does not require an Intercom token (see [Config.RequireIntercomToken]), the webhook client secret
+// (see [Config.RequireWebhookSecret]) nor HTTP credentials (see [Config.RequireHTTPAuth]), which only some
+// commands need. An empty DataDir is valid: Load resolves it.
 func (c *Config) Validate() error { return errors.Join(c.problems()...) }
 
 // problems returns one *FieldError per invalid value, in key order.
@@ -88,11 +91,6 @@ func (c *Config) problems() []error {
 	}
 	check("sync.webhooks.path", checkWebhookPath(c.Sync.Webhooks.Path))
 	check("sync.webhooks.client_secret", notPlaceholder(c.Sync.Webhooks.ClientSecret))
-	if c.Sync.Webhooks.Enabled && c.Sync.Webhooks.ClientSecret.IsZero() {
-		check("sync.webhooks.client_secret", errors.New("webhooks are enabled but no client secret is set: set "+
-			"INTERCOM_CLIENT_SECRET, INTERCOM_CLIENT_SECRET_FILE or sync.webhooks.client_secret_file (Developer Hub: "+
-			"your app, Basic information)"))
-	}
 	check("sync.webhooks.max_body_bytes", positiveSize(c.Sync.Webhooks.MaxBodyBytes))
 
 	if c.Serve.Transport != "stdio" && c.Serve.Transport != "http" {
@@ -147,6 +145,19 @@ func (c *Config) RequireIntercomToken() error {
 		"token alone in a file (chmod 600) and pass --access-token-file FILE, set INTERCOM_ACCESS_TOKEN_FILE, or "+
 		"set intercom.access_token_file in the config file. Create a token in Intercom's Developer Hub (your app, "+
 		"Authentication). To try intercom-replica without an Intercom account, add --demo", ErrNoIntercomToken)}
+}
+
+// RequireWebhookSecret returns nil unless sync.webhooks.enabled is set without the app's client secret, which every
+// notification's signature is checked against: it then returns a [*FieldError] for sync.webhooks.client_secret,
+// wrapping [ErrNoWebhookSecret], that says how to set one. serve, which receives the notifications, calls it after
+// Load when it syncs; the commands that only read the replica need no secret.
+func (c *Config) RequireWebhookSecret() error {
+	if !c.Sync.Webhooks.Enabled || !c.Sync.Webhooks.ClientSecret.IsZero() {
+		return nil
+	}
+	return &FieldError{Key: "sync.webhooks.client_secret", Err: fmt.Errorf("%w: set INTERCOM_CLIENT_SECRET, "+
+		"INTERCOM_CLIENT_SECRET_FILE or sync.webhooks.client_secret_file (Developer Hub: your app, Basic information)",
+		ErrNoWebhookSecret)}
 }
 
 // RequireHTTPAuth returns nil unless serve.transport is http with no way to authenticate a client (no local token,

@@ -156,13 +156,8 @@ func TestValidate(t *testing.T) {
 			change: func(c *Config) { c.Sync.MaxRequestsPerMinute = -1 },
 			want:   `sync.max_requests_per_minute: must not be negative (0 means no ceiling), got -1`,
 		},
-		{
-			name:   "webhooks without a secret",
-			change: func(c *Config) { c.Sync.Webhooks.Enabled = true },
-			want: `sync.webhooks.client_secret: webhooks are enabled but no client secret is set: set ` +
-				`INTERCOM_CLIENT_SECRET, INTERCOM_CLIENT_SECRET_FILE or sync.webhooks.client_secret_file (Developer Hub: ` +
-				`your app, Basic information)`,
-		},
+		// Only serve needs the secret (RequireWebhookSecret): the commands that read the replica do not.
+		{name: "webhooks without a secret", change: func(c *Config) { c.Sync.Webhooks.Enabled = true }},
 		{
 			name: "webhooks with a secret",
 			change: func(c *Config) {
@@ -399,6 +394,41 @@ func TestRequireIntercomToken(t *testing.T) {
 	c.Intercom.AccessToken = NewSecret(accessToken)
 	if err := c.RequireIntercomToken(); err != nil {
 		t.Errorf("with a token: %v", err)
+	}
+}
+
+func TestRequireWebhookSecret(t *testing.T) {
+	want := `sync.webhooks.client_secret: webhooks are enabled but no client secret is set: set ` +
+		`INTERCOM_CLIENT_SECRET, INTERCOM_CLIENT_SECRET_FILE or sync.webhooks.client_secret_file (Developer Hub: ` +
+		`your app, Basic information)`
+	for _, tc := range []struct {
+		name    string
+		enabled bool
+		secret  string
+		want    string
+	}{
+		{name: "webhooks off", enabled: false},
+		{name: "webhooks off, a secret anyway", enabled: false, secret: clientSecret},
+		{name: "webhooks on with a secret", enabled: true, secret: clientSecret},
+		{name: "webhooks on without a secret", enabled: true, want: want},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Default()
+			c.Sync.Webhooks.Enabled, c.Sync.Webhooks.ClientSecret = tc.enabled, NewSecret(tc.secret)
+			err := c.RequireWebhookSecret()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("want nil, got %v", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tc.want || !errors.Is(err, ErrNoWebhookSecret) {
+				t.Fatalf("error:\n%v\nwant:\n%s (matching ErrNoWebhookSecret)", err, tc.want)
+			}
+			if err := c.Validate(); err != nil {
+				t.Errorf("a missing webhook secret is not a validation error (the commands reading the replica need none): %v", err)
+			}
+		})
 	}
 }
 

@@ -3,6 +3,8 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/intercom-replica/intercom-replica/query"
@@ -74,5 +76,25 @@ func TestStatus_JSON(t *testing.T) {
 	intercom, _ := st.Config["intercom"].(map[string]any)
 	if intercom == nil || intercom["region"] != "us" {
 		t.Errorf("config section: %v", st.Config)
+	}
+}
+
+// TestStatus_NeedsNoSyncSecrets: webhooks enabled without their client secret stop serve (which receives them),
+// not the commands that only read the replica.
+func TestStatus_NeedsNoSyncSecrets(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	config := filepath.Join(t.TempDir(), "config.yaml")
+	if err := os.WriteFile(config, []byte("sync:\n  webhooks:\n    enabled: true\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"status"}, {"search", "object_type:contacts limit:1"}} {
+		if code, out, errOut := runCmd(t, nil, append(args, "--config", config, "--data-dir", dir)...); code != exitOK {
+			t.Errorf("%s with webhooks enabled and no secret: exit %d\n%s%s", args[0], code, out, errOut)
+		}
+	}
+	code, _, errOut := runCmd(t, map[string]string{"INTERCOM_ACCESS_TOKEN": "intercom-token-1234"}, "serve", "--config", config, "--data-dir", t.TempDir())
+	if code != exitUsage || !strings.Contains(errOut, "sync.webhooks.client_secret: webhooks are enabled but no client secret is set") {
+		t.Errorf("serve with webhooks enabled and no secret: exit %d, want 2\n%s", code, errOut)
 	}
 }
