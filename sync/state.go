@@ -237,7 +237,7 @@ func (s Status) Progress() string {
 		if k.Directory() && b.Complete {
 			continue
 		}
-		name := plural(k)
+		name := KindPlural(k)
 		switch {
 		case b.Complete:
 			parts = append(parts, name+" complete")
@@ -253,8 +253,9 @@ func (s Status) Progress() string {
 	return strings.Join(parts, "; ")
 }
 
-// plural names kind's records for people: "conversations", "companies", "teammates", "help centers".
-func plural(k query.Kind) string {
+// KindPlural names kind's records for people: "conversations", "companies", "teammates", "help centers", "ticket
+// types". The sync summary, status, the log (with _ for spaces) and the progress lines all name kinds with it.
+func KindPlural(k query.Kind) string {
 	if k == query.KindCompany {
 		return k.Plural()
 	}

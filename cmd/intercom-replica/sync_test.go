@@ -236,9 +236,16 @@ func TestPrintSyncReports_CountsAgreeWithTheirNouns(t *testing.T) {
 	printSyncReports(&b, []replsync.PassReport{{Pass: replsync.PassIncremental, Kinds: []replsync.KindReport{
 		{Kind: query.KindConversation, Listed: 1, Fetched: 1, Parts: 1, Written: 1, Requests: 1},
 		{Kind: query.KindContact, Requests: 2},
+		{Kind: query.KindCompany, Requests: 1},
+		{Kind: query.KindAdmin, Requests: 1},
+		{Kind: query.KindHelpCenter, Requests: 1},
 	}}})
+	// Kinds are named as status, the log and export name them: companies, teammates, help centers.
 	want := "incremental  conversations 1 listed, 1 fetched (1 part), 1 written, 0 deleted; 1 request in 0.0s\n" +
-		"incremental  contacts      0 listed, 0 fetched, 0 written, 0 deleted; 2 requests in 0.0s\n"
+		"incremental  contacts      0 listed, 0 fetched, 0 written, 0 deleted; 2 requests in 0.0s\n" +
+		"incremental  companies     0 listed, 0 fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  teammates     0 listed, 0 fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  help centers  0 listed, 0 fetched, 0 written, 0 deleted; 1 request in 0.0s\n"
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
