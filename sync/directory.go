@@ -100,7 +100,7 @@ func (s *Syncer) directory(ctx context.Context, kinds []query.Kind, krs []*kindR
 		if err != nil {
 			return err
 		}
-		missing, _, _, err := s.heldLive(ctx, kind, seen)
+		missing, _, _, err := s.unsettled(ctx, kind, seen, false)
 		if err != nil {
 			return err
 		}
