@@ -108,7 +108,7 @@ func (s *Syncer) settleMissing(ctx context.Context, kr *kindRun, kind query.Kind
 		parts.Add(int64(n))
 		return c, err
 	})
-	kr.rep.Fetched += len(cands)
+	kr.rep.Checked += len(cands)
 	kr.rep.Parts += int(parts.Load())
 	return cands, err
 }

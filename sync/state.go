@@ -103,10 +103,11 @@ type KindReport struct {
 	Kind    query.Kind `json:"kind"`
 	Pages   int        `json:"pages"`   // list and search pages read
 	Listed  int        `json:"listed"`  // records on those pages
-	Fetched int        `json:"fetched"` // records fetched by id (whole conversations, contacts checked by id)
+	Fetched int        `json:"fetched"` // of those listed, the ones fetched by id (not current in the replica)
+	Checked int        `json:"checked"` // others asked for by id: held as live but not in a complete walk, or (reconcile) listed but held as deleted
 	Written int        `json:"written"` // records written (new or changed)
 	Deleted int        `json:"deleted"` // tombstones written
-	Parts   int        `json:"parts"`   // conversation parts in the conversations fetched
+	Parts   int        `json:"parts"`   // parts in the conversations and tickets fetched or checked
 	Seconds float64    `json:"seconds"`
 	// API counts requests to Intercom (retries included), 429 answers and retries, from the client's counters
 	// while this kind was being synced (webhook refetches running at the same time are included).

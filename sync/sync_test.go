@@ -423,4 +423,17 @@ func TestSync_FullSyncBringsBackWhatIntercomListsAsLive(t *testing.T) {
 	if brought < 3 {
 		t.Errorf("the reconcile pass wrote %d conversations and contacts, want at least the 3 brought back: %+v", brought, reps)
 	}
+	// The report tells the records fetched because their listing was newer (a share of those listed) from those
+	// asked for by id because the walk and the replica disagreed about them.
+	for _, r := range reps {
+		for _, k := range r.Kinds {
+			if k.Fetched > k.Listed {
+				t.Errorf("%s %s: %d fetched of %d listed", r.Pass, k.Kind, k.Fetched, k.Listed)
+			}
+			want := map[query.Kind]int{query.KindConversation: 2, query.KindContact: 1}[k.Kind]
+			if r.Pass == PassReconcile && k.Checked != want {
+				t.Errorf("reconcile %s: %d checked by id, want %d", k.Kind, k.Checked, want)
+			}
+		}
+	}
 }

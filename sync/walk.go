@@ -120,6 +120,8 @@ func (s *Syncer) walkWhole(ctx context.Context, kr *kindRun, kind query.Kind, st
 		<-p.launched
 		p.wg.Wait()
 		rest = append(rest, p.cands...)
+		kr.rep.Pages++
+		kr.rep.Listed += len(p.items)
 		kr.rep.Fetched += p.fetched
 		kr.rep.Parts += p.parts
 	}

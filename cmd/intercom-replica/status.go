@@ -270,18 +270,24 @@ func (r statusReport) write(w io.Writer) {
 		fmt.Fprintln(w, "  none yet")
 	}
 	for _, p := range r.Passes {
-		var listed, fetched, written, deleted int
+		var listed, fetched, checked, written, deleted int
 		var requests, limited, retries int64
 		for _, k := range p.Kinds {
-			listed, fetched, written, deleted = listed+k.Listed, fetched+k.Fetched, written+k.Written, deleted+k.Deleted
+			listed, fetched, checked = listed+k.Listed, fetched+k.Fetched, checked+k.Checked
+			written, deleted = written+k.Written, deleted+k.Deleted
 			requests, limited, retries = requests+k.Requests, limited+k.RateLimited, retries+k.Retries
 		}
 		outcome := "ok"
 		if p.Error != "" {
 			outcome = "stopped: " + p.Error
 		}
-		fmt.Fprintf(w, "  %-12s %s  %s in %.1fs: %d listed, %d fetched, %d written, %d deleted; %s, %d rate-limited, %d retried\n",
-			p.Pass, p.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC"), outcome, p.Seconds, listed, fetched, written, deleted, replsync.Count(requests, "request"), limited, retries)
+		// What was fetched is a share of what was listed; the records checked by id are the others it asked about.
+		checkedText := ""
+		if checked > 0 {
+			checkedText = fmt.Sprintf(", %d checked by id", checked)
+		}
+		fmt.Fprintf(w, "  %-12s %s  %s in %.1fs: %d listed, %d fetched%s, %d written, %d deleted; %s, %d rate-limited, %d retried\n",
+			p.Pass, p.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC"), outcome, p.Seconds, listed, fetched, checkedText, written, deleted, replsync.Count(requests, "request"), limited, retries)
 	}
 
 	fmt.Fprintln(w)

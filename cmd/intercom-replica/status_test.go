@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/intercom-replica/intercom-replica/query"
+	replsync "github.com/intercom-replica/intercom-replica/sync"
 )
 
 func TestStatus_DemoGolden(t *testing.T) {
@@ -96,5 +97,20 @@ func TestStatus_NeedsNoSyncSecrets(t *testing.T) {
 	code, _, errOut := runCmd(t, map[string]string{"INTERCOM_ACCESS_TOKEN": "intercom-token-1234"}, "serve", "--config", config, "--data-dir", t.TempDir())
 	if code != exitUsage || !strings.Contains(errOut, "sync.webhooks.client_secret: webhooks are enabled but no client secret is set") {
 		t.Errorf("serve with webhooks enabled and no secret: exit %d, want 2\n%s", code, errOut)
+	}
+}
+
+// TestStatus_LastPassSaysWhatWasCheckedByID: a pass that asked by id about records it did not list (a reconcile
+// finding deletions) says so beside what it listed and fetched, instead of counting them as fetched.
+func TestStatus_LastPassSaysWhatWasCheckedByID(t *testing.T) {
+	t.Parallel()
+	r := statusReport{Kinds: map[string]statusKind{}, Passes: []replsync.PassReport{{Pass: replsync.PassReconcile, Kinds: []replsync.KindReport{
+		{Kind: query.KindConversation, Listed: 300, Fetched: 2, Checked: 232, Written: 2, Deleted: 232, Requests: 240},
+		{Kind: query.KindContact, Listed: 100, Checked: 1, Deleted: 1, Requests: 2},
+	}}}}
+	var b strings.Builder
+	r.write(&b)
+	if want := "ok in 0.0s: 400 listed, 2 fetched, 233 checked by id, 2 written, 233 deleted; 242 requests"; !strings.Contains(b.String(), want) {
+		t.Errorf("status lacks %q:\n%s", want, b.String())
 	}
 }

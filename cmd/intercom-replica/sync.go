@@ -181,14 +181,18 @@ type briefError struct {
 func (e briefError) Error() string { return e.msg }
 func (e briefError) Unwrap() error { return e.err }
 
-// printSyncReports writes one line per pass and kind.
+// printSyncReports writes one line per pass and kind: the records listed and, of them, those fetched whole; those
+// checked by id (held but not listed, or in a reconcile listed but held as deleted); what was written.
 func printSyncReports(w io.Writer, reports []replsync.PassReport) {
 	for _, r := range reports {
 		for _, k := range r.Kinds {
 			var b strings.Builder
-			fmt.Fprintf(&b, "%-12s %-13s %d listed, %d fetched", r.Pass, replsync.KindPlural(k.Kind), k.Listed, k.Fetched)
+			fmt.Fprintf(&b, "%-12s %-13s %d listed, %d of them fetched", r.Pass, replsync.KindPlural(k.Kind), k.Listed, k.Fetched)
 			if k.Parts > 0 {
 				fmt.Fprintf(&b, " (%s)", replsync.Count(int64(k.Parts), "part"))
+			}
+			if k.Checked > 0 {
+				fmt.Fprintf(&b, ", %d checked by id", k.Checked)
 			}
 			fmt.Fprintf(&b, ", %d written, %d deleted; %s", k.Written, k.Deleted, replsync.Count(k.Requests, "request"))
 			if k.RateLimited > 0 || k.Retries > 0 {

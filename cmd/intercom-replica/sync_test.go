@@ -37,8 +37,8 @@ func TestSync_DemoBackfillsThenSyncsIncrementally(t *testing.T) {
 		t.Fatalf("sync --demo: exit %d\n%s", code, errOut)
 	}
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`(?m)^backfill +contacts +\d+ listed, 0 fetched, \d+ written`),
-		regexp.MustCompile(`(?m)^backfill +conversations +(\d+) listed, (\d+) fetched \(\d+ parts\)`),
+		regexp.MustCompile(`(?m)^backfill +contacts +\d+ listed, 0 of them fetched, \d+ written`),
+		regexp.MustCompile(`(?m)^backfill +conversations +(\d+) listed, (\d+) of them fetched \(\d+ parts\)`),
 		regexp.MustCompile(`(?m)^incremental +conversations `),
 		regexp.MustCompile(`Replica of workspace "[^"]+" \(\w+\) in .*replica: \d+ conversations, \d+ contacts\.`),
 	} {
@@ -55,7 +55,7 @@ func TestSync_DemoBackfillsThenSyncsIncrementally(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("second sync --demo: exit %d\n%s", code, errOut)
 	}
-	if strings.Contains(out, "backfill") || !regexp.MustCompile(`(?m)^incremental +conversations +0 listed, 0 fetched, 0 written`).MatchString(out) {
+	if strings.Contains(out, "backfill") || !regexp.MustCompile(`(?m)^incremental +conversations +0 listed, 0 of them fetched, 0 written`).MatchString(out) {
 		t.Errorf("second run output:\n%s", out)
 	}
 }
@@ -156,7 +156,7 @@ func TestSync_ServesTheReplicaWhileItRuns(t *testing.T) {
 	}
 	close(gate)
 	r := <-done
-	if r.code != exitOK || !regexp.MustCompile(`(?m)^backfill +conversations +\d+ listed, \d+ fetched`).MatchString(r.out) {
+	if r.code != exitOK || !regexp.MustCompile(`(?m)^backfill +conversations +\d+ listed, \d+ of them fetched`).MatchString(r.out) {
 		t.Fatalf("sync: exit %d\n%s%s", r.code, r.out, r.errOut)
 	}
 	if code, out, _ := runCmd(t, env, "status", "--config", ""); code != exitOK || !strings.Contains(out, "Open in this process") {
@@ -239,13 +239,17 @@ func TestPrintSyncReports_CountsAgreeWithTheirNouns(t *testing.T) {
 		{Kind: query.KindCompany, Requests: 1},
 		{Kind: query.KindAdmin, Requests: 1},
 		{Kind: query.KindHelpCenter, Requests: 1},
+	}}, {Pass: replsync.PassReconcile, Kinds: []replsync.KindReport{
+		{Kind: query.KindConversation, Listed: 300, Fetched: 3, Parts: 40, Checked: 232, Written: 3, Deleted: 232, Requests: 237},
 	}}})
-	// Kinds are named as status, the log and export name them: companies, teammates, help centers.
-	want := "incremental  conversations 1 listed, 1 fetched (1 part), 1 written, 0 deleted; 1 request in 0.0s\n" +
-		"incremental  contacts      0 listed, 0 fetched, 0 written, 0 deleted; 2 requests in 0.0s\n" +
-		"incremental  companies     0 listed, 0 fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
-		"incremental  teammates     0 listed, 0 fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
-		"incremental  help centers  0 listed, 0 fetched, 0 written, 0 deleted; 1 request in 0.0s\n"
+	// Kinds are named as status, the log and export name them: companies, teammates, help centers. What was
+	// fetched is a share of what was listed; the records checked by id are the others the pass asked about.
+	want := "incremental  conversations 1 listed, 1 of them fetched (1 part), 1 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  contacts      0 listed, 0 of them fetched, 0 written, 0 deleted; 2 requests in 0.0s\n" +
+		"incremental  companies     0 listed, 0 of them fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  teammates     0 listed, 0 of them fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  help centers  0 listed, 0 of them fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
+		"reconcile    conversations 300 listed, 3 of them fetched (40 parts), 232 checked by id, 3 written, 232 deleted; 237 requests in 0.0s\n"
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
 	}
