@@ -19,12 +19,14 @@ import (
 //	                          tag, segment, collection, help_center, ticket_type)
 //	sync/pass/<pass>          PassReport of the last pass of that type (backfill, incremental, reconcile)
 //	sync/workspace            Workspace: the Intercom workspace the replica copies
+//	sync/run                  Runner: the process running the passes on their schedules, while Run runs
 //
 // Read them with [ReadStatus] rather than by key.
 const (
 	metaStatePrefix = "sync/state/"
 	metaPassPrefix  = "sync/pass/"
 	metaWorkspace   = "sync/workspace"
+	metaRun         = "sync/run"
 )
 
 // Pass types, as [PassReport.Pass] and the metrics' "pass" label name them.
@@ -127,6 +129,16 @@ type Workspace struct {
 	Timezone string `json:"timezone,omitempty"`
 }
 
+// Runner is the process that runs the passes on their schedules (meta key sync/run): [Syncer.Run] records it when
+// it starts and removes it when it returns. A process that died without removing it leaves it behind, so a reader
+// trusts it only when PID is the process holding the replica now.
+type Runner struct {
+	PID                 int       `json:"pid"`
+	IncrementalSchedule string    `json:"incremental_schedule"`
+	ReconcileSchedule   string    `json:"reconcile_schedule"`
+	Since               time.Time `json:"since"`
+}
+
 // MetaReader reads replica metadata; *index.Replica implements it.
 type MetaReader interface {
 	Meta(key string) ([]byte, error)
@@ -137,6 +149,7 @@ type Status struct {
 	Workspace *Workspace               // nil before the first pass
 	Kinds     map[query.Kind]KindState // every kind, zero-valued before its first page
 	Passes    map[string]PassReport    // the last pass of each type that ran
+	Runner    *Runner                  // the process running the schedules, as last recorded; nil when none is
 }
 
 // ReadStatus reads the syncer's state from the replica's meta.
@@ -154,6 +167,12 @@ func ReadStatus(m MetaReader) (Status, error) {
 			return st, err
 		}
 		st.Kinds[k] = ks
+	}
+	var run Runner
+	if ok, err := readMeta(m, metaRun, &run); err != nil {
+		return st, err
+	} else if ok {
+		st.Runner = &run
 	}
 	for _, p := range []string{PassBackfill, PassIncremental, PassReconcile} {
 		var pr PassReport

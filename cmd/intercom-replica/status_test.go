@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/intercom-replica/intercom-replica/configs"
 	"github.com/intercom-replica/intercom-replica/query"
 	replsync "github.com/intercom-replica/intercom-replica/sync"
 )
@@ -112,5 +113,34 @@ func TestStatus_LastPassSaysWhatWasCheckedByID(t *testing.T) {
 	r.write(&b)
 	if want := "ok in 0.0s: 400 listed, 2 fetched, 233 checked by id, 2 written, 233 deleted; 242 requests"; !strings.Contains(b.String(), want) {
 		t.Errorf("status lacks %q:\n%s", want, b.String())
+	}
+}
+
+// TestScheduleOf: status claims a schedule only for the process that runs it, or, with no other process holding
+// the replica, as what a serve started with this configuration would run.
+func TestScheduleOf(t *testing.T) {
+	t.Parallel()
+	on, off := configs.Default(), configs.Default()
+	off.Sync.Enabled = false
+	runner := &replsync.Runner{PID: 42, IncrementalSchedule: "@every 5m", ReconcileSchedule: "@weekly"}
+	for _, tc := range []struct {
+		name   string
+		self   bool
+		runner *replsync.Runner
+		syncs  ownerSyncing
+		cfg    *configs.Config
+		want   string
+	}{
+		{"a serve running its schedule", false, runner, ownerSyncs, &on, "incremental @every 5m, reconcile @weekly (run by pid 42)"},
+		{"a sync, with a serve's stale record", false, &replsync.Runner{PID: 7}, ownerSyncs, &on, "none: pid 42 holds the replica and syncs only when asked (intercom-replica sync)"},
+		{"a serve that does not sync", false, nil, ownerSyncsNot, &on, "none: pid 42 holds the replica and does not sync (a serve with sync.enabled false, or a command reading the replica)"},
+		{"an older owner", false, nil, ownerSyncsUnknown, &on, "unknown: pid 42 holds the replica and is an older version, which does not say"},
+		{"nobody else, syncing configured", true, nil, ownerSyncsNot, &on, "incremental @every 1m, reconcile @daily (while a serve runs)"},
+		{"nobody else, a stale record", true, runner, ownerSyncsNot, &on, "incremental @every 1m, reconcile @daily (while a serve runs)"},
+		{"nobody else, syncing off", true, nil, ownerSyncsNot, &off, "none: sync.enabled is false, so a serve started with this configuration does not sync"},
+	} {
+		if got := scheduleOf(tc.self, 42, tc.runner, tc.syncs, tc.cfg).text(); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
 	}
 }

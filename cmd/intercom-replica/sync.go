@@ -42,6 +42,10 @@ const (
 	demoContacts      = 150
 )
 
+// syncPatience is how long sync waits for a process that holds the replica without syncing (a serve with
+// sync.enabled false, or a command reading the replica) to let it go.
+const syncPatience = 10 * time.Second
+
 // syncPlan is what one run of sync does, decided before anything starts (planSync); runSync carries it out.
 type syncPlan struct {
 	// mode is the pass asked for: incremental, or full with --full.
@@ -110,7 +114,7 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 		role, _, err := syncingRole(cfg, *rf.demo, r, log, nil, nil, nil)
 		return role, err
 	}
-	acc, err := peer.OpenAccess(ctx, dir, peer.AccessOptions{Logger: log, Version: versionString(), Own: own, IndexProgress: indexProgressLog(log)})
+	acc, err := peer.OpenAccess(ctx, dir, peer.AccessOptions{Logger: log, Version: versionString(), Own: own, IndexProgress: indexProgressLog(log), SyncPatience: syncPatience})
 	if err != nil {
 		if bars != nil {
 			bars.Close()
@@ -141,6 +145,12 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return fmt.Errorf("interrupted; the next sync resumes after the last page written: %w", err)
+	case errors.Is(err, peer.ErrUnavailable):
+		_, pid := acc.Owner()
+		return briefError{err: err, msg: fmt.Sprintf("no pass ran: pid %d holds the replica in %s and does not sync (a serve "+
+			"with sync.enabled false, or a command reading the replica), and still held it after %s: stop that process "+
+			"and run intercom-replica sync again, or set sync.enabled: true in that serve's configuration and restart it",
+			pid, dir, syncPatience)}
 	case err != nil:
 		return briefSyncError(err)
 	}

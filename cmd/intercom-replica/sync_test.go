@@ -151,6 +151,10 @@ func TestSync_ServesTheReplicaWhileItRuns(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "Served by pid") || !strings.Contains(out, "Live budget: pid") || !strings.Contains(out, "backfill") {
 		t.Errorf("status while sync runs: exit %d\n%s%s", code, out, errOut)
 	}
+	// A sync runs the passes asked of it, on no schedule.
+	if !regexp.MustCompile(`Schedule: +none: pid \d+ holds the replica and syncs only when asked \(intercom-replica sync\)\n`).MatchString(out) {
+		t.Errorf("status while sync runs claims a schedule:\n%s", out)
+	}
 	if code, out, errOut := runCmd(t, env, "search", "--config", "", "object_type:contacts limit:150"); code != exitOK {
 		t.Errorf("search while sync runs: exit %d\n%s%s", code, out, errOut)
 	}
@@ -187,6 +191,12 @@ func TestSync_WithoutATokenBesideAServe(t *testing.T) {
 	testwait.For(t, "the serve's first pass", 30*time.Second, func() bool {
 		return strings.Contains(serveErr.String(), `msg="sync pass finished"`)
 	})
+
+	// status beside it shows the schedule the serve runs.
+	if code, out, errOut := runCmd(t, noToken, "status", "--config", ""); code != exitOK ||
+		!regexp.MustCompile(`Schedule: +incremental @every 1m, reconcile @daily \(run by pid \d+\)\n`).MatchString(out) {
+		t.Errorf("status beside a syncing serve: exit %d\n%s%s", code, out, errOut)
+	}
 
 	code, out, errOut := runCmd(t, noToken, "sync", "--config", "")
 	if code != exitOK || !regexp.MustCompile(`(?m)^incremental +conversations `).MatchString(out) ||
@@ -272,5 +282,32 @@ func TestSchedule_TooOftenStopsEveryCommand(t *testing.T) {
 				t.Errorf("%s with %q: exit %d\n%s%s\nwant exit 2 and %q", args[0], spec, code, out, errOut, want)
 			}
 		}
+	}
+}
+
+// TestSync_BesideAServeThatDoesNotSync: a serve with sync.enabled false holds the replica and runs no pass. status
+// beside it claims no schedule; sync waits for it to exit, then says what happened and what to do.
+func TestSync_BesideAServeThatDoesNotSync(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	s := serveHTTPInProcess(t, &Main{}, dir)
+	s.url(t)
+	var status string
+	testwait.For(t, "status to come from the serve", 30*time.Second, func() bool {
+		code, out, _ := runCmd(t, nil, "status", "--config", "", "--data-dir", dir)
+		status = out
+		return code == exitOK && strings.Contains(out, "Served by pid")
+	})
+	pid := regexp.MustCompile(`Served by pid (\d+)`).FindStringSubmatch(status)[1]
+	if want := "Schedule:    none: pid " + pid + " holds the replica and does not sync (a serve with sync.enabled false, or a command reading the replica)\n"; !strings.Contains(status, want) {
+		t.Errorf("status beside a serve that does not sync lacks %q:\n%s", want, status)
+	}
+
+	code, out, errOut := runCmd(t, nil, "sync", "--config", "", "--data-dir", dir)
+	want := "intercom-replica sync: no pass ran: pid " + pid + " holds the replica in " + dir + " and does not sync (a serve " +
+		"with sync.enabled false, or a command reading the replica), and still held it after 10s: stop that process " +
+		"and run intercom-replica sync again, or set sync.enabled: true in that serve's configuration and restart it\n"
+	if code != exitRuntime || !strings.HasSuffix(errOut, want) || out != "" {
+		t.Errorf("sync beside a serve that does not sync: exit %d, want %d ending with\n%s\nstdout:\n%s\nstderr:\n%s", code, exitRuntime, want, out, errOut)
 	}
 }
