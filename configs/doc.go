@@ -33,6 +33,7 @@
 // # Caveats
 //
 // Validate checks values, not the machine: it does not create data_dir or check that a port is free. Whether the
-// HTTP transport can authenticate anyone, and whether an Intercom token is present, depend on the command, so they
-// are separate checks ([Config.RequireHTTPAuth], [Config.RequireIntercomToken]).
+// HTTP transport can authenticate anyone, and whether an Intercom token or the webhook client secret is present,
+// depend on the command, so they are separate checks ([Config.RequireHTTPAuth], [Config.RequireIntercomToken],
+// [Config.RequireWebhookSecret]).
 package configs

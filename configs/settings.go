@@ -115,12 +115,14 @@ func settings() []setting {
 			key: "sync.incremental_schedule",
 			doc: "When serve runs an incremental pass (what changed since the last one): a cron spec of 5 fields " +
 				"(minute hour day-of-month month day-of-week) or a descriptor such as @every 1m, @hourly, @daily, " +
-				"optionally prefixed by CRON_TZ=Area/City. A pass never overlaps the previous one.",
+				"optionally prefixed by CRON_TZ=Area/City, at least 10s apart (a pass that finds nothing still costs " +
+				"14 requests and a few seconds; webhooks bring changes sooner). A pass never overlaps the previous one.",
 		},
 		{
 			key: "sync.reconcile_schedule",
 			doc: "When serve runs a reconcile pass, a sweep of every id that finds the deletions and merges an " +
-				"incremental pass cannot see. Same syntax as incremental_schedule.",
+				"incremental pass cannot see. Same syntax as incremental_schedule, at least 1h apart: a reconcile " +
+				"pass walks every record, and the incremental ticks that come while it runs are skipped.",
 		},
 		{
 			key: "sync.overlap",
@@ -174,8 +176,8 @@ func settings() []setting {
 		{
 			key: "sync.webhooks.client_secret", env: "INTERCOM_CLIENT_SECRET",
 			doc: "The app's client secret (Developer Hub: your app, Basic information). Every notification's " +
-				"X-Hub-Signature must match it; unsigned and mis-signed ones are rejected. Required when webhooks " +
-				"are enabled.",
+				"X-Hub-Signature must match it; unsigned and mis-signed ones are rejected. serve requires it when " +
+				"webhooks are enabled; the commands that only read the replica do not.",
 		},
 		{
 			key: "sync.webhooks.client_secret_file", env: "INTERCOM_CLIENT_SECRET_FILE",

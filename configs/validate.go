@@ -3,6 +3,7 @@ package configs
 import (
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/url"
 	"regexp"
@@ -19,6 +20,8 @@ var (
 	ErrUnknownKey = errors.New("unknown key")
 	// ErrNoIntercomToken is returned by RequireIntercomToken when no access token is configured.
 	ErrNoIntercomToken = errors.New("no Intercom access token")
+	// ErrNoWebhookSecret is returned by RequireWebhookSecret when webhooks are enabled without a client secret.
+	ErrNoWebhookSecret = errors.New("webhooks are enabled but no client secret is set")
 	// ErrNoHTTPAuth is returned by RequireHTTPAuth when the HTTP transport could authenticate nobody.
 	ErrNoHTTPAuth = errors.New("no way to authenticate HTTP clients")
 )
@@ -46,8 +49,9 @@ func (e *FieldError) Error() string {
 func (e *FieldError) Unwrap() error { return e.Err }
 
 // Validate checks every value and returns nil, or errors.Join of one [*FieldError] per problem, in key order. It
-// does no I/O and does not require an Intercom token (see [Config.RequireIntercomToken]) nor HTTP credentials (see
-// [Config.RequireHTTPAuth]), which only some commands need. An empty DataDir is valid: Load resolves it.
+// does no I/O and does not require an Intercom token (see [Config.RequireIntercomToken]), the webhook client secret
+// (see [Config.RequireWebhookSecret]) nor HTTP credentials (see [Config.RequireHTTPAuth]), which only some
+// commands need. An empty DataDir is valid: Load resolves it.
 func (c *Config) Validate() error { return errors.Join(c.problems()...) }
 
 // problems returns one *FieldError per invalid value, in key order.
@@ -69,8 +73,10 @@ func (c *Config) problems() []error {
 	}
 	check("intercom.request_timeout", positiveDuration(c.Intercom.RequestTimeout))
 
-	check("sync.incremental_schedule", checkSchedule(c.Sync.IncrementalSchedule))
-	check("sync.reconcile_schedule", checkSchedule(c.Sync.ReconcileSchedule))
+	check("sync.incremental_schedule", checkSchedule(c.Sync.IncrementalSchedule, minIncrementalInterval,
+		"a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner"))
+	check("sync.reconcile_schedule", checkSchedule(c.Sync.ReconcileSchedule, minReconcileInterval,
+		"a reconcile pass walks every record, and incremental ticks are skipped while it runs"))
 	if c.Sync.CompanySweep <= 0 {
 		check("sync.company_sweep", fmt.Errorf("must be positive, got %s", formatDuration(c.Sync.CompanySweep)))
 	}
@@ -85,11 +91,6 @@ func (c *Config) problems() []error {
 	}
 	check("sync.webhooks.path", checkWebhookPath(c.Sync.Webhooks.Path))
 	check("sync.webhooks.client_secret", notPlaceholder(c.Sync.Webhooks.ClientSecret))
-	if c.Sync.Webhooks.Enabled && c.Sync.Webhooks.ClientSecret.IsZero() {
-		check("sync.webhooks.client_secret", errors.New("webhooks are enabled but no client secret is set: set "+
-			"INTERCOM_CLIENT_SECRET, INTERCOM_CLIENT_SECRET_FILE or sync.webhooks.client_secret_file (Developer Hub: "+
-			"your app, Basic information)"))
-	}
 	check("sync.webhooks.max_body_bytes", positiveSize(c.Sync.Webhooks.MaxBodyBytes))
 
 	if c.Serve.Transport != "stdio" && c.Serve.Transport != "http" {
@@ -144,6 +145,19 @@ func (c *Config) RequireIntercomToken() error {
 		"token alone in a file (chmod 600) and pass --access-token-file FILE, set INTERCOM_ACCESS_TOKEN_FILE, or "+
 		"set intercom.access_token_file in the config file. Create a token in Intercom's Developer Hub (your app, "+
 		"Authentication). To try intercom-replica without an Intercom account, add --demo", ErrNoIntercomToken)}
+}
+
+// RequireWebhookSecret returns nil unless sync.webhooks.enabled is set without the app's client secret, which every
+// notification's signature is checked against: it then returns a [*FieldError] for sync.webhooks.client_secret,
+// wrapping [ErrNoWebhookSecret], that says how to set one. serve, which receives the notifications, calls it after
+// Load when it syncs; the commands that only read the replica need no secret.
+func (c *Config) RequireWebhookSecret() error {
+	if !c.Sync.Webhooks.Enabled || !c.Sync.Webhooks.ClientSecret.IsZero() {
+		return nil
+	}
+	return &FieldError{Key: "sync.webhooks.client_secret", Err: fmt.Errorf("%w: set INTERCOM_CLIENT_SECRET, "+
+		"INTERCOM_CLIENT_SECRET_FILE or sync.webhooks.client_secret_file (Developer Hub: your app, Basic information)",
+		ErrNoWebhookSecret)}
 }
 
 // RequireHTTPAuth returns nil unless serve.transport is http with no way to authenticate a client (no local token,
@@ -223,13 +237,77 @@ func checkPublicURL(raw string) error {
 // apiVersionPattern matches the values of Intercom's Intercom-Version header: "2.16", and "Preview".
 func apiVersionPattern() *regexp.Regexp { return regexp.MustCompile(`^([0-9]+\.[0-9]+|Preview)$`) }
 
-// checkSchedule parses spec exactly as the scheduler will: cron.New's default parser, cron.ParseStandard.
-func checkSchedule(spec string) error {
-	if _, err := cron.ParseStandard(spec); err != nil {
+// The shortest intervals between two passes the schedules may ask for. An incremental pass that finds nothing
+// still costs 14 requests and a few seconds; a reconcile pass walks every record, and the incremental ticks that
+// come while it runs are skipped.
+const (
+	minIncrementalInterval = 10 * time.Second
+	minReconcileInterval   = time.Hour
+)
+
+// checkSchedule parses spec exactly as the scheduler will (cron.New's default parser, cron.ParseStandard), and
+// refuses a schedule that would fire more often than every least (why says what that would cost) or never.
+func checkSchedule(spec string, least time.Duration, why string) error {
+	sched, err := cron.ParseStandard(spec)
+	if err != nil {
 		return fmt.Errorf("not a cron spec: %v (want 5 fields, minute hour day-of-month month day-of-week, or a "+
 			"descriptor such as @every 1m or @daily)", err)
 	}
+	if every, ok := everyInterval(spec); ok {
+		if every < least {
+			return fmt.Errorf("%q repeats every %s: want a positive interval of at least %s (%s)", spec,
+				formatDuration(every), formatDuration(least), why)
+		}
+		return nil
+	}
+	switch gap, fires := shortestGap(sched); {
+	case !fires:
+		return fmt.Errorf("%q never fires: no date matches it", spec)
+	case gap < least:
+		return fmt.Errorf("%q fires as often as every %s: want at least %s between passes (%s)", spec,
+			formatDuration(gap), formatDuration(least), why)
+	}
 	return nil
+}
+
+// everyInterval returns the interval of an "@every <duration>" spec (after an optional CRON_TZ= or TZ= prefix) as
+// written: cron.Every rounds anything under a second, a negative or zero interval included, up to one second.
+func everyInterval(spec string) (time.Duration, bool) {
+	s := strings.TrimSpace(spec)
+	if strings.HasPrefix(s, "CRON_TZ=") || strings.HasPrefix(s, "TZ=") {
+		_, s, _ = strings.Cut(s, " ")
+		s = strings.TrimSpace(s)
+	}
+	rest, ok := strings.CutPrefix(s, "@every ")
+	if !ok {
+		return 0, false
+	}
+	d, err := time.ParseDuration(rest)
+	return d, err == nil
+}
+
+// shortestGap returns the shortest time between two consecutive firings of sched in its first two days of
+// firings from a fixed instant, and false when it never fires. A cron spec's minutes and hours are the same on
+// every day it fires, so any shorter gap would show among them.
+func shortestGap(sched cron.Schedule) (time.Duration, bool) {
+	t := sched.Next(time.Date(2025, time.January, 1, 0, 0, 0, 0, time.UTC))
+	if t.IsZero() {
+		return 0, false
+	}
+	end := t.Add(49 * time.Hour)
+	gap := time.Duration(math.MaxInt64)
+	for range 3 * 24 * 60 { // a spec fires at most once a minute
+		next := sched.Next(t)
+		if next.IsZero() {
+			break
+		}
+		gap = min(gap, next.Sub(t))
+		if next.After(end) {
+			break
+		}
+		t = next
+	}
+	return gap, true
 }
 
 func checkBaseURL(raw string) error {

@@ -72,6 +72,59 @@ func TestValidate(t *testing.T) {
 		},
 		{name: "cron with a time zone", change: func(c *Config) { c.Sync.ReconcileSchedule = "CRON_TZ=Europe/Dublin 30 3 * * *" }},
 		{name: "every 30s", change: func(c *Config) { c.Sync.IncrementalSchedule = "@every 30s" }},
+		{name: "every 10s, the shortest incremental interval", change: func(c *Config) { c.Sync.IncrementalSchedule = "@every 10s" }},
+		{name: "every minute by cron", change: func(c *Config) { c.Sync.IncrementalSchedule = "* * * * *" }},
+		{
+			// cron.Every rounds a negative, zero or sub-second interval up to one second: serve then ran a pass a second.
+			name:   "negative interval",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "@every -1m" },
+			want: `sync.incremental_schedule: "@every -1m" repeats every -1m: want a positive interval of at least 10s ` +
+				`(a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{
+			name:   "zero interval",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "@every 0s" },
+			want: `sync.incremental_schedule: "@every 0s" repeats every 0s: want a positive interval of at least 10s ` +
+				`(a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{
+			name:   "a millisecond",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "@every 1ms" },
+			want: `sync.incremental_schedule: "@every 1ms" repeats every 1ms: want a positive interval of at least 10s ` +
+				`(a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{
+			name:   "a few seconds, with a time zone",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "CRON_TZ=Europe/Dublin @every 9s" },
+			want: `sync.incremental_schedule: "CRON_TZ=Europe/Dublin @every 9s" repeats every 9s: want a positive ` +
+				`interval of at least 10s (a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{name: "hourly reconcile", change: func(c *Config) { c.Sync.ReconcileSchedule = "@hourly" }},
+		{name: "reconcile twice a day", change: func(c *Config) { c.Sync.ReconcileSchedule = "0 3,15 * * *" }},
+		{
+			name:   "reconcile every minute",
+			change: func(c *Config) { c.Sync.ReconcileSchedule = "@every 1m" },
+			want: `sync.reconcile_schedule: "@every 1m" repeats every 1m: want a positive interval of at least 1h ` +
+				`(a reconcile pass walks every record, and incremental ticks are skipped while it runs)`,
+		},
+		{
+			name:   "reconcile every five minutes by cron",
+			change: func(c *Config) { c.Sync.ReconcileSchedule = "*/5 * * * *" },
+			want: `sync.reconcile_schedule: "*/5 * * * *" fires as often as every 5m: want at least 1h between ` +
+				`passes (a reconcile pass walks every record, and incremental ticks are skipped while it runs)`,
+		},
+		{
+			name:   "a schedule that never fires",
+			change: func(c *Config) { c.Sync.ReconcileSchedule = "0 3 30 2 *" },
+			want:   `sync.reconcile_schedule: "0 3 30 2 *" never fires: no date matches it`,
+		},
+		{name: "hourly reconcile by cron", change: func(c *Config) { c.Sync.ReconcileSchedule = "CRON_TZ=Europe/Dublin 0 * * * *" }},
+		{
+			name:   "reconcile twice in an hour, once a day",
+			change: func(c *Config) { c.Sync.ReconcileSchedule = "0,40 3 * * 1" },
+			want: `sync.reconcile_schedule: "0,40 3 * * 1" fires as often as every 40m: want at least 1h between ` +
+				`passes (a reconcile pass walks every record, and incremental ticks are skipped while it runs)`,
+		},
 		{
 			name:   "no company sweep",
 			change: func(c *Config) { c.Sync.CompanySweep = 0 },
@@ -103,13 +156,8 @@ func TestValidate(t *testing.T) {
 			change: func(c *Config) { c.Sync.MaxRequestsPerMinute = -1 },
 			want:   `sync.max_requests_per_minute: must not be negative (0 means no ceiling), got -1`,
 		},
-		{
-			name:   "webhooks without a secret",
-			change: func(c *Config) { c.Sync.Webhooks.Enabled = true },
-			want: `sync.webhooks.client_secret: webhooks are enabled but no client secret is set: set ` +
-				`INTERCOM_CLIENT_SECRET, INTERCOM_CLIENT_SECRET_FILE or sync.webhooks.client_secret_file (Developer Hub: ` +
-				`your app, Basic information)`,
-		},
+		// Only serve needs the secret (RequireWebhookSecret): the commands that read the replica do not.
+		{name: "webhooks without a secret", change: func(c *Config) { c.Sync.Webhooks.Enabled = true }},
 		{
 			name: "webhooks with a secret",
 			change: func(c *Config) {
@@ -346,6 +394,41 @@ func TestRequireIntercomToken(t *testing.T) {
 	c.Intercom.AccessToken = NewSecret(accessToken)
 	if err := c.RequireIntercomToken(); err != nil {
 		t.Errorf("with a token: %v", err)
+	}
+}
+
+func TestRequireWebhookSecret(t *testing.T) {
+	want := `sync.webhooks.client_secret: webhooks are enabled but no client secret is set: set ` +
+		`INTERCOM_CLIENT_SECRET, INTERCOM_CLIENT_SECRET_FILE or sync.webhooks.client_secret_file (Developer Hub: ` +
+		`your app, Basic information)`
+	for _, tc := range []struct {
+		name    string
+		enabled bool
+		secret  string
+		want    string
+	}{
+		{name: "webhooks off", enabled: false},
+		{name: "webhooks off, a secret anyway", enabled: false, secret: clientSecret},
+		{name: "webhooks on with a secret", enabled: true, secret: clientSecret},
+		{name: "webhooks on without a secret", enabled: true, want: want},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := Default()
+			c.Sync.Webhooks.Enabled, c.Sync.Webhooks.ClientSecret = tc.enabled, NewSecret(tc.secret)
+			err := c.RequireWebhookSecret()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("want nil, got %v", err)
+				}
+				return
+			}
+			if err == nil || err.Error() != tc.want || !errors.Is(err, ErrNoWebhookSecret) {
+				t.Fatalf("error:\n%v\nwant:\n%s (matching ErrNoWebhookSecret)", err, tc.want)
+			}
+			if err := c.Validate(); err != nil {
+				t.Errorf("a missing webhook secret is not a validation error (the commands reading the replica need none): %v", err)
+			}
+		})
 	}
 }
 

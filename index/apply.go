@@ -12,7 +12,9 @@ import (
 
 // Apply writes a batch: every record and meta entry in one store transaction (durable when Apply returns), then
 // the column table, then each kind's full-text index with the batch's sequence. A record older than the stored one
-// is skipped (counted in Stale); a tombstone leaves search at once. A tombstone for an id the store never held is
+// is skipped (counted in Stale), except a live record over a tombstone, which is written whatever its updated_at
+// (the tombstone carries the deletion's time; whether Intercom's answer outweighs the deletion is the writer's
+// call); a tombstone leaves search at once. A tombstone for an id the store never held is
 // dropped: the replica records a deletion only of a record it held.
 //
 // A batch with an invalid record (error matching ErrInvalidRecord) writes nothing. When the store write succeeds

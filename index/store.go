@@ -301,7 +301,9 @@ func (s *store) writeBatch(recs []prepared, meta map[string][]byte, trimTo map[q
 				if prev, err = decodeEnvelope(old); err != nil {
 					return fmt.Errorf("%s %s: %w", p.rec.Kind, p.rec.ID, err)
 				}
-				if p.rec.UpdatedAt < prev.updatedAt && !(p.rec.Deleted && p.rec.UpdatedAt == 0) {
+				// A live record replacing a tombstone is the writer's call whatever its updated_at: the tombstone
+				// carries the deletion's time, and a record Intercom returns again need not be newer than that.
+				if p.rec.UpdatedAt < prev.updatedAt && !(p.rec.Deleted && p.rec.UpdatedAt == 0) && !(prev.deleted && !p.rec.Deleted) {
 					res.Stale++
 					continue
 				}

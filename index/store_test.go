@@ -124,6 +124,40 @@ func TestReplica_Apply_TombstonesLeaveSearch(t *testing.T) {
 	}
 }
 
+// TestReplica_Apply_ALiveRecordReplacesATombstoneWhateverItsUpdatedAt: a tombstone carries the deletion's time, and a
+// record Intercom returns again (the syncer decides when that outweighs the deletion) may be older than that: it is
+// written, searchable and counted as live. Over a live record, an older one stays stale.
+func TestReplica_Apply_ALiveRecordReplacesATombstoneWhateverItsUpdatedAt(t *testing.T) {
+	t.Parallel()
+	r := mustOpen(t, "")
+	ctx := context.Background()
+	mustApply(t, r, Batch{Records: []Record{{Kind: query.KindConversation, ID: "7", Raw: conversationJSON("7", 200, "open", "first")}}})
+	mustApply(t, r, Batch{Records: []Record{{Kind: query.KindConversation, ID: "7", UpdatedAt: 300, Deleted: true}}})
+	res := mustApply(t, r, Batch{Records: []Record{{Kind: query.KindConversation, ID: "7", UpdatedAt: 150,
+		Raw: conversationJSON("7", 150, "open", "restored")}}})
+	if res.Written != 1 || res.Stale != 0 {
+		t.Fatalf("ApplyResult = %+v, want the live record written over the tombstone", res)
+	}
+	rec, err := r.Get(ctx, query.KindConversation, "7")
+	if err != nil || rec.Deleted || rec.UpdatedAt != 150 {
+		t.Fatalf("Get = deleted %v, updated_at %d, %v; want the restored record", rec.Deleted, rec.UpdatedAt, err)
+	}
+	if got := hitIDs(mustSearch(t, r, mustParse(t, "object_type:conversations q:restored"))); !slices.Equal(got, []string{"7"}) {
+		t.Fatalf("the restored record is not searchable: %v", got)
+	}
+	st, err := r.Status(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := st.Kinds[query.KindConversation]; k.Records != 1 || k.Deleted != 0 {
+		t.Errorf("counts = %+v, want 1 live, 0 deleted", k)
+	}
+	if res := mustApply(t, r, Batch{Records: []Record{{Kind: query.KindConversation, ID: "7", UpdatedAt: 100,
+		Raw: conversationJSON("7", 100, "open", "older")}}}); res.Stale != 1 {
+		t.Errorf("an older live record over a live one: %+v, want stale", res)
+	}
+}
+
 // TestReplica_Apply_DeletionOfAnIDNeverHeldWritesNothing: Intercom's 404 for an id the replica never held (a
 // made-up id looked up live, a deletion listed for a record never synced) is not a deletion the replica saw: it
 // leaves no tombstone (which get_* would report as "deleted in Intercom"), no change-log entry and no count.

@@ -243,6 +243,16 @@ func TestRun_ShutdownMidPassReturnsPromptlyAndResumes(t *testing.T) {
 	if st.Backfill.Complete || st.Backfill.Cursor == "" {
 		t.Fatalf("the backfill finished before the cancel landed: %+v", st.Backfill)
 	}
+	// The stopped pass's report counts the pages whose fetches it kept as listed too.
+	if status, err := e.syncer.Status(); err != nil {
+		t.Fatal(err)
+	} else {
+		for _, k := range status.Passes[PassBackfill].Kinds {
+			if k.Fetched > k.Listed {
+				t.Errorf("stopped backfill: %s %d fetched of %d listed", k.Kind, k.Fetched, k.Listed)
+			}
+		}
+	}
 	// What was written is whole and current.
 	err = e.replica.Scan(context.Background(), query.KindConversation, func(rec index.Record) error {
 		want, err := e.ws.ConversationJSON(rec.ID)

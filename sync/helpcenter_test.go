@@ -39,8 +39,8 @@ func TestSync_ArticleChangesAreSeenByTheNextPass(t *testing.T) {
 	got := kindReports(reps[0])[query.KindArticle]
 	// The walk from the first page writes the new and the edited article; the count moved (one created and
 	// written, one deleted), so the pass sweeps: every page again, then a GET for the article it did not list.
-	if got.Written != 3 || got.Deleted != 1 || got.Fetched != 1 {
-		t.Errorf("article report = %+v, want 3 written (new, edited, tombstone), 1 deleted, 1 fetched by id", got)
+	if got.Written != 3 || got.Deleted != 1 || got.Fetched != 0 || got.Checked != 1 {
+		t.Errorf("article report = %+v, want 3 written (new, edited, tombstone), 1 deleted, 1 checked by id", got)
 	}
 	if n := e.requests()[fakeintercom.RouteGetArticle]; n != 1 {
 		t.Errorf("%d GET /articles/{id}, want 1 (the deleted article)", n)
@@ -189,8 +189,8 @@ func TestSync_TicketChangesAreSeenByTheNextPassOrReconcile(t *testing.T) {
 	doomed = ids[len(ids)-4]
 	must(ws.DeleteTicket(doomed))
 	reps = e.sync(ModeReconcile)
-	if got := kindReports(reps[0])[query.KindTicket]; reps[0].Pass != PassReconcile || got.Deleted != 1 || got.Fetched != 1 {
-		t.Errorf("reconcile ticket report (%s) = %+v, want 1 fetched by id and deleted", reps[0].Pass, got)
+	if got := kindReports(reps[0])[query.KindTicket]; reps[0].Pass != PassReconcile || got.Deleted != 1 || got.Checked != 1 {
+		t.Errorf("reconcile ticket report (%s) = %+v, want 1 checked by id and deleted", reps[0].Pass, got)
 	}
 	if rec, ok := stored(t, r, query.KindTicket, doomed); !ok || !rec.Deleted {
 		t.Errorf("deleted ticket %s: want a tombstone after the reconcile (found %v)", doomed, ok)

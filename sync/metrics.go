@@ -47,7 +47,7 @@ func newMetrics(reg prometheus.Registerer, s *Syncer, b *Budget) (*metrics, erro
 		pages: counterVec("intercom_replica_sync_pages_total",
 			"List and search pages read from Intercom, by pass and kind.", "pass", "kind"),
 		fetched: counterVec("intercom_replica_sync_fetched_total",
-			"Records fetched by id (whole conversations, contacts checked by id), by pass and kind.", "pass", "kind"),
+			"Records fetched by id (whole conversations and tickets, records checked by id), by pass and kind.", "pass", "kind"),
 		records: counterVec("intercom_replica_sync_records_written_total",
 			"Records written to the replica by kind and op (upsert, delete), from passes, webhooks and live lookups.", "kind", "op"),
 		parts: counterVec("intercom_replica_sync_conversation_parts_total",
@@ -143,7 +143,7 @@ func (m *metrics) passDone(pass, result string, seconds float64) {
 func (m *metrics) kindDone(pass string, r KindReport) {
 	k := string(r.Kind)
 	m.pages.WithLabelValues(pass, k).Add(float64(r.Pages))
-	m.fetched.WithLabelValues(pass, k).Add(float64(r.Fetched))
+	m.fetched.WithLabelValues(pass, k).Add(float64(r.Fetched + r.Checked))
 	m.requests.WithLabelValues(pass, k).Add(float64(r.Requests))
 	m.rateLimited.WithLabelValues(pass, k).Add(float64(r.RateLimited))
 	m.retries.WithLabelValues(pass, k).Add(float64(r.Retries))

@@ -95,6 +95,7 @@ func (s *Syncer) syncLocked(ctx context.Context, mode Mode) ([]PassReport, error
 
 // kindRun accumulates one kind's share of a pass.
 type kindRun struct {
+	pass   string // PassBackfill, PassIncremental or PassReconcile
 	rep    KindReport
 	start  time.Time
 	stats0 intercom.Stats
@@ -120,7 +121,7 @@ func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, f
 		i += len(group)
 		krs := make([]*kindRun, len(group))
 		for g, kind := range group {
-			krs[g] = &kindRun{rep: KindReport{Kind: kind}, start: time.Now(), stats0: s.src.Stats()}
+			krs[g] = &kindRun{pass: pass, rep: KindReport{Kind: kind}, start: time.Now(), stats0: s.src.Stats()}
 		}
 		if group[0].Directory() {
 			// directory counts each list's requests and time itself.
@@ -155,7 +156,7 @@ func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, f
 	}
 	attrs := []any{"pass", pass, "result", result, "seconds", round(rep.Seconds)}
 	for _, k := range rep.Kinds {
-		attrs = append(attrs, strings.ReplaceAll(plural(k.Kind), " ", "_"), fmt.Sprintf("listed=%d fetched=%d written=%d deleted=%d requests=%d", k.Listed, k.Fetched, k.Written, k.Deleted, k.Requests))
+		attrs = append(attrs, strings.ReplaceAll(KindPlural(k.Kind), " ", "_"), fmt.Sprintf("listed=%d fetched=%d checked=%d written=%d deleted=%d requests=%d", k.Listed, k.Fetched, k.Checked, k.Written, k.Deleted, k.Requests))
 	}
 	if err != nil {
 		attrs = append(attrs, "error", err.Error())

@@ -94,50 +94,57 @@ func (s *Syncer) reconcileWhole(ctx context.Context, kr *kindRun, kind query.Kin
 
 // settleMissing recounts kind's records and fetches by id each one held as live that a complete walk did not list
 // (seen): Intercom answers with the record (it moved in the list during the walk, or is newer than the walk) or
-// 404/410, a tombstone.
+// 404/410, a tombstone. A reconcile pass also fetches each record held as deleted that the walk listed and did not
+// bring back (a list can lag behind a deletion, so the listing alone does not): a 200 brings it back, whatever its
+// tombstone says, since a reconcile converges on what Intercom holds.
 func (s *Syncer) settleMissing(ctx context.Context, kr *kindRun, kind query.Kind, seen map[string]struct{}) ([]candidate, error) {
-	missing, err := s.recount(ctx, kind, seen)
+	ids, err := s.recount(ctx, kind, seen, kr.pass == PassReconcile)
 	if err != nil {
 		return nil, err
 	}
 	var parts atomic.Int64
-	cands, err := s.fetchByID(ctx, missing, func(ctx context.Context, id string) (candidate, error) {
+	cands, err := s.fetchByID(ctx, ids, func(ctx context.Context, id string) (candidate, error) {
 		c, n, err := s.fetchOne(ctx, s.src, kind, id)
 		parts.Add(int64(n))
 		return c, err
 	})
-	kr.rep.Fetched += len(cands)
+	kr.rep.Checked += len(cands)
 	kr.rep.Parts += int(parts.Load())
 	return cands, err
 }
 
 // recount scans kind's stored records, sets the state's counts to what it finds, and returns the ids held as live
-// that are not in seen.
-func (s *Syncer) recount(ctx context.Context, kind query.Kind, seen map[string]struct{}) ([]string, error) {
-	missing, live, deleted, err := s.heldLive(ctx, kind, seen)
+// that are not in seen, and with relisted those held as deleted that are.
+func (s *Syncer) recount(ctx context.Context, kind query.Kind, seen map[string]struct{}, relisted bool) ([]string, error) {
+	ids, live, deleted, err := s.unsettled(ctx, kind, seen, relisted)
 	if err != nil {
 		return nil, err
 	}
 	_, err = s.commit(ctx, kind, nil, func(st *KindState) { st.Live, st.Deleted = live, deleted })
-	return missing, err
+	return ids, err
 }
 
-// heldLive scans kind's stored records and returns the ids held as live that are not in seen, with the numbers of
-// live records and tombstones it found.
-func (s *Syncer) heldLive(ctx context.Context, kind query.Kind, seen map[string]struct{}) (missing []string, live, deleted int, err error) {
+// unsettled scans kind's stored records and returns the ids held as live that are not in seen, and with relisted
+// the ids held as deleted that are, with the numbers of live records and tombstones it found.
+func (s *Syncer) unsettled(ctx context.Context, kind query.Kind, seen map[string]struct{}, relisted bool) (ids []string, live, deleted int, err error) {
 	err = s.sink.Scan(ctx, kind, func(r index.Record) error {
-		if r.Deleted {
+		_, listed := seen[r.ID]
+		switch {
+		case !r.Deleted:
+			live++
+			if !listed {
+				ids = append(ids, r.ID)
+			}
+		default:
 			deleted++
-			return nil
-		}
-		live++
-		if _, ok := seen[r.ID]; !ok {
-			missing = append(missing, r.ID)
+			if listed && relisted {
+				ids = append(ids, r.ID)
+			}
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, 0, 0, cancelCause(ctx, err)
 	}
-	return missing, live, deleted, nil
+	return ids, live, deleted, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"os"
 
 	"github.com/robfig/cron/v3"
 	"golang.org/x/sync/errgroup"
@@ -16,7 +17,8 @@ const refetchWorkers = 4
 // then an incremental pass), then an incremental pass on IncrementalSchedule and a reconcile pass on
 // ReconcileSchedule (robfig/cron specs), and the refetches webhooks queue. Passes never overlap: an incremental
 // tick that comes while a pass runs is skipped (logged and counted), a reconcile tick waits for the running pass.
-// A failed pass is logged and retried at the next tick.
+// A failed pass is logged and retried at the next tick. While it runs, the replica records which process runs the
+// schedules (see [Runner]).
 //
 // Run owns every goroutine it starts and returns once they have all stopped: nil after ctx is cancelled (the
 // running pass writes what it fetched and checkpoints; see [Syncer.Sync]), or an error that makes syncing pointless,
@@ -26,6 +28,15 @@ func (s *Syncer) Run(ctx context.Context) error {
 		return errors.New("sync: Run is already running")
 	}
 	defer s.running.Store(false)
+	// Who runs the schedules, for the other processes' status; removed once every goroutine has stopped.
+	if err := s.writeMeta(ctx, metaRun, Runner{PID: os.Getpid(), IncrementalSchedule: s.incSpec, ReconcileSchedule: s.recSpec, Since: s.now()}); err != nil {
+		s.log.WarnContext(ctx, "could not record the schedule this process runs", "error", err.Error())
+	}
+	defer func() {
+		if err := s.deleteMeta(ctx, metaRun); err != nil {
+			s.log.WarnContext(ctx, "could not remove the record of the schedule this process ran", "error", err.Error())
+		}
+	}()
 
 	incTick := make(chan struct{})    // unbuffered: a tick while a pass runs is skipped
 	recTick := make(chan struct{}, 1) // one pending reconcile

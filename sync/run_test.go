@@ -5,6 +5,7 @@ import (
 	"maps"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	gosync "sync"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/intercom-replica/intercom-replica/index"
 	"github.com/intercom-replica/intercom-replica/query"
+	"github.com/intercom-replica/intercom-replica/query/testwait"
 	"github.com/intercom-replica/intercom-replica/sync/intercom"
 	"github.com/intercom-replica/intercom-replica/sync/intercom/fakeintercom"
 )
@@ -249,4 +251,34 @@ func TestRun_SchedulesPassesOneAtATime(t *testing.T) {
 		}
 		t.Logf("%v passes and %v reconciles in %v", incremental, reconcile, time.Since(start))
 	})
+}
+
+// TestRun_RecordsItsScheduleWhileItRuns: Run records in the replica which process runs the passes on which
+// schedules, so that another process (status beside a serve) can tell whether anything syncs on a schedule, and
+// removes it when it returns.
+func TestRun_RecordsItsScheduleWhileItRuns(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, envOptions{conversations: 10, contacts: 5, opts: Options{IncrementalSchedule: "@every 1h", ReconcileSchedule: "@weekly"}})
+	if st, err := e.syncer.Status(); err != nil || st.Runner != nil {
+		t.Fatalf("before Run: runner %+v (%v), want none", st.Runner, err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- e.syncer.Run(ctx) }()
+	var runner *Runner
+	testwait.For(t, "Run to record itself", 30*time.Second, func() bool {
+		st, err := e.syncer.Status()
+		runner = st.Runner
+		return err == nil && runner != nil
+	})
+	if runner.PID != os.Getpid() || runner.IncrementalSchedule != "@every 1h" || runner.ReconcileSchedule != "@weekly" || runner.Since.IsZero() {
+		t.Errorf("runner = %+v, want this process with its schedules", runner)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Run: %v", err)
+	}
+	if st, err := e.syncer.Status(); err != nil || st.Runner != nil {
+		t.Errorf("after Run returned: runner %+v (%v), want none", st.Runner, err)
+	}
 }

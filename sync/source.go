@@ -67,7 +67,8 @@ var _ Source = (*intercom.Client)(nil)
 // Sink is what the syncer needs from the replica. *index.Replica implements it. The syncer is the replica's only
 // writer of records: it keeps per-kind counts in the replica's meta on that assumption.
 type Sink interface {
-	// Apply writes records and meta in one transaction; a record older than the stored one is skipped.
+	// Apply writes records and meta in one transaction; a record older than the stored one is skipped, except a
+	// live record over a tombstone (supersedes decides those).
 	Apply(ctx context.Context, b index.Batch) (index.ApplyResult, error)
 	// Get returns the stored record, tombstones included, or an error matching index.ErrNotFound.
 	Get(ctx context.Context, kind query.Kind, id string) (index.Record, error)
@@ -127,9 +128,12 @@ func gone(err error) bool {
 //   - a newer updated_at wins; an equal one is written again (a second change within the same second keeps
 //     updated_at, so the later copy is the better one);
 //   - a tombstone replaces a live copy when its evidence is no older than the copy, or Intercom's time of the
-//     deletion is after the copy's updated_at; it carries the copy's updated_at, so older copies stay refused;
+//     deletion is after the copy's updated_at; it carries the later of the copy's updated_at and the deletion's
+//     time, so older listed copies stay refused;
 //   - a live copy replaces a tombstone only when its updated_at is newer (an unarchived contact), or it was fetched
-//     by id after the tombstone's evidence (a GET that answers 200 now outweighs an earlier 404).
+//     by id after the tombstone's evidence, whatever its updated_at (a GET that answers 200 now outweighs an
+//     earlier 404 or deletion: the tombstone carries the deletion's time, which a record brought back need not
+//     pass). A list or search item outweighs it only by a newer updated_at: a list can lag behind a deletion.
 func supersedes(c candidate, cur index.Record, found bool) (index.Record, bool) {
 	r := c.rec
 	if !found {
@@ -146,7 +150,7 @@ func supersedes(c candidate, cur index.Record, found bool) (index.Record, bool) 
 		}
 		return r, false
 	case cur.Deleted:
-		return r, r.UpdatedAt > cur.UpdatedAt || (c.byID && r.SyncedAt.After(cur.SyncedAt) && r.UpdatedAt >= cur.UpdatedAt)
+		return r, r.UpdatedAt > cur.UpdatedAt || (c.byID && r.SyncedAt.After(cur.SyncedAt))
 	default:
 		return r, r.UpdatedAt >= cur.UpdatedAt
 	}

@@ -38,6 +38,11 @@ func TestSupersedes_OrdersEvidence(t *testing.T) {
 		{"listed copy newer than the tombstone (unarchived)", candidate{rec: live(101, t0.Add(time.Hour))}, tomb(100, t0), true, true, 101},
 		{"copy fetched by id after the tombstone", candidate{rec: live(100, t0.Add(time.Hour)), byID: true}, tomb(100, t0), true, true, 100},
 		{"copy fetched by id before the tombstone", candidate{rec: live(100, t0), byID: true}, tomb(100, t0.Add(time.Hour)), true, false, 0},
+		// A tombstone carries the deletion's time (or a later copy's updated_at): a GET answering 200 after it is
+		// what Intercom holds now, whatever its updated_at; a list item is not (a list can lag behind a deletion).
+		{"copy fetched by id after a tombstone of a later time", candidate{rec: live(100, t0.Add(time.Hour)), byID: true}, tomb(150, t0), true, true, 100},
+		{"copy fetched by id before a tombstone of a later time", candidate{rec: live(100, t0), byID: true}, tomb(150, t0.Add(time.Hour)), true, false, 0},
+		{"listed copy older than the tombstone", candidate{rec: live(100, t0.Add(time.Hour))}, tomb(150, t0), true, false, 0},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, ok := supersedes(tc.in, tc.cur, tc.found)

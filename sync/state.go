@@ -19,12 +19,14 @@ import (
 //	                          tag, segment, collection, help_center, ticket_type)
 //	sync/pass/<pass>          PassReport of the last pass of that type (backfill, incremental, reconcile)
 //	sync/workspace            Workspace: the Intercom workspace the replica copies
+//	sync/run                  Runner: the process running the passes on their schedules, while Run runs
 //
 // Read them with [ReadStatus] rather than by key.
 const (
 	metaStatePrefix = "sync/state/"
 	metaPassPrefix  = "sync/pass/"
 	metaWorkspace   = "sync/workspace"
+	metaRun         = "sync/run"
 )
 
 // Pass types, as [PassReport.Pass] and the metrics' "pass" label name them.
@@ -103,10 +105,11 @@ type KindReport struct {
 	Kind    query.Kind `json:"kind"`
 	Pages   int        `json:"pages"`   // list and search pages read
 	Listed  int        `json:"listed"`  // records on those pages
-	Fetched int        `json:"fetched"` // records fetched by id (whole conversations, contacts checked by id)
+	Fetched int        `json:"fetched"` // of those listed, the ones fetched by id (not current in the replica)
+	Checked int        `json:"checked"` // others asked for by id: held as live but not in a complete walk, or (reconcile) listed but held as deleted
 	Written int        `json:"written"` // records written (new or changed)
 	Deleted int        `json:"deleted"` // tombstones written
-	Parts   int        `json:"parts"`   // conversation parts in the conversations fetched
+	Parts   int        `json:"parts"`   // parts in the conversations and tickets fetched or checked
 	Seconds float64    `json:"seconds"`
 	// API counts requests to Intercom (retries included), 429 answers and retries, from the client's counters
 	// while this kind was being synced (webhook refetches running at the same time are included).
@@ -126,6 +129,16 @@ type Workspace struct {
 	Timezone string `json:"timezone,omitempty"`
 }
 
+// Runner is the process that runs the passes on their schedules (meta key sync/run): [Syncer.Run] records it when
+// it starts and removes it when it returns. A process that died without removing it leaves it behind, so a reader
+// trusts it only when PID is the process holding the replica now.
+type Runner struct {
+	PID                 int       `json:"pid"`
+	IncrementalSchedule string    `json:"incremental_schedule"`
+	ReconcileSchedule   string    `json:"reconcile_schedule"`
+	Since               time.Time `json:"since"`
+}
+
 // MetaReader reads replica metadata; *index.Replica implements it.
 type MetaReader interface {
 	Meta(key string) ([]byte, error)
@@ -136,6 +149,7 @@ type Status struct {
 	Workspace *Workspace               // nil before the first pass
 	Kinds     map[query.Kind]KindState // every kind, zero-valued before its first page
 	Passes    map[string]PassReport    // the last pass of each type that ran
+	Runner    *Runner                  // the process running the schedules, as last recorded; nil when none is
 }
 
 // ReadStatus reads the syncer's state from the replica's meta.
@@ -153,6 +167,12 @@ func ReadStatus(m MetaReader) (Status, error) {
 			return st, err
 		}
 		st.Kinds[k] = ks
+	}
+	var run Runner
+	if ok, err := readMeta(m, metaRun, &run); err != nil {
+		return st, err
+	} else if ok {
+		st.Runner = &run
 	}
 	for _, p := range []string{PassBackfill, PassIncremental, PassReconcile} {
 		var pr PassReport
@@ -237,7 +257,7 @@ func (s Status) Progress() string {
 		if k.Directory() && b.Complete {
 			continue
 		}
-		name := plural(k)
+		name := KindPlural(k)
 		switch {
 		case b.Complete:
 			parts = append(parts, name+" complete")
@@ -253,8 +273,9 @@ func (s Status) Progress() string {
 	return strings.Join(parts, "; ")
 }
 
-// plural names kind's records for people: "conversations", "companies", "teammates", "help centers".
-func plural(k query.Kind) string {
+// KindPlural names kind's records for people: "conversations", "companies", "teammates", "help centers", "ticket
+// types". The sync summary, status, the log (with _ for spaces) and the progress lines all name kinds with it.
+func KindPlural(k query.Kind) string {
 	if k == query.KindCompany {
 		return k.Plural()
 	}

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	gosync "sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -365,4 +366,74 @@ func TestSync_OlderAPIVersionFindsDeletionsByReconcile(t *testing.T) {
 	}
 	e.sync(ModeReconcile)
 	mirror(t, e.replica, e.ws, e.syncer)
+}
+
+// TestSync_FullSyncBringsBackWhatIntercomListsAsLive: a reconcile pass converges on what Intercom says, tombstones
+// included. Intercom (here a fake restarted from the same seed, which undoes the deletions it made) lists and
+// returns records the replica holds as deleted, with an updated_at older than their tombstones (which carry the
+// deletion's time, or the last copy's updated_at): the reconcile asks for each by id, and a 200 brings it back.
+func TestSync_FullSyncBringsBackWhatIntercomListsAsLive(t *testing.T) {
+	t.Parallel()
+	var serving atomic.Pointer[http.Handler]
+	e := newEnv(t, envOptions{wrap: func(h http.Handler) http.Handler {
+		serving.Store(&h)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { (*serving.Load()).ServeHTTP(w, r) })
+	}})
+	e.sync(ModeIncremental)
+	must := changes(t)
+	convs, contacts := e.ws.ConversationIDs(), e.ws.ContactIDs()
+	e.clock.Advance(time.Minute)
+	// Updated, then deleted: the replica's last copy is newer than the record the restarted fake has.
+	must(e.ws.Reply(convs[3], fakeintercom.Reply{Author: fakeintercom.AuthorUser}))
+	phone := "+44 20 7946 0001"
+	must(e.ws.UpdateContact(contacts[4], fakeintercom.ContactEdit{Phone: &phone}))
+	e.sync(ModeIncremental)
+	e.clock.Advance(time.Minute)
+	must(e.ws.DeleteConversation(convs[3]))
+	must(e.ws.DeleteConversation(convs[5]))
+	must(e.ws.DeleteContact(contacts[4]))
+	e.sync(ModeIncremental)
+	for _, k := range []struct {
+		kind query.Kind
+		id   string
+	}{{query.KindConversation, convs[3]}, {query.KindConversation, convs[5]}, {query.KindContact, contacts[4]}} {
+		if rec, ok := stored(t, e.replica, k.kind, k.id); !ok || !rec.Deleted {
+			t.Fatalf("%s %s: want a tombstone before the restart", k.kind, k.id)
+		}
+	}
+
+	// The fake restarts: the same workspace as generated, the deletions and the edits undone.
+	e.clock.Advance(time.Minute)
+	ws, err := fakeintercom.NewWorkspace(fakeintercom.WorkspaceOptions{Seed: 3, Conversations: 60, Contacts: 40, Now: e.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var restarted http.Handler = fakeintercom.NewHandler(ws, fakeintercom.HandlerOptions{Token: e.fake.Token(), Faults: fakeintercom.Faults{RateLimit: -1}})
+	serving.Store(&restarted)
+	reps := e.sync(ModeReconcile)
+	mirror(t, e.replica, ws, e.syncer)
+	var brought int
+	for _, r := range reps {
+		for _, k := range r.Kinds {
+			if r.Pass == PassReconcile && (k.Kind == query.KindConversation || k.Kind == query.KindContact) {
+				brought += k.Written
+			}
+		}
+	}
+	if brought < 3 {
+		t.Errorf("the reconcile pass wrote %d conversations and contacts, want at least the 3 brought back: %+v", brought, reps)
+	}
+	// The report tells the records fetched because their listing was newer (a share of those listed) from those
+	// asked for by id because the walk and the replica disagreed about them.
+	for _, r := range reps {
+		for _, k := range r.Kinds {
+			if k.Fetched > k.Listed {
+				t.Errorf("%s %s: %d fetched of %d listed", r.Pass, k.Kind, k.Fetched, k.Listed)
+			}
+			want := map[query.Kind]int{query.KindConversation: 2, query.KindContact: 1}[k.Kind]
+			if r.Pass == PassReconcile && k.Checked != want {
+				t.Errorf("reconcile %s: %d checked by id, want %d", k.Kind, k.Checked, want)
+			}
+		}
+	}
 }

@@ -378,6 +378,16 @@ func (s *Syncer) writeMeta(ctx context.Context, key string, v any) error {
 	return nil
 }
 
+// deleteMeta removes one meta document on its own.
+func (s *Syncer) deleteMeta(ctx context.Context, key string) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, err := s.sink.Apply(context.WithoutCancel(ctx), index.Batch{Meta: map[string][]byte{key: nil}}); err != nil {
+		return fmt.Errorf("sync: remove %s: %w", key, err)
+	}
+	return nil
+}
+
 func (s *Syncer) report(ev ProgressEvent) {
 	if s.progress != nil {
 		s.progress(ev)

@@ -120,6 +120,8 @@ func (s *Syncer) walkWhole(ctx context.Context, kr *kindRun, kind query.Kind, st
 		<-p.launched
 		p.wg.Wait()
 		rest = append(rest, p.cands...)
+		kr.rep.Pages++
+		kr.rep.Listed += len(p.items)
 		kr.rep.Fetched += p.fetched
 		kr.rep.Parts += p.parts
 	}
@@ -178,7 +180,7 @@ func (s *Syncer) producePages(ctx context.Context, g *errgroup.Group, kind query
 			return nil
 		}
 		if p.next == cursor {
-			return fmt.Errorf("list %s: the next cursor repeats the current one", plural(kind))
+			return fmt.Errorf("list %s: the next cursor repeats the current one", KindPlural(kind))
 		}
 		cursor = p.next
 	}

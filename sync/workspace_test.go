@@ -87,8 +87,8 @@ func TestSync_DirectoryAndCompanyChangesAreSeenByTheNextPassOrSweep(t *testing.T
 	e.clock.Advance(time.Hour)
 	reps = e.sync(ModeIncremental)
 	got = kindReports(reps[0])
-	if c := got[query.KindCompany]; c.Written != 3 || c.Deleted != 1 || c.Fetched != 1 {
-		t.Errorf("company sweep report = %+v, want 3 written (plan, new, tombstone), 1 deleted, 1 fetched by id", c)
+	if c := got[query.KindCompany]; c.Written != 3 || c.Deleted != 1 || c.Fetched != 0 || c.Checked != 1 {
+		t.Errorf("company sweep report = %+v, want 3 written (plan, new, tombstone), 1 deleted, 1 checked by id", c)
 	}
 	if rec, ok := stored(t, r, query.KindCompany, deleted); !ok || !rec.Deleted {
 		t.Errorf("deleted company: want a tombstone (found %v)", ok)

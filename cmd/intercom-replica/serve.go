@@ -81,8 +81,8 @@ const (
 const demoTokenHint = "the one serve --demo printed when it started, kept in the file " + demoTokenFile + " of the demo data directory"
 
 // planServe decides what serve does from its configuration, --demo, and whether a person types at stdin. Its
-// errors are the configurations serve refuses: sync without an Intercom token, HTTP without a way to
-// authenticate a client.
+// errors are the configurations serve refuses: sync without an Intercom token, webhooks without their client
+// secret, HTTP without a way to authenticate a client.
 func planServe(cfg *configs.Config, demo, stdinTerminal bool) (servePlan, error) {
 	p := servePlan{transport: cfg.Serve.Transport, demo: demo}
 	// A person at a terminal has no MCP client attached to stdin: the demo then serves HTTP, so that it can be
@@ -92,6 +92,11 @@ func planServe(cfg *configs.Config, demo, stdinTerminal bool) (servePlan, error)
 	}
 	if !demo && cfg.Sync.Enabled {
 		if err := cfg.RequireIntercomToken(); err != nil {
+			return servePlan{}, usageError{err}
+		}
+	}
+	if cfg.Sync.Enabled {
+		if err := cfg.RequireWebhookSecret(); err != nil {
 			return servePlan{}, usageError{err}
 		}
 	}

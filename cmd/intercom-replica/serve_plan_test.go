@@ -101,6 +101,8 @@ func TestPlanServe(t *testing.T) {
 		{name: "http serves the webhooks", args: []string{"--transport", "http"}, config: "sync:\n  webhooks:\n    enabled: true\n",
 			env:  with(token, "INTERCOM_REPLICA_TOKENS", local, "INTERCOM_CLIENT_SECRET", "client-secret-1234"),
 			want: servePlan{transport: "http", tokens: []string{local}, webhooks: true}},
+		{name: "webhooks need their client secret", config: "sync:\n  webhooks:\n    enabled: true\n", env: token,
+			wantErr: "sync.webhooks.client_secret: webhooks are enabled but no client secret is set"},
 		{name: "stdio serves no webhooks", config: "sync:\n  webhooks:\n    enabled: true\n",
 			env: with(token, "INTERCOM_CLIENT_SECRET", "client-secret-1234"), want: servePlan{transport: "stdio"}},
 

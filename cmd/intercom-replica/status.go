@@ -47,12 +47,17 @@ func runStatus(ctx context.Context, m *Main, args []string) error {
 	}
 	self, pid := acc.Owner()
 	rep := newStatusReport(dir, self, pid, st, ss, cfg, time.Now())
+	syncs := ownerSyncsUnknown // an owner older than the rate budget call
 	switch live, err := acc.Budget(ctx); {
 	case err == nil:
 		rep.Budget.Live = newLiveBudget(live, rep.now)
-	case !errors.Is(err, peer.ErrUnavailable) && !errors.Is(err, errors.ErrUnsupported):
+		syncs = ownerSyncs
+	case errors.Is(err, peer.ErrUnavailable):
+		syncs = ownerSyncsNot
+	case !errors.Is(err, errors.ErrUnsupported):
 		return fmt.Errorf("status: the owner's rate budget: %w", err)
 	}
+	rep.Schedule = scheduleOf(self, pid, ss.Runner, syncs, cfg)
 	if *asJSON {
 		enc := json.NewEncoder(m.Stdout)
 		enc.SetIndent("", "  ")
@@ -74,9 +79,58 @@ type statusReport struct {
 	Passes    []replsync.PassReport `json:"passes"`
 	Store     statusStore           `json:"store"`
 	Budget    statusBudget          `json:"rate_budget"`
-	Schedule  map[string]string     `json:"schedule"`
+	Schedule  statusSchedule        `json:"schedule"`
 	Config    map[string]any        `json:"config"` // the effective configuration, secrets redacted
 	now       time.Time             // for ages
+}
+
+// statusSchedule is when passes run: on the schedules of the process that runs them (a serve holding the replica),
+// on this configuration's when no other process holds it (what a serve started with it would run), or not at all,
+// and why.
+type statusSchedule struct {
+	Incremental string `json:"incremental,omitempty"`
+	Reconcile   string `json:"reconcile,omitempty"`
+	RunBy       int    `json:"run_by_pid,omitempty"` // the process running them now; 0: this configuration's
+	Why         string `json:"why,omitempty"`        // "none: ..." or "unknown: ...", when no schedule is known to run
+}
+
+// ownerSyncing is whether the process holding the replica syncs, as its answer to the rate budget call tells.
+type ownerSyncing int
+
+const (
+	ownerSyncsUnknown ownerSyncing = iota // an older version, which cannot say
+	ownerSyncs                            // a serve that syncs, or a sync
+	ownerSyncsNot                         // a serve with sync.enabled false, or a command reading the replica
+)
+
+// scheduleOf says when passes run. A process other than this one that holds the replica runs a schedule only if it
+// recorded one (replsync.Runner) under its own pid; otherwise it syncs only when asked, or not at all. With no such
+// process, this configuration's schedules are what a serve started with it would run.
+func scheduleOf(self bool, pid int, runner *replsync.Runner, syncs ownerSyncing, cfg *configs.Config) statusSchedule {
+	switch {
+	case !self && runner != nil && runner.PID == pid:
+		return statusSchedule{Incremental: runner.IncrementalSchedule, Reconcile: runner.ReconcileSchedule, RunBy: pid}
+	case !self && syncs == ownerSyncs:
+		return statusSchedule{Why: fmt.Sprintf("none: pid %d holds the replica and syncs only when asked (intercom-replica sync)", pid)}
+	case !self && syncs == ownerSyncsNot:
+		return statusSchedule{Why: fmt.Sprintf("none: pid %d holds the replica and does not sync (a serve with sync.enabled false, or a command reading the replica)", pid)}
+	case !self:
+		return statusSchedule{Why: fmt.Sprintf("unknown: pid %d holds the replica and is an older version, which does not say", pid)}
+	case !cfg.Sync.Enabled:
+		return statusSchedule{Why: "none: sync.enabled is false, so a serve started with this configuration does not sync"}
+	}
+	return statusSchedule{Incremental: cfg.Sync.IncrementalSchedule, Reconcile: cfg.Sync.ReconcileSchedule}
+}
+
+// text says when passes run, for a person.
+func (s statusSchedule) text() string {
+	switch {
+	case s.Why != "":
+		return s.Why
+	case s.RunBy != 0:
+		return fmt.Sprintf("incremental %s, reconcile %s (run by pid %d)", s.Incremental, s.Reconcile, s.RunBy)
+	}
+	return fmt.Sprintf("incremental %s, reconcile %s (while a serve runs)", s.Incremental, s.Reconcile)
 }
 
 // statusFailing is why the replica could not sync, and since when.
@@ -169,12 +223,8 @@ func newStatusReport(dir string, self bool, pid int, st index.Status, ss replsyn
 		Kinds:     map[string]statusKind{},
 		Store:     statusStore{Seq: st.StoreSeq, Bytes: st.StoreBytes, IndexBytes: st.IndexBytes, ChangeLog: st.ChangeLog, Healthy: true},
 		Budget:    statusBudget{ReservePercent: cfg.Sync.RateReservePercent, MaxRequestsPerMinute: cfg.Sync.MaxRequestsPerMinute},
-		Schedule: map[string]string{
-			"incremental": cfg.Sync.IncrementalSchedule,
-			"reconcile":   cfg.Sync.ReconcileSchedule,
-		},
-		Config: cfg.EffectiveMap(),
-		now:    now,
+		Config:    cfg.EffectiveMap(),
+		now:       now,
 	}
 	if t := ss.LastSyncAt(); !t.IsZero() {
 		r.LastSync = t.UTC().Format(time.RFC3339)
@@ -270,18 +320,24 @@ func (r statusReport) write(w io.Writer) {
 		fmt.Fprintln(w, "  none yet")
 	}
 	for _, p := range r.Passes {
-		var listed, fetched, written, deleted int
+		var listed, fetched, checked, written, deleted int
 		var requests, limited, retries int64
 		for _, k := range p.Kinds {
-			listed, fetched, written, deleted = listed+k.Listed, fetched+k.Fetched, written+k.Written, deleted+k.Deleted
+			listed, fetched, checked = listed+k.Listed, fetched+k.Fetched, checked+k.Checked
+			written, deleted = written+k.Written, deleted+k.Deleted
 			requests, limited, retries = requests+k.Requests, limited+k.RateLimited, retries+k.Retries
 		}
 		outcome := "ok"
 		if p.Error != "" {
 			outcome = "stopped: " + p.Error
 		}
-		fmt.Fprintf(w, "  %-12s %s  %s in %.1fs: %d listed, %d fetched, %d written, %d deleted; %s, %d rate-limited, %d retried\n",
-			p.Pass, p.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC"), outcome, p.Seconds, listed, fetched, written, deleted, replsync.Count(requests, "request"), limited, retries)
+		// What was fetched is a share of what was listed; the records checked by id are the others it asked about.
+		checkedText := ""
+		if checked > 0 {
+			checkedText = fmt.Sprintf(", %d checked by id", checked)
+		}
+		fmt.Fprintf(w, "  %-12s %s  %s in %.1fs: %d listed, %d fetched%s, %d written, %d deleted; %s, %d rate-limited, %d retried\n",
+			p.Pass, p.FinishedAt.UTC().Format("2006-01-02 15:04:05 UTC"), outcome, p.Seconds, listed, fetched, checkedText, written, deleted, replsync.Count(requests, "request"), limited, retries)
 	}
 
 	fmt.Fprintln(w)
@@ -304,7 +360,7 @@ func (r statusReport) write(w io.Writer) {
 	if l := r.Budget.Live; l != nil {
 		fmt.Fprintf(w, "Live budget: %s\n", l.text(r.Owner.PID))
 	}
-	fmt.Fprintf(w, "Schedule:    incremental %s, reconcile %s (while a serve runs)\n", r.Schedule["incremental"], r.Schedule["reconcile"])
+	fmt.Fprintf(w, "Schedule:    %s\n", r.Schedule.text())
 	fmt.Fprintf(w, "Storage:     replica.db %s, full-text index %s, change log %s, store sequence %d\n",
 		sizeText(r.Store.Bytes), sizeText(r.Store.IndexBytes), replsync.Count(int64(r.Store.ChangeLog), "batch"), r.Store.Seq)
 	fmt.Fprintf(w, "Index:       %s\n", r.indexHealth())

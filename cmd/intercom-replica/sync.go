@@ -42,6 +42,10 @@ const (
 	demoContacts      = 150
 )
 
+// syncPatience is how long sync waits for a process that holds the replica without syncing (a serve with
+// sync.enabled false, or a command reading the replica) to let it go.
+const syncPatience = 10 * time.Second
+
 // syncPlan is what one run of sync does, decided before anything starts (planSync); runSync carries it out.
 type syncPlan struct {
 	// mode is the pass asked for: incremental, or full with --full.
@@ -110,7 +114,7 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 		role, _, err := syncingRole(cfg, *rf.demo, r, log, nil, nil, nil)
 		return role, err
 	}
-	acc, err := peer.OpenAccess(ctx, dir, peer.AccessOptions{Logger: log, Version: versionString(), Own: own, IndexProgress: indexProgressLog(log)})
+	acc, err := peer.OpenAccess(ctx, dir, peer.AccessOptions{Logger: log, Version: versionString(), Own: own, IndexProgress: indexProgressLog(log), SyncPatience: syncPatience})
 	if err != nil {
 		if bars != nil {
 			bars.Close()
@@ -141,6 +145,12 @@ func runSync(ctx context.Context, m *Main, args []string) error {
 	switch {
 	case err != nil && ctx.Err() != nil:
 		return fmt.Errorf("interrupted; the next sync resumes after the last page written: %w", err)
+	case errors.Is(err, peer.ErrUnavailable):
+		_, pid := acc.Owner()
+		return briefError{err: err, msg: fmt.Sprintf("no pass ran: pid %d holds the replica in %s and does not sync (a serve "+
+			"with sync.enabled false, or a command reading the replica), and still held it after %s: stop that process "+
+			"and run intercom-replica sync again, or set sync.enabled: true in that serve's configuration and restart it",
+			pid, dir, syncPatience)}
 	case err != nil:
 		return briefSyncError(err)
 	}
@@ -181,14 +191,18 @@ type briefError struct {
 func (e briefError) Error() string { return e.msg }
 func (e briefError) Unwrap() error { return e.err }
 
-// printSyncReports writes one line per pass and kind.
+// printSyncReports writes one line per pass and kind: the records listed and, of them, those fetched whole; those
+// checked by id (held but not listed, or in a reconcile listed but held as deleted); what was written.
 func printSyncReports(w io.Writer, reports []replsync.PassReport) {
 	for _, r := range reports {
 		for _, k := range r.Kinds {
 			var b strings.Builder
-			fmt.Fprintf(&b, "%-12s %-13s %d listed, %d fetched", r.Pass, string(k.Kind)+"s", k.Listed, k.Fetched)
+			fmt.Fprintf(&b, "%-12s %-13s %d listed, %d of them fetched", r.Pass, replsync.KindPlural(k.Kind), k.Listed, k.Fetched)
 			if k.Parts > 0 {
 				fmt.Fprintf(&b, " (%s)", replsync.Count(int64(k.Parts), "part"))
+			}
+			if k.Checked > 0 {
+				fmt.Fprintf(&b, ", %d checked by id", k.Checked)
 			}
 			fmt.Fprintf(&b, ", %d written, %d deleted; %s", k.Written, k.Deleted, replsync.Count(k.Requests, "request"))
 			if k.RateLimited > 0 || k.Retries > 0 {

@@ -37,8 +37,8 @@ func TestSync_DemoBackfillsThenSyncsIncrementally(t *testing.T) {
 		t.Fatalf("sync --demo: exit %d\n%s", code, errOut)
 	}
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`(?m)^backfill +contacts +\d+ listed, 0 fetched, \d+ written`),
-		regexp.MustCompile(`(?m)^backfill +conversations +(\d+) listed, (\d+) fetched \(\d+ parts\)`),
+		regexp.MustCompile(`(?m)^backfill +contacts +\d+ listed, 0 of them fetched, \d+ written`),
+		regexp.MustCompile(`(?m)^backfill +conversations +(\d+) listed, (\d+) of them fetched \(\d+ parts\)`),
 		regexp.MustCompile(`(?m)^incremental +conversations `),
 		regexp.MustCompile(`Replica of workspace "[^"]+" \(\w+\) in .*replica: \d+ conversations, \d+ contacts\.`),
 	} {
@@ -55,7 +55,7 @@ func TestSync_DemoBackfillsThenSyncsIncrementally(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("second sync --demo: exit %d\n%s", code, errOut)
 	}
-	if strings.Contains(out, "backfill") || !regexp.MustCompile(`(?m)^incremental +conversations +0 listed, 0 fetched, 0 written`).MatchString(out) {
+	if strings.Contains(out, "backfill") || !regexp.MustCompile(`(?m)^incremental +conversations +0 listed, 0 of them fetched, 0 written`).MatchString(out) {
 		t.Errorf("second run output:\n%s", out)
 	}
 }
@@ -151,12 +151,16 @@ func TestSync_ServesTheReplicaWhileItRuns(t *testing.T) {
 	if code != exitOK || !strings.Contains(out, "Served by pid") || !strings.Contains(out, "Live budget: pid") || !strings.Contains(out, "backfill") {
 		t.Errorf("status while sync runs: exit %d\n%s%s", code, out, errOut)
 	}
+	// A sync runs the passes asked of it, on no schedule.
+	if !regexp.MustCompile(`Schedule: +none: pid \d+ holds the replica and syncs only when asked \(intercom-replica sync\)\n`).MatchString(out) {
+		t.Errorf("status while sync runs claims a schedule:\n%s", out)
+	}
 	if code, out, errOut := runCmd(t, env, "search", "--config", "", "object_type:contacts limit:150"); code != exitOK {
 		t.Errorf("search while sync runs: exit %d\n%s%s", code, out, errOut)
 	}
 	close(gate)
 	r := <-done
-	if r.code != exitOK || !regexp.MustCompile(`(?m)^backfill +conversations +\d+ listed, \d+ fetched`).MatchString(r.out) {
+	if r.code != exitOK || !regexp.MustCompile(`(?m)^backfill +conversations +\d+ listed, \d+ of them fetched`).MatchString(r.out) {
 		t.Fatalf("sync: exit %d\n%s%s", r.code, r.out, r.errOut)
 	}
 	if code, out, _ := runCmd(t, env, "status", "--config", ""); code != exitOK || !strings.Contains(out, "Open in this process") {
@@ -187,6 +191,12 @@ func TestSync_WithoutATokenBesideAServe(t *testing.T) {
 	testwait.For(t, "the serve's first pass", 30*time.Second, func() bool {
 		return strings.Contains(serveErr.String(), `msg="sync pass finished"`)
 	})
+
+	// status beside it shows the schedule the serve runs.
+	if code, out, errOut := runCmd(t, noToken, "status", "--config", ""); code != exitOK ||
+		!regexp.MustCompile(`Schedule: +incremental @every 1m, reconcile @daily \(run by pid \d+\)\n`).MatchString(out) {
+		t.Errorf("status beside a syncing serve: exit %d\n%s%s", code, out, errOut)
+	}
 
 	code, out, errOut := runCmd(t, noToken, "sync", "--config", "")
 	if code != exitOK || !regexp.MustCompile(`(?m)^incremental +conversations `).MatchString(out) ||
@@ -236,10 +246,68 @@ func TestPrintSyncReports_CountsAgreeWithTheirNouns(t *testing.T) {
 	printSyncReports(&b, []replsync.PassReport{{Pass: replsync.PassIncremental, Kinds: []replsync.KindReport{
 		{Kind: query.KindConversation, Listed: 1, Fetched: 1, Parts: 1, Written: 1, Requests: 1},
 		{Kind: query.KindContact, Requests: 2},
+		{Kind: query.KindCompany, Requests: 1},
+		{Kind: query.KindAdmin, Requests: 1},
+		{Kind: query.KindHelpCenter, Requests: 1},
+	}}, {Pass: replsync.PassReconcile, Kinds: []replsync.KindReport{
+		{Kind: query.KindConversation, Listed: 300, Fetched: 3, Parts: 40, Checked: 232, Written: 3, Deleted: 232, Requests: 237},
 	}}})
-	want := "incremental  conversations 1 listed, 1 fetched (1 part), 1 written, 0 deleted; 1 request in 0.0s\n" +
-		"incremental  contacts      0 listed, 0 fetched, 0 written, 0 deleted; 2 requests in 0.0s\n"
+	// Kinds are named as status, the log and export name them: companies, teammates, help centers. What was
+	// fetched is a share of what was listed; the records checked by id are the others the pass asked about.
+	want := "incremental  conversations 1 listed, 1 of them fetched (1 part), 1 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  contacts      0 listed, 0 of them fetched, 0 written, 0 deleted; 2 requests in 0.0s\n" +
+		"incremental  companies     0 listed, 0 of them fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  teammates     0 listed, 0 of them fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
+		"incremental  help centers  0 listed, 0 of them fetched, 0 written, 0 deleted; 1 request in 0.0s\n" +
+		"reconcile    conversations 300 listed, 3 of them fetched (40 parts), 232 checked by id, 3 written, 232 deleted; 237 requests in 0.0s\n"
 	if b.String() != want {
 		t.Errorf("got:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
+
+// TestSchedule_TooOftenStopsEveryCommand: an incremental schedule that repeats more often than every 10s (cron's
+// @every rounds -1m, 0s and 1ms up to a second) is refused by every command, as a bad overlap is, instead of
+// serve running a pass a second against Intercom.
+func TestSchedule_TooOftenStopsEveryCommand(t *testing.T) {
+	t.Parallel()
+	for _, spec := range []string{"@every -1m", "@every 0s", "@every 1ms"} {
+		config := filepath.Join(t.TempDir(), "config.yaml")
+		if err := os.WriteFile(config, []byte("sync:\n  incremental_schedule: \""+spec+"\"\n"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		want := "sync.incremental_schedule (" + config + ":2): \"" + spec + "\" repeats every "
+		for _, args := range [][]string{{"serve", "--demo"}, {"sync", "--demo"}, {"status"}, {"search", "object_type:contacts"}} {
+			code, out, errOut := runCmd(t, map[string]string{"INTERCOM_REPLICA_DATA_DIR": t.TempDir()}, append(args, "--config", config)...)
+			if code != exitUsage || !strings.Contains(errOut, want) || !strings.Contains(errOut, "want a positive interval of at least 10s") {
+				t.Errorf("%s with %q: exit %d\n%s%s\nwant exit 2 and %q", args[0], spec, code, out, errOut, want)
+			}
+		}
+	}
+}
+
+// TestSync_BesideAServeThatDoesNotSync: a serve with sync.enabled false holds the replica and runs no pass. status
+// beside it claims no schedule; sync waits for it to exit, then says what happened and what to do.
+func TestSync_BesideAServeThatDoesNotSync(t *testing.T) {
+	t.Parallel()
+	dir := demoCopy(t)
+	s := serveHTTPInProcess(t, &Main{}, dir)
+	s.url(t)
+	var status string
+	testwait.For(t, "status to come from the serve", 30*time.Second, func() bool {
+		code, out, _ := runCmd(t, nil, "status", "--config", "", "--data-dir", dir)
+		status = out
+		return code == exitOK && strings.Contains(out, "Served by pid")
+	})
+	pid := regexp.MustCompile(`Served by pid (\d+)`).FindStringSubmatch(status)[1]
+	if want := "Schedule:    none: pid " + pid + " holds the replica and does not sync (a serve with sync.enabled false, or a command reading the replica)\n"; !strings.Contains(status, want) {
+		t.Errorf("status beside a serve that does not sync lacks %q:\n%s", want, status)
+	}
+
+	code, out, errOut := runCmd(t, nil, "sync", "--config", "", "--data-dir", dir)
+	want := "intercom-replica sync: no pass ran: pid " + pid + " holds the replica in " + dir + " and does not sync (a serve " +
+		"with sync.enabled false, or a command reading the replica), and still held it after 10s: stop that process " +
+		"and run intercom-replica sync again, or set sync.enabled: true in that serve's configuration and restart it\n"
+	if code != exitRuntime || !strings.HasSuffix(errOut, want) || out != "" {
+		t.Errorf("sync beside a serve that does not sync: exit %d, want %d ending with\n%s\nstdout:\n%s\nstderr:\n%s", code, exitRuntime, want, out, errOut)
 	}
 }

@@ -45,7 +45,7 @@ func TestServe_FailingSyncShowsEverywhereUntilAPassCompletes(t *testing.T) {
 	if err := os.WriteFile(tokenFile, []byte(fake.Token()+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	yaml := "intercom:\n  base_url: " + intercomSrv.URL + "\n  access_token_file: " + tokenFile + "\nsync:\n  incremental_schedule: \"@every 1s\"\n"
+	yaml := "intercom:\n  base_url: " + intercomSrv.URL + "\n  access_token_file: " + tokenFile + "\nsync:\n  incremental_schedule: \"@every 10s\"\n"
 	if err := os.WriteFile(config, []byte(yaml), 0o600); err != nil {
 		t.Fatal(err)
 	}

@@ -148,6 +148,7 @@ type Client struct {
 
 	stats    counters
 	lastRate atomic.Pointer[RateLimit]
+	retries  retryLog // collapses the warnings of concurrent calls failing the same way
 }
 
 // New returns a client for opts. It fails when the token is empty or contains characters a header cannot carry, the

@@ -43,7 +43,8 @@
 // non-JSON 2xx bodies with exponential backoff and jitter, up to [RetryPolicy.MaxAttempts]; it never retries other
 // 4xx answers. A 429 waits until X-RateLimit-Reset (bounded by [RetryPolicy.MaxRateLimitWait], with a Warn record
 // when the header asks for longer) and retries. Waits end as soon as the context is done. Every retry is logged
-// as a warning.
+// as a warning, but calls failing the same way at the same attempt while the first of them waits (Intercom gone
+// under concurrent fetches) share its warning: once its wait is over, it logs one more line counting the others.
 //
 // No attempt waits unboundedly: [Timeouts] bound connecting, waiting for the response and each pause in its body,
 // whatever the *http.Client, and end the attempt with a *[TimeoutError]. A call whose last attempt got no answer

@@ -66,10 +66,21 @@ func (c *Client) attempts(ctx context.Context, rq request, out any) error {
 		if !retry || n >= c.retry.MaxAttempts {
 			return giveUp(rq, err, n, start)
 		}
-		c.log.WarnContext(ctx, "intercom retry", "method", rq.method, "path", rq.path, "attempt", n,
-			"max_attempts", c.retry.MaxAttempts, "wait_ms", wait.Milliseconds(), "error", err.Error())
+		round := retryRound{attempt: n, cause: failureCause(rq, err)}
+		lead := c.retries.join(round)
+		if lead {
+			c.log.WarnContext(ctx, "intercom retry", "method", rq.method, "path", rq.path, "attempt", n,
+				"max_attempts", c.retry.MaxAttempts, "wait_ms", wait.Milliseconds(), "error", err.Error())
+		}
 		c.stats.backoff.Add(int64(wait))
-		if err2 := c.sleep(ctx, wait); err2 != nil {
+		err2 := c.sleep(ctx, wait)
+		if lead {
+			if others := c.retries.close(round); others > 0 {
+				c.log.WarnContext(ctx, "intercom retry: more requests failed the same way", "requests", others,
+					"attempt", n, "max_attempts", c.retry.MaxAttempts, "error", round.cause)
+			}
+		}
+		if err2 != nil {
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
 				return fmt.Errorf("%w, then the call's deadline passed: %w", giveUp(rq, err, n, start), ctx.Err())
 			}

@@ -6,8 +6,10 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
+	gosync "sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -415,4 +417,70 @@ func equalDurations(a, b []time.Duration) bool {
 		}
 	}
 	return true
+}
+
+// barrierSleeper is a Sleep that returns once n calls are sleeping (every call of a round has failed and logged),
+// or after a bound, so that a round of concurrent retries is complete before any of them goes on.
+type barrierSleeper struct {
+	n     int
+	mu    gosync.Mutex
+	count int
+	ch    chan struct{}
+}
+
+func (b *barrierSleeper) Sleep(ctx context.Context, d time.Duration) error {
+	b.mu.Lock()
+	if b.ch == nil {
+		b.ch = make(chan struct{})
+	}
+	ch := b.ch
+	if b.count++; b.count == b.n {
+		close(ch)
+		b.ch, b.count = nil, 0
+	}
+	b.mu.Unlock()
+	select {
+	case <-ch:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(30 * time.Second):
+		return errors.New("barrierSleeper: the round never filled")
+	}
+}
+
+// TestRetry_ConcurrentSameFailuresLogOneWarningARound: 16 calls failing the same way at once (Intercom gone
+// mid-backfill) log one retry warning a round, naming a request, and one line counting the others, instead of a
+// warning per request; every call still returns its own error, attempts counted.
+func TestRetry_ConcurrentSameFailuresLogOneWarningARound(t *testing.T) {
+	t.Parallel()
+	const calls = 16
+	srv := newServer(t, http.HandlerFunc(reset))
+	sleeper := &barrierSleeper{n: calls}
+	c, _, logs := newClient(t, srv, func(o *intercom.Options) {
+		o.Retry = intercom.RetryPolicy{MaxAttempts: 3}
+		o.Sleep = sleeper.Sleep
+	})
+	errs := make(chan error, calls)
+	for i := range calls {
+		go func() {
+			_, err := c.GetConversation(context.Background(), strconv.Itoa(1000+i))
+			errs <- err
+		}()
+	}
+	for range calls {
+		if err := <-errs; !errors.Is(err, intercom.ErrUnreachable) || !strings.Contains(err.Error(), "gave up after 3 attempts") {
+			t.Errorf("call error = %v, want unreachable after 3 attempts", err)
+		}
+	}
+	text := logs.String()
+	if n := strings.Count(text, `msg="intercom retry"`); n != 2 {
+		t.Errorf("%d retry warnings for %d calls failing twice, want 2 (one a round):\n%s", n, calls, text)
+	}
+	for _, attempt := range []string{"attempt=1", "attempt=2"} {
+		re := regexp.MustCompile(`level=WARN msg="intercom retry: more requests failed the same way" requests=15 ` + attempt + ` max_attempts=3 error="cannot reach ` + regexp.QuoteMeta(srv.URL) + `: connection reset"`)
+		if !re.MatchString(text) {
+			t.Errorf("no line counting the other 15 requests of %s (%s):\n%s", attempt, re, text)
+		}
+	}
 }

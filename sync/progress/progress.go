@@ -143,4 +143,5 @@ func (l *Log) Event(ev replsync.ProgressEvent) {
 	l.log.Info(msg, attrs...)
 }
 
-func label(k query.Kind) string { return k.Plural() }
+// label names a bar's kind as the sync summary and status do ("teammates", "help centers").
+func label(k query.Kind) string { return replsync.KindPlural(k) }
