@@ -591,22 +591,24 @@ func checkGoTest(t *testing.T, name string, args []string) {
 		case strings.HasPrefix(a, "./") || a == ".":
 			pkgs = append(pkgs, strings.TrimSuffix(a, "/"))
 		case strings.HasPrefix(a, "-"):
-			takes, known := goTestFlags[a]
+			flagName, value, inline := strings.Cut(a, "=") // -count=1 as well as -count 1
+			takes, known := goTestFlags[flagName]
 			if !known {
-				custom = append(custom, strings.TrimLeft(a, "-"))
-				if i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") && !strings.HasPrefix(args[i+1], "./") {
+				custom = append(custom, strings.TrimLeft(flagName, "-"))
+				if !inline && i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") && !strings.HasPrefix(args[i+1], "./") {
 					i++ // its value
 				}
 				continue
 			}
-			if takes && i+1 < len(args) {
+			if takes && !inline && i+1 < len(args) {
 				i++
-				switch a {
-				case "-run":
-					run = args[i]
-				case "-bench":
-					bench = args[i]
-				}
+				value = args[i]
+			}
+			switch flagName {
+			case "-run":
+				run = value
+			case "-bench":
+				bench = value
 			}
 		}
 	}
