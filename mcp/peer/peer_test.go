@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -329,6 +330,14 @@ func TestClient_ScanStreamsEveryRecord(t *testing.T) {
 	}
 	if err := c.Scan(context.Background(), query.Kind("invoice"), func(index.Record) error { return nil }); err == nil {
 		t.Error("scan of an unknown kind succeeded")
+	}
+	// The directory's kinds (teammates, tags, ticket types, ...) are exported beside a serve too.
+	var admins []string
+	if err := c.Scan(context.Background(), query.KindAdmin, func(rec index.Record) error {
+		admins = append(admins, rec.ID)
+		return nil
+	}); err != nil || !slices.Equal(admins, []string{"7001"}) {
+		t.Errorf("scan of teammates: %v, %v; want [7001]", admins, err)
 	}
 }
 

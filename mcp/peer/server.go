@@ -281,7 +281,7 @@ func (s *Server) scan(w http.ResponseWriter, r *http.Request, framed bool) {
 	if !readJSON(w, r, &req) {
 		return
 	}
-	if !req.Kind.Valid() {
+	if !req.Kind.Valid() && !(req.Kind.Directory() && req.DSL == "") { // the directory is exported whole, never queried
 		writeError(w, http.StatusBadRequest, wireError{Code: codeBadRequest, Message: fmt.Sprintf("unknown kind %q", req.Kind)})
 		return
 	}
