@@ -355,9 +355,17 @@ func utcDateNote(a query.Aggregate) string {
 			if t.Field.Type != query.TypeTimestamp || err != nil {
 				continue
 			}
-			there := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, a.Location).Format(time.RFC3339)
-			return fmt.Sprintf("A date in the query is midnight UTC, and the buckets are in %s, so the first or last may hold part "+
-				"of its span: for midnight there, write the time with its offset (%s:%s:%s).", a.Location, t.Field.Name, t.Op, there)
+			const lead = "A date in the query is midnight UTC, and the buckets are in %s, so the first or last may hold part of its span"
+			start := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, a.Location)
+			switch t.Op {
+			case query.OpEq: // the whole UTC day: the zone's day is a range of its two midnights
+				return fmt.Sprintf(lead+": for that day there, write its two midnights with their offset (%s:gte:%s %s:lt:%s).",
+					a.Location, t.Field.Name, start.Format(time.RFC3339), t.Field.Name, start.AddDate(0, 0, 1).Format(time.RFC3339))
+			case query.OpGt, query.OpGte, query.OpLt, query.OpLte:
+				return fmt.Sprintf(lead+": for midnight there, write the time with its offset (%s:%s:%s).",
+					a.Location, t.Field.Name, t.Op, start.Format(time.RFC3339))
+			}
+			return fmt.Sprintf(lead+".", a.Location)
 		}
 	}
 	return ""

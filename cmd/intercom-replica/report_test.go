@@ -229,4 +229,18 @@ func TestReport_SaysDatesInTheQueryAreUTC(t *testing.T) {
 	if !strings.Contains(out, want) {
 		t.Errorf("want %q:\n%s", want, out)
 	}
+	// eq is the whole UTC day: the zone's day is the range between its two midnights, and that query runs and counts
+	// what the bucket of that day counts (an eq with the offset, the earlier advice, is another UTC day: none).
+	out, _ = newUserEnv(t).mustRun(t, "report", "--config", "", "--data-dir", dir, "--by", "created_at:day",
+		"object_type:conversations created_at:2025-06-17")
+	const wantEq = "for that day there, write its two midnights with their offset " +
+		"(created_at:gte:2025-06-17T00:00:00+05:30 created_at:lt:2025-06-18T00:00:00+05:30)."
+	if !strings.Contains(out, wantEq) {
+		t.Fatalf("want %q:\n%s", wantEq, out)
+	}
+	local, _ := newUserEnv(t).mustRun(t, "report", "--config", "", "--data-dir", dir, "--by", "created_at:day",
+		"object_type:conversations created_at:gte:2025-06-17T00:00:00+05:30 created_at:lt:2025-06-18T00:00:00+05:30")
+	if !strings.Contains(local, "2025-06-17") || strings.Contains(local, "No conversations") || strings.Contains(local, "0 conversations match") {
+		t.Errorf("the suggested query does not count the zone's day:\n%s", local)
+	}
 }
