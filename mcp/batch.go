@@ -25,8 +25,8 @@ func batchRefusal() mcpgo.JSONRPCError {
 		"JSON-RPC batches are not supported: MCP protocol version 2025-06-18 removed them; send each request as its own message", nil)
 }
 
-// batchFilter is stdio's input with batches taken out: it answers each batch line on out itself and passes every
-// other line on. out must be the writer the stdio server writes to, so that the answers and the server's own
+// batchFilter is stdio's input with batches and requests of invalid ids taken out: it answers each such line on
+// out itself and passes every other line on. out must be the writer the stdio server writes to, so that the answers and the server's own
 // messages are written whole, one at a time.
 type batchFilter struct {
 	in      *bufio.Reader
@@ -48,8 +48,16 @@ func (f *batchFilter) Read(p []byte) (int, error) {
 		}
 		line, err := f.in.ReadBytes('\n')
 		f.err = err
+		var refusal *mcpgo.JSONRPCError
 		if isBatch(line) {
-			msg, merr := json.Marshal(batchRefusal())
+			r := batchRefusal()
+			refusal = &r
+		} else if why := badRequestID(line); why != "" { // as the HTTP transport refuses it (requestid.go)
+			r := mcpgo.NewJSONRPCError(mcpgo.NewRequestId(nil), mcpgo.INVALID_REQUEST, why, nil)
+			refusal = &r
+		}
+		if refusal != nil {
+			msg, merr := json.Marshal(refusal)
 			if merr != nil {
 				return 0, merr
 			}

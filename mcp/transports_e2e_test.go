@@ -517,4 +517,14 @@ func TestStdio_BatchRefused(t *testing.T) {
 	if got := exchange(`{"jsonrpc":"2.0","id":4,"method":"ping"}`); got != `{"jsonrpc":"2.0","id":4,"result":{}}` {
 		t.Errorf("ping after the batch: %s", got)
 	}
+	// A request whose id is not a string or an integer is refused as over HTTP, never dropped or served.
+	for _, id := range []string{"null", `{"a":1}`, "1.5", "true", "[1]"} {
+		got := exchange(`{"jsonrpc":"2.0","id":` + id + `,"method":"ping"}`)
+		if !strings.Contains(got, `"code":-32600`) || !strings.Contains(got, "the id of a request must be a string or an integer") {
+			t.Errorf("id %s: %s", id, got)
+		}
+	}
+	if got := exchange(`{"jsonrpc":"2.0","id":"x5","method":"ping"}`); got != `{"jsonrpc":"2.0","id":"x5","result":{}}` {
+		t.Errorf("ping after the bad ids: %s", got)
+	}
 }
