@@ -249,6 +249,12 @@ const (
 // refuses a schedule that would fire more often than every least (why says what that would cost) or never.
 func checkSchedule(spec string, least time.Duration, why string) error {
 	sched, err := cron.ParseStandard(spec)
+	if d, derr := time.ParseDuration(strings.TrimSpace(spec)); err != nil && derr == nil {
+		// A bare interval ("5m", "0s"): the descriptor it is short for, with the floor when it is below it.
+		example := "@every " + formatDuration(max(d, least))
+		return fmt.Errorf("%q is an interval, not a schedule: write %q (an interval of at least %s, %s)", spec,
+			example, formatDuration(least), why)
+	}
 	if err != nil {
 		return fmt.Errorf("not a cron spec: %v (want 5 fields, minute hour day-of-month month day-of-week, or a "+
 			"descriptor such as @every 1m or @daily)", err)

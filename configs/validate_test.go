@@ -59,6 +59,24 @@ func TestValidate(t *testing.T) {
 				`fields, minute hour day-of-month month day-of-week, or a descriptor such as @every 1m or @daily)`,
 		},
 		{
+			name:   "a bare interval is the descriptor it is short for",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "5m" },
+			want: `sync.incremental_schedule: "5m" is an interval, not a schedule: write "@every 5m" (an interval of ` +
+				`at least 10s, a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{
+			name:   "a bare zero interval names the floor",
+			change: func(c *Config) { c.Sync.IncrementalSchedule = "0s" },
+			want: `sync.incremental_schedule: "0s" is an interval, not a schedule: write "@every 10s" (an interval of at least 10s, ` +
+				`a pass costs at least 14 requests and a few seconds; webhooks bring changes sooner)`,
+		},
+		{
+			name:   "a bare negative interval names the floor",
+			change: func(c *Config) { c.Sync.ReconcileSchedule = "-1m" },
+			want: `sync.reconcile_schedule: "-1m" is an interval, not a schedule: write "@every 1h" (an interval of at least 1h, ` +
+				`a reconcile pass walks every record, and incremental ticks are skipped while it runs)`,
+		},
+		{
 			name:   "six-field cron spec (seconds are not enabled)",
 			change: func(c *Config) { c.Sync.ReconcileSchedule = "0 0 3 * * *" },
 			want: `sync.reconcile_schedule: not a cron spec: expected exactly 5 fields, found 6: [0 0 3 * * *] (want 5 ` +
