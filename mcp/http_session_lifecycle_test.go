@@ -18,8 +18,9 @@ import (
 // clients): initialize answers a session id, which every later request names in Mcp-Session-Id. (The go-sdk client
 // speaks 2026-07-28 by default, which has no sessions.)
 type legacyClient struct {
-	t   *testing.T
-	url string
+	t     *testing.T
+	url   string
+	token string // the bearer token sent; testToken when empty
 }
 
 func newLegacyClient(t *testing.T, hs *httpServer) *legacyClient {
@@ -28,7 +29,11 @@ func newLegacyClient(t *testing.T, hs *httpServer) *legacyClient {
 
 // header is the headers of a request naming session ("" for none).
 func (c *legacyClient) header(session string) http.Header {
-	h := http.Header{"Authorization": {"Bearer " + testToken}}
+	token := c.token
+	if token == "" {
+		token = testToken
+	}
+	h := http.Header{"Authorization": {"Bearer " + token}}
 	if session != "" {
 		h.Set("Mcp-Session-Id", session)
 		h.Set("Mcp-Protocol-Version", "2025-06-18")
@@ -351,5 +356,34 @@ func TestHTTP_LegacyGoSDKClientSession(t *testing.T) {
 	}
 	if resp, body := newLegacyClient(t, hs).listTools(s.ID()); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("tools/list in the closed session: %d %.300s", resp.StatusCode, body)
+	}
+}
+
+// TestHTTP_SessionsAreTheirOpenersOnly: a session answers only the principal that opened it. Another signed-in
+// user who learns its id gets 404 for every method, as for a session that does not exist, and cannot end it.
+func TestHTTP_SessionsAreTheirOpenersOnly(t *testing.T) {
+	t.Parallel()
+	w := newWorld(t)
+	hs := startHTTP(t, w, mcp.HTTPOptions{Auth: mcp.AuthOptions{Tokens: []string{testToken, "another-local-token"}}})
+	owner := newLegacyClient(t, hs)
+	other := newLegacyClient(t, hs)
+	other.token = "another-local-token"
+
+	session := owner.initialize()
+	if resp, body := other.listTools(session); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("tools/list by another principal: %d %.300s, want 404", resp.StatusCode, body)
+	}
+	if resp, body := other.do(http.MethodGet, session, ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET by another principal: %d %.300s, want 404", resp.StatusCode, body)
+	}
+	if resp, body := other.do(http.MethodDelete, session, ""); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("DELETE by another principal: %d %.300s, want 404", resp.StatusCode, body)
+	}
+	if resp, body := owner.listTools(session); resp.StatusCode != http.StatusOK || !strings.Contains(body, `"get_contact"`) {
+		t.Errorf("tools/list by its opener after the others: %d %.300s", resp.StatusCode, body)
+	}
+	// The other principal's own session works for it.
+	if resp, body := other.listTools(other.initialize()); resp.StatusCode != http.StatusOK {
+		t.Errorf("tools/list of the other's own session: %d %.300s", resp.StatusCode, body)
 	}
 }

@@ -50,6 +50,10 @@ const (
 // stream; an SSE session is not ended for idleness (its stream is open for as long as the client wants it), only to
 // make room.
 //
+// A Streamable HTTP session is also bound to the principal whose initialize opened it (owners): a request of
+// another principal naming it gets the 404 of a session that does not exist (the MCP specification's advice: bind
+// session ids to the user).
+//
 // mcp-go's own WithSessionIdleTTL is not used: it bounds neither the number of sessions nor SSE sessions, and its
 // clock cannot be set by a test.
 type sessionTable struct {
@@ -66,6 +70,7 @@ type sessionTable struct {
 	order    *list.List               // least recently active first
 	lastWarn time.Time                // when the limit was last logged
 	deleted  tombstones               // Streamable HTTP sessions their clients ended
+	owners   owners                   // who opened each Streamable HTTP session (its principal)
 
 	count *prometheus.GaugeVec   // live sessions by transport
 	ended *prometheus.CounterVec // sessions ended by the table, by reason
@@ -96,6 +101,7 @@ func newSessionTable(ttl time.Duration, maxSessions int, now func() time.Time, l
 	t := &sessionTable{
 		ttl: ttl, max: maxSessions, now: now, log: log, ids: newSessionIDs(), endStreamable: endStreamable,
 		byID: make(map[string]*list.Element), order: list.New(), deleted: newTombstones(maxTombstones),
+		owners: newOwners(maxOwners),
 		count: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "intercom_replica_mcp_sessions",
 			Help: "Live MCP sessions on the HTTP transport, by transport (streamable, sse).",
@@ -381,6 +387,11 @@ func (t *sessionTable) streamable(next http.Handler) http.Handler {
 			return
 		}
 		id := r.Header.Get(server.HeaderKeySessionID)
+		if id != "" && !t.ownedBy(id, principalOf(r)) {
+			// Another signed-in user's session: as if it did not exist (MCP: bind sessions to the user).
+			writeSessionNotFound(w, nil)
+			return
+		}
 		switch r.Method {
 		case http.MethodPost:
 			t.servePost(next, w, r, id)
@@ -414,7 +425,68 @@ func (t *sessionTable) servePost(next http.Handler, w http.ResponseWriter, r *ht
 	// mcp-go sets the header on the answer to initialize only, and registers the session by the time it returns.
 	if created := w.Header().Get(server.HeaderKeySessionID); created != "" && created != id {
 		t.add(created, false, nil)
+		t.bind(created, principalOf(r))
 	}
+}
+
+// principalOf is who request r acts for, as a session remembers it: the method and id of its Principal ("" when
+// the request carries none, which binds nothing).
+func principalOf(r *http.Request) string {
+	p, ok := PrincipalFrom(r.Context())
+	if !ok {
+		return ""
+	}
+	return p.Method + ":" + p.ID
+}
+
+// bind records that session id was opened by principal who.
+func (t *sessionTable) bind(id, who string) {
+	if who == "" {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.owners.add(id, who)
+}
+
+// ownedBy reports whether a request of principal who may name session id: one opened by who, or one whose opener
+// the table no longer remembers (see maxOwners).
+func (t *sessionTable) ownedBy(id, who string) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	owner, ok := t.owners.of(id)
+	return !ok || owner == who
+}
+
+// maxOwners bounds the sessions whose opener the table remembers, about 150 bytes each: a session opened before the
+// last maxOwners may be named by any signed-in principal again, as before sessions were bound.
+const maxOwners = 16384
+
+// owners maps session ids to their openers, keeping the last n added.
+type owners struct {
+	by   map[string]string
+	ring []string // ids in the order added, from next on
+	next int
+}
+
+func newOwners(n int) owners { return owners{by: make(map[string]string), ring: make([]string, n)} }
+
+func (o *owners) of(id string) (string, bool) {
+	who, ok := o.by[id]
+	return who, ok
+}
+
+func (o *owners) add(id, who string) {
+	if _, ok := o.by[id]; ok {
+		o.by[id] = who
+		return
+	}
+	if old := o.ring[o.next]; old != "" {
+		delete(o.by, old)
+	}
+	o.ring[o.next] = id
+	o.by[id] = who
+	o.next = (o.next + 1) % len(o.ring)
 }
 
 // refusePost answers a POST that names no session (id is "" or not one, see sessionTable.open) and reports
