@@ -69,8 +69,8 @@ type sessionTable struct {
 	byID     map[string]*list.Element // of *liveSession
 	order    *list.List               // least recently active first
 	lastWarn time.Time                // when the limit was last logged
-	deleted  tombstones               // Streamable HTTP sessions their clients ended
-	owners   owners                   // who opened each Streamable HTTP session (its principal)
+	deleted  recent[struct{}]         // Streamable HTTP sessions their clients ended
+	owners   recent[string]           // who opened each Streamable HTTP session (its principal)
 
 	count *prometheus.GaugeVec   // live sessions by transport
 	ended *prometheus.CounterVec // sessions ended by the table, by reason
@@ -100,8 +100,8 @@ const (
 func newSessionTable(ttl time.Duration, maxSessions int, now func() time.Time, log *slog.Logger, endStreamable func(string)) *sessionTable {
 	t := &sessionTable{
 		ttl: ttl, max: maxSessions, now: now, log: log, ids: newSessionIDs(), endStreamable: endStreamable,
-		byID: make(map[string]*list.Element), order: list.New(), deleted: newTombstones(maxTombstones),
-		owners: newOwners(maxOwners),
+		byID: make(map[string]*list.Element), order: list.New(), deleted: newRecent[struct{}](maxTombstones),
+		owners: newRecent[string](maxOwners),
 		count: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "intercom_replica_mcp_sessions",
 			Help: "Live MCP sessions on the HTTP transport, by transport (streamable, sse).",
@@ -220,7 +220,7 @@ func (t *sessionTable) terminate(id string) bool {
 		t.mu.Unlock()
 		return false
 	}
-	t.deleted.add(id)
+	t.deleted.add(id, struct{}{})
 	var stream *eventStream
 	if live {
 		stream = e.Value.(*liveSession).stream
@@ -462,31 +462,40 @@ func (t *sessionTable) ownedBy(id, who string) bool {
 // last maxOwners may be named by any signed-in principal again, as before sessions were bound.
 const maxOwners = 16384
 
-// owners maps session ids to their openers, keeping the last n added.
-type owners struct {
-	by   map[string]string
+// recent maps session ids to a value, keeping the last n ids added: the sessions ended by DELETE (tombstones), and
+// who opened each session (owners).
+type recent[V any] struct {
+	by   map[string]V
 	ring []string // ids in the order added, from next on
 	next int
 }
 
-func newOwners(n int) owners { return owners{by: make(map[string]string), ring: make([]string, n)} }
-
-func (o *owners) of(id string) (string, bool) {
-	who, ok := o.by[id]
-	return who, ok
+func newRecent[V any](n int) recent[V] {
+	return recent[V]{by: make(map[string]V), ring: make([]string, n)}
 }
 
-func (o *owners) add(id, who string) {
-	if _, ok := o.by[id]; ok {
-		o.by[id] = who
+func (r *recent[V]) of(id string) (V, bool) {
+	v, ok := r.by[id]
+	return v, ok
+}
+
+func (r *recent[V]) has(id string) bool {
+	_, ok := r.by[id]
+	return ok
+}
+
+// add sets id's value; an id already held keeps its place in the ring.
+func (r *recent[V]) add(id string, v V) {
+	if _, ok := r.by[id]; ok {
+		r.by[id] = v
 		return
 	}
-	if old := o.ring[o.next]; old != "" {
-		delete(o.by, old)
+	if old := r.ring[r.next]; old != "" {
+		delete(r.by, old)
 	}
-	o.ring[o.next] = id
-	o.by[id] = who
-	o.next = (o.next + 1) % len(o.ring)
+	r.ring[r.next] = id
+	r.by[id] = v
+	r.next = (r.next + 1) % len(r.ring)
 }
 
 // refusePost answers a POST that names no session (id is "" or not one, see sessionTable.open) and reports
@@ -654,31 +663,6 @@ func (k *sessionIDs) mac(nonce string) string {
 // maxTombstones bounds the ids of sessions ended by DELETE that the table remembers, about 100 bytes each: an id
 // deleted before the last maxTombstones deletions is served again if its client comes back, as an ended session is.
 const maxTombstones = 4096
-
-// tombstones is a set of ids that keeps the last n added.
-type tombstones struct {
-	set  map[string]struct{}
-	ring []string // in the order added, from next on
-	next int
-}
-
-func newTombstones(n int) tombstones {
-	return tombstones{set: make(map[string]struct{}), ring: make([]string, n)}
-}
-
-func (s *tombstones) has(id string) bool {
-	_, ok := s.set[id]
-	return ok
-}
-
-func (s *tombstones) add(id string) {
-	if old := s.ring[s.next]; old != "" {
-		delete(s.set, old)
-	}
-	s.ring[s.next] = id
-	s.next = (s.next + 1) % len(s.ring)
-	s.set[id] = struct{}{}
-}
 
 // endStreamableSession frees what the Streamable HTTP handler h holds for session id the way a client's DELETE
 // does: mcp-go offers no other way to drop a single session.

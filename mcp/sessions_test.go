@@ -183,7 +183,7 @@ func TestSessionTable_DeletedSessionsAreRememberedWithinBounds(t *testing.T) {
 			t.Fatal("a deleted session came back")
 		}
 	}
-	if n := len(tt.deleted.set); n != maxTombstones {
+	if n := len(tt.deleted.by); n != maxTombstones {
 		t.Errorf("%d deleted sessions remembered, want %d", n, maxTombstones)
 	}
 	if !tt.open(first) {
