@@ -75,7 +75,7 @@ func runGet(ctx context.Context, m *Main, args []string) error {
 			name = "record " + id
 		}
 		if note := incompleteNote(ctx, acc, kinds...); note != "" {
-			return fmt.Errorf("%s is not in the replica: %s. If", name, note)
+			return fmt.Errorf("%s is not in the replica, which may not have copied it yet: %s; otherwise check the id (it is in the record's link in the Intercom app)", name, note)
 		}
 		return fmt.Errorf("%s is not in the replica. If it was created or changed in Intercom after the last sync, run 'intercom-replica sync' and try again; otherwise check the id (it is in the record's link in the Intercom app)", name)
 	}

@@ -67,6 +67,9 @@ func TestReadCommands_SayWhileTheReplicaIsStillBeingFilled(t *testing.T) {
 			if !strings.Contains(stderr, note) {
 				t.Errorf("stderr does not say %q:\n%s", note, stderr)
 			}
+			if tc.code != 0 && !strings.HasSuffix(strings.TrimSpace(stderr), "(it is in the record's link in the Intercom app)") {
+				t.Errorf("the error does not end with what to do:\n%s", stderr)
+			}
 		})
 	}
 	// A kind whose copy is complete is not marked: contacts.
