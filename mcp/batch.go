@@ -25,6 +25,11 @@ func batchRefusal() mcpgo.JSONRPCError {
 		"JSON-RPC batches are not supported: MCP protocol version 2025-06-18 removed them; send each request as its own message", nil)
 }
 
+// badIDRefusal is the JSON-RPC error answering a request whose id badRequestID refused, for the reason why.
+func badIDRefusal(why string) mcpgo.JSONRPCError {
+	return mcpgo.NewJSONRPCError(mcpgo.NewRequestId(nil), mcpgo.INVALID_REQUEST, why, nil)
+}
+
 // batchFilter is stdio's input with batches and requests of invalid ids taken out: it answers each such line on
 // out itself and passes every other line on. out must be the writer the stdio server writes to, so that the answers and the server's own
 // messages are written whole, one at a time.
@@ -53,7 +58,7 @@ func (f *batchFilter) Read(p []byte) (int, error) {
 			r := batchRefusal()
 			refusal = &r
 		} else if why := badRequestID(line); why != "" { // as the HTTP transport refuses it (requestid.go)
-			r := mcpgo.NewJSONRPCError(mcpgo.NewRequestId(nil), mcpgo.INVALID_REQUEST, why, nil)
+			r := badIDRefusal(why)
 			refusal = &r
 		}
 		if refusal != nil {

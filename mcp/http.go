@@ -375,7 +375,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 			return
 		}
 		if why := badRequestID(body); why != "" {
-			writeRPCError(w, http.StatusBadRequest, nil, mcpgo.INVALID_REQUEST, why)
+			writeJSON(w, http.StatusBadRequest, badIDRefusal(why))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
@@ -387,18 +387,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 // writeRPCError answers a JSON-RPC error with the given HTTP status; a nil id is written null (the request's id
 // is unknown, or is what is wrong with it).
 func writeRPCError(w http.ResponseWriter, status int, id json.RawMessage, code int, msg string) {
-	if id == nil {
-		id = json.RawMessage("null")
-	}
-	type rpcError struct {
-		Code    int    `json:"code"`
-		Message string `json:"message"`
-	}
-	writeJSON(w, status, struct {
-		JSONRPC string          `json:"jsonrpc"`
-		ID      json.RawMessage `json:"id"`
-		Error   rpcError        `json:"error"`
-	}{"2.0", id, rpcError{code, msg}})
+	writeJSON(w, status, mcpgo.NewJSONRPCError(mcpgo.NewRequestId(id), code, msg, nil)) // a nil RawMessage is null
 }
 
 func writeHTTPError(w http.ResponseWriter, status int, msg string) {

@@ -408,8 +408,6 @@ func (t *sessionTable) streamable(next http.Handler) http.Handler {
 				return
 			}
 			next.ServeHTTP(w, r) // mcp-go frees the session
-		default: // mcpMethods answers other methods
-			next.ServeHTTP(w, r)
 		}
 	})
 }
