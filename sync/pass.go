@@ -106,6 +106,14 @@ func (kr *kindRun) add(res commitResult) {
 	kr.rep.Deleted += res.deleted
 }
 
+// addPage counts a listed page of a walk: done, or kept when the walk stopped.
+func (kr *kindRun) addPage(p *wholePage) {
+	kr.rep.Pages++
+	kr.rep.Listed += len(p.items)
+	kr.rep.Fetched += p.fetched
+	kr.rep.Parts += p.parts
+}
+
 // runPass runs fn over kinds in order, stopping at the first error, and records the pass's report and metrics.
 // Directory kinds next to each other in kinds are one step, whatever the pass: the directory (see directory).
 func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, fn func(context.Context, query.Kind, *kindRun) error) (PassReport, error) {

@@ -370,20 +370,20 @@ func (s *Syncer) writeMeta(ctx context.Context, key string, v any) error {
 	if err != nil {
 		return fmt.Errorf("sync: encode %s: %w", key, err)
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if _, err := s.sink.Apply(context.WithoutCancel(ctx), index.Batch{Meta: map[string][]byte{key: b}}); err != nil {
-		return fmt.Errorf("sync: write %s: %w", key, err)
-	}
-	return nil
+	return s.applyMeta(ctx, key, b, "write")
 }
 
 // deleteMeta removes one meta document on its own.
 func (s *Syncer) deleteMeta(ctx context.Context, key string) error {
+	return s.applyMeta(ctx, key, nil, "remove")
+}
+
+// applyMeta stores b under meta key (nil removes it) in a batch of its own; verb names the change in its error.
+func (s *Syncer) applyMeta(ctx context.Context, key string, b []byte, verb string) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	if _, err := s.sink.Apply(context.WithoutCancel(ctx), index.Batch{Meta: map[string][]byte{key: nil}}); err != nil {
-		return fmt.Errorf("sync: remove %s: %w", key, err)
+	if _, err := s.sink.Apply(context.WithoutCancel(ctx), index.Batch{Meta: map[string][]byte{key: b}}); err != nil {
+		return fmt.Errorf("sync: %s %s: %w", verb, key, err)
 	}
 	return nil
 }

@@ -103,10 +103,7 @@ func (s *Syncer) walkWhole(ctx context.Context, kr *kindRun, kind query.Kind, st
 			break
 		}
 		pending = pending[1:]
-		kr.rep.Pages++
-		kr.rep.Listed += len(p.items)
-		kr.rep.Fetched += p.fetched
-		kr.rep.Parts += p.parts
+		kr.addPage(p)
 	}
 	cancel()
 	for p := range pages { // unblock the producer
@@ -120,10 +117,7 @@ func (s *Syncer) walkWhole(ctx context.Context, kr *kindRun, kind query.Kind, st
 		<-p.launched
 		p.wg.Wait()
 		rest = append(rest, p.cands...)
-		kr.rep.Pages++
-		kr.rep.Listed += len(p.items)
-		kr.rep.Fetched += p.fetched
-		kr.rep.Parts += p.parts
+		kr.addPage(p)
 	}
 	if len(rest) > 0 {
 		res, cerr := s.commit(ctx, kind, rest, nil)
