@@ -65,6 +65,15 @@ func (k Kind) Noun() string {
 	return string(k)
 }
 
+// Nouns returns what a person calls several records of k: "conversations", "companies", "teammates", "help
+// centers".
+func (k Kind) Nouns() string {
+	if k == KindCompany {
+		return "companies"
+	}
+	return k.Noun() + "s"
+}
+
 // Valid reports whether k is one of the searchable kinds in Kinds.
 func (k Kind) Valid() bool {
 	switch k {

@@ -587,7 +587,7 @@ func objectTypeExamples() string {
 // object type when one is close.
 func unknownObjectType(v string) string {
 	if k, ok := ParseAnyKind(v); ok && k.Directory() {
-		return fmt.Sprintf("%s are not searched on their own; the replica uses them to name ids: %s", k.Noun()+"s", directoryHint(k))
+		return fmt.Sprintf("%s are not searched on their own; the replica uses them to name ids: %s", k.Nouns(), directoryHint(k))
 	}
 	names := make([]string, 0, len(Kinds()))
 	for _, k := range Kinds() {

@@ -89,7 +89,7 @@ func (s *Syncer) directory(ctx context.Context, kinds []query.Kind, krs []*kindR
 		kr.rep.Requests, kr.rep.RateLimited, kr.rep.Retries = st.Requests, st.RateLimited, st.Retries
 		kr.rep.Seconds = time.Since(began).Seconds()
 		if err != nil {
-			return cancelCause(ctx, fmt.Errorf("list %s: %w", KindPlural(kind), err))
+			return cancelCause(ctx, fmt.Errorf("list %s: %w", kind.Nouns(), err))
 		}
 		kr.rep.Pages, kr.rep.Listed = max(1, int(st.Requests-st.Retries)), len(listed) // collections: a request a page
 		seen := make(map[string]struct{}, len(listed))

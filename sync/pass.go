@@ -164,7 +164,7 @@ func (s *Syncer) runPass(ctx context.Context, pass string, kinds []query.Kind, f
 	}
 	attrs := []any{"pass", pass, "result", result, "seconds", round(rep.Seconds)}
 	for _, k := range rep.Kinds {
-		attrs = append(attrs, strings.ReplaceAll(KindPlural(k.Kind), " ", "_"), fmt.Sprintf("listed=%d fetched=%d checked=%d written=%d deleted=%d requests=%d", k.Listed, k.Fetched, k.Checked, k.Written, k.Deleted, k.Requests))
+		attrs = append(attrs, strings.ReplaceAll(k.Kind.Nouns(), " ", "_"), fmt.Sprintf("listed=%d fetched=%d checked=%d written=%d deleted=%d requests=%d", k.Listed, k.Fetched, k.Checked, k.Written, k.Deleted, k.Requests))
 	}
 	if err != nil {
 		attrs = append(attrs, "error", err.Error())

@@ -257,7 +257,7 @@ func (s Status) Progress() string {
 		if k.Directory() && b.Complete {
 			continue
 		}
-		name := KindPlural(k)
+		name := k.Nouns()
 		switch {
 		case b.Complete:
 			parts = append(parts, name+" complete")
@@ -271,15 +271,6 @@ func (s Status) Progress() string {
 		}
 	}
 	return strings.Join(parts, "; ")
-}
-
-// KindPlural names kind's records for people: "conversations", "companies", "teammates", "help centers", "ticket
-// types". The sync summary, status, the log (with _ for spaces) and the progress lines all name kinds with it.
-func KindPlural(k query.Kind) string {
-	if k == query.KindCompany {
-		return k.Plural()
-	}
-	return k.Noun() + "s"
 }
 
 // Count formats n with its noun, in the singular for 1 and -1: Count(1, "request") is "1 request", Count(0,

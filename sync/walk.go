@@ -174,7 +174,7 @@ func (s *Syncer) producePages(ctx context.Context, g *errgroup.Group, kind query
 			return nil
 		}
 		if p.next == cursor {
-			return fmt.Errorf("list %s: the next cursor repeats the current one", KindPlural(kind))
+			return fmt.Errorf("list %s: the next cursor repeats the current one", kind.Nouns())
 		}
 		cursor = p.next
 	}

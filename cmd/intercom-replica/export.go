@@ -94,7 +94,7 @@ func countOf(n int, kind query.Kind) string {
 	case n == 1:
 		return "1 " + kind.Noun()
 	case kind.Directory():
-		return fmt.Sprintf("%d %ss", n, kind.Noun())
+		return fmt.Sprintf("%d %s", n, kind.Nouns())
 	}
 	return fmt.Sprintf("%d %s", n, kind.Plural())
 }
@@ -132,7 +132,7 @@ func export(ctx context.Context, m *Main, args []string, outPath *string) error 
 		for _, k := range query.Kinds() {
 			searchable = append(searchable, k.Plural())
 		}
-		return usagef("--query works on %s; %s are exported whole (a few hundred at most)", listText(searchable, "and"), kind.Noun()+"s")
+		return usagef("--query works on %s; %s are exported whole (a few hundred at most)", listText(searchable, "and"), kind.Nouns())
 	}
 	if *out == "-" {
 		*out = ""

@@ -197,7 +197,7 @@ func printSyncReports(w io.Writer, reports []replsync.PassReport) {
 	for _, r := range reports {
 		for _, k := range r.Kinds {
 			var b strings.Builder
-			fmt.Fprintf(&b, "%-12s %-13s %d listed, %d of them fetched", r.Pass, replsync.KindPlural(k.Kind), k.Listed, k.Fetched)
+			fmt.Fprintf(&b, "%-12s %-13s %d listed, %d of them fetched", r.Pass, k.Kind.Nouns(), k.Listed, k.Fetched)
 			if k.Parts > 0 {
 				fmt.Fprintf(&b, " (%s)", replsync.Count(int64(k.Parts), "part"))
 			}

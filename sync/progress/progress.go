@@ -51,7 +51,7 @@ func (b *Bars) Event(ev replsync.ProgressEvent) {
 	if br == nil {
 		br = &bar{last: now, b: b.p.AddBar(int64(max(ev.Total, ev.Done)), mpb.BarWidth(40),
 			mpb.PrependDecorators(
-				decor.Name(label(ev.Kind), decor.WC{W: 14, C: decor.DindentRight}),
+				decor.Name(ev.Kind.Nouns(), decor.WC{W: 14, C: decor.DindentRight}),
 				decor.CountersNoUnit("%d / %d", decor.WCSyncWidth),
 			),
 			mpb.AppendDecorators(
@@ -142,6 +142,3 @@ func (l *Log) Event(ev replsync.ProgressEvent) {
 	}
 	l.log.Info(msg, attrs...)
 }
-
-// label names a bar's kind as the sync summary and status do ("teammates", "help centers").
-func label(k query.Kind) string { return replsync.KindPlural(k) }
